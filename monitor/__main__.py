@@ -1,0 +1,5 @@
+"""``python -m monitor``: the news-monitor command line."""
+
+from monitor.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,99 @@
+"""The baseline: claims already known when monitoring starts.
+
+``build_claims`` proposes candidate claims from documents (plain text or HTML): their
+sentences, with near-duplicates across documents merged and each claim carrying the
+documents that support it, most corroborated first, for a human to review.
+``load_baseline`` / ``save_baseline`` read and write ``rules/baseline.yaml``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field
+
+from monitor.detect.similarity import SentenceIndex
+from monitor.models import Claim
+from monitor.text import html_to_text, split_sentences, words
+from monitor.yamlfile import load_model
+
+MERGE_SIMILARITY = 0.8
+MIN_WORDS, MAX_WORDS = 6, 60
+
+
+class ClaimEntry(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    text: str = Field(min_length=1)
+    sources: list[str] = Field(default_factory=list)
+    corroboration: int | None = None
+    low_corroboration: bool | None = None
+
+
+class BaselineFile(BaseModel):
+    """The schema of ``baseline.yaml``."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    story: str = ""
+    claims: list[ClaimEntry] = Field(min_length=1)
+
+
+@dataclass
+class _Candidate:
+    text: str
+    sources: list[str] = field(default_factory=list)
+    order: int = 0
+
+
+def _candidate_sentences(text: str) -> list[str]:
+    plain = html_to_text(text) if "<" in text else text
+    return [s for s in split_sentences(plain) if MIN_WORDS <= len(words(s)) <= MAX_WORDS]
+
+
+def build_claims(documents: Sequence[tuple[str, str]]) -> list[Claim]:
+    """Candidate claims from ``(name, text)`` documents, most corroborated first."""
+    index = SentenceIndex()
+    candidates: list[_Candidate] = []
+    for name, text in documents:
+        for sentence in _candidate_sentences(text):
+            nearest, score = index.nearest(sentence)
+            if score >= MERGE_SIMILARITY:
+                candidate = candidates[index.texts.index(nearest)]
+                if name not in candidate.sources:
+                    candidate.sources.append(name)
+                continue
+            index.extend([sentence])
+            candidates.append(_Candidate(sentence, [name], len(candidates)))
+    candidates.sort(key=lambda c: (-len(c.sources), c.order))
+    return [Claim(c.text, tuple(c.sources)) for c in candidates]
+
+
+def load_baseline(path: Path) -> list[Claim]:
+    """Read a baseline file; raises ``ConfigError`` naming the file and line of a problem."""
+    model = load_model(path, BaselineFile)
+    return [Claim(entry.text, tuple(entry.sources)) for entry in model.claims]
+
+
+def dump_baseline(claims: Sequence[Claim], story: str = "") -> str:
+    """YAML text for ``claims``, with corroboration shown for review."""
+    data = {
+        "story": story,
+        "claims": [
+            {
+                "text": claim.text,
+                "sources": list(claim.sources),
+                "corroboration": claim.corroboration,
+                "low_corroboration": claim.low_corroboration,
+            }
+            for claim in claims
+        ],
+    }
+    header = (
+        "# Candidate claims proposed by `news-monitor baseline build`: review them, rewrite\n"
+        "# them in your own words, drop what is not a claim, then use the file as baseline.\n"
+    )
+    return header + yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)

@@ -1,0 +1,217 @@
+"""The ``news-monitor`` command line.
+
+Each subcommand is a small function that loads what it needs, calls the package and
+prints. User errors (bad rules, unreadable files) print one clear message per problem to
+stderr and exit 2; nothing here prints a traceback for them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections.abc import Sequence
+from datetime import timedelta
+from pathlib import Path
+from typing import TextIO
+
+from monitor import __version__
+from monitor.baseline import build_claims, dump_baseline
+from monitor.detect.engine import Detector
+from monitor.detect.rules import rule_json_schema
+from monitor.detect.stories import StoryBook
+from monitor.errors import ConfigError, NewsMonitorError
+from monitor.notify.render import alert_payload, alert_text
+from monitor.replay import collect_feed_files, read_articles, replay
+from monitor.ruleset import load_ruleset
+from monitor.settings import Settings
+
+EXIT_USAGE = 2
+
+
+class Progress:
+    """A one-line progress counter on stderr, shown only when stderr is a terminal."""
+
+    def __init__(self, total: int, label: str, stream: TextIO = sys.stderr) -> None:
+        self.total, self.label, self.stream = total, label, stream
+        self.enabled = stream.isatty() and total > 0
+        self._last = 0.0
+
+    def __call__(self, done: int) -> None:
+        now = time.monotonic()
+        if not self.enabled or (now - self._last < 0.1 and done < self.total):
+            return
+        self._last = now
+        width = 30
+        filled = width * done // self.total
+        self.stream.write(f"\r{self.label} [{'#' * filled}{'.' * (width - filled)}] "
+                          f"{done}/{self.total}")
+        if done >= self.total:
+            self.stream.write("\n")
+        self.stream.flush()
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    overrides = {"rules_dir": args.rules} if getattr(args, "rules", None) else {}
+    return Settings(**overrides)
+
+
+def _detector(settings: Settings) -> Detector:
+    ruleset = load_ruleset(settings.rules_dir)
+    book = StoryBook(window=timedelta(hours=settings.development_window_hours))
+    return Detector(ruleset.claims, ruleset.rules, book, min_novelty=settings.min_novelty)
+
+
+def cmd_replay(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    detector = _detector(settings)
+    files = collect_feed_files([Path(p) for p in args.paths])
+    missing = [str(p) for p in args.paths if not Path(p).exists()]
+    problems = 0
+
+    def report(path: Path, message: str) -> None:
+        nonlocal problems
+        problems += 1
+        print(f"replay: {path}: {message}", file=sys.stderr)
+
+    for path in missing:
+        report(Path(path), "no such file or folder")
+    articles = read_articles(files, report)
+    progress = Progress(len(articles), "replay")
+    counts = {"alert": 0, "update": 0}
+    for alert in replay(articles, detector, progress):
+        counts[alert.type] += 1
+        if args.format == "jsonl":
+            print(json.dumps(alert_payload(alert), ensure_ascii=False))
+        else:
+            print(alert_text(alert) + "\n")
+    print(f"replay: {len(files)} files, {len(articles)} entries, {counts['alert']} alerts, "
+          f"{counts['update']} updates, {problems} files with problems", file=sys.stderr)
+    return 0
+
+
+def cmd_baseline_build(args: argparse.Namespace) -> int:
+    documents = []
+    for name in args.documents:
+        path = Path(name)
+        try:
+            documents.append((path.name, path.read_text(encoding="utf-8", errors="replace")))
+        except OSError as exc:
+            print(f"baseline: {path}: cannot read: {exc.strerror or exc}", file=sys.stderr)
+            return EXIT_USAGE
+    claims = build_claims(documents)
+    text = dump_baseline(claims, story=args.story)
+    if args.output == "-":
+        sys.stdout.write(text)
+    else:
+        Path(args.output).write_text(text, encoding="utf-8")
+    single = sum(1 for c in claims if c.low_corroboration)
+    print(f"baseline: {len(claims)} candidate claims from {len(documents)} documents "
+          f"({single} found in one document only) -> {args.output}", file=sys.stderr)
+    return 0
+
+
+def cmd_rules_check(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    ruleset = load_ruleset(settings.rules_dir)
+    enabled = sum(1 for r in ruleset.rules if r.enabled)
+    print(f"rules: OK: {len(ruleset.claims)} baseline claims, {len(ruleset.rules)} rules "
+          f"({enabled} enabled) in {settings.rules_dir}")
+    return 0
+
+
+def cmd_rules_schema(args: argparse.Namespace) -> int:
+    text = json.dumps(rule_json_schema(), indent=2) + "\n"
+    if args.output == "-":
+        sys.stdout.write(text)
+    else:
+        Path(args.output).write_text(text, encoding="utf-8")
+    return 0
+
+
+def cmd_rules_explain(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    detector = _detector(settings)
+    known = {r.id for r in detector.rules}
+    unknown = [r for r in args.rule if r not in known]
+    if unknown:
+        print(f"rules explain: unknown rule {', '.join(unknown)}; known: {', '.join(sorted(known))}",
+              file=sys.stderr)
+        return EXIT_USAGE
+    if args.text is not None:
+        items = [("", args.text)]
+    else:
+        def report(path: Path, message: str) -> None:
+            print(f"rules explain: {path}: {message}", file=sys.stderr)
+
+        items = [(a.title, a.text) for a in read_articles([Path(args.feed)], report)]
+    for title, text in items:
+        if title:
+            print(f"== {title}")
+        for view in detector.explain(title, text, args.rule):
+            e = view.evidence
+            print(f"- {e.sentence}\n  novelty {e.novelty:.2f}; nearest claim ({e.similarity:.2f}): "
+                  f"{e.nearest_claim or '-'}")
+            for rule_view in view.rules:
+                if rule_view.topic_missing:
+                    print(f"    {rule_view.rule}: off topic (missing: "
+                          f"{'; '.join(rule_view.topic_missing)})")
+                    continue
+                for outcome in rule_view.outcomes:
+                    mark = "HOLDS" if outcome.held else "no"
+                    print(f"    {rule_view.rule}/{outcome.pattern}: {mark}: {outcome.reason()}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="news-monitor",
+        description="Follow a developing news story; alert on new developments, not rehashes.",
+    )
+    parser.add_argument("--version", action="version", version=f"news-monitor {__version__}")
+    parser.add_argument("--rules", help="rules folder (default: $NEWS_MONITOR_RULES_DIR or rules)")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("replay", help="run feed files through detection and print alerts")
+    p.add_argument("paths", nargs="+", help="RSS/Atom files or folders of them")
+    p.add_argument("--format", choices=["text", "jsonl"], default="text")
+    p.set_defaults(func=cmd_replay)
+
+    baseline = sub.add_parser("baseline", help="baseline tools").add_subparsers(
+        dest="baseline_command", required=True)
+    p = baseline.add_parser("build", help="propose candidate claims from documents")
+    p.add_argument("documents", nargs="+", help="plain text or HTML documents")
+    p.add_argument("-o", "--output", default="-", help="output file (default: stdout)")
+    p.add_argument("--story", default="", help="a one-line name of the story")
+    p.set_defaults(func=cmd_baseline_build)
+
+    rules = sub.add_parser("rules", help="rule tools").add_subparsers(
+        dest="rules_command", required=True)
+    p = rules.add_parser("check", help="validate baseline and watch rules")
+    p.set_defaults(func=cmd_rules_check)
+    p = rules.add_parser("explain", help="show per sentence why rules hold or fail")
+    p.add_argument("--rule", action="append", default=[], help="only this rule (repeatable)")
+    source = p.add_mutually_exclusive_group(required=True)
+    source.add_argument("--text", help="text to explain")
+    source.add_argument("--feed", help="a feed file whose entries to explain")
+    p.set_defaults(func=cmd_rules_explain)
+    p = rules.add_parser("schema", help="print the JSON Schema of rule files")
+    p.add_argument("-o", "--output", default="-")
+    p.set_defaults(func=cmd_rules_schema)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.func(args))
+    except ConfigError as exc:
+        for problem in exc.problems:
+            print(f"error: {problem}", file=sys.stderr)
+        return EXIT_USAGE
+    except NewsMonitorError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        return 130

@@ -1,0 +1,155 @@
+"""The detector: articles in, alerts and updates out.
+
+``Detector.examine(article)`` splits the article into sentences, finds the sentences on
+which each enabled rule holds, keeps those novel enough against the baseline, and lets the
+``StoryBook`` decide whether they report a new development, an update of one, or something
+already known. ``Detector.explain`` shows the same reasoning for any text. Pure: no I/O.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from monitor.detect.matching import CompiledRule, PatternOutcome, Sentence
+from monitor.detect.novelty import KnownClaims
+from monitor.detect.rules import Rule
+from monitor.detect.stories import StoryBook
+from monitor.models import Alert, Article, Claim, Decision, Evidence
+from monitor.text import split_sentences
+
+DEFAULT_MIN_NOVELTY = 0.3
+
+
+def article_sentences(article: Article) -> list[str]:
+    """Title first, then the sentences of the text; exact repeats dropped."""
+    seen: set[str] = set()
+    result = []
+    for sentence in [*split_sentences(article.title), *split_sentences(article.text)]:
+        if sentence not in seen:
+            seen.add(sentence)
+            result.append(sentence)
+    return result
+
+
+@dataclass(frozen=True)
+class Match:
+    """A rule holding on one sentence, at one stage; lower ``rank`` is the stronger stage."""
+
+    sentence: int
+    stage: str
+    rank: tuple[int, int]
+
+
+@dataclass(frozen=True)
+class RuleView:
+    """For ``explain``: one rule's outcomes on one sentence."""
+
+    rule: str
+    outcomes: tuple[PatternOutcome, ...]
+    topic_missing: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class SentenceView:
+    """For ``explain``: one sentence, its novelty and every rule's outcome on it."""
+
+    evidence: Evidence
+    rules: tuple[RuleView, ...]
+
+
+class Detector:
+    """Turns articles into alerts; holds the baseline, the rules and the story so far."""
+
+    def __init__(
+        self,
+        claims: Sequence[Claim],
+        rules: Sequence[Rule],
+        book: StoryBook | None = None,
+        *,
+        min_novelty: float = DEFAULT_MIN_NOVELTY,
+    ) -> None:
+        self.known = KnownClaims(claim.text for claim in claims)
+        self.rules = [rule for rule in rules if rule.enabled]
+        self._compiled = {rule.id: CompiledRule(rule) for rule in rules}
+        self.book = book if book is not None else StoryBook()
+        self.min_novelty = min_novelty
+
+    def _own_matches(self, sentences: list[Sentence], whole: Sentence) -> dict[str, list[Match]]:
+        found: dict[str, list[Match]] = {}
+        for rule_id, compiled in self._compiled.items():
+            if not compiled.patterns or compiled.topic_missing(whole):
+                continue
+            matches = []
+            for index, sentence in enumerate(sentences):
+                # Patterns are listed in priority order: the first that holds names the stage.
+                outcomes = compiled.evaluate(sentence)
+                rank = next((i for i, o in enumerate(outcomes) if o.held), None)
+                if rank is not None:
+                    matches.append(Match(index, outcomes[rank].stage, (0, rank)))
+            found[rule_id] = matches
+        return found
+
+    def examine(self, article: Article, now: datetime | None = None) -> list[Alert]:
+        """Every alert or update this article gives rise to (usually none)."""
+        when = article.published or now or datetime.now(UTC)
+        texts = article_sentences(article)
+        sentences = [Sentence.of(text) for text in texts]
+        whole = Sentence.of(f"{article.title}\n{article.text}")
+        own = self._own_matches(sentences, whole)
+        assessed: dict[int, Evidence] = {}
+        alerts = []
+        for rule in self.rules:
+            matches = list(own.get(rule.id, ()))
+            for order, included in enumerate(rule.includes, 1):
+                matches += [Match(m.sentence, f"{included}/{m.stage}", (order, m.rank[1]))
+                            for m in own.get(included, ())]
+            threshold = rule.min_novelty if rule.min_novelty is not None else self.min_novelty
+            novel: list[tuple[Evidence, Match]] = []
+            for match in matches:
+                if match.sentence not in assessed:
+                    assessed[match.sentence] = self.known.assess(texts[match.sentence])
+                evidence = assessed[match.sentence]
+                if not rule.novel or evidence.novelty >= threshold:
+                    novel.append((evidence, match))
+            if not novel:
+                continue
+            # The strongest stage reported names the development; its sentences are the evidence.
+            stage = min(novel, key=lambda pair: pair[1].rank)[1].stage
+            evidence = tuple(sorted(dict.fromkeys(e for e, m in novel if m.stage == stage),
+                                    key=lambda e: -e.novelty))
+            sentences_of = [e.sentence for e in evidence]
+            verdict = self.book.decide(rule.id, stage, sentences_of, when)
+            development = self.book.record(verdict, rule.id, stage, sentences_of, article.id, when)
+            if development is None:
+                continue
+            alerts.append(Alert(
+                type="alert" if verdict.decision is Decision.NEW_DEVELOPMENT else "update",
+                rule=rule.id,
+                development=development.id,
+                severity=rule.severity,
+                article=article,
+                score=max(e.novelty for e in evidence),
+                evidence=evidence,
+                channels=tuple(rule.channels or ()),
+                description=rule.description,
+            ))
+        return alerts
+
+    def explain(self, title: str, text: str, rule_ids: Sequence[str] = ()) -> list[SentenceView]:
+        """Per sentence: its novelty, nearest claim, and each rule's pattern outcomes."""
+        article = Article(id="explain", feed="explain", title=title, text=text)
+        whole = Sentence.of(f"{title}\n{text}")
+        chosen = [r for r in self._compiled.values() if not rule_ids or r.rule.id in rule_ids]
+        views = []
+        for text_of in article_sentences(article):
+            sentence = Sentence.of(text_of)
+            views.append(SentenceView(
+                evidence=self.known.assess(text_of),
+                rules=tuple(
+                    RuleView(c.rule.id, tuple(c.evaluate(sentence)), tuple(c.topic_missing(whole)))
+                    for c in chosen
+                ),
+            ))
+        return views

@@ -1,0 +1,176 @@
+"""Evaluate watch rules on sentences, returning what held and what failed, not a bool.
+
+``CompiledRule.evaluate(sentence)`` gives one ``PatternOutcome`` per pattern: which term
+of each group matched (or that none did), whether the ``within`` distance held, and which
+``unless`` group vetoed it. ``explain`` and detection both read these outcomes.
+"""
+
+from __future__ import annotations
+
+import bisect
+import itertools
+import re
+from dataclasses import dataclass
+
+from monitor.detect.rules import Pattern, Rule, TermGroup
+from monitor.text import word_spans
+
+Span = tuple[int, int]  # first and last word index, inclusive
+_MAX_COMBINATIONS = 4096
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """A sentence prepared once for every rule: normalised text, words and their offsets."""
+
+    text: str
+    lowered: str
+    words: tuple[str, ...]
+    starts: tuple[int, ...]
+
+    @classmethod
+    def of(cls, text: str) -> Sentence:
+        lowered, words, starts = word_spans(text)
+        return cls(text, lowered, tuple(words), tuple(starts))
+
+    def word_at(self, offset: int) -> int:
+        return max(0, bisect.bisect_right(self.starts, offset) - 1)
+
+
+@dataclass(frozen=True)
+class Hit:
+    term: str
+    span: Span
+
+
+class CompiledGroup:
+    """A ``TermGroup`` ready to search sentences."""
+
+    def __init__(self, group: TermGroup) -> None:
+        self.group = group
+        self.name = group.describe()
+        # Phrases indexed by their first word; one-word prefixes ("deploy*") kept apart.
+        self._by_first: dict[str, list[tuple[str, tuple[str, ...], bool]]] = {}
+        self._prefixes: list[tuple[str, str]] = []
+        for term in group.any:
+            prefix = term.endswith("*")
+            tokens = tuple(word_spans(term.rstrip("*"))[1])
+            if prefix and len(tokens) == 1:
+                self._prefixes.append((term, tokens[0]))
+            else:
+                self._by_first.setdefault(tokens[0], []).append((term, tokens, prefix))
+        self._regexes = [(pattern, re.compile(pattern)) for pattern in group.regex]
+
+    def find(self, sentence: Sentence) -> list[Hit]:
+        hits = []
+        words = sentence.words
+        for i, word in enumerate(words):
+            for term, stem in self._prefixes:
+                if word.startswith(stem):
+                    hits.append(Hit(term, (i, i)))
+            for term, tokens, prefix in self._by_first.get(word, ()):
+                end = i + len(tokens) - 1
+                if end >= len(words) or words[i + 1 : end] != tokens[1:-1]:
+                    continue
+                last = words[end]
+                if len(tokens) == 1 or last == tokens[-1] or (
+                    prefix and last.startswith(tokens[-1])
+                ):
+                    hits.append(Hit(term, (i, end)))
+        for pattern, regex in self._regexes:
+            for match in regex.finditer(sentence.lowered):
+                end = max(match.start(), match.end() - 1)
+                hits.append(Hit(f"/{pattern}/", (sentence.word_at(match.start()),
+                                                 sentence.word_at(end))))
+        return hits
+
+
+@dataclass(frozen=True)
+class PatternOutcome:
+    """How one pattern fared on one sentence."""
+
+    pattern: str
+    stage: str
+    matched: tuple[tuple[str, str | None], ...]  # (group, matched term or None)
+    distance_ok: bool
+    vetoed_by: str | None
+    span: Span | None
+
+    @property
+    def held(self) -> bool:
+        return self.span is not None and self.distance_ok and self.vetoed_by is None
+
+    def reason(self) -> str:
+        missing = [group for group, term in self.matched if term is None]
+        if missing:
+            return "no match for: " + "; ".join(missing)
+        if not self.distance_ok:
+            return "terms too far apart"
+        if self.vetoed_by:
+            return f"vetoed by: {self.vetoed_by}"
+        return "held: " + ", ".join(f"{term}" for _, term in self.matched)
+
+
+def _closest(hit_lists: list[list[Hit]], within: int | None) -> tuple[list[Hit], bool]:
+    """Pick one hit per group, the tightest combination; say whether it fits ``within``."""
+    combos = itertools.islice(itertools.product(*hit_lists), _MAX_COMBINATIONS)
+    best: list[Hit] = [hits[0] for hits in hit_lists]
+    best_width = None
+    for combo in combos:
+        width = max(h.span[1] for h in combo) - min(h.span[0] for h in combo)
+        if best_width is None or width < best_width:
+            best, best_width = list(combo), width
+    fits = within is None or (best_width is not None and best_width <= within)
+    return best, fits
+
+
+def _vetoes(group: CompiledGroup, sentence: Sentence, span: Span) -> str | None:
+    for hit in group.find(sentence):
+        if group.group.within is None:
+            return f"{hit.term}"
+        gap = max(span[0] - hit.span[1], hit.span[0] - span[1], 0)
+        if gap <= group.group.within:
+            return f"{hit.term}"
+    return None
+
+
+class CompiledPattern:
+    def __init__(self, pattern: Pattern, rule_vetoes: list[CompiledGroup]) -> None:
+        self.pattern = pattern
+        self.stage = pattern.stage or pattern.name
+        self.groups = [CompiledGroup(group) for group in pattern.all]
+        self.vetoes = [CompiledGroup(group) for group in pattern.unless] + rule_vetoes
+
+    def evaluate(self, sentence: Sentence) -> PatternOutcome:
+        hit_lists = [group.find(sentence) for group in self.groups]
+        if not all(hit_lists):
+            matched = tuple((g.name, hits[0].term if hits else None)
+                            for g, hits in zip(self.groups, hit_lists, strict=True))
+            return PatternOutcome(self.pattern.name, self.stage, matched, True, None, None)
+        chosen, fits = _closest(hit_lists, self.pattern.within)
+        span = (min(h.span[0] for h in chosen), max(h.span[1] for h in chosen))
+        matched = tuple((g.name, h.term) for g, h in zip(self.groups, chosen, strict=True))
+        vetoed_by = None
+        for veto in self.vetoes:
+            term = _vetoes(veto, sentence, span)
+            if term is not None:
+                vetoed_by = f"{term} ({veto.name})"
+                break
+        return PatternOutcome(self.pattern.name, self.stage, matched, fits, vetoed_by, span)
+
+
+class CompiledRule:
+    """A ``Rule`` ready to evaluate; included rules are resolved by the engine."""
+
+    def __init__(self, rule: Rule) -> None:
+        self.rule = rule
+        rule_vetoes = [CompiledGroup(group) for group in rule.unless]
+        self.patterns = [CompiledPattern(p, rule_vetoes) for p in rule.patterns]
+        self.topic = [CompiledGroup(group) for group in rule.topic]
+
+    def topic_missing(self, article_text: Sentence) -> list[str]:
+        """The topic groups absent from the whole article (empty when on topic)."""
+        return [group.name for group in self.topic if not group.find(article_text)]
+
+    def evaluate(self, sentence: Sentence) -> list[PatternOutcome]:
+        return [pattern.evaluate(sentence) for pattern in self.patterns]

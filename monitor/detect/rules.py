@@ -1,0 +1,169 @@
+"""Watch rules: the YAML schema, and loading a folder of rule files.
+
+One file in ``rules/watch/`` holds one rule. A rule fires on a sentence when one of its
+``patterns`` holds there (every term group of the pattern matches, optionally within N
+words) and no ``unless`` group vetoes it; ``topic`` groups must appear somewhere in the
+article; ``includes`` lets a broad rule also fire wherever narrower rules fire. Loading
+validates everything and raises ``ConfigError`` listing every problem with file and line.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from monitor.errors import ConfigError, Problem
+from monitor.yamlfile import load_model
+
+Severity = Literal["info", "low", "medium", "high", "critical"]
+_RULE_ID = r"^[a-z0-9][a-z0-9-]{0,62}$"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class TermGroup(_Strict):
+    """Alternatives of which at least one must appear.
+
+    ``any`` holds words or phrases, matched case-insensitively on whole words; a trailing
+    ``*`` matches any ending ("deploy*"). ``regex`` holds Python regular expressions matched
+    on the lower-cased sentence. In ``unless``, ``within`` limits a veto to terms at most N
+    words away from the pattern's own matches.
+    """
+
+    any: list[str] = Field(default_factory=list)
+    regex: list[str] = Field(default_factory=list)
+    label: str | None = None
+    within: int | None = Field(default=None, ge=0)
+
+    @field_validator("any")
+    @classmethod
+    def _terms_have_words(cls, terms: list[str]) -> list[str]:
+        for term in terms:
+            if not re.search(r"[A-Za-z0-9]", term):
+                raise ValueError(f"term {term!r} has no letters or digits")
+            if "*" in term.rstrip("*") or term.endswith("**"):
+                raise ValueError(f"term {term!r}: '*' is allowed once, at the end only")
+        return terms
+
+    @field_validator("regex")
+    @classmethod
+    def _regexes_compile(cls, patterns: list[str]) -> list[str]:
+        for pattern in patterns:
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                raise ValueError(f"regex {pattern!r} does not compile: {exc}") from exc
+        return patterns
+
+    @model_validator(mode="after")
+    def _not_empty(self) -> TermGroup:
+        if not self.any and not self.regex:
+            raise ValueError("a term group needs at least one entry in 'any' or 'regex'")
+        return self
+
+    def describe(self) -> str:
+        """A short human name for the group, used in explanations."""
+        if self.label:
+            return self.label
+        shown = [*self.any[:3], *(f"/{r}/" for r in self.regex[: max(0, 3 - len(self.any))])]
+        more = len(self.any) + len(self.regex) - len(shown)
+        return " | ".join(shown) + (f" (+{more})" if more > 0 else "")
+
+
+class Pattern(_Strict):
+    """One way a rule can be satisfied in a sentence.
+
+    ``stage`` (default: ``name``) is the stage of a development it reports: reports at the
+    same stage can be one development; a later stage (a vote *held* after it was
+    *scheduled*) is a development of its own.
+    """
+
+    name: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    stage: str | None = Field(default=None, pattern=r"^[a-z0-9][a-z0-9-]*$")
+    all: list[TermGroup] = Field(min_length=1)
+    within: int | None = Field(default=None, ge=1)
+    unless: list[TermGroup] = Field(default_factory=list)
+
+
+class Rule(_Strict):
+    """A watch rule, as written in ``rules/watch/*.yaml``."""
+
+    id: str = Field(pattern=_RULE_ID)
+    description: str = Field(min_length=1)
+    severity: Severity = "medium"
+    enabled: bool = True
+    channels: list[str] | None = None
+    novel: bool = True
+    min_novelty: float | None = Field(default=None, ge=0.0, le=1.0)
+    topic: list[TermGroup] = Field(default_factory=list)
+    patterns: list[Pattern] = Field(default_factory=list)
+    unless: list[TermGroup] = Field(default_factory=list)
+    includes: list[str] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _has_a_way_to_fire(self) -> Rule:
+        if not self.patterns and not self.includes:
+            raise ValueError("a rule needs 'patterns', 'includes' or both")
+        names = [p.name for p in self.patterns]
+        if len(names) != len(set(names)):
+            raise ValueError("pattern names must be unique within a rule")
+        return self
+
+
+def rule_json_schema() -> dict[str, object]:
+    """The JSON Schema of a rule file, for editors."""
+    schema = Rule.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "news-monitor watch rule"
+    return schema
+
+
+def load_rules(folder: Path) -> list[Rule]:
+    """Load and cross-check every ``*.yaml``/``*.yml`` file in ``folder``.
+
+    Raises ``ConfigError`` with every problem found (not just the first): schema errors,
+    duplicate ids, unknown or circular ``includes``.
+    """
+    files = sorted([*folder.glob("*.yaml"), *folder.glob("*.yml")])
+    if not folder.is_dir():
+        raise ConfigError([Problem(str(folder), None, "rules folder not found")])
+    problems: list[Problem] = []
+    rules: list[Rule] = []
+    where: dict[str, Path] = {}
+    for path in files:
+        try:
+            rule = load_model(path, Rule)
+        except ConfigError as exc:
+            problems.extend(exc.problems)
+            continue
+        if rule.id in where:
+            problems.append(Problem(str(path), 1, f"rule id {rule.id!r} is also used in {where[rule.id]}"))
+            continue
+        where[rule.id] = path
+        rules.append(rule)
+    if not files:
+        problems.append(Problem(str(folder), None, "no rule files (*.yaml) found"))
+    problems.extend(_include_problems(rules, where))
+    if problems:
+        raise ConfigError(problems)
+    return rules
+
+
+def _include_problems(rules: list[Rule], where: dict[str, Path]) -> list[Problem]:
+    by_id = {rule.id: rule for rule in rules}
+    problems = []
+    for rule in rules:
+        for other in rule.includes:
+            if other not in by_id:
+                problems.append(Problem(str(where[rule.id]), None,
+                                        f"rule {rule.id}: includes unknown rule {other!r}"))
+            elif by_id[other].includes:
+                problems.append(Problem(str(where[rule.id]), None,
+                                        f"rule {rule.id}: included rule {other!r} has includes "
+                                        "of its own; include only rules with patterns"))
+    return problems

@@ -1,0 +1,87 @@
+"""Lexical similarity of sentences: the only place rapidfuzz is used.
+
+Sentences are reduced to a *content key*: the sorted set of lightly stemmed content words,
+so "MPs voted on troops" and "troops: MPs vote" share most of their key. ``similarity``
+scores two keys in [0, 1]; ``SentenceIndex`` finds the nearest of many known sentences.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz, process
+
+from monitor.text import words
+
+_STOPWORDS = frozenset(
+    """a an the of to in on at for by with from and or but as is are was were be been being
+    has have had that this these those it its their his her he she they we you i so than then
+    there which who whom what when where while said says say also such into about up out
+    very just other some do does did our your them him us one two""".split()
+)
+_SUFFIXES = ("ing", "ed", "es", "s")
+
+
+def _stem(word: str) -> str:
+    for suffix in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)]
+    return word
+
+
+def content_key(text: str) -> str:
+    """The sorted, de-duplicated, lightly stemmed content words of ``text``."""
+    return " ".join(sorted({_stem(w) for w in words(text) if w not in _STOPWORDS}))
+
+
+def similarity(key_a: str, key_b: str) -> float:
+    """Similarity of two content keys in [0, 1] (token-set overlap)."""
+    if not key_a or not key_b:
+        return 0.0
+    return float(fuzz.token_set_ratio(key_a, key_b, processor=None)) / 100.0
+
+
+@dataclass
+class SentenceIndex:
+    """Known sentences, searchable for the one nearest to a query."""
+
+    texts: list[str] = field(default_factory=list)
+    keys: list[str] = field(default_factory=list)
+
+    @classmethod
+    def of(cls, texts: Iterable[str]) -> SentenceIndex:
+        index = cls()
+        index.extend(texts)
+        return index
+
+    def extend(self, texts: Iterable[str]) -> None:
+        for text in texts:
+            self.texts.append(text)
+            self.keys.append(content_key(text))
+
+    def __len__(self) -> int:
+        return len(self.texts)
+
+    def nearest(self, text: str) -> tuple[str, float]:
+        """The known sentence most similar to ``text`` and its similarity ("", 0.0 if empty)."""
+        return self.nearest_key(content_key(text))
+
+    def nearest_key(self, key: str) -> tuple[str, float]:
+        if not self.keys or not key:
+            return "", 0.0
+        found = process.extractOne(key, self.keys, scorer=fuzz.token_set_ratio, processor=None)
+        if found is None:
+            return "", 0.0
+        _, score, position = found
+        return self.texts[position], float(score) / 100.0
+
+
+def best_match(keys_a: Sequence[str], keys_b: Sequence[str]) -> float:
+    """The highest similarity between any key of ``keys_a`` and any key of ``keys_b``."""
+    best = 0.0
+    for key in keys_a:
+        found = process.extractOne(key, keys_b, scorer=fuzz.token_set_ratio, processor=None)
+        if found is not None:
+            best = max(best, float(found[1]) / 100.0)
+    return best

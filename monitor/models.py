@@ -1,0 +1,93 @@
+"""Plain typed data that crosses module boundaries.
+
+Sources produce ``Article``; the baseline holds ``Claim``; detection returns ``Alert``
+(with ``Evidence``) and keeps ``Development`` records. Nothing here does I/O.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Literal
+
+
+@dataclass(frozen=True)
+class Article:
+    """One feed entry, normalised. ``id`` is stable across polls (guid or canonical link)."""
+
+    id: str
+    feed: str
+    title: str
+    text: str
+    link: str = ""
+    published: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A known fact from the baseline, with the documents that support it."""
+
+    text: str
+    sources: tuple[str, ...] = ()
+
+    @property
+    def corroboration(self) -> int:
+        return len(self.sources)
+
+    @property
+    def low_corroboration(self) -> bool:
+        return self.corroboration < 2
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """A sentence that triggered a rule, and how it compares with what is known."""
+
+    sentence: str
+    novelty: float
+    nearest_claim: str
+    similarity: float
+
+
+class Decision(enum.Enum):
+    """What a matching article means for the story."""
+
+    NEW_DEVELOPMENT = "new_development"
+    UPDATE = "update"
+    KNOWN = "known"
+
+
+@dataclass
+class Development:
+    """A real-world development, first reported by one alert and possibly updated since."""
+
+    id: str
+    rule: str
+    stage: str
+    first_seen: datetime
+    last_seen: datetime
+    evidence: list[str] = field(default_factory=list)
+    entries: list[str] = field(default_factory=list)
+
+
+AlertType = Literal["alert", "update"]
+
+
+@dataclass(frozen=True)
+class Alert:
+    """A report for delivery: the first of a development (``alert``) or a later ``update``."""
+
+    type: AlertType
+    rule: str
+    development: str
+    severity: str
+    article: Article
+    score: float
+    evidence: tuple[Evidence, ...]
+    channels: tuple[str, ...] = ()
+    description: str = ""
+
+    @property
+    def idempotency_key(self) -> str:
+        return f"{self.rule}:{self.development}:{self.article.id}"

@@ -1,0 +1,1 @@
+"""Delivery: the outbox and the channels alerts are sent through."""

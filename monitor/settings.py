@@ -1,0 +1,35 @@
+"""Settings from the environment (``NEWS_MONITOR_*``) and an optional ``.env`` file.
+
+Secrets are never settings of their own: channel files name the environment variable that
+holds each secret, and it is read as a ``SecretStr`` when the channel is built.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Every setting, its environment variable (prefix ``NEWS_MONITOR_``) and default."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="NEWS_MONITOR_", env_file=".env", extra="ignore", frozen=True
+    )
+
+    rules_dir: Path = Field(Path("rules"), description="folder with baseline.yaml, watch/ etc.")
+    state_dir: Path = Field(Path("state"), description="folder for the state database")
+    database: Path | None = Field(None, description="SQLite file; default STATE_DIR/news-monitor.db")
+    min_novelty: float = Field(0.3, ge=0.0, le=1.0, description="novelty a sentence needs")
+    development_window_hours: float = Field(
+        168.0, gt=0, description="reports within this time of a development update it"
+    )
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    log_format: Literal["auto", "json", "text"] = "auto"
+
+    @property
+    def database_path(self) -> Path:
+        return self.database or self.state_dir / "news-monitor.db"

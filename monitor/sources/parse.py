@@ -1,0 +1,92 @@
+"""Turn feed bytes into ``Article``s: the only place feedparser is used.
+
+feedparser always gets bytes, never a URL, so it never fetches anything itself. An
+ill-formed feed (feedparser's ``bozo`` flag) still yields the entries it could recover,
+with a warning; one that yields no entries at all raises ``ParseError`` naming the feed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from calendar import timegm
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import feedparser
+
+from monitor.errors import ParseError
+from monitor.models import Article
+from monitor.text import html_to_text
+
+
+@dataclass(frozen=True)
+class ParsedFeed:
+    """What a feed yielded: its title, its articles and any warning about its form."""
+
+    title: str
+    articles: list[Article]
+    warning: str | None = None
+
+
+def _published(entry: Any) -> datetime | None:
+    for key in ("published_parsed", "updated_parsed", "created_parsed"):
+        value = entry.get(key)
+        if value:
+            try:
+                return datetime.fromtimestamp(timegm(value), tz=UTC)
+            except (OverflowError, ValueError, TypeError):
+                continue
+    return None
+
+
+def _text(entry: Any) -> str:
+    parts: list[str] = []
+    for content in entry.get("content") or []:
+        value = content.get("value") if isinstance(content, dict) else None
+        if value:
+            parts.append(html_to_text(value))
+    summary = html_to_text(entry.get("summary") or "")
+    if summary and not any(summary in part for part in parts):
+        parts.insert(0, summary)
+    return "\n".join(parts)
+
+
+def _entry_id(entry: Any, title: str, text: str) -> str:
+    for key in ("id", "link"):
+        value = entry.get(key)
+        if isinstance(value, str) and value.strip():
+            return value.strip()
+    return "sha1:" + hashlib.sha1(f"{title}\0{text}".encode()).hexdigest()
+
+
+def parse_feed(data: bytes, feed: str) -> ParsedFeed:
+    """Parse feed bytes; ``feed`` names the feed in articles and errors."""
+    try:
+        parsed = feedparser.parse(data, sanitize_html=False, resolve_relative_uris=False)
+    except Exception as exc:  # feedparser is meant not to raise; be sure of it
+        raise ParseError(feed, f"parser failed: {type(exc).__name__}: {exc}") from exc
+    articles = []
+    for entry in parsed.entries:
+        title = html_to_text(entry.get("title") or "")
+        text = _text(entry)
+        if not title and not text:
+            continue
+        articles.append(Article(
+            id=_entry_id(entry, title, text),
+            feed=feed,
+            title=title,
+            text=text,
+            link=entry.get("link") or "",
+            published=_published(entry),
+        ))
+    problem = parsed.get("bozo_exception") if parsed.get("bozo") else None
+    reason = f"{type(problem).__name__}: {problem}" if problem is not None else None
+    if not articles:
+        if reason:
+            raise ParseError(feed, f"not a usable feed ({reason})")
+        if not parsed.get("version") and not parsed.feed:
+            raise ParseError(feed, "not a feed (no RSS/Atom/RDF structure found)")
+    title = html_to_text(parsed.feed.get("title") or "") if parsed.feed else ""
+    warning = f"ill-formed feed, {len(articles)} entries recovered ({reason})" if reason else None
+    return ParsedFeed(title or feed, articles, warning)

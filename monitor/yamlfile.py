@@ -1,0 +1,83 @@
+"""Load YAML configuration and validate it with pydantic, keeping line numbers.
+
+``load_model(path, Model)`` returns a validated model or raises ``ConfigError`` whose
+problems name the file, the line of the offending key and what to change. YAML syntax
+errors are reported the same way.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, TypeVar
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from monitor.errors import ConfigError, Problem
+
+ModelT = TypeVar("ModelT", bound=BaseModel)
+Location = tuple[str | int, ...]
+
+
+def _walk(node: yaml.Node, here: Location, lines: dict[Location, int]) -> None:
+    lines[here] = node.start_mark.line + 1
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else str(key_node)
+            lines[(*here, key)] = key_node.start_mark.line + 1
+            _walk(value_node, (*here, key), lines)
+            lines[(*here, key)] = key_node.start_mark.line + 1
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            _walk(item, (*here, index), lines)
+
+
+def load_yaml(path: Path) -> tuple[Any, dict[Location, int]]:
+    """Parse ``path``; return the data and a map from key path to 1-based line."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError([Problem(str(path), None, f"cannot read: {exc}")]) from exc
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.MarkedYAMLError as exc:
+        line = exc.problem_mark.line + 1 if exc.problem_mark else None
+        raise ConfigError([Problem(str(path), line, f"YAML syntax: {exc.problem}")]) from exc
+    except yaml.YAMLError as exc:
+        raise ConfigError([Problem(str(path), None, f"YAML syntax: {exc}")]) from exc
+    lines: dict[Location, int] = {}
+    if node is not None:
+        _walk(node, (), lines)
+    return data, lines
+
+
+def line_of(lines: dict[Location, int], loc: Location) -> int | None:
+    """The line of ``loc``, or of its nearest enclosing key when ``loc`` itself is absent."""
+    for end in range(len(loc), -1, -1):
+        if loc[:end] in lines:
+            return lines[loc[:end]]
+    return None
+
+
+def problems_from(exc: ValidationError, path: Path, lines: dict[Location, int],
+                  prefix: Location = ()) -> list[Problem]:
+    """Translate a pydantic error into one ``Problem`` per failing field."""
+    problems = []
+    for error in exc.errors():
+        loc: Location = (*prefix, *(part for part in error["loc"] if isinstance(part, str | int)))
+        field = ".".join(str(part) for part in loc) or "(top level)"
+        message = error["msg"]
+        if error["type"] == "extra_forbidden":
+            message = "unknown key; check its spelling against the documented keys"
+        problems.append(Problem(str(path), line_of(lines, loc), f"{field}: {message}"))
+    return problems
+
+
+def load_model(path: Path, model: type[ModelT]) -> ModelT:
+    """Load ``path`` and validate it as ``model``; raise ``ConfigError`` naming each problem."""
+    data, lines = load_yaml(path)
+    try:
+        return model.model_validate(data if data is not None else {})
+    except ValidationError as exc:
+        raise ConfigError(problems_from(exc, path, lines)) from exc

@@ -1,0 +1,95 @@
+"""Loading watch rules: every problem reported with file and line, nothing ignored."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from monitor.cli import main
+from monitor.detect.rules import load_rules, rule_json_schema
+from monitor.errors import ConfigError
+from tests.conftest import RULES
+
+GOOD = """\
+id: good
+description: fires on votes
+patterns:
+  - name: held
+    all:
+      - any: [voted]
+"""
+
+
+def write(folder: Path, name: str, text: str) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def problems(folder: Path) -> list[str]:
+    with pytest.raises(ConfigError) as caught:
+        load_rules(folder)
+    return [str(p) for p in caught.value.problems]
+
+
+def test_shipped_rules_load() -> None:
+    ids = {rule.id for rule in load_rules(RULES / "watch")}
+    assert ids == {"uk-parliament-vote", "russia-position-change", "ceasefire",
+                   "foreign-troops-deployed", "guarantees-ratified", "new-development"}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (GOOD.replace("description", "descripton"),
+         ["bad.yaml:1: description: Field required", "bad.yaml:2: descripton: unknown key"]),
+        (GOOD + "severity: urgent\n", ["bad.yaml:7: severity: Input should be"]),
+        (GOOD.replace("[voted]", "['(unclosed']").replace("any:", "regex:"),
+         ["bad.yaml:6: patterns.0.all.0.regex: Value error, regex '(unclosed' does not compile"]),
+        (GOOD.replace("      - any: [voted]", "      - label: empty"),
+         ["bad.yaml:6: patterns.0.all.0: Value error, a term group needs"]),
+        (GOOD.replace("[voted]", "[no]"), ["bad.yaml:6: patterns.0.all.0.any.0: Input should be"]),
+        ("id: x\n  description: [unclosed\n", ["bad.yaml:2: YAML syntax"]),
+        (GOOD.replace("id: good", "id: Not An Id"), ["bad.yaml:1: id: String should match"]),
+    ],
+)
+def test_problems_name_file_line_and_field(tmp_path: Path, text: str, expected: list[str]) -> None:
+    write(tmp_path, "good.yaml", GOOD.replace("id: good", "id: other"))
+    write(tmp_path, "bad.yaml", text)
+    found = problems(tmp_path)
+    assert len(found) == len(expected), found
+    for line, start in zip(found, expected, strict=True):
+        assert line.startswith(str(tmp_path / start.split(":")[0])), line
+        assert start.split(":", 1)[1] in line, line
+
+
+def test_duplicate_ids_and_unknown_includes(tmp_path: Path) -> None:
+    write(tmp_path, "a.yaml", GOOD)
+    write(tmp_path, "b.yaml", GOOD)
+    write(tmp_path, "c.yaml", "id: broad\ndescription: d\nincludes: [good, missing]\n")
+    found = problems(tmp_path)
+    assert any("rule id 'good' is also used in" in p for p in found)
+    assert any("includes unknown rule 'missing'" in p for p in found)
+
+
+def test_empty_folder_is_an_error(tmp_path: Path) -> None:
+    assert problems(tmp_path) == [f"{tmp_path}: no rule files (*.yaml) found"]
+
+
+def test_rules_check_exit_codes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--rules", str(RULES), "rules", "check"]) == 0
+    assert "6 rules" in capsys.readouterr().out
+    write(tmp_path / "watch", "bad.yaml", GOOD + "colour: red\n")
+    (tmp_path / "baseline.yaml").write_text("claims: []\n", encoding="utf-8")
+    assert main(["--rules", str(tmp_path), "rules", "check"]) == 2
+    err = capsys.readouterr().err
+    assert f"{tmp_path / 'watch' / 'bad.yaml'}:7: colour: unknown key" in err
+    assert f"{tmp_path / 'baseline.yaml'}:1: claims:" in err
+
+
+def test_published_schema_matches_the_model() -> None:
+    published = json.loads((RULES.parent / "monitor" / "schema" / "rule.schema.json").read_text())
+    assert published == rule_json_schema()
