@@ -45,8 +45,9 @@ class Progress:
         self._last = now
         width = 30
         filled = width * done // self.total
-        self.stream.write(f"\r{self.label} [{'#' * filled}{'.' * (width - filled)}] "
-                          f"{done}/{self.total}")
+        self.stream.write(
+            f"\r{self.label} [{'#' * filled}{'.' * (width - filled)}] {done}/{self.total}"
+        )
         if done >= self.total:
             self.stream.write("\n")
         self.stream.flush()
@@ -86,8 +87,11 @@ def cmd_replay(args: argparse.Namespace) -> int:
             print(json.dumps(alert_payload(alert), ensure_ascii=False))
         else:
             print(alert_text(alert) + "\n")
-    print(f"replay: {len(files)} files, {len(articles)} entries, {counts['alert']} alerts, "
-          f"{counts['update']} updates, {problems} files with problems", file=sys.stderr)
+    print(
+        f"replay: {len(files)} files, {len(articles)} entries, {counts['alert']} alerts, "
+        f"{counts['update']} updates, {problems} files with problems",
+        file=sys.stderr,
+    )
     return 0
 
 
@@ -107,8 +111,11 @@ def cmd_baseline_build(args: argparse.Namespace) -> int:
     else:
         Path(args.output).write_text(text, encoding="utf-8")
     single = sum(1 for c in claims if c.low_corroboration)
-    print(f"baseline: {len(claims)} candidate claims from {len(documents)} documents "
-          f"({single} found in one document only) -> {args.output}", file=sys.stderr)
+    print(
+        f"baseline: {len(claims)} candidate claims from {len(documents)} documents "
+        f"({single} found in one document only) -> {args.output}",
+        file=sys.stderr,
+    )
     return 0
 
 
@@ -116,8 +123,10 @@ def cmd_rules_check(args: argparse.Namespace) -> int:
     settings = _settings(args)
     ruleset = load_ruleset(settings.rules_dir)
     enabled = sum(1 for r in ruleset.rules if r.enabled)
-    print(f"rules: OK: {len(ruleset.claims)} baseline claims, {len(ruleset.rules)} rules "
-          f"({enabled} enabled) in {settings.rules_dir}")
+    print(
+        f"rules: OK: {len(ruleset.claims)} baseline claims, {len(ruleset.rules)} rules "
+        f"({enabled} enabled) in {settings.rules_dir}"
+    )
     return 0
 
 
@@ -136,12 +145,15 @@ def cmd_rules_explain(args: argparse.Namespace) -> int:
     known = {r.id for r in detector.rules}
     unknown = [r for r in args.rule if r not in known]
     if unknown:
-        print(f"rules explain: unknown rule {', '.join(unknown)}; known: {', '.join(sorted(known))}",
-              file=sys.stderr)
+        print(
+            f"rules explain: unknown rule {', '.join(unknown)}; known: {', '.join(sorted(known))}",
+            file=sys.stderr,
+        )
         return EXIT_USAGE
     if args.text is not None:
         items = [("", args.text)]
     else:
+
         def report(path: Path, message: str) -> None:
             print(f"rules explain: {path}: {message}", file=sys.stderr)
 
@@ -151,12 +163,16 @@ def cmd_rules_explain(args: argparse.Namespace) -> int:
             print(f"== {title}")
         for view in detector.explain(title, text, args.rule):
             e = view.evidence
-            print(f"- {e.sentence}\n  novelty {e.novelty:.2f}; nearest claim ({e.similarity:.2f}): "
-                  f"{e.nearest_claim or '-'}")
+            print(
+                f"- {e.sentence}\n  novelty {e.novelty:.2f}; nearest claim ({e.similarity:.2f}): "
+                f"{e.nearest_claim or '-'}"
+            )
             for rule_view in view.rules:
                 if rule_view.topic_missing:
-                    print(f"    {rule_view.rule}: off topic (missing: "
-                          f"{'; '.join(rule_view.topic_missing)})")
+                    print(
+                        f"    {rule_view.rule}: off topic (missing: "
+                        f"{'; '.join(rule_view.topic_missing)})"
+                    )
                     continue
                 for outcome in rule_view.outcomes:
                     mark = "HOLDS" if outcome.held else "no"
@@ -179,7 +195,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_replay)
 
     baseline = sub.add_parser("baseline", help="baseline tools").add_subparsers(
-        dest="baseline_command", required=True)
+        dest="baseline_command", required=True
+    )
     p = baseline.add_parser("build", help="propose candidate claims from documents")
     p.add_argument("documents", nargs="+", help="plain text or HTML documents")
     p.add_argument("-o", "--output", default="-", help="output file (default: stdout)")
@@ -187,7 +204,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_baseline_build)
 
     rules = sub.add_parser("rules", help="rule tools").add_subparsers(
-        dest="rules_command", required=True)
+        dest="rules_command", required=True
+    )
     p = rules.add_parser("check", help="validate baseline and watch rules")
     p.set_defaults(func=cmd_rules_check)
     p = rules.add_parser("explain", help="show per sentence why rules hold or fail")

@@ -25,17 +25,19 @@ def collect_feed_files(paths: Sequence[Path]) -> list[Path]:
     for path in paths:
         if path.is_dir():
             files.extend(
-                sorted(p for p in path.rglob("*") if p.is_file()
-                       and not any(part.startswith(".") for part in p.relative_to(path).parts))
+                sorted(
+                    p
+                    for p in path.rglob("*")
+                    if p.is_file()
+                    and not any(part.startswith(".") for part in p.relative_to(path).parts)
+                )
             )
         else:
             files.append(path)
     return files
 
 
-def read_articles(
-    files: Iterable[Path], on_problem: Callable[[Path, str], None]
-) -> list[Article]:
+def read_articles(files: Iterable[Path], on_problem: Callable[[Path, str], None]) -> list[Article]:
     """Articles of every file; a file that cannot be read or parsed is reported, skipped."""
     articles: list[Article] = []
     for path in files:

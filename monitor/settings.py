@@ -22,7 +22,9 @@ class Settings(BaseSettings):
 
     rules_dir: Path = Field(Path("rules"), description="folder with baseline.yaml, watch/ etc.")
     state_dir: Path = Field(Path("state"), description="folder for the state database")
-    database: Path | None = Field(None, description="SQLite file; default STATE_DIR/news-monitor.db")
+    database: Path | None = Field(
+        None, description="SQLite file; default STATE_DIR/news-monitor.db"
+    )
     min_novelty: float = Field(0.3, ge=0.0, le=1.0, description="novelty a sentence needs")
     development_window_hours: float = Field(
         168.0, gt=0, description="reports within this time of a development update it"

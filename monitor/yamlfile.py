@@ -60,8 +60,9 @@ def line_of(lines: dict[Location, int], loc: Location) -> int | None:
     return None
 
 
-def problems_from(exc: ValidationError, path: Path, lines: dict[Location, int],
-                  prefix: Location = ()) -> list[Problem]:
+def problems_from(
+    exc: ValidationError, path: Path, lines: dict[Location, int], prefix: Location = ()
+) -> list[Problem]:
     """Translate a pydantic error into one ``Problem`` per failing field."""
     problems = []
     for error in exc.errors():

@@ -9,18 +9,31 @@ from monitor.text import html_to_text, normalise, split_sentences, words
     ("text", "expected"),
     [
         ("MPs voted. The motion passed.", ["MPs voted.", "The motion passed."]),
-        ("The U.S. will lead monitoring. Kyiv agreed.",
-         ["The U.S. will lead monitoring.", "Kyiv agreed."]),
-        ("Talks resume on Jan. 12 in Abu Dhabi. Nothing was signed.",
-         ["Talks resume on Jan. 12 in Abu Dhabi.", "Nothing was signed."]),
-        ("Mr. Healey spoke to MPs. Dr. Smith did not.",
-         ["Mr. Healey spoke to MPs.", "Dr. Smith did not."]),
-        ("Is it over? Yes! \"It is,\" he said.", ["Is it over?", "Yes!", '"It is," he said.']),
-        ("Headline without stop\nBody sentence one. Body two.",
-         ["Headline without stop", "Body sentence one.", "Body two."]),
-        ("LONDON, Feb 9 (Reuters) - MPs voted 467-54.", ["LONDON, Feb 9 (Reuters) - MPs voted 467-54."]),
-        ("Support from the E.U. and the U.K. continued.",
-         ["Support from the E.U. and the U.K. continued."]),
+        (
+            "The U.S. will lead monitoring. Kyiv agreed.",
+            ["The U.S. will lead monitoring.", "Kyiv agreed."],
+        ),
+        (
+            "Talks resume on Jan. 12 in Abu Dhabi. Nothing was signed.",
+            ["Talks resume on Jan. 12 in Abu Dhabi.", "Nothing was signed."],
+        ),
+        (
+            "Mr. Healey spoke to MPs. Dr. Smith did not.",
+            ["Mr. Healey spoke to MPs.", "Dr. Smith did not."],
+        ),
+        ('Is it over? Yes! "It is," he said.', ["Is it over?", "Yes!", '"It is," he said.']),
+        (
+            "Headline without stop\nBody sentence one. Body two.",
+            ["Headline without stop", "Body sentence one.", "Body two."],
+        ),
+        (
+            "LONDON, Feb 9 (Reuters) - MPs voted 467-54.",
+            ["LONDON, Feb 9 (Reuters) - MPs voted 467-54."],
+        ),
+        (
+            "Support from the E.U. and the U.K. continued.",
+            ["Support from the E.U. and the U.K. continued."],
+        ),
         ("", []),
         ("...", []),
     ],
@@ -44,7 +57,7 @@ def test_html_to_text(markup: str, expected: str) -> None:
 
 
 def test_normalise_folds_quotes_dashes_and_case() -> None:
-    assert normalise("  \u201cAxis\u201d \u2013 of\u00a0WAR\u2019s ") == "\"axis\" - of war's"
+    assert normalise("  \u201cAxis\u201d \u2013 of\u00a0WAR\u2019s ") == '"axis" - of war\'s'
 
 
 def test_words_keep_initialisms_together() -> None:

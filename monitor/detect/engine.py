@@ -103,38 +103,45 @@ class Detector:
         for rule in self.rules:
             matches = list(own.get(rule.id, ()))
             for order, included in enumerate(rule.includes, 1):
-                matches += [Match(m.sentence, f"{included}/{m.stage}", (order, m.rank[1]))
-                            for m in own.get(included, ())]
+                matches += [
+                    Match(m.sentence, f"{included}/{m.stage}", (order, m.rank[1]))
+                    for m in own.get(included, ())
+                ]
             threshold = rule.min_novelty if rule.min_novelty is not None else self.min_novelty
             novel: list[tuple[Evidence, Match]] = []
             for match in matches:
                 if match.sentence not in assessed:
                     assessed[match.sentence] = self.known.assess(texts[match.sentence])
-                evidence = assessed[match.sentence]
-                if not rule.novel or evidence.novelty >= threshold:
-                    novel.append((evidence, match))
+                assessment = assessed[match.sentence]
+                if not rule.novel or assessment.novelty >= threshold:
+                    novel.append((assessment, match))
             if not novel:
                 continue
             # The strongest stage reported names the development; its sentences are the evidence.
             stage = min(novel, key=lambda pair: pair[1].rank)[1].stage
-            evidence = tuple(sorted(dict.fromkeys(e for e, m in novel if m.stage == stage),
-                                    key=lambda e: -e.novelty))
+            evidence = tuple(
+                sorted(
+                    dict.fromkeys(e for e, m in novel if m.stage == stage), key=lambda e: -e.novelty
+                )
+            )
             sentences_of = [e.sentence for e in evidence]
             verdict = self.book.decide(rule.id, stage, sentences_of, when)
             development = self.book.record(verdict, rule.id, stage, sentences_of, article.id, when)
             if development is None:
                 continue
-            alerts.append(Alert(
-                type="alert" if verdict.decision is Decision.NEW_DEVELOPMENT else "update",
-                rule=rule.id,
-                development=development.id,
-                severity=rule.severity,
-                article=article,
-                score=max(e.novelty for e in evidence),
-                evidence=evidence,
-                channels=tuple(rule.channels or ()),
-                description=rule.description,
-            ))
+            alerts.append(
+                Alert(
+                    type="alert" if verdict.decision is Decision.NEW_DEVELOPMENT else "update",
+                    rule=rule.id,
+                    development=development.id,
+                    severity=rule.severity,
+                    article=article,
+                    score=max(e.novelty for e in evidence),
+                    evidence=evidence,
+                    channels=tuple(rule.channels or ()),
+                    description=rule.description,
+                )
+            )
         return alerts
 
     def explain(self, title: str, text: str, rule_ids: Sequence[str] = ()) -> list[SentenceView]:
@@ -145,11 +152,15 @@ class Detector:
         views = []
         for text_of in article_sentences(article):
             sentence = Sentence.of(text_of)
-            views.append(SentenceView(
-                evidence=self.known.assess(text_of),
-                rules=tuple(
-                    RuleView(c.rule.id, tuple(c.evaluate(sentence)), tuple(c.topic_missing(whole)))
-                    for c in chosen
-                ),
-            ))
+            views.append(
+                SentenceView(
+                    evidence=self.known.assess(text_of),
+                    rules=tuple(
+                        RuleView(
+                            c.rule.id, tuple(c.evaluate(sentence)), tuple(c.topic_missing(whole))
+                        )
+                        for c in chosen
+                    ),
+                )
+            )
         return views

@@ -73,15 +73,18 @@ class CompiledGroup:
                 if end >= len(words) or words[i + 1 : end] != tokens[1:-1]:
                     continue
                 last = words[end]
-                if len(tokens) == 1 or last == tokens[-1] or (
-                    prefix and last.startswith(tokens[-1])
+                if (
+                    len(tokens) == 1
+                    or last == tokens[-1]
+                    or (prefix and last.startswith(tokens[-1]))
                 ):
                     hits.append(Hit(term, (i, end)))
         for pattern, regex in self._regexes:
             for match in regex.finditer(sentence.lowered):
                 end = max(match.start(), match.end() - 1)
-                hits.append(Hit(f"/{pattern}/", (sentence.word_at(match.start()),
-                                                 sentence.word_at(end))))
+                hits.append(
+                    Hit(f"/{pattern}/", (sentence.word_at(match.start()), sentence.word_at(end)))
+                )
         return hits
 
 
@@ -144,8 +147,10 @@ class CompiledPattern:
     def evaluate(self, sentence: Sentence) -> PatternOutcome:
         hit_lists = [group.find(sentence) for group in self.groups]
         if not all(hit_lists):
-            matched = tuple((g.name, hits[0].term if hits else None)
-                            for g, hits in zip(self.groups, hit_lists, strict=True))
+            matched = tuple(
+                (g.name, hits[0].term if hits else None)
+                for g, hits in zip(self.groups, hit_lists, strict=True)
+            )
             return PatternOutcome(self.pattern.name, self.stage, matched, True, None, None)
         chosen, fits = _closest(hit_lists, self.pattern.within)
         span = (min(h.span[0] for h in chosen), max(h.span[1] for h in chosen))

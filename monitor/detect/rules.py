@@ -142,7 +142,9 @@ def load_rules(folder: Path) -> list[Rule]:
             problems.extend(exc.problems)
             continue
         if rule.id in where:
-            problems.append(Problem(str(path), 1, f"rule id {rule.id!r} is also used in {where[rule.id]}"))
+            problems.append(
+                Problem(str(path), 1, f"rule id {rule.id!r} is also used in {where[rule.id]}")
+            )
             continue
         where[rule.id] = path
         rules.append(rule)
@@ -160,10 +162,20 @@ def _include_problems(rules: list[Rule], where: dict[str, Path]) -> list[Problem
     for rule in rules:
         for other in rule.includes:
             if other not in by_id:
-                problems.append(Problem(str(where[rule.id]), None,
-                                        f"rule {rule.id}: includes unknown rule {other!r}"))
+                problems.append(
+                    Problem(
+                        str(where[rule.id]),
+                        None,
+                        f"rule {rule.id}: includes unknown rule {other!r}",
+                    )
+                )
             elif by_id[other].includes:
-                problems.append(Problem(str(where[rule.id]), None,
-                                        f"rule {rule.id}: included rule {other!r} has includes "
-                                        "of its own; include only rules with patterns"))
+                problems.append(
+                    Problem(
+                        str(where[rule.id]),
+                        None,
+                        f"rule {rule.id}: included rule {other!r} has includes "
+                        "of its own; include only rules with patterns",
+                    )
+                )
     return problems

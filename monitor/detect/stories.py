@@ -73,16 +73,29 @@ class StoryBook:
             if same and (best is None or score > best[0]):
                 best = (score, development)
             elif not same and score >= self.known_similarity:
-                return Verdict(Decision.KNOWN, development, score,
-                               f"restates development {development.id} ({score:.2f})")
+                return Verdict(
+                    Decision.KNOWN,
+                    development,
+                    score,
+                    f"restates development {development.id} ({score:.2f})",
+                )
         if best is not None:
             score, development = best
-            return Verdict(Decision.UPDATE, development, score,
-                           f"same development as {development.id} ({score:.2f})")
+            return Verdict(
+                Decision.UPDATE,
+                development,
+                score,
+                f"same development as {development.id} ({score:.2f})",
+            )
         return Verdict(Decision.NEW_DEVELOPMENT, None, 0.0, "no similar development")
 
     def record(
-        self, verdict: Verdict, rule: str, stage: str, evidence: Sequence[str], entry: str,
+        self,
+        verdict: Verdict,
+        rule: str,
+        stage: str,
+        evidence: Sequence[str],
+        entry: str,
         now: datetime,
     ) -> Development | None:
         """Apply ``verdict``: open a development or extend one; return it (None if known)."""
@@ -98,8 +111,13 @@ class StoryBook:
             return development
         digest = hashlib.sha1(f"{rule}\0{stage}\0{entry}".encode()).hexdigest()[:8]
         development = Development(
-            id=f"{rule}-{now:%Y%m%d}-{digest}", rule=rule, stage=stage, first_seen=now,
-            last_seen=now, evidence=list(evidence), entries=[entry],
+            id=f"{rule}-{now:%Y%m%d}-{digest}",
+            rule=rule,
+            stage=stage,
+            first_seen=now,
+            last_seen=now,
+            evidence=list(evidence),
+            entries=[entry],
         )
         self._developments.append(development)
         self._keys[development.id] = [content_key(text) for text in evidence]

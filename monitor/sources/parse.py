@@ -72,14 +72,16 @@ def parse_feed(data: bytes, feed: str) -> ParsedFeed:
         text = _text(entry)
         if not title and not text:
             continue
-        articles.append(Article(
-            id=_entry_id(entry, title, text),
-            feed=feed,
-            title=title,
-            text=text,
-            link=entry.get("link") or "",
-            published=_published(entry),
-        ))
+        articles.append(
+            Article(
+                id=_entry_id(entry, title, text),
+                feed=feed,
+                title=title,
+                text=text,
+                link=entry.get("link") or "",
+                published=_published(entry),
+            )
+        )
     problem = parsed.get("bozo_exception") if parsed.get("bozo") else None
     reason = f"{type(problem).__name__}: {problem}" if problem is not None else None
     if not articles:

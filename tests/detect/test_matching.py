@@ -21,45 +21,95 @@ VOTE = [{"any": ["MPs", "Commons"]}, {"any": ["voted", "approved"]}, {"any": ["t
 @pytest.mark.parametrize(
     ("fields", "sentence", "held", "reason"),
     [
-        ({"patterns": [{"name": "p", "all": VOTE}]},
-         "MPs voted to send troops.", True, "held: MPs, voted, troops"),
-        ({"patterns": [{"name": "p", "all": VOTE}]},
-         "MPs debated troops.", False, "no match for: voted | approved"),
+        (
+            {"patterns": [{"name": "p", "all": VOTE}]},
+            "MPs voted to send troops.",
+            True,
+            "held: MPs, voted, troops",
+        ),
+        (
+            {"patterns": [{"name": "p", "all": VOTE}]},
+            "MPs debated troops.",
+            False,
+            "no match for: voted | approved",
+        ),
         # a trailing * matches any ending
-        ({"patterns": [{"name": "p", "all": VOTE}]},
-         "The Commons approved the deployment.", True, "held: Commons, approved, deploy*"),
+        (
+            {"patterns": [{"name": "p", "all": VOTE}]},
+            "The Commons approved the deployment.",
+            True,
+            "held: Commons, approved, deploy*",
+        ),
         # phrases match whole words in order
-        ({"patterns": [{"name": "p", "all": [{"any": ["came into force"]}]}]},
-         "The truce came into force at noon.", True, "held: came into force"),
-        ({"patterns": [{"name": "p", "all": [{"any": ["came into force"]}]}]},
-         "It came, into the force.", False, "no match for: came into force"),
+        (
+            {"patterns": [{"name": "p", "all": [{"any": ["came into force"]}]}]},
+            "The truce came into force at noon.",
+            True,
+            "held: came into force",
+        ),
+        (
+            {"patterns": [{"name": "p", "all": [{"any": ["came into force"]}]}]},
+            "It came, into the force.",
+            False,
+            "no match for: came into force",
+        ),
         # whole words only: "MP" does not match inside "MPs" nor "vote" inside "voted"
-        ({"patterns": [{"name": "p", "all": [{"any": ["vote"]}]}]},
-         "MPs voted.", False, "no match for: vote"),
+        (
+            {"patterns": [{"name": "p", "all": [{"any": ["vote"]}]}]},
+            "MPs voted.",
+            False,
+            "no match for: vote",
+        ),
         # regex on the normalised sentence
-        ({"patterns": [{"name": "p", "all": [{"regex": [r"\bfeb(ruary)? \d{1,2}\b"]}]}]},
-         "The debate is on February 9.", True, r"held: /\bfeb(ruary)? \d{1,2}\b/"),
+        (
+            {"patterns": [{"name": "p", "all": [{"regex": [r"\bfeb(ruary)? \d{1,2}\b"]}]}]},
+            "The debate is on February 9.",
+            True,
+            r"held: /\bfeb(ruary)? \d{1,2}\b/",
+        ),
         # within: all groups inside a span of N words
-        ({"patterns": [{"name": "p", "within": 3, "all": VOTE}]},
-         "MPs voted on many other things before turning to troops.", False, "terms too far apart"),
-        ({"patterns": [{"name": "p", "within": 3, "all": VOTE}]},
-         "MPs voted troops home.", True, "held: MPs, voted, troops"),
+        (
+            {"patterns": [{"name": "p", "within": 3, "all": VOTE}]},
+            "MPs voted on many other things before turning to troops.",
+            False,
+            "terms too far apart",
+        ),
+        (
+            {"patterns": [{"name": "p", "within": 3, "all": VOTE}]},
+            "MPs voted troops home.",
+            True,
+            "held: MPs, voted, troops",
+        ),
         # unless anywhere in the sentence vetoes
-        ({"patterns": [{"name": "p", "all": VOTE}], "unless": [{"any": ["would"]}]},
-         "MPs would have voted to send troops.", False, "vetoed by: would (would)"),
+        (
+            {"patterns": [{"name": "p", "all": VOTE}], "unless": [{"any": ["would"]}]},
+            "MPs would have voted to send troops.",
+            False,
+            "vetoed by: would (would)",
+        ),
         # unless with within: only near the pattern's own matches
-        ({"patterns": [{"name": "p", "all": VOTE,
-                        "unless": [{"any": ["not"], "within": 1}]}]},
-         "MPs voted to send troops, not tanks.", False, "vetoed by: not (not)"),
-        ({"patterns": [{"name": "p", "all": VOTE,
-                        "unless": [{"any": ["not"], "within": 1}]}]},
-         "MPs voted to send troops, and Lords were not consulted.", True,
-         "held: MPs, voted, troops"),
+        (
+            {"patterns": [{"name": "p", "all": VOTE, "unless": [{"any": ["not"], "within": 1}]}]},
+            "MPs voted to send troops, not tanks.",
+            False,
+            "vetoed by: not (not)",
+        ),
+        (
+            {"patterns": [{"name": "p", "all": VOTE, "unless": [{"any": ["not"], "within": 1}]}]},
+            "MPs voted to send troops, and Lords were not consulted.",
+            True,
+            "held: MPs, voted, troops",
+        ),
         # a regex veto
-        ({"patterns": [{"name": "p", "all": [{"any": ["truce"]}, {"any": ["began"]}]}],
-          "unless": [{"regex": [r"\bsince (it|the truce) began"]}]},
-         "Violations rose since the truce began.", False,
-         r"vetoed by: /\bsince (it|the truce) began/ (/\bsince (it|the truce) began/)"),
+        (
+            {
+                "patterns": [{"name": "p", "all": [{"any": ["truce"]}, {"any": ["began"]}]}],
+                "unless": [{"regex": [r"\bsince (it|the truce) began"]}],
+            },
+            "Violations rose since the truce began.",
+            False,
+            r"vetoed by: /\bsince (it|the truce) began/ (/\bsince (it|the truce) began/)",
+        ),
     ],
 )
 def test_pattern_conditions(fields: dict[str, Any], sentence: str, held: bool, reason: str) -> None:
@@ -75,10 +125,14 @@ def test_topic_must_appear_somewhere_in_the_article() -> None:
 
 
 def test_stage_defaults_to_pattern_name_and_can_be_shared() -> None:
-    compiled = rule(patterns=[
-        {"name": "tabled", "all": [{"any": ["tabled"]}]},
-        {"name": "scheduled", "stage": "tabled", "all": [{"any": ["scheduled"]}]},
-    ])
+    compiled = rule(
+        patterns=[
+            {"name": "tabled", "all": [{"any": ["tabled"]}]},
+            {"name": "scheduled", "stage": "tabled", "all": [{"any": ["scheduled"]}]},
+        ]
+    )
     outcomes = compiled.evaluate(Sentence.of("The vote was scheduled."))
     assert [(o.pattern, o.stage, o.held) for o in outcomes] == [
-        ("tabled", "tabled", False), ("scheduled", "tabled", True)]
+        ("tabled", "tabled", False),
+        ("scheduled", "tabled", True),
+    ]

@@ -37,20 +37,32 @@ def problems(folder: Path) -> list[str]:
 
 def test_shipped_rules_load() -> None:
     ids = {rule.id for rule in load_rules(RULES / "watch")}
-    assert ids == {"uk-parliament-vote", "russia-position-change", "ceasefire",
-                   "foreign-troops-deployed", "guarantees-ratified", "new-development"}
+    assert ids == {
+        "uk-parliament-vote",
+        "russia-position-change",
+        "ceasefire",
+        "foreign-troops-deployed",
+        "guarantees-ratified",
+        "new-development",
+    }
 
 
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        (GOOD.replace("description", "descripton"),
-         ["bad.yaml:1: description: Field required", "bad.yaml:2: descripton: unknown key"]),
+        (
+            GOOD.replace("description", "descripton"),
+            ["bad.yaml:1: description: Field required", "bad.yaml:2: descripton: unknown key"],
+        ),
         (GOOD + "severity: urgent\n", ["bad.yaml:7: severity: Input should be"]),
-        (GOOD.replace("[voted]", "['(unclosed']").replace("any:", "regex:"),
-         ["bad.yaml:6: patterns.0.all.0.regex: Value error, regex '(unclosed' does not compile"]),
-        (GOOD.replace("      - any: [voted]", "      - label: empty"),
-         ["bad.yaml:6: patterns.0.all.0: Value error, a term group needs"]),
+        (
+            GOOD.replace("[voted]", "['(unclosed']").replace("any:", "regex:"),
+            ["bad.yaml:6: patterns.0.all.0.regex: Value error, regex '(unclosed' does not compile"],
+        ),
+        (
+            GOOD.replace("      - any: [voted]", "      - label: empty"),
+            ["bad.yaml:6: patterns.0.all.0: Value error, a term group needs"],
+        ),
         (GOOD.replace("[voted]", "[no]"), ["bad.yaml:6: patterns.0.all.0.any.0: Input should be"]),
         ("id: x\n  description: [unclosed\n", ["bad.yaml:2: YAML syntax"]),
         (GOOD.replace("id: good", "id: Not An Id"), ["bad.yaml:1: id: String should match"]),
