@@ -91,9 +91,16 @@ def normalise(text: str) -> str:
 _WORD = re.compile(r"[a-z0-9]+(?:['.][a-z0-9]+)*")
 
 
+_POSSESSIVE = re.compile(r"'s\b")
+
+
+def _comparable(text: str) -> str:
+    return _POSSESSIVE.sub("", normalise(text))
+
+
 def words(text: str) -> list[str]:
-    """Lower-case word tokens of ``text`` ("U.S." stays one token: "u.s")."""
-    return _WORD.findall(normalise(text))
+    """Lower-case word tokens: "U.S." stays one token ("u.s"); a possessive 's is dropped."""
+    return _WORD.findall(_comparable(text))
 
 
 # Words that end in a full stop without ending the sentence.
@@ -125,7 +132,7 @@ def split_sentences(text: str) -> list[str]:
 
 
 def word_spans(text: str) -> tuple[str, list[str], list[int]]:
-    """The normalised text, its word tokens and each token's start offset in it."""
-    lowered = normalise(text)
+    """The comparable text (normalised, possessives dropped), its words and their offsets."""
+    lowered = _comparable(text)
     found = list(_WORD.finditer(lowered))
     return lowered, [m.group() for m in found], [m.start() for m in found]

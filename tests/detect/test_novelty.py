@@ -1,0 +1,44 @@
+from __future__ import annotations
+
+import pytest
+
+from monitor.detect.novelty import KnownClaims, is_hypothetical
+
+CLAIMS = [
+    "Starmer pledged that MPs would get a vote before any deployment of British troops.",
+    "Russia warned that Western troops in Ukraine would be legitimate military targets.",
+    "Zelensky said a peace deal was about 90 percent ready.",
+]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "nearest", "novel"),
+    [
+        # a restatement in other words is known
+        ("Moscow warned Western troops in Ukraine would be legitimate targets.", 1, False),
+        ("MPs would get a vote before British troops deploy, Starmer pledged.", 0, False),
+        # the same words, but a reported fact instead of a promise, is news
+        ("MPs voted on the deployment of British troops.", 0, True),
+        # unrelated wording is novel
+        ("The Bundestag ratified a security treaty with Kyiv.", None, True),
+    ],
+)
+def test_novelty_against_claims(sentence: str, nearest: int | None, novel: bool) -> None:
+    evidence = KnownClaims(CLAIMS).assess(sentence)
+    assert (evidence.novelty >= 0.3) is novel, evidence
+    assert evidence.novelty == pytest.approx(1 - evidence.similarity, abs=1e-3)
+    if nearest is not None:
+        assert evidence.nearest_claim == CLAIMS[nearest]
+
+
+def test_no_claims_means_everything_is_novel() -> None:
+    evidence = KnownClaims([]).assess("Anything at all.")
+    assert (evidence.novelty, evidence.nearest_claim) == (1.0, "")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("MPs would vote", True), ("if a deal is reached", True), ("MPs voted", False)],
+)
+def test_is_hypothetical(text: str, expected: bool) -> None:
+    assert is_hypothetical(text) is expected
