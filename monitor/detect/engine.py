@@ -76,18 +76,16 @@ class Detector:
         self.book = book if book is not None else StoryBook()
         self.min_novelty = min_novelty
 
-    def _own_matches(self, sentences: list[Sentence], whole: Sentence) -> dict[str, list[Match]]:
+    def _own_matches(self, sentences: list[Sentence]) -> dict[str, list[Match]]:
         found: dict[str, list[Match]] = {}
         for rule_id, compiled in self._compiled.items():
-            if not compiled.patterns or compiled.topic_missing(whole):
+            if not compiled.patterns or compiled.topic_missing(sentences):
                 continue
             matches = []
             for index, sentence in enumerate(sentences):
-                # Patterns are listed in priority order: the first that holds names the stage.
-                outcomes = compiled.evaluate(sentence)
-                rank = next((i for i, o in enumerate(outcomes) if o.held), None)
-                if rank is not None:
-                    matches.append(Match(index, outcomes[rank].stage, (0, rank)))
+                held = compiled.first_held(sentence)
+                if held is not None:
+                    matches.append(Match(index, held[1].stage, (0, held[0])))
             found[rule_id] = matches
         return found
 
@@ -96,8 +94,7 @@ class Detector:
         when = article.published or now or datetime.now(UTC)
         texts = article_sentences(article)
         sentences = [Sentence.of(text) for text in texts]
-        whole = Sentence.of(f"{article.title}\n{article.text}")
-        own = self._own_matches(sentences, whole)
+        own = self._own_matches(sentences)
         assessed: dict[int, Evidence] = {}
         alerts = []
         for rule in self.rules:
@@ -147,20 +144,14 @@ class Detector:
     def explain(self, title: str, text: str, rule_ids: Sequence[str] = ()) -> list[SentenceView]:
         """Per sentence: its novelty, nearest claim, and each rule's pattern outcomes."""
         article = Article(id="explain", feed="explain", title=title, text=text)
-        whole = Sentence.of(f"{title}\n{text}")
+        texts = article_sentences(article)
+        sentences = [Sentence.of(t) for t in texts]
         chosen = [r for r in self._compiled.values() if not rule_ids or r.rule.id in rule_ids]
         views = []
-        for text_of in article_sentences(article):
-            sentence = Sentence.of(text_of)
-            views.append(
-                SentenceView(
-                    evidence=self.known.assess(text_of),
-                    rules=tuple(
-                        RuleView(
-                            c.rule.id, tuple(c.evaluate(sentence)), tuple(c.topic_missing(whole))
-                        )
-                        for c in chosen
-                    ),
-                )
+        for text_of, sentence in zip(texts, sentences, strict=True):
+            rules = tuple(
+                RuleView(c.rule.id, tuple(c.evaluate(sentence)), tuple(c.topic_missing(sentences)))
+                for c in chosen
             )
+            views.append(SentenceView(evidence=self.known.assess(text_of), rules=rules))
         return views

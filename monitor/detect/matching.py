@@ -10,6 +10,7 @@ from __future__ import annotations
 import bisect
 import itertools
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from monitor.detect.rules import Pattern, Rule, TermGroup
@@ -21,17 +22,22 @@ _MAX_COMBINATIONS = 4096
 
 @dataclass(frozen=True)
 class Sentence:
-    """A sentence prepared once for every rule: normalised text, words and their offsets."""
+    """A sentence prepared once for every rule: comparable text, words, offsets, positions."""
 
     text: str
     lowered: str
     words: tuple[str, ...]
     starts: tuple[int, ...]
+    positions: dict[str, tuple[int, ...]]
 
     @classmethod
     def of(cls, text: str) -> Sentence:
         lowered, words, starts = word_spans(text)
-        return cls(text, lowered, tuple(words), tuple(starts))
+        positions: dict[str, list[int]] = {}
+        for index, word in enumerate(words):
+            positions.setdefault(word, []).append(index)
+        frozen = {word: tuple(found) for word, found in positions.items()}
+        return cls(text, lowered, tuple(words), tuple(starts), frozen)
 
     def word_at(self, offset: int) -> int:
         return max(0, bisect.bisect_right(self.starts, offset) - 1)
@@ -49,36 +55,45 @@ class CompiledGroup:
     def __init__(self, group: TermGroup) -> None:
         self.group = group
         self.name = group.describe()
-        # Phrases indexed by their first word; one-word prefixes ("deploy*") kept apart.
+        # Phrases indexed by their first word; one-word prefixes ("deploy*") become one regex.
         self._by_first: dict[str, list[tuple[str, tuple[str, ...], bool]]] = {}
-        self._prefixes: list[tuple[str, str]] = []
+        prefixes: list[str] = []
         for term in group.any:
             prefix = term.endswith("*")
             tokens = tuple(word_spans(term.rstrip("*"))[1])
             if prefix and len(tokens) == 1:
-                self._prefixes.append((term, tokens[0]))
+                prefixes.append(tokens[0])
             else:
                 self._by_first.setdefault(tokens[0], []).append((term, tokens, prefix))
+        self._first_words = frozenset(self._by_first)
+        self._prefix = (
+            re.compile(r"(?<![a-z0-9])(" + "|".join(map(re.escape, prefixes)) + ")")
+            if prefixes
+            else None
+        )
         self._regexes = [(pattern, re.compile(pattern)) for pattern in group.regex]
 
     def find(self, sentence: Sentence) -> list[Hit]:
+        """Every occurrence of every alternative, as word spans."""
         hits = []
         words = sentence.words
-        for i, word in enumerate(words):
-            for term, stem in self._prefixes:
-                if word.startswith(stem):
-                    hits.append(Hit(term, (i, i)))
-            for term, tokens, prefix in self._by_first.get(word, ()):
-                end = i + len(tokens) - 1
-                if end >= len(words) or words[i + 1 : end] != tokens[1:-1]:
-                    continue
-                last = words[end]
-                if (
-                    len(tokens) == 1
-                    or last == tokens[-1]
-                    or (prefix and last.startswith(tokens[-1]))
-                ):
-                    hits.append(Hit(term, (i, end)))
+        for first in self._first_words.intersection(sentence.positions):
+            for i in sentence.positions[first]:
+                for term, tokens, prefix in self._by_first[first]:
+                    end = i + len(tokens) - 1
+                    if end >= len(words) or words[i + 1 : end] != tokens[1:-1]:
+                        continue
+                    last = words[end]
+                    if (
+                        len(tokens) == 1
+                        or last == tokens[-1]
+                        or (prefix and last.startswith(tokens[-1]))
+                    ):
+                        hits.append(Hit(term, (i, end)))
+        if self._prefix is not None:
+            for match in self._prefix.finditer(sentence.lowered):
+                index = sentence.word_at(match.start())
+                hits.append(Hit(match.group(1) + "*", (index, index)))
         for pattern, regex in self._regexes:
             for match in regex.finditer(sentence.lowered):
                 end = max(match.start(), match.end() - 1)
@@ -144,7 +159,19 @@ class CompiledPattern:
         self.groups = [CompiledGroup(group) for group in pattern.all]
         self.vetoes = [CompiledGroup(group) for group in pattern.unless] + rule_vetoes
 
+    def holds(self, sentence: Sentence) -> PatternOutcome | None:
+        """The outcome if the pattern holds on ``sentence``, else None (stops early)."""
+        hit_lists = []
+        for group in self.groups:
+            hits = group.find(sentence)
+            if not hits:
+                return None
+            hit_lists.append(hits)
+        outcome = self._judge(sentence, hit_lists)
+        return outcome if outcome.held else None
+
     def evaluate(self, sentence: Sentence) -> PatternOutcome:
+        """The full outcome on ``sentence``: what matched, what did not, what vetoed."""
         hit_lists = [group.find(sentence) for group in self.groups]
         if not all(hit_lists):
             matched = tuple(
@@ -152,6 +179,9 @@ class CompiledPattern:
                 for g, hits in zip(self.groups, hit_lists, strict=True)
             )
             return PatternOutcome(self.pattern.name, self.stage, matched, True, None, None)
+        return self._judge(sentence, hit_lists)
+
+    def _judge(self, sentence: Sentence, hit_lists: list[list[Hit]]) -> PatternOutcome:
         chosen, fits = _closest(hit_lists, self.pattern.within)
         span = (min(h.span[0] for h in chosen), max(h.span[1] for h in chosen))
         matched = tuple((g.name, h.term) for g, h in zip(self.groups, chosen, strict=True))
@@ -173,9 +203,18 @@ class CompiledRule:
         self.patterns = [CompiledPattern(p, rule_vetoes) for p in rule.patterns]
         self.topic = [CompiledGroup(group) for group in rule.topic]
 
-    def topic_missing(self, article_text: Sentence) -> list[str]:
-        """The topic groups absent from the whole article (empty when on topic)."""
-        return [group.name for group in self.topic if not group.find(article_text)]
+    def topic_missing(self, sentences: Sequence[Sentence]) -> list[str]:
+        """The topic groups found in none of the article's sentences (empty when on topic)."""
+        return [g.name for g in self.topic if not any(g.find(s) for s in sentences)]
 
     def evaluate(self, sentence: Sentence) -> list[PatternOutcome]:
+        """Every pattern's full outcome, for explanations."""
         return [pattern.evaluate(sentence) for pattern in self.patterns]
+
+    def first_held(self, sentence: Sentence) -> tuple[int, PatternOutcome] | None:
+        """The first pattern (in priority order) that holds, with its index; else None."""
+        for index, pattern in enumerate(self.patterns):
+            outcome = pattern.holds(sentence)
+            if outcome is not None:
+                return index, outcome
+        return None

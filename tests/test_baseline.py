@@ -1,0 +1,64 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from monitor.baseline import build_claims, dump_baseline, load_baseline
+from monitor.cli import main
+from tests.conftest import RULES, SHARED
+
+DOC_A = (
+    "Britain and France signed a declaration of intent to deploy troops to Ukraine. "
+    "It was cold. Moscow called the coalition an axis of war on Thursday."
+)
+DOC_B = (
+    "<p>The UK and France signed a declaration of intent to deploy troops to Ukraine.</p>"
+    "<p>Rogozin threatened Britain with missile strikes over the troop plan.</p>"
+)
+
+
+def test_build_merges_near_duplicates_and_orders_by_corroboration() -> None:
+    claims = build_claims([("a.txt", DOC_A), ("b.html", DOC_B)])
+    assert claims[0].sources == ("a.txt", "b.html")
+    assert claims[0].text.startswith("Britain and France signed")
+    assert not claims[0].low_corroboration
+    assert [c.corroboration for c in claims] == [2, 1, 1]
+    assert all("It was cold" not in c.text for c in claims), "fragments are not claims"
+    assert any(c.text.startswith("Rogozin threatened") for c in claims), "HTML is stripped"
+
+
+def test_dump_and_load_round_trip(tmp_path: Path) -> None:
+    claims = build_claims([("a.txt", DOC_A), ("b.html", DOC_B)])
+    path = tmp_path / "baseline.yaml"
+    path.write_text(dump_baseline(claims, "story"), encoding="utf-8")
+    assert load_baseline(path) == claims
+    data = yaml.safe_load(path.read_text())
+    assert data["claims"][0]["corroboration"] == 2
+    assert data["claims"][1]["low_corroboration"] is True
+
+
+def test_cli_build(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "a.txt").write_text(DOC_A, encoding="utf-8")
+    (tmp_path / "b.html").write_text(DOC_B, encoding="utf-8")
+    out = tmp_path / "candidates.yaml"
+    assert (
+        main(
+            ["baseline", "build", str(tmp_path / "a.txt"), str(tmp_path / "b.html"), "-o", str(out)]
+        )
+        == 0
+    )
+    assert "3 candidate claims from 2 documents (2 found in one document only)" in (
+        capsys.readouterr().err
+    )
+    assert len(load_baseline(out)) == 3
+
+
+def test_shipped_baseline_cites_the_seed_documents() -> None:
+    claims = load_baseline(RULES / "baseline.yaml")
+    assert len(claims) >= 20
+    seeds = SHARED / "seeds"
+    if seeds.is_dir():
+        names = {p.name for p in seeds.iterdir()}
+        assert all(set(c.sources) <= names and c.sources for c in claims)

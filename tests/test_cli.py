@@ -1,0 +1,55 @@
+from __future__ import annotations
+
+import io
+
+import pytest
+
+from monitor.cli import Progress, main
+from tests.conftest import RULES
+
+
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_shows_only_on_a_terminal() -> None:
+    terminal, pipe = Terminal(), io.StringIO()
+    for stream in (terminal, pipe):
+        progress = Progress(3, "replay", stream)
+        for done in (1, 2, 3):
+            progress(done)
+    assert terminal.getvalue().endswith("3/3\n")
+    assert "[" in terminal.getvalue()
+    assert pipe.getvalue() == ""
+
+
+def test_explain_text(capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(
+        [
+            "--rules",
+            str(RULES),
+            "rules",
+            "explain",
+            "--rule",
+            "uk-parliament-vote",
+            "--text",
+            "MPs voted to approve sending troops to Ukraine.",
+        ]
+    )
+    out = capsys.readouterr().out
+    assert code == 0
+    assert "uk-parliament-vote/held: HOLDS: held: MPs, voted, troops" in out
+    assert "nearest claim" in out
+
+
+def test_explain_unknown_rule(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--rules", str(RULES), "rules", "explain", "--rule", "nope", "--text", "x"]) == 2
+    assert "unknown rule nope" in capsys.readouterr().err
+
+
+def test_missing_rules_folder_is_a_clear_error(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--rules", "/nonexistent", "rules", "check"]) == 2
+    err = capsys.readouterr().err
+    assert "/nonexistent/baseline.yaml: cannot read" in err
+    assert "/nonexistent/watch: rules folder not found" in err
