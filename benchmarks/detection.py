@@ -12,7 +12,8 @@ import time
 from pathlib import Path
 
 from monitor.detect.engine import Detector
-from monitor.replay import collect_feed_files, in_published_order
+from monitor.models import in_published_order
+from monitor.replay import collect_feed_files
 from monitor.ruleset import load_ruleset
 from monitor.sources.parse import parse_feed
 

@@ -7,8 +7,9 @@ Sources produce ``Article``; the baseline holds ``Claim``; detection returns ``A
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Literal
 
 
@@ -22,6 +23,14 @@ class Article:
     text: str
     link: str = ""
     published: datetime | None = None
+
+
+_UNDATED = datetime.max.replace(tzinfo=UTC)
+
+
+def in_published_order(articles: Iterable[Article]) -> list[Article]:
+    """Oldest first; undated entries last, in the order given."""
+    return sorted(articles, key=lambda a: a.published or _UNDATED)
 
 
 @dataclass(frozen=True)

@@ -8,15 +8,12 @@ runs every entry, oldest first, through a fresh ``Detector``.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from datetime import UTC, datetime
 from pathlib import Path
 
 from monitor.detect.engine import Detector
 from monitor.errors import FeedError
-from monitor.models import Alert, Article
+from monitor.models import Alert, Article, in_published_order
 from monitor.sources.parse import parse_feed
-
-_UNDATED = datetime.max.replace(tzinfo=UTC)
 
 
 def collect_feed_files(paths: Sequence[Path]) -> list[Path]:
@@ -53,11 +50,6 @@ def read_articles(files: Iterable[Path], on_problem: Callable[[Path, str], None]
             on_problem(path, parsed.warning)
         articles.extend(parsed.articles)
     return articles
-
-
-def in_published_order(articles: Iterable[Article]) -> list[Article]:
-    """Oldest first; undated entries last, in the order they were read."""
-    return sorted(articles, key=lambda a: a.published or _UNDATED)
 
 
 def replay(

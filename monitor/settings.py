@@ -29,6 +29,14 @@ class Settings(BaseSettings):
     development_window_hours: float = Field(
         168.0, gt=0, description="reports within this time of a development update it"
     )
+    max_concurrent_fetches: int = Field(8, ge=1, le=256, description="fetches at once, overall")
+    max_fetches_per_host: int = Field(2, ge=1, le=64, description="fetches at once, per host")
+    max_response_bytes: int = Field(10 * 1024 * 1024, ge=1024, description="body cap, decoded")
+    connect_timeout_seconds: float = Field(10.0, gt=0)
+    read_timeout_seconds: float = Field(20.0, gt=0)
+    max_backoff_seconds: float = Field(3600.0, gt=0, description="longest wait after failures")
+    retention_days: float = Field(30.0, gt=0, description="forget seen entries after this")
+    shutdown_grace_seconds: float = Field(20.0, ge=0, description="time to finish work on stop")
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     log_format: Literal["auto", "json", "text"] = "auto"
 

@@ -51,10 +51,14 @@ class StoryBook:
         self.burst = min(burst, window)
         self.group_similarity = group_similarity
         self.known_similarity = known_similarity
-        self._developments: list[Development] = list(developments)
-        self._keys: dict[str, list[str]] = {
-            d.id: [content_key(text) for text in d.evidence] for d in self._developments
-        }
+        self._developments: list[Development] = []
+        self._keys: dict[str, list[str]] = {}
+        self.reset(developments)
+
+    def reset(self, developments: Iterable[Development]) -> None:
+        """Replace what the book knows, e.g. with what the store actually recorded."""
+        self._developments = list(developments)
+        self._keys = {d.id: [content_key(text) for text in d.evidence] for d in self._developments}
 
     @property
     def developments(self) -> list[Development]:

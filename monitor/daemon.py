@@ -1,0 +1,188 @@
+"""The daemon: APScheduler wiring, polling every feed on its own schedule, clean shutdown.
+
+``Daemon.run_once`` polls every feed once with a few workers (not one task per feed: the
+HTTP pool costs more CPU per request as it grows) and delivers what is due.
+``Daemon.run_forever`` schedules one job per feed with jitter; a job never overlaps itself;
+a failing feed backs off exponentially (capped, honouring Retry-After) and returns to its
+interval once it recovers. SIGTERM/SIGINT stop scheduling and let work in flight finish.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+from monitor.poller import Poller, PollOutcome
+from monitor.sources.feeds import DEFAULT_INTERVAL, FeedConfig
+
+log = logging.getLogger("monitor.daemon")
+
+
+def backoff_delay(
+    failures: int, interval: timedelta, cap: timedelta, retry_after: float | None = None
+) -> timedelta:
+    """How long to wait after ``failures`` consecutive failures: interval * 2^(n-1), capped.
+
+    A server's ``Retry-After`` is honoured when it asks for longer (up to four times the cap).
+    """
+    exponent = max(0, min(failures - 1, 30))
+    delay = min(cap, interval * (1 << exponent))
+    if retry_after is not None:
+        delay = max(delay, min(timedelta(seconds=retry_after), cap * 4))
+    return delay
+
+
+@dataclass
+class RunSummary:
+    """What one cycle (``run --once``) did."""
+
+    outcomes: list[PollOutcome] = field(default_factory=list)
+    delivered: int = 0
+
+    @property
+    def failed(self) -> list[PollOutcome]:
+        return [o for o in self.outcomes if o.status == "error"]
+
+
+class Daemon:
+    """Schedules polls of ``feeds`` through ``poller``; ``deliver`` drains the outbox."""
+
+    def __init__(
+        self,
+        poller: Poller,
+        feeds: Sequence[FeedConfig],
+        deliver: Callable[[], Awaitable[int]],
+        *,
+        workers: int = 8,
+        max_backoff: timedelta = timedelta(hours=1),
+        delivery_interval: timedelta = timedelta(seconds=5),
+        maintenance: Callable[[], None] | None = None,
+        shutdown_grace: float = 20.0,
+    ) -> None:
+        self.poller = poller
+        self.feeds = list(feeds)
+        self.deliver = deliver
+        self.workers = workers
+        self.max_backoff = max_backoff
+        self.delivery_interval = delivery_interval
+        self.maintenance = maintenance
+        self.shutdown_grace = shutdown_grace
+        self.scheduler: AsyncIOScheduler | None = None
+        self._stop = asyncio.Event()
+        self._inflight: set[asyncio.Task[object]] = set()
+        self.started_at: datetime | None = None
+
+    async def _poll_safely(self, feed: FeedConfig) -> PollOutcome:
+        """Poll one feed; an unexpected error is logged with the feed and contained."""
+        try:
+            return await self.poller.poll(feed)
+        except Exception as exc:
+            log.exception("poll: unexpected error", extra={"feed": feed.name})
+            return PollOutcome(feed.name, "error", error=f"{type(exc).__name__}: {exc}")
+
+    async def poll_all(self, feeds: Sequence[FeedConfig] | None = None) -> list[PollOutcome]:
+        """Poll each feed once with a bounded pool of workers."""
+        queue: asyncio.Queue[FeedConfig] = asyncio.Queue()
+        for feed in feeds if feeds is not None else self.feeds:
+            queue.put_nowait(feed)
+        outcomes: list[PollOutcome] = []
+
+        async def worker() -> None:
+            while True:
+                try:
+                    feed = queue.get_nowait()
+                except asyncio.QueueEmpty:
+                    return
+                outcomes.append(await self._poll_safely(feed))
+
+        await asyncio.gather(*(worker() for _ in range(max(1, min(self.workers, queue.qsize())))))
+        return outcomes
+
+    async def run_once(self) -> RunSummary:
+        """One poll of every feed, then deliver what is due."""
+        outcomes = await self.poll_all()
+        delivered = await self.deliver()
+        return RunSummary(outcomes, delivered)
+
+    # the scheduled daemon ----------------------------------------------------------------
+
+    def _track(self) -> None:
+        task = asyncio.current_task()
+        if task is not None:
+            self._inflight.add(task)
+            task.add_done_callback(self._inflight.discard)
+
+    async def _poll_job(self, feed: FeedConfig) -> None:
+        self._track()
+        outcome = await self._poll_safely(feed)
+        if outcome.status == "error" and self.scheduler is not None and not self._stop.is_set():
+            interval = feed.interval or DEFAULT_INTERVAL
+            delay = backoff_delay(max(1, outcome.failures), interval, self.max_backoff,
+                                  outcome.retry_after)
+            with contextlib.suppress(LookupError):
+                self.scheduler.modify_job(f"feed:{feed.name}",
+                                          next_run_time=datetime.now(UTC) + delay)
+            log.info("poll: backing off", extra={"feed": feed.name, "failures": outcome.failures,
+                                                "retry_in_s": round(delay.total_seconds())})
+
+    async def _deliver_job(self) -> None:
+        self._track()
+        try:
+            await self.deliver()
+        except Exception:
+            log.exception("deliver: unexpected error")
+
+    def stop(self) -> None:
+        """Ask ``run_forever`` to stop (signal handlers call this)."""
+        self._stop.set()
+
+    async def run_forever(self) -> None:
+        """Run until ``stop`` (or SIGTERM/SIGINT); then finish work in flight."""
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            with contextlib.suppress(NotImplementedError, RuntimeError):
+                loop.add_signal_handler(sig, self.stop)
+        scheduler = AsyncIOScheduler(timezone=UTC)
+        self.scheduler = scheduler
+        now = datetime.now(UTC)
+        for index, feed in enumerate(self.feeds):
+            seconds = (feed.interval or DEFAULT_INTERVAL).total_seconds()
+            # First polls are spread over a few seconds rather than fired all at once.
+            first = now + timedelta(seconds=min(seconds, 5.0) * index / max(1, len(self.feeds)))
+            scheduler.add_job(
+                self._poll_job, "interval", seconds=seconds, jitter=min(seconds * 0.1, 30.0),
+                args=[feed], id=f"feed:{feed.name}", max_instances=1, coalesce=True,
+                misfire_grace_time=int(seconds), next_run_time=first,
+            )
+        scheduler.add_job(self._deliver_job, "interval",
+                          seconds=self.delivery_interval.total_seconds(), id="deliver",
+                          max_instances=1, coalesce=True, next_run_time=now)
+        if self.maintenance is not None:
+            scheduler.add_job(self.maintenance, "interval", hours=6, id="maintenance",
+                              next_run_time=now)
+        scheduler.start()
+        self.started_at = now
+        log.info("daemon: started", extra={"feeds": len(self.feeds)})
+        try:
+            await self._stop.wait()
+        finally:
+            scheduler.shutdown(wait=False)
+            pending = {t for t in self._inflight if not t.done()}
+            if pending:
+                log.info("daemon: finishing work in flight", extra={"tasks": len(pending)})
+                _, late = await asyncio.wait(pending, timeout=self.shutdown_grace)
+                for task in late:
+                    task.cancel()
+            self.scheduler = None
+            log.info("daemon: stopped")
+
+    @property
+    def scheduler_alive(self) -> bool:
+        return self.scheduler is not None and bool(self.scheduler.running)

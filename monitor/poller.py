@@ -1,0 +1,180 @@
+"""Poll one feed end to end: fetch, parse, skip what was seen, detect, record.
+
+``Poller.poll`` never raises for a feed's own trouble: a fetch or parse failure marks the
+feed unhealthy with its reason and returns an outcome saying so, and the caller (the
+daemon) backs off. Entries count as seen only in the transaction that queues their alerts.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from monitor.detect.engine import Detector
+from monitor.errors import FeedError, FetchError, StateError
+from monitor.models import Alert, in_published_order
+from monitor.sources.feeds import FeedConfig
+from monitor.sources.fetch import Fetcher, Validators
+from monitor.sources.parse import parse_feed
+from monitor.store import Store
+
+log = logging.getLogger("monitor.poll")
+
+Clock = Callable[[], datetime]
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class PollOutcome:
+    """What one poll of one feed did."""
+
+    feed: str
+    status: str  # "ok", "not-modified" or "error"
+    entries: int = 0
+    new_entries: int = 0
+    alerts: int = 0
+    queued: int = 0
+    seconds: float = 0.0
+    error: str | None = None
+    failures: int = 0
+    retry_after: float | None = None
+
+
+class Poller:
+    """Polls feeds into the store; ``detector`` and ``route`` are read at each poll."""
+
+    def __init__(
+        self,
+        fetcher: Fetcher,
+        store: Store,
+        detector: Callable[[], Detector],
+        route: Callable[[Alert], Sequence[str]],
+        clock: Clock = utc_now,
+        on_alert: Callable[[Alert], None] | None = None,
+    ) -> None:
+        self.fetcher = fetcher
+        self.store = store
+        self.detector = detector
+        self.route = route
+        self.clock = clock
+        self.on_alert = on_alert
+
+    def _failed(
+        self, feed: FeedConfig, reason: str, started: float, retry_after: float | None = None
+    ) -> PollOutcome:
+        failures = self.store.record_failure(feed.name, str(feed.url), reason, self.clock())
+        outcome = PollOutcome(
+            feed.name,
+            "error",
+            seconds=time.monotonic() - started,
+            error=reason,
+            failures=failures,
+            retry_after=retry_after,
+        )
+        log.warning(
+            "poll: feed failed",
+            extra={
+                "feed": feed.name,
+                "status": "error",
+                "reason": reason,
+                "failures": failures,
+                "duration_ms": round(outcome.seconds * 1000),
+            },
+        )
+        return outcome
+
+    async def poll(self, feed: FeedConfig) -> PollOutcome:
+        """Poll ``feed`` once."""
+        started = time.monotonic()
+        state = self.store.feed_state(feed.name)
+        try:
+            result = await self.fetcher.fetch(feed, Validators(state.etag, state.last_modified))
+        except FetchError as exc:
+            return self._failed(feed, exc.reason, started, exc.retry_after)
+        now = self.clock()
+        if result.not_modified or result.body is None:
+            self.store.record_not_modified(
+                feed.name, str(feed.url), state.etag, state.last_modified, now
+            )
+            return self._done(
+                PollOutcome(feed.name, "not-modified", seconds=time.monotonic() - started)
+            )
+        try:
+            parsed = parse_feed(result.body, feed.name)
+        except FeedError as exc:
+            return self._failed(feed, f"invalid feed: {exc.reason}", started)
+        if parsed.warning:
+            log.info(
+                "poll: feed is ill-formed, using what was recovered",
+                extra={"feed": feed.name, "reason": parsed.warning},
+            )
+        fresh = self.store.unseen(feed.name, parsed.articles)
+        detector = self.detector()
+        alerts = [
+            a for article in in_published_order(fresh) for a in detector.examine(article, now)
+        ]
+        touched = {a.development for a in alerts}
+        developments = [d for d in detector.book.developments if d.id in touched]
+        try:
+            queued = self.store.commit_poll(
+                feed=feed.name,
+                url=str(feed.url),
+                etag=result.validators.etag,
+                last_modified=result.validators.last_modified,
+                articles=fresh,
+                alerts=alerts,
+                developments=developments,
+                route=self.route,
+                now=now,
+            )
+        except StateError:
+            # What detection decided was not recorded: forget it, so the next poll decides again.
+            detector.book.reset(self.store.developments())
+            raise
+        for alert in alerts:
+            log.info(
+                "poll: %s %s",
+                alert.type,
+                alert.rule,
+                extra={
+                    "feed": feed.name,
+                    "rule": alert.rule,
+                    "entry": alert.article.id,
+                    "development": alert.development,
+                    "alert_type": alert.type,
+                },
+            )
+            if self.on_alert is not None:
+                self.on_alert(alert)
+        return self._done(
+            PollOutcome(
+                feed.name,
+                "ok",
+                entries=len(parsed.articles),
+                new_entries=len(fresh),
+                alerts=len(alerts),
+                queued=queued,
+                seconds=time.monotonic() - started,
+            )
+        )
+
+    @staticmethod
+    def _done(outcome: PollOutcome) -> PollOutcome:
+        log.info(
+            "poll: feed polled",
+            extra={
+                "feed": outcome.feed,
+                "status": outcome.status,
+                "entries": outcome.entries,
+                "new_entries": outcome.new_entries,
+                "alerts": outcome.alerts,
+                "duration_ms": round(outcome.seconds * 1000),
+            },
+        )
+        return outcome

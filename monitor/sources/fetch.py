@@ -1,0 +1,232 @@
+"""Fetch feeds over HTTP politely: the only place (with the channels) that touches httpx.
+
+One shared ``httpx.AsyncClient``; conditional GET with the ETag / Last-Modified of the last
+poll (a 304 costs no parsing); gzip/deflate decoded here with a cap on the *decoded* size,
+so neither a huge body nor a compression bomb can exhaust memory; bounded redirects;
+connect/read timeouts; 429/503 ``Retry-After`` reported to the caller; a cap on concurrent
+fetches overall and per host. Every failure is a ``FetchError`` naming the feed, with the
+URL redacted.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import email.utils
+import time
+import zlib
+from dataclasses import dataclass
+from types import TracebackType
+from urllib.parse import urlsplit
+
+import httpx
+
+from monitor import __version__
+from monitor.errors import FetchError
+from monitor.redact import redact_url
+from monitor.sources.feeds import FeedConfig
+
+USER_AGENT = f"news-monitor/{__version__} (+https://github.com/news-monitor/news-monitor)"
+
+
+@dataclass(frozen=True)
+class FetchLimits:
+    """How much a fetch may cost."""
+
+    max_bytes: int = 10 * 1024 * 1024
+    connect_timeout: float = 10.0
+    read_timeout: float = 20.0
+    total_timeout: float = 60.0
+    max_redirects: int = 5
+    max_concurrent: int = 8
+    max_per_host: int = 2
+
+
+@dataclass(frozen=True)
+class Validators:
+    """HTTP cache validators from the last successful fetch."""
+
+    etag: str | None = None
+    last_modified: str | None = None
+
+
+@dataclass(frozen=True)
+class FetchResult:
+    """A completed fetch: the body (None on 304) and the validators to store."""
+
+    status: int
+    body: bytes | None
+    validators: Validators
+    url: str
+    seconds: float
+
+    @property
+    def not_modified(self) -> bool:
+        return self.status == 304
+
+
+def retry_after_seconds(value: str | None, now: float | None = None) -> float | None:
+    """Seconds to wait from a ``Retry-After`` header (delta-seconds or HTTP date)."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, when.timestamp() - (now if now is not None else time.time()))
+
+
+class _Decoder:
+    """Decodes gzip/deflate incrementally, never producing more than ``limit`` bytes."""
+
+    def __init__(self, encoding: str, limit: int) -> None:
+        encoding = encoding.strip().lower()
+        self.limit = limit
+        self.size = 0
+        if encoding in ("gzip", "x-gzip"):
+            self._zlib: zlib._Decompress | None = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        elif encoding == "deflate":
+            self._zlib = zlib.decompressobj()
+        elif encoding in ("", "identity"):
+            self._zlib = None
+        else:
+            raise ValueError(f"unsupported Content-Encoding {encoding!r}")
+
+    def feed(self, chunk: bytes) -> bytes:
+        if self._zlib is None:
+            out = chunk
+        else:
+            out = self._zlib.decompress(chunk, self.limit - self.size + 1)
+            if self._zlib.unconsumed_tail:
+                raise OverflowError
+        self.size += len(out)
+        if self.size > self.limit:
+            raise OverflowError
+        return out
+
+
+class Fetcher:
+    """Fetches feeds with one shared client; use as an async context manager."""
+
+    def __init__(
+        self,
+        limits: FetchLimits = FetchLimits(),
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
+        self.limits = limits
+        self._client = httpx.AsyncClient(
+            timeout=httpx.Timeout(limits.read_timeout, connect=limits.connect_timeout),
+            follow_redirects=True,
+            max_redirects=limits.max_redirects,
+            headers={"User-Agent": USER_AGENT, "Accept-Encoding": "gzip, deflate"},
+            limits=httpx.Limits(
+                max_connections=limits.max_concurrent,
+                max_keepalive_connections=limits.max_concurrent,
+            ),
+            transport=transport,
+        )
+        self._overall = asyncio.Semaphore(limits.max_concurrent)
+        self._per_host: dict[str, asyncio.Semaphore] = {}
+
+    async def __aenter__(self) -> Fetcher:
+        return self
+
+    async def __aexit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        await self._client.aclose()
+
+    def _host_gate(self, url: str) -> asyncio.Semaphore:
+        host = urlsplit(url).netloc.lower()
+        if host not in self._per_host:
+            self._per_host[host] = asyncio.Semaphore(self.limits.max_per_host)
+        return self._per_host[host]
+
+    async def fetch(self, feed: FeedConfig, validators: Validators = Validators()) -> FetchResult:
+        """GET the feed, conditionally; raise ``FetchError`` on any failure."""
+        url = str(feed.url)
+        headers = dict(feed.headers)
+        if validators.etag:
+            headers["If-None-Match"] = validators.etag
+        if validators.last_modified:
+            headers["If-Modified-Since"] = validators.last_modified
+        async with self._overall, self._host_gate(url):
+            started = time.monotonic()
+            try:
+                async with asyncio.timeout(self.limits.total_timeout):
+                    return await self._get(feed, url, headers, validators, started)
+            except TimeoutError as exc:
+                raise FetchError(
+                    feed.name,
+                    f"gave up after {self.limits.total_timeout:.0f} s ({redact_url(url)})",
+                ) from exc
+            except httpx.TooManyRedirects as exc:
+                raise FetchError(
+                    feed.name,
+                    f"more than {self.limits.max_redirects} redirects ({redact_url(url)})",
+                    retryable=False,
+                ) from exc
+            except httpx.TimeoutException as exc:
+                raise FetchError(
+                    feed.name, f"timed out: {type(exc).__name__} ({redact_url(url)})"
+                ) from exc
+            except httpx.HTTPError as exc:
+                raise FetchError(feed.name, f"{type(exc).__name__} ({redact_url(url)})") from exc
+
+    async def _get(
+        self,
+        feed: FeedConfig,
+        url: str,
+        headers: dict[str, str],
+        validators: Validators,
+        started: float,
+    ) -> FetchResult:
+        async with self._client.stream("GET", url, headers=headers) as response:
+            where = redact_url(str(response.url))
+            status = response.status_code
+            if status == 304:
+                return FetchResult(
+                    304, None, validators, str(response.url), time.monotonic() - started
+                )
+            if status in (429, 503):
+                wait = retry_after_seconds(response.headers.get("Retry-After"))
+                raise FetchError(
+                    feed.name, f"HTTP {status} ({where})", retryable=True, retry_after=wait
+                )
+            if status >= 400:
+                raise FetchError(feed.name, f"HTTP {status} ({where})", retryable=status >= 500)
+            declared = response.headers.get("Content-Length", "")
+            if declared.isdigit() and int(declared) > self.limits.max_bytes:
+                raise FetchError(
+                    feed.name,
+                    f"response of {int(declared)} bytes exceeds the "
+                    f"{self.limits.max_bytes}-byte limit ({where})",
+                    retryable=False,
+                )
+            try:
+                decoder = _Decoder(
+                    response.headers.get("Content-Encoding", ""), self.limits.max_bytes
+                )
+                body = bytearray()
+                async for chunk in response.aiter_raw():
+                    body += decoder.feed(chunk)
+            except OverflowError as exc:
+                raise FetchError(
+                    feed.name,
+                    f"response exceeds the {self.limits.max_bytes}-byte "
+                    f"limit after decoding ({where})",
+                    retryable=False,
+                ) from exc
+            except (ValueError, zlib.error) as exc:
+                raise FetchError(
+                    feed.name, f"cannot decode response: {exc} ({where})", retryable=False
+                ) from exc
+            new = Validators(response.headers.get("ETag"), response.headers.get("Last-Modified"))
+            return FetchResult(
+                status, bytes(body), new, str(response.url), time.monotonic() - started
+            )

@@ -1,0 +1,390 @@
+"""Durable state in SQLite: the only module that knows SQL.
+
+Holds feeds (HTTP validators and health), seen entries, developments, alerts and the
+delivery outbox. ``commit_poll`` records a poll's entries, alerts and outbox rows in one
+transaction, so an entry counts as seen only together with its alerts. The schema version
+lives in ``PRAGMA user_version``; ``open_store`` upgrades older databases in place.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from monitor.errors import StateError
+from monitor.models import Alert, Article, Development
+from monitor.notify.render import alert_payload
+
+MIGRATIONS: tuple[str, ...] = (
+    # 1: the first schema
+    """
+    CREATE TABLE feeds (
+        name TEXT PRIMARY KEY,
+        url TEXT NOT NULL,
+        etag TEXT,
+        last_modified TEXT,
+        healthy INTEGER NOT NULL DEFAULT 1,
+        reason TEXT,
+        failures INTEGER NOT NULL DEFAULT 0,
+        last_poll TEXT,
+        last_success TEXT
+    );
+    CREATE TABLE entries (
+        feed TEXT NOT NULL,
+        entry_id TEXT NOT NULL,
+        content_hash TEXT NOT NULL,
+        first_seen TEXT NOT NULL,
+        last_seen TEXT NOT NULL,
+        PRIMARY KEY (feed, entry_id)
+    );
+    CREATE INDEX entries_last_seen ON entries (last_seen);
+    CREATE TABLE developments (
+        id TEXT PRIMARY KEY,
+        rule TEXT NOT NULL,
+        stage TEXT NOT NULL,
+        first_seen TEXT NOT NULL,
+        last_seen TEXT NOT NULL,
+        evidence TEXT NOT NULL,
+        entries TEXT NOT NULL
+    );
+    CREATE TABLE alerts (
+        id INTEGER PRIMARY KEY,
+        key TEXT NOT NULL UNIQUE,
+        type TEXT NOT NULL,
+        rule TEXT NOT NULL,
+        development TEXT NOT NULL,
+        description TEXT NOT NULL DEFAULT '',
+        payload TEXT NOT NULL,
+        created TEXT NOT NULL
+    );
+    CREATE TABLE outbox (
+        id INTEGER PRIMARY KEY,
+        alert_id INTEGER NOT NULL REFERENCES alerts (id),
+        channel TEXT NOT NULL,
+        state TEXT NOT NULL DEFAULT 'pending',
+        attempts INTEGER NOT NULL DEFAULT 0,
+        next_attempt TEXT NOT NULL,
+        last_error TEXT,
+        created TEXT NOT NULL,
+        finished TEXT,
+        UNIQUE (alert_id, channel)
+    );
+    CREATE INDEX outbox_due ON outbox (state, next_attempt);
+    """,
+)
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def content_hash(article: Article) -> str:
+    """A digest of what an entry says; a changed hash means the entry is examined again."""
+    return hashlib.sha256(f"{article.title}\0{article.text}".encode()).hexdigest()
+
+
+def _iso(moment: datetime) -> str:
+    return moment.isoformat()
+
+
+@dataclass(frozen=True)
+class FeedState:
+    """What the store knows about one feed."""
+
+    name: str
+    etag: str | None = None
+    last_modified: str | None = None
+    healthy: bool = True
+    reason: str | None = None
+    failures: int = 0
+    last_poll: str | None = None
+    last_success: str | None = None
+
+
+@dataclass(frozen=True)
+class OutboxItem:
+    """One alert to deliver to one channel."""
+
+    id: int
+    alert_id: int
+    channel: str
+    attempts: int
+    created: str
+    payload: dict[str, Any]
+    description: str
+
+
+class Store:
+    """A SQLite database; one connection, used from one thread."""
+
+    def __init__(self, connection: sqlite3.Connection) -> None:
+        self._db = connection
+
+    def close(self) -> None:
+        self._db.close()
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        try:
+            with self._db:
+                yield self._db
+        except sqlite3.Error as exc:
+            raise StateError(f"state database: {exc}") from exc
+
+    # feeds -------------------------------------------------------------------------------
+
+    def feed_state(self, name: str) -> FeedState:
+        row = self._db.execute(
+            "SELECT name, etag, last_modified, healthy, reason, failures, last_poll, last_success"
+            " FROM feeds WHERE name = ?",
+            (name,),
+        ).fetchone()
+        if row is None:
+            return FeedState(name)
+        return FeedState(row[0], row[1], row[2], bool(row[3]), row[4], row[5], row[6], row[7])
+
+    def feed_states(self) -> list[FeedState]:
+        names = [row[0] for row in self._db.execute("SELECT name FROM feeds ORDER BY name")]
+        return [self.feed_state(name) for name in names]
+
+    def record_failure(self, name: str, url: str, reason: str, now: datetime) -> int:
+        """Mark the feed unhealthy with ``reason``; return its consecutive failure count."""
+        with self._transaction() as db:
+            db.execute(
+                "INSERT INTO feeds (name, url, healthy, reason, failures, last_poll)"
+                " VALUES (?, ?, 0, ?, 1, ?) ON CONFLICT (name) DO UPDATE SET url = excluded.url,"
+                " healthy = 0, reason = excluded.reason, failures = failures + 1,"
+                " last_poll = excluded.last_poll",
+                (name, url, reason, _iso(now)),
+            )
+        return self.feed_state(name).failures
+
+    def _record_success(
+        self,
+        db: sqlite3.Connection,
+        name: str,
+        url: str,
+        etag: str | None,
+        last_modified: str | None,
+        now: datetime,
+    ) -> None:
+        db.execute(
+            "INSERT INTO feeds (name, url, etag, last_modified, healthy, reason, failures,"
+            " last_poll, last_success) VALUES (?, ?, ?, ?, 1, NULL, 0, ?, ?)"
+            " ON CONFLICT (name) DO UPDATE SET url = excluded.url, etag = excluded.etag,"
+            " last_modified = excluded.last_modified, healthy = 1, reason = NULL, failures = 0,"
+            " last_poll = excluded.last_poll, last_success = excluded.last_success",
+            (name, url, etag, last_modified, _iso(now), _iso(now)),
+        )
+
+    def record_not_modified(
+        self, name: str, url: str, etag: str | None, last_modified: str | None, now: datetime
+    ) -> None:
+        with self._transaction() as db:
+            self._record_success(db, name, url, etag, last_modified, now)
+
+    # entries -----------------------------------------------------------------------------
+
+    def unseen(self, feed: str, articles: Sequence[Article]) -> list[Article]:
+        """The articles never seen in ``feed``, or seen with different content."""
+        known = dict(
+            self._db.execute(
+                "SELECT entry_id, content_hash FROM entries WHERE feed = ?", (feed,)
+            ).fetchall()
+        )
+        return [a for a in articles if known.get(a.id) != content_hash(a)]
+
+    def commit_poll(
+        self,
+        *,
+        feed: str,
+        url: str,
+        etag: str | None,
+        last_modified: str | None,
+        articles: Iterable[Article],
+        alerts: Sequence[Alert],
+        developments: Iterable[Development],
+        route: Callable[[Alert], Sequence[str]],
+        now: datetime,
+    ) -> int:
+        """Record a poll in one transaction; return the number of outbox rows added."""
+        queued = 0
+        with self._transaction() as db:
+            for article in articles:
+                db.execute(
+                    "INSERT INTO entries (feed, entry_id, content_hash, first_seen, last_seen)"
+                    " VALUES (?, ?, ?, ?, ?) ON CONFLICT (feed, entry_id) DO UPDATE SET"
+                    " content_hash = excluded.content_hash, last_seen = excluded.last_seen",
+                    (feed, article.id, content_hash(article), _iso(now), _iso(now)),
+                )
+            for development in developments:
+                self._save_development(db, development)
+            for alert in alerts:
+                queued += self._queue_alert(db, alert, route(alert), now)
+            self._record_success(db, feed, url, etag, last_modified, now)
+        return queued
+
+    def prune_entries(self, older_than: datetime) -> int:
+        """Forget entries not seen since ``older_than``; return how many."""
+        with self._transaction() as db:
+            cursor = db.execute("DELETE FROM entries WHERE last_seen < ?", (_iso(older_than),))
+        return cursor.rowcount
+
+    def entry_count(self) -> int:
+        return int(self._db.execute("SELECT COUNT(*) FROM entries").fetchone()[0])
+
+    # developments and alerts ------------------------------------------------------------
+
+    @staticmethod
+    def _save_development(db: sqlite3.Connection, development: Development) -> None:
+        db.execute(
+            "INSERT INTO developments (id, rule, stage, first_seen, last_seen, evidence, entries)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET"
+            " last_seen = excluded.last_seen, evidence = excluded.evidence,"
+            " entries = excluded.entries",
+            (
+                development.id,
+                development.rule,
+                development.stage,
+                _iso(development.first_seen),
+                _iso(development.last_seen),
+                json.dumps(development.evidence),
+                json.dumps(development.entries),
+            ),
+        )
+
+    def developments(self) -> list[Development]:
+        rows = self._db.execute(
+            "SELECT id, rule, stage, first_seen, last_seen, evidence, entries FROM developments"
+            " ORDER BY first_seen"
+        ).fetchall()
+        return [
+            Development(
+                row[0],
+                row[1],
+                row[2],
+                datetime.fromisoformat(row[3]),
+                datetime.fromisoformat(row[4]),
+                json.loads(row[5]),
+                json.loads(row[6]),
+            )
+            for row in rows
+        ]
+
+    @staticmethod
+    def _queue_alert(
+        db: sqlite3.Connection, alert: Alert, channels: Sequence[str], now: datetime
+    ) -> int:
+        cursor = db.execute(
+            "INSERT INTO alerts (key, type, rule, development, description, payload, created)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO NOTHING",
+            (
+                alert.idempotency_key,
+                alert.type,
+                alert.rule,
+                alert.development,
+                alert.description,
+                json.dumps(alert_payload(alert)),
+                _iso(now),
+            ),
+        )
+        if not cursor.rowcount:
+            return 0
+        alert_id = cursor.lastrowid
+        for channel in channels:
+            db.execute(
+                "INSERT INTO outbox (alert_id, channel, next_attempt, created)"
+                " VALUES (?, ?, ?, ?) ON CONFLICT (alert_id, channel) DO NOTHING",
+                (alert_id, channel, _iso(now), _iso(now)),
+            )
+        return len(channels)
+
+    def alert_count(self) -> int:
+        return int(self._db.execute("SELECT COUNT(*) FROM alerts").fetchone()[0])
+
+    # outbox --------------------------------------------------------------------------------
+
+    def due(self, now: datetime, limit: int = 100) -> list[OutboxItem]:
+        """Pending deliveries whose time has come, oldest alert first."""
+        rows = self._db.execute(
+            "SELECT o.id, o.alert_id, o.channel, o.attempts, o.created, a.payload, a.description"
+            " FROM outbox o JOIN alerts a ON a.id = o.alert_id"
+            " WHERE o.state = 'pending' AND o.next_attempt <= ? ORDER BY o.alert_id, o.id LIMIT ?",
+            (_iso(now), limit),
+        ).fetchall()
+        return [OutboxItem(r[0], r[1], r[2], r[3], r[4], json.loads(r[5]), r[6]) for r in rows]
+
+    def pending_before(self, item: OutboxItem) -> bool:
+        """Whether an older alert still waits for the same channel (keeps delivery in order)."""
+        row = self._db.execute(
+            "SELECT 1 FROM outbox WHERE channel = ? AND state = 'pending' AND alert_id < ? LIMIT 1",
+            (item.channel, item.alert_id),
+        ).fetchone()
+        return row is not None
+
+    def mark_delivered(self, item_id: int, now: datetime) -> None:
+        with self._transaction() as db:
+            db.execute(
+                "UPDATE outbox SET state = 'delivered', attempts = attempts + 1, finished = ?,"
+                " last_error = NULL WHERE id = ?",
+                (_iso(now), item_id),
+            )
+
+    def mark_retry(self, item_id: int, error: str, next_attempt: datetime) -> None:
+        with self._transaction() as db:
+            db.execute(
+                "UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt = ?"
+                " WHERE id = ?",
+                (error, _iso(next_attempt), item_id),
+            )
+
+    def mark_failed(self, item_id: int, error: str, now: datetime) -> None:
+        with self._transaction() as db:
+            db.execute(
+                "UPDATE outbox SET state = 'failed', attempts = attempts + 1, last_error = ?,"
+                " finished = ? WHERE id = ?",
+                (error, _iso(now), item_id),
+            )
+
+    def outbox_counts(self) -> dict[str, int]:
+        """Outbox rows by state: pending, delivered, failed."""
+        counts = {"pending": 0, "delivered": 0, "failed": 0}
+        for state, count in self._db.execute("SELECT state, COUNT(*) FROM outbox GROUP BY state"):
+            counts[state] = count
+        return counts
+
+    def outbox_rows(self) -> list[tuple[int, str, str, int, str | None]]:
+        """(alert id, channel, state, attempts, last error) of every outbox row."""
+        return list(
+            self._db.execute(
+                "SELECT alert_id, channel, state, attempts, last_error FROM outbox ORDER BY id"
+            )
+        )
+
+
+def open_store(path: Path) -> Store:
+    """Open (creating or upgrading) the database at ``path``; ``StateError`` if unusable."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        db = sqlite3.connect(path, timeout=30)
+        db.execute("PRAGMA journal_mode = WAL")
+        db.execute("PRAGMA synchronous = NORMAL")
+        db.execute("PRAGMA foreign_keys = ON")
+        version = int(db.execute("PRAGMA user_version").fetchone()[0])
+        if version > SCHEMA_VERSION:
+            raise StateError(
+                f"state database {path} has schema {version}, newer than this "
+                f"news-monitor ({SCHEMA_VERSION}); upgrade news-monitor"
+            )
+        for number in range(version, SCHEMA_VERSION):
+            with db:
+                db.executescript(
+                    f"BEGIN; {MIGRATIONS[number]} PRAGMA user_version = {number + 1}; COMMIT;"
+                )
+    except (sqlite3.Error, OSError) as exc:
+        raise StateError(f"cannot open state database {path}: {exc}") from exc
+    return Store(db)
