@@ -8,6 +8,7 @@ stderr and exit 2; nothing here prints a traceback for them.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 import sys
 import time
@@ -17,12 +18,16 @@ from pathlib import Path
 from typing import TextIO
 
 from monitor import __version__
+from monitor.app import Service, load_configuration
 from monitor.baseline import build_claims, dump_baseline
 from monitor.detect.engine import Detector
 from monitor.detect.rules import rule_json_schema
 from monitor.detect.stories import StoryBook
-from monitor.errors import ConfigError, NewsMonitorError
-from monitor.notify.render import alert_payload, alert_text
+from monitor.errors import ConfigError, DeliveryError, NewsMonitorError
+from monitor.logs import configure_logging
+from monitor.notify.base import Channel
+from monitor.notify.channels import build_channels
+from monitor.notify.render import alert_payload, alert_text, sample_alert
 from monitor.replay import collect_feed_files, read_articles, replay
 from monitor.ruleset import load_ruleset
 from monitor.settings import Settings
@@ -121,12 +126,66 @@ def cmd_baseline_build(args: argparse.Namespace) -> int:
 
 def cmd_rules_check(args: argparse.Namespace) -> int:
     settings = _settings(args)
-    ruleset = load_ruleset(settings.rules_dir)
+    config = load_configuration(settings)
+    ruleset = config.ruleset
     enabled = sum(1 for r in ruleset.rules if r.enabled)
     print(
         f"rules: OK: {len(ruleset.claims)} baseline claims, {len(ruleset.rules)} rules "
-        f"({enabled} enabled) in {settings.rules_dir}"
+        f"({enabled} enabled), {len(config.feeds)} feeds, "
+        f"{len(config.channels.channels)} channels in {settings.rules_dir}"
     )
+    return 0
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    configure_logging(settings.log_level, settings.log_format)
+    return asyncio.run(_run(settings, once=args.once))
+
+
+async def _run(settings: Settings, *, once: bool) -> int:
+    service = Service.build(settings)
+    try:
+        if not once:
+            await service.daemon.run_forever()
+            return 0
+        summary = await service.daemon.run_once()
+        outcomes = summary.outcomes
+        print(
+            f"run: {len(outcomes)} feeds polled, {len(summary.failed)} failed, "
+            f"{sum(o.new_entries for o in outcomes)} new entries, "
+            f"{sum(o.alerts for o in outcomes)} alerts and updates, "
+            f"{summary.delivered} deliveries",
+            file=sys.stderr,
+        )
+        for failed in summary.failed:
+            print(f"run: feed {failed.feed}: {failed.error}", file=sys.stderr)
+        return 1 if outcomes and len(summary.failed) == len(outcomes) else 0
+    finally:
+        await service.aclose()
+
+
+def cmd_test_alert(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    config = load_configuration(settings)
+    if args.channel not in config.channels.by_name():
+        known = ", ".join(sorted(config.channels.by_name()))
+        print(f"test-alert: unknown channel {args.channel!r}; known: {known}", file=sys.stderr)
+        return EXIT_USAGE
+    channels = build_channels(config.channels, str(settings.rules_dir / "channels.yaml"))
+    return asyncio.run(_send_test(channels[args.channel]))
+
+
+async def _send_test(channel: Channel) -> int:
+    try:
+        await channel.send(sample_alert())
+    except DeliveryError as exc:
+        kind = "temporary" if exc.retryable else "permanent"
+        print(f"test-alert: {channel.name}: FAILED ({kind}): {exc.reason}", file=sys.stderr)
+        return 1
+    finally:
+        await channel.aclose()
+    print(f"test-alert: {channel.name}: delivered")
     return 0
 
 
@@ -206,7 +265,7 @@ def build_parser() -> argparse.ArgumentParser:
     rules = sub.add_parser("rules", help="rule tools").add_subparsers(
         dest="rules_command", required=True
     )
-    p = rules.add_parser("check", help="validate baseline and watch rules")
+    p = rules.add_parser("check", help="validate baseline, watch rules, feeds and channels")
     p.set_defaults(func=cmd_rules_check)
     p = rules.add_parser("explain", help="show per sentence why rules hold or fail")
     p.add_argument("--rule", action="append", default=[], help="only this rule (repeatable)")
@@ -217,6 +276,13 @@ def build_parser() -> argparse.ArgumentParser:
     p = rules.add_parser("schema", help="print the JSON Schema of rule files")
     p.add_argument("-o", "--output", default="-")
     p.set_defaults(func=cmd_rules_schema)
+    p = sub.add_parser("run", help="poll the configured feeds and deliver alerts")
+    p.add_argument("--once", action="store_true", help="poll every feed once, deliver, exit")
+    p.set_defaults(func=cmd_run)
+
+    p = sub.add_parser("test-alert", help="send a sample alert through one channel")
+    p.add_argument("channel", help="channel name from channels.yaml")
+    p.set_defaults(func=cmd_test_alert)
     return parser
 
 

@@ -124,13 +124,21 @@ class Daemon:
         outcome = await self._poll_safely(feed)
         if outcome.status == "error" and self.scheduler is not None and not self._stop.is_set():
             interval = feed.interval or DEFAULT_INTERVAL
-            delay = backoff_delay(max(1, outcome.failures), interval, self.max_backoff,
-                                  outcome.retry_after)
+            delay = backoff_delay(
+                max(1, outcome.failures), interval, self.max_backoff, outcome.retry_after
+            )
             with contextlib.suppress(LookupError):
-                self.scheduler.modify_job(f"feed:{feed.name}",
-                                          next_run_time=datetime.now(UTC) + delay)
-            log.info("poll: backing off", extra={"feed": feed.name, "failures": outcome.failures,
-                                                "retry_in_s": round(delay.total_seconds())})
+                self.scheduler.modify_job(
+                    f"feed:{feed.name}", next_run_time=datetime.now(UTC) + delay
+                )
+            log.info(
+                "poll: backing off",
+                extra={
+                    "feed": feed.name,
+                    "failures": outcome.failures,
+                    "retry_in_s": round(delay.total_seconds()),
+                },
+            )
 
     async def _deliver_job(self) -> None:
         self._track()
@@ -157,16 +165,30 @@ class Daemon:
             # First polls are spread over a few seconds rather than fired all at once.
             first = now + timedelta(seconds=min(seconds, 5.0) * index / max(1, len(self.feeds)))
             scheduler.add_job(
-                self._poll_job, "interval", seconds=seconds, jitter=min(seconds * 0.1, 30.0),
-                args=[feed], id=f"feed:{feed.name}", max_instances=1, coalesce=True,
-                misfire_grace_time=int(seconds), next_run_time=first,
+                self._poll_job,
+                "interval",
+                seconds=seconds,
+                jitter=min(seconds * 0.1, 30.0),
+                args=[feed],
+                id=f"feed:{feed.name}",
+                max_instances=1,
+                coalesce=True,
+                misfire_grace_time=int(seconds),
+                next_run_time=first,
             )
-        scheduler.add_job(self._deliver_job, "interval",
-                          seconds=self.delivery_interval.total_seconds(), id="deliver",
-                          max_instances=1, coalesce=True, next_run_time=now)
+        scheduler.add_job(
+            self._deliver_job,
+            "interval",
+            seconds=self.delivery_interval.total_seconds(),
+            id="deliver",
+            max_instances=1,
+            coalesce=True,
+            next_run_time=now,
+        )
         if self.maintenance is not None:
-            scheduler.add_job(self.maintenance, "interval", hours=6, id="maintenance",
-                              next_run_time=now)
+            scheduler.add_job(
+                self.maintenance, "interval", hours=6, id="maintenance", next_run_time=now
+            )
         scheduler.start()
         self.started_at = now
         log.info("daemon: started", extra={"feeds": len(self.feeds)})

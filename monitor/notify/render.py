@@ -1,14 +1,16 @@
 """Alert representations shared by replay output and the channels.
 
-``alert_payload`` is the JSON contract of DESIGN.md (``replay --format jsonl`` and the
-webhook body); ``alert_text`` is the readable plain-text form.
+``alert_payload`` is the JSON contract of DESIGN.md (``replay --format jsonl``, the webhook
+body and what the outbox stores); ``alert_text`` is the readable plain-text form;
+``one_line``/``truncate``/``headline`` are the building blocks channels escape further.
 """
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
-from monitor.models import Alert
+from monitor.models import Alert, Article, Evidence
 
 
 def alert_payload(alert: Alert) -> dict[str, Any]:
@@ -55,3 +57,79 @@ def alert_text(alert: Alert) -> str:
     if article.link:
         lines.append(f"  {article.link}")
     return "\n".join(lines)
+
+
+def alert_from_payload(payload: dict[str, Any], description: str = "") -> Alert:
+    """Rebuild the ``Alert`` that ``alert_payload`` wrote (as the outbox stores it)."""
+    entry = payload["entry"]
+    published = entry.get("published")
+    article = Article(
+        id=entry["id"],
+        feed=entry.get("feed") or "",
+        title=entry.get("title") or "",
+        text="",
+        link=entry.get("link") or "",
+        published=datetime.fromisoformat(published) if published else None,
+    )
+    evidence = tuple(
+        Evidence(
+            e["sentence"],
+            float(e["novelty"]),
+            e.get("nearest_claim") or "",
+            float(e.get("similarity") or 0.0),
+        )
+        for e in payload.get("evidence") or []
+    )
+    return Alert(
+        type=payload["type"],
+        rule=payload["rule"],
+        development=payload["development"],
+        severity=payload["severity"],
+        article=article,
+        score=float(payload["score"]),
+        evidence=evidence,
+        description=description,
+    )
+
+
+def one_line(text: str) -> str:
+    """Collapse every run of whitespace (including CR/LF) into one space."""
+    return " ".join(text.split())
+
+
+def truncate(text: str, limit: int) -> str:
+    """At most ``limit`` characters, cut at a word boundary with an ellipsis when shortened."""
+    if len(text) <= limit:
+        return text
+    cut = text[: max(0, limit - 1)]
+    space = cut.rfind(" ")
+    if space > limit * 0.6:
+        cut = cut[:space]
+    return cut.rstrip() + "\u2026"
+
+
+def headline(alert: Alert) -> str:
+    """``New development: <rule description>`` or ``Update: ...``; one line."""
+    kind = "New development" if alert.type == "alert" else "Update"
+    return one_line(f"{kind}: {alert.description or alert.rule}")
+
+
+def sample_alert() -> Alert:
+    """A harmless, clearly labelled alert for ``news-monitor test-alert``."""
+    article = Article(
+        id="news-monitor-test",
+        feed="news-monitor",
+        title="Test alert from news-monitor",
+        text="",
+        link="https://example.invalid/news-monitor/test",
+        published=datetime.now().astimezone(),
+    )
+    evidence = Evidence(
+        "This is a test: if you can read it, the channel works.",
+        1.0,
+        "(no claim: this is a test)",
+        0.0,
+    )
+    return Alert(
+        "alert", "test-alert", "test", "info", article, 1.0, (evidence,), description="channel test"
+    )

@@ -1,0 +1,125 @@
+"""``rules/channels.yaml``: which channels exist, which are the default, how long to retry.
+
+::
+
+    default: [newsroom]              # channels for rules that name none
+    give_up_after: 24h               # stop retrying a delivery after this long
+    channels:
+      - name: newsroom
+        type: slack                  # slack | webhook | email | console
+        url_env: NEWS_MONITOR_SLACK_URL
+
+Secrets are never written here: each is named by the environment variable that holds it.
+Channel types are registered in ``CHANNEL_TYPES``, one module per type.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import timedelta
+from pathlib import Path
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from monitor.detect.rules import Rule
+from monitor.durations import Duration
+from monitor.errors import ConfigError, Problem
+from monitor.models import Alert
+from monitor.notify.base import Channel
+from monitor.notify.console import ConsoleChannel, ConsoleConfig
+from monitor.notify.email import EmailChannel, EmailConfig
+from monitor.notify.slack import SlackChannel, SlackConfig
+from monitor.notify.webhook import WebhookChannel, WebhookConfig
+from monitor.yamlfile import load_model
+
+ChannelConfig = Annotated[
+    SlackConfig | WebhookConfig | EmailConfig | ConsoleConfig, Field(discriminator="type")
+]
+
+CHANNEL_TYPES: dict[str, Callable[[Any, str], Channel]] = {
+    "slack": SlackChannel,
+    "webhook": WebhookChannel,
+    "email": EmailChannel,
+    "console": ConsoleChannel,
+}
+
+
+def _console_only() -> list[ChannelConfig]:
+    return [ConsoleConfig.model_validate({"name": "console"})]
+
+
+class ChannelsFile(BaseModel):
+    """The schema of ``channels.yaml``."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    default: list[str] = Field(default_factory=lambda: ["console"])
+    give_up_after: Duration = timedelta(hours=24)
+    channels: list[ChannelConfig] = Field(default_factory=lambda: _console_only())
+
+    @model_validator(mode="after")
+    def _names(self) -> ChannelsFile:
+        names = [c.name for c in self.channels]
+        twice = sorted({n for n in names if names.count(n) > 1})
+        if twice:
+            raise ValueError(f"channel names used twice: {', '.join(twice)}")
+        unknown = [n for n in self.default if n not in names]
+        if unknown:
+            raise ValueError(f"default names unknown channels: {', '.join(unknown)}")
+        return self
+
+    def by_name(self) -> dict[str, ChannelConfig]:
+        return {c.name: c for c in self.channels}
+
+
+def load_channels(path: Path) -> ChannelsFile:
+    """The channels file, or console-only defaults when it does not exist."""
+    if not path.exists():
+        return ChannelsFile()
+    return load_model(path, ChannelsFile)
+
+
+def rule_channel_problems(
+    rules: Sequence[Rule], channels: ChannelsFile, rules_dir: Path
+) -> list[Problem]:
+    """Rules that name channels ``channels.yaml`` does not define."""
+    known = channels.by_name()
+    return [
+        Problem(
+            str(rules_dir / "watch"),
+            None,
+            f"rule {rule.id}: unknown channel {name!r}; define it in channels.yaml",
+        )
+        for rule in rules
+        for name in rule.channels or ()
+        if name not in known
+    ]
+
+
+def build_channels(config: ChannelsFile, source: str) -> dict[str, Channel]:
+    """Instantiate every channel (reading its secrets); one error lists all that fail."""
+    built: dict[str, Channel] = {}
+    problems: list[Problem] = []
+    for channel in config.channels:
+        try:
+            built[channel.name] = CHANNEL_TYPES[channel.type](channel, source)
+        except ConfigError as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise ConfigError(problems)
+    return built
+
+
+def router(config: ChannelsFile) -> Callable[[Alert], list[str]]:
+    """Which channels an alert goes to: the rule's own, else the default list; updates
+    only to channels that take them."""
+    known = config.by_name()
+
+    def route(alert: Alert) -> list[str]:
+        names = list(alert.channels) or list(config.default)
+        if alert.type == "update":
+            names = [n for n in names if n in known and known[n].updates == "each"]
+        return names
+
+    return route

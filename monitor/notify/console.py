@@ -1,0 +1,28 @@
+"""The console channel: prints alerts to standard output (for demos, cron and debugging)."""
+
+from __future__ import annotations
+
+import sys
+from typing import Literal, TextIO
+
+from monitor.models import Alert
+from monitor.notify.base import ChannelSettings
+from monitor.notify.render import alert_text
+
+
+class ConsoleConfig(ChannelSettings):
+    type: Literal["console"] = "console"
+
+
+class ConsoleChannel:
+    def __init__(self, config: ConsoleConfig, source: str = "", stream: TextIO | None = None):
+        self.name = config.name
+        self._stream = stream
+
+    async def send(self, alert: Alert) -> None:
+        stream = self._stream or sys.stdout
+        stream.write(alert_text(alert) + "\n\n")
+        stream.flush()
+
+    async def aclose(self) -> None:
+        return None

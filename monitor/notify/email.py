@@ -1,0 +1,126 @@
+"""Email over SMTP (STARTTLS, implicit TLS, or plain for local relays): text + HTML.
+
+Headers are built from one-line, truncated text (no CR/LF can reach them); the HTML part
+escapes everything taken from feeds and links only http(s) URLs. ``smtplib`` runs in a
+worker thread; its errors become ``DeliveryError`` (4xx and network trouble retryable,
+5xx not).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import smtplib
+import ssl
+from email.message import EmailMessage
+from email.utils import formatdate, make_msgid
+from typing import Literal
+
+from pydantic import Field
+
+from monitor.errors import DeliveryError
+from monitor.models import Alert
+from monitor.notify.base import ChannelSettings, secret_from_env
+from monitor.notify.render import alert_text, headline, one_line, truncate
+from monitor.notify.slack import safe_link
+from monitor.notify.webhook import ENV_NAME
+
+SUBJECT_LIMIT = 180
+
+
+class EmailConfig(ChannelSettings):
+    type: Literal["email"] = "email"
+    host: str
+    port: int = Field(587, ge=1, le=65535)
+    security: Literal["starttls", "tls", "none"] = "starttls"
+    username_env: str | None = Field(None, pattern=ENV_NAME)
+    password_env: str | None = Field(None, pattern=ENV_NAME)
+    sender: str = Field(pattern=r"^[^\s@<>]+@[^\s@<>]+$")
+    recipients: list[str] = Field(min_length=1)
+    timeout_seconds: float = Field(20.0, gt=0)
+
+
+def email_message(alert: Alert, sender: str, recipients: list[str]) -> EmailMessage:
+    """A multipart/alternative message (plain text and HTML) for ``alert``."""
+    article = alert.article
+    message = EmailMessage()
+    message["Subject"] = truncate(
+        one_line(f"[news-monitor] {headline(alert)}: {article.title}"), SUBJECT_LIMIT
+    )
+    message["From"] = sender
+    message["To"] = ", ".join(recipients)
+    message["Date"] = formatdate(localtime=False)
+    message["Message-ID"] = make_msgid(domain="news-monitor.invalid")
+    message["X-News-Monitor-Idempotency-Key"] = one_line(alert.idempotency_key)[:200]
+    message.set_content(alert_text(alert) + "\n")
+    e = html.escape
+    rows = "".join(
+        f"<p><b>Evidence</b> (novelty {ev.novelty:.2f}): {e(ev.sentence)}</p>"
+        + (
+            f"<p><i>Nearest known claim</i> ({ev.similarity:.2f}): {e(ev.nearest_claim)}</p>"
+            if ev.nearest_claim
+            else ""
+        )
+        for ev in alert.evidence[:3]
+    )
+    link = safe_link(article.link)
+    read = f'<p><a href="{e(link)}">Read the article</a></p>' if link else ""
+    message.add_alternative(
+        "<!doctype html><html><body>"
+        f"<h2>{e(headline(alert))}</h2>"
+        f"<p><b>{e(alert.severity)}</b> &middot; {e(alert.rule)} &middot; {e(article.feed)}</p>"
+        f"<p>{e(article.title)}</p>{rows}{read}"
+        f"<p><small>development {e(alert.development)}</small></p>"
+        "</body></html>",
+        subtype="html",
+    )
+    return message
+
+
+class EmailChannel:
+    def __init__(self, config: EmailConfig, source: str = "") -> None:
+        self.name = config.name
+        self.config = config
+        self._username = (
+            secret_from_env(config.username_env, config.name, source)
+            if config.username_env
+            else None
+        )
+        self._password = (
+            secret_from_env(config.password_env, config.name, source)
+            if config.password_env
+            else None
+        )
+
+    def _send_blocking(self, message: EmailMessage) -> None:
+        c = self.config
+        context = ssl.create_default_context()
+        smtp: smtplib.SMTP
+        if c.security == "tls":
+            smtp = smtplib.SMTP_SSL(c.host, c.port, timeout=c.timeout_seconds, context=context)
+        else:
+            smtp = smtplib.SMTP(c.host, c.port, timeout=c.timeout_seconds)
+        with smtp:
+            if c.security == "starttls":
+                smtp.starttls(context=context)
+            if self._username is not None and self._password is not None:
+                smtp.login(self._username.get_secret_value(), self._password.get_secret_value())
+            smtp.send_message(message)
+
+    async def send(self, alert: Alert) -> None:
+        message = email_message(alert, self.config.sender, self.config.recipients)
+        try:
+            await asyncio.to_thread(self._send_blocking, message)
+        except smtplib.SMTPResponseException as exc:
+            raise DeliveryError(
+                self.name, f"SMTP {exc.smtp_code}", retryable=400 <= exc.smtp_code < 500
+            ) from exc
+        except smtplib.SMTPRecipientsRefused as exc:
+            raise DeliveryError(self.name, "all recipients refused", retryable=False) from exc
+        except (smtplib.SMTPException, OSError) as exc:
+            raise DeliveryError(
+                self.name, f"SMTP connection failed ({type(exc).__name__})", retryable=True
+            ) from exc
+
+    async def aclose(self) -> None:
+        return None
