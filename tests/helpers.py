@@ -1,0 +1,78 @@
+"""Build a rules folder and settings for a test run of the real service."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import yaml
+
+from monitor.settings import Settings
+from tests.conftest import RULES
+
+
+def make_rules(
+    folder: Path,
+    feeds: dict[str, str],
+    channels: list[dict[str, object]] | None = None,
+    default: list[str] | None = None,
+    interval: str = "5m",
+) -> Path:
+    """A rules folder with the shipped baseline and watch rules, and the given feeds/channels."""
+    rules = folder / "rules"
+    rules.mkdir(parents=True, exist_ok=True)
+    shutil.copy(RULES / "baseline.yaml", rules / "baseline.yaml")
+    shutil.copytree(RULES / "watch", rules / "watch", dirs_exist_ok=True)
+    (rules / "feeds.yaml").write_text(
+        yaml.safe_dump(
+            {
+                "defaults": {"interval": interval},
+                "feeds": [{"name": name, "url": url} for name, url in feeds.items()],
+            }
+        ),
+        encoding="utf-8",
+    )
+    channels = channels if channels is not None else [{"name": "console", "type": "console"}]
+    (rules / "channels.yaml").write_text(
+        yaml.safe_dump(
+            {
+                "default": default if default is not None else [c["name"] for c in channels],
+                "channels": channels,
+            }
+        ),
+        encoding="utf-8",
+    )
+    return rules
+
+
+def settings_for(folder: Path, **overrides: object) -> Settings:
+    values: dict[str, object] = {
+        "rules_dir": folder / "rules",
+        "state_dir": folder / "state",
+        "read_timeout_seconds": 1.0,
+        "connect_timeout_seconds": 1.0,
+        "max_response_bytes": 1024 * 1024,
+        "log_format": "json",
+    }
+    values.update(overrides)
+    return Settings(**values)  # type: ignore[arg-type]
+
+
+VOTE_ITEM = {
+    "title": "Commons backs sending troops to Ukraine",
+    "guid": "vote-1",
+    "description": "MPs voted 401 to 60 to approve the deployment of British troops to Ukraine.",
+    "pubDate": "Wed, 03 Mar 2027 21:00:00 GMT",
+}
+REHASH_ITEM = {
+    "title": "Recap of the Paris pledge",
+    "guid": "recap-1",
+    "description": "Starmer said MPs would vote before any British troops go to Ukraine.",
+    "pubDate": "Tue, 02 Mar 2027 09:00:00 GMT",
+}
+SHIFT_ITEM = {
+    "title": "Kremlin softens on peacekeepers",
+    "guid": "shift-1",
+    "description": "Peskov said Russia could accept peacekeepers in Ukraine from neutral states.",
+    "pubDate": "Fri, 05 Mar 2027 10:00:00 GMT",
+}

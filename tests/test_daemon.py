@@ -1,0 +1,153 @@
+"""The real service against a local feed server on 127.0.0.1."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from monitor.app import Service
+from monitor.daemon import backoff_delay
+from tests.helpers import REHASH_ITEM, SHIFT_ITEM, VOTE_ITEM, make_rules, settings_for
+from tests.servers import FeedServer, rss, serving
+
+
+async def run_once(folder: Path, **settings: object) -> tuple[Service, dict[str, object]]:
+    service = Service.build(settings_for(folder, **settings))
+    summary = await service.daemon.run_once()
+    return service, {o.feed: o for o in summary.outcomes}
+
+
+def test_new_entries_once_then_304_then_changed_entry(tmp_path: Path) -> None:
+    with serving(FeedServer()) as server:
+        server.feeds["/news.xml"] = rss([REHASH_ITEM, VOTE_ITEM])
+        make_rules(tmp_path, {"news": server.url("/news.xml")})
+
+        async def scenario() -> None:
+            service, outcomes = await run_once(tmp_path)
+            first = outcomes["news"]
+            assert (first.status, first.entries, first.new_entries) == ("ok", 2, 2)
+            assert service.store.alert_count() == 2  # uk-parliament-vote + new-development
+            await service.aclose()
+
+            service, outcomes = await run_once(tmp_path)
+            assert outcomes["news"].status == "not-modified"
+            await service.aclose()
+
+            server.feeds["/news.xml"] = rss([REHASH_ITEM, VOTE_ITEM, SHIFT_ITEM])
+            service, outcomes = await run_once(tmp_path)
+            third = outcomes["news"]
+            assert (third.status, third.new_entries, third.alerts) == ("ok", 1, 2)
+            await service.aclose()
+
+            changed = dict(REHASH_ITEM, description="A changed text with nothing new in it.")
+            server.feeds["/news.xml"] = rss([changed, VOTE_ITEM, SHIFT_ITEM])
+            service, outcomes = await run_once(tmp_path)
+            assert (outcomes["news"].new_entries, outcomes["news"].alerts) == (1, 0)
+            assert service.store.alert_count() == 4
+            assert service.store.outbox_counts()["delivered"] == 4  # console got each once
+            await service.aclose()
+
+        asyncio.run(scenario())
+    assert server.requests.count("/news.xml") == 4
+
+
+BAD_FEEDS = {
+    "server-error": ("/500", "HTTP 500"),
+    "timeout": ("/slow", "timed out"),
+    "too-big": ("/huge", "byte limit"),
+    "redirect-loop": ("/loop", "more than 5 redirects"),
+    "gzip-bomb": ("/bomb", "after decoding"),
+    "not-xml": ("/invalid", "invalid feed"),
+    "rate-limited": ("/429", "HTTP 429"),
+}
+
+
+def test_broken_feeds_are_unhealthy_and_the_rest_keep_working(tmp_path: Path) -> None:
+    with serving(FeedServer(slow_seconds=3.0)) as server:
+        server.feeds["/good.xml"] = rss([VOTE_ITEM])
+        feeds = {name: server.url(path) for name, (path, _) in BAD_FEEDS.items()}
+        feeds["good"] = server.url("/good.xml")
+        make_rules(tmp_path, feeds)
+
+        async def scenario() -> None:
+            service, outcomes = await run_once(tmp_path)
+            assert outcomes["good"].status == "ok"
+            assert outcomes["good"].alerts == 2
+            for name, (_, reason) in BAD_FEEDS.items():
+                outcome = outcomes[name]
+                assert outcome.status == "error", name
+                assert reason in (outcome.error or ""), (name, outcome.error)
+                state = service.store.feed_state(name)
+                assert not state.healthy and reason in (state.reason or ""), name
+            assert outcomes["rate-limited"].retry_after == 120
+            assert service.store.feed_state("good").healthy
+            await service.aclose()
+
+        asyncio.run(scenario())
+    assert server.requests.count("/loop") == 6  # the first request and five redirects
+
+
+@pytest.mark.parametrize(
+    ("failures", "retry_after", "expected"),
+    [
+        (1, None, 60),
+        (2, None, 120),
+        (3, None, 240),
+        (10, None, 600),
+        (1, 300.0, 300),
+        (1, 99999.0, 2400),
+    ],
+)
+def test_backoff_delay(failures: int, retry_after: float | None, expected: float) -> None:
+    delay = backoff_delay(failures, timedelta(seconds=60), timedelta(seconds=600), retry_after)
+    assert delay.total_seconds() == expected
+
+
+def test_scheduled_daemon_polls_backs_off_and_stops(tmp_path: Path) -> None:
+    with serving(FeedServer()) as server:
+        server.feeds["/good.xml"] = rss([REHASH_ITEM])
+        make_rules(
+            tmp_path, {"good": server.url("/good.xml"), "bad": server.url("/500")}, interval="1s"
+        )
+
+        async def scenario() -> None:
+            service = Service.build(settings_for(tmp_path))
+            task = asyncio.create_task(service.daemon.run_forever())
+            await asyncio.sleep(1.2)
+            server.feeds["/good.xml"] = rss([REHASH_ITEM, VOTE_ITEM])
+            await asyncio.sleep(2.6)
+            assert service.daemon.scheduler_alive
+            service.daemon.stop()
+            await asyncio.wait_for(task, 10)
+            assert not service.daemon.scheduler_alive
+            assert service.store.alert_count() == 2, "the entry added between polls alerted"
+            assert service.store.feed_state("bad").failures >= 1
+            await service.aclose()
+
+        asyncio.run(scenario())
+    good, bad = server.requests.count("/good.xml"), server.requests.count("/500")
+    assert good >= 3, server.requests
+    # 1 s interval, backing off 1 s, 2 s, 4 s: at most three attempts in ~3.8 s
+    assert 1 <= bad <= 3, server.requests
+
+
+def test_json_log_line_per_poll(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from monitor.cli import main
+
+    monkeypatch.setenv("NEWS_MONITOR_STATE_DIR", str(tmp_path / "state"))
+    with serving(FeedServer()) as server:
+        server.feeds["/good.xml"] = rss([REHASH_ITEM])
+        make_rules(tmp_path, {"good": server.url("/good.xml")})
+        code = main(["--rules", str(tmp_path / "rules"), "run", "--once"])
+    assert code == 0
+    err = capsys.readouterr().err
+    polls = [json.loads(line) for line in err.splitlines() if line.startswith("{")]
+    (line,) = [p for p in polls if p["message"] == "poll: feed polled"]
+    assert line["feed"] == "good" and line["status"] == "ok" and line["new_entries"] == 1
+    assert isinstance(line["duration_ms"], int)
