@@ -1,0 +1,207 @@
+"""The outbox against a real receiver that is down, failing or rate-limiting for a while."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import random
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from monitor.logs import JsonFormatter
+from monitor.models import Alert
+from monitor.notify.outbox import Outbox, RetryPolicy
+from monitor.notify.webhook import WebhookChannel, WebhookConfig
+from monitor.store import Store, open_store
+from tests.notify.test_channels import SECRET, make_alert, verify_signature
+from tests.servers import Receiver, serving
+
+T0 = datetime(2027, 3, 3, 21, 0, tzinfo=UTC)
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = T0
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+def alerts(n: int) -> list[Alert]:
+    base = make_alert()
+    return [replace(base, article=replace(base.article, id=f"entry-{i}")) for i in range(n)]
+
+
+def queue(store: Store, items: list[Alert], now: datetime) -> None:
+    store.commit_poll(
+        feed="wire",
+        url="http://127.0.0.1/x",
+        etag=None,
+        last_modified=None,
+        articles=[a.article for a in items],
+        alerts=items,
+        developments=[],
+        route=lambda a: ["hook"],
+        now=now,
+    )
+
+
+def outbox(
+    store: Store, clock: Clock, policy: RetryPolicy | None = None, limit: int | None = None
+) -> Outbox:
+    channel = WebhookChannel(
+        WebhookConfig(name="hook", url_env="TEST_HOOK_URL", secret_env="TEST_HOOK_SECRET")
+    )
+    return Outbox(
+        store,
+        {"hook": channel},
+        policy=policy or RetryPolicy(),
+        clock=clock,
+        rng=random.Random(1),
+        rate_limits={"hook": limit} if limit else None,
+    )
+
+
+def drain(box: Outbox, clock: Clock, rounds: int, step: timedelta) -> None:
+    async def go() -> None:
+        for _ in range(rounds):
+            await box.deliver_due()
+            clock.now += step
+
+    asyncio.run(go())
+
+
+@pytest.fixture(autouse=True)
+def hook_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TEST_HOOK_SECRET", SECRET)
+
+
+def test_outage_then_recovery_in_order_each_once_across_a_restart(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    script = [0, 0, 500, 500, 429, 503]  # 0: connection refused (receiver down)
+    with serving(Receiver(script=[s for s in script if s], check=verify_signature)) as receiver:
+        clock = Clock()
+        store = open_store(tmp_path / "state.db")
+        queue(store, alerts(3), clock())
+        monkeypatch.setenv("TEST_HOOK_URL", "http://127.0.0.1:9/down")  # nothing listens
+        box = outbox(store, clock)
+        drain(box, clock, 2, timedelta(minutes=1))
+        assert store.outbox_counts() == {"pending": 3, "delivered": 0, "failed": 0}
+        asyncio.run(box.aclose())
+        store.close()
+
+        # restart during the outage: a new process would open the same database
+        monkeypatch.setenv("TEST_HOOK_URL", receiver.url())
+        store = open_store(tmp_path / "state.db")
+        box = outbox(store, clock)
+        drain(box, clock, 12, timedelta(minutes=1))
+        assert store.outbox_counts() == {"pending": 0, "delivered": 3, "failed": 0}
+        asyncio.run(box.aclose())
+        store.close()
+
+    delivered = [json.loads(r.body)["entry"]["id"] for r in receiver.accepted]
+    assert delivered == ["entry-0", "entry-1", "entry-2"], "in order, each once"
+    first_keys = [
+        r.headers["Idempotency-Key"]
+        for r in receiver.received
+        if json.loads(r.body)["entry"]["id"] == "entry-0"
+    ]
+    assert len(first_keys) == 5 and len(set(first_keys)) == 1, "retries reuse the key"
+
+
+def test_permanent_failure_is_recorded_and_the_rest_go_on(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    with serving(Receiver(script=[400])) as receiver:
+        monkeypatch.setenv("TEST_HOOK_URL", receiver.url())
+        clock = Clock()
+        store = open_store(tmp_path / "state.db")
+        queue(store, alerts(2), clock())
+        box = outbox(store, clock)
+        with caplog.at_level(logging.ERROR, logger="monitor.deliver"):
+            drain(box, clock, 1, timedelta(seconds=1))
+        asyncio.run(box.aclose())
+    assert [r[2:] for r in store.outbox_rows()] == [
+        ("failed", 1, "HTTP 400: no"),
+        ("delivered", 1, None),
+    ]
+    (record,) = [r for r in caplog.records if r.getMessage() == "deliver: gave up"]
+    assert record.channel == "hook" and record.entry == "entry-0"  # type: ignore[attr-defined]
+
+
+def test_gives_up_after_the_configured_time(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with serving(Receiver(script=[500] * 100)) as receiver:
+        monkeypatch.setenv("TEST_HOOK_URL", receiver.url())
+        clock = Clock()
+        store = open_store(tmp_path / "state.db")
+        queue(store, alerts(1), clock())
+        policy = RetryPolicy(first_delay=timedelta(seconds=10), give_up_after=timedelta(hours=1))
+        box = outbox(store, clock, policy)
+        drain(box, clock, 40, timedelta(minutes=5))
+        asyncio.run(box.aclose())
+    ((_, _, state, attempts, error),) = store.outbox_rows()
+    assert (state, error) == ("failed", "HTTP 500")
+    assert 5 <= attempts <= 14  # doubling from 10 s, capped at 10 min, over one hour
+    assert len(receiver.received) == attempts
+
+
+def test_rate_limit_spreads_a_flood(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    with serving(Receiver()) as receiver:
+        monkeypatch.setenv("TEST_HOOK_URL", receiver.url())
+        clock = Clock()
+        store = open_store(tmp_path / "state.db")
+        queue(store, alerts(5), clock())
+        box = outbox(store, clock, limit=2)
+        drain(box, clock, 1, timedelta(seconds=61))
+        assert len(receiver.accepted) == 2
+        drain(box, clock, 2, timedelta(seconds=61))
+        asyncio.run(box.aclose())
+    assert len(receiver.accepted) == 5
+
+
+def test_retry_delay_policy() -> None:
+    policy = RetryPolicy(
+        first_delay=timedelta(seconds=5), max_delay=timedelta(minutes=10), jitter=0.0
+    )
+    rng = random.Random(0)
+    assert [policy.next_delay(n, None, rng).total_seconds() for n in (1, 2, 3, 10)] == [
+        5,
+        10,
+        20,
+        600,
+    ]
+    assert policy.next_delay(1, 120.0, rng).total_seconds() == 120
+    jittered = RetryPolicy(jitter=0.2).next_delay(1, None, rng).total_seconds()
+    assert 4 <= jittered <= 6
+
+
+def test_secrets_never_reach_logs_errors_or_bodies(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    token = "T00000000/B00000000/XXXXXXXXXXXXXXXXXXXXXXXX"
+    with serving(Receiver(script=[500, 400])) as receiver:
+        monkeypatch.setenv("TEST_HOOK_URL", receiver.url(f"/services/{token}"))
+        clock = Clock()
+        store = open_store(tmp_path / "state.db")
+        queue(store, alerts(1), clock())
+        box = outbox(store, clock)
+        with caplog.at_level(logging.DEBUG, logger="monitor"):
+            drain(box, clock, 3, timedelta(minutes=10))
+        channel = box.channels["hook"]
+        asyncio.run(box.aclose())
+    logged = "\n".join(JsonFormatter().format(r) for r in caplog.records)
+    stored = json.dumps(store.outbox_rows())
+    bodies = b"".join(r.body for r in receiver.received).decode()
+    for secret in (token, SECRET, "XXXXXXXXXXXXXXXXXXXXXXXX"):
+        assert secret not in logged
+        assert secret not in stored
+        assert secret not in bodies
+        assert secret not in repr(vars(channel))
+    assert "deliver: gave up" in logged
