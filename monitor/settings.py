@@ -29,7 +29,7 @@ class Settings(BaseSettings):
     development_window_hours: float = Field(
         168.0, gt=0, description="reports within this time of a development update it"
     )
-    max_concurrent_fetches: int = Field(8, ge=1, le=256, description="fetches at once, overall")
+    max_concurrent_fetches: int = Field(32, ge=1, le=256, description="fetches at once, overall")
     max_fetches_per_host: int = Field(2, ge=1, le=64, description="fetches at once, per host")
     max_response_bytes: int = Field(10 * 1024 * 1024, ge=1024, description="body cap, decoded")
     connect_timeout_seconds: float = Field(10.0, gt=0)

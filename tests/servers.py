@@ -6,6 +6,7 @@ when the ``with`` block ends. Responses are bounded in size and time.
 
 from __future__ import annotations
 
+import functools
 import gzip
 import hashlib
 import threading
@@ -84,7 +85,7 @@ class FeedServer:
             send(
                 request,
                 200,
-                GZIP_BOMB,
+                gzip_bomb(),
                 {"Content-Encoding": "gzip", "Content-Type": "application/rss+xml"},
             )
         elif path == "/invalid":
@@ -100,7 +101,10 @@ class FeedServer:
             send(request, 404, b"not found")
 
 
-GZIP_BOMB = gzip.compress(b"\0" * (100 * 1024 * 1024), compresslevel=9)
+@functools.cache
+def gzip_bomb() -> bytes:
+    """About 100 kB that decompress to 100 MB (built on first use only)."""
+    return gzip.compress(b"\0" * (100 * 1024 * 1024), compresslevel=9)
 
 
 def send(
