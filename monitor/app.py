@@ -7,13 +7,17 @@ state, restores the developments seen so far and wires fetcher, poller, outbox a
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 from monitor.daemon import Daemon
 from monitor.detect.engine import Detector
 from monitor.detect.stories import StoryBook
-from monitor.errors import ConfigError, Problem
+from monitor.errors import ConfigError, Problem, StateError
+from monitor.health import HealthServer
+from monitor.metrics import Metrics
 from monitor.notify.channels import (
     ChannelsFile,
     build_channels,
@@ -28,6 +32,8 @@ from monitor.settings import Settings
 from monitor.sources.feeds import FeedConfig, load_feeds
 from monitor.sources.fetch import Fetcher, FetchLimits
 from monitor.store import Store, open_store
+
+log = logging.getLogger("monitor.rules")
 
 
 @dataclass(frozen=True)
@@ -62,6 +68,19 @@ def load_configuration(settings: Settings) -> Configuration:
     return Configuration(ruleset, feeds, channels)
 
 
+def rules_fingerprint(rules_dir: Path) -> tuple[tuple[str, int, int], ...]:
+    """Names, sizes and modification times of every file under ``rules_dir``."""
+    found = []
+    for path in sorted(rules_dir.rglob("*")):
+        try:
+            if path.is_file():
+                stat = path.stat()
+                found.append((str(path), stat.st_size, stat.st_mtime_ns))
+        except OSError:
+            continue
+    return tuple(found)
+
+
 class Service:
     """The running parts, built from settings; close with ``aclose``."""
 
@@ -72,26 +91,37 @@ class Service:
         store: Store,
         fetcher: Fetcher,
         outbox: Outbox,
+        metrics: Metrics,
     ) -> None:
         self.settings = settings
         self.config = config
         self.store = store
         self.fetcher = fetcher
         self.outbox = outbox
+        self.metrics = metrics
+        self.reload_problems: list[str] = []
+        self.health: HealthServer | None = None
+        self._fingerprint = rules_fingerprint(settings.rules_dir)
         self.book = StoryBook(
             store.developments(), window=timedelta(hours=settings.development_window_hours)
         )
         self.detector = self._detector(config)
         self.route = router(config.channels)
-        self.poller = Poller(fetcher, store, lambda: self.detector, lambda a: self.route(a))
+        self.poller = Poller(
+            fetcher, store, lambda: self.detector, lambda a: self.route(a), metrics=metrics
+        )
         self.daemon = Daemon(
             self.poller,
             config.feeds,
             outbox.deliver_due,
             workers=settings.max_concurrent_fetches,
             max_backoff=timedelta(seconds=settings.max_backoff_seconds),
-            maintenance=self.prune,
+            delivery_interval=timedelta(seconds=settings.delivery_interval_seconds),
+            maintenance=self.maintain,
             shutdown_grace=settings.shutdown_grace_seconds,
+            watch=self.reload_if_changed,
+            reload=self.reload,
+            watch_interval=timedelta(seconds=settings.reload_check_seconds),
         )
 
     def _detector(self, config: Configuration) -> Detector:
@@ -101,6 +131,11 @@ class Service:
             self.book,
             min_novelty=self.settings.min_novelty,
         )
+
+    @staticmethod
+    def _outbox_settings(config: Configuration) -> tuple[dict[str, int], RetryPolicy]:
+        limits = {c.name: c.max_per_minute for c in config.channels.channels}
+        return limits, RetryPolicy(give_up_after=config.channels.give_up_after)
 
     @classmethod
     def build(cls, settings: Settings) -> Service:
@@ -116,18 +151,82 @@ class Service:
                 max_per_host=settings.max_fetches_per_host,
             )
         )
-        outbox = Outbox(
-            store,
-            channels,
-            rate_limits={c.name: c.max_per_minute for c in config.channels.channels},
-            policy=RetryPolicy(give_up_after=config.channels.give_up_after),
-        )
-        return cls(settings, config, store, fetcher, outbox)
+        metrics = Metrics()
+        limits, policy = cls._outbox_settings(config)
+        outbox = Outbox(store, channels, rate_limits=limits, policy=policy, metrics=metrics)
+        return cls(settings, config, store, fetcher, outbox, metrics)
 
-    def prune(self) -> None:
-        """Forget seen entries older than the retention setting."""
+    async def reload(self) -> bool:
+        """Load the rules folder again; adopt it only if all of it is valid.
+
+        On a problem the rules in force stay in force, and the problems (file:line) are
+        logged, shown by ``/readyz`` and counted in ``news_monitor_rule_reloads``.
+        """
+        self._fingerprint = rules_fingerprint(self.settings.rules_dir)
+        try:
+            config = load_configuration(self.settings)
+            channels = build_channels(
+                config.channels, str(self.settings.rules_dir / "channels.yaml")
+            )
+        except ConfigError as exc:
+            self.reload_problems = [str(p) for p in exc.problems]
+            self.metrics.rules_valid.set(0)
+            self.metrics.reloads.labels("rejected").inc()
+            log.error(
+                "rules: reload rejected; the previous rules stay in force",
+                extra={"problems": self.reload_problems},
+            )
+            return False
+        self.config = config
+        self.detector = self._detector(config)
+        self.route = router(config.channels)
+        limits, policy = self._outbox_settings(config)
+        await self.outbox.replace_channels(channels, limits, policy)
+        self.daemon.set_feeds(config.feeds)
+        self.reload_problems = []
+        self.metrics.rules_valid.set(1)
+        self.metrics.reloads.labels("applied").inc()
+        log.info(
+            "rules: reloaded",
+            extra={"rules": len(config.ruleset.rules), "feeds": len(config.feeds)},
+        )
+        return True
+
+    async def reload_if_changed(self) -> None:
+        """Reload when any file under the rules folder was added, removed or changed."""
+        if rules_fingerprint(self.settings.rules_dir) != self._fingerprint:
+            await self.reload()
+
+    def readiness_problems(self) -> list[str]:
+        """Why the service is not ready (empty when it is)."""
+        problems = [f"rules: {p}" for p in self.reload_problems]
+        try:
+            self.store.ping()
+        except StateError as exc:
+            problems.append(f"state: {exc}")
+        if not self.daemon.scheduler_alive:
+            problems.append("scheduler: not running")
+        return problems
+
+    async def maintain(self) -> None:
+        """Periodic upkeep: forget old seen entries, refresh slow-moving gauges."""
         cutoff = datetime.now(UTC) - timedelta(days=self.settings.retention_days)
         self.store.prune_entries(cutoff)
+        self.metrics.feeds_unhealthy.set(sum(1 for f in self.store.feed_states() if not f.healthy))
+
+    async def serve(self) -> None:
+        """Run the daemon with its health endpoint until stopped."""
+        if self.settings.health_bind:
+            host, _, port = self.settings.health_bind.rpartition(":")
+            self.health = HealthServer(
+                host or "127.0.0.1", int(port), self.readiness_problems, self.metrics
+            )
+            await self.health.start()
+        try:
+            await self.daemon.run_forever()
+        finally:
+            if self.health is not None:
+                await self.health.close()
 
     async def aclose(self) -> None:
         await self.fetcher.aclose()

@@ -147,7 +147,7 @@ async def _run(settings: Settings, *, once: bool) -> int:
     service = Service.build(settings)
     try:
         if not once:
-            await service.daemon.run_forever()
+            await service.serve()
             return 0
         summary = await service.daemon.run_once()
         outcomes = summary.outcomes

@@ -4,7 +4,8 @@
 HTTP pool costs more CPU per request as it grows) and delivers what is due.
 ``Daemon.run_forever`` schedules one job per feed with jitter; a job never overlaps itself;
 a failing feed backs off exponentially (capped, honouring Retry-After) and returns to its
-interval once it recovers. SIGTERM/SIGINT stop scheduling and let work in flight finish.
+interval once it recovers. SIGTERM/SIGINT stop scheduling and let work in flight finish;
+SIGHUP (and ``watch``, checked every few seconds) reloads the rules.
 """
 
 from __future__ import annotations
@@ -13,9 +14,10 @@ import asyncio
 import contextlib
 import logging
 import signal
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
@@ -63,8 +65,11 @@ class Daemon:
         workers: int = 8,
         max_backoff: timedelta = timedelta(hours=1),
         delivery_interval: timedelta = timedelta(seconds=5),
-        maintenance: Callable[[], None] | None = None,
+        maintenance: Callable[[], Coroutine[Any, Any, object]] | None = None,
         shutdown_grace: float = 20.0,
+        watch: Callable[[], Coroutine[Any, Any, object]] | None = None,
+        reload: Callable[[], Coroutine[Any, Any, object]] | None = None,
+        watch_interval: timedelta = timedelta(seconds=2),
     ) -> None:
         self.poller = poller
         self.feeds = list(feeds)
@@ -74,6 +79,9 @@ class Daemon:
         self.delivery_interval = delivery_interval
         self.maintenance = maintenance
         self.shutdown_grace = shutdown_grace
+        self.watch = watch
+        self.reload = reload
+        self.watch_interval = watch_interval
         self.scheduler: AsyncIOScheduler | None = None
         self._stop = asyncio.Event()
         self._inflight: set[asyncio.Task[object]] = set()
@@ -151,31 +159,60 @@ class Daemon:
         """Ask ``run_forever`` to stop (signal handlers call this)."""
         self._stop.set()
 
+    def _schedule_feed(self, feed: FeedConfig, first: datetime) -> None:
+        assert self.scheduler is not None
+        seconds = (feed.interval or DEFAULT_INTERVAL).total_seconds()
+        self.scheduler.add_job(
+            self._poll_job,
+            "interval",
+            seconds=seconds,
+            jitter=min(seconds * 0.1, 30.0),
+            args=[feed],
+            id=f"feed:{feed.name}",
+            max_instances=1,
+            coalesce=True,
+            misfire_grace_time=int(seconds),
+            next_run_time=first,
+            replace_existing=True,
+        )
+
+    def set_feeds(self, feeds: Sequence[FeedConfig]) -> None:
+        """Adopt a new feed list: new or changed feeds are (re)scheduled, removed ones dropped."""
+        old = {feed.name: feed for feed in self.feeds}
+        self.feeds = list(feeds)
+        if self.scheduler is None:
+            return
+        now = datetime.now(UTC)
+        for name in old.keys() - {feed.name for feed in feeds}:
+            with contextlib.suppress(LookupError):
+                self.scheduler.remove_job(f"feed:{name}")
+        for feed in feeds:
+            if old.get(feed.name) != feed:
+                self._schedule_feed(feed, now)
+
+    def _on_hangup(self) -> None:
+        if self.reload is not None:
+            log.info("daemon: SIGHUP, reloading rules")
+            task: asyncio.Task[object] = asyncio.get_running_loop().create_task(self.reload())
+            self._inflight.add(task)
+            task.add_done_callback(self._inflight.discard)
+
     async def run_forever(self) -> None:
         """Run until ``stop`` (or SIGTERM/SIGINT); then finish work in flight."""
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGTERM, signal.SIGINT):
             with contextlib.suppress(NotImplementedError, RuntimeError):
                 loop.add_signal_handler(sig, self.stop)
+        with contextlib.suppress(NotImplementedError, RuntimeError, AttributeError):
+            loop.add_signal_handler(signal.SIGHUP, self._on_hangup)
         scheduler = AsyncIOScheduler(timezone=UTC)
         self.scheduler = scheduler
         now = datetime.now(UTC)
         for index, feed in enumerate(self.feeds):
             seconds = (feed.interval or DEFAULT_INTERVAL).total_seconds()
             # First polls are spread over a few seconds rather than fired all at once.
-            first = now + timedelta(seconds=min(seconds, 5.0) * index / max(1, len(self.feeds)))
-            scheduler.add_job(
-                self._poll_job,
-                "interval",
-                seconds=seconds,
-                jitter=min(seconds * 0.1, 30.0),
-                args=[feed],
-                id=f"feed:{feed.name}",
-                max_instances=1,
-                coalesce=True,
-                misfire_grace_time=int(seconds),
-                next_run_time=first,
-            )
+            spread = min(seconds, 5.0) * index / max(1, len(self.feeds))
+            self._schedule_feed(feed, now + timedelta(seconds=spread))
         scheduler.add_job(
             self._deliver_job,
             "interval",
@@ -185,6 +222,15 @@ class Daemon:
             coalesce=True,
             next_run_time=now,
         )
+        if self.watch is not None:
+            scheduler.add_job(
+                self._watch_job,
+                "interval",
+                seconds=self.watch_interval.total_seconds(),
+                id="watch-rules",
+                max_instances=1,
+                coalesce=True,
+            )
         if self.maintenance is not None:
             scheduler.add_job(
                 self.maintenance, "interval", hours=6, id="maintenance", next_run_time=now
@@ -203,7 +249,18 @@ class Daemon:
                 for task in late:
                     task.cancel()
             self.scheduler = None
+            with contextlib.suppress(NotImplementedError, RuntimeError, AttributeError):
+                loop.remove_signal_handler(signal.SIGHUP)
             log.info("daemon: stopped")
+
+    async def _watch_job(self) -> None:
+        self._track()
+        if self.watch is None:
+            return
+        try:
+            await self.watch()
+        except Exception:
+            log.exception("rules: watching for changes failed")
 
     @property
     def scheduler_alive(self) -> bool:

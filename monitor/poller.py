@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 
 from monitor.detect.engine import Detector
 from monitor.errors import FeedError, FetchError, StateError
+from monitor.metrics import Metrics
 from monitor.models import Alert, in_published_order
 from monitor.sources.feeds import FeedConfig
 from monitor.sources.fetch import Fetcher, Validators
@@ -57,6 +58,7 @@ class Poller:
         route: Callable[[Alert], Sequence[str]],
         clock: Clock = utc_now,
         on_alert: Callable[[Alert], None] | None = None,
+        metrics: Metrics | None = None,
     ) -> None:
         self.fetcher = fetcher
         self.store = store
@@ -64,6 +66,7 @@ class Poller:
         self.route = route
         self.clock = clock
         self.on_alert = on_alert
+        self.metrics = metrics
 
     def _failed(
         self, feed: FeedConfig, reason: str, started: float, retry_after: float | None = None
@@ -87,6 +90,7 @@ class Poller:
                 "duration_ms": round(outcome.seconds * 1000),
             },
         )
+        self._measure(outcome, ())
         return outcome
 
     async def poll(self, feed: FeedConfig) -> PollOutcome:
@@ -103,7 +107,7 @@ class Poller:
                 feed.name, str(feed.url), state.etag, state.last_modified, now
             )
             return self._done(
-                PollOutcome(feed.name, "not-modified", seconds=time.monotonic() - started)
+                [], PollOutcome(feed.name, "not-modified", seconds=time.monotonic() - started)
             )
         try:
             parsed = parse_feed(result.body, feed.name)
@@ -153,6 +157,7 @@ class Poller:
             if self.on_alert is not None:
                 self.on_alert(alert)
         return self._done(
+            alerts,
             PollOutcome(
                 feed.name,
                 "ok",
@@ -161,11 +166,23 @@ class Poller:
                 alerts=len(alerts),
                 queued=queued,
                 seconds=time.monotonic() - started,
-            )
+            ),
         )
 
-    @staticmethod
-    def _done(outcome: PollOutcome) -> PollOutcome:
+    def _measure(self, outcome: PollOutcome, alerts: Sequence[Alert]) -> None:
+        if self.metrics is None:
+            return
+        self.metrics.polls.labels(outcome.feed, outcome.status).inc()
+        self.metrics.poll_seconds.observe(outcome.seconds)
+        if outcome.status == "error":
+            self.metrics.poll_errors.labels(outcome.feed).inc()
+        if outcome.new_entries:
+            self.metrics.entries.labels(outcome.feed).inc(outcome.new_entries)
+        for alert in alerts:
+            self.metrics.alerts.labels(alert.rule, alert.type).inc()
+
+    def _done(self, alerts: Sequence[Alert], outcome: PollOutcome) -> PollOutcome:
+        self._measure(outcome, alerts)
         log.info(
             "poll: feed polled",
             extra={

@@ -37,6 +37,11 @@ class Settings(BaseSettings):
     max_backoff_seconds: float = Field(3600.0, gt=0, description="longest wait after failures")
     retention_days: float = Field(30.0, gt=0, description="forget seen entries after this")
     shutdown_grace_seconds: float = Field(20.0, ge=0, description="time to finish work on stop")
+    delivery_interval_seconds: float = Field(5.0, gt=0, description="how often the outbox runs")
+    health_bind: str = Field(
+        "127.0.0.1:8080", description="host:port of /healthz, /readyz, /metrics; empty: off"
+    )
+    reload_check_seconds: float = Field(2.0, gt=0, description="how often rules/ is checked")
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     log_format: Literal["auto", "json", "text"] = "auto"
 

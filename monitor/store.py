@@ -127,6 +127,13 @@ class Store:
     def close(self) -> None:
         self._db.close()
 
+    def ping(self) -> None:
+        """Raise ``StateError`` unless the database answers a query."""
+        try:
+            self._db.execute("SELECT 1").fetchone()
+        except sqlite3.Error as exc:
+            raise StateError(f"state database: {exc}") from exc
+
     @contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
         try:

@@ -14,12 +14,14 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
+import time
 from collections import deque
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from monitor.errors import DeliveryError
+from monitor.metrics import Metrics
 from monitor.notify.base import Channel
 from monitor.notify.render import alert_from_payload
 from monitor.poller import utc_now
@@ -60,6 +62,7 @@ class Outbox:
         clock: Callable[[], datetime] = utc_now,
         rng: random.Random | None = None,
         batch: int = 200,
+        metrics: Metrics | None = None,
     ) -> None:
         self.store = store
         self.channels = dict(channels)
@@ -71,10 +74,13 @@ class Outbox:
         self._sent: dict[str, deque[datetime]] = {}
         self._lock = asyncio.Lock()
         self.outcomes: dict[tuple[str, str], int] = {}
+        self.metrics = metrics
 
     def _count(self, channel: str, outcome: str) -> None:
         key = (channel, outcome)
         self.outcomes[key] = self.outcomes.get(key, 0) + 1
+        if self.metrics is not None:
+            self.metrics.deliveries.labels(channel, outcome).inc()
 
     def _rate_limited(self, channel: str, now: datetime) -> bool:
         limit = self.rate_limits.get(channel)
@@ -95,6 +101,8 @@ class Outbox:
             done = await asyncio.gather(
                 *(self._drain(name, rows) for name, rows in by_channel.items())
             )
+            if self.metrics is not None:
+                self.metrics.outbox_depth.set(self.store.outbox_counts()["pending"])
             return sum(done)
 
     async def _drain(self, name: str, items: list[OutboxItem]) -> int:
@@ -116,7 +124,12 @@ class Outbox:
             if self.store.pending_before(item) or self._rate_limited(name, now):
                 break
             try:
-                await channel.send(alert_from_payload(item.payload, item.description))
+                started = time.monotonic()
+                try:
+                    await channel.send(alert_from_payload(item.payload, item.description))
+                finally:
+                    if self.metrics is not None:
+                        self.metrics.delivery_seconds.observe(time.monotonic() - started)
             except DeliveryError as exc:
                 if not self._retry_or_fail(item, exc.reason, exc.retryable, exc.retry_after, extra):
                     continue
@@ -159,6 +172,16 @@ class Outbox:
             extra={**extra, "reason": reason, "age_s": round(age.total_seconds())},
         )
         return False
+
+    async def replace_channels(
+        self, channels: Mapping[str, Channel], rate_limits: Mapping[str, int], policy: RetryPolicy
+    ) -> None:
+        """Adopt reloaded channels between two drains; the old ones are closed."""
+        async with self._lock:
+            old, self.channels = self.channels, dict(channels)
+            self.rate_limits, self.policy = dict(rate_limits), policy
+        for channel in old.values():
+            await channel.aclose()
 
     async def aclose(self) -> None:
         for channel in self.channels.values():

@@ -1,0 +1,67 @@
+"""Prometheus metrics: the only place prometheus_client is used.
+
+One ``Metrics`` object per service, with its own registry (so tests and the demo can run
+several side by side). The poller, the outbox and the reloader report to it; ``/metrics``
+renders it in the Prometheus text format.
+"""
+
+from __future__ import annotations
+
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
+
+LATENCY_BUCKETS = (0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0)
+
+
+class Metrics:
+    """Counters, gauges and histograms of one running service."""
+
+    def __init__(self) -> None:
+        self.registry = CollectorRegistry()
+        r = self.registry
+        self.polls = Counter(
+            "news_monitor_polls", "Feed polls by outcome", ["feed", "status"], registry=r
+        )
+        self.poll_errors = Counter(
+            "news_monitor_poll_errors", "Failed feed polls", ["feed"], registry=r
+        )
+        self.entries = Counter(
+            "news_monitor_entries", "New or changed entries examined", ["feed"], registry=r
+        )
+        self.alerts = Counter(
+            "news_monitor_alerts", "Alerts and updates raised", ["rule", "type"], registry=r
+        )
+        self.deliveries = Counter(
+            "news_monitor_deliveries",
+            "Delivery attempts by outcome",
+            ["channel", "outcome"],
+            registry=r,
+        )
+        self.outbox_depth = Gauge("news_monitor_outbox_depth", "Deliveries waiting", registry=r)
+        self.poll_seconds = Histogram(
+            "news_monitor_poll_duration_seconds",
+            "Time to poll a feed",
+            buckets=LATENCY_BUCKETS,
+            registry=r,
+        )
+        self.delivery_seconds = Histogram(
+            "news_monitor_delivery_duration_seconds",
+            "Time for one delivery attempt",
+            buckets=LATENCY_BUCKETS,
+            registry=r,
+        )
+        self.feeds_unhealthy = Gauge(
+            "news_monitor_feeds_unhealthy", "Feeds whose last poll failed", registry=r
+        )
+        self.rules_valid = Gauge(
+            "news_monitor_rules_valid",
+            "1 if the files under rules/ are valid, 0 if the last edit was rejected",
+            registry=r,
+        )
+        self.reloads = Counter(
+            "news_monitor_rule_reloads", "Rule reloads by outcome", ["outcome"], registry=r
+        )
+        self.rules_valid.set(1)
+
+    def render(self) -> bytes:
+        """The Prometheus text exposition of every metric."""
+        return bytes(generate_latest(self.registry))

@@ -1,0 +1,106 @@
+"""The running service seen from outside: /healthz, /readyz, /metrics and safe reloads."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import httpx
+from prometheus_client.parser import text_string_to_metric_families
+
+from monitor.app import Service
+from tests.helpers import REHASH_ITEM, VOTE_ITEM, make_rules, settings_for
+from tests.servers import FeedServer, rss, serving
+
+
+async def until(check: Callable[[], bool]) -> None:
+    """Wait (at most 10 s) for state another task changes: the database, a server's port."""
+    async with asyncio.timeout(10):
+        while not check():  # noqa: ASYNC110 - the state is polled, no event to wait on
+            await asyncio.sleep(0.1)
+
+
+def samples(metrics_text: str) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
+    return {
+        (s.name, tuple(sorted(s.labels.items()))): s.value
+        for family in text_string_to_metric_families(metrics_text)
+        for s in family.samples
+    }
+
+
+def test_health_readiness_metrics_and_safe_reload(tmp_path: Path) -> None:
+    with serving(FeedServer()) as server:
+        server.feeds["/news.xml"] = rss([REHASH_ITEM])
+        rules = make_rules(tmp_path, {"news": server.url("/news.xml")}, interval="1s")
+        rule_file = rules / "watch" / "uk-parliament-vote.yaml"
+        good_rule = rule_file.read_text()
+        settings = settings_for(
+            tmp_path,
+            health_bind="127.0.0.1:0",
+            reload_check_seconds=0.2,
+            delivery_interval_seconds=0.2,
+        )
+
+        async def scenario() -> str:
+            service = Service.build(settings)
+            task = asyncio.create_task(service.serve())
+            await until(lambda: service.health is not None and service.health.port != 0)
+            assert service.health is not None
+            base = f"http://127.0.0.1:{service.health.port}"
+            async with httpx.AsyncClient(base_url=base, timeout=5) as client:
+
+                async def ready() -> tuple[int, dict[str, object]]:
+                    response = await client.get("/readyz")
+                    return response.status_code, response.json()
+
+                assert (await client.get("/healthz")).status_code == 200
+                deadline = time.monotonic() + 10
+                while (await ready())[0] != 200:
+                    assert time.monotonic() < deadline
+                    await asyncio.sleep(0.1)
+
+                # A broken edit is rejected: not ready, with file and line; old rules go on.
+                rule_file.write_text(good_rule.replace("severity: high", "severity: [high"))
+                deadline = time.monotonic() + 10
+                while (status := await ready())[0] != 503:
+                    assert time.monotonic() < deadline
+                    await asyncio.sleep(0.1)
+                problems = status[1]["problems"]
+                assert isinstance(problems, list)
+                assert any(f"{rule_file}:" in p and "YAML syntax" in p for p in problems)
+                server.feeds["/news.xml"] = rss([REHASH_ITEM, VOTE_ITEM])
+                await until(lambda: service.store.alert_count() == 2)
+                await until(lambda: service.store.outbox_counts()["delivered"] == 2)
+
+                # Fixed: ready again.
+                rule_file.write_text(good_rule)
+                deadline = time.monotonic() + 10
+                while (await ready())[0] != 200:
+                    assert time.monotonic() < deadline
+                    await asyncio.sleep(0.1)
+                text = (await client.get("/metrics")).text
+                assert (await client.get("/nope")).status_code == 404
+            service.daemon.stop()
+            await asyncio.wait_for(task, 10)
+            await service.aclose()
+            return text
+
+        text = asyncio.run(scenario())
+    found = samples(text)
+    assert found[("news_monitor_polls_total", (("feed", "news"), ("status", "ok")))] >= 2
+    assert found[("news_monitor_entries_total", (("feed", "news"),))] == 2
+    assert (
+        found[("news_monitor_alerts_total", (("rule", "uk-parliament-vote"), ("type", "alert")))]
+        == 1
+    )
+    assert (
+        found[("news_monitor_deliveries_total", (("channel", "console"), ("outcome", "delivered")))]
+        == 2
+    )
+    assert found[("news_monitor_rule_reloads_total", (("outcome", "rejected"),))] >= 1
+    assert found[("news_monitor_rule_reloads_total", (("outcome", "applied"),))] >= 1
+    assert found[("news_monitor_rules_valid", ())] == 1
+    assert found[("news_monitor_outbox_depth", ())] == 0
+    assert found[("news_monitor_poll_duration_seconds_count", ())] >= 2
