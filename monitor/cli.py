@@ -20,6 +20,7 @@ from typing import TextIO
 from monitor import __version__
 from monitor.app import Service, load_configuration
 from monitor.baseline import build_claims, dump_baseline
+from monitor.demo import run_demo
 from monitor.detect.engine import Detector
 from monitor.detect.rules import rule_json_schema
 from monitor.detect.stories import StoryBook
@@ -165,6 +166,12 @@ async def _run(settings: Settings, *, once: bool) -> int:
         await service.aclose()
 
 
+def cmd_demo(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    load_ruleset(settings.rules_dir)  # fail early, with file and line, on broken rules
+    return asyncio.run(run_demo(settings.rules_dir, sys.stdout, args.step_seconds))
+
+
 def cmd_test_alert(args: argparse.Namespace) -> int:
     settings = _settings(args)
     config = load_configuration(settings)
@@ -279,6 +286,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("run", help="poll the configured feeds and deliver alerts")
     p.add_argument("--once", action="store_true", help="poll every feed once, deliver, exit")
     p.set_defaults(func=cmd_run)
+
+    p = sub.add_parser("demo", help="run the daemon on a bundled scripted timeline, offline")
+    p.add_argument("--step-seconds", type=float, default=2.5, help="time between steps")
+    p.set_defaults(func=cmd_demo)
 
     p = sub.add_parser("test-alert", help="send a sample alert through one channel")
     p.add_argument("channel", help="channel name from channels.yaml")

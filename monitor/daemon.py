@@ -242,6 +242,7 @@ class Daemon:
             await self._stop.wait()
         finally:
             scheduler.shutdown(wait=False)
+            await asyncio.sleep(0)  # let jobs submitted just before the stop register
             pending = {t for t in self._inflight if not t.done()}
             if pending:
                 log.info("daemon: finishing work in flight", extra={"tasks": len(pending)})

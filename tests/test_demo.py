@@ -1,0 +1,40 @@
+"""`news-monitor demo`: the real daemon on the bundled timeline, offline."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from monitor.cli import main
+from monitor.demo import load_timeline
+from tests.conftest import RULES
+
+
+def test_demo_alerts_once_per_development(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--rules", str(RULES), "demo", "--step-seconds", "1.5"]) == 0
+    out = capsys.readouterr().out
+    new = re.findall(r"^\[NEW\] (\S+) .*: (.*)$", out, flags=re.MULTILINE)
+    assert sorted(rule for rule, _ in new) == [
+        "new-development",
+        "new-development",
+        "russia-position-change",
+        "uk-parliament-vote",
+    ]
+    titles = {title for _, title in new}
+    assert titles == {
+        "Commons backs sending British troops to Ukraine",
+        "Kremlin says neutral peacekeepers could be discussed",
+    }
+    assert out.count("[update] uk-parliament-vote") == 1
+    assert "nearest known claim" in out
+    assert "the webhook sink received 6 signed deliveries (0 bad signatures)" in out
+    assert "6 entries stayed quiet" in out
+
+
+def test_timeline_is_well_formed() -> None:
+    steps = load_timeline()
+    items = [item for step in steps for item in step.items]
+    assert len(steps) == 4
+    assert len({item.id for item in items}) == len(items)
+    assert [i.published for i in items] == sorted(i.published for i in items)
