@@ -53,3 +53,14 @@ def test_missing_rules_folder_is_a_clear_error(capsys: pytest.CaptureFixture[str
     err = capsys.readouterr().err
     assert "/nonexistent/baseline.yaml: cannot read" in err
     assert "/nonexistent/watch: rules folder not found" in err
+
+
+def test_readme_documents_every_setting() -> None:
+    from monitor.settings import Settings
+    from tests.conftest import ROOT
+
+    readme = (ROOT / "README.md").read_text()
+    missing = [
+        name for name in Settings.model_fields if f"`NEWS_MONITOR_{name.upper()}`" not in readme
+    ]
+    assert missing == []
