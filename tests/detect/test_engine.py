@@ -8,6 +8,7 @@ import pytest
 
 from monitor.detect.engine import Detector
 from monitor.models import Article
+from tests.conftest import FIXTURES
 
 T0 = datetime(2027, 3, 1, 12, 0, tzinfo=UTC)
 
@@ -16,75 +17,21 @@ def article(title: str, text: str = "", at: datetime = T0, ident: str = "a1") ->
     return Article(id=ident, feed="test", title=title, text=text, published=at)
 
 
-@pytest.mark.parametrize(
-    ("title", "text", "rules"),
-    [
-        # developments
-        (
-            "Commons approves Ukraine mission",
-            "MPs voted 390 to 70 to approve sending British troops to Ukraine.",
-            {"uk-parliament-vote", "new-development"},
-        ),
-        (
-            "Vote on Ukraine troops set",
-            "MPs will vote on Wednesday 3 March on the deployment of UK forces to Ukraine.",
-            {"uk-parliament-vote", "new-development"},
-        ),
-        (
-            "Kremlin shift",
-            "Peskov said Moscow could accept peacekeepers in Ukraine from neutral states.",
-            {"russia-position-change", "new-development"},
-        ),
-        (
-            "Truce agreed",
-            "Russia and Ukraine agreed a ceasefire that takes effect at midnight.",
-            {"ceasefire", "new-development"},
-        ),
-        (
-            "Energy truce collapses in Ukraine",
-            "The energy truce collapsed after a night of strikes.",
-            {"ceasefire", "new-development"},
-        ),
-        (
-            "First British troops arrive in Ukraine",
-            "The first British soldiers arrived in Kyiv on Monday.",
-            {"foreign-troops-deployed", "new-development"},
-        ),
-        (
-            "Rada ratifies security pact",
-            "Ukraine's parliament ratified the security agreement with France.",
-            {"guarantees-ratified", "new-development"},
-        ),
-        # rehashes and near-misses stay quiet
-        (
-            "PM repeats vote pledge",
-            "Starmer said MPs would vote before any troops go to Ukraine.",
-            set(),
-        ),
-        (
-            "Moscow repeats threat",
-            "Russia again said Western troops in Ukraine would be legitimate targets.",
-            set(),
-        ),
-        (
-            "Treaty nearly ready",
-            "Kyiv says the security treaty is nearly ready to be signed.",
-            set(),
-        ),
-        (
-            "Pope appeals for a truce",
-            "The Pope called for a Christmas ceasefire in Ukraine.",
-            set(),
-        ),
-        ("MPs back welfare bill", "MPs voted 400 to 100 to scrap the benefit cap.", set()),
-        (
-            "Paratroopers exercise",
-            "British paratroopers trained in Estonia for a possible Ukraine role.",
-            set(),
-        ),
-        ("Traffic news", "A lorry overturned on the M25 this morning.", set()),
-    ],
-)
+def detection_cases() -> list[tuple[str, str, set[str]]]:
+    """The table in fixtures/detection_cases.txt: expected rules || title || text."""
+    cases = []
+    for line in (FIXTURES / "detection_cases.txt").read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        expected, title, text = (part.strip() for part in line.split("||"))
+        rules = {r.strip() for r in expected.split(",") if r.strip()}
+        if rules:
+            rules.add("new-development")
+        cases.append((title, text, rules))
+    return cases
+
+
+@pytest.mark.parametrize(("title", "text", "rules"), detection_cases())
 def test_shipped_rules(shipped_detector: Detector, title: str, text: str, rules: set[str]) -> None:
     alerts = shipped_detector.examine(article(title, text))
     assert {a.rule for a in alerts} == rules
