@@ -1,0 +1,59 @@
+"""The SQLite store: schema upgrades in place, retention, transactional polls."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from monitor.errors import StateError
+from monitor.models import Article
+from monitor.store import SCHEMA_VERSION, open_store
+
+T0 = datetime(2027, 1, 1, tzinfo=UTC)
+
+
+def test_new_database_gets_the_current_schema(tmp_path: Path) -> None:
+    store = open_store(tmp_path / "deep" / "state.db")
+    store.close()
+    with sqlite3.connect(tmp_path / "deep" / "state.db") as db:
+        assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+
+
+def test_existing_database_is_kept_and_reopened(tmp_path: Path) -> None:
+    store = open_store(tmp_path / "state.db")
+    store.record_failure("feed", "http://127.0.0.1/x", "HTTP 500", T0)
+    store.close()
+    store = open_store(tmp_path / "state.db")
+    assert store.feed_state("feed").reason == "HTTP 500"
+    store.close()
+
+
+def test_newer_schema_is_refused_clearly(tmp_path: Path) -> None:
+    with sqlite3.connect(tmp_path / "state.db") as db:
+        db.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    with pytest.raises(StateError, match="newer than this news-monitor"):
+        open_store(tmp_path / "state.db")
+
+
+def test_unusable_path_is_a_state_error(tmp_path: Path) -> None:
+    (tmp_path / "file").write_text("not a folder")
+    with pytest.raises(StateError, match="cannot open state database"):
+        open_store(tmp_path / "file" / "state.db")
+
+
+def test_unseen_changed_and_pruned_entries(tmp_path: Path) -> None:
+    store = open_store(tmp_path / "state.db")
+    first = Article("a", "feed", "Title", "Text")
+    store.commit_poll(feed="feed", url="u", etag='"1"', last_modified=None, articles=[first],
+                      alerts=[], developments=[], route=lambda a: [], now=T0)
+    changed = Article("a", "feed", "Title", "Text, corrected")
+    other = Article("b", "feed", "Other", "Text")
+    assert store.unseen("feed", [first, changed, other]) == [changed, other]
+    assert store.unseen("another-feed", [first]) == [first]
+    assert store.feed_state("feed").etag == '"1"'
+    assert store.prune_entries(T0 + timedelta(days=1)) == 1
+    assert store.unseen("feed", [first]) == [first]
+    store.close()
