@@ -18,6 +18,7 @@ from monitor.detect.stories import StoryBook
 from monitor.errors import ConfigError, Problem, StateError
 from monitor.health import HealthServer
 from monitor.metrics import Metrics
+from monitor.notify.base import ChannelSettings
 from monitor.notify.channels import (
     ChannelsFile,
     build_channels,
@@ -133,9 +134,8 @@ class Service:
         )
 
     @staticmethod
-    def _outbox_settings(config: Configuration) -> tuple[dict[str, int], RetryPolicy]:
-        limits = {c.name: c.max_per_minute for c in config.channels.channels}
-        return limits, RetryPolicy(give_up_after=config.channels.give_up_after)
+    def _outbox_settings(config: Configuration) -> tuple[dict[str, ChannelSettings], RetryPolicy]:
+        return config.channels.by_name(), RetryPolicy(give_up_after=config.channels.give_up_after)
 
     @classmethod
     def build(cls, settings: Settings) -> Service:
@@ -153,7 +153,7 @@ class Service:
         )
         metrics = Metrics()
         limits, policy = cls._outbox_settings(config)
-        outbox = Outbox(store, channels, rate_limits=limits, policy=policy, metrics=metrics)
+        outbox = Outbox(store, channels, settings=limits, policy=policy, metrics=metrics)
         return cls(settings, config, store, fetcher, outbox, metrics)
 
     async def reload(self) -> bool:

@@ -325,13 +325,33 @@ class Store:
         ).fetchall()
         return [OutboxItem(r[0], r[1], r[2], r[3], r[4], json.loads(r[5]), r[6]) for r in rows]
 
-    def pending_before(self, item: OutboxItem) -> bool:
-        """Whether an older alert still waits for the same channel (keeps delivery in order)."""
+    def retry_pending_before(self, item: OutboxItem) -> bool:
+        """Whether an older alert for the same channel failed and waits for its retry.
+
+        Later alerts wait behind it, so a channel receives its alerts in order.
+        """
         row = self._db.execute(
-            "SELECT 1 FROM outbox WHERE channel = ? AND state = 'pending' AND alert_id < ? LIMIT 1",
+            "SELECT 1 FROM outbox WHERE channel = ? AND state = 'pending' AND attempts > 0"
+            " AND alert_id < ? LIMIT 1",
             (item.channel, item.alert_id),
         ).fetchone()
         return row is not None
+
+    def postpone(self, item_id: int, until: datetime) -> None:
+        """Hold a row back until ``until`` without counting an attempt (batched updates)."""
+        with self._transaction() as db:
+            db.execute("UPDATE outbox SET next_attempt = ? WHERE id = ?", (_iso(until), item_id))
+
+    def pending_updates(self, channel: str, development: str) -> list[OutboxItem]:
+        """Every pending update of ``development`` for ``channel``, oldest first."""
+        rows = self._db.execute(
+            "SELECT o.id, o.alert_id, o.channel, o.attempts, o.created, a.payload, a.description"
+            " FROM outbox o JOIN alerts a ON a.id = o.alert_id WHERE o.channel = ?"
+            " AND o.state = 'pending' AND a.type = 'update' AND a.development = ?"
+            " ORDER BY o.alert_id",
+            (channel, development),
+        ).fetchall()
+        return [OutboxItem(r[0], r[1], r[2], r[3], r[4], json.loads(r[5]), r[6]) for r in rows]
 
     def mark_delivered(self, item_id: int, now: datetime) -> None:
         with self._transaction() as db:

@@ -80,13 +80,21 @@ def test_sigterm_stops_cleanly(tmp_path: Path) -> None:
     with serving(FeedServer()) as feeds:
         feeds.feeds["/news.xml"] = rss([REHASH_ITEM])
         make_rules(tmp_path, {"news": feeds.url("/news.xml")}, interval="1s")
-        env = {**os.environ, "NEWS_MONITOR_RULES_DIR": str(tmp_path / "rules"),
-               "NEWS_MONITOR_STATE_DIR": str(tmp_path / "state"), "NEWS_MONITOR_HEALTH_BIND": "",
-               "NEWS_MONITOR_LOG_FORMAT": "json"}
+        env = {
+            **os.environ,
+            "NEWS_MONITOR_RULES_DIR": str(tmp_path / "rules"),
+            "NEWS_MONITOR_STATE_DIR": str(tmp_path / "state"),
+            "NEWS_MONITOR_HEALTH_BIND": "",
+            "NEWS_MONITOR_LOG_FORMAT": "json",
+        }
         log_path = tmp_path / "daemon.log"
         with log_path.open("wb") as log:
-            daemon = subprocess.Popen([sys.executable, "-m", "monitor", "run"], env=env,
-                                      stdout=subprocess.DEVNULL, stderr=log)
+            daemon = subprocess.Popen(
+                [sys.executable, "-m", "monitor", "run"],
+                env=env,
+                stdout=subprocess.DEVNULL,
+                stderr=log,
+            )
             deadline = time.monotonic() + 20
             while time.monotonic() < deadline and feeds.requests.count("/news.xml") < 2:
                 time.sleep(0.05)

@@ -47,8 +47,17 @@ def test_unusable_path_is_a_state_error(tmp_path: Path) -> None:
 def test_unseen_changed_and_pruned_entries(tmp_path: Path) -> None:
     store = open_store(tmp_path / "state.db")
     first = Article("a", "feed", "Title", "Text")
-    store.commit_poll(feed="feed", url="u", etag='"1"', last_modified=None, articles=[first],
-                      alerts=[], developments=[], route=lambda a: [], now=T0)
+    store.commit_poll(
+        feed="feed",
+        url="u",
+        etag='"1"',
+        last_modified=None,
+        articles=[first],
+        alerts=[],
+        developments=[],
+        route=lambda a: [],
+        now=T0,
+    )
     changed = Article("a", "feed", "Title", "Text, corrected")
     other = Article("b", "feed", "Other", "Text")
     assert store.unseen("feed", [first, changed, other]) == [changed, other]

@@ -8,10 +8,12 @@ ordering and rate limits belong to the outbox, never to a channel.
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from typing import Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr
 
+from monitor.durations import Duration
 from monitor.errors import ConfigError, Problem
 from monitor.models import Alert
 
@@ -22,9 +24,12 @@ class ChannelSettings(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     name: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
-    updates: Literal["each", "none"] = Field(
-        "each", description="send updates of a development too (each), or only first alerts"
+    updates: Literal["each", "batch", "none"] = Field(
+        "each",
+        description="updates of a development: each one, batched into one digest per "
+        "batch_window, or none (first alerts only)",
     )
+    batch_window: Duration = Field(timedelta(minutes=15), description="for updates: batch")
     max_per_minute: int = Field(30, ge=1, le=10000, description="rate limit against floods")
 
 

@@ -26,7 +26,7 @@ from monitor.detect.rules import Rule
 from monitor.durations import Duration
 from monitor.errors import ConfigError, Problem
 from monitor.models import Alert
-from monitor.notify.base import Channel
+from monitor.notify.base import Channel, ChannelSettings
 from monitor.notify.console import ConsoleChannel, ConsoleConfig
 from monitor.notify.email import EmailChannel, EmailConfig
 from monitor.notify.slack import SlackChannel, SlackConfig
@@ -69,7 +69,7 @@ class ChannelsFile(BaseModel):
             raise ValueError(f"default names unknown channels: {', '.join(unknown)}")
         return self
 
-    def by_name(self) -> dict[str, ChannelConfig]:
+    def by_name(self) -> dict[str, ChannelSettings]:
         return {c.name: c for c in self.channels}
 
 
@@ -119,7 +119,7 @@ def router(config: ChannelsFile) -> Callable[[Alert], list[str]]:
     def route(alert: Alert) -> list[str]:
         names = list(alert.channels) or list(config.default)
         if alert.type == "update":
-            names = [n for n in names if n in known and known[n].updates == "each"]
+            names = [n for n in names if n in known and known[n].updates != "none"]
         return names
 
     return route

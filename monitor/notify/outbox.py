@@ -7,6 +7,10 @@ reschedules it with capped exponential backoff and jitter (longer if the receive
 ``Retry-After``) and holds back the channel's later rows so they arrive in order; a
 permanent failure, or one still failing after ``give_up_after``, marks the row failed,
 visibly in the log and in the state. A row survives restarts until it is finished.
+
+A channel set to ``updates: batch`` gets the updates of a development as one digest: an
+update waits until ``batch_window`` after it was raised, then goes out together with
+every other pending update of the same development.
 """
 
 from __future__ import annotations
@@ -22,8 +26,9 @@ from datetime import datetime, timedelta
 
 from monitor.errors import DeliveryError
 from monitor.metrics import Metrics
-from monitor.notify.base import Channel
-from monitor.notify.render import alert_from_payload
+from monitor.models import Alert
+from monitor.notify.base import Channel, ChannelSettings
+from monitor.notify.render import alert_from_payload, update_digest
 from monitor.poller import utc_now
 from monitor.store import OutboxItem, Store
 
@@ -50,14 +55,14 @@ class RetryPolicy:
 
 
 class Outbox:
-    """Delivers due outbox rows through ``channels``."""
+    """Delivers due outbox rows through ``channels``, as ``settings`` (by name) say."""
 
     def __init__(
         self,
         store: Store,
         channels: Mapping[str, Channel],
         *,
-        rate_limits: Mapping[str, int] | None = None,
+        settings: Mapping[str, ChannelSettings] | None = None,
         policy: RetryPolicy = RetryPolicy(),
         clock: Callable[[], datetime] = utc_now,
         rng: random.Random | None = None,
@@ -66,33 +71,33 @@ class Outbox:
     ) -> None:
         self.store = store
         self.channels = dict(channels)
-        self.rate_limits = dict(rate_limits or {})
+        self.settings = dict(settings or {})
         self.policy = policy
         self.clock = clock
         self.rng = rng or random.Random()
         self.batch = batch
+        self.metrics = metrics
+        self.outcomes: dict[tuple[str, str], int] = {}
         self._sent: dict[str, deque[datetime]] = {}
         self._lock = asyncio.Lock()
-        self.outcomes: dict[tuple[str, str], int] = {}
-        self.metrics = metrics
 
-    def _count(self, channel: str, outcome: str) -> None:
+    def _count(self, channel: str, outcome: str, rows: int = 1) -> None:
         key = (channel, outcome)
-        self.outcomes[key] = self.outcomes.get(key, 0) + 1
+        self.outcomes[key] = self.outcomes.get(key, 0) + rows
         if self.metrics is not None:
-            self.metrics.deliveries.labels(channel, outcome).inc()
+            self.metrics.deliveries.labels(channel, outcome).inc(rows)
 
     def _rate_limited(self, channel: str, now: datetime) -> bool:
-        limit = self.rate_limits.get(channel)
-        if limit is None:
+        settings = self.settings.get(channel)
+        if settings is None:
             return False
         sent = self._sent.setdefault(channel, deque())
         while sent and now - sent[0] >= timedelta(minutes=1):
             sent.popleft()
-        return len(sent) >= limit
+        return len(sent) >= settings.max_per_minute
 
     async def deliver_due(self) -> int:
-        """Send everything due now; return how many deliveries succeeded."""
+        """Send everything due now; return how many outbox rows were delivered."""
         async with self._lock:  # one drain at a time keeps per-channel order
             items = self.store.due(self.clock(), self.batch)
             by_channel: dict[str, list[OutboxItem]] = {}
@@ -105,9 +110,21 @@ class Outbox:
                 self.metrics.outbox_depth.set(self.store.outbox_counts()["pending"])
             return sum(done)
 
+    def _group(self, name: str, item: OutboxItem, now: datetime) -> list[OutboxItem] | None:
+        """The rows to send together with ``item``; None while a batched update waits."""
+        settings = self.settings.get(name)
+        if settings is None or settings.updates != "batch" or item.payload["type"] != "update":
+            return [item]
+        release = datetime.fromisoformat(item.created) + settings.batch_window
+        if now < release:
+            self.store.postpone(item.id, release)
+            return None
+        return self.store.pending_updates(name, item.payload["development"]) or [item]
+
     async def _drain(self, name: str, items: list[OutboxItem]) -> int:
         channel = self.channels.get(name)
         delivered = 0
+        finished: set[int] = set()
         for item in items:
             now = self.clock()
             extra = {
@@ -116,70 +133,93 @@ class Outbox:
                 "rule": item.payload["rule"],
                 "attempt": item.attempts + 1,
             }
+            if item.id in finished:
+                continue
             if channel is None:
                 self.store.mark_failed(item.id, "channel is not configured", now)
                 self._count(name, "failed")
                 log.error("deliver: channel is not configured; alert dropped for it", extra=extra)
                 continue
-            if self.store.pending_before(item) or self._rate_limited(name, now):
+            if self.store.retry_pending_before(item) or self._rate_limited(name, now):
                 break
-            try:
-                started = time.monotonic()
-                try:
-                    await channel.send(alert_from_payload(item.payload, item.description))
-                finally:
-                    if self.metrics is not None:
-                        self.metrics.delivery_seconds.observe(time.monotonic() - started)
-            except DeliveryError as exc:
-                if not self._retry_or_fail(item, exc.reason, exc.retryable, exc.retry_after, extra):
-                    continue
+            group = self._group(name, item, now)
+            if group is None:
+                continue
+            alerts = [alert_from_payload(row.payload, row.description) for row in group]
+            outcome = await self._send(
+                channel, update_digest(alerts) if len(alerts) > 1 else alerts[0], group, extra
+            )
+            if outcome == "retry":
                 break
-            except Exception as exc:  # a bug in a channel must not stop the daemon
-                log.exception("deliver: channel raised unexpectedly", extra=extra)
-                self._retry_or_fail(item, f"{type(exc).__name__}", True, None, extra)
-                break
-            self.store.mark_delivered(item.id, self.clock())
-            self._sent.setdefault(name, deque()).append(self.clock())
-            self._count(name, "delivered")
-            delivered += 1
-            log.info("deliver: sent", extra=extra)
+            finished.update(row.id for row in group)
+            if outcome == "delivered":
+                delivered += len(group)
         return delivered
+
+    async def _send(
+        self, channel: Channel, alert: Alert, group: list[OutboxItem], extra: dict[str, object]
+    ) -> str:
+        """One attempt for ``group``: "delivered", "retry" or "failed"."""
+        started = time.monotonic()
+        try:
+            await channel.send(alert)
+        except DeliveryError as exc:
+            return self._retry_or_fail(group, exc.reason, exc.retryable, exc.retry_after, extra)
+        except Exception as exc:  # a bug in a channel must not stop the daemon
+            log.exception("deliver: channel raised unexpectedly", extra=extra)
+            return self._retry_or_fail(group, type(exc).__name__, True, None, extra)
+        finally:
+            if self.metrics is not None:
+                self.metrics.delivery_seconds.observe(time.monotonic() - started)
+        now = self.clock()
+        for row in group:
+            self.store.mark_delivered(row.id, now)
+        self._sent.setdefault(channel.name, deque()).append(now)
+        self._count(channel.name, "delivered", len(group))
+        log.info("deliver: sent", extra={**extra, "rows": len(group)})
+        return "delivered"
 
     def _retry_or_fail(
         self,
-        item: OutboxItem,
+        group: list[OutboxItem],
         reason: str,
         retryable: bool,
         retry_after: float | None,
         extra: dict[str, object],
-    ) -> bool:
-        """Reschedule (True) or give up on (False) a failed delivery."""
+    ) -> str:
+        """Reschedule ("retry") or give up on ("failed") a failed delivery of ``group``."""
         now = self.clock()
-        age = now - datetime.fromisoformat(item.created)
+        first = group[0]
+        age = now - datetime.fromisoformat(first.created)
         if retryable and age < self.policy.give_up_after:
-            delay = self.policy.next_delay(item.attempts + 1, retry_after, self.rng)
-            self.store.mark_retry(item.id, reason, now + delay)
-            self._count(item.channel, "retry")
+            delay = self.policy.next_delay(first.attempts + 1, retry_after, self.rng)
+            for row in group:
+                self.store.mark_retry(row.id, reason, now + delay)
+            self._count(first.channel, "retry", len(group))
             log.warning(
                 "deliver: failed, will retry",
                 extra={**extra, "reason": reason, "retry_in_s": round(delay.total_seconds(), 1)},
             )
-            return True
-        self.store.mark_failed(item.id, reason, now)
-        self._count(item.channel, "failed")
+            return "retry"
+        for row in group:
+            self.store.mark_failed(row.id, reason, now)
+        self._count(first.channel, "failed", len(group))
         log.error(
             "deliver: gave up",
             extra={**extra, "reason": reason, "age_s": round(age.total_seconds())},
         )
-        return False
+        return "failed"
 
     async def replace_channels(
-        self, channels: Mapping[str, Channel], rate_limits: Mapping[str, int], policy: RetryPolicy
+        self,
+        channels: Mapping[str, Channel],
+        settings: Mapping[str, ChannelSettings],
+        policy: RetryPolicy,
     ) -> None:
         """Adopt reloaded channels between two drains; the old ones are closed."""
         async with self._lock:
             old, self.channels = self.channels, dict(channels)
-            self.rate_limits, self.policy = dict(rate_limits), policy
+            self.settings, self.policy = dict(settings), policy
         for channel in old.values():
             await channel.aclose()
 

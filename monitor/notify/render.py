@@ -7,6 +7,7 @@ body and what the outbox stores); ``alert_text`` is the readable plain-text form
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -90,6 +91,15 @@ def alert_from_payload(payload: dict[str, Any], description: str = "") -> Alert:
         evidence=evidence,
         description=description,
     )
+
+
+def update_digest(alerts: list[Alert]) -> Alert:
+    """One alert standing for several updates of a development: the latest one, with the
+    first evidence sentence of each (at most five) and a title that says how many."""
+    latest = alerts[-1]
+    title = f"{len(alerts)} further reports; latest: {latest.article.title}"
+    evidence = tuple(a.evidence[0] for a in alerts[-5:] if a.evidence)
+    return replace(latest, article=replace(latest.article, title=title), evidence=evidence)
 
 
 def one_line(text: str) -> str:

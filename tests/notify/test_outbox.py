@@ -62,7 +62,9 @@ def outbox(
         policy=policy or RetryPolicy(),
         clock=clock,
         rng=random.Random(1),
-        rate_limits={"hook": limit} if limit else None,
+        settings={"hook": WebhookConfig(name="hook", url_env="TEST_HOOK_URL", max_per_minute=limit)}
+        if limit
+        else None,
     )
 
 
@@ -205,3 +207,62 @@ def test_secrets_never_reach_logs_errors_or_bodies(
         assert secret not in bodies
         assert secret not in repr(vars(channel))
     assert "deliver: gave up" in logged
+
+
+def test_batched_updates_arrive_as_one_digest_without_holding_back_alerts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first, *updates = alerts(4)
+    updates = [replace(u, type="update") for u in updates]
+    other = replace(first, development="dev-2", article=replace(first.article, id="entry-9"))
+    with serving(Receiver(check=verify_signature)) as receiver:
+        monkeypatch.setenv("TEST_HOOK_URL", receiver.url())
+        clock = Clock()
+        store = open_store(tmp_path / "state.db")
+        queue(store, [first, *updates], clock())
+        channel = WebhookChannel(
+            WebhookConfig(name="hook", url_env="TEST_HOOK_URL", secret_env="TEST_HOOK_SECRET")
+        )
+        settings = {
+            "hook": WebhookConfig(
+                name="hook",
+                url_env="TEST_HOOK_URL",
+                updates="batch",
+                batch_window=timedelta(minutes=15),
+            )
+        }
+        box = Outbox(store, {"hook": channel}, settings=settings, clock=clock)
+        drain(box, clock, 1, timedelta(minutes=1))
+        queue(store, [other], clock())  # a new development while the updates wait
+        drain(box, clock, 1, timedelta(minutes=15))
+        drain(box, clock, 1, timedelta(minutes=1))
+        asyncio.run(box.aclose())
+    bodies = [json.loads(r.body) for r in receiver.accepted]
+    assert [(b["type"], b["development"]) for b in bodies] == [
+        ("alert", "dev-1"),
+        ("alert", "dev-2"),
+        ("update", "dev-1"),
+    ]
+    digest = bodies[-1]
+    assert digest["entry"]["title"].startswith("3 further reports; latest: ")
+    assert len(digest["evidence"]) == 3
+    assert store.outbox_counts() == {"pending": 0, "delivered": 5, "failed": 0}
+
+
+def test_router_respects_updates_setting() -> None:
+    from monitor.notify.channels import ChannelsFile, router
+
+    config = ChannelsFile.model_validate(
+        {
+            "default": ["a", "b"],
+            "channels": [
+                {"name": "a", "type": "console"},
+                {"name": "b", "type": "console", "updates": "none"},
+            ],
+        }
+    )
+    route = router(config)
+    alert = make_alert()
+    assert route(alert) == ["a", "b"]
+    assert route(replace(alert, type="update")) == ["a"]
+    assert route(replace(alert, channels=("b",))) == ["b"]

@@ -18,8 +18,9 @@ def run(tmp_path: Path, *args: str) -> int:
     return main(["--rules", str(tmp_path / "rules"), "test-alert", *args])
 
 
-def test_success_and_failure(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                             capsys: pytest.CaptureFixture[str]) -> None:
+def test_success_and_failure(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     make_rules(tmp_path, {}, channels=HOOK)
     with serving(Receiver(script=[200, 404])) as receiver:
         monkeypatch.setenv("TEST_HOOK_URL", receiver.url("/secret-path-token-0123456789abcdef"))
@@ -32,12 +33,14 @@ def test_success_and_failure(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
     assert json.loads(receiver.accepted[0].body)["rule"] == "test-alert"
 
 
-def test_missing_secret_and_unknown_channel(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                            capsys: pytest.CaptureFixture[str]) -> None:
+def test_missing_secret_and_unknown_channel(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     make_rules(tmp_path, {}, channels=HOOK)
     monkeypatch.delenv("TEST_HOOK_URL", raising=False)
     assert run(tmp_path, "hook") == 2
     assert "channel hook: environment variable TEST_HOOK_URL is not set" in (
-        capsys.readouterr().err)
+        capsys.readouterr().err
+    )
     assert run(tmp_path, "nope") == 2
     assert "unknown channel 'nope'; known: hook" in capsys.readouterr().err
