@@ -78,6 +78,15 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX outbox_due ON outbox (state, next_attempt);
     """,
+    # 2: where a channel can reply in threads, the thread of each development's first alert
+    """
+    CREATE TABLE threads (
+        development TEXT NOT NULL,
+        channel TEXT NOT NULL,
+        ref TEXT NOT NULL,
+        PRIMARY KEY (development, channel)
+    );
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -375,6 +384,21 @@ class Store:
                 "UPDATE outbox SET state = 'failed', attempts = attempts + 1, last_error = ?,"
                 " finished = ? WHERE id = ?",
                 (error, _iso(now), item_id),
+            )
+
+    def thread_of(self, development: str, channel: str) -> str | None:
+        """The thread reference the channel returned for the development's first alert."""
+        row = self._db.execute(
+            "SELECT ref FROM threads WHERE development = ? AND channel = ?", (development, channel)
+        ).fetchone()
+        return str(row[0]) if row else None
+
+    def save_thread(self, development: str, channel: str, ref: str) -> None:
+        with self._transaction() as db:
+            db.execute(
+                "INSERT INTO threads (development, channel, ref) VALUES (?, ?, ?)"
+                " ON CONFLICT (development, channel) DO NOTHING",
+                (development, channel, ref),
             )
 
     def outbox_counts(self) -> dict[str, int]:

@@ -138,6 +138,7 @@ class Receiver:
     received: list[Received] = field(default_factory=list)
     accepted: list[Received] = field(default_factory=list)
     check: Callable[[Received], str | None] | None = None
+    reply: Callable[[Received], bytes] | None = None
     port: int = 0
     retry_after: str = "1"
 
@@ -157,7 +158,10 @@ class Receiver:
         if status == 200:
             self.accepted.append(item)
         headers = {"Retry-After": self.retry_after} if status in (429, 503) else {}
-        send(request, status, b"ok" if status == 200 else b"no", headers)
+        body = b"ok" if status == 200 else b"no"
+        if status == 200 and self.reply is not None:
+            body = self.reply(item)
+        send(request, status, body, headers)
 
 
 @contextmanager

@@ -66,3 +66,20 @@ def test_unseen_changed_and_pruned_entries(tmp_path: Path) -> None:
     assert store.prune_entries(T0 + timedelta(days=1)) == 1
     assert store.unseen("feed", [first]) == [first]
     store.close()
+
+
+def test_older_schema_is_upgraded_in_place(tmp_path: Path) -> None:
+    from monitor.store import MIGRATIONS
+
+    path = tmp_path / "state.db"
+    with sqlite3.connect(path) as db:
+        db.executescript(MIGRATIONS[0])
+        db.execute("INSERT INTO feeds (name, url) VALUES ('kept', 'http://127.0.0.1/x')")
+        db.execute("PRAGMA user_version = 1")
+    store = open_store(path)
+    assert store.feed_state("kept").healthy
+    store.save_thread("dev-1", "slack", "1700000000.000001")
+    assert store.thread_of("dev-1", "slack") == "1700000000.000001"
+    store.close()
+    with sqlite3.connect(path) as db:
+        assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 2

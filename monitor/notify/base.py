@@ -1,7 +1,8 @@
 """The one interface every channel implements, and the secret-reading helper they share.
 
-A channel makes exactly one delivery attempt per ``send``: it returns on success and
-raises ``DeliveryError(retryable=..., retry_after=...)`` otherwise. Retries, backoff,
+A channel makes exactly one delivery attempt per ``send``: it returns on success (with a
+thread reference if it has one) and raises ``DeliveryError(retryable=..., retry_after=...)``
+otherwise. Retries, backoff,
 ordering and rate limits belong to the outbox, never to a channel.
 """
 
@@ -11,7 +12,7 @@ import os
 from datetime import timedelta
 from typing import Literal, Protocol
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, model_validator
 
 from monitor.durations import Duration
 from monitor.errors import ConfigError, Problem
@@ -24,13 +25,26 @@ class ChannelSettings(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     name: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
-    updates: Literal["each", "batch", "none"] = Field(
+    updates: Literal["each", "batch", "thread", "none"] = Field(
         "each",
         description="updates of a development: each one, batched into one digest per "
-        "batch_window, or none (first alerts only)",
+        "batch_window, as replies in the first alert's thread (Slack Web API), or none",
     )
     batch_window: Duration = Field(timedelta(minutes=15), description="for updates: batch")
     max_per_minute: int = Field(30, ge=1, le=10000, description="rate limit against floods")
+
+    def supports_threads(self) -> bool:
+        """Whether the channel can reply in a thread (only the Slack Web API can)."""
+        return False
+
+    @model_validator(mode="after")
+    def _threads_where_possible(self) -> ChannelSettings:
+        if self.updates == "thread" and not self.supports_threads():
+            raise ValueError(
+                "updates: thread is not possible for this channel: only Slack "
+                "through the Web API (token_env and channel) replies in threads"
+            )
+        return self
 
 
 class Channel(Protocol):
@@ -38,8 +52,9 @@ class Channel(Protocol):
 
     name: str
 
-    async def send(self, alert: Alert) -> None:
-        """Deliver ``alert`` once; raise ``DeliveryError`` on failure."""
+    async def send(self, alert: Alert, thread: str | None = None) -> str | None:
+        """Deliver ``alert`` once (as a reply in ``thread`` where the channel can); return a
+        reference to reply to later, or None; raise ``DeliveryError`` on failure."""
 
     async def aclose(self) -> None:
         """Release connections."""

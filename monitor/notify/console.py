@@ -19,10 +19,11 @@ class ConsoleChannel:
         self.name = config.name
         self._stream = stream
 
-    async def send(self, alert: Alert) -> None:
+    async def send(self, alert: Alert, thread: str | None = None) -> str | None:
         stream = self._stream or sys.stdout
         stream.write(alert_text(alert) + "\n\n")
         stream.flush()
+        return None
 
     async def aclose(self) -> None:
         return None

@@ -107,7 +107,7 @@ class EmailChannel:
                 smtp.login(self._username.get_secret_value(), self._password.get_secret_value())
             smtp.send_message(message)
 
-    async def send(self, alert: Alert) -> None:
+    async def send(self, alert: Alert, thread: str | None = None) -> str | None:
         message = email_message(alert, self.config.sender, self.config.recipients)
         try:
             await asyncio.to_thread(self._send_blocking, message)
@@ -121,6 +121,7 @@ class EmailChannel:
             raise DeliveryError(
                 self.name, f"SMTP connection failed ({type(exc).__name__})", retryable=True
             ) from exc
+        return None
 
     async def aclose(self) -> None:
         return None

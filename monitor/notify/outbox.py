@@ -10,7 +10,8 @@ visibly in the log and in the state. A row survives restarts until it is finishe
 
 A channel set to ``updates: batch`` gets the updates of a development as one digest: an
 update waits until ``batch_window`` after it was raised, then goes out together with
-every other pending update of the same development.
+every other pending update of the same development. One set to ``updates: thread``
+(the Slack Web API) posts updates as replies under the development's first alert.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from monitor.poller import utc_now
 from monitor.store import OutboxItem, Store
 
 log = logging.getLogger("monitor.deliver")
+_EACH = ChannelSettings(name="default")
 
 
 @dataclass(frozen=True)
@@ -160,9 +162,15 @@ class Outbox:
         self, channel: Channel, alert: Alert, group: list[OutboxItem], extra: dict[str, object]
     ) -> str:
         """One attempt for ``group``: "delivered", "retry" or "failed"."""
+        threaded = (self.settings.get(channel.name) or _EACH).updates == "thread"
+        thread = (
+            self.store.thread_of(alert.development, channel.name)
+            if threaded and alert.type == "update"
+            else None
+        )
         started = time.monotonic()
         try:
-            await channel.send(alert)
+            reference = await channel.send(alert, thread)
         except DeliveryError as exc:
             return self._retry_or_fail(group, exc.reason, exc.retryable, exc.retry_after, extra)
         except Exception as exc:  # a bug in a channel must not stop the daemon
@@ -172,6 +180,8 @@ class Outbox:
             if self.metrics is not None:
                 self.metrics.delivery_seconds.observe(time.monotonic() - started)
         now = self.clock()
+        if threaded and reference and alert.type == "alert":
+            self.store.save_thread(alert.development, channel.name, reference)
         for row in group:
             self.store.mark_delivered(row.id, now)
         self._sent.setdefault(channel.name, deque()).append(now)

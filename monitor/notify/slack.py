@@ -1,4 +1,4 @@
-"""Slack incoming webhook with a Block Kit message.
+"""Slack: an incoming webhook, or the Web API (which can reply in threads), Block Kit.
 
 Everything taken from feeds goes into ``plain_text`` objects (no markdown, links or
 mentions are parsed there) with Slack's control characters ``& < >`` escaped as well, so
@@ -12,8 +12,9 @@ from __future__ import annotations
 import json
 from typing import Any, Literal
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
+from monitor.errors import DeliveryError
 from monitor.models import Alert
 from monitor.notify.base import ChannelSettings, secret_from_env
 from monitor.notify.http import new_client, post
@@ -27,8 +28,27 @@ URL_LIMIT = 3000
 
 
 class SlackConfig(ChannelSettings):
+    """An incoming webhook (``url_env``), or the Web API (``token_env`` + ``channel``), which
+    can also post updates as thread replies under the first alert (``updates: thread``)."""
+
     type: Literal["slack"] = "slack"
-    url_env: str = Field(pattern=ENV_NAME, description="variable with the incoming-webhook URL")
+    url_env: str | None = Field(None, pattern=ENV_NAME, description="incoming-webhook URL")
+    token_env: str | None = Field(None, pattern=ENV_NAME, description="bot token (Web API)")
+    channel: str | None = Field(None, min_length=1, description="channel ID (Web API)")
+    api_url: str = Field("https://slack.com/api", pattern=r"^https?://\S+$")
+
+    @model_validator(mode="after")
+    def _one_way_to_post(self) -> SlackConfig:
+        if (self.url_env is None) == (self.token_env is None):
+            raise ValueError(
+                "give either url_env (incoming webhook) or token_env and channel (Web API)"
+            )
+        if self.token_env is not None and self.channel is None:
+            raise ValueError("token_env needs channel (the Slack channel ID to post to)")
+        return self
+
+    def supports_threads(self) -> bool:
+        return self.token_env is not None
 
 
 def escape(text: str) -> str:
@@ -114,21 +134,47 @@ def slack_message(alert: Alert) -> dict[str, Any]:
     return {"text": fallback, "blocks": blocks}
 
 
+# Web API errors worth retrying; any other error means the request itself is wrong.
+_RETRYABLE_API_ERRORS = frozenset(
+    {"ratelimited", "internal_error", "fatal_error", "service_unavailable", "request_timeout"}
+)
+
+
 class SlackChannel:
     def __init__(self, config: SlackConfig, source: str = "") -> None:
         self.name = config.name
-        self._url = secret_from_env(config.url_env, config.name, source)
+        self.config = config
+        secret = config.url_env or config.token_env or ""
+        self._secret = secret_from_env(secret, config.name, source)
         self._client = new_client()
 
-    async def send(self, alert: Alert) -> None:
-        body = json.dumps(slack_message(alert), ensure_ascii=False).encode()
-        await post(
-            self._client,
-            self.name,
-            self._url.get_secret_value(),
-            body,
-            {"Content-Type": "application/json; charset=utf-8"},
-        )
+    async def send(self, alert: Alert, thread: str | None = None) -> str | None:
+        message = slack_message(alert)
+        headers = {"Content-Type": "application/json; charset=utf-8"}
+        if self.config.url_env is not None:
+            body = json.dumps(message, ensure_ascii=False).encode()
+            await post(self._client, self.name, self._secret.get_secret_value(), body, headers)
+            return None
+        message["channel"] = self.config.channel
+        if thread:
+            message["thread_ts"] = thread
+        headers["Authorization"] = f"Bearer {self._secret.get_secret_value()}"
+        body = json.dumps(message, ensure_ascii=False).encode()
+        url = self.config.api_url.rstrip("/") + "/chat.postMessage"
+        response = await post(self._client, self.name, url, body, headers)
+        try:
+            answer = response.json()
+        except ValueError as exc:
+            raise DeliveryError(
+                self.name, "Slack API answered with something not JSON", retryable=True
+            ) from exc
+        if not answer.get("ok"):
+            error = str(answer.get("error") or "unknown error")[:100]
+            raise DeliveryError(
+                self.name, f"Slack API error: {error}", retryable=error in _RETRYABLE_API_ERRORS
+            )
+        ts = answer.get("ts")
+        return str(ts) if ts else None
 
     async def aclose(self) -> None:
         await self._client.aclose()

@@ -45,7 +45,7 @@ class WebhookChannel:
         )
         self._client = new_client()
 
-    async def send(self, alert: Alert) -> None:
+    async def send(self, alert: Alert, thread: str | None = None) -> str | None:
         body = json.dumps(
             {**alert_payload(alert), "description": alert.description}, ensure_ascii=False
         ).encode()
@@ -60,6 +60,7 @@ class WebhookChannel:
                 self._secret.get_secret_value(), timestamp, body
             )
         await post(self._client, self.name, self._url.get_secret_value(), body, headers)
+        return None
 
     async def aclose(self) -> None:
         await self._client.aclose()

@@ -36,7 +36,7 @@ def alerts(n: int) -> list[Alert]:
     return [replace(base, article=replace(base.article, id=f"entry-{i}")) for i in range(n)]
 
 
-def queue(store: Store, items: list[Alert], now: datetime) -> None:
+def queue(store: Store, items: list[Alert], now: datetime, channel: str = "hook") -> None:
     store.commit_poll(
         feed="wire",
         url="http://127.0.0.1/x",
@@ -45,7 +45,7 @@ def queue(store: Store, items: list[Alert], now: datetime) -> None:
         articles=[a.article for a in items],
         alerts=items,
         developments=[],
-        route=lambda a: ["hook"],
+        route=lambda a: [channel],
         now=now,
     )
 
