@@ -59,6 +59,14 @@ class Progress:
         self.stream.flush()
 
 
+def _write_output(text: str, target: str) -> None:
+    """Write ``text`` to the file ``target``, or to stdout for "-"."""
+    if target == "-":
+        sys.stdout.write(text)
+    else:
+        Path(target).write_text(text, encoding="utf-8")
+
+
 def _settings(args: argparse.Namespace) -> Settings:
     overrides = {"rules_dir": args.rules} if getattr(args, "rules", None) else {}
     return Settings(**overrides)
@@ -111,11 +119,7 @@ def cmd_baseline_build(args: argparse.Namespace) -> int:
             print(f"baseline: {path}: cannot read: {exc.strerror or exc}", file=sys.stderr)
             return EXIT_USAGE
     claims = build_claims(documents)
-    text = dump_baseline(claims, story=args.story)
-    if args.output == "-":
-        sys.stdout.write(text)
-    else:
-        Path(args.output).write_text(text, encoding="utf-8")
+    _write_output(dump_baseline(claims, story=args.story), args.output)
     single = sum(1 for c in claims if c.low_corroboration)
     print(
         f"baseline: {len(claims)} candidate claims from {len(documents)} documents "
@@ -197,11 +201,7 @@ async def _send_test(channel: Channel) -> int:
 
 
 def cmd_rules_schema(args: argparse.Namespace) -> int:
-    text = json.dumps(rule_json_schema(), indent=2) + "\n"
-    if args.output == "-":
-        sys.stdout.write(text)
-    else:
-        Path(args.output).write_text(text, encoding="utf-8")
+    _write_output(json.dumps(rule_json_schema(), indent=2) + "\n", args.output)
     return 0
 
 

@@ -3,7 +3,8 @@
 Holds feeds (HTTP validators and health), seen entries, developments, alerts and the
 delivery outbox. ``commit_poll`` records a poll's entries, alerts and outbox rows in one
 transaction, so an entry counts as seen only together with its alerts. The schema version
-lives in ``PRAGMA user_version``; ``open_store`` upgrades older databases in place.
+lives in ``PRAGMA user_version``; ``open_store`` upgrades older databases in place with the
+steps of ``store_schema.MIGRATIONS``.
 """
 
 from __future__ import annotations
@@ -21,73 +22,8 @@ from typing import Any
 from monitor.errors import StateError
 from monitor.models import Alert, Article, Development
 from monitor.notify.render import alert_payload
+from monitor.store_schema import MIGRATIONS
 
-MIGRATIONS: tuple[str, ...] = (
-    # 1: the first schema
-    """
-    CREATE TABLE feeds (
-        name TEXT PRIMARY KEY,
-        url TEXT NOT NULL,
-        etag TEXT,
-        last_modified TEXT,
-        healthy INTEGER NOT NULL DEFAULT 1,
-        reason TEXT,
-        failures INTEGER NOT NULL DEFAULT 0,
-        last_poll TEXT,
-        last_success TEXT
-    );
-    CREATE TABLE entries (
-        feed TEXT NOT NULL,
-        entry_id TEXT NOT NULL,
-        content_hash TEXT NOT NULL,
-        first_seen TEXT NOT NULL,
-        last_seen TEXT NOT NULL,
-        PRIMARY KEY (feed, entry_id)
-    );
-    CREATE INDEX entries_last_seen ON entries (last_seen);
-    CREATE TABLE developments (
-        id TEXT PRIMARY KEY,
-        rule TEXT NOT NULL,
-        stage TEXT NOT NULL,
-        first_seen TEXT NOT NULL,
-        last_seen TEXT NOT NULL,
-        evidence TEXT NOT NULL,
-        entries TEXT NOT NULL
-    );
-    CREATE TABLE alerts (
-        id INTEGER PRIMARY KEY,
-        key TEXT NOT NULL UNIQUE,
-        type TEXT NOT NULL,
-        rule TEXT NOT NULL,
-        development TEXT NOT NULL,
-        description TEXT NOT NULL DEFAULT '',
-        payload TEXT NOT NULL,
-        created TEXT NOT NULL
-    );
-    CREATE TABLE outbox (
-        id INTEGER PRIMARY KEY,
-        alert_id INTEGER NOT NULL REFERENCES alerts (id),
-        channel TEXT NOT NULL,
-        state TEXT NOT NULL DEFAULT 'pending',
-        attempts INTEGER NOT NULL DEFAULT 0,
-        next_attempt TEXT NOT NULL,
-        last_error TEXT,
-        created TEXT NOT NULL,
-        finished TEXT,
-        UNIQUE (alert_id, channel)
-    );
-    CREATE INDEX outbox_due ON outbox (state, next_attempt);
-    """,
-    # 2: where a channel can reply in threads, the thread of each development's first alert
-    """
-    CREATE TABLE threads (
-        development TEXT NOT NULL,
-        channel TEXT NOT NULL,
-        ref TEXT NOT NULL,
-        PRIMARY KEY (development, channel)
-    );
-    """,
-)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -69,7 +69,7 @@ def test_unseen_changed_and_pruned_entries(tmp_path: Path) -> None:
 
 
 def test_older_schema_is_upgraded_in_place(tmp_path: Path) -> None:
-    from monitor.store import MIGRATIONS
+    from monitor.store_schema import MIGRATIONS
 
     path = tmp_path / "state.db"
     with sqlite3.connect(path) as db:

@@ -1,0 +1,74 @@
+"""The state database's schema, one migration per version (read by store.py only).
+
+``MIGRATIONS[n]`` upgrades a database at version ``n`` to ``n + 1``. Append new steps;
+never edit a released one.
+"""
+
+from __future__ import annotations
+
+MIGRATIONS: tuple[str, ...] = (
+    # 1: the first schema
+    """
+    CREATE TABLE feeds (
+        name TEXT PRIMARY KEY,
+        url TEXT NOT NULL,
+        etag TEXT,
+        last_modified TEXT,
+        healthy INTEGER NOT NULL DEFAULT 1,
+        reason TEXT,
+        failures INTEGER NOT NULL DEFAULT 0,
+        last_poll TEXT,
+        last_success TEXT
+    );
+    CREATE TABLE entries (
+        feed TEXT NOT NULL,
+        entry_id TEXT NOT NULL,
+        content_hash TEXT NOT NULL,
+        first_seen TEXT NOT NULL,
+        last_seen TEXT NOT NULL,
+        PRIMARY KEY (feed, entry_id)
+    );
+    CREATE INDEX entries_last_seen ON entries (last_seen);
+    CREATE TABLE developments (
+        id TEXT PRIMARY KEY,
+        rule TEXT NOT NULL,
+        stage TEXT NOT NULL,
+        first_seen TEXT NOT NULL,
+        last_seen TEXT NOT NULL,
+        evidence TEXT NOT NULL,
+        entries TEXT NOT NULL
+    );
+    CREATE TABLE alerts (
+        id INTEGER PRIMARY KEY,
+        key TEXT NOT NULL UNIQUE,
+        type TEXT NOT NULL,
+        rule TEXT NOT NULL,
+        development TEXT NOT NULL,
+        description TEXT NOT NULL DEFAULT '',
+        payload TEXT NOT NULL,
+        created TEXT NOT NULL
+    );
+    CREATE TABLE outbox (
+        id INTEGER PRIMARY KEY,
+        alert_id INTEGER NOT NULL REFERENCES alerts (id),
+        channel TEXT NOT NULL,
+        state TEXT NOT NULL DEFAULT 'pending',
+        attempts INTEGER NOT NULL DEFAULT 0,
+        next_attempt TEXT NOT NULL,
+        last_error TEXT,
+        created TEXT NOT NULL,
+        finished TEXT,
+        UNIQUE (alert_id, channel)
+    );
+    CREATE INDEX outbox_due ON outbox (state, next_attempt);
+    """,
+    # 2: where a channel can reply in threads, the thread of each development's first alert
+    """
+    CREATE TABLE threads (
+        development TEXT NOT NULL,
+        channel TEXT NOT NULL,
+        ref TEXT NOT NULL,
+        PRIMARY KEY (development, channel)
+    );
+    """,
+)
