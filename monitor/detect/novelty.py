@@ -8,11 +8,12 @@ any deployment" but does not say the same thing. ``novelty = 1 - similarity``.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 
 from rapidfuzz import fuzz, process
 
-from monitor.detect.similarity import SentenceIndex, content_key
+from monitor.detect.similarity import content_key
 from monitor.models import Evidence
 from monitor.text import words
 
@@ -23,6 +24,7 @@ _HYPOTHETICAL = frozenset(
     expected propose proposed proposes ready""".split()
 )
 MODALITY_DISCOUNT = 0.75
+STORY_WORD_SHARE = 0.25
 _CANDIDATES = 5
 
 
@@ -31,29 +33,48 @@ def is_hypothetical(text: str) -> bool:
     return any(w in _HYPOTHETICAL for w in words(text))
 
 
+def story_words(keys: Iterable[str], share: float = STORY_WORD_SHARE) -> frozenset[str]:
+    """Words found in at least ``share`` of the claims (and in at least three of them): the
+    story's own vocabulary ("ukraine"), which says nothing about whether a sentence is new."""
+    keys = list(keys)
+    counts = Counter(word for key in keys for word in set(key.split()))
+    floor = max(3, share * len(keys))
+    return frozenset(word for word, count in counts.items() if count >= floor)
+
+
 class KnownClaims:
-    """The claims a sentence is compared with; ``assess`` returns its ``Evidence``."""
+    """The claims a sentence is compared with; ``assess`` returns its ``Evidence``.
+
+    The story's own vocabulary (``story_words``) is left out of the comparison, so two
+    sentences are not "the same" merely because both mention Ukraine and Russia.
+    """
 
     def __init__(self, claims: Iterable[str]) -> None:
-        self._index = SentenceIndex.of(claims)
-        self._hypothetical = [is_hypothetical(text) for text in self._index.texts]
+        self.texts = list(claims)
+        keys = [content_key(text) for text in self.texts]
+        self.story_words = story_words(keys)
+        self._keys = [self._informative(key) for key in keys]
+        self._hypothetical = [is_hypothetical(text) for text in self.texts]
+
+    def _informative(self, key: str) -> str:
+        return " ".join(word for word in key.split() if word not in self.story_words)
 
     def __len__(self) -> int:
-        return len(self._index)
+        return len(self.texts)
 
     def assess(self, sentence: str) -> Evidence:
         """Compare ``sentence`` with every claim; the nearest one explains its novelty."""
-        key = content_key(sentence)
-        if not key or not len(self._index):
+        key = self._informative(content_key(sentence))
+        if not key or not self.texts:
             return Evidence(sentence, 1.0, "", 0.0)
         hypothetical = is_hypothetical(sentence)
         best_text, best = "", 0.0
         for _, score, position in process.extract(
-            key, self._index.keys, scorer=fuzz.token_set_ratio, processor=None, limit=_CANDIDATES
+            key, self._keys, scorer=fuzz.token_set_ratio, processor=None, limit=_CANDIDATES
         ):
             value = float(score) / 100.0
             if self._hypothetical[position] != hypothetical:
                 value *= MODALITY_DISCOUNT
             if value > best:
-                best_text, best = self._index.texts[position], value
+                best_text, best = self.texts[position], value
         return Evidence(sentence, round(1.0 - best, 3), best_text, round(best, 3))

@@ -42,3 +42,18 @@ def test_no_claims_means_everything_is_novel() -> None:
 )
 def test_is_hypothetical(text: str, expected: bool) -> None:
     assert is_hypothetical(text) is expected
+
+
+def test_story_vocabulary_does_not_make_sentences_known() -> None:
+    claims = [
+        "Russia called Ukraine's allies an axis of war.",
+        "Russia warned that Western troops in Ukraine would be targets.",
+        "Ukraine's allies met in Paris to agree guarantees for Ukraine.",
+        "Russia controls a fifth of Ukraine.",
+    ]
+    known = KnownClaims(claims)
+    assert known.story_words == frozenset({"russia", "ukraine"})
+    fresh = known.assess("Russia designated the coalition's logistics hubs in Ukraine as targets.")
+    assert fresh.novelty >= 0.3, fresh
+    again = known.assess("Russia again warned Western troops in Ukraine would be targets.")
+    assert again.novelty < 0.3, again
