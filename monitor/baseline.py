@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from monitor.detect.similarity import SentenceIndex
 from monitor.models import Claim
@@ -25,12 +25,28 @@ MIN_WORDS, MAX_WORDS = 6, 60
 
 
 class ClaimEntry(BaseModel):
+    """One claim; ``corroboration`` and ``low_corroboration``, when given, must agree with
+    ``sources`` (they are there for the reviewer's eye)."""
+
     model_config = ConfigDict(extra="forbid")
 
     text: str = Field(min_length=1)
     sources: list[str] = Field(default_factory=list)
     corroboration: int | None = None
     low_corroboration: bool | None = None
+
+    @model_validator(mode="after")
+    def _marks_agree_with_sources(self) -> ClaimEntry:
+        count = len(self.sources)
+        if self.corroboration is not None and self.corroboration != count:
+            raise ValueError(
+                f"corroboration is {self.corroboration} but {count} sources are listed"
+            )
+        if self.low_corroboration is not None and self.low_corroboration != (count < 2):
+            raise ValueError(
+                f"low_corroboration must be {str(count < 2).lower()} for {count} source(s)"
+            )
+        return self
 
 
 class BaselineFile(BaseModel):

@@ -62,3 +62,29 @@ def test_shipped_baseline_cites_the_seed_documents() -> None:
     if seeds.is_dir():
         names = {p.name for p in seeds.iterdir()}
         assert all(set(c.sources) <= names and c.sources for c in claims)
+
+
+@pytest.mark.parametrize(
+    ("entry", "message"),
+    [
+        ("sources: [a.txt]\n    corroboration: 2", "corroboration is 2 but 1 sources are listed"),
+        (
+            "sources: [a.txt, b.txt]\n    low_corroboration: true",
+            "low_corroboration must be false for 2 source(s)",
+        ),
+    ],
+)
+def test_corroboration_marks_must_match_sources(tmp_path: Path, entry: str, message: str) -> None:
+    from monitor.errors import ConfigError
+
+    path = tmp_path / "baseline.yaml"
+    path.write_text(f"claims:\n  - text: A claim.\n    {entry}\n", encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        load_baseline(path)
+    assert str(caught.value) == f"{path}:2: claims.0: Value error, {message}"
+
+
+def test_shipped_baseline_marks_single_source_claims() -> None:
+    data = yaml.safe_load((RULES / "baseline.yaml").read_text())
+    singles = [c for c in data["claims"] if len(c["sources"]) == 1]
+    assert singles and all(c["low_corroboration"] is True for c in singles)
