@@ -50,11 +50,24 @@ class FeedServer:
     entered_slow: threading.Event = field(default_factory=threading.Event)
     port: int = 0
     latency: tuple[float, float] = (0.0, 0.0)
+    active: int = 0
+    max_active: int = 0
+    _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def url(self, path: str) -> str:
         return f"http://127.0.0.1:{self.port}{path}"
 
     def handle(self, request: BaseHTTPRequestHandler) -> None:
+        with self._lock:
+            self.active += 1
+            self.max_active = max(self.max_active, self.active)
+        try:
+            self._respond(request)
+        finally:
+            with self._lock:
+                self.active -= 1
+
+    def _respond(self, request: BaseHTTPRequestHandler) -> None:
         path = request.path
         self.requests.append(path)
         if self.latency[1]:

@@ -151,3 +151,19 @@ def test_json_log_line_per_poll(
     (line,) = [p for p in polls if p["message"] == "poll: feed polled"]
     assert line["feed"] == "good" and line["status"] == "ok" and line["new_entries"] == 1
     assert isinstance(line["duration_ms"], int)
+
+
+def test_fetches_per_host_are_capped(tmp_path: Path) -> None:
+    with serving(FeedServer(latency=(0.3, 0.3))) as server:
+        for n in range(6):
+            server.feeds[f"/f{n}.xml"] = rss([REHASH_ITEM])
+        make_rules(tmp_path, {f"f{n}": server.url(f"/f{n}.xml") for n in range(6)})
+
+        async def scenario() -> set[str]:
+            service, outcomes = await run_once(tmp_path, max_fetches_per_host=2)
+            await service.aclose()
+            return {o.status for o in outcomes.values()}  # type: ignore[attr-defined]
+
+        statuses = asyncio.run(scenario())
+    assert statuses == {"ok"}
+    assert server.max_active == 2

@@ -12,6 +12,7 @@ import asyncio
 import html
 import smtplib
 import ssl
+from pathlib import Path
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from typing import Literal
@@ -38,6 +39,7 @@ class EmailConfig(ChannelSettings):
     sender: str = Field(pattern=r"^[^\s@<>]+@[^\s@<>]+$")
     recipients: list[str] = Field(min_length=1)
     timeout_seconds: float = Field(20.0, gt=0)
+    ca_file: Path | None = Field(None, description="CA bundle to verify a private relay with")
 
 
 def email_message(alert: Alert, sender: str, recipients: list[str]) -> EmailMessage:
@@ -94,7 +96,7 @@ class EmailChannel:
 
     def _send_blocking(self, message: EmailMessage) -> None:
         c = self.config
-        context = ssl.create_default_context()
+        context = ssl.create_default_context(cafile=str(c.ca_file) if c.ca_file else None)
         smtp: smtplib.SMTP
         if c.security == "tls":
             smtp = smtplib.SMTP_SSL(c.host, c.port, timeout=c.timeout_seconds, context=context)
