@@ -12,9 +12,9 @@ import asyncio
 import html
 import smtplib
 import ssl
-from pathlib import Path
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
+from pathlib import Path
 from typing import Literal
 
 from pydantic import Field
