@@ -27,7 +27,7 @@ from monitor.detect.stories import StoryBook
 from monitor.errors import ConfigError, DeliveryError, NewsMonitorError
 from monitor.logs import configure_logging
 from monitor.notify.base import Channel
-from monitor.notify.channels import build_channels
+from monitor.notify.channels import build_channels, missing_secrets
 from monitor.notify.render import alert_payload, alert_text, sample_alert
 from monitor.replay import collect_feed_files, read_articles, replay
 from monitor.ruleset import load_ruleset
@@ -139,6 +139,8 @@ def cmd_rules_check(args: argparse.Namespace) -> int:
         f"({enabled} enabled), {len(config.feeds)} feeds, "
         f"{len(config.channels.channels)} channels in {settings.rules_dir}"
     )
+    for warning in missing_secrets(config.channels):
+        print(f"rules: warning: {warning} (needed to run, not to check)", file=sys.stderr)
     return 0
 
 

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 import pytest
 
@@ -64,3 +65,18 @@ def test_readme_documents_every_setting() -> None:
         name for name in Settings.model_fields if f"`NEWS_MONITOR_{name.upper()}`" not in readme
     ]
     assert missing == []
+
+
+def test_rules_check_warns_about_missing_secrets(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.helpers import make_rules
+
+    make_rules(
+        tmp_path, {}, channels=[{"name": "hook", "type": "webhook", "url_env": "TEST_UNSET_URL"}]
+    )
+    monkeypatch.delenv("TEST_UNSET_URL", raising=False)
+    assert main(["--rules", str(tmp_path / "rules"), "rules", "check"]) == 0
+    assert "warning: channel hook: environment variable TEST_UNSET_URL is not set" in (
+        capsys.readouterr().err
+    )

@@ -15,6 +15,7 @@ Channel types are registered in ``CHANNEL_TYPES``, one module per type.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Sequence
 from datetime import timedelta
 from pathlib import Path
@@ -94,6 +95,17 @@ def rule_channel_problems(
         for rule in rules
         for name in rule.channels or ()
         if name not in known
+    ]
+
+
+def missing_secrets(config: ChannelsFile) -> list[str]:
+    """``channel NAME: VARIABLE is not set`` for every secret variable missing from the
+    environment (without building any channel)."""
+    return [
+        f"channel {channel.name}: environment variable {variable} is not set"
+        for channel in config.channels
+        for field, variable in channel.model_dump().items()
+        if field.endswith("_env") and variable and not os.environ.get(variable)
     ]
 
 
