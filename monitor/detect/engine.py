@@ -20,13 +20,16 @@ from monitor.models import Alert, Article, Claim, Decision, Evidence
 from monitor.text import split_sentences
 
 DEFAULT_MIN_NOVELTY = 0.3
+MAX_TEXT_CHARS = 20_000  # news is in the first paragraphs; bounds the cost of huge entries
 
 
 def article_sentences(article: Article) -> list[str]:
-    """Title first, then the sentences of the text; exact repeats dropped."""
+    """Title first, then the sentences of the text (its first ``MAX_TEXT_CHARS``); exact
+    repeats dropped."""
     seen: set[str] = set()
     result = []
-    for sentence in [*split_sentences(article.title), *split_sentences(article.text)]:
+    text = article.text[:MAX_TEXT_CHARS]
+    for sentence in [*split_sentences(article.title), *split_sentences(text)]:
         if sentence not in seen:
             seen.add(sentence)
             result.append(sentence)
@@ -92,6 +95,8 @@ class Detector:
     def examine(self, article: Article, now: datetime | None = None) -> list[Alert]:
         """Every alert or update this article gives rise to (usually none)."""
         when = article.published or now or datetime.now(UTC)
+        if now is not None and when > now:
+            when = now  # a feed's clock in the future must not stretch a development's window
         texts = article_sentences(article)
         sentences = [Sentence.of(text) for text in texts]
         own = self._own_matches(sentences)

@@ -72,3 +72,16 @@ def test_explain_reports_each_pattern(shipped_detector: Detector) -> None:
     reasons = {o.pattern: o.reason() for o in view.rules[0].outcomes}
     assert reasons["held"] == "no match for: vote outcome"
     assert view.evidence.nearest_claim
+
+
+def test_future_dates_are_clamped_to_now(shipped_detector: Detector) -> None:
+    text = "MPs voted to approve sending British troops to Ukraine."
+    (alert, *_) = shipped_detector.examine(article("Vote", text, T0 + timedelta(days=400)), T0)
+    (development,) = [d for d in shipped_detector.book.developments if d.id == alert.development]
+    assert development.first_seen == T0
+
+
+def test_huge_entries_are_bounded(shipped_detector: Detector) -> None:
+    filler = "Nothing of note happened in the village today. " * 20_000
+    text = filler + "MPs voted to approve sending British troops to Ukraine."
+    assert shipped_detector.examine(article("Village news", text)) == []
