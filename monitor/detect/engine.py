@@ -98,9 +98,14 @@ class Detector:
         if now is not None and when > now:
             when = now  # a feed's clock in the future must not stretch a development's window
         texts = article_sentences(article)
-        sentences = [Sentence.of(text) for text in texts]
-        own = self._own_matches(sentences)
+        own = self._own_matches([Sentence.of(text) for text in texts])
         assessed: dict[int, Evidence] = {}
+
+        def assess(index: int) -> Evidence:
+            if index not in assessed:
+                assessed[index] = self.known.assess(texts[index])
+            return assessed[index]
+
         alerts = []
         for rule in self.rules:
             matches = list(own.get(rule.id, ()))
@@ -110,41 +115,42 @@ class Detector:
                     for m in own.get(included, ())
                 ]
             threshold = rule.min_novelty if rule.min_novelty is not None else self.min_novelty
-            novel: list[tuple[Evidence, Match]] = []
-            for match in matches:
-                if match.sentence not in assessed:
-                    assessed[match.sentence] = self.known.assess(texts[match.sentence])
-                assessment = assessed[match.sentence]
-                if not rule.novel or assessment.novelty >= threshold:
-                    novel.append((assessment, match))
-            if not novel:
-                continue
-            # The strongest stage reported names the development; its sentences are the evidence.
-            stage = min(novel, key=lambda pair: pair[1].rank)[1].stage
-            evidence = tuple(
-                sorted(
-                    dict.fromkeys(e for e, m in novel if m.stage == stage), key=lambda e: -e.novelty
-                )
-            )
-            sentences_of = [e.sentence for e in evidence]
-            verdict = self.book.decide(rule.id, stage, sentences_of, when)
-            development = self.book.record(verdict, rule.id, stage, sentences_of, article.id, when)
-            if development is None:
-                continue
-            alerts.append(
-                Alert(
-                    type="alert" if verdict.decision is Decision.NEW_DEVELOPMENT else "update",
-                    rule=rule.id,
-                    development=development.id,
-                    severity=rule.severity,
-                    article=article,
-                    score=max(e.novelty for e in evidence),
-                    evidence=evidence,
-                    channels=tuple(rule.channels or ()),
-                    description=rule.description,
-                )
-            )
+            novel = [
+                (assess(m.sentence), m)
+                for m in matches
+                if not rule.novel or assess(m.sentence).novelty >= threshold
+            ]
+            if novel:
+                alert = self._report(rule, novel, article, when)
+                if alert is not None:
+                    alerts.append(alert)
         return alerts
+
+    def _report(
+        self, rule: Rule, novel: list[tuple[Evidence, Match]], article: Article, when: datetime
+    ) -> Alert | None:
+        """Let the story book place the report; an ``Alert`` unless it is already known."""
+        # The strongest stage reported names the development; its sentences are the evidence.
+        stage = min(novel, key=lambda pair: pair[1].rank)[1].stage
+        evidence = tuple(
+            sorted(dict.fromkeys(e for e, m in novel if m.stage == stage), key=lambda e: -e.novelty)
+        )
+        sentences = [e.sentence for e in evidence]
+        verdict = self.book.decide(rule.id, stage, sentences, when)
+        development = self.book.record(verdict, rule.id, stage, sentences, article.id, when)
+        if development is None:
+            return None
+        return Alert(
+            type="alert" if verdict.decision is Decision.NEW_DEVELOPMENT else "update",
+            rule=rule.id,
+            development=development.id,
+            severity=rule.severity,
+            article=article,
+            score=max(e.novelty for e in evidence),
+            evidence=evidence,
+            channels=tuple(rule.channels or ()),
+            description=rule.description,
+        )
 
     def explain(self, title: str, text: str, rule_ids: Sequence[str] = ()) -> list[SentenceView]:
         """Per sentence: its novelty, nearest claim, and each rule's pattern outcomes."""
