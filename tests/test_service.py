@@ -80,8 +80,16 @@ def test_health_readiness_metrics_and_safe_reload(tmp_path: Path) -> None:
                 while (await ready())[0] != 200:
                     assert time.monotonic() < deadline
                     await asyncio.sleep(0.1)
+                # A feed added to feeds.yaml is picked up without a restart.
+                server.feeds["/more.xml"] = rss([REHASH_ITEM])
+                feeds_file = rules / "feeds.yaml"
+                feeds_file.write_text(
+                    feeds_file.read_text() + (f"- name: more\n  url: {server.url('/more.xml')}\n")
+                )
+                await until(lambda: "/more.xml" in server.requests)
                 text = (await client.get("/metrics")).text
                 assert (await client.get("/nope")).status_code == 404
+                assert (await client.post("/readyz")).status_code == 405
             service.daemon.stop()
             await asyncio.wait_for(task, 10)
             await service.aclose()
