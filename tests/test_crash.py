@@ -105,3 +105,39 @@ def test_sigterm_stops_cleanly(tmp_path: Path) -> None:
     assert '"message": "daemon: started"' in text
     assert '"message": "daemon: stopped"' in text
     assert "Traceback" not in text
+
+
+def test_sighup_reloads_the_rules(tmp_path: Path) -> None:
+    with serving(FeedServer()) as feeds:
+        feeds.feeds["/news.xml"] = rss([REHASH_ITEM])
+        make_rules(tmp_path, {"news": feeds.url("/news.xml")}, interval="1s")
+        env = {
+            **os.environ,
+            "NEWS_MONITOR_RULES_DIR": str(tmp_path / "rules"),
+            "NEWS_MONITOR_STATE_DIR": str(tmp_path / "state"),
+            "NEWS_MONITOR_HEALTH_BIND": "",
+            "NEWS_MONITOR_LOG_FORMAT": "json",
+            "NEWS_MONITOR_RELOAD_CHECK_SECONDS": "3600",
+        }
+        log_path = tmp_path / "daemon.log"
+        with log_path.open("wb") as log:
+            daemon = subprocess.Popen(
+                [sys.executable, "-m", "monitor", "run"],
+                env=env,
+                stdout=subprocess.DEVNULL,
+                stderr=log,
+            )
+            try:
+                deadline = time.monotonic() + 20
+                while time.monotonic() < deadline and "/news.xml" not in feeds.requests:
+                    time.sleep(0.05)
+                daemon.send_signal(signal.SIGHUP)
+                while time.monotonic() < deadline and "rules: reloaded" not in (
+                    log_path.read_text()
+                ):
+                    time.sleep(0.05)
+            finally:
+                daemon.send_signal(signal.SIGTERM)
+                code = daemon.wait(30)
+    assert code == 0
+    assert '"message": "rules: reloaded"' in log_path.read_text()
