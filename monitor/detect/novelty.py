@@ -24,7 +24,7 @@ _HYPOTHETICAL = frozenset(
     expected propose proposed proposes ready""".split()
 )
 MODALITY_DISCOUNT = 0.75
-STORY_WORD_SHARE = 0.25
+STORY_WORD_SHARE = 0.2
 _CANDIDATES = 5
 
 
