@@ -108,12 +108,17 @@ class Detector:
 
         alerts = []
         for rule in self.rules:
-            matches = list(own.get(rule.id, ()))
-            for order, included in enumerate(rule.includes, 1):
-                matches += [
-                    Match(m.sentence, f"{included}/{m.stage}", (order, m.rank[1]))
-                    for m in own.get(included, ())
-                ]
+            # Included rules, in the order listed, name the stage before the rule's own,
+            # broader patterns: reports of one event then share a stage however they match.
+            matches = [
+                Match(m.sentence, f"{included}/{m.stage}", (order, m.rank[1]))
+                for order, included in enumerate(rule.includes)
+                for m in own.get(included, ())
+            ]
+            matches += [
+                Match(m.sentence, m.stage, (len(rule.includes), m.rank[1]))
+                for m in own.get(rule.id, ())
+            ]
             threshold = rule.min_novelty if rule.min_novelty is not None else self.min_novelty
             novel = [
                 (assess(m.sentence), m)

@@ -85,3 +85,14 @@ def test_huge_entries_are_bounded(shipped_detector: Detector) -> None:
     filler = "Nothing of note happened in the village today. " * 20_000
     text = filler + "MPs voted to approve sending British troops to Ukraine."
     assert shipped_detector.examine(article("Village news", text)) == []
+
+
+def test_included_rules_name_the_stage_before_broad_patterns(shipped_detector: Detector) -> None:
+    text = (
+        "Russia and Ukraine agreed a ceasefire that takes effect at midnight. "
+        "Negotiators also agreed to establish a demilitarised buffer zone."
+    )
+    alerts = shipped_detector.examine(article("Truce and buffer zone agreed", text))
+    (broad,) = [a for a in alerts if a.rule == "new-development"]
+    (development,) = [d for d in shipped_detector.book.developments if d.id == broad.development]
+    assert development.stage == "ceasefire/agreed"
