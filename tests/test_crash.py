@@ -8,6 +8,8 @@ import sqlite3
 import subprocess
 import sys
 import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from tests.helpers import REHASH_ITEM, SHIFT_ITEM, VOTE_ITEM, make_rules
@@ -76,7 +78,22 @@ def test_kill_minus_nine_mid_poll_then_restart(tmp_path: Path) -> None:
     assert len(keys) - len(set(keys)) <= 1
 
 
-def test_sigterm_stops_cleanly(tmp_path: Path) -> None:
+def wait_for(check: Callable[[], bool], seconds: float = 20.0) -> None:
+    deadline = time.monotonic() + seconds
+    while not check():
+        assert time.monotonic() < deadline, "timed out waiting"
+        time.sleep(0.05)
+
+
+@contextmanager
+def running_daemon(
+    tmp_path: Path, **settings: str
+) -> Iterator[tuple[FeedServer, Path, subprocess.Popen[bytes]]]:
+    """`news-monitor run` in a subprocess on one local feed: yields the feed server, the log
+    path and the process, once the feed has been polled.
+
+    Leaves the ``with`` block once the process has exited (the block must stop it).
+    """
     with serving(FeedServer()) as feeds:
         feeds.feeds["/news.xml"] = rss([REHASH_ITEM])
         make_rules(tmp_path, {"news": feeds.url("/news.xml")}, interval="1s")
@@ -86,38 +103,7 @@ def test_sigterm_stops_cleanly(tmp_path: Path) -> None:
             "NEWS_MONITOR_STATE_DIR": str(tmp_path / "state"),
             "NEWS_MONITOR_HEALTH_BIND": "",
             "NEWS_MONITOR_LOG_FORMAT": "json",
-        }
-        log_path = tmp_path / "daemon.log"
-        with log_path.open("wb") as log:
-            daemon = subprocess.Popen(
-                [sys.executable, "-m", "monitor", "run"],
-                env=env,
-                stdout=subprocess.DEVNULL,
-                stderr=log,
-            )
-            deadline = time.monotonic() + 20
-            while time.monotonic() < deadline and feeds.requests.count("/news.xml") < 2:
-                time.sleep(0.05)
-            daemon.send_signal(signal.SIGTERM)
-            code = daemon.wait(30)
-    assert code == 0
-    text = log_path.read_text()
-    assert '"message": "daemon: started"' in text
-    assert '"message": "daemon: stopped"' in text
-    assert "Traceback" not in text
-
-
-def test_sighup_reloads_the_rules(tmp_path: Path) -> None:
-    with serving(FeedServer()) as feeds:
-        feeds.feeds["/news.xml"] = rss([REHASH_ITEM])
-        make_rules(tmp_path, {"news": feeds.url("/news.xml")}, interval="1s")
-        env = {
-            **os.environ,
-            "NEWS_MONITOR_RULES_DIR": str(tmp_path / "rules"),
-            "NEWS_MONITOR_STATE_DIR": str(tmp_path / "state"),
-            "NEWS_MONITOR_HEALTH_BIND": "",
-            "NEWS_MONITOR_LOG_FORMAT": "json",
-            "NEWS_MONITOR_RELOAD_CHECK_SECONDS": "3600",
+            **{f"NEWS_MONITOR_{k.upper()}": v for k, v in settings.items()},
         }
         log_path = tmp_path / "daemon.log"
         with log_path.open("wb") as log:
@@ -128,16 +114,25 @@ def test_sighup_reloads_the_rules(tmp_path: Path) -> None:
                 stderr=log,
             )
             try:
-                deadline = time.monotonic() + 20
-                while time.monotonic() < deadline and "/news.xml" not in feeds.requests:
-                    time.sleep(0.05)
-                daemon.send_signal(signal.SIGHUP)
-                while time.monotonic() < deadline and "rules: reloaded" not in (
-                    log_path.read_text()
-                ):
-                    time.sleep(0.05)
+                wait_for(lambda: "/news.xml" in feeds.requests)
+                yield feeds, log_path, daemon
             finally:
-                daemon.send_signal(signal.SIGTERM)
-                code = daemon.wait(30)
-    assert code == 0
-    assert '"message": "rules: reloaded"' in log_path.read_text()
+                if daemon.poll() is None:
+                    daemon.send_signal(signal.SIGTERM)
+                assert daemon.wait(30) == 0
+
+
+def test_sigterm_stops_cleanly(tmp_path: Path) -> None:
+    with running_daemon(tmp_path) as (feeds, log_path, _):
+        wait_for(lambda: feeds.requests.count("/news.xml") >= 2)
+    text = log_path.read_text()
+    assert '"message": "daemon: started"' in text
+    assert '"message": "daemon: stopped"' in text
+    assert "Traceback" not in text
+
+
+def test_sighup_reloads_the_rules(tmp_path: Path) -> None:
+    with running_daemon(tmp_path, reload_check_seconds="3600") as (_, log_path, daemon):
+        assert '"message": "rules: reloaded"' not in log_path.read_text()
+        daemon.send_signal(signal.SIGHUP)
+        wait_for(lambda: '"message": "rules: reloaded"' in log_path.read_text())
