@@ -9,7 +9,7 @@
         url: https://feeds.bbci.co.uk/news/world/rss.xml
         interval: 10m    # number of seconds or 90s / 5m / 1h
         headers: {Accept-Language: en}
-        weight: 1.0      # trust in the source, 0..10, carried into alerts
+        weight: 1.0      # your trust in the source, 0..10 (not used by detection yet)
         enabled: true
 """
 
