@@ -32,6 +32,7 @@ from monitor.notify.render import alert_payload, alert_text, sample_alert
 from monitor.replay import collect_feed_files, read_articles, replay
 from monitor.ruleset import load_ruleset
 from monitor.settings import Settings
+from monitor.store import open_store
 
 EXIT_USAGE = 2
 
@@ -172,6 +173,36 @@ async def _run(settings: Settings, *, once: bool) -> int:
         await service.aclose()
 
 
+def cmd_status(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    if not settings.database_path.exists():
+        print(
+            f"status: no state yet at {settings.database_path} (has the daemon run?)",
+            file=sys.stderr,
+        )
+        return 1
+    store = open_store(settings.database_path)
+    try:
+        feeds = store.feed_states()
+        unhealthy = [f for f in feeds if not f.healthy]
+        print(f"feeds: {len(feeds)} polled, {len(unhealthy)} unhealthy")
+        for feed in feeds:
+            mark = "ok  " if feed.healthy else "FAIL"
+            detail = f" ({feed.failures} failures: {feed.reason})" if not feed.healthy else ""
+            print(f"  {mark} {feed.name}: last poll {feed.last_poll or '-'}{detail}")
+        counts = store.outbox_counts()
+        print(
+            f"outbox: {counts['pending']} pending, {counts['delivered']} delivered, "
+            f"{counts['failed']} failed; {store.alert_count()} alerts and updates recorded"
+        )
+        for alert_id, channel, state, attempts, error in store.outbox_rows():
+            if state == "failed":
+                print(f"  failed: alert {alert_id} to {channel} after {attempts} attempts: {error}")
+    finally:
+        store.close()
+    return 0
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     settings = _settings(args)
     load_ruleset(settings.rules_dir)  # fail early, with file and line, on broken rules
@@ -288,6 +319,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("run", help="poll the configured feeds and deliver alerts")
     p.add_argument("--once", action="store_true", help="poll every feed once, deliver, exit")
     p.set_defaults(func=cmd_run)
+
+    p = sub.add_parser("status", help="feed health and delivery state from the database")
+    p.set_defaults(func=cmd_status)
 
     p = sub.add_parser("demo", help="run the daemon on a bundled scripted timeline, offline")
     p.add_argument("--step-seconds", type=float, default=2.5, help="time between steps")

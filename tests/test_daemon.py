@@ -167,3 +167,24 @@ def test_fetches_per_host_are_capped(tmp_path: Path) -> None:
         statuses = asyncio.run(scenario())
     assert statuses == {"ok"}
     assert server.max_active == 2
+
+
+def test_status_shows_feed_health_and_outbox(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from monitor.cli import main
+
+    monkeypatch.setenv("NEWS_MONITOR_STATE_DIR", str(tmp_path / "state"))
+    rules = str(tmp_path / "rules")
+    with serving(FeedServer()) as server:
+        server.feeds["/good.xml"] = rss([VOTE_ITEM])
+        make_rules(tmp_path, {"good": server.url("/good.xml"), "broken": server.url("/500")})
+        assert main(["--rules", rules, "status"]) == 1
+        assert "no state yet" in capsys.readouterr().err
+        assert main(["--rules", rules, "run", "--once"]) == 0
+    capsys.readouterr()
+    assert main(["--rules", rules, "status"]) == 0
+    out = capsys.readouterr().out
+    assert "feeds: 2 polled, 1 unhealthy" in out
+    assert "FAIL broken: last poll " in out and "(1 failures: HTTP 500" in out
+    assert "outbox: 0 pending, 2 delivered, 0 failed; 2 alerts and updates recorded" in out
