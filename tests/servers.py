@@ -46,6 +46,7 @@ class FeedServer:
 
     feeds: dict[str, bytes] = field(default_factory=dict)
     requests: list[str] = field(default_factory=list)
+    user_agents: set[str] = field(default_factory=set)
     slow_seconds: float = 3.0
     entered_slow: threading.Event = field(default_factory=threading.Event)
     port: int = 0
@@ -70,6 +71,7 @@ class FeedServer:
     def _respond(self, request: BaseHTTPRequestHandler) -> None:
         path = request.path
         self.requests.append(path)
+        self.user_agents.add(request.headers.get("User-Agent", ""))
         if self.latency[1]:
             time.sleep(
                 self.latency[0] + (hash(path) % 1000) / 1000 * (self.latency[1] - self.latency[0])

@@ -53,6 +53,8 @@ def test_new_entries_once_then_304_then_changed_entry(tmp_path: Path) -> None:
 
         asyncio.run(scenario())
     assert server.requests.count("/news.xml") == 4
+    (agent,) = server.user_agents
+    assert agent.startswith("news-monitor/")
 
 
 BAD_FEEDS = {

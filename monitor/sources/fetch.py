@@ -25,7 +25,7 @@ from monitor.errors import FetchError
 from monitor.redact import redact_url
 from monitor.sources.feeds import FeedConfig
 
-USER_AGENT = f"news-monitor/{__version__} (+https://github.com/news-monitor/news-monitor)"
+USER_AGENT = f"news-monitor/{__version__} (news feed monitor; polite polling with conditional GET)"
 
 
 @dataclass(frozen=True)
