@@ -13,6 +13,16 @@ from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
+def default_rules_dir() -> Path:
+    """``./rules`` if there is one, else the ``rules/`` of the source checkout this package
+    runs from (so commands work from any folder after ``pip install -e .``)."""
+    here = Path("rules")
+    if here.is_dir():
+        return here
+    checkout = Path(__file__).resolve().parent.parent / "rules"
+    return checkout if checkout.is_dir() else here
+
+
 class Settings(BaseSettings):
     """Every setting, its environment variable (prefix ``NEWS_MONITOR_``) and default."""
 
@@ -20,7 +30,10 @@ class Settings(BaseSettings):
         env_prefix="NEWS_MONITOR_", env_file=".env", extra="ignore", frozen=True
     )
 
-    rules_dir: Path = Field(Path("rules"), description="folder with baseline.yaml, watch/ etc.")
+    rules_dir: Path = Field(
+        default_factory=lambda: default_rules_dir(),
+        description="folder with baseline.yaml, watch/ etc.",
+    )
     state_dir: Path = Field(Path("state"), description="folder for the state database")
     database: Path | None = Field(
         None, description="SQLite file; default STATE_DIR/news-monitor.db"

@@ -80,3 +80,13 @@ def test_rules_check_warns_about_missing_secrets(
     assert "warning: channel hook: environment variable TEST_UNSET_URL is not set" in (
         capsys.readouterr().err
     )
+
+
+def test_default_rules_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from monitor.settings import default_rules_dir
+    from tests.conftest import RULES
+
+    monkeypatch.chdir(tmp_path)
+    assert default_rules_dir() == RULES  # no ./rules here: the checkout's
+    (tmp_path / "rules").mkdir()
+    assert default_rules_dir() == Path("rules")
