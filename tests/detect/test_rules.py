@@ -105,3 +105,18 @@ def test_rules_check_exit_codes(tmp_path: Path, capsys: pytest.CaptureFixture[st
 def test_published_schema_matches_the_model() -> None:
     published = json.loads((RULES.parent / "monitor" / "schema" / "rule.schema.json").read_text())
     assert published == rule_json_schema()
+
+
+def test_readme_rule_example_is_valid() -> None:
+    import re
+
+    import yaml
+
+    from monitor.detect.rules import Rule
+
+    readme = (RULES.parent / "README.md").read_text()
+    section = readme.split("## Watch rules", 1)[1]
+    example = re.search(r"```yaml\n(.*?)```", section, flags=re.DOTALL)
+    assert example is not None
+    rule = Rule.model_validate(yaml.safe_load(example.group(1)))
+    assert [p.stage or p.name for p in rule.patterns] == ["held", "tabled"]
