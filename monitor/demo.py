@@ -225,8 +225,12 @@ async def _play(
             out.flush()
             feeds.publish(step.items)
             await asyncio.sleep(step_seconds)
-        async with asyncio.timeout(10):
-            while service.store.outbox_counts()["pending"]:  # noqa: ASYNC110 - polled state
+        total = sum(len(step.items) for step in timeline)
+        async with asyncio.timeout(20):  # every item read, every alert delivered
+            while (
+                service.store.entry_count() < total  # noqa: ASYNC110 - polled state
+                or service.store.outbox_counts()["pending"]
+            ):
                 await asyncio.sleep(0.2)
     finally:
         service.daemon.stop()
