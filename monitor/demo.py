@@ -226,11 +226,15 @@ async def _play(
             feeds.publish(step.items)
             await asyncio.sleep(step_seconds)
         total = sum(len(step.items) for step in timeline)
-        async with asyncio.timeout(20):  # every item read, every alert delivered
-            while (
-                service.store.entry_count() < total  # noqa: ASYNC110 - polled state
-                or service.store.outbox_counts()["pending"]
-            ):
+
+        def settled() -> bool:  # every item read, every alert delivered
+            return (
+                service.store.entry_count() >= total
+                and not service.store.outbox_counts()["pending"]
+            )
+
+        async with asyncio.timeout(20):
+            while not settled():  # noqa: ASYNC110 - the state is polled, no event to wait on
                 await asyncio.sleep(0.2)
     finally:
         service.daemon.stop()
