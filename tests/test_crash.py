@@ -52,8 +52,9 @@ def test_kill_minus_nine_mid_poll_then_restart(tmp_path: Path) -> None:
                 feeds.entered_slow.is_set() and alerts_in(database) == 2
             ):
                 time.sleep(0.05)
-            assert feeds.entered_slow.is_set(), "the slow feed's poll is in flight"
-            assert alerts_in(database) == 2, "the fast feed's alerts are recorded"
+            trail = (tmp_path / "daemon.log").read_text()[-2000:]
+            assert feeds.entered_slow.is_set(), f"the slow feed's poll is in flight\n{trail}"
+            assert alerts_in(database) == 2, f"the fast feed's alerts are recorded\n{trail}"
         finally:
             daemon.send_signal(signal.SIGKILL)
             daemon.wait(10)
