@@ -216,11 +216,9 @@ class Service:
 
     async def serve(self) -> None:
         """Run the daemon with its health endpoint until stopped."""
-        if self.settings.health_bind:
-            host, _, port = self.settings.health_bind.rpartition(":")
-            self.health = HealthServer(
-                host or "127.0.0.1", int(port), self.readiness_problems, self.metrics
-            )
+        address = self.settings.health_address
+        if address is not None:
+            self.health = HealthServer(*address, self.readiness_problems, self.metrics)
             await self.health.start()
         try:
             await self.daemon.run_forever()

@@ -31,7 +31,7 @@ from monitor.notify.channels import build_channels, missing_secrets
 from monitor.notify.render import alert_payload, alert_text, sample_alert
 from monitor.replay import collect_feed_files, read_articles, replay
 from monitor.ruleset import load_ruleset
-from monitor.settings import Settings
+from monitor.settings import Settings, load_settings
 from monitor.store import open_store
 
 EXIT_USAGE = 2
@@ -70,7 +70,7 @@ def _write_output(text: str, target: str) -> None:
 
 def _settings(args: argparse.Namespace) -> Settings:
     overrides = {"rules_dir": args.rules} if getattr(args, "rules", None) else {}
-    return Settings(**overrides)
+    return load_settings(**overrides)
 
 
 def _detector(settings: Settings) -> Detector:

@@ -11,6 +11,7 @@ import json
 import logging
 from collections.abc import Callable
 
+from monitor.errors import ConfigError, Problem
 from monitor.httpserver import HttpServer, Request, Response
 from monitor.metrics import Metrics
 
@@ -28,7 +29,21 @@ class HealthServer(HttpServer):
         self.metrics = metrics
 
     async def start(self) -> None:
-        await super().start()
+        try:
+            await super().start()
+        except OSError as exc:
+            reason = exc.strerror or str(exc)
+            raise ConfigError(
+                [
+                    Problem(
+                        "NEWS_MONITOR_HEALTH_BIND",
+                        None,
+                        f"cannot listen on {self.host}:{self.port} ({reason}); "
+                        "choose another address, or set it empty to turn the "
+                        "endpoint off",
+                    )
+                ]
+            ) from exc
         log.info("health: listening", extra={"address": f"{self.host}:{self.port}"})
 
     async def _respond(self, request: Request) -> Response:

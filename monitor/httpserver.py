@@ -59,6 +59,7 @@ class HttpServer:
         return f"http://{self.host}:{self.port}"
 
     async def start(self) -> None:
+        """Listen; ``OSError`` (address in use, no permission) is left to the caller."""
         self._server = await asyncio.start_server(
             self._handle, self.host, self.port, limit=MAX_HEAD
         )

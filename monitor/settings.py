@@ -7,10 +7,12 @@ holds each secret, and it is read as a ``SecretStr`` when the channel is built.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import Field
+from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from monitor.errors import ConfigError, Problem
 
 
 def default_rules_dir() -> Path:
@@ -58,6 +60,42 @@ class Settings(BaseSettings):
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     log_format: Literal["auto", "json", "text"] = "auto"
 
+    @field_validator("health_bind")
+    @classmethod
+    def _host_and_port(cls, value: str) -> str:
+        if value:
+            host, _, port = value.rpartition(":")
+            if not host or not port.isdigit() or int(port) > 65535:
+                raise ValueError(
+                    f"{value!r} is not host:port (e.g. 127.0.0.1:8080); "
+                    "leave it empty to turn the endpoint off"
+                )
+        return value
+
+    @property
+    def health_address(self) -> tuple[str, int] | None:
+        """The (host, port) to serve /healthz etc. on, or None when turned off."""
+        if not self.health_bind:
+            return None
+        host, _, port = self.health_bind.rpartition(":")
+        return host.strip("[]"), int(port)
+
     @property
     def database_path(self) -> Path:
         return self.database or self.state_dir / "news-monitor.db"
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Settings from the environment (and ``overrides``); ``ConfigError`` names each bad
+    variable."""
+    try:
+        return Settings(**overrides)
+    except ValidationError as exc:
+        raise ConfigError(
+            [
+                Problem(
+                    f"NEWS_MONITOR_{'_'.join(map(str, error['loc'])).upper()}", None, error["msg"]
+                )
+                for error in exc.errors()
+            ]
+        ) from exc

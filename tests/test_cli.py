@@ -90,3 +90,33 @@ def test_default_rules_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
     assert default_rules_dir() == RULES  # no ./rules here: the checkout's
     (tmp_path / "rules").mkdir()
     assert default_rules_dir() == Path("rules")
+
+
+def test_bad_settings_name_the_variable(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("NEWS_MONITOR_MIN_NOVELTY", "lots")
+    assert main(["--rules", str(RULES), "rules", "check"]) == 2
+    assert "error: NEWS_MONITOR_MIN_NOVELTY: Input should be a valid number" in (
+        capsys.readouterr().err
+    )
+
+
+def test_health_port_in_use_is_a_clear_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import socket
+
+    from tests.helpers import make_rules
+
+    make_rules(tmp_path, {})
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        monkeypatch.setenv("NEWS_MONITOR_HEALTH_BIND", f"127.0.0.1:{port}")
+        monkeypatch.setenv("NEWS_MONITOR_STATE_DIR", str(tmp_path / "state"))
+        assert main(["--rules", str(tmp_path / "rules"), "run"]) == 2
+    err = capsys.readouterr().err
+    assert f"error: NEWS_MONITOR_HEALTH_BIND: cannot listen on 127.0.0.1:{port}" in err
+    assert "Traceback" not in err

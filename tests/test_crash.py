@@ -38,6 +38,7 @@ def test_kill_minus_nine_mid_poll_then_restart(tmp_path: Path) -> None:
             "NEWS_MONITOR_RULES_DIR": str(tmp_path / "rules"),
             "NEWS_MONITOR_STATE_DIR": str(tmp_path / "state"),
             "NEWS_MONITOR_READ_TIMEOUT_SECONDS": "60",
+            "NEWS_MONITOR_HEALTH_BIND": "",
             "TEST_HOOK_URL": receiver.url(),
             "NEWS_MONITOR_LOG_FORMAT": "json",
         }
