@@ -120,3 +120,27 @@ def test_health_port_in_use_is_a_clear_error(
     err = capsys.readouterr().err
     assert f"error: NEWS_MONITOR_HEALTH_BIND: cannot listen on 127.0.0.1:{port}" in err
     assert "Traceback" not in err
+
+
+def test_explain_a_feed_file(capsys: pytest.CaptureFixture[str]) -> None:
+    from tests.conftest import ROOT
+
+    feed = ROOT / "examples" / "feeds" / "example-desk.xml"
+    assert (
+        main(
+            [
+                "--rules",
+                str(RULES),
+                "rules",
+                "explain",
+                "--rule",
+                "russia-position-change",
+                "--feed",
+                str(feed),
+            ]
+        )
+        == 0
+    )
+    out = capsys.readouterr().out
+    assert "== Kremlin says neutral peacekeepers could be discussed" in out
+    assert "russia-position-change/softens: HOLDS" in out
