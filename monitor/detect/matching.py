@@ -143,16 +143,17 @@ def _closest(hit_lists: list[list[Hit]], within: int | None) -> tuple[list[Hit],
 
 
 def _vetoes(group: CompiledGroup, sentence: Sentence, span: Span) -> str | None:
+    """The term of ``group`` that vetoes a match over ``span`` (anywhere, or within N words)."""
     for hit in group.find(sentence):
-        if group.group.within is None:
-            return f"{hit.term}"
         gap = max(span[0] - hit.span[1], hit.span[0] - span[1], 0)
-        if gap <= group.group.within:
-            return f"{hit.term}"
+        if group.group.within is None or gap <= group.group.within:
+            return hit.term
     return None
 
 
 class CompiledPattern:
+    """A ``Pattern`` ready to evaluate, with its own and its rule's vetoes."""
+
     def __init__(self, pattern: Pattern, rule_vetoes: list[CompiledGroup]) -> None:
         self.pattern = pattern
         self.stage = pattern.stage or pattern.name
