@@ -85,7 +85,6 @@ class Daemon:
         self.scheduler: AsyncIOScheduler | None = None
         self._stop = asyncio.Event()
         self._inflight: set[asyncio.Task[object]] = set()
-        self.started_at: datetime | None = None
 
     async def _poll_safely(self, feed: FeedConfig) -> PollOutcome:
         """Poll one feed; an unexpected error is logged with the feed and contained."""
@@ -236,7 +235,6 @@ class Daemon:
                 self.maintenance, "interval", hours=6, id="maintenance", next_run_time=now
             )
         scheduler.start()
-        self.started_at = now
         log.info("daemon: started", extra={"feeds": len(self.feeds)})
         try:
             await self._stop.wait()

@@ -57,7 +57,6 @@ class Poller:
         detector: Callable[[], Detector],
         route: Callable[[Alert], Sequence[str]],
         clock: Clock = utc_now,
-        on_alert: Callable[[Alert], None] | None = None,
         metrics: Metrics | None = None,
     ) -> None:
         self.fetcher = fetcher
@@ -65,7 +64,6 @@ class Poller:
         self.detector = detector
         self.route = route
         self.clock = clock
-        self.on_alert = on_alert
         self.metrics = metrics
 
     def _failed(
@@ -154,8 +152,6 @@ class Poller:
                     "alert_type": alert.type,
                 },
             )
-            if self.on_alert is not None:
-                self.on_alert(alert)
         return self._done(
             alerts,
             PollOutcome(

@@ -260,15 +260,21 @@ class Store:
 
     # outbox --------------------------------------------------------------------------------
 
-    def due(self, now: datetime, limit: int = 100) -> list[OutboxItem]:
-        """Pending deliveries whose time has come, oldest alert first."""
+    def _outbox_items(
+        self, where: str, params: tuple[object, ...], limit: int = -1
+    ) -> list[OutboxItem]:
+        """Pending outbox rows matching ``where``, oldest alert first (-1: no limit)."""
         rows = self._db.execute(
             "SELECT o.id, o.alert_id, o.channel, o.attempts, o.created, a.payload, a.description"
             " FROM outbox o JOIN alerts a ON a.id = o.alert_id"
-            " WHERE o.state = 'pending' AND o.next_attempt <= ? ORDER BY o.alert_id, o.id LIMIT ?",
-            (_iso(now), limit),
+            f" WHERE o.state = 'pending' AND {where} ORDER BY o.alert_id, o.id LIMIT ?",
+            (*params, limit),
         ).fetchall()
         return [OutboxItem(r[0], r[1], r[2], r[3], r[4], json.loads(r[5]), r[6]) for r in rows]
+
+    def due(self, now: datetime, limit: int = 100) -> list[OutboxItem]:
+        """Pending deliveries whose time has come, oldest alert first."""
+        return self._outbox_items("o.next_attempt <= ?", (_iso(now),), limit)
 
     def retry_pending_before(self, item: OutboxItem) -> bool:
         """Whether an older alert for the same channel failed and waits for its retry.
@@ -289,14 +295,9 @@ class Store:
 
     def pending_updates(self, channel: str, development: str) -> list[OutboxItem]:
         """Every pending update of ``development`` for ``channel``, oldest first."""
-        rows = self._db.execute(
-            "SELECT o.id, o.alert_id, o.channel, o.attempts, o.created, a.payload, a.description"
-            " FROM outbox o JOIN alerts a ON a.id = o.alert_id WHERE o.channel = ?"
-            " AND o.state = 'pending' AND a.type = 'update' AND a.development = ?"
-            " ORDER BY o.alert_id",
-            (channel, development),
-        ).fetchall()
-        return [OutboxItem(r[0], r[1], r[2], r[3], r[4], json.loads(r[5]), r[6]) for r in rows]
+        return self._outbox_items(
+            "o.channel = ? AND a.type = 'update' AND a.development = ?", (channel, development)
+        )
 
     def mark_delivered(self, item_id: int, now: datetime) -> None:
         with self._transaction() as db:

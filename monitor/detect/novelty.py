@@ -59,9 +59,6 @@ class KnownClaims:
     def _informative(self, key: str) -> str:
         return " ".join(word for word in key.split() if word not in self.story_words)
 
-    def __len__(self) -> int:
-        return len(self.texts)
-
     def assess(self, sentence: str) -> Evidence:
         """Compare ``sentence`` with every claim; the nearest one explains its novelty."""
         key = self._informative(content_key(sentence))

@@ -1,8 +1,9 @@
 """Lexical similarity of sentences: the only place rapidfuzz is used.
 
 Sentences are reduced to a *content key*: the sorted set of lightly stemmed content words,
-so "MPs voted on troops" and "troops: MPs vote" share most of their key. ``similarity``
-scores two keys in [0, 1]; ``SentenceIndex`` finds the nearest of many known sentences.
+so "MPs voted on troops" and "troops: MPs vote" share most of their key. ``best_match``
+scores two sets of keys in [0, 1]; ``SentenceIndex`` finds the nearest of many known
+sentences.
 """
 
 from __future__ import annotations
@@ -35,13 +36,6 @@ def content_key(text: str) -> str:
     return " ".join(sorted({_stem(w) for w in words(text) if w not in _STOPWORDS}))
 
 
-def similarity(key_a: str, key_b: str) -> float:
-    """Similarity of two content keys in [0, 1] (token-set overlap)."""
-    if not key_a or not key_b:
-        return 0.0
-    return float(fuzz.token_set_ratio(key_a, key_b, processor=None)) / 100.0
-
-
 @dataclass
 class SentenceIndex:
     """Known sentences, searchable for the one nearest to a query."""
@@ -60,14 +54,9 @@ class SentenceIndex:
             self.texts.append(text)
             self.keys.append(content_key(text))
 
-    def __len__(self) -> int:
-        return len(self.texts)
-
     def nearest(self, text: str) -> tuple[str, float]:
         """The known sentence most similar to ``text`` and its similarity ("", 0.0 if empty)."""
-        return self.nearest_key(content_key(text))
-
-    def nearest_key(self, key: str) -> tuple[str, float]:
+        key = content_key(text)
         if not self.keys or not key:
             return "", 0.0
         found = process.extractOne(key, self.keys, scorer=fuzz.token_set_ratio, processor=None)

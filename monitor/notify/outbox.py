@@ -79,13 +79,10 @@ class Outbox:
         self.rng = rng or random.Random()
         self.batch = batch
         self.metrics = metrics
-        self.outcomes: dict[tuple[str, str], int] = {}
         self._sent: dict[str, deque[datetime]] = {}
         self._lock = asyncio.Lock()
 
     def _count(self, channel: str, outcome: str, rows: int = 1) -> None:
-        key = (channel, outcome)
-        self.outcomes[key] = self.outcomes.get(key, 0) + rows
         if self.metrics is not None:
             self.metrics.deliveries.labels(channel, outcome).inc(rows)
 
