@@ -28,7 +28,7 @@ from monitor.notify.channels import (
 )
 from monitor.notify.outbox import Outbox, RetryPolicy
 from monitor.poller import Poller
-from monitor.ruleset import RuleSet, load_ruleset
+from monitor.ruleset import RuleSet, detector_options, load_ruleset
 from monitor.settings import Settings
 from monitor.sources.feeds import FeedConfig, load_feeds
 from monitor.sources.fetch import Fetcher, FetchLimits
@@ -130,7 +130,7 @@ class Service:
             config.ruleset.claims,
             config.ruleset.rules,
             self.book,
-            min_novelty=self.settings.min_novelty,
+            **detector_options(self.settings),
         )
 
     @staticmethod

@@ -25,12 +25,13 @@ from monitor.detect.engine import Detector
 from monitor.detect.rules import rule_json_schema
 from monitor.detect.stories import StoryBook
 from monitor.errors import ConfigError, DeliveryError, NewsMonitorError
+from monitor.explain import assessment_payload, assessment_text
 from monitor.logs import configure_logging
 from monitor.notify.base import Channel
 from monitor.notify.channels import build_channels, missing_secrets
 from monitor.notify.render import alert_payload, alert_text, sample_alert
 from monitor.replay import collect_feed_files, read_articles, replay
-from monitor.ruleset import load_ruleset
+from monitor.ruleset import detector_options, load_ruleset
 from monitor.settings import Settings, load_settings
 from monitor.store import open_store
 
@@ -76,7 +77,7 @@ def _settings(args: argparse.Namespace) -> Settings:
 def _detector(settings: Settings) -> Detector:
     ruleset = load_ruleset(settings.rules_dir)
     book = StoryBook(window=timedelta(hours=settings.development_window_hours))
-    return Detector(ruleset.claims, ruleset.rules, book, min_novelty=settings.min_novelty)
+    return Detector(ruleset.claims, ruleset.rules, book, **detector_options(settings))
 
 
 def cmd_replay(args: argparse.Namespace) -> int:
@@ -258,24 +259,11 @@ def cmd_rules_explain(args: argparse.Namespace) -> int:
 
         items = [(a.title, a.text) for a in read_articles([Path(args.feed)], report)]
     for title, text in items:
-        if title:
-            print(f"== {title}")
-        for view in detector.explain(title, text, args.rule):
-            e = view.evidence
-            print(
-                f"- {e.sentence}\n  novelty {e.novelty:.2f}; nearest claim ({e.similarity:.2f}): "
-                f"{e.nearest_claim or '-'}"
-            )
-            for rule_view in view.rules:
-                if rule_view.topic_missing:
-                    print(
-                        f"    {rule_view.rule}: off topic (missing: "
-                        f"{'; '.join(rule_view.topic_missing)})"
-                    )
-                    continue
-                for outcome in rule_view.outcomes:
-                    mark = "HOLDS" if outcome.held else "no"
-                    print(f"    {rule_view.rule}/{outcome.pattern}: {mark}: {outcome.reason()}")
+        assessment = detector.explain(title, text)
+        if args.json:
+            print(json.dumps(assessment_payload(assessment, title, args.rule)))
+        else:
+            print(assessment_text(assessment, title, args.rule))
     return 0
 
 
@@ -307,7 +295,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p = rules.add_parser("check", help="validate baseline, watch rules, feeds and channels")
     p.set_defaults(func=cmd_rules_check)
-    p = rules.add_parser("explain", help="show per sentence why rules hold or fail")
+    p = rules.add_parser(
+        "explain",
+        help="show the score breakdown: per sentence and article, which rules hold and why",
+    )
+    p.add_argument("--json", action="store_true", help="one JSON object per article")
     p.add_argument("--rule", action="append", default=[], help="only this rule (repeatable)")
     source = p.add_mutually_exclusive_group(required=True)
     source.add_argument("--text", help="text to explain")

@@ -78,6 +78,9 @@ class Development:
     last_seen: datetime
     evidence: list[str] = field(default_factory=list)
     entries: list[str] = field(default_factory=list)
+    rules: list[str] = field(default_factory=list)  # every rule it was reported under
+    outlets: list[str] = field(default_factory=list)  # independent outlets, in memory only
+    alerted: bool = True  # False while it waits for the outlets a rule's ``confirm`` asks
 
 
 AlertType = Literal["alert", "update"]
@@ -96,6 +99,14 @@ class Alert:
     evidence: tuple[Evidence, ...]
     channels: tuple[str, ...] = ()
     description: str = ""
+    rules: tuple[str, ...] = ()  # every rule the alert stands for, most specific first
+    confidence: float = 0.0  # the scoring model's probability that this is a development
+    outlets: int = 1  # independent outlets that have reported the development so far
+    default_channels: bool = False  # also to the default channels (a rule named none)
+
+    @property
+    def all_rules(self) -> tuple[str, ...]:
+        return self.rules or (self.rule,)
 
     @property
     def idempotency_key(self) -> str:

@@ -175,7 +175,8 @@ class Poller:
         if outcome.new_entries:
             self.metrics.entries.labels(outcome.feed).inc(outcome.new_entries)
         for alert in alerts:
-            self.metrics.alerts.labels(alert.rule, alert.type).inc()
+            for rule in alert.all_rules:
+                self.metrics.alerts.labels(rule, alert.type).inc()
 
     def _done(self, alerts: Sequence[Alert], outcome: PollOutcome) -> PollOutcome:
         self._measure(outcome, alerts)

@@ -1,5 +1,7 @@
 """Load everything detection needs from the rules folder, reporting every problem at once.
 
+``detector_options`` turns the settings into the detector's model and thresholds.
+
 ``rules/baseline.yaml`` holds the known claims, ``rules/watch/*.yaml`` the watch rules.
 ``load_ruleset`` raises one ``ConfigError`` with the problems of all files together.
 """
@@ -8,11 +10,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from monitor.baseline import load_baseline
+from monitor.detect.model import load_model
 from monitor.detect.rules import Rule, load_rules
 from monitor.errors import ConfigError, Problem
 from monitor.models import Claim
+from monitor.settings import Settings
 
 
 @dataclass(frozen=True)
@@ -39,3 +44,13 @@ def load_ruleset(rules_dir: Path) -> RuleSet:
     if problems:
         raise ConfigError(problems)
     return RuleSet(claims, rules)
+
+
+def detector_options(settings: Settings) -> dict[str, Any]:
+    """The ``Detector`` keyword arguments the settings call for (model file, thresholds)."""
+    model = load_model(settings.detector_model) if settings.detector_model else None
+    return {
+        "min_novelty": settings.min_novelty,
+        "threshold": settings.alert_threshold,
+        "model": model,
+    }

@@ -41,6 +41,15 @@ class Settings(BaseSettings):
         None, description="SQLite file; default STATE_DIR/news-monitor.db"
     )
     min_novelty: float = Field(0.3, ge=0.0, le=1.0, description="novelty a sentence needs")
+    alert_threshold: float | None = Field(
+        None,
+        ge=0.0,
+        le=1.0,
+        description="development probability that alerts (default: the model's own)",
+    )
+    detector_model: Path | None = Field(
+        None, description="scoring model file (default: the one shipped with news-monitor)"
+    )
     development_window_hours: float = Field(
         168.0, gt=0, description="reports within this time of a development update it"
     )

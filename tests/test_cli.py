@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import io
+import json
 from pathlib import Path
 
 import pytest
@@ -40,8 +41,32 @@ def test_explain_text(capsys: pytest.CaptureFixture[str]) -> None:
     )
     out = capsys.readouterr().out
     assert code == 0
-    assert "uk-parliament-vote/held: HOLDS: held: MPs, voted, troops" in out
+    assert "article: ALERTS; development score" in out
+    assert "uk-parliament-vote: HOLDS: pattern held holds" in out
+    assert "patterns holding: uk-parliament-vote/held" in out
     assert "nearest claim" in out
+
+
+@pytest.mark.parametrize(
+    ("text", "alerts"),
+    [
+        ("MPs voted to approve sending troops to Ukraine.", True),
+        (
+            "Starmer repeated that MPs would get a vote before any troops are sent to Ukraine.",
+            False,
+        ),
+    ],
+)
+def test_explain_json_agrees_with_replay(
+    capsys: pytest.CaptureFixture[str], text: str, alerts: bool
+) -> None:
+    assert main(["--rules", str(RULES), "rules", "explain", "--json", "--text", text]) == 0
+    (payload,) = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert payload["alerts"] is alerts
+    development = payload["development"]
+    assert (development["probability"] >= development["threshold"]) or not alerts
+    assert any(r["holds"] for r in payload["rules"]) is alerts
+    assert payload["sentences"][0]["nearest_claim"]
 
 
 def test_explain_unknown_rule(capsys: pytest.CaptureFixture[str]) -> None:
@@ -143,4 +168,4 @@ def test_explain_a_feed_file(capsys: pytest.CaptureFixture[str]) -> None:
     )
     out = capsys.readouterr().out
     assert "== Kremlin says neutral peacekeepers could be discussed" in out
-    assert "russia-position-change/softens: HOLDS" in out
+    assert "russia-position-change: HOLDS: pattern softens holds" in out

@@ -30,7 +30,7 @@ def test_new_entries_once_then_304_then_changed_entry(tmp_path: Path) -> None:
             service, outcomes = await run_once(tmp_path)
             first = outcomes["news"]
             assert (first.status, first.entries, first.new_entries) == ("ok", 2, 2)
-            assert service.store.alert_count() == 2  # uk-parliament-vote + new-development
+            assert service.store.alert_count() == 1  # one message: uk-parliament-vote, new-development
             await service.aclose()
 
             service, outcomes = await run_once(tmp_path)
@@ -40,15 +40,15 @@ def test_new_entries_once_then_304_then_changed_entry(tmp_path: Path) -> None:
             server.feeds["/news.xml"] = rss([REHASH_ITEM, VOTE_ITEM, SHIFT_ITEM])
             service, outcomes = await run_once(tmp_path)
             third = outcomes["news"]
-            assert (third.status, third.new_entries, third.alerts) == ("ok", 1, 2)
+            assert (third.status, third.new_entries, third.alerts) == ("ok", 1, 1)
             await service.aclose()
 
             changed = dict(REHASH_ITEM, description="A changed text with nothing new in it.")
             server.feeds["/news.xml"] = rss([changed, VOTE_ITEM, SHIFT_ITEM])
             service, outcomes = await run_once(tmp_path)
             assert (outcomes["news"].new_entries, outcomes["news"].alerts) == (1, 0)
-            assert service.store.alert_count() == 4
-            assert service.store.outbox_counts()["delivered"] == 4  # console got each once
+            assert service.store.alert_count() == 2
+            assert service.store.outbox_counts()["delivered"] == 2  # console got each once
             await service.aclose()
 
         asyncio.run(scenario())
@@ -78,7 +78,7 @@ def test_broken_feeds_are_unhealthy_and_the_rest_keep_working(tmp_path: Path) ->
         async def scenario() -> None:
             service, outcomes = await run_once(tmp_path)
             assert outcomes["good"].status == "ok"
-            assert outcomes["good"].alerts == 2
+            assert outcomes["good"].alerts == 1
             for name, (_, reason) in BAD_FEEDS.items():
                 outcome = outcomes[name]
                 assert outcome.status == "error", name
@@ -126,7 +126,7 @@ def test_scheduled_daemon_polls_backs_off_and_stops(tmp_path: Path) -> None:
             service.daemon.stop()
             await asyncio.wait_for(task, 10)
             assert not service.daemon.scheduler_alive
-            assert service.store.alert_count() == 2, "the entry added between polls alerted"
+            assert service.store.alert_count() == 1, "the entry added between polls alerted"
             assert service.store.feed_state("bad").failures >= 1
             await service.aclose()
 
@@ -189,4 +189,4 @@ def test_status_shows_feed_health_and_outbox(
     out = capsys.readouterr().out
     assert "feeds: 2 polled, 1 unhealthy" in out
     assert "FAIL broken: last poll " in out and "(1 failures: HTTP 500" in out
-    assert "outbox: 0 pending, 2 delivered, 0 failed; 2 alerts and updates recorded" in out
+    assert "outbox: 0 pending, 1 delivered, 0 failed; 1 alerts and updates recorded" in out

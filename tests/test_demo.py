@@ -14,12 +14,10 @@ from tests.conftest import RULES
 def test_demo_alerts_once_per_development(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["--rules", str(RULES), "demo", "--step-seconds", "1.5"]) == 0
     out = capsys.readouterr().out
-    new = re.findall(r"^\[NEW\] (\S+) .*: (.*)$", out, flags=re.MULTILINE)
-    assert sorted(rule for rule, _ in new) == [
-        "new-development",
-        "new-development",
-        "russia-position-change",
-        "uk-parliament-vote",
+    new = re.findall(r"^\[NEW\] ([a-z, -]+) \(.*: (.*)$", out, flags=re.MULTILINE)
+    assert sorted(rules for rules, _ in new) == [
+        "russia-position-change, new-development",
+        "uk-parliament-vote, new-development",
     ]
     titles = {title for _, title in new}
     assert titles == {
@@ -28,7 +26,8 @@ def test_demo_alerts_once_per_development(capsys: pytest.CaptureFixture[str]) ->
     }
     assert out.count("[update] uk-parliament-vote") == 1
     assert "nearest known claim" in out
-    assert "the webhook sink received 6 signed deliveries (0 bad signatures)" in out
+    assert "confirmed by 2 independent outlets" in out
+    assert "the webhook sink received 3 signed deliveries (0 bad signatures)" in out
     assert "6 entries stayed quiet" in out
 
 

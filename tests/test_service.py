@@ -71,8 +71,8 @@ def test_health_readiness_metrics_and_safe_reload(tmp_path: Path) -> None:
                 assert isinstance(problems, list)
                 assert any(f"{rule_file}:" in p and "YAML syntax" in p for p in problems)
                 server.feeds["/news.xml"] = rss([REHASH_ITEM, VOTE_ITEM])
-                await until(lambda: service.store.alert_count() == 2)
-                await until(lambda: service.store.outbox_counts()["delivered"] == 2)
+                await until(lambda: service.store.alert_count() == 1)
+                await until(lambda: service.store.outbox_counts()["delivered"] == 1)
 
                 # Fixed: ready again.
                 rule_file.write_text(good_rule)
@@ -105,7 +105,10 @@ def test_health_readiness_metrics_and_safe_reload(tmp_path: Path) -> None:
     )
     assert (
         found[("news_monitor_deliveries_total", (("channel", "console"), ("outcome", "delivered")))]
-        == 2
+        == 1
+    )
+    assert (
+        found[("news_monitor_alerts_total", (("rule", "new-development"), ("type", "alert")))] == 1
     )
     assert found[("news_monitor_rule_reloads_total", (("outcome", "rejected"),))] >= 1
     assert found[("news_monitor_rule_reloads_total", (("outcome", "applied"),))] >= 1

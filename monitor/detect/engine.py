@@ -1,9 +1,13 @@
-"""The detector: articles in, alerts and updates out.
+"""The detector: articles in, alerts and updates out. Pure: no I/O, clock passed in.
 
-``Detector.examine(article)`` splits the article into sentences, finds the sentences on
-which each enabled rule holds, keeps those novel enough against the baseline, and lets the
-``StoryBook`` decide whether they report a new development, an update of one, or something
-already known. ``Detector.explain`` shows the same reasoning for any text. Pure: no I/O.
+``Detector.assess(article)`` is the scored decision: it measures the article
+(``FeatureExtractor``: novelty against the baseline, relevance to the story, rule pattern
+hits, similarity to rule examples), asks the model's ``development`` head how likely the
+article reports a new development, and finds every rule that names it (its trained head,
+its ``examples`` or its patterns as the fast path). ``Detector.examine`` lets the
+``StoryBook`` decide whether that is a new development, an update of one, or already
+known, and returns at most one ``Alert`` per article, listing every rule that holds, most
+specific first. ``explain`` uses ``assess`` too, so it never disagrees with ``examine``.
 """
 
 from __future__ import annotations
@@ -12,58 +16,57 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from monitor.detect.matching import CompiledRule, PatternOutcome, Sentence
+from monitor.detect.embedding import Embedder, bundled_embedder
+from monitor.detect.features import (
+    ArticleSignals,
+    FeatureExtractor,
+    RuleHit,
+    dense_features,
+    rule_features,
+)
+from monitor.detect.matching import CompiledRule
+from monitor.detect.model import DEVELOPMENT, Score, ScoringModel, default_model
 from monitor.detect.novelty import KnownClaims
 from monitor.detect.rules import Rule
-from monitor.detect.stories import StoryBook
-from monitor.models import Alert, Article, Claim, Decision, Evidence
-from monitor.text import split_sentences
+from monitor.detect.stories import UNSTAGED, Report, StoryBook
+from monitor.models import Alert, AlertType, Article, Claim, Evidence
 
 DEFAULT_MIN_NOVELTY = 0.3
-MAX_TEXT_CHARS = 20_000  # news is in the first paragraphs; bounds the cost of huge entries
-
-
-def article_sentences(article: Article) -> list[str]:
-    """Title first, then the sentences of the text (its first ``MAX_TEXT_CHARS``); exact
-    repeats dropped."""
-    seen: set[str] = set()
-    result = []
-    text = article.text[:MAX_TEXT_CHARS]
-    for sentence in [*split_sentences(article.title), *split_sentences(text)]:
-        if sentence not in seen:
-            seen.add(sentence)
-            result.append(sentence)
-    return result
+EXAMPLE_MATCH = 0.85  # cosine to a rule example that names the rule without a trained head
+MAX_EVIDENCE = 3
+_SEVERITY = ("info", "low", "medium", "high", "critical")
 
 
 @dataclass(frozen=True)
-class Match:
-    """A rule holding on one sentence, at one stage; lower ``rank`` is the stronger stage."""
-
-    sentence: int
-    stage: str
-    rank: tuple[int, int]
-
-
-@dataclass(frozen=True)
-class RuleView:
-    """For ``explain``: one rule's outcomes on one sentence."""
+class RuleVerdict:
+    """Whether one rule names the article's development, and by which path."""
 
     rule: str
-    outcomes: tuple[PatternOutcome, ...]
-    topic_missing: tuple[str, ...]
+    holds: bool
+    reason: str
+    score: Score | None = None
+    hit: RuleHit | None = None
 
 
 @dataclass(frozen=True)
-class SentenceView:
-    """For ``explain``: one sentence, its novelty and every rule's outcome on it."""
+class Assessment:
+    """The scored decision on one article, before the story book places it."""
 
-    evidence: Evidence
-    rules: tuple[RuleView, ...]
+    signals: ArticleSignals
+    development: Score
+    rules: tuple[RuleVerdict, ...]
+
+    @property
+    def holding(self) -> list[RuleVerdict]:
+        return [verdict for verdict in self.rules if verdict.holds]
+
+    @property
+    def alerts(self) -> bool:
+        return bool(self.holding)
 
 
 class Detector:
-    """Turns articles into alerts; holds the baseline, the rules and the story so far."""
+    """Turns articles into alerts; holds the baseline, rules, model and the story so far."""
 
     def __init__(
         self,
@@ -72,102 +75,173 @@ class Detector:
         book: StoryBook | None = None,
         *,
         min_novelty: float = DEFAULT_MIN_NOVELTY,
+        model: ScoringModel | None = None,
+        threshold: float | None = None,
+        embedder: Embedder | None = None,
     ) -> None:
-        self.known = KnownClaims(claim.text for claim in claims)
+        embedder = embedder or bundled_embedder()
         self.rules = [rule for rule in rules if rule.enabled]
-        self._compiled = {rule.id: CompiledRule(rule) for rule in rules}
+        self.model = model or default_model()
+        self.threshold = threshold
+        self.extractor = FeatureExtractor(
+            KnownClaims(claim.text for claim in claims),
+            [CompiledRule(rule) for rule in self.rules],
+            embedder,
+            min_novelty=min_novelty,
+        )
         self.book = book if book is not None else StoryBook()
-        self.min_novelty = min_novelty
+        self.book.broad = frozenset(rule.id for rule in self.rules if rule.includes)
+        if self.book.embed is None or self.book.vectorise is None:
+            self.book.embed = embedder.embed
+            self.book.vectorise = self.model.vectorise
+            self.book.reset(self.book.developments)
 
-    def _own_matches(self, sentences: list[Sentence]) -> dict[str, list[Match]]:
-        found: dict[str, list[Match]] = {}
-        for rule_id, compiled in self._compiled.items():
-            if not compiled.patterns or compiled.topic_missing(sentences):
-                continue
-            matches = []
-            for index, sentence in enumerate(sentences):
-                held = compiled.first_held(sentence)
-                if held is not None:
-                    matches.append(Match(index, held[1].stage, (0, held[0])))
-            found[rule_id] = matches
-        return found
+    @property
+    def known(self) -> KnownClaims:
+        return self.extractor.known
+
+    def assess(self, article: Article) -> Assessment:
+        """Score ``article`` and name its development; no story state is read or changed."""
+        return self._assess(article)[0]
+
+    def _assess(self, article: Article) -> tuple[Assessment, dict[str, float]]:
+        signals = self.extractor.signals(article)
+        dense = dense_features(signals)
+        vector = self.model.vectorise(signals.text, signals.title)
+        development = self.model.score(DEVELOPMENT, vector, dense)
+        if development is None:
+            raise ValueError("the scoring model has no 'development' head")
+        if self.threshold is not None:
+            development = Score(development.probability, self.threshold, development.contributions)
+        floor = self.model.spec.about.get("pattern_floor", 0.0)
+        pattern_floor = float(floor) if isinstance(floor, int | float) else 0.0
+        verdicts: dict[str, RuleVerdict] = {}
+        for rule in (r for r in self.rules if not r.includes):
+            head = self.model.score(rule.id, vector, {**dense, **rule_features(signals, rule.id)})
+            verdicts[rule.id] = self._name(rule, signals, development, head, pattern_floor)
+        for rule in (r for r in self.rules if r.includes):
+            verdicts[rule.id] = self._broad(rule, signals, development, verdicts, pattern_floor)
+        ordered = sorted(
+            verdicts.values(),
+            key=lambda v: (
+                bool(self._rule(v.rule).includes),
+                -(v.score.probability if v.score else 0.0),
+            ),
+        )
+        return Assessment(signals, development, tuple(ordered)), vector
+
+    def _rule(self, rule_id: str) -> Rule:
+        return next(rule for rule in self.rules if rule.id == rule_id)
+
+    def _name(
+        self,
+        rule: Rule,
+        signals: ArticleSignals,
+        development: Score,
+        head: Score | None,
+        pattern_floor: float,
+    ) -> RuleVerdict:
+        """A specific rule holds by its pattern (the fast path), its head or its examples."""
+        hit = min(
+            (h for h in signals.hits if h.rule == rule.id), key=lambda h: h.rank, default=None
+        )
+        if hit is not None and development.probability >= pattern_floor:
+            return RuleVerdict(rule.id, True, f"pattern {hit.stage} holds", head, hit)
+        if not development.holds:
+            return RuleVerdict(rule.id, False, "not a development", head, hit)
+        if head is not None:
+            reason = f"head {head.probability:.2f} (needs {head.threshold:.2f})"
+            return RuleVerdict(rule.id, head.holds, reason, head, hit)
+        example = signals.example_similarity.get(rule.id, 0.0)
+        counter = signals.counter_similarity.get(rule.id, 0.0)
+        holds = example >= EXAMPLE_MATCH and example > counter
+        return RuleVerdict(rule.id, holds, f"example similarity {example:.2f}", None, hit)
+
+    def _broad(
+        self,
+        rule: Rule,
+        signals: ArticleSignals,
+        development: Score,
+        verdicts: dict[str, RuleVerdict],
+        pattern_floor: float,
+    ) -> RuleVerdict:
+        """A rule with ``includes`` holds on any development, or where one it includes does."""
+        hit = min(
+            (h for h in signals.hits if h.rule == rule.id), key=lambda h: h.rank, default=None
+        )
+        included = [verdicts[r] for r in rule.includes if r in verdicts and verdicts[r].holds]
+        if development.holds:
+            reason = (
+                f"development {development.probability:.2f} (needs {development.threshold:.2f})"
+            )
+            return RuleVerdict(rule.id, True, reason, development, hit)
+        if included:
+            return RuleVerdict(rule.id, True, f"{included[0].rule} holds", development, hit)
+        if hit is not None and development.probability >= pattern_floor:
+            return RuleVerdict(rule.id, True, f"pattern {hit.stage} holds", development, hit)
+        reason = f"development {development.probability:.2f} (needs {development.threshold:.2f})"
+        return RuleVerdict(rule.id, False, reason, development, hit)
 
     def examine(self, article: Article, now: datetime | None = None) -> list[Alert]:
-        """Every alert or update this article gives rise to (usually none)."""
+        """The alert or update this article gives rise to (usually none, at most one)."""
         when = article.published or now or datetime.now(UTC)
         if now is not None and when > now:
             when = now  # a feed's clock in the future must not stretch a development's window
-        texts = article_sentences(article)
-        own = self._own_matches([Sentence.of(text) for text in texts])
-        assessed: dict[int, Evidence] = {}
-
-        def assess(index: int) -> Evidence:
-            if index not in assessed:
-                assessed[index] = self.known.assess(texts[index])
-            return assessed[index]
-
-        alerts = []
-        for rule in self.rules:
-            # Included rules, in the order listed, name the stage before the rule's own,
-            # broader patterns: reports of one event then share a stage however they match.
-            matches = [
-                Match(m.sentence, f"{included}/{m.stage}", (order, m.rank[1]))
-                for order, included in enumerate(rule.includes)
-                for m in own.get(included, ())
-            ]
-            matches += [
-                Match(m.sentence, m.stage, (len(rule.includes), m.rank[1]))
-                for m in own.get(rule.id, ())
-            ]
-            threshold = rule.min_novelty if rule.min_novelty is not None else self.min_novelty
-            novel = [
-                (assess(m.sentence), m)
-                for m in matches
-                if not rule.novel or assess(m.sentence).novelty >= threshold
-            ]
-            if novel:
-                alert = self._report(rule, novel, article, when)
-                if alert is not None:
-                    alerts.append(alert)
-        return alerts
-
-    def _report(
-        self, rule: Rule, novel: list[tuple[Evidence, Match]], article: Article, when: datetime
-    ) -> Alert | None:
-        """Let the story book place the report; an ``Alert`` unless it is already known."""
-        # The strongest stage reported names the development; its sentences are the evidence.
-        stage = min(novel, key=lambda pair: pair[1].rank)[1].stage
-        evidence = tuple(
-            sorted(dict.fromkeys(e for e, m in novel if m.stage == stage), key=lambda e: -e.novelty)
+        assessment, terms = self._assess(article)
+        holding = assessment.holding
+        if not holding:
+            return []
+        signals = assessment.signals
+        first = holding[0]
+        stage = first.hit.stage if first.hit is not None else UNSTAGED
+        evidence = _evidence(signals, holding)
+        report = Report(
+            rules=tuple(v.rule for v in holding),
+            stage=stage,
+            evidence=tuple(e.sentence for e in evidence),
+            vector=signals.vector,
+            terms=terms,
+            outlet=article.feed,
         )
-        sentences = [e.sentence for e in evidence]
-        verdict = self.book.decide(rule.id, stage, sentences, when)
-        development = self.book.record(verdict, rule.id, stage, sentences, article.id, when)
+        verdict = self.book.decide(report, when)
+        development = self.book.record(verdict, report, article.id, when)
         if development is None:
-            return None
-        return Alert(
-            type="alert" if verdict.decision is Decision.NEW_DEVELOPMENT else "update",
-            rule=rule.id,
-            development=development.id,
-            severity=rule.severity,
-            article=article,
-            score=max(e.novelty for e in evidence),
-            evidence=evidence,
-            channels=tuple(rule.channels or ()),
-            description=rule.description,
-        )
-
-    def explain(self, title: str, text: str, rule_ids: Sequence[str] = ()) -> list[SentenceView]:
-        """Per sentence: its novelty, nearest claim, and each rule's pattern outcomes."""
-        article = Article(id="explain", feed="explain", title=title, text=text)
-        texts = article_sentences(article)
-        sentences = [Sentence.of(t) for t in texts]
-        chosen = [r for r in self._compiled.values() if not rule_ids or r.rule.id in rule_ids]
-        views = []
-        for text_of, sentence in zip(texts, sentences, strict=True):
-            rules = tuple(
-                RuleView(c.rule.id, tuple(c.evaluate(sentence)), tuple(c.topic_missing(sentences)))
-                for c in chosen
+            return []
+        outlets = max(1, len(development.outlets))
+        # A rule that asks for ``confirm: N`` outlets stands for the message only once N
+        # independent outlets have reported the development.
+        rules = [self._rule(r) for r in report.rules if self._rule(r).confirm <= outlets]
+        if not rules:
+            return []
+        kind: AlertType = "update" if development.alerted else "alert"
+        development.alerted = True
+        channels = dict.fromkeys(c for rule in rules for c in rule.channels or ())
+        return [
+            Alert(
+                type=kind,
+                rule=rules[0].id,
+                development=development.id,
+                severity=max((r.severity for r in rules), key=_SEVERITY.index),
+                article=article,
+                score=round(assessment.development.probability, 3),
+                evidence=evidence,
+                channels=tuple(channels),
+                description=rules[0].description,
+                rules=tuple(rule.id for rule in rules),
+                confidence=round(assessment.development.probability, 3),
+                outlets=outlets,
+                default_channels=any(rule.channels is None for rule in rules),
             )
-            views.append(SentenceView(evidence=self.known.assess(text_of), rules=rules))
-        return views
+        ]
+
+    def explain(self, title: str, text: str) -> Assessment:
+        """The same assessment ``examine`` makes, for any text."""
+        return self.assess(Article(id="explain", feed="explain", title=title, text=text))
+
+
+def _evidence(signals: ArticleSignals, holding: Sequence[RuleVerdict]) -> tuple[Evidence, ...]:
+    """The sentences a pattern held on, then the most novel sentences about the story."""
+    chosen = [v.hit.sentence for v in holding if v.hit is not None]
+    chosen += signals.novel_sentences()
+    ordered = list(dict.fromkeys(chosen))[:MAX_EVIDENCE]
+    return tuple(signals.evidence[i] for i in ordered)

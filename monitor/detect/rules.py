@@ -1,10 +1,14 @@
 """Watch rules: the YAML schema, and loading a folder of rule files.
 
-One file in ``rules/watch/`` holds one rule. A rule fires on a sentence when one of its
-``patterns`` holds there (every term group of the pattern matches, optionally within N
-words) and no ``unless`` group vetoes it; ``topic`` groups must appear somewhere in the
-article; ``includes`` lets a broad rule also fire wherever narrower rules fire. Loading
-validates everything and raises ``ConfigError`` listing every problem with file and line.
+One file in ``rules/watch/`` holds one rule. A rule *names* a development: detection scores
+every article (see engine.py) and a rule holds on an article its trained head recognises,
+or whose text says the same as one of its ``examples`` (compared by meaning, not words), or
+where one of its ``patterns`` holds on a novel sentence (every term group of the pattern
+matches, optionally within N words, and no ``unless`` group vetoes it; ``topic`` groups
+must appear somewhere in the article): patterns are the high-precision fast path.
+``includes`` lets a broad rule hold wherever narrower rules hold. ``confirm: N`` waits for
+N independent outlets before alerting. Loading validates everything and raises
+``ConfigError`` listing every problem with file and line.
 """
 
 from __future__ import annotations
@@ -104,11 +108,22 @@ class Rule(_Strict):
     patterns: list[Pattern] = Field(default_factory=list)
     unless: list[TermGroup] = Field(default_factory=list)
     includes: list[str] = Field(default_factory=list)
+    examples: list[str] = Field(default_factory=list)
+    counter_examples: list[str] = Field(default_factory=list)
+    confirm: int = Field(default=1, ge=1, le=10)
+
+    @field_validator("examples", "counter_examples")
+    @classmethod
+    def _examples_are_sentences(cls, examples: list[str]) -> list[str]:
+        for example in examples:
+            if len(example.split()) < 3:
+                raise ValueError(f"example {example!r} is too short: write a whole sentence")
+        return examples
 
     @model_validator(mode="after")
     def _has_a_way_to_fire(self) -> Rule:
-        if not self.patterns and not self.includes:
-            raise ValueError("a rule needs 'patterns', 'includes' or both")
+        if not self.patterns and not self.includes and not self.examples:
+            raise ValueError("a rule needs 'patterns', 'examples', 'includes' or a mix")
         names = [p.name for p in self.patterns]
         if len(names) != len(set(names)):
             raise ValueError("pattern names must be unique within a rule")

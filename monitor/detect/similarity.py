@@ -74,3 +74,13 @@ def best_match(keys_a: Sequence[str], keys_b: Sequence[str]) -> float:
         if found is not None:
             best = max(best, float(found[1]) / 100.0)
     return best
+
+
+def copy_similarity(text: str, others: Sequence[str]) -> float:
+    """How nearly ``text`` repeats one of ``others`` word for word, in [0, 1] (edit distance
+    on the normalised text, so a paraphrase that shares the words scores low)."""
+    normal = " ".join(words(text))
+    best = 0.0
+    for other in others:
+        best = max(best, fuzz.ratio(normal, " ".join(words(other))) / 100.0)
+    return best

@@ -1,28 +1,59 @@
 """Group reports into developments: the first is an alert, later ones are updates.
 
 ``StoryBook.decide`` is a pure decision over the developments recorded so far, with the
-clock passed in. A report of the same rule and stage as a development is an ``UPDATE`` of
-it when it comes within the *burst* after the development was last reported (reports of one
-event cluster in a few days), or within the longer *window* and similar in wording; one
-that restates an older development almost word for word is ``KNOWN``; anything else is a
-``NEW_DEVELOPMENT``. ``record``
-applies a decision. Developments are plain data so the store can persist them.
+clock passed in. Similarity joins two measures: the cosine of the reports' embeddings and
+that of their TF-IDF terms (shared rare names and numbers). A report is an ``UPDATE`` of a
+development last reported within the *burst* (reports of one event cluster within a day)
+when it is similar enough (``group_similarity``) or names the same rule at the same
+pattern stage, and of one within the longer *window* when it says nearly the same thing
+(``late_similarity``); a different stage of the same rule (a vote *held* after it was
+*scheduled*) is never the same development. A report that restates an older development
+(similarity at least ``known_similarity``) is ``KNOWN``; anything else is a
+``NEW_DEVELOPMENT``. ``record`` applies a decision and counts the independent outlets that
+reported each development. Developments are plain data so the store can persist them.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from monitor.detect.similarity import best_match, content_key
+import numpy as np
+
+from monitor.detect.similarity import copy_similarity
 from monitor.models import Decision, Development
 
 DEFAULT_WINDOW = timedelta(days=7)
-DEFAULT_BURST = timedelta(days=3)
-DEFAULT_GROUP_SIMILARITY = 0.45
-DEFAULT_KNOWN_SIMILARITY = 0.85
+DEFAULT_BURST = timedelta(days=1)
+DEFAULT_GROUP_SIMILARITY = 0.2
+DEFAULT_LATE_SIMILARITY = 0.45
+DEFAULT_KNOWN_SIMILARITY = 0.7
+WIRE_COPY_SIMILARITY = 0.9  # lexical overlap above which two reports are one wire story
+UNSTAGED = "reported"  # the stage of a development named by the model, not by a pattern
+
+Embed = Callable[[Sequence[str]], np.ndarray]
+Terms = Mapping[str, float]
+Vectorise = Callable[[str], Terms]
+TERM_WEIGHT = 2.0  # a shared rare name or number says "same event" more than wording does
+
+
+@dataclass(frozen=True)
+class Report:
+    """What one article says about a development: its rules (most specific first), the
+    pattern stage, its evidence sentences, their embedding, and the outlet."""
+
+    rules: tuple[str, ...]
+    stage: str
+    evidence: tuple[str, ...]
+    vector: np.ndarray
+    terms: Terms
+    outlet: str
+
+    @property
+    def rule(self) -> str:
+        return self.rules[0]
 
 
 @dataclass(frozen=True)
@@ -36,44 +67,80 @@ class Verdict:
 
 
 class StoryBook:
-    """The developments of the story so far, by rule."""
+    """The developments of the story so far."""
 
     def __init__(
         self,
         developments: Iterable[Development] = (),
         *,
+        embed: Embed | None = None,
+        vectorise: Vectorise | None = None,
         window: timedelta = DEFAULT_WINDOW,
         burst: timedelta = DEFAULT_BURST,
         group_similarity: float = DEFAULT_GROUP_SIMILARITY,
+        late_similarity: float = DEFAULT_LATE_SIMILARITY,
         known_similarity: float = DEFAULT_KNOWN_SIMILARITY,
     ) -> None:
+        self.embed = embed
+        self.vectorise = vectorise
+        self.broad: frozenset[str] = frozenset()  # rules that name no kind (``includes``)
         self.window = window
         self.burst = min(burst, window)
         self.group_similarity = group_similarity
+        self.late_similarity = late_similarity
         self.known_similarity = known_similarity
         self._developments: list[Development] = []
-        self._keys: dict[str, list[str]] = {}
+        self._vectors: dict[str, list[tuple[np.ndarray, Terms]]] = {}
+        self._copies: dict[str, list[str]] = {}
         self.reset(developments)
 
     def reset(self, developments: Iterable[Development]) -> None:
         """Replace what the book knows, e.g. with what the store actually recorded."""
         self._developments = list(developments)
-        self._keys = {d.id: [content_key(text) for text in d.evidence] for d in self._developments}
+        self._vectors = {}
+        self._copies = {}
+        for development in self._developments:
+            text = " ".join(development.evidence)
+            if self.embed and self.vectorise and text:
+                vector = self.embed([text])[0]
+                self._vectors[development.id] = [(vector, self.vectorise(text))]
+            else:
+                self._vectors[development.id] = []
+            self._copies[development.id] = [" ".join(development.evidence)]
 
     @property
     def developments(self) -> list[Development]:
         return list(self._developments)
 
-    def decide(self, rule: str, stage: str, evidence: Sequence[str], now: datetime) -> Verdict:
-        """Classify a report of ``rule``/``stage`` with these evidence sentences at ``now``."""
-        keys = [content_key(text) for text in evidence]
+    def _similarity(self, development: Development, report: Report) -> float:
+        """How alike ``report`` and the closest report of ``development`` are, in [0, 1]:
+        a weighted mean of the cosines of their embeddings and of their TF-IDF terms."""
+        return max(
+            (
+                (float(report.vector @ vector) + TERM_WEIGHT * _cosine(report.terms, terms))
+                / (1.0 + TERM_WEIGHT)
+                for vector, terms in self._vectors.get(development.id) or []
+            ),
+            default=0.0,
+        )
+
+    def decide(self, report: Report, now: datetime) -> Verdict:
+        """Classify ``report`` at ``now`` against the developments recorded so far."""
         best: tuple[float, Development] | None = None
         for development in self._developments:
-            if development.rule != rule or development.stage != stage:
-                continue
-            score = best_match(keys, self._keys[development.id])
+            score = self._similarity(development, report)
             age = now - development.last_seen
-            same = age <= self.burst or (age <= self.window and score >= self.group_similarity)
+            same_rule = development.rule == report.rule
+            staged = UNSTAGED not in (development.stage, report.stage)
+            if same_rule and staged and development.stage != report.stage:
+                continue  # another stage of the same kind of development is news of its own
+            named = set(development.rules) - self.broad
+            if named and set(report.rules) - self.broad - named:
+                continue  # it names a kind of development this one was never reported as
+            recent = age <= self.burst
+            same = (recent and ((staged and same_rule) or score >= self.group_similarity)) or (
+                age <= self.window and score >= self.late_similarity
+            )
             if same and (best is None or score > best[0]):
                 best = (score, development)
             elif not same and score >= self.known_similarity:
@@ -86,21 +153,12 @@ class StoryBook:
         if best is not None:
             score, development = best
             return Verdict(
-                Decision.UPDATE,
-                development,
-                score,
-                f"same development as {development.id} ({score:.2f})",
+                Decision.UPDATE, development, score, f"same development as {development.id}"
             )
         return Verdict(Decision.NEW_DEVELOPMENT, None, 0.0, "no similar development")
 
     def record(
-        self,
-        verdict: Verdict,
-        rule: str,
-        stage: str,
-        evidence: Sequence[str],
-        entry: str,
-        now: datetime,
+        self, verdict: Verdict, report: Report, entry: str, now: datetime
     ) -> Development | None:
         """Apply ``verdict``: open a development or extend one; return it (None if known)."""
         if verdict.decision is Decision.KNOWN:
@@ -109,20 +167,44 @@ class StoryBook:
             development = verdict.development
             development.last_seen = max(development.last_seen, now)
             development.entries.append(entry)
-            new = [text for text in evidence if text not in development.evidence]
+            for rule in report.rules:
+                if rule not in development.rules:
+                    development.rules.append(rule)
+            self._add_outlet(development, report)
+            new = [text for text in report.evidence if text not in development.evidence]
             development.evidence.extend(new)
-            self._keys[development.id].extend(content_key(text) for text in new)
-            return development
-        digest = hashlib.sha1(f"{rule}\0{stage}\0{entry}".encode()).hexdigest()[:8]
-        development = Development(
-            id=f"{rule}-{now:%Y%m%d}-{digest}",
-            rule=rule,
-            stage=stage,
-            first_seen=now,
-            last_seen=now,
-            evidence=list(evidence),
-            entries=[entry],
-        )
-        self._developments.append(development)
-        self._keys[development.id] = [content_key(text) for text in evidence]
+        else:
+            digest = hashlib.sha1(f"{report.rule}\0{report.stage}\0{entry}".encode()).hexdigest()
+            development = Development(
+                id=f"{report.rule}-{now:%Y%m%d}-{digest[:8]}",
+                rule=report.rule,
+                stage=report.stage,
+                first_seen=now,
+                last_seen=now,
+                evidence=list(report.evidence),
+                entries=[entry],
+                rules=list(report.rules),
+                alerted=False,
+            )
+            self._developments.append(development)
+            self._vectors[development.id] = []
+            self._copies[development.id] = []
+            self._add_outlet(development, report)
+        self._vectors[development.id].append((report.vector, report.terms))
         return development
+
+    def _add_outlet(self, development: Development, report: Report) -> None:
+        """Count ``report``'s outlet unless it only republishes a report already counted."""
+        text = " ".join(report.evidence)
+        copies = self._copies[development.id]
+        wire_copy = bool(copies) and copy_similarity(text, copies) >= WIRE_COPY_SIMILARITY
+        if report.outlet not in development.outlets and not wire_copy:
+            development.outlets.append(report.outlet)
+        copies.append(text)
+
+
+def _cosine(a: Terms, b: Terms) -> float:
+    """Dot product of two unit-length sparse vectors."""
+    if len(b) < len(a):
+        a, b = b, a
+    return sum(value * b.get(term, 0.0) for term, value in a.items())

@@ -129,7 +129,9 @@ def router(config: ChannelsFile) -> Callable[[Alert], list[str]]:
     known = config.by_name()
 
     def route(alert: Alert) -> list[str]:
-        names = list(alert.channels) or list(config.default)
+        names = list(alert.channels)
+        if alert.default_channels or not names:
+            names = list(dict.fromkeys([*names, *config.default]))
         if alert.type == "update":
             names = [n for n in names if n in known and known[n].updates != "none"]
         return names

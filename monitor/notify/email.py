@@ -22,7 +22,7 @@ from pydantic import Field
 from monitor.errors import DeliveryError
 from monitor.models import Alert
 from monitor.notify.base import ChannelSettings, secret_from_env
-from monitor.notify.render import alert_text, headline, one_line, truncate
+from monitor.notify.render import alert_text, corroboration, headline, one_line, truncate
 from monitor.notify.slack import safe_link
 from monitor.notify.webhook import ENV_NAME
 
@@ -70,7 +70,9 @@ def email_message(alert: Alert, sender: str, recipients: list[str]) -> EmailMess
     message.add_alternative(
         "<!doctype html><html><body>"
         f"<h2>{e(headline(alert))}</h2>"
-        f"<p><b>{e(alert.severity)}</b> &middot; {e(alert.rule)} &middot; {e(article.feed)}</p>"
+        f"<p><b>{e(alert.severity)}</b> &middot; {e(', '.join(alert.all_rules))} &middot; "
+        f"{e(article.feed)} &middot; confidence {alert.confidence:.2f} &middot; "
+        f"{e(corroboration(alert))}</p>"
         f"<p>{e(article.title)}</p>{rows}{read}"
         f"<p><small>development {e(alert.development)}</small></p>"
         "</body></html>",

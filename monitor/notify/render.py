@@ -20,6 +20,7 @@ def alert_payload(alert: Alert) -> dict[str, Any]:
     return {
         "type": alert.type,
         "rule": alert.rule,
+        "rules": list(alert.all_rules),
         "development": alert.development,
         "severity": alert.severity,
         "entry": {
@@ -30,6 +31,8 @@ def alert_payload(alert: Alert) -> dict[str, Any]:
             "feed": article.feed,
         },
         "score": alert.score,
+        "confidence": alert.confidence,
+        "outlets": alert.outlets,
         "evidence": [
             {
                 "sentence": e.sentence,
@@ -48,8 +51,10 @@ def alert_text(alert: Alert) -> str:
     when = article.published.strftime("%Y-%m-%d %H:%M") if article.published else "undated"
     head = "NEW" if alert.type == "alert" else "update"
     lines = [
-        f"[{head}] {alert.rule} ({alert.severity}) {when} {article.feed}: {article.title}",
-        f"  development: {alert.development}",
+        f"[{head}] {', '.join(alert.all_rules)} ({alert.severity}) {when} {article.feed}: "
+        f"{article.title}",
+        f"  development: {alert.development}; confidence {alert.confidence:.2f}; "
+        f"{corroboration(alert)}",
     ]
     for e in alert.evidence[:3]:
         lines.append(f"  evidence (novelty {e.novelty:.2f}): {e.sentence}")
@@ -90,7 +95,17 @@ def alert_from_payload(payload: dict[str, Any], description: str = "") -> Alert:
         score=float(payload["score"]),
         evidence=evidence,
         description=description,
+        rules=tuple(payload.get("rules") or (payload["rule"],)),
+        confidence=float(payload.get("confidence") or 0.0),
+        outlets=int(payload.get("outlets") or 1),
     )
+
+
+def corroboration(alert: Alert) -> str:
+    """How many independent outlets reported the development, in words."""
+    if alert.outlets >= 2:
+        return f"confirmed by {alert.outlets} independent outlets"
+    return "reported by one outlet so far"
 
 
 def update_digest(alerts: list[Alert]) -> Alert:

@@ -18,7 +18,7 @@ from monitor.errors import DeliveryError
 from monitor.models import Alert
 from monitor.notify.base import ChannelSettings, secret_from_env
 from monitor.notify.http import new_client, post
-from monitor.notify.render import headline, one_line, truncate
+from monitor.notify.render import corroboration, headline, one_line, truncate
 from monitor.notify.webhook import ENV_NAME
 
 HEADER_LIMIT = 150
@@ -82,7 +82,9 @@ def slack_message(alert: Alert) -> dict[str, Any]:
             "type": "section",
             "fields": [
                 {"type": "mrkdwn", "text": f"*Severity*\n{escape(alert.severity)}"},
-                {"type": "mrkdwn", "text": f"*Rule*\n{escape(alert.rule)}"},
+                {"type": "mrkdwn", "text": f"*Rules*\n{escape(', '.join(alert.all_rules))}"},
+                {"type": "mrkdwn", "text": f"*Confidence*\n{alert.confidence:.2f}"},
+                {"type": "mrkdwn", "text": f"*Outlets*\n{escape(corroboration(alert))}"},
             ],
         },
         {"type": "section", "text": _plain(article.title or "(untitled)", TEXT_LIMIT)},

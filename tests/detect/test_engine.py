@@ -1,16 +1,17 @@
-"""The shipped rules and baseline on sentences written for these tests (not corpus items)."""
+"""The shipped rules, baseline and model on text written for these tests (not corpus items)."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-
-import pytest
 
 from monitor.detect.engine import Detector
 from monitor.models import Article
 from tests.conftest import FIXTURES
 
 T0 = datetime(2027, 3, 1, 12, 0, tzinfo=UTC)
+VOTE = "MPs voted 380 to 95 to approve sending British troops to Ukraine."
+# The case table is held out: it was written before the model existed and never trained on.
+CASE_PRECISION, CASE_RECALL = 0.85, 0.7
 
 
 def article(title: str, text: str = "", at: datetime = T0, ident: str = "a1") -> Article:
@@ -31,68 +32,91 @@ def detection_cases() -> list[tuple[str, str, set[str]]]:
     return cases
 
 
-@pytest.mark.parametrize(("title", "text", "rules"), detection_cases())
-def test_shipped_rules(shipped_detector: Detector, title: str, text: str, rules: set[str]) -> None:
-    alerts = shipped_detector.examine(article(title, text))
-    assert {a.rule for a in alerts} == rules
-    assert all(a.type == "alert" and a.evidence for a in alerts)
+def test_case_table_alerts_on_developments_and_stays_quiet_on_the_rest(
+    shipped_detector: Detector,
+) -> None:
+    """Each case alone, against a fresh story: precision and recall of alerting at all."""
+    true_alerts = false_alerts = missed = 0
+    failures = []
+    for n, (title, text, rules) in enumerate(detection_cases()):
+        shipped_detector.book.reset([])
+        alerts = shipped_detector.examine(article(title, text, ident=f"case-{n}"))
+        if alerts and rules:
+            true_alerts += 1
+        elif alerts:
+            false_alerts += 1
+            failures.append(f"alerted: {title}")
+        elif rules:
+            missed += 1
+            failures.append(f"missed: {title}")
+    precision = true_alerts / max(1, true_alerts + false_alerts)
+    recall = true_alerts / max(1, true_alerts + missed)
+    summary = f"precision {precision:.2f}, recall {recall:.2f}\n" + "\n".join(failures)
+    assert precision >= CASE_PRECISION and recall >= CASE_RECALL, summary
+
+
+def test_one_alert_lists_every_rule_most_specific_first(shipped_detector: Detector) -> None:
+    (alert,) = shipped_detector.examine(article("Commons votes to send troops to Ukraine", VOTE))
+    assert alert.type == "alert"
+    assert alert.rules[0] == "uk-parliament-vote" == alert.rule
+    assert alert.rules[-1] == "new-development"
+    assert alert.severity == "high"
+    assert 0.0 < alert.confidence <= 1.0
+    assert alert.outlets == 1
 
 
 def test_second_report_is_an_update_and_old_news_stays_quiet(shipped_detector: Detector) -> None:
-    first = "MPs voted 390 to 70 to approve sending British troops to Ukraine."
-    second = "The Commons backed the deployment of UK troops to Ukraine by 390 votes to 70."
-    a1 = shipped_detector.examine(article("Vote", first, T0, "a1"))
-    a2 = shipped_detector.examine(article("Vote", second, T0 + timedelta(hours=5), "a2"))
-    a3 = shipped_detector.examine(article("Vote", first, T0 + timedelta(days=60), "a3"))
-    assert {a.type for a in a1} == {"alert"}
-    assert {a.type for a in a2} == {"update"}
-    assert {a.development for a in a2} == {a.development for a in a1}
+    second = "The Commons backed the deployment of UK troops to Ukraine by 380 votes to 95."
+    a1 = shipped_detector.examine(article("MPs back Ukraine deployment", VOTE, T0, "a1"))
+    later = T0 + timedelta(hours=5)
+    a2 = shipped_detector.examine(
+        Article(
+            id="a2", feed="other", title="Commons approves troops", text=second, published=later
+        )
+    )
+    a3 = shipped_detector.examine(
+        article("MPs back Ukraine deployment", VOTE, T0 + timedelta(days=60), "a3")
+    )
+    assert [a.type for a in a1] == ["alert"]
+    assert [a.type for a in a2] == ["update"]
+    assert a2[0].development == a1[0].development
+    assert a2[0].outlets == 2
     assert a3 == []
 
 
 def test_every_alert_explains_itself(shipped_detector: Detector) -> None:
-    (alert,) = [
-        a
-        for a in shipped_detector.examine(
-            article("Vote", "MPs voted to approve sending British troops to Ukraine.")
-        )
-        if a.rule == "uk-parliament-vote"
-    ]
+    text = "MPs voted to approve sending British troops to Ukraine."
+    (alert,) = shipped_detector.examine(article("Vote", text))
     evidence = alert.evidence[0]
-    assert evidence.sentence == "MPs voted to approve sending British troops to Ukraine."
+    assert evidence.sentence == text
     assert evidence.nearest_claim.startswith("Starmer pledged that MPs would get a vote")
     assert 0.3 <= evidence.novelty <= 1.0
-    assert alert.score == max(e.novelty for e in alert.evidence)
+    assert alert.score == alert.confidence
 
 
-def test_explain_reports_each_pattern(shipped_detector: Detector) -> None:
-    (view,) = shipped_detector.explain(
-        "", "MPs would vote on troops for Ukraine.", ["uk-parliament-vote"]
-    )
-    reasons = {o.pattern: o.reason() for o in view.rules[0].outcomes}
-    assert reasons["held"] == "no match for: vote outcome"
-    assert view.evidence.nearest_claim
+def test_explain_agrees_with_examine(shipped_detector: Detector) -> None:
+    for title, text, _ in detection_cases()[:40]:
+        shipped_detector.book.reset([])
+        assessment = shipped_detector.explain(title, text)
+        alerts = shipped_detector.examine(article(title, text))
+        assert assessment.alerts == bool(alerts), title
+        assert [v.rule for v in assessment.holding] == list(alerts[0].rules if alerts else [])
 
 
 def test_future_dates_are_clamped_to_now(shipped_detector: Detector) -> None:
-    text = "MPs voted to approve sending British troops to Ukraine."
-    (alert, *_) = shipped_detector.examine(article("Vote", text, T0 + timedelta(days=400)), T0)
+    (alert,) = shipped_detector.examine(article("Vote", VOTE, T0 + timedelta(days=400)), T0)
     (development,) = [d for d in shipped_detector.book.developments if d.id == alert.development]
     assert development.first_seen == T0
 
 
 def test_huge_entries_are_bounded(shipped_detector: Detector) -> None:
     filler = "Nothing of note happened in the village today. " * 20_000
-    text = filler + "MPs voted to approve sending British troops to Ukraine."
-    assert shipped_detector.examine(article("Village news", text)) == []
+    assert shipped_detector.examine(article("Village news", filler + VOTE)) == []
 
 
-def test_included_rules_name_the_stage_before_broad_patterns(shipped_detector: Detector) -> None:
-    text = (
-        "Russia and Ukraine agreed a ceasefire that takes effect at midnight. "
-        "Negotiators also agreed to establish a demilitarised buffer zone."
-    )
-    alerts = shipped_detector.examine(article("Truce and buffer zone agreed", text))
-    (broad,) = [a for a in alerts if a.rule == "new-development"]
-    (development,) = [d for d in shipped_detector.book.developments if d.id == broad.development]
-    assert development.stage == "ceasefire/agreed"
+def test_a_pattern_names_the_stage(shipped_detector: Detector) -> None:
+    text = "Russia and Ukraine agreed a ceasefire that takes effect at midnight."
+    (alert,) = shipped_detector.examine(article("Truce agreed", text))
+    (development,) = [d for d in shipped_detector.book.developments if d.id == alert.development]
+    assert development.stage == "agreed"
+    assert alert.rules[0] == "ceasefire"

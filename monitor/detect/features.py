@@ -1,0 +1,225 @@
+"""What detection measures in an article, before any decision: pure, no I/O.
+
+``FeatureExtractor.signals(article)`` reads each sentence against the baseline: its lexical
+novelty and nearest claim (``KnownClaims``), its semantic relevance to the story and its
+semantic distance from the nearest claim (embeddings), and which watch-rule patterns hold on
+it. ``dense_features`` turns those signals into the named numbers the scoring model weighs;
+``ngrams`` gives the words and word pairs of the article's text for its lexical part.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from monitor.detect.embedding import Embedder
+from monitor.detect.matching import CompiledRule, Sentence
+from monitor.detect.novelty import KnownClaims
+from monitor.models import Article, Evidence
+from monitor.text import split_sentences, words
+
+MAX_TEXT_CHARS = 20_000  # news is in the first paragraphs; bounds the cost of huge entries
+RELEVANT = 0.35  # cosine to the story's centre above which a sentence is about the story
+NOVEL = 0.5  # lexical novelty above which a sentence says something the baseline does not
+_HEDGES = frozenset(
+    """would could might may will should must if unless likely unlikely expected expects
+    plan plans planned pledge pledged promise promised ready proposed proposes possible
+    reportedly reported understood sources""".split()
+)
+_TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
+
+DENSE_FEATURES = (
+    "title_novelty",
+    "relevant_novelty",
+    "title_relevance",
+    "max_relevance",
+    "mean_relevance",
+    "title_semantic_novelty",
+    "relevant_semantic_novelty",
+    "novel_share",
+    "hedging",
+    "numbers",
+    "length",
+    "pattern_hits",
+    "example_similarity",
+    "counter_similarity",
+)
+RULE_FEATURES = ("rule_pattern", "rule_example_similarity", "rule_counter_similarity")
+
+
+def article_sentences(article: Article) -> list[str]:
+    """Title first, then the sentences of the text (its first ``MAX_TEXT_CHARS``); exact
+    repeats dropped."""
+    text = article.text[:MAX_TEXT_CHARS]
+    return list(dict.fromkeys([*split_sentences(article.title), *split_sentences(text)]))
+
+
+def ngrams(text: str) -> list[str]:
+    """Lower-cased words and adjacent word pairs of ``text``: the model's lexical features."""
+    tokens = _TOKEN.findall(text.lower())
+    return [*tokens, *(f"{a} {b}" for a, b in itertools.pairwise(tokens))]
+
+
+def model_terms(text: str, title: str = "") -> list[str]:
+    """The n-grams of ``text`` and, marked as such, those of ``title``: a headline states
+    the news, so its words weigh apart from the same words in background paragraphs."""
+    return [*ngrams(text), *(f"title:{gram}" for gram in ngrams(title))]
+
+
+@dataclass(frozen=True)
+class RuleHit:
+    """A rule pattern holding on a novel sentence: the rule's fast path and its stage."""
+
+    rule: str
+    stage: str
+    sentence: int
+    rank: int
+
+
+@dataclass(frozen=True)
+class ArticleSignals:
+    """Everything measured in one article; ``evidence[i]`` belongs to ``sentences[i]``."""
+
+    sentences: tuple[str, ...]
+    evidence: tuple[Evidence, ...]
+    relevance: tuple[float, ...]
+    semantic_novelty: tuple[float, ...]
+    hits: tuple[RuleHit, ...]
+    example_similarity: Mapping[str, float]
+    counter_similarity: Mapping[str, float]
+    vector: np.ndarray  # unit-length embedding of the article's novel, relevant sentences
+
+    @property
+    def text(self) -> str:
+        return " ".join(self.sentences)
+
+    @property
+    def title(self) -> str:
+        return self.sentences[0]
+
+    def novel_sentences(self) -> list[int]:
+        """Indices of sentences about the story that the baseline does not hold, most novel
+        first; the title alone when none qualifies."""
+        return novel_indices(self.evidence, self.relevance)
+
+
+def novel_indices(evidence: Sequence[Evidence], relevance: Sequence[float]) -> list[int]:
+    """See ``ArticleSignals.novel_sentences``."""
+    found = [i for i, e in enumerate(evidence) if e.novelty >= NOVEL and relevance[i] >= RELEVANT]
+    return sorted(found, key=lambda i: -evidence[i].novelty) or [0]
+
+
+class FeatureExtractor:
+    """Holds the baseline, the rules and the embedder; measures articles against them."""
+
+    def __init__(
+        self,
+        known: KnownClaims,
+        rules: Sequence[CompiledRule],
+        embedder: Embedder,
+        *,
+        min_novelty: float,
+    ) -> None:
+        self.known = known
+        self.rules = list(rules)
+        self.embedder = embedder
+        self.min_novelty = min_novelty
+        self._claims = embedder.embed(known.texts)
+        centre = self._claims.mean(axis=0) if len(known.texts) else np.zeros(embedder.dimensions)
+        norm = float(np.linalg.norm(centre))
+        self._centre = centre / norm if norm else centre
+        self._examples = {r.rule.id: embedder.embed(r.rule.examples) for r in self.rules}
+        self._counters = {r.rule.id: embedder.embed(r.rule.counter_examples) for r in self.rules}
+
+    def signals(self, article: Article) -> ArticleSignals:
+        """Measure ``article``: per sentence novelty, relevance and rule hits."""
+        texts = article_sentences(article) or [""]
+        vectors = self.embedder.embed(texts)
+        evidence = tuple(self.known.assess(text) for text in texts)
+        relevance = vectors @ self._centre
+        semantic = (
+            1.0 - (vectors @ self._claims.T).max(axis=1)
+            if len(self._claims)
+            else np.ones(len(texts))
+        )
+        relevant = tuple(float(x) for x in relevance)
+        centre = vectors[novel_indices(evidence, relevant)].mean(axis=0)
+        norm = float(np.linalg.norm(centre))
+        return ArticleSignals(
+            sentences=tuple(texts),
+            evidence=evidence,
+            relevance=relevant,
+            semantic_novelty=tuple(float(x) for x in semantic),
+            hits=self._hits(texts, evidence),
+            example_similarity=_best(vectors, self._examples),
+            counter_similarity=_best(vectors, self._counters),
+            vector=centre / norm if norm else centre,
+        )
+
+    def _hits(self, texts: Sequence[str], evidence: Sequence[Evidence]) -> tuple[RuleHit, ...]:
+        """Patterns holding on sentences novel enough for their rule (topic checked first)."""
+        sentences: list[Sentence] | None = None
+        hits = []
+        for compiled in self.rules:
+            rule = compiled.rule
+            if not compiled.patterns or not rule.enabled:
+                continue
+            if sentences is None:
+                sentences = [Sentence.of(text) for text in texts]
+            if compiled.topic_missing(sentences):
+                continue
+            floor = rule.min_novelty if rule.min_novelty is not None else self.min_novelty
+            for index, sentence in enumerate(sentences):
+                if rule.novel and evidence[index].novelty < floor:
+                    continue
+                held = compiled.first_held(sentence)
+                if held is not None:
+                    hits.append(RuleHit(rule.id, held[1].stage, index, held[0]))
+        return tuple(hits)
+
+
+def _best(vectors: np.ndarray, by_rule: Mapping[str, np.ndarray]) -> dict[str, float]:
+    """Per rule, the highest cosine between any sentence and any of its examples."""
+    return {
+        rule: float((vectors @ examples.T).max()) if len(examples) else 0.0
+        for rule, examples in by_rule.items()
+    }
+
+
+def dense_features(signals: ArticleSignals) -> dict[str, float]:
+    """The article-level numbers of ``DENSE_FEATURES``, each in about [0, 1]."""
+    novelty = np.array([e.novelty for e in signals.evidence])
+    relevance = np.array(signals.relevance)
+    semantic = np.array(signals.semantic_novelty)
+    relevant = relevance >= RELEVANT
+    tokens = words(signals.text)
+    body = " ".join(signals.sentences[1:])
+    return {
+        "title_novelty": float(novelty[0]),
+        "relevant_novelty": float((novelty * relevant).max()),
+        "title_relevance": float(relevance[0]),
+        "max_relevance": float(relevance.max()),
+        "mean_relevance": float(relevance.mean()),
+        "title_semantic_novelty": float(semantic[0]),
+        "relevant_semantic_novelty": float((semantic * relevant).max()),
+        "novel_share": float(((novelty >= NOVEL) & relevant).mean()),
+        "hedging": sum(w in _HEDGES for w in tokens) / max(1, len(tokens)),
+        "numbers": min(20, sum(c.isdigit() for c in body)) / 20,
+        "length": min(30, len(signals.sentences)) / 30,
+        "pattern_hits": float(len({h.rule for h in signals.hits})),
+        "example_similarity": max(signals.example_similarity.values(), default=0.0),
+        "counter_similarity": max(signals.counter_similarity.values(), default=0.0),
+    }
+
+
+def rule_features(signals: ArticleSignals, rule: str) -> dict[str, float]:
+    """The numbers of ``RULE_FEATURES`` for one rule."""
+    return {
+        "rule_pattern": float(any(h.rule == rule for h in signals.hits)),
+        "rule_example_similarity": signals.example_similarity.get(rule, 0.0),
+        "rule_counter_similarity": signals.counter_similarity.get(rule, 0.0),
+    }

@@ -1,0 +1,137 @@
+"""The scoring model: a reviewed JSON file of weights, applied without any ML library.
+
+The file (``monitor/detect/detector_model.json``, written by ``scripts/train_detector.py``)
+holds one logistic-regression *head* per decision: ``development`` (is this article a new
+development of the story?) and one per watch rule it was trained for (does the article
+report this rule's kind of development?). Each head weighs the article's TF-IDF word and
+word-pair features (shared vocabulary and IDF) and standardised dense features
+(``features.DENSE_FEATURES`` and, for rule heads, ``features.RULE_FEATURES``). ``Score``
+keeps the largest contributions, so every decision explains itself. ``load_model`` raises
+``ConfigError`` naming the file when it is missing or malformed.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import math
+from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from monitor.detect.features import model_terms
+from monitor.errors import ConfigError, Problem
+
+DEFAULT_MODEL = Path(__file__).with_name("detector_model.json")
+DEVELOPMENT = "development"
+_SHOWN = 6
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Scaling(_Strict):
+    mean: float
+    scale: float = Field(gt=0.0)
+
+
+class Head(_Strict):
+    """One logistic regression: probability = sigmoid(bias + w·x); alert at ``threshold``."""
+
+    bias: float
+    threshold: float = Field(ge=0.0, le=1.01)
+    ngrams: dict[str, float] = Field(default_factory=dict)
+    dense: dict[str, float] = Field(default_factory=dict)
+
+
+class ModelFile(_Strict):
+    """The JSON file as written by the training script."""
+
+    format: int = Field(ge=1, le=1)
+    about: dict[str, object] = Field(default_factory=dict)
+    idf: dict[str, float]
+    scaling: dict[str, Scaling]
+    heads: dict[str, Head]
+
+
+@dataclass(frozen=True)
+class Score:
+    """A head's probability, its threshold, and the features that moved it most."""
+
+    probability: float
+    threshold: float
+    contributions: tuple[tuple[str, float], ...]
+
+    @property
+    def holds(self) -> bool:
+        return self.probability >= self.threshold
+
+
+class ScoringModel:
+    """Applies the heads of a ``ModelFile`` to an article's text and dense features."""
+
+    def __init__(self, spec: ModelFile) -> None:
+        self.spec = spec
+        self.heads = spec.heads
+
+    def vectorise(self, text: str, title: str = "") -> dict[str, float]:
+        """TF-IDF of the known terms of ``text`` (and ``title``, see ``model_terms``):
+        sublinear counts, unit length."""
+        counts = Counter(gram for gram in model_terms(text, title) if gram in self.spec.idf)
+        weights = {g: (1.0 + math.log(n)) * self.spec.idf[g] for g, n in counts.items()}
+        norm = math.sqrt(sum(w * w for w in weights.values()))
+        return {g: w / norm for g, w in weights.items()} if norm else {}
+
+    def score(
+        self, head_name: str, vector: Mapping[str, float], dense: Mapping[str, float]
+    ) -> Score | None:
+        """The head's score, or None when the model has no head of that name."""
+        head = self.heads.get(head_name)
+        if head is None:
+            return None
+        parts: dict[str, float] = {}
+        for gram, value in vector.items():
+            weight = head.ngrams.get(gram)
+            if weight:
+                parts[f"'{gram}'"] = weight * value
+        for name, weight in head.dense.items():
+            scaling = self.spec.scaling[name]
+            parts[name] = weight * (dense.get(name, 0.0) - scaling.mean) / scaling.scale
+        logit = head.bias + sum(parts.values())
+        shown = sorted(parts.items(), key=lambda item: -abs(item[1]))[:_SHOWN]
+        return Score(
+            probability=1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, logit)))),
+            threshold=head.threshold,
+            contributions=tuple((name, round(value, 3)) for name, value in shown),
+        )
+
+
+@functools.cache
+def default_model() -> ScoringModel:
+    """The model shipped with news-monitor, read once per process."""
+    return load_model(DEFAULT_MODEL)
+
+
+def load_model(path: Path = DEFAULT_MODEL) -> ScoringModel:
+    """Read and validate a model file."""
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+        spec = ModelFile.model_validate(raw)
+    except OSError as exc:
+        raise ConfigError([Problem(str(path), None, f"cannot read: {exc.strerror}")]) from exc
+    except json.JSONDecodeError as exc:
+        raise ConfigError([Problem(str(path), exc.lineno, f"not JSON: {exc.msg}")]) from exc
+    except ValidationError as exc:
+        problems = [
+            Problem(str(path), None, f"{'.'.join(map(str, e['loc']))}: {e['msg']}")
+            for e in exc.errors()
+        ]
+        raise ConfigError(problems) from exc
+    missing = {n for h in spec.heads.values() for n in h.dense} - set(spec.scaling)
+    if missing:
+        raise ConfigError([Problem(str(path), None, f"no scaling for {sorted(missing)}")])
+    return ScoringModel(spec)

@@ -1,0 +1,84 @@
+"""``rules explain`` output: the detector's own assessment, as text or as JSON.
+
+Both forms show the article's development score against the alert threshold (with the
+features that moved it most), every sentence's novelty, nearest known claim, relevance to
+the story and the patterns that held on it, and for each rule whether it holds and by
+which path. They read the same ``Assessment`` that ``replay`` and the daemon act on, so a
+rule marked HOLDS is one that would be in the alert.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from monitor.detect.engine import Assessment, RuleVerdict
+from monitor.detect.model import Score
+
+
+def _chosen(assessment: Assessment, rules: Sequence[str]) -> list[RuleVerdict]:
+    return [v for v in assessment.rules if not rules or v.rule in rules]
+
+
+def _score(score: Score | None) -> dict[str, Any] | None:
+    if score is None:
+        return None
+    return {
+        "probability": round(score.probability, 3),
+        "threshold": score.threshold,
+        "contributions": [list(pair) for pair in score.contributions],
+    }
+
+
+def assessment_payload(assessment: Assessment, title: str, rules: Sequence[str]) -> dict[str, Any]:
+    """The assessment as one JSON-ready object."""
+    signals = assessment.signals
+    return {
+        "title": title,
+        "alerts": assessment.alerts,
+        "development": _score(assessment.development),
+        "rules": [
+            {"rule": v.rule, "holds": v.holds, "reason": v.reason, "score": _score(v.score)}
+            for v in _chosen(assessment, rules)
+        ],
+        "sentences": [
+            {
+                "sentence": e.sentence,
+                "novelty": e.novelty,
+                "nearest_claim": e.nearest_claim,
+                "similarity": e.similarity,
+                "relevance": round(signals.relevance[i], 3),
+                "semantic_novelty": round(signals.semantic_novelty[i], 3),
+                "patterns": [f"{h.rule}/{h.stage}" for h in signals.hits if h.sentence == i],
+            }
+            for i, e in enumerate(signals.evidence)
+        ],
+    }
+
+
+def assessment_text(assessment: Assessment, title: str, rules: Sequence[str]) -> str:
+    """The assessment as readable lines."""
+    signals = assessment.signals
+    development = assessment.development
+    lines = [f"== {title}"] if title else []
+    verdict = "ALERTS" if assessment.alerts else "quiet"
+    lines.append(
+        f"article: {verdict}; development score {development.probability:.2f} "
+        f"(alerts at {development.threshold:.2f})"
+    )
+    lines.append(
+        "  moved most by: "
+        + ", ".join(f"{name} {value:+.2f}" for name, value in development.contributions)
+    )
+    for v in _chosen(assessment, rules):
+        lines.append(f"  {v.rule}: {'HOLDS' if v.holds else 'no'}: {v.reason}")
+    for i, e in enumerate(signals.evidence):
+        patterns = [f"{h.rule}/{h.stage}" for h in signals.hits if h.sentence == i]
+        lines.append(f"- {e.sentence}")
+        lines.append(
+            f"  novelty {e.novelty:.2f}; relevance {signals.relevance[i]:.2f}; "
+            f"nearest claim ({e.similarity:.2f}): {e.nearest_claim or '-'}"
+        )
+        if patterns:
+            lines.append(f"  patterns holding: {', '.join(patterns)}")
+    return "\n".join(lines)

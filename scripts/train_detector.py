@@ -1,0 +1,375 @@
+#!/usr/bin/env python3
+"""Train the detector's scoring model and report it by leave-one-event-out cross-validation.
+
+Usage: python scripts/train_detector.py [--eval DIR] [--out FILE] [--report FILE]
+
+Reads the labelled corpora (``DIR/dev.jsonl`` and ``DIR/dev2.jsonl``, default
+``../shared/eval``), turns them into feeds with the kit's ``make_feeds.py`` and parses them
+as ``replay`` does. For every development event (and every block of quiet items) it trains
+on all the other items and runs the real ``Detector`` over the whole stream with that
+fold's model scoring the held-out items: each item is judged by a model that never saw its
+event. The alert thresholds are chosen on those out-of-fold runs, the figures are scored
+with the kit's ``score.py``, and the final model (trained on everything, with those
+thresholds) is written as a small JSON file of weights (``--out``, by default the packaged
+``monitor/detect/detector_model.json``). Needs scikit-learn (``pip install -e '.[train]'``).
+Deterministic: a fixed seed, sorted inputs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import json
+import math
+import subprocess
+import sys
+import tempfile
+from collections import Counter
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import numpy as np
+from scipy.sparse import csr_matrix, hstack
+from sklearn.linear_model import LogisticRegression
+
+from monitor.baseline import load_baseline
+from monitor.detect.engine import Detector
+from monitor.detect.features import (
+    DENSE_FEATURES,
+    RULE_FEATURES,
+    ArticleSignals,
+    dense_features,
+    model_terms,
+    rule_features,
+)
+from monitor.detect.model import DEFAULT_MODEL, DEVELOPMENT, ModelFile, ScoringModel
+from monitor.detect.rules import load_rules
+from monitor.detect.stories import StoryBook
+from monitor.models import Article, in_published_order
+from monitor.replay import collect_feed_files, read_articles
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = 20260106
+QUIET_BLOCKS = 20  # quiet items (no event) are held out in this many blocks
+MIN_DF, MAX_VOCABULARY = 2, 6000
+C_DEVELOPMENT, C_RULE = 30.0, 30.0
+RULE_PRECISION = 0.9  # a rule head is kept only where cross-validation shows this precision
+MIN_POSITIVES = 6
+GRID = [round(x, 2) for x in np.arange(0.2, 0.86, 0.05)]
+
+
+def load_kit(eval_dir: Path) -> ModuleType:
+    spec = importlib.util.spec_from_file_location("score", eval_dir / "score.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def corpus_articles(eval_dir: Path, name: str, work: Path) -> list[Article]:
+    """The corpus as replay sees it: feeds written by the kit, parsed by our parser."""
+    out = work / name
+    subprocess.run(
+        [
+            sys.executable,
+            str(eval_dir / "make_feeds.py"),
+            str(eval_dir / f"{name}.jsonl"),
+            str(out),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    return read_articles(collect_feed_files([out]), lambda path, why: None)
+
+
+class Vocabulary:
+    """Document frequencies of terms over training articles, and the resulting IDF."""
+
+    def __init__(self, signals: Sequence[ArticleSignals]) -> None:
+        df: Counter[str] = Counter()
+        for s in signals:
+            df.update(set(model_terms(s.text, s.title)))
+        kept = sorted((g for g, n in df.items() if n >= MIN_DF), key=lambda g: (-df[g], g))
+        n = len(signals)
+        self.idf = {g: math.log((1 + n) / (1 + df[g])) + 1.0 for g in kept[:MAX_VOCABULARY]}
+        self.index = {g: i for i, g in enumerate(sorted(self.idf))}
+
+
+def design(
+    model: ScoringModel, vocabulary: Vocabulary, signals: Sequence[ArticleSignals]
+) -> csr_matrix:
+    """The TF-IDF matrix of ``signals`` over ``vocabulary``."""
+    rows, cols, values = [], [], []
+    for row, s in enumerate(signals):
+        for gram, value in model.vectorise(s.text, s.title).items():
+            rows.append(row)
+            cols.append(vocabulary.index[gram])
+            values.append(value)
+    return csr_matrix((values, (rows, cols)), shape=(len(signals), len(vocabulary.index)))
+
+
+class Table:
+    """Each article's dense features, measured once: per head, a matrix in its column order."""
+
+    def __init__(self, signals: Sequence[ArticleSignals], heads: Sequence[str]) -> None:
+        self.signals = signals
+        self.names: dict[str, tuple[str, ...]] = {}
+        self.dense: dict[str, np.ndarray] = {}
+        common = [dense_features(s) for s in signals]
+        for head in heads:
+            names = DENSE_FEATURES if head == DEVELOPMENT else (*DENSE_FEATURES, *RULE_FEATURES)
+            rows = [
+                row if head == DEVELOPMENT else {**row, **rule_features(s, head)}
+                for row, s in zip(common, signals, strict=True)
+            ]
+            self.names[head] = names
+            self.dense[head] = np.array([[row[n] for n in names] for row in rows])
+
+
+def fit(
+    table: Table,
+    labels: dict[str, np.ndarray],
+    train: np.ndarray,
+    thresholds: dict[str, float],
+    about: dict[str, object],
+) -> ModelFile:
+    """One model trained on the items where ``train`` is true."""
+    chosen = [table.signals[i] for i in np.flatnonzero(train)]
+    vocabulary = Vocabulary(chosen)
+    model = ScoringModel(ModelFile(format=1, idf=vocabulary.idf, scaling={}, heads={}))
+    lexical = design(model, vocabulary, chosen)
+    grams = sorted(vocabulary.index, key=lambda g: vocabulary.index[g])
+    heads: dict[str, dict[str, object]] = {}
+    scaling: dict[str, dict[str, float]] = {}
+    for head, y in labels.items():
+        names, dense = table.names[head], table.dense[head][train]
+        mean, scale = dense.mean(axis=0), dense.std(axis=0)
+        scale[scale < 1e-6] = 1.0
+        for n, m, sd in zip(names, mean, scale, strict=True):
+            scaling.setdefault(n, {"mean": round(float(m), 6), "scale": round(float(sd), 6)})
+        mean = np.array([scaling[n]["mean"] for n in names])
+        scale = np.array([scaling[n]["scale"] for n in names])
+        x = hstack([lexical, csr_matrix((dense - mean) / scale)]).tocsr()
+        c = C_DEVELOPMENT if head == DEVELOPMENT else C_RULE
+        lr = LogisticRegression(
+            C=c, solver="liblinear", max_iter=5000, class_weight="balanced", random_state=SEED
+        )
+        lr.fit(x, y[train])
+        weights = lr.coef_[0]
+        heads[head] = {
+            "bias": round(float(lr.intercept_[0]), 5),
+            "threshold": thresholds.get(head, 0.5),
+            "ngrams": {
+                g: round(float(w), 4)
+                for g, w in zip(grams, weights, strict=False)
+                if abs(w) >= 0.01
+            },
+            "dense": {
+                n: round(float(w), 4) for n, w in zip(names, weights[len(grams) :], strict=True)
+            },
+        }
+    return ModelFile.model_validate(
+        {
+            "format": 1,
+            "about": about,
+            "idf": {g: round(v, 4) for g, v in vocabulary.idf.items()},
+            "scaling": scaling,
+            "heads": heads,
+        }
+    )
+
+
+def prune(spec: ModelFile) -> ModelFile:
+    """Drop the IDF of terms no head weighs: the file keeps only what scoring reads."""
+    used = {g for head in spec.heads.values() for g in head.ngrams}
+    return spec.model_copy(update={"idf": {g: v for g, v in spec.idf.items() if g in used}})
+
+
+def replay_alerts(
+    detector: Detector, articles: Sequence[Article], model_for: Callable[[Article], ScoringModel]
+) -> list[dict[str, object]]:
+    """The replay contract's alert lines, each article scored by ``model_for(article)``."""
+    lines: list[dict[str, object]] = []
+    for article in in_published_order(articles):
+        detector.model = model_for(article)
+        for alert in detector.examine(article):
+            lines.append(
+                {
+                    "type": alert.type,
+                    "rule": alert.rule,
+                    "rules": list(alert.all_rules),
+                    "entry": {"id": article.id, "link": article.link},
+                }
+            )
+    return lines
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--eval", type=Path, default=ROOT.parent / "shared" / "eval")
+    parser.add_argument("--out", type=Path, default=DEFAULT_MODEL)
+    parser.add_argument("--report", type=Path, default=None, help="write the CV figures as JSON")
+    args = parser.parse_args()
+    kit = load_kit(args.eval)
+    rules = load_rules(ROOT / "rules" / "watch")
+    claims = load_baseline(ROOT / "rules" / "baseline.yaml")
+    specific = [r.id for r in rules if not r.includes and r.enabled]
+    corpora: dict[str, tuple[list[dict[str, object]], list[Article]]] = {}
+    with tempfile.TemporaryDirectory() as work:
+        for name in ("dev", "dev2"):
+            items = kit.load_jsonl(args.eval / f"{name}.jsonl")
+            corpora[name] = (items, corpus_articles(args.eval, name, Path(work)))
+    print("measuring articles...", file=sys.stderr)
+    rng = np.random.default_rng(SEED)
+    entries: list[tuple[str, dict[str, object], Article]] = []
+    for name, (items, articles) in corpora.items():
+        by_id = {str(i["id"]): i for i in items}
+        entries += [(name, by_id[a.id], a) for a in articles if a.id in by_id]
+    probe = Detector(claims, rules, model=_placeholder(specific))
+    signals = [probe.extractor.signals(a) for _, _, a in entries]
+    cache = {a.id: s for (_, _, a), s in zip(entries, signals, strict=True)}
+    probe.extractor.signals = lambda article: cache[article.id]  # type: ignore[method-assign]
+    labels = {DEVELOPMENT: np.array([i["kind"] == "development" for _, i, _ in entries], int)}
+    for rule in specific:
+        y = np.array([rule in i["labels"] for _, i, _ in entries], int)  # type: ignore[operator]
+        if y.sum() >= MIN_POSITIVES:
+            labels[rule] = y
+    quiet_block = rng.permutation(len(entries)) % QUIET_BLOCKS
+    groups = np.array(
+        [
+            str(i["event"]) if i["kind"] == "development" else f"quiet-{b}"
+            for (_, i, _), b in zip(entries, quiet_block, strict=True)
+        ]
+    )
+    measured = Table(signals, list(labels))
+    folds: dict[str, ScoringModel] = {}
+    unique = sorted(set(groups))
+    for n, group in enumerate(unique, 1):
+        print(f"\rfold {n}/{len(unique)}", end="", file=sys.stderr)
+        model = ScoringModel(fit(measured, labels, groups != group, {}, {}))
+        for (_, _, article), g in zip(entries, groups, strict=True):
+            if g == group:
+                folds[article.id] = model
+    print(file=sys.stderr)
+    _VOCABULARY.append(next(iter(folds.values())))
+    chosen, table = choose_thresholds(kit, probe, corpora, folds, list(labels))
+    about = {
+        "trained_on": ["dev.jsonl", "dev2.jsonl"],
+        "script": "scripts/train_detector.py",
+        "seed": SEED,
+        "pattern_floor": chosen.pop("pattern_floor"),
+        "cross_validation": {name: _summary(result) for name, result in table.items()},
+    }
+    kept = {h: y for h, y in labels.items() if chosen[h] <= 1.0}  # heads that earned a place
+    final = prune(fit(measured, kept, np.ones(len(entries), bool), chosen, about))
+    args.out.write_text(json.dumps(final.model_dump(), indent=1, sort_keys=True) + "\n")
+    print(
+        json.dumps({"thresholds": chosen, "cross_validation": about["cross_validation"]}, indent=1)
+    )
+    if args.report:
+        args.report.write_text(json.dumps(table, indent=1) + "\n")
+
+
+def _summary(result: dict[str, Any]) -> dict[str, object]:
+    """The scorer's figures that matter, per rule and overall."""
+    return {
+        "rules": {
+            rule: {k: row[k] for k in ("precision", "event_recall", "duplicates", "events")}
+            for rule, row in result["rules"].items()
+        },
+        "quiet_items_alerted": f"{result['quiet_items_alerted']} of {result['quiet_items']}",
+        "messages_per_event": result["messages_per_event"],
+    }
+
+
+_VOCABULARY: list[ScoringModel] = []
+
+
+def _terms(text: str) -> dict[str, float]:
+    """TF-IDF terms for grouping during cross-validation (any fold's vocabulary will do)."""
+    return _VOCABULARY[0].vectorise(text) if _VOCABULARY else {}
+
+
+def _placeholder(rules: Sequence[str]) -> ScoringModel:
+    heads = {DEVELOPMENT: {"bias": 0.0, "threshold": 0.5}} | {
+        r: {"bias": 0.0, "threshold": 0.5} for r in rules
+    }
+    return ScoringModel(
+        ModelFile.model_validate({"format": 1, "idf": {}, "scaling": {}, "heads": heads})
+    )
+
+
+FLOORS = (0.2, 0.45)  # a rule's pattern alerts on a development scored at least this
+
+
+def choose_thresholds(
+    kit: ModuleType,
+    probe: Detector,
+    corpora: dict[str, tuple[list[dict[str, object]], list[Article]]],
+    folds: dict[str, ScoringModel],
+    heads: Sequence[str],
+) -> tuple[dict[str, float], dict[str, object]]:
+    """Pick the development threshold, then each rule head's, on the out-of-fold replays;
+    return them and the scorer's figures per corpus at those values."""
+
+    def run(thresholds: dict[str, float], floor: float) -> dict[str, dict[str, Any]]:
+        results = {}
+        retuned: dict[int, ScoringModel] = {}
+
+        def model_for(article: Article) -> ScoringModel:
+            base = folds[article.id]
+            if id(base) not in retuned:
+                heads = {  # a head not (yet) chosen is left out, as it is from the final file
+                    h: head.model_copy(update={"threshold": thresholds[h]})
+                    for h, head in base.spec.heads.items()
+                    if thresholds.get(h, 1.01) <= 1.0
+                }
+                about = {"pattern_floor": floor}
+                retuned[id(base)] = ScoringModel(
+                    base.spec.model_copy(update={"heads": heads, "about": about})
+                )
+            return retuned[id(base)]
+
+        for name, (items, articles) in corpora.items():
+            probe.book = StoryBook()
+            probe.book.broad = frozenset(r.id for r in probe.rules if r.includes)
+            probe.book.embed, probe.book.vectorise = probe.extractor.embedder.embed, _terms
+            results[name] = kit.score(items, replay_alerts(probe, articles, model_for))
+        return results
+
+    def worst(results: dict[str, dict[str, Any]], rule: str) -> tuple[float, float]:
+        rows = [r["rules"].get(rule) or {} for r in results.values()]
+        precision = min(1.0 if row.get("precision") is None else row["precision"] for row in rows)
+        recall = min(
+            1.0 if row.get("event_recall") is None else row["event_recall"] for row in rows
+        )
+        return precision, recall
+
+    thresholds = {h: 1.01 for h in heads}
+    best: tuple[float, float, float] | None = None
+    for t in GRID:
+        for floor in (*FLOORS, t):  # a floor at the threshold: patterns only name
+            result = run({**thresholds, DEVELOPMENT: t}, floor)
+            precision, recall = worst(result, "new-development")
+            print(
+                f"development {t:.2f} floor {floor:.2f}: {precision:.2f} {recall:.2f}",
+                file=sys.stderr,
+            )
+            if best is None or min(precision, recall) > best[0] + 1e-9:
+                best = (min(precision, recall), t, floor)
+    assert best is not None
+    _, thresholds[DEVELOPMENT], floor = best
+    for rule in (h for h in heads if h != DEVELOPMENT):
+        _, recall_without = worst(run(thresholds, floor), rule)
+        for t in GRID[::-1]:
+            precision, recall = worst(run({**thresholds, rule: t}, floor), rule)
+            if precision >= RULE_PRECISION and recall > recall_without:
+                thresholds[rule], recall_without = t, recall
+        print(f"{rule}: threshold {thresholds[rule]}", file=sys.stderr)
+    return {**thresholds, "pattern_floor": floor}, run(thresholds, floor)
+
+
+if __name__ == "__main__":
+    main()
