@@ -30,7 +30,7 @@ def test_new_entries_once_then_304_then_changed_entry(tmp_path: Path) -> None:
             service, outcomes = await run_once(tmp_path)
             first = outcomes["news"]
             assert (first.status, first.entries, first.new_entries) == ("ok", 2, 2)
-            assert service.store.alert_count() == 1  # one message: uk-parliament-vote, new-development
+            assert service.store.alert_count() == 1  # one message, two rules
             await service.aclose()
 
             service, outcomes = await run_once(tmp_path)

@@ -52,9 +52,8 @@ class Embedder:
         result = np.zeros((len(texts), self.dimensions), dtype=np.float32)
         if not texts:
             return result
-        for row, encoding in enumerate(
-            self.tokenizer.encode_batch(list(texts), add_special_tokens=False)
-        ):
+        encode = getattr(self.tokenizer, "encode_batch_fast", self.tokenizer.encode_batch)
+        for row, encoding in enumerate(encode(list(texts), add_special_tokens=False)):
             if encoding.ids:
                 mean = self.vectors[encoding.ids].mean(axis=0)
                 norm = float(np.linalg.norm(mean))

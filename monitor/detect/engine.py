@@ -116,8 +116,14 @@ class Detector:
         floor = self.model.spec.about.get("pattern_floor", 0.0)
         pattern_floor = float(floor) if isinstance(floor, int | float) else 0.0
         verdicts: dict[str, RuleVerdict] = {}
+        hit_rules = {hit.rule for hit in signals.hits}
         for rule in (r for r in self.rules if not r.includes):
-            head = self.model.score(rule.id, vector, {**dense, **rule_features(signals, rule.id)})
+            # A rule's head matters only for a development or where its pattern holds.
+            head = (
+                self.model.score(rule.id, vector, {**dense, **rule_features(signals, rule.id)})
+                if development.holds or rule.id in hit_rules
+                else None
+            )
             verdicts[rule.id] = self._name(rule, signals, development, head, pattern_floor)
         for rule in (r for r in self.rules if r.includes):
             verdicts[rule.id] = self._broad(rule, signals, development, verdicts, pattern_floor)

@@ -13,6 +13,7 @@ keeps the largest contributions, so every decision explains itself. ``load_model
 from __future__ import annotations
 
 import functools
+import heapq
 import json
 import math
 from collections import Counter
@@ -102,7 +103,7 @@ class ScoringModel:
             scaling = self.spec.scaling[name]
             parts[name] = weight * (dense.get(name, 0.0) - scaling.mean) / scaling.scale
         logit = head.bias + sum(parts.values())
-        shown = sorted(parts.items(), key=lambda item: -abs(item[1]))[:_SHOWN]
+        shown = heapq.nlargest(_SHOWN, parts.items(), key=lambda item: abs(item[1]))
         return Score(
             probability=1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, logit)))),
             threshold=head.threshold,

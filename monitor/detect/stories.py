@@ -36,6 +36,7 @@ UNSTAGED = "reported"  # the stage of a development named by the model, not by a
 Embed = Callable[[Sequence[str]], np.ndarray]
 Terms = Mapping[str, float]
 Vectorise = Callable[[str], Terms]
+KEPT_REPORTS = 8  # bounds the cost of comparing with a long-running development
 TERM_WEIGHT = 2.0  # a shared rare name or number says "same event" more than wording does
 
 
@@ -190,7 +191,9 @@ class StoryBook:
             self._vectors[development.id] = []
             self._copies[development.id] = []
             self._add_outlet(development, report)
-        self._vectors[development.id].append((report.vector, report.terms))
+        reports = self._vectors[development.id]
+        reports.append((report.vector, report.terms))
+        del reports[:-KEPT_REPORTS]  # the latest reports speak for the development
         return development
 
     def _add_outlet(self, development: Development, report: Report) -> None:
