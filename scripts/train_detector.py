@@ -255,15 +255,19 @@ def main() -> None:
     print(file=sys.stderr)
     _VOCABULARY.append(next(iter(folds.values())))
     chosen, table = choose_thresholds(kit, probe, corpora, folds, list(labels))
+    pattern_floor = chosen.pop("pattern_floor")
+    example_match = {k.split(":", 1)[1]: chosen.pop(k) for k in list(chosen) if ":" in k}
     about = {
         "trained_on": ["dev.jsonl", "dev2.jsonl"],
         "script": "scripts/train_detector.py",
         "seed": SEED,
-        "pattern_floor": chosen.pop("pattern_floor"),
         "cross_validation": {name: _summary(result) for name, result in table.items()},
     }
     kept = {h: y for h, y in labels.items() if chosen[h] <= 1.0}  # heads that earned a place
     final = prune(fit(measured, kept, np.ones(len(entries), bool), chosen, about))
+    final = final.model_copy(
+        update={"pattern_floor": pattern_floor, "example_match": example_match}
+    )
     args.out.write_text(json.dumps(final.model_dump(), indent=1, sort_keys=True) + "\n")
     print(
         json.dumps({"thresholds": chosen, "cross_validation": about["cross_validation"]}, indent=1)
@@ -301,6 +305,7 @@ def _placeholder(rules: Sequence[str]) -> ScoringModel:
     )
 
 
+EXAMPLE_GRID = (0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9)
 FLOORS = (0.2, 0.45)  # a rule's pattern alerts on a development scored at least this
 
 
@@ -314,6 +319,8 @@ def choose_thresholds(
     """Pick the development threshold, then each rule head's, on the out-of-fold replays;
     return them and the scorer's figures per corpus at those values."""
 
+    examples: dict[str, float] = {}
+
     def run(thresholds: dict[str, float], floor: float) -> dict[str, dict[str, Any]]:
         results = {}
         retuned: dict[int, ScoringModel] = {}
@@ -326,10 +333,8 @@ def choose_thresholds(
                     for h, head in base.spec.heads.items()
                     if thresholds.get(h, 1.01) <= 1.0
                 }
-                about = {"pattern_floor": floor}
-                retuned[id(base)] = ScoringModel(
-                    base.spec.model_copy(update={"heads": heads, "about": about})
-                )
+                update = {"heads": heads, "pattern_floor": floor, "example_match": examples}
+                retuned[id(base)] = ScoringModel(base.spec.model_copy(update=update))
             return retuned[id(base)]
 
         for name, (items, articles) in corpora.items():
@@ -367,8 +372,19 @@ def choose_thresholds(
             precision, recall = worst(run({**thresholds, rule: t}, floor), rule)
             if precision >= RULE_PRECISION and recall > recall_without:
                 thresholds[rule], recall_without = t, recall
-        print(f"{rule}: threshold {thresholds[rule]}", file=sys.stderr)
-    return {**thresholds, "pattern_floor": floor}, run(thresholds, floor)
+        if thresholds[rule] > 1.0:  # no head: how close to an example names the rule
+            examples[rule] = 1.01
+            for t in EXAMPLE_GRID:
+                examples[rule] = t
+                precision, recall = worst(run(thresholds, floor), rule)
+                if precision >= RULE_PRECISION and recall > recall_without:
+                    recall_without = recall
+                    break
+                examples[rule] = 1.01
+        print(f"{rule}: head {thresholds[rule]}, example {examples.get(rule)}", file=sys.stderr)
+    chosen = {**thresholds, "pattern_floor": floor}
+    chosen.update({f"example:{r}": t for r, t in examples.items()})
+    return chosen, run(thresholds, floor)
 
 
 if __name__ == "__main__":

@@ -32,7 +32,6 @@ from monitor.detect.stories import UNSTAGED, Report, StoryBook
 from monitor.models import Alert, AlertType, Article, Claim, Evidence
 
 DEFAULT_MIN_NOVELTY = 0.3
-EXAMPLE_MATCH = 0.85  # cosine to a rule example that names the rule without a trained head
 MAX_EVIDENCE = 3
 _SEVERITY = ("info", "low", "medium", "high", "critical")
 
@@ -113,8 +112,7 @@ class Detector:
             raise ValueError("the scoring model has no 'development' head")
         if self.threshold is not None:
             development = Score(development.probability, self.threshold, development.contributions)
-        floor = self.model.spec.about.get("pattern_floor", 0.0)
-        pattern_floor = float(floor) if isinstance(floor, int | float) else 0.0
+        pattern_floor = self.model.spec.pattern_floor
         verdicts: dict[str, RuleVerdict] = {}
         hit_rules = {hit.rule for hit in signals.hits}
         for rule in (r for r in self.rules if not r.includes):
@@ -160,7 +158,7 @@ class Detector:
             return RuleVerdict(rule.id, head.holds, reason, head, hit)
         example = signals.example_similarity.get(rule.id, 0.0)
         counter = signals.counter_similarity.get(rule.id, 0.0)
-        holds = example >= EXAMPLE_MATCH and example > counter
+        holds = example >= self.model.spec.example_threshold(rule.id) and example > counter
         return RuleVerdict(rule.id, holds, f"example similarity {example:.2f}", None, hit)
 
     def _broad(

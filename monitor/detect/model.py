@@ -5,7 +5,9 @@ holds one logistic-regression *head* per decision: ``development`` (is this arti
 development of the story?) and one per watch rule it was trained for (does the article
 report this rule's kind of development?). Each head weighs the article's TF-IDF word and
 word-pair features (shared vocabulary and IDF) and standardised dense features
-(``features.DENSE_FEATURES`` and, for rule heads, ``features.RULE_FEATURES``). ``Score``
+(``features.DENSE_FEATURES`` and, for rule heads, ``features.RULE_FEATURES``); the file also
+holds the probability from which a rule's pattern may alert (``pattern_floor``) and, per
+rule without a head, the similarity to its examples that names it. ``Score``
 keeps the largest contributions, so every decision explains itself. ``load_model`` raises
 ``ConfigError`` naming the file when it is missing or malformed.
 """
@@ -28,6 +30,7 @@ from monitor.errors import ConfigError, Problem
 
 DEFAULT_MODEL = Path(__file__).with_name("detector_model.json")
 DEVELOPMENT = "development"
+DEFAULT_EXAMPLE_MATCH = 0.85  # for a rule the model knows nothing of: a close paraphrase
 _SHOWN = 6
 
 
@@ -57,6 +60,12 @@ class ModelFile(_Strict):
     idf: dict[str, float]
     scaling: dict[str, Scaling]
     heads: dict[str, Head]
+    pattern_floor: float = Field(default=0.0, ge=0.0, le=1.0)
+    example_match: dict[str, float] = Field(default_factory=dict)
+
+    def example_threshold(self, rule: str) -> float:
+        """The cosine to one of a rule's examples that names it (rules without a head)."""
+        return self.example_match.get(rule, DEFAULT_EXAMPLE_MATCH)
 
 
 @dataclass(frozen=True)

@@ -120,3 +120,29 @@ def test_a_pattern_names_the_stage(shipped_detector: Detector) -> None:
     (development,) = [d for d in shipped_detector.book.developments if d.id == alert.development]
     assert development.stage == "agreed"
     assert alert.rules[0] == "ceasefire"
+
+
+def test_confirm_waits_for_a_second_independent_outlet() -> None:
+    from monitor.ruleset import load_ruleset
+    from tests.conftest import RULES
+
+    ruleset = load_ruleset(RULES)
+    rules = [rule.model_copy(update={"confirm": 2}) for rule in ruleset.rules]
+    detector = Detector(ruleset.claims, rules)
+    first = Article(
+        id="a1", feed="wire", title="MPs back Ukraine deployment", text=VOTE, published=T0
+    )
+    copy = Article(
+        id="a2", feed="copy", title="MPs back Ukraine deployment", text=VOTE, published=T0
+    )
+    second = Article(
+        id="a3",
+        feed="desk",
+        title="Commons approves troops",
+        text="The Commons backed the deployment of UK troops to Ukraine by 380 votes to 95.",
+        published=T0 + timedelta(hours=2),
+    )
+    assert detector.examine(first) == []
+    assert detector.examine(copy) == [], "a republished wire story is not a second outlet"
+    (alert,) = detector.examine(second)
+    assert (alert.type, alert.outlets) == ("alert", 2)
