@@ -32,6 +32,7 @@ from monitor.ruleset import RuleSet, load_ruleset
 from monitor.settings import Settings
 from monitor.sources.feeds import FeedConfig, load_feeds
 from monitor.sources.fetch import Fetcher, FetchLimits
+from monitor.statelock import StateLock
 from monitor.store import Store, open_store
 
 log = logging.getLogger("monitor.rules")
@@ -102,6 +103,7 @@ class Service:
         self.metrics = metrics
         self.reload_problems: list[str] = []
         self.health: HealthServer | None = None
+        self.lock: StateLock | None = None
         self._fingerprint = rules_fingerprint(settings.rules_dir)
         self.book = StoryBook(
             store.developments(), window=timedelta(hours=settings.development_window_hours)
@@ -141,7 +143,13 @@ class Service:
     def build(cls, settings: Settings) -> Service:
         config = load_configuration(settings)
         channels = build_channels(config.channels, str(settings.rules_dir / "channels.yaml"))
-        store = open_store(settings.database_path)
+        lock = StateLock(settings.database_path)
+        lock.acquire()
+        try:
+            store = open_store(settings.database_path)
+        except StateError:
+            lock.release()
+            raise
         fetcher = Fetcher(
             FetchLimits(
                 max_bytes=settings.max_response_bytes,
@@ -154,7 +162,9 @@ class Service:
         metrics = Metrics()
         limits, policy = cls._outbox_settings(config)
         outbox = Outbox(store, channels, settings=limits, policy=policy, metrics=metrics)
-        return cls(settings, config, store, fetcher, outbox, metrics)
+        service = cls(settings, config, store, fetcher, outbox, metrics)
+        service.lock = lock
+        return service
 
     async def reload(self) -> bool:
         """Load the rules folder again; adopt it only if all of it is valid.
@@ -230,3 +240,5 @@ class Service:
         await self.fetcher.aclose()
         await self.outbox.aclose()
         self.store.close()
+        if self.lock is not None:
+            self.lock.release()

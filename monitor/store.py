@@ -354,6 +354,46 @@ class Store:
         )
 
 
+def _statements(script: str) -> Iterator[str]:
+    """The SQL statements of ``script``, one at a time."""
+    buffer = ""
+    for line in script.splitlines(keepends=True):
+        buffer += line
+        if sqlite3.complete_statement(buffer):
+            yield buffer.strip()
+            buffer = ""
+    if buffer.strip():
+        yield buffer.strip()
+
+
+def _migrate(db: sqlite3.Connection, path: Path) -> None:
+    """Bring the schema up to ``SCHEMA_VERSION``, one step per write transaction.
+
+    Each step re-reads the version after taking the write lock (``BEGIN IMMEDIATE``), so
+    processes opening a new database at the same instant never apply a step twice.
+    """
+    while True:
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            version = int(db.execute("PRAGMA user_version").fetchone()[0])
+            if version > SCHEMA_VERSION:
+                raise StateError(
+                    f"state database {path} has schema {version}, newer than this "
+                    f"news-monitor ({SCHEMA_VERSION}); upgrade news-monitor"
+                )
+            if version == SCHEMA_VERSION:
+                db.execute("COMMIT")
+                return
+            for statement in _statements(MIGRATIONS[version]):
+                db.execute(statement)
+            db.execute(f"PRAGMA user_version = {version + 1}")
+            db.execute("COMMIT")
+        except BaseException:
+            if db.in_transaction:
+                db.execute("ROLLBACK")
+            raise
+
+
 def open_store(path: Path) -> Store:
     """Open (creating or upgrading) the database at ``path``; ``StateError`` if unusable."""
     try:
@@ -362,17 +402,7 @@ def open_store(path: Path) -> Store:
         db.execute("PRAGMA journal_mode = WAL")
         db.execute("PRAGMA synchronous = NORMAL")
         db.execute("PRAGMA foreign_keys = ON")
-        version = int(db.execute("PRAGMA user_version").fetchone()[0])
-        if version > SCHEMA_VERSION:
-            raise StateError(
-                f"state database {path} has schema {version}, newer than this "
-                f"news-monitor ({SCHEMA_VERSION}); upgrade news-monitor"
-            )
-        for number in range(version, SCHEMA_VERSION):
-            with db:
-                db.executescript(
-                    f"BEGIN; {MIGRATIONS[number]} PRAGMA user_version = {number + 1}; COMMIT;"
-                )
+        _migrate(db, path)
     except (sqlite3.Error, OSError) as exc:
         raise StateError(f"cannot open state database {path}: {exc}") from exc
     return Store(db)

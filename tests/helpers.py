@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -56,6 +57,18 @@ def settings_for(folder: Path, **overrides: object) -> Settings:
     }
     values.update(overrides)
     return Settings(**values)  # type: ignore[arg-type]
+
+
+def daemon_env(folder: Path, **settings: str) -> dict[str, str]:
+    """The environment of a ``news-monitor`` subprocess on ``folder``'s rules and state."""
+    return {
+        **os.environ,
+        "NEWS_MONITOR_RULES_DIR": str(folder / "rules"),
+        "NEWS_MONITOR_STATE_DIR": str(folder / "state"),
+        "NEWS_MONITOR_HEALTH_BIND": "",
+        "NEWS_MONITOR_LOG_FORMAT": "json",
+        **{f"NEWS_MONITOR_{k.upper()}": v for k, v in settings.items()},
+    }
 
 
 VOTE_ITEM = {
