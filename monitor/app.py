@@ -47,8 +47,11 @@ class Configuration:
     channels: ChannelsFile
 
 
-def load_configuration(settings: Settings) -> Configuration:
-    """Read and cross-check every file under the rules folder; one error lists all problems."""
+def load_configuration(settings: Settings, *, channels_required: bool = False) -> Configuration:
+    """Read and cross-check every file under the rules folder; one error lists all problems.
+
+    ``channels_required``: a missing ``channels.yaml`` is a problem (see ``load_channels``).
+    """
     problems: list[Problem] = []
     ruleset, feeds, channels = None, [], ChannelsFile()
     try:
@@ -60,7 +63,7 @@ def load_configuration(settings: Settings) -> Configuration:
     except ConfigError as exc:
         problems.extend(exc.problems)
     try:
-        channels = load_channels(settings.rules_dir / "channels.yaml")
+        channels = load_channels(settings.rules_dir / "channels.yaml", required=channels_required)
     except ConfigError as exc:
         problems.extend(exc.problems)
     if ruleset is not None:
@@ -105,6 +108,7 @@ class Service:
         self.health: HealthServer | None = None
         self.lock: StateLock | None = None
         self._fingerprint = rules_fingerprint(settings.rules_dir)
+        self._channels_file = self._has_channels_file()
         self.book = StoryBook(
             store.developments(), window=timedelta(hours=settings.development_window_hours)
         )
@@ -126,6 +130,9 @@ class Service:
             reload=self.reload,
             watch_interval=timedelta(seconds=settings.reload_check_seconds),
         )
+
+    def _has_channels_file(self) -> bool:
+        return (self.settings.rules_dir / "channels.yaml").exists()
 
     def _detector(self, config: Configuration) -> Detector:
         return Detector(
@@ -174,7 +181,7 @@ class Service:
         """
         self._fingerprint = rules_fingerprint(self.settings.rules_dir)
         try:
-            config = load_configuration(self.settings)
+            config = load_configuration(self.settings, channels_required=self._channels_file)
             channels = build_channels(
                 config.channels, str(self.settings.rules_dir / "channels.yaml")
             )
@@ -193,6 +200,7 @@ class Service:
         limits, policy = self._outbox_settings(config)
         await self.outbox.replace_channels(channels, limits, policy)
         self.daemon.set_feeds(config.feeds)
+        self._channels_file = self._has_channels_file()
         self.reload_problems = []
         self.metrics.rules_valid.set(1)
         self.metrics.reloads.labels("applied").inc()

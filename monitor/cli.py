@@ -27,8 +27,9 @@ from monitor.detect.stories import StoryBook
 from monitor.errors import ConfigError, DeliveryError, NewsMonitorError
 from monitor.logs import configure_logging
 from monitor.notify.base import Channel
-from monitor.notify.channels import build_channels, missing_secrets
+from monitor.notify.channels import build_channels, load_channels, missing_secrets
 from monitor.notify.render import alert_payload, alert_text, sample_alert
+from monitor.poller import utc_now
 from monitor.replay import collect_feed_files, read_articles, replay
 from monitor.ruleset import load_ruleset
 from monitor.settings import Settings, load_settings
@@ -198,8 +199,46 @@ def cmd_status(args: argparse.Namespace) -> int:
         for alert_id, channel, state, attempts, error in store.outbox_rows():
             if state == "failed":
                 print(f"  failed: alert {alert_id} to {channel} after {attempts} attempts: {error}")
+        for channel, count in _held(settings, store.pending_by_channel()).items():
+            print(
+                f"  held: {count} to {channel}, which channels.yaml no longer defines; they "
+                f"resume when it returns, or drop them: news-monitor outbox drop {channel}"
+            )
     finally:
         store.close()
+    return 0
+
+
+def _held(settings: Settings, pending: dict[str, int]) -> dict[str, int]:
+    """Pending deliveries per channel that ``channels.yaml`` does not define (none if the
+    file cannot be read: then nothing is known to be held)."""
+    try:
+        known = load_channels(settings.rules_dir / "channels.yaml").by_name()
+    except ConfigError:
+        return {}
+    return {name: count for name, count in sorted(pending.items()) if name not in known}
+
+
+def cmd_outbox_drop(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    if args.channel in load_channels(settings.rules_dir / "channels.yaml").by_name():
+        print(
+            f"outbox: channel {args.channel} is configured, so its deliveries are not held; "
+            "nothing dropped",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    if not settings.database_path.exists():
+        print(f"outbox: no state at {settings.database_path}; nothing dropped", file=sys.stderr)
+        return 1
+    store = open_store(settings.database_path)
+    try:
+        dropped = store.drop_pending(
+            args.channel, "dropped by the operator (channel no longer configured)", utc_now()
+        )
+    finally:
+        store.close()
+    print(f"outbox: dropped {dropped} held deliveries to {args.channel}")
     return 0
 
 
@@ -322,6 +361,15 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("status", help="feed health and delivery state from the database")
     p.set_defaults(func=cmd_status)
+
+    outbox = sub.add_parser("outbox", help="outbox tools").add_subparsers(
+        dest="outbox_command", required=True
+    )
+    p = outbox.add_parser(
+        "drop", help="drop the held deliveries to a channel that is no longer configured"
+    )
+    p.add_argument("channel", help="the channel name the deliveries were queued for")
+    p.set_defaults(func=cmd_outbox_drop)
 
     p = sub.add_parser("demo", help="run the daemon on a bundled scripted timeline, offline")
     p.add_argument("--step-seconds", type=float, default=2.5, help="time between steps")

@@ -37,6 +37,12 @@ class Metrics:
             registry=r,
         )
         self.outbox_depth = Gauge("news_monitor_outbox_depth", "Deliveries waiting", registry=r)
+        self.outbox_held = Gauge(
+            "news_monitor_outbox_held",
+            "Deliveries held because their channel is no longer configured",
+            ["channel"],
+            registry=r,
+        )
         self.poll_seconds = Histogram(
             "news_monitor_poll_duration_seconds",
             "Time to poll a feed",

@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -272,9 +272,36 @@ class Store:
         ).fetchall()
         return [OutboxItem(r[0], r[1], r[2], r[3], r[4], json.loads(r[5]), r[6]) for r in rows]
 
-    def due(self, now: datetime, limit: int = 100) -> list[OutboxItem]:
-        """Pending deliveries whose time has come, oldest alert first."""
-        return self._outbox_items("o.next_attempt <= ?", (_iso(now),), limit)
+    def due(
+        self, now: datetime, limit: int = 100, channels: Collection[str] | None = None
+    ) -> list[OutboxItem]:
+        """Pending deliveries whose time has come, oldest alert first; only to ``channels``
+        when given (deliveries to other channels are held, not returned)."""
+        if channels is None:
+            return self._outbox_items("o.next_attempt <= ?", (_iso(now),), limit)
+        names = sorted(channels)
+        marks = ", ".join("?" * len(names))
+        return self._outbox_items(
+            f"o.next_attempt <= ? AND o.channel IN ({marks})", (_iso(now), *names), limit
+        )
+
+    def pending_by_channel(self) -> dict[str, int]:
+        """How many deliveries wait, per channel."""
+        return dict(
+            self._db.execute(
+                "SELECT channel, COUNT(*) FROM outbox WHERE state = 'pending' GROUP BY channel"
+            ).fetchall()
+        )
+
+    def drop_pending(self, channel: str, reason: str, now: datetime) -> int:
+        """Mark every pending delivery to ``channel`` failed with ``reason``; return how many."""
+        with self._transaction() as db:
+            cursor = db.execute(
+                "UPDATE outbox SET state = 'failed', last_error = ?, finished = ?"
+                " WHERE channel = ? AND state = 'pending'",
+                (reason, _iso(now), channel),
+            )
+        return cursor.rowcount
 
     def retry_pending_before(self, item: OutboxItem) -> bool:
         """Whether an older alert for the same channel failed and waits for its retry.

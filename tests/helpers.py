@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import yaml
@@ -69,6 +71,14 @@ def daemon_env(folder: Path, **settings: str) -> dict[str, str]:
         "NEWS_MONITOR_LOG_FORMAT": "json",
         **{f"NEWS_MONITOR_{k.upper()}": v for k, v in settings.items()},
     }
+
+
+def start_daemon(env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
+    """``news-monitor run`` in a subprocess, its stderr written to ``log``."""
+    with log.open("wb") as out:
+        return subprocess.Popen(
+            [sys.executable, "-m", "monitor", "run"], env=env, stdout=subprocess.DEVNULL, stderr=out
+        )
 
 
 VOTE_ITEM = {

@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.helpers import REHASH_ITEM, daemon_env, make_rules
+from tests.helpers import REHASH_ITEM, daemon_env, make_rules, start_daemon
 from tests.servers import FeedServer, rss, serving
 from tests.test_crash import wait_for
 
@@ -17,20 +17,13 @@ OPEN_STORE = (
 )
 
 
-def daemon(env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
-    with log.open("wb") as out:
-        return subprocess.Popen(
-            [sys.executable, "-m", "monitor", "run"], env=env, stdout=subprocess.DEVNULL, stderr=out
-        )
-
-
 def test_second_daemon_on_one_state_folder_refuses(tmp_path: Path) -> None:
     with serving(FeedServer()) as feeds:
         feeds.feeds["/news.xml"] = rss([REHASH_ITEM])
         make_rules(tmp_path, {"news": feeds.url("/news.xml")}, interval="1s")
         env = daemon_env(tmp_path)
         # Started at the same instant on an empty folder: exactly one runs.
-        first, second = daemon(env, tmp_path / "a.log"), daemon(env, tmp_path / "b.log")
+        first, second = start_daemon(env, tmp_path / "a.log"), start_daemon(env, tmp_path / "b.log")
         try:
             wait_for(lambda: first.poll() is not None or second.poll() is not None)
             refused, running = (first, second) if first.poll() is not None else (second, first)
@@ -45,7 +38,7 @@ def test_second_daemon_on_one_state_folder_refuses(tmp_path: Path) -> None:
             running.send_signal(signal.SIGKILL)
             running.wait(10)
         # The lock dies with its process: a restart after kill -9 runs.
-        restarted = daemon(env, tmp_path / "c.log")
+        restarted = start_daemon(env, tmp_path / "c.log")
         try:
             count = feeds.requests.count("/news.xml")
             wait_for(lambda: feeds.requests.count("/news.xml") > count)

@@ -74,9 +74,24 @@ class ChannelsFile(BaseModel):
         return {c.name: c for c in self.channels}
 
 
-def load_channels(path: Path) -> ChannelsFile:
-    """The channels file, or console-only defaults when it does not exist."""
+def load_channels(path: Path, *, required: bool = False) -> ChannelsFile:
+    """The channels file, or console-only defaults when it does not exist.
+
+    With ``required`` (a reload of a daemon that runs on the file) a missing file is a
+    problem, not a silent switch to the console: deliveries to the channels it named must
+    not lose their channel because the file was moved for a moment.
+    """
     if not path.exists():
+        if required:
+            raise ConfigError(
+                [
+                    Problem(
+                        str(path),
+                        None,
+                        "the file is missing; the channels in force stay in force until it is back",
+                    )
+                ]
+            )
         return ChannelsFile()
     return load_model(path, ChannelsFile)
 

@@ -81,6 +81,7 @@ class Outbox:
         self.metrics = metrics
         self._sent: dict[str, deque[datetime]] = {}
         self._lock = asyncio.Lock()
+        self._held: set[str] = set()
 
     def _count(self, channel: str, outcome: str, rows: int = 1) -> None:
         if self.metrics is not None:
@@ -98,16 +99,37 @@ class Outbox:
     async def deliver_due(self) -> int:
         """Send everything due now; return how many outbox rows were delivered."""
         async with self._lock:  # one drain at a time keeps per-channel order
-            items = self.store.due(self.clock(), self.batch)
+            items = self.store.due(self.clock(), self.batch, self.channels.keys())
             by_channel: dict[str, list[OutboxItem]] = {}
             for item in items:
                 by_channel.setdefault(item.channel, []).append(item)
             done = await asyncio.gather(
-                *(self._drain(name, rows) for name, rows in by_channel.items())
+                *(self._drain(self.channels[name], rows) for name, rows in by_channel.items())
             )
-            if self.metrics is not None:
-                self.metrics.outbox_depth.set(self.store.outbox_counts()["pending"])
+            self._report_waiting()
             return sum(done)
+
+    def _report_waiting(self) -> None:
+        """Gauge the deliveries waiting; say when a channel's deliveries are held or resume.
+
+        A delivery whose channel is no longer configured is held, never dropped: it resumes
+        when the channel returns, or the operator drops it (``news-monitor outbox drop``).
+        """
+        pending = self.store.pending_by_channel()
+        held = {name: n for name, n in pending.items() if name not in self.channels}
+        for name in sorted(held.keys() - self._held):
+            log.warning(
+                "deliver: channel is not configured; its deliveries are held until it returns"
+                " (or `news-monitor outbox drop CHANNEL`)",
+                extra={"channel": name, "held": held[name]},
+            )
+        for name in sorted(self._held - held.keys()):
+            log.info("deliver: channel is back; held deliveries resume", extra={"channel": name})
+        if self.metrics is not None:
+            self.metrics.outbox_depth.set(sum(pending.values()))
+            for name in self._held | held.keys():
+                self.metrics.outbox_held.labels(name).set(held.get(name, 0))
+        self._held = set(held)
 
     def _group(self, name: str, item: OutboxItem, now: datetime) -> list[OutboxItem] | None:
         """The rows to send together with ``item``; None while a batched update waits."""
@@ -120,8 +142,8 @@ class Outbox:
             return None
         return self.store.pending_updates(name, item.payload["development"]) or [item]
 
-    async def _drain(self, name: str, items: list[OutboxItem]) -> int:
-        channel = self.channels.get(name)
+    async def _drain(self, channel: Channel, items: list[OutboxItem]) -> int:
+        name = channel.name
         delivered = 0
         finished: set[int] = set()
         for item in items:
@@ -133,11 +155,6 @@ class Outbox:
                 "attempt": item.attempts + 1,
             }
             if item.id in finished:
-                continue
-            if channel is None:
-                self.store.mark_failed(item.id, "channel is not configured", now)
-                self._count(name, "failed")
-                log.error("deliver: channel is not configured; alert dropped for it", extra=extra)
                 continue
             if self.store.retry_pending_before(item) or self._rate_limited(name, now):
                 break
