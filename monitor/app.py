@@ -17,6 +17,7 @@ from monitor.detect.engine import Detector
 from monitor.detect.stories import StoryBook
 from monitor.errors import ConfigError, Problem, StateError
 from monitor.health import HealthServer
+from monitor.logs import redact_logs
 from monitor.metrics import Metrics
 from monitor.notify.base import ChannelSettings
 from monitor.notify.channels import (
@@ -25,9 +26,11 @@ from monitor.notify.channels import (
     load_channels,
     router,
     rule_channel_problems,
+    secret_values,
 )
 from monitor.notify.outbox import Outbox, RetryPolicy
 from monitor.poller import Poller
+from monitor.redact import SecretRedactor
 from monitor.ruleset import RuleSet, load_ruleset
 from monitor.settings import Settings
 from monitor.sources.feeds import FeedConfig, load_feeds
@@ -168,7 +171,11 @@ class Service:
         )
         metrics = Metrics()
         limits, policy = cls._outbox_settings(config)
-        outbox = Outbox(store, channels, settings=limits, policy=policy, metrics=metrics)
+        redact = SecretRedactor(secret_values(config.channels))
+        redact_logs(redact)
+        outbox = Outbox(
+            store, channels, settings=limits, policy=policy, metrics=metrics, redact=redact
+        )
         service = cls(settings, config, store, fetcher, outbox, metrics)
         service.lock = lock
         return service
@@ -194,11 +201,14 @@ class Service:
                 extra={"problems": self.reload_problems},
             )
             return False
-        self.config = config
+        previous, self.config = self.config, config
         self.detector = self._detector(config)
         self.route = router(config.channels)
         limits, policy = self._outbox_settings(config)
-        await self.outbox.replace_channels(channels, limits, policy)
+        # Old secrets stay redacted too: errors of deliveries in flight may still carry them.
+        redact = SecretRedactor(secret_values(previous.channels) + secret_values(config.channels))
+        redact_logs(redact)
+        await self.outbox.replace_channels(channels, limits, policy, redact)
         self.daemon.set_feeds(config.feeds)
         self._channels_file = self._has_channels_file()
         self.reload_problems = []

@@ -27,9 +27,15 @@ from monitor.detect.stories import StoryBook
 from monitor.errors import ConfigError, DeliveryError, NewsMonitorError
 from monitor.logs import configure_logging
 from monitor.notify.base import Channel
-from monitor.notify.channels import build_channels, load_channels, missing_secrets
+from monitor.notify.channels import (
+    build_channels,
+    load_channels,
+    missing_secrets,
+    secret_values,
+)
 from monitor.notify.render import alert_payload, alert_text, sample_alert
 from monitor.poller import utc_now
+from monitor.redact import SecretRedactor
 from monitor.replay import collect_feed_files, read_articles, replay
 from monitor.ruleset import load_ruleset
 from monitor.settings import Settings, load_settings
@@ -256,15 +262,16 @@ def cmd_test_alert(args: argparse.Namespace) -> int:
         print(f"test-alert: unknown channel {args.channel!r}; known: {known}", file=sys.stderr)
         return EXIT_USAGE
     channels = build_channels(config.channels, str(settings.rules_dir / "channels.yaml"))
-    return asyncio.run(_send_test(channels[args.channel]))
+    redact = SecretRedactor(secret_values(config.channels))
+    return asyncio.run(_send_test(channels[args.channel], redact))
 
 
-async def _send_test(channel: Channel) -> int:
+async def _send_test(channel: Channel, redact: SecretRedactor) -> int:
     try:
         await channel.send(sample_alert())
     except DeliveryError as exc:
         kind = "temporary" if exc.retryable else "permanent"
-        print(f"test-alert: {channel.name}: FAILED ({kind}): {exc.reason}", file=sys.stderr)
+        print(f"test-alert: {channel.name}: FAILED ({kind}): {redact(exc.reason)}", file=sys.stderr)
         return 1
     finally:
         await channel.aclose()

@@ -81,6 +81,18 @@ def start_daemon(env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
         )
 
 
+def run_command(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    """``news-monitor ARGS...`` in a subprocess, to its end (at most a minute); output kept."""
+    return subprocess.run(
+        [sys.executable, "-m", "monitor", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
 VOTE_ITEM = {
     "title": "Commons backs sending troops to Ukraine",
     "guid": "vote-1",

@@ -7,8 +7,6 @@ from __future__ import annotations
 import json
 import signal
 import sqlite3
-import subprocess
-import sys
 from pathlib import Path
 
 import httpx
@@ -16,7 +14,7 @@ import pytest
 import yaml
 
 from monitor.cli import main
-from tests.helpers import VOTE_ITEM, daemon_env, make_rules, start_daemon
+from tests.helpers import VOTE_ITEM, daemon_env, make_rules, run_command, start_daemon
 from tests.servers import FeedServer, Receiver, rss, serving
 from tests.test_crash import wait_for
 from tests.test_service import samples
@@ -74,14 +72,7 @@ def test_channel_gone_for_a_while_loses_nothing(tmp_path: Path) -> None:
                 return samples(text).get(("news_monitor_outbox_held", (("channel", "hook"),)), 0)
 
             wait_for(lambda: held() == 2)
-            status = subprocess.run(
-                [sys.executable, "-m", "monitor", "status"],
-                env=env,
-                capture_output=True,
-                text=True,
-                timeout=60,
-                check=True,
-            )
+            status = run_command(env, "status")
             assert "held: 2 to hook, which channels.yaml no longer defines" in status.stdout
 
             # Back again: both arrive, once each.

@@ -113,14 +113,30 @@ def rule_channel_problems(
     ]
 
 
+def _secret_variables(config: ChannelsFile) -> list[tuple[str, str]]:
+    """(channel, environment variable) of every secret the channels name."""
+    return [
+        (channel.name, variable)
+        for channel in config.channels
+        for field, variable in channel.model_dump().items()
+        if field.endswith("_env") and variable
+    ]
+
+
 def missing_secrets(config: ChannelsFile) -> list[str]:
     """``channel NAME: VARIABLE is not set`` for every secret variable missing from the
     environment (without building any channel)."""
     return [
-        f"channel {channel.name}: environment variable {variable} is not set"
-        for channel in config.channels
-        for field, variable in channel.model_dump().items()
-        if field.endswith("_env") and variable and not os.environ.get(variable)
+        f"channel {name}: environment variable {variable} is not set"
+        for name, variable in _secret_variables(config)
+        if not os.environ.get(variable)
+    ]
+
+
+def secret_values(config: ChannelsFile) -> list[str]:
+    """The values of every secret the channels name (to redact them from text)."""
+    return [
+        value for _, variable in _secret_variables(config) if (value := os.environ.get(variable))
     ]
 
 

@@ -70,8 +70,10 @@ class Outbox:
         rng: random.Random | None = None,
         batch: int = 200,
         metrics: Metrics | None = None,
+        redact: Callable[[str], str] = str,
     ) -> None:
         self.store = store
+        self.redact = redact
         self.channels = dict(channels)
         self.settings = dict(settings or {})
         self.policy = policy
@@ -211,7 +213,11 @@ class Outbox:
         retry_after: float | None,
         extra: dict[str, object],
     ) -> str:
-        """Reschedule ("retry") or give up on ("failed") a failed delivery of ``group``."""
+        """Reschedule ("retry") or give up on ("failed") a failed delivery of ``group``.
+
+        The reason is stored and logged with every configured secret redacted: receivers
+        echo URLs ("Cannot POST /hook/<token>")."""
+        reason = self.redact(reason)
         now = self.clock()
         first = group[0]
         age = now - datetime.fromisoformat(first.created)
@@ -239,11 +245,13 @@ class Outbox:
         channels: Mapping[str, Channel],
         settings: Mapping[str, ChannelSettings],
         policy: RetryPolicy,
+        redact: Callable[[str], str] | None = None,
     ) -> None:
         """Adopt reloaded channels between two drains; the old ones are closed."""
         async with self._lock:
             old, self.channels = self.channels, dict(channels)
             self.settings, self.policy = dict(settings), policy
+            self.redact = redact or self.redact
         for channel in old.values():
             await channel.aclose()
 
