@@ -32,12 +32,13 @@ def backoff_delay(
 ) -> timedelta:
     """How long to wait after ``failures`` consecutive failures: interval * 2^(n-1), capped.
 
-    A server's ``Retry-After`` is honoured when it asks for longer (up to four times the cap).
+    A server's ``Retry-After`` (with any status) is honoured when it asks for longer, within
+    the same cap.
     """
     exponent = max(0, min(failures - 1, 30))
     delay = min(cap, interval * (1 << exponent))
     if retry_after is not None:
-        delay = max(delay, min(timedelta(seconds=retry_after), cap * 4))
+        delay = max(delay, min(timedelta(seconds=retry_after), cap))
     return delay
 
 

@@ -78,6 +78,8 @@ class FeedServer:
             )
         if path == "/500":
             send(request, 500, b"boom")
+        elif path == "/500-retry-after":
+            send(request, 500, b"busy", {"Retry-After": "90"})
         elif path == "/429":
             send(request, 429, b"slow down", {"Retry-After": "120"})
         elif path == "/slow":
@@ -156,6 +158,7 @@ class Receiver:
     reply: Callable[[Received], bytes] | None = None
     port: int = 0
     retry_after: str = "1"
+    retry_after_on: tuple[int, ...] = (429, 503)
 
     def url(self, path: str = "/hook") -> str:
         return f"http://127.0.0.1:{self.port}{path}"
@@ -172,7 +175,7 @@ class Receiver:
                 return
         if status == 200:
             self.accepted.append(item)
-        headers = {"Retry-After": self.retry_after} if status in (429, 503) else {}
+        headers = {"Retry-After": self.retry_after} if status in self.retry_after_on else {}
         body = b"ok" if status == 200 else b"no"
         if status == 200 and self.reply is not None:
             body = self.reply(item)

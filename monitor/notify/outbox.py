@@ -48,11 +48,11 @@ class RetryPolicy:
 
     def next_delay(self, attempts: int, retry_after: float | None, rng: random.Random) -> timedelta:
         """Delay before attempt ``attempts + 1``: doubling from ``first_delay``, capped, +-jitter;
-        never shorter than the receiver's ``Retry-After``."""
+        never shorter than the receiver's ``Retry-After`` (any status), within ``max_delay``."""
         base = min(self.max_delay, self.first_delay * (1 << max(0, min(attempts - 1, 30))))
         delay = base * (1 + rng.uniform(-self.jitter, self.jitter))
         if retry_after is not None:
-            delay = max(delay, timedelta(seconds=retry_after))
+            delay = max(delay, min(timedelta(seconds=retry_after), self.max_delay))
         return delay
 
 

@@ -3,9 +3,9 @@
 One shared ``httpx.AsyncClient``; conditional GET with the ETag / Last-Modified of the last
 poll (a 304 costs no parsing); gzip/deflate decoded here with a cap on the *decoded* size,
 so neither a huge body nor a compression bomb can exhaust memory; bounded redirects;
-connect/read timeouts; 429/503 ``Retry-After`` reported to the caller; a cap on concurrent
-fetches overall and per host. Every failure is a ``FetchError`` naming the feed, with the
-URL redacted.
+connect/read timeouts; ``Retry-After`` (with any error status) reported to the caller; a
+cap on concurrent fetches overall and per host. Every failure is a ``FetchError`` naming
+the feed, with the URL redacted.
 """
 
 from __future__ import annotations
@@ -193,13 +193,13 @@ class Fetcher:
                 return FetchResult(
                     304, None, validators, str(response.url), time.monotonic() - started
                 )
-            if status in (429, 503):
-                wait = retry_after_seconds(response.headers.get("Retry-After"))
-                raise FetchError(
-                    feed.name, f"HTTP {status} ({where})", retryable=True, retry_after=wait
-                )
             if status >= 400:
-                raise FetchError(feed.name, f"HTTP {status} ({where})", retryable=status >= 500)
+                raise FetchError(
+                    feed.name,
+                    f"HTTP {status} ({where})",
+                    retryable=status >= 500 or status in (408, 429),
+                    retry_after=retry_after_seconds(response.headers.get("Retry-After")),
+                )
             declared = response.headers.get("Content-Length", "")
             if declared.isdigit() and int(declared) > self.limits.max_bytes:
                 raise FetchError(
