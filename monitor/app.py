@@ -124,7 +124,6 @@ class Service:
             self.poller,
             config.feeds,
             outbox.deliver_due,
-            workers=settings.max_concurrent_fetches,
             max_backoff=timedelta(seconds=settings.max_backoff_seconds),
             delivery_interval=timedelta(seconds=settings.delivery_interval_seconds),
             maintenance=self.maintain,
@@ -165,6 +164,7 @@ class Service:
                 max_bytes=settings.max_response_bytes,
                 connect_timeout=settings.connect_timeout_seconds,
                 read_timeout=settings.read_timeout_seconds,
+                total_timeout=settings.poll_timeout_seconds,
                 max_concurrent=settings.max_concurrent_fetches,
                 max_per_host=settings.max_fetches_per_host,
             )

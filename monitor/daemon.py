@@ -1,7 +1,8 @@
 """The daemon: APScheduler wiring, polling every feed on its own schedule, clean shutdown.
 
-``Daemon.run_once`` polls every feed once with a few workers (not one task per feed: the
-HTTP pool costs more CPU per request as it grows) and delivers what is due.
+``Daemon.run_once`` polls every feed once, each waiting for its host's turn and then for
+one of the fetcher's overall slots (the HTTP pool stays that size), and delivers what is
+due.
 ``Daemon.run_forever`` schedules one job per feed with jitter; a job never overlaps itself;
 a failing feed backs off exponentially (capped, honouring Retry-After) and returns to its
 interval once it recovers. SIGTERM/SIGINT stop scheduling and let work in flight finish;
@@ -63,7 +64,6 @@ class Daemon:
         feeds: Sequence[FeedConfig],
         deliver: Callable[[], Awaitable[int]],
         *,
-        workers: int = 8,
         max_backoff: timedelta = timedelta(hours=1),
         delivery_interval: timedelta = timedelta(seconds=5),
         maintenance: Callable[[], Coroutine[Any, Any, object]] | None = None,
@@ -75,7 +75,6 @@ class Daemon:
         self.poller = poller
         self.feeds = list(feeds)
         self.deliver = deliver
-        self.workers = workers
         self.max_backoff = max_backoff
         self.delivery_interval = delivery_interval
         self.maintenance = maintenance
@@ -96,22 +95,14 @@ class Daemon:
             return PollOutcome(feed.name, "error", error=f"{type(exc).__name__}: {exc}")
 
     async def poll_all(self, feeds: Sequence[FeedConfig] | None = None) -> list[PollOutcome]:
-        """Poll each feed once with a bounded pool of workers."""
-        queue: asyncio.Queue[FeedConfig] = asyncio.Queue()
-        for feed in feeds if feeds is not None else self.feeds:
-            queue.put_nowait(feed)
-        outcomes: list[PollOutcome] = []
+        """Poll each feed once, all at once as far as the fetcher's limits allow.
 
-        async def worker() -> None:
-            while True:
-                try:
-                    feed = queue.get_nowait()
-                except asyncio.QueueEmpty:
-                    return
-                outcomes.append(await self._poll_safely(feed))
-
-        await asyncio.gather(*(worker() for _ in range(max(1, min(self.workers, queue.qsize())))))
-        return outcomes
+        Every feed waits for its own host's turn (the fetcher's per-host limit) before it
+        takes one of the overall slots, so the order of the list does not matter: a feed
+        waiting for a busy site never keeps feeds of other sites waiting.
+        """
+        chosen = list(feeds if feeds is not None else self.feeds)
+        return list(await asyncio.gather(*(self._poll_safely(feed) for feed in chosen)))
 
     async def run_once(self) -> RunSummary:
         """One poll of every feed, then deliver what is due."""

@@ -57,6 +57,9 @@ class Settings(BaseSettings):
     )
     connect_timeout_seconds: float = Field(10.0, gt=0, le=600)
     read_timeout_seconds: float = Field(20.0, gt=0, le=3600)
+    poll_timeout_seconds: float = Field(
+        60.0, gt=0, le=3600, description="longest time one fetch of a feed may take, in all"
+    )
     max_backoff_seconds: float = Field(
         3600.0, gt=0, le=7 * 86400, description="longest wait after failures"
     )

@@ -46,6 +46,7 @@ class FeedServer:
 
     feeds: dict[str, bytes] = field(default_factory=dict)
     requests: list[str] = field(default_factory=list)
+    arrivals: list[tuple[float, str]] = field(default_factory=list)  # (monotonic time, path)
     user_agents: set[str] = field(default_factory=set)
     slow_seconds: float = 3.0
     entered_slow: threading.Event = field(default_factory=threading.Event)
@@ -71,6 +72,7 @@ class FeedServer:
     def _respond(self, request: BaseHTTPRequestHandler) -> None:
         path = request.path
         self.requests.append(path)
+        self.arrivals.append((time.monotonic(), path))
         self.user_agents.add(request.headers.get("User-Agent", ""))
         if self.latency[1]:
             time.sleep(
