@@ -255,6 +255,7 @@ class Service:
                 await self.health.close()
 
     async def aclose(self) -> None:
+        self.poller.close()
         await self.fetcher.aclose()
         await self.outbox.aclose()
         self.store.close()

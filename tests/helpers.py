@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -79,6 +80,14 @@ def start_daemon(env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
         return subprocess.Popen(
             [sys.executable, "-m", "monitor", "run"], env=env, stdout=subprocess.DEVNULL, stderr=out
         )
+
+
+def health_address(log: Path) -> str:
+    """The host:port the daemon logging to ``log`` serves /healthz on ("" until it does)."""
+    for line in log.read_text().splitlines():
+        if '"health: listening"' in line:
+            return str(json.loads(line)["address"])
+    return ""
 
 
 def run_command(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:

@@ -52,6 +52,7 @@ class FeedServer:
     entered_slow: threading.Event = field(default_factory=threading.Event)
     port: int = 0
     latency: tuple[float, float] = (0.0, 0.0)
+    etags: bool = True  # False: every GET gets the whole feed (no conditional GET)
     active: int = 0
     max_active: int = 0
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -112,10 +113,11 @@ class FeedServer:
         elif path in self.feeds:
             body = self.feeds[path]
             etag = '"' + hashlib.sha256(body).hexdigest()[:16] + '"'
-            if request.headers.get("If-None-Match") == etag:
+            if self.etags and request.headers.get("If-None-Match") == etag:
                 send(request, 304, b"", {"ETag": etag})
             else:
-                send(request, 200, body, {"ETag": etag, "Content-Type": "application/rss+xml"})
+                headers = {"Content-Type": "application/rss+xml"}
+                send(request, 200, body, {"ETag": etag, **headers} if self.etags else headers)
         else:
             send(request, 404, b"not found")
 

@@ -4,7 +4,6 @@ returns; only `outbox drop` drops them, saying how many."""
 
 from __future__ import annotations
 
-import json
 import signal
 import sqlite3
 from pathlib import Path
@@ -14,7 +13,14 @@ import pytest
 import yaml
 
 from monitor.cli import main
-from tests.helpers import VOTE_ITEM, daemon_env, make_rules, run_command, start_daemon
+from tests.helpers import (
+    VOTE_ITEM,
+    daemon_env,
+    health_address,
+    make_rules,
+    run_command,
+    start_daemon,
+)
 from tests.servers import FeedServer, Receiver, rss, serving
 from tests.test_crash import wait_for
 from tests.test_service import samples
@@ -27,13 +33,6 @@ def renamed(rules: Path, name: str) -> None:
     (rules / "channels.yaml").write_text(
         yaml.safe_dump({"default": [name], "channels": [dict(HOOK[0], name=name)]})
     )
-
-
-def health_address(log: Path) -> str:
-    for line in log.read_text().splitlines():
-        if '"health: listening"' in line:
-            return str(json.loads(line)["address"])
-    return ""
 
 
 def test_channel_gone_for_a_while_loses_nothing(tmp_path: Path) -> None:
