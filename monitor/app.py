@@ -35,6 +35,7 @@ from monitor.ruleset import RuleSet, load_ruleset
 from monitor.settings import Settings
 from monitor.sources.feeds import FeedConfig, load_feeds
 from monitor.sources.fetch import Fetcher, FetchLimits
+from monitor.statehealth import StateHealth
 from monitor.statelock import StateLock
 from monitor.store import Store, open_store
 
@@ -109,6 +110,8 @@ class Service:
         self.metrics = metrics
         self.reload_problems: list[str] = []
         self.health: HealthServer | None = None
+        self.state = StateHealth(metrics)
+        store.observer = self.state
         self.lock: StateLock | None = None
         self._fingerprint = rules_fingerprint(settings.rules_dir)
         self._channels_file = self._has_channels_file()
@@ -230,8 +233,10 @@ class Service:
         problems = [f"rules: {p}" for p in self.reload_problems]
         try:
             self.store.ping()
-        except StateError as exc:
-            problems.append(f"state: {exc}")
+        except StateError:
+            pass  # reported to self.state
+        if self.state.problem is not None:
+            problems.append(f"state: {self.state.problem}")
         if not self.daemon.scheduler_alive:
             problems.append("scheduler: not running")
         return problems
@@ -239,8 +244,12 @@ class Service:
     async def maintain(self) -> None:
         """Periodic upkeep: forget old seen entries, refresh slow-moving gauges."""
         cutoff = datetime.now(UTC) - timedelta(days=self.settings.retention_days)
-        self.store.prune_entries(cutoff)
-        self.metrics.feeds_unhealthy.set(sum(1 for f in self.store.feed_states() if not f.healthy))
+        try:
+            self.store.prune_entries(cutoff)
+            unhealthy = sum(1 for f in self.store.feed_states() if not f.healthy)
+        except StateError:
+            return  # reported by self.state; tried again at the next upkeep
+        self.metrics.feeds_unhealthy.set(unhealthy)
 
     async def serve(self) -> None:
         """Run the daemon with its health endpoint until stopped."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import shutil
 import sys
 import time
 from collections.abc import Sequence
@@ -24,7 +25,7 @@ from monitor.demo import run_demo
 from monitor.detect.engine import Detector
 from monitor.detect.rules import rule_json_schema
 from monitor.detect.stories import StoryBook
-from monitor.errors import ConfigError, DeliveryError, NewsMonitorError
+from monitor.errors import ConfigError, DeliveryError, NewsMonitorError, StateError
 from monitor.logs import configure_logging
 from monitor.notify.base import Channel
 from monitor.notify.channels import (
@@ -39,9 +40,10 @@ from monitor.redact import SecretRedactor
 from monitor.replay import collect_feed_files, read_articles, replay
 from monitor.ruleset import load_ruleset
 from monitor.settings import Settings, load_settings
-from monitor.store import open_store
+from monitor.store import Store, open_store
 
 EXIT_USAGE = 2
+LOW_DISK = 1024 * 1024  # less free room than this next to the state is shown as full
 
 
 class Progress:
@@ -188,31 +190,50 @@ def cmd_status(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 1
-    store = open_store(settings.database_path)
     try:
-        feeds = store.feed_states()
-        unhealthy = [f for f in feeds if not f.healthy]
-        print(f"feeds: {len(feeds)} polled, {len(unhealthy)} unhealthy")
-        for feed in feeds:
-            mark = "ok  " if feed.healthy else "FAIL"
-            detail = f" ({feed.failures} failures: {feed.reason})" if not feed.healthy else ""
-            print(f"  {mark} {feed.name}: last poll {feed.last_poll or '-'}{detail}")
-        counts = store.outbox_counts()
-        print(
-            f"outbox: {counts['pending']} pending, {counts['delivered']} delivered, "
-            f"{counts['failed']} failed; {store.alert_count()} alerts and updates recorded"
-        )
-        for alert_id, channel, state, attempts, error in store.outbox_rows():
-            if state == "failed":
-                print(f"  failed: alert {alert_id} to {channel} after {attempts} attempts: {error}")
-        for channel, count in _held(settings, store.pending_by_channel()).items():
-            print(
-                f"  held: {count} to {channel}, which channels.yaml no longer defines; they "
-                f"resume when it returns, or drop them: news-monitor outbox drop {channel}"
-            )
+        store = open_store(settings.database_path)
+    except StateError as exc:
+        return _state_unusable(exc)
+    try:
+        _print_status(settings, store)
+    except StateError as exc:
+        return _state_unusable(exc)
     finally:
         store.close()
     return 0
+
+
+def _state_unusable(exc: StateError) -> int:
+    print(f"state: UNUSABLE: {exc}", file=sys.stderr)
+    return 1
+
+
+def _print_status(settings: Settings, store: Store) -> None:
+    """Print the state's health, the feeds' health and the outbox."""
+    damage = store.damage()
+    free = shutil.disk_usage(settings.database_path.parent).free
+    room = f"{free / 1e6:.1f} MB free" if free >= LOW_DISK else f"DISK FULL ({free} bytes free)"
+    print(f"state: {'DAMAGED: ' + '; '.join(damage) if damage else 'ok'}; {room}")
+    feeds = store.feed_states()
+    unhealthy = [f for f in feeds if not f.healthy]
+    print(f"feeds: {len(feeds)} polled, {len(unhealthy)} unhealthy")
+    for feed in feeds:
+        mark = "ok  " if feed.healthy else "FAIL"
+        detail = f" ({feed.failures} failures: {feed.reason})" if not feed.healthy else ""
+        print(f"  {mark} {feed.name}: last poll {feed.last_poll or '-'}{detail}")
+    counts = store.outbox_counts()
+    print(
+        f"outbox: {counts['pending']} pending, {counts['delivered']} delivered, "
+        f"{counts['failed']} failed; {store.alert_count()} alerts and updates recorded"
+    )
+    for alert_id, channel, state, attempts, error in store.outbox_rows():
+        if state == "failed":
+            print(f"  failed: alert {alert_id} to {channel} after {attempts} attempts: {error}")
+    for channel, count in _held(settings, store.pending_by_channel()).items():
+        print(
+            f"  held: {count} to {channel}, which channels.yaml no longer defines; they "
+            f"resume when it returns, or drop them: news-monitor outbox drop {channel}"
+        )
 
 
 def _held(settings: Settings, pending: dict[str, int]) -> dict[str, int]:

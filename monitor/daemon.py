@@ -22,6 +22,7 @@ from typing import Any
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
+from monitor.errors import StateError
 from monitor.poller import Poller, PollOutcome
 from monitor.sources.feeds import DEFAULT_INTERVAL, FeedConfig
 
@@ -90,6 +91,8 @@ class Daemon:
         """Poll one feed; an unexpected error is logged with the feed and contained."""
         try:
             return await self.poller.poll(feed)
+        except StateError as exc:  # logged once per distinct failure by the state's observer
+            return PollOutcome(feed.name, "error", error=str(exc))
         except Exception as exc:
             log.exception("poll: unexpected error", extra={"feed": feed.name})
             return PollOutcome(feed.name, "error", error=f"{type(exc).__name__}: {exc}")
@@ -143,6 +146,8 @@ class Daemon:
         self._track()
         try:
             await self.deliver()
+        except StateError:
+            pass  # logged once per distinct failure by the state's observer; retried
         except Exception:
             log.exception("deliver: unexpected error")
 
@@ -231,7 +236,8 @@ class Daemon:
         try:
             await self._stop.wait()
         finally:
-            scheduler.shutdown(wait=False)
+            # Pause first: the scheduler's shutdown would cancel the jobs in flight.
+            scheduler.pause()
             await asyncio.sleep(0)  # let jobs submitted just before the stop register
             pending = {t for t in self._inflight if not t.done()}
             if pending:
@@ -239,6 +245,7 @@ class Daemon:
                 _, late = await asyncio.wait(pending, timeout=self.shutdown_grace)
                 for task in late:
                     task.cancel()
+            scheduler.shutdown(wait=False)
             self.scheduler = None
             with contextlib.suppress(NotImplementedError, RuntimeError, AttributeError):
                 loop.remove_signal_handler(signal.SIGHUP)

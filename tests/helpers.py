@@ -102,6 +102,9 @@ def run_command(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[
     )
 
 
+HOOK: list[dict[str, object]] = [{"name": "hook", "type": "webhook", "url_env": "TEST_HOOK_URL"}]
+"""A webhook channel whose URL is in ``TEST_HOOK_URL``."""
+
 VOTE_ITEM = {
     "title": "Commons backs sending troops to Ukraine",
     "guid": "vote-1",

@@ -8,24 +8,21 @@ import signal
 import sqlite3
 from pathlib import Path
 
-import httpx
 import pytest
 import yaml
 
 from monitor.cli import main
 from tests.helpers import (
+    HOOK,
     VOTE_ITEM,
     daemon_env,
-    health_address,
     make_rules,
     run_command,
     start_daemon,
 )
+from tests.probe import Probe
 from tests.servers import FeedServer, Receiver, rss, serving
 from tests.test_crash import wait_for
-from tests.test_service import samples
-
-HOOK = [{"name": "hook", "type": "webhook", "url_env": "TEST_HOOK_URL"}]
 
 
 def renamed(rules: Path, name: str) -> None:
@@ -50,25 +47,20 @@ def test_channel_gone_for_a_while_loses_nothing(tmp_path: Path) -> None:
         log = tmp_path / "daemon.log"
         daemon = start_daemon(env, log)
         try:
-            wait_for(lambda: len(receiver.received) == 1 and bool(health_address(log)))
-            base = f"http://{health_address(log)}"
-
-            def readiness() -> tuple[int, str]:
-                response = httpx.get(f"{base}/readyz", timeout=5)
-                return response.status_code, response.text
+            probe = Probe(log)
+            wait_for(lambda: len(receiver.received) == 1 and probe.listening)
 
             # The file moved away: rejected, the webhook stays in force.
             (rules / "channels.yaml").rename(tmp_path / "channels.yaml.away")
-            wait_for(lambda: readiness()[0] == 503)
-            assert "channels.yaml: the file is missing" in readiness()[1]
+            wait_for(lambda: probe.ready()[0] == 503)
+            assert "channels.yaml: the file is missing" in probe.ready()[1]
 
             # The channel renamed: its two deliveries are held, visibly.
             renamed(rules, "hook2")
-            wait_for(lambda: readiness()[0] == 200)
+            wait_for(lambda: probe.ready()[0] == 200)
 
             def held() -> float:
-                text = httpx.get(f"{base}/metrics", timeout=5).text
-                return samples(text).get(("news_monitor_outbox_held", (("channel", "hook"),)), 0)
+                return probe.metric("news_monitor_outbox_held", (("channel", "hook"),))
 
             wait_for(lambda: held() == 2)
             status = run_command(env, "status")

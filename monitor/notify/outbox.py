@@ -106,10 +106,14 @@ class Outbox:
             for item in items:
                 by_channel.setdefault(item.channel, []).append(item)
             done = await asyncio.gather(
-                *(self._drain(self.channels[name], rows) for name, rows in by_channel.items())
+                *(self._drain(self.channels[name], rows) for name, rows in by_channel.items()),
+                return_exceptions=True,  # every drain ends before the lock is let go
             )
+            for result in done:
+                if isinstance(result, BaseException):
+                    raise result
             self._report_waiting()
-            return sum(done)
+            return sum(d for d in done if isinstance(d, int))
 
     def _report_waiting(self) -> None:
         """Gauge the deliveries waiting; say when a channel's deliveries are held or resume.
