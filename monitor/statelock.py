@@ -48,8 +48,9 @@ class StateLock:
                 f"state: {self.path} is locked by {who}: another news-monitor is using "
                 f"this state; stop it first, or give this one its own NEWS_MONITOR_STATE_DIR"
             ) from exc
-        os.ftruncate(fd, 0)
-        os.write(fd, f"{os.getpid()}\n".encode())
+        with contextlib.suppress(OSError):  # the pid only informs; a full disk may refuse it
+            os.ftruncate(fd, 0)
+            os.write(fd, f"{os.getpid()}\n".encode())
         self._fd = fd
 
     def release(self) -> None:

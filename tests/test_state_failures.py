@@ -30,8 +30,9 @@ FAILING = '"state: the database fails;'
 
 
 @contextlib.contextmanager
-def small_disk(folder: Path, size: str = "8m") -> Iterator[Path]:
-    """A tmpfs of ``size`` mounted on ``folder`` (skips the test where none can be mounted)."""
+def mounted_disk(folder: Path, size: str = "8m") -> Iterator[str | None]:
+    """A tmpfs of ``size`` mounted on ``folder`` for the block; yields None, or why none
+    could be mounted (``folder`` is then an ordinary folder)."""
     folder.mkdir(parents=True)
     mounted = subprocess.run(
         ["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(folder)],
@@ -40,11 +41,21 @@ def small_disk(folder: Path, size: str = "8m") -> Iterator[Path]:
         check=False,
     )
     if mounted.returncode != 0:
-        pytest.skip(f"cannot mount a small tmpfs here: {mounted.stderr.strip()}")
+        yield f"cannot mount a small tmpfs here: {mounted.stderr.strip()}"
+        return
     try:
-        yield folder
+        yield None
     finally:
         subprocess.run(["umount", "-l", str(folder)], check=False)
+
+
+@contextlib.contextmanager
+def small_disk(folder: Path) -> Iterator[Path]:
+    """A small tmpfs on ``folder``; skips the test where none can be mounted."""
+    with mounted_disk(folder) as problem:
+        if problem:
+            pytest.skip(problem)
+        yield folder
 
 
 def fill(disk: Path) -> Path:
