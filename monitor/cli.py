@@ -154,9 +154,15 @@ def cmd_rules_check(args: argparse.Namespace) -> int:
     return 0
 
 
+# Parsing runs on a worker thread; a short switch interval hands the interpreter back to the
+# event loop within half a millisecond instead of five, so /healthz stays quick meanwhile.
+SWITCH_INTERVAL = 0.0005
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     settings = _settings(args)
     configure_logging(settings.log_level, settings.log_format)
+    sys.setswitchinterval(SWITCH_INTERVAL)
     return asyncio.run(_run(settings, once=args.once))
 
 
