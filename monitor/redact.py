@@ -30,7 +30,7 @@ def redact_url(url: str) -> str:
     return urlunsplit(SplitResult(parts.scheme, netloc, path, query, ""))
 
 
-_MIN_SECRET = 4  # shorter values would blank ordinary words
+_MIN_SECRET = 6  # shorter values would blank ordinary words ("news")
 _MIN_PART = 8  # path segments and query values this long are treated as secret too
 
 
