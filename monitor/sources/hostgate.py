@@ -13,6 +13,7 @@ Waiters are served first come, first served within their lane.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections import deque
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -44,7 +45,8 @@ class HostGate:
             if waiter.done() and not waiter.cancelled():
                 self._release(lane)  # the turn came as we were cancelled: pass it on
             else:
-                self._waiters.remove((lane, waiter))
+                with contextlib.suppress(ValueError):  # _wake may have dropped it already
+                    self._waiters.remove((lane, waiter))
             raise
 
     def _release(self, lane: Lane) -> None:
