@@ -1,12 +1,17 @@
-"""Poll 1,000 local feeds through the real service: feeds/s, CPU seconds and peak memory.
+"""Poll many local feeds through the real service: feeds/s, CPU seconds and peak memory.
 
-Usage: python benchmarks/polling.py [--feeds 1000] [--hosts 50] [--workers 32] [--changed 0.1]
+Usage: python benchmarks/polling.py [--feeds 1000] [--hosts 50] [--changed 0.1]
+           [--latency-ms MS] [--order interleaved|site|both]
 
 A separate process serves the feeds on loopback addresses 127.0.0.10.. (one server per
 "host", so per-host limits apply as in real life), each response delayed 100-300 ms like a
-real server. Cycle 1 fetches everything (all new); cycle 2 finds most feeds unchanged
-(304) and a fraction changed (one new entry each). CPU time and peak RSS are this
-process's own, so the server's work is not counted.
+real server (or exactly ``--latency-ms``). Cycle 1 fetches everything (all new); cycle 2
+finds most feeds unchanged (304) and a fraction changed (one new entry each). CPU time and
+peak RSS are this process's own, so the server's work is not counted.
+
+``--order`` lists the feeds interleaved (host 0, 1, 2, ..., 0, 1, ...) or site by site (all
+feeds of host 0, then of host 1, ..., as hand-written feed lists usually are); ``both``
+runs the two side by side and prints the ratio of their cycle times.
 """
 
 from __future__ import annotations
@@ -50,8 +55,9 @@ def serve(
     hosts: int,
     generation: multiprocessing.sharedctypes.Synchronized,  # type: ignore[name-defined]
     changed: set[int],
-    ready: multiprocessing.synchronize.Event,
-) -> None:  # type: ignore[name-defined]
+    ready: multiprocessing.synchronize.Event,  # type: ignore[name-defined]
+    latency_ms: float | None,
+) -> None:
     cache: dict[tuple[int, int], bytes] = {}
 
     class Handler(BaseHTTPRequestHandler):
@@ -59,7 +65,10 @@ def serve(
 
         def do_GET(self) -> None:
             feed = int(self.path.strip("/").split(".")[0])
-            time.sleep(0.1 + (feed * 7919 % 200) / 1000)  # 100-300 ms, fixed per feed
+            if latency_ms is not None:
+                time.sleep(latency_ms / 1000)
+            else:
+                time.sleep(0.1 + (feed * 7919 % 200) / 1000)  # 100-300 ms, fixed per feed
             gen = generation.value if feed in changed else 0
             body = cache.setdefault((feed, gen), feed_body(feed, gen))
             etag = '"' + hashlib.sha1(body).hexdigest() + '"'
@@ -87,7 +96,8 @@ def serve(
     threading.Event().wait()
 
 
-def measure(label: str, run: object) -> None:
+def measure(label: str, run: object) -> float:
+    """Run one cycle, print its figures, return its wall time."""
     before = resource.getrusage(resource.RUSAGE_SELF)
     started = time.perf_counter()
     outcomes = asyncio.run(run)  # type: ignore[arg-type]
@@ -103,55 +113,75 @@ def measure(label: str, run: object) -> None:
         f"new entries {sum(o.new_entries for o in outcomes)}, "
         f"peak RSS {after.ru_maxrss / 1024:.0f} MB"
     )
+    return wall
+
+
+def host_of(feed: int, feeds: int, hosts: int, order: str) -> int:
+    """The host serving ``feed``: interleaved, or site by site in blocks."""
+    return feed % hosts if order == "interleaved" else feed * hosts // feeds
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--feeds", type=int, default=1000)
     parser.add_argument("--hosts", type=int, default=50)
-    parser.add_argument("--workers", type=int, default=32)
+    parser.add_argument("--workers", type=int, default=32, help="overall fetch limit")
     parser.add_argument("--changed", type=float, default=0.1)
+    parser.add_argument("--latency-ms", type=float, default=None)
+    parser.add_argument("--order", choices=["interleaved", "site", "both"], default="interleaved")
     args = parser.parse_args()
 
     changed = set(range(0, args.feeds, max(1, round(1 / args.changed))))
     generation = multiprocessing.Value("i", 0)
     ready = multiprocessing.Event()
     server = multiprocessing.Process(
-        target=serve, args=(args.hosts, generation, changed, ready), daemon=True
+        target=serve,
+        args=(args.hosts, generation, changed, ready, args.latency_ms),
+        daemon=True,
     )
     server.start()
     ready.wait(30)
+    orders = ["interleaved", "site"] if args.order == "both" else [args.order]
+    latency = f"{args.latency_ms:.0f} ms" if args.latency_ms is not None else "100-300 ms"
+    print(
+        f"{args.feeds} feeds on {args.hosts} hosts, latency {latency}, overall limit "
+        f"{args.workers}, {len(changed)} feeds change between cycles"
+    )
+    walls: dict[tuple[str, int], float] = {}
     with tempfile.TemporaryDirectory() as tmp:
-        folder = Path(tmp)
-        make_rules(
-            folder,
-            {
-                f"feed-{n}": f"http://127.0.0.{10 + n % args.hosts}:8765/{n}.xml"
-                for n in range(args.feeds)
-            },
-        )
-        settings = Settings(
-            rules_dir=folder / "rules",
-            state_dir=folder / "state",
-            max_concurrent_fetches=args.workers,
-            log_level="ERROR",
-            log_format="text",
-        )
+        for order in orders:
+            folder = Path(tmp) / order
+            make_rules(
+                folder,
+                {
+                    f"feed-{n}": f"http://127.0.0.{10 + host_of(n, args.feeds, args.hosts, order)}"
+                    f":8765/{n}.xml"
+                    for n in range(args.feeds)
+                },
+            )
+            settings = Settings(
+                rules_dir=folder / "rules",
+                state_dir=folder / "state",
+                max_concurrent_fetches=args.workers,
+                log_level="ERROR",
+                log_format="text",
+            )
 
-        async def cycle() -> list[object]:
-            service = Service.build(settings)
-            try:
-                return list(await service.daemon.poll_all())
-            finally:
-                await service.aclose()
+            async def cycle(settings: Settings = settings) -> list[object]:
+                service = Service.build(settings)
+                try:
+                    return list(await service.daemon.poll_all())
+                finally:
+                    await service.aclose()
 
-        print(
-            f"{args.feeds} feeds on {args.hosts} hosts, {args.workers} workers, "
-            f"{len(changed)} feeds change between cycles"
-        )
-        measure("cycle 1 (all new)", cycle())
-        generation.value = 1
-        measure("cycle 2 (mostly 304)", cycle())
+            generation.value = 0
+            walls[order, 1] = measure(f"{order}: cycle 1 (all new)", cycle())
+            generation.value = 1
+            walls[order, 2] = measure(f"{order}: cycle 2 (mostly 304)", cycle())
+    if len(orders) == 2:
+        for number in (1, 2):
+            ratio = walls["site", number] / walls["interleaved", number]
+            print(f"cycle {number}: site-by-site / interleaved = {ratio:.2f}x")
     server.terminate()
 
 

@@ -17,6 +17,7 @@ from monitor.detect.engine import Detector
 from monitor.detect.stories import StoryBook
 from monitor.errors import ConfigError, Problem, StateError
 from monitor.health import HealthServer
+from monitor.logs import redact_logs
 from monitor.metrics import Metrics
 from monitor.notify.base import ChannelSettings
 from monitor.notify.channels import (
@@ -25,13 +26,17 @@ from monitor.notify.channels import (
     load_channels,
     router,
     rule_channel_problems,
+    secret_values,
 )
 from monitor.notify.outbox import Outbox, RetryPolicy
 from monitor.poller import Poller
+from monitor.redact import SecretRedactor
 from monitor.ruleset import RuleSet, detector_options, load_ruleset
 from monitor.settings import Settings
 from monitor.sources.feeds import FeedConfig, load_feeds
 from monitor.sources.fetch import Fetcher, FetchLimits
+from monitor.statehealth import StateHealth
+from monitor.statelock import StateLock
 from monitor.store import Store, open_store
 
 log = logging.getLogger("monitor.rules")
@@ -46,8 +51,11 @@ class Configuration:
     channels: ChannelsFile
 
 
-def load_configuration(settings: Settings) -> Configuration:
-    """Read and cross-check every file under the rules folder; one error lists all problems."""
+def load_configuration(settings: Settings, *, channels_required: bool = False) -> Configuration:
+    """Read and cross-check every file under the rules folder; one error lists all problems.
+
+    ``channels_required``: a missing ``channels.yaml`` is a problem (see ``load_channels``).
+    """
     problems: list[Problem] = []
     ruleset, feeds, channels = None, [], ChannelsFile()
     try:
@@ -59,7 +67,7 @@ def load_configuration(settings: Settings) -> Configuration:
     except ConfigError as exc:
         problems.extend(exc.problems)
     try:
-        channels = load_channels(settings.rules_dir / "channels.yaml")
+        channels = load_channels(settings.rules_dir / "channels.yaml", required=channels_required)
     except ConfigError as exc:
         problems.extend(exc.problems)
     if ruleset is not None:
@@ -102,7 +110,11 @@ class Service:
         self.metrics = metrics
         self.reload_problems: list[str] = []
         self.health: HealthServer | None = None
+        self.state = StateHealth(metrics)
+        store.observer = self.state
+        self.lock: StateLock | None = None
         self._fingerprint = rules_fingerprint(settings.rules_dir)
+        self._channels_file = self._has_channels_file()
         self.book = StoryBook(
             store.developments(), window=timedelta(hours=settings.development_window_hours)
         )
@@ -115,7 +127,6 @@ class Service:
             self.poller,
             config.feeds,
             outbox.deliver_due,
-            workers=settings.max_concurrent_fetches,
             max_backoff=timedelta(seconds=settings.max_backoff_seconds),
             delivery_interval=timedelta(seconds=settings.delivery_interval_seconds),
             maintenance=self.maintain,
@@ -124,6 +135,9 @@ class Service:
             reload=self.reload,
             watch_interval=timedelta(seconds=settings.reload_check_seconds),
         )
+
+    def _has_channels_file(self) -> bool:
+        return (self.settings.rules_dir / "channels.yaml").exists()
 
     def _detector(self, config: Configuration) -> Detector:
         return Detector(
@@ -141,20 +155,33 @@ class Service:
     def build(cls, settings: Settings) -> Service:
         config = load_configuration(settings)
         channels = build_channels(config.channels, str(settings.rules_dir / "channels.yaml"))
-        store = open_store(settings.database_path)
+        lock = StateLock(settings.database_path)
+        lock.acquire()
+        try:
+            store = open_store(settings.database_path)
+        except StateError:
+            lock.release()
+            raise
         fetcher = Fetcher(
             FetchLimits(
                 max_bytes=settings.max_response_bytes,
                 connect_timeout=settings.connect_timeout_seconds,
                 read_timeout=settings.read_timeout_seconds,
+                total_timeout=settings.poll_timeout_seconds,
                 max_concurrent=settings.max_concurrent_fetches,
                 max_per_host=settings.max_fetches_per_host,
             )
         )
         metrics = Metrics()
         limits, policy = cls._outbox_settings(config)
-        outbox = Outbox(store, channels, settings=limits, policy=policy, metrics=metrics)
-        return cls(settings, config, store, fetcher, outbox, metrics)
+        redact = SecretRedactor(secret_values(config.channels))
+        redact_logs(redact)
+        outbox = Outbox(
+            store, channels, settings=limits, policy=policy, metrics=metrics, redact=redact
+        )
+        service = cls(settings, config, store, fetcher, outbox, metrics)
+        service.lock = lock
+        return service
 
     async def reload(self) -> bool:
         """Load the rules folder again; adopt it only if all of it is valid.
@@ -164,7 +191,7 @@ class Service:
         """
         self._fingerprint = rules_fingerprint(self.settings.rules_dir)
         try:
-            config = load_configuration(self.settings)
+            config = load_configuration(self.settings, channels_required=self._channels_file)
             channels = build_channels(
                 config.channels, str(self.settings.rules_dir / "channels.yaml")
             )
@@ -177,12 +204,16 @@ class Service:
                 extra={"problems": self.reload_problems},
             )
             return False
-        self.config = config
+        previous, self.config = self.config, config
         self.detector = self._detector(config)
         self.route = router(config.channels)
         limits, policy = self._outbox_settings(config)
-        await self.outbox.replace_channels(channels, limits, policy)
+        # Old secrets stay redacted too: errors of deliveries in flight may still carry them.
+        redact = SecretRedactor(secret_values(previous.channels) + secret_values(config.channels))
+        redact_logs(redact)
+        await self.outbox.replace_channels(channels, limits, policy, redact)
         self.daemon.set_feeds(config.feeds)
+        self._channels_file = self._has_channels_file()
         self.reload_problems = []
         self.metrics.rules_valid.set(1)
         self.metrics.reloads.labels("applied").inc()
@@ -202,8 +233,10 @@ class Service:
         problems = [f"rules: {p}" for p in self.reload_problems]
         try:
             self.store.ping()
-        except StateError as exc:
-            problems.append(f"state: {exc}")
+        except StateError:
+            pass  # reported to self.state
+        if self.state.problem is not None:
+            problems.append(f"state: {self.state.problem}")
         if not self.daemon.scheduler_alive:
             problems.append("scheduler: not running")
         return problems
@@ -211,8 +244,12 @@ class Service:
     async def maintain(self) -> None:
         """Periodic upkeep: forget old seen entries, refresh slow-moving gauges."""
         cutoff = datetime.now(UTC) - timedelta(days=self.settings.retention_days)
-        self.store.prune_entries(cutoff)
-        self.metrics.feeds_unhealthy.set(sum(1 for f in self.store.feed_states() if not f.healthy))
+        try:
+            self.store.prune_entries(cutoff)
+            unhealthy = sum(1 for f in self.store.feed_states() if not f.healthy)
+        except StateError:
+            return  # reported by self.state; tried again at the next upkeep
+        self.metrics.feeds_unhealthy.set(unhealthy)
 
     async def serve(self) -> None:
         """Run the daemon with its health endpoint until stopped."""
@@ -227,6 +264,9 @@ class Service:
                 await self.health.close()
 
     async def aclose(self) -> None:
+        self.poller.close()
         await self.fetcher.aclose()
         await self.outbox.aclose()
         self.store.close()
+        if self.lock is not None:
+            self.lock.release()

@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import shutil
 import sys
 import time
 from collections.abc import Sequence
@@ -24,18 +25,26 @@ from monitor.demo import run_demo
 from monitor.detect.engine import Detector
 from monitor.detect.rules import rule_json_schema
 from monitor.detect.stories import StoryBook
-from monitor.errors import ConfigError, DeliveryError, NewsMonitorError
+from monitor.errors import ConfigError, DeliveryError, NewsMonitorError, StateError
 from monitor.explain import assessment_payload, assessment_text
 from monitor.logs import configure_logging
 from monitor.notify.base import Channel
-from monitor.notify.channels import build_channels, missing_secrets
+from monitor.notify.channels import (
+    build_channels,
+    load_channels,
+    missing_secrets,
+    secret_values,
+)
 from monitor.notify.render import alert_payload, alert_text, sample_alert
+from monitor.poller import utc_now
+from monitor.redact import SecretRedactor
 from monitor.replay import collect_feed_files, read_articles, replay
 from monitor.ruleset import detector_options, load_ruleset
 from monitor.settings import Settings, load_settings
-from monitor.store import open_store
+from monitor.store import Store, open_store
 
 EXIT_USAGE = 2
+LOW_DISK = 1024 * 1024  # less free room than this next to the state is shown as full
 
 
 class Progress:
@@ -146,9 +155,15 @@ def cmd_rules_check(args: argparse.Namespace) -> int:
     return 0
 
 
+# Parsing runs on a worker thread; a short switch interval hands the interpreter back to the
+# event loop within half a millisecond instead of five, so /healthz stays quick meanwhile.
+SWITCH_INTERVAL = 0.0005
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     settings = _settings(args)
     configure_logging(settings.log_level, settings.log_format)
+    sys.setswitchinterval(SWITCH_INTERVAL)
     return asyncio.run(_run(settings, once=args.once))
 
 
@@ -182,25 +197,82 @@ def cmd_status(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 1
-    store = open_store(settings.database_path)
     try:
-        feeds = store.feed_states()
-        unhealthy = [f for f in feeds if not f.healthy]
-        print(f"feeds: {len(feeds)} polled, {len(unhealthy)} unhealthy")
-        for feed in feeds:
-            mark = "ok  " if feed.healthy else "FAIL"
-            detail = f" ({feed.failures} failures: {feed.reason})" if not feed.healthy else ""
-            print(f"  {mark} {feed.name}: last poll {feed.last_poll or '-'}{detail}")
-        counts = store.outbox_counts()
-        print(
-            f"outbox: {counts['pending']} pending, {counts['delivered']} delivered, "
-            f"{counts['failed']} failed; {store.alert_count()} alerts and updates recorded"
-        )
-        for alert_id, channel, state, attempts, error in store.outbox_rows():
-            if state == "failed":
-                print(f"  failed: alert {alert_id} to {channel} after {attempts} attempts: {error}")
+        store = open_store(settings.database_path)
+    except StateError as exc:
+        return _state_unusable(exc)
+    try:
+        _print_status(settings, store)
+    except StateError as exc:
+        return _state_unusable(exc)
     finally:
         store.close()
+    return 0
+
+
+def _state_unusable(exc: StateError) -> int:
+    print(f"state: UNUSABLE: {exc}", file=sys.stderr)
+    return 1
+
+
+def _print_status(settings: Settings, store: Store) -> None:
+    """Print the state's health, the feeds' health and the outbox."""
+    damage = store.damage()
+    free = shutil.disk_usage(settings.database_path.parent).free
+    room = f"{free / 1e6:.1f} MB free" if free >= LOW_DISK else f"DISK FULL ({free} bytes free)"
+    print(f"state: {'DAMAGED: ' + '; '.join(damage) if damage else 'ok'}; {room}")
+    feeds = store.feed_states()
+    unhealthy = [f for f in feeds if not f.healthy]
+    print(f"feeds: {len(feeds)} polled, {len(unhealthy)} unhealthy")
+    for feed in feeds:
+        mark = "ok  " if feed.healthy else "FAIL"
+        detail = f" ({feed.failures} failures: {feed.reason})" if not feed.healthy else ""
+        print(f"  {mark} {feed.name}: last poll {feed.last_poll or '-'}{detail}")
+    counts = store.outbox_counts()
+    print(
+        f"outbox: {counts['pending']} pending, {counts['delivered']} delivered, "
+        f"{counts['failed']} failed; {store.alert_count()} alerts and updates recorded"
+    )
+    for alert_id, channel, state, attempts, error in store.outbox_rows():
+        if state == "failed":
+            print(f"  failed: alert {alert_id} to {channel} after {attempts} attempts: {error}")
+    for channel, count in _held(settings, store.pending_by_channel()).items():
+        print(
+            f"  held: {count} to {channel}, which channels.yaml no longer defines; they "
+            f"resume when it returns, or drop them: news-monitor outbox drop {channel}"
+        )
+
+
+def _held(settings: Settings, pending: dict[str, int]) -> dict[str, int]:
+    """Pending deliveries per channel that ``channels.yaml`` does not define (none if the
+    file cannot be read: then nothing is known to be held)."""
+    try:
+        known = load_channels(settings.rules_dir / "channels.yaml").by_name()
+    except ConfigError:
+        return {}
+    return {name: count for name, count in sorted(pending.items()) if name not in known}
+
+
+def cmd_outbox_drop(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    if args.channel in load_channels(settings.rules_dir / "channels.yaml").by_name():
+        print(
+            f"outbox: channel {args.channel} is configured, so its deliveries are not held; "
+            "nothing dropped",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    if not settings.database_path.exists():
+        print(f"outbox: no state at {settings.database_path}; nothing dropped", file=sys.stderr)
+        return 1
+    store = open_store(settings.database_path)
+    try:
+        dropped = store.drop_pending(
+            args.channel, "dropped by the operator (channel no longer configured)", utc_now()
+        )
+    finally:
+        store.close()
+    print(f"outbox: dropped {dropped} held deliveries to {args.channel}")
     return 0
 
 
@@ -218,15 +290,16 @@ def cmd_test_alert(args: argparse.Namespace) -> int:
         print(f"test-alert: unknown channel {args.channel!r}; known: {known}", file=sys.stderr)
         return EXIT_USAGE
     channels = build_channels(config.channels, str(settings.rules_dir / "channels.yaml"))
-    return asyncio.run(_send_test(channels[args.channel]))
+    redact = SecretRedactor(secret_values(config.channels))
+    return asyncio.run(_send_test(channels[args.channel], redact))
 
 
-async def _send_test(channel: Channel) -> int:
+async def _send_test(channel: Channel, redact: SecretRedactor) -> int:
     try:
         await channel.send(sample_alert())
     except DeliveryError as exc:
         kind = "temporary" if exc.retryable else "permanent"
-        print(f"test-alert: {channel.name}: FAILED ({kind}): {exc.reason}", file=sys.stderr)
+        print(f"test-alert: {channel.name}: FAILED ({kind}): {redact(exc.reason)}", file=sys.stderr)
         return 1
     finally:
         await channel.aclose()
@@ -314,6 +387,15 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("status", help="feed health and delivery state from the database")
     p.set_defaults(func=cmd_status)
+
+    outbox = sub.add_parser("outbox", help="outbox tools").add_subparsers(
+        dest="outbox_command", required=True
+    )
+    p = outbox.add_parser(
+        "drop", help="drop the held deliveries to a channel that is no longer configured"
+    )
+    p.add_argument("channel", help="the channel name the deliveries were queued for")
+    p.set_defaults(func=cmd_outbox_drop)
 
     p = sub.add_parser("demo", help="run the daemon on a bundled scripted timeline, offline")
     p.add_argument("--step-seconds", type=float, default=2.5, help="time between steps")

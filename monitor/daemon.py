@@ -1,7 +1,8 @@
 """The daemon: APScheduler wiring, polling every feed on its own schedule, clean shutdown.
 
-``Daemon.run_once`` polls every feed once with a few workers (not one task per feed: the
-HTTP pool costs more CPU per request as it grows) and delivers what is due.
+``Daemon.run_once`` polls every feed once, each waiting for its host's turn and then for
+one of the fetcher's overall slots (the HTTP pool stays that size), and delivers what is
+due.
 ``Daemon.run_forever`` schedules one job per feed with jitter; a job never overlaps itself;
 a failing feed backs off exponentially (capped, honouring Retry-After) and returns to its
 interval once it recovers. SIGTERM/SIGINT stop scheduling and let work in flight finish;
@@ -21,6 +22,7 @@ from typing import Any
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
+from monitor.errors import StateError
 from monitor.poller import Poller, PollOutcome
 from monitor.sources.feeds import DEFAULT_INTERVAL, FeedConfig
 
@@ -32,12 +34,13 @@ def backoff_delay(
 ) -> timedelta:
     """How long to wait after ``failures`` consecutive failures: interval * 2^(n-1), capped.
 
-    A server's ``Retry-After`` is honoured when it asks for longer (up to four times the cap).
+    A server's ``Retry-After`` (with any status) is honoured when it asks for longer, within
+    the same cap.
     """
     exponent = max(0, min(failures - 1, 30))
     delay = min(cap, interval * (1 << exponent))
     if retry_after is not None:
-        delay = max(delay, min(timedelta(seconds=retry_after), cap * 4))
+        delay = max(delay, min(timedelta(seconds=retry_after), cap))
     return delay
 
 
@@ -62,7 +65,6 @@ class Daemon:
         feeds: Sequence[FeedConfig],
         deliver: Callable[[], Awaitable[int]],
         *,
-        workers: int = 8,
         max_backoff: timedelta = timedelta(hours=1),
         delivery_interval: timedelta = timedelta(seconds=5),
         maintenance: Callable[[], Coroutine[Any, Any, object]] | None = None,
@@ -74,7 +76,6 @@ class Daemon:
         self.poller = poller
         self.feeds = list(feeds)
         self.deliver = deliver
-        self.workers = workers
         self.max_backoff = max_backoff
         self.delivery_interval = delivery_interval
         self.maintenance = maintenance
@@ -90,27 +91,21 @@ class Daemon:
         """Poll one feed; an unexpected error is logged with the feed and contained."""
         try:
             return await self.poller.poll(feed)
+        except StateError as exc:  # logged once per distinct failure by the state's observer
+            return PollOutcome(feed.name, "error", error=str(exc))
         except Exception as exc:
             log.exception("poll: unexpected error", extra={"feed": feed.name})
             return PollOutcome(feed.name, "error", error=f"{type(exc).__name__}: {exc}")
 
     async def poll_all(self, feeds: Sequence[FeedConfig] | None = None) -> list[PollOutcome]:
-        """Poll each feed once with a bounded pool of workers."""
-        queue: asyncio.Queue[FeedConfig] = asyncio.Queue()
-        for feed in feeds if feeds is not None else self.feeds:
-            queue.put_nowait(feed)
-        outcomes: list[PollOutcome] = []
+        """Poll each feed once, all at once as far as the fetcher's limits allow.
 
-        async def worker() -> None:
-            while True:
-                try:
-                    feed = queue.get_nowait()
-                except asyncio.QueueEmpty:
-                    return
-                outcomes.append(await self._poll_safely(feed))
-
-        await asyncio.gather(*(worker() for _ in range(max(1, min(self.workers, queue.qsize())))))
-        return outcomes
+        Every feed waits for its own host's turn (the fetcher's per-host limit) before it
+        takes one of the overall slots, so the order of the list does not matter: a feed
+        waiting for a busy site never keeps feeds of other sites waiting.
+        """
+        chosen = list(feeds if feeds is not None else self.feeds)
+        return list(await asyncio.gather(*(self._poll_safely(feed) for feed in chosen)))
 
     async def run_once(self) -> RunSummary:
         """One poll of every feed, then deliver what is due."""
@@ -151,6 +146,8 @@ class Daemon:
         self._track()
         try:
             await self.deliver()
+        except StateError:
+            pass  # logged once per distinct failure by the state's observer; retried
         except Exception:
             log.exception("deliver: unexpected error")
 
@@ -239,7 +236,8 @@ class Daemon:
         try:
             await self._stop.wait()
         finally:
-            scheduler.shutdown(wait=False)
+            # Pause first: the scheduler's shutdown would cancel the jobs in flight.
+            scheduler.pause()
             await asyncio.sleep(0)  # let jobs submitted just before the stop register
             pending = {t for t in self._inflight if not t.done()}
             if pending:
@@ -247,6 +245,7 @@ class Daemon:
                 _, late = await asyncio.wait(pending, timeout=self.shutdown_grace)
                 for task in late:
                     task.cancel()
+            scheduler.shutdown(wait=False)
             self.scheduler = None
             with contextlib.suppress(NotImplementedError, RuntimeError, AttributeError):
                 loop.remove_signal_handler(signal.SIGHUP)

@@ -1,7 +1,8 @@
 """Durations in configuration files: ``90``, ``"90s"``, ``"5m"``, ``"1h30m"``, ``"2d"``.
 
 ``Duration`` is a pydantic-ready type that validates such a value into a ``timedelta``,
-with an error that shows the accepted forms.
+with an error that shows the accepted forms. A duration is positive and at most 365 days
+(so ``inf`` or ``1e12`` can never overflow a timer).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from pydantic import BeforeValidator, PlainSerializer
 
 _PART = re.compile(r"(\d+(?:\.\d+)?)\s*(d|h|m|s|ms)")
 _UNITS = {"d": 86400.0, "h": 3600.0, "m": 60.0, "s": 1.0, "ms": 0.001}
+MAX_SECONDS = 365 * 86400.0
 
 
 def parse_duration(value: Any) -> timedelta:
@@ -35,8 +37,10 @@ def parse_duration(value: Any) -> timedelta:
             seconds = sum(float(n) * _UNITS[u] for n, u in parts)
     else:
         raise ValueError("expected a duration such as 300, '90s', '5m' or '1h'")
-    if seconds <= 0:
+    if not seconds > 0:
         raise ValueError("a duration must be positive")
+    if seconds > MAX_SECONDS:
+        raise ValueError(f"{value!r} is too long; a duration is at most 365 days")
     return timedelta(seconds=seconds)
 
 

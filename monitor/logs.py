@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import logging
 import sys
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -57,3 +58,23 @@ def configure_logging(level: str = "INFO", fmt: str = "auto") -> None:
     logger.handlers[:] = [handler]
     logger.setLevel(level)
     logger.propagate = False
+
+
+class _RedactingFormatter(logging.Formatter):
+    """Formats with ``inner``, then removes secrets from the finished line."""
+
+    def __init__(self, inner: logging.Formatter, redact: Callable[[str], str]) -> None:
+        super().__init__()
+        self.inner, self.redact = inner, redact
+
+    def format(self, record: logging.LogRecord) -> str:
+        return self.redact(self.inner.format(record))
+
+
+def redact_logs(redact: Callable[[str], str]) -> None:
+    """Pass every line of the ``monitor`` loggers through ``redact`` (configured secrets)."""
+    for handler in logging.getLogger("monitor").handlers:
+        inner = handler.formatter or logging.Formatter()
+        if isinstance(inner, _RedactingFormatter):
+            inner = inner.inner
+        handler.setFormatter(_RedactingFormatter(inner, redact))

@@ -37,6 +37,12 @@ class Metrics:
             registry=r,
         )
         self.outbox_depth = Gauge("news_monitor_outbox_depth", "Deliveries waiting", registry=r)
+        self.outbox_held = Gauge(
+            "news_monitor_outbox_held",
+            "Deliveries held because their channel is no longer configured",
+            ["channel"],
+            registry=r,
+        )
         self.poll_seconds = Histogram(
             "news_monitor_poll_duration_seconds",
             "Time to poll a feed",
@@ -60,7 +66,16 @@ class Metrics:
         self.reloads = Counter(
             "news_monitor_rule_reloads", "Rule reloads by outcome", ["outcome"], registry=r
         )
+        self.state_ok = Gauge(
+            "news_monitor_state_ok",
+            "1 while the state database works, 0 after a failed read or write",
+            registry=r,
+        )
+        self.state_errors = Counter(
+            "news_monitor_state_errors", "Failed state database operations", registry=r
+        )
         self.rules_valid.set(1)
+        self.state_ok.set(1)
 
     def render(self) -> bytes:
         """The Prometheus text exposition of every metric."""

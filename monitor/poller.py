@@ -3,15 +3,22 @@
 ``Poller.poll`` never raises for a feed's own trouble: a fetch or parse failure marks the
 feed unhealthy with its reason and returns an outcome saying so, and the caller (the
 daemon) backs off. Entries count as seen only in the transaction that queues their alerts.
+
+Parsing and detection run on one worker thread, one feed at a time (detection's story book
+is never touched by two threads), so a huge feed never stalls the event loop: health
+checks, deliveries and other fetches go on meanwhile. The store stays on the loop's thread.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import TypeVar
 
 from monitor.detect.engine import Detector
 from monitor.errors import FeedError, FetchError, StateError
@@ -25,6 +32,7 @@ from monitor.store import Store
 log = logging.getLogger("monitor.poll")
 
 Clock = Callable[[], datetime]
+T = TypeVar("T")
 
 
 def utc_now() -> datetime:
@@ -65,6 +73,15 @@ class Poller:
         self.route = route
         self.clock = clock
         self.metrics = metrics
+        self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="monitor-parse")
+
+    async def _off_loop(self, work: Callable[[], T]) -> T:
+        """Run ``work`` on the worker thread; the event loop stays free meanwhile."""
+        return await asyncio.get_running_loop().run_in_executor(self._worker, work)
+
+    def close(self) -> None:
+        """Let the worker thread go once it is idle."""
+        self._worker.shutdown(wait=False)
 
     def _failed(
         self, feed: FeedConfig, reason: str, started: float, retry_after: float | None = None
@@ -107,8 +124,9 @@ class Poller:
             return self._done(
                 [], PollOutcome(feed.name, "not-modified", seconds=time.monotonic() - started)
             )
+        body = result.body
         try:
-            parsed = parse_feed(result.body, feed.name)
+            parsed = await self._off_loop(lambda: parse_feed(body, feed.name))
         except FeedError as exc:
             return self._failed(feed, f"invalid feed: {exc.reason}", started)
         if parsed.warning:
@@ -118,9 +136,11 @@ class Poller:
             )
         fresh = self.store.unseen(feed.name, parsed.articles)
         detector = self.detector()
-        alerts = [
-            a for article in in_published_order(fresh) for a in detector.examine(article, now)
-        ]
+        alerts = await self._off_loop(
+            lambda: [
+                a for article in in_published_order(fresh) for a in detector.examine(article, now)
+            ]
+        )
         touched = {a.development for a in alerts}
         developments = [d for d in detector.book.developments if d.id in touched]
         try:

@@ -1,9 +1,11 @@
-"""Keep secrets out of logs and errors: URLs lose credentials, query values and long tokens."""
+"""Keep secrets out of logs and errors: URLs lose credentials, query values and long tokens;
+``SecretRedactor`` removes known secret values from text that came from outside."""
 
 from __future__ import annotations
 
 import re
-from urllib.parse import SplitResult, parse_qsl, urlsplit, urlunsplit
+from collections.abc import Iterable
+from urllib.parse import SplitResult, parse_qsl, quote, urlsplit, urlunsplit
 
 _TOKENISH = re.compile(r"^[A-Za-z0-9_\-]{16,}$")
 
@@ -26,3 +28,50 @@ def redact_url(url: str) -> str:
     path = "/".join("***" if _TOKENISH.match(seg) else seg for seg in parts.path.split("/"))
     query = "&".join(f"{key}=***" for key, _ in parse_qsl(parts.query, keep_blank_values=True))
     return urlunsplit(SplitResult(parts.scheme, netloc, path, query, ""))
+
+
+_MIN_SECRET = 6  # shorter values would blank ordinary words ("news")
+_MIN_PART = 8  # path segments and query values this long are treated as secret too
+
+
+def _secret_parts(value: str) -> set[str]:
+    """What of ``value`` must not appear: the value itself and, for a URL, its path, its
+    query, and each long path segment or query value (a receiver may echo any of them)."""
+    parts = {value}
+    try:
+        url = urlsplit(value)
+    except ValueError:
+        return parts
+    if url.scheme and url.netloc:
+        if url.path not in ("", "/"):
+            parts.add(url.path)
+        if url.query:
+            parts.update((url.query, f"{url.path}?{url.query}"))
+            parts.update(v for _, v in parse_qsl(url.query) if len(v) >= _MIN_PART)
+        parts.update(seg for seg in url.path.split("/") if len(seg) >= _MIN_PART)
+        if url.password:
+            parts.add(url.password)
+    return {p for p in parts if len(p) >= _MIN_SECRET}
+
+
+class SecretRedactor:
+    """Replaces every configured secret (and the secret parts of secret URLs) by ``***``.
+
+    Applied to anything about to be stored or logged that came from outside, such as a
+    receiver's error page ("Cannot POST /hook/<token>").
+    """
+
+    def __init__(self, secrets: Iterable[str] = ()) -> None:
+        parts = {part for secret in secrets if secret for part in _secret_parts(secret)}
+        variants = parts | {quote(p, safe="") for p in parts} | {quote(p) for p in parts}
+        # Longest first, so a URL is replaced whole before its path is.
+        self._parts = sorted(variants, key=len, reverse=True)
+
+    def __call__(self, text: str) -> str:
+        for part in self._parts:
+            if part in text:
+                text = text.replace(part, "***")
+        return text
+
+    def __repr__(self) -> str:
+        return f"SecretRedactor({len(self._parts)} values)"

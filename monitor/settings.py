@@ -1,6 +1,8 @@
 """Settings from the environment (``NEWS_MONITOR_*``) and an optional ``.env`` file.
 
-Secrets are never settings of their own: channel files name the environment variable that
+Every number has finite bounds (``inf``, ``nan`` and absurd sizes are refused with the
+variable's name), so no setting can overflow a timer later. Secrets are never settings of
+their own: channel files name the environment variable that
 holds each secret, and it is read as a ``SecretStr`` when the channel is built.
 """
 
@@ -29,7 +31,11 @@ class Settings(BaseSettings):
     """Every setting, its environment variable (prefix ``NEWS_MONITOR_``) and default."""
 
     model_config = SettingsConfigDict(
-        env_prefix="NEWS_MONITOR_", env_file=".env", extra="ignore", frozen=True
+        env_prefix="NEWS_MONITOR_",
+        env_file=".env",
+        extra="ignore",
+        frozen=True,
+        allow_inf_nan=False,
     )
 
     rules_dir: Path = Field(
@@ -51,21 +57,34 @@ class Settings(BaseSettings):
         None, description="scoring model file (default: the one shipped with news-monitor)"
     )
     development_window_hours: float = Field(
-        168.0, gt=0, description="reports within this time of a development update it"
+        168.0, gt=0, le=8760, description="reports within this time of a development update it"
     )
     max_concurrent_fetches: int = Field(32, ge=1, le=256, description="fetches at once, overall")
     max_fetches_per_host: int = Field(2, ge=1, le=64, description="fetches at once, per host")
-    max_response_bytes: int = Field(10 * 1024 * 1024, ge=1024, description="body cap, decoded")
-    connect_timeout_seconds: float = Field(10.0, gt=0)
-    read_timeout_seconds: float = Field(20.0, gt=0)
-    max_backoff_seconds: float = Field(3600.0, gt=0, description="longest wait after failures")
-    retention_days: float = Field(30.0, gt=0, description="forget seen entries after this")
-    shutdown_grace_seconds: float = Field(20.0, ge=0, description="time to finish work on stop")
-    delivery_interval_seconds: float = Field(5.0, gt=0, description="how often the outbox runs")
+    max_response_bytes: int = Field(
+        10 * 1024 * 1024, ge=1024, le=1024**3, description="body cap, decoded"
+    )
+    connect_timeout_seconds: float = Field(10.0, gt=0, le=600)
+    read_timeout_seconds: float = Field(20.0, gt=0, le=3600)
+    poll_timeout_seconds: float = Field(
+        60.0, gt=0, le=3600, description="longest time one fetch of a feed may take, in all"
+    )
+    max_backoff_seconds: float = Field(
+        3600.0, gt=0, le=7 * 86400, description="longest wait after failures"
+    )
+    retention_days: float = Field(30.0, gt=0, le=3650, description="forget seen entries after this")
+    shutdown_grace_seconds: float = Field(
+        20.0, ge=0, le=3600, description="time to finish work on stop"
+    )
+    delivery_interval_seconds: float = Field(
+        5.0, gt=0, le=86400, description="how often the outbox runs"
+    )
     health_bind: str = Field(
         "127.0.0.1:8080", description="host:port of /healthz, /readyz, /metrics; empty: off"
     )
-    reload_check_seconds: float = Field(2.0, gt=0, description="how often rules/ is checked")
+    reload_check_seconds: float = Field(
+        2.0, gt=0, le=3600, description="how often rules/ is checked"
+    )
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     log_format: Literal["auto", "json", "text"] = "auto"
 

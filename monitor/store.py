@@ -12,12 +12,12 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from monitor.errors import StateError
 from monitor.models import Alert, Article, Development
@@ -63,44 +63,77 @@ class OutboxItem:
     description: str
 
 
+class StateObserver(Protocol):
+    """Told of every failed state operation and of every write that succeeded."""
+
+    def failed(self, reason: str) -> None: ...
+
+    def written(self) -> None: ...
+
+
 class Store:
-    """A SQLite database; one connection, used from one thread."""
+    """A SQLite database; one connection, used from one thread.
+
+    Every failure is a ``StateError`` (never a raw ``sqlite3`` error), and is also reported
+    to ``observer``, with every successful write, so trouble and recovery can be seen.
+    """
 
     def __init__(self, connection: sqlite3.Connection) -> None:
         self._db = connection
+        self.observer: StateObserver | None = None
 
     def close(self) -> None:
         self._db.close()
 
     def ping(self) -> None:
         """Raise ``StateError`` unless the database answers a query."""
+        self._rows("SELECT 1")
+
+    def damage(self) -> list[str]:
+        """What SQLite's quick integrity check finds wrong (empty when nothing); reads the
+        whole file, so for ``status``, not for every poll."""
+        found = [str(row[0]) for row in self._rows("PRAGMA quick_check")]
+        return [] if found == ["ok"] else found
+
+    def _failed(self, exc: sqlite3.Error) -> StateError:
+        error = StateError(f"state database: {exc}")
+        if self.observer is not None:
+            self.observer.failed(str(error))
+        return error
+
+    def _rows(self, sql: str, params: tuple[object, ...] = ()) -> list[Any]:
+        """Every row of a query; ``StateError`` (reported to the observer) on failure."""
         try:
-            self._db.execute("SELECT 1").fetchone()
+            return self._db.execute(sql, params).fetchall()
         except sqlite3.Error as exc:
-            raise StateError(f"state database: {exc}") from exc
+            raise self._failed(exc) from exc
 
     @contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
+        """A write transaction; its success or failure is reported to the observer."""
         try:
             with self._db:
                 yield self._db
         except sqlite3.Error as exc:
-            raise StateError(f"state database: {exc}") from exc
+            raise self._failed(exc) from exc
+        if self.observer is not None:
+            self.observer.written()
 
     # feeds -------------------------------------------------------------------------------
 
     def feed_state(self, name: str) -> FeedState:
-        row = self._db.execute(
+        rows = self._rows(
             "SELECT name, etag, last_modified, healthy, reason, failures, last_poll, last_success"
             " FROM feeds WHERE name = ?",
             (name,),
-        ).fetchone()
-        if row is None:
+        )
+        if not rows:
             return FeedState(name)
+        row = rows[0]
         return FeedState(row[0], row[1], row[2], bool(row[3]), row[4], row[5], row[6], row[7])
 
     def feed_states(self) -> list[FeedState]:
-        names = [row[0] for row in self._db.execute("SELECT name FROM feeds ORDER BY name")]
+        names = [row[0] for row in self._rows("SELECT name FROM feeds ORDER BY name")]
         return [self.feed_state(name) for name in names]
 
     def record_failure(self, name: str, url: str, reason: str, now: datetime) -> int:
@@ -144,9 +177,7 @@ class Store:
     def unseen(self, feed: str, articles: Sequence[Article]) -> list[Article]:
         """The articles never seen in ``feed``, or seen with different content."""
         known = dict(
-            self._db.execute(
-                "SELECT entry_id, content_hash FROM entries WHERE feed = ?", (feed,)
-            ).fetchall()
+            self._rows("SELECT entry_id, content_hash FROM entries WHERE feed = ?", (feed,))
         )
         return [a for a in articles if known.get(a.id) != content_hash(a)]
 
@@ -187,7 +218,7 @@ class Store:
         return cursor.rowcount
 
     def entry_count(self) -> int:
-        return int(self._db.execute("SELECT COUNT(*) FROM entries").fetchone()[0])
+        return int(self._rows("SELECT COUNT(*) FROM entries")[0][0])
 
     # developments and alerts ------------------------------------------------------------
 
@@ -210,10 +241,10 @@ class Store:
         )
 
     def developments(self) -> list[Development]:
-        rows = self._db.execute(
+        rows = self._rows(
             "SELECT id, rule, stage, first_seen, last_seen, evidence, entries FROM developments"
             " ORDER BY first_seen"
-        ).fetchall()
+        )
         return [
             Development(
                 row[0],
@@ -256,7 +287,7 @@ class Store:
         return len(channels)
 
     def alert_count(self) -> int:
-        return int(self._db.execute("SELECT COUNT(*) FROM alerts").fetchone()[0])
+        return int(self._rows("SELECT COUNT(*) FROM alerts")[0][0])
 
     # outbox --------------------------------------------------------------------------------
 
@@ -264,29 +295,56 @@ class Store:
         self, where: str, params: tuple[object, ...], limit: int = -1
     ) -> list[OutboxItem]:
         """Pending outbox rows matching ``where``, oldest alert first (-1: no limit)."""
-        rows = self._db.execute(
+        rows = self._rows(
             "SELECT o.id, o.alert_id, o.channel, o.attempts, o.created, a.payload, a.description"
             " FROM outbox o JOIN alerts a ON a.id = o.alert_id"
             f" WHERE o.state = 'pending' AND {where} ORDER BY o.alert_id, o.id LIMIT ?",
             (*params, limit),
-        ).fetchall()
+        )
         return [OutboxItem(r[0], r[1], r[2], r[3], r[4], json.loads(r[5]), r[6]) for r in rows]
 
-    def due(self, now: datetime, limit: int = 100) -> list[OutboxItem]:
-        """Pending deliveries whose time has come, oldest alert first."""
-        return self._outbox_items("o.next_attempt <= ?", (_iso(now),), limit)
+    def due(
+        self, now: datetime, limit: int = 100, channels: Collection[str] | None = None
+    ) -> list[OutboxItem]:
+        """Pending deliveries whose time has come, oldest alert first; only to ``channels``
+        when given (deliveries to other channels are held, not returned)."""
+        if channels is None:
+            return self._outbox_items("o.next_attempt <= ?", (_iso(now),), limit)
+        names = sorted(channels)
+        marks = ", ".join("?" * len(names))
+        return self._outbox_items(
+            f"o.next_attempt <= ? AND o.channel IN ({marks})", (_iso(now), *names), limit
+        )
+
+    def pending_by_channel(self) -> dict[str, int]:
+        """How many deliveries wait, per channel."""
+        return dict(
+            self._rows(
+                "SELECT channel, COUNT(*) FROM outbox WHERE state = 'pending' GROUP BY channel"
+            )
+        )
+
+    def drop_pending(self, channel: str, reason: str, now: datetime) -> int:
+        """Mark every pending delivery to ``channel`` failed with ``reason``; return how many."""
+        with self._transaction() as db:
+            cursor = db.execute(
+                "UPDATE outbox SET state = 'failed', last_error = ?, finished = ?"
+                " WHERE channel = ? AND state = 'pending'",
+                (reason, _iso(now), channel),
+            )
+        return cursor.rowcount
 
     def retry_pending_before(self, item: OutboxItem) -> bool:
         """Whether an older alert for the same channel failed and waits for its retry.
 
         Later alerts wait behind it, so a channel receives its alerts in order.
         """
-        row = self._db.execute(
+        rows = self._rows(
             "SELECT 1 FROM outbox WHERE channel = ? AND state = 'pending' AND attempts > 0"
             " AND alert_id < ? LIMIT 1",
             (item.channel, item.alert_id),
-        ).fetchone()
-        return row is not None
+        )
+        return bool(rows)
 
     def postpone(self, item_id: int, until: datetime) -> None:
         """Hold a row back until ``until`` without counting an attempt (batched updates)."""
@@ -325,10 +383,10 @@ class Store:
 
     def thread_of(self, development: str, channel: str) -> str | None:
         """The thread reference the channel returned for the development's first alert."""
-        row = self._db.execute(
+        rows = self._rows(
             "SELECT ref FROM threads WHERE development = ? AND channel = ?", (development, channel)
-        ).fetchone()
-        return str(row[0]) if row else None
+        )
+        return str(rows[0][0]) if rows else None
 
     def save_thread(self, development: str, channel: str, ref: str) -> None:
         with self._transaction() as db:
@@ -341,17 +399,58 @@ class Store:
     def outbox_counts(self) -> dict[str, int]:
         """Outbox rows by state: pending, delivered, failed."""
         counts = {"pending": 0, "delivered": 0, "failed": 0}
-        for state, count in self._db.execute("SELECT state, COUNT(*) FROM outbox GROUP BY state"):
+        for state, count in self._rows("SELECT state, COUNT(*) FROM outbox GROUP BY state"):
             counts[state] = count
         return counts
 
     def outbox_rows(self) -> list[tuple[int, str, str, int, str | None]]:
         """(alert id, channel, state, attempts, last error) of every outbox row."""
-        return list(
-            self._db.execute(
+        return [
+            tuple(row)
+            for row in self._rows(
                 "SELECT alert_id, channel, state, attempts, last_error FROM outbox ORDER BY id"
             )
-        )
+        ]
+
+
+def _statements(script: str) -> Iterator[str]:
+    """The SQL statements of ``script``, one at a time."""
+    buffer = ""
+    for line in script.splitlines(keepends=True):
+        buffer += line
+        if sqlite3.complete_statement(buffer):
+            yield buffer.strip()
+            buffer = ""
+    if buffer.strip():
+        yield buffer.strip()
+
+
+def _migrate(db: sqlite3.Connection, path: Path) -> None:
+    """Bring the schema up to ``SCHEMA_VERSION``, one step per write transaction.
+
+    Each step re-reads the version after taking the write lock (``BEGIN IMMEDIATE``), so
+    processes opening a new database at the same instant never apply a step twice.
+    """
+    while True:
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            version = int(db.execute("PRAGMA user_version").fetchone()[0])
+            if version > SCHEMA_VERSION:
+                raise StateError(
+                    f"state database {path} has schema {version}, newer than this "
+                    f"news-monitor ({SCHEMA_VERSION}); upgrade news-monitor"
+                )
+            if version == SCHEMA_VERSION:
+                db.execute("COMMIT")
+                return
+            for statement in _statements(MIGRATIONS[version]):
+                db.execute(statement)
+            db.execute(f"PRAGMA user_version = {version + 1}")
+            db.execute("COMMIT")
+        except BaseException:
+            if db.in_transaction:
+                db.execute("ROLLBACK")
+            raise
 
 
 def open_store(path: Path) -> Store:
@@ -362,17 +461,7 @@ def open_store(path: Path) -> Store:
         db.execute("PRAGMA journal_mode = WAL")
         db.execute("PRAGMA synchronous = NORMAL")
         db.execute("PRAGMA foreign_keys = ON")
-        version = int(db.execute("PRAGMA user_version").fetchone()[0])
-        if version > SCHEMA_VERSION:
-            raise StateError(
-                f"state database {path} has schema {version}, newer than this "
-                f"news-monitor ({SCHEMA_VERSION}); upgrade news-monitor"
-            )
-        for number in range(version, SCHEMA_VERSION):
-            with db:
-                db.executescript(
-                    f"BEGIN; {MIGRATIONS[number]} PRAGMA user_version = {number + 1}; COMMIT;"
-                )
+        _migrate(db, path)
     except (sqlite3.Error, OSError) as exc:
         raise StateError(f"cannot open state database {path}: {exc}") from exc
     return Store(db)

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import json
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import yaml
@@ -57,6 +61,49 @@ def settings_for(folder: Path, **overrides: object) -> Settings:
     values.update(overrides)
     return Settings(**values)  # type: ignore[arg-type]
 
+
+def daemon_env(folder: Path, **settings: str) -> dict[str, str]:
+    """The environment of a ``news-monitor`` subprocess on ``folder``'s rules and state."""
+    return {
+        **os.environ,
+        "NEWS_MONITOR_RULES_DIR": str(folder / "rules"),
+        "NEWS_MONITOR_STATE_DIR": str(folder / "state"),
+        "NEWS_MONITOR_HEALTH_BIND": "",
+        "NEWS_MONITOR_LOG_FORMAT": "json",
+        **{f"NEWS_MONITOR_{k.upper()}": v for k, v in settings.items()},
+    }
+
+
+def start_daemon(env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
+    """``news-monitor run`` in a subprocess, its stderr written to ``log``."""
+    with log.open("wb") as out:
+        return subprocess.Popen(
+            [sys.executable, "-m", "monitor", "run"], env=env, stdout=subprocess.DEVNULL, stderr=out
+        )
+
+
+def health_address(log: Path) -> str:
+    """The host:port the daemon logging to ``log`` serves /healthz on ("" until it does)."""
+    for line in log.read_text().splitlines():
+        if '"health: listening"' in line:
+            return str(json.loads(line)["address"])
+    return ""
+
+
+def run_command(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    """``news-monitor ARGS...`` in a subprocess, to its end (at most a minute); output kept."""
+    return subprocess.run(
+        [sys.executable, "-m", "monitor", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+HOOK: list[dict[str, object]] = [{"name": "hook", "type": "webhook", "url_env": "TEST_HOOK_URL"}]
+"""A webhook channel whose URL is in ``TEST_HOOK_URL``."""
 
 VOTE_ITEM = {
     "title": "Commons backs sending troops to Ukraine",

@@ -46,11 +46,13 @@ class FeedServer:
 
     feeds: dict[str, bytes] = field(default_factory=dict)
     requests: list[str] = field(default_factory=list)
+    arrivals: list[tuple[float, str]] = field(default_factory=list)  # (monotonic time, path)
     user_agents: set[str] = field(default_factory=set)
     slow_seconds: float = 3.0
     entered_slow: threading.Event = field(default_factory=threading.Event)
     port: int = 0
     latency: tuple[float, float] = (0.0, 0.0)
+    etags: bool = True  # False: every GET gets the whole feed (no conditional GET)
     active: int = 0
     max_active: int = 0
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -71,6 +73,7 @@ class FeedServer:
     def _respond(self, request: BaseHTTPRequestHandler) -> None:
         path = request.path
         self.requests.append(path)
+        self.arrivals.append((time.monotonic(), path))
         self.user_agents.add(request.headers.get("User-Agent", ""))
         if self.latency[1]:
             time.sleep(
@@ -78,6 +81,8 @@ class FeedServer:
             )
         if path == "/500":
             send(request, 500, b"boom")
+        elif path == "/500-retry-after":
+            send(request, 500, b"busy", {"Retry-After": "90"})
         elif path == "/429":
             send(request, 429, b"slow down", {"Retry-After": "120"})
         elif path == "/slow":
@@ -108,10 +113,11 @@ class FeedServer:
         elif path in self.feeds:
             body = self.feeds[path]
             etag = '"' + hashlib.sha256(body).hexdigest()[:16] + '"'
-            if request.headers.get("If-None-Match") == etag:
+            if self.etags and request.headers.get("If-None-Match") == etag:
                 send(request, 304, b"", {"ETag": etag})
             else:
-                send(request, 200, body, {"ETag": etag, "Content-Type": "application/rss+xml"})
+                headers = {"Content-Type": "application/rss+xml"}
+                send(request, 200, body, {"ETag": etag, **headers} if self.etags else headers)
         else:
             send(request, 404, b"not found")
 
@@ -156,6 +162,7 @@ class Receiver:
     reply: Callable[[Received], bytes] | None = None
     port: int = 0
     retry_after: str = "1"
+    retry_after_on: tuple[int, ...] = (429, 503)
 
     def url(self, path: str = "/hook") -> str:
         return f"http://127.0.0.1:{self.port}{path}"
@@ -172,7 +179,7 @@ class Receiver:
                 return
         if status == 200:
             self.accepted.append(item)
-        headers = {"Retry-After": self.retry_after} if status in (429, 503) else {}
+        headers = {"Retry-After": self.retry_after} if status in self.retry_after_on else {}
         body = b"ok" if status == 200 else b"no"
         if status == 200 and self.reply is not None:
             body = self.reply(item)

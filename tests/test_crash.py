@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from tests.helpers import REHASH_ITEM, SHIFT_ITEM, VOTE_ITEM, make_rules
+from tests.helpers import REHASH_ITEM, SHIFT_ITEM, VOTE_ITEM, daemon_env, make_rules, start_daemon
 from tests.servers import FeedServer, Receiver, rss, serving
 
 
@@ -99,29 +99,16 @@ def running_daemon(
     with serving(FeedServer()) as feeds:
         feeds.feeds["/news.xml"] = rss([REHASH_ITEM])
         make_rules(tmp_path, {"news": feeds.url("/news.xml")}, interval="1s")
-        env = {
-            **os.environ,
-            "NEWS_MONITOR_RULES_DIR": str(tmp_path / "rules"),
-            "NEWS_MONITOR_STATE_DIR": str(tmp_path / "state"),
-            "NEWS_MONITOR_HEALTH_BIND": "",
-            "NEWS_MONITOR_LOG_FORMAT": "json",
-            **{f"NEWS_MONITOR_{k.upper()}": v for k, v in settings.items()},
-        }
+        env = daemon_env(tmp_path, **settings)
         log_path = tmp_path / "daemon.log"
-        with log_path.open("wb") as log:
-            daemon = subprocess.Popen(
-                [sys.executable, "-m", "monitor", "run"],
-                env=env,
-                stdout=subprocess.DEVNULL,
-                stderr=log,
-            )
-            try:
-                wait_for(lambda: "/news.xml" in feeds.requests)
-                yield feeds, log_path, daemon
-            finally:
-                if daemon.poll() is None:
-                    daemon.send_signal(signal.SIGTERM)
-                assert daemon.wait(30) == 0
+        daemon = start_daemon(env, log_path)
+        try:
+            wait_for(lambda: "/news.xml" in feeds.requests)
+            yield feeds, log_path, daemon
+        finally:
+            if daemon.poll() is None:
+                daemon.send_signal(signal.SIGTERM)
+            assert daemon.wait(30) == 0
 
 
 def test_sigterm_stops_cleanly(tmp_path: Path) -> None:

@@ -74,9 +74,24 @@ class ChannelsFile(BaseModel):
         return {c.name: c for c in self.channels}
 
 
-def load_channels(path: Path) -> ChannelsFile:
-    """The channels file, or console-only defaults when it does not exist."""
+def load_channels(path: Path, *, required: bool = False) -> ChannelsFile:
+    """The channels file, or console-only defaults when it does not exist.
+
+    With ``required`` (a reload of a daemon that runs on the file) a missing file is a
+    problem, not a silent switch to the console: deliveries to the channels it named must
+    not lose their channel because the file was moved for a moment.
+    """
     if not path.exists():
+        if required:
+            raise ConfigError(
+                [
+                    Problem(
+                        str(path),
+                        None,
+                        "the file is missing; the channels in force stay in force until it is back",
+                    )
+                ]
+            )
         return ChannelsFile()
     return load_model(path, ChannelsFile)
 
@@ -98,14 +113,30 @@ def rule_channel_problems(
     ]
 
 
+def _secret_variables(config: ChannelsFile) -> list[tuple[str, str]]:
+    """(channel, environment variable) of every secret the channels name."""
+    return [
+        (channel.name, variable)
+        for channel in config.channels
+        for field, variable in channel.model_dump().items()
+        if field.endswith("_env") and variable
+    ]
+
+
 def missing_secrets(config: ChannelsFile) -> list[str]:
     """``channel NAME: VARIABLE is not set`` for every secret variable missing from the
     environment (without building any channel)."""
     return [
-        f"channel {channel.name}: environment variable {variable} is not set"
-        for channel in config.channels
-        for field, variable in channel.model_dump().items()
-        if field.endswith("_env") and variable and not os.environ.get(variable)
+        f"channel {name}: environment variable {variable} is not set"
+        for name, variable in _secret_variables(config)
+        if not os.environ.get(variable)
+    ]
+
+
+def secret_values(config: ChannelsFile) -> list[str]:
+    """The values of every secret the channels name (to redact them from text)."""
+    return [
+        value for _, variable in _secret_variables(config) if (value := os.environ.get(variable))
     ]
 
 

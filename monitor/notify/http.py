@@ -1,8 +1,9 @@
 """One HTTP POST for the HTTP channels (Slack, webhook), with failures made ``DeliveryError``.
 
-2xx is success. 429 and 5xx (and 408) are retryable, with ``Retry-After`` passed on; other
-4xx are not (the request itself is wrong). Network errors and timeouts are retryable. The
-URL never appears in an error: it is a secret for webhooks.
+2xx is success. 429 and 5xx (and 408) are retryable; other 4xx are not (the request itself
+is wrong). ``Retry-After`` is passed on whatever the status (the outbox honours it within
+its backoff cap). Network errors and timeouts are retryable. The URL never appears in an
+error: it is a secret for webhooks.
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ async def post(
     if 200 <= status < 300:
         return response
     retryable = status in (408, 429) or status >= 500
-    wait = retry_after_seconds(response.headers.get("Retry-After")) if retryable else None
+    wait = retry_after_seconds(response.headers.get("Retry-After"))
     detail = response.text[:200].replace("\n", " ") if status < 500 else ""
     raise DeliveryError(
         channel,

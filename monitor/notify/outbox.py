@@ -48,11 +48,11 @@ class RetryPolicy:
 
     def next_delay(self, attempts: int, retry_after: float | None, rng: random.Random) -> timedelta:
         """Delay before attempt ``attempts + 1``: doubling from ``first_delay``, capped, +-jitter;
-        never shorter than the receiver's ``Retry-After``."""
+        never shorter than the receiver's ``Retry-After`` (any status), within ``max_delay``."""
         base = min(self.max_delay, self.first_delay * (1 << max(0, min(attempts - 1, 30))))
         delay = base * (1 + rng.uniform(-self.jitter, self.jitter))
         if retry_after is not None:
-            delay = max(delay, timedelta(seconds=retry_after))
+            delay = max(delay, min(timedelta(seconds=retry_after), self.max_delay))
         return delay
 
 
@@ -70,8 +70,10 @@ class Outbox:
         rng: random.Random | None = None,
         batch: int = 200,
         metrics: Metrics | None = None,
+        redact: Callable[[str], str] = str,
     ) -> None:
         self.store = store
+        self.redact = redact
         self.channels = dict(channels)
         self.settings = dict(settings or {})
         self.policy = policy
@@ -81,6 +83,7 @@ class Outbox:
         self.metrics = metrics
         self._sent: dict[str, deque[datetime]] = {}
         self._lock = asyncio.Lock()
+        self._held: set[str] = set()
 
     def _count(self, channel: str, outcome: str, rows: int = 1) -> None:
         if self.metrics is not None:
@@ -98,16 +101,41 @@ class Outbox:
     async def deliver_due(self) -> int:
         """Send everything due now; return how many outbox rows were delivered."""
         async with self._lock:  # one drain at a time keeps per-channel order
-            items = self.store.due(self.clock(), self.batch)
+            items = self.store.due(self.clock(), self.batch, self.channels.keys())
             by_channel: dict[str, list[OutboxItem]] = {}
             for item in items:
                 by_channel.setdefault(item.channel, []).append(item)
             done = await asyncio.gather(
-                *(self._drain(name, rows) for name, rows in by_channel.items())
+                *(self._drain(self.channels[name], rows) for name, rows in by_channel.items()),
+                return_exceptions=True,  # every drain ends before the lock is let go
             )
-            if self.metrics is not None:
-                self.metrics.outbox_depth.set(self.store.outbox_counts()["pending"])
-            return sum(done)
+            for result in done:
+                if isinstance(result, BaseException):
+                    raise result
+            self._report_waiting()
+            return sum(d for d in done if isinstance(d, int))
+
+    def _report_waiting(self) -> None:
+        """Gauge the deliveries waiting; say when a channel's deliveries are held or resume.
+
+        A delivery whose channel is no longer configured is held, never dropped: it resumes
+        when the channel returns, or the operator drops it (``news-monitor outbox drop``).
+        """
+        pending = self.store.pending_by_channel()
+        held = {name: n for name, n in pending.items() if name not in self.channels}
+        for name in sorted(held.keys() - self._held):
+            log.warning(
+                "deliver: channel is not configured; its deliveries are held until it returns"
+                " (or `news-monitor outbox drop CHANNEL`)",
+                extra={"channel": name, "held": held[name]},
+            )
+        for name in sorted(self._held - held.keys()):
+            log.info("deliver: channel is back; held deliveries resume", extra={"channel": name})
+        if self.metrics is not None:
+            self.metrics.outbox_depth.set(sum(pending.values()))
+            for name in self._held | held.keys():
+                self.metrics.outbox_held.labels(name).set(held.get(name, 0))
+        self._held = set(held)
 
     def _group(self, name: str, item: OutboxItem, now: datetime) -> list[OutboxItem] | None:
         """The rows to send together with ``item``; None while a batched update waits."""
@@ -120,8 +148,8 @@ class Outbox:
             return None
         return self.store.pending_updates(name, item.payload["development"]) or [item]
 
-    async def _drain(self, name: str, items: list[OutboxItem]) -> int:
-        channel = self.channels.get(name)
+    async def _drain(self, channel: Channel, items: list[OutboxItem]) -> int:
+        name = channel.name
         delivered = 0
         finished: set[int] = set()
         for item in items:
@@ -133,11 +161,6 @@ class Outbox:
                 "attempt": item.attempts + 1,
             }
             if item.id in finished:
-                continue
-            if channel is None:
-                self.store.mark_failed(item.id, "channel is not configured", now)
-                self._count(name, "failed")
-                log.error("deliver: channel is not configured; alert dropped for it", extra=extra)
                 continue
             if self.store.retry_pending_before(item) or self._rate_limited(name, now):
                 break
@@ -194,7 +217,11 @@ class Outbox:
         retry_after: float | None,
         extra: dict[str, object],
     ) -> str:
-        """Reschedule ("retry") or give up on ("failed") a failed delivery of ``group``."""
+        """Reschedule ("retry") or give up on ("failed") a failed delivery of ``group``.
+
+        The reason is stored and logged with every configured secret redacted: receivers
+        echo URLs ("Cannot POST /hook/<token>")."""
+        reason = self.redact(reason)
         now = self.clock()
         first = group[0]
         age = now - datetime.fromisoformat(first.created)
@@ -222,11 +249,13 @@ class Outbox:
         channels: Mapping[str, Channel],
         settings: Mapping[str, ChannelSettings],
         policy: RetryPolicy,
+        redact: Callable[[str], str] | None = None,
     ) -> None:
         """Adopt reloaded channels between two drains; the old ones are closed."""
         async with self._lock:
             old, self.channels = self.channels, dict(channels)
             self.settings, self.policy = dict(settings), policy
+            self.redact = redact or self.redact
         for channel in old.values():
             await channel.aclose()
 

@@ -3,9 +3,13 @@
 One shared ``httpx.AsyncClient``; conditional GET with the ETag / Last-Modified of the last
 poll (a 304 costs no parsing); gzip/deflate decoded here with a cap on the *decoded* size,
 so neither a huge body nor a compression bomb can exhaust memory; bounded redirects;
-connect/read timeouts; 429/503 ``Retry-After`` reported to the caller; a cap on concurrent
-fetches overall and per host. Every failure is a ``FetchError`` naming the feed, with the
-URL redacted.
+connect/read timeouts and a limit on the whole fetch (``total_timeout``); ``Retry-After``
+(with any error status) reported to the caller; a cap on concurrent fetches overall and per
+host. A fetch takes its host's turn first and only then a slot of the overall cap, so a feed
+waiting for a busy host never holds a slot that feeds of other hosts could use; feeds that
+failed or were slow last time take their host's slow lane (``hostgate``), so they never
+hold a healthy feed's turn. Every failure is a ``FetchError`` naming the feed, with the URL
+redacted.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from monitor import __version__
 from monitor.errors import FetchError
 from monitor.redact import redact_url
 from monitor.sources.feeds import FeedConfig
+from monitor.sources.hostgate import HostGate
 
 USER_AGENT = f"news-monitor/{__version__} (news feed monitor; polite polling with conditional GET)"
 
@@ -39,6 +44,7 @@ class FetchLimits:
     max_redirects: int = 5
     max_concurrent: int = 8
     max_per_host: int = 2
+    slow_after: float = 2.0
 
 
 @dataclass(frozen=True)
@@ -128,7 +134,8 @@ class Fetcher:
             transport=transport,
         )
         self._overall = asyncio.Semaphore(limits.max_concurrent)
-        self._per_host: dict[str, asyncio.Semaphore] = {}
+        self._hosts: dict[str, HostGate] = {}
+        self._slow: set[str] = set()  # feeds whose last fetch failed or was slow
 
     async def __aenter__(self) -> Fetcher:
         return self
@@ -141,11 +148,11 @@ class Fetcher:
     async def aclose(self) -> None:
         await self._client.aclose()
 
-    def _host_gate(self, url: str) -> asyncio.Semaphore:
+    def _host_gate(self, url: str) -> HostGate:
         host = urlsplit(url).netloc.lower()
-        if host not in self._per_host:
-            self._per_host[host] = asyncio.Semaphore(self.limits.max_per_host)
-        return self._per_host[host]
+        if host not in self._hosts:
+            self._hosts[host] = HostGate(self.limits.max_per_host)
+        return self._hosts[host]
 
     async def fetch(self, feed: FeedConfig, validators: Validators = Validators()) -> FetchResult:
         """GET the feed, conditionally; raise ``FetchError`` on any failure."""
@@ -155,28 +162,41 @@ class Fetcher:
             headers["If-None-Match"] = validators.etag
         if validators.last_modified:
             headers["If-Modified-Since"] = validators.last_modified
-        async with self._overall, self._host_gate(url):
-            started = time.monotonic()
-            try:
-                async with asyncio.timeout(self.limits.total_timeout):
-                    return await self._get(feed, url, headers, validators, started)
-            except TimeoutError as exc:
-                raise FetchError(
-                    feed.name,
-                    f"gave up after {self.limits.total_timeout:.0f} s ({redact_url(url)})",
-                ) from exc
-            except httpx.TooManyRedirects as exc:
-                raise FetchError(
-                    feed.name,
-                    f"more than {self.limits.max_redirects} redirects ({redact_url(url)})",
-                    retryable=False,
-                ) from exc
-            except httpx.TimeoutException as exc:
-                raise FetchError(
-                    feed.name, f"timed out: {type(exc).__name__} ({redact_url(url)})"
-                ) from exc
-            except httpx.HTTPError as exc:
-                raise FetchError(feed.name, f"{type(exc).__name__} ({redact_url(url)})") from exc
+        slow_after = self.limits.slow_after
+        gate = self._host_gate(url).turn(feed.name in self._slow, slow_after)
+        try:
+            async with gate, self._overall:  # the host's turn first, then an overall slot
+                started = time.monotonic()
+                try:
+                    async with asyncio.timeout(self.limits.total_timeout):
+                        result = await self._get(feed, url, headers, validators, started)
+                except TimeoutError as exc:
+                    raise FetchError(
+                        feed.name,
+                        f"gave up after {self.limits.total_timeout:.0f} s ({redact_url(url)})",
+                    ) from exc
+                except httpx.TooManyRedirects as exc:
+                    raise FetchError(
+                        feed.name,
+                        f"more than {self.limits.max_redirects} redirects ({redact_url(url)})",
+                        retryable=False,
+                    ) from exc
+                except httpx.TimeoutException as exc:
+                    raise FetchError(
+                        feed.name, f"timed out: {type(exc).__name__} ({redact_url(url)})"
+                    ) from exc
+                except httpx.HTTPError as exc:
+                    raise FetchError(
+                        feed.name, f"{type(exc).__name__} ({redact_url(url)})"
+                    ) from exc
+        except FetchError:
+            self._slow.add(feed.name)
+            raise
+        if result.seconds > slow_after:
+            self._slow.add(feed.name)
+        else:
+            self._slow.discard(feed.name)
+        return result
 
     async def _get(
         self,
@@ -193,13 +213,13 @@ class Fetcher:
                 return FetchResult(
                     304, None, validators, str(response.url), time.monotonic() - started
                 )
-            if status in (429, 503):
-                wait = retry_after_seconds(response.headers.get("Retry-After"))
-                raise FetchError(
-                    feed.name, f"HTTP {status} ({where})", retryable=True, retry_after=wait
-                )
             if status >= 400:
-                raise FetchError(feed.name, f"HTTP {status} ({where})", retryable=status >= 500)
+                raise FetchError(
+                    feed.name,
+                    f"HTTP {status} ({where})",
+                    retryable=status >= 500 or status in (408, 429),
+                    retry_after=retry_after_seconds(response.headers.get("Retry-After")),
+                )
             declared = response.headers.get("Content-Length", "")
             if declared.isdigit() and int(declared) > self.limits.max_bytes:
                 raise FetchError(

@@ -139,13 +139,23 @@ def test_webhook_rejects_tampering(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.mark.parametrize(
-    ("status", "retryable", "retry_after"),
-    [(500, True, None), (429, True, 1.0), (404, False, None)],
+    ("status", "sends_retry_after", "retryable", "retry_after"),
+    [
+        (500, False, True, None),
+        (500, True, True, 1.0),  # Retry-After counts with any status
+        (429, True, True, 1.0),
+        (404, False, False, None),
+    ],
 )
 def test_http_failures_classified(
-    monkeypatch: pytest.MonkeyPatch, status: int, retryable: bool, retry_after: float | None
+    monkeypatch: pytest.MonkeyPatch,
+    status: int,
+    sends_retry_after: bool,
+    retryable: bool,
+    retry_after: float | None,
 ) -> None:
-    with serving(Receiver(script=[status])) as receiver:
+    on = (status,) if sends_retry_after else ()
+    with serving(Receiver(script=[status], retry_after_on=on)) as receiver:
         monkeypatch.setenv("TEST_HOOK_URL", receiver.url())
         with pytest.raises(DeliveryError) as caught:
             send(WebhookChannel(WebhookConfig(name="hook", url_env="TEST_HOOK_URL")), make_alert())

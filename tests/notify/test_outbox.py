@@ -180,6 +180,7 @@ def test_retry_delay_policy() -> None:
         600,
     ]
     assert policy.next_delay(1, 120.0, rng).total_seconds() == 120
+    assert policy.next_delay(1, 99999.0, rng).total_seconds() == 600  # within the cap
     jittered = RetryPolicy(jitter=0.2).next_delay(1, None, rng).total_seconds()
     assert 4 <= jittered <= 6
 
@@ -266,3 +267,21 @@ def test_router_respects_updates_setting() -> None:
     assert route(alert) == ["a", "b"]
     assert route(replace(alert, type="update")) == ["a"]
     assert route(replace(alert, channels=("b",))) == ["b"]
+
+
+def test_retry_after_with_a_500_is_honoured(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    receiver_app = Receiver(script=[500], retry_after="120", retry_after_on=(500,))
+    with serving(receiver_app) as receiver:
+        monkeypatch.setenv("TEST_HOOK_URL", receiver.url())
+        clock = Clock()
+        store = open_store(tmp_path / "state.db")
+        queue(store, alerts(1), clock())
+        box = outbox(store, clock)
+        drain(box, clock, 10, timedelta(seconds=10))  # 100 s: too early
+        assert len(receiver.received) == 1
+        drain(box, clock, 3, timedelta(seconds=10))
+        assert len(receiver.accepted) == 1
+        asyncio.run(box.aclose())
+        store.close()

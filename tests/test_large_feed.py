@@ -1,0 +1,49 @@
+"""A 10,000-entry feed is parsed and examined off the event loop: /healthz keeps answering."""
+
+from __future__ import annotations
+
+import signal
+import time
+from pathlib import Path
+
+import httpx
+
+from tests.helpers import daemon_env, health_address, make_rules, start_daemon
+from tests.servers import FeedServer, rss, serving
+from tests.test_crash import wait_for
+
+ENTRIES = 10_000
+# Generous for a loaded CI machine; parsing alone takes seconds, and it used to block.
+HEALTH_BOUND = 1.0
+
+
+def test_healthz_answers_while_a_huge_feed_is_parsed(tmp_path: Path) -> None:
+    items = [
+        {"title": f"Weather report {n}", "guid": f"w{n}", "description": f"Rain in town {n}."}
+        for n in range(ENTRIES)
+    ]
+    with serving(FeedServer(etags=False)) as feeds:  # no ETag: parsed again on every poll
+        feeds.feeds["/big.xml"] = rss(items)
+        make_rules(tmp_path, {"big": feeds.url("/big.xml")}, interval="1s")
+        log = tmp_path / "daemon.log"
+        daemon = start_daemon(daemon_env(tmp_path, health_bind="127.0.0.1:0"), log)
+        latencies: list[float] = []
+        try:
+            wait_for(lambda: bool(health_address(log)))
+            url = f"http://{health_address(log)}/healthz"
+            with httpx.Client(timeout=30) as client:
+                # Probe through the first poll (10,000 new entries) and into the second.
+                while log.read_text().count('"poll: feed polled"') < 1 or (
+                    feeds.requests.count("/big.xml") < 2
+                ):
+                    started = time.monotonic()
+                    assert client.get(url).status_code == 200
+                    latencies.append(time.monotonic() - started)
+                    time.sleep(0.02)
+                    assert daemon.poll() is None, log.read_text()[-2000:]
+        finally:
+            daemon.send_signal(signal.SIGTERM)
+            daemon.wait(60)
+    assert '"entries": 10000' in log.read_text()
+    assert len(latencies) > 20
+    assert max(latencies) < HEALTH_BOUND, sorted(latencies)[-5:]
