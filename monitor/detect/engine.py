@@ -33,6 +33,7 @@ from monitor.models import Alert, AlertType, Article, Claim, Evidence
 
 DEFAULT_MIN_NOVELTY = 0.3
 MAX_EVIDENCE = 3
+LEAD_SENTENCES = 3  # the headline and the first two sentences of the text
 _SEVERITY = ("info", "low", "medium", "high", "critical")
 
 
@@ -146,9 +147,7 @@ class Detector:
         pattern_floor: float,
     ) -> RuleVerdict:
         """A specific rule holds by its pattern (the fast path), its head or its examples."""
-        hit = min(
-            (h for h in signals.hits if h.rule == rule.id), key=lambda h: h.rank, default=None
-        )
+        hit = _lead_hit(signals, rule.id)
         if hit is not None and development.probability >= pattern_floor:
             return RuleVerdict(rule.id, True, f"pattern {hit.stage} holds", head, hit)
         if not development.holds:
@@ -170,9 +169,7 @@ class Detector:
         pattern_floor: float,
     ) -> RuleVerdict:
         """A rule with ``includes`` holds on any development, or where one it includes does."""
-        hit = min(
-            (h for h in signals.hits if h.rule == rule.id), key=lambda h: h.rank, default=None
-        )
+        hit = _lead_hit(signals, rule.id)
         included = [verdicts[r] for r in rule.includes if r in verdicts and verdicts[r].holds]
         if development.holds:
             reason = (
@@ -208,6 +205,7 @@ class Detector:
             outlet=article.feed,
         )
         verdict = self.book.decide(report, when)
+        known = set(verdict.development.rules) if verdict.development is not None else set()
         development = self.book.record(verdict, report, article.id, when)
         if development is None:
             return []
@@ -218,6 +216,11 @@ class Detector:
         if not rules:
             return []
         kind: AlertType = "update" if development.alerted else "alert"
+        named = [rule for rule in rules if rule.id not in known and not rule.includes]
+        if development.alerted and named:
+            # The first report of this kind of development: an alert for the rules that
+            # name it now (and their channels), on the development already open.
+            kind, rules = "alert", named
         development.alerted = True
         channels = dict.fromkeys(c for rule in rules for c in rule.channels or ())
         return [
@@ -241,6 +244,13 @@ class Detector:
     def explain(self, title: str, text: str) -> Assessment:
         """The same assessment ``examine`` makes, for any text."""
         return self.assess(Article(id="explain", feed="explain", title=title, text=text))
+
+
+def _lead_hit(signals: ArticleSignals, rule: str) -> RuleHit | None:
+    """The rule's strongest pattern hit in the article's lead (headline and first
+    sentences), where news states what happened; later sentences are mostly background."""
+    lead = [h for h in signals.hits if h.rule == rule and h.sentence < LEAD_SENTENCES]
+    return min(lead, key=lambda h: h.rank, default=None)
 
 
 def _evidence(signals: ArticleSignals, holding: Sequence[RuleVerdict]) -> tuple[Evidence, ...]:
