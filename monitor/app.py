@@ -16,7 +16,6 @@ from monitor.daemon import Daemon
 from monitor.detect.engine import Detector
 from monitor.detect.stories import StoryBook
 from monitor.errors import ConfigError, Problem, StateError
-from monitor.health import HealthServer
 from monitor.logs import redact_logs
 from monitor.metrics import Metrics
 from monitor.notify.base import ChannelSettings
@@ -38,6 +37,8 @@ from monitor.sources.fetch import Fetcher, FetchLimits
 from monitor.statehealth import StateHealth
 from monitor.statelock import StateLock
 from monitor.store import Store, open_store
+from monitor.web.site import WebServer
+from monitor.web.views import WebSources
 
 log = logging.getLogger("monitor.rules")
 
@@ -109,7 +110,7 @@ class Service:
         self.outbox = outbox
         self.metrics = metrics
         self.reload_problems: list[str] = []
-        self.health: HealthServer | None = None
+        self.health: WebServer | None = None
         self.state = StateHealth(metrics)
         store.observer = self.state
         self.lock: StateLock | None = None
@@ -251,11 +252,28 @@ class Service:
             return  # reported by self.state; tried again at the next upkeep
         self.metrics.feeds_unhealthy.set(unhealthy)
 
+    def web_sources(self) -> WebSources:
+        """What the pages read: the store, and the rules, feeds and channels in force."""
+        return WebSources(
+            self.store,
+            lambda: self.config.ruleset,
+            lambda: self.config.feeds,
+            lambda: self.config.channels.by_name().keys(),
+            self.daemon.next_poll,
+        )
+
     async def serve(self) -> None:
         """Run the daemon with its health endpoint until stopped."""
         address = self.settings.health_address
         if address is not None:
-            self.health = HealthServer(*address, self.readiness_problems, self.metrics)
+            self.health = WebServer(
+                *address,
+                self.readiness_problems,
+                self.metrics,
+                self.web_sources(),
+                refresh_seconds=self.settings.web_refresh_seconds,
+                token=self.settings.web_token,
+            )
             await self.health.start()
         try:
             await self.daemon.run_forever()

@@ -260,6 +260,11 @@ class Daemon:
         except Exception:
             log.exception("rules: watching for changes failed")
 
+    def next_poll(self, feed: str) -> datetime | None:
+        """When the feed is polled next (None when not scheduled)."""
+        job = self.scheduler.get_job(f"feed:{feed}") if self.scheduler is not None else None
+        return job.next_run_time if job is not None else None
+
     @property
     def scheduler_alive(self) -> bool:
         return self.scheduler is not None and bool(self.scheduler.running)

@@ -18,7 +18,7 @@ import os
 import secrets
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from email.utils import format_datetime
@@ -28,12 +28,16 @@ from typing import Any, TextIO
 from xml.sax.saxutils import escape
 
 import yaml
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, Response
+from starlette.routing import Route
 
 from monitor.app import Service
-from monitor.httpserver import HttpServer, Request, Response
 from monitor.logs import configure_logging
 from monitor.notify.webhook import signature
 from monitor.settings import Settings
+from monitor.web.serve import AsgiServer
 
 SINK_URL_ENV = "NEWS_MONITOR_DEMO_SINK_URL"
 SINK_SECRET_ENV = "NEWS_MONITOR_DEMO_SINK_SECRET"
@@ -99,14 +103,14 @@ class DemoFeeds:
             self.published[item.feed].append(item)
 
     async def respond(self, request: Request) -> Response:
-        name = request.path.strip("/").removesuffix(".xml")
+        name = request.url.path.strip("/").removesuffix(".xml")
         if name not in self.published:
-            return Response(404, b"no such feed\n")
+            return PlainTextResponse("no such feed\n", 404)
         body = render_rss(name, self.published[name])
         etag = '"' + hashlib.sha256(body).hexdigest()[:20] + '"'
         if request.headers.get("if-none-match") == etag:
-            return Response(304, headers={"ETag": etag})
-        return Response(200, body, "application/rss+xml", {"ETag": etag})
+            return Response(status_code=304, headers={"ETag": etag})
+        return Response(body, 200, {"ETag": etag}, media_type="application/rss+xml")
 
 
 @dataclass
@@ -119,12 +123,18 @@ class WebhookSink:
 
     async def respond(self, request: Request) -> Response:
         stamp = request.headers.get("x-news-monitor-timestamp", "")
-        expected = signature(self.secret, stamp, request.body)
+        body = await request.body()
+        expected = signature(self.secret, stamp, body)
         if not hmac.compare_digest(expected, request.headers.get("x-news-monitor-signature", "")):
             self.bad_signatures += 1
-            return Response(400, b"bad signature\n")
-        self.payloads.append(json.loads(request.body))
-        return Response(200, b"ok\n")
+            return PlainTextResponse("bad signature\n", 400)
+        self.payloads.append(json.loads(body))
+        return PlainTextResponse("ok\n")
+
+
+def _site(respond: Callable[[Request], Awaitable[Response]], method: str) -> Starlette:
+    """An app answering ``method`` requests to any path with ``respond``."""
+    return Starlette(routes=[Route("/{path:path}", respond, methods=[method])])
 
 
 def _write_rules(source: Path, target: Path, feeds_url: str) -> None:
@@ -178,8 +188,8 @@ async def run_demo(rules_dir: Path, out: TextIO, step_seconds: float = 2.5) -> i
     configure_logging("WARNING", "text")
     timeline = load_timeline()
     feeds, sink = DemoFeeds(), WebhookSink(secrets.token_hex(16))
-    feed_server = HttpServer("127.0.0.1", 0, feeds.respond)
-    sink_server = HttpServer("127.0.0.1", 0, sink.respond)
+    feed_server = AsgiServer("127.0.0.1", 0, _site(feeds.respond, "GET"))
+    sink_server = AsgiServer("127.0.0.1", 0, _site(sink.respond, "POST"))
     await feed_server.start()
     await sink_server.start()
     try:

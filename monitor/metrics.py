@@ -2,12 +2,22 @@
 
 One ``Metrics`` object per service, with its own registry (so tests and the demo can run
 several side by side). The poller, the outbox and the reloader report to it; ``/metrics``
-renders it in the Prometheus text format.
+renders it with prometheus_client's own exposition (text or OpenMetrics, as the scraper
+asks), including the standard process, platform and garbage collector metrics.
 """
 
 from __future__ import annotations
 
-from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
+from prometheus_client import (
+    CollectorRegistry,
+    Counter,
+    Gauge,
+    GCCollector,
+    Histogram,
+    PlatformCollector,
+    ProcessCollector,
+)
+from prometheus_client.exposition import choose_encoder
 
 LATENCY_BUCKETS = (0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0)
 
@@ -18,6 +28,9 @@ class Metrics:
     def __init__(self) -> None:
         self.registry = CollectorRegistry()
         r = self.registry
+        ProcessCollector(registry=r)
+        PlatformCollector(registry=r)
+        GCCollector(registry=r)
         self.polls = Counter(
             "news_monitor_polls", "Feed polls by outcome", ["feed", "status"], registry=r
         )
@@ -77,6 +90,7 @@ class Metrics:
         self.rules_valid.set(1)
         self.state_ok.set(1)
 
-    def render(self) -> bytes:
-        """The Prometheus text exposition of every metric."""
-        return bytes(generate_latest(self.registry))
+    def exposition(self, accept: str | None) -> tuple[bytes, str]:
+        """The body and content type prometheus_client chooses for an ``Accept`` header."""
+        encoder, content_type = choose_encoder(accept or "")
+        return bytes(encoder(self.registry)), content_type

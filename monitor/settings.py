@@ -1,9 +1,9 @@
 """Settings from the environment (``NEWS_MONITOR_*``) and an optional ``.env`` file.
 
 Every number has finite bounds (``inf``, ``nan`` and absurd sizes are refused with the
-variable's name), so no setting can overflow a timer later. Secrets are never settings of
-their own: channel files name the environment variable that
-holds each secret, and it is read as a ``SecretStr`` when the channel is built.
+variable's name), so no setting can overflow a timer later. Channel secrets are not settings:
+channel files name the environment variable that holds each secret, and it is read as a
+``SecretStr`` when the channel is built. The one secret setting is ``web_token``.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from monitor.errors import ConfigError, Problem
@@ -81,6 +81,12 @@ class Settings(BaseSettings):
     )
     health_bind: str = Field(
         "127.0.0.1:8080", description="host:port of /healthz, /readyz, /metrics; empty: off"
+    )
+    web_token: SecretStr | None = Field(
+        None, description="token the pages and API ask for when bound beyond loopback"
+    )
+    web_refresh_seconds: int = Field(
+        10, ge=1, le=3600, description="how often the pages reload themselves"
     )
     reload_check_seconds: float = Field(
         2.0, gt=0, le=3600, description="how often rules/ is checked"

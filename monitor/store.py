@@ -23,6 +23,7 @@ from monitor.errors import StateError
 from monitor.models import Alert, Article, Development
 from monitor.notify.render import alert_payload
 from monitor.store_schema import MIGRATIONS
+from monitor.store_views import StoreViews
 
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -71,7 +72,7 @@ class StateObserver(Protocol):
     def written(self) -> None: ...
 
 
-class Store:
+class Store(StoreViews):
     """A SQLite database; one connection, used from one thread.
 
     Every failure is a ``StateError`` (never a raw ``sqlite3`` error), and is also reported

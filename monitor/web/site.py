@@ -1,0 +1,102 @@
+"""The daemon's web server: health endpoints, pages, API and static files on one address.
+
+``WebServer`` serves them with uvicorn in the daemon's event loop (``serve.AsgiServer``).
+Every response carries the Content-Security-Policy; bound to anything but loopback, all
+but ``/healthz``, ``/readyz`` and ``/metrics`` need the token (``guard.TokenGate``).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from pydantic import SecretStr
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.routing import Mount
+from starlette.staticfiles import StaticFiles
+
+from monitor.errors import ConfigError, Problem
+from monitor.health import health_routes
+from monitor.metrics import Metrics
+from monitor.web.api import api_routes
+from monitor.web.guard import SecurityHeaders, TokenGate, is_loopback
+from monitor.web.pages import page_routes
+from monitor.web.serve import AsgiServer
+from monitor.web.views import WebSources
+
+log = logging.getLogger("monitor.health")
+
+
+def build_site(
+    problems: Callable[[], list[str]],
+    metrics: Metrics,
+    sources: WebSources,
+    *,
+    refresh_seconds: int = 10,
+    token: SecretStr | None = None,
+    guarded: bool = False,
+) -> Starlette:
+    """The Starlette app; ``guarded``: every path but the open ones needs ``token``."""
+    middleware = [Middleware(SecurityHeaders)]
+    if guarded:
+        middleware.append(Middleware(TokenGate, token=token))
+    return Starlette(
+        routes=[
+            *health_routes(problems, metrics),
+            *page_routes(sources, refresh_seconds),
+            *api_routes(sources),
+            Mount("/static", StaticFiles(packages=[("monitor.web", "static")]), name="static"),
+        ],
+        middleware=middleware,
+    )
+
+
+class WebServer(AsgiServer):
+    """The site on ``host:port`` (port 0 picks a free one); a token is needed off loopback."""
+
+    def __init__(
+        self,
+        host: str,
+        port: int,
+        problems: Callable[[], list[str]],
+        metrics: Metrics,
+        sources: WebSources,
+        *,
+        refresh_seconds: int = 10,
+        token: SecretStr | None = None,
+    ) -> None:
+        self.guarded = not is_loopback(host)
+        site = build_site(
+            problems,
+            metrics,
+            sources,
+            refresh_seconds=refresh_seconds,
+            token=token,
+            guarded=self.guarded,
+        )
+        super().__init__(host, port, site)
+        if self.guarded and token is None:
+            log.warning(
+                "health: pages and API refused: bound beyond loopback without "
+                "NEWS_MONITOR_WEB_TOKEN",
+                extra={"address": f"{host}:{port}"},
+            )
+
+    async def start(self) -> None:
+        try:
+            await super().start()
+        except OSError as exc:
+            reason = exc.strerror or str(exc)
+            raise ConfigError(
+                [
+                    Problem(
+                        "NEWS_MONITOR_HEALTH_BIND",
+                        None,
+                        f"cannot listen on {self.host}:{self.port} ({reason}); "
+                        "choose another address, or set it empty to turn the "
+                        "endpoint off",
+                    )
+                ]
+            ) from exc
+        log.info("health: listening", extra={"address": f"{self.host}:{self.port}"})
