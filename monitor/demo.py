@@ -132,7 +132,7 @@ class WebhookSink:
         return PlainTextResponse("ok\n")
 
 
-def _site(respond: Callable[[Request], Awaitable[Response]], method: str) -> Starlette:
+def answering(respond: Callable[[Request], Awaitable[Response]], method: str) -> Starlette:
     """An app answering ``method`` requests to any path with ``respond``."""
     return Starlette(routes=[Route("/{path:path}", respond, methods=[method])])
 
@@ -188,8 +188,8 @@ async def run_demo(rules_dir: Path, out: TextIO, step_seconds: float = 2.5) -> i
     configure_logging("WARNING", "text")
     timeline = load_timeline()
     feeds, sink = DemoFeeds(), WebhookSink(secrets.token_hex(16))
-    feed_server = AsgiServer("127.0.0.1", 0, _site(feeds.respond, "GET"))
-    sink_server = AsgiServer("127.0.0.1", 0, _site(sink.respond, "POST"))
+    feed_server = AsgiServer("127.0.0.1", 0, answering(feeds.respond, "GET"))
+    sink_server = AsgiServer("127.0.0.1", 0, answering(sink.respond, "POST"))
     await feed_server.start()
     await sink_server.start()
     try:

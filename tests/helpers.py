@@ -7,11 +7,15 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Sequence
+from datetime import datetime
 from pathlib import Path
 
 import yaml
 
+from monitor.models import Alert
 from monitor.settings import Settings
+from monitor.store import Store
 from tests.conftest import RULES
 
 
@@ -123,3 +127,21 @@ SHIFT_ITEM = {
     "description": "Peskov said Russia could accept peacekeepers in Ukraine from neutral states.",
     "pubDate": "Fri, 05 Mar 2027 10:00:00 GMT",
 }
+
+
+def record_alerts(
+    store: Store, alerts: list[Alert], now: datetime, channels: Sequence[str] = ()
+) -> None:
+    """Record ``alerts`` (and their articles) as one poll of feed ``wire`` would, queued for
+    ``channels``."""
+    store.commit_poll(
+        feed="wire",
+        url="http://127.0.0.1/x",
+        etag=None,
+        last_modified=None,
+        articles=[a.article for a in alerts],
+        alerts=alerts,
+        developments=[],
+        route=lambda alert: list(channels),
+        now=now,
+    )

@@ -43,7 +43,7 @@ def page_routes(sources: WebSources, refresh_seconds: int) -> list[BaseRoute]:
             navigation=NAVIGATION,
             here=request.url.path,
             refresh_seconds=refresh_seconds,
-            refresh_url=str(request.url.include_query_params()),
+            refresh_url=request.url.path + (f"?{request.url.query}" if request.url.query else ""),
             **data,
         )
         return HTMLResponse(html)

@@ -17,6 +17,7 @@ from monitor.models import Alert
 from monitor.notify.outbox import Outbox, RetryPolicy
 from monitor.notify.webhook import WebhookChannel, WebhookConfig
 from monitor.store import Store, open_store
+from tests.helpers import record_alerts
 from tests.notify.test_channels import SECRET, make_alert, verify_signature
 from tests.servers import Receiver, serving
 
@@ -37,17 +38,7 @@ def alerts(n: int) -> list[Alert]:
 
 
 def queue(store: Store, items: list[Alert], now: datetime, channel: str = "hook") -> None:
-    store.commit_poll(
-        feed="wire",
-        url="http://127.0.0.1/x",
-        etag=None,
-        last_modified=None,
-        articles=[a.article for a in items],
-        alerts=items,
-        developments=[],
-        route=lambda a: [channel],
-        now=now,
-    )
+    record_alerts(store, items, now, [channel])
 
 
 def outbox(

@@ -1,0 +1,187 @@
+"""The web side against a real daemon and a real store: token, CSP, metrics, story data."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import httpx
+import pytest
+from prometheus_client.parser import text_string_to_metric_families
+
+from monitor.app import Service
+from monitor.models import Alert, Article, Evidence
+from monitor.ruleset import load_ruleset
+from monitor.store import Store, open_store
+from monitor.web import views
+from monitor.web.guard import CONTENT_SECURITY_POLICY
+from monitor.web.views import WebSources
+from tests.conftest import RULES
+from tests.helpers import make_rules, record_alerts, settings_for
+from tests.test_service import until
+
+TOKEN = "s3cret-web-token-for-tests"
+GUARDED = (
+    "/",
+    "/feeds",
+    "/deliveries",
+    "/rules",
+    "/api/story",
+    "/api/feeds",
+    "/api/deliveries",
+    "/api/rules",
+)
+NOW = datetime(2027, 3, 10, 12, 0, tzinfo=UTC)
+
+
+def with_service(
+    tmp_path: Path, check: Callable[[httpx.AsyncClient], Awaitable[None]], **settings: object
+) -> None:
+    """Run the daemon (no feeds) on 127.0.0.1 or 0.0.0.0 and ``check`` it over HTTP."""
+    make_rules(tmp_path, {})
+
+    async def scenario() -> None:
+        service = Service.build(settings_for(tmp_path, **settings))
+        task = asyncio.create_task(service.serve())
+        try:
+            await until(lambda: service.health is not None and service.health.port != 0)
+            assert service.health is not None
+            base = f"http://127.0.0.1:{service.health.port}"
+            async with httpx.AsyncClient(base_url=base, timeout=10) as client:
+                await check(client)
+        finally:
+            service.daemon.stop()
+            await asyncio.wait_for(task, 20)
+            await service.aclose()
+
+    asyncio.run(scenario())
+
+
+@pytest.mark.parametrize(
+    ("token", "accepted"),
+    [
+        (TOKEN, ({"Authorization": f"Bearer {TOKEN}"},)),
+        (
+            TOKEN,
+            ({"Authorization": "Basic " + base64.b64encode(f"any:{TOKEN}".encode()).decode()},),
+        ),
+        (None, ()),  # off loopback without a token: pages and API stay shut
+    ],
+)
+def test_off_loopback_pages_and_api_need_the_token(
+    tmp_path: Path, token: str | None, accepted: tuple[dict[str, str], ...]
+) -> None:
+    refused = (
+        {},
+        {"Authorization": "Bearer wrong"},
+        {"Authorization": f"Bearer {TOKEN}x"},
+        {"Authorization": "Basic !!!"},
+        {"Authorization": "Basic " + base64.b64encode(TOKEN.encode()).decode()},  # no colon
+    )
+
+    async def check(client: httpx.AsyncClient) -> None:
+        for path in GUARDED:
+            for headers in refused:
+                response = await client.get(path, headers=headers)
+                assert response.status_code == 401, (path, headers)
+                assert response.headers["content-security-policy"] == CONTENT_SECURITY_POLICY
+                assert "Basic" in response.headers["www-authenticate"]
+                assert TOKEN not in response.text
+            for headers in accepted:
+                assert (await client.get(path, headers=headers)).status_code == 200, path
+        for path in ("/healthz", "/readyz", "/metrics"):
+            assert (await client.get(path)).status_code == 200, path
+
+    with_service(tmp_path, check, health_bind="0.0.0.0:0", web_token=token)
+
+
+def test_loopback_pages_are_open_and_the_token_stays_secret(tmp_path: Path) -> None:
+    async def check(client: httpx.AsyncClient) -> None:
+        for path in GUARDED:
+            response = await client.get(path)
+            assert response.status_code == 200, path
+            assert response.headers["content-security-policy"] == CONTENT_SECURITY_POLICY
+            assert response.headers["x-content-type-options"] == "nosniff"
+            assert "<script" not in response.text
+        assert (await client.post("/")).status_code == 405
+        assert (await client.get("/nope")).status_code == 404
+
+    with_service(tmp_path, check, health_bind="127.0.0.1:0", web_token=TOKEN)
+    settings = settings_for(tmp_path, web_token=TOKEN)
+    assert TOKEN not in repr(settings) and TOKEN not in str(settings.model_dump())
+
+
+def test_metrics_parse_and_include_process_metrics(tmp_path: Path) -> None:
+    async def check(client: httpx.AsyncClient) -> None:
+        text = (await client.get("/metrics")).text
+        names = {f.name for f in text_string_to_metric_families(text)}
+        assert {"process_cpu_seconds", "process_resident_memory_bytes", "python_info"} <= names
+        assert {"news_monitor_outbox_depth", "news_monitor_rules_valid"} <= names
+        openmetrics = await client.get(
+            "/metrics", headers={"Accept": "application/openmetrics-text; version=1.0.0"}
+        )
+        assert openmetrics.headers["content-type"].startswith("application/openmetrics-text")
+        assert openmetrics.text.endswith("# EOF\n")
+
+    with_service(tmp_path, check, health_bind="127.0.0.1:0")
+
+
+def _alert(kind: str, dev: str, rules: tuple[str, ...], outlets: int, link: str, n: int) -> Alert:
+    article = Article(f"e{n}", "wire", f"Report {n} <b>", "", link, NOW)
+    evidence = (Evidence(f"Sentence {n}.", 0.7, f"Claim near {n}.", 0.3),)
+    return Alert(
+        kind,  # type: ignore[arg-type]
+        rules[0],
+        dev,
+        "high",
+        article,
+        0.9,
+        evidence,
+        rules=rules,
+        confidence=0.5 + n / 10,
+        outlets=outlets,
+    )
+
+
+def _record(store: Store, alerts: list[Alert], when: datetime) -> None:
+    record_alerts(store, alerts, when, ["console", "gone"])
+
+
+def test_story_groups_reports_filters_and_keeps_only_web_links(tmp_path: Path) -> None:
+    store = open_store(tmp_path / "state.db")
+    vote = ("uk-parliament-vote", "new-development")
+    _record(store, [_alert("alert", "d-old", ("ceasefire",), 1, "https://a.example/1", 1)], NOW)
+    later = NOW + timedelta(days=3)
+    _record(store, [_alert("alert", "d-vote", vote, 1, "javascript:alert(1)", 2)], later)
+    _record(store, [_alert("update", "d-vote", vote, 2, "http://b.example/3", 3)], later)
+    _record(store, [_alert("update", "d-vote", vote, 2, "ftp://c.example/4", 4)], later)
+    ruleset = load_ruleset(RULES)
+    sources = WebSources(store, lambda: ruleset, lambda: [], lambda: ["console"], lambda _: None)
+    now = later + timedelta(hours=1)
+
+    story = views.story(sources, now)
+    assert [d.id for d in story.developments] == ["d-vote", "d-old"]
+    vote_dev = story.developments[0]
+    assert vote_dev.rules == list(vote) and vote_dev.outlets == 2
+    assert [r.kind for r in vote_dev.reports] == ["update", "confirmation", "first alert"]
+    assert [r.link for r in vote_dev.reports] == ["", "http://b.example/3", ""]
+    assert vote_dev.reports[-1].evidence[0].nearest_claim == "Claim near 2."
+    assert [d.id for d in views.story(sources, now, rule="ceasefire").developments] == ["d-old"]
+    assert [d.id for d in views.story(sources, now, period="24h").developments] == ["d-vote"]
+    assert views.story(sources, now, period="bogus").period == ""
+
+    outbox = views.deliveries(sources)
+    by_name = {c.name: c for c in outbox.channels}
+    assert (by_name["console"].pending, by_name["console"].held) == (4, 0)
+    assert (by_name["gone"].pending, by_name["gone"].held, by_name["gone"].configured) == (
+        0,
+        4,
+        False,
+    )
+    fired = {r.id: r.last_fired for r in views.rules(sources).rules}
+    assert fired["uk-parliament-vote"] == fired["new-development"] == later.isoformat()
+    assert fired["ceasefire"] == NOW.isoformat() and fired["guarantees-ratified"] is None
+    store.close()
