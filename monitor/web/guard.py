@@ -80,12 +80,14 @@ def presented_token(headers: Headers) -> str | None:
 class TokenGate:
     """401 on every path but ``OPEN_PATHS`` unless the request carries ``token``.
 
-    With no token configured every such request is refused (the daemon warns at start).
+    With no token configured (or an empty one) every such request is refused (the daemon
+    warns at start).
     """
 
     def __init__(self, app: ASGIApp, token: SecretStr | None) -> None:
         self.app = app
-        self._token = token.get_secret_value().encode() if token else None
+        value = token.get_secret_value() if token is not None else ""
+        self._token = value.encode() if value else None  # an empty token is no token
 
     def _allowed(self, headers: Headers) -> bool:
         given = presented_token(headers)

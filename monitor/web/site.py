@@ -76,7 +76,7 @@ class WebServer(AsgiServer):
             guarded=self.guarded,
         )
         super().__init__(host, port, site)
-        if self.guarded and token is None:
+        if self.guarded and not (token and token.get_secret_value()):
             log.warning(
                 "health: pages and API refused: bound beyond loopback without "
                 "NEWS_MONITOR_WEB_TOKEN",

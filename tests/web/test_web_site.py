@@ -69,6 +69,7 @@ def with_service(
             ({"Authorization": "Basic " + base64.b64encode(f"any:{TOKEN}".encode()).decode()},),
         ),
         (None, ()),  # off loopback without a token: pages and API stay shut
+        ("", ()),  # an empty token is no token
     ],
 )
 def test_off_loopback_pages_and_api_need_the_token(
@@ -78,6 +79,7 @@ def test_off_loopback_pages_and_api_need_the_token(
         {},
         {"Authorization": "Bearer wrong"},
         {"Authorization": f"Bearer {TOKEN}x"},
+        {"Authorization": "Bearer"},
         {"Authorization": "Basic !!!"},
         {"Authorization": "Basic " + base64.b64encode(TOKEN.encode()).decode()},  # no colon
     )
