@@ -94,6 +94,12 @@ def test_story_page_follows_the_timeline_by_itself(tmp_path: Path) -> None:
                 assert later.index("Kremlin says neutral") < later.index("Commons backs sending")
                 assert "confirmed by 2 independent outlets" in later
                 await browser.screenshot(tmp_path / "story-moscow-shift.png")
+                await browser.open(service.health.url + "/feeds")
+                await browser.wait_for_text("demo-wire", "demo-desk", "healthy")
+                await browser.screenshot(tmp_path / "feeds.png")
+                await browser.open(service.health.url + "/deliveries")
+                await browser.wait_for_text("console", "Failures and retries")
+                await browser.screenshot(tmp_path / "deliveries.png")
                 assert browser.dialogs == [] and browser.errors == []
         finally:
             service.daemon.stop()
