@@ -21,6 +21,7 @@ from typing import TextIO
 from monitor import __version__
 from monitor.app import Service, load_configuration
 from monitor.baseline import build_claims, dump_baseline
+from monitor.cli_history import add_history_commands
 from monitor.demo import run_demo
 from monitor.detect.engine import Detector
 from monitor.detect.rules import rule_json_schema
@@ -404,6 +405,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("test-alert", help="send a sample alert through one channel")
     p.add_argument("channel", help="channel name from channels.yaml")
     p.set_defaults(func=cmd_test_alert)
+
+    add_history_commands(sub, _settings)
     return parser
 
 

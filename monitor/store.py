@@ -22,6 +22,7 @@ from typing import Any, Protocol
 from monitor.errors import StateError
 from monitor.models import Alert, Article, Development
 from monitor.notify.render import alert_payload
+from monitor.store_history import AlertHistory
 from monitor.store_schema import MIGRATIONS
 from monitor.store_views import StoreViews
 
@@ -72,7 +73,7 @@ class StateObserver(Protocol):
     def written(self) -> None: ...
 
 
-class Store(StoreViews):
+class Store(StoreViews, AlertHistory):
     """A SQLite database; one connection, used from one thread.
 
     Every failure is a ``StateError`` (never a raw ``sqlite3`` error), and is also reported
@@ -365,14 +366,16 @@ class Store(StoreViews):
                 " last_error = NULL WHERE id = ?",
                 (_iso(now), item_id),
             )
+            self._log_attempt(db, item_id, "delivered", None, now)
 
-    def mark_retry(self, item_id: int, error: str, next_attempt: datetime) -> None:
+    def mark_retry(self, item_id: int, error: str, next_attempt: datetime, now: datetime) -> None:
         with self._transaction() as db:
             db.execute(
                 "UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt = ?"
                 " WHERE id = ?",
                 (error, _iso(next_attempt), item_id),
             )
+            self._log_attempt(db, item_id, "retry", error, now)
 
     def mark_failed(self, item_id: int, error: str, now: datetime) -> None:
         with self._transaction() as db:
@@ -381,6 +384,7 @@ class Store(StoreViews):
                 " finished = ? WHERE id = ?",
                 (error, _iso(now), item_id),
             )
+            self._log_attempt(db, item_id, "failed", error, now)
 
     def thread_of(self, development: str, channel: str) -> str | None:
         """The thread reference the channel returned for the development's first alert."""

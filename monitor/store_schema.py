@@ -71,4 +71,17 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (development, channel)
     );
     """,
+    # 3: every delivery attempt of every outbox row, for the alert history
+    """
+    CREATE TABLE attempts (
+        id INTEGER PRIMARY KEY,
+        outbox_id INTEGER NOT NULL REFERENCES outbox (id),
+        attempt INTEGER NOT NULL,
+        at TEXT NOT NULL,
+        outcome TEXT NOT NULL,
+        error TEXT
+    );
+    CREATE INDEX attempts_outbox ON attempts (outbox_id);
+    CREATE INDEX alerts_created ON alerts (created);
+    """,
 )

@@ -228,7 +228,7 @@ class Outbox:
         if retryable and age < self.policy.give_up_after:
             delay = self.policy.next_delay(first.attempts + 1, retry_after, self.rng)
             for row in group:
-                self.store.mark_retry(row.id, reason, now + delay)
+                self.store.mark_retry(row.id, reason, now + delay, now)
             self._count(first.channel, "retry", len(group))
             log.warning(
                 "deliver: failed, will retry",

@@ -1,0 +1,145 @@
+"""Commands over the alert history: ``alerts list``, ``alerts show``, ``outbox retry``.
+
+They read (and, for ``outbox retry``, update) the state database the daemon writes; a
+running daemon may keep going meanwhile (SQLite serialises the writes).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from monitor.app import Service
+from monitor.durations import parse_duration
+from monitor.history import delivery_summary, list_line, record_json, show_text
+from monitor.settings import Settings
+from monitor.store import Store, open_store
+
+SettingsFor = Callable[[argparse.Namespace], Settings]
+
+
+def existing_store(settings: Settings, command: str) -> Store | None:
+    """The state database, or None (with a message) when the daemon never ran here."""
+    if not settings.database_path.exists():
+        print(
+            f"{command}: no state yet at {settings.database_path} (has the daemon run?)",
+            file=sys.stderr,
+        )
+        return None
+    return open_store(settings.database_path)
+
+
+def cmd_alerts_list(args: argparse.Namespace, settings: Settings) -> int:
+    store = existing_store(settings, "alerts")
+    if store is None:
+        return 1
+    since = datetime.now(UTC) - parse_duration(args.since) if args.since else None
+    try:
+        records = store.alert_records(since=since, rule=args.rule)
+    finally:
+        store.close()
+    if args.json:
+        print(json.dumps([record_json(r) for r in records], ensure_ascii=False, indent=2))
+    else:
+        for record in records:
+            print(list_line(record))
+        print(f"alerts: {len(records)} alerts and updates", file=sys.stderr)
+    return 0
+
+
+def cmd_alerts_show(args: argparse.Namespace, settings: Settings) -> int:
+    store = existing_store(settings, "alerts")
+    if store is None:
+        return 1
+    try:
+        record = store.alert_record(args.id)
+    finally:
+        store.close()
+    if record is None:
+        print(f"alerts: no alert with id {args.id}", file=sys.stderr)
+        return 1
+    if args.json:
+        print(json.dumps(record_json(record), ensure_ascii=False, indent=2))
+    else:
+        print(show_text(record))
+    return 0
+
+
+def cmd_outbox_retry(args: argparse.Namespace, settings: Settings) -> int:
+    if not args.ids and not args.failed:
+        print("outbox retry: name delivery ids, or --failed", file=sys.stderr)
+        return 2
+    store = existing_store(settings, "outbox retry")
+    if store is None:
+        return 1
+    try:
+        found = {i: store.delivery(i) for i in args.ids}
+        problems = [
+            f"delivery {i}: " + (f"{d.state}, not failed" if d else "no such delivery")
+            for i, d in found.items()
+            if d is None or d.state != "failed"
+        ]
+        requeued = store.requeue_failed(datetime.now(UTC), ids=args.ids, channel=args.channel)
+    finally:
+        store.close()
+    for problem in problems:
+        print(f"outbox retry: {problem}", file=sys.stderr)
+    print(f"outbox retry: {len(requeued)} deliveries requeued", file=sys.stderr)
+    if requeued and not args.queue_only:
+        asyncio.run(_deliver(settings, requeued))
+    return 1 if problems else 0
+
+
+async def _deliver(settings: Settings, requeued: list[int]) -> None:
+    """Deliver what is due now (the requeued rows among it) and report their outcome."""
+    service = Service.build(settings)
+    try:
+        await service.outbox.deliver_due()
+        for outbox_id in requeued:
+            record = service.store.delivery(outbox_id)
+            if record is not None:
+                print(f"outbox retry: delivery {outbox_id} to {delivery_summary(record)}")
+    finally:
+        await service.aclose()
+
+
+def add_history_commands(
+    sub: argparse._SubParsersAction[argparse.ArgumentParser], settings: SettingsFor
+) -> None:
+    """Register ``alerts list|show`` and ``outbox retry`` on the top-level subcommands."""
+
+    def run(command: Callable[[argparse.Namespace, Settings], int]) -> Callable[..., int]:
+        return lambda args: command(args, settings(args))
+
+    alerts = sub.add_parser("alerts", help="the alert history").add_subparsers(
+        dest="alerts_command", required=True
+    )
+    p = alerts.add_parser("list", help="recorded alerts and updates, oldest first")
+    p.add_argument("--since", help="only the last DURATION (e.g. 24h, 7d)")
+    p.add_argument("--rule", help="only alerts of this rule")
+    p.add_argument("--json", action="store_true", help="a JSON array instead of lines")
+    p.set_defaults(func=run(cmd_alerts_list))
+    p = alerts.add_parser("show", help="one alert: evidence, scores, every delivery attempt")
+    p.add_argument("id", type=int, help="alert id (from alerts list)")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=run(cmd_alerts_show))
+
+    outbox = sub.add_parser("outbox", help="the delivery outbox").add_subparsers(
+        dest="outbox_command", required=True
+    )
+    p = outbox.add_parser(
+        "retry", help="send deliveries that failed for good again (same idempotency key)"
+    )
+    p.add_argument("ids", nargs="*", type=int, help="delivery ids (from alerts show)")
+    p.add_argument("--failed", action="store_true", help="every failed delivery")
+    p.add_argument("--channel", help="only deliveries to this channel")
+    p.add_argument(
+        "--queue-only",
+        action="store_true",
+        help="only mark them pending; the running daemon sends them",
+    )
+    p.set_defaults(func=run(cmd_outbox_retry))

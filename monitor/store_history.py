@@ -1,0 +1,178 @@
+"""The alert history part of the store: recorded alerts, their deliveries and attempts.
+
+Part of the store (with ``store.py``, the only modules that know SQL). ``Store`` inherits
+``AlertHistory``; every delivery attempt the outbox makes is logged through
+``_log_attempt`` in the same transaction that changes the outbox row, so the history
+matches the outbox. ``requeue`` gives deliveries that failed for good another go,
+keeping their alert (and so its idempotency key).
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Sequence
+from contextlib import AbstractContextManager
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+_DELIVERY = "id, channel, state, attempts, last_error, finished"
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """One delivery attempt (or an operator's requeue) of one outbox row."""
+
+    number: int
+    at: str
+    outcome: str  # delivered | retry | failed | requeued
+    error: str | None
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """One alert for one channel, with its attempts when asked for."""
+
+    id: int
+    channel: str
+    state: str  # pending | delivered | failed | silenced
+    attempts: int
+    last_error: str | None
+    finished: str | None
+    history: tuple[Attempt, ...] = ()
+
+
+@dataclass(frozen=True)
+class AlertRecord:
+    """A recorded alert or update: what was raised, and where it went."""
+
+    id: int
+    key: str
+    type: str
+    rule: str
+    development: str
+    created: str
+    description: str
+    payload: dict[str, Any]
+    deliveries: tuple[Delivery, ...] = field(default_factory=tuple)
+
+
+class AlertHistory:
+    """Queries over alerts, outbox rows and attempts; mixed into ``Store``."""
+
+    _db: sqlite3.Connection
+
+    def _transaction(self) -> AbstractContextManager[sqlite3.Connection]:
+        raise NotImplementedError
+
+    @staticmethod
+    def _log_attempt(
+        db: sqlite3.Connection, outbox_id: int, outcome: str, error: str | None, at: datetime
+    ) -> None:
+        """Record an attempt on ``outbox_id`` (call after its ``attempts`` was updated)."""
+        db.execute(
+            "INSERT INTO attempts (outbox_id, attempt, at, outcome, error)"
+            " SELECT id, attempts, ?, ?, ? FROM outbox WHERE id = ?",
+            (at.isoformat(), outcome, error, outbox_id),
+        )
+
+    def _deliveries(self, alert_id: int, with_attempts: bool) -> tuple[Delivery, ...]:
+        rows = self._db.execute(
+            f"SELECT {_DELIVERY} FROM outbox WHERE alert_id = ? ORDER BY id",
+            (alert_id,),
+        ).fetchall()
+        deliveries = []
+        for row in rows:
+            history: tuple[Attempt, ...] = ()
+            if with_attempts:
+                history = tuple(
+                    Attempt(*a)
+                    for a in self._db.execute(
+                        "SELECT attempt, at, outcome, error FROM attempts WHERE outbox_id = ?"
+                        " ORDER BY id",
+                        (row[0],),
+                    )
+                )
+            deliveries.append(Delivery(row[0], row[1], row[2], row[3], row[4], row[5], history))
+        return tuple(deliveries)
+
+    def _records(
+        self, where: str, params: Sequence[object], with_attempts: bool
+    ) -> list[AlertRecord]:
+        rows = self._db.execute(
+            "SELECT id, key, type, rule, development, created, description, payload"
+            f" FROM alerts WHERE {where} ORDER BY id",
+            tuple(params),
+        ).fetchall()
+        return [
+            AlertRecord(
+                row[0],
+                row[1],
+                row[2],
+                row[3],
+                row[4],
+                row[5],
+                row[6],
+                json.loads(row[7]),
+                self._deliveries(row[0], with_attempts),
+            )
+            for row in rows
+        ]
+
+    def alert_records(
+        self, since: datetime | None = None, rule: str | None = None
+    ) -> list[AlertRecord]:
+        """Recorded alerts and updates, oldest first, with the state of each delivery."""
+        clauses, params = ["1 = 1"], list[object]()
+        if since is not None:
+            clauses.append("created >= ?")
+            params.append(since.isoformat())
+        if rule is not None:
+            clauses.append("rule = ?")
+            params.append(rule)
+        return self._records(" AND ".join(clauses), params, with_attempts=False)
+
+    def alert_record(self, alert_id: int) -> AlertRecord | None:
+        """One recorded alert with every delivery attempt, or None."""
+        found = self._records("id = ?", (alert_id,), with_attempts=True)
+        return found[0] if found else None
+
+    def delivery(self, outbox_id: int) -> Delivery | None:
+        """One outbox row (without its attempts), or None if there is no such row."""
+        row = self._db.execute(
+            f"SELECT {_DELIVERY} FROM outbox WHERE id = ?",
+            (outbox_id,),
+        ).fetchone()
+        return Delivery(*row) if row else None
+
+    def requeue_failed(
+        self, now: datetime, *, ids: Sequence[int] = (), channel: str | None = None
+    ) -> list[int]:
+        """Make failed deliveries pending again, due ``now``, with a fresh give-up window.
+
+        Only rows in state ``failed`` are touched: those of ``ids`` if given, else every
+        failed row (of ``channel`` if given). Returns the ids requeued.
+        """
+        clauses, params = ["state = 'failed'"], list[object]()
+        if ids:
+            clauses.append(f"id IN ({', '.join('?' * len(ids))})")
+            params.extend(ids)
+        if channel is not None:
+            clauses.append("channel = ?")
+            params.append(channel)
+        with self._transaction() as db:
+            chosen = [
+                int(row[0])
+                for row in db.execute(
+                    f"SELECT id FROM outbox WHERE {' AND '.join(clauses)} ORDER BY id", params
+                )
+            ]
+            for outbox_id in chosen:
+                db.execute(
+                    "UPDATE outbox SET state = 'pending', next_attempt = ?, created = ?,"
+                    " finished = NULL WHERE id = ?",
+                    (now.isoformat(), now.isoformat(), outbox_id),
+                )
+                self._log_attempt(db, outbox_id, "requeued", None, now)
+        return chosen

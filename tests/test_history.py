@@ -1,0 +1,74 @@
+"""Alert history and re-delivery through the command line, against real local receivers."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from monitor.cli import main
+from tests.helpers import VOTE_ITEM, make_rules
+from tests.servers import FeedServer, Receiver, rss, serving
+
+
+@pytest.fixture
+def cli_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """State under ``tmp_path``, no health port, a shared webhook URL variable."""
+    monkeypatch.setenv("NEWS_MONITOR_STATE_DIR", str(tmp_path / "state"))
+    monkeypatch.setenv("NEWS_MONITOR_HEALTH_BIND", "")
+    monkeypatch.setenv("NEWS_MONITOR_LOG_FORMAT", "json")
+    return tmp_path
+
+
+def test_failed_delivery_is_retried_with_the_same_key_and_shown_in_history(
+    cli_env: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rejecting = [True]
+    receiver = Receiver(check=lambda item: "not yet" if rejecting[0] else None)
+    with serving(FeedServer()) as feeds, serving(receiver):
+        feeds.feeds["/news.xml"] = rss([VOTE_ITEM])
+        monkeypatch.setenv("TEST_HOOK_URL", receiver.url())
+        rules = str(
+            make_rules(
+                cli_env,
+                {"news": feeds.url("/news.xml")},
+                [{"name": "ops", "type": "webhook", "url_env": "TEST_HOOK_URL"}],
+            )
+        )
+        assert main(["--rules", rules, "run", "--once"]) == 0
+        assert receiver.received and not receiver.accepted  # 400: failed for good at once
+        capsys.readouterr()
+
+        assert main(["--rules", rules, "alerts", "list", "--json"]) == 0
+        listed = json.loads(capsys.readouterr().out)
+        assert len(listed) == len(receiver.received)
+        assert "uk-parliament-vote" in {a["rule"] for a in listed}
+        assert {d["state"] for a in listed for d in a["deliveries"]} == {"failed"}
+        first = listed[0]["deliveries"][0]["id"]
+
+        rejecting[0] = False
+        assert main(["--rules", rules, "outbox", "retry", str(first)]) == 0
+        assert f"delivery {first} to ops delivered" in capsys.readouterr().out
+        assert main(["--rules", rules, "outbox", "retry", str(first)]) == 1
+        assert f"delivery {first}: delivered, not failed" in capsys.readouterr().err
+        assert main(["--rules", rules, "outbox", "retry", "--failed", "--channel", "x"]) == 0
+        assert "0 deliveries requeued" in capsys.readouterr().err
+        assert main(["--rules", rules, "outbox", "retry", "--failed"]) == 0
+        assert f"{len(listed) - 1} deliveries requeued" in capsys.readouterr().err
+
+    rejected = [r.headers["Idempotency-Key"] for r in receiver.received[: len(listed)]]
+    accepted = [r.headers["Idempotency-Key"] for r in receiver.accepted]
+    assert accepted == rejected == [a["idempotency_key"] for a in listed]
+    assert len(set(accepted)) == len(listed)
+
+    assert main(["--rules", rules, "alerts", "show", str(listed[0]["id"])]) == 0
+    shown = capsys.readouterr().out
+    assert "evidence:" in shown and "novelty" in shown and "nearest known claim" in shown
+    assert "attempt 1 failed: HTTP 400: not yet" in shown
+    assert "requeued by an operator" in shown
+    assert "attempt 2 delivered" in shown
+    assert main(["--rules", rules, "alerts", "show", "999"]) == 1
+    assert main(["--rules", rules, "alerts", "list", "--rule", "uk-parliament-vote"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 1 and "[ops delivered]" in lines[0]
