@@ -18,7 +18,7 @@ from monitor.detect.stories import StoryBook
 from monitor.errors import ConfigError, Problem, StateError
 from monitor.logs import redact_logs
 from monitor.metrics import Metrics
-from monitor.notify.base import ChannelSettings
+from monitor.notify.base import Channel, ChannelSettings
 from monitor.notify.channels import (
     ChannelsFile,
     build_channels,
@@ -36,7 +36,7 @@ from monitor.sources.feeds import FeedConfig, load_feeds
 from monitor.sources.fetch import Fetcher, FetchLimits
 from monitor.statehealth import StateHealth
 from monitor.statelock import StateLock
-from monitor.store import Store, open_store
+from monitor.store import Store, open_store, open_store_copy
 from monitor.web.site import WebServer
 from monitor.web.views import WebSources
 
@@ -153,16 +153,23 @@ class Service:
         return config.channels.by_name(), RetryPolicy(give_up_after=config.channels.give_up_after)
 
     @classmethod
-    def build(cls, settings: Settings) -> Service:
+    def build(cls, settings: Settings, *, dry_run: bool = False) -> Service:
+        """The service; with ``dry_run``, on an in-memory copy of the state and no channels
+        (nothing is delivered and the database is not written)."""
         config = load_configuration(settings)
-        channels = build_channels(config.channels, str(settings.rules_dir / "channels.yaml"))
-        lock = StateLock(settings.database_path)
-        lock.acquire()
-        try:
-            store = open_store(settings.database_path)
-        except StateError:
-            lock.release()
-            raise
+        lock: StateLock | None = None
+        if dry_run:  # no lock either: a dry run may look over a running daemon's shoulder
+            channels: dict[str, Channel] = {}
+            store = open_store_copy(settings.database_path)
+        else:
+            channels = build_channels(config.channels, str(settings.rules_dir / "channels.yaml"))
+            lock = StateLock(settings.database_path)
+            lock.acquire()
+            try:
+                store = open_store(settings.database_path)
+            except StateError:
+                lock.release()
+                raise
         fetcher = Fetcher(
             FetchLimits(
                 max_bytes=settings.max_response_bytes,

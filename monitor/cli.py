@@ -26,6 +26,7 @@ from monitor.demo import run_demo
 from monitor.detect.engine import Detector
 from monitor.detect.rules import rule_json_schema
 from monitor.detect.stories import StoryBook
+from monitor.dryrun import dry_run
 from monitor.errors import ConfigError, DeliveryError, NewsMonitorError, StateError
 from monitor.explain import assessment_payload, assessment_text
 from monitor.logs import configure_logging
@@ -163,8 +164,13 @@ SWITCH_INTERVAL = 0.0005
 
 def cmd_run(args: argparse.Namespace) -> int:
     settings = _settings(args)
+    if args.dry_run and not args.once:
+        print("run: --dry-run goes with --once", file=sys.stderr)
+        return EXIT_USAGE
     configure_logging(settings.log_level, settings.log_format)
     sys.setswitchinterval(SWITCH_INTERVAL)
+    if args.dry_run:
+        return asyncio.run(dry_run(settings))
     return asyncio.run(_run(settings, once=args.once))
 
 
@@ -384,6 +390,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_rules_schema)
     p = sub.add_parser("run", help="poll the configured feeds and deliver alerts")
     p.add_argument("--once", action="store_true", help="poll every feed once, deliver, exit")
+    p.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="with --once: print what would be sent; record and deliver nothing",
+    )
     p.set_defaults(func=cmd_run)
 
     p = sub.add_parser("status", help="feed health and delivery state from the database")

@@ -1,0 +1,74 @@
+"""``run --once --dry-run`` against a real feed server: prints, records and sends nothing."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pytest
+
+from monitor.cli import main
+from monitor.store import open_store
+from tests.helpers import REHASH_ITEM, VOTE_ITEM, make_rules
+from tests.servers import FeedServer, Receiver, rss, serving
+
+
+def snapshot(folder: Path) -> dict[str, str]:
+    """Every file of the state folder by name, with a digest of its bytes."""
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in folder.iterdir()}
+
+
+def test_dry_run_twice_prints_the_same_and_changes_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    state = tmp_path / "state"
+    monkeypatch.setenv("NEWS_MONITOR_STATE_DIR", str(state))
+    monkeypatch.setenv("NEWS_MONITOR_LOG_FORMAT", "json")
+    monkeypatch.delenv("TEST_HOOK_URL", raising=False)  # a dry run needs no secrets
+    receiver = Receiver()
+    with serving(FeedServer()) as feeds, serving(receiver):
+        feeds.feeds["/news.xml"] = rss([REHASH_ITEM])
+        rules = str(
+            make_rules(
+                tmp_path,
+                {"news": feeds.url("/news.xml")},
+                [{"name": "ops", "type": "webhook", "url_env": "TEST_HOOK_URL"}],
+            )
+        )
+        monkeypatch.setenv("TEST_HOOK_URL", receiver.url())
+        assert main(["--rules", rules, "run", "--once"]) == 0
+        monkeypatch.delenv("TEST_HOOK_URL")
+        feeds.feeds["/news.xml"] = rss([REHASH_ITEM, VOTE_ITEM])
+        before = snapshot(state)
+        assert "news-monitor.db-wal" not in before  # closed cleanly: the file alone
+        capsys.readouterr()
+
+        assert main(["--rules", rules, "run", "--once", "--dry-run"]) == 0
+        first = capsys.readouterr()
+        assert snapshot(state) == before
+        daemon = open_store(state / "news-monitor.db")  # as if the daemon held it open
+        try:
+            held = snapshot(state)
+            assert "news-monitor.db-wal" in held  # read through a read-only connection
+            assert main(["--rules", rules, "run", "--once", "--dry-run"]) == 0
+            second = capsys.readouterr()
+            assert snapshot(state) == held
+        finally:
+            daemon.close()
+        assert snapshot(state) == before
+
+        assert "[NEW] uk-parliament-vote" in first.out and "would go to: ops" in first.out
+        assert second.out == first.out
+        assert "nothing recorded or delivered" in first.err
+        assert not receiver.received
+
+        monkeypatch.setenv("TEST_HOOK_URL", receiver.url())
+        assert main(["--rules", rules, "run", "--once"]) == 0  # the real run sees them as new
+    sent = [r.body.decode() for r in receiver.accepted]
+    assert sent and any("uk-parliament-vote" in body for body in sent)
+    assert len(sent) == first.out.count("would go to: ops")
+
+
+def test_dry_run_needs_once(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["run", "--dry-run"]) == 2
+    assert "--dry-run goes with --once" in capsys.readouterr().err
