@@ -28,10 +28,11 @@ from monitor.notify.channels import (
     secret_values,
 )
 from monitor.notify.outbox import Outbox, RetryPolicy
-from monitor.poller import Poller
+from monitor.poller import Poller, utc_now
 from monitor.redact import SecretRedactor
 from monitor.ruleset import RuleSet, detector_options, load_ruleset
 from monitor.settings import Settings
+from monitor.silences import queue_expiry_summaries
 from monitor.sources.feeds import FeedConfig, load_feeds
 from monitor.sources.fetch import Fetcher, FetchLimits
 from monitor.statehealth import StateHealth
@@ -127,7 +128,7 @@ class Service:
         self.daemon = Daemon(
             self.poller,
             config.feeds,
-            outbox.deliver_due,
+            self.deliver,
             max_backoff=timedelta(seconds=settings.max_backoff_seconds),
             delivery_interval=timedelta(seconds=settings.delivery_interval_seconds),
             maintenance=self.maintain,
@@ -248,6 +249,11 @@ class Service:
         if not self.daemon.scheduler_alive:
             problems.append("scheduler: not running")
         return problems
+
+    async def deliver(self) -> int:
+        """Queue the summaries of silences that ended, then send what is due."""
+        queue_expiry_summaries(self.store, utc_now())
+        return await self.outbox.deliver_due()
 
     async def maintain(self) -> None:
         """Periodic upkeep: forget old seen entries, refresh slow-moving gauges."""

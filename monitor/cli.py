@@ -22,6 +22,7 @@ from monitor import __version__
 from monitor.app import Service, load_configuration
 from monitor.baseline import build_claims, dump_baseline
 from monitor.cli_history import add_history_commands
+from monitor.cli_silence import add_silence_commands
 from monitor.demo import run_demo
 from monitor.detect.engine import Detector
 from monitor.detect.rules import rule_json_schema
@@ -418,6 +419,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_test_alert)
 
     add_history_commands(sub, _settings)
+    add_silence_commands(sub, _settings)
     return parser
 
 

@@ -10,38 +10,50 @@ import argparse
 import asyncio
 import json
 import sys
-from collections.abc import Callable
-from datetime import UTC, datetime
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
 
 from monitor.app import Service
 from monitor.durations import parse_duration
+from monitor.errors import StateError
 from monitor.history import delivery_summary, list_line, record_json, show_text
 from monitor.settings import Settings
 from monitor.store import Store, open_store
 
 SettingsFor = Callable[[argparse.Namespace], Settings]
+Command = Callable[[argparse.Namespace, Settings], int]
 
 
-def existing_store(settings: Settings, command: str) -> Store | None:
-    """The state database, or None (with a message) when the daemon never ran here."""
+def with_settings(command: Command, settings: SettingsFor) -> Callable[[argparse.Namespace], int]:
+    """``command`` as an argparse ``func``: called with the arguments and their settings."""
+    return lambda args: command(args, settings(args))
+
+
+def duration_arg(text: str) -> timedelta:
+    """A command-line duration (``90s``, ``2h``, ``7d``); argparse reports a bad one."""
+    try:
+        return parse_duration(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from exc
+
+
+@contextmanager
+def existing_store(settings: Settings) -> Iterator[Store]:
+    """The state database, closed afterwards; ``StateError`` if the daemon never ran here."""
     if not settings.database_path.exists():
-        print(
-            f"{command}: no state yet at {settings.database_path} (has the daemon run?)",
-            file=sys.stderr,
-        )
-        return None
-    return open_store(settings.database_path)
+        raise StateError(f"no state yet at {settings.database_path} (has the daemon run?)")
+    store = open_store(settings.database_path)
+    try:
+        yield store
+    finally:
+        store.close()
 
 
 def cmd_alerts_list(args: argparse.Namespace, settings: Settings) -> int:
-    store = existing_store(settings, "alerts")
-    if store is None:
-        return 1
-    since = datetime.now(UTC) - parse_duration(args.since) if args.since else None
-    try:
+    since = datetime.now(UTC) - args.since if args.since else None
+    with existing_store(settings) as store:
         records = store.alert_records(since=since, rule=args.rule)
-    finally:
-        store.close()
     if args.json:
         print(json.dumps([record_json(r) for r in records], ensure_ascii=False, indent=2))
     else:
@@ -52,13 +64,8 @@ def cmd_alerts_list(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_alerts_show(args: argparse.Namespace, settings: Settings) -> int:
-    store = existing_store(settings, "alerts")
-    if store is None:
-        return 1
-    try:
+    with existing_store(settings) as store:
         record = store.alert_record(args.id)
-    finally:
-        store.close()
     if record is None:
         print(f"alerts: no alert with id {args.id}", file=sys.stderr)
         return 1
@@ -73,10 +80,7 @@ def cmd_outbox_retry(args: argparse.Namespace, settings: Settings) -> int:
     if not args.ids and not args.failed:
         print("outbox retry: name delivery ids, or --failed", file=sys.stderr)
         return 2
-    store = existing_store(settings, "outbox retry")
-    if store is None:
-        return 1
-    try:
+    with existing_store(settings) as store:
         found = {i: store.delivery(i) for i in args.ids}
         problems = [
             f"delivery {i}: " + (f"{d.state}, not failed" if d else "no such delivery")
@@ -84,8 +88,6 @@ def cmd_outbox_retry(args: argparse.Namespace, settings: Settings) -> int:
             if d is None or d.state != "failed"
         ]
         requeued = store.requeue_failed(datetime.now(UTC), ids=args.ids, channel=args.channel)
-    finally:
-        store.close()
     for problem in problems:
         print(f"outbox retry: {problem}", file=sys.stderr)
     print(f"outbox retry: {len(requeued)} deliveries requeued", file=sys.stderr)
@@ -98,7 +100,7 @@ async def _deliver(settings: Settings, requeued: list[int]) -> None:
     """Deliver what is due now (the requeued rows among it) and report their outcome."""
     service = Service.build(settings)
     try:
-        await service.outbox.deliver_due()
+        await service.deliver()
         for outbox_id in requeued:
             record = service.store.delivery(outbox_id)
             if record is not None:
@@ -112,21 +114,18 @@ def add_history_commands(
 ) -> None:
     """Register ``alerts list|show`` and ``outbox retry`` on the top-level subcommands."""
 
-    def run(command: Callable[[argparse.Namespace, Settings], int]) -> Callable[..., int]:
-        return lambda args: command(args, settings(args))
-
     alerts = sub.add_parser("alerts", help="the alert history").add_subparsers(
         dest="alerts_command", required=True
     )
     p = alerts.add_parser("list", help="recorded alerts and updates, oldest first")
-    p.add_argument("--since", help="only the last DURATION (e.g. 24h, 7d)")
+    p.add_argument("--since", type=duration_arg, help="only the last DURATION (e.g. 24h, 7d)")
     p.add_argument("--rule", help="only alerts of this rule")
     p.add_argument("--json", action="store_true", help="a JSON array instead of lines")
-    p.set_defaults(func=run(cmd_alerts_list))
+    p.set_defaults(func=with_settings(cmd_alerts_list, settings))
     p = alerts.add_parser("show", help="one alert: evidence, scores, every delivery attempt")
     p.add_argument("id", type=int, help="alert id (from alerts list)")
     p.add_argument("--json", action="store_true")
-    p.set_defaults(func=run(cmd_alerts_show))
+    p.set_defaults(func=with_settings(cmd_alerts_show, settings))
 
     outbox = sub.add_parser("outbox", help="the delivery outbox").add_subparsers(
         dest="outbox_command", required=True
@@ -142,4 +141,4 @@ def add_history_commands(
         action="store_true",
         help="only mark them pending; the running daemon sends them",
     )
-    p.set_defaults(func=run(cmd_outbox_retry))
+    p.set_defaults(func=with_settings(cmd_outbox_retry, settings))

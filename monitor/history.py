@@ -25,6 +25,8 @@ def delivery_summary(delivery: Delivery) -> str:
 def list_line(record: AlertRecord) -> str:
     """One line per alert: id, time, type, rule, where it went, headline."""
     deliveries = ", ".join(delivery_summary(d) for d in record.deliveries) or "no channel"
+    if record.silence is not None:
+        deliveries = f"silenced by silence {record.silence}: {deliveries}"
     title = record.payload.get("entry", {}).get("title") or ""
     return (
         f"{record.id:>5} {record.created[:19]} {record.type:<6} {record.rule}"
@@ -39,6 +41,7 @@ def record_json(record: AlertRecord) -> dict[str, Any]:
         "id": record.id,
         "created": record.created,
         "idempotency_key": record.key,
+        "silence": record.silence,
         "deliveries": [
             {
                 "id": d.id,
@@ -93,6 +96,8 @@ def show_text(record: AlertRecord) -> str:
                 f" {evidence['nearest_claim']}"
             )
     lines.append(f"  idempotency key: {record.key}")
+    if record.silence is not None:
+        lines.append(f"  silenced by silence {record.silence}: not sent")
     lines.append("deliveries:" if record.deliveries else "deliveries: none (no channel)")
     for delivery in record.deliveries:
         lines.append(f"  delivery {delivery.id} to {delivery_summary(delivery)}")

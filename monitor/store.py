@@ -22,8 +22,10 @@ from typing import Any, Protocol
 from monitor.errors import StateError
 from monitor.models import Alert, Article, Development
 from monitor.notify.render import alert_payload
+from monitor.silences import silence_for
 from monitor.store_history import AlertHistory
 from monitor.store_schema import MIGRATIONS
+from monitor.store_silences import SilenceStore
 from monitor.store_views import StoreViews
 
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -73,7 +75,7 @@ class StateObserver(Protocol):
     def written(self) -> None: ...
 
 
-class Store(StoreViews, AlertHistory):
+class Store(StoreViews, AlertHistory, SilenceStore):
     """A SQLite database; one connection, used from one thread.
 
     Every failure is a ``StateError`` (never a raw ``sqlite3`` error), and is also reported
@@ -196,9 +198,14 @@ class Store(StoreViews, AlertHistory):
         route: Callable[[Alert], Sequence[str]],
         now: datetime,
     ) -> int:
-        """Record a poll in one transaction; return the number of outbox rows added."""
+        """Record a poll in one transaction; return the number of outbox rows added.
+
+        An alert matching a silence active at ``now`` is recorded with it, its outbox rows
+        marked ``silenced`` (not counted).
+        """
         queued = 0
         with self._transaction() as db:
+            silences = self._active_silences(db, now) if alerts else []
             for article in articles:
                 db.execute(
                     "INSERT INTO entries (feed, entry_id, content_hash, first_seen, last_seen)"
@@ -209,7 +216,10 @@ class Store(StoreViews, AlertHistory):
             for development in developments:
                 self._save_development(db, development)
             for alert in alerts:
-                queued += self._queue_alert(db, alert, route(alert), now)
+                silence = silence_for(alert, silences, now)
+                queued += self._queue_alert(
+                    db, alert, route(alert), now, silence.id if silence else None
+                )
             self._record_success(db, feed, url, etag, last_modified, now)
         return queued
 
@@ -262,11 +272,17 @@ class Store(StoreViews, AlertHistory):
 
     @staticmethod
     def _queue_alert(
-        db: sqlite3.Connection, alert: Alert, channels: Sequence[str], now: datetime
+        db: sqlite3.Connection,
+        alert: Alert,
+        channels: Sequence[str],
+        now: datetime,
+        silence: int | None = None,
     ) -> int:
+        """Record ``alert`` with an outbox row per channel (``silenced`` rows if ``silence``);
+        return how many rows are to be sent."""
         cursor = db.execute(
-            "INSERT INTO alerts (key, type, rule, development, description, payload, created)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO NOTHING",
+            "INSERT INTO alerts (key, type, rule, development, description, payload, created,"
+            " silence_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO NOTHING",
             (
                 alert.idempotency_key,
                 alert.type,
@@ -275,18 +291,29 @@ class Store(StoreViews, AlertHistory):
                 alert.description,
                 json.dumps(alert_payload(alert)),
                 _iso(now),
+                silence,
             ),
         )
         if not cursor.rowcount:
             return 0
         alert_id = cursor.lastrowid
+        state = "pending" if silence is None else "silenced"
         for channel in channels:
             db.execute(
-                "INSERT INTO outbox (alert_id, channel, next_attempt, created)"
-                " VALUES (?, ?, ?, ?) ON CONFLICT (alert_id, channel) DO NOTHING",
-                (alert_id, channel, _iso(now), _iso(now)),
+                "INSERT INTO outbox (alert_id, channel, state, next_attempt, created)"
+                " VALUES (?, ?, ?, ?, ?) ON CONFLICT (alert_id, channel) DO NOTHING",
+                (alert_id, channel, state, _iso(now), _iso(now)),
             )
-        return len(channels)
+        return len(channels) if silence is None else 0
+
+    def queue_summary(
+        self, silence_id: int, summary: Alert | None, channels: Sequence[str], now: datetime
+    ) -> None:
+        """Queue ``summary`` of a silence that ended (None: nothing to say), once."""
+        with self._transaction() as db:
+            if summary is not None:
+                self._queue_alert(db, summary, channels, now)
+            self._mark_summarised(db, silence_id, now)
 
     def alert_count(self) -> int:
         return int(self._rows("SELECT COUNT(*) FROM alerts")[0][0])

@@ -12,10 +12,11 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Sequence
-from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
+
+from monitor.store_base import StorePart
 
 _DELIVERY = "id, channel, state, attempts, last_error, finished"
 
@@ -56,15 +57,11 @@ class AlertRecord:
     description: str
     payload: dict[str, Any]
     deliveries: tuple[Delivery, ...] = field(default_factory=tuple)
+    silence: int | None = None
 
 
-class AlertHistory:
+class AlertHistory(StorePart):
     """Queries over alerts, outbox rows and attempts; mixed into ``Store``."""
-
-    _db: sqlite3.Connection
-
-    def _transaction(self) -> AbstractContextManager[sqlite3.Connection]:
-        raise NotImplementedError
 
     @staticmethod
     def _log_attempt(
@@ -101,7 +98,7 @@ class AlertHistory:
         self, where: str, params: Sequence[object], with_attempts: bool
     ) -> list[AlertRecord]:
         rows = self._db.execute(
-            "SELECT id, key, type, rule, development, created, description, payload"
+            "SELECT id, key, type, rule, development, created, description, payload, silence_id"
             f" FROM alerts WHERE {where} ORDER BY id",
             tuple(params),
         ).fetchall()
@@ -116,6 +113,7 @@ class AlertHistory:
                 row[6],
                 json.loads(row[7]),
                 self._deliveries(row[0], with_attempts),
+                row[8],
             )
             for row in rows
         ]

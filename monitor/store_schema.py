@@ -84,4 +84,20 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX attempts_outbox ON attempts (outbox_id);
     CREATE INDEX alerts_created ON alerts (created);
     """,
+    # 4: silences (Alertmanager-style), and the silence that held each alert back
+    """
+    CREATE TABLE silences (
+        id INTEGER PRIMARY KEY,
+        kind TEXT NOT NULL,
+        value TEXT NOT NULL,
+        starts TEXT NOT NULL,
+        ends TEXT NOT NULL,
+        comment TEXT NOT NULL,
+        author TEXT NOT NULL,
+        notify_on_expiry INTEGER NOT NULL DEFAULT 0,
+        summarised TEXT
+    );
+    CREATE INDEX silences_ends ON silences (ends);
+    ALTER TABLE alerts ADD COLUMN silence_id INTEGER REFERENCES silences (id);
+    """,
 )

@@ -1,0 +1,144 @@
+"""``silence add|list|expire``: silences kept in the state database.
+
+A running daemon reads them at every poll, so they hold without a restart.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+from datetime import UTC, datetime
+
+from monitor.cli_history import SettingsFor, duration_arg, existing_store, with_settings
+from monitor.errors import ConfigError
+from monitor.ruleset import load_ruleset
+from monitor.settings import Settings
+from monitor.silences import MatcherKind, Silence, queue_expiry_summaries
+from monitor.store import Store, open_store
+
+
+def describe(silence: Silence, now: datetime, held: int) -> str:
+    """One line: id, state, matcher, window, author, comment and what it held."""
+    notify = ", summary on expiry" if silence.notify_on_expiry else ""
+    return (
+        f"{silence.id:>4} {silence.state(now):<7} {silence.matcher}"
+        f" from {silence.starts.isoformat(timespec='seconds')}"
+        f" until {silence.ends.isoformat(timespec='seconds')}"
+        f" by {silence.author}: {silence.comment} (held {held}{notify})"
+    )
+
+
+def _user() -> str:
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):
+        return "unknown"
+
+
+def _unknown_rule(settings: Settings, rule: str) -> str | None:
+    """Why ``rule`` cannot be silenced (not a rule of the rules folder), or None."""
+    try:
+        known = {r.id for r in load_ruleset(settings.rules_dir).rules}
+    except ConfigError:
+        return None  # broken rules must not stop an operator from silencing
+    if rule in known:
+        return None
+    return f"unknown rule {rule!r}; known: {', '.join(sorted(known))}"
+
+
+def cmd_silence_add(args: argparse.Namespace, settings: Settings) -> int:
+    given: list[tuple[MatcherKind, str | None]] = [
+        ("rule", args.rule),
+        ("development", args.development),
+        ("match", args.text),
+    ]
+    kind, value = next((k, v) for k, v in given if v is not None)
+    assert value is not None  # argparse requires exactly one matcher
+    if not value.strip():
+        print(f"silence: --{kind} needs a value", file=sys.stderr)
+        return 2
+    problem = _unknown_rule(settings, value) if kind == "rule" else None
+    if problem:
+        print(f"silence: {problem}", file=sys.stderr)
+        return 2
+    now = datetime.now(UTC)
+    store = open_store(settings.database_path)
+    try:
+        silence = store.add_silence(
+            kind,
+            value,
+            now,
+            now + args.duration,
+            args.comment,
+            args.author or _user(),
+            args.notify_on_expiry,
+        )
+    finally:
+        store.close()
+    print(f"silence added:\n{describe(silence, now, 0)}")
+    return 0
+
+
+def cmd_silence_list(args: argparse.Namespace, settings: Settings) -> int:
+    now = datetime.now(UTC)
+    with existing_store(settings) as store:
+        found = store.silences(None if args.all else now)
+        lines = [describe(s, now, store.held_count(s.id)) for s in found]
+    print("\n".join(lines) if lines else "silence: none" + ("" if args.all else " in force"))
+    return 0
+
+
+def cmd_silence_expire(args: argparse.Namespace, settings: Settings) -> int:
+    with existing_store(settings) as store:
+        return _expire(store, args.id)
+
+
+def _expire(store: Store, silence_id: int) -> int:
+    now = datetime.now(UTC)
+    silence = store.silence(silence_id)
+    if silence is None:
+        print(f"silence: no silence with id {silence_id}", file=sys.stderr)
+        return 1
+    if silence.state(now) == "expired":
+        print(f"silence {silence_id}: already expired", file=sys.stderr)
+        return 1
+    store.expire_silence(silence_id, now)
+    summaries = queue_expiry_summaries(store, now)
+    print(
+        f"silence {silence_id} expired; held {store.held_count(silence_id)}"
+        + ("; summary queued for delivery" if summaries else "")
+    )
+    return 0
+
+
+def add_silence_commands(
+    sub: argparse._SubParsersAction[argparse.ArgumentParser], settings: SettingsFor
+) -> None:
+    """Register ``silence add|list|expire`` on the top-level subcommands."""
+
+    silence = sub.add_parser(
+        "silence", help="hold back matching alerts for a while"
+    ).add_subparsers(dest="silence_command", required=True)
+    p = silence.add_parser("add", help="silence alerts of a rule, a development or with a text")
+    matcher = p.add_mutually_exclusive_group(required=True)
+    matcher.add_argument("--rule", help="rule id")
+    matcher.add_argument("--development", help="development id (from alerts list)")
+    matcher.add_argument("--match", dest="text", help="text in the entry or evidence (any case)")
+    p.add_argument(
+        "--for", dest="duration", type=duration_arg, default="1h", help="how long (default 1h)"
+    )
+    p.add_argument("--comment", required=True, help="why (shown in silence list)")
+    p.add_argument("--author", help="who (default: your user name)")
+    p.add_argument(
+        "--notify-on-expiry",
+        action="store_true",
+        help="when it ends, send one summary of what it held",
+    )
+    p.set_defaults(func=with_settings(cmd_silence_add, settings))
+    p = silence.add_parser("list", help="silences in force (or --all)")
+    p.add_argument("--all", action="store_true", help="expired ones too")
+    p.set_defaults(func=with_settings(cmd_silence_list, settings))
+    p = silence.add_parser("expire", help="end a silence now")
+    p.add_argument("id", type=int)
+    p.set_defaults(func=with_settings(cmd_silence_expire, settings))

@@ -1,0 +1,117 @@
+"""Silences, after Alertmanager's: a matcher and a time window in which matching alerts
+are recorded but not sent.
+
+A silence matches an alert by rule id (any of the rules it names), by development id, or
+by text (case-insensitive, in the entry's title and text and the evidence). It is
+*pending* before ``starts``, *active* until ``ends`` and *expired* after; ``expire``
+moves ``ends`` to now. An alert raised while a matching silence is active is stored with
+that silence and its deliveries are marked ``silenced`` (nothing is sent after the fact).
+A silence made with ``notify_on_expiry`` sends one summary of what it held once it has
+ended (``expiry_summary``). Everything here is pure; the store keeps silences.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Literal
+
+from monitor.models import Alert, Article, Evidence
+from monitor.notify.render import alert_payload
+
+if TYPE_CHECKING:
+    from monitor.store import Store
+
+MatcherKind = Literal["rule", "development", "match"]
+SUMMARY_RULE = "silence-summary"
+MAX_SUMMARY_LINES = 20
+
+
+@dataclass(frozen=True)
+class Silence:
+    """One silence as stored."""
+
+    id: int
+    kind: MatcherKind
+    value: str
+    starts: datetime
+    ends: datetime
+    comment: str
+    author: str
+    notify_on_expiry: bool = False
+
+    def state(self, now: datetime) -> str:
+        """``pending``, ``active`` or ``expired`` at ``now``."""
+        if now < self.starts:
+            return "pending"
+        return "active" if now < self.ends else "expired"
+
+    @property
+    def matcher(self) -> str:
+        return f"{self.kind}={self.value}"
+
+    def matches(self, alert: Alert) -> bool:
+        """Whether this silence's matcher holds for ``alert`` (whatever the time)."""
+        if self.kind == "rule":
+            return self.value in (alert_payload(alert).get("rules") or [alert.rule])
+        if self.kind == "development":
+            return alert.development == self.value
+        needle = self.value.casefold()
+        texts = [alert.article.title, alert.article.text, *(e.sentence for e in alert.evidence)]
+        return any(needle in text.casefold() for text in texts)
+
+
+def silence_for(alert: Alert, silences: Iterable[Silence], now: datetime) -> Silence | None:
+    """The first silence active at ``now`` that matches ``alert``, or None."""
+    for silence in silences:
+        if silence.state(now) == "active" and silence.matches(alert):
+            return silence
+    return None
+
+
+def expiry_summary(silence: Silence, held: Sequence[Alert]) -> Alert:
+    """One alert listing what ``silence`` held: a line per alert (the first twenty)."""
+    lines = tuple(
+        Evidence(
+            f"{a.type} {a.rule}: {a.article.title}",
+            a.evidence[0].novelty if a.evidence else 0.0,
+            "",
+            0.0,
+        )
+        for a in held[:MAX_SUMMARY_LINES]
+    )
+    more = len(held) - len(lines)
+    title = (
+        f"Silence {silence.id} ({silence.matcher}) has ended; it held {len(held)} "
+        f"alert{'' if len(held) == 1 else 's'}" + (f" ({more} more not listed)" if more else "")
+    )
+    article = Article(
+        id=f"silence-{silence.id}",
+        feed="news-monitor",
+        title=title,
+        text="",
+        published=silence.ends,
+    )
+    return Alert(
+        type="alert",
+        rule=SUMMARY_RULE,
+        development=f"silence-{silence.id}",
+        severity="info",
+        article=article,
+        score=0.0,
+        evidence=lines,
+        description=f"silence {silence.id} by {silence.author}: {silence.comment}",
+    )
+
+
+def queue_expiry_summaries(store: Store, now: datetime) -> int:
+    """Queue the summary of every silence that ended by ``now`` and asked for one, to the
+    channels its alerts were meant for; return how many were queued. Each is queued once."""
+    queued = 0
+    for silence in store.summaries_due(now):
+        held, channels = store.held_alerts(silence.id)
+        summary = expiry_summary(silence, held) if held and channels else None
+        store.queue_summary(silence.id, summary, channels, now)
+        queued += summary is not None
+    return queued

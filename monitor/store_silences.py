@@ -1,0 +1,131 @@
+"""The silences part of the store (with ``store.py``, the only modules that know SQL).
+
+``Store`` inherits ``SilenceStore``. ``commit_poll`` asks ``_active_silences`` inside its
+transaction, so a silence added by another process (the command line) holds from the
+daemon's next poll on, without a restart.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Sequence
+from datetime import datetime
+from typing import cast
+
+from monitor.models import Alert
+from monitor.notify.render import alert_from_payload
+from monitor.silences import MatcherKind, Silence
+from monitor.store_base import StorePart
+
+_COLUMNS = "id, kind, value, starts, ends, comment, author, notify_on_expiry"
+
+
+def _silence(row: Sequence[object]) -> Silence:
+    return Silence(
+        int(str(row[0])),
+        cast(MatcherKind, row[1]),
+        str(row[2]),
+        datetime.fromisoformat(str(row[3])),
+        datetime.fromisoformat(str(row[4])),
+        str(row[5]),
+        str(row[6]),
+        bool(row[7]),
+    )
+
+
+class SilenceStore(StorePart):
+    """Silences and what they held; mixed into ``Store``."""
+
+    @staticmethod
+    def _active_silences(db: sqlite3.Connection, now: datetime) -> list[Silence]:
+        rows = db.execute(
+            f"SELECT {_COLUMNS} FROM silences WHERE starts <= ? AND ends > ? ORDER BY id",
+            (now.isoformat(), now.isoformat()),
+        )
+        return [_silence(row) for row in rows]
+
+    def add_silence(
+        self,
+        kind: MatcherKind,
+        value: str,
+        starts: datetime,
+        ends: datetime,
+        comment: str,
+        author: str,
+        notify_on_expiry: bool = False,
+    ) -> Silence:
+        with self._transaction() as db:
+            cursor = db.execute(
+                "INSERT INTO silences (kind, value, starts, ends, comment, author,"
+                " notify_on_expiry) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (
+                    kind,
+                    value,
+                    starts.isoformat(),
+                    ends.isoformat(),
+                    comment,
+                    author,
+                    int(notify_on_expiry),
+                ),
+            )
+        return Silence(
+            int(cursor.lastrowid or 0), kind, value, starts, ends, comment, author, notify_on_expiry
+        )
+
+    def silences(self, since: datetime | None = None) -> list[Silence]:
+        """Every silence (only those ending after ``since`` if given), oldest first."""
+        rows = self._db.execute(
+            f"SELECT {_COLUMNS} FROM silences WHERE ends > ? ORDER BY id",
+            ((since.isoformat() if since else ""),),
+        )
+        return [_silence(row) for row in rows]
+
+    def silence(self, silence_id: int) -> Silence | None:
+        row = self._db.execute(
+            f"SELECT {_COLUMNS} FROM silences WHERE id = ?", (silence_id,)
+        ).fetchone()
+        return _silence(row) if row else None
+
+    def expire_silence(self, silence_id: int, now: datetime) -> None:
+        """End the silence now (a silence not yet started ends before it starts)."""
+        with self._transaction() as db:
+            db.execute(
+                "UPDATE silences SET ends = ?, starts = min(starts, ?) WHERE id = ? AND ends > ?",
+                (now.isoformat(), now.isoformat(), silence_id, now.isoformat()),
+            )
+
+    def held_count(self, silence_id: int) -> int:
+        """How many alerts and updates the silence held back."""
+        row = self._db.execute(
+            "SELECT COUNT(*) FROM alerts WHERE silence_id = ?", (silence_id,)
+        ).fetchone()
+        return int(row[0])
+
+    def held_alerts(self, silence_id: int) -> tuple[list[Alert], list[str]]:
+        """The alerts the silence held, oldest first, and the channels they were meant for."""
+        alerts, channels = [], []
+        rows = self._db.execute(
+            "SELECT id, payload, description FROM alerts WHERE silence_id = ? ORDER BY id",
+            (silence_id,),
+        ).fetchall()
+        for alert_id, payload, description in rows:
+            alerts.append(alert_from_payload(json.loads(payload), description))
+            for (channel,) in self._db.execute(
+                "SELECT channel FROM outbox WHERE alert_id = ? ORDER BY id", (alert_id,)
+            ):
+                if channel not in channels:
+                    channels.append(channel)
+        return alerts, channels
+
+    def _mark_summarised(self, db: sqlite3.Connection, silence_id: int, now: datetime) -> None:
+        db.execute("UPDATE silences SET summarised = ? WHERE id = ?", (now.isoformat(), silence_id))
+
+    def summaries_due(self, now: datetime) -> list[Silence]:
+        """Ended silences that asked for a summary and have not had it."""
+        rows = self._db.execute(
+            f"SELECT {_COLUMNS} FROM silences WHERE notify_on_expiry = 1 AND ends <= ?"
+            " AND summarised IS NULL ORDER BY id",
+            (now.isoformat(),),
+        )
+        return [_silence(row) for row in rows]

@@ -1,0 +1,135 @@
+"""Silences: matching, their window, the expiry summary, and a running daemon obeying them."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from monitor.app import Service
+from monitor.cli import main
+from monitor.silences import Silence, queue_expiry_summaries, silence_for
+from monitor.store import open_store
+from tests.helpers import REHASH_ITEM, SHIFT_ITEM, VOTE_ITEM, make_rules, settings_for
+from tests.notify.test_channels import make_alert
+from tests.servers import FeedServer, Receiver, rss, serving
+from tests.test_service import until
+
+T0 = datetime(2027, 3, 3, 21, 0, tzinfo=UTC)
+HOUR = timedelta(hours=1)
+
+
+def silence(kind: str, value: str, starts: datetime = T0, ends: datetime = T0 + HOUR) -> Silence:
+    return Silence(1, kind, value, starts, ends, "why", "ops")  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("kind", "value", "at", "holds"),
+    [
+        ("rule", "uk-parliament-vote", T0, True),
+        ("rule", "russia-position-change", T0, False),
+        ("development", "dev-1", T0, True),
+        ("development", "dev-2", T0, False),
+        ("match", "COMMONS backs", T0, True),  # title, any case
+        ("match", "401 to 60", T0, True),  # text and evidence
+        ("match", "Kremlin", T0, False),
+        ("rule", "uk-parliament-vote", T0 - timedelta(seconds=1), False),  # pending
+        ("rule", "uk-parliament-vote", T0 + HOUR, False),  # expired at its end
+    ],
+)
+def test_silence_matching_and_window(kind: str, value: str, at: datetime, holds: bool) -> None:
+    alert = make_alert()
+    found = silence_for(alert, [silence(kind, value)], at)
+    assert (found is not None) is holds
+
+
+def test_expiry_summary_once_with_an_injected_clock(tmp_path: Path) -> None:
+    store = open_store(tmp_path / "state.db")
+    held = store.add_silence("rule", "uk-parliament-vote", T0, T0 + HOUR, "vote", "ops", True)
+    quiet = store.add_silence("rule", "nothing-matches", T0, T0 + HOUR, "x", "ops", True)
+    first = make_alert()
+    alerts = [first, replace(make_alert("Second report", kind="update"), article=replace(
+        first.article, id="entry-2", title="Second report"))]
+    store.commit_poll(
+        feed="wire", url="http://127.0.0.1/x", etag=None, last_modified=None,
+        articles=[a.article for a in alerts], alerts=alerts, developments=[],
+        route=lambda a: ["hook"], now=T0 + timedelta(minutes=5),
+    )  # fmt: skip
+    assert store.outbox_counts()["pending"] == 0
+    assert store.outbox_counts()["silenced"] == 2
+    assert queue_expiry_summaries(store, T0 + HOUR - timedelta(seconds=1)) == 0  # not ended
+    assert queue_expiry_summaries(store, T0 + HOUR) == 1  # held 2; the quiet one says nothing
+    assert queue_expiry_summaries(store, T0 + 2 * HOUR) == 0  # once only
+    (summary,) = [r for r in store.alert_records() if r.silence is None]
+    assert summary.payload["rule"] == "silence-summary"
+    assert [d.channel for d in summary.deliveries] == ["hook"]
+    assert f"Silence {held.id} (rule=uk-parliament-vote) has ended; it held 2 alerts" in (
+        summary.payload["entry"]["title"]
+    )
+    assert [e["sentence"] for e in summary.payload["evidence"]] == [
+        "alert uk-parliament-vote: Commons backs Ukraine deployment",
+        "update uk-parliament-vote: Second report",
+    ]
+    assert store.held_count(quiet.id) == 0
+    store.close()
+
+
+def test_silence_in_a_running_daemon(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("NEWS_MONITOR_STATE_DIR", str(tmp_path / "state"))
+    receiver = Receiver()
+    with serving(FeedServer()) as feeds, serving(receiver):
+        feeds.feeds["/news.xml"] = rss([REHASH_ITEM])
+        monkeypatch.setenv("TEST_HOOK_URL", receiver.url())
+        rules = make_rules(
+            tmp_path,
+            {"news": feeds.url("/news.xml")},
+            [{"name": "ops", "type": "webhook", "url_env": "TEST_HOOK_URL"}],
+            interval="1s",
+        )
+        cli = ["--rules", str(rules)]
+        settings = settings_for(tmp_path, health_bind="", delivery_interval_seconds=0.2)
+
+        def sent_entries() -> list[str]:
+            return [json.loads(r.body)["entry"]["id"] for r in receiver.accepted]
+
+        async def scenario() -> None:
+            service = Service.build(settings)
+            task = asyncio.create_task(service.serve())
+            await until(lambda: "/news.xml" in feeds.requests)
+            add = ["silence", "add", "--match", "401 to 60", "--for", "2h"]
+            assert main([*cli, *add, "--comment", "covered", "--notify-on-expiry"]) == 0
+            assert "1 active  match=401 to 60" in capsys.readouterr().out
+
+            feeds.feeds["/news.xml"] = rss([REHASH_ITEM, VOTE_ITEM])
+            await until(lambda: service.store.alert_count() > 0)
+            await asyncio.sleep(0.6)  # three delivery rounds: nothing may go out
+            assert receiver.received == []
+            assert main([*cli, "alerts", "list"]) == 0
+            listed = capsys.readouterr().out.splitlines()
+            assert listed and all("silenced by silence 1: ops silenced" in x for x in listed)
+            assert main([*cli, "silence", "list"]) == 0
+            assert f"(held {len(listed)}, summary on expiry)" in capsys.readouterr().out
+
+            assert main([*cli, "silence", "expire", "1"]) == 0
+            assert "summary queued" in capsys.readouterr().out
+            await until(lambda: sent_entries() == ["silence-1"])
+            assert main([*cli, "silence", "list"]) == 0
+            assert capsys.readouterr().out.strip() == "silence: none in force"
+
+            feeds.feeds["/news.xml"] = rss([REHASH_ITEM, VOTE_ITEM, SHIFT_ITEM])
+            await until(lambda: "shift-1" in sent_entries())
+            service.daemon.stop()
+            await asyncio.wait_for(task, 10)
+            await service.aclose()
+
+        asyncio.run(scenario())
+    assert "vote-1" not in sent_entries()  # held alerts are never sent after the fact
+    summary = json.loads(receiver.accepted[0].body)
+    assert summary["entry"]["title"].startswith("Silence 1 (match=401 to 60) has ended")
+    assert summary["description"].endswith(": covered")
