@@ -6,7 +6,7 @@
     give_up_after: 24h               # stop retrying a delivery after this long
     channels:
       - name: newsroom
-        type: slack                  # slack | webhook | email | console
+        type: slack                  # slack | webhook | email | console | apprise
         url_env: NEWS_MONITOR_SLACK_URL
 
 Secrets are never written here: each is named by the environment variable that holds it.
@@ -27,6 +27,7 @@ from monitor.detect.rules import Rule
 from monitor.durations import Duration
 from monitor.errors import ConfigError, Problem
 from monitor.models import Alert
+from monitor.notify.apprise import AppriseChannel, AppriseConfig
 from monitor.notify.base import Channel, ChannelSettings
 from monitor.notify.console import ConsoleChannel, ConsoleConfig
 from monitor.notify.email import EmailChannel, EmailConfig
@@ -35,7 +36,8 @@ from monitor.notify.webhook import WebhookChannel, WebhookConfig
 from monitor.yamlfile import load_model
 
 ChannelConfig = Annotated[
-    SlackConfig | WebhookConfig | EmailConfig | ConsoleConfig, Field(discriminator="type")
+    SlackConfig | WebhookConfig | EmailConfig | ConsoleConfig | AppriseConfig,
+    Field(discriminator="type"),
 ]
 
 CHANNEL_TYPES: dict[str, Callable[[Any, str], Channel]] = {
@@ -43,6 +45,7 @@ CHANNEL_TYPES: dict[str, Callable[[Any, str], Channel]] = {
     "webhook": WebhookChannel,
     "email": EmailChannel,
     "console": ConsoleChannel,
+    "apprise": AppriseChannel,
 }
 
 

@@ -1,0 +1,115 @@
+"""The Apprise channel: one Apprise URL (``json://``, ``tgram://``, ``ntfy://``, ...) reaches
+any service Apprise supports, through the same outbox, retries and rate limit as the rest.
+
+The URL is a secret (it carries tokens and keys): it is read from the environment
+variable ``url_env`` names and never reaches logs, errors or ``repr``. Apprise answers a
+send with success or failure and logs the cause; that log line is captured (Apprise's
+logger prints nothing itself) and becomes the ``DeliveryError``: an HTTP status 4xx
+(other than 408 and 429) is permanent, anything else is retried. Sends through Apprise
+run one at a time, in a worker thread, so each failure is told apart from the others.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+import threading
+from typing import Literal
+from urllib.parse import parse_qsl, urlsplit
+
+import apprise
+from pydantic import Field
+
+from monitor.errors import ConfigError, DeliveryError, Problem
+from monitor.models import Alert
+from monitor.notify.base import ChannelSettings, secret_from_env
+from monitor.notify.render import alert_text, headline, one_line
+from monitor.notify.webhook import ENV_NAME
+
+_STATUS = re.compile(r"error=(\d{3})\b")
+
+
+class _Captured(logging.Handler):
+    """Keeps Apprise's warnings and errors (of the one send in progress)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.lines: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.lines.append(record.getMessage())
+
+
+_CAPTURED = _Captured()
+_LOGGER = logging.getLogger("apprise")
+_LOGGER.handlers[:] = [_CAPTURED]
+_LOGGER.setLevel(logging.WARNING)  # its debug lines show URLs
+_LOGGER.propagate = False
+logging.getLogger("urllib3").setLevel(logging.WARNING)  # Apprise's HTTP: debug lines show paths
+_ONE_AT_A_TIME = threading.Lock()
+
+
+def _secret_parts(url: str) -> list[str]:
+    """The URL and each part of it that may be a secret, longest first."""
+    parts = urlsplit(url)
+    pieces = [url, parts.username, parts.password, *parts.path.split("/")]
+    pieces += [value for _, value in parse_qsl(parts.query)]
+    return sorted({p for p in pieces if p and len(p) >= 4}, key=len, reverse=True)
+
+
+class AppriseConfig(ChannelSettings):
+    type: Literal["apprise"] = "apprise"
+    url_env: str = Field(pattern=ENV_NAME, description="environment variable with the URL")
+
+
+class AppriseChannel:
+    def __init__(self, config: AppriseConfig, source: str = "") -> None:
+        self.name = config.name
+        self._url = secret_from_env(config.url_env, config.name, source)
+        self._apprise = apprise.Apprise()
+        with _ONE_AT_A_TIME:
+            accepted = self._apprise.add(self._url.get_secret_value())
+            _CAPTURED.lines.clear()  # its complaint may quote the URL
+        if not accepted:
+            raise ConfigError(
+                [
+                    Problem(
+                        source,
+                        None,
+                        f"channel {config.name}: Apprise does not accept the URL in "
+                        f"{config.url_env} (unknown scheme or missing parts; the URL is "
+                        "not shown as it may hold secrets)",
+                    )
+                ]
+            )
+
+    def __repr__(self) -> str:
+        return f"AppriseChannel(name={self.name!r})"
+
+    def _notify(self, title: str, body: str) -> str | None:
+        """Send once; None on success, else what Apprise said (the URL blanked out)."""
+        with _ONE_AT_A_TIME:
+            _CAPTURED.lines.clear()
+            delivered = bool(
+                self._apprise.notify(body=body, title=title, body_format=apprise.NotifyFormat.TEXT)
+            )
+            said = " ".join(_CAPTURED.lines)
+            _CAPTURED.lines.clear()
+        if delivered:
+            return None
+        for part in _secret_parts(self._url.get_secret_value()):
+            said = said.replace(part, "<redacted>")
+        return one_line(said)[:300] or "Apprise reported a failure"
+
+    async def send(self, alert: Alert, thread: str | None = None) -> str | None:
+        failure = await asyncio.to_thread(self._notify, headline(alert), alert_text(alert))
+        if failure is None:
+            return None
+        status = _STATUS.search(failure)
+        code = int(status.group(1)) if status else None
+        permanent = code is not None and 400 <= code < 500 and code not in (408, 429)
+        raise DeliveryError(self.name, failure, retryable=not permanent)
+
+    async def aclose(self) -> None:
+        return None
