@@ -21,6 +21,7 @@ from typing import TextIO
 from monitor import __version__
 from monitor.app import Service, load_configuration
 from monitor.baseline import build_claims, dump_baseline
+from monitor.cli_feeds import add_feed_commands
 from monitor.cli_history import add_history_commands
 from monitor.cli_silence import add_silence_commands
 from monitor.demo import run_demo
@@ -420,6 +421,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_history_commands(sub, _settings)
     add_silence_commands(sub, _settings)
+    add_feed_commands(sub, _settings)
     return parser
 
 
