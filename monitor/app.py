@@ -15,6 +15,7 @@ from pathlib import Path
 from monitor.daemon import Daemon
 from monitor.detect.engine import Detector
 from monitor.detect.stories import StoryBook
+from monitor.digest import queue_due_digests
 from monitor.errors import ConfigError, Problem, StateError
 from monitor.logs import redact_logs
 from monitor.metrics import Metrics
@@ -22,6 +23,8 @@ from monitor.notify.base import Channel, ChannelSettings
 from monitor.notify.channels import (
     ChannelsFile,
     build_channels,
+    digest_schedules,
+    digest_wants,
     load_channels,
     router,
     rule_channel_problems,
@@ -251,8 +254,13 @@ class Service:
         return problems
 
     async def deliver(self) -> int:
-        """Queue the summaries of silences that ended, then send what is due."""
-        queue_expiry_summaries(self.store, utc_now())
+        """Queue the summaries of silences that ended and the digests now due, then send
+        what is due."""
+        now = utc_now()
+        queue_expiry_summaries(self.store, now)
+        channels = self.config.channels
+        wants = digest_wants(channels, self.config.ruleset.rules)
+        queue_due_digests(self.store, digest_schedules(channels), wants, now)
         return await self.outbox.deliver_due()
 
     async def maintain(self) -> None:

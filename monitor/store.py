@@ -306,6 +306,11 @@ class Store(StoreViews, AlertHistory, SilenceStore):
             )
         return len(channels) if silence is None else 0
 
+    def queue_alert(self, alert: Alert, channels: Sequence[str], now: datetime) -> int:
+        """Record an alert made outside a poll (a digest) for ``channels``; rows added."""
+        with self._transaction() as db:
+            return self._queue_alert(db, alert, channels, now)
+
     def queue_summary(
         self, silence_id: int, summary: Alert | None, channels: Sequence[str], now: datetime
     ) -> None:

@@ -119,17 +119,28 @@ class AlertHistory(StorePart):
         ]
 
     def alert_records(
-        self, since: datetime | None = None, rule: str | None = None
+        self,
+        since: datetime | None = None,
+        rule: str | None = None,
+        until: datetime | None = None,
     ) -> list[AlertRecord]:
-        """Recorded alerts and updates, oldest first, with the state of each delivery."""
+        """Recorded alerts and updates (created in [since, until)), oldest first, with the
+        state of each delivery."""
         clauses, params = ["1 = 1"], list[object]()
         if since is not None:
             clauses.append("created >= ?")
             params.append(since.isoformat())
+        if until is not None:
+            clauses.append("created < ?")
+            params.append(until.isoformat())
         if rule is not None:
             clauses.append("rule = ?")
             params.append(rule)
         return self._records(" AND ".join(clauses), params, with_attempts=False)
+
+    def has_alert(self, key: str) -> bool:
+        """Whether an alert with this idempotency key was recorded."""
+        return self._db.execute("SELECT 1 FROM alerts WHERE key = ?", (key,)).fetchone() is not None
 
     def alert_record(self, alert_id: int) -> AlertRecord | None:
         """One recorded alert with every delivery attempt, or None."""

@@ -12,8 +12,9 @@ import os
 from datetime import timedelta
 from typing import Literal, Protocol
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, model_validator
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
 
+from monitor.digest import DigestSchedule, parse_schedule
 from monitor.durations import Duration
 from monitor.errors import ConfigError, Problem
 from monitor.models import Alert
@@ -32,10 +33,32 @@ class ChannelSettings(BaseModel):
     )
     batch_window: Duration = Field(timedelta(minutes=15), description="for updates: batch")
     max_per_minute: int = Field(30, ge=1, le=10000, description="rate limit against floods")
+    digest: str | None = Field(
+        None,
+        description="also send a digest: 'daily at 08:00 Europe/London' or "
+        "'weekly on monday at 08:00 UTC'",
+    )
+    digest_only: bool = Field(False, description="only the digest, no immediate alerts")
 
     def supports_threads(self) -> bool:
         """Whether the channel can reply in a thread (only the Slack Web API can)."""
         return False
+
+    def digest_schedule(self) -> DigestSchedule | None:
+        return parse_schedule(self.digest) if self.digest else None
+
+    @field_validator("digest")
+    @classmethod
+    def _schedule(cls, value: str | None) -> str | None:
+        if value is not None:
+            parse_schedule(value)
+        return value
+
+    @model_validator(mode="after")
+    def _digest_only_with_a_digest(self) -> ChannelSettings:
+        if self.digest_only and not self.digest:
+            raise ValueError("digest_only needs a digest schedule (digest: daily at 08:00)")
+        return self
 
     @model_validator(mode="after")
     def _threads_where_possible(self) -> ChannelSettings:

@@ -24,6 +24,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from monitor.detect.rules import Rule
+from monitor.digest import DigestSchedule
 from monitor.durations import Duration
 from monitor.errors import ConfigError, Problem
 from monitor.models import Alert
@@ -33,6 +34,7 @@ from monitor.notify.console import ConsoleChannel, ConsoleConfig
 from monitor.notify.email import EmailChannel, EmailConfig
 from monitor.notify.slack import SlackChannel, SlackConfig
 from monitor.notify.webhook import WebhookChannel, WebhookConfig
+from monitor.store_history import AlertRecord
 from monitor.yamlfile import load_model
 
 ChannelConfig = Annotated[
@@ -158,16 +160,33 @@ def build_channels(config: ChannelsFile, source: str) -> dict[str, Channel]:
 
 
 def router(config: ChannelsFile) -> Callable[[Alert], list[str]]:
-    """Which channels an alert goes to: the rule's own, else the default list; updates
-    only to channels that take them."""
+    """Which channels an alert goes to now: the rule's own, else the default list, but no
+    channel that takes only digests; updates only to channels that take them."""
     known = config.by_name()
 
     def route(alert: Alert) -> list[str]:
         names = list(alert.channels)
         if alert.default_channels or not names:
             names = list(dict.fromkeys([*names, *config.default]))
+        names = [n for n in names if n not in known or not known[n].digest_only]
         if alert.type == "update":
             names = [n for n in names if n in known and known[n].updates != "none"]
         return names
 
     return route
+
+
+def digest_schedules(config: ChannelsFile) -> dict[str, DigestSchedule]:
+    """The digest schedule of each channel that has one."""
+    return {c.name: s for c in config.channels if (s := c.digest_schedule()) is not None}
+
+
+def digest_wants(config: ChannelsFile, rules: Sequence[Rule]) -> Callable[[str, AlertRecord], bool]:
+    """Whether a recorded report belongs in a channel's digest: a report of a configured
+    rule whose channels (the rule's own, else the default) include that channel."""
+    own = {rule.id: list(rule.channels or ()) for rule in rules}
+
+    def wants(channel: str, report: AlertRecord) -> bool:
+        return report.rule in own and channel in (own[report.rule] or config.default)
+
+    return wants

@@ -1,0 +1,153 @@
+"""Digests per channel: schedules, periods, exactly the developments of a period, delivered."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from dataclasses import replace
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from pydantic import ValidationError
+
+from monitor.digest import parse_schedule, queue_due_digests
+from monitor.models import Alert
+from monitor.notify.channels import ChannelsFile, digest_schedules, digest_wants, router
+from monitor.notify.outbox import Outbox
+from monitor.notify.webhook import WebhookChannel, WebhookConfig
+from monitor.ruleset import load_ruleset
+from monitor.store import Store, open_store
+from tests.conftest import RULES
+from tests.notify.test_channels import make_alert
+from tests.servers import Receiver, serving
+
+
+def at(text: str) -> datetime:
+    return datetime.fromisoformat(text).replace(tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("schedule", "now", "start", "end"),
+    [
+        ("daily at 08:00", "2027-03-03 09:00", "2027-03-02 08:00", "2027-03-03 08:00"),
+        ("daily at 08:00", "2027-03-03 08:00", "2027-03-02 08:00", "2027-03-03 08:00"),
+        ("daily at 08:00", "2027-03-03 07:59", "2027-03-01 08:00", "2027-03-02 08:00"),
+        # London moves to summer time on 28 March 2027: 08:00 local is 07:00 UTC from then
+        (
+            "daily at 08:00 Europe/London",
+            "2027-03-28 12:00",
+            "2027-03-27 08:00",
+            "2027-03-28 07:00",
+        ),
+        (
+            "Weekly on Monday at 8:30 Europe/London",
+            "2027-03-03 12:00",
+            "2027-02-22 08:30",
+            "2027-03-01 08:30",
+        ),
+        (
+            "weekly on wednesday at 23:00",
+            "2027-03-03 12:00",
+            "2027-02-17 23:00",
+            "2027-02-24 23:00",
+        ),
+    ],
+)
+def test_digest_period(schedule: str, now: str, start: str, end: str) -> None:
+    assert parse_schedule(schedule).period(at(now)) == (at(start), at(end))
+
+
+@pytest.mark.parametrize(
+    ("digest", "message"),
+    [
+        ("hourly", "is not a digest schedule"),
+        ("daily at 25:00", "is not a time of day"),
+        ("weekly on funday at 08:00", "is not a day of the week"),
+        ("daily at 08:00 Mars/Olympus", "unknown time zone 'Mars/Olympus'"),
+    ],
+)
+def test_bad_digest_schedules_are_rejected_at_load(digest: str, message: str) -> None:
+    with pytest.raises(ValidationError, match=message):
+        ChannelsFile.model_validate(
+            {"channels": [{"name": "c", "type": "console", "digest": digest}]}
+        )
+    with pytest.raises(ValidationError, match="digest_only needs a digest schedule"):
+        ChannelsFile.model_validate(
+            {"channels": [{"name": "c", "type": "console", "digest_only": True}]}
+        )
+
+
+def report(rule: str, development: str, entry: str, kind: str = "alert") -> Alert:
+    base = make_alert(title=f"Report {entry}", kind=kind)
+    return replace(
+        base, rule=rule, development=development, article=replace(base.article, id=entry)
+    )
+
+
+def record(store: Store, when: str, *alerts: Alert) -> None:
+    store.commit_poll(
+        feed="wire",
+        url="http://127.0.0.1/x",
+        etag=None,
+        last_modified=None,
+        articles=[a.article for a in alerts],
+        alerts=list(alerts),
+        developments=[],
+        route=lambda a: [],  # the digest channel takes digests only
+        now=at(when),
+    )
+
+
+CONFIG = ChannelsFile.model_validate(
+    {
+        "default": ["desk", "console"],
+        "channels": [
+            {
+                "name": "desk",
+                "type": "webhook",
+                "url_env": "TEST_HOOK_URL",
+                "digest": "daily at 08:00 Europe/London",
+                "digest_only": True,
+            },
+            {"name": "console", "type": "console"},
+        ],
+    }
+)
+
+
+def test_daily_digest_holds_exactly_the_developments_of_its_period(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert router(CONFIG)(make_alert()) == ["console"]  # digest only: nothing immediate
+    store = open_store(tmp_path / "state.db")
+    store.add_silence("match", "Report s1", at("2027-03-01 00:00"), at("2027-03-09 00:00"), "", "")
+    vote, shift = "uk-parliament-vote", "russia-position-change"
+    record(store, "2027-03-02 07:59", report(vote, "dev-old", "o1"), report(vote, "dev-b", "b1"))
+    record(store, "2027-03-02 08:00", report(vote, "dev-a", "a1"))
+    record(store, "2027-03-02 12:00", report(vote, "dev-a", "a2", "update"))
+    record(store, "2027-03-02 13:00", report(shift, "dev-b", "b2", "update"))
+    record(store, "2027-03-02 14:00", report(vote, "dev-s", "s1"))  # silenced
+    record(store, "2027-03-02 15:00", report("not-a-rule", "dev-x", "x1"))  # no rule of ours
+    record(store, "2027-03-03 08:00", report(vote, "dev-late", "l1"))  # the next period
+
+    schedules = digest_schedules(CONFIG)
+    wants = digest_wants(CONFIG, load_ruleset(RULES).rules)
+    assert queue_due_digests(store, schedules, wants, at("2027-03-03 08:00")) == 1
+    assert queue_due_digests(store, schedules, wants, at("2027-03-04 07:59")) == 0  # once
+    with serving(Receiver()) as receiver:
+        monkeypatch.setenv("TEST_HOOK_URL", receiver.url())
+        channel = WebhookChannel(WebhookConfig(name="desk", url_env="TEST_HOOK_URL"))
+        box = Outbox(store, {"desk": channel}, clock=lambda: at("2027-03-03 08:01"))
+        assert asyncio.run(box.deliver_due()) == 1
+        asyncio.run(box.aclose())
+    store.close()
+    (sent,) = [json.loads(r.body) for r in receiver.accepted]
+    assert sent["entry"]["title"] == (
+        "Daily digest: 2 developments, 2027-03-02 08:00 to 2027-03-03 08:00"
+    )
+    lines = [e["sentence"] for e in sent["evidence"]]
+    assert lines == [
+        "uk-parliament-vote (new): Report a1; 1 update, latest: Report a2 [reported by wire]",
+        "russia-position-change (continued): Report b2 [reported by wire]",
+    ]
