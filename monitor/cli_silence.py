@@ -14,7 +14,7 @@ from monitor.cli_history import SettingsFor, duration_arg, existing_store, with_
 from monitor.errors import ConfigError
 from monitor.ruleset import load_ruleset
 from monitor.settings import Settings
-from monitor.silences import MatcherKind, Silence, queue_expiry_summaries
+from monitor.silences import MatcherKind, Silence, hold_waiting, queue_expiry_summaries
 from monitor.store import Store, open_store
 
 
@@ -74,9 +74,10 @@ def cmd_silence_add(args: argparse.Namespace, settings: Settings) -> int:
             args.author or _user(),
             args.notify_on_expiry,
         )
+        held = hold_waiting(store, silence, now)
     finally:
         store.close()
-    print(f"silence added:\n{describe(silence, now, 0)}")
+    print(f"silence added:\n{describe(silence, now, held)}")
     return 0
 
 

@@ -5,7 +5,8 @@ A silence matches an alert by rule id (any of the rules it names), by developmen
 by text (case-insensitive, in the entry's title and text and the evidence). It is
 *pending* before ``starts``, *active* until ``ends`` and *expired* after; ``expire``
 moves ``ends`` to now. An alert raised while a matching silence is active is stored with
-that silence and its deliveries are marked ``silenced`` (nothing is sent after the fact).
+that silence and its deliveries are marked ``silenced`` (nothing is sent after the fact);
+so is an alert still waiting in the outbox when the silence is added (``hold_waiting``).
 A silence made with ``notify_on_expiry`` sends one summary of what it held once it has
 ended (``expiry_summary``). Everything here is pure; the store keeps silences.
 """
@@ -103,6 +104,16 @@ def expiry_summary(silence: Silence, held: Sequence[Alert]) -> Alert:
         evidence=lines,
         description=f"silence {silence.id} by {silence.author}: {silence.comment}",
     )
+
+
+def hold_waiting(store: Store, silence: Silence, now: datetime) -> int:
+    """Silence alerts already waiting in the outbox that ``silence`` matches (as
+    Alertmanager silences at notification time); return how many it now holds."""
+    if silence.state(now) != "active":
+        return 0
+    held = [alert_id for alert_id, alert in store.waiting_alerts() if silence.matches(alert)]
+    store.hold(held, silence.id)
+    return len(held)
 
 
 def queue_expiry_summaries(store: Store, now: datetime) -> int:

@@ -95,6 +95,25 @@ class SilenceStore(StorePart):
                 (now.isoformat(), now.isoformat(), silence_id, now.isoformat()),
             )
 
+    def waiting_alerts(self) -> list[tuple[int, Alert]]:
+        """Alerts not silenced with a delivery still pending, by id (text not kept)."""
+        rows = self._db.execute(
+            "SELECT a.id, a.payload, a.description FROM alerts a WHERE a.silence_id IS NULL"
+            " AND EXISTS (SELECT 1 FROM outbox o WHERE o.alert_id = a.id AND o.state = 'pending')"
+            " ORDER BY a.id"
+        ).fetchall()
+        return [(r[0], alert_from_payload(json.loads(r[1]), r[2])) for r in rows]
+
+    def hold(self, alert_ids: Sequence[int], silence_id: int) -> None:
+        """Record the alerts as held by the silence; their pending deliveries are not sent."""
+        with self._transaction() as db:
+            for alert_id in alert_ids:
+                db.execute("UPDATE alerts SET silence_id = ? WHERE id = ?", (silence_id, alert_id))
+                db.execute(
+                    "UPDATE outbox SET state = 'silenced' WHERE alert_id = ? AND state = 'pending'",
+                    (alert_id,),
+                )
+
     def held_count(self, silence_id: int) -> int:
         """How many alerts and updates the silence held back."""
         row = self._db.execute(

@@ -12,7 +12,7 @@ import pytest
 
 from monitor.app import Service
 from monitor.cli import main
-from monitor.silences import Silence, queue_expiry_summaries, silence_for
+from monitor.silences import Silence, hold_waiting, queue_expiry_summaries, silence_for
 from monitor.store import open_store
 from tests.helpers import REHASH_ITEM, SHIFT_ITEM, VOTE_ITEM, make_rules, settings_for
 from tests.notify.test_channels import make_alert
@@ -52,8 +52,13 @@ def test_expiry_summary_once_with_an_injected_clock(tmp_path: Path) -> None:
     held = store.add_silence("rule", "uk-parliament-vote", T0, T0 + HOUR, "vote", "ops", True)
     quiet = store.add_silence("rule", "nothing-matches", T0, T0 + HOUR, "x", "ops", True)
     first = make_alert()
-    alerts = [first, replace(make_alert("Second report", kind="update"), article=replace(
-        first.article, id="entry-2", title="Second report"))]
+    alerts = [
+        first,
+        replace(
+            make_alert("Second report", kind="update"),
+            article=replace(first.article, id="entry-2", title="Second report"),
+        ),
+    ]
     store.commit_poll(
         feed="wire", url="http://127.0.0.1/x", etag=None, last_modified=None,
         articles=[a.article for a in alerts], alerts=alerts, developments=[],
@@ -67,14 +72,42 @@ def test_expiry_summary_once_with_an_injected_clock(tmp_path: Path) -> None:
     (summary,) = [r for r in store.alert_records() if r.silence is None]
     assert summary.payload["rule"] == "silence-summary"
     assert [d.channel for d in summary.deliveries] == ["hook"]
-    assert f"Silence {held.id} (rule=uk-parliament-vote) has ended; it held 2 alerts" in (
-        summary.payload["entry"]["title"]
+    assert (
+        f"Silence {held.id} (rule=uk-parliament-vote) has ended; it held 2 alerts"
+        in (summary.payload["entry"]["title"])
     )
     assert [e["sentence"] for e in summary.payload["evidence"]] == [
         "alert uk-parliament-vote: Commons backs Ukraine deployment",
         "update uk-parliament-vote: Second report",
     ]
     assert store.held_count(quiet.id) == 0
+    store.close()
+
+
+def test_a_new_silence_holds_alerts_still_waiting_in_the_outbox(tmp_path: Path) -> None:
+    store = open_store(tmp_path / "state.db")
+    sent, waiting, other = make_alert(), make_alert(), make_alert()
+    sent = replace(sent, article=replace(sent.article, id="sent"))
+    waiting = replace(waiting, article=replace(waiting.article, id="waiting"))
+    other = replace(other, rule="russia-position-change", development="dev-2")
+    for alert in (sent, waiting, other):
+        store.commit_poll(
+            feed="wire", url="http://127.0.0.1/x", etag=None, last_modified=None,
+            articles=[alert.article], alerts=[alert], developments=[],
+            route=lambda a: ["hook"], now=T0,
+        )  # fmt: skip
+    store.mark_delivered(1, T0)
+    now = T0 + timedelta(minutes=1)
+    added = store.add_silence("rule", "uk-parliament-vote", now, now + HOUR, "late", "ops")
+    assert hold_waiting(store, added, now) == 1
+    states = {
+        r.payload["entry"]["id"]: (r.silence, r.deliveries[0].state) for r in store.alert_records()
+    }
+    assert states == {
+        "sent": (None, "delivered"),
+        "waiting": (added.id, "silenced"),
+        "entry-1": (None, "pending"),
+    }
     store.close()
 
 
