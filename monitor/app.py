@@ -40,7 +40,8 @@ from monitor.sources.feeds import FeedConfig, load_feeds
 from monitor.sources.fetch import Fetcher, FetchLimits
 from monitor.statehealth import StateHealth
 from monitor.statelock import StateLock
-from monitor.store import Store, open_store, open_store_copy
+from monitor.store import Store, open_store
+from monitor.store_copy import open_store_copy
 from monitor.web.site import WebServer
 from monitor.web.views import WebSources
 

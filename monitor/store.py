@@ -24,7 +24,7 @@ from monitor.models import Alert, Article, Development
 from monitor.notify.render import alert_payload
 from monitor.silences import silence_for
 from monitor.store_history import AlertHistory
-from monitor.store_schema import MIGRATIONS
+from monitor.store_schema import MIGRATIONS, migrate
 from monitor.store_silences import SilenceStore
 from monitor.store_views import StoreViews
 
@@ -503,29 +503,3 @@ def open_store(path: Path) -> Store:
         raise StateError(f"cannot open state database {path}: {exc}") from exc
     return Store(db)
 
-
-def open_store_copy(path: Path) -> Store:
-    """An in-memory copy of the database at ``path`` (empty if there is none), for dry runs.
-
-    Nothing is written to ``path``: without a write-ahead log beside it (no daemon has it
-    open) the file is only read as bytes; with one, it is read through a read-only
-    connection, which sees what the running daemon committed.
-    """
-    try:
-        copy = sqlite3.connect(":memory:")
-        if path.exists() and not path.with_name(path.name + "-wal").exists():
-            image = bytearray(path.read_bytes())
-            if len(image) > 19:
-                image[18] = image[19] = 1  # rollback journal: memory images cannot be WAL
-            copy.deserialize(bytes(image))
-        elif path.exists():
-            source = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=30)
-            try:
-                source.backup(copy)
-            finally:
-                source.close()
-        copy.execute("PRAGMA foreign_keys = ON")
-        _migrate(copy, path)
-    except (sqlite3.Error, OSError) as exc:
-        raise StateError(f"cannot read state database {path}: {exc}") from exc
-    return Store(copy)

@@ -101,3 +101,4 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE alerts ADD COLUMN silence_id INTEGER REFERENCES silences (id);
     """,
 )
+
