@@ -20,13 +20,13 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from monitor.models import Alert, Article, Evidence
+from monitor.notify.render import DIGEST_RULE
 from monitor.store_history import AlertRecord
 
 if TYPE_CHECKING:
     from monitor.store import Store
 
 DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-DIGEST_RULE = "digest"
 MAX_LINES = 50
 _SCHEDULE = re.compile(
     r"(daily|weekly on (?P<day>[a-z]+)) at (?P<h>\d{1,2}):(?P<m>\d{2})(?: (?P<zone>\S+))?"

@@ -19,13 +19,12 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Literal
 
 from monitor.models import Alert, Article, Evidence
-from monitor.notify.render import alert_payload
+from monitor.notify.render import SILENCE_SUMMARY_RULE, alert_payload
 
 if TYPE_CHECKING:
     from monitor.store import Store
 
 MatcherKind = Literal["rule", "development", "match"]
-SUMMARY_RULE = "silence-summary"
 MAX_SUMMARY_LINES = 20
 
 
@@ -96,7 +95,7 @@ def expiry_summary(silence: Silence, held: Sequence[Alert]) -> Alert:
     )
     return Alert(
         type="alert",
-        rule=SUMMARY_RULE,
+        rule=SILENCE_SUMMARY_RULE,
         development=f"silence-{silence.id}",
         severity="info",
         article=article,

@@ -15,6 +15,7 @@ from monitor.digest import parse_schedule, queue_due_digests
 from monitor.models import Alert
 from monitor.notify.channels import ChannelsFile, digest_schedules, digest_wants, router
 from monitor.notify.outbox import Outbox
+from monitor.notify.render import alert_from_payload, alert_text, headline
 from monitor.notify.webhook import WebhookChannel, WebhookConfig
 from monitor.ruleset import load_ruleset
 from monitor.store import Store, open_store
@@ -146,6 +147,11 @@ def test_daily_digest_holds_exactly_the_developments_of_its_period(
     assert sent["entry"]["title"] == (
         "Daily digest: 2 developments, 2027-03-02 08:00 to 2027-03-03 08:00"
     )
+    digest = alert_from_payload(sent, sent["description"])
+    assert headline(digest) == (
+        "news-monitor: daily digest for desk, 2027-03-02 08:00 to 2027-03-03 08:00 Europe/London"
+    )
+    assert alert_text(digest).startswith("[notice] digest (info)")
     lines = [e["sentence"] for e in sent["evidence"]]
     assert lines == [
         "uk-parliament-vote (new): Report a1; 1 update, latest: Report a2 [reported by wire]",

@@ -13,6 +13,11 @@ from typing import Any
 
 from monitor.models import Alert, Article, Evidence
 
+# Rules of the messages news-monitor writes itself (not developments of the story).
+SILENCE_SUMMARY_RULE = "silence-summary"
+DIGEST_RULE = "digest"
+NOTICE_RULES = frozenset({SILENCE_SUMMARY_RULE, DIGEST_RULE})
+
 
 def alert_payload(alert: Alert) -> dict[str, Any]:
     """The alert as the documented JSON object."""
@@ -50,6 +55,8 @@ def alert_text(alert: Alert) -> str:
     article = alert.article
     when = article.published.strftime("%Y-%m-%d %H:%M") if article.published else "undated"
     head = "NEW" if alert.type == "alert" else "update"
+    if alert.rule in NOTICE_RULES:
+        head = "notice"
     lines = [
         f"[{head}] {', '.join(alert.all_rules)} ({alert.severity}) {when} {article.feed}: "
         f"{article.title}",
@@ -134,8 +141,11 @@ def truncate(text: str, limit: int) -> str:
 
 
 def headline(alert: Alert) -> str:
-    """``New development: <rule description>`` or ``Update: ...``; one line."""
+    """``New development: <rule description>``, ``Update: ...`` or, for news-monitor's own
+    messages (digests, silence summaries), ``news-monitor: ...``; one line."""
     kind = "New development" if alert.type == "alert" else "Update"
+    if alert.rule in NOTICE_RULES:
+        kind = "news-monitor"
     return one_line(f"{kind}: {alert.description or alert.rule}")
 
 
