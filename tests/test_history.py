@@ -72,3 +72,8 @@ def test_failed_delivery_is_retried_with_the_same_key_and_shown_in_history(
     assert main(["--rules", rules, "alerts", "list", "--rule", "uk-parliament-vote"]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert len(lines) == 1 and "[ops delivered]" in lines[0]
+    assert main(["--rules", rules, "alerts", "list", "--since", "1h"]) == 0
+    assert len(capsys.readouterr().out.splitlines()) == len(listed)
+    with pytest.raises(SystemExit):
+        main(["--rules", rules, "alerts", "list", "--since", "yesterday"])
+    assert "'yesterday' is not a duration" in capsys.readouterr().err

@@ -14,6 +14,7 @@ from monitor.app import Service
 from monitor.cli import main
 from monitor.silences import Silence, hold_waiting, queue_expiry_summaries, silence_for
 from monitor.store import open_store
+from tests.conftest import RULES
 from tests.helpers import REHASH_ITEM, SHIFT_ITEM, VOTE_ITEM, make_rules, settings_for
 from tests.notify.test_channels import make_alert
 from tests.servers import FeedServer, Receiver, rss, serving
@@ -166,3 +167,27 @@ def test_silence_in_a_running_daemon(
     summary = json.loads(receiver.accepted[0].body)
     assert summary["entry"]["title"].startswith("Silence 1 (match=401 to 60) has ended")
     assert summary["description"].endswith(": covered")
+
+
+def test_silence_add_checks_its_input(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("NEWS_MONITOR_STATE_DIR", str(tmp_path / "state"))
+    add = ["--rules", str(RULES), "silence", "add", "--comment", "x"]
+    assert main([*add, "--rule", "no-such-rule"]) == 2
+    assert "unknown rule 'no-such-rule'; known: " in capsys.readouterr().err
+    assert main([*add, "--match", "  "]) == 2
+    assert "--match needs a value" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        main([*add, "--rule", "uk-parliament-vote", "--for", "soon"])
+    assert "'soon' is not a duration" in capsys.readouterr().err
+    assert main(["--rules", str(RULES), "silence", "list"]) == 2  # nothing recorded yet
+    assert "no state yet" in capsys.readouterr().err
+    assert main([*add, "--rule", "uk-parliament-vote", "--author", "desk"]) == 0
+    added = capsys.readouterr().out
+    assert "1 active  rule=uk-parliament-vote" in added and "by desk: x (held 0)" in added
+    assert main(["--rules", str(RULES), "silence", "expire", "7"]) == 1
+    assert "no silence with id 7" in capsys.readouterr().err
+    assert main(["--rules", str(RULES), "silence", "expire", "1"]) == 0
+    assert main(["--rules", str(RULES), "silence", "expire", "1"]) == 1
+    assert "already expired" in capsys.readouterr().err
