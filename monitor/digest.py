@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from monitor.store import Store
 
 DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-MAX_LINES = 50
+MAX_LINES = 40  # a Slack message holds 50 blocks
 _SCHEDULE = re.compile(
     r"(daily|weekly on (?P<day>[a-z]+)) at (?P<h>\d{1,2}):(?P<m>\d{2})(?: (?P<zone>\S+))?"
 )

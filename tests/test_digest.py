@@ -11,17 +11,20 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from monitor.digest import parse_schedule, queue_due_digests
+from monitor.digest import build_digest, parse_schedule, queue_due_digests
 from monitor.models import Alert
 from monitor.notify.channels import ChannelsFile, digest_schedules, digest_wants, router
+from monitor.notify.email import email_message
 from monitor.notify.outbox import Outbox
 from monitor.notify.render import alert_from_payload, alert_text, headline
+from monitor.notify.slack import slack_message
 from monitor.notify.webhook import WebhookChannel, WebhookConfig
 from monitor.ruleset import load_ruleset
 from monitor.store import Store, open_store
+from monitor.store_history import AlertRecord
 from tests.conftest import RULES
-from tests.notify.test_channels import make_alert
-from tests.servers import Receiver, serving
+from tests.notify.test_channels import check_block_kit, make_alert
+from tests.servers import Received, Receiver, serving
 
 
 def at(text: str) -> datetime:
@@ -157,3 +160,28 @@ def test_daily_digest_holds_exactly_the_developments_of_its_period(
         "uk-parliament-vote (new): Report a1; 1 update, latest: Report a2 [reported by wire]",
         "russia-position-change (continued): Report b2 [reported by wire]",
     ]
+
+
+def test_every_development_of_a_long_digest_reaches_slack_and_email() -> None:
+    schedule = parse_schedule("weekly on monday at 08:00")
+    start, end = schedule.period(at("2027-03-03 12:00"))
+    reports = [
+        AlertRecord(
+            i, f"k{i}", "alert", "uk-parliament-vote", f"dev-{i}", "", "",
+            {"entry": {"title": f"Report number {i}", "feed": "wire"}},
+        )
+        for i in range(45)
+    ]  # fmt: skip
+    digest = build_digest("desk", schedule, start, end, reports)
+    assert digest is not None and len(digest.evidence) == 40
+    assert digest.description.endswith("(5 more not listed)")
+    assert digest.article.title.startswith("Weekly digest: 45 developments, 2027-02-22 08:00")
+    message = slack_message(digest)
+    assert check_block_kit(Received("/", {}, json.dumps(message).encode())) is None
+    shown = json.dumps(message)
+    email = email_message(digest, "a@example.invalid", ["b@example.invalid"])
+    parts = [part.get_content() for part in email.iter_parts()]
+    for i in range(40):
+        line = f"uk-parliament-vote (new): Report number {i} [reported by wire]"
+        assert line in shown and all(line in part for part in parts)
+    assert "Report number 40" not in shown

@@ -22,7 +22,14 @@ from pydantic import Field
 from monitor.errors import DeliveryError
 from monitor.models import Alert
 from monitor.notify.base import ChannelSettings, secret_from_env
-from monitor.notify.render import alert_text, corroboration, headline, one_line, truncate
+from monitor.notify.render import (
+    alert_text,
+    corroboration,
+    headline,
+    one_line,
+    shown_evidence,
+    truncate,
+)
 from monitor.notify.slack import safe_link
 from monitor.notify.webhook import ENV_NAME
 
@@ -63,7 +70,7 @@ def email_message(alert: Alert, sender: str, recipients: list[str]) -> EmailMess
             if ev.nearest_claim
             else ""
         )
-        for ev in alert.evidence[:3]
+        for ev in shown_evidence(alert, 3)
     )
     link = safe_link(article.link)
     read = f'<p><a href="{e(link)}">Read the article</a></p>' if link else ""

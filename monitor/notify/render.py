@@ -50,20 +50,28 @@ def alert_payload(alert: Alert) -> dict[str, Any]:
     }
 
 
+def shown_evidence(alert: Alert, limit: int) -> tuple[Evidence, ...]:
+    """The evidence a channel shows: the first ``limit`` sentences, but every line of
+    news-monitor's own notices (a digest lists each development on a line of its own)."""
+    return alert.evidence if alert.rule in NOTICE_RULES else alert.evidence[:limit]
+
+
 def alert_text(alert: Alert) -> str:
     """A few readable lines: what fired, on which entry, and why."""
     article = alert.article
     when = article.published.strftime("%Y-%m-%d %H:%M") if article.published else "undated"
-    head = "NEW" if alert.type == "alert" else "update"
-    if alert.rule in NOTICE_RULES:
-        head = "notice"
+    notice = alert.rule in NOTICE_RULES
+    head = "notice" if notice else "NEW" if alert.type == "alert" else "update"
     lines = [
         f"[{head}] {', '.join(alert.all_rules)} ({alert.severity}) {when} {article.feed}: "
         f"{article.title}",
         f"  development: {alert.development}; confidence {alert.confidence:.2f}; "
         f"{corroboration(alert)}",
     ]
-    for e in alert.evidence[:3]:
+    for e in shown_evidence(alert, 3):
+        if notice:
+            lines.append(f"  - {e.sentence}")
+            continue
         lines.append(f"  evidence (novelty {e.novelty:.2f}): {e.sentence}")
         if e.nearest_claim:
             lines.append(f"    nearest known claim ({e.similarity:.2f}): {e.nearest_claim}")

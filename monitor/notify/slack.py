@@ -18,7 +18,7 @@ from monitor.errors import DeliveryError
 from monitor.models import Alert
 from monitor.notify.base import ChannelSettings, secret_from_env
 from monitor.notify.http import new_client, post
-from monitor.notify.render import corroboration, headline, one_line, truncate
+from monitor.notify.render import corroboration, headline, one_line, shown_evidence, truncate
 from monitor.notify.webhook import ENV_NAME
 
 HEADER_LIMIT = 150
@@ -89,7 +89,7 @@ def slack_message(alert: Alert) -> dict[str, Any]:
         },
         {"type": "section", "text": _plain(article.title or "(untitled)", TEXT_LIMIT)},
     ]
-    for evidence in alert.evidence[:2]:
+    for evidence in shown_evidence(alert, 2):
         blocks.append(
             {"type": "section", "text": _plain(f"Evidence: {evidence.sentence}", TEXT_LIMIT)}
         )
