@@ -75,9 +75,16 @@ def cmd_silence_add(args: argparse.Namespace, settings: Settings) -> int:
             args.notify_on_expiry,
         )
         held = hold_waiting(store, silence, now)
+        known = kind != "development" or any(d.id == value for d in store.developments())
     finally:
         store.close()
     print(f"silence added:\n{describe(silence, now, held)}")
+    if not known:
+        print(
+            f"silence: warning: no development {value!r} recorded yet "
+            "(ids are in alerts list --json)",
+            file=sys.stderr,
+        )
     return 0
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from monitor.notify.render import NOTICE_RULES
 from monitor.store_history import AlertRecord, Delivery
 
 
@@ -87,8 +88,11 @@ def show_text(record: AlertRecord) -> str:
         *_extras(payload),
         "  evidence:",
     ]
+    notice = record.rule in NOTICE_RULES
     for evidence in payload.get("evidence") or []:
         lines.append(f"    - {evidence['sentence']}")
+        if notice:
+            continue
         lines.append(f"      novelty {evidence['novelty']:.2f}")
         if evidence.get("nearest_claim"):
             lines.append(

@@ -186,6 +186,8 @@ def test_silence_add_checks_its_input(
     assert main([*add, "--rule", "uk-parliament-vote", "--author", "desk"]) == 0
     added = capsys.readouterr().out
     assert "1 active  rule=uk-parliament-vote" in added and "by desk: x (held 0)" in added
+    assert main([*add, "--development", "dev-unknown"]) == 0
+    assert "no development 'dev-unknown' recorded yet" in capsys.readouterr().err
     assert main(["--rules", str(RULES), "silence", "expire", "7"]) == 1
     assert "no silence with id 7" in capsys.readouterr().err
     assert main(["--rules", str(RULES), "silence", "expire", "1"]) == 0
