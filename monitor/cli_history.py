@@ -110,9 +110,12 @@ async def _deliver(settings: Settings, requeued: list[int]) -> None:
 
 
 def add_history_commands(
-    sub: argparse._SubParsersAction[argparse.ArgumentParser], settings: SettingsFor
+    sub: argparse._SubParsersAction[argparse.ArgumentParser],
+    settings: SettingsFor,
+    outbox: argparse._SubParsersAction[argparse.ArgumentParser] | None = None,
 ) -> None:
-    """Register ``alerts list|show`` and ``outbox retry`` on the top-level subcommands."""
+    """Register ``alerts list|show`` on the top-level subcommands and ``retry`` on
+    ``outbox`` (made here unless another part of the command line has made it)."""
 
     alerts = sub.add_parser("alerts", help="the alert history").add_subparsers(
         dest="alerts_command", required=True
@@ -127,9 +130,10 @@ def add_history_commands(
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=with_settings(cmd_alerts_show, settings))
 
-    outbox = sub.add_parser("outbox", help="the delivery outbox").add_subparsers(
-        dest="outbox_command", required=True
-    )
+    if outbox is None:
+        outbox = sub.add_parser("outbox", help="the delivery outbox").add_subparsers(
+            dest="outbox_command", required=True
+        )
     p = outbox.add_parser(
         "retry", help="send deliveries that failed for good again (same idempotency key)"
     )
