@@ -38,6 +38,7 @@ def test_apprise_json_url_delivers_in_order_and_retries_on_500(
         monkeypatch.setenv("TEST_APPRISE_URL", url)
         clock = Clock()
         box = apprise_outbox(tmp_path, clock)
+        assert repr(box.channels["chat"]) == "AppriseChannel(name='chat')"
         drain(box, clock, 4, timedelta(minutes=1))
         rows = box.store.outbox_rows()
         record = box.store.alert_record(1)
