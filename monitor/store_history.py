@@ -75,17 +75,16 @@ class AlertHistory(StorePart):
         )
 
     def _deliveries(self, alert_id: int, with_attempts: bool) -> tuple[Delivery, ...]:
-        rows = self._db.execute(
-            f"SELECT {_DELIVERY} FROM outbox WHERE alert_id = ? ORDER BY id",
-            (alert_id,),
-        ).fetchall()
+        rows = self._rows(
+            f"SELECT {_DELIVERY} FROM outbox WHERE alert_id = ? ORDER BY id", (alert_id,)
+        )
         deliveries = []
         for row in rows:
             history: tuple[Attempt, ...] = ()
             if with_attempts:
                 history = tuple(
                     Attempt(*a)
-                    for a in self._db.execute(
+                    for a in self._rows(
                         "SELECT attempt, at, outcome, error FROM attempts WHERE outbox_id = ?"
                         " ORDER BY id",
                         (row[0],),
@@ -97,11 +96,11 @@ class AlertHistory(StorePart):
     def _records(
         self, where: str, params: Sequence[object], with_attempts: bool
     ) -> list[AlertRecord]:
-        rows = self._db.execute(
+        rows = self._rows(
             "SELECT id, key, type, rule, development, created, description, payload, silence_id"
             f" FROM alerts WHERE {where} ORDER BY id",
             tuple(params),
-        ).fetchall()
+        )
         return [
             AlertRecord(
                 row[0],
@@ -140,7 +139,7 @@ class AlertHistory(StorePart):
 
     def has_alert(self, key: str) -> bool:
         """Whether an alert with this idempotency key was recorded."""
-        return self._db.execute("SELECT 1 FROM alerts WHERE key = ?", (key,)).fetchone() is not None
+        return bool(self._rows("SELECT 1 FROM alerts WHERE key = ?", (key,)))
 
     def alert_record(self, alert_id: int) -> AlertRecord | None:
         """One recorded alert with every delivery attempt, or None."""
@@ -149,11 +148,8 @@ class AlertHistory(StorePart):
 
     def delivery(self, outbox_id: int) -> Delivery | None:
         """One outbox row (without its attempts), or None if there is no such row."""
-        row = self._db.execute(
-            f"SELECT {_DELIVERY} FROM outbox WHERE id = ?",
-            (outbox_id,),
-        ).fetchone()
-        return Delivery(*row) if row else None
+        rows = self._rows(f"SELECT {_DELIVERY} FROM outbox WHERE id = ?", (outbox_id,))
+        return Delivery(*rows[0]) if rows else None
 
     def requeue_failed(
         self, now: datetime, *, ids: Sequence[int] = (), channel: str | None = None

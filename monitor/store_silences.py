@@ -75,17 +75,15 @@ class SilenceStore(StorePart):
 
     def silences(self, since: datetime | None = None) -> list[Silence]:
         """Every silence (only those ending after ``since`` if given), oldest first."""
-        rows = self._db.execute(
+        rows = self._rows(
             f"SELECT {_COLUMNS} FROM silences WHERE ends > ? ORDER BY id",
             ((since.isoformat() if since else ""),),
         )
         return [_silence(row) for row in rows]
 
     def silence(self, silence_id: int) -> Silence | None:
-        row = self._db.execute(
-            f"SELECT {_COLUMNS} FROM silences WHERE id = ?", (silence_id,)
-        ).fetchone()
-        return _silence(row) if row else None
+        rows = self._rows(f"SELECT {_COLUMNS} FROM silences WHERE id = ?", (silence_id,))
+        return _silence(rows[0]) if rows else None
 
     def expire_silence(self, silence_id: int, now: datetime) -> None:
         """End the silence now (a silence not yet started ends before it starts)."""
@@ -97,11 +95,11 @@ class SilenceStore(StorePart):
 
     def waiting_alerts(self) -> list[tuple[int, Alert]]:
         """Alerts not silenced with a delivery still pending, by id (text not kept)."""
-        rows = self._db.execute(
+        rows = self._rows(
             "SELECT a.id, a.payload, a.description FROM alerts a WHERE a.silence_id IS NULL"
             " AND EXISTS (SELECT 1 FROM outbox o WHERE o.alert_id = a.id AND o.state = 'pending')"
             " ORDER BY a.id"
-        ).fetchall()
+        )
         return [(r[0], alert_from_payload(json.loads(r[1]), r[2])) for r in rows]
 
     def hold(self, alert_ids: Sequence[int], silence_id: int) -> None:
@@ -116,21 +114,20 @@ class SilenceStore(StorePart):
 
     def held_count(self, silence_id: int) -> int:
         """How many alerts and updates the silence held back."""
-        row = self._db.execute(
-            "SELECT COUNT(*) FROM alerts WHERE silence_id = ?", (silence_id,)
-        ).fetchone()
-        return int(row[0])
+        return int(
+            self._rows("SELECT COUNT(*) FROM alerts WHERE silence_id = ?", (silence_id,))[0][0]
+        )
 
     def held_alerts(self, silence_id: int) -> tuple[list[Alert], list[str]]:
         """The alerts the silence held, oldest first, and the channels they were meant for."""
         alerts, channels = [], []
-        rows = self._db.execute(
+        rows = self._rows(
             "SELECT id, payload, description FROM alerts WHERE silence_id = ? ORDER BY id",
             (silence_id,),
-        ).fetchall()
+        )
         for alert_id, payload, description in rows:
             alerts.append(alert_from_payload(json.loads(payload), description))
-            for (channel,) in self._db.execute(
+            for (channel,) in self._rows(
                 "SELECT channel FROM outbox WHERE alert_id = ? ORDER BY id", (alert_id,)
             ):
                 if channel not in channels:
@@ -142,7 +139,7 @@ class SilenceStore(StorePart):
 
     def summaries_due(self, now: datetime) -> list[Silence]:
         """Ended silences that asked for a summary and have not had it."""
-        rows = self._db.execute(
+        rows = self._rows(
             f"SELECT {_COLUMNS} FROM silences WHERE notify_on_expiry = 1 AND ends <= ?"
             " AND summarised IS NULL ORDER BY id",
             (now.isoformat(),),

@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 
 from monitor.cli import main
+from monitor.errors import StateError
+from monitor.store import open_store
 from tests.helpers import VOTE_ITEM, make_rules
 from tests.servers import FeedServer, Receiver, rss, serving
 
@@ -77,3 +79,11 @@ def test_failed_delivery_is_retried_with_the_same_key_and_shown_in_history(
     with pytest.raises(SystemExit):
         main(["--rules", rules, "alerts", "list", "--since", "yesterday"])
     assert "'yesterday' is not a duration" in capsys.readouterr().err
+
+
+def test_history_reads_fail_as_state_errors(tmp_path: Path) -> None:
+    store = open_store(tmp_path / "state.db")
+    store.close()
+    for read in (store.alert_records, lambda: store.alert_record(1), store.silences):
+        with pytest.raises(StateError, match="state database: Cannot operate on a closed"):
+            read()
