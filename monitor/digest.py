@@ -86,15 +86,19 @@ def digest_id(channel: str, end: datetime) -> str:
 
 
 def _line(reports: list[AlertRecord]) -> str:
-    """``rule (new|continued): first title; N updates, latest: title [reported by feeds]``."""
+    """``rules (new|continued): first title; N updates, latest: title [reported by feeds;
+    confirmed by N independent outlets]``."""
     first, further = reports[0], reports[1:]
     feeds = sorted({(r.payload.get("entry") or {}).get("feed") or "?" for r in reports})
     kind = "new" if first.type == "alert" else "continued"
-    text = f"{first.rule} ({kind}): {_title(first)}"
+    rules = ", ".join(first.payload.get("rules") or [first.rule])
+    text = f"{rules} ({kind}): {_title(first)}"
     if further:
         count = len(further)
         text += f"; {count} update{'' if count == 1 else 's'}, latest: {_title(further[-1])}"
-    return text + f" [reported by {', '.join(feeds)}]"
+    outlets = max(int(r.payload.get("outlets") or 1) for r in reports)
+    confirmed = f"; confirmed by {outlets} independent outlets" if outlets > 1 else ""
+    return text + f" [reported by {', '.join(feeds)}{confirmed}]"
 
 
 def _title(report: AlertRecord) -> str:

@@ -62,14 +62,14 @@ def record_json(record: AlertRecord) -> dict[str, Any]:
 
 
 def _extras(payload: dict[str, Any]) -> list[str]:
-    """Lines for the optional fields of an alert (several rules, confidence, outlets)."""
+    """Lines for what the scoring adds: every rule, confidence, outlets (when recorded)."""
     lines = []
     if len(payload.get("rules") or []) > 1:
         lines.append(f"  rules: {', '.join(payload['rules'])}")
     if payload.get("confidence") is not None:
-        lines.append(f"  confidence: {payload['confidence']}")
-    if payload.get("outlets"):
-        lines.append(f"  outlets: {', '.join(str(o) for o in payload['outlets'])}")
+        lines.append(f"  confidence: {float(payload['confidence']):.2f}")
+    if payload.get("outlets") is not None:
+        lines.append(f"  independent outlets so far: {payload['outlets']}")
     return lines
 
 

@@ -19,7 +19,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Literal
 
 from monitor.models import Alert, Article, Evidence
-from monitor.notify.render import SILENCE_SUMMARY_RULE, alert_payload
+from monitor.notify.render import SILENCE_SUMMARY_RULE
 
 if TYPE_CHECKING:
     from monitor.store import Store
@@ -54,7 +54,7 @@ class Silence:
     def matches(self, alert: Alert) -> bool:
         """Whether this silence's matcher holds for ``alert`` (whatever the time)."""
         if self.kind == "rule":
-            return self.value in (alert_payload(alert).get("rules") or [alert.rule])
+            return self.value in alert.all_rules
         if self.kind == "development":
             return alert.development == self.value
         needle = self.value.casefold()

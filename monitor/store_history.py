@@ -132,9 +132,11 @@ class AlertHistory(StorePart):
         if until is not None:
             clauses.append("created < ?")
             params.append(until.isoformat())
-        if rule is not None:
-            clauses.append("rule = ?")
-            params.append(rule)
+        if rule is not None:  # any of the rules the alert stands for
+            clauses.append(
+                "(rule = ? OR EXISTS (SELECT 1 FROM json_each(payload, '$.rules') WHERE value = ?))"
+            )
+            params += [rule, rule]
         return self._records(" AND ".join(clauses), params, with_attempts=False)
 
     def has_alert(self, key: str) -> bool:

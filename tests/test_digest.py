@@ -133,6 +133,8 @@ def test_daily_digest_holds_exactly_the_developments_of_its_period(
     record(store, "2027-03-02 13:00", report(shift, "dev-b", "b2", "update"))
     record(store, "2027-03-02 14:00", report(vote, "dev-s", "s1"))  # silenced
     record(store, "2027-03-02 15:00", report("not-a-rule", "dev-x", "x1"))  # no rule of ours
+    both = replace(report("not-a-rule", "dev-c", "c1"), rules=("not-a-rule", shift), outlets=3)
+    record(store, "2027-03-02 16:00", both)  # stands for one of our rules too
     record(store, "2027-03-03 08:00", report(vote, "dev-late", "l1"))  # the next period
 
     schedules = digest_schedules(CONFIG)
@@ -148,7 +150,7 @@ def test_daily_digest_holds_exactly_the_developments_of_its_period(
     store.close()
     (sent,) = [json.loads(r.body) for r in receiver.accepted]
     assert sent["entry"]["title"] == (
-        "Daily digest: 2 developments, 2027-03-02 08:00 to 2027-03-03 08:00"
+        "Daily digest: 3 developments, 2027-03-02 08:00 to 2027-03-03 08:00"
     )
     digest = alert_from_payload(sent, sent["description"])
     assert headline(digest) == (
@@ -159,6 +161,8 @@ def test_daily_digest_holds_exactly_the_developments_of_its_period(
     assert lines == [
         "uk-parliament-vote (new): Report a1; 1 update, latest: Report a2 [reported by wire]",
         "russia-position-change (continued): Report b2 [reported by wire]",
+        "not-a-rule, russia-position-change (new): Report c1"
+        " [reported by wire; confirmed by 3 independent outlets]",
     ]
 
 

@@ -67,6 +67,7 @@ def test_failed_delivery_is_retried_with_the_same_key_and_shown_in_history(
     assert main(["--rules", rules, "alerts", "show", str(listed[0]["id"])]) == 0
     shown = capsys.readouterr().out
     assert "evidence:" in shown and "novelty" in shown and "nearest known claim" in shown
+    assert "  confidence: " in shown and "  independent outlets so far: 1" in shown
     assert "attempt 1 failed: HTTP 400: not yet" in shown
     assert "requeued by an operator" in shown
     assert "attempt 2 delivered" in shown
@@ -74,6 +75,11 @@ def test_failed_delivery_is_retried_with_the_same_key_and_shown_in_history(
     assert main(["--rules", rules, "alerts", "list", "--rule", "uk-parliament-vote"]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert len(lines) == 1 and "[ops delivered]" in lines[0]
+    for rule in listed[0]["rules"]:  # an alert is found by any of the rules it stands for
+        assert main(["--rules", rules, "alerts", "list", "--rule", rule, "--json"]) == 0
+        assert listed[0]["id"] in [a["id"] for a in json.loads(capsys.readouterr().out)]
+    assert main(["--rules", rules, "alerts", "list", "--rule", "no-such-rule"]) == 0
+    assert capsys.readouterr().out == ""
     assert main(["--rules", rules, "alerts", "list", "--since", "1h"]) == 0
     assert len(capsys.readouterr().out.splitlines()) == len(listed)
     with pytest.raises(SystemExit):

@@ -182,11 +182,12 @@ def digest_schedules(config: ChannelsFile) -> dict[str, DigestSchedule]:
 
 
 def digest_wants(config: ChannelsFile, rules: Sequence[Rule]) -> Callable[[str, AlertRecord], bool]:
-    """Whether a recorded report belongs in a channel's digest: a report of a configured
+    """Whether a recorded report belongs in a channel's digest: it stands for a configured
     rule whose channels (the rule's own, else the default) include that channel."""
     own = {rule.id: list(rule.channels or ()) for rule in rules}
 
     def wants(channel: str, report: AlertRecord) -> bool:
-        return report.rule in own and channel in (own[report.rule] or config.default)
+        rules = report.payload.get("rules") or [report.rule]
+        return any(r in own and channel in (own[r] or config.default) for r in rules)
 
     return wants

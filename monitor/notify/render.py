@@ -62,11 +62,11 @@ def alert_text(alert: Alert) -> str:
     when = article.published.strftime("%Y-%m-%d %H:%M") if article.published else "undated"
     notice = alert.rule in NOTICE_RULES
     head = "notice" if notice else "NEW" if alert.type == "alert" else "update"
+    detail = "" if notice else f"; confidence {alert.confidence:.2f}; {corroboration(alert)}"
     lines = [
         f"[{head}] {', '.join(alert.all_rules)} ({alert.severity}) {when} {article.feed}: "
         f"{article.title}",
-        f"  development: {alert.development}; confidence {alert.confidence:.2f}; "
-        f"{corroboration(alert)}",
+        f"  development: {alert.development}{detail}",
     ]
     for e in shown_evidence(alert, 3):
         if notice:
