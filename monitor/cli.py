@@ -402,7 +402,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("status", help="feed health and delivery state from the database")
     p.set_defaults(func=cmd_status)
 
-    outbox = sub.add_parser("outbox", help="outbox tools").add_subparsers(
+    outbox = sub.add_parser("outbox", help="the delivery outbox").add_subparsers(
         dest="outbox_command", required=True
     )
     p = outbox.add_parser(
@@ -419,7 +419,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("channel", help="channel name from channels.yaml")
     p.set_defaults(func=cmd_test_alert)
 
-    add_history_commands(sub, _settings)
+    add_history_commands(sub, _settings, outbox)
     add_silence_commands(sub, _settings)
     add_feed_commands(sub, _settings)
     return parser

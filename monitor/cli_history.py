@@ -97,8 +97,17 @@ def cmd_outbox_retry(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def _deliver(settings: Settings, requeued: list[int]) -> None:
-    """Deliver what is due now (the requeued rows among it) and report their outcome."""
-    service = Service.build(settings)
+    """Deliver what is due now (the requeued rows among it) and report their outcome; when
+    a running daemon holds the state, leave the sending to it."""
+    try:
+        service = Service.build(settings)
+    except StateError as exc:
+        print(
+            f"outbox retry: not sent from here ({exc}); the requeued deliveries wait in the "
+            "outbox for the news-monitor that holds the state",
+            file=sys.stderr,
+        )
+        return
     try:
         await service.deliver()
         for outbox_id in requeued:

@@ -24,7 +24,7 @@ from monitor.models import Alert, Article, Development
 from monitor.notify.render import alert_payload
 from monitor.silences import silence_for
 from monitor.store_history import AlertHistory
-from monitor.store_schema import MIGRATIONS, migrate
+from monitor.store_schema import MIGRATIONS
 from monitor.store_silences import SilenceStore
 from monitor.store_views import StoreViews
 

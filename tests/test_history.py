@@ -9,6 +9,7 @@ import pytest
 
 from monitor.cli import main
 from monitor.errors import StateError
+from monitor.statelock import StateLock
 from monitor.store import open_store
 from tests.helpers import VOTE_ITEM, make_rules
 from tests.servers import FeedServer, Receiver, rss, serving
@@ -49,28 +50,40 @@ def test_failed_delivery_is_retried_with_the_same_key_and_shown_in_history(
         assert {d["state"] for a in listed for d in a["deliveries"]} == {"failed"}
         first = listed[0]["deliveries"][0]["id"]
 
-        rejecting[0] = False
+        # Still refused: the retry fails for good again, and says so.
         assert main(["--rules", rules, "outbox", "retry", str(first)]) == 0
-        assert f"delivery {first} to ops delivered" in capsys.readouterr().out
+        assert f"delivery {first} to ops failed (2 attempts)" in capsys.readouterr().out
+
+        daemon = StateLock(cli_env / "state" / "news-monitor.db")
+        daemon.acquire()  # as if a daemon ran: the command requeues and leaves the sending
+        try:
+            assert main(["--rules", rules, "outbox", "retry", "--failed"]) == 0
+            err = capsys.readouterr().err
+            assert f"{len(listed)} deliveries requeued" in err
+            assert "is locked by" in err and "wait in the outbox" in err
+        finally:
+            daemon.release()
+        rejecting[0] = False
+        assert main(["--rules", rules, "run", "--once"]) == 0  # the daemon's next round
         assert main(["--rules", rules, "outbox", "retry", str(first)]) == 1
         assert f"delivery {first}: delivered, not failed" in capsys.readouterr().err
         assert main(["--rules", rules, "outbox", "retry", "--failed", "--channel", "x"]) == 0
         assert "0 deliveries requeued" in capsys.readouterr().err
-        assert main(["--rules", rules, "outbox", "retry", "--failed"]) == 0
-        assert f"{len(listed) - 1} deliveries requeued" in capsys.readouterr().err
 
     rejected = [r.headers["Idempotency-Key"] for r in receiver.received[: len(listed)]]
     accepted = [r.headers["Idempotency-Key"] for r in receiver.accepted]
     assert accepted == rejected == [a["idempotency_key"] for a in listed]
     assert len(set(accepted)) == len(listed)
+    assert receiver.received[len(listed)].headers["Idempotency-Key"] == rejected[0]
 
     assert main(["--rules", rules, "alerts", "show", str(listed[0]["id"])]) == 0
     shown = capsys.readouterr().out
     assert "evidence:" in shown and "novelty" in shown and "nearest known claim" in shown
     assert "  confidence: " in shown and "  independent outlets so far: 1" in shown
     assert "attempt 1 failed: HTTP 400: not yet" in shown
-    assert "requeued by an operator" in shown
-    assert "attempt 2 delivered" in shown
+    assert "attempt 2 failed: HTTP 400: not yet" in shown
+    assert shown.count("requeued by an operator") == 2
+    assert "attempt 3 delivered" in shown
     assert main(["--rules", rules, "alerts", "show", "999"]) == 1
     assert main(["--rules", rules, "alerts", "list", "--rule", "uk-parliament-vote"]) == 0
     lines = capsys.readouterr().out.splitlines()
