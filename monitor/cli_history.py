@@ -53,7 +53,7 @@ def existing_store(settings: Settings) -> Iterator[Store]:
 def cmd_alerts_list(args: argparse.Namespace, settings: Settings) -> int:
     since = datetime.now(UTC) - args.since if args.since else None
     with existing_store(settings) as store:
-        records = store.alert_records(since=since, rule=args.rule)
+        records = store.recorded_alerts(since=since, rule=args.rule)
     if args.json:
         print(json.dumps([record_json(r) for r in records], ensure_ascii=False, indent=2))
     else:

@@ -161,7 +161,7 @@ def queue_due_digests(
             continue
         reports = [
             r
-            for r in store.alert_records(since=start, until=end)
+            for r in store.recorded_alerts(since=start, until=end)
             if r.silence is None and r.rule != DIGEST_RULE and wants(channel, r)
         ]
         digest = build_digest(channel, schedule, start, end, reports)

@@ -22,7 +22,7 @@ async def dry_run(settings: Settings) -> int:
     try:
         started = datetime.now(UTC)
         outcomes = await service.daemon.poll_all()
-        records = service.store.alert_records(since=started)
+        records = service.store.recorded_alerts(since=started)
     finally:
         await service.aclose()
     for record in records:

@@ -117,7 +117,7 @@ class AlertHistory(StorePart):
             for row in rows
         ]
 
-    def alert_records(
+    def recorded_alerts(
         self,
         since: datetime | None = None,
         rule: str | None = None,

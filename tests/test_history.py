@@ -103,6 +103,6 @@ def test_failed_delivery_is_retried_with_the_same_key_and_shown_in_history(
 def test_history_reads_fail_as_state_errors(tmp_path: Path) -> None:
     store = open_store(tmp_path / "state.db")
     store.close()
-    for read in (store.alert_records, lambda: store.alert_record(1), store.silences):
+    for read in (store.recorded_alerts, lambda: store.alert_record(1), store.silences):
         with pytest.raises(StateError, match="state database: Cannot operate on a closed"):
             read()

@@ -70,7 +70,7 @@ def test_expiry_summary_once_with_an_injected_clock(tmp_path: Path) -> None:
     assert queue_expiry_summaries(store, T0 + HOUR - timedelta(seconds=1)) == 0  # not ended
     assert queue_expiry_summaries(store, T0 + HOUR) == 1  # held 2; the quiet one says nothing
     assert queue_expiry_summaries(store, T0 + 2 * HOUR) == 0  # once only
-    (summary,) = [r for r in store.alert_records() if r.silence is None]
+    (summary,) = [r for r in store.recorded_alerts() if r.silence is None]
     assert summary.payload["rule"] == "silence-summary"
     assert [d.channel for d in summary.deliveries] == ["hook"]
     assert (
@@ -102,7 +102,8 @@ def test_a_new_silence_holds_alerts_still_waiting_in_the_outbox(tmp_path: Path) 
     added = store.add_silence("rule", "uk-parliament-vote", now, now + HOUR, "late", "ops")
     assert hold_waiting(store, added, now) == 1
     states = {
-        r.payload["entry"]["id"]: (r.silence, r.deliveries[0].state) for r in store.alert_records()
+        r.payload["entry"]["id"]: (r.silence, r.deliveries[0].state)
+        for r in store.recorded_alerts()
     }
     assert states == {
         "sent": (None, "delivered"),
