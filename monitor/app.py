@@ -8,6 +8,7 @@ state, restores the developments seen so far and wires fetcher, poller, outbox a
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -110,6 +111,7 @@ class Service:
         self.outbox = outbox
         self.metrics = metrics
         self.reload_problems: list[str] = []
+        self.channel_problems: list[str] = []
         self.health: WebServer | None = None
         self.state = StateHealth(metrics)
         store.observer = self.state
@@ -149,13 +151,15 @@ class Service:
         )
 
     @staticmethod
-    def _outbox_settings(config: Configuration) -> tuple[dict[str, ChannelSettings], RetryPolicy]:
+    def _outbox_settings(
+        config: Configuration,
+    ) -> tuple[Mapping[str, ChannelSettings], RetryPolicy]:
         return config.channels.by_name(), RetryPolicy(give_up_after=config.channels.give_up_after)
 
     @classmethod
     def build(cls, settings: Settings) -> Service:
         config = load_configuration(settings)
-        channels = build_channels(config.channels, str(settings.rules_dir / "channels.yaml"))
+        channels, unavailable = build_channels(config.channels, settings)
         lock = StateLock(settings.database_path)
         lock.acquire()
         try:
@@ -175,14 +179,24 @@ class Service:
         )
         metrics = Metrics()
         limits, policy = cls._outbox_settings(config)
-        redact = SecretRedactor(secret_values(config.channels))
+        redact = SecretRedactor(secret_values(config.channels, settings))
         redact_logs(redact)
         outbox = Outbox(
             store, channels, settings=limits, policy=policy, metrics=metrics, redact=redact
         )
         service = cls(settings, config, store, fetcher, outbox, metrics)
         service.lock = lock
+        service.set_channel_problems(unavailable)
         return service
+
+    def set_channel_problems(self, unavailable: dict[str, str]) -> None:
+        """Record (and log) the channels that could not be built; the others deliver."""
+        self.channel_problems = list(unavailable.values())
+        for name, reason in unavailable.items():
+            log.error(
+                "rules: channel unavailable; its alerts wait in the outbox",
+                extra={"channel": name, "reason": reason},
+            )
 
     async def reload(self) -> bool:
         """Load the rules folder again; adopt it only if all of it is valid.
@@ -193,9 +207,7 @@ class Service:
         self._fingerprint = rules_fingerprint(self.settings.rules_dir)
         try:
             config = load_configuration(self.settings, channels_required=self._channels_file)
-            channels = build_channels(
-                config.channels, str(self.settings.rules_dir / "channels.yaml")
-            )
+            channels, unavailable = build_channels(config.channels, self.settings)
         except ConfigError as exc:
             self.reload_problems = [str(p) for p in exc.problems]
             self.metrics.rules_valid.set(0)
@@ -210,11 +222,15 @@ class Service:
         self.route = router(config.channels)
         limits, policy = self._outbox_settings(config)
         # Old secrets stay redacted too: errors of deliveries in flight may still carry them.
-        redact = SecretRedactor(secret_values(previous.channels) + secret_values(config.channels))
+        redact = SecretRedactor(
+            secret_values(previous.channels, self.settings)
+            + secret_values(config.channels, self.settings)
+        )
         redact_logs(redact)
         await self.outbox.replace_channels(channels, limits, policy, redact)
         self.daemon.set_feeds(config.feeds)
         self._channels_file = self._has_channels_file()
+        self.set_channel_problems(unavailable)
         self.reload_problems = []
         self.metrics.rules_valid.set(1)
         self.metrics.reloads.labels("applied").inc()
@@ -232,6 +248,7 @@ class Service:
     def readiness_problems(self) -> list[str]:
         """Why the service is not ready (empty when it is)."""
         problems = [f"rules: {p}" for p in self.reload_problems]
+        problems += [f"channels: {p}" for p in self.channel_problems]
         try:
             self.store.ping()
         except StateError:

@@ -13,6 +13,7 @@ import json
 import shutil
 import sys
 import time
+import uuid
 from collections.abc import Sequence
 from datetime import timedelta
 from pathlib import Path
@@ -30,10 +31,10 @@ from monitor.explain import assessment_payload, assessment_text
 from monitor.logs import configure_logging
 from monitor.notify.base import Channel
 from monitor.notify.channels import (
-    build_channels,
+    build_channel,
     load_channels,
-    missing_secrets,
     secret_values,
+    unavailable_channels,
 )
 from monitor.notify.render import alert_payload, alert_text, sample_alert
 from monitor.poller import utc_now
@@ -150,8 +151,8 @@ def cmd_rules_check(args: argparse.Namespace) -> int:
         f"({enabled} enabled), {len(config.feeds)} feeds, "
         f"{len(config.channels.channels)} channels in {settings.rules_dir}"
     )
-    for warning in missing_secrets(config.channels):
-        print(f"rules: warning: {warning} (needed to run, not to check)", file=sys.stderr)
+    for reason in unavailable_channels(config.channels, settings).values():
+        print(f"rules: warning: {reason} (needed to deliver, not to check)", file=sys.stderr)
     return 0
 
 
@@ -207,6 +208,7 @@ def cmd_status(args: argparse.Namespace) -> int:
         return _state_unusable(exc)
     finally:
         store.close()
+    _print_channel_status(settings)
     return 0
 
 
@@ -276,6 +278,19 @@ def cmd_outbox_drop(args: argparse.Namespace) -> int:
     return 0
 
 
+def _print_channel_status(settings: Settings) -> None:
+    """One line for the channels, and one per channel that cannot get its secrets."""
+    try:
+        channels = load_channels(settings.rules_dir / "channels.yaml")
+        unavailable = unavailable_channels(channels, settings)
+    except ConfigError as exc:
+        print(f"channels: cannot tell ({exc.problems[0]})")
+        return
+    print(f"channels: {len(channels.channels)} defined, {len(unavailable)} unavailable")
+    for reason in unavailable.values():
+        print(f"  unavailable: {reason}")
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     settings = _settings(args)
     load_ruleset(settings.rules_dir)  # fail early, with file and line, on broken rules
@@ -289,14 +304,14 @@ def cmd_test_alert(args: argparse.Namespace) -> int:
         known = ", ".join(sorted(config.channels.by_name()))
         print(f"test-alert: unknown channel {args.channel!r}; known: {known}", file=sys.stderr)
         return EXIT_USAGE
-    channels = build_channels(config.channels, str(settings.rules_dir / "channels.yaml"))
-    redact = SecretRedactor(secret_values(config.channels))
-    return asyncio.run(_send_test(channels[args.channel], redact))
+    channel = build_channel(config.channels.by_name()[args.channel], settings)
+    redact = SecretRedactor(secret_values(config.channels, settings))
+    return asyncio.run(_send_test(channel, redact))
 
 
 async def _send_test(channel: Channel, redact: SecretRedactor) -> int:
     try:
-        await channel.send(sample_alert())
+        await channel.send(sample_alert(uuid.uuid4().hex))
     except DeliveryError as exc:
         kind = "temporary" if exc.retryable else "permanent"
         print(f"test-alert: {channel.name}: FAILED ({kind}): {redact(exc.reason)}", file=sys.stderr)

@@ -2,8 +2,9 @@
 
 Every number has finite bounds (``inf``, ``nan`` and absurd sizes are refused with the
 variable's name), so no setting can overflow a timer later. Channel secrets are not settings:
-channel files name the environment variable that holds each secret, and it is read as a
-``SecretStr`` when the channel is built. The one secret setting is ``web_token``.
+channel files name the variable that holds each secret, and ``monitor.secrets`` reads it
+(environment, ``.env``, ``*_FILE``, secrets directory) as a ``SecretStr`` when the channel
+is built. The one secret setting is ``web_token``.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from monitor.errors import ConfigError, Problem
+
+ENV_FILE = Path(".env")
 
 
 def default_rules_dir() -> Path:
@@ -32,7 +35,7 @@ class Settings(BaseSettings):
 
     model_config = SettingsConfigDict(
         env_prefix="NEWS_MONITOR_",
-        env_file=".env",
+        env_file=ENV_FILE,
         extra="ignore",
         frozen=True,
         allow_inf_nan=False,
@@ -45,6 +48,9 @@ class Settings(BaseSettings):
     state_dir: Path = Field(Path("state"), description="folder for the state database")
     database: Path | None = Field(
         None, description="SQLite file; default STATE_DIR/news-monitor.db"
+    )
+    secrets_dir: Path | None = Field(
+        None, description="folder of secret files named like their variable (/run/secrets)"
     )
     min_novelty: float = Field(0.3, ge=0.0, le=1.0, description="novelty a sentence needs")
     alert_threshold: float | None = Field(

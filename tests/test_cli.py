@@ -102,7 +102,7 @@ def test_rules_check_warns_about_missing_secrets(
     )
     monkeypatch.delenv("TEST_UNSET_URL", raising=False)
     assert main(["--rules", str(tmp_path / "rules"), "rules", "check"]) == 0
-    assert "warning: channel hook: environment variable TEST_UNSET_URL is not set" in (
+    assert "warning: channel hook: TEST_UNSET_URL is not set" in (
         capsys.readouterr().err
     )
 

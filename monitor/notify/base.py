@@ -1,4 +1,4 @@
-"""The one interface every channel implements, and the secret-reading helper they share.
+"""The one interface every channel implements, and the settings every channel has.
 
 A channel makes exactly one delivery attempt per ``send``: it returns on success (with a
 thread reference if it has one) and raises ``DeliveryError(retryable=..., retry_after=...)``
@@ -8,15 +8,14 @@ ordering and rate limits belong to the outbox, never to a channel.
 
 from __future__ import annotations
 
-import os
 from datetime import timedelta
 from typing import Literal, Protocol
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from monitor.durations import Duration
-from monitor.errors import ConfigError, Problem
 from monitor.models import Alert
+from monitor.secrets import Secrets, read_secrets
 
 
 class ChannelSettings(BaseModel):
@@ -32,6 +31,14 @@ class ChannelSettings(BaseModel):
     )
     batch_window: Duration = Field(timedelta(minutes=15), description="for updates: batch")
     max_per_minute: int = Field(30, ge=1, le=10000, description="rate limit against floods")
+
+    def secret_variables(self) -> list[str]:
+        """The variables this channel reads secrets from (its ``*_env`` fields that are set)."""
+        return [
+            value
+            for field, value in self.model_dump().items()
+            if field.endswith("_env") and isinstance(value, str) and value
+        ]
 
     def supports_threads(self) -> bool:
         """Whether the channel can reply in a thread (only the Slack Web API can)."""
@@ -60,18 +67,7 @@ class Channel(Protocol):
         """Release connections."""
 
 
-def secret_from_env(variable: str, channel: str, source: str) -> SecretStr:
-    """The value of environment variable ``variable`` as a secret; a clear error if unset."""
-    value = os.environ.get(variable)
-    if not value:
-        raise ConfigError(
-            [
-                Problem(
-                    source,
-                    None,
-                    f"channel {channel}: environment variable "
-                    f"{variable} is not set (it holds a secret)",
-                )
-            ]
-        )
-    return SecretStr(value)
+def channel_secrets(config: ChannelSettings, secrets: Secrets | None) -> Secrets:
+    """``secrets``, or when None the channel's own secrets read from where
+    ``monitor.secrets`` looks (the environment, ``.env``, ``*_FILE``)."""
+    return secrets if secrets is not None else read_secrets(config.secret_variables())

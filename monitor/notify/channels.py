@@ -15,7 +15,6 @@ Channel types are registered in ``CHANNEL_TYPES``, one module per type.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Sequence
 from datetime import timedelta
 from pathlib import Path
@@ -27,18 +26,19 @@ from monitor.detect.rules import Rule
 from monitor.durations import Duration
 from monitor.errors import ConfigError, Problem
 from monitor.models import Alert
-from monitor.notify.base import Channel, ChannelSettings
+from monitor.notify.base import Channel
 from monitor.notify.console import ConsoleChannel, ConsoleConfig
 from monitor.notify.email import EmailChannel, EmailConfig
 from monitor.notify.slack import SlackChannel, SlackConfig
 from monitor.notify.webhook import WebhookChannel, WebhookConfig
+from monitor.secrets import Secrets, read_secrets
+from monitor.settings import ENV_FILE, Settings
 from monitor.yamlfile import load_model
 
-ChannelConfig = Annotated[
-    SlackConfig | WebhookConfig | EmailConfig | ConsoleConfig, Field(discriminator="type")
-]
+AnyChannelConfig = SlackConfig | WebhookConfig | EmailConfig | ConsoleConfig
+ChannelConfig = Annotated[AnyChannelConfig, Field(discriminator="type")]
 
-CHANNEL_TYPES: dict[str, Callable[[Any, str], Channel]] = {
+CHANNEL_TYPES: dict[str, Callable[[Any, Secrets], Channel]] = {
     "slack": SlackChannel,
     "webhook": WebhookChannel,
     "email": EmailChannel,
@@ -70,7 +70,7 @@ class ChannelsFile(BaseModel):
             raise ValueError(f"default names unknown channels: {', '.join(unknown)}")
         return self
 
-    def by_name(self) -> dict[str, ChannelSettings]:
+    def by_name(self) -> dict[str, AnyChannelConfig]:
         return {c.name: c for c in self.channels}
 
 
@@ -113,45 +113,70 @@ def rule_channel_problems(
     ]
 
 
-def _secret_variables(config: ChannelsFile) -> list[tuple[str, str]]:
-    """(channel, environment variable) of every secret the channels name."""
-    return [
-        (channel.name, variable)
-        for channel in config.channels
-        for field, variable in channel.model_dump().items()
-        if field.endswith("_env") and variable
-    ]
+def secrets_for(channel: AnyChannelConfig, settings: Settings) -> Secrets:
+    """The secrets ``channel`` names, read as ``monitor.secrets`` says."""
+    return read_secrets(
+        channel.secret_variables(),
+        env_file=ENV_FILE,
+        secrets_dir=settings.secrets_dir,
+        source=str(settings.rules_dir / "channels.yaml"),
+    )
 
 
-def missing_secrets(config: ChannelsFile) -> list[str]:
-    """``channel NAME: VARIABLE is not set`` for every secret variable missing from the
-    environment (without building any channel)."""
-    return [
-        f"channel {name}: environment variable {variable} is not set"
-        for name, variable in _secret_variables(config)
-        if not os.environ.get(variable)
-    ]
-
-
-def secret_values(config: ChannelsFile) -> list[str]:
-    """The values of every secret the channels name (to redact them from text)."""
-    return [
-        value for _, variable in _secret_variables(config) if (value := os.environ.get(variable))
-    ]
-
-
-def build_channels(config: ChannelsFile, source: str) -> dict[str, Channel]:
-    """Instantiate every channel (reading its secrets); one error lists all that fail."""
-    built: dict[str, Channel] = {}
-    problems: list[Problem] = []
+def secret_values(config: ChannelsFile, settings: Settings) -> list[str]:
+    """The values of every secret the channels name, wherever they are read from (to redact
+    them from text); channels whose secrets cannot be read add none."""
+    values: list[str] = []
     for channel in config.channels:
         try:
-            built[channel.name] = CHANNEL_TYPES[channel.type](channel, source)
+            secrets = secrets_for(channel, settings)
+        except ConfigError:
+            continue
+        found = (secrets.get(name) for name in channel.secret_variables())
+        values += [value.get_secret_value() for value in found if value is not None]
+    return values
+
+
+def _named(channel: str, exc: ConfigError) -> ConfigError:
+    return ConfigError(
+        [Problem(p.file, p.line, f"channel {channel}: {p.message}") for p in exc.problems]
+    )
+
+
+def build_channel(channel: AnyChannelConfig, settings: Settings) -> Channel:
+    """One channel with its secrets; ``ConfigError`` naming the channel if one is missing."""
+    try:
+        return CHANNEL_TYPES[channel.type](channel, secrets_for(channel, settings))
+    except ConfigError as exc:
+        raise _named(channel.name, exc) from exc
+
+
+def unavailable_channels(config: ChannelsFile, settings: Settings) -> dict[str, str]:
+    """Why each channel that cannot get its secrets cannot, by name (nothing is built)."""
+    found: dict[str, str] = {}
+    for channel in config.channels:
+        try:
+            secrets = secrets_for(channel, settings)
+            for variable in channel.secret_variables():
+                secrets.require(variable)
         except ConfigError as exc:
-            problems.extend(exc.problems)
-    if problems:
-        raise ConfigError(problems)
-    return built
+            found[channel.name] = str(_named(channel.name, exc).problems[0].message)
+    return found
+
+
+def build_channels(
+    config: ChannelsFile, settings: Settings
+) -> tuple[dict[str, Channel], dict[str, str]]:
+    """Every channel that can be built, and why each other one cannot (by name), so one
+    channel's missing secret never stops the others."""
+    built: dict[str, Channel] = {}
+    unavailable: dict[str, str] = {}
+    for channel in config.channels:
+        try:
+            built[channel.name] = build_channel(channel, settings)
+        except ConfigError as exc:
+            unavailable[channel.name] = "; ".join(p.message for p in exc.problems)
+    return built, unavailable
 
 
 def router(config: ChannelsFile) -> Callable[[Alert], list[str]]:

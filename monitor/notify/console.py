@@ -8,6 +8,7 @@ from typing import Literal, TextIO
 from monitor.models import Alert
 from monitor.notify.base import ChannelSettings
 from monitor.notify.render import alert_text
+from monitor.secrets import Secrets
 
 
 class ConsoleConfig(ChannelSettings):
@@ -15,7 +16,9 @@ class ConsoleConfig(ChannelSettings):
 
 
 class ConsoleChannel:
-    def __init__(self, config: ConsoleConfig, source: str = "", stream: TextIO | None = None):
+    def __init__(
+        self, config: ConsoleConfig, secrets: Secrets | None = None, stream: TextIO | None = None
+    ) -> None:
         self.name = config.name
         self._stream = stream
 

@@ -21,10 +21,11 @@ from pydantic import Field
 
 from monitor.errors import DeliveryError
 from monitor.models import Alert
-from monitor.notify.base import ChannelSettings, secret_from_env
+from monitor.notify.base import ChannelSettings, channel_secrets
 from monitor.notify.render import alert_text, corroboration, headline, one_line, truncate
 from monitor.notify.slack import safe_link
 from monitor.notify.webhook import ENV_NAME
+from monitor.secrets import Secrets
 
 SUBJECT_LIMIT = 180
 
@@ -82,19 +83,12 @@ def email_message(alert: Alert, sender: str, recipients: list[str]) -> EmailMess
 
 
 class EmailChannel:
-    def __init__(self, config: EmailConfig, source: str = "") -> None:
+    def __init__(self, config: EmailConfig, secrets: Secrets | None = None) -> None:
         self.name = config.name
         self.config = config
-        self._username = (
-            secret_from_env(config.username_env, config.name, source)
-            if config.username_env
-            else None
-        )
-        self._password = (
-            secret_from_env(config.password_env, config.name, source)
-            if config.password_env
-            else None
-        )
+        found = channel_secrets(config, secrets)
+        self._username = found.require(config.username_env) if config.username_env else None
+        self._password = found.require(config.password_env) if config.password_env else None
 
     def _send_blocking(self, message: EmailMessage) -> None:
         c = self.config

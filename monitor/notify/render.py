@@ -139,10 +139,11 @@ def headline(alert: Alert) -> str:
     return one_line(f"{kind}: {alert.description or alert.rule}")
 
 
-def sample_alert() -> Alert:
-    """A harmless, clearly labelled alert for ``news-monitor test-alert``."""
+def sample_alert(test_id: str) -> Alert:
+    """A harmless, clearly labelled alert for ``news-monitor test-alert``; ``test_id``
+    makes its idempotency key unique, so receivers that drop repeated keys take each test."""
     article = Article(
-        id="news-monitor-test",
+        id=f"news-monitor-test-{test_id}",
         feed="news-monitor",
         title="Test alert from news-monitor",
         text="",
