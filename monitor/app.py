@@ -124,7 +124,12 @@ class Service:
         self.detector = self._detector(config)
         self.route = router(config.channels)
         self.poller = Poller(
-            fetcher, store, lambda: self.detector, lambda a: self.route(a), metrics=metrics
+            fetcher,
+            store,
+            lambda: self.detector,
+            lambda a: self.route(a),
+            metrics=metrics,
+            intake=settings.intake,
         )
         self.daemon = Daemon(
             self.poller,

@@ -9,6 +9,7 @@ is built. The one secret setting is ``web_token``.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 from typing import Any, Literal
 
@@ -16,6 +17,7 @@ from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from monitor.errors import ConfigError, Problem
+from monitor.intake import FirstPoll, Intake
 
 ENV_FILE = Path(".env")
 
@@ -78,6 +80,17 @@ class Settings(BaseSettings):
     max_backoff_seconds: float = Field(
         3600.0, gt=0, le=7 * 86400, description="longest wait after failures"
     )
+    max_entry_age_hours: float = Field(
+        72.0,
+        ge=0,
+        le=87600,
+        description="entries published longer ago are not examined; 0: no limit",
+    )
+    first_poll: FirstPoll = Field(
+        "examine",
+        description="a feed's first poll: examine its entries (within the maximum age), "
+        "or mark-seen (record them as seen, alert only on later ones)",
+    )
     retention_days: float = Field(30.0, gt=0, le=3650, description="forget seen entries after this")
     shutdown_grace_seconds: float = Field(
         20.0, ge=0, le=3600, description="time to finish work on stop"
@@ -119,6 +132,12 @@ class Settings(BaseSettings):
             return None
         host, _, port = self.health_bind.rpartition(":")
         return host.strip("[]"), int(port)
+
+    @property
+    def intake(self) -> Intake:
+        """Which new entries are examined (maximum age, first-poll policy)."""
+        hours = self.max_entry_age_hours
+        return Intake(timedelta(hours=hours) if hours else None, self.first_poll)
 
     @property
     def database_path(self) -> Path:
