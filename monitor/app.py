@@ -131,6 +131,7 @@ class Service:
             metrics=metrics,
             intake=settings.intake,
         )
+        self.poller.measure_health()
         self.daemon = Daemon(
             self.poller,
             config.feeds,
@@ -265,14 +266,12 @@ class Service:
         return problems
 
     async def maintain(self) -> None:
-        """Periodic upkeep: forget old seen entries, refresh slow-moving gauges."""
+        """Periodic upkeep: forget old seen entries."""
         cutoff = datetime.now(UTC) - timedelta(days=self.settings.retention_days)
         try:
             self.store.prune_entries(cutoff)
-            unhealthy = sum(1 for f in self.store.feed_states() if not f.healthy)
         except StateError:
             return  # reported by self.state; tried again at the next upkeep
-        self.metrics.feeds_unhealthy.set(unhealthy)
 
     def web_sources(self) -> WebSources:
         """What the pages read: the store, and the rules, feeds and channels in force."""

@@ -12,6 +12,7 @@ checks, deliveries and other fetches go on meanwhile. The store stays on the loo
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
 from collections.abc import Callable, Sequence
@@ -193,9 +194,16 @@ class Poller:
             ),
         )
 
+    def measure_health(self) -> None:
+        """Set the unhealthy-feeds gauge from the store (after every poll, and at start)."""
+        if self.metrics is not None:
+            with contextlib.suppress(StateError):  # reported by the store; set again next poll
+                self.metrics.feeds_unhealthy.set(self.store.unhealthy_count())
+
     def _measure(self, outcome: PollOutcome, alerts: Sequence[Alert]) -> None:
         if self.metrics is None:
             return
+        self.measure_health()
         self.metrics.polls.labels(outcome.feed, outcome.status).inc()
         self.metrics.poll_seconds.observe(outcome.seconds)
         if outcome.status == "error":
