@@ -21,6 +21,7 @@ from monitor.logs import redact_logs
 from monitor.metrics import Metrics
 from monitor.notify.base import ChannelSettings
 from monitor.notify.channels import (
+    Availability,
     ChannelsFile,
     build_channels,
     load_channels,
@@ -165,7 +166,7 @@ class Service:
     @classmethod
     def build(cls, settings: Settings) -> Service:
         config = load_configuration(settings)
-        channels, unavailable = build_channels(config.channels, settings)
+        channels, found = build_channels(config.channels, settings)
         lock = StateLock(settings.database_path)
         lock.acquire()
         try:
@@ -192,17 +193,21 @@ class Service:
         )
         service = cls(settings, config, store, fetcher, outbox, metrics)
         service.lock = lock
-        service.set_channel_problems(unavailable)
+        service.adopt_availability(found)
         return service
 
-    def set_channel_problems(self, unavailable: dict[str, str]) -> None:
-        """Record (and log) the channels that could not be built; the others deliver."""
-        self.channel_problems = list(unavailable.values())
-        for name, reason in unavailable.items():
+    def adopt_availability(self, found: Availability) -> None:
+        """Route around channels that are off; record (and log) those that are unavailable
+        (their alerts wait in the outbox) while the others deliver."""
+        self.route = router(self.config.channels, found.off)
+        self.channel_problems = list(found.unavailable.values())
+        for name, reason in found.unavailable.items():
             log.error(
                 "rules: channel unavailable; its alerts wait in the outbox",
                 extra={"channel": name, "reason": reason},
             )
+        for name, reason in found.off.items():
+            log.info("rules: optional channel off", extra={"channel": name, "reason": reason})
 
     async def reload(self) -> bool:
         """Load the rules folder again; adopt it only if all of it is valid.
@@ -213,7 +218,7 @@ class Service:
         self._fingerprint = rules_fingerprint(self.settings.rules_dir)
         try:
             config = load_configuration(self.settings, channels_required=self._channels_file)
-            channels, unavailable = build_channels(config.channels, self.settings)
+            channels, found = build_channels(config.channels, self.settings)
         except ConfigError as exc:
             self.reload_problems = [str(p) for p in exc.problems]
             self.metrics.rules_valid.set(0)
@@ -225,7 +230,6 @@ class Service:
             return False
         previous, self.config = self.config, config
         self.detector = self._detector(config)
-        self.route = router(config.channels)
         limits, policy = self._outbox_settings(config)
         # Old secrets stay redacted too: errors of deliveries in flight may still carry them.
         redact = SecretRedactor(
@@ -236,7 +240,7 @@ class Service:
         await self.outbox.replace_channels(channels, limits, policy, redact)
         self.daemon.set_feeds(config.feeds)
         self._channels_file = self._has_channels_file()
-        self.set_channel_problems(unavailable)
+        self.adopt_availability(found)
         self.reload_problems = []
         self.metrics.rules_valid.set(1)
         self.metrics.reloads.labels("applied").inc()

@@ -31,10 +31,10 @@ from monitor.explain import assessment_payload, assessment_text
 from monitor.logs import configure_logging
 from monitor.notify.base import Channel
 from monitor.notify.channels import (
+    availability,
     build_channel,
     load_channels,
     secret_values,
-    unavailable_channels,
 )
 from monitor.notify.render import alert_payload, alert_text, sample_alert
 from monitor.poller import utc_now
@@ -151,8 +151,11 @@ def cmd_rules_check(args: argparse.Namespace) -> int:
         f"({enabled} enabled), {len(config.feeds)} feeds, "
         f"{len(config.channels.channels)} channels in {settings.rules_dir}"
     )
-    for reason in unavailable_channels(config.channels, settings).values():
+    found = availability(config.channels, settings)
+    for reason in found.unavailable.values():
         print(f"rules: warning: {reason} (needed to deliver, not to check)", file=sys.stderr)
+    for reason in found.off.values():
+        print(f"rules: {reason}: optional, off")
     return 0
 
 
@@ -282,13 +285,18 @@ def _print_channel_status(settings: Settings) -> None:
     """One line for the channels, and one per channel that cannot get its secrets."""
     try:
         channels = load_channels(settings.rules_dir / "channels.yaml")
-        unavailable = unavailable_channels(channels, settings)
+        found = availability(channels, settings)
     except ConfigError as exc:
         print(f"channels: cannot tell ({exc.problems[0]})")
         return
-    print(f"channels: {len(channels.channels)} defined, {len(unavailable)} unavailable")
-    for reason in unavailable.values():
+    print(
+        f"channels: {len(channels.channels)} defined, {len(found.unavailable)} unavailable, "
+        f"{len(found.off)} off"
+    )
+    for reason in found.unavailable.values():
         print(f"  unavailable: {reason}")
+    for reason in found.off.values():
+        print(f"  off (optional): {reason}")
 
 
 def cmd_demo(args: argparse.Namespace) -> int:

@@ -155,7 +155,7 @@ def _write_rules(source: Path, target: Path, feeds_url: str) -> None:
             {
                 "default": ["console", "sink"],
                 "channels": [
-                    {"name": "console", "type": "console"},
+                    {"name": "console", "type": "console", "format": "text"},
                     {
                         "name": "sink",
                         "type": "webhook",

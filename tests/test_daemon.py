@@ -228,4 +228,4 @@ def test_a_channel_without_its_secret_waits_and_the_others_deliver(
     assert main(["--rules", str(tmp_path / "rules"), "status"]) == 0
     out = capsys.readouterr().out
     assert "outbox: 1 pending, 1 delivered, 0 failed" in out
-    assert "channels: 2 defined, 1 unavailable\n  unavailable: channel editors: " in out
+    assert "channels: 2 defined, 1 unavailable, 0 off\n  unavailable: channel editors: " in out

@@ -31,6 +31,9 @@ class ChannelSettings(BaseModel):
     )
     batch_window: Duration = Field(timedelta(minutes=15), description="for updates: batch")
     max_per_minute: int = Field(30, ge=1, le=10000, description="rate limit against floods")
+    optional: bool = Field(
+        False, description="while none of its secrets is set the channel is off, not a problem"
+    )
 
     def secret_variables(self) -> list[str]:
         """The variables this channel reads secrets from (its ``*_env`` fields that are set)."""

@@ -15,7 +15,8 @@ Channel types are registered in ``CHANNEL_TYPES``, one module per type.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 from typing import Annotated, Any
@@ -151,43 +152,68 @@ def build_channel(channel: AnyChannelConfig, settings: Settings) -> Channel:
         raise _named(channel.name, exc) from exc
 
 
-def unavailable_channels(config: ChannelsFile, settings: Settings) -> dict[str, str]:
-    """Why each channel that cannot get its secrets cannot, by name (nothing is built)."""
-    found: dict[str, str] = {}
+@dataclass(frozen=True)
+class Availability:
+    """Channels that cannot deliver, by name, with the reason: ``unavailable`` ones are a
+    problem (a secret is missing or unreadable); ``off`` ones are ``optional`` channels
+    none of whose secrets is set."""
+
+    unavailable: dict[str, str] = field(default_factory=dict)
+    off: dict[str, str] = field(default_factory=dict)
+
+
+def availability(config: ChannelsFile, settings: Settings) -> Availability:
+    """Which channels can get their secrets (nothing is built)."""
+    found = Availability()
     for channel in config.channels:
+        variables = channel.secret_variables()
         try:
             secrets = secrets_for(channel, settings)
-            for variable in channel.secret_variables():
-                secrets.require(variable)
         except ConfigError as exc:
-            found[channel.name] = str(_named(channel.name, exc).problems[0].message)
+            found.unavailable[channel.name] = _named(channel.name, exc).problems[0].message
+            continue
+        missing = [v for v in variables if secrets.get(v) is None]
+        if not missing:
+            continue
+        reason = f"channel {channel.name}: {', '.join(missing)} not set"
+        if channel.optional and len(missing) == len(variables):
+            found.off[channel.name] = reason
+        else:
+            try:
+                secrets.require(missing[0])
+            except ConfigError as exc:
+                found.unavailable[channel.name] = _named(channel.name, exc).problems[0].message
     return found
 
 
 def build_channels(
     config: ChannelsFile, settings: Settings
-) -> tuple[dict[str, Channel], dict[str, str]]:
-    """Every channel that can be built, and why each other one cannot (by name), so one
-    channel's missing secret never stops the others."""
+) -> tuple[dict[str, Channel], Availability]:
+    """Every channel that can be built, and which cannot (so one channel's missing secret
+    never stops the others)."""
+    found = availability(config, settings)
     built: dict[str, Channel] = {}
-    unavailable: dict[str, str] = {}
     for channel in config.channels:
+        if channel.name in found.unavailable or channel.name in found.off:
+            continue
         try:
             built[channel.name] = build_channel(channel, settings)
         except ConfigError as exc:
-            unavailable[channel.name] = "; ".join(p.message for p in exc.problems)
-    return built, unavailable
+            found.unavailable[channel.name] = "; ".join(p.message for p in exc.problems)
+    return built, found
 
 
-def router(config: ChannelsFile) -> Callable[[Alert], list[str]]:
-    """Which channels an alert goes to: the rule's own, else the default list; updates
-    only to channels that take them."""
+def router(config: ChannelsFile, off: Iterable[str] = ()) -> Callable[[Alert], list[str]]:
+    """Which channels an alert goes to: the rule's own, else the default list, leaving out
+    channels that are ``off``; updates only to channels that take them."""
     known = config.by_name()
+    skip = set(off)
 
     def route(alert: Alert) -> list[str]:
         names = list(alert.channels)
         if alert.default_channels or not names:
             names = list(dict.fromkeys([*names, *config.default]))
+        names = [n for n in names if n not in skip]
         if alert.type == "update":
             names = [n for n in names if n in known and known[n].updates != "none"]
         return names

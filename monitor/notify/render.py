@@ -45,6 +45,11 @@ def alert_payload(alert: Alert) -> dict[str, Any]:
     }
 
 
+def described_payload(alert: Alert) -> dict[str, Any]:
+    """``alert_payload`` plus the rule's ``description``: the webhook body and console JSON."""
+    return {**alert_payload(alert), "description": alert.description}
+
+
 def alert_text(alert: Alert) -> str:
     """A few readable lines: what fired, on which entry, and why."""
     article = alert.article

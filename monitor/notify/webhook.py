@@ -19,7 +19,7 @@ from pydantic import Field
 from monitor.models import Alert
 from monitor.notify.base import ChannelSettings, channel_secrets
 from monitor.notify.http import new_client, post
-from monitor.notify.render import alert_payload
+from monitor.notify.render import described_payload
 from monitor.secrets import Secrets
 
 ENV_NAME = r"^[A-Z_][A-Z0-9_]*$"
@@ -46,9 +46,7 @@ class WebhookChannel:
         self._client = new_client()
 
     async def send(self, alert: Alert, thread: str | None = None) -> str | None:
-        body = json.dumps(
-            {**alert_payload(alert), "description": alert.description}, ensure_ascii=False
-        ).encode()
+        body = json.dumps(described_payload(alert), ensure_ascii=False).encode()
         timestamp = str(int(time.time()))
         headers = {
             "Content-Type": "application/json",
