@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import shutil
 import sys
 import time
@@ -17,7 +18,7 @@ import uuid
 from collections.abc import Sequence
 from datetime import timedelta
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from monitor import __version__
 from monitor.app import Service, load_configuration
@@ -369,10 +370,18 @@ def build_parser() -> argparse.ArgumentParser:
         description="Follow a developing news story; alert on new developments, not rehashes.",
     )
     parser.add_argument("--version", action="version", version=f"news-monitor {__version__}")
-    parser.add_argument("--rules", help="rules folder (default: $NEWS_MONITOR_RULES_DIR or rules)")
+    rules_help = "rules folder (default: $NEWS_MONITOR_RULES_DIR, else ./rules)"
+    parser.add_argument("--rules", help=rules_help)
+    # Also accepted after the subcommand; SUPPRESS keeps a value given before it.
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--rules", default=argparse.SUPPRESS, help=rules_help)
     sub = parser.add_subparsers(dest="command", required=True)
 
-    p = sub.add_parser("replay", help="run feed files through detection and print alerts")
+    def command(group: Any, name: str, summary: str) -> argparse.ArgumentParser:
+        parser: argparse.ArgumentParser = group.add_parser(name, parents=[common], help=summary)
+        return parser
+
+    p = command(sub, "replay", "run feed files through detection and print alerts")
     p.add_argument("paths", nargs="+", help="RSS/Atom files or folders of them")
     p.add_argument("--format", choices=["text", "jsonl"], default="text")
     p.set_defaults(func=cmd_replay)
@@ -380,7 +389,7 @@ def build_parser() -> argparse.ArgumentParser:
     baseline = sub.add_parser("baseline", help="baseline tools").add_subparsers(
         dest="baseline_command", required=True
     )
-    p = baseline.add_parser("build", help="propose candidate claims from documents")
+    p = command(baseline, "build", "propose candidate claims from documents")
     p.add_argument("documents", nargs="+", help="plain text or HTML documents")
     p.add_argument("-o", "--output", default="-", help="output file (default: stdout)")
     p.add_argument("--story", default="", help="a one-line name of the story")
@@ -389,11 +398,12 @@ def build_parser() -> argparse.ArgumentParser:
     rules = sub.add_parser("rules", help="rule tools").add_subparsers(
         dest="rules_command", required=True
     )
-    p = rules.add_parser("check", help="validate baseline, watch rules, feeds and channels")
+    p = command(rules, "check", "validate baseline, watch rules, feeds and channels")
     p.set_defaults(func=cmd_rules_check)
-    p = rules.add_parser(
+    p = command(
+        rules,
         "explain",
-        help="show the score breakdown: per sentence and article, which rules hold and why",
+        "show the score breakdown: per sentence and article, which rules hold and why",
     )
     p.add_argument("--json", action="store_true", help="one JSON object per article")
     p.add_argument("--rule", action="append", default=[], help="only this rule (repeatable)")
@@ -401,30 +411,30 @@ def build_parser() -> argparse.ArgumentParser:
     source.add_argument("--text", help="text to explain")
     source.add_argument("--feed", help="a feed file whose entries to explain")
     p.set_defaults(func=cmd_rules_explain)
-    p = rules.add_parser("schema", help="print the JSON Schema of rule files")
+    p = command(rules, "schema", "print the JSON Schema of rule files")
     p.add_argument("-o", "--output", default="-")
     p.set_defaults(func=cmd_rules_schema)
-    p = sub.add_parser("run", help="poll the configured feeds and deliver alerts")
+    p = command(sub, "run", "poll the configured feeds and deliver alerts")
     p.add_argument("--once", action="store_true", help="poll every feed once, deliver, exit")
     p.set_defaults(func=cmd_run)
 
-    p = sub.add_parser("status", help="feed health and delivery state from the database")
+    p = command(sub, "status", "feed health and delivery state from the database")
     p.set_defaults(func=cmd_status)
 
     outbox = sub.add_parser("outbox", help="outbox tools").add_subparsers(
         dest="outbox_command", required=True
     )
-    p = outbox.add_parser(
-        "drop", help="drop the held deliveries to a channel that is no longer configured"
+    p = command(
+        outbox, "drop", "drop the held deliveries to a channel that is no longer configured"
     )
     p.add_argument("channel", help="the channel name the deliveries were queued for")
     p.set_defaults(func=cmd_outbox_drop)
 
-    p = sub.add_parser("demo", help="run the daemon on a bundled scripted timeline, offline")
+    p = command(sub, "demo", "run the daemon on a bundled scripted timeline, offline")
     p.add_argument("--step-seconds", type=float, default=2.5, help="time between steps")
     p.set_defaults(func=cmd_demo)
 
-    p = sub.add_parser("test-alert", help="send a sample alert through one channel")
+    p = command(sub, "test-alert", "send a sample alert through one channel")
     p.add_argument("channel", help="channel name from channels.yaml")
     p.set_defaults(func=cmd_test_alert)
     return parser
@@ -443,3 +453,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # the reader went away (`| head`): stop quietly
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141

@@ -169,3 +169,18 @@ def test_explain_a_feed_file(capsys: pytest.CaptureFixture[str]) -> None:
     out = capsys.readouterr().out
     assert "== Kremlin says neutral peacekeepers could be discussed" in out
     assert "russia-position-change: HOLDS: pattern softens holds" in out
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["--rules", "{rules}", "rules", "check"],
+        ["rules", "check", "--rules", "{rules}"],
+        ["--rules", "/nonexistent", "rules", "check", "--rules", "{rules}"],  # the later wins
+    ],
+)
+def test_rules_option_before_or_after_the_subcommand(
+    argv: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main([a.format(rules=RULES) for a in argv]) == 0
+    assert f"channels in {RULES}" in capsys.readouterr().out
