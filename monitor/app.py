@@ -16,6 +16,7 @@ from pathlib import Path
 from monitor.daemon import Daemon
 from monitor.detect.engine import Detector
 from monitor.detect.stories import StoryBook
+from monitor.envcheck import stray_warnings
 from monitor.errors import ConfigError, Problem, StateError
 from monitor.logs import redact_logs
 from monitor.metrics import Metrics
@@ -194,6 +195,8 @@ class Service:
         service = cls(settings, config, store, fetcher, outbox, metrics)
         service.lock = lock
         service.adopt_availability(found)
+        for warning in stray_warnings(config.channels):
+            log.warning("settings: %s", warning)
         return service
 
     def adopt_availability(self, found: Availability) -> None:

@@ -27,6 +27,7 @@ from monitor.demo import run_demo
 from monitor.detect.engine import Detector
 from monitor.detect.rules import rule_json_schema
 from monitor.detect.stories import StoryBook
+from monitor.envcheck import stray_warnings
 from monitor.errors import ConfigError, DeliveryError, NewsMonitorError, StateError
 from monitor.explain import assessment_payload, assessment_text
 from monitor.logs import configure_logging
@@ -157,6 +158,8 @@ def cmd_rules_check(args: argparse.Namespace) -> int:
         print(f"rules: warning: {reason} (needed to deliver, not to check)", file=sys.stderr)
     for reason in found.off.values():
         print(f"rules: {reason}: optional, off")
+    for warning in stray_warnings(config.channels):
+        print(f"rules: warning: {warning}", file=sys.stderr)
     return 0
 
 

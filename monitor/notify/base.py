@@ -43,6 +43,10 @@ class ChannelSettings(BaseModel):
             if field.endswith("_env") and isinstance(value, str) and value
         ]
 
+    def local_problems(self) -> list[str]:
+        """What keeps this channel from working besides secrets (a file it needs)."""
+        return []
+
     def supports_threads(self) -> bool:
         """Whether the channel can reply in a thread (only the Slack Web API can)."""
         return False

@@ -138,9 +138,12 @@ def secret_values(config: ChannelsFile, settings: Settings) -> list[str]:
     return values
 
 
-def _named(channel: str, exc: ConfigError) -> ConfigError:
+def _named(channel: str, exc: ConfigError, source: str = "") -> ConfigError:
     return ConfigError(
-        [Problem(p.file, p.line, f"channel {channel}: {p.message}") for p in exc.problems]
+        [
+            Problem(p.file or source, p.line, f"channel {channel}: {p.message}")
+            for p in exc.problems
+        ]
     )
 
 
@@ -149,7 +152,7 @@ def build_channel(channel: AnyChannelConfig, settings: Settings) -> Channel:
     try:
         return CHANNEL_TYPES[channel.type](channel, secrets_for(channel, settings))
     except ConfigError as exc:
-        raise _named(channel.name, exc) from exc
+        raise _named(channel.name, exc, str(settings.rules_dir / "channels.yaml")) from exc
 
 
 @dataclass(frozen=True)
@@ -167,6 +170,10 @@ def availability(config: ChannelsFile, settings: Settings) -> Availability:
     found = Availability()
     for channel in config.channels:
         variables = channel.secret_variables()
+        local = channel.local_problems()
+        if local:
+            found.unavailable[channel.name] = f"channel {channel.name}: {'; '.join(local)}"
+            continue
         try:
             secrets = secrets_for(channel, settings)
         except ConfigError as exc:
