@@ -76,7 +76,7 @@ def _not_a_string(value: object, written: str | None) -> str | None:
         kind = "number"
     else:
         return None
-    return f"YAML read {written} as a {kind}, not text; quote it: \"{written}\""
+    return f"YAML read {written} as a {kind}; quote it: \"{written}\""
 
 
 def problems_from(
@@ -95,7 +95,8 @@ def problems_from(
         if error["type"] == "extra_forbidden":
             message = "unknown key; check its spelling against the documented keys"
         elif error["type"] == "string_type":
-            message = _not_a_string(error.get("input"), (words or {}).get(loc)) or message
+            fix = _not_a_string(error.get("input"), (words or {}).get(loc))
+            message = f"{message}: {fix}" if fix else message
         problems.append(Problem(str(path), line_of(lines, loc), f"{field}: {message}"))
     return problems
 

@@ -184,3 +184,20 @@ def test_rules_option_before_or_after_the_subcommand(
 ) -> None:
     assert main([a.format(rules=RULES) for a in argv]) == 0
     assert f"channels in {RULES}" in capsys.readouterr().out
+
+
+def test_unknown_channel_of_a_rule_names_file_and_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tests.helpers import make_rules
+
+    rules = make_rules(tmp_path, {})
+    rule = rules / "watch" / "uk-parliament-vote.yaml"
+    text = rule.read_text()
+    rule.write_text(text.replace("\npatterns:", "\nchannels:\n  - console\n  - slak\npatterns:", 1))
+    line = text.split("\npatterns:")[0].count("\n") + 4
+    assert main(["rules", "check", "--rules", str(rules)]) == 2
+    assert capsys.readouterr().err == (
+        f"error: {rule}:{line}: channels: unknown channel 'slak' (channels.yaml defines: "
+        "console)\n"
+    )

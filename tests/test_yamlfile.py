@@ -15,14 +15,17 @@ class Terms(BaseModel):
     any: list[str]
 
 
+STRING = "Input should be a valid string"
+
+
 @pytest.mark.parametrize(
     ("yaml_text", "message"),
     [
-        ("any: [on]", 'any.0: YAML read on as a boolean, not text; quote it: "on"'),
-        ("any:\n  - x\n  - No", 'any.1: YAML read No as a boolean, not text; quote it: "No"'),
-        ("any: [2026]", 'any.0: YAML read 2026 as a number, not text; quote it: "2026"'),
-        ("any: [1.5]", 'any.0: YAML read 1.5 as a number, not text; quote it: "1.5"'),
-        ("any: [[a]]", "any.0: Input should be a valid string"),
+        ("any: [on]", f'any.0: {STRING}: YAML read on as a boolean; quote it: "on"'),
+        ("any:\n  - x\n  - No", f'any.1: {STRING}: YAML read No as a boolean; quote it: "No"'),
+        ("any: [2026]", f'any.0: {STRING}: YAML read 2026 as a number; quote it: "2026"'),
+        ("any: [1.5]", f'any.0: {STRING}: YAML read 1.5 as a number; quote it: "1.5"'),
+        ("any: [[a]]", f"any.0: {STRING}"),
     ],
 )
 def test_non_text_words_say_how_to_fix_them(tmp_path: Path, yaml_text: str, message: str) -> None:

@@ -34,7 +34,7 @@ from monitor.notify.slack import SlackChannel, SlackConfig
 from monitor.notify.webhook import WebhookChannel, WebhookConfig
 from monitor.secrets import Secrets, read_secrets
 from monitor.settings import ENV_FILE, Settings
-from monitor.yamlfile import load_model
+from monitor.yamlfile import line_of, load_model, load_yaml
 
 AnyChannelConfig = SlackConfig | WebhookConfig | EmailConfig | ConsoleConfig
 ChannelConfig = Annotated[AnyChannelConfig, Field(discriminator="type")]
@@ -97,21 +97,43 @@ def load_channels(path: Path, *, required: bool = False) -> ChannelsFile:
     return load_model(path, ChannelsFile)
 
 
+def _channel_lines(folder: Path, rule_id: str) -> tuple[str, dict[str, int]]:
+    """The file of rule ``rule_id`` in ``folder`` and the line of each channel it names."""
+    for path in sorted([*folder.glob("*.yaml"), *folder.glob("*.yml")]):
+        try:
+            data, lines, _ = load_yaml(path)
+        except ConfigError:
+            continue
+        if isinstance(data, dict) and data.get("id") == rule_id:
+            names = data.get("channels") or []
+            return str(path), {
+                str(name): line_of(lines, ("channels", index)) or 0
+                for index, name in enumerate(names)
+            }
+    return str(folder), {}
+
+
 def rule_channel_problems(
     rules: Sequence[Rule], channels: ChannelsFile, rules_dir: Path
 ) -> list[Problem]:
-    """Rules that name channels ``channels.yaml`` does not define."""
+    """Rules that name channels ``channels.yaml`` does not define, with file and line."""
     known = channels.by_name()
-    return [
-        Problem(
-            str(rules_dir / "watch"),
-            None,
-            f"rule {rule.id}: unknown channel {name!r}; define it in channels.yaml",
-        )
-        for rule in rules
-        for name in rule.channels or ()
-        if name not in known
-    ]
+    problems = []
+    for rule in rules:
+        unknown = [name for name in rule.channels or () if name not in known]
+        if not unknown:
+            continue
+        path, lines = _channel_lines(rules_dir / "watch", rule.id)
+        for name in unknown:
+            defined = ", ".join(sorted(known)) or "none"
+            problems.append(
+                Problem(
+                    path,
+                    lines.get(name) or None,
+                    f"channels: unknown channel {name!r} (channels.yaml defines: {defined})",
+                )
+            )
+    return problems
 
 
 def secrets_for(channel: AnyChannelConfig, settings: Settings) -> Secrets:

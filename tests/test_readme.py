@@ -1,0 +1,42 @@
+"""README.md's YAML examples are real configuration: together they pass `rules check`."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+
+from monitor.cli import main
+from tests.conftest import ROOT, RULES
+
+BLOCK = re.compile(r"```yaml\n(.*?)```", flags=re.DOTALL)
+
+
+def classify(text: str) -> str:
+    """The rules-folder file a README example stands for, from its top-level keys."""
+    keys = set(yaml.safe_load(text))
+    if "id" in keys:
+        return "watch/readme-example.yaml"
+    if "feeds" in keys:
+        return "feeds.yaml"
+    if "channels" in keys:
+        return "channels.yaml"
+    raise AssertionError(f"a README YAML example no test knows what to do with: {sorted(keys)}")
+
+
+def test_every_yaml_example_passes_rules_check(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    blocks = BLOCK.findall((ROOT / "README.md").read_text())
+    files = {classify(text): text for text in blocks}
+    assert len(files) == len(blocks) == 3, "one example of each file"
+    rules = tmp_path / "rules"
+    (rules / "watch").mkdir(parents=True)
+    shutil.copy(RULES / "baseline.yaml", rules / "baseline.yaml")
+    for name, text in files.items():
+        (rules / name).write_text(text)
+    assert main(["rules", "check", "--rules", str(rules)]) == 0, capsys.readouterr().err
+    assert "error" not in capsys.readouterr().err
