@@ -199,9 +199,11 @@ async def _run(settings: Settings, *, once: bool) -> int:
 
 def cmd_status(args: argparse.Namespace) -> int:
     settings = _settings(args)
+    print(f"rules: {settings.rules_dir.resolve()}\ndatabase: {settings.database_path.resolve()}")
     if not settings.database_path.exists():
         print(
-            f"status: no state yet at {settings.database_path} (has the daemon run?)",
+            f"status: no state yet at {settings.database_path.resolve()} (has the daemon run "
+            "with these rules? state/ beside the rules folder is the default)",
             file=sys.stderr,
         )
         return 1

@@ -13,7 +13,14 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
+from pydantic import (
+    Field,
+    SecretStr,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from monitor.errors import ConfigError, Problem
@@ -24,7 +31,10 @@ ENV_FILE = Path(".env")
 
 def default_rules_dir() -> Path:
     """``./rules`` if there is one, else the ``rules/`` of the source checkout this package
-    runs from (so commands work from any folder after ``pip install -e .``)."""
+    runs from (so commands work from any folder after ``pip install -e .``).
+
+    The state folder follows the rules folder (``state/`` beside it) unless set, so every
+    command run from any folder finds the same database."""
     here = Path("rules")
     if here.is_dir():
         return here
@@ -47,7 +57,9 @@ class Settings(BaseSettings):
         default_factory=lambda: default_rules_dir(),
         description="folder with baseline.yaml, watch/ etc.",
     )
-    state_dir: Path = Field(Path("state"), description="folder for the state database")
+    state_dir: Path = Field(
+        Path("state"), description="folder for the state database; default: state/ beside rules"
+    )
     database: Path | None = Field(
         None, description="SQLite file; default STATE_DIR/news-monitor.db"
     )
@@ -112,6 +124,14 @@ class Settings(BaseSettings):
     )
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     log_format: Literal["auto", "json", "text"] = "auto"
+
+    @model_validator(mode="before")
+    @classmethod
+    def _state_beside_rules(cls, data: Any) -> Any:
+        if isinstance(data, dict) and data.get("state_dir") is None:
+            rules = Path(data.get("rules_dir") or default_rules_dir())
+            data = {**data, "state_dir": rules.parent / "state"}
+        return data
 
     @field_validator("log_level", "log_format", mode="before")
     @classmethod

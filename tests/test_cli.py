@@ -201,3 +201,28 @@ def test_unknown_channel_of_a_rule_names_file_and_line(
         f"error: {rule}:{line}: channels: unknown channel 'slak' (channels.yaml defines: "
         "console)\n"
     )
+
+
+def test_state_follows_the_rules_from_any_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tests.helpers import make_rules
+
+    monkeypatch.delenv("NEWS_MONITOR_STATE_DIR", raising=False)
+    monkeypatch.delenv("NEWS_MONITOR_RULES_DIR", raising=False)
+    monkeypatch.setenv("NEWS_MONITOR_HEALTH_BIND", "")
+    project = tmp_path / "project"
+    make_rules(project, {})
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(project)  # ./rules here: the state goes to ./state
+    assert main(["run", "--once"]) == 0
+    monkeypatch.chdir(elsewhere)  # the same rules from another folder: the same state
+    capsys.readouterr()
+    assert main(["--rules", str(project / "rules"), "status"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith(f"rules: {project}/rules\ndatabase: {project}/state/news-monitor.db\n")
+    monkeypatch.setenv("NEWS_MONITOR_RULES_DIR", str(project / "rules"))
+    assert main(["status"]) == 0
+    assert (project / "state" / "news-monitor.db").exists()
+    assert not (elsewhere / "state").exists()
