@@ -11,7 +11,6 @@ import argparse
 import asyncio
 import json
 import os
-import shutil
 import sys
 import time
 import uuid
@@ -23,6 +22,7 @@ from typing import Any, TextIO
 from monitor import __version__
 from monitor.app import Service, load_configuration
 from monitor.baseline import build_claims, dump_baseline
+from monitor.cli_help import HELP
 from monitor.demo import run_demo
 from monitor.detect.engine import Detector
 from monitor.detect.rules import rule_json_schema
@@ -44,10 +44,10 @@ from monitor.redact import SecretRedactor
 from monitor.replay import collect_feed_files, read_articles, replay
 from monitor.ruleset import detector_options, load_ruleset
 from monitor.settings import Settings, load_settings
-from monitor.store import Store, open_store
+from monitor.status import collect_status, status_json, status_text
+from monitor.store import open_store
 
 EXIT_USAGE = 2
-LOW_DISK = 1024 * 1024  # less free room than this next to the state is shown as full
 
 
 class Progress:
@@ -199,69 +199,20 @@ async def _run(settings: Settings, *, once: bool) -> int:
 
 def cmd_status(args: argparse.Namespace) -> int:
     settings = _settings(args)
-    print(f"rules: {settings.rules_dir.resolve()}\ndatabase: {settings.database_path.resolve()}")
-    if not settings.database_path.exists():
+    try:
+        report = collect_status(settings)
+    except StateError as exc:
+        print(f"state: UNUSABLE: {exc}", file=sys.stderr)
+        return 1
+    print(status_json(report) if args.json else status_text(report))
+    if not report.state_found:
         print(
-            f"status: no state yet at {settings.database_path.resolve()} (has the daemon run "
-            "with these rules? state/ beside the rules folder is the default)",
+            f"status: no state yet at {report.state} (has the daemon run with these rules? "
+            "state/ beside the rules folder is the default)",
             file=sys.stderr,
         )
         return 1
-    try:
-        store = open_store(settings.database_path)
-    except StateError as exc:
-        return _state_unusable(exc)
-    try:
-        _print_status(settings, store)
-    except StateError as exc:
-        return _state_unusable(exc)
-    finally:
-        store.close()
-    _print_channel_status(settings)
     return 0
-
-
-def _state_unusable(exc: StateError) -> int:
-    print(f"state: UNUSABLE: {exc}", file=sys.stderr)
-    return 1
-
-
-def _print_status(settings: Settings, store: Store) -> None:
-    """Print the state's health, the feeds' health and the outbox."""
-    damage = store.damage()
-    free = shutil.disk_usage(settings.database_path.parent).free
-    room = f"{free / 1e6:.1f} MB free" if free >= LOW_DISK else f"DISK FULL ({free} bytes free)"
-    print(f"state: {'DAMAGED: ' + '; '.join(damage) if damage else 'ok'}; {room}")
-    feeds = store.feed_states()
-    unhealthy = [f for f in feeds if not f.healthy]
-    print(f"feeds: {len(feeds)} polled, {len(unhealthy)} unhealthy")
-    for feed in feeds:
-        mark = "ok  " if feed.healthy else "FAIL"
-        detail = f" ({feed.failures} failures: {feed.reason})" if not feed.healthy else ""
-        print(f"  {mark} {feed.name}: last poll {feed.last_poll or '-'}{detail}")
-    counts = store.outbox_counts()
-    print(
-        f"outbox: {counts['pending']} pending, {counts['delivered']} delivered, "
-        f"{counts['failed']} failed; {store.alert_count()} alerts and updates recorded"
-    )
-    for alert_id, channel, state, attempts, error in store.outbox_rows():
-        if state == "failed":
-            print(f"  failed: alert {alert_id} to {channel} after {attempts} attempts: {error}")
-    for channel, count in _held(settings, store.pending_by_channel()).items():
-        print(
-            f"  held: {count} to {channel}, which channels.yaml no longer defines; they "
-            f"resume when it returns, or drop them: news-monitor outbox drop {channel}"
-        )
-
-
-def _held(settings: Settings, pending: dict[str, int]) -> dict[str, int]:
-    """Pending deliveries per channel that ``channels.yaml`` does not define (none if the
-    file cannot be read: then nothing is known to be held)."""
-    try:
-        known = load_channels(settings.rules_dir / "channels.yaml").by_name()
-    except ConfigError:
-        return {}
-    return {name: count for name, count in sorted(pending.items()) if name not in known}
 
 
 def cmd_outbox_drop(args: argparse.Namespace) -> int:
@@ -285,24 +236,6 @@ def cmd_outbox_drop(args: argparse.Namespace) -> int:
         store.close()
     print(f"outbox: dropped {dropped} held deliveries to {args.channel}")
     return 0
-
-
-def _print_channel_status(settings: Settings) -> None:
-    """One line for the channels, and one per channel that cannot get its secrets."""
-    try:
-        channels = load_channels(settings.rules_dir / "channels.yaml")
-        found = availability(channels, settings)
-    except ConfigError as exc:
-        print(f"channels: cannot tell ({exc.problems[0]})")
-        return
-    print(
-        f"channels: {len(channels.channels)} defined, {len(found.unavailable)} unavailable, "
-        f"{len(found.off)} off"
-    )
-    for reason in found.unavailable.values():
-        print(f"  unavailable: {reason}")
-    for reason in found.off.values():
-        print(f"  off (optional): {reason}")
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -373,6 +306,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="news-monitor",
         description="Follow a developing news story; alert on new developments, not rehashes.",
+        epilog="`news-monitor COMMAND --help` says what a command does, the environment\n"
+        "variables it reads and its exit status.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"news-monitor {__version__}")
     rules_help = "rules folder (default: $NEWS_MONITOR_RULES_DIR, else ./rules)"
@@ -382,11 +318,19 @@ def build_parser() -> argparse.ArgumentParser:
     common.add_argument("--rules", default=argparse.SUPPRESS, help=rules_help)
     sub = parser.add_subparsers(dest="command", required=True)
 
-    def command(group: Any, name: str, summary: str) -> argparse.ArgumentParser:
-        parser: argparse.ArgumentParser = group.add_parser(name, parents=[common], help=summary)
+    def command(group: Any, name: str, path: str = "") -> argparse.ArgumentParser:
+        text = HELP[path or name]
+        parser: argparse.ArgumentParser = group.add_parser(
+            name,
+            parents=[common],
+            help=text.summary,
+            description=text.description,
+            epilog=text.epilog(),
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
         return parser
 
-    p = command(sub, "replay", "run feed files through detection and print alerts")
+    p = command(sub, "replay")
     p.add_argument("paths", nargs="+", help="RSS/Atom files or folders of them")
     p.add_argument("--format", choices=["text", "jsonl"], default="text")
     p.set_defaults(func=cmd_replay)
@@ -394,7 +338,7 @@ def build_parser() -> argparse.ArgumentParser:
     baseline = sub.add_parser("baseline", help="baseline tools").add_subparsers(
         dest="baseline_command", required=True
     )
-    p = command(baseline, "build", "propose candidate claims from documents")
+    p = command(baseline, "build", "baseline build")
     p.add_argument("documents", nargs="+", help="plain text or HTML documents")
     p.add_argument("-o", "--output", default="-", help="output file (default: stdout)")
     p.add_argument("--story", default="", help="a one-line name of the story")
@@ -403,43 +347,38 @@ def build_parser() -> argparse.ArgumentParser:
     rules = sub.add_parser("rules", help="rule tools").add_subparsers(
         dest="rules_command", required=True
     )
-    p = command(rules, "check", "validate baseline, watch rules, feeds and channels")
+    p = command(rules, "check", "rules check")
     p.set_defaults(func=cmd_rules_check)
-    p = command(
-        rules,
-        "explain",
-        "show the score breakdown: per sentence and article, which rules hold and why",
-    )
+    p = command(rules, "explain", "rules explain")
     p.add_argument("--json", action="store_true", help="one JSON object per article")
     p.add_argument("--rule", action="append", default=[], help="only this rule (repeatable)")
     source = p.add_mutually_exclusive_group(required=True)
     source.add_argument("--text", help="text to explain")
     source.add_argument("--feed", help="a feed file whose entries to explain")
     p.set_defaults(func=cmd_rules_explain)
-    p = command(rules, "schema", "print the JSON Schema of rule files")
+    p = command(rules, "schema", "rules schema")
     p.add_argument("-o", "--output", default="-")
     p.set_defaults(func=cmd_rules_schema)
-    p = command(sub, "run", "poll the configured feeds and deliver alerts")
+    p = command(sub, "run")
     p.add_argument("--once", action="store_true", help="poll every feed once, deliver, exit")
     p.set_defaults(func=cmd_run)
 
-    p = command(sub, "status", "feed health and delivery state from the database")
+    p = command(sub, "status")
+    p.add_argument("--json", action="store_true", help="one JSON object instead of text")
     p.set_defaults(func=cmd_status)
 
     outbox = sub.add_parser("outbox", help="outbox tools").add_subparsers(
         dest="outbox_command", required=True
     )
-    p = command(
-        outbox, "drop", "drop the held deliveries to a channel that is no longer configured"
-    )
+    p = command(outbox, "drop", "outbox drop")
     p.add_argument("channel", help="the channel name the deliveries were queued for")
     p.set_defaults(func=cmd_outbox_drop)
 
-    p = command(sub, "demo", "run the daemon on a bundled scripted timeline, offline")
+    p = command(sub, "demo")
     p.add_argument("--step-seconds", type=float, default=2.5, help="time between steps")
     p.set_defaults(func=cmd_demo)
 
-    p = command(sub, "test-alert", "send a sample alert through one channel")
+    p = command(sub, "test-alert")
     p.add_argument("channel", help="channel name from channels.yaml")
     p.set_defaults(func=cmd_test_alert)
     return parser

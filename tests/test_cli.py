@@ -226,3 +226,57 @@ def test_state_follows_the_rules_from_any_folder(
     assert main(["status"]) == 0
     assert (project / "state" / "news-monitor.db").exists()
     assert not (elsewhere / "state").exists()
+
+
+def _leaf_commands() -> list[str]:
+    import argparse
+
+    from monitor.cli import build_parser
+
+    def walk(parser: argparse.ArgumentParser, path: list[str]) -> list[str]:
+        subs = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+        if not subs:
+            return [" ".join(path)]
+        return [
+            leaf
+            for name, child in subs[0].choices.items()
+            for leaf in walk(child, [*path, name])
+        ]
+
+    return walk(build_parser(), [])
+
+
+@pytest.mark.parametrize("command", _leaf_commands())
+def test_every_command_help_says_what_it_reads_and_its_exit_status(
+    command: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from monitor.cli_help import HELP
+
+    with pytest.raises(SystemExit) as done:
+        main([*command.split(), "--help"])
+    assert done.value.code == 0
+    out = capsys.readouterr().out
+    assert HELP[command].description.splitlines()[0] in out
+    environment = out.split("environment:\n", 1)[1].split("exit status:\n", 1)
+    assert environment[0].strip() and "\n  0   " in "\n" + environment[1]
+
+
+def test_status_json(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import json
+
+    from tests.helpers import make_rules
+
+    monkeypatch.delenv("NEWS_MONITOR_STATE_DIR", raising=False)
+    monkeypatch.setenv("NEWS_MONITOR_HEALTH_BIND", "")
+    rules = make_rules(tmp_path, {"gone": "http://127.0.0.1:9/feed.xml"})
+    assert main(["--rules", str(rules), "run", "--once"]) == 1
+    capsys.readouterr()
+    assert main(["--rules", str(rules), "status", "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["state"] == f"{tmp_path}/state/news-monitor.db"
+    assert report["unhealthy"] == 1
+    assert report["feeds"][0]["name"] == "gone" and not report["feeds"][0]["healthy"]
+    assert report["outbox"] == {"pending": 0, "delivered": 0, "failed": 0}
+    assert report["channels_unavailable"] == {} and report["channels_defined"] == 1
