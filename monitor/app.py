@@ -8,7 +8,7 @@ state, restores the developments seen so far and wires fetcher, poller, outbox a
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -20,6 +20,7 @@ from monitor.envcheck import stray_warnings
 from monitor.errors import ConfigError, Problem, StateError
 from monitor.logs import redact_logs
 from monitor.metrics import Metrics
+from monitor.models import Development
 from monitor.notify.base import ChannelSettings
 from monitor.notify.channels import (
     Availability,
@@ -81,6 +82,15 @@ def load_configuration(settings: Settings, *, channels_required: bool = False) -
     return Configuration(ruleset, feeds, channels)
 
 
+def story_book(settings: Settings, developments: Iterable[Development] = ()) -> StoryBook:
+    """The developments seen so far, with the time windows of ``settings``."""
+    return StoryBook(
+        developments,
+        window=timedelta(hours=settings.development_window_hours),
+        burst=timedelta(hours=settings.development_burst_hours),
+    )
+
+
 def rules_fingerprint(rules_dir: Path) -> tuple[tuple[str, int, int], ...]:
     """Names, sizes and modification times of every file under ``rules_dir``."""
     found = []
@@ -120,9 +130,7 @@ class Service:
         self.lock: StateLock | None = None
         self._fingerprint = rules_fingerprint(settings.rules_dir)
         self._channels_file = self._has_channels_file()
-        self.book = StoryBook(
-            store.developments(), window=timedelta(hours=settings.development_window_hours)
-        )
+        self.book = story_book(settings, store.developments())
         self.detector = self._detector(config)
         self.route = router(config.channels)
         self.poller = Poller(

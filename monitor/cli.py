@@ -15,18 +15,16 @@ import sys
 import time
 import uuid
 from collections.abc import Sequence
-from datetime import timedelta
 from pathlib import Path
 from typing import Any, TextIO
 
 from monitor import __version__
-from monitor.app import Service, load_configuration
+from monitor.app import Service, load_configuration, story_book
 from monitor.baseline import build_claims, dump_baseline
 from monitor.cli_help import HELP
 from monitor.demo import run_demo
 from monitor.detect.engine import Detector
 from monitor.detect.rules import rule_json_schema
-from monitor.detect.stories import StoryBook
 from monitor.envcheck import stray_warnings
 from monitor.errors import ConfigError, DeliveryError, NewsMonitorError, StateError
 from monitor.explain import assessment_payload, assessment_text
@@ -88,7 +86,7 @@ def _settings(args: argparse.Namespace) -> Settings:
 
 def _detector(settings: Settings) -> Detector:
     ruleset = load_ruleset(settings.rules_dir)
-    book = StoryBook(window=timedelta(hours=settings.development_window_hours))
+    book = story_book(settings)
     return Detector(ruleset.claims, ruleset.rules, book, **detector_options(settings))
 
 

@@ -79,6 +79,13 @@ class Settings(BaseSettings):
     development_window_hours: float = Field(
         168.0, gt=0, le=8760, description="reports within this time of a development update it"
     )
+    development_burst_hours: float = Field(
+        24.0,
+        gt=0,
+        le=8760,
+        description="a report within this time of a development's last report updates it "
+        "when similar enough or of the same rule and stage",
+    )
     max_concurrent_fetches: int = Field(32, ge=1, le=256, description="fetches at once, overall")
     max_fetches_per_host: int = Field(2, ge=1, le=64, description="fetches at once, per host")
     max_response_bytes: int = Field(

@@ -14,6 +14,7 @@ import subprocess
 import sys
 import sysconfig
 import venv
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -77,6 +78,8 @@ def test_wheel_installs_and_runs_in_a_fresh_environment(tmp_path: Path) -> None:
         capture_output=True,
     )
     (wheel,) = wheels.glob("news_monitor-*.whl")
+    with zipfile.ZipFile(wheel) as archive:
+        assert any(n.endswith("licenses/LICENSE") for n in archive.namelist()), "MIT text shipped"
     env_dir = tmp_path / "venv"
     venv.create(env_dir, with_pip=False)
     python = env_dir / "bin" / "python"

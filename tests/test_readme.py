@@ -40,3 +40,31 @@ def test_every_yaml_example_passes_rules_check(
         (rules / name).write_text(text)
     assert main(["rules", "check", "--rules", str(rules)]) == 0, capsys.readouterr().err
     assert "error" not in capsys.readouterr().err
+
+
+TOP = ("rules/", "monitor/", "examples/", "benchmarks/", "tests/")  # state/ fills at run time
+
+
+def test_paths_in_readme_exist_or_are_said_to_be_elsewhere() -> None:
+    readme = (ROOT / "README.md").read_text()
+    missing, unexplained = [], []
+    for paragraph in readme.split("\n\n"):
+        for path in re.findall(r"`(?:\.venv/bin/)?([\w./*-]+/[\w./*-]*)`", paragraph):
+            if path.startswith("../"):
+                if "not part of this repository" not in paragraph:
+                    unexplained.append(path)
+            elif path.startswith(TOP) and not list(ROOT.glob(path.rstrip("/"))):
+                missing.append(path)
+        for command in re.findall(r"^    (?:python3|\.venv/bin/\S+) (.*)$", paragraph, re.M):
+            outside = [w for w in command.split() if w.startswith("../")]
+            if outside and "not part of this repository" not in readme:
+                unexplained += outside
+    assert (missing, unexplained) == ([], [])
+
+
+@pytest.mark.parametrize("name", ["LICENSE", ".env.example", "compose.yaml", "Dockerfile"])
+def test_files_readme_and_pyproject_promise_exist(name: str) -> None:
+    assert (ROOT / name).is_file()
+    if name == "LICENSE":
+        assert (ROOT / name).read_text().startswith("MIT License\n")
+        assert 'license = "MIT"' in (ROOT / "pyproject.toml").read_text()

@@ -94,3 +94,15 @@ def test_rules_check_warns_about_a_misspelled_variable_and_a_bad_ca_file(
     assert f"warning: channel garbled: ca_file {tmp_path}/not-a-ca.pem: cannot be used" in err
     assert "NEWS_MONITOR_MIN_NOVLETY is set but no setting or channel uses it; did you mean " \
         "NEWS_MONITOR_MIN_NOVELTY?" in err
+
+
+@pytest.mark.parametrize(("hours", "expected_hours"), [(None, 24.0), ("72", 72.0), ("200", 168.0)])
+def test_development_burst_is_a_setting(
+    monkeypatch: pytest.MonkeyPatch, hours: str | None, expected_hours: float
+) -> None:
+    from monitor.app import story_book
+
+    if hours is not None:
+        monkeypatch.setenv("NEWS_MONITOR_DEVELOPMENT_BURST_HOURS", hours)
+    book = story_book(load_settings())
+    assert book.burst.total_seconds() / 3600 == expected_hours  # never beyond the window
