@@ -22,14 +22,12 @@ from monitor.logs import redact_logs
 from monitor.metrics import Metrics
 from monitor.models import Development
 from monitor.notify.base import ChannelSettings
+from monitor.notify.build import Availability, build_channels, secret_values
 from monitor.notify.channels import (
-    Availability,
     ChannelsFile,
-    build_channels,
     load_channels,
     router,
     rule_channel_problems,
-    secret_values,
 )
 from monitor.notify.outbox import Outbox, RetryPolicy
 from monitor.poller import Poller

@@ -30,12 +30,8 @@ from monitor.errors import ConfigError, DeliveryError, NewsMonitorError, StateEr
 from monitor.explain import assessment_payload, assessment_text
 from monitor.logs import configure_logging
 from monitor.notify.base import Channel
-from monitor.notify.channels import (
-    availability,
-    build_channel,
-    load_channels,
-    secret_values,
-)
+from monitor.notify.build import availability, build_channel, secret_values
+from monitor.notify.channels import load_channels
 from monitor.notify.render import alert_payload, alert_text, sample_alert
 from monitor.poller import utc_now
 from monitor.redact import SecretRedactor

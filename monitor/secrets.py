@@ -45,11 +45,14 @@ class Secrets:
     def get(self, variable: str) -> SecretStr | None:
         return self._values.get(variable)
 
+    def missing(self, variable: str) -> str:
+        """What to say when ``variable`` is not set: where it was looked for."""
+        return f"{variable} is not set (in {WHERE.format(name=variable)})"
+
     def require(self, variable: str) -> SecretStr:
         value = self._values.get(variable)
         if value is None:
-            message = f"{variable} is not set (in {WHERE.format(name=variable)})"
-            raise ConfigError([Problem(self.source, None, message)])
+            raise ConfigError([Problem(self.source, None, self.missing(variable))])
         return value
 
 

@@ -15,7 +15,8 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from monitor.errors import ConfigError
-from monitor.notify.channels import availability, load_channels
+from monitor.notify.build import availability
+from monitor.notify.channels import load_channels
 from monitor.settings import Settings
 from monitor.store import FeedState, open_store
 

@@ -176,7 +176,8 @@ def container_environment(values: dict[str, str]) -> dict[str, str]:
 def test_every_channel_of_the_image_gets_its_secrets_from_compose(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from monitor.notify.channels import availability, load_channels
+    from monitor.notify.build import availability
+    from monitor.notify.channels import load_channels
     from monitor.settings import Settings
 
     assert ("COPY", "rules ./rules") in instructions(), "the image's channels.yaml is rules/'s"

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from monitor.notify.channels import ChannelsFile, availability, router
+from monitor.notify.build import availability
+from monitor.notify.channels import ChannelsFile, router
 from monitor.settings import Settings
 from tests.notify.test_channels import make_alert
 
