@@ -147,6 +147,13 @@ class Settings(BaseSettings):
             return value
         return value.upper() if info.field_name == "log_level" else value.lower()
 
+    @field_validator("secrets_dir")
+    @classmethod
+    def _a_folder(cls, value: Path | None) -> Path | None:
+        if value is not None and not value.is_dir():
+            raise ValueError(f"{value} is not a folder; unset it, or mount the secrets there")
+        return value
+
     @field_validator("health_bind")
     @classmethod
     def _host_and_port(cls, value: str) -> str:

@@ -106,3 +106,14 @@ def test_development_burst_is_a_setting(
         monkeypatch.setenv("NEWS_MONITOR_DEVELOPMENT_BURST_HOURS", hours)
     book = story_book(load_settings())
     assert book.burst.total_seconds() / 3600 == expected_hours  # never beyond the window
+
+
+def test_a_secrets_folder_that_is_not_there_is_an_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("NEWS_MONITOR_SECRETS_DIR", str(tmp_path / "run-secrets"))
+    assert main(["rules", "check"]) == 2
+    assert capsys.readouterr().err == (
+        f"error: NEWS_MONITOR_SECRETS_DIR: Value error, {tmp_path}/run-secrets is not a "
+        "folder; unset it, or mount the secrets there\n"
+    )
