@@ -38,7 +38,7 @@ def test_every_yaml_example_passes_rules_check(
     shutil.copy(RULES / "baseline.yaml", rules / "baseline.yaml")
     for name, text in files.items():
         (rules / name).write_text(text)
-    assert main(["rules", "check", "--rules", str(rules)]) == 0, capsys.readouterr().err
+    assert main(["--rules", str(rules), "rules", "check"]) == 0, capsys.readouterr().err
     assert "error" not in capsys.readouterr().err
 
 
