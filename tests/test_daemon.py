@@ -229,3 +229,29 @@ def test_a_channel_without_its_secret_waits_and_the_others_deliver(
     out = capsys.readouterr().out
     assert "outbox: 1 pending, 1 delivered, 0 failed" in out
     assert "channels: 2 defined, 1 unavailable, 0 off\n  unavailable: channel editors: " in out
+
+
+def test_a_reload_picks_up_a_secret_added_to_dotenv(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("TEST_LATE_URL", raising=False)
+    late = {"name": "late", "type": "webhook", "url_env": "TEST_LATE_URL"}
+    make_rules(tmp_path, {}, channels=[late])
+
+    async def scenario() -> tuple[list[str], list[str], set[str]]:
+        service = Service.build(settings_for(tmp_path))
+        try:
+            before = list(service.channel_problems)
+            (tmp_path / ".env").write_text("TEST_LATE_URL=http://127.0.0.1:9/hook\n")
+            assert await service.reload()
+            return before, service.channel_problems, set(service.outbox.channels)
+        finally:
+            await service.aclose()
+
+    before, after, built = asyncio.run(scenario())
+    assert before == [
+        "channel late: TEST_LATE_URL is not set (in the environment, .env, TEST_LATE_URL_FILE "
+        "or the secrets directory)"
+    ]
+    assert (after, built) == ([], {"late"})
