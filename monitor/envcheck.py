@@ -2,7 +2,7 @@
 secret would otherwise be ignored in silence), naming the closest known variable.
 
 Known are the settings (``NEWS_MONITOR_`` + field name), the variables the channels name
-and their ``NAME_FILE`` forms. Looked at are the process environment and ``.env``.
+and those variables' ``NAME_FILE`` forms. Looked at are the process environment and ``.env``.
 """
 
 from __future__ import annotations
@@ -24,10 +24,9 @@ _EMPTY = {"", '""', "''"}
 
 def known_variables(channels: ChannelsFile) -> set[str]:
     """Every variable news-monitor reads with this channels file."""
-    names = {PREFIX + field.upper() for field in Settings.model_fields}
-    for channel in channels.channels:
-        names.update(channel.secret_variables())
-    return names | {name + FILE_SUFFIX for name in names}
+    secrets = {name for channel in channels.channels for name in channel.secret_variables()}
+    settings = {PREFIX + field.upper() for field in Settings.model_fields}
+    return settings | secrets | {name + FILE_SUFFIX for name in secrets}
 
 
 def present_variables(

@@ -117,3 +117,14 @@ def test_a_secrets_folder_that_is_not_there_is_an_error(
         f"error: NEWS_MONITOR_SECRETS_DIR: Value error, {tmp_path}/run-secrets is not a "
         "folder; unset it, or mount the secrets there\n"
     )
+
+
+def test_known_variables_are_settings_and_channel_secrets() -> None:
+    from monitor.envcheck import known_variables
+    from monitor.notify.channels import ChannelsFile
+
+    hook = {"name": "hook", "type": "webhook", "url_env": "NEWS_MONITOR_HOOK_URL"}
+    known = known_variables(ChannelsFile.model_validate({"default": [], "channels": [hook]}))
+    expected = {"NEWS_MONITOR_LOG_LEVEL", "NEWS_MONITOR_HOOK_URL", "NEWS_MONITOR_HOOK_URL_FILE"}
+    assert expected <= known
+    assert "NEWS_MONITOR_LOG_LEVEL_FILE" not in known  # settings have no _FILE form
