@@ -196,7 +196,10 @@ def test_status_shows_feed_health_and_outbox(
 
 
 def test_a_channel_without_its_secret_waits_and_the_others_deliver(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     from monitor.cli import main
     from tests.servers import Receiver
@@ -225,6 +228,8 @@ def test_a_channel_without_its_secret_waits_and_the_others_deliver(
         summary = asyncio.run(service.daemon.run_once())
         asyncio.run(service.aclose())
     assert summary.delivered == 1 and len(receiver.accepted) == 1
+    held = [r for r in caplog.records if getattr(r, "channel", None) == "editors"]
+    assert any("channel is unavailable (a secret is missing" in r.message for r in held)
     assert main(["--rules", str(tmp_path / "rules"), "status"]) == 0
     out = capsys.readouterr().out
     assert "outbox: 1 pending, 1 delivered, 0 failed" in out
