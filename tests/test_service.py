@@ -8,6 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import httpx
+from prometheus_client import generate_latest
 from prometheus_client.parser import text_string_to_metric_families
 
 from monitor.app import Service
@@ -128,7 +129,7 @@ def test_unhealthy_feeds_metric_follows_each_poll(tmp_path: Path) -> None:
             try:
                 for _ in range(2):  # /flaky answers 404, then a feed
                     await service.daemon.run_once()
-                    metrics = samples(service.metrics.render().decode())
+                    metrics = samples(generate_latest(service.metrics.registry).decode())
                     seen.append(metrics[("news_monitor_feeds_unhealthy", ())])
                     server.feeds["/flaky"] = rss([REHASH_ITEM])
             finally:
