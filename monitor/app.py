@@ -8,6 +8,7 @@ state, restores the developments seen so far and wires fetcher, poller, outbox a
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -16,19 +17,20 @@ from monitor.daemon import Daemon
 from monitor.detect.engine import Detector
 from monitor.detect.stories import StoryBook
 from monitor.digest import queue_due_digests
+from monitor.envcheck import stray_warnings
 from monitor.errors import ConfigError, Problem, StateError
 from monitor.logs import redact_logs
 from monitor.metrics import Metrics
+from monitor.models import Development
 from monitor.notify.base import Channel, ChannelSettings
+from monitor.notify.build import Availability, build_channels, secret_values
 from monitor.notify.channels import (
     ChannelsFile,
-    build_channels,
     digest_schedules,
     digest_wants,
     load_channels,
     router,
     rule_channel_problems,
-    secret_values,
 )
 from monitor.notify.outbox import Outbox, RetryPolicy
 from monitor.poller import Poller, utc_now
@@ -83,6 +85,15 @@ def load_configuration(settings: Settings, *, channels_required: bool = False) -
     return Configuration(ruleset, feeds, channels)
 
 
+def story_book(settings: Settings, developments: Iterable[Development] = ()) -> StoryBook:
+    """The developments seen so far, with the time windows of ``settings``."""
+    return StoryBook(
+        developments,
+        window=timedelta(hours=settings.development_window_hours),
+        burst=timedelta(hours=settings.development_burst_hours),
+    )
+
+
 def rules_fingerprint(rules_dir: Path) -> tuple[tuple[str, int, int], ...]:
     """Names, sizes and modification times of every file under ``rules_dir``."""
     found = []
@@ -115,20 +126,25 @@ class Service:
         self.outbox = outbox
         self.metrics = metrics
         self.reload_problems: list[str] = []
+        self.channel_problems: list[str] = []
         self.health: WebServer | None = None
         self.state = StateHealth(metrics)
         store.observer = self.state
         self.lock: StateLock | None = None
         self._fingerprint = rules_fingerprint(settings.rules_dir)
         self._channels_file = self._has_channels_file()
-        self.book = StoryBook(
-            store.developments(), window=timedelta(hours=settings.development_window_hours)
-        )
+        self.book = story_book(settings, store.developments())
         self.detector = self._detector(config)
         self.route = router(config.channels)
         self.poller = Poller(
-            fetcher, store, lambda: self.detector, lambda a: self.route(a), metrics=metrics
+            fetcher,
+            store,
+            lambda: self.detector,
+            lambda a: self.route(a),
+            metrics=metrics,
+            intake=settings.intake,
         )
+        self.poller.measure_health()
         self.daemon = Daemon(
             self.poller,
             config.feeds,
@@ -154,7 +170,9 @@ class Service:
         )
 
     @staticmethod
-    def _outbox_settings(config: Configuration) -> tuple[dict[str, ChannelSettings], RetryPolicy]:
+    def _outbox_settings(
+        config: Configuration,
+    ) -> tuple[Mapping[str, ChannelSettings], RetryPolicy]:
         return config.channels.by_name(), RetryPolicy(give_up_after=config.channels.give_up_after)
 
     @classmethod
@@ -162,12 +180,13 @@ class Service:
         """The service; with ``dry_run``, on an in-memory copy of the state and no channels
         (nothing is delivered and the database is not written)."""
         config = load_configuration(settings)
+        channels: dict[str, Channel]
+        channels, found = build_channels(config.channels, settings)
         lock: StateLock | None = None
         if dry_run:  # no lock either: a dry run may look over a running daemon's shoulder
-            channels: dict[str, Channel] = {}
+            channels = {}  # and it delivers nothing
             store = open_store_copy(settings.database_path)
         else:
-            channels = build_channels(config.channels, str(settings.rules_dir / "channels.yaml"))
             lock = StateLock(settings.database_path)
             lock.acquire()
             try:
@@ -187,14 +206,30 @@ class Service:
         )
         metrics = Metrics()
         limits, policy = cls._outbox_settings(config)
-        redact = SecretRedactor(secret_values(config.channels))
+        redact = SecretRedactor(secret_values(config.channels, settings))
         redact_logs(redact)
         outbox = Outbox(
             store, channels, settings=limits, policy=policy, metrics=metrics, redact=redact
         )
         service = cls(settings, config, store, fetcher, outbox, metrics)
         service.lock = lock
+        service.adopt_availability(found)
+        for warning in stray_warnings(config.channels):
+            log.warning("settings: %s", warning)
         return service
+
+    def adopt_availability(self, found: Availability) -> None:
+        """Route around channels that are off; record (and log) those that are unavailable
+        (their alerts wait in the outbox) while the others deliver."""
+        self.route = router(self.config.channels, found.off)
+        self.channel_problems = list(found.unavailable.values())
+        for name, reason in found.unavailable.items():
+            log.error(
+                "rules: channel unavailable; its alerts wait in the outbox",
+                extra={"channel": name, "reason": reason},
+            )
+        for name, reason in found.off.items():
+            log.info("rules: optional channel off", extra={"channel": name, "reason": reason})
 
     async def reload(self) -> bool:
         """Load the rules folder again; adopt it only if all of it is valid.
@@ -205,9 +240,7 @@ class Service:
         self._fingerprint = rules_fingerprint(self.settings.rules_dir)
         try:
             config = load_configuration(self.settings, channels_required=self._channels_file)
-            channels = build_channels(
-                config.channels, str(self.settings.rules_dir / "channels.yaml")
-            )
+            channels, found = build_channels(config.channels, self.settings)
         except ConfigError as exc:
             self.reload_problems = [str(p) for p in exc.problems]
             self.metrics.rules_valid.set(0)
@@ -219,14 +252,17 @@ class Service:
             return False
         previous, self.config = self.config, config
         self.detector = self._detector(config)
-        self.route = router(config.channels)
         limits, policy = self._outbox_settings(config)
         # Old secrets stay redacted too: errors of deliveries in flight may still carry them.
-        redact = SecretRedactor(secret_values(previous.channels) + secret_values(config.channels))
+        redact = SecretRedactor(
+            secret_values(previous.channels, self.settings)
+            + secret_values(config.channels, self.settings)
+        )
         redact_logs(redact)
         await self.outbox.replace_channels(channels, limits, policy, redact)
         self.daemon.set_feeds(config.feeds)
         self._channels_file = self._has_channels_file()
+        self.adopt_availability(found)
         self.reload_problems = []
         self.metrics.rules_valid.set(1)
         self.metrics.reloads.labels("applied").inc()
@@ -244,6 +280,7 @@ class Service:
     def readiness_problems(self) -> list[str]:
         """Why the service is not ready (empty when it is)."""
         problems = [f"rules: {p}" for p in self.reload_problems]
+        problems += [f"channels: {p}" for p in self.channel_problems]
         try:
             self.store.ping()
         except StateError:
@@ -265,14 +302,12 @@ class Service:
         return await self.outbox.deliver_due()
 
     async def maintain(self) -> None:
-        """Periodic upkeep: forget old seen entries, refresh slow-moving gauges."""
+        """Periodic upkeep: forget old seen entries."""
         cutoff = datetime.now(UTC) - timedelta(days=self.settings.retention_days)
         try:
             self.store.prune_entries(cutoff)
-            unhealthy = sum(1 for f in self.store.feed_states() if not f.healthy)
         except StateError:
             return  # reported by self.state; tried again at the next upkeep
-        self.metrics.feeds_unhealthy.set(unhealthy)
 
     def web_sources(self) -> WebSources:
         """What the pages read: the store, and the rules, feeds and channels in force."""

@@ -10,45 +10,42 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import shutil
+import os
 import sys
 import time
+import uuid
 from collections.abc import Sequence
-from datetime import timedelta
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from monitor import __version__
-from monitor.app import Service, load_configuration
+from monitor.app import Service, load_configuration, story_book
 from monitor.baseline import build_claims, dump_baseline
 from monitor.cli_feeds import add_feed_commands
+from monitor.cli_help import add_command
 from monitor.cli_history import add_history_commands
 from monitor.cli_silence import add_silence_commands
 from monitor.demo import run_demo
 from monitor.detect.engine import Detector
 from monitor.detect.rules import rule_json_schema
-from monitor.detect.stories import StoryBook
 from monitor.dryrun import dry_run
+from monitor.envcheck import stray_warnings
 from monitor.errors import ConfigError, DeliveryError, NewsMonitorError, StateError
 from monitor.explain import assessment_payload, assessment_text
 from monitor.logs import configure_logging
 from monitor.notify.base import Channel
-from monitor.notify.channels import (
-    build_channels,
-    load_channels,
-    missing_secrets,
-    secret_values,
-)
+from monitor.notify.build import availability, build_channel, secret_values
+from monitor.notify.channels import load_channels
 from monitor.notify.render import alert_payload, alert_text, sample_alert
 from monitor.poller import utc_now
 from monitor.redact import SecretRedactor
 from monitor.replay import collect_feed_files, read_articles, replay
 from monitor.ruleset import detector_options, load_ruleset
 from monitor.settings import Settings, load_settings
-from monitor.store import Store, open_store
+from monitor.status import collect_status, status_json, status_text
+from monitor.store import open_store
 
 EXIT_USAGE = 2
-LOW_DISK = 1024 * 1024  # less free room than this next to the state is shown as full
 
 
 class Progress:
@@ -89,7 +86,7 @@ def _settings(args: argparse.Namespace) -> Settings:
 
 def _detector(settings: Settings) -> Detector:
     ruleset = load_ruleset(settings.rules_dir)
-    book = StoryBook(window=timedelta(hours=settings.development_window_hours))
+    book = story_book(settings)
     return Detector(ruleset.claims, ruleset.rules, book, **detector_options(settings))
 
 
@@ -154,8 +151,13 @@ def cmd_rules_check(args: argparse.Namespace) -> int:
         f"({enabled} enabled), {len(config.feeds)} feeds, "
         f"{len(config.channels.channels)} channels in {settings.rules_dir}"
     )
-    for warning in missing_secrets(config.channels):
-        print(f"rules: warning: {warning} (needed to run, not to check)", file=sys.stderr)
+    found = availability(config.channels, settings)
+    for reason in found.unavailable.values():
+        print(f"rules: warning: {reason} (needed to deliver, not to check)", file=sys.stderr)
+    for reason in found.off.values():
+        print(f"rules: {reason}: optional, off")
+    for warning in stray_warnings(config.channels):
+        print(f"rules: warning: {warning}", file=sys.stderr)
     return 0
 
 
@@ -200,66 +202,20 @@ async def _run(settings: Settings, *, once: bool) -> int:
 
 def cmd_status(args: argparse.Namespace) -> int:
     settings = _settings(args)
-    if not settings.database_path.exists():
+    try:
+        report = collect_status(settings)
+    except StateError as exc:
+        print(f"state: UNUSABLE: {exc}", file=sys.stderr)
+        return 1
+    print(status_json(report) if args.json else status_text(report))
+    if not report.state_found:
         print(
-            f"status: no state yet at {settings.database_path} (has the daemon run?)",
+            f"status: no state yet at {report.state} (has the daemon run with these rules? "
+            "state/ beside the rules folder is the default)",
             file=sys.stderr,
         )
         return 1
-    try:
-        store = open_store(settings.database_path)
-    except StateError as exc:
-        return _state_unusable(exc)
-    try:
-        _print_status(settings, store)
-    except StateError as exc:
-        return _state_unusable(exc)
-    finally:
-        store.close()
     return 0
-
-
-def _state_unusable(exc: StateError) -> int:
-    print(f"state: UNUSABLE: {exc}", file=sys.stderr)
-    return 1
-
-
-def _print_status(settings: Settings, store: Store) -> None:
-    """Print the state's health, the feeds' health and the outbox."""
-    damage = store.damage()
-    free = shutil.disk_usage(settings.database_path.parent).free
-    room = f"{free / 1e6:.1f} MB free" if free >= LOW_DISK else f"DISK FULL ({free} bytes free)"
-    print(f"state: {'DAMAGED: ' + '; '.join(damage) if damage else 'ok'}; {room}")
-    feeds = store.feed_states()
-    unhealthy = [f for f in feeds if not f.healthy]
-    print(f"feeds: {len(feeds)} polled, {len(unhealthy)} unhealthy")
-    for feed in feeds:
-        mark = "ok  " if feed.healthy else "FAIL"
-        detail = f" ({feed.failures} failures: {feed.reason})" if not feed.healthy else ""
-        print(f"  {mark} {feed.name}: last poll {feed.last_poll or '-'}{detail}")
-    counts = store.outbox_counts()
-    print(
-        f"outbox: {counts['pending']} pending, {counts['delivered']} delivered, "
-        f"{counts['failed']} failed; {store.alert_count()} alerts and updates recorded"
-    )
-    for alert_id, channel, state, attempts, error in store.outbox_rows():
-        if state == "failed":
-            print(f"  failed: alert {alert_id} to {channel} after {attempts} attempts: {error}")
-    for channel, count in _held(settings, store.pending_by_channel()).items():
-        print(
-            f"  held: {count} to {channel}, which channels.yaml no longer defines; they "
-            f"resume when it returns, or drop them: news-monitor outbox drop {channel}"
-        )
-
-
-def _held(settings: Settings, pending: dict[str, int]) -> dict[str, int]:
-    """Pending deliveries per channel that ``channels.yaml`` does not define (none if the
-    file cannot be read: then nothing is known to be held)."""
-    try:
-        known = load_channels(settings.rules_dir / "channels.yaml").by_name()
-    except ConfigError:
-        return {}
-    return {name: count for name, count in sorted(pending.items()) if name not in known}
 
 
 def cmd_outbox_drop(args: argparse.Namespace) -> int:
@@ -298,14 +254,14 @@ def cmd_test_alert(args: argparse.Namespace) -> int:
         known = ", ".join(sorted(config.channels.by_name()))
         print(f"test-alert: unknown channel {args.channel!r}; known: {known}", file=sys.stderr)
         return EXIT_USAGE
-    channels = build_channels(config.channels, str(settings.rules_dir / "channels.yaml"))
-    redact = SecretRedactor(secret_values(config.channels))
-    return asyncio.run(_send_test(channels[args.channel], redact))
+    channel = build_channel(config.channels.by_name()[args.channel], settings)
+    redact = SecretRedactor(secret_values(config.channels, settings))
+    return asyncio.run(_send_test(channel, redact))
 
 
 async def _send_test(channel: Channel, redact: SecretRedactor) -> int:
     try:
-        await channel.send(sample_alert())
+        await channel.send(sample_alert(uuid.uuid4().hex))
     except DeliveryError as exc:
         kind = "temporary" if exc.retryable else "permanent"
         print(f"test-alert: {channel.name}: FAILED ({kind}): {redact(exc.reason)}", file=sys.stderr)
@@ -353,12 +309,22 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="news-monitor",
         description="Follow a developing news story; alert on new developments, not rehashes.",
+        epilog="`news-monitor COMMAND --help` says what a command does, the environment\n"
+        "variables it reads and its exit status.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"news-monitor {__version__}")
-    parser.add_argument("--rules", help="rules folder (default: $NEWS_MONITOR_RULES_DIR or rules)")
+    rules_help = "rules folder (default: $NEWS_MONITOR_RULES_DIR, else ./rules)"
+    parser.add_argument("--rules", help=rules_help)
+    # Also accepted after the subcommand; SUPPRESS keeps a value given before it.
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--rules", default=argparse.SUPPRESS, help=rules_help)
     sub = parser.add_subparsers(dest="command", required=True)
 
-    p = sub.add_parser("replay", help="run feed files through detection and print alerts")
+    def command(group: Any, name: str, path: str = "") -> argparse.ArgumentParser:
+        return add_command(group, name, path or name, [common])
+
+    p = command(sub, "replay")
     p.add_argument("paths", nargs="+", help="RSS/Atom files or folders of them")
     p.add_argument("--format", choices=["text", "jsonl"], default="text")
     p.set_defaults(func=cmd_replay)
@@ -366,7 +332,7 @@ def build_parser() -> argparse.ArgumentParser:
     baseline = sub.add_parser("baseline", help="baseline tools").add_subparsers(
         dest="baseline_command", required=True
     )
-    p = baseline.add_parser("build", help="propose candidate claims from documents")
+    p = command(baseline, "build", "baseline build")
     p.add_argument("documents", nargs="+", help="plain text or HTML documents")
     p.add_argument("-o", "--output", default="-", help="output file (default: stdout)")
     p.add_argument("--story", default="", help="a one-line name of the story")
@@ -375,22 +341,19 @@ def build_parser() -> argparse.ArgumentParser:
     rules = sub.add_parser("rules", help="rule tools").add_subparsers(
         dest="rules_command", required=True
     )
-    p = rules.add_parser("check", help="validate baseline, watch rules, feeds and channels")
+    p = command(rules, "check", "rules check")
     p.set_defaults(func=cmd_rules_check)
-    p = rules.add_parser(
-        "explain",
-        help="show the score breakdown: per sentence and article, which rules hold and why",
-    )
+    p = command(rules, "explain", "rules explain")
     p.add_argument("--json", action="store_true", help="one JSON object per article")
     p.add_argument("--rule", action="append", default=[], help="only this rule (repeatable)")
     source = p.add_mutually_exclusive_group(required=True)
     source.add_argument("--text", help="text to explain")
     source.add_argument("--feed", help="a feed file whose entries to explain")
     p.set_defaults(func=cmd_rules_explain)
-    p = rules.add_parser("schema", help="print the JSON Schema of rule files")
+    p = command(rules, "schema", "rules schema")
     p.add_argument("-o", "--output", default="-")
     p.set_defaults(func=cmd_rules_schema)
-    p = sub.add_parser("run", help="poll the configured feeds and deliver alerts")
+    p = command(sub, "run")
     p.add_argument("--once", action="store_true", help="poll every feed once, deliver, exit")
     p.add_argument(
         "--dry-run",
@@ -399,23 +362,22 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.set_defaults(func=cmd_run)
 
-    p = sub.add_parser("status", help="feed health and delivery state from the database")
+    p = command(sub, "status")
+    p.add_argument("--json", action="store_true", help="one JSON object instead of text")
     p.set_defaults(func=cmd_status)
 
     outbox = sub.add_parser("outbox", help="the delivery outbox").add_subparsers(
         dest="outbox_command", required=True
     )
-    p = outbox.add_parser(
-        "drop", help="drop the held deliveries to a channel that is no longer configured"
-    )
+    p = command(outbox, "drop", "outbox drop")
     p.add_argument("channel", help="the channel name the deliveries were queued for")
     p.set_defaults(func=cmd_outbox_drop)
 
-    p = sub.add_parser("demo", help="run the daemon on a bundled scripted timeline, offline")
+    p = command(sub, "demo")
     p.add_argument("--step-seconds", type=float, default=2.5, help="time between steps")
     p.set_defaults(func=cmd_demo)
 
-    p = sub.add_parser("test-alert", help="send a sample alert through one channel")
+    p = command(sub, "test-alert")
     p.add_argument("channel", help="channel name from channels.yaml")
     p.set_defaults(func=cmd_test_alert)
 
@@ -438,3 +400,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # the reader went away (`| head`): stop quietly
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141

@@ -10,6 +10,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from monitor.cli_help import add_command
 from monitor.cli_history import SettingsFor, with_settings
 from monitor.settings import Settings
 from monitor.sources.feed_import import append_feeds, plan_import
@@ -65,10 +66,10 @@ def add_feed_commands(
     feeds = sub.add_parser("feeds", help="feed lists in OPML").add_subparsers(
         dest="feeds_command", required=True
     )
-    p = feeds.add_parser("import", help="add the feeds of an OPML file to feeds.yaml")
+    p = add_command(feeds, "import", "feeds import")
     p.add_argument("file", help="an OPML file (from any feed reader)")
     p.add_argument("--dry-run", action="store_true", help="report only; change nothing")
     p.set_defaults(func=with_settings(cmd_feeds_import, settings))
-    p = feeds.add_parser("export", help="write the feeds of feeds.yaml as OPML 2.0")
+    p = add_command(feeds, "export", "feeds export")
     p.add_argument("-o", "--output", default="-", help="output file (default: stdout)")
     p.set_defaults(func=with_settings(cmd_feeds_export, settings))

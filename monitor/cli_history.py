@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 
 from monitor.app import Service
+from monitor.cli_help import add_command
 from monitor.durations import parse_duration
 from monitor.errors import StateError
 from monitor.history import delivery_summary, list_line, record_json, show_text
@@ -129,12 +130,12 @@ def add_history_commands(
     alerts = sub.add_parser("alerts", help="the alert history").add_subparsers(
         dest="alerts_command", required=True
     )
-    p = alerts.add_parser("list", help="recorded alerts and updates, oldest first")
+    p = add_command(alerts, "list", "alerts list")
     p.add_argument("--since", type=duration_arg, help="only the last DURATION (e.g. 24h, 7d)")
     p.add_argument("--rule", help="only alerts of this rule")
     p.add_argument("--json", action="store_true", help="a JSON array instead of lines")
     p.set_defaults(func=with_settings(cmd_alerts_list, settings))
-    p = alerts.add_parser("show", help="one alert: evidence, scores, every delivery attempt")
+    p = add_command(alerts, "show", "alerts show")
     p.add_argument("id", type=int, help="alert id (from alerts list)")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=with_settings(cmd_alerts_show, settings))
@@ -143,9 +144,7 @@ def add_history_commands(
         outbox = sub.add_parser("outbox", help="the delivery outbox").add_subparsers(
             dest="outbox_command", required=True
         )
-    p = outbox.add_parser(
-        "retry", help="send deliveries that failed for good again (same idempotency key)"
-    )
+    p = add_command(outbox, "retry", "outbox retry")
     p.add_argument("ids", nargs="*", type=int, help="delivery ids (from alerts show)")
     p.add_argument("--failed", action="store_true", help="every failed delivery")
     p.add_argument("--channel", help="only deliveries to this channel")

@@ -10,6 +10,7 @@ import getpass
 import sys
 from datetime import UTC, datetime
 
+from monitor.cli_help import add_command
 from monitor.cli_history import SettingsFor, duration_arg, existing_store, with_settings
 from monitor.errors import ConfigError
 from monitor.ruleset import load_ruleset
@@ -128,7 +129,7 @@ def add_silence_commands(
     silence = sub.add_parser(
         "silence", help="hold back matching alerts for a while"
     ).add_subparsers(dest="silence_command", required=True)
-    p = silence.add_parser("add", help="silence alerts of a rule, a development or with a text")
+    p = add_command(silence, "add", "silence add")
     matcher = p.add_mutually_exclusive_group(required=True)
     matcher.add_argument("--rule", help="rule id")
     matcher.add_argument("--development", help="development id (from alerts list)")
@@ -144,9 +145,9 @@ def add_silence_commands(
         help="when it ends, send one summary of what it held",
     )
     p.set_defaults(func=with_settings(cmd_silence_add, settings))
-    p = silence.add_parser("list", help="silences in force (or --all)")
+    p = add_command(silence, "list", "silence list")
     p.add_argument("--all", action="store_true", help="expired ones too")
     p.set_defaults(func=with_settings(cmd_silence_list, settings))
-    p = silence.add_parser("expire", help="end a silence now")
+    p = add_command(silence, "expire", "silence expire")
     p.add_argument("id", type=int)
     p.set_defaults(func=with_settings(cmd_silence_expire, settings))

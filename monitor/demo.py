@@ -155,7 +155,7 @@ def _write_rules(source: Path, target: Path, feeds_url: str) -> None:
             {
                 "default": ["console", "sink"],
                 "channels": [
-                    {"name": "console", "type": "console"},
+                    {"name": "console", "type": "console", "format": "text"},
                     {
                         "name": "sink",
                         "type": "webhook",
@@ -202,6 +202,9 @@ async def run_demo(rules_dir: Path, out: TextIO, step_seconds: float = 2.5) -> i
                 "delivery_interval_seconds": 0.3,
                 "reload_check_seconds": 3600,
                 "log_level": "WARNING",
+                # The timeline is history: examine it whatever its age, from the first poll.
+                "max_entry_age_hours": 0,
+                "first_poll": "examine",
             }
             settings = Settings(**values)
             env = {SINK_URL_ENV: f"{sink_server.url}/hook", SINK_SECRET_ENV: sink.secret}

@@ -12,6 +12,7 @@ checks, deliveries and other fetches go on meanwhile. The store stays on the loo
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
 from collections.abc import Callable, Sequence
@@ -22,6 +23,7 @@ from typing import TypeVar
 
 from monitor.detect.engine import Detector
 from monitor.errors import FeedError, FetchError, StateError
+from monitor.intake import Intake
 from monitor.metrics import Metrics
 from monitor.models import Alert, in_published_order
 from monitor.sources.feeds import FeedConfig
@@ -47,6 +49,7 @@ class PollOutcome:
     status: str  # "ok", "not-modified" or "error"
     entries: int = 0
     new_entries: int = 0
+    skipped: int = 0
     alerts: int = 0
     queued: int = 0
     seconds: float = 0.0
@@ -66,8 +69,10 @@ class Poller:
         route: Callable[[Alert], Sequence[str]],
         clock: Clock = utc_now,
         metrics: Metrics | None = None,
+        intake: Intake | None = None,
     ) -> None:
         self.fetcher = fetcher
+        self.intake = intake or Intake()
         self.store = store
         self.detector = detector
         self.route = route
@@ -135,10 +140,13 @@ class Poller:
                 extra={"feed": feed.name, "reason": parsed.warning},
             )
         fresh = self.store.unseen(feed.name, parsed.articles)
+        examined = self.intake.select(fresh, now, first_poll=state.last_success is None)
         detector = self.detector()
         alerts = await self._off_loop(
             lambda: [
-                a for article in in_published_order(fresh) for a in detector.examine(article, now)
+                alert
+                for article in in_published_order(examined)
+                for alert in detector.examine(article, now)
             ]
         )
         touched = {a.development for a in alerts}
@@ -179,15 +187,23 @@ class Poller:
                 "ok",
                 entries=len(parsed.articles),
                 new_entries=len(fresh),
+                skipped=len(fresh) - len(examined),
                 alerts=len(alerts),
                 queued=queued,
                 seconds=time.monotonic() - started,
             ),
         )
 
+    def measure_health(self) -> None:
+        """Set the unhealthy-feeds gauge from the store (after every poll, and at start)."""
+        if self.metrics is not None:
+            with contextlib.suppress(StateError):  # reported by the store; set again next poll
+                self.metrics.feeds_unhealthy.set(self.store.unhealthy_count())
+
     def _measure(self, outcome: PollOutcome, alerts: Sequence[Alert]) -> None:
         if self.metrics is None:
             return
+        self.measure_health()
         self.metrics.polls.labels(outcome.feed, outcome.status).inc()
         self.metrics.poll_seconds.observe(outcome.seconds)
         if outcome.status == "error":
@@ -207,6 +223,7 @@ class Poller:
                 "status": outcome.status,
                 "entries": outcome.entries,
                 "new_entries": outcome.new_entries,
+                "skipped": outcome.skipped,
                 "alerts": outcome.alerts,
                 "duration_ms": round(outcome.seconds * 1000),
             },

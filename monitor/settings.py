@@ -2,24 +2,39 @@
 
 Every number has finite bounds (``inf``, ``nan`` and absurd sizes are refused with the
 variable's name), so no setting can overflow a timer later. Channel secrets are not settings:
-channel files name the environment variable that holds each secret, and it is read as a
-``SecretStr`` when the channel is built. The one secret setting is ``web_token``.
+channel files name the variable that holds each secret, and ``monitor.secrets`` reads it
+(environment, ``.env``, ``*_FILE``, secrets directory) as a ``SecretStr`` when the channel
+is built. The one secret setting is ``web_token``.
 """
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import (
+    Field,
+    SecretStr,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from monitor.errors import ConfigError, Problem
+from monitor.intake import FirstPoll, Intake
+
+ENV_FILE = Path(".env")
 
 
 def default_rules_dir() -> Path:
     """``./rules`` if there is one, else the ``rules/`` of the source checkout this package
-    runs from (so commands work from any folder after ``pip install -e .``)."""
+    runs from (so commands work from any folder after ``pip install -e .``).
+
+    The state folder follows the rules folder (``state/`` beside it) unless set, so every
+    command run from any folder finds the same database."""
     here = Path("rules")
     if here.is_dir():
         return here
@@ -32,7 +47,7 @@ class Settings(BaseSettings):
 
     model_config = SettingsConfigDict(
         env_prefix="NEWS_MONITOR_",
-        env_file=".env",
+        env_file=ENV_FILE,
         extra="ignore",
         frozen=True,
         allow_inf_nan=False,
@@ -42,9 +57,14 @@ class Settings(BaseSettings):
         default_factory=lambda: default_rules_dir(),
         description="folder with baseline.yaml, watch/ etc.",
     )
-    state_dir: Path = Field(Path("state"), description="folder for the state database")
+    state_dir: Path = Field(
+        Path("state"), description="folder for the state database; default: state/ beside rules"
+    )
     database: Path | None = Field(
         None, description="SQLite file; default STATE_DIR/news-monitor.db"
+    )
+    secrets_dir: Path | None = Field(
+        None, description="folder of secret files named like their variable (/run/secrets)"
     )
     min_novelty: float = Field(0.3, ge=0.0, le=1.0, description="novelty a sentence needs")
     alert_threshold: float | None = Field(
@@ -59,6 +79,13 @@ class Settings(BaseSettings):
     development_window_hours: float = Field(
         168.0, gt=0, le=8760, description="reports within this time of a development update it"
     )
+    development_burst_hours: float = Field(
+        24.0,
+        gt=0,
+        le=8760,
+        description="a report within this time of a development's last report updates it "
+        "when similar enough or of the same rule and stage",
+    )
     max_concurrent_fetches: int = Field(32, ge=1, le=256, description="fetches at once, overall")
     max_fetches_per_host: int = Field(2, ge=1, le=64, description="fetches at once, per host")
     max_response_bytes: int = Field(
@@ -71,6 +98,17 @@ class Settings(BaseSettings):
     )
     max_backoff_seconds: float = Field(
         3600.0, gt=0, le=7 * 86400, description="longest wait after failures"
+    )
+    max_entry_age_hours: float = Field(
+        72.0,
+        ge=0,
+        le=87600,
+        description="entries published longer ago are not examined; 0: no limit",
+    )
+    first_poll: FirstPoll = Field(
+        "examine",
+        description="a feed's first poll: examine its entries (within the maximum age), "
+        "or mark-seen (record them as seen, alert only on later ones)",
     )
     retention_days: float = Field(30.0, gt=0, le=3650, description="forget seen entries after this")
     shutdown_grace_seconds: float = Field(
@@ -94,6 +132,28 @@ class Settings(BaseSettings):
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     log_format: Literal["auto", "json", "text"] = "auto"
 
+    @model_validator(mode="before")
+    @classmethod
+    def _state_beside_rules(cls, data: Any) -> Any:
+        if isinstance(data, dict) and data.get("state_dir") is None:
+            rules = Path(data.get("rules_dir") or default_rules_dir())
+            data = {**data, "state_dir": rules.parent / "state"}
+        return data
+
+    @field_validator("log_level", "log_format", mode="before")
+    @classmethod
+    def _any_case(cls, value: object, info: ValidationInfo) -> object:
+        if not isinstance(value, str):
+            return value
+        return value.upper() if info.field_name == "log_level" else value.lower()
+
+    @field_validator("secrets_dir")
+    @classmethod
+    def _a_folder(cls, value: Path | None) -> Path | None:
+        if value is not None and not value.is_dir():
+            raise ValueError(f"{value} is not a folder; unset it, or mount the secrets there")
+        return value
+
     @field_validator("health_bind")
     @classmethod
     def _host_and_port(cls, value: str) -> str:
@@ -113,6 +173,12 @@ class Settings(BaseSettings):
             return None
         host, _, port = self.health_bind.rpartition(":")
         return host.strip("[]"), int(port)
+
+    @property
+    def intake(self) -> Intake:
+        """Which new entries are examined (maximum age, first-poll policy)."""
+        hours = self.max_entry_age_hours
+        return Intake(timedelta(hours=hours) if hours else None, self.first_poll)
 
     @property
     def database_path(self) -> Path:

@@ -140,6 +140,10 @@ class Store(StoreViews, AlertHistory, SilenceStore):
         names = [row[0] for row in self._rows("SELECT name FROM feeds ORDER BY name")]
         return [self.feed_state(name) for name in names]
 
+    def unhealthy_count(self) -> int:
+        """How many feeds failed their last poll."""
+        return int(self._rows("SELECT COUNT(*) FROM feeds WHERE healthy = 0")[0][0])
+
     def record_failure(self, name: str, url: str, reason: str, now: datetime) -> int:
         """Mark the feed unhealthy with ``reason``; return its consecutive failure count."""
         with self._transaction() as db:
@@ -502,4 +506,3 @@ def open_store(path: Path) -> Store:
     except (sqlite3.Error, OSError) as exc:
         raise StateError(f"cannot open state database {path}: {exc}") from exc
     return Store(db)
-

@@ -101,4 +101,3 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE alerts ADD COLUMN silence_id INTEGER REFERENCES silences (id);
     """,
 )
-

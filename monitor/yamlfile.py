@@ -19,21 +19,26 @@ ModelT = TypeVar("ModelT", bound=BaseModel)
 Location = tuple[str | int, ...]
 
 
-def _walk(node: yaml.Node, here: Location, lines: dict[Location, int]) -> None:
+def _walk(
+    node: yaml.Node, here: Location, lines: dict[Location, int], words: dict[Location, str]
+) -> None:
     lines[here] = node.start_mark.line + 1
+    if isinstance(node, yaml.ScalarNode) and node.style is None:
+        words[here] = node.value  # as written, unquoted: "on" before YAML made it True
     if isinstance(node, yaml.MappingNode):
         for key_node, value_node in node.value:
             key = key_node.value if isinstance(key_node, yaml.ScalarNode) else str(key_node)
             lines[(*here, key)] = key_node.start_mark.line + 1
-            _walk(value_node, (*here, key), lines)
+            _walk(value_node, (*here, key), lines, words)
             lines[(*here, key)] = key_node.start_mark.line + 1
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
-            _walk(item, (*here, index), lines)
+            _walk(item, (*here, index), lines, words)
 
 
-def load_yaml(path: Path) -> tuple[Any, dict[Location, int]]:
-    """Parse ``path``; return the data and a map from key path to 1-based line."""
+def load_yaml(path: Path) -> tuple[Any, dict[Location, int], dict[Location, str]]:
+    """Parse ``path``; return the data, a map from key path to 1-based line, and the
+    unquoted scalars as written."""
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
@@ -47,9 +52,10 @@ def load_yaml(path: Path) -> tuple[Any, dict[Location, int]]:
     except yaml.YAMLError as exc:
         raise ConfigError([Problem(str(path), None, f"YAML syntax: {exc}")]) from exc
     lines: dict[Location, int] = {}
+    words: dict[Location, str] = {}
     if node is not None:
-        _walk(node, (), lines)
-    return data, lines
+        _walk(node, (), lines, words)
+    return data, lines, words
 
 
 def line_of(lines: dict[Location, int], loc: Location) -> int | None:
@@ -60,8 +66,25 @@ def line_of(lines: dict[Location, int], loc: Location) -> int | None:
     return None
 
 
+def _not_a_string(value: object, written: str | None) -> str | None:
+    """Why YAML made ``written`` something other than text, and the fix; None if not that."""
+    if written is None or isinstance(value, str):
+        return None
+    if isinstance(value, bool):
+        kind = "boolean"
+    elif isinstance(value, int | float):
+        kind = "number"
+    else:
+        return None
+    return f'YAML read {written} as a {kind}; quote it: "{written}"'
+
+
 def problems_from(
-    exc: ValidationError, path: Path, lines: dict[Location, int], prefix: Location = ()
+    exc: ValidationError,
+    path: Path,
+    lines: dict[Location, int],
+    prefix: Location = (),
+    words: dict[Location, str] | None = None,
 ) -> list[Problem]:
     """Translate a pydantic error into one ``Problem`` per failing field."""
     problems = []
@@ -71,14 +94,17 @@ def problems_from(
         message = error["msg"]
         if error["type"] == "extra_forbidden":
             message = "unknown key; check its spelling against the documented keys"
+        elif error["type"] == "string_type":
+            fix = _not_a_string(error.get("input"), (words or {}).get(loc))
+            message = f"{message}: {fix}" if fix else message
         problems.append(Problem(str(path), line_of(lines, loc), f"{field}: {message}"))
     return problems
 
 
 def load_model(path: Path, model: type[ModelT]) -> ModelT:
     """Load ``path`` and validate it as ``model``; raise ``ConfigError`` naming each problem."""
-    data, lines = load_yaml(path)
+    data, lines, words = load_yaml(path)
     try:
         return model.model_validate(data if data is not None else {})
     except ValidationError as exc:
-        raise ConfigError(problems_from(exc, path, lines)) from exc
+        raise ConfigError(problems_from(exc, path, lines, words=words)) from exc

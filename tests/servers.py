@@ -6,11 +6,10 @@ when the ``with`` block ends. Responses are bounded in size and time.
 
 from __future__ import annotations
 
-import functools
-import gzip
 import hashlib
 import threading
 import time
+import zlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -101,13 +100,16 @@ class FeedServer:
                 pass
         elif path == "/loop":
             send(request, 302, b"", {"Location": "/loop"})
-        elif path == "/bomb":  # 100 kB on the wire, 100 MB decoded
-            send(
-                request,
-                200,
-                gzip_bomb(),
-                {"Content-Encoding": "gzip", "Content-Type": "application/rss+xml"},
-            )
+        elif path == "/bomb":  # about 100 kB on the wire, 100 MB decoded, streamed
+            request.send_response(200)
+            request.send_header("Content-Encoding", "gzip")
+            request.send_header("Content-Type", "application/rss+xml")
+            request.end_headers()
+            try:
+                for part in gzip_bomb():
+                    request.wfile.write(part)
+            except (BrokenPipeError, ConnectionResetError):
+                pass
         elif path == "/invalid":
             send(request, 200, b"<html><body>This is not a feed at all")
         elif path in self.feeds:
@@ -122,10 +124,14 @@ class FeedServer:
             send(request, 404, b"not found")
 
 
-@functools.cache
-def gzip_bomb() -> bytes:
-    """About 100 kB that decompress to 100 MB (built on first use only)."""
-    return gzip.compress(b"\0" * (100 * 1024 * 1024), compresslevel=9)
+def gzip_bomb() -> Iterator[bytes]:
+    """About 100 kB of gzip that decompress to 100 MB, made as it is sent (a megabyte at a
+    time), so the first bytes leave at once however slow the machine is."""
+    compressor = zlib.compressobj(9, zlib.DEFLATED, 16 + zlib.MAX_WBITS)
+    megabyte = b"\0" * (1024 * 1024)
+    for _ in range(100):
+        yield compressor.compress(megabyte) + compressor.flush(zlib.Z_SYNC_FLUSH)
+    yield compressor.flush()
 
 
 def send(

@@ -102,9 +102,7 @@ def test_rules_check_warns_about_missing_secrets(
     )
     monkeypatch.delenv("TEST_UNSET_URL", raising=False)
     assert main(["--rules", str(tmp_path / "rules"), "rules", "check"]) == 0
-    assert "warning: channel hook: environment variable TEST_UNSET_URL is not set" in (
-        capsys.readouterr().err
-    )
+    assert "warning: channel hook: TEST_UNSET_URL is not set" in (capsys.readouterr().err)
 
 
 def test_default_rules_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -169,3 +167,111 @@ def test_explain_a_feed_file(capsys: pytest.CaptureFixture[str]) -> None:
     out = capsys.readouterr().out
     assert "== Kremlin says neutral peacekeepers could be discussed" in out
     assert "russia-position-change: HOLDS: pattern softens holds" in out
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["--rules", "{rules}", "rules", "check"],
+        ["rules", "check", "--rules", "{rules}"],
+        ["--rules", "/nonexistent", "rules", "check", "--rules", "{rules}"],  # the later wins
+    ],
+)
+def test_rules_option_before_or_after_the_subcommand(
+    argv: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main([a.format(rules=RULES) for a in argv]) == 0
+    assert f"channels in {RULES}" in capsys.readouterr().out
+
+
+def test_unknown_channel_of_a_rule_names_file_and_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tests.helpers import make_rules
+
+    rules = make_rules(tmp_path, {})
+    rule = rules / "watch" / "uk-parliament-vote.yaml"
+    text = rule.read_text()
+    rule.write_text(text.replace("\npatterns:", "\nchannels:\n  - console\n  - slak\npatterns:", 1))
+    line = text.split("\npatterns:")[0].count("\n") + 4
+    assert main(["rules", "check", "--rules", str(rules)]) == 2
+    assert capsys.readouterr().err == (
+        f"error: {rule}:{line}: channels: unknown channel 'slak' (channels.yaml defines: console)\n"
+    )
+
+
+def test_state_follows_the_rules_from_any_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tests.helpers import make_rules
+
+    monkeypatch.delenv("NEWS_MONITOR_STATE_DIR", raising=False)
+    monkeypatch.delenv("NEWS_MONITOR_RULES_DIR", raising=False)
+    monkeypatch.setenv("NEWS_MONITOR_HEALTH_BIND", "")
+    project = tmp_path / "project"
+    make_rules(project, {})
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(project)  # ./rules here: the state goes to ./state
+    assert main(["run", "--once"]) == 0
+    monkeypatch.chdir(elsewhere)  # the same rules from another folder: the same state
+    capsys.readouterr()
+    assert main(["--rules", str(project / "rules"), "status"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith(f"rules: {project}/rules\ndatabase: {project}/state/news-monitor.db\n")
+    monkeypatch.setenv("NEWS_MONITOR_RULES_DIR", str(project / "rules"))
+    assert main(["status"]) == 0
+    assert (project / "state" / "news-monitor.db").exists()
+    assert not (elsewhere / "state").exists()
+
+
+def _leaf_commands() -> list[str]:
+    import argparse
+
+    from monitor.cli import build_parser
+
+    def walk(parser: argparse.ArgumentParser, path: list[str]) -> list[str]:
+        subs = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+        if not subs:
+            return [" ".join(path)]
+        return [
+            leaf for name, child in subs[0].choices.items() for leaf in walk(child, [*path, name])
+        ]
+
+    return walk(build_parser(), [])
+
+
+@pytest.mark.parametrize("command", _leaf_commands())
+def test_every_command_help_says_what_it_reads_and_its_exit_status(
+    command: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from monitor.cli_help import HELP
+
+    with pytest.raises(SystemExit) as done:
+        main([*command.split(), "--help"])
+    assert done.value.code == 0
+    out = capsys.readouterr().out
+    assert HELP[command].description.splitlines()[0] in out
+    environment = out.split("environment:\n", 1)[1].split("exit status:\n", 1)
+    assert environment[0].strip() and "\n  0   " in "\n" + environment[1]
+
+
+def test_status_json(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import json
+
+    from tests.helpers import make_rules
+
+    monkeypatch.delenv("NEWS_MONITOR_STATE_DIR", raising=False)
+    monkeypatch.setenv("NEWS_MONITOR_HEALTH_BIND", "")
+    rules = make_rules(tmp_path, {"gone": "http://127.0.0.1:9/feed.xml"})
+    assert main(["--rules", str(rules), "run", "--once"]) == 1
+    capsys.readouterr()
+    assert main(["--rules", str(rules), "status", "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["state"] == f"{tmp_path}/state/news-monitor.db"
+    assert report["unhealthy"] == 1
+    assert report["feeds"][0]["name"] == "gone" and not report["feeds"][0]["healthy"]
+    assert report["outbox"] == {"pending": 0, "delivered": 0, "failed": 0}
+    assert report["channels_unavailable"] == {} and report["channels_defined"] == 1

@@ -8,14 +8,17 @@ commands the image relies on are run from it.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
 import sysconfig
 import venv
+import zipfile
 from pathlib import Path
 
 import pytest
+import yaml
 
 from tests.conftest import ROOT, RULES
 
@@ -75,6 +78,8 @@ def test_wheel_installs_and_runs_in_a_fresh_environment(tmp_path: Path) -> None:
         capture_output=True,
     )
     (wheel,) = wheels.glob("news_monitor-*.whl")
+    with zipfile.ZipFile(wheel) as archive:
+        assert any(n.endswith("licenses/LICENSE") for n in archive.namelist()), "MIT text shipped"
     env_dir = tmp_path / "venv"
     venv.create(env_dir, with_pip=False)
     python = env_dir / "bin" / "python"
@@ -142,3 +147,59 @@ def test_wheel_installs_and_runs_in_a_fresh_environment(tmp_path: Path) -> None:
         cwd=tmp_path,
     )
     assert located.stdout.startswith(str(env_dir)), "imported from the wheel, not the checkout"
+
+
+def compose_service() -> dict[str, object]:
+    services = yaml.safe_load((ROOT / "compose.yaml").read_text())["services"]
+    return dict(services["news-monitor"])
+
+
+def container_environment(values: dict[str, str]) -> dict[str, str]:
+    """What the daemon in the container sees: the image's ENV, then compose's env_file
+    (.env as .env.example documents it, filled with ``values``), then ``environment``."""
+    env: dict[str, str] = {}
+    for kind, arg in instructions():
+        if kind == "ENV":
+            env.update(dict(part.split("=", 1) for part in arg.split()))
+    service = compose_service()
+    entries: list[object] = list(service.get("env_file") or [])  # type: ignore[call-overload]
+    files = [e["path"] if isinstance(e, dict) else e for e in entries]
+    if ".env" in files:
+        example = (ROOT / ".env.example").read_text().splitlines()
+        names = [line.split("=", 1)[0] for line in example if line and not line.startswith("#")]
+        env.update({name: values.get(name, "") for name in names})
+    environment: dict[str, object] = dict(service.get("environment") or {})  # type: ignore[call-overload]
+    env.update({key: str(value) for key, value in environment.items()})
+    return env
+
+
+def test_every_channel_of_the_image_gets_its_secrets_from_compose(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from monitor.notify.build import availability
+    from monitor.notify.channels import load_channels
+    from monitor.settings import Settings
+
+    assert ("COPY", "rules ./rules") in instructions(), "the image's channels.yaml is rules/'s"
+    text = (RULES / "channels.yaml").read_text()
+    named = set(re.findall(r"_env:\s*([A-Z_][A-Z0-9_]*)", text))  # examples in comments too
+    env = container_environment({name: f"value-of-{name}" for name in named})
+    assert sorted(named - env.keys()) == []
+    for name in list(os.environ):
+        if name.startswith("NEWS_MONITOR_"):
+            monkeypatch.delenv(name)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.chdir(tmp_path)  # no .env here: the environment alone
+    settings = Settings(rules_dir=RULES)
+    found = availability(load_channels(RULES / "channels.yaml"), settings)
+    assert (found.unavailable, found.off) == ({}, {})
+
+
+def test_compose_gives_the_daemon_time_to_stop() -> None:
+    from monitor.durations import parse_duration
+    from monitor.settings import Settings
+
+    grace = parse_duration(str(compose_service()["stop_grace_period"])).total_seconds()
+    default = Settings.model_fields["shutdown_grace_seconds"].default
+    assert grace >= default + 5

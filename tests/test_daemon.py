@@ -193,3 +193,70 @@ def test_status_shows_feed_health_and_outbox(
     assert "feeds: 2 polled, 1 unhealthy" in out
     assert "FAIL broken: last poll " in out and "(1 failures: HTTP 500" in out
     assert "outbox: 0 pending, 1 delivered, 0 failed; 1 alerts and updates recorded" in out
+
+
+def test_a_channel_without_its_secret_waits_and_the_others_deliver(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    from monitor.cli import main
+    from tests.servers import Receiver
+
+    monkeypatch.setenv("NEWS_MONITOR_STATE_DIR", str(tmp_path / "state"))
+    monkeypatch.delenv("TEST_UNSET_SMTP_PASSWORD", raising=False)
+    editors = {
+        "name": "editors",
+        "type": "email",
+        "host": "127.0.0.1",
+        "username_env": "TEST_HOOK_URL",
+        "password_env": "TEST_UNSET_SMTP_PASSWORD",
+        "sender": "a@example.invalid",
+        "recipients": ["b@example.invalid"],
+    }
+    hook = {"name": "hook", "type": "webhook", "url_env": "TEST_HOOK_URL"}
+    with serving(FeedServer()) as server, serving(Receiver()) as receiver:
+        monkeypatch.setenv("TEST_HOOK_URL", receiver.url())
+        server.feeds["/good.xml"] = rss([VOTE_ITEM])
+        make_rules(tmp_path, {"good": server.url("/good.xml")}, channels=[hook, editors])
+        service = Service.build(settings_for(tmp_path))
+        assert service.readiness_problems()[0] == (
+            "channels: channel editors: TEST_UNSET_SMTP_PASSWORD is not set (in the "
+            "environment, .env, TEST_UNSET_SMTP_PASSWORD_FILE or the secrets directory)"
+        )
+        summary = asyncio.run(service.daemon.run_once())
+        asyncio.run(service.aclose())
+    assert summary.delivered == 1 and len(receiver.accepted) == 1
+    held = [r for r in caplog.records if getattr(r, "channel", None) == "editors"]
+    assert any("channel is unavailable (a secret is missing" in r.message for r in held)
+    assert main(["--rules", str(tmp_path / "rules"), "status"]) == 0
+    out = capsys.readouterr().out
+    assert "outbox: 1 pending, 1 delivered, 0 failed" in out
+    assert "channels: 2 defined, 1 unavailable, 0 off\n  unavailable: channel editors: " in out
+
+
+def test_a_reload_picks_up_a_secret_added_to_dotenv(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("TEST_LATE_URL", raising=False)
+    late = {"name": "late", "type": "webhook", "url_env": "TEST_LATE_URL"}
+    make_rules(tmp_path, {}, channels=[late])
+
+    async def scenario() -> tuple[list[str], list[str], set[str]]:
+        service = Service.build(settings_for(tmp_path))
+        try:
+            before = list(service.channel_problems)
+            (tmp_path / ".env").write_text("TEST_LATE_URL=http://127.0.0.1:9/hook\n")
+            assert await service.reload()
+            return before, service.channel_problems, set(service.outbox.channels)
+        finally:
+            await service.aclose()
+
+    before, after, built = asyncio.run(scenario())
+    assert before == [
+        "channel late: TEST_LATE_URL is not set (in the environment, .env, TEST_LATE_URL_FILE "
+        "or the secrets directory)"
+    ]
+    assert (after, built) == ([], {"late"})

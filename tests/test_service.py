@@ -8,6 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import httpx
+from prometheus_client import generate_latest
 from prometheus_client.parser import text_string_to_metric_families
 
 from monitor.app import Service
@@ -115,3 +116,24 @@ def test_health_readiness_metrics_and_safe_reload(tmp_path: Path) -> None:
     assert found[("news_monitor_rules_valid", ())] == 1
     assert found[("news_monitor_outbox_depth", ())] == 0
     assert found[("news_monitor_poll_duration_seconds_count", ())] >= 2
+
+
+def test_unhealthy_feeds_metric_follows_each_poll(tmp_path: Path) -> None:
+    with serving(FeedServer()) as server:
+        server.feeds["/news.xml"] = rss([REHASH_ITEM])
+        make_rules(tmp_path, {"news": server.url("/news.xml"), "flaky": server.url("/flaky")})
+
+        async def scenario() -> list[float]:
+            service = Service.build(settings_for(tmp_path))
+            seen = []
+            try:
+                for _ in range(2):  # /flaky answers 404, then a feed
+                    await service.daemon.run_once()
+                    metrics = samples(generate_latest(service.metrics.registry).decode())
+                    seen.append(metrics[("news_monitor_feeds_unhealthy", ())])
+                    server.feeds["/flaky"] = rss([REHASH_ITEM])
+            finally:
+                await service.aclose()
+            return seen
+
+        assert asyncio.run(scenario()) == [1.0, 0.0]

@@ -23,9 +23,10 @@ from pydantic import Field
 
 from monitor.errors import ConfigError, DeliveryError, Problem
 from monitor.models import Alert
-from monitor.notify.base import ChannelSettings, secret_from_env
+from monitor.notify.base import ChannelSettings, channel_secrets
 from monitor.notify.render import alert_text, headline, one_line
 from monitor.notify.webhook import ENV_NAME
+from monitor.secrets import Secrets
 
 _STATUS = re.compile(r"error=(\d{3})\b")
 
@@ -64,9 +65,9 @@ class AppriseConfig(ChannelSettings):
 
 
 class AppriseChannel:
-    def __init__(self, config: AppriseConfig, source: str = "") -> None:
+    def __init__(self, config: AppriseConfig, secrets: Secrets | None = None) -> None:
         self.name = config.name
-        self._url = secret_from_env(config.url_env, config.name, source)
+        self._url = channel_secrets(config, secrets).require(config.url_env)
         self._apprise = apprise.Apprise()
         with _ONE_AT_A_TIME:
             accepted = self._apprise.add(self._url.get_secret_value())
@@ -75,7 +76,7 @@ class AppriseChannel:
             raise ConfigError(
                 [
                     Problem(
-                        source,
+                        "channels.yaml",
                         None,
                         f"channel {config.name}: Apprise does not accept the URL in "
                         f"{config.url_env} (unknown scheme or missing parts; the URL is "

@@ -1,4 +1,4 @@
-"""The one interface every channel implements, and the secret-reading helper they share.
+"""The one interface every channel implements, and the settings every channel has.
 
 A channel makes exactly one delivery attempt per ``send``: it returns on success (with a
 thread reference if it has one) and raises ``DeliveryError(retryable=..., retry_after=...)``
@@ -8,16 +8,15 @@ ordering and rate limits belong to the outbox, never to a channel.
 
 from __future__ import annotations
 
-import os
 from datetime import timedelta
 from typing import Literal, Protocol
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from monitor.digest import DigestSchedule, parse_schedule
 from monitor.durations import Duration
-from monitor.errors import ConfigError, Problem
 from monitor.models import Alert
+from monitor.secrets import Secrets, read_secrets
 
 
 class ChannelSettings(BaseModel):
@@ -39,6 +38,21 @@ class ChannelSettings(BaseModel):
         "'weekly on monday at 08:00 UTC'",
     )
     digest_only: bool = Field(False, description="only the digest, no immediate alerts")
+    optional: bool = Field(
+        False, description="while none of its secrets is set the channel is off, not a problem"
+    )
+
+    def secret_variables(self) -> list[str]:
+        """The variables this channel reads secrets from (its ``*_env`` fields that are set)."""
+        return [
+            value
+            for field, value in self.model_dump().items()
+            if field.endswith("_env") and isinstance(value, str) and value
+        ]
+
+    def local_problems(self) -> list[str]:
+        """What keeps this channel from working besides secrets (a file it needs)."""
+        return []
 
     def supports_threads(self) -> bool:
         """Whether the channel can reply in a thread (only the Slack Web API can)."""
@@ -83,18 +97,7 @@ class Channel(Protocol):
         """Release connections."""
 
 
-def secret_from_env(variable: str, channel: str, source: str) -> SecretStr:
-    """The value of environment variable ``variable`` as a secret; a clear error if unset."""
-    value = os.environ.get(variable)
-    if not value:
-        raise ConfigError(
-            [
-                Problem(
-                    source,
-                    None,
-                    f"channel {channel}: environment variable "
-                    f"{variable} is not set (it holds a secret)",
-                )
-            ]
-        )
-    return SecretStr(value)
+def channel_secrets(config: ChannelSettings, secrets: Secrets | None) -> Secrets:
+    """``secrets``, or when None the channel's own secrets read from where
+    ``monitor.secrets`` looks (the environment, ``.env``, ``*_FILE``)."""
+    return secrets if secrets is not None else read_secrets(config.secret_variables())

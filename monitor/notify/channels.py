@@ -15,8 +15,7 @@ Channel types are registered in ``CHANNEL_TYPES``, one module per type.
 
 from __future__ import annotations
 
-import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import timedelta
 from pathlib import Path
 from typing import Annotated, Any
@@ -29,20 +28,19 @@ from monitor.durations import Duration
 from monitor.errors import ConfigError, Problem
 from monitor.models import Alert
 from monitor.notify.apprise import AppriseChannel, AppriseConfig
-from monitor.notify.base import Channel, ChannelSettings
+from monitor.notify.base import Channel
 from monitor.notify.console import ConsoleChannel, ConsoleConfig
 from monitor.notify.email import EmailChannel, EmailConfig
 from monitor.notify.slack import SlackChannel, SlackConfig
 from monitor.notify.webhook import WebhookChannel, WebhookConfig
+from monitor.secrets import Secrets
 from monitor.store_history import AlertRecord
-from monitor.yamlfile import load_model
+from monitor.yamlfile import line_of, load_model, load_yaml
 
-ChannelConfig = Annotated[
-    SlackConfig | WebhookConfig | EmailConfig | ConsoleConfig | AppriseConfig,
-    Field(discriminator="type"),
-]
+AnyChannelConfig = SlackConfig | WebhookConfig | EmailConfig | ConsoleConfig | AppriseConfig
+ChannelConfig = Annotated[AnyChannelConfig, Field(discriminator="type")]
 
-CHANNEL_TYPES: dict[str, Callable[[Any, str], Channel]] = {
+CHANNEL_TYPES: dict[str, Callable[[Any, Secrets], Channel]] = {
     "slack": SlackChannel,
     "webhook": WebhookChannel,
     "email": EmailChannel,
@@ -75,7 +73,7 @@ class ChannelsFile(BaseModel):
             raise ValueError(f"default names unknown channels: {', '.join(unknown)}")
         return self
 
-    def by_name(self) -> dict[str, ChannelSettings]:
+    def by_name(self) -> dict[str, AnyChannelConfig]:
         return {c.name: c for c in self.channels}
 
 
@@ -101,73 +99,57 @@ def load_channels(path: Path, *, required: bool = False) -> ChannelsFile:
     return load_model(path, ChannelsFile)
 
 
+def _channel_lines(folder: Path, rule_id: str) -> tuple[str, dict[str, int]]:
+    """The file of rule ``rule_id`` in ``folder`` and the line of each channel it names."""
+    for path in sorted([*folder.glob("*.yaml"), *folder.glob("*.yml")]):
+        try:
+            data, lines, _ = load_yaml(path)
+        except ConfigError:
+            continue
+        if isinstance(data, dict) and data.get("id") == rule_id:
+            names = data.get("channels") or []
+            return str(path), {
+                str(name): line_of(lines, ("channels", index)) or 0
+                for index, name in enumerate(names)
+            }
+    return str(folder), {}
+
+
 def rule_channel_problems(
     rules: Sequence[Rule], channels: ChannelsFile, rules_dir: Path
 ) -> list[Problem]:
-    """Rules that name channels ``channels.yaml`` does not define."""
+    """Rules that name channels ``channels.yaml`` does not define, with file and line."""
     known = channels.by_name()
-    return [
-        Problem(
-            str(rules_dir / "watch"),
-            None,
-            f"rule {rule.id}: unknown channel {name!r}; define it in channels.yaml",
-        )
-        for rule in rules
-        for name in rule.channels or ()
-        if name not in known
-    ]
+    problems = []
+    for rule in rules:
+        unknown = [name for name in rule.channels or () if name not in known]
+        if not unknown:
+            continue
+        path, lines = _channel_lines(rules_dir / "watch", rule.id)
+        for name in unknown:
+            defined = ", ".join(sorted(known)) or "none"
+            problems.append(
+                Problem(
+                    path,
+                    lines.get(name) or None,
+                    f"channels: unknown channel {name!r} (channels.yaml defines: {defined})",
+                )
+            )
+    return problems
 
 
-def _secret_variables(config: ChannelsFile) -> list[tuple[str, str]]:
-    """(channel, environment variable) of every secret the channels name."""
-    return [
-        (channel.name, variable)
-        for channel in config.channels
-        for field, variable in channel.model_dump().items()
-        if field.endswith("_env") and variable
-    ]
-
-
-def missing_secrets(config: ChannelsFile) -> list[str]:
-    """``channel NAME: VARIABLE is not set`` for every secret variable missing from the
-    environment (without building any channel)."""
-    return [
-        f"channel {name}: environment variable {variable} is not set"
-        for name, variable in _secret_variables(config)
-        if not os.environ.get(variable)
-    ]
-
-
-def secret_values(config: ChannelsFile) -> list[str]:
-    """The values of every secret the channels name (to redact them from text)."""
-    return [
-        value for _, variable in _secret_variables(config) if (value := os.environ.get(variable))
-    ]
-
-
-def build_channels(config: ChannelsFile, source: str) -> dict[str, Channel]:
-    """Instantiate every channel (reading its secrets); one error lists all that fail."""
-    built: dict[str, Channel] = {}
-    problems: list[Problem] = []
-    for channel in config.channels:
-        try:
-            built[channel.name] = CHANNEL_TYPES[channel.type](channel, source)
-        except ConfigError as exc:
-            problems.extend(exc.problems)
-    if problems:
-        raise ConfigError(problems)
-    return built
-
-
-def router(config: ChannelsFile) -> Callable[[Alert], list[str]]:
-    """Which channels an alert goes to now: the rule's own, else the default list, but no
-    channel that takes only digests; updates only to channels that take them."""
+def router(config: ChannelsFile, off: Iterable[str] = ()) -> Callable[[Alert], list[str]]:
+    """Which channels an alert goes to now: the rule's own, else the default list, leaving
+    out channels that are ``off`` and channels that take only digests; updates only to
+    channels that take them."""
     known = config.by_name()
+    skip = set(off)
 
     def route(alert: Alert) -> list[str]:
         names = list(alert.channels)
         if alert.default_channels or not names:
             names = list(dict.fromkeys([*names, *config.default]))
+        names = [n for n in names if n not in skip]
         names = [n for n in names if n not in known or not known[n].digest_only]
         if alert.type == "update":
             names = [n for n in names if n in known and known[n].updates != "none"]

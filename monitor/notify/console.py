@@ -1,27 +1,51 @@
-"""The console channel: prints alerts to standard output (for demos, cron and debugging)."""
+"""The console channel: prints alerts to standard output (for demos, cron and containers).
+
+``format: text`` prints the readable lines of ``alert_text``; ``json`` prints one JSON
+object per line (the webhook body), which log collectors can parse; ``auto`` (the
+default) is text on a terminal and JSON otherwise, so a container's stdout stays
+machine-readable.
+"""
 
 from __future__ import annotations
 
+import json
 import sys
 from typing import Literal, TextIO
 
+from pydantic import Field
+
 from monitor.models import Alert
 from monitor.notify.base import ChannelSettings
-from monitor.notify.render import alert_text
+from monitor.notify.render import alert_text, described_payload
+from monitor.secrets import Secrets
 
 
 class ConsoleConfig(ChannelSettings):
     type: Literal["console"] = "console"
+    format: Literal["auto", "text", "json"] = Field(
+        "auto", description="text, json (one object per line), or auto: text on a terminal"
+    )
+
+
+def console_line(alert: Alert, as_json: bool) -> str:
+    """The alert as printed: one JSON line, or readable lines and a blank line."""
+    if as_json:
+        return json.dumps(described_payload(alert), ensure_ascii=False) + "\n"
+    return alert_text(alert) + "\n\n"
 
 
 class ConsoleChannel:
-    def __init__(self, config: ConsoleConfig, source: str = "", stream: TextIO | None = None):
+    def __init__(
+        self, config: ConsoleConfig, secrets: Secrets | None = None, stream: TextIO | None = None
+    ) -> None:
         self.name = config.name
+        self.format = config.format
         self._stream = stream
 
     async def send(self, alert: Alert, thread: str | None = None) -> str | None:
         stream = self._stream or sys.stdout
-        stream.write(alert_text(alert) + "\n\n")
+        as_json = self.format == "json" or (self.format == "auto" and not stream.isatty())
+        stream.write(console_line(alert, as_json))
         stream.flush()
         return None
 

@@ -19,9 +19,9 @@ from typing import Literal
 
 from pydantic import Field
 
-from monitor.errors import DeliveryError
+from monitor.errors import ConfigError, DeliveryError, Problem
 from monitor.models import Alert
-from monitor.notify.base import ChannelSettings, secret_from_env
+from monitor.notify.base import ChannelSettings, channel_secrets
 from monitor.notify.render import (
     alert_text,
     corroboration,
@@ -32,6 +32,7 @@ from monitor.notify.render import (
 )
 from monitor.notify.slack import safe_link
 from monitor.notify.webhook import ENV_NAME
+from monitor.secrets import Secrets
 
 SUBJECT_LIMIT = 180
 
@@ -47,6 +48,23 @@ class EmailConfig(ChannelSettings):
     recipients: list[str] = Field(min_length=1)
     timeout_seconds: float = Field(20.0, gt=0)
     ca_file: Path | None = Field(None, description="CA bundle to verify a private relay with")
+
+    def tls_context(self) -> ssl.SSLContext:
+        """The TLS context (with ``ca_file`` if given); ``ConfigError`` if it cannot load."""
+        try:
+            return ssl.create_default_context(cafile=str(self.ca_file) if self.ca_file else None)
+        except (OSError, ssl.SSLError) as exc:
+            reason = getattr(exc, "strerror", None) or getattr(exc, "reason", None) or exc
+            raise ConfigError(
+                [Problem("", None, f"ca_file {self.ca_file}: cannot be used ({reason})")]
+            ) from exc
+
+    def local_problems(self) -> list[str]:
+        try:
+            self.tls_context()
+        except ConfigError as exc:
+            return [p.message for p in exc.problems]
+        return []
 
 
 def email_message(alert: Alert, sender: str, recipients: list[str]) -> EmailMessage:
@@ -89,23 +107,17 @@ def email_message(alert: Alert, sender: str, recipients: list[str]) -> EmailMess
 
 
 class EmailChannel:
-    def __init__(self, config: EmailConfig, source: str = "") -> None:
+    def __init__(self, config: EmailConfig, secrets: Secrets | None = None) -> None:
         self.name = config.name
         self.config = config
-        self._username = (
-            secret_from_env(config.username_env, config.name, source)
-            if config.username_env
-            else None
-        )
-        self._password = (
-            secret_from_env(config.password_env, config.name, source)
-            if config.password_env
-            else None
-        )
+        self._context = config.tls_context()
+        found = channel_secrets(config, secrets)
+        self._username = found.require(config.username_env) if config.username_env else None
+        self._password = found.require(config.password_env) if config.password_env else None
 
     def _send_blocking(self, message: EmailMessage) -> None:
         c = self.config
-        context = ssl.create_default_context(cafile=str(c.ca_file) if c.ca_file else None)
+        context = self._context
         smtp: smtplib.SMTP
         if c.security == "tls":
             smtp = smtplib.SMTP_SSL(c.host, c.port, timeout=c.timeout_seconds, context=context)

@@ -120,13 +120,17 @@ class Outbox:
 
         A delivery whose channel is no longer configured is held, never dropped: it resumes
         when the channel returns, or the operator drops it (``news-monitor outbox drop``).
+        So is one whose channel is defined but could not be built (a missing secret).
         """
         pending = self.store.pending_by_channel()
         held = {name: n for name, n in pending.items() if name not in self.channels}
         for name in sorted(held.keys() - self._held):
             log.warning(
-                "deliver: channel is not configured; its deliveries are held until it returns"
-                " (or `news-monitor outbox drop CHANNEL`)",
+                "deliver: channel is unavailable (a secret is missing, see `news-monitor "
+                "status`); its deliveries are held until it can be built"
+                if name in self.settings
+                else "deliver: channel is not configured; its deliveries are held until it "
+                "returns (or `news-monitor outbox drop CHANNEL`)",
                 extra={"channel": name, "held": held[name]},
             )
         for name in sorted(self._held - held.keys()):

@@ -56,6 +56,11 @@ def shown_evidence(alert: Alert, limit: int) -> tuple[Evidence, ...]:
     return alert.evidence if alert.rule in NOTICE_RULES else alert.evidence[:limit]
 
 
+def described_payload(alert: Alert) -> dict[str, Any]:
+    """``alert_payload`` plus the rule's ``description``: the webhook body and console JSON."""
+    return {**alert_payload(alert), "description": alert.description}
+
+
 def alert_text(alert: Alert) -> str:
     """A few readable lines: what fired, on which entry, and why."""
     article = alert.article
@@ -157,10 +162,11 @@ def headline(alert: Alert) -> str:
     return one_line(f"{kind}: {alert.description or alert.rule}")
 
 
-def sample_alert() -> Alert:
-    """A harmless, clearly labelled alert for ``news-monitor test-alert``."""
+def sample_alert(test_id: str) -> Alert:
+    """A harmless, clearly labelled alert for ``news-monitor test-alert``; ``test_id``
+    makes its idempotency key unique, so receivers that drop repeated keys take each test."""
     article = Article(
-        id="news-monitor-test",
+        id=f"news-monitor-test-{test_id}",
         feed="news-monitor",
         title="Test alert from news-monitor",
         text="",

@@ -16,10 +16,11 @@ from pydantic import Field, model_validator
 
 from monitor.errors import DeliveryError
 from monitor.models import Alert
-from monitor.notify.base import ChannelSettings, secret_from_env
+from monitor.notify.base import ChannelSettings, channel_secrets
 from monitor.notify.http import new_client, post
 from monitor.notify.render import corroboration, headline, one_line, shown_evidence, truncate
 from monitor.notify.webhook import ENV_NAME
+from monitor.secrets import Secrets
 
 HEADER_LIMIT = 150
 TEXT_LIMIT = 3000
@@ -143,11 +144,11 @@ _RETRYABLE_API_ERRORS = frozenset(
 
 
 class SlackChannel:
-    def __init__(self, config: SlackConfig, source: str = "") -> None:
+    def __init__(self, config: SlackConfig, secrets: Secrets | None = None) -> None:
         self.name = config.name
         self.config = config
         secret = config.url_env or config.token_env or ""
-        self._secret = secret_from_env(secret, config.name, source)
+        self._secret = channel_secrets(config, secrets).require(secret)
         self._client = new_client()
 
     async def send(self, alert: Alert, thread: str | None = None) -> str | None:

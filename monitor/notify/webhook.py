@@ -17,9 +17,10 @@ from typing import Literal
 from pydantic import Field
 
 from monitor.models import Alert
-from monitor.notify.base import ChannelSettings, secret_from_env
+from monitor.notify.base import ChannelSettings, channel_secrets
 from monitor.notify.http import new_client, post
-from monitor.notify.render import alert_payload
+from monitor.notify.render import described_payload
+from monitor.secrets import Secrets
 
 ENV_NAME = r"^[A-Z_][A-Z0-9_]*$"
 
@@ -37,18 +38,15 @@ def signature(secret: str, timestamp: str, body: bytes) -> str:
 
 
 class WebhookChannel:
-    def __init__(self, config: WebhookConfig, source: str = "") -> None:
+    def __init__(self, config: WebhookConfig, secrets: Secrets | None = None) -> None:
         self.name = config.name
-        self._url = secret_from_env(config.url_env, config.name, source)
-        self._secret = (
-            secret_from_env(config.secret_env, config.name, source) if config.secret_env else None
-        )
+        found = channel_secrets(config, secrets)
+        self._url = found.require(config.url_env)
+        self._secret = found.require(config.secret_env) if config.secret_env else None
         self._client = new_client()
 
     async def send(self, alert: Alert, thread: str | None = None) -> str | None:
-        body = json.dumps(
-            {**alert_payload(alert), "description": alert.description}, ensure_ascii=False
-        ).encode()
+        body = json.dumps(described_payload(alert), ensure_ascii=False).encode()
         timestamp = str(int(time.time()))
         headers = {
             "Content-Type": "application/json",

@@ -9,7 +9,6 @@
         url: https://feeds.bbci.co.uk/news/world/rss.xml
         interval: 10m    # number of seconds or 90s / 5m / 1h
         headers: {Accept-Language: en}
-        weight: 1.0      # your trust in the source, 0..10 (not used by detection yet)
         enabled: true
 """
 
@@ -17,6 +16,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, field_validator, model_validator
 
@@ -43,8 +43,16 @@ class FeedConfig(BaseModel):
     url: HttpUrl
     interval: Duration | None = None
     headers: dict[str, str] = Field(default_factory=dict)
-    weight: float = Field(1.0, ge=0.0, le=10.0)
     enabled: bool = True
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_weight(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "weight" in data:
+            raise ValueError(
+                "weight is no longer accepted: it never changed what was alerted; remove it"
+            )
+        return data
 
     @field_validator("interval")
     @classmethod

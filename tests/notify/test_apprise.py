@@ -23,7 +23,7 @@ PASSWORD, TOKEN = "s3cr3t-pass", "t0ken-in-path"
 
 
 def apprise_outbox(tmp_path: Path, clock: Clock) -> Outbox:
-    channel = AppriseChannel(AppriseConfig(name="chat", url_env="TEST_APPRISE_URL"), "c.yaml")
+    channel = AppriseChannel(AppriseConfig(name="chat", url_env="TEST_APPRISE_URL"))
     store = open_store(tmp_path / "state.db")
     queue(store, alerts(2), clock(), channel="chat")
     return Outbox(store, {"chat": channel}, clock=clock, rng=random.Random(1))
@@ -83,7 +83,7 @@ def test_apprise_url_it_does_not_accept_is_a_clear_error_without_the_url(
 ) -> None:
     monkeypatch.setenv("TEST_APPRISE_URL", url)
     with pytest.raises(ConfigError) as caught:
-        AppriseChannel(AppriseConfig(name="chat", url_env="TEST_APPRISE_URL"), "c.yaml")
+        AppriseChannel(AppriseConfig(name="chat", url_env="TEST_APPRISE_URL"))
     message = str(caught.value)
-    assert message.startswith("c.yaml: channel chat: Apprise does not accept the URL in")
+    assert message.startswith("channels.yaml: channel chat: Apprise does not accept the URL in")
     assert url not in message and "s3cr3t" not in message

@@ -7,6 +7,7 @@ import email
 import email.policy
 import hashlib
 import hmac
+import io
 import json
 from datetime import UTC, datetime
 from typing import Any
@@ -15,6 +16,7 @@ import pytest
 
 from monitor.errors import DeliveryError
 from monitor.models import Alert, Article, Evidence
+from monitor.notify.console import ConsoleChannel, ConsoleConfig
 from monitor.notify.email import EmailChannel, EmailConfig
 from monitor.notify.slack import SlackChannel, SlackConfig
 from monitor.notify.webhook import WebhookChannel, WebhookConfig
@@ -200,3 +202,30 @@ def test_email_has_both_parts_and_intact_headers(smtp_server: tuple[Mailbox, int
     assert "MPs voted 401 to 60" in plain.get_content()
     assert "MPs voted 401 to 60" in html.get_content()
     assert mailbox.envelopes == [("monitor@example.invalid", ["desk@example.invalid"])]
+
+
+class _Stream(io.StringIO):
+    def __init__(self, terminal: bool) -> None:
+        super().__init__()
+        self.terminal = terminal
+
+    def isatty(self) -> bool:
+        return self.terminal
+
+
+@pytest.mark.parametrize(
+    ("fmt", "terminal", "as_json"),
+    [("auto", False, True), ("auto", True, False), ("json", True, True), ("text", False, False)],
+)
+def test_console_prints_json_lines_unless_on_a_terminal(
+    fmt: str, terminal: bool, as_json: bool
+) -> None:
+    stream = _Stream(terminal)
+    config = ConsoleConfig.model_validate({"name": "console", "format": fmt})
+    send(ConsoleChannel(config, stream=stream), make_alert(title="Two\nlines"))
+    out = stream.getvalue()
+    if as_json:
+        (line,) = out.splitlines()
+        assert json.loads(line)["entry"]["title"] == "Two\nlines"
+    else:
+        assert out.startswith("[NEW] uk-parliament-vote")

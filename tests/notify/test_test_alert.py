@@ -39,8 +39,59 @@ def test_missing_secret_and_unknown_channel(
     make_rules(tmp_path, {}, channels=HOOK)
     monkeypatch.delenv("TEST_HOOK_URL", raising=False)
     assert run(tmp_path, "hook") == 2
-    assert "channel hook: environment variable TEST_HOOK_URL is not set" in (
+    assert "channel hook: TEST_HOOK_URL is not set (in the environment, .env," in (
         capsys.readouterr().err
     )
     assert run(tmp_path, "nope") == 2
     assert "unknown channel 'nope'; known: hook" in capsys.readouterr().err
+
+
+OTHERS = [
+    {"name": "slack", "type": "slack", "url_env": "TEST_UNSET_SLACK_URL"},
+    {
+        "name": "editors",
+        "type": "email",
+        "host": "127.0.0.1",
+        "password_env": "TEST_UNSET_SMTP_PASSWORD",
+        "username_env": "TEST_UNSET_SMTP_USER",
+        "sender": "a@example.invalid",
+        "recipients": ["b@example.invalid"],
+    },
+]
+
+
+def test_secret_from_dotenv(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    make_rules(tmp_path, {}, channels=HOOK)
+    monkeypatch.delenv("TEST_HOOK_URL", raising=False)
+    monkeypatch.chdir(tmp_path)
+    with serving(Receiver()) as receiver:
+        (tmp_path / ".env").write_text(f"TEST_HOOK_URL={receiver.url()}\n")
+        assert run(tmp_path, "hook") == 0, capsys.readouterr().err
+    assert len(receiver.accepted) == 1
+
+
+def test_one_channel_alone_while_others_lack_secrets(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    make_rules(tmp_path, {}, channels=HOOK + OTHERS, default=["hook"])
+    for name in ("TEST_UNSET_SLACK_URL", "TEST_UNSET_SMTP_PASSWORD", "TEST_UNSET_SMTP_USER"):
+        monkeypatch.delenv(name, raising=False)
+    with serving(Receiver()) as receiver:
+        monkeypatch.setenv("TEST_HOOK_URL", receiver.url())
+        assert run(tmp_path, "hook") == 0
+    assert capsys.readouterr().err == ""
+    assert len(receiver.accepted) == 1
+
+
+def test_each_test_alert_has_a_fresh_idempotency_key(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    make_rules(tmp_path, {}, channels=HOOK)
+    with serving(Receiver()) as receiver:
+        monkeypatch.setenv("TEST_HOOK_URL", receiver.url())
+        assert run(tmp_path, "hook") == 0
+        assert run(tmp_path, "hook") == 0
+    keys = [r.headers["Idempotency-Key"] for r in receiver.accepted]
+    assert len(keys) == 2 and keys[0] != keys[1]

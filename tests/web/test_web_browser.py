@@ -56,6 +56,7 @@ def test_story_page_follows_the_timeline_by_itself(tmp_path: Path) -> None:
         health_bind="127.0.0.1:0",
         delivery_interval_seconds=0.2,
         web_refresh_seconds=1,
+        max_entry_age_hours=0,  # the demo timeline is history (January 2026): examine it all
     )
 
     async def scenario() -> None:

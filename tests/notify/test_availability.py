@@ -1,0 +1,45 @@
+"""Which channels can deliver: optional channels are off while unset, others a problem."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from monitor.notify.build import availability
+from monitor.notify.channels import ChannelsFile, router
+from monitor.settings import Settings
+from tests.notify.test_channels import make_alert
+
+HOOK = {"name": "hook", "type": "webhook", "url_env": "TEST_A_URL", "secret_env": "TEST_A_KEY"}
+
+
+@pytest.mark.parametrize(
+    ("optional", "env", "state"),
+    [
+        (True, {}, "off"),
+        (True, {"TEST_A_URL": "http://127.0.0.1:9/"}, "unavailable"),  # half set: a mistake
+        (False, {}, "unavailable"),
+        (True, {"TEST_A_URL": "http://127.0.0.1:9/", "TEST_A_KEY": "k"}, "ok"),
+    ],
+)
+def test_optional_channels(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    optional: bool,
+    env: dict[str, str],
+    state: str,
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    for name in ("TEST_A_URL", "TEST_A_KEY"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    channels = [{**HOOK, "optional": optional}, {"name": "console", "type": "console"}]
+    config = ChannelsFile.model_validate({"default": ["hook", "console"], "channels": channels})
+    found = availability(config, Settings(rules_dir=tmp_path))
+    states = {"off": found.off, "unavailable": found.unavailable}
+    found_in = [s for s, names in states.items() if "hook" in names]
+    assert found_in == ([] if state == "ok" else [state])
+    expected = ["console"] if state == "off" else ["hook", "console"]
+    assert router(config, found.off)(make_alert()) == expected
