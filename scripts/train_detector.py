@@ -48,6 +48,7 @@ from monitor.detect.model import DEFAULT_MODEL, DEVELOPMENT, ModelFile, ScoringM
 from monitor.detect.rules import load_rules
 from monitor.detect.stories import StoryBook
 from monitor.models import Article, in_published_order
+from monitor.notify.render import alert_payload
 from monitor.replay import collect_feed_files, read_articles
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -195,14 +196,7 @@ def replay_alerts(
     for article in in_published_order(articles):
         detector.model = model_for(article)
         for alert in detector.examine(article):
-            lines.append(
-                {
-                    "type": alert.type,
-                    "rule": alert.rule,
-                    "rules": list(alert.all_rules),
-                    "entry": {"id": article.id, "link": article.link},
-                }
-            )
+            lines.append(alert_payload(alert))
     return lines
 
 

@@ -23,6 +23,7 @@ from monitor.ruleset import load_ruleset
 from monitor.store import Store, open_store
 from monitor.store_history import AlertRecord
 from tests.conftest import RULES
+from tests.helpers import record_alerts
 from tests.notify.test_channels import check_block_kit, make_alert
 from tests.servers import Received, Receiver, serving
 
@@ -90,17 +91,7 @@ def report(rule: str, development: str, entry: str, kind: str = "alert") -> Aler
 
 
 def record(store: Store, when: str, *alerts: Alert) -> None:
-    store.commit_poll(
-        feed="wire",
-        url="http://127.0.0.1/x",
-        etag=None,
-        last_modified=None,
-        articles=[a.article for a in alerts],
-        alerts=list(alerts),
-        developments=[],
-        route=lambda a: [],  # the digest channel takes digests only
-        now=at(when),
-    )
+    record_alerts(store, list(alerts), at(when))  # queued for no channel: digests only
 
 
 CONFIG = ChannelsFile.model_validate(

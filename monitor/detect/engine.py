@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import get_args
 
 from monitor.detect.embedding import Embedder, bundled_embedder
 from monitor.detect.features import (
@@ -27,14 +28,14 @@ from monitor.detect.features import (
 from monitor.detect.matching import CompiledRule
 from monitor.detect.model import DEVELOPMENT, Score, ScoringModel, default_model
 from monitor.detect.novelty import KnownClaims
-from monitor.detect.rules import Rule
+from monitor.detect.rules import Rule, Severity
 from monitor.detect.stories import UNSTAGED, Report, StoryBook
 from monitor.models import Alert, AlertType, Article, Claim, Evidence
 
 DEFAULT_MIN_NOVELTY = 0.3
 MAX_EVIDENCE = 3
 LEAD_SENTENCES = 3  # the headline and the first two sentences of the text
-_SEVERITY = ("info", "low", "medium", "high", "critical")
+_SEVERITY = get_args(Severity)  # in rising order
 
 
 @dataclass(frozen=True)
@@ -81,6 +82,7 @@ class Detector:
     ) -> None:
         embedder = embedder or bundled_embedder()
         self.rules = [rule for rule in rules if rule.enabled]
+        self._by_id = {rule.id: rule for rule in self.rules}
         self.model = model or default_model()
         self.threshold = threshold
         self.extractor = FeatureExtractor(
@@ -95,10 +97,6 @@ class Detector:
             self.book.embed = embedder.embed
             self.book.vectorise = self.model.vectorise
             self.book.reset(self.book.developments)
-
-    @property
-    def known(self) -> KnownClaims:
-        return self.extractor.known
 
     def assess(self, article: Article) -> Assessment:
         """Score ``article`` and name its development; no story state is read or changed."""
@@ -129,14 +127,11 @@ class Detector:
         ordered = sorted(
             verdicts.values(),
             key=lambda v: (
-                bool(self._rule(v.rule).includes),
+                bool(self._by_id[v.rule].includes),
                 -(v.score.probability if v.score else 0.0),
             ),
         )
         return Assessment(signals, development, tuple(ordered)), vector
-
-    def _rule(self, rule_id: str) -> Rule:
-        return next(rule for rule in self.rules if rule.id == rule_id)
 
     def _name(
         self,
@@ -212,7 +207,7 @@ class Detector:
         outlets = max(1, len(development.outlets))
         # A rule that asks for ``confirm: N`` outlets stands for the message only once N
         # independent outlets have reported the development.
-        rules = [self._rule(r) for r in report.rules if self._rule(r).confirm <= outlets]
+        rules = [self._by_id[r] for r in report.rules if self._by_id[r].confirm <= outlets]
         if not rules:
             return []
         kind: AlertType = "update" if development.alerted else "alert"

@@ -36,7 +36,7 @@ UNSTAGED = "reported"  # the stage of a development named by the model, not by a
 Embed = Callable[[Sequence[str]], np.ndarray]
 Terms = Mapping[str, float]
 Vectorise = Callable[[str], Terms]
-KEPT_REPORTS = 8  # bounds the cost of comparing with a long-running development
+KEPT_REPORTS = 8  # reports compared per development: bounds the cost of long-running ones
 TERM_WEIGHT = 2.0  # a shared rare name or number says "same event" more than wording does
 
 
@@ -204,6 +204,7 @@ class StoryBook:
         if report.outlet not in development.outlets and not wire_copy:
             development.outlets.append(report.outlet)
         copies.append(text)
+        del copies[:-KEPT_REPORTS]
 
 
 def _cosine(a: Terms, b: Terms) -> float:
