@@ -8,6 +8,7 @@ are pure and never raise on odd input: broken markup degrades to its visible tex
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 import unicodedata
@@ -94,6 +95,7 @@ _WORD = re.compile(r"[a-z0-9]+(?:['.][a-z0-9]+)*")
 _POSSESSIVE = re.compile(r"'s\b")
 
 
+@functools.lru_cache(maxsize=4096)  # detection reads each sentence several times
 def _comparable(text: str) -> str:
     return _POSSESSIVE.sub("", normalise(text))
 

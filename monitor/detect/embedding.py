@@ -5,6 +5,10 @@ from the installed package's files, once per process: it never asks a model hub 
 anything, so detection works offline and leaks no traffic. A sentence's embedding is the
 mean of its token vectors, scaled to unit length, so a dot product is a cosine similarity.
 Raises ``ConfigError`` when the package or its files are missing.
+
+The tokenizer has no pre-tokenizer: it marks each space and encodes the whole text, and no
+token spans a word boundary, so a text's tokens are its space-separated words' tokens in
+order. ``Embedder`` therefore encodes each distinct word once and keeps its token ids.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from monitor.errors import ConfigError, Problem
 _WEIGHTS = "weights/l2_supercat_256.safetensors"
 _TOKENIZER = "tokenizers/l2_supercat_tokenizer_config.json"
 _TENSOR = "embedding.weight"
+_CACHED_WORDS = 200_000  # token ids of this many distinct words are kept (a few tens of MB)
 
 
 class Embedder:
@@ -32,6 +37,7 @@ class Embedder:
         self.vectors = vectors.astype(np.float32)
         self.tokenizer = tokenizer
         self.dimensions = int(vectors.shape[1])
+        self._word_ids: dict[str, tuple[int, ...]] = {}
 
     @classmethod
     def from_folder(cls, folder: Path) -> Embedder:
@@ -50,16 +56,31 @@ class Embedder:
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         """One unit-length row per text (a row of zeros for a text without tokens)."""
         result = np.zeros((len(texts), self.dimensions), dtype=np.float32)
-        if not texts:
+        token_lists = self.token_ids(texts)
+        filled = [row for row, ids in enumerate(token_lists) if ids]
+        if not filled:
             return result
-        encode = getattr(self.tokenizer, "encode_batch_fast", self.tokenizer.encode_batch)
-        for row, encoding in enumerate(encode(list(texts), add_special_tokens=False)):
-            if encoding.ids:
-                mean = self.vectors[encoding.ids].mean(axis=0)
-                norm = float(np.linalg.norm(mean))
-                if norm > 0.0:
-                    result[row] = mean / norm
+        ids = [i for row in filled for i in token_lists[row]]
+        sizes = np.array([len(token_lists[row]) for row in filled])
+        starts = np.concatenate(([0], np.cumsum(sizes)[:-1]))
+        means = np.add.reduceat(self.vectors[ids], starts, axis=0) / sizes[:, None]
+        norms = np.linalg.norm(means, axis=1, keepdims=True)
+        result[filled] = np.divide(means, norms, out=np.zeros_like(means), where=norms > 0.0)
         return result
+
+    def token_ids(self, texts: Sequence[str]) -> list[list[int]]:
+        """The token ids of each text, as the tokenizer would give them for the whole text."""
+        split = [text.split(" ") for text in texts]
+        missing = list({w for words in split for w in words if w and w not in self._word_ids})
+        if missing:
+            if len(self._word_ids) + len(missing) > _CACHED_WORDS:
+                self._word_ids.clear()
+            encode = getattr(self.tokenizer, "encode_batch_fast", self.tokenizer.encode_batch)
+            for word, encoding in zip(
+                missing, encode(missing, add_special_tokens=False), strict=True
+            ):
+                self._word_ids[word] = tuple(encoding.ids)
+        return [[i for w in words if w for i in self._word_ids.get(w) or ()] for words in split]
 
 
 @functools.cache

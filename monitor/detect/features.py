@@ -139,7 +139,7 @@ class FeatureExtractor:
         """Measure ``article``: per sentence novelty, relevance and rule hits."""
         texts = article_sentences(article) or [""]
         vectors = self.embedder.embed(texts)
-        evidence = tuple(self.known.assess(text) for text in texts)
+        evidence = tuple(self.known.assess_all(texts))
         relevance = vectors @ self._centre
         semantic = (
             1.0 - (vectors @ self._claims.T).max(axis=1)
@@ -161,22 +161,31 @@ class FeatureExtractor:
         )
 
     def _hits(self, texts: Sequence[str], evidence: Sequence[Evidence]) -> tuple[RuleHit, ...]:
-        """Patterns holding on sentences novel enough for their rule (topic checked first)."""
-        sentences: list[Sentence] | None = None
+        """Patterns holding on sentences novel enough for their rule. Sentences are prepared
+        for matching only when a rule reads them: its novel ones first, the rest only while
+        its topic is still unconfirmed."""
+        prepared: dict[int, Sentence] = {}
+
+        def sentence(index: int) -> Sentence:
+            if index not in prepared:
+                prepared[index] = Sentence.of(texts[index])
+            return prepared[index]
+
         hits = []
         for compiled in self.rules:
             rule = compiled.rule
             if not compiled.patterns or not rule.enabled:
                 continue
-            if sentences is None:
-                sentences = [Sentence.of(text) for text in texts]
-            if compiled.topic_missing(sentences):
-                continue
             floor = rule.min_novelty if rule.min_novelty is not None else self.min_novelty
-            for index, sentence in enumerate(sentences):
-                if rule.novel and evidence[index].novelty < floor:
-                    continue
-                held = compiled.first_held(sentence)
+            novel = [i for i, e in enumerate(evidence) if not rule.novel or e.novelty >= floor]
+            if not novel:
+                continue
+            rest = set(range(len(texts))).difference(novel)
+            order = [*novel, *sorted(rest)]
+            if compiled.topic_missing(sentence(i) for i in order):
+                continue
+            for index in novel:
+                held = compiled.first_held(sentence(index))
                 if held is not None:
                     hits.append(RuleHit(rule.id, held[1].stage, index, held[0]))
         return tuple(hits)

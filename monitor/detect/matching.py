@@ -10,7 +10,7 @@ from __future__ import annotations
 import bisect
 import itertools
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from monitor.detect.rules import Pattern, Rule, TermGroup
@@ -204,9 +204,15 @@ class CompiledRule:
         self.patterns = [CompiledPattern(p, rule_vetoes) for p in rule.patterns]
         self.topic = [CompiledGroup(group) for group in rule.topic]
 
-    def topic_missing(self, sentences: Sequence[Sentence]) -> list[str]:
-        """The topic groups found in none of the article's sentences (empty when on topic)."""
-        return [g.name for g in self.topic if not any(g.find(s) for s in sentences)]
+    def topic_missing(self, sentences: Iterable[Sentence]) -> list[str]:
+        """The topic groups found in none of the article's sentences (empty when on topic);
+        reads ``sentences`` only as far as it must."""
+        missing = list(self.topic)
+        for sentence in sentences:
+            if not missing:
+                break
+            missing = [group for group in missing if not group.find(sentence)]
+        return [group.name for group in missing]
 
     def evaluate(self, sentence: Sentence) -> list[PatternOutcome]:
         """Every pattern's full outcome, for explanations."""

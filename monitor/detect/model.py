@@ -42,6 +42,9 @@ class Scaling(_Strict):
     mean: float
     scale: float = Field(gt=0.0)
 
+    def standardise(self, value: float) -> float:
+        return (value - self.mean) / self.scale
+
 
 class Head(_Strict):
     """One logistic regression: probability = sigmoid(bias + w·x); alert at ``threshold``."""
@@ -103,21 +106,30 @@ class ScoringModel:
         head = self.heads.get(head_name)
         if head is None:
             return None
-        parts: dict[str, float] = {}
-        for gram, value in vector.items():
-            weight = head.ngrams.get(gram)
-            if weight:
-                parts[f"'{gram}'"] = weight * value
-        for name, weight in head.dense.items():
-            scaling = self.spec.scaling[name]
-            parts[name] = weight * (dense.get(name, 0.0) - scaling.mean) / scaling.scale
-        logit = head.bias + sum(parts.values())
-        shown = heapq.nlargest(_SHOWN, parts.items(), key=lambda item: abs(item[1]))
+        grams = [
+            (gram, head.ngrams[gram] * vector[gram]) for gram in vector.keys() & head.ngrams.keys()
+        ]
+        scaling = self.spec.scaling
+        dense_parts = [
+            (name, weight * scaling[name].standardise(dense.get(name, 0.0)))
+            for name, weight in head.dense.items()
+        ]
+        logit = head.bias + sum(value for _, value in grams) + sum(v for _, v in dense_parts)
+        shown = heapq.nlargest(
+            _SHOWN,
+            [*((f"'{gram}'", value) for gram, value in _largest(grams)), *dense_parts],
+            key=lambda item: abs(item[1]),
+        )
         return Score(
             probability=1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, logit)))),
             threshold=head.threshold,
             contributions=tuple((name, round(value, 3)) for name, value in shown),
         )
+
+
+def _largest(parts: list[tuple[str, float]]) -> list[tuple[str, float]]:
+    """The ``_SHOWN`` parts of largest magnitude."""
+    return heapq.nlargest(_SHOWN, parts, key=lambda item: abs(item[1]))
 
 
 @functools.cache

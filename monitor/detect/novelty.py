@@ -9,8 +9,9 @@ any deployment" but does not say the same thing. ``novelty = 1 - similarity``.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
+import numpy as np
 from rapidfuzz import fuzz, process
 
 from monitor.detect.similarity import content_key
@@ -25,7 +26,6 @@ _HYPOTHETICAL = frozenset(
 )
 MODALITY_DISCOUNT = 0.75
 STORY_WORD_SHARE = 0.2
-_CANDIDATES = 5
 
 
 def is_hypothetical(text: str) -> bool:
@@ -61,17 +61,27 @@ class KnownClaims:
 
     def assess(self, sentence: str) -> Evidence:
         """Compare ``sentence`` with every claim; the nearest one explains its novelty."""
-        key = self._informative(content_key(sentence))
-        if not key or not self.texts:
-            return Evidence(sentence, 1.0, "", 0.0)
-        hypothetical = is_hypothetical(sentence)
-        best_text, best = "", 0.0
-        for _, score, position in process.extract(
-            key, self._keys, scorer=fuzz.token_set_ratio, processor=None, limit=_CANDIDATES
-        ):
-            value = float(score) / 100.0
-            if self._hypothetical[position] != hypothetical:
-                value *= MODALITY_DISCOUNT
-            if value > best:
-                best_text, best = self.texts[position], value
-        return Evidence(sentence, round(1.0 - best, 3), best_text, round(best, 3))
+        return self.assess_all([sentence])[0]
+
+    def assess_all(self, sentences: Sequence[str]) -> list[Evidence]:
+        """``assess`` for many sentences, comparing them with the claims in one pass."""
+        keys = [self._informative(content_key(sentence)) for sentence in sentences]
+        compared = [i for i, key in enumerate(keys) if key]
+        found = [Evidence(sentence, 1.0, "", 0.0) for sentence in sentences]
+        if not compared or not self.texts:
+            return found
+        scores = (
+            process.cdist(
+                [keys[i] for i in compared], self._keys, scorer=fuzz.token_set_ratio, processor=None
+            )
+            / 100.0
+        )
+        hypothetical = np.array([is_hypothetical(sentences[i]) for i in compared])
+        differs = hypothetical[:, None] != np.array(self._hypothetical)[None, :]
+        scores = np.where(differs, scores * MODALITY_DISCOUNT, scores)
+        for row, index in enumerate(compared):
+            position = int(scores[row].argmax())
+            best = float(scores[row, position])
+            text = self.texts[position] if best > 0.0 else ""
+            found[index] = Evidence(sentences[index], round(1.0 - best, 3), text, round(best, 3))
+        return found

@@ -209,6 +209,4 @@ class StoryBook:
 
 def _cosine(a: Terms, b: Terms) -> float:
     """Dot product of two unit-length sparse vectors."""
-    if len(b) < len(a):
-        a, b = b, a
-    return sum(value * b.get(term, 0.0) for term, value in a.items())
+    return sum(a[term] * b[term] for term in a.keys() & b.keys())

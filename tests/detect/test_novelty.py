@@ -57,3 +57,15 @@ def test_story_vocabulary_does_not_make_sentences_known() -> None:
     assert fresh.novelty >= 0.3, fresh
     again = known.assess("Russia again warned Western troops in Ukraine would be targets.")
     assert again.novelty < 0.3, again
+
+
+def test_assessing_many_sentences_at_once_matches_one_at_a_time() -> None:
+    known = KnownClaims(CLAIMS)
+    sentences = [
+        "MPs voted on the deployment of British troops.",
+        "",
+        "Russia and Ukraine",
+        "Moscow warned Western troops in Ukraine would be legitimate targets.",
+    ]
+    assert known.assess_all(sentences) == [known.assess(s) for s in sentences]
+    assert known.assess_all(sentences)[1].novelty == 1.0
