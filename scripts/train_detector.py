@@ -35,6 +35,7 @@ from scipy.sparse import csr_matrix, hstack
 from sklearn.linear_model import LogisticRegression
 
 from monitor.baseline import load_baseline
+from monitor.detect.corroboration import RecentReports
 from monitor.detect.engine import Detector
 from monitor.detect.features import (
     DENSE_FEATURES,
@@ -114,11 +115,16 @@ def design(
 class Table:
     """Each article's dense features, measured once: per head, a matrix in its column order."""
 
-    def __init__(self, signals: Sequence[ArticleSignals], heads: Sequence[str]) -> None:
+    def __init__(
+        self,
+        signals: Sequence[ArticleSignals],
+        corroboration: Sequence[float],
+        heads: Sequence[str],
+    ) -> None:
         self.signals = signals
         self.names: dict[str, tuple[str, ...]] = {}
         self.dense: dict[str, np.ndarray] = {}
-        common = [dense_features(s) for s in signals]
+        common = [dense_features(s, c) for s, c in zip(signals, corroboration, strict=True)]
         for head in heads:
             names = DENSE_FEATURES if head == DEVELOPMENT else (*DENSE_FEATURES, *RULE_FEATURES)
             rows = [
@@ -237,7 +243,7 @@ def main() -> None:
             for (_, i, _), b in zip(entries, quiet_block, strict=True)
         ]
     )
-    measured = Table(signals, list(labels))
+    measured = Table(signals, corroborated(corpora, cache, entries), list(labels))
     folds: dict[str, ScoringModel] = {}
     unique = sorted(set(groups))
     for n, group in enumerate(unique, 1):
@@ -268,6 +274,23 @@ def main() -> None:
     )
     if args.report:
         args.report.write_text(json.dumps(table, indent=1) + "\n")
+
+
+def corroborated(
+    corpora: dict[str, tuple[list[dict[str, object]], list[Article]]],
+    signals: dict[str, ArticleSignals],
+    entries: Sequence[tuple[str, dict[str, object], Article]],
+) -> list[float]:
+    """Each entry's corroboration, as the detector measures it replaying its corpus."""
+    found: dict[tuple[str, str], float] = {}
+    for name, (_, articles) in corpora.items():
+        recent = RecentReports()
+        for article in in_published_order(articles):
+            if article.id in signals and article.published is not None:
+                vector = signals[article.id].vector
+                found[name, article.id] = recent.strongest(vector, article.feed, article.published)
+                recent.observe(vector, article.feed, article.published)
+    return [found.get((name, article.id), 0.0) for name, _, article in entries]
 
 
 def _summary(result: dict[str, Any]) -> dict[str, object]:
@@ -332,7 +355,7 @@ def choose_thresholds(
             return retuned[id(base)]
 
         for name, (items, articles) in corpora.items():
-            probe.book = StoryBook()
+            probe.book, probe.recent = StoryBook(), RecentReports()
             probe.book.broad = frozenset(r.id for r in probe.rules if r.includes)
             probe.book.embed, probe.book.vectorise = probe.extractor.embedder.embed, _terms
             results[name] = kit.score(items, replay_alerts(probe, articles, model_for))

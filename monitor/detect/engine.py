@@ -13,10 +13,11 @@ specific first. ``explain`` uses ``assess`` too, so it never disagrees with ``ex
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import get_args
 
+from monitor.detect.corroboration import RecentReports
 from monitor.detect.embedding import Embedder, bundled_embedder
 from monitor.detect.features import (
     ArticleSignals,
@@ -91,6 +92,7 @@ class Detector:
             embedder,
             min_novelty=min_novelty,
         )
+        self.recent = RecentReports()
         self.book = book if book is not None else StoryBook()
         self.book.broad = frozenset(rule.id for rule in self.rules if rule.includes)
         if self.book.embed is None or self.book.vectorise is None:
@@ -98,13 +100,14 @@ class Detector:
             self.book.vectorise = self.model.vectorise
             self.book.reset(self.book.developments)
 
-    def assess(self, article: Article) -> Assessment:
-        """Score ``article`` and name its development; no story state is read or changed."""
-        return self._assess(article)[0]
+    def assess(self, article: Article, now: datetime | None = None) -> Assessment:
+        """Score ``article`` and name its development; no story state is changed."""
+        return self._assess(article, _when(article, now))[0]
 
-    def _assess(self, article: Article) -> tuple[Assessment, dict[str, float]]:
+    def _assess(self, article: Article, when: datetime) -> tuple[Assessment, dict[str, float]]:
         signals = self.extractor.signals(article)
-        dense = dense_features(signals)
+        corroboration = self.recent.strongest(signals.vector, article.feed, when)
+        dense = dense_features(signals, corroboration)
         vector = self.model.vectorise(signals.text, signals.title)
         development = self.model.score(DEVELOPMENT, vector, dense)
         if development is None:
@@ -122,6 +125,12 @@ class Detector:
                 else None
             )
             verdicts[rule.id] = self._name(rule, signals, development, head, pattern_floor)
+        held = {rule for rule, verdict in verdicts.items() if verdict.holds}
+        for rule in (r for r in self.rules if r.id in held and r.yields_to):
+            winners = [other for other in rule.yields_to if other in held]
+            if winners:
+                verdict = verdicts[rule.id]
+                verdicts[rule.id] = replace(verdict, holds=False, reason=f"yields to {winners[0]}")
         for rule in (r for r in self.rules if r.includes):
             verdicts[rule.id] = self._broad(rule, signals, development, verdicts, pattern_floor)
         ordered = sorted(
@@ -180,10 +189,9 @@ class Detector:
 
     def examine(self, article: Article, now: datetime | None = None) -> list[Alert]:
         """The alert or update this article gives rise to (usually none, at most one)."""
-        when = article.published or now or datetime.now(UTC)
-        if now is not None and when > now:
-            when = now  # a feed's clock in the future must not stretch a development's window
-        assessment, terms = self._assess(article)
+        when = _when(article, now)
+        assessment, terms = self._assess(article, when)
+        self.recent.observe(assessment.signals.vector, article.feed, when)
         holding = assessment.holding
         if not holding:
             return []
@@ -211,11 +219,9 @@ class Detector:
         if not rules:
             return []
         kind: AlertType = "update" if development.alerted else "alert"
-        named = [rule for rule in rules if rule.id not in known and not rule.includes]
-        if development.alerted and named:
-            # The first report of this kind of development: an alert for the rules that
-            # name it now (and their channels), on the development already open.
-            kind, rules = "alert", named
+        # A rule that names the development for the first time leads its update (and adds
+        # its channels): one development stays one alert, however its reports name it.
+        rules.sort(key=lambda rule: rule.id in known or bool(rule.includes))
         development.alerted = True
         channels = dict.fromkeys(c for rule in rules for c in rule.channels or ())
         return [
@@ -241,11 +247,19 @@ class Detector:
         return self.assess(Article(id="explain", feed="explain", title=title, text=text))
 
 
+def _when(article: Article, now: datetime | None) -> datetime:
+    """When the article counts as reported: when it was published, but never after ``now``
+    (a feed's clock in the future must not stretch a development's window)."""
+    when = article.published or now or datetime.now(UTC)
+    return now if now is not None and when > now else when
+
+
 def _lead_hit(signals: ArticleSignals, rule: str) -> RuleHit | None:
-    """The rule's strongest pattern hit in the article's lead (headline and first
-    sentences), where news states what happened; later sentences are mostly background."""
+    """The rule's first pattern hit in the article's lead (headline and first sentences),
+    where news states what happened; later sentences are mostly background. Within one
+    sentence the pattern listed first wins."""
     lead = [h for h in signals.hits if h.rule == rule and h.sentence < LEAD_SENTENCES]
-    return min(lead, key=lambda h: h.rank, default=None)
+    return min(lead, key=lambda h: (h.sentence, h.rank), default=None)
 
 
 def _evidence(signals: ArticleSignals, holding: Sequence[RuleVerdict]) -> tuple[Evidence, ...]:

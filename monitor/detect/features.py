@@ -47,6 +47,7 @@ DENSE_FEATURES = (
     "pattern_hits",
     "example_similarity",
     "counter_similarity",
+    "corroboration",
 )
 RULE_FEATURES = ("rule_pattern", "rule_example_similarity", "rule_counter_similarity")
 
@@ -199,8 +200,9 @@ def _best(vectors: np.ndarray, by_rule: Mapping[str, np.ndarray]) -> dict[str, f
     }
 
 
-def dense_features(signals: ArticleSignals) -> dict[str, float]:
-    """The article-level numbers of ``DENSE_FEATURES``, each in about [0, 1]."""
+def dense_features(signals: ArticleSignals, corroboration: float = 0.0) -> dict[str, float]:
+    """The article-level numbers of ``DENSE_FEATURES``, each in about [0, 1];
+    ``corroboration`` comes from outside the article (``corroboration.RecentReports``)."""
     novelty = np.array([e.novelty for e in signals.evidence])
     relevance = np.array(signals.relevance)
     semantic = np.array(signals.semantic_novelty)
@@ -222,6 +224,7 @@ def dense_features(signals: ArticleSignals) -> dict[str, float]:
         "pattern_hits": float(len({h.rule for h in signals.hits})),
         "example_similarity": max(signals.example_similarity.values(), default=0.0),
         "counter_similarity": max(signals.counter_similarity.values(), default=0.0),
+        "corroboration": corroboration,
     }
 
 

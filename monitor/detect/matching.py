@@ -10,13 +10,14 @@ from __future__ import annotations
 import bisect
 import itertools
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from monitor.detect.rules import Pattern, Rule, TermGroup
 from monitor.text import word_spans
 
 Span = tuple[int, int]  # first and last word index, inclusive
+_MONTH = "may (the month)"  # so that "from May 21" is not read as the modal "may"
 _MAX_COMBINATIONS = 4096
 
 
@@ -33,6 +34,7 @@ class Sentence:
     @classmethod
     def of(cls, text: str) -> Sentence:
         lowered, words, starts = word_spans(text)
+        words = [_MONTH if _is_the_month(words, i) else word for i, word in enumerate(words)]
         positions: dict[str, list[int]] = {}
         for index, word in enumerate(words):
             positions.setdefault(word, []).append(index)
@@ -41,6 +43,14 @@ class Sentence:
 
     def word_at(self, offset: int) -> int:
         return max(0, bisect.bisect_right(self.starts, offset) - 1)
+
+
+def _is_the_month(words: Sequence[str], index: int) -> bool:
+    """Whether ``words[index]`` is "may" beside a day or a year ("May 21", "21 May")."""
+    if words[index] != "may":
+        return False
+    beside = (words[i] for i in (index - 1, index + 1) if 0 <= i < len(words))
+    return any(word.isdigit() for word in beside)
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,8 @@ or whose text says the same as one of its ``examples`` (compared by meaning, not
 where one of its ``patterns`` holds on a novel sentence (every term group of the pattern
 matches, optionally within N words, and no ``unless`` group vetoes it; ``topic`` groups
 must appear somewhere in the article): patterns are the high-precision fast path.
-``includes`` lets a broad rule hold wherever narrower rules hold. ``confirm: N`` waits for
+``includes`` lets a broad rule hold wherever narrower rules hold; ``yields_to`` lets a rule
+step aside where a more fitting one names the development. ``confirm: N`` waits for
 N independent outlets before alerting. Loading validates everything and raises
 ``ConfigError`` listing every problem with file and line.
 """
@@ -108,6 +109,7 @@ class Rule(_Strict):
     patterns: list[Pattern] = Field(default_factory=list)
     unless: list[TermGroup] = Field(default_factory=list)
     includes: list[str] = Field(default_factory=list)
+    yields_to: list[str] = Field(default_factory=list)
     examples: list[str] = Field(default_factory=list)
     counter_examples: list[str] = Field(default_factory=list)
     confirm: int = Field(default=1, ge=1, le=10)
@@ -142,7 +144,7 @@ def load_rules(folder: Path) -> list[Rule]:
     """Load and cross-check every ``*.yaml``/``*.yml`` file in ``folder``.
 
     Raises ``ConfigError`` with every problem found (not just the first): schema errors,
-    duplicate ids, unknown or circular ``includes``.
+    duplicate ids, unknown or circular ``includes``, unknown ``yields_to``.
     """
     files = sorted([*folder.glob("*.yaml"), *folder.glob("*.yml")])
     if not folder.is_dir():
@@ -175,22 +177,33 @@ def _include_problems(rules: list[Rule], where: dict[str, Path]) -> list[Problem
     by_id = {rule.id: rule for rule in rules}
     problems = []
     for rule in rules:
+        path = str(where[rule.id])
         for other in rule.includes:
             if other not in by_id:
                 problems.append(
-                    Problem(
-                        str(where[rule.id]),
-                        None,
-                        f"rule {rule.id}: includes unknown rule {other!r}",
-                    )
+                    Problem(path, None, f"rule {rule.id}: includes unknown rule {other!r}")
                 )
             elif by_id[other].includes:
                 problems.append(
                     Problem(
-                        str(where[rule.id]),
+                        path,
                         None,
                         f"rule {rule.id}: included rule {other!r} has includes "
                         "of its own; include only rules with patterns",
+                    )
+                )
+        for other in rule.yields_to:
+            if other not in by_id:
+                problems.append(
+                    Problem(path, None, f"rule {rule.id}: yields_to unknown rule {other!r}")
+                )
+            elif other == rule.id or rule.id in by_id[other].yields_to:
+                problems.append(
+                    Problem(
+                        path,
+                        None,
+                        f"rule {rule.id}: yields_to {other!r}, which yields to it; "
+                        "one of the two must take precedence",
                     )
                 )
     return problems

@@ -136,8 +136,9 @@ class StoryBook:
             if same_rule and staged and development.stage != report.stage:
                 continue  # another stage of the same kind of development is news of its own
             named = set(development.rules) - self.broad
-            if named and set(report.rules) - self.broad - named:
-                continue  # it names a kind of development this one was never reported as
+            naming = set(report.rules) - self.broad
+            if named and naming and not named & naming:
+                continue  # it names only kinds of development this one was never reported as
             recent = age <= self.burst
             same = (recent and ((staged and same_rule) or score >= self.group_similarity)) or (
                 age <= self.window and score >= self.late_similarity

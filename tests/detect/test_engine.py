@@ -146,3 +146,40 @@ def test_confirm_waits_for_a_second_independent_outlet() -> None:
     assert detector.examine(copy) == [], "a republished wire story is not a second outlet"
     (alert,) = detector.examine(second)
     assert (alert.type, alert.outlets) == ("alert", 2)
+
+
+def test_a_rule_yields_to_the_rule_that_fits_better(shipped_detector: Detector) -> None:
+    ended = "Russia said on Monday it is no longer bound by the ceasefire with Ukraine."
+    assessment = shipped_detector.assess(article("Moscow ends truce", ended))
+    verdicts = {v.rule: v for v in assessment.rules}
+    assert verdicts["ceasefire"].holds
+    russia = verdicts["russia-position-change"]
+    assert russia.hit is not None, "its own pattern holds"
+    assert (russia.holds, russia.reason) == (False, "yields to ceasefire")
+
+
+def test_a_later_report_naming_the_development_anew_is_an_update(
+    shipped_detector: Detector,
+) -> None:
+    """One development, one alert: a report that first names its kind updates it."""
+    shipped_detector.book.reset([])
+    first = (
+        "Britain approved a 4,500-strong mission to Ukraine on Tuesday night, clearing the way"
+        " for the first units to leave in March."
+    )
+    named = "The Commons voted 380 to 95 on Tuesday night to approve the 4,500-strong mission."
+    (alert,) = shipped_detector.examine(
+        article("Britain approves 4,500-strong Ukraine mission", first, T0, "a1")
+    )
+    assert alert.rules == ("new-development",)
+    (update,) = shipped_detector.examine(
+        Article(
+            id="a2",
+            feed="other",
+            title="MPs approve Ukraine deployment",
+            text=named + " It was the first vote of its kind on Ukraine.",
+            published=T0 + timedelta(hours=1),
+        )
+    )
+    assert (update.type, update.development) == ("update", alert.development)
+    assert update.rules == ("uk-parliament-vote", "new-development")

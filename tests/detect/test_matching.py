@@ -100,6 +100,19 @@ VOTE = [{"any": ["MPs", "Commons"]}, {"any": ["voted", "approved"]}, {"any": ["t
             True,
             "held: MPs, voted, troops",
         ),
+        # "May" beside a day is the month, not the modal verb
+        (
+            {"patterns": [{"name": "p", "all": VOTE}], "unless": [{"any": ["may"]}]},
+            "MPs voted on 21 May to send troops.",
+            True,
+            "held: MPs, voted, troops",
+        ),
+        (
+            {"patterns": [{"name": "p", "all": VOTE}], "unless": [{"any": ["may"]}]},
+            "MPs may have voted to send troops by May 2027.",
+            False,
+            "vetoed by: may (may)",
+        ),
         # a regex veto
         (
             {

@@ -120,3 +120,12 @@ def test_readme_rule_example_is_valid() -> None:
     assert example is not None
     rule = Rule.model_validate(yaml.safe_load(example.group(1)))
     assert [p.stage or p.name for p in rule.patterns] == ["held", "tabled"]
+
+
+def test_yields_to_must_name_a_rule_that_does_not_yield_back(tmp_path: Path) -> None:
+    write(tmp_path, "a.yaml", GOOD + "yields_to: [other]\n")
+    write(tmp_path, "b.yaml", GOOD.replace("id: good", "id: other") + "yields_to: [good]\n")
+    write(tmp_path, "c.yaml", GOOD.replace("id: good", "id: third") + "yields_to: [missing]\n")
+    found = problems(tmp_path)
+    assert any("rule good: yields_to 'other', which yields to it" in p for p in found)
+    assert any("rule third: yields_to unknown rule 'missing'" in p for p in found)
