@@ -1,6 +1,6 @@
 """Articles per second through detection, next to feedparser's parse time for the same feeds.
 
-Usage: python benchmarks/detection.py [FEED_FILE_OR_FOLDER ...] [--repeat N]
+Usage: python benchmarks/detection.py [FEED_FILE_OR_FOLDER ...] [--repeat N] [--routine N]
 Defaults to the bundled examples/feeds. Times are CPU seconds of this process
 (process_time), which other work on the machine disturbs less than wall-clock time. Each
 repeat parses every file again and runs every article through a fresh Detector (fresh
@@ -12,6 +12,8 @@ from __future__ import annotations
 import argparse
 import time
 from pathlib import Path
+
+from polling import feed_body
 
 from monitor.detect.engine import Detector
 from monitor.models import in_published_order
@@ -26,9 +28,20 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("paths", nargs="*", default=[str(ROOT / "examples" / "feeds")])
     parser.add_argument("--repeat", type=int, default=10)
+    parser.add_argument(
+        "--routine",
+        type=int,
+        default=0,
+        metavar="N",
+        help="instead of files, N feeds of routine local news (as benchmarks/polling.py serves)",
+    )
     args = parser.parse_args()
-    files = collect_feed_files([Path(p) for p in args.paths])
-    blobs = [(path.stem, path.read_bytes()) for path in files]
+    if args.routine:
+        files = [Path(f"routine-{n}") for n in range(args.routine)]
+        blobs = [(f"routine-{n}", feed_body(n, 0)) for n in range(args.routine)]
+    else:
+        files = collect_feed_files([Path(p) for p in args.paths])
+        blobs = [(path.stem, path.read_bytes()) for path in files]
     ruleset = load_ruleset(ROOT / "rules")
 
     parse_seconds = detect_seconds = 0.0

@@ -96,13 +96,14 @@ _POSSESSIVE = re.compile(r"'s\b")
 
 
 @functools.lru_cache(maxsize=4096)  # detection reads each sentence several times
-def _comparable(text: str) -> str:
+def comparable(text: str) -> str:
+    """``normalise`` with possessives dropped: the form every term is matched against."""
     return _POSSESSIVE.sub("", normalise(text))
 
 
 def words(text: str) -> list[str]:
     """Lower-case word tokens: "U.S." stays one token ("u.s"); a possessive 's is dropped."""
-    return _WORD.findall(_comparable(text))
+    return _WORD.findall(comparable(text))
 
 
 # Words that end in a full stop without ending the sentence.
@@ -135,6 +136,6 @@ def split_sentences(text: str) -> list[str]:
 
 def word_spans(text: str) -> tuple[str, list[str], list[int]]:
     """The comparable text (normalised, possessives dropped), its words and their offsets."""
-    lowered = _comparable(text)
+    lowered = comparable(text)
     found = list(_WORD.finditer(lowered))
     return lowered, [m.group() for m in found], [m.start() for m in found]

@@ -36,7 +36,7 @@ from sklearn.linear_model import LogisticRegression
 
 from monitor.baseline import load_baseline
 from monitor.detect.corroboration import RecentReports
-from monitor.detect.engine import Detector
+from monitor.detect.engine import OFF_STORY, Detector
 from monitor.detect.features import (
     DENSE_FEATURES,
     RULE_FEATURES,
@@ -286,6 +286,9 @@ def corroborated(
     for name, (_, articles) in corpora.items():
         recent = RecentReports()
         for article in in_published_order(articles):
+            measured = signals.get(article.id)
+            if measured is not None and max(measured.relevance) < OFF_STORY:
+                continue  # the detector does not examine it further
             if article.id in signals and article.published is not None:
                 vector = signals[article.id].vector
                 found[name, article.id] = recent.strongest(vector, article.feed, article.published)

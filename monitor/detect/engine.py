@@ -34,6 +34,10 @@ from monitor.detect.stories import UNSTAGED, Report, StoryBook
 from monitor.models import Alert, AlertType, Article, Claim, Evidence
 
 DEFAULT_MIN_NOVELTY = 0.3
+# An article none of whose sentences comes this close to the story (cosine to the centre of
+# the baseline's claims) is not examined further. Measured on the labelled corpora: no
+# development below 0.26, unrelated news at a median of 0.14, routine local news below 0.1.
+OFF_STORY = 0.2
 MAX_EVIDENCE = 3
 LEAD_SENTENCES = 3  # the headline and the first two sentences of the text
 _SEVERITY = get_args(Severity)  # in rising order
@@ -190,6 +194,8 @@ class Detector:
     def examine(self, article: Article, now: datetime | None = None) -> list[Alert]:
         """The alert or update this article gives rise to (usually none, at most one)."""
         when = _when(article, now)
+        if self.extractor.relevance(article) < OFF_STORY:
+            return []
         assessment, terms = self._assess(article, when)
         self.recent.observe(assessment.signals.vector, article.feed, when)
         holding = assessment.holding

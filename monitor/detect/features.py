@@ -135,11 +135,24 @@ class FeatureExtractor:
         self._centre = centre / norm if norm else centre
         self._examples = {r.rule.id: embedder.embed(r.rule.examples) for r in self.rules}
         self._counters = {r.rule.id: embedder.embed(r.rule.counter_examples) for r in self.rules}
+        self._last: tuple[tuple[str, str, str], list[str], np.ndarray] | None = None
+
+    def relevance(self, article: Article) -> float:
+        """How close the article's closest sentence comes to the story (cosine)."""
+        return float((self._embedded(article)[1] @ self._centre).max())
+
+    def _embedded(self, article: Article) -> tuple[list[str], np.ndarray]:
+        """The article's sentences and their vectors; the last article's are kept, since
+        ``relevance`` and ``signals`` are usually asked of the same article in turn."""
+        key = (article.id, article.title, article.text)
+        if self._last is None or self._last[0] != key:
+            texts = article_sentences(article) or [""]
+            self._last = (key, texts, self.embedder.embed(texts))
+        return self._last[1], self._last[2]
 
     def signals(self, article: Article) -> ArticleSignals:
         """Measure ``article``: per sentence novelty, relevance and rule hits."""
-        texts = article_sentences(article) or [""]
-        vectors = self.embedder.embed(texts)
+        texts, vectors = self._embedded(article)
         evidence = tuple(self.known.assess_all(texts))
         relevance = vectors @ self._centre
         semantic = (
@@ -163,8 +176,8 @@ class FeatureExtractor:
 
     def _hits(self, texts: Sequence[str], evidence: Sequence[Evidence]) -> tuple[RuleHit, ...]:
         """Patterns holding on sentences novel enough for their rule. Sentences are prepared
-        for matching only when a rule reads them: its novel ones first, the rest only while
-        its topic is still unconfirmed."""
+        for matching only when a rule reads them (never for an article that surely misses
+        its topic): its novel ones first, the rest only while its topic is unconfirmed."""
         prepared: dict[int, Sentence] = {}
 
         def sentence(index: int) -> Sentence:
@@ -179,7 +192,7 @@ class FeatureExtractor:
                 continue
             floor = rule.min_novelty if rule.min_novelty is not None else self.min_novelty
             novel = [i for i, e in enumerate(evidence) if not rule.novel or e.novelty >= floor]
-            if not novel:
+            if not novel or compiled.off_topic(texts):
                 continue
             rest = set(range(len(texts))).difference(novel)
             order = [*novel, *sorted(rest)]

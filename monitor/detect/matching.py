@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from monitor.detect.rules import Pattern, Rule, TermGroup
-from monitor.text import word_spans
+from monitor.text import comparable, word_spans
 
 Span = tuple[int, int]  # first and last word index, inclusive
 _MONTH = "may (the month)"  # so that "from May 21" is not read as the modal "may"
@@ -82,6 +82,16 @@ class CompiledGroup:
             else None
         )
         self._regexes = [(pattern, re.compile(pattern)) for pattern in group.regex]
+        self._prefixes = tuple(prefixes)
+
+    def may_occur(self, lowered: str) -> bool:
+        """False only when no alternative can match anywhere in ``lowered`` (a comparable
+        text): a substring test that spares splitting text into words for nothing."""
+        return (
+            bool(self._regexes)
+            or any(word in lowered for word in self._first_words)
+            or any(prefix in lowered for prefix in self._prefixes)
+        )
 
     def find(self, sentence: Sentence) -> list[Hit]:
         """Every occurrence of every alternative, as word spans."""
@@ -213,6 +223,11 @@ class CompiledRule:
         rule_vetoes = [CompiledGroup(group) for group in rule.unless]
         self.patterns = [CompiledPattern(p, rule_vetoes) for p in rule.patterns]
         self.topic = [CompiledGroup(group) for group in rule.topic]
+
+    def off_topic(self, texts: Sequence[str]) -> bool:
+        """Whether a topic group surely matches none of ``texts`` (see ``may_occur``)."""
+        lowered = " ".join(comparable(text) for text in texts)
+        return any(not group.may_occur(lowered) for group in self.topic)
 
     def topic_missing(self, sentences: Iterable[Sentence]) -> list[str]:
         """The topic groups found in none of the article's sentences (empty when on topic);

@@ -150,3 +150,14 @@ def test_stage_defaults_to_pattern_name_and_can_be_shared() -> None:
         ("tabled", "tabled", False),
         ("scheduled", "tabled", True),
     ]
+
+
+def test_an_article_that_surely_misses_the_topic_is_never_split_into_words() -> None:
+    compiled = rule(patterns=[{"name": "p", "all": VOTE}], topic=[{"any": ["Ukraine", "Kyiv"]}])
+    assert compiled.off_topic(["MPs voted on troops for Estonia.", "Tallinn welcomed it."])
+    assert not compiled.off_topic(["MPs voted.", "Troops go to Kyiv."])
+    # a substring is only a hint: the exact check still runs on the words
+    assert not compiled.off_topic(["The Ukrainesque style."])
+    assert compiled.topic_missing([Sentence.of("The Ukrainesque style.")]) == ["Ukraine | Kyiv"]
+    with_regex = rule(patterns=[{"name": "p", "all": VOTE}], topic=[{"regex": [r"\bkyiv\b"]}])
+    assert not with_regex.off_topic(["Nothing to see."])  # a regex can't be pre-checked
