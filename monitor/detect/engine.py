@@ -144,6 +144,10 @@ class Detector:
                 -(v.score.probability if v.score else 0.0),
             ),
         )
+        closest = max(signals.relevance)
+        if closest < OFF_STORY:  # ``examine`` stops before measuring such an article
+            reason = f"not about the story (closest sentence {closest:.2f}, needs {OFF_STORY})"
+            ordered = [replace(verdict, holds=False, reason=reason) for verdict in ordered]
         return Assessment(signals, development, tuple(ordered)), vector
 
     def _name(

@@ -183,3 +183,11 @@ def test_a_later_report_naming_the_development_anew_is_an_update(
     )
     assert (update.type, update.development) == ("update", alert.development)
     assert update.rules == ("uk-parliament-vote", "new-development")
+
+
+def test_news_off_the_story_never_holds_in_explain_either(shipped_detector: Detector) -> None:
+    council = "The council approved a new bus timetable for the town centre on Tuesday."
+    assessment = shipped_detector.assess(article("Buses change", council))
+    assert not assessment.alerts
+    assert all(v.reason.startswith("not about the story") for v in assessment.rules)
+    assert shipped_detector.examine(article("Buses change", council)) == []
