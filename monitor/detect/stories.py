@@ -140,8 +140,10 @@ class StoryBook:
             if named and naming and not named & naming:
                 continue  # it names only kinds of development this one was never reported as
             recent = age <= self.burst
-            same = (recent and ((staged and same_rule) or score >= self.group_similarity)) or (
-                age <= self.window and score >= self.late_similarity
+            kin = staged and same_rule  # the same kind and stage of development
+            same = (recent and (kin or score >= self.group_similarity)) or (
+                age <= self.window
+                and score >= (self.group_similarity if kin else self.late_similarity)
             )
             if same and (best is None or score > best[0]):
                 best = (score, development)

@@ -14,6 +14,7 @@ from monitor.models import Decision
 T0 = datetime(2027, 2, 9, 20, 0, tzinfo=UTC)
 VOTE = "MPs voted 467 to 54 to approve sending troops to Ukraine."
 VOTE_AGAIN = "The Commons approved the troop deployment to Ukraine by 467 votes to 54."
+ANALYSIS = "What the Commons vote on sending British troops to Ukraine means for the mission."
 OTHER = "Lawmakers in Berlin ratified the security pact with Kyiv after a long debate."
 
 
@@ -43,6 +44,9 @@ def book_with_vote() -> StoryBook:
         (report(OTHER), timedelta(hours=3), Decision.UPDATE),  # same rule and stage, same day
         (report(VOTE_AGAIN), timedelta(days=5), Decision.UPDATE),  # window, nearly the same
         (report(OTHER), timedelta(days=5), Decision.NEW_DEVELOPMENT),  # window, dissimilar
+        # within the window, a related report of the same kind and stage (an analysis)
+        (report(ANALYSIS), timedelta(days=5), Decision.UPDATE),
+        (report(ANALYSIS, "pact", UNSTAGED), timedelta(days=5), Decision.NEW_DEVELOPMENT),
         (report(VOTE), timedelta(days=30), Decision.KNOWN),  # old news restated
         (report(VOTE, stage="tabled"), timedelta(hours=3), Decision.NEW_DEVELOPMENT),
     ],
