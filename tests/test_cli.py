@@ -166,7 +166,7 @@ def test_explain_a_feed_file(capsys: pytest.CaptureFixture[str]) -> None:
     )
     out = capsys.readouterr().out
     assert "== Kremlin says neutral peacekeepers could be discussed" in out
-    assert "russia-position-change: HOLDS: pattern softens holds" in out
+    assert "russia-position-change: HOLDS: pattern softens (stage stance) holds" in out
 
 
 @pytest.mark.parametrize(

@@ -161,7 +161,7 @@ class Detector:
         """A specific rule holds by its pattern (the fast path), its head or its examples."""
         hit = _lead_hit(signals, rule.id)
         if hit is not None and development.probability >= pattern_floor:
-            return RuleVerdict(rule.id, True, f"pattern {hit.stage} holds", head, hit)
+            return RuleVerdict(rule.id, True, hit.describe(), head, hit)
         if not development.holds:
             return RuleVerdict(rule.id, False, "not a development", head, hit)
         if head is not None:
@@ -191,7 +191,7 @@ class Detector:
         if included:
             return RuleVerdict(rule.id, True, f"{included[0].rule} holds", development, hit)
         if hit is not None and development.probability >= pattern_floor:
-            return RuleVerdict(rule.id, True, f"pattern {hit.stage} holds", development, hit)
+            return RuleVerdict(rule.id, True, hit.describe(), development, hit)
         reason = f"development {development.probability:.2f} (needs {development.threshold:.2f})"
         return RuleVerdict(rule.id, False, reason, development, hit)
 

@@ -79,6 +79,12 @@ class RuleHit:
     stage: str
     sentence: int
     rank: int
+    pattern: str = ""
+
+    def describe(self) -> str:
+        """"pattern softens (stage stance) holds", the stage said only where it differs."""
+        stage = f" (stage {self.stage})" if self.stage != self.pattern else ""
+        return f"pattern {self.pattern or self.stage}{stage} holds"
 
 
 @dataclass(frozen=True)
@@ -201,7 +207,8 @@ class FeatureExtractor:
             for index in novel:
                 held = compiled.first_held(sentence(index))
                 if held is not None:
-                    hits.append(RuleHit(rule.id, held[1].stage, index, held[0]))
+                    rank, outcome = held
+                    hits.append(RuleHit(rule.id, outcome.stage, index, rank, outcome.pattern))
         return tuple(hits)
 
 
