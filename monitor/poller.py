@@ -19,9 +19,8 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
-from monitor.detect.engine import Detector
 from monitor.errors import FeedError, FetchError, StateError
 from monitor.intake import Intake
 from monitor.metrics import Metrics
@@ -30,6 +29,9 @@ from monitor.sources.feeds import FeedConfig
 from monitor.sources.fetch import Fetcher, Validators
 from monitor.sources.parse import parse_feed
 from monitor.store import Store
+
+if TYPE_CHECKING:
+    from monitor.detect.engine import Detector
 
 log = logging.getLogger("monitor.poll")
 
