@@ -4,8 +4,9 @@
 feed unhealthy with its reason and returns an outcome saying so, and the caller (the
 daemon) backs off. Entries count as seen only in the transaction that queues their alerts.
 
-Parsing and detection run on one worker thread, one feed at a time (detection's story book
-is never touched by two threads), so a huge feed never stalls the event loop: health
+Detection runs on one worker thread, one feed at a time (detection's story book is never
+touched by two threads); parsing too, except for large bodies, which a separate process
+parses (see ``sources/parsepool.py``), so a huge feed never starves the event loop: health
 checks, deliveries and other fetches go on meanwhile. The store stays on the loop's thread.
 """
 
@@ -24,11 +25,11 @@ from typing import TYPE_CHECKING, TypeVar
 from monitor.errors import FeedError, FetchError, StateError
 from monitor.intake import Intake
 from monitor.metrics import Metrics
-from monitor.models import Alert, in_published_order
+from monitor.models import Alert, Article, in_published_order
 from monitor.sources.feeds import FeedConfig
 from monitor.sources.fetch import Fetcher, Validators
-from monitor.sources.parse import parse_feed
-from monitor.store import Store
+from monitor.sources.parsepool import ParsePool
+from monitor.store import Store, unseen_among
 
 if TYPE_CHECKING:
     from monitor.detect.engine import Detector
@@ -37,6 +38,10 @@ log = logging.getLogger("monitor.poll")
 
 Clock = Callable[[], datetime]
 T = TypeVar("T")
+# A poll with more new entries than this records those that queue nothing in slices of this
+# many, one transaction each, yielding to the event loop in between (a 10,000-entry first
+# poll in one transaction held the loop for a quarter of a second).
+SEEN_SLICE = 500
 
 
 def utc_now() -> datetime:
@@ -81,14 +86,16 @@ class Poller:
         self.clock = clock
         self.metrics = metrics
         self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="monitor-parse")
+        self._parser = ParsePool(self._worker)
 
     async def _off_loop(self, work: Callable[[], T]) -> T:
         """Run ``work`` on the worker thread; the event loop stays free meanwhile."""
         return await asyncio.get_running_loop().run_in_executor(self._worker, work)
 
     def close(self) -> None:
-        """Let the worker thread go once it is idle."""
+        """Let the worker thread go once it is idle; stop the parsing process."""
         self._worker.shutdown(wait=False)
+        self._parser.close()
 
     def _failed(
         self, feed: FeedConfig, reason: str, started: float, retry_after: float | None = None
@@ -133,7 +140,7 @@ class Poller:
             )
         body = result.body
         try:
-            parsed = await self._off_loop(lambda: parse_feed(body, feed.name))
+            parsed = await self._parser.parse(body, feed.name)
         except FeedError as exc:
             return self._failed(feed, f"invalid feed: {exc.reason}", started)
         if parsed.warning:
@@ -141,7 +148,8 @@ class Poller:
                 "poll: feed is ill-formed, using what was recovered",
                 extra={"feed": feed.name, "reason": parsed.warning},
             )
-        fresh = self.store.unseen(feed.name, parsed.articles)
+        known = self.store.seen_hashes(feed.name)
+        fresh = await self._off_loop(lambda: unseen_among(known, parsed.articles))
         examined = self.intake.select(fresh, now, first_poll=state.last_success is None)
         detector = self.detector()
         alerts = await self._off_loop(
@@ -154,12 +162,13 @@ class Poller:
         touched = {a.development for a in alerts}
         developments = [d for d in detector.book.developments if d.id in touched]
         try:
+            recorded = await self._record_quiet(feed.name, fresh, alerts, now)
             queued = self.store.commit_poll(
                 feed=feed.name,
                 url=str(feed.url),
                 etag=result.validators.etag,
                 last_modified=result.validators.last_modified,
-                articles=fresh,
+                articles=[a for a in fresh if a.id not in recorded],
                 alerts=alerts,
                 developments=developments,
                 route=self.route,
@@ -195,6 +204,21 @@ class Poller:
                 seconds=time.monotonic() - started,
             ),
         )
+
+    async def _record_quiet(
+        self, feed: str, fresh: Sequence[Article], alerts: Sequence[Alert], now: datetime
+    ) -> set[str]:
+        """When a poll brings many new entries, record those that queue nothing in slices,
+        letting the event loop run between them; return their ids. Entries with alerts are
+        still recorded in the one transaction that queues their alerts."""
+        if len(fresh) <= SEEN_SLICE:
+            return set()
+        loud = {alert.article.id for alert in alerts}
+        quiet = [a for a in fresh if a.id not in loud]
+        for start in range(0, len(quiet), SEEN_SLICE):
+            self.store.record_seen(feed, quiet[start : start + SEEN_SLICE], now)
+            await asyncio.sleep(0)
+        return {a.id for a in quiet}
 
     def measure_health(self) -> None:
         """Set the unhealthy-feeds gauge from the store (after every poll, and at start)."""
