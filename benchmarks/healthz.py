@@ -7,7 +7,8 @@ first polls a one-entry feed (the idle baseline), the second a feed of ``--entri
 entries with no ETag, so it is fetched and parsed again at every poll. Each is probed on
 /healthz every 20 ms for ``--seconds`` once it has started, each probe on a fresh
 connection from a bare socket (so the probe's own overhead stays small); p50, p95 and max
-latency are printed, how many probes took over 100 ms, and the number of polls the daemon finished meanwhile.
+latency are printed, how many probes took over 100 ms, and the number of polls the
+daemon finished meanwhile.
 """
 
 from __future__ import annotations
