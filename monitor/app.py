@@ -90,7 +90,7 @@ class Service:
         self.reload_problems: list[str] = []
         self.channel_problems: list[str] = []
         self.health: WebServer | None = None
-        self.state = StateHealth(metrics)
+        self.state = StateHealth(metrics, settings.database_path.parent)
         store.observer = self.state
         self.lock: StateLock | None = None
         self._fingerprint = rules_fingerprint(settings.rules_dir)

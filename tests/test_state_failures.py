@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from monitor.statehealth import read_only
 from tests.helpers import (
     HOOK,
     REHASH_ITEM,
@@ -152,3 +153,79 @@ def test_corrupted_database(tmp_path: Path) -> None:
     assert status.returncode == 1
     assert "malformed" in status.stdout + status.stderr
     assert "Traceback" not in status.stderr + log.read_text()
+
+
+@contextlib.contextmanager
+def ext4_disk(folder: Path, image: Path) -> Iterator[Path]:
+    """An ext4 image loop-mounted on ``folder`` (``errors=remount-ro``); yields the file that
+    makes the kernel turn it read-only, as a disk error would. Skips where that is impossible."""
+    folder.mkdir(parents=True)
+    with image.open("wb") as out:
+        out.truncate(16 * 1024 * 1024)
+    made = subprocess.run(["mkfs.ext4", "-q", str(image)], capture_output=True, text=True)
+    if made.returncode != 0:
+        pytest.skip(f"cannot make an ext4 image here: {made.stderr.strip()}")
+    mount = ["mount", "-o", "loop,errors=remount-ro", str(image), str(folder)]
+    mounted = subprocess.run(mount, capture_output=True, text=True)
+    if mounted.returncode != 0:
+        pytest.skip(f"cannot loop-mount an ext4 image here: {mounted.stderr.strip()}")
+    try:
+        found = subprocess.run(["findmnt", "-no", "SOURCE", str(folder)], capture_output=True)
+        trigger = (
+            Path("/sys/fs/ext4") / Path(found.stdout.decode().strip()).name / "trigger_fs_error"
+        )
+        if not os.access(trigger, os.W_OK):
+            pytest.skip(f"{trigger} is not writable here: cannot make the disk read-only")
+        yield trigger
+    finally:
+        subprocess.run(["umount", "-l", str(folder)], check=False)
+
+
+def test_disk_turns_read_only_mid_run(tmp_path: Path) -> None:
+    """`mount -o remount,ro` is refused while the daemon has its files open; a disk error
+    on an ext4 mounted errors=remount-ro turns it read-only under the running daemon."""
+    image, state = tmp_path / "state.img", tmp_path / "state"
+    with (
+        ext4_disk(state, image) as trigger,
+        serving(FeedServer()) as feeds,
+        serving(Receiver()) as receiver,
+    ):
+        feeds.feeds["/news.xml"] = rss([REHASH_ITEM])
+        make_rules(tmp_path, {"news": feeds.url("/news.xml")}, channels=HOOK, interval="1s")
+        env = daemon_env(tmp_path, health_bind="127.0.0.1:0", delivery_interval_seconds="0.2") | {
+            "TEST_HOOK_URL": receiver.url()
+        }
+        log = tmp_path / "daemon.log"
+        daemon = start_daemon(env, log)
+        probe = Probe(log)
+        try:
+            wait_for(lambda: probe.listening and probe.ready()[0] == 200)
+            trigger.write_text("news-monitor test: the disk fails\n")
+            wait_for(lambda: read_only(state))  # the kernel remounts it in the background
+            feeds.feeds["/news.xml"] = rss([REHASH_ITEM, VOTE_ITEM])  # must be written
+            wait_for(lambda: probe.ready()[0] == 503)
+            reason = probe.ready()[1]
+            assert f"the file system holding {state} is read-only" in reason, reason
+            assert probe.metric("news_monitor_state_ok") == 0
+            count = feeds.requests.count("/news.xml")
+            wait_for(lambda: feeds.requests.count("/news.xml") >= count + 3)  # fails again
+            assert log.read_text().count(FAILING) == 1, "one line per distinct failure"
+            status = run_command(env, "status")
+            assert "READ-ONLY" in status.stdout, status.stdout + status.stderr
+        finally:
+            daemon.send_signal(signal.SIGTERM)
+            daemon.wait(30)
+        assert receiver.accepted == [], "nothing could be recorded, so nothing was sent"
+        # ext4 stays read-only after such an error until it is checked and mounted again,
+        # which needs the daemon stopped: then nothing that was not recorded is lost.
+        subprocess.run(["umount", str(state)], check=True)
+        subprocess.run(["e2fsck", "-fy", str(image)], capture_output=True, check=False)
+        subprocess.run(["mount", "-o", "loop", str(image), str(state)], check=True)
+        again = tmp_path / "again.log"
+        daemon = start_daemon(env, again)
+        try:
+            wait_for(lambda: len(receiver.accepted) == 1)  # the vote: one message, two rules
+        finally:
+            daemon.send_signal(signal.SIGTERM)
+            daemon.wait(30)
+    assert "Traceback" not in log.read_text() + again.read_text()

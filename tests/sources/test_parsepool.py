@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -36,7 +35,7 @@ def test_a_large_body_is_parsed_by_a_worker_process_that_can_die_and_be_replaced
                 (worker,) = pool._process._processes.values()  # type: ignore[union-attr]
                 os.kill(worker.pid, signal.SIGKILL)
                 worker.join(10)
-                time.sleep(0.2)  # the pool notices its worker is gone
+                await asyncio.sleep(0.2)  # the pool notices its worker is gone
                 with pytest.raises(ParseError, match="parsing process died"):
                     await pool.parse(BODY, "big")
                 assert await pool.parse(BODY, "big") == parsed  # a new worker
