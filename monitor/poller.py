@@ -2,7 +2,8 @@
 
 ``Poller.poll`` never raises for a feed's own trouble: a fetch or parse failure marks the
 feed unhealthy with its reason and returns an outcome saying so, and the caller (the
-daemon) backs off. Entries count as seen only in the transaction that queues their alerts.
+daemon) backs off. Entries with alerts count as seen only in the transaction that queues
+those alerts (a poll of many new entries records the others just after, in slices).
 
 Detection runs on one worker thread, one feed at a time (detection's story book is never
 touched by two threads); parsing too, except for large bodies, which a separate process
@@ -38,9 +39,9 @@ log = logging.getLogger("monitor.poll")
 
 Clock = Callable[[], datetime]
 T = TypeVar("T")
-# A poll with more new entries than this records those that queue nothing in slices of this
-# many, one transaction each, yielding to the event loop in between (a 10,000-entry first
-# poll in one transaction held the loop for a quarter of a second).
+# A poll with more new entries than this records those that queue nothing after its own
+# transaction, in slices of this many, yielding to the event loop in between (a
+# 10,000-entry first poll in one transaction held the loop for a quarter of a second).
 SEEN_SLICE = 500
 
 
@@ -162,18 +163,22 @@ class Poller:
         touched = {a.development for a in alerts}
         developments = [d for d in detector.book.developments if d.id in touched]
         try:
-            recorded = await self._record_quiet(feed.name, fresh, alerts, now)
+            quiet = self._quiet(fresh, alerts)
+            later = {a.id for a in quiet}
             queued = self.store.commit_poll(
                 feed=feed.name,
                 url=str(feed.url),
                 etag=result.validators.etag,
                 last_modified=result.validators.last_modified,
-                articles=[a for a in fresh if a.id not in recorded],
+                articles=[a for a in fresh if a.id not in later],
                 alerts=alerts,
                 developments=developments,
                 route=self.route,
                 now=now,
             )
+            for start in range(0, len(quiet), SEEN_SLICE):
+                await asyncio.sleep(0)  # the event loop runs between slices
+                self.store.record_seen(feed.name, quiet[start : start + SEEN_SLICE], now)
         except StateError:
             # What detection decided was not recorded: forget it, so the next poll decides again.
             detector.book.reset(self.store.developments())
@@ -205,20 +210,16 @@ class Poller:
             ),
         )
 
-    async def _record_quiet(
-        self, feed: str, fresh: Sequence[Article], alerts: Sequence[Alert], now: datetime
-    ) -> set[str]:
-        """When a poll brings many new entries, record those that queue nothing in slices,
-        letting the event loop run between them; return their ids. Entries with alerts are
-        still recorded in the one transaction that queues their alerts."""
+    @staticmethod
+    def _quiet(fresh: Sequence[Article], alerts: Sequence[Alert]) -> list[Article]:
+        """When a poll brings many new entries, those that queue nothing: they are
+        recorded after the poll's own transaction, in slices, letting the event loop run
+        between them. Should that fail, they are examined again later (an alert is never
+        lost for it); entries with alerts are always recorded with their alerts."""
         if len(fresh) <= SEEN_SLICE:
-            return set()
+            return []
         loud = {alert.article.id for alert in alerts}
-        quiet = [a for a in fresh if a.id not in loud]
-        for start in range(0, len(quiet), SEEN_SLICE):
-            self.store.record_seen(feed, quiet[start : start + SEEN_SLICE], now)
-            await asyncio.sleep(0)
-        return {a.id for a in quiet}
+        return [a for a in fresh if a.id not in loud]
 
     def measure_health(self) -> None:
         """Set the unhealthy-feeds gauge from the store (after every poll, and at start)."""
