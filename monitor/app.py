@@ -9,84 +9,46 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from monitor.config import Configuration, load_configuration
 from monitor.daemon import Daemon
-from monitor.detect.engine import Detector
-from monitor.detect.stories import StoryBook
 from monitor.digest import queue_due_digests
 from monitor.envcheck import stray_warnings
-from monitor.errors import ConfigError, Problem, StateError
+from monitor.errors import ConfigError, StateError
 from monitor.logs import redact_logs
 from monitor.metrics import Metrics
 from monitor.models import Development
 from monitor.notify.base import Channel, ChannelSettings
 from monitor.notify.build import Availability, build_channels, secret_values
-from monitor.notify.channels import (
-    ChannelsFile,
-    digest_schedules,
-    digest_wants,
-    load_channels,
-    router,
-    rule_channel_problems,
-)
+from monitor.notify.channels import digest_schedules, digest_wants, router
 from monitor.notify.outbox import Outbox, RetryPolicy
 from monitor.poller import Poller, utc_now
 from monitor.redact import SecretRedactor
-from monitor.ruleset import RuleSet, detector_options, load_ruleset
+from monitor.ruleset import detector_options
 from monitor.settings import Settings
 from monitor.silences import queue_expiry_summaries
-from monitor.sources.feeds import FeedConfig, load_feeds
 from monitor.sources.fetch import Fetcher, FetchLimits
 from monitor.statehealth import StateHealth
 from monitor.statelock import StateLock
 from monitor.store import Store, open_store
 from monitor.store_copy import open_store_copy
-from monitor.web.site import WebServer
-from monitor.web.views import WebSources
+
+if TYPE_CHECKING:
+    from monitor.detect.engine import Detector
+    from monitor.detect.stories import StoryBook
+    from monitor.web.site import WebServer
+    from monitor.web.views import WebSources
 
 log = logging.getLogger("monitor.rules")
 
 
-@dataclass(frozen=True)
-class Configuration:
-    """Everything read from the rules folder, validated together."""
-
-    ruleset: RuleSet
-    feeds: list[FeedConfig]
-    channels: ChannelsFile
-
-
-def load_configuration(settings: Settings, *, channels_required: bool = False) -> Configuration:
-    """Read and cross-check every file under the rules folder; one error lists all problems.
-
-    ``channels_required``: a missing ``channels.yaml`` is a problem (see ``load_channels``).
-    """
-    problems: list[Problem] = []
-    ruleset, feeds, channels = None, [], ChannelsFile()
-    try:
-        ruleset = load_ruleset(settings.rules_dir)
-    except ConfigError as exc:
-        problems.extend(exc.problems)
-    try:
-        feeds = load_feeds(settings.rules_dir / "feeds.yaml")
-    except ConfigError as exc:
-        problems.extend(exc.problems)
-    try:
-        channels = load_channels(settings.rules_dir / "channels.yaml", required=channels_required)
-    except ConfigError as exc:
-        problems.extend(exc.problems)
-    if ruleset is not None:
-        problems.extend(rule_channel_problems(ruleset.rules, channels, settings.rules_dir))
-    if problems or ruleset is None:
-        raise ConfigError(problems)
-    return Configuration(ruleset, feeds, channels)
-
-
 def story_book(settings: Settings, developments: Iterable[Development] = ()) -> StoryBook:
     """The developments seen so far, with the time windows of ``settings``."""
+    from monitor.detect.stories import StoryBook
+
     return StoryBook(
         developments,
         window=timedelta(hours=settings.development_window_hours),
@@ -128,13 +90,16 @@ class Service:
         self.reload_problems: list[str] = []
         self.channel_problems: list[str] = []
         self.health: WebServer | None = None
-        self.state = StateHealth(metrics)
+        self.state = StateHealth(metrics, settings.database_path.parent)
         store.observer = self.state
         self.lock: StateLock | None = None
         self._fingerprint = rules_fingerprint(settings.rules_dir)
         self._channels_file = self._has_channels_file()
-        self.book = story_book(settings, store.developments())
-        self.detector = self._detector(config)
+        # Detection (numpy, the embedding model) is loaded at its first use: a `run --once`
+        # over unchanged feeds never needs it. A configured model file is read now, so a
+        # broken one still stops the start with its file named.
+        self._detector_options = detector_options(settings)
+        self._detector_now: Detector | None = None
         self.route = router(config.channels)
         self.poller = Poller(
             fetcher,
@@ -161,13 +126,24 @@ class Service:
     def _has_channels_file(self) -> bool:
         return (self.settings.rules_dir / "channels.yaml").exists()
 
-    def _detector(self, config: Configuration) -> Detector:
-        return Detector(
-            config.ruleset.claims,
-            config.ruleset.rules,
-            self.book,
-            **detector_options(self.settings),
-        )
+    @property
+    def detector(self) -> Detector:
+        """The detector of the rules in force, with the developments seen so far."""
+        if self._detector_now is None:
+            book = story_book(self.settings, self.store.developments())
+            self._detector_now = self._new_detector(self.config, book)
+        return self._detector_now
+
+    def _new_detector(self, config: Configuration, book: StoryBook) -> Detector:
+        from monitor.detect.engine import Detector
+
+        rules = config.ruleset
+        return Detector(rules.claims, rules.rules, book, **self._detector_options)
+
+    @property
+    def book(self) -> StoryBook:
+        """The developments seen so far (loads detection)."""
+        return self.detector.book
 
     @staticmethod
     def _outbox_settings(
@@ -251,7 +227,8 @@ class Service:
             )
             return False
         previous, self.config = self.config, config
-        self.detector = self._detector(config)
+        if self._detector_now is not None:  # the same developments, under the new rules
+            self._detector_now = self._new_detector(config, self._detector_now.book)
         limits, policy = self._outbox_settings(config)
         # Old secrets stay redacted too: errors of deliveries in flight may still carry them.
         redact = SecretRedactor(
@@ -311,6 +288,8 @@ class Service:
 
     def web_sources(self) -> WebSources:
         """What the pages read: the store, and the rules, feeds and channels in force."""
+        from monitor.web.views import WebSources
+
         return WebSources(
             self.store,
             lambda: self.config.ruleset,
@@ -322,7 +301,10 @@ class Service:
     async def serve(self) -> None:
         """Run the daemon with its health endpoint until stopped."""
         address = self.settings.health_address
+        _ = self.detector  # the daemon loads detection before it serves
         if address is not None:
+            from monitor.web.site import WebServer
+
             self.health = WebServer(
                 *address,
                 self.readiness_problems,

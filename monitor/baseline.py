@@ -15,7 +15,6 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from monitor.detect.similarity import SentenceIndex
 from monitor.models import Claim
 from monitor.text import html_to_text, split_sentences, words
 from monitor.yamlfile import load_model
@@ -72,6 +71,8 @@ def _candidate_sentences(text: str) -> list[str]:
 
 def build_claims(documents: Sequence[tuple[str, str]]) -> list[Claim]:
     """Candidate claims from ``(name, text)`` documents, most corroborated first."""
+    from monitor.detect.similarity import SentenceIndex  # rapidfuzz: only when building
+
     index = SentenceIndex()
     candidates: list[_Candidate] = []
     for name, text in documents:

@@ -8,42 +8,30 @@ stderr and exit 2; nothing here prints a traceback for them.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import os
 import sys
 import time
-import uuid
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from monitor import __version__
-from monitor.app import Service, load_configuration, story_book
-from monitor.baseline import build_claims, dump_baseline
 from monitor.cli_feeds import add_feed_commands
 from monitor.cli_help import add_command
 from monitor.cli_history import add_history_commands
 from monitor.cli_silence import add_silence_commands
-from monitor.demo import run_demo
-from monitor.detect.engine import Detector
-from monitor.detect.rules import rule_json_schema
-from monitor.dryrun import dry_run
-from monitor.envcheck import stray_warnings
-from monitor.errors import ConfigError, DeliveryError, NewsMonitorError, StateError
-from monitor.explain import assessment_payload, assessment_text
-from monitor.logs import configure_logging
-from monitor.notify.base import Channel
-from monitor.notify.build import availability, build_channel, secret_values
-from monitor.notify.channels import load_channels
-from monitor.notify.render import alert_payload, alert_text, sample_alert
-from monitor.poller import utc_now
-from monitor.redact import SecretRedactor
-from monitor.replay import collect_feed_files, read_articles, replay
-from monitor.ruleset import detector_options, load_ruleset
+from monitor.errors import ConfigError, NewsMonitorError, StateError
 from monitor.settings import Settings, load_settings
-from monitor.status import collect_status, status_json, status_text
-from monitor.store import open_store
+
+if TYPE_CHECKING:
+    from monitor.detect.engine import Detector
+    from monitor.notify.base import Channel
+    from monitor.redact import SecretRedactor
+
+# Each command imports what it uses when it runs: detection (numpy, the embedding model),
+# the web stack and the scheduler cost a good part of a second to import, and `rules check`
+# or a cron-driven `run --once` should not pay for what they do not use (issue 11).
 
 EXIT_USAGE = 2
 
@@ -85,12 +73,19 @@ def _settings(args: argparse.Namespace) -> Settings:
 
 
 def _detector(settings: Settings) -> Detector:
+    from monitor.app import story_book
+    from monitor.detect.engine import Detector
+    from monitor.ruleset import detector_options, load_ruleset
+
     ruleset = load_ruleset(settings.rules_dir)
     book = story_book(settings)
     return Detector(ruleset.claims, ruleset.rules, book, **detector_options(settings))
 
 
 def cmd_replay(args: argparse.Namespace) -> int:
+    from monitor.notify.render import alert_payload, alert_text
+    from monitor.replay import collect_feed_files, read_articles, replay
+
     settings = _settings(args)
     detector = _detector(settings)
     files = collect_feed_files([Path(p) for p in args.paths])
@@ -122,6 +117,8 @@ def cmd_replay(args: argparse.Namespace) -> int:
 
 
 def cmd_baseline_build(args: argparse.Namespace) -> int:
+    from monitor.baseline import build_claims, dump_baseline
+
     documents = []
     for name in args.documents:
         path = Path(name)
@@ -142,6 +139,10 @@ def cmd_baseline_build(args: argparse.Namespace) -> int:
 
 
 def cmd_rules_check(args: argparse.Namespace) -> int:
+    from monitor.config import load_configuration
+    from monitor.envcheck import stray_warnings
+    from monitor.notify.build import availability
+
     settings = _settings(args)
     config = load_configuration(settings)
     ruleset = config.ruleset
@@ -167,6 +168,10 @@ SWITCH_INTERVAL = 0.0005
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    import asyncio
+
+    from monitor.logs import configure_logging
+
     settings = _settings(args)
     if args.dry_run and not args.once:
         print("run: --dry-run goes with --once", file=sys.stderr)
@@ -174,11 +179,15 @@ def cmd_run(args: argparse.Namespace) -> int:
     configure_logging(settings.log_level, settings.log_format)
     sys.setswitchinterval(SWITCH_INTERVAL)
     if args.dry_run:
+        from monitor.dryrun import dry_run
+
         return asyncio.run(dry_run(settings))
     return asyncio.run(_run(settings, once=args.once))
 
 
 async def _run(settings: Settings, *, once: bool) -> int:
+    from monitor.app import Service
+
     service = Service.build(settings)
     try:
         if not once:
@@ -201,6 +210,8 @@ async def _run(settings: Settings, *, once: bool) -> int:
 
 
 def cmd_status(args: argparse.Namespace) -> int:
+    from monitor.status import collect_status, status_json, status_text
+
     settings = _settings(args)
     try:
         report = collect_status(settings)
@@ -219,6 +230,10 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 
 def cmd_outbox_drop(args: argparse.Namespace) -> int:
+    from monitor.notify.channels import load_channels
+    from monitor.poller import utc_now
+    from monitor.store import open_store
+
     settings = _settings(args)
     if args.channel in load_channels(settings.rules_dir / "channels.yaml").by_name():
         print(
@@ -242,12 +257,23 @@ def cmd_outbox_drop(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
+    import asyncio
+
+    from monitor.demo import run_demo
+    from monitor.ruleset import load_ruleset
+
     settings = _settings(args)
     load_ruleset(settings.rules_dir)  # fail early, with file and line, on broken rules
     return asyncio.run(run_demo(settings.rules_dir, sys.stdout, args.step_seconds))
 
 
 def cmd_test_alert(args: argparse.Namespace) -> int:
+    import asyncio
+
+    from monitor.config import load_configuration
+    from monitor.notify.build import build_channel, secret_values
+    from monitor.redact import SecretRedactor
+
     settings = _settings(args)
     config = load_configuration(settings)
     if args.channel not in config.channels.by_name():
@@ -260,6 +286,11 @@ def cmd_test_alert(args: argparse.Namespace) -> int:
 
 
 async def _send_test(channel: Channel, redact: SecretRedactor) -> int:
+    import uuid
+
+    from monitor.errors import DeliveryError
+    from monitor.notify.render import sample_alert
+
     try:
         await channel.send(sample_alert(uuid.uuid4().hex))
     except DeliveryError as exc:
@@ -273,11 +304,16 @@ async def _send_test(channel: Channel, redact: SecretRedactor) -> int:
 
 
 def cmd_rules_schema(args: argparse.Namespace) -> int:
+    from monitor.detect.rules import rule_json_schema
+
     _write_output(json.dumps(rule_json_schema(), indent=2) + "\n", args.output)
     return 0
 
 
 def cmd_rules_explain(args: argparse.Namespace) -> int:
+    from monitor.explain import assessment_payload, assessment_text
+    from monitor.replay import read_articles
+
     settings = _settings(args)
     detector = _detector(settings)
     known = {r.id for r in detector.rules}

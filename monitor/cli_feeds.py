@@ -13,9 +13,7 @@ from pathlib import Path
 from monitor.cli_help import add_command
 from monitor.cli_history import SettingsFor, with_settings
 from monitor.settings import Settings
-from monitor.sources.feed_import import append_feeds, plan_import
 from monitor.sources.feeds import FeedConfig, FeedsFile
-from monitor.sources.opml import read_outlines, write_opml
 from monitor.yamlfile import load_model
 
 
@@ -25,6 +23,9 @@ def _listed(path: Path) -> list[FeedConfig]:
 
 
 def cmd_feeds_import(args: argparse.Namespace, settings: Settings) -> int:
+    from monitor.sources.feed_import import append_feeds, plan_import
+    from monitor.sources.opml import read_outlines
+
     target = settings.rules_dir / "feeds.yaml"
     try:
         data = Path(args.file).read_bytes()
@@ -49,6 +50,8 @@ def cmd_feeds_import(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_feeds_export(args: argparse.Namespace, settings: Settings) -> int:
+    from monitor.sources.opml import write_opml
+
     feeds = _listed(settings.rules_dir / "feeds.yaml")
     document = write_opml(feeds)
     if args.output == "-":

@@ -13,14 +13,16 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 
-from monitor.app import Service
 from monitor.cli_help import add_command
 from monitor.durations import parse_duration
 from monitor.errors import StateError
 from monitor.history import delivery_summary, list_line, record_json, show_text
 from monitor.settings import Settings
-from monitor.store import Store, open_store
+
+if TYPE_CHECKING:
+    from monitor.store import Store
 
 SettingsFor = Callable[[argparse.Namespace], Settings]
 Command = Callable[[argparse.Namespace, Settings], int]
@@ -44,6 +46,8 @@ def existing_store(settings: Settings) -> Iterator[Store]:
     """The state database, closed afterwards; ``StateError`` if the daemon never ran here."""
     if not settings.database_path.exists():
         raise StateError(f"no state yet at {settings.database_path} (has the daemon run?)")
+    from monitor.store import open_store  # the state's modules, only for commands that read it
+
     store = open_store(settings.database_path)
     try:
         yield store
@@ -100,6 +104,8 @@ def cmd_outbox_retry(args: argparse.Namespace, settings: Settings) -> int:
 async def _deliver(settings: Settings, requeued: list[int]) -> None:
     """Deliver what is due now (the requeued rows among it) and report their outcome; when
     a running daemon holds the state, leave the sending to it."""
+    from monitor.app import Service  # the whole service, only for this command
+
     try:
         service = Service.build(settings)
     except StateError as exc:

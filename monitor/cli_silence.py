@@ -9,14 +9,16 @@ import argparse
 import getpass
 import sys
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from monitor.cli_help import add_command
 from monitor.cli_history import SettingsFor, duration_arg, existing_store, with_settings
 from monitor.errors import ConfigError
-from monitor.ruleset import load_ruleset
 from monitor.settings import Settings
 from monitor.silences import MatcherKind, Silence, hold_waiting, queue_expiry_summaries
-from monitor.store import Store, open_store
+
+if TYPE_CHECKING:
+    from monitor.store import Store
 
 
 def describe(silence: Silence, now: datetime, held: int) -> str:
@@ -39,6 +41,8 @@ def _user() -> str:
 
 def _unknown_rule(settings: Settings, rule: str) -> str | None:
     """Why ``rule`` cannot be silenced (not a rule of the rules folder), or None."""
+    from monitor.ruleset import load_ruleset
+
     try:
         known = {r.id for r in load_ruleset(settings.rules_dir).rules}
     except ConfigError:
@@ -64,6 +68,8 @@ def cmd_silence_add(args: argparse.Namespace, settings: Settings) -> int:
         print(f"silence: {problem}", file=sys.stderr)
         return 2
     now = datetime.now(UTC)
+    from monitor.store import open_store
+
     store = open_store(settings.database_path)
     try:
         silence = store.add_silence(

@@ -18,13 +18,14 @@ import signal
 from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any
-
-from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from typing import TYPE_CHECKING, Any
 
 from monitor.errors import StateError
 from monitor.poller import Poller, PollOutcome
 from monitor.sources.feeds import DEFAULT_INTERVAL, FeedConfig
+
+if TYPE_CHECKING:
+    from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 log = logging.getLogger("monitor.daemon")
 
@@ -201,6 +202,8 @@ class Daemon:
                 loop.add_signal_handler(sig, self.stop)
         with contextlib.suppress(NotImplementedError, RuntimeError, AttributeError):
             loop.add_signal_handler(signal.SIGHUP, self._on_hangup)
+        from apscheduler.schedulers.asyncio import AsyncIOScheduler  # not for `run --once`
+
         scheduler = AsyncIOScheduler(timezone=UTC)
         self.scheduler = scheduler
         now = datetime.now(UTC)

@@ -67,6 +67,9 @@ class FetchError(FeedError):
 class ParseError(FeedError):
     """The fetched bytes are not a usable feed."""
 
+    def __reduce__(self) -> tuple[type[ParseError], tuple[str, str]]:
+        return type(self), (self.feed, self.reason)  # raised in the parsing process too
+
 
 class DeliveryError(NewsMonitorError):
     """One delivery attempt to one channel failed."""

@@ -2,10 +2,12 @@
 
 ``Poller.poll`` never raises for a feed's own trouble: a fetch or parse failure marks the
 feed unhealthy with its reason and returns an outcome saying so, and the caller (the
-daemon) backs off. Entries count as seen only in the transaction that queues their alerts.
+daemon) backs off. Entries with alerts count as seen only in the transaction that queues
+those alerts (a poll of many new entries records the others just after, in slices).
 
-Parsing and detection run on one worker thread, one feed at a time (detection's story book
-is never touched by two threads), so a huge feed never stalls the event loop: health
+Detection runs on one worker thread, one feed at a time (detection's story book is never
+touched by two threads); parsing too, except for large bodies, which a separate process
+parses (see ``sources/parsepool.py``), so a huge feed never starves the event loop: health
 checks, deliveries and other fetches go on meanwhile. The store stays on the loop's thread.
 """
 
@@ -19,22 +21,28 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
-from monitor.detect.engine import Detector
 from monitor.errors import FeedError, FetchError, StateError
 from monitor.intake import Intake
 from monitor.metrics import Metrics
-from monitor.models import Alert, in_published_order
+from monitor.models import Alert, Article, in_published_order
 from monitor.sources.feeds import FeedConfig
 from monitor.sources.fetch import Fetcher, Validators
-from monitor.sources.parse import parse_feed
-from monitor.store import Store
+from monitor.sources.parsepool import ParsePool
+from monitor.store import Store, unseen_among
+
+if TYPE_CHECKING:
+    from monitor.detect.engine import Detector
 
 log = logging.getLogger("monitor.poll")
 
 Clock = Callable[[], datetime]
 T = TypeVar("T")
+# A poll with more new entries than this records those that queue nothing after its own
+# transaction, in slices of this many, yielding to the event loop in between (a
+# 10,000-entry first poll in one transaction held the loop for a quarter of a second).
+SEEN_SLICE = 500
 
 
 def utc_now() -> datetime:
@@ -79,14 +87,16 @@ class Poller:
         self.clock = clock
         self.metrics = metrics
         self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="monitor-parse")
+        self._parser = ParsePool(self._worker)
 
     async def _off_loop(self, work: Callable[[], T]) -> T:
         """Run ``work`` on the worker thread; the event loop stays free meanwhile."""
         return await asyncio.get_running_loop().run_in_executor(self._worker, work)
 
     def close(self) -> None:
-        """Let the worker thread go once it is idle."""
+        """Let the worker thread go once it is idle; stop the parsing process."""
         self._worker.shutdown(wait=False)
+        self._parser.close()
 
     def _failed(
         self, feed: FeedConfig, reason: str, started: float, retry_after: float | None = None
@@ -131,7 +141,7 @@ class Poller:
             )
         body = result.body
         try:
-            parsed = await self._off_loop(lambda: parse_feed(body, feed.name))
+            parsed = await self._parser.parse(body, feed.name)
         except FeedError as exc:
             return self._failed(feed, f"invalid feed: {exc.reason}", started)
         if parsed.warning:
@@ -139,7 +149,8 @@ class Poller:
                 "poll: feed is ill-formed, using what was recovered",
                 extra={"feed": feed.name, "reason": parsed.warning},
             )
-        fresh = self.store.unseen(feed.name, parsed.articles)
+        known = self.store.seen_hashes(feed.name)
+        fresh = await self._off_loop(lambda: unseen_among(known, parsed.articles))
         examined = self.intake.select(fresh, now, first_poll=state.last_success is None)
         detector = self.detector()
         alerts = await self._off_loop(
@@ -152,17 +163,22 @@ class Poller:
         touched = {a.development for a in alerts}
         developments = [d for d in detector.book.developments if d.id in touched]
         try:
+            quiet = self._quiet(fresh, alerts)
+            later = {a.id for a in quiet}
             queued = self.store.commit_poll(
                 feed=feed.name,
                 url=str(feed.url),
                 etag=result.validators.etag,
                 last_modified=result.validators.last_modified,
-                articles=fresh,
+                articles=[a for a in fresh if a.id not in later],
                 alerts=alerts,
                 developments=developments,
                 route=self.route,
                 now=now,
             )
+            for start in range(0, len(quiet), SEEN_SLICE):
+                await asyncio.sleep(0)  # the event loop runs between slices
+                self.store.record_seen(feed.name, quiet[start : start + SEEN_SLICE], now)
         except StateError:
             # What detection decided was not recorded: forget it, so the next poll decides again.
             detector.book.reset(self.store.developments())
@@ -193,6 +209,17 @@ class Poller:
                 seconds=time.monotonic() - started,
             ),
         )
+
+    @staticmethod
+    def _quiet(fresh: Sequence[Article], alerts: Sequence[Alert]) -> list[Article]:
+        """When a poll brings many new entries, those that queue nothing: they are
+        recorded after the poll's own transaction, in slices, letting the event loop run
+        between them. Should that fail, they are examined again later (an alert is never
+        lost for it); entries with alerts are always recorded with their alerts."""
+        if len(fresh) <= SEEN_SLICE:
+            return []
+        loud = {alert.article.id for alert in alerts}
+        return [a for a in fresh if a.id not in loud]
 
     def measure_health(self) -> None:
         """Set the unhealthy-feeds gauge from the store (after every poll, and at start)."""

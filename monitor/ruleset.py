@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 from monitor.baseline import load_baseline
-from monitor.detect.model import load_model
 from monitor.detect.rules import Rule, load_rules
 from monitor.errors import ConfigError, Problem
 from monitor.models import Claim
@@ -48,7 +47,11 @@ def load_ruleset(rules_dir: Path) -> RuleSet:
 
 def detector_options(settings: Settings) -> dict[str, Any]:
     """The ``Detector`` keyword arguments the settings call for (model file, thresholds)."""
-    model = load_model(settings.detector_model) if settings.detector_model else None
+    model = None
+    if settings.detector_model:  # detection's imports only then: `run --once` may not need them
+        from monitor.detect.model import load_model
+
+        model = load_model(settings.detector_model)
     return {
         "min_novelty": settings.min_novelty,
         "threshold": settings.alert_threshold,

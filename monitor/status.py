@@ -18,6 +18,7 @@ from monitor.errors import ConfigError
 from monitor.notify.build import availability
 from monitor.notify.channels import load_channels
 from monitor.settings import Settings
+from monitor.statehealth import read_only
 from monitor.store import FeedState, open_store
 
 LOW_DISK = 1024 * 1024  # less free room than this next to the state is shown as full
@@ -40,6 +41,7 @@ class StatusReport:
     state_found: bool = False
     damage: list[str] = field(default_factory=list)
     free_bytes: int = 0
+    read_only: bool = False
     feeds: list[FeedState] = field(default_factory=list)
     outbox: dict[str, int] = field(default_factory=dict)
     alerts: int = 0
@@ -65,6 +67,7 @@ def collect_status(settings: Settings) -> StatusReport:
             report.state_found = True
             report.damage = store.damage()
             report.free_bytes = shutil.disk_usage(settings.database_path.parent).free
+            report.read_only = read_only(settings.database_path.parent)
             report.feeds = store.feed_states()
             pending = store.pending_by_channel()
             report.outbox = store.outbox_counts()
@@ -104,6 +107,8 @@ def status_text(report: StatusReport) -> str:
         free = report.free_bytes
         room = f"{free / 1e6:.1f} MB free" if free >= LOW_DISK else f"DISK FULL ({free} bytes free)"
         health = "DAMAGED: " + "; ".join(report.damage) if report.damage else "ok"
+        if report.read_only:
+            health = f"READ-ONLY file system (nothing can be recorded); {health}"
         lines.append(f"state: {health}; {room}")
         lines.append(f"feeds: {len(report.feeds)} polled, {len(report.unhealthy)} unhealthy")
         for feed in report.feeds:

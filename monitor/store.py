@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
-from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -34,6 +34,11 @@ SCHEMA_VERSION = len(MIGRATIONS)
 def content_hash(article: Article) -> str:
     """A digest of what an entry says; a changed hash means the entry is examined again."""
     return hashlib.sha256(f"{article.title}\0{article.text}".encode()).hexdigest()
+
+
+def unseen_among(known: Mapping[str, str], articles: Sequence[Article]) -> list[Article]:
+    """The articles not in ``known`` (entry id -> content hash), or there with other content."""
+    return [a for a in articles if known.get(a.id) != content_hash(a)]
 
 
 def _iso(moment: datetime) -> str:
@@ -184,10 +189,30 @@ class Store(StoreViews, AlertHistory, SilenceStore):
 
     def unseen(self, feed: str, articles: Sequence[Article]) -> list[Article]:
         """The articles never seen in ``feed``, or seen with different content."""
-        known = dict(
-            self._rows("SELECT entry_id, content_hash FROM entries WHERE feed = ?", (feed,))
+        return unseen_among(self.seen_hashes(feed), articles)
+
+    def seen_hashes(self, feed: str) -> dict[str, str]:
+        """Entry id -> content hash of every entry ``feed`` is known to have had."""
+        sql = "SELECT entry_id, content_hash FROM entries WHERE feed = ?"
+        return dict(self._rows(sql, (feed,)))
+
+    def record_seen(self, feed: str, articles: Iterable[Article], now: datetime) -> None:
+        """Record ``articles`` of ``feed`` as seen, in a transaction of their own: for entries
+        that queue nothing (a huge first poll is then recorded in slices)."""
+        with self._transaction() as db:
+            self._record_entries(db, feed, articles, now)
+
+    @staticmethod
+    def _record_entries(
+        db: sqlite3.Connection, feed: str, articles: Iterable[Article], now: datetime
+    ) -> None:
+        stamp = _iso(now)
+        db.executemany(
+            "INSERT INTO entries (feed, entry_id, content_hash, first_seen, last_seen)"
+            " VALUES (?, ?, ?, ?, ?) ON CONFLICT (feed, entry_id) DO UPDATE SET"
+            " content_hash = excluded.content_hash, last_seen = excluded.last_seen",
+            ((feed, a.id, content_hash(a), stamp, stamp) for a in articles),
         )
-        return [a for a in articles if known.get(a.id) != content_hash(a)]
 
     def commit_poll(
         self,
@@ -210,13 +235,7 @@ class Store(StoreViews, AlertHistory, SilenceStore):
         queued = 0
         with self._transaction() as db:
             silences = self._active_silences(db, now) if alerts else []
-            for article in articles:
-                db.execute(
-                    "INSERT INTO entries (feed, entry_id, content_hash, first_seen, last_seen)"
-                    " VALUES (?, ?, ?, ?, ?) ON CONFLICT (feed, entry_id) DO UPDATE SET"
-                    " content_hash = excluded.content_hash, last_seen = excluded.last_seen",
-                    (feed, article.id, content_hash(article), _iso(now), _iso(now)),
-                )
+            self._record_entries(db, feed, articles, now)
             for development in developments:
                 self._save_development(db, development)
             for alert in alerts:

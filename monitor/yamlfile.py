@@ -2,7 +2,8 @@
 
 ``load_model(path, Model)`` returns a validated model or raises ``ConfigError`` whose
 problems name the file, the line of the offending key and what to change. YAML syntax
-errors are reported the same way.
+errors are reported the same way. Files are parsed once, with libyaml's C loader when
+PyYAML has it; the map from keys to lines is only built when a problem needs it.
 """
 
 from __future__ import annotations
@@ -17,13 +18,15 @@ from monitor.errors import ConfigError, Problem
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 Location = tuple[str | int, ...]
+# libyaml's loader when PyYAML was built with it: the same nodes and marks, several times faster.
+_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def _walk(
     node: yaml.Node, here: Location, lines: dict[Location, int], words: dict[Location, str]
 ) -> None:
     lines[here] = node.start_mark.line + 1
-    if isinstance(node, yaml.ScalarNode) and node.style is None:
+    if isinstance(node, yaml.ScalarNode) and not node.style:  # None (Python) or "" (libyaml)
         words[here] = node.value  # as written, unquoted: "on" before YAML made it True
     if isinstance(node, yaml.MappingNode):
         for key_node, value_node in node.value:
@@ -36,26 +39,38 @@ def _walk(
             _walk(item, (*here, index), lines, words)
 
 
-def load_yaml(path: Path) -> tuple[Any, dict[Location, int], dict[Location, str]]:
-    """Parse ``path``; return the data, a map from key path to 1-based line, and the
-    unquoted scalars as written."""
+def _parse(path: Path) -> tuple[Any, yaml.Node | None]:
+    """Read and parse ``path`` once: its data and the node tree the data was built from."""
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError([Problem(str(path), None, f"cannot read: {exc}")]) from exc
+    loader = _Loader(text)
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        node = loader.get_single_node()
+        return (loader.construct_document(node) if node is not None else None), node
     except yaml.MarkedYAMLError as exc:
         line = exc.problem_mark.line + 1 if exc.problem_mark else None
         raise ConfigError([Problem(str(path), line, f"YAML syntax: {exc.problem}")]) from exc
     except yaml.YAMLError as exc:
         raise ConfigError([Problem(str(path), None, f"YAML syntax: {exc}")]) from exc
+    finally:
+        loader.dispose()
+
+
+def _positions(node: yaml.Node | None) -> tuple[dict[Location, int], dict[Location, str]]:
     lines: dict[Location, int] = {}
     words: dict[Location, str] = {}
     if node is not None:
         _walk(node, (), lines, words)
-    return data, lines, words
+    return lines, words
+
+
+def load_yaml(path: Path) -> tuple[Any, dict[Location, int], dict[Location, str]]:
+    """Parse ``path``; return the data, a map from key path to 1-based line, and the
+    unquoted scalars as written."""
+    data, node = _parse(path)
+    return (data, *_positions(node))
 
 
 def line_of(lines: dict[Location, int], loc: Location) -> int | None:
@@ -103,8 +118,9 @@ def problems_from(
 
 def load_model(path: Path, model: type[ModelT]) -> ModelT:
     """Load ``path`` and validate it as ``model``; raise ``ConfigError`` naming each problem."""
-    data, lines, words = load_yaml(path)
+    data, node = _parse(path)
     try:
         return model.model_validate(data if data is not None else {})
     except ValidationError as exc:
+        lines, words = _positions(node)
         raise ConfigError(problems_from(exc, path, lines, words=words)) from exc

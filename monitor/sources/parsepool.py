@@ -1,0 +1,103 @@
+"""Parse feed bodies off the event loop: large ones in a separate process, small ones on a thread.
+
+Parsing a large feed (feedparser is pure Python) on a thread of the daemon's own process
+holds the interpreter lock for seconds in total, and the event loop then waits for it
+between every step of answering a health check. A body of ``process_bytes`` or more is
+therefore parsed by one worker process (started on first need, with ``spawn``, so it
+shares nothing with the daemon); smaller bodies, the common case, stay on the thread,
+where they cost no start-up and no copying. The worker sends the articles back as plain
+tuples in pickled slices, unpacked on the thread one slice at a time: unpickling 10,000
+objects at once would hold the interpreter lock for tens of milliseconds. A worker process
+that dies (killed, out of memory) fails that one feed's poll with a clear reason and is
+replaced at the next need.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import multiprocessing
+import os
+import pickle
+import signal
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+
+from monitor.errors import ParseError
+from monitor.models import Article
+from monitor.sources.parse import ParsedFeed, parse_feed
+
+# About 300 entries of news-length text: parsing this much takes tens of milliseconds.
+PROCESS_BYTES = 256 * 1024
+SLICE = 500  # articles per pickled slice
+Packed = tuple[str, str | None, list[bytes]]
+
+
+def _parse_packed(body: bytes, feed: str) -> Packed:
+    """In the worker process: parse, and pack the articles as slices of pickled tuples."""
+    parsed = parse_feed(body, feed)
+    rows = [(a.id, a.title, a.text, a.link, a.published) for a in parsed.articles]
+    slices = [pickle.dumps(rows[i : i + SLICE]) for i in range(0, len(rows), SLICE)]
+    return parsed.title, parsed.warning, slices
+
+
+def _unpack(packed: Packed, feed: str) -> ParsedFeed:
+    title, warning, slices = packed
+    articles = [
+        Article(entry, feed, heading, text, link, published)
+        for data in slices
+        for entry, heading, text, link, published in pickle.loads(data)
+    ]
+    return ParsedFeed(title, articles, warning)
+
+
+def _orphan_watch(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(1.0)
+    os._exit(0)  # the daemon is gone (even by kill -9): so is its parser
+
+
+def _start_worker(parent: int) -> None:
+    """In the worker process: leave Ctrl-C to the daemon, and end when the daemon ends."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    threading.Thread(target=_orphan_watch, args=(parent,), daemon=True).start()
+
+
+class ParsePool:
+    """Parses feed bodies; ``thread`` runs the small ones (and the caller's other work)."""
+
+    def __init__(self, thread: Executor, process_bytes: int = PROCESS_BYTES) -> None:
+        self.thread = thread
+        self.process_bytes = process_bytes
+        self._process: ProcessPoolExecutor | None = None
+
+    def _worker(self) -> ProcessPoolExecutor:
+        if self._process is None:
+            self._process = ProcessPoolExecutor(
+                max_workers=1,
+                mp_context=multiprocessing.get_context("spawn"),  # inherits no lock, no socket
+                initializer=_start_worker,
+                initargs=(os.getpid(),),
+            )
+        return self._process
+
+    async def parse(self, body: bytes, feed: str) -> ParsedFeed:
+        """``parse_feed(body, feed)`` away from the event loop's thread."""
+        loop = asyncio.get_running_loop()
+        if len(body) < self.process_bytes:
+            work: Callable[[], ParsedFeed] = lambda: parse_feed(body, feed)  # noqa: E731
+            return await loop.run_in_executor(self.thread, work)
+        try:
+            packed = await loop.run_in_executor(self._worker(), _parse_packed, body, feed)
+        except BrokenProcessPool as exc:
+            self._process = None  # a new one at the next large feed
+            raise ParseError(feed, "the parsing process died (out of memory?)") from exc
+        return await loop.run_in_executor(self.thread, _unpack, packed, feed)
+
+    def close(self) -> None:
+        """Stop the worker process, if one was started."""
+        if self._process is not None:
+            self._process.shutdown(wait=False, cancel_futures=True)
+            self._process = None
