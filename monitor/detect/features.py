@@ -82,7 +82,7 @@ class RuleHit:
     pattern: str = ""
 
     def describe(self) -> str:
-        """"pattern softens (stage stance) holds", the stage said only where it differs."""
+        """ "pattern softens (stage stance) holds", the stage said only where it differs."""
         stage = f" (stage {self.stage})" if self.stage != self.pattern else ""
         return f"pattern {self.pattern or self.stage}{stage} holds"
 
