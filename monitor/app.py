@@ -11,13 +11,15 @@ import logging
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from monitor.config import Configuration, load_configuration
 from monitor.daemon import Daemon
 from monitor.digest import queue_due_digests
 from monitor.envcheck import stray_warnings
 from monitor.errors import ConfigError, StateError
+from monitor.feedback_links import feedback_signer
+from monitor.judge_budget import CallBudget
 from monitor.logs import redact_logs
 from monitor.metrics import Metrics
 from monitor.models import Development
@@ -56,10 +58,13 @@ def story_book(settings: Settings, developments: Iterable[Development] = ()) -> 
     )
 
 
-def rules_fingerprint(rules_dir: Path) -> tuple[tuple[str, int, int], ...]:
-    """Names, sizes and modification times of every file under ``rules_dir``."""
+def rules_fingerprint(
+    rules_dir: Path, also: Iterable[Path] = ()
+) -> tuple[tuple[str, int, int], ...]:
+    """Names, sizes and modification times of every file under ``rules_dir`` (and of the
+    files ``also`` names, such as the calibration file)."""
     found = []
-    for path in sorted(rules_dir.rglob("*")):
+    for path in [*sorted(rules_dir.rglob("*")), *also]:
         try:
             if path.is_file():
                 stat = path.stat()
@@ -93,12 +98,13 @@ class Service:
         self.state = StateHealth(metrics, settings.database_path.parent)
         store.observer = self.state
         self.lock: StateLock | None = None
-        self._fingerprint = rules_fingerprint(settings.rules_dir)
+        self._fingerprint = self._watched()
         self._channels_file = self._has_channels_file()
         # Detection (numpy, the embedding model) is loaded at its first use: a `run --once`
-        # over unchanged feeds never needs it. A configured model file is read now, so a
-        # broken one still stops the start with its file named.
-        self._detector_options = detector_options(settings)
+        # over unchanged feeds never needs it. A configured model file (or calibration) is
+        # read now, so a broken one still stops the start with its file named.
+        self.judge_budget = CallBudget()  # kept across rule reloads
+        self._detector_options = self._options()
         self._detector_now: Detector | None = None
         self.route = router(config.channels)
         self.poller = Poller(
@@ -123,6 +129,10 @@ class Service:
             watch_interval=timedelta(seconds=settings.reload_check_seconds),
         )
 
+    def _watched(self) -> tuple[tuple[str, int, int], ...]:
+        """What a change of reloads the rules: the rules folder and the calibration."""
+        return rules_fingerprint(self.settings.rules_dir, [self.settings.calibration_path])
+
     def _has_channels_file(self) -> bool:
         return (self.settings.rules_dir / "channels.yaml").exists()
 
@@ -133,6 +143,14 @@ class Service:
             book = story_book(self.settings, self.store.developments())
             self._detector_now = self._new_detector(self.config, book)
         return self._detector_now
+
+    def _options(self) -> dict[str, Any]:
+        """The detector's settings, calibration and judge (``ConfigError`` if one is bad)."""
+        return detector_options(
+            self.settings,
+            judge_outcome=lambda o: self.metrics.judge_calls.labels(o).inc(),
+            judge_budget=self.judge_budget,
+        )
 
     def _new_detector(self, config: Configuration, book: StoryBook) -> Detector:
         from monitor.detect.engine import Detector
@@ -213,10 +231,11 @@ class Service:
         On a problem the rules in force stay in force, and the problems (file:line) are
         logged, shown by ``/readyz`` and counted in ``news_monitor_rule_reloads``.
         """
-        self._fingerprint = rules_fingerprint(self.settings.rules_dir)
+        self._fingerprint = self._watched()
         try:
             config = load_configuration(self.settings, channels_required=self._channels_file)
             channels, found = build_channels(config.channels, self.settings)
+            options = self._options()  # a bad calibration file is rejected here
         except ConfigError as exc:
             self.reload_problems = [str(p) for p in exc.problems]
             self.metrics.rules_valid.set(0)
@@ -227,6 +246,7 @@ class Service:
             )
             return False
         previous, self.config = self.config, config
+        self._detector_options = options
         if self._detector_now is not None:  # the same developments, under the new rules
             self._detector_now = self._new_detector(config, self._detector_now.book)
         limits, policy = self._outbox_settings(config)
@@ -251,7 +271,7 @@ class Service:
 
     async def reload_if_changed(self) -> None:
         """Reload when any file under the rules folder was added, removed or changed."""
-        if rules_fingerprint(self.settings.rules_dir) != self._fingerprint:
+        if self._watched() != self._fingerprint:
             await self.reload()
 
     def readiness_problems(self) -> list[str]:
@@ -312,6 +332,7 @@ class Service:
                 self.web_sources(),
                 refresh_seconds=self.settings.web_refresh_seconds,
                 token=self.settings.web_token,
+                signer=feedback_signer(self.settings),
             )
             await self.health.start()
         try:

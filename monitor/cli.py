@@ -17,11 +17,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from monitor import __version__
+from monitor.cli_feedback import add_feedback_commands
 from monitor.cli_feeds import add_feed_commands
 from monitor.cli_help import add_command
 from monitor.cli_history import add_history_commands
 from monitor.cli_silence import add_silence_commands
 from monitor.errors import ConfigError, NewsMonitorError, StateError
+from monitor.judge_report import judge_summary
 from monitor.settings import Settings, load_settings
 
 if TYPE_CHECKING:
@@ -113,6 +115,8 @@ def cmd_replay(args: argparse.Namespace) -> int:
         f"{counts['update']} updates, {problems} files with problems",
         file=sys.stderr,
     )
+    if detector.judge is not None:
+        print(f"replay: judge: {judge_summary(detector.judge.counts)}", file=sys.stderr)
     return 0
 
 
@@ -420,6 +424,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_history_commands(sub, _settings, outbox)
     add_silence_commands(sub, _settings)
     add_feed_commands(sub, _settings)
+    add_feedback_commands(sub, _settings)
     return parser
 
 

@@ -200,6 +200,35 @@ HELP: dict[str, CommandHelp] = {
         (RULES_ENV,),
         ((0, "imported (or, with --dry-run, reported)"), CONFIG_ERROR),
     ),
+    "feedback": CommandHelp(
+        "mark an alert right or wrong, note a missed development, export the labels",
+        "feedback ALERT_ID --right|--wrong [--note WHY]: the desk's judgment on a recorded\n"
+        "alert (the latest one counts). feedback --missed URL --rule ID [--title --text]: a\n"
+        "development that did not alert. feedback export [-o FILE]: every judgment as JSONL\n"
+        "in the labelled corpora's format. feedback list: every judgment, with who and when.",
+        (RULES_ENV, STATE_ENV),
+        (
+            (0, "recorded, exported or listed"),
+            (1, "no such alert, or no state database"),
+            CONFIG_ERROR,
+        ),
+    ),
+    "calibrate": CommandHelp(
+        "choose the alert threshold on labelled items and the desk's feedback",
+        "Assess every labelled item (--corpus files, and the desk's judgments from the state\n"
+        "database or --feedback FILE) and choose the alert threshold for the best worse-of\n"
+        "precision and event recall. Shows the figures at the threshold in force and, by\n"
+        "leave-one-event-out, at the chosen one. --apply writes it to the calibration file\n"
+        "(a running daemon reloads it); --rollback puts the previous one back.",
+        (
+            RULES_ENV,
+            STATE_ENV,
+            DETECTION_ENV,
+            "NEWS_MONITOR_CALIBRATION_FILE  where --apply writes\n"
+            "  (default STATE_DIR/calibration.json)",
+        ),
+        ((0, "shown (and with --apply, written)"), (1, "no labelled items"), CONFIG_ERROR),
+    ),
     "feeds export": CommandHelp(
         "write the feeds of feeds.yaml as OPML 2.0",
         "Write the feeds of feeds.yaml as an OPML 2.0 document (to stdout or -o FILE).",

@@ -1,8 +1,9 @@
 """Warn about ``NEWS_MONITOR_*`` variables that nothing reads (a misspelled setting or
 secret would otherwise be ignored in silence), naming the closest known variable.
 
-Known are the settings (``NEWS_MONITOR_`` + field name), the variables the channels name
-and those variables' ``NAME_FILE`` forms. Looked at are the process environment and ``.env``.
+Known are the settings (``NEWS_MONITOR_`` + field name), the service's own secrets, the
+variables the channels name and those variables' ``NAME_FILE`` forms. Looked at are the
+process environment and ``.env``.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from pathlib import Path
 
 from monitor.notify.channels import ChannelsFile
 from monitor.secrets import FILE_SUFFIX
-from monitor.settings import ENV_FILE, Settings
+from monitor.settings import ENV_FILE, SERVICE_SECRETS, Settings
 
 PREFIX = "NEWS_MONITOR_"
 _ASSIGNMENT = re.compile(r"^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=[ \t]*(.*)$", re.MULTILINE)
@@ -25,6 +26,7 @@ _EMPTY = {"", '""', "''"}
 def known_variables(channels: ChannelsFile) -> set[str]:
     """Every variable news-monitor reads with this channels file."""
     secrets = {name for channel in channels.channels for name in channel.secret_variables()}
+    secrets |= set(SERVICE_SECRETS)
     settings = {PREFIX + field.upper() for field in Settings.model_fields}
     return settings | secrets | {name + FILE_SUFFIX for name in secrets}
 

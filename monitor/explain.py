@@ -3,17 +3,20 @@
 Both forms show the article's development score against the alert threshold (with the
 features that moved it most), every sentence's novelty, nearest known claim, relevance to
 the story and the patterns that held on it, and for each rule whether it holds and by
-which path. They read the same ``Assessment`` that ``replay`` and the daemon act on, so a
-rule marked HOLDS is one that would be in the alert.
+which path, and what the judge said when one was asked. They read the same ``Assessment``
+that ``replay`` and the daemon act on, so a rule marked HOLDS is one that would be in the
+alert.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from typing import Any
 
 from monitor.detect.engine import Assessment, RuleVerdict
 from monitor.detect.model import Score
+from monitor.notify.render import judge_line
 
 
 def _chosen(assessment: Assessment, rules: Sequence[str]) -> list[RuleVerdict]:
@@ -37,6 +40,7 @@ def assessment_payload(assessment: Assessment, title: str, rules: Sequence[str])
         "title": title,
         "alerts": assessment.alerts,
         "development": _score(assessment.development),
+        **({"judge": dataclasses.asdict(assessment.judge)} if assessment.judge else {}),
         "rules": [
             {"rule": v.rule, "holds": v.holds, "reason": v.reason, "score": _score(v.score)}
             for v in _chosen(assessment, rules)
@@ -70,6 +74,8 @@ def assessment_text(assessment: Assessment, title: str, rules: Sequence[str]) ->
         "  moved most by: "
         + ", ".join(f"{name} {value:+.2f}" for name, value in development.contributions)
     )
+    if assessment.judge is not None:
+        lines.append(f"  {judge_line(assessment.judge)} (this decides the article)")
     for v in _chosen(assessment, rules):
         lines.append(f"  {v.rule}: {'HOLDS' if v.holds else 'no'}: {v.reason}")
     for i, e in enumerate(signals.evidence):

@@ -87,6 +87,19 @@ class Metrics:
         self.state_errors = Counter(
             "news_monitor_state_errors", "Failed state database operations", registry=r
         )
+        self.judge_calls = Counter(
+            "news_monitor_judge_calls",
+            "Calls to the optional judge by outcome (answered, or the local decision kept: "
+            "timeout, error, invalid, budget)",
+            ["outcome"],
+            registry=r,
+        )
+        self.feedback = Counter(
+            "news_monitor_feedback",
+            "Judgments on alerts received by the web app",
+            ["verdict"],
+            registry=r,
+        )
         self.rules_valid.set(1)
         self.state_ok.set(1)
 

@@ -83,6 +83,17 @@ class Development:
     alerted: bool = True  # False while it waits for the outlets a rule's ``confirm`` asks
 
 
+@dataclass(frozen=True)
+class JudgeNote:
+    """What an optional judge (a language model, ``monitor.judge``) said about an article."""
+
+    development: bool  # does the article report a new development?
+    rule: str | None  # the rule it named, if any
+    sentence: str  # the sentence that says so
+    reason: str  # why, in its words
+    model: str  # which model answered
+
+
 AlertType = Literal["alert", "update"]
 
 
@@ -103,6 +114,7 @@ class Alert:
     confidence: float = 0.0  # the scoring model's probability that this is a development
     outlets: int = 1  # independent outlets that have reported the development so far
     default_channels: bool = False  # also to the default channels (a rule named none)
+    judge: JudgeNote | None = None  # the judge's answer, when one was asked
 
     @property
     def all_rules(self) -> tuple[str, ...]:

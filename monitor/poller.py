@@ -183,6 +183,9 @@ class Poller:
             # What detection decided was not recorded: forget it, so the next poll decides again.
             detector.book.reset(self.store.developments())
             raise
+        if alerts:  # the words the detector read, for the desk's feedback; not vital
+            with contextlib.suppress(StateError):
+                self.store.keep_alert_texts({a.idempotency_key: a.article for a in alerts})
         for alert in alerts:
             log.info(
                 "poll: %s %s",

@@ -4,7 +4,9 @@ Every number has finite bounds (``inf``, ``nan`` and absurd sizes are refused wi
 variable's name), so no setting can overflow a timer later. Channel secrets are not settings:
 channel files name the variable that holds each secret, and ``monitor.secrets`` reads it
 (environment, ``.env``, ``*_FILE``, secrets directory) as a ``SecretStr`` when the channel
-is built. The one secret setting is ``web_token``.
+is built. The one secret setting is ``web_token``; the judge's API key and the key that
+signs feedback links (``SERVICE_SECRETS``) are read the way channel secrets are
+(``Settings.secret``).
 """
 
 from __future__ import annotations
@@ -25,8 +27,12 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from monitor.errors import ConfigError, Problem
 from monitor.intake import FirstPoll, Intake
+from monitor.secrets import read_secrets
 
 ENV_FILE = Path(".env")
+JUDGE_KEY_ENV = "NEWS_MONITOR_JUDGE_KEY"
+FEEDBACK_KEY_ENV = "NEWS_MONITOR_FEEDBACK_KEY"
+SERVICE_SECRETS = (JUDGE_KEY_ENV, FEEDBACK_KEY_ENV)
 
 
 def default_rules_dir() -> Path:
@@ -75,6 +81,43 @@ class Settings(BaseSettings):
     )
     detector_model: Path | None = Field(
         None, description="scoring model file (default: the one shipped with news-monitor)"
+    )
+    calibration_file: Path | None = Field(
+        None,
+        description="threshold (and weights) written by calibrate --apply; "
+        "default STATE_DIR/calibration.json",
+    )
+    public_url: str = Field(
+        "",
+        pattern=r"^(https?://[^\s]+)?$",
+        description="address readers open the pages at, for the feedback links in e-mail "
+        "(with NEWS_MONITOR_FEEDBACK_KEY); empty: no links",
+    )
+    judge_url: str = Field(
+        "",
+        pattern=r"^(https?://[^\s]+)?$",
+        description="base URL of an OpenAI-compatible API (ending /v1) asked about "
+        "candidates; empty: no judge, nothing sent anywhere",
+    )
+    judge_model: str = Field("", max_length=200, description="the judge's model name")
+    judge_timeout_seconds: float = Field(
+        10.0, gt=0, le=600, description="longest a judge call may take; then the local decision"
+    )
+    judge_calls_per_hour: int = Field(
+        60, ge=1, le=100000, description="judge calls allowed per hour; then the local decision"
+    )
+    judge_max_chars: int = Field(
+        4000, ge=200, le=200000, description="article text sent to the judge, at most"
+    )
+    judge_min_score: float = Field(
+        0.3, ge=0.0, le=1.0, description="development probability from which the judge is asked"
+    )
+    judge_max_score: float = Field(
+        1.0,
+        ge=0.0,
+        le=1.0,
+        description="development probability up to which the judge is asked (below the "
+        "alert threshold: the judge may only add alerts)",
     )
     development_window_hours: float = Field(
         168.0, gt=0, le=8760, description="reports within this time of a development update it"
@@ -183,6 +226,16 @@ class Settings(BaseSettings):
     @property
     def database_path(self) -> Path:
         return self.database or self.state_dir / "news-monitor.db"
+
+    @property
+    def calibration_path(self) -> Path:
+        return self.calibration_file or self.state_dir / "calibration.json"
+
+    def secret(self, name: str) -> SecretStr | None:
+        """One of ``SERVICE_SECRETS``, from the environment, ``.env``, ``NAME_FILE`` or the
+        secrets folder (``ConfigError`` naming it when it cannot be read)."""
+        found = read_secrets([name], env_file=ENV_FILE, secrets_dir=self.secrets_dir, source=name)
+        return found.get(name)
 
 
 def load_settings(**overrides: Any) -> Settings:

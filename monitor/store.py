@@ -23,6 +23,7 @@ from monitor.errors import StateError
 from monitor.models import Alert, Article, Development
 from monitor.notify.render import alert_payload
 from monitor.silences import silence_for
+from monitor.store_feedback import FeedbackStore
 from monitor.store_history import AlertHistory
 from monitor.store_schema import MIGRATIONS
 from monitor.store_silences import SilenceStore
@@ -80,7 +81,7 @@ class StateObserver(Protocol):
     def written(self) -> None: ...
 
 
-class Store(StoreViews, AlertHistory, SilenceStore):
+class Store(StoreViews, AlertHistory, SilenceStore, FeedbackStore):
     """A SQLite database; one connection, used from one thread.
 
     Every failure is a ``StateError`` (never a raw ``sqlite3`` error), and is also reported

@@ -100,4 +100,25 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX silences_ends ON silences (ends);
     ALTER TABLE alerts ADD COLUMN silence_id INTEGER REFERENCES silences (id);
     """,
+    # 5: the desk's feedback on alerts (right or wrong) and on developments it missed
+    """
+    CREATE TABLE feedback (
+        id INTEGER PRIMARY KEY,
+        alert_id INTEGER REFERENCES alerts (id),
+        verdict TEXT NOT NULL,
+        rule TEXT,
+        url TEXT,
+        title TEXT NOT NULL DEFAULT '',
+        text TEXT NOT NULL DEFAULT '',
+        note TEXT NOT NULL DEFAULT '',
+        author TEXT NOT NULL,
+        via TEXT NOT NULL,
+        created TEXT NOT NULL
+    );
+    CREATE INDEX feedback_alert ON feedback (alert_id);
+    CREATE TABLE alert_texts (
+        alert_id INTEGER PRIMARY KEY REFERENCES alerts (id),
+        text TEXT NOT NULL
+    );
+    """,
 )

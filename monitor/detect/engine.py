@@ -8,6 +8,8 @@ its ``examples`` or its patterns as the fast path). ``Detector.examine`` lets th
 ``StoryBook`` decide whether that is a new development, an update of one, or already
 known, and returns at most one ``Alert`` per article, listing every rule that holds, most
 specific first. ``explain`` uses ``assess`` too, so it never disagrees with ``examine``.
+An optional ``judge`` (``monitor.judge``) decides candidates; without one nothing leaves
+the process.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
-from typing import get_args
+from typing import TYPE_CHECKING, get_args
 
 from monitor.detect.corroboration import RecentReports
 from monitor.detect.embedding import Embedder, bundled_embedder
@@ -31,7 +33,10 @@ from monitor.detect.model import DEVELOPMENT, Score, ScoringModel, default_model
 from monitor.detect.novelty import KnownClaims
 from monitor.detect.rules import Rule, Severity
 from monitor.detect.stories import UNSTAGED, Report, StoryBook
-from monitor.models import Alert, AlertType, Article, Claim, Evidence
+from monitor.models import Alert, AlertType, Article, Claim, Evidence, JudgeNote
+
+if TYPE_CHECKING:
+    from monitor.judge import Judge
 
 DEFAULT_MIN_NOVELTY = 0.3
 # An article none of whose sentences comes this close to the story (cosine to the centre of
@@ -61,6 +66,7 @@ class Assessment:
     signals: ArticleSignals
     development: Score
     rules: tuple[RuleVerdict, ...]
+    judge: JudgeNote | None = None  # the judge's answer, when it was asked and answered
 
     @property
     def holding(self) -> list[RuleVerdict]:
@@ -84,8 +90,10 @@ class Detector:
         model: ScoringModel | None = None,
         threshold: float | None = None,
         embedder: Embedder | None = None,
+        judge: Judge | None = None,
     ) -> None:
         embedder = embedder or bundled_embedder()
+        self.judge = judge
         self.rules = [rule for rule in rules if rule.enabled]
         self._by_id = {rule.id: rule for rule in self.rules}
         self.model = model or default_model()
@@ -119,6 +127,15 @@ class Detector:
         if self.threshold is not None:
             development = Score(development.probability, self.threshold, development.contributions)
         pattern_floor = self.model.spec.pattern_floor
+        # The optional judge decides candidates about the story (issue 15); None keeps the
+        # local decision.
+        judged = (
+            self.judge.consult(article, signals, development, pattern_floor, self.rules)
+            if self.judge is not None and max(signals.relevance) >= OFF_STORY
+            else None
+        )
+        if judged is not None:
+            development, pattern_floor = judged.development, judged.pattern_floor
         verdicts: dict[str, RuleVerdict] = {}
         hit_rules = {hit.rule for hit in signals.hits}
         for rule in (r for r in self.rules if not r.includes):
@@ -148,7 +165,8 @@ class Detector:
         if closest < OFF_STORY:  # ``examine`` stops before measuring such an article
             reason = f"not about the story (closest sentence {closest:.2f}, needs {OFF_STORY})"
             ordered = [replace(verdict, holds=False, reason=reason) for verdict in ordered]
-        return Assessment(signals, development, tuple(ordered)), vector
+        note = judged.note if judged is not None else None
+        return Assessment(signals, development, tuple(ordered), note), vector
 
     def _name(
         self,
@@ -249,6 +267,7 @@ class Detector:
                 confidence=round(assessment.development.probability, 3),
                 outlets=outlets,
                 default_channels=any(rule.channels is None for rule in rules),
+                judge=assessment.judge,
             )
         ]
 

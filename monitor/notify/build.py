@@ -11,10 +11,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from monitor.errors import ConfigError, Problem
+from monitor.feedback_links import feedback_links
 from monitor.notify.base import Channel
 from monitor.notify.channels import CHANNEL_TYPES, AnyChannelConfig, ChannelsFile
+from monitor.notify.email import EmailChannel
 from monitor.secrets import Secrets, read_secrets
-from monitor.settings import ENV_FILE, Settings
+from monitor.settings import ENV_FILE, SERVICE_SECRETS, Settings
 
 
 def secrets_for(channel: AnyChannelConfig, settings: Settings) -> Secrets:
@@ -28,9 +30,17 @@ def secrets_for(channel: AnyChannelConfig, settings: Settings) -> Secrets:
 
 
 def secret_values(config: ChannelsFile, settings: Settings) -> list[str]:
-    """The values of every secret the channels name, wherever they are read from (to redact
-    them from text); channels whose secrets cannot be read add none."""
+    """The values of every secret the channels name and of the service's own (the judge's
+    key, the feedback key), wherever they are read from (to redact them from text); secrets
+    that cannot be read add none."""
     values: list[str] = []
+    for name in SERVICE_SECRETS:
+        try:
+            value = settings.secret(name)
+        except ConfigError:
+            continue
+        if value is not None:
+            values.append(value.get_secret_value())
     for channel in config.channels:
         try:
             secrets = secrets_for(channel, settings)
@@ -50,7 +60,10 @@ def _named(channel: str, exc: ConfigError, source: str = "") -> ConfigError:
 def build_channel(channel: AnyChannelConfig, settings: Settings) -> Channel:
     """One channel with its secrets; ``ConfigError`` naming the channel if one is missing."""
     try:
-        return CHANNEL_TYPES[channel.type](channel, secrets_for(channel, settings))
+        built = CHANNEL_TYPES[channel.type](channel, secrets_for(channel, settings))
+        if isinstance(built, EmailChannel):  # signed right/wrong links, when configured
+            built.links = feedback_links(settings)
+        return built
     except ConfigError as exc:
         raise _named(channel.name, exc, str(settings.rules_dir / "channels.yaml")) from exc
 

@@ -15,7 +15,7 @@ import ssl
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import Field
 
@@ -23,9 +23,11 @@ from monitor.errors import ConfigError, DeliveryError, Problem
 from monitor.models import Alert
 from monitor.notify.base import ChannelSettings, channel_secrets
 from monitor.notify.render import (
+    NOTICE_RULES,
     alert_text,
     corroboration,
     headline,
+    judge_line,
     one_line,
     shown_evidence,
     truncate,
@@ -33,6 +35,9 @@ from monitor.notify.render import (
 from monitor.notify.slack import safe_link
 from monitor.notify.webhook import ENV_NAME
 from monitor.secrets import Secrets
+
+if TYPE_CHECKING:
+    from monitor.feedback_links import FeedbackLinks
 
 SUBJECT_LIMIT = 180
 
@@ -67,8 +72,11 @@ class EmailConfig(ChannelSettings):
         return []
 
 
-def email_message(alert: Alert, sender: str, recipients: list[str]) -> EmailMessage:
-    """A multipart/alternative message (plain text and HTML) for ``alert``."""
+def email_message(
+    alert: Alert, sender: str, recipients: list[str], links: FeedbackLinks | None = None
+) -> EmailMessage:
+    """A multipart/alternative message (plain text and HTML) for ``alert``; with ``links``,
+    signed links to mark it right or wrong (not for news-monitor's own notices)."""
     article = alert.article
     message = EmailMessage()
     message["Subject"] = truncate(
@@ -79,8 +87,17 @@ def email_message(alert: Alert, sender: str, recipients: list[str]) -> EmailMess
     message["Date"] = formatdate(localtime=False)
     message["Message-ID"] = make_msgid(domain="news-monitor.invalid")
     message["X-News-Monitor-Idempotency-Key"] = one_line(alert.idempotency_key)[:200]
-    message.set_content(alert_text(alert) + "\n")
+    marks = (
+        {v: links.link(alert.idempotency_key, v) for v in ("right", "wrong")}
+        if links is not None and alert.rule not in NOTICE_RULES
+        else {}
+    )
+    footer = "".join(f"Mark it {verdict}: {url}\n" for verdict, url in marks.items())
+    message.set_content(alert_text(alert) + "\n" + (f"\n{footer}" if footer else ""))
     e = html.escape
+    feedback = " &middot; ".join(
+        f'<a href="{e(url)}">Mark it {verdict}</a>' for verdict, url in marks.items()
+    )
     rows = "".join(
         f"<p><b>Evidence</b> (novelty {ev.novelty:.2f}): {e(ev.sentence)}</p>"
         + (
@@ -98,9 +115,12 @@ def email_message(alert: Alert, sender: str, recipients: list[str]) -> EmailMess
         f"<p><b>{e(alert.severity)}</b> &middot; {e(', '.join(alert.all_rules))} &middot; "
         f"{e(article.feed)} &middot; confidence {alert.confidence:.2f} &middot; "
         f"{e(corroboration(alert))}</p>"
-        f"<p>{e(article.title)}</p>{rows}{read}"
+        f"<p>{e(article.title)}</p>"
+        + (f"<p><i>{e(judge_line(alert.judge))}</i></p>" if alert.judge else "")
+        + f"{rows}{read}"
         f"<p><small>development {e(alert.development)}</small></p>"
-        "</body></html>",
+        + (f"<p>{feedback}</p>" if feedback else "")
+        + "</body></html>",
         subtype="html",
     )
     return message
@@ -110,6 +130,7 @@ class EmailChannel:
     def __init__(self, config: EmailConfig, secrets: Secrets | None = None) -> None:
         self.name = config.name
         self.config = config
+        self.links: FeedbackLinks | None = None  # set by notify.build when configured
         self._context = config.tls_context()
         found = channel_secrets(config, secrets)
         self._username = found.require(config.username_env) if config.username_env else None
@@ -131,7 +152,7 @@ class EmailChannel:
             smtp.send_message(message)
 
     async def send(self, alert: Alert, thread: str | None = None) -> str | None:
-        message = email_message(alert, self.config.sender, self.config.recipients)
+        message = email_message(alert, self.config.sender, self.config.recipients, self.links)
         try:
             await asyncio.to_thread(self._send_blocking, message)
         except smtplib.SMTPResponseException as exc:

@@ -7,11 +7,12 @@ body and what the outbox stores); ``alert_text`` is the readable plain-text form
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from monitor.models import Alert, Article, Evidence
+from monitor.models import Alert, Article, Evidence, JudgeNote
 
 # Rules of the messages news-monitor writes itself (not developments of the story).
 SILENCE_SUMMARY_RULE = "silence-summary"
@@ -20,8 +21,9 @@ NOTICE_RULES = frozenset({SILENCE_SUMMARY_RULE, DIGEST_RULE})
 
 
 def alert_payload(alert: Alert) -> dict[str, Any]:
-    """The alert as the documented JSON object."""
+    """The alert as the documented JSON object (with ``judge`` only when a judge answered)."""
     article = alert.article
+    judge = {"judge": dataclasses.asdict(alert.judge)} if alert.judge is not None else {}
     return {
         "type": alert.type,
         "rule": alert.rule,
@@ -47,6 +49,7 @@ def alert_payload(alert: Alert) -> dict[str, Any]:
             }
             for e in alert.evidence
         ],
+        **judge,
     }
 
 
@@ -73,6 +76,8 @@ def alert_text(alert: Alert) -> str:
         f"{article.title}",
         f"  development: {alert.development}{detail}",
     ]
+    if alert.judge is not None:
+        lines.append(f"  {judge_line(alert.judge)}")
     for e in shown_evidence(alert, 3):
         if notice:
             lines.append(f"  - {e.sentence}")
@@ -83,6 +88,14 @@ def alert_text(alert: Alert) -> str:
     if article.link:
         lines.append(f"  {article.link}")
     return "\n".join(lines)
+
+
+def judge_line(note: JudgeNote) -> str:
+    """What the judge said, in one line."""
+    said = "a new development" if note.development else "not a new development"
+    named = f" ({note.rule})" if note.rule else ""
+    quoted = f' "{one_line(note.sentence)}"' if note.sentence else ""
+    return one_line(f"judge {note.model}: {said}{named}: {note.reason}{quoted}")
 
 
 def alert_from_payload(payload: dict[str, Any], description: str = "") -> Alert:
@@ -118,6 +131,7 @@ def alert_from_payload(payload: dict[str, Any], description: str = "") -> Alert:
         rules=tuple(payload.get("rules") or (payload["rule"],)),
         confidence=float(payload.get("confidence") or 0.0),
         outlets=int(payload.get("outlets") or 1),
+        judge=JudgeNote(**payload["judge"]) if payload.get("judge") else None,
     )
 
 

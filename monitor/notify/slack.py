@@ -18,7 +18,14 @@ from monitor.errors import DeliveryError
 from monitor.models import Alert
 from monitor.notify.base import ChannelSettings, channel_secrets
 from monitor.notify.http import new_client, post
-from monitor.notify.render import corroboration, headline, one_line, shown_evidence, truncate
+from monitor.notify.render import (
+    corroboration,
+    headline,
+    judge_line,
+    one_line,
+    shown_evidence,
+    truncate,
+)
 from monitor.notify.webhook import ENV_NAME
 from monitor.secrets import Secrets
 
@@ -90,6 +97,10 @@ def slack_message(alert: Alert) -> dict[str, Any]:
         },
         {"type": "section", "text": _plain(article.title or "(untitled)", TEXT_LIMIT)},
     ]
+    if alert.judge is not None:
+        blocks.append(
+            {"type": "context", "elements": [_plain(judge_line(alert.judge), CONTEXT_LIMIT)]}
+        )
     for evidence in shown_evidence(alert, 2):
         blocks.append(
             {"type": "section", "text": _plain(f"Evidence: {evidence.sentence}", TEXT_LIMIT)}

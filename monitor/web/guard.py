@@ -2,7 +2,8 @@
 
 ``SecurityHeaders`` adds the policy (no inline script, nothing from other origins) and
 related headers to every response. ``TokenGate`` asks for the token on every path but the
-open ones (``/healthz``, ``/readyz``, ``/metrics``, for orchestrators and Prometheus):
+open ones (``/healthz``, ``/readyz``, ``/metrics``, for orchestrators and Prometheus, and
+the feedback paths that check a signature themselves):
 ``Authorization: Bearer <token>``, or HTTP Basic with the token as password (so a browser
 can log in without JavaScript). The token is compared in constant time and never logged.
 """
@@ -30,6 +31,12 @@ SECURITY_HEADERS = {
     "X-Frame-Options": "DENY",
 }
 OPEN_PATHS = frozenset({"/healthz", "/readyz", "/metrics"})
+
+
+def is_open(path: str) -> bool:
+    """Whether ``path`` is served without the token (the feedback paths check a signature
+    themselves, ``web/feedback.py``)."""
+    return path in OPEN_PATHS or path == "/api/feedback" or path.startswith("/feedback/")
 
 
 def is_loopback(host: str) -> bool:
@@ -63,18 +70,26 @@ class SecurityHeaders:
         await self.app(scope, receive, with_headers)
 
 
+def basic_credentials(headers: Headers) -> tuple[str, str] | None:
+    """The user name and password of a ``Basic`` Authorization header."""
+    scheme, _, value = headers.get("authorization", "").partition(" ")
+    if scheme.lower() != "basic":
+        return None
+    try:
+        decoded = base64.b64decode(value.strip(), validate=True).decode("utf-8")
+    except (binascii.Error, UnicodeDecodeError):
+        return None
+    user, _, password = decoded.partition(":")
+    return user, password
+
+
 def presented_token(headers: Headers) -> str | None:
     """The token of a ``Bearer`` or ``Basic`` (as password) Authorization header."""
     scheme, _, value = headers.get("authorization", "").partition(" ")
     if scheme.lower() == "bearer":
         return value.strip()
-    if scheme.lower() == "basic":
-        try:
-            decoded = base64.b64decode(value.strip(), validate=True).decode("utf-8")
-        except (binascii.Error, UnicodeDecodeError):
-            return None
-        return decoded.partition(":")[2]
-    return None
+    credentials = basic_credentials(headers)
+    return credentials[1] if credentials is not None else None
 
 
 class TokenGate:
@@ -96,7 +111,7 @@ class TokenGate:
         return hmac.compare_digest(given.encode(), self._token)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["path"] in OPEN_PATHS:
+        if scope["type"] != "http" or is_open(scope["path"]):
             await self.app(scope, receive, send)
             return
         if not self._allowed(Headers(scope=scope)):

@@ -17,11 +17,13 @@ from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 
 from monitor.errors import ConfigError, Problem
+from monitor.feedback_links import FeedbackSigner
 from monitor.health import health_routes
 from monitor.metrics import Metrics
 from monitor.web.api import api_routes
+from monitor.web.feedback import feedback_routes
 from monitor.web.guard import SecurityHeaders, TokenGate, is_loopback
-from monitor.web.pages import page_routes
+from monitor.web.pages import page_routes, template_environment
 from monitor.web.serve import AsgiServer
 from monitor.web.views import WebSources
 
@@ -36,8 +38,10 @@ def build_site(
     refresh_seconds: int = 10,
     token: SecretStr | None = None,
     guarded: bool = False,
+    signer: FeedbackSigner | None = None,
 ) -> Starlette:
-    """The Starlette app; ``guarded``: every path but the open ones needs ``token``."""
+    """The Starlette app; ``guarded``: every path but the open ones needs ``token``;
+    ``signer`` checks signed feedback (links, receivers)."""
     middleware = [Middleware(SecurityHeaders)]
     if guarded:
         middleware.append(Middleware(TokenGate, token=token))
@@ -46,6 +50,7 @@ def build_site(
             *health_routes(problems, metrics),
             *page_routes(sources, refresh_seconds),
             *api_routes(sources),
+            *feedback_routes(sources, metrics, template_environment(), signer, token),
             Mount("/static", StaticFiles(packages=[("monitor.web", "static")]), name="static"),
         ],
         middleware=middleware,
@@ -65,6 +70,7 @@ class WebServer(AsgiServer):
         *,
         refresh_seconds: int = 10,
         token: SecretStr | None = None,
+        signer: FeedbackSigner | None = None,
     ) -> None:
         self.guarded = not is_loopback(host)
         site = build_site(
@@ -74,6 +80,7 @@ class WebServer(AsgiServer):
             refresh_seconds=refresh_seconds,
             token=token,
             guarded=self.guarded,
+            signer=signer,
         )
         super().__init__(host, port, site)
         if self.guarded and not (token and token.get_secret_value()):

@@ -12,7 +12,7 @@ from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from monitor.notify.render import alert_from_payload
+from monitor.notify.render import alert_from_payload, judge_line
 from monitor.notify.slack import safe_link
 from monitor.redact import redact_url
 from monitor.ruleset import RuleSet
@@ -61,6 +61,9 @@ class ReportView:
     confidence: float
     outlets: int
     evidence: list[EvidenceView]
+    alert_id: int = 0
+    feedback: str = ""  # the desk's latest judgment: right | wrong | "" (none yet)
+    judge: str = ""  # what the judge said, when one was asked
 
 
 @dataclass(frozen=True)
@@ -87,7 +90,7 @@ class StoryView:
     periods: list[str] = field(default_factory=lambda: list(PERIODS))
 
 
-def _report(record: AlertRecord, outlets_before: int) -> ReportView:
+def _report(record: AlertRecord, outlets_before: int, feedback: str = "") -> ReportView:
     alert = alert_from_payload(record.payload, record.description)
     kind = "first alert" if alert.type == "alert" else "update"
     if alert.type == "update" and alert.outlets >= 2 > outlets_before:
@@ -107,6 +110,9 @@ def _report(record: AlertRecord, outlets_before: int) -> ReportView:
             EvidenceView(e.sentence, e.novelty, e.nearest_claim, e.similarity)
             for e in alert.evidence
         ],
+        alert_id=record.id,
+        feedback=feedback,
+        judge=judge_line(alert.judge) if alert.judge is not None else "",
     )
 
 
@@ -114,6 +120,7 @@ def story(sources: WebSources, now: datetime, rule: str = "", period: str = "") 
     """Developments newest first (by their latest report), filtered by rule and period."""
     span = PERIODS.get(period)
     records = sources.store.alert_records(since=now - span if span else None)
+    judged = {i: f.verdict for i, f in sources.store.latest_feedback().items()}
     grouped: dict[str, list[AlertRecord]] = {}
     for record in records:
         grouped.setdefault(record.payload["development"], []).append(record)
@@ -121,7 +128,7 @@ def story(sources: WebSources, now: datetime, rule: str = "", period: str = "") 
     for dev_id, group in grouped.items():
         reports, outlets = [], 0
         for record in group:
-            reports.append(_report(record, outlets))
+            reports.append(_report(record, outlets, judged.get(record.id, "")))
             outlets = max(outlets, reports[-1].outlets)
         rules = list(dict.fromkeys(r for report in reports for r in report.rules))
         if rule and rule not in rules:

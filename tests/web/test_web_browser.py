@@ -35,7 +35,7 @@ PAGES = ("/", "/feeds", "/deliveries", "/rules")
 # What the page itself is made of; anything else in the DOM came from a feed.
 OUR_TAGS = (
     "html head meta title link body header strong nav a small main h1 h2 form label select "
-    "option button article p span code ol li b table thead tbody tr th td br"
+    "option button input article p span code ol li b table thead tbody tr th td br"
 ).split()
 
 

@@ -1,0 +1,119 @@
+"""The feedback part of the store (with ``store.py``, the only modules that know SQL).
+
+``Store`` inherits ``FeedbackStore``. Every judgment is kept (who, when, how it came in);
+the latest one on an alert is the one that counts, so a desk may change its mind. The text
+of each alerted article is kept too (``keep_alert_texts``, at most ``MAX_TEXT`` characters),
+so a judged alert becomes a labelled item with the words the detector read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Literal, cast
+
+from monitor.models import Article
+from monitor.store_base import StorePart
+
+Verdict = Literal["right", "wrong", "missed"]
+VERDICTS: tuple[Verdict, ...] = ("right", "wrong", "missed")
+
+MAX_TEXT = 20000
+_COLUMNS = "id, alert_id, verdict, rule, url, title, text, note, author, via, created"
+
+
+@dataclass(frozen=True)
+class Feedback:
+    """One judgment: on a recorded alert (``alert_id``), or a development it missed
+    (``verdict`` missed, with ``url``, ``rule`` and what the article said)."""
+
+    id: int
+    alert_id: int | None
+    verdict: Verdict
+    rule: str | None
+    url: str | None
+    title: str
+    text: str
+    note: str
+    author: str
+    via: str  # cli | web | link | webhook
+    created: str
+
+
+def _feedback(row: Sequence[object]) -> Feedback:
+    return Feedback(
+        int(str(row[0])),
+        None if row[1] is None else int(str(row[1])),
+        cast(Verdict, row[2]),
+        None if row[3] is None else str(row[3]),
+        None if row[4] is None else str(row[4]),
+        str(row[5]),
+        str(row[6]),
+        str(row[7]),
+        str(row[8]),
+        str(row[9]),
+        str(row[10]),
+    )
+
+
+class FeedbackStore(StorePart):
+    """The desk's judgments; mixed into ``Store``."""
+
+    def add_feedback(
+        self,
+        verdict: Verdict,
+        *,
+        author: str,
+        via: str,
+        now: datetime,
+        alert_id: int | None = None,
+        rule: str | None = None,
+        url: str | None = None,
+        title: str = "",
+        text: str = "",
+        note: str = "",
+    ) -> Feedback:
+        """Record one judgment and return it (the caller checked that the alert exists)."""
+        with self._transaction() as db:
+            cursor = db.execute(
+                "INSERT INTO feedback (alert_id, verdict, rule, url, title, text, note, author,"
+                " via, created) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                (alert_id, verdict, rule, url, title, text, note, author, via, now.isoformat()),
+            )
+            new_id = int(cursor.fetchone()[0])
+        return Feedback(
+            new_id, alert_id, verdict, rule, url, title, text, note, author, via, now.isoformat()
+        )
+
+    def feedback(self) -> list[Feedback]:
+        """Every judgment, oldest first."""
+        return [_feedback(r) for r in self._rows(f"SELECT {_COLUMNS} FROM feedback ORDER BY id")]
+
+    def latest_feedback(self) -> dict[int, Feedback]:
+        """The judgment that counts for each alert judged: the latest."""
+        latest: dict[int, Feedback] = {}
+        for item in self.feedback():
+            if item.alert_id is not None:
+                latest[item.alert_id] = item
+        return latest
+
+    def keep_alert_texts(self, articles: Mapping[str, Article]) -> None:
+        """Keep the article text of each recorded alert (by idempotency key), once."""
+        with self._transaction() as db:
+            for key, article in articles.items():
+                db.execute(
+                    "INSERT INTO alert_texts (alert_id, text) SELECT id, ? FROM alerts"
+                    " WHERE key = ? ON CONFLICT (alert_id) DO NOTHING",
+                    (article.text[:MAX_TEXT], key),
+                )
+
+    def alert_text(self, alert_id: int) -> str | None:
+        """The article text kept for the alert, or None."""
+        rows = self._rows("SELECT text FROM alert_texts WHERE alert_id = ?", (alert_id,))
+        return str(rows[0][0]) if rows else None
+
+    def alert_id_for_key(self, key: str) -> int | None:
+        """The id of the alert recorded with this idempotency key, or None."""
+        rows = self._rows("SELECT id FROM alerts WHERE key = ?", (key,))
+        return int(rows[0][0]) if rows else None

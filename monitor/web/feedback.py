@@ -1,0 +1,172 @@
+"""Where the desk's judgments come in over HTTP.
+
+- ``POST /story/feedback`` (form: ``alert``, ``verdict``, ``note``): the Right/Wrong buttons
+  of the Story page. Behind the token like every page; refused unless the browser says
+  the form came from this site (``Sec-Fetch-Site``/``Origin``), so another site cannot
+  make a reader's browser judge alerts.
+- ``GET /feedback/{right|wrong}?alert=KEY&sig=...``: a signed e-mail link; shows a page
+  asking to confirm (following the link records nothing); ``POST`` to the same address
+  records. Open without the token: the signature is the credential.
+- ``POST /api/feedback`` (JSON ``{"alert": ID or "key": KEY, "verdict": ..., "note": ...,
+  "by": ...}``): a webhook receiver's judgment, signed like webhook deliveries
+  (``feedback_links.FeedbackSigner.post_ok``) or carrying the web token as a bearer token.
+
+Judgments are recorded through ``feedback.record_verdict`` and counted in
+``news_monitor_feedback``.
+"""
+
+from __future__ import annotations
+
+import hmac
+import json
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+from jinja2 import Environment
+from pydantic import SecretStr
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from starlette.routing import BaseRoute, Route
+
+from monitor.feedback import record_verdict
+from monitor.feedback_links import FeedbackSigner
+from monitor.metrics import Metrics
+from monitor.store_feedback import Verdict
+from monitor.web.guard import basic_credentials, presented_token
+from monitor.web.views import WebSources
+
+MAX_BODY = 16 * 1024
+JUDGMENTS: tuple[Verdict, ...] = ("right", "wrong")
+
+
+async def _body(request: Request) -> bytes | None:
+    """The request body, or None when larger than ``MAX_BODY``."""
+    body = b""
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > MAX_BODY:
+            return None
+    return body
+
+
+def _form(body: bytes) -> dict[str, str]:
+    return {k: v[0] for k, v in parse_qs(body.decode("utf-8", "replace")).items()}
+
+
+def same_site(request: Request) -> bool:
+    """Whether the browser says the request comes from a page of this site."""
+    fetch_site = request.headers.get("sec-fetch-site")
+    if fetch_site is not None:
+        return fetch_site in ("same-origin", "none")
+    origin = request.headers.get("origin")
+    return origin is None or urlsplit(origin).netloc == request.headers.get("host", "")
+
+
+def feedback_routes(
+    sources: WebSources,
+    metrics: Metrics,
+    env: Environment,
+    signer: FeedbackSigner | None = None,
+    token: SecretStr | None = None,
+) -> list[BaseRoute]:
+    """The three ways in (see the module docstring)."""
+    store = sources.store
+
+    def record(alert_id: int, verdict: Verdict, author: str, via: str, note: str) -> bool:
+        now = datetime.now(UTC)
+        done = record_verdict(store, alert_id, verdict, author=author, via=via, now=now, note=note)
+        if done is not None:
+            metrics.feedback.labels(verdict).inc()
+        return done is not None
+
+    async def from_page(request: Request) -> Response:
+        if not same_site(request):
+            return Response("feedback: only from this site's pages\n", 403)
+        body = await _body(request)
+        form = _form(body or b"")
+        verdict = form.get("verdict", "")
+        if body is None or verdict not in JUDGMENTS or not form.get("alert", "").isdigit():
+            return Response("feedback: needs alert and verdict (right or wrong)\n", 400)
+        author = _basic_user(request) or "web"
+        note = form.get("note", "")[:1000]
+        if not record(int(form["alert"]), verdict, author, "web", note):
+            return Response("feedback: no such alert\n", 404)
+        return RedirectResponse("/", 303)
+
+    def page(**data: Any) -> Response:
+        status = 400 if data.get("problem") else 200
+        defaults = {"problem": "", "recorded": False, "title": "", "alert_key": "", "sig": ""}
+        return HTMLResponse(
+            env.get_template("feedback.html").render(**{**defaults, **data}), status
+        )
+
+    async def from_link(request: Request) -> Response:
+        verdict = request.path_params["verdict"]
+        if request.method == "POST":
+            body = await _body(request)
+            values = _form(body or b"")
+        else:
+            values = dict(request.query_params)
+        key, sig = values.get("alert", ""), values.get("sig", "")
+        if signer is None:
+            return page(verdict=verdict, problem="This news-monitor takes no signed feedback.")
+        if verdict not in JUDGMENTS or not signer.link_ok(key, verdict, sig):
+            return page(verdict=verdict, problem="This link is not valid (altered or too old).")
+        alert_id = store.alert_id_for_key(key)
+        found = store.alert_record(alert_id) if alert_id is not None else None
+        if alert_id is None or found is None:
+            return page(verdict=verdict, problem="This alert is no longer recorded.")
+        title = str(found.payload["entry"].get("title") or "")
+        if request.method != "POST":
+            return page(verdict=verdict, title=title, alert_key=key, sig=sig)
+        record(alert_id, verdict, "e-mail link", "link", values.get("note", "")[:1000])
+        return page(verdict=verdict, title=title, recorded=True)
+
+    async def from_receiver(request: Request) -> Response:
+        body = await _body(request)
+        if body is None:
+            return JSONResponse({"error": f"body larger than {MAX_BODY} bytes"}, 413)
+        if not _authorised(request, body, signer, token):
+            return JSONResponse(
+                {"error": "sign the body (X-News-Monitor-Signature) or send the web token"}, 401
+            )
+        try:
+            data = json.loads(body)
+            verdict = data["verdict"]
+            alert_id = (
+                int(data["alert"]) if "alert" in data else store.alert_id_for_key(data["key"])
+            )
+        except (ValueError, KeyError, TypeError):
+            return JSONResponse({"error": "needs verdict and alert (id) or key"}, 400)
+        if verdict not in JUDGMENTS:
+            return JSONResponse({"error": "verdict is right or wrong"}, 400)
+        note, author = str(data.get("note") or "")[:1000], str(data.get("by") or "webhook")
+        if alert_id is None or not record(alert_id, verdict, author[:100], "webhook", note):
+            return JSONResponse({"error": "no such alert"}, 404)
+        return JSONResponse({"alert": alert_id, "verdict": verdict})
+
+    return [
+        Route("/story/feedback", from_page, methods=["POST"]),
+        Route("/feedback/{verdict}", from_link, methods=["GET", "POST"]),
+        Route("/api/feedback", from_receiver, methods=["POST"]),
+    ]
+
+
+def _basic_user(request: Request) -> str | None:
+    """The user name of HTTP Basic credentials, if the browser sent some."""
+    credentials = basic_credentials(request.headers)
+    return credentials[0][:100] or None if credentials is not None else None
+
+
+def _authorised(
+    request: Request, body: bytes, signer: FeedbackSigner | None, token: SecretStr | None
+) -> bool:
+    """A signed body (with the feedback key) or the web token as a bearer token."""
+    stamp = request.headers.get("x-news-monitor-timestamp", "")
+    given = request.headers.get("x-news-monitor-signature", "")
+    if signer is not None and stamp and given and signer.post_ok(stamp, body, given):
+        return True
+    presented = presented_token(request.headers)
+    expected = token.get_secret_value() if token is not None else ""
+    return bool(expected and presented and hmac.compare_digest(presented, expected))

@@ -1,0 +1,235 @@
+"""The desk's feedback round trip: the daemon alerts, the desk marks alerts right and wrong,
+the labels are exported and calibrated on, and ``--apply`` changes what the daemon alerts."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import subprocess
+import sys
+from dataclasses import replace
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from monitor.app import Service
+from monitor.calibrate import Cut, Scored, calibrate, read_labelled
+from monitor.calibration_file import Calibration, apply_calibration, load_calibration
+from monitor.cli import main
+from monitor.feedback import export_items, record_verdict
+from monitor.notify.render import sample_alert
+from monitor.store import open_store
+from tests.conftest import SHARED
+from tests.helpers import make_rules, record_alerts, settings_for
+from tests.servers import FeedServer, serving
+
+EVAL = SHARED / "eval"
+
+
+def feed_files(tmp_path: Path, corpus: Path) -> list[Path]:
+    out = tmp_path / "feeds"
+    subprocess.run(
+        [sys.executable, str(EVAL / "make_feeds.py"), str(corpus), str(out)],
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )
+    return sorted(out.iterdir())
+
+
+def run_daemon_once(
+    tmp_path: Path, files: list[Path], capsys: pytest.CaptureFixture[str]
+) -> dict[str, float]:
+    """One ``run --once`` over the corpus feeds; the entries that alerted, with confidence."""
+    with serving(FeedServer()) as server:
+        for f in files:
+            server.feeds[f"/{f.name}"] = f.read_bytes()
+        make_rules(tmp_path, {f.stem: server.url(f"/{f.name}") for f in files}, channels=[])
+        rules = str(tmp_path / "rules")
+        env = ["--rules", rules]
+        assert main([*env, "run", "--once"]) == 0
+    capsys.readouterr()
+    assert main([*env, "alerts", "list", "--json"]) == 0
+    records = json.loads(capsys.readouterr().out)
+    return {str(r["id"]): r["confidence"] for r in records if r["type"] == "alert"}
+
+
+def entry_ids(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> dict[str, str]:
+    assert main(["--rules", str(tmp_path / "rules"), "alerts", "list", "--json"]) == 0
+    return {str(r["id"]): r["entry"]["id"] for r in json.loads(capsys.readouterr().out)}
+
+
+@pytest.mark.skipif(not (EVAL / "dev.jsonl").is_file(), reason="shared eval corpus not present")
+def test_feedback_round_trip(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("NEWS_MONITOR_STATE_DIR", str(tmp_path / "state"))
+    monkeypatch.setenv("NEWS_MONITOR_CALIBRATION_FILE", str(tmp_path / "calibration.json"))
+    monkeypatch.setenv("NEWS_MONITOR_MAX_ENTRY_AGE_HOURS", "0")  # the corpus is history
+    monkeypatch.setenv("NEWS_MONITOR_HEALTH_BIND", "")
+    monkeypatch.delenv("NEWS_MONITOR_ALERT_THRESHOLD", raising=False)
+    files = feed_files(tmp_path, EVAL / "dev.jsonl")
+    alerted = run_daemon_once(tmp_path, files, capsys)
+    entries = entry_ids(tmp_path, capsys)
+    rules = ["--rules", str(tmp_path / "rules")]
+    # The desk finds the least confident alerts wrong and the rest right.
+    ranked = sorted(alerted, key=lambda i: alerted[i])
+    wrong, right = ranked[:3], ranked[3:]
+    assert alerted[wrong[-1]] < alerted[right[0]]
+    for alert_id in wrong:
+        assert main([*rules, "feedback", alert_id, "--wrong", "--note", "a plan, not news"]) == 0
+    for alert_id in right:
+        assert main([*rules, "feedback", alert_id, "--right", "--by", "desk"]) == 0
+    assert main([*rules, "feedback", "99999", "--right"]) == 1
+    capsys.readouterr()
+
+    assert main([*rules, "feedback", "export", "-o", str(tmp_path / "desk.jsonl")]) == 0
+    exported = read_labelled(tmp_path / "desk.jsonl")
+    by_id = {item["id"]: item for item in exported}
+    assert len(exported) == len(alerted)
+    for alert_id in wrong:
+        item = by_id[entries[alert_id]]
+        assert (item["kind"], item["labels"], item["why"]) == ("near-miss", [], "a plan, not news")
+    item = by_id[entries[right[0]]]
+    assert item["kind"] == "development" and "new-development" in item["labels"]
+    assert item["summary"] and item["feedback"]["author"] == "desk"
+
+    assert main([*rules, "calibrate", "--feedback", str(tmp_path / "desk.jsonl"), "--json"]) == 0
+    shown = json.loads(capsys.readouterr().out)
+    before, after = shown["desk_before"], shown["desk_after_leave_one_event_out"]
+    assert before["precision"] == pytest.approx(len(right) / len(alerted), abs=0.01)
+    assert after["precision"] > before["precision"], "the labels say fewer alerts: precision up"
+    assert shown["pattern_floor_chosen"] > shown["pattern_floor_in_force"]
+    assert not (tmp_path / "calibration.json").exists(), "nothing written without --apply"
+
+    assert main([*rules, "calibrate", "--apply"]) == 0  # the same labels, from the database
+    assert "written to" in capsys.readouterr().err
+    written = load_calibration(tmp_path / "calibration.json")
+    assert written is not None and written.pattern_floor == shown["pattern_floor_chosen"]
+
+    monkeypatch.setenv("NEWS_MONITOR_STATE_DIR", str(tmp_path / "state2"))
+    run_daemon_once(tmp_path, files, capsys)
+    now_alerting = set(entry_ids(tmp_path, capsys).values())
+    assert {entries[i] for i in wrong}.isdisjoint(now_alerting), "the wrong ones are quiet now"
+    assert {entries[i] for i in right} <= now_alerting, "the right ones still alert"
+
+    assert main([*rules, "calibrate", "--rollback"]) == 0
+    assert "model's own threshold" in capsys.readouterr().out
+    assert load_calibration(tmp_path / "calibration.json") is None
+
+
+def scored(p: float, event: str | None, desk: bool = False, pattern: bool = False) -> Scored:
+    return Scored(f"i{p}{event}", event or f"quiet-{p}", event, p, pattern, 1.0, desk)
+
+
+def test_labels_saying_more_should_alert_lower_the_threshold() -> None:
+    items = [scored(0.9, "a"), scored(0.8, "b"), scored(0.1, None), scored(0.2, None)]
+    items += [scored(0.5, f"desk-{n}", desk=True) for n in range(3)]  # missed developments
+    report = calibrate(items, current=Cut(0.7, 0.7))
+    assert report.chosen.threshold <= 0.5 < report.current.threshold
+    assert report.desk_before is not None and report.desk_after is not None
+    assert report.desk_before.event_recall == 0.0 and report.desk_after.event_recall == 1.0
+
+
+def test_a_running_daemon_picks_up_a_calibration(tmp_path: Path) -> None:
+    make_rules(tmp_path, {})
+    path = tmp_path / "state" / "calibration.json"
+
+    async def scenario() -> None:
+        service = Service.build(settings_for(tmp_path))
+        try:
+            assert service.detector.threshold is None
+            made = Calibration(created=datetime.now(UTC), threshold=0.42)
+            apply_calibration(path, made)
+            await service.reload_if_changed()
+            assert service.detector.threshold == 0.42
+            path.write_text("{not json", encoding="utf-8")
+            await service.reload_if_changed()
+            assert service.detector.threshold == 0.42, "a broken file leaves the last in force"
+            assert service.reload_problems and str(path) in service.reload_problems[0]
+        finally:
+            await service.aclose()
+
+    asyncio.run(scenario())
+
+
+def test_feedback_is_kept_with_who_and_when(tmp_path: Path) -> None:
+    sample = sample_alert("feedback")
+    alert = replace(sample, article=replace(sample.article, text="MPs voted 401 to 60."))
+    store = open_store(tmp_path / "state.db")
+    now = datetime(2027, 3, 3, 21, 0, tzinfo=UTC)
+    record_alerts(store, [alert], now)
+    store.keep_alert_texts({alert.idempotency_key: alert.article})
+    (alert_id,) = [r.id for r in store.recorded_alerts()]
+    first = record_verdict(store, alert_id, "right", author="ann", via="web", now=now)
+    assert first is not None
+    record_verdict(store, alert_id, "wrong", author="bob", via="link", now=now, note=" rehash ")
+    assert record_verdict(store, alert_id + 1, "wrong", author="bob", via="cli", now=now) is None
+    history = store.feedback()
+    assert [(f.verdict, f.author, f.via) for f in history] == [
+        ("right", "ann", "web"),
+        ("wrong", "bob", "link"),
+    ]
+    (item,) = export_items(store, ["new-development"])
+    assert item["kind"] == "near-miss" and item["why"] == "rehash"
+    assert item["summary"] == "MPs voted 401 to 60."
+    store.close()
+
+
+@pytest.mark.skipif(not (EVAL / "dev.jsonl").is_file(), reason="shared eval corpus not present")
+def test_calibrate_refits_the_weights(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    pytest.importorskip("sklearn", reason="refitting needs pip install -e '.[train]'")
+    from monitor.detect.model import default_model
+    from monitor.ruleset import detector_options
+    from monitor.settings import load_settings
+    from tests.conftest import RULES
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("NEWS_MONITOR_CALIBRATION_FILE", str(tmp_path / "calibration.json"))
+    monkeypatch.setenv("NEWS_MONITOR_STATE_DIR", str(tmp_path / "state"))
+    corpus = ["--corpus", str(EVAL / "dev.jsonl")]
+    assert main(["--rules", str(RULES), "calibrate", *corpus, "--json"]) == 0
+    kept = json.loads(capsys.readouterr().out)
+    argv = ["--rules", str(RULES), "calibrate", *corpus, "--weights", "refit", "--json"]
+    assert main([*argv, "--apply"]) == 0
+    refitted = json.loads(capsys.readouterr().out)
+    assert kept["before"] == refitted["before"], "before: the model in force"
+    assert kept["after_leave_one_event_out"] != refitted["after_leave_one_event_out"]
+    written = load_calibration(tmp_path / "calibration.json")
+    assert written is not None and written.model is not None
+    assert written.model.about["refitted_by"] == "news-monitor calibrate"
+    model = detector_options(load_settings(rules_dir=RULES))["model"]
+    assert model is not None and model.spec != default_model().spec
+
+
+def test_refitting_needs_the_checkout(tmp_path: Path) -> None:
+    from monitor.errors import ConfigError
+    from monitor.refit import load_trainer
+
+    with pytest.raises(ConfigError, match="source checkout"):
+        load_trainer(tmp_path / "train_detector.py")
+
+
+def test_a_missed_development_becomes_a_labelled_item(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tests.conftest import RULES
+
+    monkeypatch.setenv("NEWS_MONITOR_STATE_DIR", str(tmp_path / "state"))
+    open_store(tmp_path / "state" / "news-monitor.db").close()
+    rules = ["--rules", str(RULES)]
+    url = "https://news.example/truce-1"
+    missed = [*rules, "feedback", "--missed", url, "--title", "Truce declared"]
+    assert main([*missed, "--rule", "no-such-rule"]) == 2
+    assert main([*missed, "--rule", "ceasefire", "--text", "Kyiv declared a truce."]) == 0
+    assert main([*rules, "feedback", "list"]) == 0
+    assert f"missed {url} (ceasefire)" in capsys.readouterr().out
+    assert main([*rules, "feedback", "export"]) == 0
+    (item,) = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert (item["id"], item["kind"], item["title"]) == (url, "development", "Truce declared")
+    assert item["labels"] == ["ceasefire", "new-development"]
+    assert item["summary"] == "Kyiv declared a truce."

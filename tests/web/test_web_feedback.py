@@ -1,0 +1,137 @@
+"""Feedback over HTTP against the real daemon: the Story page's buttons, a signed e-mail
+link, and a webhook receiver's signed post; off loopback, with the web token set."""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import httpx
+import pytest
+from pydantic import SecretStr
+
+from monitor.feedback_links import FeedbackLinks, FeedbackSigner
+from monitor.models import Alert, Article, Evidence
+from monitor.notify.email import email_message
+from monitor.notify.webhook import signature
+from monitor.store import open_store
+from tests.helpers import record_alerts, settings_for
+from tests.web.test_web_site import TOKEN, with_service
+
+KEY = "feedback-signing-key-for-tests"
+NOW = datetime(2027, 3, 10, 12, 0, tzinfo=UTC)
+BEARER = {"Authorization": f"Bearer {TOKEN}"}
+
+
+def vote_alert() -> Alert:
+    article = Article("vote-1", "wire", "Commons backs troops", "MPs voted.", "", NOW)
+    evidence = (Evidence("MPs voted 401 to 60.", 0.8, "MPs would vote.", 0.4),)
+    return Alert("alert", "uk-parliament-vote", "d-vote", "high", article, 0.9, evidence)
+
+
+def judgments(tmp_path: Path) -> list[tuple[str, str, str, str]]:
+    store = open_store(settings_for(tmp_path).database_path)
+    try:
+        return [(f.verdict, f.author, f.via, f.note) for f in store.feedback()]
+    finally:
+        store.close()
+
+
+@pytest.fixture
+def recorded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("NEWS_MONITOR_FEEDBACK_KEY", KEY)
+    store = open_store(settings_for(tmp_path).database_path)
+    record_alerts(store, [vote_alert()], NOW)
+    store.close()
+    return tmp_path
+
+
+def test_the_story_page_marks_alerts(recorded: Path) -> None:
+    async def check(client: httpx.AsyncClient) -> None:
+        page = (await client.get("/", headers=BEARER)).text
+        assert 'action="/story/feedback"' in page and 'name="alert" value="1"' in page
+        form = {"alert": "1", "verdict": "wrong", "note": "a recap"}
+        same = {**BEARER, "Sec-Fetch-Site": "same-origin"}
+        assert (await client.post("/story/feedback", data=form)).status_code == 401
+        cross = {**BEARER, "Sec-Fetch-Site": "cross-site"}
+        assert (await client.post("/story/feedback", data=form, headers=cross)).status_code == 403
+        foreign = {**BEARER, "Origin": "https://elsewhere.example"}
+        assert (await client.post("/story/feedback", data=form, headers=foreign)).status_code == 403
+        done = await client.post("/story/feedback", data=form, headers=same)
+        assert done.status_code == 303 and done.headers["location"] == "/"
+        missing = {**form, "alert": "42"}
+        assert (await client.post("/story/feedback", data=missing, headers=same)).status_code == 404
+        assert "marked wrong" in (await client.get("/", headers=BEARER)).text
+        metrics = (await client.get("/metrics")).text
+        assert 'news_monitor_feedback_total{verdict="wrong"} 1.0' in metrics
+
+    with_service(recorded, check, health_bind="0.0.0.0:0", web_token=TOKEN)
+    assert judgments(recorded) == [("wrong", "web", "web", "a recap")]
+
+
+def test_a_signed_email_link_asks_then_records(recorded: Path) -> None:
+    links = FeedbackLinks("https://monitor.example.org", FeedbackSigner(SecretStr(KEY)))
+    message = email_message(vote_alert(), "a@example.org", ["b@example.org"], links)
+    plain, html = message.get_body(("plain",)), message.get_body(("html",))
+    assert plain is not None and html is not None
+    text = plain.get_content()
+    assert "Mark it right</a>" in html.get_content()
+    found = re.findall(r"Mark it (right|wrong): (\S+)", text)
+    assert [v for v, _ in found] == ["right", "wrong"]
+    url = urlsplit(dict(found)["right"])
+    link = f"{url.path}?{url.query}"
+
+    async def check(client: httpx.AsyncClient) -> None:
+        asked = await client.get(link)  # no token: the signature is the credential
+        assert asked.status_code == 200 and "Was this alert right?" in asked.text
+        assert judgments(recorded) == [], "following the link records nothing"
+        altered = link.replace("/feedback/right", "/feedback/wrong")
+        assert (await client.get(altered)).status_code == 400
+        other = link.replace("alert=", "alert=x")
+        assert (await client.get(other)).status_code == 400
+        key, sig = vote_alert().idempotency_key, link.split("sig=")[1]
+        form = {"alert": key, "sig": sig, "note": "yes, a vote"}
+        done = await client.post(url.path, data=form)
+        assert done.status_code == 200 and "marked <b>right</b>" in done.text
+        assert (await client.get("/")).status_code == 401, "the pages still need the token"
+
+    with_service(recorded, check, health_bind="0.0.0.0:0", web_token=TOKEN)
+    assert judgments(recorded) == [("right", "e-mail link", "link", "yes, a vote")]
+
+
+def test_a_receiver_posts_signed_feedback(recorded: Path) -> None:
+    def signed(body: bytes, stamp: str, key: str = KEY) -> dict[str, str]:
+        return {
+            "X-News-Monitor-Timestamp": stamp,
+            "X-News-Monitor-Signature": signature(key, stamp, body),
+            "Content-Type": "application/json",
+        }
+
+    body = json.dumps({"key": vote_alert().idempotency_key, "verdict": "right", "by": "ops"})
+    raw = body.encode()
+    now = str(int(time.time()))
+
+    async def check(client: httpx.AsyncClient) -> None:
+        post = client.post
+        assert (await post("/api/feedback", content=raw)).status_code == 401
+        wrong_key = signed(raw, now, "another-key")
+        assert (await post("/api/feedback", content=raw, headers=wrong_key)).status_code == 401
+        stale = signed(raw, str(int(time.time()) - 3600))
+        assert (await post("/api/feedback", content=raw, headers=stale)).status_code == 401
+        done = await post("/api/feedback", content=raw, headers=signed(raw, now))
+        assert done.status_code == 200 and done.json() == {"alert": 1, "verdict": "right"}
+        by_token = json.dumps({"alert": 1, "verdict": "wrong", "note": "on reflection"})
+        assert (await post("/api/feedback", content=by_token, headers=BEARER)).status_code == 200
+        unknown = json.dumps({"alert": 9, "verdict": "wrong"})
+        assert (await post("/api/feedback", content=unknown, headers=BEARER)).status_code == 404
+
+    with_service(recorded, check, health_bind="0.0.0.0:0", web_token=TOKEN)
+    assert judgments(recorded) == [
+        ("right", "ops", "webhook", ""),
+        ("wrong", "webhook", "webhook", "on reflection"),
+    ]
