@@ -41,7 +41,7 @@ if TYPE_CHECKING:
 log = logging.getLogger("monitor.poll")
 
 Clock = Callable[[], datetime]
-Deciding = Callable[[Detector], AbstractAsyncContextManager[bool]]
+Deciding = Callable[["Detector"], AbstractAsyncContextManager[bool]]
 T = TypeVar("T")
 # A poll with more new entries than this records those that queue nothing after its own
 # transaction, in slices of this many, yielding to the event loop in between (a
