@@ -29,6 +29,7 @@ from monitor.notify.channels import digest_schedules, digest_wants, router
 from monitor.notify.outbox import Outbox, RetryPolicy
 from monitor.poller import Poller, utc_now
 from monitor.redact import SecretRedactor
+from monitor.replicas import FeedLeases, SharedDecisions, replica_name
 from monitor.ruleset import detector_options
 from monitor.settings import Settings
 from monitor.silences import queue_expiry_summaries
@@ -85,6 +86,7 @@ class Service:
         fetcher: Fetcher,
         outbox: Outbox,
         metrics: Metrics,
+        holder: str | None = None,
     ) -> None:
         self.settings = settings
         self.config = config
@@ -95,7 +97,8 @@ class Service:
         self.reload_problems: list[str] = []
         self.channel_problems: list[str] = []
         self.health: WebServer | None = None
-        self.state = StateHealth(metrics, settings.database_path.parent)
+        folder = None if settings.shared_state else settings.database_path.parent
+        self.state = StateHealth(metrics, folder)  # PostgreSQL: no local folder to check
         store.observer = self.state
         self.lock: StateLock | None = None
         self._fingerprint = self._watched()
@@ -106,7 +109,12 @@ class Service:
         self.judge_budget = CallBudget()  # kept across rule reloads
         self._detector_options = self._options()
         self._detector_now: Detector | None = None
+        seen = store.decisions_seq() if holder else None  # read before the developments
         self.route = router(config.channels)
+        # Replicas sharing a PostgreSQL state (``holder`` names this one) claim their feeds
+        # and decide on developments one at a time.
+        self.decisions = SharedDecisions(store, seen) if holder else None
+        longest = timedelta(seconds=settings.poll_timeout_seconds + 30)  # fetch, parse, detect
         self.poller = Poller(
             fetcher,
             store,
@@ -114,6 +122,7 @@ class Service:
             lambda a: self.route(a),
             metrics=metrics,
             intake=settings.intake,
+            deciding=self.decisions.deciding if self.decisions else None,
         )
         self.poller.measure_health()
         self.daemon = Daemon(
@@ -127,6 +136,8 @@ class Service:
             watch=self.reload_if_changed,
             reload=self.reload,
             watch_interval=timedelta(seconds=settings.reload_check_seconds),
+            leases=FeedLeases(store, holder, utc_now, longest) if holder else None,
+            claim_batch=settings.max_concurrent_fetches,  # claimed feeds start at once
         )
 
     def _watched(self) -> tuple[tuple[str, int, int], ...]:
@@ -177,9 +188,13 @@ class Service:
         channels: dict[str, Channel]
         channels, found = build_channels(config.channels, settings)
         lock: StateLock | None = None
+        holder = None
         if dry_run:  # no lock either: a dry run may look over a running daemon's shoulder
             channels = {}  # and it delivers nothing
-            store = open_store_copy(settings.database_path)
+            store = open_store_copy(settings.state_location)
+        elif settings.shared_state:  # replicas share it: no lock, claims and leases instead
+            store = open_store(settings.state_location)
+            holder = replica_name()
         else:
             lock = StateLock(settings.database_path)
             lock.acquire()
@@ -203,9 +218,15 @@ class Service:
         redact = SecretRedactor(secret_values(config.channels, settings))
         redact_logs(redact)
         outbox = Outbox(
-            store, channels, settings=limits, policy=policy, metrics=metrics, redact=redact
+            store,
+            channels,
+            settings=limits,
+            policy=policy,
+            metrics=metrics,
+            redact=redact,
+            holder=holder,
         )
-        service = cls(settings, config, store, fetcher, outbox, metrics)
+        service = cls(settings, config, store, fetcher, outbox, metrics, holder)
         service.lock = lock
         service.adopt_availability(found)
         for warning in stray_warnings(config.channels):

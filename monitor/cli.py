@@ -22,6 +22,7 @@ from monitor.cli_feeds import add_feed_commands
 from monitor.cli_help import add_command
 from monitor.cli_history import add_history_commands
 from monitor.cli_silence import add_silence_commands
+from monitor.cli_state import add_state_commands
 from monitor.errors import ConfigError, NewsMonitorError, StateError
 from monitor.judge_report import judge_summary
 from monitor.settings import Settings, load_settings
@@ -208,6 +209,13 @@ async def _run(settings: Settings, *, once: bool) -> int:
         )
         for failed in summary.failed:
             print(f"run: feed {failed.feed}: {failed.error}", file=sys.stderr)
+        waiting = service.store.pending_by_channel()
+        if waiting:  # held back by a rate limit, a retry's backoff, or an unavailable channel
+            print(
+                "run: still queued: "
+                + ", ".join(f"{count} for {name}" for name, count in sorted(waiting.items())),
+                file=sys.stderr,
+            )
         return 1 if outcomes and len(summary.failed) == len(outcomes) else 0
     finally:
         await service.aclose()
@@ -246,10 +254,10 @@ def cmd_outbox_drop(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return EXIT_USAGE
-    if not settings.database_path.exists():
-        print(f"outbox: no state at {settings.database_path}; nothing dropped", file=sys.stderr)
+    if not settings.state_exists:
+        print(f"outbox: no state at {settings.state_name}; nothing dropped", file=sys.stderr)
         return 1
-    store = open_store(settings.database_path)
+    store = open_store(settings.state_location)
     try:
         dropped = store.drop_pending(
             args.channel, "dropped by the operator (channel no longer configured)", utc_now()
@@ -425,6 +433,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_silence_commands(sub, _settings)
     add_feed_commands(sub, _settings)
     add_feedback_commands(sub, _settings)
+    add_state_commands(sub, _settings)
     return parser
 
 

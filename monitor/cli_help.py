@@ -17,7 +17,10 @@ DETECTION_ENV = (
     "NEWS_MONITOR_MIN_NOVELTY, NEWS_MONITOR_ALERT_THRESHOLD, NEWS_MONITOR_DETECTOR_MODEL,\n"
     "NEWS_MONITOR_DEVELOPMENT_WINDOW_HOURS  detection settings"
 )
-STATE_ENV = "NEWS_MONITOR_STATE_DIR, NEWS_MONITOR_DATABASE  where the state database is"
+STATE_ENV = (
+    "NEWS_MONITOR_STATE_DIR, NEWS_MONITOR_DATABASE, NEWS_MONITOR_DATABASE_URL  where the state\n"
+    "database is (a SQLite file, or a PostgreSQL database shared by replicas)"
+)
 CONFIG_ERROR = (2, "a configuration problem (each printed as file:line: message) or bad usage")
 
 
@@ -84,7 +87,7 @@ HELP: dict[str, CommandHelp] = {
         "With --once: poll every feed once, deliver what is due, and exit.",
         (
             RULES_ENV,
-            "NEWS_MONITOR_STATE_DIR, NEWS_MONITOR_DATABASE  where the state database is",
+            STATE_ENV,
             "NEWS_MONITOR_HEALTH_BIND      address of the health endpoint ('' turns it off)",
             "NEWS_MONITOR_LOG_LEVEL, NEWS_MONITOR_LOG_FORMAT",
             "NEWS_MONITOR_MAX_ENTRY_AGE_HOURS, NEWS_MONITOR_FIRST_POLL  which entries count",
@@ -106,7 +109,7 @@ HELP: dict[str, CommandHelp] = {
         "deliver. --json prints the same as one JSON object.",
         (
             RULES_ENV,
-            "NEWS_MONITOR_STATE_DIR, NEWS_MONITOR_DATABASE  where the state database is",
+            STATE_ENV,
             SECRETS_ENV,
         ),
         (
@@ -121,12 +124,25 @@ HELP: dict[str, CommandHelp] = {
         "never dropped on their own. This marks those of CHANNEL as failed and says how many.",
         (
             RULES_ENV,
-            "NEWS_MONITOR_STATE_DIR, NEWS_MONITOR_DATABASE  where the state database is",
+            STATE_ENV,
         ),
         (
             (0, "dropped (the count is printed)"),
             (1, "no state database"),
             (2, "the channel is still configured, or a configuration problem"),
+        ),
+    ),
+    "state migrate": CommandHelp(
+        "copy the state database into another one (SQLite to PostgreSQL)",
+        "Copy every feed, seen entry, development, alert, delivery and silence of the state\n"
+        "in use into the empty database at URL (its schema is made first), e.g. to move from\n"
+        "SQLite to a PostgreSQL shared by replicas. Stop the daemon first: the SQLite state\n"
+        "is locked as a daemon locks it. The old state is left as it was.",
+        (RULES_ENV, STATE_ENV),
+        (
+            (0, "copied (rows per table are printed)"),
+            (1, "no state, the daemon is running, the target holds state or cannot be used"),
+            (2, "URL is not postgresql://… or sqlite:///…, or a configuration problem"),
         ),
     ),
     "demo": CommandHelp(

@@ -53,11 +53,11 @@ def write_output(text: str, target: str) -> None:
 @contextmanager
 def existing_store(settings: Settings) -> Iterator[Store]:
     """The state database, closed afterwards; ``StateError`` if the daemon never ran here."""
-    if not settings.database_path.exists():
-        raise StateError(f"no state yet at {settings.database_path} (has the daemon run?)")
+    if not settings.state_exists:
+        raise StateError(f"no state yet at {settings.state_name} (has the daemon run?)")
     from monitor.store import open_store  # the state's modules, only for commands that read it
 
-    store = open_store(settings.database_path)
+    store = open_store(settings.state_location)
     try:
         yield store
     finally:

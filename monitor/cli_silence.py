@@ -70,7 +70,7 @@ def cmd_silence_add(args: argparse.Namespace, settings: Settings) -> int:
     now = datetime.now(UTC)
     from monitor.store import open_store
 
-    store = open_store(settings.database_path)
+    store = open_store(settings.state_location)
     try:
         silence = store.add_silence(
             kind,

@@ -7,12 +7,18 @@ due.
 a failing feed backs off exponentially (capped, honouring Retry-After) and returns to its
 interval once it recovers. SIGTERM/SIGINT stop scheduling and let work in flight finish;
 SIGHUP (and ``watch``, checked every few seconds) reloads the rules.
+
+With ``leases`` (replicas sharing a PostgreSQL state), feeds are not scheduled one job
+each: a claim job, every twentieth of the shortest interval (at most 5 s), claims the due
+feeds from the state and polls them; a poll's end settles its lease, and a failing feed's
+back-off is recorded there for every replica.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import signal
 from collections.abc import Awaitable, Callable, Coroutine, Sequence
@@ -22,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 from monitor.errors import StateError
 from monitor.poller import Poller, PollOutcome
+from monitor.replicas import FeedLeases
 from monitor.sources.feeds import DEFAULT_INTERVAL, FeedConfig
 
 if TYPE_CHECKING:
@@ -73,6 +80,8 @@ class Daemon:
         watch: Callable[[], Coroutine[Any, Any, object]] | None = None,
         reload: Callable[[], Coroutine[Any, Any, object]] | None = None,
         watch_interval: timedelta = timedelta(seconds=2),
+        leases: FeedLeases | None = None,
+        claim_batch: int = 64,
     ) -> None:
         self.poller = poller
         self.feeds = list(feeds)
@@ -87,6 +96,10 @@ class Daemon:
         self.scheduler: AsyncIOScheduler | None = None
         self._stop = asyncio.Event()
         self._inflight: set[asyncio.Task[object]] = set()
+        self.leases = leases
+        self.claim_batch = claim_batch
+        self._polling: set[str] = set()  # feeds this replica is polling (with leases)
+        self._adopted = False  # the feeds are in the state's leases (with leases)
 
     async def _poll_safely(self, feed: FeedConfig) -> PollOutcome:
         """Poll one feed; an unexpected error is logged with the feed and contained."""
@@ -125,11 +138,17 @@ class Daemon:
     async def _poll_job(self, feed: FeedConfig) -> None:
         self._track()
         outcome = await self._poll_safely(feed)
-        if outcome.status == "error" and self.scheduler is not None and not self._stop.is_set():
+        failed = outcome.status == "error"
+        delay = None
+        if failed:
             interval = feed.interval or DEFAULT_INTERVAL
             delay = backoff_delay(
                 max(1, outcome.failures), interval, self.max_backoff, outcome.retry_after
             )
+        if self.leases is not None:
+            with contextlib.suppress(StateError):  # reported; the lease runs out instead
+                self.leases.finish(feed.name, delay)
+        if delay is not None and self.scheduler is not None and not self._stop.is_set():
             with contextlib.suppress(LookupError):
                 self.scheduler.modify_job(
                     f"feed:{feed.name}", next_run_time=datetime.now(UTC) + delay
@@ -151,6 +170,48 @@ class Daemon:
             pass  # logged once per distinct failure by the state's observer; retried
         except Exception:
             log.exception("deliver: unexpected error")
+
+    # feeds claimed from a shared state ------------------------------------------------------
+
+    @property
+    def _shortest(self) -> timedelta:
+        return min(
+            (feed.interval or DEFAULT_INTERVAL for feed in self.feeds), default=DEFAULT_INTERVAL
+        )
+
+    def _schedule_claims(self, now: datetime) -> None:
+        assert self.scheduler is not None
+        self.scheduler.add_job(
+            self._claim_job,
+            "interval",
+            seconds=min(5.0, max(0.05, self._shortest.total_seconds() / 20)),
+            id="claim-feeds",
+            max_instances=1,
+            coalesce=True,
+            next_run_time=now,
+        )
+
+    async def _claim_job(self) -> None:
+        """Claim the due feeds (up to the batch, less those still polling) and poll them."""
+        assert self.leases is not None
+        free = {feed.name: feed for feed in self.feeds if feed.name not in self._polling}
+        room = self.claim_batch - len(self._polling)
+        try:
+            if not self._adopted:
+                self.leases.adopt(self.feeds)
+                self._adopted = True
+            self.leases.renew(self._polling, self._shortest)
+            claimed = self.leases.claim(free, room)
+        except StateError:
+            return  # reported by the state's observer; claimed at the next tick
+        loop = asyncio.get_running_loop()
+        for feed in claimed:
+            self._polling.add(feed.name)
+            task: asyncio.Task[object] = loop.create_task(self._poll_job(feed))
+            task.add_done_callback(functools.partial(self._polled, feed.name))
+
+    def _polled(self, name: str, _: object) -> None:
+        self._polling.discard(name)
 
     def stop(self) -> None:
         """Ask ``run_forever`` to stop (signal handlers call this)."""
@@ -177,6 +238,9 @@ class Daemon:
         """Adopt a new feed list: new or changed feeds are (re)scheduled, removed ones dropped."""
         old = {feed.name: feed for feed in self.feeds}
         self.feeds = list(feeds)
+        if self.leases is not None:
+            self._adopted = False  # new feeds join the leases at the next claim
+            return
         if self.scheduler is None:
             return
         now = datetime.now(UTC)
@@ -207,7 +271,9 @@ class Daemon:
         scheduler = AsyncIOScheduler(timezone=UTC)
         self.scheduler = scheduler
         now = datetime.now(UTC)
-        for index, feed in enumerate(self.feeds):
+        if self.leases is not None:
+            self._schedule_claims(now)
+        for index, feed in enumerate(self.feeds if self.leases is None else ()):
             seconds = (feed.interval or DEFAULT_INTERVAL).total_seconds()
             # First polls are spread over a few seconds rather than fired all at once.
             spread = min(seconds, 5.0) * index / max(1, len(self.feeds))
@@ -265,6 +331,8 @@ class Daemon:
 
     def next_poll(self, feed: str) -> datetime | None:
         """When the feed is polled next (None when not scheduled)."""
+        if self.leases is not None:
+            return self.leases.next_due(feed)
         job = self.scheduler.get_job(f"feed:{feed}") if self.scheduler is not None else None
         return job.next_run_time if job is not None else None
 

@@ -9,6 +9,8 @@ Detection runs on one worker thread, one feed at a time (detection's story book 
 touched by two threads); parsing too, except for large bodies, which a separate process
 parses (see ``sources/parsepool.py``), so a huge feed never starves the event loop: health
 checks, deliveries and other fetches go on meanwhile. The store stays on the loop's thread.
+With ``deciding`` (replicas sharing a state), a poll that raises alerts records them inside
+it, detecting again first when the book was stale.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import logging
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, TypeVar
@@ -38,6 +41,7 @@ if TYPE_CHECKING:
 log = logging.getLogger("monitor.poll")
 
 Clock = Callable[[], datetime]
+Deciding = Callable[["Detector"], AbstractAsyncContextManager[bool]]
 T = TypeVar("T")
 # A poll with more new entries than this records those that queue nothing after its own
 # transaction, in slices of this many, yielding to the event loop in between (a
@@ -78,6 +82,7 @@ class Poller:
         clock: Clock = utc_now,
         metrics: Metrics | None = None,
         intake: Intake | None = None,
+        deciding: Deciding | None = None,
     ) -> None:
         self.fetcher = fetcher
         self.intake = intake or Intake()
@@ -86,6 +91,7 @@ class Poller:
         self.route = route
         self.clock = clock
         self.metrics = metrics
+        self.deciding = deciding
         self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="monitor-parse")
         self._parser = ParsePool(self._worker)
 
@@ -153,36 +159,16 @@ class Poller:
         fresh = await self._off_loop(lambda: unseen_among(known, parsed.articles))
         examined = self.intake.select(fresh, now, first_poll=state.last_success is None)
         detector = self.detector()
-        alerts = await self._off_loop(
-            lambda: [
-                alert
-                for article in in_published_order(examined)
-                for alert in detector.examine(article, now)
-            ]
-        )
-        touched = {a.development for a in alerts}
-        developments = [d for d in detector.book.developments if d.id in touched]
-        try:
-            quiet = self._quiet(fresh, alerts)
-            later = {a.id for a in quiet}
-            queued = self.store.commit_poll(
-                feed=feed.name,
-                url=str(feed.url),
-                etag=result.validators.etag,
-                last_modified=result.validators.last_modified,
-                articles=[a for a in fresh if a.id not in later],
-                alerts=alerts,
-                developments=developments,
-                route=self.route,
-                now=now,
-            )
-            for start in range(0, len(quiet), SEEN_SLICE):
-                await asyncio.sleep(0)  # the event loop runs between slices
-                self.store.record_seen(feed.name, quiet[start : start + SEEN_SLICE], now)
-        except StateError:
-            # What detection decided was not recorded: forget it, so the next poll decides again.
-            detector.book.reset(self.store.developments())
-            raise
+        alerts = await self._detect(detector, examined, now)
+        if alerts and self.deciding is not None:
+            # Replicas sharing a state record alerts one at a time; when others recorded
+            # developments meanwhile, detection runs again on what they recorded.
+            async with self.deciding(detector) as stale:
+                if stale:
+                    alerts = await self._detect(detector, examined, now)
+                queued = await self._record(feed, result.validators, fresh, alerts, detector, now)
+        else:
+            queued = await self._record(feed, result.validators, fresh, alerts, detector, now)
         if alerts:  # the words the detector read, for the desk's feedback; not vital
             with contextlib.suppress(StateError):
                 self.store.keep_alert_texts({a.idempotency_key: a.article for a in alerts})
@@ -223,6 +209,53 @@ class Poller:
             return []
         loud = {alert.article.id for alert in alerts}
         return [a for a in fresh if a.id not in loud]
+
+    async def _detect(
+        self, detector: Detector, examined: Sequence[Article], now: datetime
+    ) -> list[Alert]:
+        """The alerts and updates ``examined`` raises, oldest entry first (off the loop)."""
+        return await self._off_loop(
+            lambda: [
+                alert
+                for article in in_published_order(examined)
+                for alert in detector.examine(article, now)
+            ]
+        )
+
+    async def _record(
+        self,
+        feed: FeedConfig,
+        validators: Validators,
+        fresh: Sequence[Article],
+        alerts: list[Alert],
+        detector: Detector,
+        now: datetime,
+    ) -> int:
+        """Record the poll with its alerts and their developments; outbox rows added."""
+        touched = {a.development for a in alerts}
+        developments = [d for d in detector.book.developments if d.id in touched]
+        try:
+            quiet = self._quiet(fresh, alerts)
+            later = {a.id for a in quiet}
+            queued = self.store.commit_poll(
+                feed=feed.name,
+                url=str(feed.url),
+                etag=validators.etag,
+                last_modified=validators.last_modified,
+                articles=[a for a in fresh if a.id not in later],
+                alerts=alerts,
+                developments=developments,
+                route=self.route,
+                now=now,
+            )
+            for start in range(0, len(quiet), SEEN_SLICE):
+                await asyncio.sleep(0)  # the event loop runs between slices
+                self.store.record_seen(feed.name, quiet[start : start + SEEN_SLICE], now)
+        except StateError:
+            # What detection decided was not recorded: forget it; the next poll decides again.
+            detector.book.reset(self.store.developments())
+            raise
+        return queued
 
     def measure_health(self) -> None:
         """Set the unhealthy-feeds gauge from the store (after every poll, and at start)."""

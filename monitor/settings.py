@@ -28,6 +28,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from monitor.errors import ConfigError, Problem
 from monitor.intake import FirstPoll, Intake
 from monitor.secrets import read_secrets
+from monitor.store_db import is_postgres_url, redact_url
 
 ENV_FILE = Path(".env")
 JUDGE_KEY_ENV = "NEWS_MONITOR_JUDGE_KEY"
@@ -68,6 +69,10 @@ class Settings(BaseSettings):
     )
     database: Path | None = Field(
         None, description="SQLite file; default STATE_DIR/news-monitor.db"
+    )
+    database_url: str | None = Field(
+        None,
+        description="sqlite:///PATH, or postgresql://… to share the state between replicas",
     )
     secrets_dir: Path | None = Field(
         None, description="folder of secret files named like their variable (/run/secrets)"
@@ -197,6 +202,16 @@ class Settings(BaseSettings):
             raise ValueError(f"{value} is not a folder; unset it, or mount the secrets there")
         return value
 
+    @field_validator("database_url")
+    @classmethod
+    def _a_database_url(cls, value: str | None) -> str | None:
+        if value and not value.startswith(("sqlite:///", "postgresql://", "postgres://")):
+            raise ValueError(
+                "expected sqlite:///PATH or postgresql://USER@HOST:PORT/DATABASE "
+                "(leave it unset for SQLite in the state folder)"
+            )
+        return value or None
+
     @field_validator("health_bind")
     @classmethod
     def _host_and_port(cls, value: str) -> str:
@@ -225,6 +240,9 @@ class Settings(BaseSettings):
 
     @property
     def database_path(self) -> Path:
+        """The SQLite file (``sqlite:///PATH`` in ``database_url`` names it too)."""
+        if self.database_url and self.database_url.startswith("sqlite:///"):
+            return Path(self.database_url.removeprefix("sqlite:///"))
         return self.database or self.state_dir / "news-monitor.db"
 
     @property
@@ -236,6 +254,30 @@ class Settings(BaseSettings):
         secrets folder (``ConfigError`` naming it when it cannot be read)."""
         found = read_secrets([name], env_file=ENV_FILE, secrets_dir=self.secrets_dir, source=name)
         return found.get(name)
+
+    @property
+    def shared_state(self) -> bool:
+        """Whether the state is a PostgreSQL database that replicas may share."""
+        return is_postgres_url(self.database_url)
+
+    @property
+    def state_location(self) -> Path | str:
+        """What ``open_store`` opens: the PostgreSQL URL, or the SQLite file."""
+        return self.database_url if self.database_url and self.shared_state else self.database_path
+
+    @property
+    def state_exists(self) -> bool:
+        """Whether there is state to read (a PostgreSQL database is assumed to be there)."""
+        return self.shared_state or self.database_path.exists()
+
+    @property
+    def state_name(self) -> str:
+        """The state database for messages (a URL without its password)."""
+        return (
+            redact_url(self.database_url)
+            if self.shared_state and self.database_url
+            else str(self.database_path)
+        )
 
 
 def load_settings(**overrides: Any) -> Settings:

@@ -40,7 +40,7 @@ class StatusReport:
     state: str
     state_found: bool = False
     damage: list[str] = field(default_factory=list)
-    free_bytes: int = 0
+    free_bytes: int | None = 0  # None: a PostgreSQL server's disk, not measured here
     read_only: bool = False
     feeds: list[FeedState] = field(default_factory=list)
     outbox: dict[str, int] = field(default_factory=dict)
@@ -59,15 +59,19 @@ class StatusReport:
 
 def collect_status(settings: Settings) -> StatusReport:
     """Read the report; the database is opened only if it exists."""
-    report = StatusReport(str(settings.rules_dir.resolve()), str(settings.database_path.resolve()))
+    state = settings.state_name if settings.shared_state else str(settings.database_path.resolve())
+    report = StatusReport(str(settings.rules_dir.resolve()), state)
     pending: dict[str, int] = {}
-    if settings.database_path.exists():
-        store = open_store(settings.database_path)
+    if settings.state_exists:
+        store = open_store(settings.state_location)
         try:
             report.state_found = True
             report.damage = store.damage()
-            report.free_bytes = shutil.disk_usage(settings.database_path.parent).free
-            report.read_only = read_only(settings.database_path.parent)
+            if settings.shared_state:
+                report.free_bytes = None
+            else:
+                report.free_bytes = shutil.disk_usage(settings.database_path.parent).free
+                report.read_only = read_only(settings.database_path.parent)
             report.feeds = store.feed_states()
             pending = store.pending_by_channel()
             report.outbox = store.outbox_counts()
@@ -105,7 +109,12 @@ def status_text(report: StatusReport) -> str:
     lines = [f"rules: {report.rules}", f"database: {report.state}"]
     if report.state_found:
         free = report.free_bytes
-        room = f"{free / 1e6:.1f} MB free" if free >= LOW_DISK else f"DISK FULL ({free} bytes free)"
+        if free is None:
+            room = "PostgreSQL (its server watches its disk)"
+        elif free >= LOW_DISK:
+            room = f"{free / 1e6:.1f} MB free"
+        else:
+            room = f"DISK FULL ({free} bytes free)"
         health = "DAMAGED: " + "; ".join(report.damage) if report.damage else "ok"
         if report.read_only:
             health = f"READ-ONLY file system (nothing can be recorded); {health}"

@@ -1,10 +1,11 @@
-"""Durable state in SQLite: the only module that knows SQL.
+"""Durable state in SQLite or PostgreSQL: with its parts, the only modules that know SQL.
 
 Holds feeds (HTTP validators and health), seen entries, developments, alerts and the
 delivery outbox. ``commit_poll`` records a poll's entries, alerts and outbox rows in one
 transaction, so an entry counts as seen only together with its alerts. The schema version
-lives in ``PRAGMA user_version``; ``open_store`` upgrades older databases in place with the
-steps of ``store_schema.MIGRATIONS``.
+lives in ``PRAGMA user_version`` (SQLite) or the ``schema_version`` table (PostgreSQL);
+``open_store`` upgrades older databases in place with the steps of
+``store_schema.MIGRATIONS``, the same steps for both (``store_db`` adapts them).
 """
 
 from __future__ import annotations
@@ -23,8 +24,10 @@ from monitor.errors import StateError
 from monitor.models import Alert, Article, Development
 from monitor.notify.render import alert_payload
 from monitor.silences import silence_for
+from monitor.store_db import Database, is_postgres_url, redact_url
 from monitor.store_feedback import FeedbackStore
 from monitor.store_history import AlertHistory
+from monitor.store_replicas import ReplicaStore
 from monitor.store_schema import MIGRATIONS
 from monitor.store_silences import SilenceStore
 from monitor.store_views import StoreViews
@@ -81,14 +84,14 @@ class StateObserver(Protocol):
     def written(self) -> None: ...
 
 
-class Store(StoreViews, AlertHistory, SilenceStore, FeedbackStore):
-    """A SQLite database; one connection, used from one thread.
+class Store(StoreViews, AlertHistory, SilenceStore, FeedbackStore, ReplicaStore):
+    """The state database; one connection, used from one thread.
 
-    Every failure is a ``StateError`` (never a raw ``sqlite3`` error), and is also reported
-    to ``observer``, with every successful write, so trouble and recovery can be seen.
+    Every failure is a ``StateError`` (never a raw ``sqlite3`` or ``psycopg`` error), and is
+    also reported to ``observer``, with every successful write, so trouble and recovery can be seen.
     """
 
-    def __init__(self, connection: sqlite3.Connection) -> None:
+    def __init__(self, connection: Database) -> None:
         self._db = connection
         self.observer: StateObserver | None = None
 
@@ -101,11 +104,23 @@ class Store(StoreViews, AlertHistory, SilenceStore, FeedbackStore):
 
     def damage(self) -> list[str]:
         """What SQLite's quick integrity check finds wrong (empty when nothing); reads the
-        whole file, so for ``status``, not for every poll."""
-        found = [str(row[0]) for row in self._rows("PRAGMA quick_check")]
-        return [] if found == ["ok"] else found
+        whole file, so for ``status``, not for every poll. PostgreSQL checks itself."""
+        try:
+            return self._db.damage()
+        except self._db.errors as exc:
+            raise self._failed(exc) from exc
 
-    def _failed(self, exc: sqlite3.Error) -> StateError:
+    @property
+    def database(self) -> Database:
+        """The connection, for copying the whole state (``store_transfer``)."""
+        return self._db
+
+    @property
+    def shared(self) -> bool:
+        """Whether several processes may use this database at once (PostgreSQL)."""
+        return self._db.shared
+
+    def _failed(self, exc: Exception) -> StateError:
         error = StateError(f"state database: {exc}")
         if self.observer is not None:
             self.observer.failed(str(error))
@@ -115,16 +130,17 @@ class Store(StoreViews, AlertHistory, SilenceStore, FeedbackStore):
         """Every row of a query; ``StateError`` (reported to the observer) on failure."""
         try:
             return self._db.execute(sql, params).fetchall()
-        except sqlite3.Error as exc:
+        except self._db.errors as exc:
             raise self._failed(exc) from exc
 
     @contextmanager
-    def _transaction(self) -> Iterator[sqlite3.Connection]:
-        """A write transaction; its success or failure is reported to the observer."""
+    def _transaction(self, alone: bool = False) -> Iterator[Database]:
+        """A write transaction (``alone``: of one statement); its success or failure is
+        reported to the observer."""
         try:
-            with self._db:
-                yield self._db
-        except sqlite3.Error as exc:
+            with self._db.alone() if alone else self._db.transaction() as db:
+                yield db
+        except self._db.errors as exc:
             raise self._failed(exc) from exc
         if self.observer is not None:
             self.observer.written()
@@ -156,7 +172,7 @@ class Store(StoreViews, AlertHistory, SilenceStore, FeedbackStore):
             db.execute(
                 "INSERT INTO feeds (name, url, healthy, reason, failures, last_poll)"
                 " VALUES (?, ?, 0, ?, 1, ?) ON CONFLICT (name) DO UPDATE SET url = excluded.url,"
-                " healthy = 0, reason = excluded.reason, failures = failures + 1,"
+                " healthy = 0, reason = excluded.reason, failures = feeds.failures + 1,"
                 " last_poll = excluded.last_poll",
                 (name, url, reason, _iso(now)),
             )
@@ -164,7 +180,7 @@ class Store(StoreViews, AlertHistory, SilenceStore, FeedbackStore):
 
     def _record_success(
         self,
-        db: sqlite3.Connection,
+        db: Database,
         name: str,
         url: str,
         etag: str | None,
@@ -183,7 +199,7 @@ class Store(StoreViews, AlertHistory, SilenceStore, FeedbackStore):
     def record_not_modified(
         self, name: str, url: str, etag: str | None, last_modified: str | None, now: datetime
     ) -> None:
-        with self._transaction() as db:
+        with self._transaction(alone=True) as db:  # every 304: one round trip
             self._record_success(db, name, url, etag, last_modified, now)
 
     # entries -----------------------------------------------------------------------------
@@ -205,14 +221,14 @@ class Store(StoreViews, AlertHistory, SilenceStore, FeedbackStore):
 
     @staticmethod
     def _record_entries(
-        db: sqlite3.Connection, feed: str, articles: Iterable[Article], now: datetime
+        db: Database, feed: str, articles: Iterable[Article], now: datetime
     ) -> None:
         stamp = _iso(now)
-        db.executemany(
+        db.insert_many(
             "INSERT INTO entries (feed, entry_id, content_hash, first_seen, last_seen)"
             " VALUES (?, ?, ?, ?, ?) ON CONFLICT (feed, entry_id) DO UPDATE SET"
             " content_hash = excluded.content_hash, last_seen = excluded.last_seen",
-            ((feed, a.id, content_hash(a), stamp, stamp) for a in articles),
+            [(feed, a.id, content_hash(a), stamp, stamp) for a in articles],
         )
 
     def commit_poll(
@@ -234,11 +250,14 @@ class Store(StoreViews, AlertHistory, SilenceStore, FeedbackStore):
         marked ``silenced`` (not counted).
         """
         queued = 0
+        developments = list(developments)
         with self._transaction() as db:
             silences = self._active_silences(db, now) if alerts else []
             self._record_entries(db, feed, articles, now)
             for development in developments:
                 self._save_development(db, development)
+            if developments:  # other replicas see that developments changed
+                db.execute("UPDATE decisions SET seq = seq + 1 WHERE name = 'developments'")
             for alert in alerts:
                 silence = silence_for(alert, silences, now)
                 queued += self._queue_alert(
@@ -259,7 +278,7 @@ class Store(StoreViews, AlertHistory, SilenceStore, FeedbackStore):
     # developments and alerts ------------------------------------------------------------
 
     @staticmethod
-    def _save_development(db: sqlite3.Connection, development: Development) -> None:
+    def _save_development(db: Database, development: Development) -> None:
         db.execute(
             "INSERT INTO developments (id, rule, stage, first_seen, last_seen, evidence, entries)"
             " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET"
@@ -296,7 +315,7 @@ class Store(StoreViews, AlertHistory, SilenceStore, FeedbackStore):
 
     @staticmethod
     def _queue_alert(
-        db: sqlite3.Connection,
+        db: Database,
         alert: Alert,
         channels: Sequence[str],
         now: datetime,
@@ -306,7 +325,8 @@ class Store(StoreViews, AlertHistory, SilenceStore, FeedbackStore):
         return how many rows are to be sent."""
         cursor = db.execute(
             "INSERT INTO alerts (key, type, rule, development, description, payload, created,"
-            " silence_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO NOTHING",
+            " silence_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+            " ON CONFLICT (key) DO NOTHING RETURNING id",
             (
                 alert.idempotency_key,
                 alert.type,
@@ -318,9 +338,10 @@ class Store(StoreViews, AlertHistory, SilenceStore, FeedbackStore):
                 silence,
             ),
         )
-        if not cursor.rowcount:
+        rows = cursor.fetchall()  # a statement left in progress would hold the commit back
+        if not rows:
             return 0
-        alert_id = cursor.lastrowid
+        alert_id = int(rows[0][0])
         state = "pending" if silence is None else "silenced"
         for channel in channels:
             db.execute(
@@ -353,6 +374,7 @@ class Store(StoreViews, AlertHistory, SilenceStore, FeedbackStore):
         self, where: str, params: tuple[object, ...], limit: int = -1
     ) -> list[OutboxItem]:
         """Pending outbox rows matching ``where``, oldest alert first (-1: no limit)."""
+        limit = limit if limit >= 0 else 2**62
         rows = self._rows(
             "SELECT o.id, o.alert_id, o.channel, o.attempts, o.created, a.payload, a.description"
             " FROM outbox o JOIN alerts a ON a.id = o.alert_id"
@@ -474,55 +496,61 @@ class Store(StoreViews, AlertHistory, SilenceStore, FeedbackStore):
         ]
 
 
-def _statements(script: str) -> Iterator[str]:
-    """The SQL statements of ``script``, one at a time."""
-    buffer = ""
-    for line in script.splitlines(keepends=True):
-        buffer += line
-        if sqlite3.complete_statement(buffer):
-            yield buffer.strip()
-            buffer = ""
-    if buffer.strip():
-        yield buffer.strip()
-
-
-def _migrate(db: sqlite3.Connection, path: Path) -> None:
+def _migrate(db: Database, name: str) -> None:
     """Bring the schema up to ``SCHEMA_VERSION``, one step per write transaction.
 
-    Each step re-reads the version after taking the write lock (``BEGIN IMMEDIATE``), so
-    processes opening a new database at the same instant never apply a step twice.
+    Each step re-reads the version after taking the write lock (SQLite's ``BEGIN
+    IMMEDIATE``, PostgreSQL's advisory lock), so processes opening a new database at the
+    same instant never apply a step twice.
     """
     while True:
-        db.execute("BEGIN IMMEDIATE")
-        try:
-            version = int(db.execute("PRAGMA user_version").fetchone()[0])
+        with db.transaction():
+            db.lock_schema()
+            version = db.schema_version()
             if version > SCHEMA_VERSION:
                 raise StateError(
-                    f"state database {path} has schema {version}, newer than this "
+                    f"state database {name} has schema {version}, newer than this "
                     f"news-monitor ({SCHEMA_VERSION}); upgrade news-monitor"
                 )
             if version == SCHEMA_VERSION:
-                db.execute("COMMIT")
                 return
-            for statement in _statements(MIGRATIONS[version]):
+            for statement in db.statements(db.schema(MIGRATIONS[version])):
                 db.execute(statement)
-            db.execute(f"PRAGMA user_version = {version + 1}")
-            db.execute("COMMIT")
-        except BaseException:
-            if db.in_transaction:
-                db.execute("ROLLBACK")
-            raise
+            db.set_schema_version(version + 1)
 
 
-def open_store(path: Path) -> Store:
-    """Open (creating or upgrading) the database at ``path``; ``StateError`` if unusable."""
+def open_sqlite(path: Path) -> Database:
+    """A connection to the SQLite file at ``path`` (created with its folder if missing)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    connection = sqlite3.connect(path, timeout=30)
+    connection.execute("PRAGMA journal_mode = WAL")
+    connection.execute("PRAGMA synchronous = NORMAL")
+    connection.execute("PRAGMA foreign_keys = ON")
+    return Database(connection, str(path))
+
+
+def open_store(location: Path | str) -> Store:
+    """Open (creating or upgrading) the database at ``location``: a SQLite file, or a
+    ``postgresql://`` URL; ``StateError`` if unusable."""
+    if is_postgres_url(location):
+        from monitor.store_db import connect
+
+        try:
+            db = connect(location)
+        except Exception as exc:  # psycopg's errors, without importing it here
+            raise StateError(
+                f"cannot open state database {redact_url(str(location))}: {exc}"
+            ) from exc
+        try:
+            _migrate(db, db.name)
+        except db.errors as exc:
+            db.close()
+            raise StateError(f"cannot open state database {db.name}: {exc}") from exc
+        return Store(db)
+    path = Path(location)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        db = sqlite3.connect(path, timeout=30)
-        db.execute("PRAGMA journal_mode = WAL")
-        db.execute("PRAGMA synchronous = NORMAL")
-        db.execute("PRAGMA foreign_keys = ON")
-        _migrate(db, path)
+        db = open_sqlite(path)
+        _migrate(db, str(path))
     except (sqlite3.Error, OSError) as exc:
         raise StateError(f"cannot open state database {path}: {exc}") from exc
     return Store(db)

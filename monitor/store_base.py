@@ -2,23 +2,30 @@
 
 ``Store`` (``store.py``) implements ``_rows`` and ``_transaction``; the parts it inherits
 (``store_history.py``, ``store_silences.py``) read through ``_rows`` and write through
-``_transaction``, so a SQLite failure is always a ``StateError``.
+``_transaction``, so a database failure is always a ``StateError``. They write SQL with
+``?`` placeholders; ``store_db.Database`` adapts it to PostgreSQL.
 """
 
 from __future__ import annotations
 
-import sqlite3
 from contextlib import AbstractContextManager
 from typing import Any
+
+from monitor.store_db import Database
 
 
 class StorePart:
     """A group of store queries; mixed into ``Store``, which provides the connection."""
 
-    _db: sqlite3.Connection
+    _db: Database
 
-    def _transaction(self) -> AbstractContextManager[sqlite3.Connection]:
-        """A transaction, ``StateError`` on any SQLite error (implemented by ``Store``)."""
+    def _transaction(self, alone: bool = False) -> AbstractContextManager[Database]:
+        """A transaction, ``StateError`` on any database error (implemented by ``Store``);
+        ``alone``: the block runs one statement (see ``Database.alone``)."""
+        raise NotImplementedError
+
+    def _failed(self, exc: Exception) -> Exception:
+        """The ``StateError`` for ``exc``, reported to the observer (implemented by ``Store``)."""
         raise NotImplementedError
 
     def _rows(self, sql: str, params: tuple[object, ...] = ()) -> list[Any]:

@@ -81,7 +81,7 @@ class FeedbackStore(StorePart):
                 " via, created) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
                 (alert_id, verdict, rule, url, title, text, note, author, via, now.isoformat()),
             )
-            new_id = int(cursor.fetchone()[0])
+            new_id = int(cursor.fetchall()[0][0])  # fetched whole: the commit needs that
         return Feedback(
             new_id, alert_id, verdict, rule, url, title, text, note, author, via, now.isoformat()
         )

@@ -10,13 +10,13 @@ keeping their alert (and so its idempotency key).
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from monitor.store_base import StorePart
+from monitor.store_db import Database
 
 _DELIVERY = "id, channel, state, attempts, last_error, finished"
 
@@ -65,7 +65,7 @@ class AlertHistory(StorePart):
 
     @staticmethod
     def _log_attempt(
-        db: sqlite3.Connection, outbox_id: int, outcome: str, error: str | None, at: datetime
+        db: Database, outbox_id: int, outcome: str, error: str | None, at: datetime
     ) -> None:
         """Record an attempt on ``outbox_id`` (call after its ``attempts`` was updated)."""
         db.execute(
@@ -134,7 +134,8 @@ class AlertHistory(StorePart):
             params.append(until.isoformat())
         if rule is not None:  # any of the rules the alert stands for
             clauses.append(
-                "(rule = ? OR EXISTS (SELECT 1 FROM json_each(payload, '$.rules') WHERE value = ?))"
+                f"(rule = ? OR EXISTS (SELECT 1 FROM {self._db.json_list('payload')}"
+                " WHERE j.value = ?))"
             )
             params += [rule, rule]
         return self._records(" AND ".join(clauses), params, with_attempts=False)

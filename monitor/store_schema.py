@@ -121,4 +121,32 @@ MIGRATIONS: tuple[str, ...] = (
         text TEXT NOT NULL
     );
     """,
+    # 6: replicas sharing one database: feed leases, channel claims, the sends the rate limit
+    # counts (so it holds across runs and replicas), and a counter of development decisions
+    """
+    CREATE TABLE feed_leases (
+        feed TEXT PRIMARY KEY,
+        next_due TEXT NOT NULL,
+        holder TEXT,
+        claimed TEXT,
+        lease_until TEXT,
+        done INTEGER NOT NULL DEFAULT 1
+    );
+    CREATE INDEX feed_leases_due ON feed_leases (next_due);
+    CREATE TABLE channel_claims (
+        channel TEXT PRIMARY KEY,
+        holder TEXT NOT NULL,
+        until TEXT NOT NULL
+    );
+    CREATE TABLE sends (
+        channel TEXT NOT NULL,
+        at TEXT NOT NULL
+    );
+    CREATE INDEX sends_channel_at ON sends (channel, at);
+    CREATE TABLE decisions (
+        name TEXT PRIMARY KEY,
+        seq INTEGER NOT NULL
+    );
+    INSERT INTO decisions (name, seq) VALUES ('developments', 0);
+    """,
 )

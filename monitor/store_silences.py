@@ -8,7 +8,6 @@ daemon's next poll on, without a restart.
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Sequence
 from datetime import datetime
 from typing import cast
@@ -17,6 +16,7 @@ from monitor.models import Alert
 from monitor.notify.render import alert_from_payload
 from monitor.silences import MatcherKind, Silence
 from monitor.store_base import StorePart
+from monitor.store_db import Database
 
 _COLUMNS = "id, kind, value, starts, ends, comment, author, notify_on_expiry"
 
@@ -38,7 +38,7 @@ class SilenceStore(StorePart):
     """Silences and what they held; mixed into ``Store``."""
 
     @staticmethod
-    def _active_silences(db: sqlite3.Connection, now: datetime) -> list[Silence]:
+    def _active_silences(db: Database, now: datetime) -> list[Silence]:
         rows = db.execute(
             f"SELECT {_COLUMNS} FROM silences WHERE starts <= ? AND ends > ? ORDER BY id",
             (now.isoformat(), now.isoformat()),
@@ -56,9 +56,9 @@ class SilenceStore(StorePart):
         notify_on_expiry: bool = False,
     ) -> Silence:
         with self._transaction() as db:
-            cursor = db.execute(
+            silence_id = db.execute(
                 "INSERT INTO silences (kind, value, starts, ends, comment, author,"
-                " notify_on_expiry) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                " notify_on_expiry) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
                 (
                     kind,
                     value,
@@ -68,9 +68,9 @@ class SilenceStore(StorePart):
                     author,
                     int(notify_on_expiry),
                 ),
-            )
+            ).fetchall()[0][0]
         return Silence(
-            int(cursor.lastrowid or 0), kind, value, starts, ends, comment, author, notify_on_expiry
+            int(silence_id), kind, value, starts, ends, comment, author, notify_on_expiry
         )
 
     def silences(self, since: datetime | None = None) -> list[Silence]:
@@ -89,8 +89,9 @@ class SilenceStore(StorePart):
         """End the silence now (a silence not yet started ends before it starts)."""
         with self._transaction() as db:
             db.execute(
-                "UPDATE silences SET ends = ?, starts = min(starts, ?) WHERE id = ? AND ends > ?",
-                (now.isoformat(), now.isoformat(), silence_id, now.isoformat()),
+                "UPDATE silences SET ends = ?, starts = CASE WHEN starts < ? THEN starts ELSE ? END"
+                " WHERE id = ? AND ends > ?",
+                (now.isoformat(), now.isoformat(), now.isoformat(), silence_id, now.isoformat()),
             )
 
     def waiting_alerts(self) -> list[tuple[int, Alert]]:
@@ -134,7 +135,7 @@ class SilenceStore(StorePart):
                     channels.append(channel)
         return alerts, channels
 
-    def _mark_summarised(self, db: sqlite3.Connection, silence_id: int, now: datetime) -> None:
+    def _mark_summarised(self, db: Database, silence_id: int, now: datetime) -> None:
         db.execute("UPDATE silences SET summarised = ? WHERE id = ?", (now.isoformat(), silence_id))
 
     def summaries_due(self, now: datetime) -> list[Silence]:

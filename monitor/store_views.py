@@ -80,7 +80,8 @@ class StoreViews(StorePart):
         rows = self._rows(
             "SELECT rule, MAX(created) FROM ("
             " SELECT a.rule AS rule, a.created AS created FROM alerts a"
-            " UNION ALL SELECT j.value, a.created FROM alerts a, json_each(a.payload, '$.rules') j"
-            ") GROUP BY rule"
+            " UNION ALL SELECT j.value, a.created"
+            f" FROM alerts a, {self._db.json_list('a.payload')}"
+            ") r GROUP BY rule"
         )
         return dict(rows)

@@ -112,10 +112,10 @@ CONFIG = ChannelsFile.model_validate(
 
 
 def test_daily_digest_holds_exactly_the_developments_of_its_period(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, state_location: Path | str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     assert router(CONFIG)(make_alert()) == ["console"]  # digest only: nothing immediate
-    store = open_store(tmp_path / "state.db")
+    store = open_store(state_location)
     store.add_silence("match", "Report s1", at("2027-03-01 00:00"), at("2027-03-09 00:00"), "", "")
     vote, shift = "uk-parliament-vote", "russia-position-change"
     record(store, "2027-03-02 07:59", report(vote, "dev-old", "o1"), report(vote, "dev-b", "b1"))

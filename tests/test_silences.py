@@ -48,8 +48,10 @@ def test_silence_matching_and_window(kind: str, value: str, at: datetime, holds:
     assert (found is not None) is holds
 
 
-def test_expiry_summary_once_with_an_injected_clock(tmp_path: Path) -> None:
-    store = open_store(tmp_path / "state.db")
+def test_expiry_summary_once_with_an_injected_clock(
+    tmp_path: Path, state_location: Path | str
+) -> None:
+    store = open_store(state_location)
     held = store.add_silence("rule", "uk-parliament-vote", T0, T0 + HOUR, "vote", "ops", True)
     quiet = store.add_silence("rule", "nothing-matches", T0, T0 + HOUR, "x", "ops", True)
     first = make_alert()
@@ -85,8 +87,10 @@ def test_expiry_summary_once_with_an_injected_clock(tmp_path: Path) -> None:
     store.close()
 
 
-def test_a_new_silence_holds_alerts_still_waiting_in_the_outbox(tmp_path: Path) -> None:
-    store = open_store(tmp_path / "state.db")
+def test_a_new_silence_holds_alerts_still_waiting_in_the_outbox(
+    tmp_path: Path, state_location: Path | str
+) -> None:
+    store = open_store(state_location)
     sent, waiting, other = make_alert(), make_alert(), make_alert()
     sent = replace(sent, article=replace(sent.article, id="sent"))
     waiting = replace(waiting, article=replace(waiting.article, id="waiting"))

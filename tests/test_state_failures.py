@@ -130,12 +130,29 @@ def test_full_disk_then_freed(tmp_path: Path) -> None:
     assert "Traceback" not in text
 
 
+def schema_pages(image: bytes) -> set[int]:
+    """The pages of the schema table beyond page 1 (when the schema outgrew it, page 1 is
+    an interior b-tree page pointing at them)."""
+    header = 100  # the file header comes first on page 1
+    if image[header] != 0x05:  # a leaf: the whole schema is on page 1
+        return set()
+    cells = int.from_bytes(image[header + 3 : header + 5], "big")
+    children = {int.from_bytes(image[header + 8 : header + 12], "big")}
+    for n in range(cells):
+        at = int.from_bytes(image[header + 12 + 2 * n : header + 14 + 2 * n], "big")
+        children.add(int.from_bytes(image[at : at + 4], "big"))
+    return children
+
+
 def corrupt_middle_pages(database: Path) -> None:
-    """Overwrite every page but the first few and the last with garbage."""
+    """Overwrite every page but the first few, the schema's and the last with garbage."""
     size = database.stat().st_size
     page = 4096
+    keep = schema_pages(database.read_bytes()[:page])
     with database.open("r+b") as out:
         for offset in range(8 * page, size - page, page):
+            if offset // page + 1 in keep:
+                continue
             out.seek(offset)
             out.write(os.urandom(page))
 

@@ -10,7 +10,7 @@ import pytest
 
 from monitor.errors import StateError
 from monitor.models import Article
-from monitor.store import SCHEMA_VERSION, open_store
+from monitor.store import SCHEMA_VERSION, Store, open_store
 
 T0 = datetime(2027, 1, 1, tzinfo=UTC)
 
@@ -22,11 +22,11 @@ def test_new_database_gets_the_current_schema(tmp_path: Path) -> None:
         assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
 
 
-def test_existing_database_is_kept_and_reopened(tmp_path: Path) -> None:
-    store = open_store(tmp_path / "state.db")
+def test_existing_database_is_kept_and_reopened(tmp_path: Path, state_location: Path | str) -> None:
+    store = open_store(state_location)
     store.record_failure("feed", "http://127.0.0.1/x", "HTTP 500", T0)
     store.close()
-    store = open_store(tmp_path / "state.db")
+    store = open_store(state_location)
     assert store.feed_state("feed").reason == "HTTP 500"
     store.close()
 
@@ -44,8 +44,8 @@ def test_unusable_path_is_a_state_error(tmp_path: Path) -> None:
         open_store(tmp_path / "file" / "state.db")
 
 
-def test_unseen_changed_and_pruned_entries(tmp_path: Path) -> None:
-    store = open_store(tmp_path / "state.db")
+def test_unseen_changed_and_pruned_entries(tmp_path: Path, state_location: Path | str) -> None:
+    store = open_store(state_location)
     first = Article("a", "feed", "Title", "Text")
     store.commit_poll(
         feed="feed",
@@ -82,5 +82,23 @@ def test_older_schema_is_upgraded_in_place(tmp_path: Path) -> None:
     assert store.thread_of("dev-1", "slack") == "1700000000.000001"
     store.close()
     with sqlite3.connect(path) as db:
-        assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 5
+        assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 6
         assert db.execute("SELECT COUNT(*) FROM attempts").fetchone()[0] == 0
+
+
+def test_the_pages_queries_read_the_same_on_both_backends(any_store: Store) -> None:
+    from tests.helpers import record_alerts
+    from tests.notify.test_outbox import alerts
+
+    made = alerts(3)
+    record_alerts(any_store, made, T0, ["hook"])
+    first = any_store.due(T0)[0]
+    any_store.mark_retry(first.id, "HTTP 503", T0 + timedelta(minutes=1), T0)
+    rule = made[0].rule
+    assert [r.id for r in any_store.alert_records()] == [1, 2, 3]
+    assert any_store.entries_by_feed() == {"wire": 3}
+    assert any_store.outbox_by_channel() == {"hook": {"pending": 3}}
+    assert [(d.channel, d.error) for d in any_store.troubled_deliveries()] == [("hook", "HTTP 503")]
+    assert any_store.rules_last_fired() == {rule: T0.isoformat()}
+    assert len(any_store.recorded_alerts(rule=rule)) == 3
+    assert any_store.recorded_alerts(rule="no-such-rule") == []

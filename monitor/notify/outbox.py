@@ -12,6 +12,11 @@ A channel set to ``updates: batch`` gets the updates of a development as one dig
 update waits until ``batch_window`` after it was raised, then goes out together with
 every other pending update of the same development. One set to ``updates: thread``
 (the Slack Web API) posts updates as replies under the development's first alert.
+
+A channel's rate limit (``max_per_minute``) counts the sends recorded in the state, so it
+holds across ``run --once`` invocations and across replicas. Given a ``holder`` (replicas
+sharing a PostgreSQL state), a channel is drained only by the replica that claimed it, and
+its due rows are read after the claim.
 """
 
 from __future__ import annotations
@@ -20,7 +25,6 @@ import asyncio
 import logging
 import random
 import time
-from collections import deque
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -71,6 +75,8 @@ class Outbox:
         batch: int = 200,
         metrics: Metrics | None = None,
         redact: Callable[[str], str] = str,
+        holder: str | None = None,
+        claim_for: timedelta = timedelta(minutes=2),
     ) -> None:
         self.store = store
         self.redact = redact
@@ -81,7 +87,8 @@ class Outbox:
         self.rng = rng or random.Random()
         self.batch = batch
         self.metrics = metrics
-        self._sent: dict[str, deque[datetime]] = {}
+        self.holder = holder
+        self.claim_for = claim_for
         self._lock = asyncio.Lock()
         self._held: set[str] = set()
 
@@ -93,27 +100,54 @@ class Outbox:
         settings = self.settings.get(channel)
         if settings is None:
             return False
-        sent = self._sent.setdefault(channel, deque())
-        while sent and now - sent[0] >= timedelta(minutes=1):
-            sent.popleft()
-        return len(sent) >= settings.max_per_minute
+        return self.store.sends_within(channel, now) >= settings.max_per_minute
+
+    def _claimed(self) -> list[str]:
+        """The channels this outbox may drain now: all of them, or with a ``holder`` those
+        with pending rows that it could claim."""
+        if self.holder is None:
+            return list(self.channels)
+        now = self.clock()
+        waiting = [name for name in self.store.pending_by_channel() if name in self.channels]
+        return [
+            name
+            for name in waiting
+            if self.store.claim_channel(name, self.holder, now, now + self.claim_for)
+        ]
+
+    def _still_claimed(self, name: str) -> bool:
+        """Renew the claim on ``name`` before a send (always True without a ``holder``)."""
+        if self.holder is None:
+            return True
+        now = self.clock()
+        return self.store.claim_channel(name, self.holder, now, now + self.claim_for)
 
     async def deliver_due(self) -> int:
         """Send everything due now; return how many outbox rows were delivered."""
         async with self._lock:  # one drain at a time keeps per-channel order
-            items = self.store.due(self.clock(), self.batch, self.channels.keys())
-            by_channel: dict[str, list[OutboxItem]] = {}
-            for item in items:
-                by_channel.setdefault(item.channel, []).append(item)
-            done = await asyncio.gather(
-                *(self._drain(self.channels[name], rows) for name, rows in by_channel.items()),
-                return_exceptions=True,  # every drain ends before the lock is let go
-            )
-            for result in done:
-                if isinstance(result, BaseException):
-                    raise result
-            self._report_waiting()
-            return sum(d for d in done if isinstance(d, int))
+            claimed = self._claimed()
+            try:
+                return await self._deliver(claimed)
+            finally:
+                if self.holder is not None:
+                    for name in claimed:
+                        self.store.release_channel(name, self.holder)
+
+    async def _deliver(self, claimed: list[str]) -> int:
+        """Drain the due rows of the ``claimed`` channels, in parallel."""
+        items = self.store.due(self.clock(), self.batch, claimed) if claimed else []
+        by_channel: dict[str, list[OutboxItem]] = {}
+        for item in items:
+            by_channel.setdefault(item.channel, []).append(item)
+        done = await asyncio.gather(
+            *(self._drain(self.channels[name], rows) for name, rows in by_channel.items()),
+            return_exceptions=True,  # every drain ends before the lock is let go
+        )
+        for result in done:
+            if isinstance(result, BaseException):
+                raise result
+        self._report_waiting()
+        return sum(d for d in done if isinstance(d, int))
 
     def _report_waiting(self) -> None:
         """Gauge the deliveries waiting; say when a channel's deliveries are held or resume.
@@ -168,6 +202,8 @@ class Outbox:
                 continue
             if self.store.retry_pending_before(item) or self._rate_limited(name, now):
                 break
+            if not self._still_claimed(name):
+                break
             group = self._group(name, item, now)
             if group is None:
                 continue
@@ -208,7 +244,7 @@ class Outbox:
             self.store.save_thread(alert.development, channel.name, reference)
         for row in group:
             self.store.mark_delivered(row.id, now)
-        self._sent.setdefault(channel.name, deque()).append(now)
+        self.store.record_send(channel.name, now)
         self._count(channel.name, "delivered", len(group))
         log.info("deliver: sent", extra={**extra, "rows": len(group)})
         return "delivered"

@@ -74,12 +74,12 @@ def hook_env(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_outage_then_recovery_in_order_each_once_across_a_restart(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, state_location: Path | str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     script = [0, 0, 500, 500, 429, 503]  # 0: connection refused (receiver down)
     with serving(Receiver(script=[s for s in script if s], check=verify_signature)) as receiver:
         clock = Clock()
-        store = open_store(tmp_path / "state.db")
+        store = open_store(state_location)
         queue(store, alerts(3), clock())
         monkeypatch.setenv("TEST_HOOK_URL", "http://127.0.0.1:9/down")  # nothing listens
         box = outbox(store, clock)
@@ -90,7 +90,7 @@ def test_outage_then_recovery_in_order_each_once_across_a_restart(
 
         # restart during the outage: a new process would open the same database
         monkeypatch.setenv("TEST_HOOK_URL", receiver.url())
-        store = open_store(tmp_path / "state.db")
+        store = open_store(state_location)
         box = outbox(store, clock)
         drain(box, clock, 12, timedelta(minutes=1))
         assert store.outbox_counts() == {"pending": 0, "delivered": 3, "failed": 0}
@@ -108,12 +108,15 @@ def test_outage_then_recovery_in_order_each_once_across_a_restart(
 
 
 def test_permanent_failure_is_recorded_and_the_rest_go_on(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+    tmp_path: Path,
+    state_location: Path | str,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     with serving(Receiver(script=[400])) as receiver:
         monkeypatch.setenv("TEST_HOOK_URL", receiver.url())
         clock = Clock()
-        store = open_store(tmp_path / "state.db")
+        store = open_store(state_location)
         queue(store, alerts(2), clock())
         box = outbox(store, clock)
         with caplog.at_level(logging.ERROR, logger="monitor.deliver"):
@@ -128,12 +131,12 @@ def test_permanent_failure_is_recorded_and_the_rest_go_on(
 
 
 def test_gives_up_after_the_configured_time(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, state_location: Path | str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     with serving(Receiver(script=[500] * 100)) as receiver:
         monkeypatch.setenv("TEST_HOOK_URL", receiver.url())
         clock = Clock()
-        store = open_store(tmp_path / "state.db")
+        store = open_store(state_location)
         queue(store, alerts(1), clock())
         policy = RetryPolicy(first_delay=timedelta(seconds=10), give_up_after=timedelta(hours=1))
         box = outbox(store, clock, policy)
@@ -145,11 +148,13 @@ def test_gives_up_after_the_configured_time(
     assert len(receiver.received) == attempts
 
 
-def test_rate_limit_spreads_a_flood(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_rate_limit_spreads_a_flood(
+    tmp_path: Path, state_location: Path | str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     with serving(Receiver()) as receiver:
         monkeypatch.setenv("TEST_HOOK_URL", receiver.url())
         clock = Clock()
-        store = open_store(tmp_path / "state.db")
+        store = open_store(state_location)
         queue(store, alerts(5), clock())
         box = outbox(store, clock, limit=2)
         drain(box, clock, 1, timedelta(seconds=61))
@@ -177,13 +182,16 @@ def test_retry_delay_policy() -> None:
 
 
 def test_secrets_never_reach_logs_errors_or_bodies(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+    tmp_path: Path,
+    state_location: Path | str,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     token = "T00000000/B00000000/XXXXXXXXXXXXXXXXXXXXXXXX"
     with serving(Receiver(script=[500, 400])) as receiver:
         monkeypatch.setenv("TEST_HOOK_URL", receiver.url(f"/services/{token}"))
         clock = Clock()
-        store = open_store(tmp_path / "state.db")
+        store = open_store(state_location)
         queue(store, alerts(1), clock())
         box = outbox(store, clock)
         with caplog.at_level(logging.DEBUG, logger="monitor"):
@@ -202,7 +210,7 @@ def test_secrets_never_reach_logs_errors_or_bodies(
 
 
 def test_batched_updates_arrive_as_one_digest_without_holding_back_alerts(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, state_location: Path | str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     first, *updates = alerts(4)
     updates = [replace(u, type="update") for u in updates]
@@ -210,7 +218,7 @@ def test_batched_updates_arrive_as_one_digest_without_holding_back_alerts(
     with serving(Receiver(check=verify_signature)) as receiver:
         monkeypatch.setenv("TEST_HOOK_URL", receiver.url())
         clock = Clock()
-        store = open_store(tmp_path / "state.db")
+        store = open_store(state_location)
         queue(store, [first, *updates], clock())
         channel = WebhookChannel(
             WebhookConfig(name="hook", url_env="TEST_HOOK_URL", secret_env="TEST_HOOK_SECRET")
@@ -261,13 +269,13 @@ def test_router_respects_updates_setting() -> None:
 
 
 def test_retry_after_with_a_500_is_honoured(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, state_location: Path | str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     receiver_app = Receiver(script=[500], retry_after="120", retry_after_on=(500,))
     with serving(receiver_app) as receiver:
         monkeypatch.setenv("TEST_HOOK_URL", receiver.url())
         clock = Clock()
-        store = open_store(tmp_path / "state.db")
+        store = open_store(state_location)
         queue(store, alerts(1), clock())
         box = outbox(store, clock)
         drain(box, clock, 10, timedelta(seconds=10))  # 100 s: too early

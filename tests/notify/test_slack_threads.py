@@ -71,7 +71,10 @@ def test_threads_only_where_possible() -> None:
 
 
 def test_updates_reply_in_the_first_alerts_thread(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+    tmp_path: Path,
+    state_location: Path | str,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     monkeypatch.setenv("TEST_SLACK_TOKEN", TOKEN)
     first, second, third = alerts(3)
@@ -79,7 +82,7 @@ def test_updates_reply_in_the_first_alerts_thread(
     with serving(Receiver(reply=FakeSlackApi())) as api:
         settings = config(api.url("/api"), updates="thread")
         clock = Clock()
-        store = open_store(tmp_path / "state.db")
+        store = open_store(state_location)
         queue(store, [first], clock(), channel="slack")
         box = Outbox(
             store, {"slack": SlackChannel(settings)}, settings={"slack": settings}, clock=clock

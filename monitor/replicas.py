@@ -1,0 +1,123 @@
+"""How replicas sharing a PostgreSQL state divide the work (with SQLite there is one process
+and none of this is used).
+
+- ``FeedLeases``: a replica polls the feeds it claims from the state (see
+  ``store_replicas``); a claim moves the feed's next due time one interval ahead, so no
+  feed is polled twice in an interval; the claim is a lease of a fifth of the interval,
+  renewed while the poll runs and settled by its end, so a dead replica's feeds fall due
+  again for the others soon after its leases run out.
+- ``SharedDecisions``: a poll that raises alerts records them under a lock shared by all
+  replicas; if others recorded developments since this replica's book took them in, the
+  book takes them in and detection runs again first. So two replicas reading two reports
+  of one event at once open one development.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import secrets
+import socket
+from collections.abc import AsyncIterator, Callable, Collection, Mapping, Sequence
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
+
+from monitor.errors import StateError
+from monitor.sources.feeds import DEFAULT_INTERVAL, FeedConfig
+from monitor.store import Store
+
+if TYPE_CHECKING:  # detection loads at its first use (start-up speed)
+    from monitor.detect.engine import Detector
+
+LOCK_RETRY_SECONDS = 0.01
+LEASE_SHARE = 0.2
+SPREAD = timedelta(seconds=5)
+
+
+def replica_name() -> str:
+    """This process's name in claims and leases: host, pid and a random tag."""
+    return f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"
+
+
+class FeedLeases:
+    """The feeds this replica may poll now, claimed from the shared state."""
+
+    def __init__(
+        self,
+        store: Store,
+        holder: str,
+        clock: Callable[[], datetime],
+        longest_poll: timedelta = timedelta(seconds=90),
+    ) -> None:
+        self.store = store
+        self.holder = holder
+        self.clock = clock
+        self.longest_poll = longest_poll
+
+    def lease(self, interval: timedelta) -> timedelta:
+        """How long a claim lasts unsettled and unrenewed: a fifth of the interval (a dead
+        replica's feeds resume within 1.2 intervals and a tick; the claim job renews the
+        leases of its polls four times over that), at most the longest poll."""
+        return min(interval * LEASE_SHARE, self.longest_poll)
+
+    def adopt(self, feeds: Sequence[FeedConfig]) -> None:
+        """Make feeds not leased yet due over the next few seconds (at most 5 s or the
+        shortest interval, as the single daemon spreads its first polls), so their polls
+        do not all fall due at once, interval after interval; others keep their schedule."""
+        shortest = min((feed.interval or DEFAULT_INTERVAL for feed in feeds), default=SPREAD)
+        self.store.lease_feeds([feed.name for feed in feeds], self.clock(), min(shortest, SPREAD))
+
+    def claim(self, feeds: Mapping[str, FeedConfig], limit: int) -> list[FeedConfig]:
+        """Claim up to ``limit`` of ``feeds`` that are due; ``StateError`` on failure."""
+        leases = {}
+        for name, feed in feeds.items():
+            interval = feed.interval or DEFAULT_INTERVAL
+            leases[name] = (interval, self.lease(interval))
+        names = self.store.claim_feeds(leases, self.holder, self.clock(), limit)
+        return [feeds[name] for name in names]
+
+    def renew(self, names: Collection[str], interval: timedelta) -> None:
+        """Keep the leases of polls still in flight (``interval``: the shortest)."""
+        self.store.renew_feeds(sorted(names), self.holder, self.clock() + self.lease(interval))
+
+    def finish(self, name: str, delay: timedelta | None = None) -> None:
+        """Settle the lease after a poll; ``delay``: a failing feed backs off, for every
+        replica, instead of being due one interval after its claim."""
+        self.store.finish_feed(name, self.holder, self.clock() + delay if delay else None)
+
+    def next_due(self, name: str) -> datetime | None:
+        try:
+            return self.store.feed_due(name)
+        except StateError:
+            return None
+
+
+class SharedDecisions:
+    """Serialises detection across replicas (and across this replica's polls)."""
+
+    def __init__(self, store: Store, seen: int | None = None) -> None:
+        self.store = store
+        self._local = asyncio.Lock()
+        self._seen = seen  # the decisions counter this replica's book reflects
+
+    @contextlib.asynccontextmanager
+    async def deciding(self, detector: Detector) -> AsyncIterator[bool]:
+        """Hold the decision lock; yields whether others recorded developments since the
+        detector's book last took them in (it has now: the book was reset from the state,
+        so the caller must detect again). Leaving the block lets the lock go."""
+        async with self._local:
+            while True:  # another replica holds it while it records: a few milliseconds
+                if self.store.try_decision_lock():
+                    break
+                await asyncio.sleep(LOCK_RETRY_SECONDS)
+            try:
+                seq = self.store.decisions_seq()
+                stale = seq != self._seen
+                if stale:
+                    detector.book.reset(self.store.developments())
+                yield stale
+                self._seen = self.store.decisions_seq()
+            finally:
+                with contextlib.suppress(StateError):  # reported; the lock ends with the session
+                    self.store.release_decision_lock()

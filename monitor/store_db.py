@@ -1,0 +1,265 @@
+"""The two database backends behind the store: SQLite (embedded) and PostgreSQL (shared).
+
+``Database`` is what the store's parts talk to: ``execute`` (SQL written with ``?``
+placeholders, the SQLite way; PostgreSQL gets them as ``%s``), ``transaction`` and the few
+places where the two dialects differ (schema versions, the schema's types, a JSON list's
+values, an advisory lock). psycopg is imported here only, and only for PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from collections.abc import Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager, nullcontext
+from functools import lru_cache
+from typing import Any, Protocol
+
+
+class Cursor(Protocol):
+    """What the store reads from an executed statement."""
+
+    @property
+    def rowcount(self) -> int: ...
+
+    def fetchall(self) -> list[Any]: ...
+
+    def fetchone(self) -> Any: ...
+
+    def __iter__(self) -> Iterator[Any]: ...
+
+
+def is_postgres_url(location: object) -> bool:
+    """Whether ``location`` names a PostgreSQL database (``postgresql://`` or ``postgres://``)."""
+    return isinstance(location, str) and location.startswith(("postgresql://", "postgres://"))
+
+
+def redact_url(url: str) -> str:
+    """``url`` without its password, for messages."""
+    return re.sub(r"(://[^:/@]+):[^@]*@", r"\1:***@", url)
+
+
+class Database:
+    """One connection to SQLite or PostgreSQL; used from one thread."""
+
+    dialect: str = "sqlite"
+    errors: tuple[type[Exception], ...] = (sqlite3.Error,)
+    shared: bool = False  # several processes share it (PostgreSQL)
+    lock_rows: str = ""  # appended to a SELECT whose rows a transaction claims
+
+    def __init__(self, connection: sqlite3.Connection, name: str) -> None:
+        self._sqlite = connection
+        self.name = name
+
+    def execute(self, sql: str, params: Sequence[object] = ()) -> Cursor:
+        return self._sqlite.execute(sql, tuple(params))
+
+    @contextmanager
+    def transaction(self) -> Iterator[Database]:
+        """A write transaction, committed when the block ends, rolled back on an exception.
+
+        ``BEGIN IMMEDIATE`` takes the write lock at once, so a transaction that reads and
+        then writes never fails halfway on another process's lock, and schema steps (DDL,
+        which Python's sqlite3 would not wrap) are atomic.
+        """
+        self._sqlite.execute("BEGIN IMMEDIATE")
+        try:
+            yield self
+            self._sqlite.commit()
+        except BaseException:
+            self._sqlite.rollback()
+            raise
+
+    def alone(self) -> AbstractContextManager[Database]:
+        """For one statement, atomic by itself: a transaction in SQLite; in PostgreSQL
+        the statement commits on its own (no BEGIN and COMMIT round trips)."""
+        return self.transaction()
+
+    def close(self) -> None:
+        self._sqlite.close()
+
+    # where the dialects differ -------------------------------------------------------------
+
+    def schema_version(self) -> int:
+        return int(self._sqlite.execute("PRAGMA user_version").fetchone()[0])
+
+    def set_schema_version(self, version: int) -> None:
+        self._sqlite.execute(f"PRAGMA user_version = {int(version)}")
+
+    def lock_schema(self) -> None:
+        """Inside a transaction: keep other processes from migrating at the same time (the
+        transaction already holds SQLite's write lock)."""
+
+    def schema(self, script: str) -> str:
+        """A migration step in this dialect (the steps are written for SQLite)."""
+        return script
+
+    def statements(self, script: str) -> Iterator[str]:
+        """The SQL statements of ``script``, one at a time."""
+        buffer = ""
+        for line in script.splitlines(keepends=True):
+            buffer += line
+            if sqlite3.complete_statement(buffer):
+                yield buffer.strip()
+                buffer = ""
+        if buffer.strip():
+            yield buffer.strip()
+
+    def json_list(self, column: str) -> str:
+        """A FROM item ``j`` whose ``j.value`` are the texts of ``column``'s JSON ``rules`` list."""
+        return f"json_each({column}, '$.rules') j"
+
+    def damage(self) -> list[str]:
+        found = [str(row[0]) for row in self.execute("PRAGMA quick_check").fetchall()]
+        return [] if found == ["ok"] else found
+
+    def tables(self) -> list[str]:
+        """The names of the schema's tables."""
+        rows = self.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()
+        return [str(row[0]) for row in rows]
+
+    def columns(self, table: str) -> list[str]:
+        """The names of ``table``'s columns, in order."""
+        return [str(row[1]) for row in self.execute(f"PRAGMA table_info({table})").fetchall()]
+
+    def insert_many(self, sql: str, rows: Sequence[Sequence[object]]) -> None:
+        self._sqlite.executemany(sql, rows)
+
+    def copied(self, table: str) -> None:
+        """After rows were copied into ``table`` with their ids: new ids continue after them."""
+
+    def try_lock(self, key: int) -> bool:
+        """Take the process-wide decision lock ``key`` without waiting (SQLite: one process
+        uses the database, so the lock is always free)."""
+        return True
+
+    def unlock(self, key: int) -> None:
+        """Let ``try_lock``'s lock go."""
+
+
+@lru_cache(maxsize=512)
+def _postgres_sql(sql: str) -> str:
+    """``?`` placeholders as ``%s`` (and a literal ``%`` doubled) for psycopg."""
+    return sql.replace("%", "%%").replace("?", "%s")
+
+
+class PostgresDatabase(Database):
+    """A psycopg 3 connection in autocommit mode; ``transaction`` groups statements.
+
+    A connection lost (server restart, network) is opened again at the next statement;
+    one closed by ``close`` stays closed.
+    """
+
+    dialect = "postgres"
+    shared = True
+    lock_rows = " FOR UPDATE SKIP LOCKED"
+
+    def __init__(self, url: str) -> None:  # no SQLite connection: not Database.__init__
+        import psycopg
+
+        self.errors = (psycopg.Error,)
+        self.url = url
+        self.name = redact_url(url)
+        self._psycopg = psycopg
+        self._conn = psycopg.connect(url, autocommit=True, connect_timeout=30)
+        self._closed = False
+
+    def _connection(self) -> Any:
+        if self._conn.closed and not self._closed:
+            self._conn = self._psycopg.connect(self.url, autocommit=True, connect_timeout=30)
+        return self._conn
+
+    def execute(self, sql: str, params: Sequence[object] = ()) -> Cursor:
+        cursor: Cursor = self._connection().execute(_postgres_sql(sql), tuple(params))
+        return cursor
+
+    @contextmanager
+    def transaction(self) -> Iterator[Database]:
+        with self._connection().transaction():
+            yield self
+
+    def alone(self) -> AbstractContextManager[Database]:
+        return nullcontext(self)
+
+    def close(self) -> None:
+        self._closed = True
+        self._conn.close()
+
+    def __del__(self) -> None:  # a store dropped without close() lets its connection go
+        conn = getattr(self, "_conn", None)
+        if conn is not None and not conn.closed:
+            conn.close()
+
+    def schema_version(self) -> int:
+        self.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
+        row = self.execute("SELECT MAX(version) FROM schema_version").fetchone()
+        return int(row[0] or 0)
+
+    def set_schema_version(self, version: int) -> None:
+        self.execute("DELETE FROM schema_version")
+        self.execute("INSERT INTO schema_version (version) VALUES (?)", (version,))
+
+    def lock_schema(self) -> None:
+        self.execute("SELECT pg_advisory_xact_lock(?)", (MIGRATION_LOCK,))
+
+    def schema(self, script: str) -> str:
+        """Autoincrementing ``id`` keys as identity columns; text compared byte by byte (ISO times
+        sort as text, whatever the database's locale)."""
+        script = re.sub(
+            r"\bid INTEGER PRIMARY KEY",
+            "id BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY",
+            script,
+        )
+        return re.sub(r"\bTEXT\b", 'TEXT COLLATE "C"', script)
+
+    def tables(self) -> list[str]:
+        rows = self.execute(
+            "SELECT table_name FROM information_schema.tables"
+            " WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'"
+        ).fetchall()
+        return [str(row[0]) for row in rows]
+
+    def columns(self, table: str) -> list[str]:
+        rows = self.execute(
+            "SELECT column_name FROM information_schema.columns"
+            " WHERE table_schema = current_schema() AND table_name = ? ORDER BY ordinal_position",
+            (table,),
+        ).fetchall()
+        return [str(row[0]) for row in rows]
+
+    def insert_many(self, sql: str, rows: Sequence[Sequence[object]]) -> None:
+        with self._connection().cursor() as cursor:
+            cursor.executemany(_postgres_sql(sql), rows)
+
+    def copied(self, table: str) -> None:
+        if "id" not in self.columns(table):
+            return
+        sequence = self.execute("SELECT pg_get_serial_sequence(?, 'id')", (table,)).fetchone()
+        if sequence and sequence[0]:  # an identity column, not a text id
+            self.execute(
+                f"SELECT setval(?, (SELECT COALESCE(MAX(id), 0) + 1 FROM {table}), false)",
+                (sequence[0],),
+            )
+
+    def json_list(self, column: str) -> str:
+        return f"jsonb_array_elements_text(({column})::jsonb -> 'rules') AS j(value)"
+
+    def damage(self) -> list[str]:
+        return []
+
+    def try_lock(self, key: int) -> bool:
+        row = self.execute("SELECT pg_try_advisory_lock(?)", (key,)).fetchone()
+        return bool(row[0])
+
+    def unlock(self, key: int) -> None:
+        self.execute("SELECT pg_advisory_unlock(?)", (key,))
+
+
+MIGRATION_LOCK = 0x6E6D0001  # advisory lock keys: "nm" + a number
+DECISION_LOCK = 0x6E6D0002
+
+
+def connect(location: object) -> Database:
+    """A ``Database`` for a PostgreSQL URL; SQLite callers build ``Database`` themselves."""
+    assert is_postgres_url(location)
+    return PostgresDatabase(str(location))

@@ -1,0 +1,190 @@
+"""What replicas sharing one database agree through it (part of the store, with ``store.py``
+the only modules that know SQL): feed leases, channel claims, the sends the rate limit
+counts, and the decision lock around detection.
+
+- A feed is polled by whoever claims it: ``claim_feeds`` takes due feeds (PostgreSQL:
+  ``FOR UPDATE SKIP LOCKED``, so replicas claiming at once get different feeds), moves
+  each one's next due time an interval ahead and leases it for a shorter time, which its
+  replica renews while the poll runs (``renew_feeds``); the poll's end (``finish_feed``)
+  settles it. A lease that runs out unsettled (its replica died) makes the feed due at
+  once, for any replica to take.
+- A channel's deliveries are drained by one replica at a time: ``claim_channel`` holds the
+  channel until a time, renewed while draining; an expired claim may be taken over.
+- ``sends`` records every send, so a channel's rate limit holds across runs and replicas.
+- ``try_decision_lock`` serialises the decision "new development or not" across replicas;
+  ``decisions_seq`` changes whenever a poll records developments, so a replica knows when
+  others opened or updated some since it last looked.
+
+With SQLite the same tables are used by one process: every claim succeeds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import datetime, timedelta
+
+from monitor.store_base import StorePart
+from monitor.store_db import DECISION_LOCK
+
+RATE_WINDOW = timedelta(minutes=1)
+ZERO = timedelta(0)
+# When a feed may be claimed: when due if settled, else when its lease runs out (a dead
+# replica's feeds come first among those waiting: they are late already).
+_DUE = "(CASE WHEN done = 1 THEN next_due ELSE lease_until END)"
+
+
+def _marks(names: Sequence[str]) -> str:
+    return ", ".join("?" * len(names))
+
+
+class ReplicaStore(StorePart):
+    """Leases, claims, sends and the decision lock; mixed into ``Store``."""
+
+    # feed leases -------------------------------------------------------------------------
+
+    def lease_feeds(self, names: Sequence[str], due: datetime, spread: timedelta = ZERO) -> None:
+        """Make feeds not leased yet due from ``due`` on, spread evenly over ``spread`` in
+        list order (known ones keep their schedule)."""
+        step = spread / max(1, len(names))
+        with self._transaction() as db:
+            for index, name in enumerate(names):
+                db.execute(
+                    "INSERT INTO feed_leases (feed, next_due) VALUES (?, ?)"
+                    " ON CONFLICT (feed) DO NOTHING",
+                    (name, (due + step * index).isoformat()),
+                )
+
+    def claim_feeds(
+        self,
+        leases: Mapping[str, tuple[timedelta, timedelta]],
+        holder: str,
+        now: datetime,
+        limit: int,
+    ) -> list[str]:
+        """Claim up to ``limit`` feeds of ``leases`` (name: interval, lease) that are due at
+        ``now`` and settled, or whose lease ran out unsettled (a poll still running keeps
+        its feed, however long it takes, while its replica renews the lease), soonest
+        first; each is next due one interval from now, leased to ``holder`` for its lease.
+        Returns the names claimed."""
+        names = sorted(leases)
+        if not names or limit <= 0:
+            return []
+        moment = now.isoformat()
+        with self._transaction() as db:
+            rows = db.execute(
+                f"SELECT feed FROM feed_leases WHERE {_DUE} <= ? AND feed IN ({_marks(names)})"
+                f" ORDER BY {_DUE}, feed LIMIT ?{db.lock_rows}",
+                (moment, *names, limit),
+            ).fetchall()
+            claimed = [str(row[0]) for row in rows]
+            alike: dict[tuple[timedelta, timedelta], list[str]] = {}
+            for name in claimed:  # one statement per (interval, lease), usually one in all
+                alike.setdefault(leases[name], []).append(name)
+            for (interval, lease), group in alike.items():
+                db.execute(
+                    "UPDATE feed_leases SET next_due = ?, holder = ?, claimed = ?,"
+                    f" lease_until = ?, done = 0 WHERE feed IN ({_marks(group)})",
+                    (
+                        (now + interval).isoformat(),
+                        holder,
+                        moment,
+                        (now + lease).isoformat(),
+                        *group,
+                    ),
+                )
+        return claimed
+
+    def renew_feeds(self, names: Sequence[str], holder: str, until: datetime) -> None:
+        """Extend ``holder``'s unsettled leases of ``names`` (polls still in flight)."""
+        if not names:
+            return
+        with self._transaction(alone=True) as db:
+            db.execute(
+                f"UPDATE feed_leases SET lease_until = ? WHERE holder = ? AND done = 0"
+                f" AND feed IN ({_marks(names)})",
+                (until.isoformat(), holder, *names),
+            )
+
+    def finish_feed(self, name: str, holder: str, due: datetime | None = None) -> None:
+        """Settle ``holder``'s lease of the feed; ``due``: next due then (a failing feed
+        backs off) instead of one interval after the claim."""
+        with self._transaction(alone=True) as db:
+            db.execute(
+                "UPDATE feed_leases SET done = 1, next_due = COALESCE(?, next_due)"
+                " WHERE feed = ? AND holder = ?",
+                (due.isoformat() if due else None, name, holder),
+            )
+
+    def feed_due(self, name: str) -> datetime | None:
+        """When the feed is next due (None when it is not leased)."""
+        rows = self._rows("SELECT next_due FROM feed_leases WHERE feed = ?", (name,))
+        return datetime.fromisoformat(rows[0][0]) if rows else None
+
+    def feed_holders(self) -> dict[str, str | None]:
+        """Who claimed each feed last."""
+        return dict(self._rows("SELECT feed, holder FROM feed_leases"))
+
+    # channel claims ------------------------------------------------------------------------
+
+    def claim_channel(self, channel: str, holder: str, now: datetime, until: datetime) -> bool:
+        """Hold ``channel`` for ``holder`` until ``until`` (renewing a claim it has); False
+        while another holder's claim has not expired."""
+        with self._transaction() as db:
+            db.execute(
+                "INSERT INTO channel_claims (channel, holder, until) VALUES (?, ?, ?)"
+                " ON CONFLICT (channel) DO UPDATE SET holder = excluded.holder,"
+                " until = excluded.until WHERE channel_claims.holder = excluded.holder"
+                " OR channel_claims.until <= ?",
+                (channel, holder, until.isoformat(), now.isoformat()),
+            )
+            row = db.execute(
+                "SELECT holder FROM channel_claims WHERE channel = ?", (channel,)
+            ).fetchall()
+        return bool(row) and row[0][0] == holder
+
+    def release_channel(self, channel: str, holder: str) -> None:
+        """Give up ``holder``'s claim on ``channel`` (another's claim is left alone)."""
+        with self._transaction() as db:
+            db.execute(
+                "DELETE FROM channel_claims WHERE channel = ? AND holder = ?", (channel, holder)
+            )
+
+    # the rate limit's sends ------------------------------------------------------------------
+
+    def record_send(self, channel: str, at: datetime) -> None:
+        """Count one send to ``channel`` at ``at`` (sends older than the window are dropped)."""
+        with self._transaction() as db:
+            db.execute("INSERT INTO sends (channel, at) VALUES (?, ?)", (channel, at.isoformat()))
+            db.execute(
+                "DELETE FROM sends WHERE channel = ? AND at < ?",
+                (channel, (at - RATE_WINDOW).isoformat()),
+            )
+
+    def sends_within(self, channel: str, now: datetime) -> int:
+        """How many sends to ``channel`` were made in the rate window before ``now``."""
+        return int(
+            self._rows(
+                "SELECT COUNT(*) FROM sends WHERE channel = ? AND at > ?",
+                (channel, (now - RATE_WINDOW).isoformat()),
+            )[0][0]
+        )
+
+    # development decisions -----------------------------------------------------------------
+
+    def try_decision_lock(self) -> bool:
+        """Take the lock that serialises development decisions, without waiting."""
+        try:
+            return self._db.try_lock(DECISION_LOCK)
+        except self._db.errors as exc:
+            raise self._failed(exc) from exc
+
+    def release_decision_lock(self) -> None:
+        try:
+            self._db.unlock(DECISION_LOCK)
+        except self._db.errors as exc:
+            raise self._failed(exc) from exc
+
+    def decisions_seq(self) -> int:
+        """A number that changes whenever a poll records developments."""
+        rows = self._rows("SELECT seq FROM decisions WHERE name = 'developments'")
+        return int(rows[0][0]) if rows else 0

@@ -1,0 +1,95 @@
+"""A channel's rate limit holds across runs: its sends are counted in the state database.
+
+A backlog of 100 alerts for a webhook limited to 30 a minute drains 30 a minute over
+successive runs (each a fresh outbox, as each ``run --once`` is a fresh process), every
+alert reaching a real receiver once; ``run --once`` says what is still queued.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from monitor.notify.outbox import Outbox
+from monitor.notify.webhook import WebhookChannel, WebhookConfig
+from monitor.store import open_store
+from tests.helpers import HOOK, daemon_env, make_rules, record_alerts, run_command
+from tests.notify.test_outbox import Clock, alerts
+from tests.servers import Receiver, serving
+
+T0 = datetime(2027, 3, 3, 21, 0, tzinfo=UTC)
+
+
+def one_run(location: Path | str, now: datetime) -> int:
+    """One delivery run with a fresh outbox (nothing kept in memory from the last run)."""
+    store = open_store(location)
+    config = WebhookConfig(name="hook", url_env="TEST_HOOK_URL", max_per_minute=30)
+    clock = Clock()
+    clock.now = now
+    box = Outbox(
+        store,
+        {"hook": WebhookChannel(config)},
+        settings={"hook": config},
+        clock=clock,
+        rng=random.Random(1),
+    )
+
+    async def go() -> int:
+        try:
+            return await box.deliver_due()
+        finally:
+            await box.aclose()
+
+    try:
+        return asyncio.run(go())
+    finally:
+        store.close()
+
+
+def test_a_backlog_drains_at_the_rate_across_runs(
+    state_location: Path | str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TEST_HOOK_SECRET", "s")
+    with serving(Receiver()) as receiver:
+        monkeypatch.setenv("TEST_HOOK_URL", receiver.url())
+        store = open_store(state_location)
+        record_alerts(store, alerts(100), T0, ["hook"])
+        store.close()
+        second = timedelta(seconds=1)
+        delivered = [
+            one_run(state_location, T0),
+            one_run(state_location, T0 + 10 * second),  # same minute: nothing more
+            one_run(state_location, T0 + 59 * second),
+            one_run(state_location, T0 + 60 * second),
+            one_run(state_location, T0 + 90 * second),
+            one_run(state_location, T0 + 120 * second),
+            one_run(state_location, T0 + 180 * second),
+        ]
+        assert delivered == [30, 0, 0, 30, 0, 30, 10]
+        keys = [r.headers["Idempotency-Key"] for r in receiver.accepted]
+    assert len(keys) == len(set(keys)) == 100
+    store = open_store(state_location)
+    assert store.outbox_counts()["delivered"] == 100
+    store.close()
+
+
+def test_run_once_reports_what_is_still_queued(tmp_path: Path) -> None:
+    make_rules(tmp_path, {}, HOOK)
+    with serving(Receiver()) as receiver:
+        store = open_store(tmp_path / "state" / "news-monitor.db")
+        record_alerts(store, alerts(100), datetime.now(UTC), ["hook"])
+        store.close()
+        env = {**daemon_env(tmp_path), "TEST_HOOK_URL": receiver.url()}
+        first = run_command(env, "run", "--once")
+        assert first.returncode == 0, first.stderr
+        assert "30 deliveries" in first.stderr
+        assert "run: still queued: 70 for hook" in first.stderr
+        second = run_command(env, "run", "--once")  # within the same minute
+        assert second.returncode == 0, second.stderr
+        assert "0 deliveries" in second.stderr
+        assert "run: still queued: 70 for hook" in second.stderr
+        assert len(receiver.accepted) == 30

@@ -1,0 +1,112 @@
+"""``news-monitor state migrate --to URL`` copies a SQLite state into a real PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from monitor.statelock import StateLock
+from monitor.store import Store, open_store
+from monitor.store_copy import open_store_copy
+from tests.helpers import daemon_env, make_rules, record_alerts, run_command
+from tests.notify.test_outbox import alerts
+
+T0 = datetime(2027, 3, 3, 21, 0, tzinfo=UTC)
+
+
+def snapshot(store: Store) -> tuple[object, ...]:
+    return (
+        store.feed_states(),
+        store.recorded_alerts(),
+        store.outbox_rows(),
+        store.silences(),
+        store.developments(),
+        store.entry_count(),
+        store.thread_of("dev-1", "slack"),
+        [store.alert_record(r.id) for r in store.recorded_alerts()],
+    )
+
+
+def test_a_sqlite_state_is_copied_whole(tmp_path: Path, postgres_url: str) -> None:
+    make_rules(tmp_path, {})
+    database = tmp_path / "state" / "news-monitor.db"
+    store = open_store(database)
+    store.record_failure("broken", "http://127.0.0.1/x", "HTTP 500", T0)
+    later = T0 + timedelta(hours=2)
+    silence = store.add_silence("rule", "other-rule", later, later + timedelta(hours=1), "c", "a")
+    record_alerts(store, alerts(3), T0, ["hook", "mail"])
+    first, second = store.due(T0)[:2]
+    store.mark_delivered(first.id, T0)
+    store.mark_retry(second.id, "HTTP 503", T0 + timedelta(minutes=1), T0)
+    store.save_thread("dev-1", "slack", "1700000000.000001")
+    store.hold([3], silence.id)
+    before = snapshot(store)
+    store.close()
+
+    env = daemon_env(tmp_path)
+    done = run_command(env, "state", "migrate", "--to", postgres_url)
+    assert done.returncode == 0, done.stderr
+    assert "state migrate: alerts: 3 rows" in done.stdout
+    assert "postgres@127.0.0.1" in done.stdout
+
+    copied = open_store(postgres_url)
+    assert snapshot(copied) == before
+    record_alerts(copied, [alerts(5)[4]], T0, ["hook"])  # new ids follow the copied ones
+    assert [r.id for r in copied.recorded_alerts()] == [1, 2, 3, 4]
+    copied.close()
+
+    again = run_command(env, "state", "migrate", "--to", postgres_url)
+    assert again.returncode == 1
+    assert "already holds state" in again.stderr
+
+
+def test_migrate_is_refused_while_a_daemon_holds_the_state(
+    tmp_path: Path, postgres_url: str
+) -> None:
+    make_rules(tmp_path, {})
+    database = tmp_path / "state" / "news-monitor.db"
+    open_store(database).close()
+    lock = StateLock(database)
+    lock.acquire()
+    try:
+        refused = run_command(daemon_env(tmp_path), "state", "migrate", "--to", postgres_url)
+    finally:
+        lock.release()
+    assert refused.returncode == 1
+    assert "is locked by process" in refused.stderr
+    bad = run_command(daemon_env(tmp_path), "state", "migrate", "--to", "mysql://x")
+    assert bad.returncode == 2
+
+
+def test_a_dry_run_copy_of_a_postgresql_state_writes_nothing_back(postgres_url: str) -> None:
+    store = open_store(postgres_url)
+    record_alerts(store, alerts(2), T0, ["hook"])
+    before = snapshot(store)
+    copy = open_store_copy(postgres_url)
+    assert snapshot(copy) == before
+    record_alerts(copy, [alerts(3)[2]], T0, ["hook"])
+    copy.close()
+    assert snapshot(store) == before
+    store.close()
+
+
+def test_commands_work_on_a_postgresql_state_and_never_show_its_password(
+    tmp_path: Path, postgres_url: str
+) -> None:
+    make_rules(tmp_path, {})
+    store = open_store(postgres_url)
+    record_alerts(store, alerts(2), T0, ["hook"])
+    store.close()
+    with_password = postgres_url.replace("postgres@", "postgres:hunter2@")
+    env = daemon_env(tmp_path, database_url=with_password)
+    status = run_command(env, "status")
+    assert status.returncode == 0, status.stderr
+    assert "database: postgresql://postgres:***@127.0.0.1" in status.stdout
+    assert "state: ok; PostgreSQL" in status.stdout
+    assert "2 pending" in status.stdout
+    listed = run_command(env, "alerts", "list")
+    assert listed.returncode == 0, listed.stderr
+    assert len(listed.stdout.strip().splitlines()) >= 2
+    broken = run_command({**env, "NEWS_MONITOR_DATABASE_URL": with_password + "_missing"}, "status")
+    assert broken.returncode == 1
+    assert "hunter2" not in status.stdout + status.stderr + broken.stdout + broken.stderr

@@ -1,0 +1,148 @@
+"""What replicas agree through the store, on SQLite and on PostgreSQL: feed leases, channel
+claims, the rate limit's sends and the development decisions counter."""
+
+from __future__ import annotations
+
+import threading
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from monitor.models import Development
+from monitor.store import Store, open_store
+
+T0 = datetime(2027, 1, 1, tzinfo=UTC)
+MINUTE = timedelta(minutes=1)
+HOUR = timedelta(hours=1)
+
+
+LEASE = timedelta(seconds=10)
+
+
+def settle(store: Store, holder: str, names: list[str]) -> list[str]:
+    for name in names:
+        store.finish_feed(name, holder)
+    return names
+
+
+def test_a_claimed_feed_is_not_due_again_until_its_interval(any_store: Store) -> None:
+    any_store.lease_feeds(["a", "b", "c"], T0)
+    leases = {"a": (MINUTE, LEASE), "b": (MINUTE, LEASE), "c": (2 * MINUTE, LEASE)}
+    assert settle(any_store, "one", any_store.claim_feeds(leases, "one", T0, 2)) == ["a", "b"]
+    assert settle(any_store, "two", any_store.claim_feeds(leases, "two", T0, 5)) == ["c"]
+    assert any_store.claim_feeds(leases, "two", T0 + MINUTE / 2, 5) == []
+    assert settle(any_store, "two", any_store.claim_feeds(leases, "two", T0 + MINUTE, 5)) == [
+        "a",
+        "b",
+    ]
+    assert any_store.feed_holders() == {"a": "two", "b": "two", "c": "two"}
+    any_store.lease_feeds(["a"], T0 + 10 * MINUTE)  # a known feed keeps its schedule
+    assert any_store.feed_due("a") == T0 + 2 * MINUTE
+    any_store.finish_feed("c", "one", T0 + 5 * MINUTE)  # not its lease: nothing changes
+    assert any_store.feed_due("c") == T0 + 2 * MINUTE
+    any_store.finish_feed("c", "two", T0 + 5 * MINUTE)  # a failing feed backs off
+    assert any_store.claim_feeds({"c": (MINUTE, LEASE)}, "one", T0 + 4 * MINUTE, 5) == []
+    assert any_store.claim_feeds({"c": (MINUTE, LEASE)}, "one", T0 + 5 * MINUTE, 5) == ["c"]
+    # a feed only another replica knows is left to it
+    assert any_store.claim_feeds({"a": (MINUTE, LEASE)}, "one", T0 + 9 * MINUTE, 5) == ["a"]
+    assert any_store.feed_due("unknown") is None
+    any_store.lease_feeds(["d", "e"], T0, spread=MINUTE)
+    assert (any_store.feed_due("d"), any_store.feed_due("e")) == (T0, T0 + MINUTE / 2)
+
+
+def test_a_lease_that_runs_out_unsettled_makes_the_feed_due(any_store: Store) -> None:
+    any_store.lease_feeds(["a"], T0)
+    leases = {"a": (HOUR, LEASE)}
+    assert any_store.claim_feeds(leases, "dead", T0, 5) == ["a"]  # and never settled
+    assert any_store.claim_feeds(leases, "live", T0 + LEASE / 2, 5) == []
+    assert any_store.claim_feeds(leases, "live", T0 + LEASE, 5) == ["a"]
+    any_store.renew_feeds(["a"], "dead", T0 + 10 * LEASE)  # not its lease any more
+    assert any_store.claim_feeds(leases, "other", T0 + 2 * LEASE, 5) == ["a"]
+    any_store.renew_feeds(["a"], "other", T0 + 10 * LEASE)  # a poll still in flight
+    assert any_store.claim_feeds(leases, "live", T0 + 9 * LEASE, 5) == []
+    assert any_store.claim_feeds(leases, "live", T0 + 10 * LEASE, 5) == ["a"]
+    any_store.finish_feed("a", "live")
+    assert any_store.claim_feeds(leases, "live", T0 + 11 * LEASE, 5) == []  # settled
+    assert any_store.feed_due("a") == T0 + 10 * LEASE + HOUR
+
+
+def test_replicas_claiming_at_once_get_each_feed_once(state_location: Path | str) -> None:
+    setup = open_store(state_location)
+    names = [f"feed-{i:03d}" for i in range(200)]
+    setup.lease_feeds(names, T0)
+    setup.close()
+    leases = dict.fromkeys(names, (MINUTE, LEASE))
+    claimed: dict[str, list[str]] = {}
+    start = threading.Barrier(4)
+
+    def replica(holder: str) -> None:
+        store = open_store(state_location)
+        start.wait()
+        mine: list[str] = []
+        while batch := store.claim_feeds(leases, holder, T0, limit=7):
+            mine += batch
+        claimed[holder] = mine
+        store.close()
+
+    threads = [threading.Thread(target=replica, args=(f"r{i}",)) for i in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    every = [name for mine in claimed.values() for name in mine]
+    assert sorted(every) == names  # each feed exactly once
+
+
+def test_a_channel_is_drained_by_one_holder_until_its_claim_expires(any_store: Store) -> None:
+    assert any_store.claim_channel("hook", "one", T0, T0 + MINUTE)
+    assert not any_store.claim_channel("hook", "two", T0 + MINUTE / 2, T0 + 2 * MINUTE)
+    assert any_store.claim_channel("hook", "one", T0 + MINUTE / 2, T0 + 2 * MINUTE)  # renewed
+    assert not any_store.claim_channel("hook", "two", T0 + MINUTE, T0 + 3 * MINUTE)
+    assert any_store.claim_channel("hook", "two", T0 + 2 * MINUTE, T0 + 3 * MINUTE)  # expired
+    any_store.release_channel("hook", "one")  # not its claim: nothing changes
+    assert not any_store.claim_channel("hook", "one", T0 + 2 * MINUTE, T0 + 3 * MINUTE)
+    any_store.release_channel("hook", "two")
+    assert any_store.claim_channel("hook", "one", T0 + 2 * MINUTE, T0 + 3 * MINUTE)
+
+
+def test_sends_are_counted_over_the_last_minute(any_store: Store) -> None:
+    for second in range(0, 60, 10):
+        any_store.record_send("hook", T0 + timedelta(seconds=second))
+    any_store.record_send("other", T0)
+    assert any_store.sends_within("hook", T0 + timedelta(seconds=59)) == 6
+    assert any_store.sends_within("hook", T0 + timedelta(seconds=60)) == 5
+    assert any_store.sends_within("hook", T0 + timedelta(seconds=125)) == 0
+    assert any_store.sends_within("other", T0 + timedelta(seconds=30)) == 1
+
+
+def test_recording_developments_changes_the_decisions_counter(any_store: Store) -> None:
+    def poll(developments: list[Development]) -> None:
+        any_store.commit_poll(
+            feed="f",
+            url="u",
+            etag=None,
+            last_modified=None,
+            articles=[],
+            alerts=[],
+            developments=developments,
+            route=lambda a: [],
+            now=T0,
+        )
+
+    before = any_store.decisions_seq()
+    poll([])
+    assert any_store.decisions_seq() == before
+    poll([Development("d1", "rule", "stage", T0, T0, ["evidence"], ["f:1"])])
+    assert any_store.decisions_seq() != before
+    assert any_store.try_decision_lock()
+    any_store.release_decision_lock()
+
+
+def test_a_poll_still_running_keeps_its_feed_past_the_interval(any_store: Store) -> None:
+    any_store.lease_feeds(["a"], T0)
+    leases = {"a": (MINUTE, LEASE)}
+    assert any_store.claim_feeds(leases, "slow", T0, 5) == ["a"]
+    for second in range(10, 130, 10):  # renewed every tick, longer than the interval
+        any_store.renew_feeds(["a"], "slow", T0 + timedelta(seconds=second) + LEASE)
+        assert any_store.claim_feeds(leases, "other", T0 + timedelta(seconds=second), 5) == []
+    any_store.finish_feed("a", "slow")
+    assert any_store.claim_feeds(leases, "other", T0 + timedelta(seconds=130), 5) == ["a"]
