@@ -161,3 +161,31 @@ def test_an_article_that_surely_misses_the_topic_is_never_split_into_words() -> 
     assert compiled.topic_missing([Sentence.of("The Ukrainesque style.")]) == ["Ukraine | Kyiv"]
     with_regex = rule(patterns=[{"name": "p", "all": VOTE}], topic=[{"regex": [r"\bkyiv\b"]}])
     assert not with_regex.off_topic(["Nothing to see."])  # a regex can't be pre-checked
+
+
+@pytest.mark.parametrize(
+    ("rule_id", "sentence", "held"),
+    [
+        # hedging next to the event itself is a plan; elsewhere in a real report it is not
+        ("foreign-troops-deployed", "British troops could arrive in Ukraine next month.", False),
+        (
+            "foreign-troops-deployed",
+            "The first British troops arrived in Lviv on Tuesday, and more could follow in May.",
+            True,
+        ),
+        ("uk-parliament-vote", "MPs would vote on sending troops to Ukraine.", False),
+        (
+            "uk-parliament-vote",
+            "MPs voted 380 to 95 to approve sending troops to Ukraine, which could begin in May.",
+            True,
+        ),
+    ],
+)
+def test_shipped_rules_read_hedging_only_near_the_event(
+    rule_id: str, sentence: str, held: bool
+) -> None:
+    from monitor.detect.rules import load_rules
+    from tests.conftest import RULES
+
+    (shipped,) = [CompiledRule(r) for r in load_rules(RULES / "watch") if r.id == rule_id]
+    assert (shipped.first_held(Sentence.of(sentence)) is not None) is held
