@@ -165,9 +165,21 @@ def test_three_replicas_share_the_work_and_survive_a_kill(
     assert len(developments) == 2, f"one development per event: {developments}"
     recorded = {key for (key,) in query(postgres_url, "SELECT key FROM alerts")}
     keys = [item.headers["Idempotency-Key"] for item in accepted]
-    assert sorted(keys) == sorted(recorded), "every alert delivered, each once"
-    states = query(postgres_url, "SELECT state, COUNT(*) FROM outbox GROUP BY state")
-    assert states == [("delivered", len(recorded))]
+    assert len(keys) == len(set(keys)), "no alert delivered twice"
+    # A poll still in flight when the replicas were stopped may record an alert after the
+    # outbox was last seen drained: it must then wait in the shared outbox for the next
+    # replica, never be marked delivered without reaching the receiver.
+    queued = {
+        key
+        for (key,) in query(
+            postgres_url,
+            "SELECT a.key FROM outbox o JOIN alerts a ON a.id = o.alert_id"
+            " WHERE o.state <> 'delivered'",
+        )
+    }
+    assert set(keys) <= recorded, "nothing delivered that was not recorded"
+    assert recorded == set(keys) | queued, "every alert delivered or still queued"
+    assert not set(keys) & queued, "nothing both delivered and queued"
     lag = max(
         b - a
         for times in arrivals.values()
