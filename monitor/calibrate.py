@@ -33,7 +33,7 @@ from typing import Any
 import numpy as np
 
 from monitor.detect.corroboration import RecentReports
-from monitor.detect.engine import OFF_STORY, Detector
+from monitor.detect.engine import Detector
 from monitor.detect.model import ScoringModel
 from monitor.errors import ConfigError, Problem
 from monitor.models import Article
@@ -180,7 +180,7 @@ def score_items(
             event = str(item.get("event") or item["id"]) if development else None
             group = event if event is not None else _quiet_block(str(item["id"]))
             weight = desk_weight if desk else 1.0
-            if detector.extractor.relevance(article) < OFF_STORY:  # as ``examine``: never
+            if not detector.extractor.on_story(article):  # as ``examine``: never
                 found[i] = Scored(str(item["id"]), group, event, 0.0, False, weight, desk)
                 continue
             assessment = detector.assess(article, when)

@@ -36,7 +36,7 @@ from sklearn.linear_model import LogisticRegression
 
 from monitor.baseline import load_baseline
 from monitor.detect.corroboration import RecentReports
-from monitor.detect.engine import OFF_STORY, Detector
+from monitor.detect.engine import Detector
 from monitor.detect.features import (
     DENSE_FEATURES,
     RULE_FEATURES,
@@ -287,12 +287,11 @@ def corroborated(
         recent = RecentReports()
         for article in in_published_order(articles):
             measured = signals.get(article.id)
-            if measured is not None and max(measured.relevance) < OFF_STORY:
-                continue  # the detector does not examine it further
-            if article.id in signals and article.published is not None:
-                vector = signals[article.id].vector
-                found[name, article.id] = recent.strongest(vector, article.feed, article.published)
-                recent.observe(vector, article.feed, article.published)
+            if measured is None or article.published is None or not measured.on_story:
+                continue  # not an entry, or not examined further by the detector
+            vector = measured.vector
+            found[name, article.id] = recent.strongest(vector, article.feed, article.published)
+            recent.observe(vector, article.feed, article.published)
     return [found.get((name, article.id), 0.0) for name, _, article in entries]
 
 

@@ -44,7 +44,8 @@ class RecentReports:
         valid &= self._outlets[:count] != self._codes.get(outlet, -1)
         if not valid.any():
             return 0.0
-        return max(0.0, float((self._vectors[:count][valid] @ vector).max()))
+        scores = self._vectors[:count] @ vector  # no copy of the masked rows
+        return max(0.0, float(scores[valid].max()))
 
     def observe(self, vector: np.ndarray, outlet: str, when: datetime) -> None:
         """Remember a report (one with nothing novel to compare is not kept)."""

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, get_args
 from monitor.detect.corroboration import RecentReports
 from monitor.detect.embedding import Embedder, bundled_embedder
 from monitor.detect.features import (
+    OFF_STORY,
     ArticleSignals,
     FeatureExtractor,
     RuleHit,
@@ -39,10 +40,6 @@ if TYPE_CHECKING:
     from monitor.judge import Judge
 
 DEFAULT_MIN_NOVELTY = 0.3
-# An article none of whose sentences comes this close to the story (cosine to the centre of
-# the baseline's claims) is not examined further. Measured on the labelled corpora: no
-# development below 0.26, unrelated news at a median of 0.14, routine local news below 0.1.
-OFF_STORY = 0.2
 MAX_EVIDENCE = 3
 LEAD_SENTENCES = 3  # the headline and the first two sentences of the text
 _SEVERITY = get_args(Severity)  # in rising order
@@ -131,7 +128,7 @@ class Detector:
         # local decision.
         judged = (
             self.judge.consult(article, signals, development, pattern_floor, self.rules)
-            if self.judge is not None and max(signals.relevance) >= OFF_STORY
+            if self.judge is not None and signals.on_story
             else None
         )
         if judged is not None:
@@ -161,8 +158,8 @@ class Detector:
                 -(v.score.probability if v.score else 0.0),
             ),
         )
-        closest = max(signals.relevance)
-        if closest < OFF_STORY:  # ``examine`` stops before measuring such an article
+        if not signals.on_story:  # ``examine`` stops before measuring such an article
+            closest = signals.closest
             reason = f"not about the story (closest sentence {closest:.2f}, needs {OFF_STORY})"
             ordered = [replace(verdict, holds=False, reason=reason) for verdict in ordered]
         note = judged.note if judged is not None else None
@@ -216,7 +213,7 @@ class Detector:
     def examine(self, article: Article, now: datetime | None = None) -> list[Alert]:
         """The alert or update this article gives rise to (usually none, at most one)."""
         when = _when(article, now)
-        if self.extractor.relevance(article) < OFF_STORY:
+        if not self.extractor.on_story(article):
             return []
         assessment, terms = self._assess(article, when)
         self.recent.observe(assessment.signals.vector, article.feed, when)

@@ -25,6 +25,10 @@ from monitor.text import split_sentences, words
 MAX_TEXT_CHARS = 20_000  # news is in the first paragraphs; bounds the cost of huge entries
 RELEVANT = 0.35  # cosine to the story's centre above which a sentence is about the story
 NOVEL = 0.5  # lexical novelty above which a sentence says something the baseline does not
+# An article none of whose sentences comes this close to the story (cosine to the centre of
+# the baseline's claims) is not examined further. Measured on the labelled corpora: no
+# development below 0.26, unrelated news at a median of 0.14, routine local news below 0.1.
+OFF_STORY = 0.2
 _HEDGES = frozenset(
     """would could might may will should must if unless likely unlikely expected expects
     plan plans planned pledge pledged promise promised ready proposed proposes possible
@@ -108,6 +112,15 @@ class ArticleSignals:
     def title(self) -> str:
         return self.sentences[0]
 
+    @property
+    def closest(self) -> float:
+        """How close the article's closest sentence comes to the story."""
+        return max(self.relevance)
+
+    @property
+    def on_story(self) -> bool:
+        return self.closest >= OFF_STORY
+
     def novel_sentences(self) -> list[int]:
         """Indices of sentences about the story that the baseline does not hold, most novel
         first; the title alone when none qualifies."""
@@ -142,6 +155,11 @@ class FeatureExtractor:
         self._examples = {r.rule.id: embedder.embed(r.rule.examples) for r in self.rules}
         self._counters = {r.rule.id: embedder.embed(r.rule.counter_examples) for r in self.rules}
         self._last: tuple[tuple[str, str, str], list[str], np.ndarray] | None = None
+
+    def on_story(self, article: Article) -> bool:
+        """Whether any sentence comes close enough to the story to examine the article,
+        measured before (and without) the rest of ``signals``."""
+        return self.relevance(article) >= OFF_STORY
 
     def relevance(self, article: Article) -> float:
         """How close the article's closest sentence comes to the story (cosine)."""
