@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, get_args
 from monitor.detect.corroboration import RecentReports
 from monitor.detect.embedding import Embedder, bundled_embedder
 from monitor.detect.features import (
+    NOVEL,
     OFF_STORY,
     ArticleSignals,
     FeatureExtractor,
@@ -41,7 +42,7 @@ if TYPE_CHECKING:
 
 DEFAULT_MIN_NOVELTY = 0.3
 MAX_EVIDENCE = 3
-LEAD_SENTENCES = 3  # the headline and the first two sentences of the text
+LEAD_SENTENCES = 3  # the headline and the first two sentences of the text that are news
 _SEVERITY = get_args(Severity)  # in rising order
 
 
@@ -284,8 +285,22 @@ def _lead_hit(signals: ArticleSignals, rule: str) -> RuleHit | None:
     """The rule's first pattern hit in the article's lead (headline and first sentences),
     where news states what happened; later sentences are mostly background. Within one
     sentence the pattern listed first wins."""
-    lead = [h for h in signals.hits if h.rule == rule and h.sentence < LEAD_SENTENCES]
+    end = _lead_end(signals)
+    lead = [h for h in signals.hits if h.rule == rule and h.sentence < end]
     return min(lead, key=lambda h: (h.sentence, h.rank), default=None)
+
+
+def _lead_end(signals: ArticleSignals) -> int:
+    """Where the lead ends: after the headline and ``LEAD_SENTENCES - 1`` sentences that say
+    something the baseline does not. A background paragraph that restates the baseline
+    before the news (a common way to open a follow-up) takes no place in the lead."""
+    slots = LEAD_SENTENCES - 1
+    for index, evidence in enumerate(signals.evidence[1:], start=1):
+        if evidence.novelty >= NOVEL:
+            slots -= 1
+            if slots == 0:
+                return index + 1
+    return len(signals.evidence)
 
 
 def _evidence(signals: ArticleSignals, holding: Sequence[RuleVerdict]) -> tuple[Evidence, ...]:

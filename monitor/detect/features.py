@@ -46,7 +46,6 @@ DENSE_FEATURES = (
     "relevant_semantic_novelty",
     "novel_share",
     "hedging",
-    "numbers",
     "length",
     "pattern_hits",
     "example_similarity",
@@ -246,7 +245,6 @@ def dense_features(signals: ArticleSignals, corroboration: float = 0.0) -> dict[
     semantic = np.array(signals.semantic_novelty)
     relevant = relevance >= RELEVANT
     tokens = words(signals.text)
-    body = " ".join(signals.sentences[1:])
     return {
         "title_novelty": float(novelty[0]),
         "relevant_novelty": float((novelty * relevant).max()),
@@ -257,7 +255,6 @@ def dense_features(signals: ArticleSignals, corroboration: float = 0.0) -> dict[
         "relevant_semantic_novelty": float((semantic * relevant).max()),
         "novel_share": float(((novelty >= NOVEL) & relevant).mean()),
         "hedging": sum(w in _HEDGES for w in tokens) / max(1, len(tokens)),
-        "numbers": min(20, sum(c.isdigit() for c in body)) / 20,
         "length": min(30, len(signals.sentences)) / 30,
         "pattern_hits": float(len({h.rule for h in signals.hits})),
         "example_similarity": max(signals.example_similarity.values(), default=0.0),
