@@ -191,3 +191,72 @@ def test_news_off_the_story_never_holds_in_explain_either(shipped_detector: Dete
     assert not assessment.alerts
     assert all(v.reason.startswith("not about the story") for v in assessment.rules)
     assert shipped_detector.examine(article("Buses change", council)) == []
+
+
+# Real reports are often hedged and attributed ("appear to have agreed", "is said to have
+# approved", "according to diplomats"): hedging next to a plan keeps an article quiet, but
+# an attributed report of a done thing is a development. Written for this test, after the
+# vetoes were made local; each sentence alone, against a fresh story.
+HEDGED_REPORTS = [
+    (
+        "foreign-troops-deployed",
+        "The first British engineers have reportedly crossed into Ukraine to prepare the "
+        "coalition hub near Lviv, two officials told reporters.",
+    ),
+    (
+        "ceasefire",
+        "A ceasefire between Russia and Ukraine appeared to take effect at midnight, officials "
+        "in Kyiv said, though sporadic shelling was reported.",
+    ),
+    (
+        "uk-parliament-vote",
+        "Parliament in London is said to have approved the deployment of British troops to "
+        "Ukraine late on Wednesday, by 350 votes to 110.",
+    ),
+    (
+        "russia-position-change",
+        "The Kremlin has signalled it may accept unarmed European observers in Ukraine, "
+        "officials briefed on the talks said, in what would be a shift from its earlier position.",
+    ),
+    (
+        "russia-position-change",
+        "On Tuesday, Russia rejected the coalition's proposal for unarmed European monitors "
+        "along the contact line in Ukraine.",
+    ),
+    (
+        "new-development",
+        "Germany is said to have pledged 2 billion euros toward the multinational force for "
+        "Ukraine, according to a finance ministry document.",
+    ),
+    (
+        "new-development",
+        "The Times has seen a draft plan under which the multinational force for Ukraine would "
+        "be based west of the Dnipro.",
+    ),
+]
+HEDGED_PLANS = [
+    "Britain could send troops to Ukraine as early as next month, officials said.",
+    "Britain is preparing to send troops to Ukraine, officials said.",
+    "Analysts say Russia may accept unarmed European observers in Ukraine if sanctions are eased.",
+    "A ceasefire could take effect as early as Friday, Ukrainian officials said.",
+    "Germany is considering a contribution of up to 2 billion euros to the multinational force "
+    "for Ukraine, officials said.",
+    "Russia would treat any foreign soldiers in Ukraine as legitimate targets, a Kremlin "
+    "spokesman repeated on Monday.",
+]
+
+
+def test_attributed_reports_of_done_things_alert_and_hedged_plans_do_not(
+    shipped_detector: Detector,
+) -> None:
+    failures = []
+    for n, (rule, text) in enumerate(HEDGED_REPORTS):
+        shipped_detector.book.reset([])
+        alerts = shipped_detector.examine(article(text, ident=f"report-{n}"))
+        if not alerts or rule not in alerts[0].rules:
+            failures.append(f"not named {rule}: {text}")
+    for n, text in enumerate(HEDGED_PLANS):
+        shipped_detector.book.reset([])
+        if shipped_detector.examine(article(text, ident=f"plan-{n}")):
+            failures.append(f"alerted: {text}")
+    assert not failures, "\n".join(failures)
