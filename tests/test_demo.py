@@ -20,11 +20,16 @@ def test_demo_alerts_once_per_development(capsys: pytest.CaptureFixture[str]) ->
         "uk-parliament-vote, new-development",
     ]
     titles = {title for _, title in new}
-    assert titles == {
+    assert "Kremlin says neutral peacekeepers could be discussed" in titles
+    # The two outlets' vote reports are published in the same step: whichever feed is polled
+    # first brings the alert, the other its update (under load either order happens).
+    vote = {
         "Commons backs sending British troops to Ukraine",
-        "Kremlin says neutral peacekeepers could be discussed",
+        "Parliament approves Ukraine deployment after long debate",
     }
-    assert out.count("[update] uk-parliament-vote") == 1
+    (first,) = titles & vote
+    updates = re.findall(r"^\[update\] uk-parliament-vote.*: (.*)$", out, flags=re.MULTILINE)
+    assert updates == [(vote - {first}).pop()]
     assert "nearest known claim" in out
     assert "confirmed by 2 independent outlets" in out
     assert "the webhook sink received 3 signed deliveries (0 bad signatures)" in out
