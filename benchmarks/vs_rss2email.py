@@ -9,9 +9,11 @@ news-length text on ``--hosts`` loopback addresses (127.0.0.10, ...), with ETags
 fetched) and no added latency. Each run starts both tools on empty state, interleaved:
 ``news-monitor run --once`` (shipped rules, detection on, console channel) and
 ``r2e run --no-send`` (everything but handing the mails over), twice each: the first cycle
-(everything new) and the second (everything 304). Wall-clock medians over ``--runs`` and
-the ratios rss2email / news-monitor are printed (above 1: news-monitor is faster). Both
-start as fresh processes, so their start-up is part of each cycle, as under cron.
+(everything new) and the second (everything 304). Medians over ``--runs`` of wall-clock and
+of CPU time (user + system, children included: less disturbed by other work on a shared
+machine) and the ratios rss2email / news-monitor are printed (above 1: news-monitor is
+faster). Both start as fresh processes, so their start-up is part of each cycle, as under
+cron.
 """
 
 from __future__ import annotations
@@ -22,18 +24,17 @@ import multiprocessing
 import os
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
 import time
-from collections.abc import Sequence
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.startup import timed  # noqa: E402
 from tests.helpers import make_rules  # noqa: E402
 from tests.servers import rss  # noqa: E402
 
@@ -86,16 +87,7 @@ def serve(hosts: int, ready: multiprocessing.synchronize.Event) -> None:  # type
         time.sleep(3600)
 
 
-def timed(command: Sequence[str], env: dict[str, str]) -> float:
-    started = time.perf_counter()
-    done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
-    elapsed = time.perf_counter() - started
-    if done.returncode != 0:
-        sys.exit(f"{' '.join(command)} failed ({done.returncode}):\n{done.stderr[-2000:]}")
-    return elapsed
-
-
-def one_run(feeds: int, hosts: int, r2e: str) -> dict[str, float]:
+def one_run(feeds: int, hosts: int, r2e: str) -> dict[str, tuple[float, float]]:
     urls = {f"feed-{n}": f"http://127.0.0.{10 + n % hosts}:8790/{n}.xml" for n in range(feeds)}
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     with tempfile.TemporaryDirectory() as tmp:
@@ -136,12 +128,14 @@ def main() -> None:
     ready.wait(30)
     runs = [one_run(args.feeds, args.hosts, args.r2e) for _ in range(args.runs)]
     server.terminate()
-    medians = {name: statistics.median(run[name] for run in runs) for name in runs[0]}
-    for name, value in medians.items():
-        print(f"{name:<22} {value:7.2f} s   (runs: {', '.join(f'{r[name]:.2f}' for r in runs)})")
-    for cycle in ("first", "304"):
-        ratio = medians[f"rss2email {cycle}"] / medians[f"news-monitor {cycle}"]
-        print(f"{cycle} cycle: rss2email / news-monitor = {ratio:.2f}x")
+    for kind, index in (("wall", 0), ("cpu", 1)):
+        medians = {name: statistics.median(run[name][index] for run in runs) for name in runs[0]}
+        for name, value in medians.items():
+            each = ", ".join(f"{run[name][index]:.2f}" for run in runs)
+            print(f"{kind:<4} {name:<22} {value:7.2f} s   (runs: {each})")
+        for cycle in ("first", "304"):
+            ratio = medians[f"rss2email {cycle}"] / medians[f"news-monitor {cycle}"]
+            print(f"{kind:<4} {cycle} cycle: rss2email / news-monitor = {ratio:.2f}x")
 
 
 if __name__ == "__main__":

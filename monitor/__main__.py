@@ -1,5 +1,5 @@
 """``python -m monitor``: the news-monitor command line."""
 
-from monitor.cli import main
+from monitor.cli import run
 
-raise SystemExit(main())
+run()

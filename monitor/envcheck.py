@@ -8,7 +8,6 @@ process environment and ``.env``.
 
 from __future__ import annotations
 
-import difflib
 import os
 import re
 from collections.abc import Iterable, Mapping
@@ -50,10 +49,15 @@ def present_variables(
 def stray_variables(present: Iterable[str], known: Iterable[str]) -> list[str]:
     """One message per present variable that is not known, with the closest known one."""
     known = sorted(set(known))
+    strays = sorted(set(present) - set(known))
+    if not strays:
+        return []
+    import difflib  # only when there is something to warn about
+
     # Compared without the prefix they share, which would make every name look close.
     tails = {name.removeprefix(PREFIX): name for name in known}
     messages = []
-    for name in sorted(set(present) - set(known)):
+    for name in strays:
         close = difflib.get_close_matches(name.removeprefix(PREFIX), tails, n=1, cutoff=0.6)
         hint = f"; did you mean {tails[close[0]]}?" if close else ""
         messages.append(f"{name} is set but no setting or channel uses it{hint}")

@@ -210,6 +210,9 @@ class Fetcher:
             where = redact_url(str(response.url))
             status = response.status_code
             if status == 304:
+                # Read the (empty) body to its end: a response closed unread closes its
+                # connection, and every 304 then paid for a new one.
+                await response.aread()
                 return FetchResult(
                     304, None, validators, str(response.url), time.monotonic() - started
                 )

@@ -15,19 +15,21 @@ replaced at the next need.
 from __future__ import annotations
 
 import asyncio
-import multiprocessing
 import os
 import pickle
 import signal
 import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import Executor, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
+from concurrent.futures import Executor
+from typing import TYPE_CHECKING
 
 from monitor.errors import ParseError
 from monitor.models import Article
 from monitor.sources.parse import ParsedFeed, parse_feed
+
+if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
 
 # About 300 entries of news-length text: parsing this much takes tens of milliseconds.
 PROCESS_BYTES = 256 * 1024
@@ -75,6 +77,9 @@ class ParsePool:
 
     def _worker(self) -> ProcessPoolExecutor:
         if self._process is None:
+            import multiprocessing  # only once a large feed comes: most runs never need it
+            from concurrent.futures import ProcessPoolExecutor
+
             self._process = ProcessPoolExecutor(
                 max_workers=1,
                 mp_context=multiprocessing.get_context("spawn"),  # inherits no lock, no socket
@@ -89,6 +94,8 @@ class ParsePool:
         if len(body) < self.process_bytes:
             work: Callable[[], ParsedFeed] = lambda: parse_feed(body, feed)  # noqa: E731
             return await loop.run_in_executor(self.thread, work)
+        from concurrent.futures.process import BrokenProcessPool
+
         try:
             packed = await loop.run_in_executor(self._worker(), _parse_packed, body, feed)
         except BrokenProcessPool as exc:
