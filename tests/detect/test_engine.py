@@ -230,11 +230,16 @@ HEDGED_REPORTS = [
     ),
     (
         "new-development",
+        "Dutch ministers approved a contribution of 400 troops to the multinational force for "
+        "Ukraine on Friday, a government spokesperson said, though the date is still open.",
+    ),
+    (
+        "new-development",
         "The Times has seen a draft plan under which the multinational force for Ukraine would "
         "be based west of the Dnipro.",
     ),
 ]
-HEDGED_PLANS = [
+NOT_DEVELOPMENTS = [
     "Britain could send troops to Ukraine as early as next month, officials said.",
     "Britain is preparing to send troops to Ukraine, officials said.",
     "Analysts say Russia may accept unarmed European observers in Ukraine if sanctions are eased.",
@@ -243,10 +248,16 @@ HEDGED_PLANS = [
     "for Ukraine, officials said.",
     "Russia would treat any foreign soldiers in Ukraine as legitimate targets, a Kremlin "
     "spokesman repeated on Monday.",
+    # Near-misses in the same words as developments: aid, a gesture, a refusal to sign.
+    "Britain has committed 200 million pounds over three years to train Ukrainian troops, the "
+    "defence secretary said.",
+    "The European Parliament passed a non-binding resolution backing the multinational force "
+    "for Ukraine.",
+    "Hungary refused to sign the EU statement on security guarantees for Ukraine.",
 ]
 
 
-def test_attributed_reports_of_done_things_alert_and_hedged_plans_do_not(
+def test_attributed_reports_alert_and_hedged_plans_and_near_misses_do_not(
     shipped_detector: Detector,
 ) -> None:
     failures = []
@@ -255,7 +266,7 @@ def test_attributed_reports_of_done_things_alert_and_hedged_plans_do_not(
         alerts = shipped_detector.examine(article(text, ident=f"report-{n}"))
         if not alerts or rule not in alerts[0].rules:
             failures.append(f"not named {rule}: {text}")
-    for n, text in enumerate(HEDGED_PLANS):
+    for n, text in enumerate(NOT_DEVELOPMENTS):
         shipped_detector.book.reset([])
         if shipped_detector.examine(article(text, ident=f"plan-{n}")):
             failures.append(f"alerted: {text}")
