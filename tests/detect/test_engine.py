@@ -18,10 +18,10 @@ def article(title: str, text: str = "", at: datetime = T0, ident: str = "a1") ->
     return Article(id=ident, feed="test", title=title, text=text, published=at)
 
 
-def detection_cases() -> list[tuple[str, str, set[str]]]:
-    """The table in fixtures/detection_cases.txt: expected rules || title || text."""
+def detection_cases(name: str = "detection_cases.txt") -> list[tuple[str, str, set[str]]]:
+    """A table in fixtures/: expected rules || title || text."""
     cases = []
-    for line in (FIXTURES / "detection_cases.txt").read_text(encoding="utf-8").splitlines():
+    for line in (FIXTURES / name).read_text(encoding="utf-8").splitlines():
         if not line.strip() or line.startswith("#"):
             continue
         expected, title, text = (part.strip() for part in line.split("||"))
@@ -53,6 +53,21 @@ def test_case_table_alerts_on_developments_and_stays_quiet_on_the_rest(
     recall = true_alerts / max(1, true_alerts + missed)
     summary = f"precision {precision:.2f}, recall {recall:.2f}\n" + "\n".join(failures)
     assert precision >= CASE_PRECISION and recall >= CASE_RECALL, summary
+
+
+def test_other_styles_and_near_misses_in_the_same_words(shipped_detector: Detector) -> None:
+    """Hedged and attributed reports of done things alert and are named; plans, appeals,
+    aid and gestures written in the same words stay quiet. Each case alone."""
+    failures = []
+    for n, (title, text, rules) in enumerate(detection_cases("style_cases.txt")):
+        shipped_detector.book.reset([])
+        alerts = shipped_detector.examine(article(title, text, ident=f"style-{n}"))
+        named = set(alerts[0].rules) if alerts else set()
+        if not rules <= named or bool(alerts) != bool(rules):
+            failures.append(
+                f"{sorted(named) or 'quiet'} (expected {sorted(rules) or 'quiet'}): {title}"
+            )
+    assert not failures, "\n".join(failures)
 
 
 def test_one_alert_lists_every_rule_most_specific_first(shipped_detector: Detector) -> None:
@@ -191,83 +206,3 @@ def test_news_off_the_story_never_holds_in_explain_either(shipped_detector: Dete
     assert not assessment.alerts
     assert all(v.reason.startswith("not about the story") for v in assessment.rules)
     assert shipped_detector.examine(article("Buses change", council)) == []
-
-
-# Real reports are often hedged and attributed ("appear to have agreed", "is said to have
-# approved", "according to diplomats"): hedging next to a plan keeps an article quiet, but
-# an attributed report of a done thing is a development. Written for this test, after the
-# vetoes were made local; each sentence alone, against a fresh story.
-HEDGED_REPORTS = [
-    (
-        "foreign-troops-deployed",
-        "The first British engineers have reportedly crossed into Ukraine to prepare the "
-        "coalition hub near Lviv, two officials told reporters.",
-    ),
-    (
-        "ceasefire",
-        "A ceasefire between Russia and Ukraine appeared to take effect at midnight, officials "
-        "in Kyiv said, though sporadic shelling was reported.",
-    ),
-    (
-        "uk-parliament-vote",
-        "Parliament in London is said to have approved the deployment of British troops to "
-        "Ukraine late on Wednesday, by 350 votes to 110.",
-    ),
-    (
-        "russia-position-change",
-        "The Kremlin has signalled it may accept unarmed European observers in Ukraine, "
-        "officials briefed on the talks said, in what would be a shift from its earlier position.",
-    ),
-    (
-        "russia-position-change",
-        "On Tuesday, Russia rejected the coalition's proposal for unarmed European monitors "
-        "along the contact line in Ukraine.",
-    ),
-    (
-        "new-development",
-        "Germany is said to have pledged 2 billion euros toward the multinational force for "
-        "Ukraine, according to a finance ministry document.",
-    ),
-    (
-        "new-development",
-        "Dutch ministers approved a contribution of 400 troops to the multinational force for "
-        "Ukraine on Friday, a government spokesperson said, though the date is still open.",
-    ),
-    (
-        "new-development",
-        "The Times has seen a draft plan under which the multinational force for Ukraine would "
-        "be based west of the Dnipro.",
-    ),
-]
-NOT_DEVELOPMENTS = [
-    "Britain could send troops to Ukraine as early as next month, officials said.",
-    "Britain is preparing to send troops to Ukraine, officials said.",
-    "Analysts say Russia may accept unarmed European observers in Ukraine if sanctions are eased.",
-    "A ceasefire could take effect as early as Friday, Ukrainian officials said.",
-    "Germany is considering a contribution of up to 2 billion euros to the multinational force "
-    "for Ukraine, officials said.",
-    "Russia would treat any foreign soldiers in Ukraine as legitimate targets, a Kremlin "
-    "spokesman repeated on Monday.",
-    # Near-misses in the same words as developments: aid, a gesture, a refusal to sign.
-    "Britain has committed 200 million pounds over three years to train Ukrainian troops, the "
-    "defence secretary said.",
-    "The European Parliament passed a non-binding resolution backing the multinational force "
-    "for Ukraine.",
-    "Hungary refused to sign the EU statement on security guarantees for Ukraine.",
-]
-
-
-def test_attributed_reports_alert_and_hedged_plans_and_near_misses_do_not(
-    shipped_detector: Detector,
-) -> None:
-    failures = []
-    for n, (rule, text) in enumerate(HEDGED_REPORTS):
-        shipped_detector.book.reset([])
-        alerts = shipped_detector.examine(article(text, ident=f"report-{n}"))
-        if not alerts or rule not in alerts[0].rules:
-            failures.append(f"not named {rule}: {text}")
-    for n, text in enumerate(NOT_DEVELOPMENTS):
-        shipped_detector.book.reset([])
-        if shipped_detector.examine(article(text, ident=f"plan-{n}")):
-            failures.append(f"alerted: {text}")
-    assert not failures, "\n".join(failures)
