@@ -124,7 +124,6 @@ class Service:
             intake=settings.intake,
             deciding=self.decisions.deciding if self.decisions else None,
         )
-        self.poller.measure_health()
         self.daemon = Daemon(
             self.poller,
             config.feeds,
@@ -313,17 +312,18 @@ class Service:
         """Queue the summaries of silences that ended and the digests now due, then send
         what is due."""
         now = utc_now()
-        queue_expiry_summaries(self.store, now)
+        store = self.store
+        await store.run(queue_expiry_summaries, store, now)
         channels = self.config.channels
         wants = digest_wants(channels, self.config.ruleset.rules)
-        queue_due_digests(self.store, digest_schedules(channels), wants, now)
+        await store.run(queue_due_digests, store, digest_schedules(channels), wants, now)
         return await self.outbox.deliver_due()
 
     async def maintain(self) -> None:
         """Periodic upkeep: forget old seen entries."""
         cutoff = datetime.now(UTC) - timedelta(days=self.settings.retention_days)
         try:
-            self.store.prune_entries(cutoff)
+            await self.store.run(self.store.prune_entries, cutoff)
         except StateError:
             return  # reported by self.state; tried again at the next upkeep
 
@@ -343,6 +343,7 @@ class Service:
         """Run the daemon with its health endpoint until stopped."""
         address = self.settings.health_address
         _ = self.detector  # the daemon loads detection before it serves
+        await self.poller.measure_health()
         if address is not None:
             from monitor.web.site import WebServer
 

@@ -147,7 +147,7 @@ class Daemon:
             )
         if self.leases is not None:
             with contextlib.suppress(StateError):  # reported; the lease runs out instead
-                self.leases.finish(feed.name, delay)
+                await self.leases.finish(feed.name, delay)
         if delay is not None and self.scheduler is not None and not self._stop.is_set():
             with contextlib.suppress(LookupError):
                 self.scheduler.modify_job(
@@ -198,10 +198,10 @@ class Daemon:
         room = self.claim_batch - len(self._polling)
         try:
             if not self._adopted:
-                self.leases.adopt(self.feeds)
+                await self.leases.adopt(self.feeds)
                 self._adopted = True
-            self.leases.renew(self._polling, self._shortest)
-            claimed = self.leases.claim(free, room)
+            await self.leases.renew(self._polling, self._shortest)
+            claimed = await self.leases.claim(free, room)
         except StateError:
             return  # reported by the state's observer; claimed at the next tick
         loop = asyncio.get_running_loop()

@@ -8,7 +8,8 @@ those alerts (a poll of many new entries records the others just after, in slice
 Detection runs on one worker thread, one feed at a time (detection's story book is never
 touched by two threads); parsing too, except for large bodies, which a separate process
 parses (see ``sources/parsepool.py``), so a huge feed never starves the event loop: health
-checks, deliveries and other fetches go on meanwhile. The store stays on the loop's thread.
+checks, deliveries and other fetches go on meanwhile. The store's calls run on the store's
+own thread (``Store.run``): a database round trip never holds the loop either.
 With ``deciding`` (replicas sharing a state), a poll that raises alerts records them inside
 it, detecting again first when the book was stale.
 """
@@ -104,10 +105,13 @@ class Poller:
         self._worker.shutdown(wait=False)
         self._parser.close()
 
-    def _failed(
+    async def _failed(
         self, feed: FeedConfig, reason: str, started: float, retry_after: float | None = None
     ) -> PollOutcome:
-        failures = self.store.record_failure(feed.name, str(feed.url), reason, self.clock())
+        store = self.store
+        failures = await store.run(
+            store.record_failure, feed.name, str(feed.url), reason, self.clock()
+        )
         outcome = PollOutcome(
             feed.name,
             "error",
@@ -126,36 +130,42 @@ class Poller:
                 "duration_ms": round(outcome.seconds * 1000),
             },
         )
-        self._measure(outcome, ())
+        await self._measure(outcome, ())
         return outcome
 
     async def poll(self, feed: FeedConfig) -> PollOutcome:
         """Poll ``feed`` once."""
         started = time.monotonic()
-        state = self.store.feed_state(feed.name)
+        store = self.store
+        state = await store.run(store.feed_state, feed.name)
         try:
             result = await self.fetcher.fetch(feed, Validators(state.etag, state.last_modified))
         except FetchError as exc:
-            return self._failed(feed, exc.reason, started, exc.retry_after)
+            return await self._failed(feed, exc.reason, started, exc.retry_after)
         now = self.clock()
         if result.not_modified or result.body is None:
-            self.store.record_not_modified(
-                feed.name, str(feed.url), state.etag, state.last_modified, now
+            await store.run(
+                store.record_not_modified,
+                feed.name,
+                str(feed.url),
+                state.etag,
+                state.last_modified,
+                now,
             )
-            return self._done(
+            return await self._done(
                 [], PollOutcome(feed.name, "not-modified", seconds=time.monotonic() - started)
             )
         body = result.body
         try:
             parsed = await self._parser.parse(body, feed.name)
         except FeedError as exc:
-            return self._failed(feed, f"invalid feed: {exc.reason}", started)
+            return await self._failed(feed, f"invalid feed: {exc.reason}", started)
         if parsed.warning:
             log.info(
                 "poll: feed is ill-formed, using what was recovered",
                 extra={"feed": feed.name, "reason": parsed.warning},
             )
-        known = self.store.seen_hashes(feed.name)
+        known = await store.run(store.seen_hashes, feed.name)
         fresh = await self._off_loop(lambda: unseen_among(known, parsed.articles))
         examined = self.intake.select(fresh, now, first_poll=state.last_success is None)
         detector = self.detector()
@@ -170,8 +180,9 @@ class Poller:
         else:
             queued = await self._record(feed, result.validators, fresh, alerts, detector, now)
         if alerts:  # the words the detector read, for the desk's feedback; not vital
+            texts = {a.idempotency_key: a.article for a in alerts}
             with contextlib.suppress(StateError):
-                self.store.keep_alert_texts({a.idempotency_key: a.article for a in alerts})
+                await store.run(store.keep_alert_texts, texts)
         for alert in alerts:
             log.info(
                 "poll: %s %s",
@@ -185,7 +196,7 @@ class Poller:
                     "alert_type": alert.type,
                 },
             )
-        return self._done(
+        return await self._done(
             alerts,
             PollOutcome(
                 feed.name,
@@ -234,10 +245,12 @@ class Poller:
         """Record the poll with its alerts and their developments; outbox rows added."""
         touched = {a.development for a in alerts}
         developments = [d for d in detector.book.developments if d.id in touched]
+        store = self.store
         try:
             quiet = self._quiet(fresh, alerts)
             later = {a.id for a in quiet}
-            queued = self.store.commit_poll(
+            queued = await store.run(
+                store.commit_poll,
                 feed=feed.name,
                 url=str(feed.url),
                 etag=validators.etag,
@@ -248,25 +261,26 @@ class Poller:
                 route=self.route,
                 now=now,
             )
-            for start in range(0, len(quiet), SEEN_SLICE):
-                await asyncio.sleep(0)  # the event loop runs between slices
-                self.store.record_seen(feed.name, quiet[start : start + SEEN_SLICE], now)
+            for start in range(0, len(quiet), SEEN_SLICE):  # other calls run between slices
+                part = quiet[start : start + SEEN_SLICE]
+                await store.run(store.record_seen, feed.name, part, now)
         except StateError:
             # What detection decided was not recorded: forget it; the next poll decides again.
-            detector.book.reset(self.store.developments())
+            detector.book.reset(await store.run(store.developments))
             raise
         return queued
 
-    def measure_health(self) -> None:
+    async def measure_health(self) -> None:
         """Set the unhealthy-feeds gauge from the store (after every poll, and at start)."""
         if self.metrics is not None:
             with contextlib.suppress(StateError):  # reported by the store; set again next poll
-                self.metrics.feeds_unhealthy.set(self.store.unhealthy_count())
+                unhealthy = await self.store.run(self.store.unhealthy_count)
+                self.metrics.feeds_unhealthy.set(unhealthy)
 
-    def _measure(self, outcome: PollOutcome, alerts: Sequence[Alert]) -> None:
+    async def _measure(self, outcome: PollOutcome, alerts: Sequence[Alert]) -> None:
         if self.metrics is None:
             return
-        self.measure_health()
+        await self.measure_health()
         self.metrics.polls.labels(outcome.feed, outcome.status).inc()
         self.metrics.poll_seconds.observe(outcome.seconds)
         if outcome.status == "error":
@@ -277,8 +291,8 @@ class Poller:
             for rule in alert.all_rules:
                 self.metrics.alerts.labels(rule, alert.type).inc()
 
-    def _done(self, alerts: Sequence[Alert], outcome: PollOutcome) -> PollOutcome:
-        self._measure(outcome, alerts)
+    async def _done(self, alerts: Sequence[Alert], outcome: PollOutcome) -> PollOutcome:
+        await self._measure(outcome, alerts)
         log.info(
             "poll: feed polled",
             extra={

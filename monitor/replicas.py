@@ -61,30 +61,34 @@ class FeedLeases:
         leases of its polls four times over that), at most the longest poll."""
         return min(interval * LEASE_SHARE, self.longest_poll)
 
-    def adopt(self, feeds: Sequence[FeedConfig]) -> None:
+    async def adopt(self, feeds: Sequence[FeedConfig]) -> None:
         """Make feeds not leased yet due over the next few seconds (at most 5 s or the
         shortest interval, as the single daemon spreads its first polls), so their polls
         do not all fall due at once, interval after interval; others keep their schedule."""
         shortest = min((feed.interval or DEFAULT_INTERVAL for feed in feeds), default=SPREAD)
-        self.store.lease_feeds([feed.name for feed in feeds], self.clock(), min(shortest, SPREAD))
+        names = [feed.name for feed in feeds]
+        await self.store.run(self.store.lease_feeds, names, self.clock(), min(shortest, SPREAD))
 
-    def claim(self, feeds: Mapping[str, FeedConfig], limit: int) -> list[FeedConfig]:
+    async def claim(self, feeds: Mapping[str, FeedConfig], limit: int) -> list[FeedConfig]:
         """Claim up to ``limit`` of ``feeds`` that are due; ``StateError`` on failure."""
         leases = {}
         for name, feed in feeds.items():
             interval = feed.interval or DEFAULT_INTERVAL
             leases[name] = (interval, self.lease(interval))
-        names = self.store.claim_feeds(leases, self.holder, self.clock(), limit)
+        store = self.store
+        names = await store.run(store.claim_feeds, leases, self.holder, self.clock(), limit)
         return [feeds[name] for name in names]
 
-    def renew(self, names: Collection[str], interval: timedelta) -> None:
+    async def renew(self, names: Collection[str], interval: timedelta) -> None:
         """Keep the leases of polls still in flight (``interval``: the shortest)."""
-        self.store.renew_feeds(sorted(names), self.holder, self.clock() + self.lease(interval))
+        until = self.clock() + self.lease(interval)
+        await self.store.run(self.store.renew_feeds, sorted(names), self.holder, until)
 
-    def finish(self, name: str, delay: timedelta | None = None) -> None:
+    async def finish(self, name: str, delay: timedelta | None = None) -> None:
         """Settle the lease after a poll; ``delay``: a failing feed backs off, for every
         replica, instead of being due one interval after its claim."""
-        self.store.finish_feed(name, self.holder, self.clock() + delay if delay else None)
+        due = self.clock() + delay if delay else None
+        await self.store.run(self.store.finish_feed, name, self.holder, due)
 
     def next_due(self, name: str) -> datetime | None:
         try:
@@ -106,18 +110,19 @@ class SharedDecisions:
         """Hold the decision lock; yields whether others recorded developments since the
         detector's book last took them in (it has now: the book was reset from the state,
         so the caller must detect again). Leaving the block lets the lock go."""
+        store = self.store
         async with self._local:
             while True:  # another replica holds it while it records: a few milliseconds
-                if self.store.try_decision_lock():
+                if await store.run(store.try_decision_lock):
                     break
                 await asyncio.sleep(LOCK_RETRY_SECONDS)
             try:
-                seq = self.store.decisions_seq()
+                seq = await store.run(store.decisions_seq)
                 stale = seq != self._seen
                 if stale:
-                    detector.book.reset(self.store.developments())
+                    detector.book.reset(await store.run(store.developments))
                 yield stale
-                self._seen = self.store.decisions_seq()
+                self._seen = await store.run(store.decisions_seq)
             finally:
                 with contextlib.suppress(StateError):  # reported; the lock ends with the session
-                    self.store.release_decision_lock()
+                    await store.run(store.release_decision_lock)

@@ -13,12 +13,13 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
+import threading
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, ParamSpec, Protocol, TypeVar
 
 from monitor.errors import StateError
 from monitor.models import Alert, Article, Development
@@ -30,9 +31,12 @@ from monitor.store_history import AlertHistory
 from monitor.store_replicas import ReplicaStore
 from monitor.store_schema import MIGRATIONS
 from monitor.store_silences import SilenceStore
+from monitor.store_thread import StoreThread
 from monitor.store_views import StoreViews
 
 SCHEMA_VERSION = len(MIGRATIONS)
+P = ParamSpec("P")
+T = TypeVar("T")
 
 
 def content_hash(article: Article) -> str:
@@ -85,18 +89,29 @@ class StateObserver(Protocol):
 
 
 class Store(StoreViews, AlertHistory, SilenceStore, FeedbackStore, ReplicaStore):
-    """The state database; one connection, used from one thread.
+    """The state database; one connection, used by one thread at a time.
 
     Every failure is a ``StateError`` (never a raw ``sqlite3`` or ``psycopg`` error), and is
     also reported to ``observer``, with every successful write, so trouble and recovery can be seen.
+    The daemon makes its calls through ``run`` (on the store's own thread, see
+    ``store_thread``); a direct call from any thread waits for the one in flight.
     """
 
     def __init__(self, connection: Database) -> None:
         self._db = connection
         self.observer: StateObserver | None = None
+        self._lock = threading.RLock()  # one statement or transaction at a time
+        self._thread = StoreThread(self._lock)
+
+    async def run(self, call: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
+        """``call(*args, **kwargs)`` (a store method, or a function of the store) on the
+        store's thread, in call order; the event loop runs meanwhile."""
+        return await self._thread.run(call, *args, **kwargs)
 
     def close(self) -> None:
-        self._db.close()
+        self._thread.close()
+        with self._lock:
+            self._db.close()
 
     def ping(self) -> None:
         """Raise ``StateError`` unless the database answers a query."""
@@ -106,7 +121,8 @@ class Store(StoreViews, AlertHistory, SilenceStore, FeedbackStore, ReplicaStore)
         """What SQLite's quick integrity check finds wrong (empty when nothing); reads the
         whole file, so for ``status``, not for every poll. PostgreSQL checks itself."""
         try:
-            return self._db.damage()
+            with self._lock:
+                return self._db.damage()
         except self._db.errors as exc:
             raise self._failed(exc) from exc
 
@@ -129,7 +145,8 @@ class Store(StoreViews, AlertHistory, SilenceStore, FeedbackStore, ReplicaStore)
     def _rows(self, sql: str, params: tuple[object, ...] = ()) -> list[Any]:
         """Every row of a query; ``StateError`` (reported to the observer) on failure."""
         try:
-            return self._db.execute(sql, params).fetchall()
+            with self._lock:
+                return self._db.execute(sql, params).fetchall()
         except self._db.errors as exc:
             raise self._failed(exc) from exc
 
@@ -138,7 +155,7 @@ class Store(StoreViews, AlertHistory, SilenceStore, FeedbackStore, ReplicaStore)
         """A write transaction (``alone``: of one statement); its success or failure is
         reported to the observer."""
         try:
-            with self._db.alone() if alone else self._db.transaction() as db:
+            with self._lock, self._db.alone() if alone else self._db.transaction() as db:
                 yield db
         except self._db.errors as exc:
             raise self._failed(exc) from exc
@@ -522,7 +539,7 @@ def _migrate(db: Database, name: str) -> None:
 def open_sqlite(path: Path) -> Database:
     """A connection to the SQLite file at ``path`` (created with its folder if missing)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    connection = sqlite3.connect(path, timeout=30)
+    connection = sqlite3.connect(path, timeout=30, check_same_thread=False)  # see run
     connection.execute("PRAGMA journal_mode = WAL")
     connection.execute("PRAGMA synchronous = NORMAL")
     connection.execute("PRAGMA foreign_keys = ON")

@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import threading
 from contextlib import AbstractContextManager
 from typing import Any
 
@@ -18,6 +19,7 @@ class StorePart:
     """A group of store queries; mixed into ``Store``, which provides the connection."""
 
     _db: Database
+    _lock: threading.RLock  # held around every use of ``_db`` (see ``Store.run``)
 
     def _transaction(self, alone: bool = False) -> AbstractContextManager[Database]:
         """A transaction, ``StateError`` on any database error (implemented by ``Store``);

@@ -22,7 +22,7 @@ def open_store_copy(location: Path | str) -> Store:
 
 
 def _postgres_copy(url: str) -> Store:
-    copy = Database(sqlite3.connect(":memory:"), ":memory:")
+    copy = Database(sqlite3.connect(":memory:", check_same_thread=False), ":memory:")
     try:
         _migrate(copy, ":memory:")
         source = connect(url)
@@ -45,7 +45,7 @@ def _sqlite_copy(path: Path) -> Store:
     connection, which sees what the running daemon committed.
     """
     try:
-        copy = sqlite3.connect(":memory:")
+        copy = sqlite3.connect(":memory:", check_same_thread=False)
         if path.exists() and not path.with_name(path.name + "-wal").exists():
             image = bytearray(path.read_bytes())
             if len(image) > 19:

@@ -40,7 +40,7 @@ def redact_url(url: str) -> str:
 
 
 class Database:
-    """One connection to SQLite or PostgreSQL; used from one thread."""
+    """One connection to SQLite or PostgreSQL; used by one thread at a time (the store's lock)."""
 
     dialect: str = "sqlite"
     errors: tuple[type[Exception], ...] = (sqlite3.Error,)

@@ -174,13 +174,15 @@ class ReplicaStore(StorePart):
     def try_decision_lock(self) -> bool:
         """Take the lock that serialises development decisions, without waiting."""
         try:
-            return self._db.try_lock(DECISION_LOCK)
+            with self._lock:
+                return self._db.try_lock(DECISION_LOCK)
         except self._db.errors as exc:
             raise self._failed(exc) from exc
 
     def release_decision_lock(self) -> None:
         try:
-            self._db.unlock(DECISION_LOCK)
+            with self._lock:
+                self._db.unlock(DECISION_LOCK)
         except self._db.errors as exc:
             raise self._failed(exc) from exc
 

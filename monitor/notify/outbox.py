@@ -96,46 +96,44 @@ class Outbox:
         if self.metrics is not None:
             self.metrics.deliveries.labels(channel, outcome).inc(rows)
 
-    def _rate_limited(self, channel: str, now: datetime) -> bool:
+    async def _rate_limited(self, channel: str, now: datetime) -> bool:
         settings = self.settings.get(channel)
         if settings is None:
             return False
-        return self.store.sends_within(channel, now) >= settings.max_per_minute
+        sent = await self.store.run(self.store.sends_within, channel, now)
+        return sent >= settings.max_per_minute
 
-    def _claimed(self) -> list[str]:
+    async def _claimed(self) -> list[str]:
         """The channels this outbox may drain now: all of them, or with a ``holder`` those
         with pending rows that it could claim."""
         if self.holder is None:
             return list(self.channels)
-        now = self.clock()
-        waiting = [name for name in self.store.pending_by_channel() if name in self.channels]
-        return [
-            name
-            for name in waiting
-            if self.store.claim_channel(name, self.holder, now, now + self.claim_for)
-        ]
+        pending = await self.store.run(self.store.pending_by_channel)
+        return [name for name in pending if name in self.channels and await self._claim(name)]
 
-    def _still_claimed(self, name: str) -> bool:
-        """Renew the claim on ``name`` before a send (always True without a ``holder``)."""
+    async def _claim(self, name: str) -> bool:
+        """Claim ``name``, or renew the claim before a send (always True without a ``holder``)."""
         if self.holder is None:
             return True
         now = self.clock()
-        return self.store.claim_channel(name, self.holder, now, now + self.claim_for)
+        store = self.store
+        return await store.run(store.claim_channel, name, self.holder, now, now + self.claim_for)
 
     async def deliver_due(self) -> int:
         """Send everything due now; return how many outbox rows were delivered."""
         async with self._lock:  # one drain at a time keeps per-channel order
-            claimed = self._claimed()
+            claimed = await self._claimed()
             try:
                 return await self._deliver(claimed)
             finally:
                 if self.holder is not None:
                     for name in claimed:
-                        self.store.release_channel(name, self.holder)
+                        await self.store.run(self.store.release_channel, name, self.holder)
 
     async def _deliver(self, claimed: list[str]) -> int:
         """Drain the due rows of the ``claimed`` channels, in parallel."""
-        items = self.store.due(self.clock(), self.batch, claimed) if claimed else []
+        store = self.store
+        items = await store.run(store.due, self.clock(), self.batch, claimed) if claimed else []
         by_channel: dict[str, list[OutboxItem]] = {}
         for item in items:
             by_channel.setdefault(item.channel, []).append(item)
@@ -146,17 +144,17 @@ class Outbox:
         for result in done:
             if isinstance(result, BaseException):
                 raise result
-        self._report_waiting()
+        await self._report_waiting()
         return sum(d for d in done if isinstance(d, int))
 
-    def _report_waiting(self) -> None:
+    async def _report_waiting(self) -> None:
         """Gauge the deliveries waiting; say when a channel's deliveries are held or resume.
 
         A delivery whose channel is no longer configured is held, never dropped: it resumes
         when the channel returns, or the operator drops it (``news-monitor outbox drop``).
         So is one whose channel is defined but could not be built (a missing secret).
         """
-        pending = self.store.pending_by_channel()
+        pending = await self.store.run(self.store.pending_by_channel)
         held = {name: n for name, n in pending.items() if name not in self.channels}
         for name in sorted(held.keys() - self._held):
             log.warning(
@@ -175,16 +173,17 @@ class Outbox:
                 self.metrics.outbox_held.labels(name).set(held.get(name, 0))
         self._held = set(held)
 
-    def _group(self, name: str, item: OutboxItem, now: datetime) -> list[OutboxItem] | None:
+    async def _group(self, name: str, item: OutboxItem, now: datetime) -> list[OutboxItem] | None:
         """The rows to send together with ``item``; None while a batched update waits."""
         settings = self.settings.get(name)
         if settings is None or settings.updates != "batch" or item.payload["type"] != "update":
             return [item]
         release = datetime.fromisoformat(item.created) + settings.batch_window
         if now < release:
-            self.store.postpone(item.id, release)
+            await self.store.run(self.store.postpone, item.id, release)
             return None
-        return self.store.pending_updates(name, item.payload["development"]) or [item]
+        development = item.payload["development"]
+        return await self.store.run(self.store.pending_updates, name, development) or [item]
 
     async def _drain(self, channel: Channel, items: list[OutboxItem]) -> int:
         name = channel.name
@@ -200,11 +199,11 @@ class Outbox:
             }
             if item.id in finished:
                 continue
-            if self.store.retry_pending_before(item) or self._rate_limited(name, now):
+            if await self.store.run(self.store.retry_pending_before, item):
                 break
-            if not self._still_claimed(name):
+            if await self._rate_limited(name, now) or not await self._claim(name):
                 break
-            group = self._group(name, item, now)
+            group = await self._group(name, item, now)
             if group is None:
                 continue
             alerts = [alert_from_payload(row.payload, row.description) for row in group]
@@ -223,8 +222,9 @@ class Outbox:
     ) -> str:
         """One attempt for ``group``: "delivered", "retry" or "failed"."""
         threaded = (self.settings.get(channel.name) or _EACH).updates == "thread"
+        store = self.store
         thread = (
-            self.store.thread_of(alert.development, channel.name)
+            await store.run(store.thread_of, alert.development, channel.name)
             if threaded and alert.type == "update"
             else None
         )
@@ -232,24 +232,38 @@ class Outbox:
         try:
             reference = await channel.send(alert, thread)
         except DeliveryError as exc:
-            return self._retry_or_fail(group, exc.reason, exc.retryable, exc.retry_after, extra)
+            return await self._retry_or_fail(
+                group, exc.reason, exc.retryable, exc.retry_after, extra
+            )
         except Exception as exc:  # a bug in a channel must not stop the daemon
             log.exception("deliver: channel raised unexpectedly", extra=extra)
-            return self._retry_or_fail(group, type(exc).__name__, True, None, extra)
+            return await self._retry_or_fail(group, type(exc).__name__, True, None, extra)
         finally:
             if self.metrics is not None:
                 self.metrics.delivery_seconds.observe(time.monotonic() - started)
-        now = self.clock()
-        if threaded and reference and alert.type == "alert":
-            self.store.save_thread(alert.development, channel.name, reference)
-        for row in group:
-            self.store.mark_delivered(row.id, now)
-        self.store.record_send(channel.name, now)
+        reference = reference if threaded else None
+        await store.run(self._sent, channel.name, alert, reference, group, self.clock())
         self._count(channel.name, "delivered", len(group))
         log.info("deliver: sent", extra={**extra, "rows": len(group)})
         return "delivered"
 
-    def _retry_or_fail(
+    def _sent(
+        self,
+        channel: str,
+        alert: Alert,
+        reference: str | None,
+        group: list[OutboxItem],
+        now: datetime,
+    ) -> None:
+        """Record a delivery of ``group`` (on the store's thread): delivered, counted for
+        the rate limit, and a new alert's thread ``reference`` kept for its updates."""
+        if reference and alert.type == "alert":
+            self.store.save_thread(alert.development, channel, reference)
+        for row in group:
+            self.store.mark_delivered(row.id, now)
+        self.store.record_send(channel, now)
+
+    async def _retry_or_fail(
         self,
         group: list[OutboxItem],
         reason: str,
@@ -268,7 +282,7 @@ class Outbox:
         if retryable and age < self.policy.give_up_after:
             delay = self.policy.next_delay(first.attempts + 1, retry_after, self.rng)
             for row in group:
-                self.store.mark_retry(row.id, reason, now + delay, now)
+                await self.store.run(self.store.mark_retry, row.id, reason, now + delay, now)
             self._count(first.channel, "retry", len(group))
             log.warning(
                 "deliver: failed, will retry",
@@ -276,7 +290,7 @@ class Outbox:
             )
             return "retry"
         for row in group:
-            self.store.mark_failed(row.id, reason, now)
+            await self.store.run(self.store.mark_failed, row.id, reason, now)
         self._count(first.channel, "failed", len(group))
         log.error(
             "deliver: gave up",
