@@ -194,6 +194,7 @@ class Service:
         elif settings.shared_state:  # replicas share it: no lock, claims and leases instead
             store = open_store(settings.state_location)
             holder = replica_name()
+            store.be_present(holder)
         else:
             lock = StateLock(settings.database_path)
             lock.acquire()

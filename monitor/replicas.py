@@ -4,8 +4,9 @@ and none of this is used).
 - ``FeedLeases``: a replica polls the feeds it claims from the state (see
   ``store_replicas``); a claim moves the feed's next due time one interval ahead, so no
   feed is polled twice in an interval; the claim is a lease of a fifth of the interval,
-  renewed while the poll runs and settled by its end, so a dead replica's feeds fall due
-  again for the others soon after its leases run out.
+  renewed while the poll runs and settled by its end. A killed replica's session ends
+  with it (``Store.be_present``), so the others take over its unsettled feeds at once;
+  one cut off without its session ending is taken over when its leases run out.
 - ``SharedDecisions``: a poll that raises alerts records them under a lock shared by all
   replicas; if others recorded developments since this replica's book took them in, the
   book takes them in and detection runs again first. So two replicas reading two reports
@@ -56,8 +57,8 @@ class FeedLeases:
         self.longest_poll = longest_poll
 
     def lease(self, interval: timedelta) -> timedelta:
-        """How long a claim lasts unsettled and unrenewed: a fifth of the interval (a dead
-        replica's feeds resume within 1.2 intervals and a tick; the claim job renews the
+        """How long a claim lasts unsettled and unrenewed: a fifth of the interval (a
+        replica cut off resumes within 1.2 intervals and a tick; the claim job renews the
         leases of its polls four times over that), at most the longest poll."""
         return min(interval * LEASE_SHARE, self.longest_poll)
 

@@ -136,6 +136,14 @@ class Database:
     def unlock(self, key: int) -> None:
         """Let ``try_lock``'s lock go."""
 
+    def be_present(self, name: str) -> None:
+        """Show, for this connection's life, that the replica ``name`` runs (SQLite: one
+        process, always)."""
+
+    def present(self, column: str) -> str:
+        """An SQL condition: the replica named in ``column`` runs (see ``be_present``)."""
+        return "1 = 1"
+
 
 @lru_cache(maxsize=512)
 def _postgres_sql(sql: str) -> str:
@@ -163,10 +171,13 @@ class PostgresDatabase(Database):
         self._psycopg = psycopg
         self._conn = psycopg.connect(url, autocommit=True, connect_timeout=30)
         self._closed = False
+        self._presence: str | None = None
 
     def _connection(self) -> Any:
         if self._conn.closed and not self._closed:
             self._conn = self._psycopg.connect(self.url, autocommit=True, connect_timeout=30)
+            if self._presence is not None:  # the old session's lock went with it
+                self._conn.execute(_PRESENCE_SQL, (PRESENCE_LOCKS, self._presence))
         return self._conn
 
     def execute(self, sql: str, params: Sequence[object] = ()) -> Cursor:
@@ -254,9 +265,25 @@ class PostgresDatabase(Database):
     def unlock(self, key: int) -> None:
         self.execute("SELECT pg_advisory_unlock(?)", (key,))
 
+    def be_present(self, name: str) -> None:
+        """A session advisory lock keyed by the name's hash: PostgreSQL lets it go as soon
+        as the session ends, so a replica killed (or cut off) is seen gone at once."""
+        self._connection().execute(_PRESENCE_SQL, (PRESENCE_LOCKS, name))
+        self._presence = name
+
+    def present(self, column: str) -> str:
+        return (
+            "EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND granted"
+            " AND database = (SELECT oid FROM pg_database WHERE datname = current_database())"
+            f" AND classid = {PRESENCE_LOCKS} AND objid = hashtext({column})::oid"
+            " AND objsubid = 2)"
+        )
+
 
 MIGRATION_LOCK = 0x6E6D0001  # advisory lock keys: "nm" + a number
 DECISION_LOCK = 0x6E6D0002
+PRESENCE_LOCKS = 0x6E6D0003  # with a replica name's hash: that replica's presence
+_PRESENCE_SQL = "SELECT pg_try_advisory_lock(%s, hashtext(%s))"
 
 
 def connect(location: object) -> Database:

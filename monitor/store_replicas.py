@@ -6,10 +6,14 @@ counts, and the decision lock around detection.
   ``FOR UPDATE SKIP LOCKED``, so replicas claiming at once get different feeds), moves
   each one's next due time an interval ahead and leases it for a shorter time, which its
   replica renews while the poll runs (``renew_feeds``); the poll's end (``finish_feed``)
-  settles it. A lease that runs out unsettled (its replica died) makes the feed due at
-  once, for any replica to take.
+  settles it. A lease that runs out unsettled makes the feed due at once, for any replica
+  to take; so does an unsettled lease whose replica is gone: each replica shows it runs
+  for as long as its connection lives (``be_present``, a PostgreSQL session lock), so a
+  killed replica's feeds are taken over at the next claim, not when their leases run out
+  (those remain for a replica cut off without its session ending yet).
 - A channel's deliveries are drained by one replica at a time: ``claim_channel`` holds the
-  channel until a time, renewed while draining; an expired claim may be taken over.
+  channel until a time, renewed while draining; an expired claim, or one of a replica that
+  is gone, may be taken over.
 - ``sends`` records every send, so a channel's rate limit holds across runs and replicas.
 - ``try_decision_lock`` serialises the decision "new development or not" across replicas;
   ``decisions_seq`` changes whenever a poll records developments, so a replica knows when
@@ -24,13 +28,18 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 
 from monitor.store_base import StorePart
-from monitor.store_db import DECISION_LOCK
+from monitor.store_db import DECISION_LOCK, Database
 
 RATE_WINDOW = timedelta(minutes=1)
 ZERO = timedelta(0)
-# When a feed may be claimed: when due if settled, else when its lease runs out (a dead
-# replica's feeds come first among those waiting: they are late already).
-_DUE = "(CASE WHEN done = 1 THEN next_due ELSE lease_until END)"
+
+
+def _due(db: Database) -> str:
+    """When a feed may be claimed: when due if settled; unsettled, when its lease runs out,
+    or at once (since its claim) when its replica is gone. A dead replica's feeds come first
+    among those waiting: they are late already."""
+    alive = db.present("holder")
+    return f"(CASE WHEN done = 1 THEN next_due WHEN {alive} THEN lease_until ELSE claimed END)"
 
 
 def _marks(names: Sequence[str]) -> str:
@@ -71,9 +80,10 @@ class ReplicaStore(StorePart):
             return []
         moment = now.isoformat()
         with self._transaction() as db:
+            due = _due(db)
             rows = db.execute(
-                f"SELECT feed FROM feed_leases WHERE {_DUE} <= ? AND feed IN ({_marks(names)})"
-                f" ORDER BY {_DUE}, feed LIMIT ?{db.lock_rows}",
+                f"SELECT feed FROM feed_leases WHERE {due} <= ? AND feed IN ({_marks(names)})"
+                f" ORDER BY {due}, feed LIMIT ?{db.lock_rows}",
                 (moment, *names, limit),
             ).fetchall()
             claimed = [str(row[0]) for row in rows]
@@ -134,7 +144,7 @@ class ReplicaStore(StorePart):
                 "INSERT INTO channel_claims (channel, holder, until) VALUES (?, ?, ?)"
                 " ON CONFLICT (channel) DO UPDATE SET holder = excluded.holder,"
                 " until = excluded.until WHERE channel_claims.holder = excluded.holder"
-                " OR channel_claims.until <= ?",
+                f" OR channel_claims.until <= ? OR NOT {db.present('channel_claims.holder')}",
                 (channel, holder, until.isoformat(), now.isoformat()),
             )
             row = db.execute(
@@ -170,6 +180,15 @@ class ReplicaStore(StorePart):
         )
 
     # development decisions -----------------------------------------------------------------
+
+    def be_present(self, holder: str) -> None:
+        """Show other replicas, for as long as this store's connection lives, that
+        ``holder`` runs: its leases and claims are not taken over before they run out."""
+        try:
+            with self._lock:
+                self._db.be_present(holder)
+        except self._db.errors as exc:
+            raise self._failed(exc) from exc
 
     def try_decision_lock(self) -> bool:
         """Take the lock that serialises development decisions, without waiting."""

@@ -4,6 +4,7 @@ claims, the rate limit's sends and the development decisions counter."""
 from __future__ import annotations
 
 import threading
+import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -24,7 +25,15 @@ def settle(store: Store, holder: str, names: list[str]) -> list[str]:
     return names
 
 
+def present(store: Store, *holders: str) -> Store:
+    """``store`` showing ``holders`` running: their claims last until they run out."""
+    for holder in holders:
+        store.be_present(holder)
+    return store
+
+
 def test_a_claimed_feed_is_not_due_again_until_its_interval(any_store: Store) -> None:
+    present(any_store, "one", "two")
     any_store.lease_feeds(["a", "b", "c"], T0)
     leases = {"a": (MINUTE, LEASE), "b": (MINUTE, LEASE), "c": (2 * MINUTE, LEASE)}
     assert settle(any_store, "one", any_store.claim_feeds(leases, "one", T0, 2)) == ["a", "b"]
@@ -50,6 +59,7 @@ def test_a_claimed_feed_is_not_due_again_until_its_interval(any_store: Store) ->
 
 
 def test_a_lease_that_runs_out_unsettled_makes_the_feed_due(any_store: Store) -> None:
+    present(any_store, "dead", "live", "other")  # "dead": cut off, its session not ended yet
     any_store.lease_feeds(["a"], T0)
     leases = {"a": (HOUR, LEASE)}
     assert any_store.claim_feeds(leases, "dead", T0, 5) == ["a"]  # and never settled
@@ -72,15 +82,16 @@ def test_replicas_claiming_at_once_get_each_feed_once(state_location: Path | str
     setup.close()
     leases = dict.fromkeys(names, (MINUTE, LEASE))
     claimed: dict[str, list[str]] = {}
-    start = threading.Barrier(4)
+    start, end = threading.Barrier(4), threading.Barrier(4)
 
     def replica(holder: str) -> None:
-        store = open_store(state_location)
+        store = present(open_store(state_location), holder)
         start.wait()
         mine: list[str] = []
         while batch := store.claim_feeds(leases, holder, T0, limit=7):
             mine += batch
         claimed[holder] = mine
+        end.wait()  # a replica gone would leave its unsettled feeds to the others
         store.close()
 
     threads = [threading.Thread(target=replica, args=(f"r{i}",)) for i in range(4)]
@@ -93,6 +104,7 @@ def test_replicas_claiming_at_once_get_each_feed_once(state_location: Path | str
 
 
 def test_a_channel_is_drained_by_one_holder_until_its_claim_expires(any_store: Store) -> None:
+    present(any_store, "one", "two")
     assert any_store.claim_channel("hook", "one", T0, T0 + MINUTE)
     assert not any_store.claim_channel("hook", "two", T0 + MINUTE / 2, T0 + 2 * MINUTE)
     assert any_store.claim_channel("hook", "one", T0 + MINUTE / 2, T0 + 2 * MINUTE)  # renewed
@@ -138,6 +150,7 @@ def test_recording_developments_changes_the_decisions_counter(any_store: Store) 
 
 
 def test_a_poll_still_running_keeps_its_feed_past_the_interval(any_store: Store) -> None:
+    present(any_store, "slow", "other")
     any_store.lease_feeds(["a"], T0)
     leases = {"a": (MINUTE, LEASE)}
     assert any_store.claim_feeds(leases, "slow", T0, 5) == ["a"]
@@ -146,3 +159,30 @@ def test_a_poll_still_running_keeps_its_feed_past_the_interval(any_store: Store)
         assert any_store.claim_feeds(leases, "other", T0 + timedelta(seconds=second), 5) == []
     any_store.finish_feed("a", "slow")
     assert any_store.claim_feeds(leases, "other", T0 + timedelta(seconds=130), 5) == ["a"]
+
+
+def test_a_gone_replicas_feeds_and_channel_are_taken_over_at_once(postgres_url: str) -> None:
+    """A replica is gone when its connection is (killed: the server ends its session at
+    once); its unsettled leases and its channel claim are taken over then, long before they
+    run out. On SQLite one process uses the state: nothing to take over."""
+    live = present(open_store(postgres_url), "live")
+    doomed = present(open_store(postgres_url), "doomed")
+    try:
+        leases = {"a": (HOUR, LEASE), "b": (HOUR, LEASE)}
+        live.lease_feeds(["a", "b"], T0)
+        assert doomed.claim_feeds(leases, "doomed", T0, 5) == ["a", "b"]
+        doomed.finish_feed("b", "doomed")  # settled: due an interval after its claim
+        assert doomed.claim_channel("hook", "doomed", T0, T0 + HOUR)
+        assert live.claim_feeds(leases, "live", T0 + LEASE / 2, 5) == []  # still running
+        assert not live.claim_channel("hook", "live", T0 + LEASE / 2, T0 + HOUR)
+    finally:
+        doomed.close()
+    deadline = time.monotonic() + 10  # the server notices the closed connection
+    while not (taken := live.claim_feeds(leases, "live", T0 + LEASE / 2, 5)):
+        assert time.monotonic() < deadline, "the gone replica's lease was not taken over"
+        time.sleep(0.05)
+    try:
+        assert taken == ["a"]  # "b" was settled: due at its interval, as always
+        assert live.claim_channel("hook", "live", T0 + LEASE / 2, T0 + HOUR)
+    finally:
+        live.close()
