@@ -7,6 +7,7 @@ state, restores the developments seen so far and wires fetcher, poller, outbox a
 
 from __future__ import annotations
 
+import gc
 import logging
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime, timedelta
@@ -344,7 +345,12 @@ class Service:
         """Run the daemon with its health endpoint until stopped."""
         address = self.settings.health_address
         _ = self.detector  # the daemon loads detection before it serves
+        self.daemon.prepare()
         await self.poller.measure_health()
+        # What start-up built (rules, detection, its model) lives as long as the daemon: out
+        # of the collector's sight, a full collection walks only newer objects. Full
+        # collections over everything held the loop ~100 ms each while large feeds were read.
+        gc.freeze()
         if address is not None:
             from monitor.web.site import WebServer
 

@@ -100,6 +100,7 @@ class Daemon:
         self.claim_batch = claim_batch
         self._polling: set[str] = set()  # feeds this replica is polling (with leases)
         self._adopted = False  # the feeds are in the state's leases (with leases)
+        self._scheduler_class: type[AsyncIOScheduler] | None = None
 
     async def _poll_safely(self, feed: FeedConfig) -> PollOutcome:
         """Poll one feed; an unexpected error is logged with the feed and contained."""
@@ -258,6 +259,13 @@ class Daemon:
             self._inflight.add(task)
             task.add_done_callback(self._inflight.discard)
 
+    def prepare(self) -> None:
+        """Import the scheduler (not for `run --once`): before anything is served, since an
+        import on the running event loop holds it (a few hundred ms on a busy machine)."""
+        from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+        self._scheduler_class = AsyncIOScheduler
+
     async def run_forever(self) -> None:
         """Run until ``stop`` (or SIGTERM/SIGINT); then finish work in flight."""
         loop = asyncio.get_running_loop()
@@ -266,9 +274,10 @@ class Daemon:
                 loop.add_signal_handler(sig, self.stop)
         with contextlib.suppress(NotImplementedError, RuntimeError, AttributeError):
             loop.add_signal_handler(signal.SIGHUP, self._on_hangup)
-        from apscheduler.schedulers.asyncio import AsyncIOScheduler  # not for `run --once`
-
-        scheduler = AsyncIOScheduler(timezone=UTC)
+        if self._scheduler_class is None:
+            self.prepare()
+        assert self._scheduler_class is not None
+        scheduler = self._scheduler_class(timezone=UTC)
         self.scheduler = scheduler
         now = datetime.now(UTC)
         if self.leases is not None:

@@ -97,7 +97,10 @@ class ParsePool:
         from concurrent.futures.process import BrokenProcessPool
 
         try:
-            packed = await loop.run_in_executor(self._worker(), _parse_packed, body, feed)
+            # Submitted from the thread: the first submit spawns the worker process, which
+            # would hold the event loop for a tenth of a second.
+            submit = lambda: self._worker().submit(_parse_packed, body, feed)  # noqa: E731
+            packed = await asyncio.wrap_future(await loop.run_in_executor(self.thread, submit))
         except BrokenProcessPool as exc:
             self._process = None  # a new one at the next large feed
             raise ParseError(feed, "the parsing process died (out of memory?)") from exc
