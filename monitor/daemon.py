@@ -9,9 +9,10 @@ interval once it recovers. SIGTERM/SIGINT stop scheduling and let work in flight
 SIGHUP (and ``watch``, checked every few seconds) reloads the rules.
 
 With ``leases`` (replicas sharing a PostgreSQL state), feeds are not scheduled one job
-each: a claim job, every twentieth of the shortest interval (at most 5 s), claims the due
-feeds from the state and polls them; a poll's end settles its lease, and a failing feed's
-back-off is recorded there for every replica.
+each: a claim job, every twentieth of the shortest interval (at most 5 s), renews the
+leases of the polls in flight and claims the due feeds from the state to poll them; polls
+that end free their slots for a claim at once. A poll's end settles its lease, and a
+failing feed's back-off is recorded there for every replica.
 """
 
 from __future__ import annotations
@@ -35,6 +36,8 @@ if TYPE_CHECKING:
     from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 log = logging.getLogger("monitor.daemon")
+# Polls that end this close together free their slots for one claim (with leases).
+CLAIM_GATHER = 0.05
 
 
 def backoff_delay(
@@ -100,6 +103,8 @@ class Daemon:
         self.claim_batch = claim_batch
         self._polling: set[str] = set()  # feeds this replica is polling (with leases)
         self._adopted = False  # the feeds are in the state's leases (with leases)
+        self._claiming = asyncio.Lock()
+        self._refill: asyncio.Task[None] | None = None  # a claim for freed slots, soon
         self._scheduler_class: type[AsyncIOScheduler] | None = None
 
     async def _poll_safely(self, feed: FeedConfig) -> PollOutcome:
@@ -192,27 +197,44 @@ class Daemon:
             next_run_time=now,
         )
 
-    async def _claim_job(self) -> None:
-        """Claim the due feeds (up to the batch, less those still polling) and poll them."""
+    async def _claim_job(self, renew: bool = True) -> None:
+        """Claim the due feeds (up to the batch, less those still polling) and poll them;
+        ``renew``: first renew the leases of the polls in flight (at every tick)."""
         assert self.leases is not None
-        free = {feed.name: feed for feed in self.feeds if feed.name not in self._polling}
-        room = self.claim_batch - len(self._polling)
-        try:
-            if not self._adopted:
-                await self.leases.adopt(self.feeds)
-                self._adopted = True
-            await self.leases.renew(self._polling, self._shortest)
-            claimed = await self.leases.claim(free, room)
-        except StateError:
-            return  # reported by the state's observer; claimed at the next tick
-        loop = asyncio.get_running_loop()
-        for feed in claimed:
-            self._polling.add(feed.name)
-            task: asyncio.Task[object] = loop.create_task(self._poll_job(feed))
-            task.add_done_callback(functools.partial(self._polled, feed.name))
+        async with self._claiming:  # the tick's claims and those of freed slots
+            if self._stop.is_set():
+                return
+            free = {feed.name: feed for feed in self.feeds if feed.name not in self._polling}
+            room = self.claim_batch - len(self._polling)
+            try:
+                if not self._adopted:
+                    await self.leases.adopt(self.feeds)
+                    self._adopted = True
+                if renew:
+                    await self.leases.renew(self._polling, self._shortest)
+                claimed = await self.leases.claim(free, room) if room > 0 else []
+            except StateError:
+                return  # reported by the state's observer; claimed at the next tick
+            loop = asyncio.get_running_loop()
+            for feed in claimed:
+                self._polling.add(feed.name)
+                task: asyncio.Task[object] = loop.create_task(self._poll_job(feed))
+                task.add_done_callback(functools.partial(self._polled, feed.name))
 
     def _polled(self, name: str, _: object) -> None:
         self._polling.discard(name)
+        if self._refill is None and not self._stop.is_set():
+            self._refill = asyncio.get_running_loop().create_task(self._claim_freed())
+
+    async def _claim_freed(self) -> None:
+        """Polls ended: their slots take the next due feeds now, not at the next tick (a
+        replica keeps up with as many feeds as its slots can poll)."""
+        self._track()
+        try:
+            await asyncio.sleep(CLAIM_GATHER)
+        finally:
+            self._refill = None
+        await self._claim_job(renew=False)
 
     def stop(self) -> None:
         """Ask ``run_forever`` to stop (signal handlers call this)."""
