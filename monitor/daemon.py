@@ -143,7 +143,9 @@ class Daemon:
 
     async def _poll_job(self, feed: FeedConfig) -> None:
         self._track()
+        started = self.leases.clock() if self.leases is not None else None
         outcome = await self._poll_safely(feed)
+        started = outcome.began or started
         failed = outcome.status == "error"
         delay = None
         if failed:
@@ -151,9 +153,9 @@ class Daemon:
             delay = backoff_delay(
                 max(1, outcome.failures), interval, self.max_backoff, outcome.retry_after
             )
-        if self.leases is not None:
+        if self.leases is not None and started is not None:
             with contextlib.suppress(StateError):  # reported; the lease runs out instead
-                await self.leases.finish(feed.name, delay)
+                await self.leases.finish(feed, started, delay)
         if delay is not None and self.scheduler is not None and not self._stop.is_set():
             with contextlib.suppress(LookupError):
                 self.scheduler.modify_job(

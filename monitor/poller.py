@@ -69,6 +69,7 @@ class PollOutcome:
     error: str | None = None
     failures: int = 0
     retry_after: float | None = None
+    began: datetime | None = None  # when its request went out (None: it did not)
 
 
 class Poller:
@@ -106,7 +107,12 @@ class Poller:
         self._parser.close()
 
     async def _failed(
-        self, feed: FeedConfig, reason: str, started: float, retry_after: float | None = None
+        self,
+        feed: FeedConfig,
+        reason: str,
+        started: float,
+        began: datetime,
+        retry_after: float | None = None,
     ) -> PollOutcome:
         store = self.store
         failures = await store.run(
@@ -119,6 +125,7 @@ class Poller:
             error=reason,
             failures=failures,
             retry_after=retry_after,
+            began=began,
         )
         log.warning(
             "poll: feed failed",
@@ -138,10 +145,11 @@ class Poller:
         started = time.monotonic()
         store = self.store
         state = await store.run(store.feed_state, feed.name)
+        began = self.clock()
         try:
             result = await self.fetcher.fetch(feed, Validators(state.etag, state.last_modified))
         except FetchError as exc:
-            return await self._failed(feed, exc.reason, started, exc.retry_after)
+            return await self._failed(feed, exc.reason, started, began, exc.retry_after)
         now = self.clock()
         if result.not_modified or result.body is None:
             await store.run(
@@ -153,13 +161,16 @@ class Poller:
                 now,
             )
             return await self._done(
-                [], PollOutcome(feed.name, "not-modified", seconds=time.monotonic() - started)
+                [],
+                PollOutcome(
+                    feed.name, "not-modified", seconds=time.monotonic() - started, began=began
+                ),
             )
         body = result.body
         try:
             parsed = await self._parser.parse(body, feed.name)
         except FeedError as exc:
-            return await self._failed(feed, f"invalid feed: {exc.reason}", started)
+            return await self._failed(feed, f"invalid feed: {exc.reason}", started, began)
         if parsed.warning:
             log.info(
                 "poll: feed is ill-formed, using what was recovered",
@@ -207,6 +218,7 @@ class Poller:
                 alerts=len(alerts),
                 queued=queued,
                 seconds=time.monotonic() - started,
+                began=began,
             ),
         )
 

@@ -3,7 +3,7 @@ and none of this is used).
 
 - ``FeedLeases``: a replica polls the feeds it claims from the state (see
   ``store_replicas``); a claim moves the feed's next due time one interval ahead, so no
-  feed is polled twice in an interval; the claim is a lease of a fifth of the interval,
+  feed is polled twice in an interval; the claim is a lease of 0.4 of the interval,
   renewed while the poll runs and settled by its end. A killed replica's session ends
   with it (``Store.be_present``), so the others take over its unsettled feeds at once;
   one cut off without its session ending is taken over when its leases run out.
@@ -32,7 +32,7 @@ if TYPE_CHECKING:  # detection loads at its first use (start-up speed)
     from monitor.detect.engine import Detector
 
 LOCK_RETRY_SECONDS = 0.01
-LEASE_SHARE = 0.2
+LEASE_SHARE = 0.4
 SPREAD = timedelta(seconds=5)
 
 
@@ -57,9 +57,11 @@ class FeedLeases:
         self.longest_poll = longest_poll
 
     def lease(self, interval: timedelta) -> timedelta:
-        """How long a claim lasts unsettled and unrenewed: a fifth of the interval (a
-        replica cut off resumes within 1.2 intervals and a tick; the claim job renews the
-        leases of its polls four times over that), at most the longest poll."""
+        """How long a claim lasts unsettled and unrenewed: 0.4 of the interval (a replica
+        cut off resumes within 1.4 intervals and a tick; the claim job renews the leases of
+        its polls eight times over that, so a replica whose event loop or database is slow
+        for a few seconds keeps them), at most the longest poll. A killed replica's feeds
+        do not wait for this (``Store.be_present``)."""
         return min(interval * LEASE_SHARE, self.longest_poll)
 
     async def adopt(self, feeds: Sequence[FeedConfig]) -> None:
@@ -85,11 +87,15 @@ class FeedLeases:
         until = self.clock() + self.lease(interval)
         await self.store.run(self.store.renew_feeds, sorted(names), self.holder, until)
 
-    async def finish(self, name: str, delay: timedelta | None = None) -> None:
-        """Settle the lease after a poll; ``delay``: a failing feed backs off, for every
-        replica, instead of being due one interval after its claim."""
-        due = self.clock() + delay if delay else None
-        await self.store.run(self.store.finish_feed, name, self.holder, due)
+    async def finish(
+        self, feed: FeedConfig, started: datetime, delay: timedelta | None = None
+    ) -> None:
+        """Settle the lease after a poll that began at ``started``: the feed is next due one
+        interval after that (not after its claim: a poll that began late, its replica
+        busy, is not followed by another less than an interval later); with ``delay``
+        then, for every replica (a failing feed backs off)."""
+        due = self.clock() + delay if delay else started + (feed.interval or DEFAULT_INTERVAL)
+        await self.store.run(self.store.finish_feed, feed.name, self.holder, due)
 
     def next_due(self, name: str) -> datetime | None:
         try:
