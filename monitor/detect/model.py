@@ -106,8 +106,9 @@ class ScoringModel:
         head = self.heads.get(head_name)
         if head is None:
             return None
-        weights = head.ngrams
-        grams = [(gram, weights[gram] * value) for gram, value in vector.items() if gram in weights]
+        grams = [
+            (gram, head.ngrams[gram] * vector[gram]) for gram in vector.keys() & head.ngrams.keys()
+        ]
         scaling = self.spec.scaling
         dense_parts = [
             (name, weight * scaling[name].standardise(dense.get(name, 0.0)))

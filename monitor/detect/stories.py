@@ -211,10 +211,5 @@ class StoryBook:
 
 
 def _cosine(a: Terms, b: Terms) -> float:
-    """Dot product of two unit-length sparse vectors: walks the shorter one and looks its
-    terms up in the other (no intersection set is built). The order of the sum is that of
-    the shorter vector; the set intersection it replaces summed in string-hash order,
-    which already varied from process to process."""
-    if len(a) > len(b):
-        a, b = b, a
-    return sum([value * b[term] for term, value in a.items() if term in b])
+    """Dot product of two unit-length sparse vectors."""
+    return sum(a[term] * b[term] for term in a.keys() & b.keys())
