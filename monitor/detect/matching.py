@@ -277,9 +277,11 @@ class CompiledRule:
         """The first pattern (in priority order) that holds, with its index; else None."""
         positions = sentence.positions
         for index, pattern in enumerate(self.patterns):
-            if any(words.isdisjoint(positions) for words in pattern.needed):
-                continue  # a group surely finds nothing: the same outcome, sooner
-            outcome = pattern.holds(sentence)
-            if outcome is not None:
-                return index, outcome
+            for words in pattern.needed:
+                if words.isdisjoint(positions):
+                    break  # a group surely finds nothing: the same outcome, sooner
+            else:
+                outcome = pattern.holds(sentence)
+                if outcome is not None:
+                    return index, outcome
         return None
