@@ -137,10 +137,11 @@ class Detector:
         verdicts: dict[str, RuleVerdict] = {}
         hit_rules = {hit.rule for hit in signals.hits}
         for rule in (r for r in self.rules if not r.includes):
-            # A rule's head matters only for a development or where its pattern holds.
+            # A rule's head matters only for a development or where its pattern holds (and
+            # only a rule the model has a head for needs its features put together).
             head = (
                 self.model.score(rule.id, vector, {**dense, **rule_features(signals, rule.id)})
-                if development.holds or rule.id in hit_rules
+                if rule.id in self.model.heads and (development.holds or rule.id in hit_rules)
                 else None
             )
             verdicts[rule.id] = self._name(rule, signals, development, head, pattern_floor)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import bisect
 import itertools
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from monitor.detect.rules import Pattern, Rule, TermGroup
@@ -83,6 +83,8 @@ class CompiledGroup:
         )
         self._regexes = [(pattern, re.compile(pattern)) for pattern in group.regex]
         self._prefixes = tuple(prefixes)
+        self.first_words = self._first_words
+        self.words_only = not self._regexes and not self._prefixes
 
     def may_occur(self, lowered: str) -> bool:
         """False only when no alternative can match anywhere in ``lowered`` (a comparable
@@ -93,9 +95,27 @@ class CompiledGroup:
             or any(prefix in lowered for prefix in self._prefixes)
         )
 
-    def find(self, sentence: Sentence) -> list[Hit]:
-        """Every occurrence of every alternative, as word spans."""
-        hits = []
+    def may_match(self, sentence: Sentence) -> bool:
+        """False only when ``find`` surely finds nothing in ``sentence``: a set check on its
+        words and a substring check for prefixes, without building any hit."""
+        return (
+            bool(self._regexes)
+            or not self._first_words.isdisjoint(sentence.positions)
+            or any(prefix in sentence.lowered for prefix in self._prefixes)
+        )
+
+    def occurs(self, sentence: Sentence) -> bool:
+        """Whether ``find`` finds anything in ``sentence``; stops at the first occurrence."""
+        if not self.may_match(sentence):
+            return False
+        if any(True for _ in self._phrases(sentence)):
+            return True
+        if self._prefix is not None and self._prefix.search(sentence.lowered):
+            return True
+        return any(regex.search(sentence.lowered) for _, regex in self._regexes)
+
+    def _phrases(self, sentence: Sentence) -> Iterator[Hit]:
+        """The occurrences of the group's words and phrases (not its prefixes or regexes)."""
         words = sentence.words
         for first in self._first_words.intersection(sentence.positions):
             for i in sentence.positions[first]:
@@ -109,7 +129,11 @@ class CompiledGroup:
                         or last == tokens[-1]
                         or (prefix and last.startswith(tokens[-1]))
                     ):
-                        hits.append(Hit(term, (i, end)))
+                        yield Hit(term, (i, end))
+
+    def find(self, sentence: Sentence) -> list[Hit]:
+        """Every occurrence of every alternative, as word spans."""
+        hits = list(self._phrases(sentence))
         if self._prefix is not None:
             for match in self._prefix.finditer(sentence.lowered):
                 index = sentence.word_at(match.start())
@@ -178,10 +202,16 @@ class CompiledPattern:
         self.pattern = pattern
         self.stage = pattern.stage or pattern.name
         self.groups = [CompiledGroup(group) for group in pattern.all]
+        # The words of each group that only words and phrases can satisfy: a sentence that
+        # lacks all of one group's first words cannot hold the pattern (a set check).
+        self.needed = tuple(g.first_words for g in self.groups if g.words_only)
         self.vetoes = [CompiledGroup(group) for group in pattern.unless] + rule_vetoes
 
     def holds(self, sentence: Sentence) -> PatternOutcome | None:
-        """The outcome if the pattern holds on ``sentence``, else None (stops early)."""
+        """The outcome if the pattern holds on ``sentence``, else None (stops early: no
+        group is searched unless every group may match)."""
+        if not all(group.may_match(sentence) for group in self.groups):
+            return None
         hit_lists = []
         for group in self.groups:
             hits = group.find(sentence)
@@ -236,7 +266,7 @@ class CompiledRule:
         for sentence in sentences:
             if not missing:
                 break
-            missing = [group for group in missing if not group.find(sentence)]
+            missing = [group for group in missing if not group.occurs(sentence)]
         return [group.name for group in missing]
 
     def evaluate(self, sentence: Sentence) -> list[PatternOutcome]:
@@ -245,8 +275,13 @@ class CompiledRule:
 
     def first_held(self, sentence: Sentence) -> tuple[int, PatternOutcome] | None:
         """The first pattern (in priority order) that holds, with its index; else None."""
+        positions = sentence.positions
         for index, pattern in enumerate(self.patterns):
-            outcome = pattern.holds(sentence)
-            if outcome is not None:
-                return index, outcome
+            for words in pattern.needed:
+                if words.isdisjoint(positions):
+                    break  # a group surely finds nothing: the same outcome, sooner
+            else:
+                outcome = pattern.holds(sentence)
+                if outcome is not None:
+                    return index, outcome
         return None

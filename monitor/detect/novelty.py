@@ -26,6 +26,7 @@ _HYPOTHETICAL = frozenset(
 )
 MODALITY_DISCOUNT = 0.75
 STORY_WORD_SHARE = 0.2
+_KEPT_COMPARISONS = 100_000  # nearest claims kept per distinct sentence (a few MB)
 
 
 def is_hypothetical(text: str) -> bool:
@@ -55,6 +56,8 @@ class KnownClaims:
         self.story_words = story_words(keys)
         self._keys = [self._informative(key) for key in keys]
         self._hypothetical = [is_hypothetical(text) for text in self.texts]
+        # (informative key, hypothetical) -> (index of the nearest claim, its similarity)
+        self._nearest: dict[tuple[str, bool], tuple[int, float]] = {}
 
     def _informative(self, key: str) -> str:
         return " ".join(word for word in key.split() if word not in self.story_words)
@@ -64,24 +67,40 @@ class KnownClaims:
         return self.assess_all([sentence])[0]
 
     def assess_all(self, sentences: Sequence[str]) -> list[Evidence]:
-        """``assess`` for many sentences, comparing them with the claims in one pass."""
+        """``assess`` for many sentences, comparing them with the claims in one pass. The
+        nearest claim of each comparison (informative key and modality) is kept, so a
+        sentence that recurs (wire copies, a title repeated in the text, a feed's boilerplate)
+        is compared only once; the result is the same as comparing it again."""
         keys = [self._informative(content_key(sentence)) for sentence in sentences]
-        compared = [i for i, key in enumerate(keys) if key]
         found = [Evidence(sentence, 1.0, "", 0.0) for sentence in sentences]
-        if not compared or not self.texts:
+        if not self.texts:
             return found
+        asked = {
+            index: (key, is_hypothetical(sentences[index])) for index, key in enumerate(keys) if key
+        }
+        self._compare(list({item for item in asked.values() if item not in self._nearest}))
+        for index, item in asked.items():
+            position, best = self._nearest[item]
+            sentence = sentences[index]
+            text = self.texts[position] if best > 0.0 else ""
+            found[index] = Evidence(sentence, round(1.0 - best, 3), text, round(best, 3))
+        return found
+
+    def _compare(self, items: Sequence[tuple[str, bool]]) -> None:
+        """Find and keep the nearest claim of each (informative key, hypothetical) pair."""
+        if not items:
+            return
+        if len(self._nearest) + len(items) > _KEPT_COMPARISONS:
+            self._nearest.clear()
         scores = (
             process.cdist(
-                [keys[i] for i in compared], self._keys, scorer=fuzz.token_set_ratio, processor=None
+                [key for key, _ in items], self._keys, scorer=fuzz.token_set_ratio, processor=None
             )
             / 100.0
         )
-        hypothetical = np.array([is_hypothetical(sentences[i]) for i in compared])
+        hypothetical = np.array([hypothetical for _, hypothetical in items])
         differs = hypothetical[:, None] != np.array(self._hypothetical)[None, :]
         scores = np.where(differs, scores * MODALITY_DISCOUNT, scores)
-        for row, index in enumerate(compared):
+        for row, item in enumerate(items):
             position = int(scores[row].argmax())
-            best = float(scores[row, position])
-            text = self.texts[position] if best > 0.0 else ""
-            found[index] = Evidence(sentences[index], round(1.0 - best, 3), text, round(best, 3))
-        return found
+            self._nearest[item] = (position, float(scores[row, position]))

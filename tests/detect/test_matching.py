@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -189,3 +190,52 @@ def test_shipped_rules_read_hedging_only_near_the_event(
 
     (shipped,) = [CompiledRule(r) for r in load_rules(RULES / "watch") if r.id == rule_id]
     assert (shipped.first_held(Sentence.of(sentence)) is not None) is held
+
+
+def _shipped_sentences() -> list[str]:
+    """Sentences of the bundled demo feeds and of the shipped rules' examples."""
+    from monitor.replay import collect_feed_files
+    from monitor.ruleset import load_ruleset
+    from monitor.sources.parse import parse_feed
+    from monitor.text import split_sentences
+
+    root = Path(__file__).resolve().parents[2]
+    texts = [
+        text
+        for path in collect_feed_files([root / "examples" / "feeds"])
+        for article in parse_feed(path.read_bytes(), path.stem).articles
+        for text in (article.title, *split_sentences(article.text))
+    ]
+    for shipped in load_ruleset(root / "rules").rules:
+        texts += [*shipped.examples, *shipped.counter_examples]
+    return texts
+
+
+def test_fast_paths_agree_with_the_full_evaluation_on_the_shipped_rules() -> None:
+    """``first_held`` skips patterns by a set check and ``occurs`` stops at the first
+    occurrence; both must say what the full evaluation and ``find`` say."""
+    from monitor.ruleset import load_ruleset
+
+    root = Path(__file__).resolve().parents[2]
+    compiled = [CompiledRule(r) for r in load_ruleset(root / "rules").rules if r.patterns]
+    sentences = [Sentence.of(text) for text in _shipped_sentences()]
+    held_somewhere = 0
+    for each in compiled:
+        groups = [
+            *each.topic,
+            *(g for p in each.patterns for g in (*p.groups, *p.vetoes)),
+        ]
+        for sentence in sentences:
+            slow = next(
+                (
+                    (index, outcome)
+                    for index, outcome in enumerate(each.evaluate(sentence))
+                    if outcome.held
+                ),
+                None,
+            )
+            assert each.first_held(sentence) == slow, (each.rule.id, sentence.text)
+            held_somewhere += slow is not None
+            for group in groups:
+                assert group.occurs(sentence) is bool(group.find(sentence)), group.name
+    assert held_somewhere  # the table exercises patterns that hold, not only misses

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import pytest
 
+from monitor.detect import novelty
 from monitor.detect.novelty import KnownClaims, is_hypothetical
 
 CLAIMS = [
@@ -69,3 +70,31 @@ def test_assessing_many_sentences_at_once_matches_one_at_a_time() -> None:
     ]
     assert known.assess_all(sentences) == [known.assess(s) for s in sentences]
     assert known.assess_all(sentences)[1].novelty == 1.0
+
+
+def test_a_recurring_sentence_is_compared_once_with_the_same_result(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The nearest claim of each sentence is kept: a wire copy or a repeated title costs no
+    second comparison, and its evidence is what a fresh comparison gives."""
+    compared: list[str] = []
+    cdist = novelty.process.cdist
+
+    def counting(queries: list[str], *args: object, **kwargs: object) -> object:
+        compared.extend(queries)
+        return cdist(queries, *args, **kwargs)
+
+    monkeypatch.setattr(novelty.process, "cdist", counting)
+    sentences = [
+        "Moscow warned Western troops in Ukraine would be legitimate targets.",
+        "MPs voted on the deployment of British troops.",
+        "MPs would vote on the deployment of British troops.",  # same words, hypothetical
+    ]
+    known = KnownClaims(CLAIMS)
+    first = known.assess_all(sentences)
+    again = known.assess_all([sentences[1], "Unrelated: the Bundestag met.", *sentences])
+    assert again[2:] == first
+    assert again[0] == first[1]
+    assert len(compared) == 4  # three sentences, then only the unrelated one
+    fresh = KnownClaims(CLAIMS).assess_all([*sentences, "Unrelated: the Bundestag met."])
+    assert [*first, again[1]] == fresh
