@@ -120,11 +120,7 @@ class Store(StoreViews, AlertHistory, SilenceStore, FeedbackStore, ReplicaStore)
     def damage(self) -> list[str]:
         """What SQLite's quick integrity check finds wrong (empty when nothing); reads the
         whole file, so for ``status``, not for every poll. PostgreSQL checks itself."""
-        try:
-            with self._lock:
-                return self._db.damage()
-        except self._db.errors as exc:
-            raise self._failed(exc) from exc
+        return self._guarded(lambda db: db.damage())
 
     @property
     def database(self) -> Database:
@@ -142,13 +138,18 @@ class Store(StoreViews, AlertHistory, SilenceStore, FeedbackStore, ReplicaStore)
             self.observer.failed(str(error))
         return error
 
-    def _rows(self, sql: str, params: tuple[object, ...] = ()) -> list[Any]:
-        """Every row of a query; ``StateError`` (reported to the observer) on failure."""
+    def _guarded(self, call: Callable[[Database], T]) -> T:
+        """``call(connection)`` under the store's lock; ``StateError`` (reported to the
+        observer) on a database error."""
         try:
             with self._lock:
-                return self._db.execute(sql, params).fetchall()
+                return call(self._db)
         except self._db.errors as exc:
             raise self._failed(exc) from exc
+
+    def _rows(self, sql: str, params: tuple[object, ...] = ()) -> list[Any]:
+        """Every row of a query; ``StateError`` (reported to the observer) on failure."""
+        return self._guarded(lambda db: db.execute(sql, params).fetchall())
 
     @contextmanager
     def _transaction(self, alone: bool = False) -> Iterator[Database]:

@@ -9,10 +9,13 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from contextlib import AbstractContextManager
-from typing import Any
+from typing import Any, TypeVar
 
 from monitor.store_db import Database
+
+T = TypeVar("T")
 
 
 class StorePart:
@@ -32,4 +35,9 @@ class StorePart:
 
     def _rows(self, sql: str, params: tuple[object, ...] = ()) -> list[Any]:
         """Every row of a query; ``StateError`` on failure (implemented by ``Store``)."""
+        raise NotImplementedError
+
+    def _guarded(self, call: Callable[[Database], T]) -> T:
+        """``call(connection)`` under the lock; ``StateError`` on failure (implemented by
+        ``Store``)."""
         raise NotImplementedError

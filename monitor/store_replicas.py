@@ -184,26 +184,14 @@ class ReplicaStore(StorePart):
     def be_present(self, holder: str) -> None:
         """Show other replicas, for as long as this store's connection lives, that
         ``holder`` runs: its leases and claims are not taken over before they run out."""
-        try:
-            with self._lock:
-                self._db.be_present(holder)
-        except self._db.errors as exc:
-            raise self._failed(exc) from exc
+        self._guarded(lambda db: db.be_present(holder))
 
     def try_decision_lock(self) -> bool:
         """Take the lock that serialises development decisions, without waiting."""
-        try:
-            with self._lock:
-                return self._db.try_lock(DECISION_LOCK)
-        except self._db.errors as exc:
-            raise self._failed(exc) from exc
+        return self._guarded(lambda db: db.try_lock(DECISION_LOCK))
 
     def release_decision_lock(self) -> None:
-        try:
-            with self._lock:
-                self._db.unlock(DECISION_LOCK)
-        except self._db.errors as exc:
-            raise self._failed(exc) from exc
+        self._guarded(lambda db: db.unlock(DECISION_LOCK))
 
     def decisions_seq(self) -> int:
         """A number that changes whenever a poll records developments."""

@@ -83,8 +83,6 @@ class CompiledGroup:
         )
         self._regexes = [(pattern, re.compile(pattern)) for pattern in group.regex]
         self._prefixes = tuple(prefixes)
-        self.first_words = self._first_words
-        self.words_only = not self._regexes and not self._prefixes
 
     def may_occur(self, lowered: str) -> bool:
         """False only when no alternative can match anywhere in ``lowered`` (a comparable
@@ -202,9 +200,6 @@ class CompiledPattern:
         self.pattern = pattern
         self.stage = pattern.stage or pattern.name
         self.groups = [CompiledGroup(group) for group in pattern.all]
-        # The words of each group that only words and phrases can satisfy: a sentence that
-        # lacks all of one group's first words cannot hold the pattern (a set check).
-        self.needed = tuple(g.first_words for g in self.groups if g.words_only)
         self.vetoes = [CompiledGroup(group) for group in pattern.unless] + rule_vetoes
 
     def holds(self, sentence: Sentence) -> PatternOutcome | None:
@@ -275,13 +270,8 @@ class CompiledRule:
 
     def first_held(self, sentence: Sentence) -> tuple[int, PatternOutcome] | None:
         """The first pattern (in priority order) that holds, with its index; else None."""
-        positions = sentence.positions
         for index, pattern in enumerate(self.patterns):
-            for words in pattern.needed:
-                if words.isdisjoint(positions):
-                    break  # a group surely finds nothing: the same outcome, sooner
-            else:
-                outcome = pattern.holds(sentence)
-                if outcome is not None:
-                    return index, outcome
+            outcome = pattern.holds(sentence)
+            if outcome is not None:
+                return index, outcome
         return None
