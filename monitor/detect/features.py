@@ -19,6 +19,7 @@ import numpy as np
 from monitor.detect.embedding import Embedder
 from monitor.detect.matching import CompiledRule, Sentence
 from monitor.detect.novelty import KnownClaims
+from monitor.detect.wirecopy import Casing, without_dateline, without_slug
 from monitor.models import Article, Evidence
 from monitor.text import split_sentences, words
 
@@ -58,8 +59,9 @@ RULE_FEATURES = ("rule_pattern", "rule_example_similarity", "rule_counter_simila
 def article_sentences(article: Article) -> list[str]:
     """Title first, then the sentences of the text (its first ``MAX_TEXT_CHARS``); exact
     repeats dropped."""
-    text = article.text[:MAX_TEXT_CHARS]
-    return list(dict.fromkeys([*split_sentences(article.title), *split_sentences(text)]))
+    text = "\n".join(map(without_dateline, article.text[:MAX_TEXT_CHARS].split("\n")))
+    title = without_slug(article.title)
+    return list(dict.fromkeys([*split_sentences(title), *split_sentences(text)]))
 
 
 def ngrams(text: str) -> list[str]:
@@ -153,6 +155,12 @@ class FeatureExtractor:
         self._centre = centre / norm if norm else centre
         self._examples = {r.rule.id: embedder.embed(r.rule.examples) for r in self.rules}
         self._counters = {r.rule.id: embedder.embed(r.rule.counter_examples) for r in self.rules}
+        self._casing = Casing(
+            [
+                *known.texts,
+                *(t for r in self.rules for t in (*r.rule.examples, *r.rule.counter_examples)),
+            ]
+        )
         self._last: tuple[tuple[str, str, str], list[str], np.ndarray] | None = None
 
     def on_story(self, article: Article) -> bool:
@@ -170,7 +178,7 @@ class FeatureExtractor:
         key = (article.id, article.title, article.text)
         if self._last is None or self._last[0] != key:
             texts = article_sentences(article) or [""]
-            self._last = (key, texts, self.embedder.embed(texts))
+            self._last = (key, texts, self.embedder.embed(list(map(self._casing.restore, texts))))
         return self._last[1], self._last[2]
 
     def signals(self, article: Article) -> ArticleSignals:

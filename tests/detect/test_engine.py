@@ -206,3 +206,22 @@ def test_news_off_the_story_never_holds_in_explain_either(shipped_detector: Dete
     assert not assessment.alerts
     assert all(v.reason.startswith("not about the story") for v in assessment.rules)
     assert shipped_detector.examine(article("Buses change", council)) == []
+
+
+def test_wire_conventions_change_no_decision(shipped_detector: Detector) -> None:
+    """A headline in capitals behind a slug and a body behind a dateline decide as the
+    same words in ordinary type do (the style cases, each alone)."""
+    differences = []
+    for n, (title, text, _) in enumerate(detection_cases("style_cases.txt")):
+        body = text or title
+        named = []
+        for headline, lead in (
+            (title, body),
+            (f"UPDATE 2-{title.upper()}", f"MOSCOW, March 3 (Reuters) - {body}"),
+        ):
+            shipped_detector.book.reset([])
+            alerts = shipped_detector.examine(article(headline, lead, ident=f"wire-{n}"))
+            named.append(alerts[0].rules if alerts else ())
+        if named[0] != named[1]:
+            differences.append(f"{list(named[0])} became {list(named[1])}: {title}")
+    assert not differences, "\n".join(differences)
