@@ -47,7 +47,6 @@ DENSE_FEATURES = (
     "relevant_semantic_novelty",
     "novel_share",
     "hedging",
-    "length",
     "pattern_hits",
     "example_similarity",
     "counter_similarity",
