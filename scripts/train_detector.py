@@ -325,7 +325,8 @@ def _placeholder(rules: Sequence[str]) -> ScoringModel:
 
 
 EXAMPLE_GRID = (0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9)
-FLOORS = (0.2, 0.45)  # a rule's pattern alerts on a development scored at least this
+FLOORS = (0.1, 0.2, 0.45)  # a rule's pattern alerts on a development scored at least this
+# (on a tie, the first: hedged reports of real developments score low, and patterns are precise)
 
 
 def choose_thresholds(

@@ -19,7 +19,7 @@ import numpy as np
 from monitor.detect.embedding import Embedder
 from monitor.detect.matching import CompiledRule, Sentence
 from monitor.detect.novelty import KnownClaims
-from monitor.detect.wirecopy import Casing, without_dateline, without_slug
+from monitor.detect.wirecopy import Casing, recap_lines, without_dateline, without_slug
 from monitor.models import Article, Evidence
 from monitor.text import split_sentences, words
 
@@ -216,12 +216,17 @@ class FeatureExtractor:
             return prepared[index]
 
         hits = []
+        timeline = recap_lines(texts)
         for compiled in self.rules:
             rule = compiled.rule
             if not compiled.patterns or not rule.enabled:
                 continue
             floor = rule.min_novelty if rule.min_novelty is not None else self.min_novelty
-            novel = [i for i, e in enumerate(evidence) if not rule.novel or e.novelty >= floor]
+            novel = [
+                i
+                for i, e in enumerate(evidence)
+                if (not rule.novel or e.novelty >= floor) and i not in timeline
+            ]
             if not novel or compiled.off_topic(texts):
                 continue
             rest = set(range(len(texts))).difference(novel)

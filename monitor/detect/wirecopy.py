@@ -1,17 +1,19 @@
-"""Wire-copy conventions that carry no meaning: datelines, slugs and headlines in capitals.
+"""Conventions of news copy that a reader discounts: datelines, slugs, headlines in capitals
+and timelines.
 
 ``without_dateline`` drops the "MOSCOW, March 3 (Reuters) -" opening of a paragraph and
 ``without_slug`` the "UPDATE 2-" or "FLASH:" before a headline, so that rules reading a
 sentence see "Russia said ..." where the writer put it. ``Casing`` writes a sentence set in
 capitals the way its words are usually written: word vectors are case-sensitive, and
 "RUSSIA SAYS ..." lands far from "Russia says ..." (a cosine near 0.5 for the same words).
+``recap_lines`` finds a timeline's lines, which rules do not read as news.
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 _DATELINE = re.compile(
     r"""^(?:[A-Z][A-Z.'\-]+(?:\s[A-Z][A-Z.'\-]+){0,3})   # the place, in capitals
@@ -24,6 +26,16 @@ _SLUG = re.compile(
     r"^(?:(?:UPDATE|REFILE|CORRECTED)(?:\s\d+)?|FLASH|BREAKING|URGENT|EXCLUSIVE|WRAPUP(?:\s\d+)?)"
     r"(?:\s?[-:]\s?|\s+)",
 )
+_MONTH = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+)
+_CHRONOLOGY = re.compile(
+    rf"^(?:(?:\d{{1,2}}\s+)?{_MONTH}(?:\s+\d{{1,2}}(?:st|nd|rd|th)?)?(?:,?\s+\d{{4}})?|\d{{4}})"
+    r"\s*(?::|\s[-\u2013\u2014]\s)",
+    re.IGNORECASE,
+)
+_TIMELINE = 3  # lines of a timeline that make the article one
 _WORD = re.compile(r"[A-Za-z]+")
 _MIN_LETTERS = 12  # fewer letters than this in capitals may be an acronym or a name
 _CAPITAL_SHARE = 0.8
@@ -37,6 +49,22 @@ def without_dateline(paragraph: str) -> str:
 def without_slug(headline: str) -> str:
     """``headline`` without a wire service's slug at its start."""
     return _SLUG.sub("", headline, count=1)
+
+
+def chronology_entry(sentence: str) -> bool:
+    """Whether ``sentence`` is a line of a timeline ("September: A ceasefire is signed.",
+    "6 January 2026 - ..."): a recap of the past, not a report of today's news."""
+    return _CHRONOLOGY.match(sentence) is not None
+
+
+def recap_lines(sentences: Sequence[str]) -> set[int]:
+    """Indices of the sentences that recap the past: a timeline's lines, and in an article
+    of at least ``_TIMELINE`` such lines (a timeline or a review of the year), everything
+    from its first line on."""
+    lines = [i for i, sentence in enumerate(sentences) if chronology_entry(sentence)]
+    if len(lines) >= _TIMELINE:
+        return set(range(lines[0], len(sentences)))
+    return set(lines)
 
 
 def in_capitals(text: str) -> bool:

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from monitor.detect.wirecopy import Casing, in_capitals, without_dateline, without_slug
+from monitor.detect.wirecopy import (
+    Casing,
+    in_capitals,
+    recap_lines,
+    without_dateline,
+    without_slug,
+)
 
 
 @pytest.mark.parametrize(
@@ -48,3 +54,19 @@ def test_capitals_are_written_as_the_baseline_writes_the_words() -> None:
         "Russia says NATO troops are targets"
     )
     assert not in_capitals("NATO AND EU")  # too short to tell a headline from acronyms
+
+
+def test_timeline_lines_are_recaps_and_a_timeline_is_one_from_its_first_line() -> None:
+    news = "Russia and Ukraine signed a ceasefire in Geneva on Tuesday."
+    assert recap_lines(["September: A ceasefire is signed in Geneva.", news]) == {0}
+    assert recap_lines(["6 January 2026 - The Paris declaration is signed.", news]) == {0}
+    ordinary = [news, "Mayors met on Tuesday: no deal.", "2,000 troops: the plan."]
+    assert recap_lines(ordinary) == set()
+    timeline = [
+        "The year in review",
+        "March: The coalition is launched.",
+        "September: A ceasefire is signed.",
+        "MPs approve the deployment by 420 votes to 90.",
+        "October 2026: The first troops arrive.",
+    ]
+    assert recap_lines(timeline) == {1, 2, 3, 4}
