@@ -36,6 +36,8 @@ _CHRONOLOGY = re.compile(
     re.IGNORECASE,
 )
 _TIMELINE = 3  # lines of a timeline that make the article one
+_TIMELINE_TITLE = re.compile(r"^timeline\b|\btimeline$|\b(year|week|month) in review\b", re.I)
+_SINCE_THEN = re.compile(r"^since then\b", re.I)
 _WORD = re.compile(r"[A-Za-z]+")
 _MIN_LETTERS = 12  # fewer letters than this in capitals may be an acronym or a name
 _CAPITAL_SHARE = 0.8
@@ -58,13 +60,16 @@ def chronology_entry(sentence: str) -> bool:
 
 
 def recap_lines(sentences: Sequence[str]) -> set[int]:
-    """Indices of the sentences that recap the past: a timeline's lines, and in an article
-    of at least ``_TIMELINE`` such lines (a timeline or a review of the year), everything
-    from its first line on."""
+    """Indices of the sentences (the headline first) that recap the past: a timeline's
+    lines and sentences opening "Since then"; in an article of at least ``_TIMELINE`` such
+    lines, or headed as a timeline or a review, the headline and everything from the first
+    line on."""
+    if sentences and _TIMELINE_TITLE.search(sentences[0]):
+        return set(range(len(sentences)))
     lines = [i for i, sentence in enumerate(sentences) if chronology_entry(sentence)]
     if len(lines) >= _TIMELINE:
-        return set(range(lines[0], len(sentences)))
-    return set(lines)
+        return {0, *range(lines[0], len(sentences))}
+    return set(lines) | {i for i, sentence in enumerate(sentences) if _SINCE_THEN.match(sentence)}
 
 
 def in_capitals(text: str) -> bool:

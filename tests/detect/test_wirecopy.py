@@ -56,17 +56,19 @@ def test_capitals_are_written_as_the_baseline_writes_the_words() -> None:
     assert not in_capitals("NATO AND EU")  # too short to tell a headline from acronyms
 
 
-def test_timeline_lines_are_recaps_and_a_timeline_is_one_from_its_first_line() -> None:
+def test_timeline_lines_are_recaps_and_a_timeline_is_one_from_its_headline() -> None:
     news = "Russia and Ukraine signed a ceasefire in Geneva on Tuesday."
     assert recap_lines(["September: A ceasefire is signed in Geneva.", news]) == {0}
     assert recap_lines(["6 January 2026 - The Paris declaration is signed.", news]) == {0}
     ordinary = [news, "Mayors met on Tuesday: no deal.", "2,000 troops: the plan."]
     assert recap_lines(ordinary) == set()
     timeline = [
-        "The year in review",
+        "What the year brought",
         "March: The coalition is launched.",
         "September: A ceasefire is signed.",
         "MPs approve the deployment by 420 votes to 90.",
         "October 2026: The first troops arrive.",
     ]
-    assert recap_lines(timeline) == {1, 2, 3, 4}
+    assert recap_lines(timeline) == {0, 1, 2, 3, 4}
+    assert recap_lines(["Russia rejects Western peacekeepers: timeline", news]) == {0, 1}
+    assert recap_lines([news, "Since then the truce has held."]) == {1}
