@@ -36,7 +36,11 @@ _CHRONOLOGY = re.compile(
     re.IGNORECASE,
 )
 _TIMELINE = 3  # lines of a timeline that make the article one
-_TIMELINE_TITLE = re.compile(r"^timeline\b|\btimeline$|\b(year|week|month) in review\b", re.I)
+_TIMELINE_TITLE = re.compile(
+    r"^timeline\b|\btimeline$|\b(year|week|month) in review\b|\ba year (after|on|since)\b"
+    r"|\banniversary\b",
+    re.I,
+)
 _SINCE_THEN = re.compile(r"^since then\b", re.I)
 _WORD = re.compile(r"[A-Za-z]+")
 _MIN_LETTERS = 12  # fewer letters than this in capitals may be an acronym or a name
