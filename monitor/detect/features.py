@@ -66,13 +66,13 @@ def article_sentences(article: Article) -> list[str]:
 def ngrams(text: str) -> list[str]:
     """Lower-cased words and adjacent word pairs of ``text``: the model's lexical features."""
     tokens = _TOKEN.findall(text.lower())
-    return [*tokens, *(f"{a} {b}" for a, b in itertools.pairwise(tokens))]
+    return [*tokens, *map(" ".join, itertools.pairwise(tokens))]
 
 
 def model_terms(text: str, title: str = "") -> list[str]:
     """The n-grams of ``text`` and, marked as such, those of ``title``: a headline states
     the news, so its words weigh apart from the same words in background paragraphs."""
-    return [*ngrams(text), *(f"title:{gram}" for gram in ngrams(title))]
+    return [*ngrams(text), *map("title:".__add__, ngrams(title))]
 
 
 @dataclass(frozen=True)
@@ -256,7 +256,8 @@ def dense_features(signals: ArticleSignals, corroboration: float = 0.0) -> dict[
     relevance = np.array(signals.relevance)
     semantic = np.array(signals.semantic_novelty)
     relevant = relevance >= RELEVANT
-    tokens = words(signals.text)
+    # the words of ``signals.text``, sentence by sentence (no word spans the joining space)
+    tokens = [word for sentence in signals.sentences for word in words(sentence)]
     return {
         "title_novelty": float(novelty[0]),
         "relevant_novelty": float((novelty * relevant).max()),

@@ -34,10 +34,14 @@ class Sentence:
     @classmethod
     def of(cls, text: str) -> Sentence:
         lowered, words, starts = word_spans(text)
-        words = [_MONTH if _is_the_month(words, i) else word for i, word in enumerate(words)]
+        if "may" in words:
+            words = [_MONTH if _is_the_month(words, i) else word for i, word in enumerate(words)]
         positions: dict[str, list[int]] = {}
         for index, word in enumerate(words):
-            positions.setdefault(word, []).append(index)
+            if word in positions:
+                positions[word].append(index)
+            else:
+                positions[word] = [index]
         frozen = {word: tuple(found) for word, found in positions.items()}
         return cls(text, lowered, tuple(words), tuple(starts), frozen)
 

@@ -94,8 +94,9 @@ class ScoringModel:
     def vectorise(self, text: str, title: str = "") -> dict[str, float]:
         """TF-IDF of the known terms of ``text`` (and ``title``, see ``model_terms``):
         sublinear counts, unit length."""
-        counts = Counter(gram for gram in model_terms(text, title) if gram in self.spec.idf)
-        weights = {g: (1.0 + math.log(n)) * self.spec.idf[g] for g, n in counts.items()}
+        idf = self.spec.idf
+        counts = Counter(filter(idf.__contains__, model_terms(text, title)))
+        weights = {g: (1.0 + math.log(n)) * idf[g] for g, n in counts.items()}
         norm = math.sqrt(sum(w * w for w in weights.values()))
         return {g: w / norm for g, w in weights.items()} if norm else {}
 
@@ -106,8 +107,12 @@ class ScoringModel:
         head = self.heads.get(head_name)
         if head is None:
             return None
+        weights = head.ngrams
+        # in the vector's (the text's) order: a set intersection's order varies between runs
         grams = [
-            (gram, head.ngrams[gram] * vector[gram]) for gram in vector.keys() & head.ngrams.keys()
+            (gram, weight * value)
+            for gram, value in vector.items()
+            if (weight := weights.get(gram)) is not None
         ]
         scaling = self.spec.scaling
         dense_parts = [

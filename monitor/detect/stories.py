@@ -245,4 +245,3 @@ class StoryBook:
             development.outlets.append(report.outlet)
         copies.append(text)
         del copies[:-KEPT_REPORTS]
-
