@@ -15,7 +15,6 @@ keeps the largest contributions, so every decision explains itself. ``load_model
 from __future__ import annotations
 
 import functools
-import heapq
 import json
 import math
 from collections import Counter
@@ -120,11 +119,7 @@ class ScoringModel:
             for name, weight in head.dense.items()
         ]
         logit = head.bias + sum(value for _, value in grams) + sum(v for _, v in dense_parts)
-        shown = heapq.nlargest(
-            _SHOWN,
-            [*((f"'{gram}'", value) for gram, value in _largest(grams)), *dense_parts],
-            key=lambda item: abs(item[1]),
-        )
+        shown = _largest([*((f"'{gram}'", value) for gram, value in _largest(grams)), *dense_parts])
         return Score(
             probability=1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, logit)))),
             threshold=head.threshold,
@@ -133,8 +128,11 @@ class ScoringModel:
 
 
 def _largest(parts: list[tuple[str, float]]) -> list[tuple[str, float]]:
-    """The ``_SHOWN`` parts of largest magnitude."""
-    return heapq.nlargest(_SHOWN, parts, key=lambda item: abs(item[1]))
+    """The ``_SHOWN`` parts of largest magnitude, the earlier first among equals (what
+    ``heapq.nlargest`` gives, with the magnitudes taken once)."""
+    magnitudes = [abs(value) for _, value in parts]
+    order = sorted(range(len(parts)), key=magnitudes.__getitem__, reverse=True)
+    return [parts[i] for i in order[:_SHOWN]]
 
 
 @functools.cache
