@@ -68,7 +68,10 @@ class Embedder:
         means = np.add.reduceat(gathered, starts, axis=0) / np.array(sizes)[:, None]
         # ``np.linalg.norm(means, axis=1, keepdims=True)``, without its checks
         norms = np.sqrt(np.add.reduce(means * means, axis=1, keepdims=True))
-        result[filled] = np.divide(means, norms, out=np.zeros_like(means), where=norms > 0.0)
+        if len(filled) == len(texts) and norms.all():  # the usual case: no row left at zero
+            result[:] = means / norms
+        else:
+            result[filled] = np.divide(means, norms, out=np.zeros_like(means), where=norms > 0.0)
         return result
 
     def token_ids(self, texts: Sequence[str]) -> list[list[int]]:
