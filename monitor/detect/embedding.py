@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import functools
 import importlib.util
+import itertools
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -61,11 +62,16 @@ class Embedder:
         if not filled:
             return result
         ids = [i for row in filled for i in token_lists[row]]
-        sizes = np.array([len(token_lists[row]) for row in filled])
-        starts = np.concatenate(([0], np.cumsum(sizes)[:-1]))
-        means = np.add.reduceat(self.vectors[ids], starts, axis=0) / sizes[:, None]
-        norms = np.linalg.norm(means, axis=1, keepdims=True)
-        result[filled] = np.divide(means, norms, out=np.zeros_like(means), where=norms > 0.0)
+        sizes = [len(token_lists[row]) for row in filled]
+        starts = [0, *itertools.accumulate(sizes[:-1])]
+        gathered = self.vectors.take(ids, axis=0)  # what ``vectors[ids]`` gives, sooner
+        means = np.add.reduceat(gathered, starts, axis=0) / np.array(sizes)[:, None]
+        # ``np.linalg.norm(means, axis=1, keepdims=True)``, without its checks
+        norms = np.sqrt(np.add.reduce(means * means, axis=1, keepdims=True))
+        if len(filled) == len(texts) and norms.all():  # the usual case: no row left at zero
+            result[:] = means / norms
+        else:
+            result[filled] = np.divide(means, norms, out=np.zeros_like(means), where=norms > 0.0)
         return result
 
     def token_ids(self, texts: Sequence[str]) -> list[list[int]]:

@@ -66,13 +66,13 @@ def article_sentences(article: Article) -> list[str]:
 def ngrams(text: str) -> list[str]:
     """Lower-cased words and adjacent word pairs of ``text``: the model's lexical features."""
     tokens = _TOKEN.findall(text.lower())
-    return [*tokens, *(f"{a} {b}" for a, b in itertools.pairwise(tokens))]
+    return [*tokens, *map(" ".join, itertools.pairwise(tokens))]
 
 
 def model_terms(text: str, title: str = "") -> list[str]:
     """The n-grams of ``text`` and, marked as such, those of ``title``: a headline states
     the news, so its words weigh apart from the same words in background paragraphs."""
-    return [*ngrams(text), *(f"title:{gram}" for gram in ngrams(title))]
+    return [*ngrams(text), *map("title:".__add__, ngrams(title))]
 
 
 @dataclass(frozen=True)
@@ -252,20 +252,23 @@ def _best(vectors: np.ndarray, by_rule: Mapping[str, np.ndarray]) -> dict[str, f
 def dense_features(signals: ArticleSignals, corroboration: float = 0.0) -> dict[str, float]:
     """The article-level numbers of ``DENSE_FEATURES``, each in about [0, 1];
     ``corroboration`` comes from outside the article (``corroboration.RecentReports``)."""
-    novelty = np.array([e.novelty for e in signals.evidence])
-    relevance = np.array(signals.relevance)
-    semantic = np.array(signals.semantic_novelty)
-    relevant = relevance >= RELEVANT
-    tokens = words(signals.text)
+    # plain Python on these few numbers (the same floats numpy gives), numpy for the mean
+    novelty = [e.novelty for e in signals.evidence]
+    relevance = signals.relevance
+    semantic = signals.semantic_novelty
+    relevant = [r >= RELEVANT for r in relevance]
+    # the words of ``signals.text``, sentence by sentence (no word spans the joining space)
+    tokens = [word for sentence in signals.sentences for word in words(sentence)]
+    novel = sum(n >= NOVEL and r for n, r in zip(novelty, relevant, strict=True))
     return {
-        "title_novelty": float(novelty[0]),
-        "relevant_novelty": float((novelty * relevant).max()),
-        "title_relevance": float(relevance[0]),
-        "max_relevance": float(relevance.max()),
-        "mean_relevance": float(relevance.mean()),
-        "title_semantic_novelty": float(semantic[0]),
-        "relevant_semantic_novelty": float((semantic * relevant).max()),
-        "novel_share": float(((novelty >= NOVEL) & relevant).mean()),
+        "title_novelty": novelty[0],
+        "relevant_novelty": max(n * r for n, r in zip(novelty, relevant, strict=True)),
+        "title_relevance": relevance[0],
+        "max_relevance": max(relevance),
+        "mean_relevance": float(np.array(relevance).mean()),
+        "title_semantic_novelty": semantic[0],
+        "relevant_semantic_novelty": max(s * r for s, r in zip(semantic, relevant, strict=True)),
+        "novel_share": novel / len(novelty),
         "hedging": sum(w in _HEDGES for w in tokens) / max(1, len(tokens)),
         "length": min(30, len(signals.sentences)) / 30,
         "pattern_hits": float(len({h.rule for h in signals.hits})),

@@ -34,10 +34,14 @@ class Sentence:
     @classmethod
     def of(cls, text: str) -> Sentence:
         lowered, words, starts = word_spans(text)
-        words = [_MONTH if _is_the_month(words, i) else word for i, word in enumerate(words)]
+        if "may" in words:
+            words = [_MONTH if _is_the_month(words, i) else word for i, word in enumerate(words)]
         positions: dict[str, list[int]] = {}
         for index, word in enumerate(words):
-            positions.setdefault(word, []).append(index)
+            if word in positions:
+                positions[word].append(index)
+            else:
+                positions[word] = [index]
         frozen = {word: tuple(found) for word, found in positions.items()}
         return cls(text, lowered, tuple(words), tuple(starts), frozen)
 
@@ -83,6 +87,20 @@ class CompiledGroup:
         )
         self._regexes = [(pattern, re.compile(pattern)) for pattern in group.regex]
         self._prefixes = tuple(prefixes)
+
+    @property
+    def first_words(self) -> frozenset[str]:
+        """The first words of the group's words and phrases."""
+        return self._first_words
+
+    @property
+    def prefixes(self) -> tuple[str, ...]:
+        """The group's one-word prefixes ("deploy" for "deploy*")."""
+        return self._prefixes
+
+    @property
+    def has_regex(self) -> bool:
+        return bool(self._regexes)
 
     def may_occur(self, lowered: str) -> bool:
         """False only when no alternative can match anywhere in ``lowered`` (a comparable
@@ -202,10 +220,11 @@ class CompiledPattern:
         self.groups = [CompiledGroup(group) for group in pattern.all]
         self.vetoes = [CompiledGroup(group) for group in pattern.unless] + rule_vetoes
 
-    def holds(self, sentence: Sentence) -> PatternOutcome | None:
+    def holds(self, sentence: Sentence, *, checked: bool = False) -> PatternOutcome | None:
         """The outcome if the pattern holds on ``sentence``, else None (stops early: no
-        group is searched unless every group may match)."""
-        if not all(group.may_match(sentence) for group in self.groups):
+        group is searched unless every group may match; ``checked`` says the caller has
+        made sure they all may)."""
+        if not checked and not all(group.may_match(sentence) for group in self.groups):
             return None
         hit_lists = []
         for group in self.groups:
@@ -240,6 +259,33 @@ class CompiledPattern:
         return PatternOutcome(self.pattern.name, self.stage, matched, fits, vetoed_by, span)
 
 
+class GroupIndex:
+    """Which of many groups may match a sentence (``CompiledGroup.may_match`` of each), found
+    in one pass: the sentence's words looked up among the groups' first words, and each
+    distinct prefix looked for once."""
+
+    def __init__(self, groups: Sequence[CompiledGroup]) -> None:
+        self.size = len(groups)
+        self._always = frozenset(n for n, group in enumerate(groups) if group.has_regex)
+        self._by_word: dict[str, set[int]] = {}
+        self._by_prefix: dict[str, set[int]] = {}
+        for number, group in enumerate(groups):
+            for word in group.first_words:
+                self._by_word.setdefault(word, set()).add(number)
+            for prefix in group.prefixes:
+                self._by_prefix.setdefault(prefix, set()).add(number)
+
+    def possible(self, sentence: Sentence) -> set[int]:
+        """The numbers (positions in the list given) of the groups that may match."""
+        found = set(self._always)
+        for word in self._by_word.keys() & sentence.positions.keys():
+            found |= self._by_word[word]
+        for prefix, numbers in self._by_prefix.items():
+            if prefix in sentence.lowered:
+                found |= numbers
+        return found
+
+
 class CompiledRule:
     """A ``Rule`` ready to evaluate; included rules are resolved by the engine."""
 
@@ -248,6 +294,11 @@ class CompiledRule:
         rule_vetoes = [CompiledGroup(group) for group in rule.unless]
         self.patterns = [CompiledPattern(p, rule_vetoes) for p in rule.patterns]
         self.topic = [CompiledGroup(group) for group in rule.topic]
+        groups = [group for pattern in self.patterns for group in pattern.groups]
+        self.index = GroupIndex(groups)
+        numbers = iter(range(len(groups)))
+        # the numbers of each pattern's groups in ``index``
+        self._needs = [frozenset(next(numbers) for _ in p.groups) for p in self.patterns]
 
     def off_topic(self, texts: Sequence[str]) -> bool:
         """Whether a topic group surely matches none of ``texts`` (see ``may_occur``)."""
@@ -269,9 +320,13 @@ class CompiledRule:
         return [pattern.evaluate(sentence) for pattern in self.patterns]
 
     def first_held(self, sentence: Sentence) -> tuple[int, PatternOutcome] | None:
-        """The first pattern (in priority order) that holds, with its index; else None."""
+        """The first pattern (in priority order) that holds, with its index; else None. A
+        pattern is searched only when each of its groups may match (one ``GroupIndex`` pass
+        for all of them)."""
+        possible = self.index.possible(sentence)
         for index, pattern in enumerate(self.patterns):
-            outcome = pattern.holds(sentence)
-            if outcome is not None:
-                return index, outcome
+            if self._needs[index] <= possible:
+                outcome = pattern.holds(sentence, checked=True)
+                if outcome is not None:
+                    return index, outcome
         return None

@@ -15,7 +15,6 @@ keeps the largest contributions, so every decision explains itself. ``load_model
 from __future__ import annotations
 
 import functools
-import heapq
 import json
 import math
 from collections import Counter
@@ -94,8 +93,9 @@ class ScoringModel:
     def vectorise(self, text: str, title: str = "") -> dict[str, float]:
         """TF-IDF of the known terms of ``text`` (and ``title``, see ``model_terms``):
         sublinear counts, unit length."""
-        counts = Counter(gram for gram in model_terms(text, title) if gram in self.spec.idf)
-        weights = {g: (1.0 + math.log(n)) * self.spec.idf[g] for g, n in counts.items()}
+        idf = self.spec.idf
+        counts = Counter(filter(idf.__contains__, model_terms(text, title)))
+        weights = {g: (1.0 + math.log(n)) * idf[g] for g, n in counts.items()}
         norm = math.sqrt(sum(w * w for w in weights.values()))
         return {g: w / norm for g, w in weights.items()} if norm else {}
 
@@ -106,8 +106,12 @@ class ScoringModel:
         head = self.heads.get(head_name)
         if head is None:
             return None
+        weights = head.ngrams
+        # in the vector's (the text's) order: a set intersection's order varies between runs
         grams = [
-            (gram, head.ngrams[gram] * vector[gram]) for gram in vector.keys() & head.ngrams.keys()
+            (gram, weight * value)
+            for gram, value in vector.items()
+            if (weight := weights.get(gram)) is not None
         ]
         scaling = self.spec.scaling
         dense_parts = [
@@ -115,11 +119,7 @@ class ScoringModel:
             for name, weight in head.dense.items()
         ]
         logit = head.bias + sum(value for _, value in grams) + sum(v for _, v in dense_parts)
-        shown = heapq.nlargest(
-            _SHOWN,
-            [*((f"'{gram}'", value) for gram, value in _largest(grams)), *dense_parts],
-            key=lambda item: abs(item[1]),
-        )
+        shown = _largest([*((f"'{gram}'", value) for gram, value in _largest(grams)), *dense_parts])
         return Score(
             probability=1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, logit)))),
             threshold=head.threshold,
@@ -128,8 +128,11 @@ class ScoringModel:
 
 
 def _largest(parts: list[tuple[str, float]]) -> list[tuple[str, float]]:
-    """The ``_SHOWN`` parts of largest magnitude."""
-    return heapq.nlargest(_SHOWN, parts, key=lambda item: abs(item[1]))
+    """The ``_SHOWN`` parts of largest magnitude, the earlier first among equals (what
+    ``heapq.nlargest`` gives, with the magnitudes taken once)."""
+    magnitudes = [abs(value) for _, value in parts]
+    order = sorted(range(len(parts)), key=magnitudes.__getitem__, reverse=True)
+    return [parts[i] for i in order[:_SHOWN]]
 
 
 @functools.cache

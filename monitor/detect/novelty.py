@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 from rapidfuzz import fuzz, process
 
-from monitor.detect.similarity import content_key
+from monitor.detect.similarity import content_key, key_of
 from monitor.models import Evidence
 from monitor.text import words
 
@@ -31,7 +31,7 @@ _KEPT_COMPARISONS = 100_000  # nearest claims kept per distinct sentence (a few 
 
 def is_hypothetical(text: str) -> bool:
     """Whether ``text`` speaks of what would, could or is planned to happen."""
-    return any(w in _HYPOTHETICAL for w in words(text))
+    return not _HYPOTHETICAL.isdisjoint(words(text))
 
 
 def story_words(keys: Iterable[str], share: float = STORY_WORD_SHARE) -> frozenset[str]:
@@ -58,6 +58,7 @@ class KnownClaims:
         self._hypothetical = [is_hypothetical(text) for text in self.texts]
         # (informative key, hypothetical) -> (index of the nearest claim, its similarity)
         self._nearest: dict[tuple[str, bool], tuple[int, float]] = {}
+        self._items: dict[str, tuple[str, bool]] = {}  # sentence -> (informative key, hyp.)
 
     def _informative(self, key: str) -> str:
         return " ".join(word for word in key.split() if word not in self.story_words)
@@ -71,13 +72,11 @@ class KnownClaims:
         nearest claim of each comparison (informative key and modality) is kept, so a
         sentence that recurs (wire copies, a title repeated in the text, a feed's boilerplate)
         is compared only once; the result is the same as comparing it again."""
-        keys = [self._informative(content_key(sentence)) for sentence in sentences]
         found = [Evidence(sentence, 1.0, "", 0.0) for sentence in sentences]
         if not self.texts:
             return found
-        asked = {
-            index: (key, is_hypothetical(sentences[index])) for index, key in enumerate(keys) if key
-        }
+        items = [self._item(sentence) for sentence in sentences]
+        asked = {index: item for index, item in enumerate(items) if item[0]}
         self._compare(list({item for item in asked.values() if item not in self._nearest}))
         for index, item in asked.items():
             position, best = self._nearest[item]
@@ -85,6 +84,18 @@ class KnownClaims:
             text = self.texts[position] if best > 0.0 else ""
             found[index] = Evidence(sentence, round(1.0 - best, 3), text, round(best, 3))
         return found
+
+    def _item(self, sentence: str) -> tuple[str, bool]:
+        """The sentence's informative key and whether it is hypothetical, from one reading of
+        its words; kept per sentence (a recurring sentence is read once)."""
+        item = self._items.get(sentence)
+        if item is None:
+            if len(self._items) >= _KEPT_COMPARISONS:
+                self._items.clear()
+            tokens = words(sentence)
+            key = self._informative(key_of(tokens))
+            item = self._items[sentence] = (key, not _HYPOTHETICAL.isdisjoint(tokens))
+        return item
 
     def _compare(self, items: Sequence[tuple[str, bool]]) -> None:
         """Find and keep the nearest claim of each (informative key, hypothetical) pair."""

@@ -35,7 +35,12 @@ def _stem(word: str) -> str:
 
 def content_key(text: str) -> str:
     """The sorted, de-duplicated, lightly stemmed content words of ``text``."""
-    return " ".join(sorted({_stem(w) for w in words(text) if w not in _STOPWORDS}))
+    return key_of(words(text))
+
+
+def key_of(tokens: Iterable[str]) -> str:
+    """``content_key`` of text whose ``words`` are ``tokens``."""
+    return " ".join(sorted({_stem(w) for w in tokens if w not in _STOPWORDS}))
 
 
 @dataclass

@@ -58,6 +58,17 @@ class Report:
 
 
 @dataclass(frozen=True)
+class _Kept:
+    """A report kept to compare later ones with: its embedding, and its terms as the book's
+    column numbers with their weights, so that one decision takes the term cosines of every
+    kept report in a few array operations."""
+
+    vector: np.ndarray
+    columns: np.ndarray
+    weights: np.ndarray
+
+
+@dataclass(frozen=True)
 class Verdict:
     """A decision, the development it concerns (if any) and why."""
 
@@ -91,54 +102,80 @@ class StoryBook:
         self.late_similarity = late_similarity
         self.known_similarity = known_similarity
         self._developments: list[Development] = []
-        self._vectors: dict[str, list[tuple[np.ndarray, Terms]]] = {}
+        self._kept: dict[str, list[_Kept]] = {}
+        self._columns: dict[str, int] = {}  # every term of a kept report, numbered
         self._copies: dict[str, list[str]] = {}
         self.reset(developments)
 
     def reset(self, developments: Iterable[Development]) -> None:
         """Replace what the book knows, e.g. with what the store actually recorded."""
         self._developments = list(developments)
-        self._vectors = {}
+        self._kept = {}
+        self._columns = {}
         self._copies = {}
         for development in self._developments:
             text = " ".join(development.evidence)
             if self.embed and self.vectorise and text:
                 vector = self.embed([text])[0]
-                self._vectors[development.id] = [(vector, self.vectorise(text))]
+                self._kept[development.id] = [self._keep(vector, self.vectorise(text))]
             else:
-                self._vectors[development.id] = []
+                self._kept[development.id] = []
             self._copies[development.id] = [" ".join(development.evidence)]
 
     @property
     def developments(self) -> list[Development]:
         return list(self._developments)
 
-    def _similarity(self, development: Development, report: Report) -> float:
-        """How alike ``report`` and the closest report of ``development`` are, in [0, 1]:
-        a weighted mean of the cosines of their embeddings and of their TF-IDF terms."""
-        return max(
-            (
-                (float(report.vector @ vector) + TERM_WEIGHT * _cosine(report.terms, terms))
-                / (1.0 + TERM_WEIGHT)
-                for vector, terms in self._vectors.get(development.id) or []
-            ),
-            default=0.0,
-        )
+    def _keep(self, vector: np.ndarray, terms: Terms) -> _Kept:
+        columns = [self._columns.setdefault(term, len(self._columns)) for term in terms]
+        weights = np.fromiter(terms.values(), dtype=np.float64, count=len(terms))
+        return _Kept(vector, np.array(columns, dtype=np.int64), weights)
+
+    def _similarities(self, report: Report, developments: Sequence[str]) -> dict[str, float]:
+        """How alike ``report`` and the closest kept report of each of ``developments`` are,
+        in [0, 1]: a weighted mean of the cosines of their embeddings and of their TF-IDF
+        terms (0.0 for a development with no kept report)."""
+        kept = [(name, k) for name in developments for k in self._kept.get(name) or []]
+        found = dict.fromkeys(developments, 0.0)
+        if not kept:
+            return found
+        query = np.zeros(len(self._columns))
+        shared = [(self._columns[t], w) for t, w in report.terms.items() if t in self._columns]
+        if shared:
+            query[[column for column, _ in shared]] = [weight for _, weight in shared]
+        columns = np.concatenate([k.columns for _, k in kept])
+        weights = np.concatenate([k.weights for _, k in kept])
+        owners = np.repeat(np.arange(len(kept)), [len(k.columns) for _, k in kept])
+        cosines = np.bincount(owners, weights=query[columns] * weights, minlength=len(kept))
+        best: dict[str, float] = {}
+        for (name, k), cosine in zip(kept, cosines.tolist(), strict=True):
+            embedded = float(report.vector.dot(k.vector))  # the same sdot as ``@``
+            score = (embedded + TERM_WEIGHT * cosine) / (1.0 + TERM_WEIGHT)
+            best[name] = max(best.get(name, score), score)
+        found.update(best)
+        return found
+
+    def _comparable(self, development: Development, report: Report) -> bool:
+        """Whether ``report`` may be (or restate) ``development``: not another stage of the
+        same kind of development, which is news of its own, and not only kinds of development
+        this one was never reported as."""
+        staged = UNSTAGED not in (development.stage, report.stage)
+        if development.rule == report.rule and staged and development.stage != report.stage:
+            return False
+        named = set(development.rules) - self.broad
+        naming = set(report.rules) - self.broad
+        return not (named and naming and not named & naming)
 
     def decide(self, report: Report, now: datetime) -> Verdict:
         """Classify ``report`` at ``now`` against the developments recorded so far."""
         best: tuple[float, Development] | None = None
-        for development in self._developments:
-            score = self._similarity(development, report)
+        compared = [d for d in self._developments if self._comparable(d, report)]
+        scores = self._similarities(report, [d.id for d in compared])
+        for development in compared:
+            score = scores[development.id]
             age = now - development.last_seen
             same_rule = development.rule == report.rule
             staged = UNSTAGED not in (development.stage, report.stage)
-            if same_rule and staged and development.stage != report.stage:
-                continue  # another stage of the same kind of development is news of its own
-            named = set(development.rules) - self.broad
-            naming = set(report.rules) - self.broad
-            if named and naming and not named & naming:
-                continue  # it names only kinds of development this one was never reported as
             recent = age <= self.burst
             kin = staged and same_rule  # the same kind and stage of development
             same = (recent and (kin or score >= self.group_similarity)) or (
@@ -191,11 +228,11 @@ class StoryBook:
                 alerted=False,
             )
             self._developments.append(development)
-            self._vectors[development.id] = []
+            self._kept[development.id] = []
             self._copies[development.id] = []
             self._add_outlet(development, report)
-        reports = self._vectors[development.id]
-        reports.append((report.vector, report.terms))
+        reports = self._kept[development.id]
+        reports.append(self._keep(report.vector, report.terms))
         del reports[:-KEPT_REPORTS]  # the latest reports speak for the development
         return development
 
@@ -208,8 +245,3 @@ class StoryBook:
             development.outlets.append(report.outlet)
         copies.append(text)
         del copies[:-KEPT_REPORTS]
-
-
-def _cosine(a: Terms, b: Terms) -> float:
-    """Dot product of two unit-length sparse vectors."""
-    return sum(a[term] * b[term] for term in a.keys() & b.keys())

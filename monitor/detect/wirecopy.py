@@ -45,6 +45,8 @@ _SINCE_THEN = re.compile(r"^since then\b", re.I)
 _WORD = re.compile(r"[A-Za-z]+")
 _MIN_LETTERS = 12  # fewer letters than this in capitals may be an acronym or a name
 _CAPITAL_SHARE = 0.8
+_ASCII_LOWER = bytes(range(ord("a"), ord("z") + 1))
+_NOT_ASCII_LETTERS = bytes(c for c in range(256) if not chr(c).isascii() or not chr(c).isalpha())
 
 
 def without_dateline(paragraph: str) -> str:
@@ -78,10 +80,13 @@ def recap_lines(sentences: Sequence[str]) -> set[int]:
 
 def in_capitals(text: str) -> bool:
     """Whether ``text`` is set in capitals (most of its letters, and enough of them)."""
-    letters = [c for c in text if c.isalpha()]
-    if len(letters) < _MIN_LETTERS:
-        return False
-    return sum(c.isupper() for c in letters) >= _CAPITAL_SHARE * len(letters)
+    if text.isascii():  # the usual case: letters and capitals counted in C, not per character
+        letters = text.encode("ascii").translate(None, _NOT_ASCII_LETTERS)
+        count, capitals = len(letters), len(letters.translate(None, _ASCII_LOWER))
+    else:
+        found = [c for c in text if c.isalpha()]
+        count, capitals = len(found), sum(c.isupper() for c in found)
+    return count >= _MIN_LETTERS and capitals >= _CAPITAL_SHARE * count
 
 
 class Casing:

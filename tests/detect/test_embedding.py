@@ -34,3 +34,22 @@ def test_embeddings_are_unit_length_means_of_token_vectors() -> None:
             continue
         mean = embedder.vectors[ids].mean(axis=0)
         assert row == pytest.approx(mean / np.linalg.norm(mean), abs=1e-5)
+
+
+@pytest.mark.parametrize("texts", [SENTENCES, SENTENCES[:3], SENTENCES[1:2], SENTENCES[4:]])
+def test_embeddings_are_bitwise_those_of_the_plain_computation(texts: list[str]) -> None:
+    """``embed`` takes shortcuts (``take``, its own row norms, no masked division when no
+    row is empty); the vectors must be bit for bit those of the plain numpy computation,
+    since every score downstream is compared with thresholds."""
+    embedder = bundled_embedder()
+    token_lists = embedder.token_ids(texts)
+    expected = np.zeros((len(texts), embedder.dimensions), dtype=np.float32)
+    filled = [row for row, ids in enumerate(token_lists) if ids]
+    if filled:
+        ids = [i for row in filled for i in token_lists[row]]
+        sizes = np.array([len(token_lists[row]) for row in filled])
+        starts = np.concatenate(([0], np.cumsum(sizes)[:-1]))
+        means = np.add.reduceat(embedder.vectors[ids], starts, axis=0) / sizes[:, None]
+        norms = np.linalg.norm(means, axis=1, keepdims=True)
+        expected[filled] = np.divide(means, norms, out=np.zeros_like(means), where=norms > 0)
+    assert embedder.embed(texts).tobytes() == expected.tobytes()

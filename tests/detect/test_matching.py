@@ -239,3 +239,20 @@ def test_fast_paths_agree_with_the_full_evaluation_on_the_shipped_rules() -> Non
             for group in groups:
                 assert group.occurs(sentence) is bool(group.find(sentence)), group.name
     assert held_somewhere  # the table exercises patterns that hold, not only misses
+
+
+def test_the_group_index_says_what_each_group_says_on_the_shipped_rules() -> None:
+    """``GroupIndex.possible`` answers ``may_match`` for all of a rule's pattern groups in
+    one pass; it must name exactly the groups that may match, or ``first_held`` would skip
+    a pattern that holds (or search one that cannot)."""
+    from monitor.ruleset import load_ruleset
+
+    root = Path(__file__).resolve().parents[2]
+    compiled = [CompiledRule(r) for r in load_ruleset(root / "rules").rules if r.patterns]
+    sentences = [Sentence.of(text) for text in _shipped_sentences()]
+    for each in compiled:
+        groups = [g for p in each.patterns for g in p.groups]
+        assert each.index.size == len(groups)
+        for sentence in sentences:
+            expected = {n for n, group in enumerate(groups) if group.may_match(sentence)}
+            assert each.index.possible(sentence) == expected, (each.rule.id, sentence.text)

@@ -98,3 +98,33 @@ def test_a_recurring_sentence_is_compared_once_with_the_same_result(
     assert len(compared) == 4  # three sentences, then only the unrelated one
     fresh = KnownClaims(CLAIMS).assess_all([*sentences, "Unrelated: the Bundestag met."])
     assert [*first, again[1]] == fresh
+
+
+def test_a_recurring_sentence_is_read_into_words_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A sentence's informative key and modality are kept: a recurring sentence is not split
+    into words again, the kept reading gives what a fresh one gives, and the store of
+    readings is cleared (not grown) at its bound."""
+    read: list[str] = []
+    real_words = novelty.words
+
+    def counting(text: str) -> list[str]:
+        read.append(text)
+        return real_words(text)
+
+    monkeypatch.setattr(novelty, "words", counting)
+    sentences = [
+        "MPs voted on the deployment of British troops.",
+        "MPs would vote on the deployment of British troops.",
+    ]
+    known = KnownClaims(CLAIMS)
+    read.clear()
+    first = known.assess_all(sentences)
+    again = known.assess_all([*sentences, sentences[0]])
+    assert read == sentences
+    assert again == [*first, first[0]]
+    assert first == KnownClaims(CLAIMS).assess_all(sentences)
+    monkeypatch.setattr(novelty, "_KEPT_COMPARISONS", 2)
+    unrelated = "Unrelated: the Bundestag met."
+    assert known.assess(unrelated) == KnownClaims(CLAIMS).assess(unrelated)
+    assert len(known._items) == 1
+    assert known.assess_all(sentences) == first

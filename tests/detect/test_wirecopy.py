@@ -72,3 +72,36 @@ def test_timeline_lines_are_recaps_and_a_timeline_is_one_from_its_headline() -> 
     assert recap_lines(timeline) == {0, 1, 2, 3, 4}
     assert recap_lines(["Russia rejects Western peacekeepers: timeline", news]) == {0, 1}
     assert recap_lines([news, "Since then the truce has held."]) == {1}
+
+
+def _in_capitals_by_character(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    return len(letters) >= 12 and sum(c.isupper() for c in letters) >= 0.8 * len(letters)
+
+
+def test_capitals_are_counted_as_character_by_character_on_every_kind_of_text() -> None:
+    """``in_capitals`` counts ASCII letters in C; it must say what counting each character's
+    ``isalpha`` and ``isupper`` says, at the bounds and on text that is not ASCII."""
+    from monitor.replay import collect_feed_files
+    from monitor.sources.parse import parse_feed
+    from tests.conftest import ROOT
+
+    texts = [
+        "RUSSIA SAYS IT WILL ACCEPT MONITORS",
+        "RUSSIA SAYS it will",  # too few capitals
+        "ABCDEFGHIJK",  # 11 letters: too few to tell
+        "ABCDEFGHIJKL",  # 12
+        "ABCDEFGHIJKLmnop",  # 12 of 16 capitals: under 0.8
+        "ABCDEFGHIJKLMNOPqrst",  # 16 of 20: exactly 0.8
+        "ABCDEFGHIJKLMNOzzzzz",  # 15 of 20
+        "KYIV — RUSSIA SAYS IT WILL ACCEPT MONITORS",
+        "ÉTATS-UNIS: LA RUSSIE ACCEPTE",
+        "РОССИЯ ПРИНЯЛА ПЛАН МИРА СЕГОДНЯ",
+        "Ⅷ ⅧⅧⅧ ABCDEFGHIJ",  # numerals that are upper case but not letters
+        "",
+    ]
+    for path in collect_feed_files([ROOT / "examples" / "feeds"]):
+        for article in parse_feed(path.read_bytes(), path.stem).articles:
+            texts += [article.title, article.title.upper(), *article.text.split("\n")]
+    for text in texts:
+        assert in_capitals(text) is _in_capitals_by_character(text), text
