@@ -28,7 +28,7 @@ from urllib.parse import urlsplit
 import httpx
 
 from monitor import __version__
-from monitor.errors import FetchError
+from monitor.errors import ConfigError, FetchError, Problem
 from monitor.redact import redact_url
 from monitor.sources.feeds import FeedConfig
 from monitor.sources.hostgate import HostGate
@@ -120,14 +120,15 @@ class _CertificatesOnFirstUse(ssl.SSLContext):
     """httpx's default TLS context (``SSL_CERT_FILE``, else ``SSL_CERT_DIR``, else certifi's
     bundle), except that the certificates are read at its first TLS connection.
 
-    Reading them takes tens of milliseconds; a cron-driven ``run --once`` over plain-http
-    feeds never needs them (issue 11). A bundle that cannot be read fails that connection
-    (an ``ssl.SSLError``, so the feed's ``FetchError``) and is tried again at the next one.
+    Reading certifi's bundle takes tens of milliseconds; a cron-driven ``run --once`` over
+    plain-http feeds never needs it (issue 11). A bundle the operator names is read at
+    once (``_tls_context``), so a bad one still stops the start. One that cannot be read
+    later fails that connection (an ``ssl.SSLError``: the feed's ``FetchError``).
     """
 
     _certificates_read = False
 
-    def _read_certificates(self) -> None:
+    def read_certificates(self) -> None:
         if self._certificates_read:
             return
         cafile, capath = os.environ.get("SSL_CERT_FILE"), os.environ.get("SSL_CERT_DIR")
@@ -143,11 +144,11 @@ class _CertificatesOnFirstUse(ssl.SSLContext):
         self._certificates_read = True
 
     def wrap_bio(self, *args: Any, **kwargs: Any) -> ssl.SSLObject:
-        self._read_certificates()
+        self.read_certificates()
         return super().wrap_bio(*args, **kwargs)
 
     def wrap_socket(self, *args: Any, **kwargs: Any) -> ssl.SSLSocket:
-        self._read_certificates()
+        self.read_certificates()
         return super().wrap_socket(*args, **kwargs)
 
 
@@ -157,6 +158,12 @@ def _tls_context() -> ssl.SSLContext:
     keylog = os.environ.get("SSLKEYLOGFILE")  # as ssl.create_default_context honours it
     if keylog:
         context.keylog_filename = keylog
+    named = "SSL_CERT_FILE" if os.environ.get("SSL_CERT_FILE") else "SSL_CERT_DIR"
+    if os.environ.get(named):  # the operator's own bundle: a problem with it stops the start
+        try:
+            context.read_certificates()
+        except ssl.SSLError as exc:
+            raise ConfigError([Problem(named, None, str(exc.args[0]))]) from exc
     return context
 
 

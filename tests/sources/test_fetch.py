@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from monitor.errors import FetchError
+from monitor.errors import ConfigError, FetchError
 from monitor.sources.feeds import FeedConfig
 from monitor.sources.fetch import Fetcher, FetchResult
 from tests.servers import rss
@@ -91,8 +91,10 @@ def contexts_with_certificates() -> set[int]:
     }
 
 
-def test_plain_http_feeds_read_no_ca_certificates() -> None:
-    """Reading the CA bundle costs tens of milliseconds at every start (issue 11)."""
+def test_plain_http_feeds_read_no_ca_certificates(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Reading certifi's bundle costs tens of milliseconds at every start (issue 11)."""
+    monkeypatch.delenv("SSL_CERT_FILE", raising=False)
+    monkeypatch.delenv("SSL_CERT_DIR", raising=False)
     before = contexts_with_certificates()
     with keep_alive_server([]) as port:
         feed = FeedConfig.model_validate({"name": "town", "url": f"http://127.0.0.1:{port}/f"})
@@ -133,3 +135,14 @@ def test_https_feeds_are_verified_against_the_configured_bundle(
         else:
             with pytest.raises(FetchError, match="ConnectError"):
                 asyncio.run(poll())
+
+
+def test_a_bundle_the_operator_names_is_read_at_start(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SSL_CERT_FILE", str(tmp_path / "missing.pem"))
+    with pytest.raises(ConfigError) as caught:
+        Fetcher()
+    (problem,) = caught.value.problems
+    assert problem.file == "SSL_CERT_FILE"
+    assert "missing.pem" in problem.message
