@@ -65,3 +65,16 @@ def test_run_once_over_unchanged_feeds_loads_no_detection(tmp_path: Path) -> Non
     assert feeds.requests.count("/news.xml") == 2
     assert set(found["modules"]) & (DETECTION | DAEMON) == set()
     assert found["collecting"] is True
+
+
+def test_run_once_over_a_feed_without_validators_loads_no_detection(tmp_path: Path) -> None:
+    """A server that ignores conditional GET sends the same entries again: all seen, so
+    nothing is judged and detection is not loaded for it."""
+    with serving(FeedServer(etags=False)) as feeds:
+        feeds.feeds["/news.xml"] = rss([{"title": "Weather", "guid": "w1"}])
+        make_rules(tmp_path, {"news": feeds.url("/news.xml")})
+        env = daemon_env(tmp_path)
+        probe(env, "run", "--once")
+        found = probe(env, "run", "--once")
+    assert feeds.requests.count("/news.xml") == 2
+    assert set(found["modules"]) & DETECTION == set()
