@@ -21,6 +21,7 @@ import ssl
 import time
 import zlib
 from dataclasses import dataclass
+from pathlib import Path
 from types import TracebackType
 from typing import Any
 from urllib.parse import urlsplit
@@ -120,10 +121,10 @@ class _CertificatesOnFirstUse(ssl.SSLContext):
     """httpx's default TLS context (``SSL_CERT_FILE``, else ``SSL_CERT_DIR``, else certifi's
     bundle), except that the certificates are read at its first TLS connection.
 
-    Reading certifi's bundle takes tens of milliseconds; a cron-driven ``run --once`` over
-    plain-http feeds never needs it (issue 11). A bundle the operator names is read at
-    once (``_tls_context``), so a bad one still stops the start. One that cannot be read
-    later fails that connection (an ``ssl.SSLError``: the feed's ``FetchError``).
+    Reading a bundle takes tens of milliseconds; a cron-driven ``run --once`` over
+    plain-http feeds never needs one (issue 11). A bundle the operator names that is not
+    there stops the start (``_tls_context``); one that cannot be read at the first TLS
+    connection fails that connection (an ``ssl.SSLError``: the feed's ``FetchError``).
     """
 
     _certificates_read = False
@@ -159,11 +160,12 @@ def _tls_context() -> ssl.SSLContext:
     if keylog:
         context.keylog_filename = keylog
     named = "SSL_CERT_FILE" if os.environ.get("SSL_CERT_FILE") else "SSL_CERT_DIR"
-    if os.environ.get(named):  # the operator's own bundle: a problem with it stops the start
-        try:
-            context.read_certificates()
-        except ssl.SSLError as exc:
-            raise ConfigError([Problem(named, None, str(exc.args[0]))]) from exc
+    where = Path(os.environ.get(named, ""))
+    if where != Path():  # the operator's own bundle: one that is not there stops the start
+        there = where.is_file() if named == "SSL_CERT_FILE" else where.is_dir()
+        if not there or not os.access(where, os.R_OK):
+            kind = "file" if named == "SSL_CERT_FILE" else "folder"
+            raise ConfigError([Problem(named, None, f"{where} is not a readable {kind}")])
     return context
 
 
