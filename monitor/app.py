@@ -187,6 +187,16 @@ class Service:
         config = load_configuration(settings)
         channels: dict[str, Channel]
         channels, found = build_channels(config.channels, settings)
+        fetcher = Fetcher(  # before the state: a bad CA bundle (ConfigError) holds no lock
+            FetchLimits(
+                max_bytes=settings.max_response_bytes,
+                connect_timeout=settings.connect_timeout_seconds,
+                read_timeout=settings.read_timeout_seconds,
+                total_timeout=settings.poll_timeout_seconds,
+                max_concurrent=settings.max_concurrent_fetches,
+                max_per_host=settings.max_fetches_per_host,
+            )
+        )
         lock: StateLock | None = None
         holder = None
         if dry_run:  # no lock either: a dry run may look over a running daemon's shoulder
@@ -204,16 +214,6 @@ class Service:
             except StateError:
                 lock.release()
                 raise
-        fetcher = Fetcher(
-            FetchLimits(
-                max_bytes=settings.max_response_bytes,
-                connect_timeout=settings.connect_timeout_seconds,
-                read_timeout=settings.read_timeout_seconds,
-                total_timeout=settings.poll_timeout_seconds,
-                max_concurrent=settings.max_concurrent_fetches,
-                max_per_host=settings.max_fetches_per_host,
-            )
-        )
         metrics = Metrics()
         limits, policy = cls._outbox_settings(config)
         redact = SecretRedactor(secret_values(config.channels, settings))

@@ -20,11 +20,11 @@ from typing import TYPE_CHECKING, Any
 from monitor.cli_help import add_command
 from monitor.cli_history import SettingsFor, existing_store, with_settings, write_output
 from monitor.errors import ConfigError
-from monitor.settings import Settings
 
 if TYPE_CHECKING:
     from monitor.calibrate import Scored
     from monitor.detect.model import ModelFile
+    from monitor.settings import Settings
     from monitor.store_feedback import Verdict
 
 

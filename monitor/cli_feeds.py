@@ -9,16 +9,21 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from monitor.cli_help import add_command
 from monitor.cli_history import SettingsFor, with_settings
-from monitor.settings import Settings
-from monitor.sources.feeds import FeedConfig, FeedsFile
-from monitor.yamlfile import load_model
+
+if TYPE_CHECKING:
+    from monitor.settings import Settings
+    from monitor.sources.feeds import FeedConfig
 
 
 def _listed(path: Path) -> list[FeedConfig]:
     """Every feed of the feeds file, disabled ones included (none if there is no file)."""
+    from monitor.sources.feeds import FeedsFile
+    from monitor.yamlfile import load_model
+
     return list(load_model(path, FeedsFile).feeds) if path.exists() else []
 
 

@@ -7,7 +7,6 @@ running daemon may keep going meanwhile (SQLite serialises the writes).
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import sys
 from collections.abc import Callable, Iterator
@@ -17,16 +16,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from monitor.cli_help import add_command
-from monitor.durations import parse_duration
 from monitor.errors import StateError
-from monitor.history import delivery_summary, list_line, record_json, show_text
-from monitor.settings import Settings
 
 if TYPE_CHECKING:
+    from monitor.settings import Settings
     from monitor.store import Store
 
-SettingsFor = Callable[[argparse.Namespace], Settings]
-Command = Callable[[argparse.Namespace, Settings], int]
+# The commands import what they use when they run: registering them costs no more than
+# argparse, so `rules check` or `run --once` loads none of it (issue 11).
+SettingsFor = Callable[[argparse.Namespace], "Settings"]
+Command = Callable[[argparse.Namespace, "Settings"], int]
 
 
 def with_settings(command: Command, settings: SettingsFor) -> Callable[[argparse.Namespace], int]:
@@ -36,6 +35,8 @@ def with_settings(command: Command, settings: SettingsFor) -> Callable[[argparse
 
 def duration_arg(text: str) -> timedelta:
     """A command-line duration (``90s``, ``2h``, ``7d``); argparse reports a bad one."""
+    from monitor.durations import parse_duration
+
     try:
         return parse_duration(text)
     except ValueError as exc:
@@ -65,6 +66,8 @@ def existing_store(settings: Settings) -> Iterator[Store]:
 
 
 def cmd_alerts_list(args: argparse.Namespace, settings: Settings) -> int:
+    from monitor.history import list_line, record_json
+
     since = datetime.now(UTC) - args.since if args.since else None
     with existing_store(settings) as store:
         records = store.recorded_alerts(since=since, rule=args.rule)
@@ -78,6 +81,8 @@ def cmd_alerts_list(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_alerts_show(args: argparse.Namespace, settings: Settings) -> int:
+    from monitor.history import record_json, show_text
+
     with existing_store(settings) as store:
         record = store.alert_record(args.id)
     if record is None:
@@ -106,6 +111,8 @@ def cmd_outbox_retry(args: argparse.Namespace, settings: Settings) -> int:
         print(f"outbox retry: {problem}", file=sys.stderr)
     print(f"outbox retry: {len(requeued)} deliveries requeued", file=sys.stderr)
     if requeued and not args.queue_only:
+        import asyncio
+
         asyncio.run(_deliver(settings, requeued))
     return 1 if problems else 0
 
@@ -114,6 +121,7 @@ async def _deliver(settings: Settings, requeued: list[int]) -> None:
     """Deliver what is due now (the requeued rows among it) and report their outcome; when
     a running daemon holds the state, leave the sending to it."""
     from monitor.app import Service  # the whole service, only for this command
+    from monitor.history import delivery_summary
 
     try:
         service = Service.build(settings)

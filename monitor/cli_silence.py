@@ -14,10 +14,10 @@ from typing import TYPE_CHECKING
 from monitor.cli_help import add_command
 from monitor.cli_history import SettingsFor, duration_arg, existing_store, with_settings
 from monitor.errors import ConfigError
-from monitor.settings import Settings
-from monitor.silences import MatcherKind, Silence, hold_waiting, queue_expiry_summaries
 
 if TYPE_CHECKING:
+    from monitor.settings import Settings
+    from monitor.silences import MatcherKind, Silence
     from monitor.store import Store
 
 
@@ -68,6 +68,7 @@ def cmd_silence_add(args: argparse.Namespace, settings: Settings) -> int:
         print(f"silence: {problem}", file=sys.stderr)
         return 2
     now = datetime.now(UTC)
+    from monitor.silences import hold_waiting
     from monitor.store import open_store
 
     store = open_store(settings.state_location)
@@ -110,6 +111,8 @@ def cmd_silence_expire(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _expire(store: Store, silence_id: int) -> int:
+    from monitor.silences import queue_expiry_summaries
+
     now = datetime.now(UTC)
     silence = store.silence(silence_id)
     if silence is None:

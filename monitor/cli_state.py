@@ -10,16 +10,20 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from monitor.cli_help import add_command
 from monitor.errors import StateError
-from monitor.settings import Settings
-from monitor.statelock import StateLock
-from monitor.store_db import is_postgres_url, redact_url
+
+if TYPE_CHECKING:
+    from monitor.settings import Settings
 
 
 def cmd_state_migrate(settings: Settings, target: str) -> int:
     """Copy the state of ``settings`` into ``target``; print the rows copied per table."""
+    from monitor.statelock import StateLock
+    from monitor.store_db import is_postgres_url, redact_url
+
     if not (is_postgres_url(target) or target.startswith("sqlite:///")):
         print(
             "state migrate: --to takes postgresql://USER@HOST:PORT/DATABASE or sqlite:///PATH",

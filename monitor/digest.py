@@ -21,10 +21,10 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from monitor.models import Alert, Article, Evidence
 from monitor.notify.render import DIGEST_RULE
-from monitor.store_history import AlertRecord
 
 if TYPE_CHECKING:
     from monitor.store import Store
+    from monitor.store_history import AlertRecord
 
 DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 MAX_LINES = 40  # a Slack message holds 50 blocks

@@ -179,9 +179,11 @@ class Poller:
         known = await store.run(store.seen_hashes, feed.name)
         fresh = await self._off_loop(lambda: unseen_among(known, parsed.articles))
         examined = self.intake.select(fresh, now, first_poll=state.last_success is None)
-        detector = self.detector()
-        alerts = await self._detect(detector, examined, now)
-        if alerts and self.deciding is not None:
+        # Nothing new to judge (a feed without validators sent what was seen): detection is
+        # not even loaded for it (issue 11).
+        detector = self.detector() if examined else None
+        alerts = await self._detect(detector, examined, now) if detector is not None else []
+        if alerts and self.deciding is not None and detector is not None:
             # Replicas sharing a state record alerts one at a time; when others recorded
             # developments meanwhile, detection runs again on what they recorded.
             async with self.deciding(detector) as stale:
@@ -251,12 +253,14 @@ class Poller:
         validators: Validators,
         fresh: Sequence[Article],
         alerts: list[Alert],
-        detector: Detector,
+        detector: Detector | None,
         now: datetime,
     ) -> int:
-        """Record the poll with its alerts and their developments; outbox rows added."""
+        """Record the poll with its alerts and their developments; outbox rows added
+        (``detector`` is None when nothing was examined, so there are no alerts)."""
         touched = {a.development for a in alerts}
-        developments = [d for d in detector.book.developments if d.id in touched]
+        book = detector.book.developments if detector is not None else []
+        developments = [d for d in book if d.id in touched]
         store = self.store
         try:
             quiet = self._quiet(fresh, alerts)
@@ -278,7 +282,8 @@ class Poller:
                 await store.run(store.record_seen, feed.name, part, now)
         except StateError:
             # What detection decided was not recorded: forget it; the next poll decides again.
-            detector.book.reset(await store.run(store.developments))
+            if detector is not None:
+                detector.book.reset(await store.run(store.developments))
             raise
         return queued
 

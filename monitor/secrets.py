@@ -65,6 +65,8 @@ def read_secrets(
 ) -> Secrets:
     """Look up every variable of ``names`` (see the module docstring for where)."""
     wanted = sorted(set(names))
+    if not wanted:  # nothing to look up: no settings model to build and fill
+        return Secrets({}, source)
     fields: dict[str, Any] = {}
     for index, name in enumerate(wanted):
         fields[f"value{index}"] = (SecretStr | None, Field(None, validation_alias=name))

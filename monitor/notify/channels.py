@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from datetime import timedelta
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -34,8 +34,10 @@ from monitor.notify.email import EmailChannel, EmailConfig
 from monitor.notify.slack import SlackChannel, SlackConfig
 from monitor.notify.webhook import WebhookChannel, WebhookConfig
 from monitor.secrets import Secrets
-from monitor.store_history import AlertRecord
 from monitor.yamlfile import line_of, load_model, load_yaml
+
+if TYPE_CHECKING:
+    from monitor.store_history import AlertRecord
 
 AnyChannelConfig = SlackConfig | WebhookConfig | EmailConfig | ConsoleConfig | AppriseConfig
 ChannelConfig = Annotated[AnyChannelConfig, Field(discriminator="type")]

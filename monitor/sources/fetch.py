@@ -16,16 +16,20 @@ from __future__ import annotations
 
 import asyncio
 import email.utils
+import os
+import ssl
 import time
 import zlib
 from dataclasses import dataclass
+from pathlib import Path
 from types import TracebackType
+from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
 
 from monitor import __version__
-from monitor.errors import FetchError
+from monitor.errors import ConfigError, FetchError, Problem
 from monitor.redact import redact_url
 from monitor.sources.feeds import FeedConfig
 from monitor.sources.hostgate import HostGate
@@ -113,6 +117,58 @@ class _Decoder:
         return out
 
 
+class _CertificatesOnFirstUse(ssl.SSLContext):
+    """httpx's default TLS context (``SSL_CERT_FILE``, else ``SSL_CERT_DIR``, else certifi's
+    bundle), except that the certificates are read at its first TLS connection.
+
+    Reading a bundle takes tens of milliseconds; a cron-driven ``run --once`` over
+    plain-http feeds never needs one (issue 11). A bundle the operator names that is not
+    there stops the start (``_tls_context``); one that cannot be read at the first TLS
+    connection fails that connection (an ``ssl.SSLError``: the feed's ``FetchError``).
+    """
+
+    _certificates_read = False
+
+    def read_certificates(self) -> None:
+        if self._certificates_read:
+            return
+        cafile, capath = os.environ.get("SSL_CERT_FILE"), os.environ.get("SSL_CERT_DIR")
+        if not cafile and not capath:
+            import certifi
+
+            cafile = certifi.where()
+        try:
+            self.load_verify_locations(cafile=cafile or None, capath=None if cafile else capath)
+        except OSError as exc:  # ssl.SSLError is one too
+            where = cafile or capath
+            raise ssl.SSLError(f"cannot read CA certificates from {where}: {exc}") from exc
+        self._certificates_read = True
+
+    def wrap_bio(self, *args: Any, **kwargs: Any) -> ssl.SSLObject:
+        self.read_certificates()
+        return super().wrap_bio(*args, **kwargs)
+
+    def wrap_socket(self, *args: Any, **kwargs: Any) -> ssl.SSLSocket:
+        self.read_certificates()
+        return super().wrap_socket(*args, **kwargs)
+
+
+def _tls_context() -> ssl.SSLContext:
+    """A verifying client context (hostname checked, certificate required)."""
+    context = _CertificatesOnFirstUse(ssl.PROTOCOL_TLS_CLIENT)
+    keylog = os.environ.get("SSLKEYLOGFILE")  # as ssl.create_default_context honours it
+    if keylog:
+        context.keylog_filename = keylog
+    named = "SSL_CERT_FILE" if os.environ.get("SSL_CERT_FILE") else "SSL_CERT_DIR"
+    where = Path(os.environ.get(named, ""))
+    if where != Path():  # the operator's own bundle: one that is not there stops the start
+        there = where.is_file() if named == "SSL_CERT_FILE" else where.is_dir()
+        if not there or not os.access(where, os.R_OK):
+            kind = "file" if named == "SSL_CERT_FILE" else "folder"
+            raise ConfigError([Problem(named, None, f"{where} is not a readable {kind}")])
+    return context
+
+
 class Fetcher:
     """Fetches feeds with one shared client; use as an async context manager."""
 
@@ -132,6 +188,7 @@ class Fetcher:
                 max_keepalive_connections=limits.max_concurrent,
             ),
             transport=transport,
+            verify=_tls_context(),
         )
         self._overall = asyncio.Semaphore(limits.max_concurrent)
         self._hosts: dict[str, HostGate] = {}

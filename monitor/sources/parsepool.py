@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import pickle
 import signal
 import threading
 import time
@@ -39,6 +38,8 @@ Packed = tuple[str, str | None, list[bytes]]
 
 def _parse_packed(body: bytes, feed: str) -> Packed:
     """In the worker process: parse, and pack the articles as slices of pickled tuples."""
+    import pickle  # here and in _unpack: only large feeds go through the process
+
     parsed = parse_feed(body, feed)
     rows = [(a.id, a.title, a.text, a.link, a.published) for a in parsed.articles]
     slices = [pickle.dumps(rows[i : i + SLICE]) for i in range(0, len(rows), SLICE)]
@@ -46,6 +47,8 @@ def _parse_packed(body: bytes, feed: str) -> Packed:
 
 
 def _unpack(packed: Packed, feed: str) -> ParsedFeed:
+    import pickle
+
     title, warning, slices = packed
     articles = [
         Article(entry, feed, heading, text, link, published)

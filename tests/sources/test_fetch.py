@@ -1,24 +1,35 @@
-"""The fetcher against a real keep-alive server on 127.0.0.1: connections are reused."""
+"""The fetcher against a real keep-alive server on 127.0.0.1: connections are reused; TLS
+certificates are read only when a feed needs them, and still verified."""
 
 from __future__ import annotations
 
 import asyncio
+import gc
+import ssl
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
+import pytest
+
+from monitor.errors import ConfigError, FetchError
 from monitor.sources.feeds import FeedConfig
 from monitor.sources.fetch import Fetcher, FetchResult
 from tests.servers import rss
+from tests.tls import self_signed_certificate, server_context
 
 BODY = rss([{"title": "Weather", "guid": "w1", "description": "Rain in town."}])
 ETAG = '"v1"'
 
 
 @contextmanager
-def keep_alive_server(connections: list[tuple[str, int]]) -> Iterator[int]:
-    """An HTTP/1.1 server answering 304 to a matching ETag; records each request's peer."""
+def keep_alive_server(
+    connections: list[tuple[str, int]], tls: ssl.SSLContext | None = None
+) -> Iterator[int]:
+    """An HTTP/1.1 server answering 304 to a matching ETag; records each request's peer.
+    With ``tls``, it speaks HTTPS."""
 
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"  # keeps connections open between requests
@@ -38,6 +49,8 @@ def keep_alive_server(connections: list[tuple[str, int]]) -> Iterator[int]:
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     server.daemon_threads = True
+    if tls is not None:
+        server.socket = tls.wrap_socket(server.socket, server_side=True)
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05})
     thread.start()
     try:
@@ -67,3 +80,75 @@ def test_not_modified_responses_keep_their_connection() -> None:
     assert results[0].body == BODY
     assert len(peers) == 3
     assert len(set(peers)) == 1, f"one connection for all three, not {len(set(peers))}"
+
+
+@pytest.fixture(scope="module")
+def certificate(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    return self_signed_certificate(tmp_path_factory.mktemp("tls"))
+
+
+def contexts_with_certificates() -> set[int]:
+    """The TLS contexts alive in this process that have read CA certificates."""
+    return {
+        id(o)
+        for o in gc.get_objects()
+        if isinstance(o, ssl.SSLContext) and o.cert_store_stats()["x509_ca"]
+    }
+
+
+@pytest.mark.parametrize("bundle", ["certifi", "SSL_CERT_FILE"])
+def test_plain_http_feeds_read_no_ca_certificates(
+    bundle: str, certificate: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Reading a CA bundle costs tens of milliseconds at every start (issue 11)."""
+    monkeypatch.delenv("SSL_CERT_DIR", raising=False)
+    if bundle == "certifi":
+        monkeypatch.delenv("SSL_CERT_FILE", raising=False)
+    else:
+        monkeypatch.setenv("SSL_CERT_FILE", str(certificate[0]))
+    before = contexts_with_certificates()
+    with keep_alive_server([]) as port:
+        feed = FeedConfig.model_validate({"name": "town", "url": f"http://127.0.0.1:{port}/f"})
+
+        async def poll() -> set[int]:
+            async with Fetcher() as fetcher:
+                await fetcher.fetch(feed)
+                return contexts_with_certificates() - before
+
+        assert asyncio.run(poll()) == set()
+
+
+@pytest.mark.parametrize("trusted", [True, False])
+def test_https_feeds_are_verified_against_the_configured_bundle(
+    certificate: tuple[Path, Path], trusted: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The certificates read at the first TLS connection are httpx's: ``SSL_CERT_FILE``
+    when set, else certifi's bundle (which does not know the test's certificate)."""
+    if trusted:
+        monkeypatch.setenv("SSL_CERT_FILE", str(certificate[0]))
+    else:
+        monkeypatch.delenv("SSL_CERT_FILE", raising=False)
+        monkeypatch.delenv("SSL_CERT_DIR", raising=False)
+    with keep_alive_server([], tls=server_context(certificate)) as port:
+        feed = FeedConfig.model_validate({"name": "town", "url": f"https://127.0.0.1:{port}/f"})
+
+        async def poll() -> FetchResult:
+            async with Fetcher() as fetcher:
+                return await fetcher.fetch(feed)
+
+        if trusted:
+            assert asyncio.run(poll()).body == BODY
+        else:
+            with pytest.raises(FetchError, match="ConnectError"):
+                asyncio.run(poll())
+
+
+def test_a_bundle_the_operator_names_must_be_there_at_start(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SSL_CERT_FILE", str(tmp_path / "missing.pem"))
+    with pytest.raises(ConfigError) as caught:
+        Fetcher()
+    (problem,) = caught.value.problems
+    assert problem.file == "SSL_CERT_FILE"
+    assert problem.message == f"{tmp_path / 'missing.pem'} is not a readable file"

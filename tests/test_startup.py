@@ -1,0 +1,80 @@
+"""What the ``news-monitor`` program loads and does at start (issue 11), seen from inside a
+real process: its modules and its garbage collector at exit.
+
+Each case runs the program (``python -m monitor``) in a subprocess whose exit handler prints
+the loaded modules and whether the collector is on.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+from tests.helpers import daemon_env, make_rules
+from tests.servers import FeedServer, rss, serving
+
+PROBE = """
+import atexit, gc, json, runpy, sys
+atexit.register(lambda: print(json.dumps(
+    {"modules": sorted(sys.modules), "collecting": gc.isenabled()}), file=sys.stderr))
+sys.argv = ["news-monitor", *sys.argv[1:]]
+runpy.run_module("monitor", run_name="__main__")
+"""
+# Loaded only by the commands that use them: detection and its embedding model, the
+# scheduler and web server of the daemon, the state's modules for `rules check`.
+DETECTION = {"monitor.detect.engine", "monitor.detect.embedding", "numpy", "wordllama"}
+DAEMON = {"apscheduler", "monitor.web.site", "aiohttp"}
+STATE = {"monitor.store", "monitor.store_history", "monitor.history", "monitor.silences"}
+
+
+def probe(env: dict[str, str], *command: str) -> dict[str, Any]:
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE, *command],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    found: dict[str, Any] = json.loads(done.stderr.strip().splitlines()[-1])
+    return found
+
+
+def test_rules_check_loads_neither_state_nor_detection_and_never_collects(
+    tmp_path: Path,
+) -> None:
+    make_rules(tmp_path, {"news": "http://127.0.0.1:9/news.xml"})
+    found = probe(daemon_env(tmp_path), "rules", "check")
+    assert set(found["modules"]) & (DETECTION | DAEMON | STATE) == set()
+    assert found["collecting"] is False  # a short command: start-up is all it does
+
+
+def test_run_once_over_unchanged_feeds_loads_no_detection(tmp_path: Path) -> None:
+    """Every feed answers 304 on the second run: no article to judge, so neither the
+    detector nor its embedding model is built; the collector is back on for the work."""
+    with serving(FeedServer()) as feeds:
+        feeds.feeds["/news.xml"] = rss([{"title": "Weather", "guid": "w1"}])
+        make_rules(tmp_path, {"news": feeds.url("/news.xml")})
+        env = daemon_env(tmp_path)
+        probe(env, "run", "--once")
+        found = probe(env, "run", "--once")
+    assert feeds.requests.count("/news.xml") == 2
+    assert set(found["modules"]) & (DETECTION | DAEMON) == set()
+    assert found["collecting"] is True
+
+
+def test_run_once_over_a_feed_without_validators_loads_no_detection(tmp_path: Path) -> None:
+    """A server that ignores conditional GET sends the same entries again: all seen, so
+    nothing is judged and detection is not loaded for it."""
+    with serving(FeedServer(etags=False)) as feeds:
+        feeds.feeds["/news.xml"] = rss([{"title": "Weather", "guid": "w1"}])
+        make_rules(tmp_path, {"news": feeds.url("/news.xml")})
+        env = daemon_env(tmp_path)
+        probe(env, "run", "--once")
+        found = probe(env, "run", "--once")
+    assert feeds.requests.count("/news.xml") == 2
+    assert set(found["modules"]) & DETECTION == set()
