@@ -61,7 +61,7 @@ C_DEVELOPMENT, C_RULE = 30.0, 30.0
 # Sets written for the project by writers who never saw the rules (tests/fixtures): the
 # model learns from these too. Sets d and h are held out, never trained on: they estimate
 # how the detector does on yet another writer (tests/detect/test_other_writers.py).
-OTHER_WRITERS = ("a", "b", "c", "e", "f", "g")
+OTHER_WRITERS = ("a", "b", "c", "e", "f", "g", "i", "j")
 FIXTURES = ROOT / "tests" / "fixtures"
 RULE_PRECISION = 0.9  # a rule head is kept only where cross-validation shows this precision
 MIN_POSITIVES = 6
