@@ -53,16 +53,23 @@ def test_rules_check_loads_neither_state_nor_detection_and_never_collects(
     assert found["collecting"] is False  # a short command: start-up is all it does
 
 
-def test_run_once_over_unchanged_feeds_loads_no_detection(tmp_path: Path) -> None:
-    """Every feed answers 304 on the second run: no article to judge, so neither the
-    detector nor its embedding model is built; the collector is back on for the work."""
-    with serving(FeedServer()) as feeds:
+def second_run_once(tmp_path: Path, feeds: FeedServer) -> dict[str, Any]:
+    """What the second of two `run --once` over one unchanged feed loaded (each run polls
+    the feed once)."""
+    with serving(feeds):
         feeds.feeds["/news.xml"] = rss([{"title": "Weather", "guid": "w1"}])
         make_rules(tmp_path, {"news": feeds.url("/news.xml")})
         env = daemon_env(tmp_path)
         probe(env, "run", "--once")
         found = probe(env, "run", "--once")
     assert feeds.requests.count("/news.xml") == 2
+    return found
+
+
+def test_run_once_over_unchanged_feeds_loads_no_detection(tmp_path: Path) -> None:
+    """Every feed answers 304 on the second run: no article to judge, so neither the
+    detector nor its embedding model is built; the collector is back on for the work."""
+    found = second_run_once(tmp_path, FeedServer())
     assert set(found["modules"]) & (DETECTION | DAEMON) == set()
     assert found["collecting"] is True
 
@@ -70,11 +77,5 @@ def test_run_once_over_unchanged_feeds_loads_no_detection(tmp_path: Path) -> Non
 def test_run_once_over_a_feed_without_validators_loads_no_detection(tmp_path: Path) -> None:
     """A server that ignores conditional GET sends the same entries again: all seen, so
     nothing is judged and detection is not loaded for it."""
-    with serving(FeedServer(etags=False)) as feeds:
-        feeds.feeds["/news.xml"] = rss([{"title": "Weather", "guid": "w1"}])
-        make_rules(tmp_path, {"news": feeds.url("/news.xml")})
-        env = daemon_env(tmp_path)
-        probe(env, "run", "--once")
-        found = probe(env, "run", "--once")
-    assert feeds.requests.count("/news.xml") == 2
+    found = second_run_once(tmp_path, FeedServer(etags=False))
     assert set(found["modules"]) & DETECTION == set()

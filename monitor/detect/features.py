@@ -270,7 +270,6 @@ def dense_features(signals: ArticleSignals, corroboration: float = 0.0) -> dict[
         "relevant_semantic_novelty": max(s * r for s, r in zip(semantic, relevant, strict=True)),
         "novel_share": novel / len(novelty),
         "hedging": sum(w in _HEDGES for w in tokens) / max(1, len(tokens)),
-        "length": min(30, len(signals.sentences)) / 30,
         "pattern_hits": float(len({h.rule for h in signals.hits})),
         "example_similarity": max(signals.example_similarity.values(), default=0.0),
         "counter_similarity": max(signals.counter_similarity.values(), default=0.0),

@@ -3,16 +3,16 @@ each replayed in published order, scored as the evaluation kit scores new-develo
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from monitor.calibrate import item_article, read_labelled
 from monitor.detect.corroboration import RecentReports
 from monitor.detect.engine import Detector
-from monitor.models import Article, in_published_order
+from monitor.models import in_published_order
 from tests.conftest import FIXTURES
 
 SETS = sorted(FIXTURES.glob("other-writer-*.jsonl"))
@@ -31,31 +31,12 @@ class Figures:
     quiet: int
 
 
-def items(path: Path) -> list[dict[str, object]]:
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
-
-
-def as_article(item: dict[str, object]) -> Article:
-    """The entry as a feed would carry it: the summary, then the body's paragraphs."""
-    summary, content = str(item["summary"] or ""), str(item["content"] or "")
-    paragraphs = [p.strip() for p in content.split("\n\n") if p.strip()]
-    if summary and not any(summary in p for p in paragraphs):
-        paragraphs.insert(0, summary)
-    return Article(
-        id=str(item["id"]),
-        feed=str(item["outlet"]),
-        title=str(item["title"]),
-        text="\n".join(paragraphs),
-        published=datetime.fromisoformat(str(item["published"]).replace("Z", "+00:00")),
-    )
-
-
-def score(detector: Detector, labelled: list[dict[str, object]]) -> Figures:
+def score(detector: Detector, labelled: list[dict[str, Any]]) -> Figures:
     detector.book.reset([])
     detector.recent = RecentReports()  # nothing corroborates across sets
     by_id = {str(i["id"]): i for i in labelled}
     alerted = set()
-    for article in in_published_order(as_article(i) for i in labelled):
+    for article in in_published_order(item_article(i) for i in labelled):
         if any(alert.type == "alert" for alert in detector.examine(article)):
             alerted.add(article.id)
     developments = {i for i, item in by_id.items() if item["kind"] == "development"}
@@ -75,7 +56,7 @@ def test_other_writers_reports_alert_and_their_rehashes_stay_quiet(
     shipped_detector: Detector, path: Path
 ) -> None:
     precision, recall, quiet_share = BARS["held out" if path.stem in HELD_OUT else "trained"]
-    figures = score(shipped_detector, items(path))
+    figures = score(shipped_detector, read_labelled(path))
     assert figures.precision >= precision, figures
     assert figures.event_recall >= recall, figures
     assert figures.quiet_alerted <= quiet_share * figures.quiet, figures
