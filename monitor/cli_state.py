@@ -21,8 +21,8 @@ if TYPE_CHECKING:
 
 def cmd_state_migrate(settings: Settings, target: str) -> int:
     """Copy the state of ``settings`` into ``target``; print the rows copied per table."""
+    from monitor.dburl import is_postgres_url, redact_url
     from monitor.statelock import StateLock
-    from monitor.store_db import is_postgres_url, redact_url
 
     if not (is_postgres_url(target) or target.startswith("sqlite:///")):
         print(

@@ -15,6 +15,7 @@ a ``NAME_FILE`` that cannot be read. Values never appear in errors, logs or ``re
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -56,6 +57,17 @@ class Secrets:
         return value
 
 
+@lru_cache(maxsize=64)
+def _sources_model(wanted: tuple[str, ...]) -> type[_Sources]:
+    """The settings model that reads the variables ``wanted`` (and their ``_FILE``
+    variants); built once per set of names, as a start looks up the same ones again."""
+    fields: dict[str, Any] = {}
+    for index, name in enumerate(wanted):
+        fields[f"value{index}"] = (SecretStr | None, Field(None, validation_alias=name))
+        fields[f"file{index}"] = (str | None, Field(None, validation_alias=name + FILE_SUFFIX))
+    return create_model("ChannelSecretSources", __base__=_Sources, **fields)
+
+
 def read_secrets(
     names: Iterable[str],
     *,
@@ -67,11 +79,7 @@ def read_secrets(
     wanted = sorted(set(names))
     if not wanted:  # nothing to look up: no settings model to build and fill
         return Secrets({}, source)
-    fields: dict[str, Any] = {}
-    for index, name in enumerate(wanted):
-        fields[f"value{index}"] = (SecretStr | None, Field(None, validation_alias=name))
-        fields[f"file{index}"] = (str | None, Field(None, validation_alias=name + FILE_SUFFIX))
-    model = create_model("ChannelSecretSources", __base__=_Sources, **fields)
+    model = _sources_model(tuple(wanted))
     has_env_file = env_file is not None and env_file.is_file()
     has_dir = secrets_dir is not None and secrets_dir.is_dir()
     found = model(

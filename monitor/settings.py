@@ -25,10 +25,10 @@ from pydantic import (
 )
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from monitor.dburl import is_postgres_url, redact_url
 from monitor.errors import ConfigError, Problem
 from monitor.intake import FirstPoll, Intake
 from monitor.secrets import read_secrets
-from monitor.store_db import is_postgres_url, redact_url
 
 ENV_FILE = Path(".env")
 JUDGE_KEY_ENV = "NEWS_MONITOR_JUDGE_KEY"

@@ -21,11 +21,12 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, ParamSpec, Protocol, TypeVar
 
+from monitor.dburl import is_postgres_url, redact_url
 from monitor.errors import StateError
 from monitor.models import Alert, Article, Development
 from monitor.notify.render import alert_payload
 from monitor.silences import silence_for
-from monitor.store_db import Database, is_postgres_url, redact_url
+from monitor.store_db import Database
 from monitor.store_feedback import FeedbackStore
 from monitor.store_history import AlertHistory
 from monitor.store_replicas import ReplicaStore

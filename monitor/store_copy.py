@@ -5,9 +5,10 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+from monitor.dburl import is_postgres_url, redact_url
 from monitor.errors import StateError
 from monitor.store import Store, _migrate
-from monitor.store_db import Database, connect, is_postgres_url, redact_url
+from monitor.store_db import Database, connect
 from monitor.store_transfer import copy_state
 
 

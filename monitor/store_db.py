@@ -15,6 +15,8 @@ from contextlib import AbstractContextManager, contextmanager, nullcontext
 from functools import lru_cache
 from typing import Any, Protocol
 
+from monitor.dburl import is_postgres_url, redact_url
+
 
 class Cursor(Protocol):
     """What the store reads from an executed statement."""
@@ -27,16 +29,6 @@ class Cursor(Protocol):
     def fetchone(self) -> Any: ...
 
     def __iter__(self) -> Iterator[Any]: ...
-
-
-def is_postgres_url(location: object) -> bool:
-    """Whether ``location`` names a PostgreSQL database (``postgresql://`` or ``postgres://``)."""
-    return isinstance(location, str) and location.startswith(("postgresql://", "postgres://"))
-
-
-def redact_url(url: str) -> str:
-    """``url`` without its password, for messages."""
-    return re.sub(r"(://[^:/@]+):[^@]*@", r"\1:***@", url)
 
 
 class Database:

@@ -28,6 +28,22 @@ runpy.run_module("monitor", run_name="__main__")
 DETECTION = {"monitor.detect.engine", "monitor.detect.embedding", "numpy", "wordllama"}
 DAEMON = {"apscheduler", "monitor.web.site", "aiohttp"}
 STATE = {"monitor.store", "monitor.store_history", "monitor.history", "monitor.silences"}
+# What sends or fetches: HTTP channels' client module (and the fetcher it reuses), SMTP,
+# Apprise; reading a channel's settings needs none of them.
+SENDING = {"monitor.notify.http", "monitor.sources.fetch", "apprise", "smtplib"}
+EVERY_TYPE: list[dict[str, object]] = [
+    {"name": "slack", "type": "slack", "url_env": "T_SLACK_URL", "optional": True},
+    {"name": "hook", "type": "webhook", "url_env": "T_HOOK_URL", "optional": True},
+    {
+        "name": "mail",
+        "type": "email",
+        "host": "127.0.0.1",
+        "sender": "monitor@example.org",
+        "recipients": ["desk@example.org"],
+    },
+    {"name": "console", "type": "console"},
+    {"name": "apprise", "type": "apprise", "url_env": "T_APPRISE_URL", "optional": True},
+]
 
 
 def probe(env: dict[str, str], *command: str) -> dict[str, Any]:
@@ -51,6 +67,14 @@ def test_rules_check_loads_neither_state_nor_detection_and_never_collects(
     found = probe(daemon_env(tmp_path), "rules", "check")
     assert set(found["modules"]) & (DETECTION | DAEMON | STATE) == set()
     assert found["collecting"] is False  # a short command: start-up is all it does
+
+
+def test_rules_check_builds_no_channel_and_opens_no_database(tmp_path: Path) -> None:
+    """Checking a channels file with every channel type reads their settings only: what the
+    channels send with is not imported, nor sqlite3."""
+    make_rules(tmp_path, {"news": "http://127.0.0.1:9/news.xml"}, channels=EVERY_TYPE)
+    found = probe(daemon_env(tmp_path), "rules", "check")
+    assert set(found["modules"]) & (SENDING | {"sqlite3"}) == set()
 
 
 def second_run_once(tmp_path: Path, feeds: FeedServer) -> dict[str, Any]:

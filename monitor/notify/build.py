@@ -11,7 +11,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from monitor.errors import ConfigError, Problem
-from monitor.feedback_links import feedback_links
 from monitor.notify.base import Channel
 from monitor.notify.channels import CHANNEL_TYPES, AnyChannelConfig, ChannelsFile
 from monitor.notify.email import EmailChannel
@@ -62,6 +61,8 @@ def build_channel(channel: AnyChannelConfig, settings: Settings) -> Channel:
     try:
         built = CHANNEL_TYPES[channel.type](channel, secrets_for(channel, settings))
         if isinstance(built, EmailChannel):  # signed right/wrong links, when configured
+            from monitor.feedback_links import feedback_links
+
             built.links = feedback_links(settings)
         return built
     except ConfigError as exc:

@@ -22,11 +22,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from monitor.detect.rules import Rule
-from monitor.digest import DigestSchedule
 from monitor.durations import Duration
 from monitor.errors import ConfigError, Problem
-from monitor.models import Alert
 from monitor.notify.apprise import AppriseChannel, AppriseConfig
 from monitor.notify.base import Channel
 from monitor.notify.console import ConsoleChannel, ConsoleConfig
@@ -37,6 +34,9 @@ from monitor.secrets import Secrets
 from monitor.yamlfile import line_of, load_model, load_yaml
 
 if TYPE_CHECKING:
+    from monitor.detect.rules import Rule
+    from monitor.digest import DigestSchedule
+    from monitor.models import Alert
     from monitor.store_history import AlertRecord
 
 AnyChannelConfig = SlackConfig | WebhookConfig | EmailConfig | ConsoleConfig | AppriseConfig

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import html
-import smtplib
 import ssl
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
@@ -37,6 +36,8 @@ from monitor.notify.webhook import ENV_NAME
 from monitor.secrets import Secrets
 
 if TYPE_CHECKING:
+    import smtplib
+
     from monitor.feedback_links import FeedbackLinks
 
 SUBJECT_LIMIT = 180
@@ -137,6 +138,8 @@ class EmailChannel:
         self._password = found.require(config.password_env) if config.password_env else None
 
     def _send_blocking(self, message: EmailMessage) -> None:
+        import smtplib
+
         c = self.config
         context = self._context
         smtp: smtplib.SMTP
@@ -152,6 +155,8 @@ class EmailChannel:
             smtp.send_message(message)
 
     async def send(self, alert: Alert, thread: str | None = None) -> str | None:
+        import smtplib  # only where an e-mail channel sends
+
         message = email_message(alert, self.config.sender, self.config.recipients, self.links)
         try:
             await asyncio.to_thread(self._send_blocking, message)

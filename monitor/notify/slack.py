@@ -17,7 +17,6 @@ from pydantic import Field, model_validator
 from monitor.errors import DeliveryError
 from monitor.models import Alert
 from monitor.notify.base import ChannelSettings, channel_secrets
-from monitor.notify.http import new_client, post
 from monitor.notify.render import (
     corroboration,
     headline,
@@ -26,7 +25,7 @@ from monitor.notify.render import (
     shown_evidence,
     truncate,
 )
-from monitor.notify.webhook import ENV_NAME
+from monitor.notify.webhook import ENV_NAME, new_http_client
 from monitor.secrets import Secrets
 
 HEADER_LIMIT = 150
@@ -160,9 +159,11 @@ class SlackChannel:
         self.config = config
         secret = config.url_env or config.token_env or ""
         self._secret = channel_secrets(config, secrets).require(secret)
-        self._client = new_client()
+        self._client = new_http_client()
 
     async def send(self, alert: Alert, thread: str | None = None) -> str | None:
+        from monitor.notify.http import post
+
         message = slack_message(alert)
         headers = {"Content-Type": "application/json; charset=utf-8"}
         if self.config.url_env is not None:

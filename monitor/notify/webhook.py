@@ -12,15 +12,17 @@ import hashlib
 import hmac
 import json
 import time
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import Field
 
 from monitor.models import Alert
 from monitor.notify.base import ChannelSettings, channel_secrets
-from monitor.notify.http import new_client, post
 from monitor.notify.render import described_payload
 from monitor.secrets import Secrets
+
+if TYPE_CHECKING:
+    import httpx
 
 ENV_NAME = r"^[A-Z_][A-Z0-9_]*$"
 
@@ -37,15 +39,25 @@ def signature(secret: str, timestamp: str, body: bytes) -> str:
     return "sha256=" + digest.hexdigest()
 
 
+def new_http_client() -> httpx.AsyncClient:
+    """The HTTP client of an HTTP channel; ``notify.http`` (and with it the fetching
+    module) is imported only where such a channel is built, not to read its settings."""
+    from monitor.notify.http import new_client
+
+    return new_client()
+
+
 class WebhookChannel:
     def __init__(self, config: WebhookConfig, secrets: Secrets | None = None) -> None:
         self.name = config.name
         found = channel_secrets(config, secrets)
         self._url = found.require(config.url_env)
         self._secret = found.require(config.secret_env) if config.secret_env else None
-        self._client = new_client()
+        self._client = new_http_client()
 
     async def send(self, alert: Alert, thread: str | None = None) -> str | None:
+        from monitor.notify.http import post
+
         body = json.dumps(described_payload(alert), ensure_ascii=False).encode()
         timestamp = str(int(time.time()))
         headers = {
