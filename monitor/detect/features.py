@@ -21,7 +21,7 @@ from monitor.detect.matching import CompiledRule, Sentence
 from monitor.detect.novelty import KnownClaims
 from monitor.detect.wirecopy import Casing, recap_lines, without_dateline, without_slug
 from monitor.models import Article, Evidence
-from monitor.text import split_sentences, words
+from monitor.text import comparable, split_sentences, words
 
 MAX_TEXT_CHARS = 20_000  # news is in the first paragraphs; bounds the cost of huge entries
 RELEVANT = 0.35  # cosine to the story's centre above which a sentence is about the story
@@ -36,6 +36,7 @@ _HEDGES = frozenset(
     reportedly reported understood sources""".split()
 )
 _TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
+_KEPT_SENTENCES = 10_000  # sentences kept prepared for matching (with their answers)
 
 DENSE_FEATURES = (
     "title_novelty",
@@ -161,6 +162,7 @@ class FeatureExtractor:
             ]
         )
         self._last: tuple[tuple[str, str, str], list[str], np.ndarray] | None = None
+        self._prepared: dict[str, Sentence] = {}
 
     def on_story(self, article: Article) -> bool:
         """Whether any sentence comes close enough to the story to examine the article,
@@ -207,16 +209,21 @@ class FeatureExtractor:
     def _hits(self, texts: Sequence[str], evidence: Sequence[Evidence]) -> tuple[RuleHit, ...]:
         """Patterns holding on sentences novel enough for their rule. Sentences are prepared
         for matching only when a rule reads them (never for an article that surely misses
-        its topic): its novel ones first, the rest only while its topic is unconfirmed."""
-        prepared: dict[int, Sentence] = {}
+        its topic): its novel ones first, the rest only while its topic is unconfirmed. A
+        prepared sentence is kept with the answers found in it, for when it recurs."""
+        kept = self._prepared
 
         def sentence(index: int) -> Sentence:
-            if index not in prepared:
-                prepared[index] = Sentence.of(texts[index])
-            return prepared[index]
+            prepared = kept.get(texts[index])
+            if prepared is None:
+                if len(kept) >= _KEPT_SENTENCES:
+                    kept.clear()
+                prepared = kept[texts[index]] = Sentence.of(texts[index])
+            return prepared
 
         hits = []
         timeline = recap_lines(texts)
+        lowered = ""
         for compiled in self.rules:
             rule = compiled.rule
             if not compiled.patterns or not rule.enabled:
@@ -227,7 +234,10 @@ class FeatureExtractor:
                 for i, e in enumerate(evidence)
                 if (not rule.novel or e.novelty >= floor) and i not in timeline
             ]
-            if not novel or compiled.off_topic(texts):
+            if not novel:
+                continue
+            lowered = lowered or " ".join(map(comparable, texts))
+            if compiled.off_topic_in(lowered):
                 continue
             rest = set(range(len(texts))).difference(novel)
             order = [*novel, *sorted(rest)]

@@ -11,7 +11,7 @@ import bisect
 import itertools
 import re
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from monitor.detect.rules import Pattern, Rule, TermGroup
 from monitor.text import comparable, word_spans
@@ -30,6 +30,11 @@ class Sentence:
     words: tuple[str, ...]
     starts: tuple[int, ...]
     positions: dict[str, tuple[int, ...]]
+    # answers kept with the sentence, so that one that recurs (in another article, or for
+    # another rule) is not searched again: ``first_held`` by rule and ``occurs`` by the
+    # group's alternatives (rules share topic groups), each by its serial number
+    held: dict[int, Held | None] = field(default_factory=dict, compare=False, repr=False)
+    seen: dict[int, bool] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def of(cls, text: str) -> Sentence:
@@ -63,12 +68,20 @@ class Hit:
     span: Span
 
 
+# One serial number per distinct list of alternatives, whatever the group's label or
+# ``within``: groups with the same number find the same terms in a sentence.
+_ALTERNATIVES: dict[tuple[tuple[str, ...], tuple[str, ...]], int] = {}
+_RULES = itertools.count()  # serial numbers of compiled rules
+
+
 class CompiledGroup:
     """A ``TermGroup`` ready to search sentences."""
 
     def __init__(self, group: TermGroup) -> None:
         self.group = group
         self.name = group.describe()
+        alternatives = (tuple(group.any), tuple(group.regex))
+        self.serial = _ALTERNATIVES.setdefault(alternatives, len(_ALTERNATIVES))
         # Phrases indexed by their first word; one-word prefixes ("deploy*") become one regex.
         self._by_first: dict[str, list[tuple[str, tuple[str, ...], bool]]] = {}
         prefixes: list[str] = []
@@ -121,7 +134,14 @@ class CompiledGroup:
         )
 
     def occurs(self, sentence: Sentence) -> bool:
-        """Whether ``find`` finds anything in ``sentence``; stops at the first occurrence."""
+        """Whether ``find`` finds anything in ``sentence``; stops at the first occurrence.
+        Asked once per sentence for all groups with the same alternatives."""
+        seen = sentence.seen.get(self.serial)
+        if seen is None:
+            seen = sentence.seen[self.serial] = self._occurs(sentence)
+        return seen
+
+    def _occurs(self, sentence: Sentence) -> bool:
         if not self.may_match(sentence):
             return False
         if any(True for _ in self._phrases(sentence)):
@@ -286,11 +306,15 @@ class GroupIndex:
         return found
 
 
+Held = tuple[int, PatternOutcome]  # the index of the pattern that holds, and its outcome
+
+
 class CompiledRule:
     """A ``Rule`` ready to evaluate; included rules are resolved by the engine."""
 
     def __init__(self, rule: Rule) -> None:
         self.rule = rule
+        self.serial = next(_RULES)
         rule_vetoes = [CompiledGroup(group) for group in rule.unless]
         self.patterns = [CompiledPattern(p, rule_vetoes) for p in rule.patterns]
         self.topic = [CompiledGroup(group) for group in rule.topic]
@@ -302,7 +326,10 @@ class CompiledRule:
 
     def off_topic(self, texts: Sequence[str]) -> bool:
         """Whether a topic group surely matches none of ``texts`` (see ``may_occur``)."""
-        lowered = " ".join(comparable(text) for text in texts)
+        return self.off_topic_in(" ".join(comparable(text) for text in texts))
+
+    def off_topic_in(self, lowered: str) -> bool:
+        """``off_topic`` of texts given as their comparable forms joined by spaces."""
         return any(not group.may_occur(lowered) for group in self.topic)
 
     def topic_missing(self, sentences: Iterable[Sentence]) -> list[str]:
@@ -319,10 +346,16 @@ class CompiledRule:
         """Every pattern's full outcome, for explanations."""
         return [pattern.evaluate(sentence) for pattern in self.patterns]
 
-    def first_held(self, sentence: Sentence) -> tuple[int, PatternOutcome] | None:
+    def first_held(self, sentence: Sentence) -> Held | None:
         """The first pattern (in priority order) that holds, with its index; else None. A
         pattern is searched only when each of its groups may match (one ``GroupIndex`` pass
-        for all of them)."""
+        for all of them); the answer is kept with the sentence."""
+        if self.serial in sentence.held:
+            return sentence.held[self.serial]
+        held = sentence.held[self.serial] = self._first_held(sentence)
+        return held
+
+    def _first_held(self, sentence: Sentence) -> Held | None:
         possible = self.index.possible(sentence)
         for index, pattern in enumerate(self.patterns):
             if self._needs[index] <= possible:

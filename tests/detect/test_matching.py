@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from monitor.detect.matching import CompiledRule, Sentence
+from monitor.detect.matching import CompiledRule, Held, Sentence
 from monitor.detect.rules import Rule
 
 
@@ -256,3 +257,60 @@ def test_the_group_index_says_what_each_group_says_on_the_shipped_rules() -> Non
         for sentence in sentences:
             expected = {n for n, group in enumerate(groups) if group.may_match(sentence)}
             assert each.index.possible(sentence) == expected, (each.rule.id, sentence.text)
+
+
+def test_answers_kept_with_a_sentence_belong_to_their_rule_and_their_alternatives(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A sentence keeps each rule's ``first_held`` and each group's ``occurs``, so that one
+    that recurs is not searched again: a rule is never given another rule's answer, nor a
+    group another group's under the same label; groups with the same alternatives share."""
+    sentence = Sentence.of("MPs voted to send troops to Kyiv.")
+    holds = rule(patterns=[{"name": "p", "all": VOTE}])
+    misses = rule(patterns=[{"name": "p", "all": [{"any": ["Senate"]}, *VOTE[1:]]}])
+    assert holds.first_held(sentence) is not None
+    assert misses.first_held(sentence) is None
+    searched: list[str] = []
+
+    def counted(search: Callable[[Sentence], Held | None]) -> Callable[[Sentence], Held | None]:
+        return lambda s: searched.append("!") or search(s)
+
+    for compiled in (holds, misses):
+        monkeypatch.setattr(compiled, "_first_held", counted(compiled._first_held))
+    assert holds.first_held(sentence) is not None and misses.first_held(sentence) is None
+    assert searched == []  # both answers were kept
+    assert holds.first_held(Sentence.of(sentence.text)) is not None
+    assert searched == ["!"]  # a sentence prepared anew is searched anew
+
+    def on(label: str, place: str) -> CompiledRule:
+        return rule(patterns=[{"name": "p", "all": VOTE}], topic=[{"label": label, "any": [place]}])
+
+    assert on("place", "Kyiv").topic_missing([sentence]) == []
+    assert on("place", "Moscow").topic_missing([sentence]) == ["place"]
+    assert on("city", "Kyiv").topic_missing([sentence]) == []
+    assert len(sentence.seen) == 2  # Kyiv under two labels was looked for once
+
+
+def test_sentences_kept_across_articles_give_the_hits_of_fresh_ones() -> None:
+    """The detector keeps sentences prepared for matching, with their answers, across
+    articles; the hits must be those of a detector that sees each article alone."""
+    from monitor.detect.engine import Detector
+    from monitor.replay import collect_feed_files
+    from monitor.ruleset import load_ruleset
+    from monitor.sources.parse import parse_feed
+
+    root = Path(__file__).resolve().parents[2]
+    ruleset = load_ruleset(root / "rules")
+    articles = [
+        article
+        for path in collect_feed_files([root / "examples" / "feeds"])
+        for article in parse_feed(path.read_bytes(), path.stem).articles
+    ]
+    kept = Detector(ruleset.claims, ruleset.rules).extractor
+    hits = [kept.signals(article).hits for article in articles]
+    again = [kept.signals(article).hits for article in articles]
+    assert again == hits
+    assert any(hits)
+    for article, found in zip(articles, hits, strict=True):
+        alone = Detector(ruleset.claims, ruleset.rules).extractor
+        assert alone.signals(article).hits == found, article.title
