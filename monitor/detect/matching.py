@@ -10,8 +10,11 @@ from __future__ import annotations
 import bisect
 import itertools
 import re
+import re._constants as sre  # type: ignore[import-not-found]  # the regex parser: no stubs
+import re._parser as sre_parse  # type: ignore[import-not-found]
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from monitor.detect.rules import Pattern, Rule, TermGroup
 from monitor.text import comparable, word_spans
@@ -30,6 +33,7 @@ class Sentence:
     words: tuple[str, ...]
     starts: tuple[int, ...]
     positions: dict[str, tuple[int, ...]]
+    vocabulary: frozenset[str]  # the keys of ``positions``, for set operations in C
     # answers kept with the sentence, so that one that recurs (in another article, or for
     # another rule) is not searched again: ``first_held`` by rule and ``occurs`` by the
     # group's alternatives (rules share topic groups), each by its serial number
@@ -48,7 +52,7 @@ class Sentence:
             else:
                 positions[word] = [index]
         frozen = {word: tuple(found) for word, found in positions.items()}
-        return cls(text, lowered, tuple(words), tuple(starts), frozen)
+        return cls(text, lowered, tuple(words), tuple(starts), frozen, frozenset(frozen))
 
     def word_at(self, offset: int) -> int:
         return max(0, bisect.bisect_right(self.starts, offset) - 1)
@@ -60,6 +64,85 @@ def _is_the_month(words: Sequence[str], index: int) -> bool:
         return False
     beside = (words[i] for i in (index - 1, index + 1) if 0 <= i < len(words))
     return any(word.isdigit() for word in beside)
+
+
+_Parsed = Sequence[tuple[Any, Any]]  # a regex as ``re._parser`` reads it
+_MAX_STRINGS = 64  # strings a part of a regex may stand for and still be spelled out
+_ZERO_WIDTH = (sre.AT, sre.ASSERT, sre.ASSERT_NOT)
+_REPEATS = (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT)
+
+
+def required_strings(pattern: str) -> frozenset[str] | None:
+    """Strings one of which is in every text that the regex ``pattern`` matches: where
+    none occurs the regex cannot match. None when no such strings are known."""
+    parsed = sre_parse.parse(pattern)
+    if parsed.state.flags & re.IGNORECASE:
+        return None
+    return _required(list(parsed))
+
+
+def _required(items: _Parsed) -> frozenset[str] | None:
+    """``required_strings`` of a parsed sequence: runs of parts that stand for few exact
+    strings are spelled out ("pl" + "an|ans" -> plan, plans); any other part requires
+    what its inside requires. The most selective of these (longest shortest string)."""
+    candidates: list[frozenset[str]] = []
+    run = frozenset([""])
+    for op, av in items:
+        exact = _exact([(op, av)])
+        if exact is not None and len(run) * len(exact) <= _MAX_STRINGS:
+            run = frozenset(a + b for a in run for b in exact)
+            continue
+        candidates.append(run)
+        run = exact if exact is not None else frozenset([""])
+        inside: frozenset[str] | None = None
+        if op is sre.SUBPATTERN and not (av[1] or av[2]):  # no flags set inside
+            inside = _required(av[3])
+        elif op is sre.ATOMIC_GROUP:
+            inside = _required(av)
+        elif op is sre.BRANCH:
+            branches = [_required(branch) for branch in av[1]]
+            if all(branch is not None for branch in branches):
+                inside = frozenset(s for branch in branches if branch for s in branch)
+        elif op in _REPEATS and av[0] >= 1:
+            inside = _required(av[2])
+        if inside is not None:
+            candidates.append(inside)
+    candidates.append(run)
+    useful = [found for found in candidates if found and "" not in found]
+    return max(useful, key=lambda found: min(map(len, found)), default=None)
+
+
+def _exact(items: _Parsed) -> frozenset[str] | None:
+    """Every string the parsed sequence can match, when they are few; else None."""
+    found = frozenset([""])
+    for op, av in items:
+        part: frozenset[str] | None = None
+        if op is sre.LITERAL:
+            part = frozenset([chr(av)])
+        elif op in _ZERO_WIDTH:
+            part = frozenset([""])  # restricts where the rest matches, adds no character
+        elif op is sre.SUBPATTERN and not (av[1] or av[2]):
+            part = _exact(av[3])
+        elif op is sre.BRANCH:
+            branches = [_exact(branch) for branch in av[1]]
+            if all(branch is not None for branch in branches):
+                part = frozenset(s for branch in branches if branch for s in branch)
+        elif op is sre.IN and all(kind is sre.LITERAL for kind, _ in av):
+            part = frozenset(chr(code) for _, code in av)
+        elif op in _REPEATS and av[1] <= 2:
+            body = _exact(av[2])
+            if body is not None:
+                part, times = frozenset(), frozenset([""])
+                for count in range(av[1] + 1):
+                    if count >= av[0]:
+                        part |= times
+                    times = frozenset(a + b for a in times for b in body)
+        if part is None:
+            return None
+        found = frozenset(a + b for a in found for b in part)
+        if len(found) > _MAX_STRINGS:
+            return None
+    return found
 
 
 @dataclass(frozen=True)
@@ -98,7 +181,9 @@ class CompiledGroup:
             if prefixes
             else None
         )
-        self._regexes = [(pattern, re.compile(pattern)) for pattern in group.regex]
+        self._regexes = [
+            (pattern, re.compile(pattern), required_strings(pattern)) for pattern in group.regex
+        ]
         self._prefixes = tuple(prefixes)
 
     @property
@@ -118,10 +203,11 @@ class CompiledGroup:
     def may_occur(self, lowered: str) -> bool:
         """False only when no alternative can match anywhere in ``lowered`` (a comparable
         text): a substring test that spares splitting text into words for nothing."""
+        contains = lowered.__contains__
         return (
             bool(self._regexes)
-            or any(word in lowered for word in self._first_words)
-            or any(prefix in lowered for prefix in self._prefixes)
+            or any(map(contains, self._first_words))
+            or any(map(contains, self._prefixes))
         )
 
     def may_match(self, sentence: Sentence) -> bool:
@@ -129,8 +215,8 @@ class CompiledGroup:
         words and a substring check for prefixes, without building any hit."""
         return (
             bool(self._regexes)
-            or not self._first_words.isdisjoint(sentence.positions)
-            or any(prefix in sentence.lowered for prefix in self._prefixes)
+            or not self._first_words.isdisjoint(sentence.vocabulary)
+            or any(map(sentence.lowered.__contains__, self._prefixes))
         )
 
     def occurs(self, sentence: Sentence) -> bool:
@@ -148,12 +234,19 @@ class CompiledGroup:
             return True
         if self._prefix is not None and self._prefix.search(sentence.lowered):
             return True
-        return any(regex.search(sentence.lowered) for _, regex in self._regexes)
+        return any(regex.search(sentence.lowered) for regex in self._runnable(sentence.lowered))
+
+    def _runnable(self, lowered: str) -> Iterator[re.Pattern[str]]:
+        """The group's regexes that may match ``lowered``: each one only where one of the
+        strings it requires occurs (a substring test is far cheaper than a regex scan)."""
+        for _, regex, needs in self._regexes:
+            if needs is None or any(map(lowered.__contains__, needs)):
+                yield regex
 
     def _phrases(self, sentence: Sentence) -> Iterator[Hit]:
         """The occurrences of the group's words and phrases (not its prefixes or regexes)."""
         words = sentence.words
-        for first in self._first_words.intersection(sentence.positions):
+        for first in self._first_words & sentence.vocabulary:
             for i in sentence.positions[first]:
                 for term, tokens, prefix in self._by_first[first]:
                     end = i + len(tokens) - 1
@@ -174,7 +267,9 @@ class CompiledGroup:
             for match in self._prefix.finditer(sentence.lowered):
                 index = sentence.word_at(match.start())
                 hits.append(Hit(match.group(1) + "*", (index, index)))
-        for pattern, regex in self._regexes:
+        for pattern, regex, needs in self._regexes:
+            if needs is not None and not any(map(sentence.lowered.__contains__, needs)):
+                continue
             for match in regex.finditer(sentence.lowered):
                 end = max(match.start(), match.end() - 1)
                 hits.append(

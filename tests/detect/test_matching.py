@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from monitor.detect.matching import CompiledRule, Held, Sentence
+from monitor.detect.matching import CompiledRule, Held, Sentence, required_strings
 from monitor.detect.rules import Rule
 
 
@@ -314,3 +314,77 @@ def test_sentences_kept_across_articles_give_the_hits_of_fresh_ones() -> None:
     for article, found in zip(articles, hits, strict=True):
         alone = Detector(ruleset.claims, ruleset.rules).extractor
         assert alone.signals(article).hits == found, article.title
+
+
+@pytest.mark.parametrize(
+    ("pattern", "strings"),
+    [
+        (
+            r"\b(run|used) by (uk|french)\b",
+            {"run by uk", "run by french", "used by uk", "used by french"},
+        ),
+        # the parser reads "not|never" as "n" and "ot|ever": spelled out again
+        (r"\b(not|never)\b(?! (object|oppose))", {"not", "never"}),
+        (
+            r"\bpost[- ](ceasefire|truce)",
+            {"post-ceasefire", "post ceasefire", "post-truce", "post truce"},
+        ),
+        (r"\bsign(s|ed)?\s+(the\s+)?order\b", {"order"}),  # the longest of "sign", "order"
+        (r"\b(19|20)\d\d\b.{0,40}\b(syria|iraq)\b", {"syria", "iraq"}),
+        (r"(?:ab){2}", {"abab"}),
+        (r"ab(?i:c)", {"ab"}),  # a part with its own flags requires nothing known
+        (r"(€|\$)\s?\d", {"€", "$"}),
+        (r"(a|)b?", None),  # may match the empty string
+        (r"\w+", None),
+        (r"(?i)ukraine", None),  # upper case would match too
+        (r"x*y{0,3}", None),
+    ],
+)
+def test_a_regex_requires_strings_that_a_substring_test_finds(
+    pattern: str, strings: set[str] | None
+) -> None:
+    assert required_strings(pattern) == (frozenset(strings) if strings is not None else None)
+
+
+def test_no_shipped_regex_matches_where_its_required_strings_are_missing() -> None:
+    """A regex runs only where one of its required strings occurs: on every sentence of
+    the demo, the examples and the labelled sets, a match must contain one (and the test
+    skips most runs, or the shortcut would be worth nothing)."""
+    import json
+    import re
+
+    from monitor.ruleset import load_ruleset
+    from monitor.text import comparable, split_sentences
+
+    root = Path(__file__).resolve().parents[2]
+    texts = _shipped_sentences()
+    for path in sorted((root / "tests" / "fixtures").glob("*.jsonl")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            item = json.loads(line)
+            texts += [
+                s
+                for key in ("title", "summary", "content")
+                for s in split_sentences(item.get(key) or "")
+            ]
+    lowered = [comparable(text) for text in texts]
+    patterns = {
+        pattern
+        for shipped in load_ruleset(root / "rules").rules
+        for group in [
+            *shipped.topic,
+            *shipped.unless,
+            *(g for p in shipped.patterns for g in (*p.all, *p.unless)),
+        ]
+        for pattern in group.regex
+    }
+    skipped = runs = 0
+    for pattern in sorted(patterns):
+        regex, strings = re.compile(pattern), required_strings(pattern)
+        if strings is None:  # runs everywhere
+            continue
+        for text in lowered:
+            present = any(string in text for string in strings)
+            assert present or regex.search(text) is None, (pattern, text)
+            skipped += not present
+            runs += 1
+    assert skipped > runs / 2
