@@ -17,11 +17,11 @@ from dataclasses import dataclass
 import numpy as np
 
 from monitor.detect.embedding import Embedder
-from monitor.detect.matching import CompiledRule, Sentence
+from monitor.detect.matching import CompiledRule, Sentence, topic_reading
 from monitor.detect.novelty import KnownClaims
 from monitor.detect.wirecopy import Casing, recap_lines, without_dateline, without_slug
 from monitor.models import Article, Evidence
-from monitor.text import comparable, split_sentences, words
+from monitor.text import split_sentences, words
 
 MAX_TEXT_CHARS = 20_000  # news is in the first paragraphs; bounds the cost of huge entries
 RELEVANT = 0.35  # cosine to the story's centre above which a sentence is about the story
@@ -223,7 +223,7 @@ class FeatureExtractor:
 
         hits = []
         timeline = recap_lines(texts)
-        lowered = ""
+        lowered, vocabulary = "", frozenset[str]()
         for compiled in self.rules:
             rule = compiled.rule
             if not compiled.patterns or not rule.enabled:
@@ -236,8 +236,9 @@ class FeatureExtractor:
             ]
             if not novel:
                 continue
-            lowered = lowered or " ".join(map(comparable, texts))
-            if compiled.off_topic_in(lowered):
+            if not lowered:
+                lowered, vocabulary = topic_reading(texts)
+            if compiled.off_topic_in(lowered, vocabulary):
                 continue
             rest = set(range(len(texts))).difference(novel)
             order = [*novel, *sorted(rest)]

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from monitor.detect.rules import Pattern, Rule, TermGroup
-from monitor.text import comparable, word_spans
+from monitor.text import comparable, word_spans, words
 
 Span = tuple[int, int]  # first and last word index, inclusive
 _MONTH = "may (the month)"  # so that "from May 21" is not read as the modal "may"
@@ -200,14 +200,15 @@ class CompiledGroup:
     def has_regex(self) -> bool:
         return bool(self._regexes)
 
-    def may_occur(self, lowered: str) -> bool:
-        """False only when no alternative can match anywhere in ``lowered`` (a comparable
-        text): a substring test that spares splitting text into words for nothing."""
+    def may_occur(self, lowered: str, vocabulary: frozenset[str]) -> bool:
+        """False only when no alternative can match any of some texts, given as their
+        comparable forms joined by spaces and the set of their words (``words``): set and
+        substring checks that spare preparing their sentences for nothing."""
         contains = lowered.__contains__
         return (
-            bool(self._regexes)
-            or any(map(contains, self._first_words))
+            not self._first_words.isdisjoint(vocabulary)
             or any(map(contains, self._prefixes))
+            or any(needs is None or any(map(contains, needs)) for _, _, needs in self._regexes)
         )
 
     def may_match(self, sentence: Sentence) -> bool:
@@ -401,6 +402,12 @@ class GroupIndex:
         return found
 
 
+def topic_reading(texts: Sequence[str]) -> tuple[str, frozenset[str]]:
+    """Texts as ``CompiledGroup.may_occur`` reads them: comparable forms joined, and words."""
+    vocabulary = frozenset(word for text in texts for word in words(text))
+    return " ".join(map(comparable, texts)), vocabulary
+
+
 Held = tuple[int, PatternOutcome]  # the index of the pattern that holds, and its outcome
 
 
@@ -421,11 +428,11 @@ class CompiledRule:
 
     def off_topic(self, texts: Sequence[str]) -> bool:
         """Whether a topic group surely matches none of ``texts`` (see ``may_occur``)."""
-        return self.off_topic_in(" ".join(comparable(text) for text in texts))
+        return self.off_topic_in(*topic_reading(texts))
 
-    def off_topic_in(self, lowered: str) -> bool:
-        """``off_topic`` of texts given as their comparable forms joined by spaces."""
-        return any(not group.may_occur(lowered) for group in self.topic)
+    def off_topic_in(self, lowered: str, vocabulary: frozenset[str]) -> bool:
+        """``off_topic`` of texts read by ``topic_reading`` (once for every rule)."""
+        return any(not group.may_occur(lowered, vocabulary) for group in self.topic)
 
     def topic_missing(self, sentences: Iterable[Sentence]) -> list[str]:
         """The topic groups found in none of the article's sentences (empty when on topic);
