@@ -192,14 +192,14 @@ class FeatureExtractor:
             if len(self._claims)
             else np.ones(len(texts))
         )
-        relevant = tuple(float(x) for x in relevance)
+        relevant = tuple(relevance.tolist())  # Python floats, as float(x) gives
         centre = vectors[novel_indices(evidence, relevant)].mean(axis=0)
         norm = float(np.linalg.norm(centre))
         return ArticleSignals(
             sentences=tuple(texts),
             evidence=evidence,
             relevance=relevant,
-            semantic_novelty=tuple(float(x) for x in semantic),
+            semantic_novelty=tuple(semantic.tolist()),
             hits=self._hits(texts, evidence),
             example_similarity=_best(vectors, self._examples),
             counter_similarity=_best(vectors, self._counters),
