@@ -36,7 +36,7 @@ _HEDGES = frozenset(
     reportedly reported understood sources""".split()
 )
 _TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
-_KEPT_SENTENCES = 10_000  # sentences kept prepared for matching (with their answers)
+_KEPT_SENTENCES = 5_000  # sentences kept prepared for matching, with answers (~5 KB each)
 
 DENSE_FEATURES = (
     "title_novelty",
