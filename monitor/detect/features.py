@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from monitor.detect.embedding import Embedder
-from monitor.detect.matching import CompiledRule, Sentence
+from monitor.detect.matching import CompiledRule, Sentence, topic_reading
 from monitor.detect.novelty import KnownClaims
 from monitor.detect.wirecopy import Casing, recap_lines, without_dateline, without_slug
 from monitor.models import Article, Evidence
@@ -36,6 +36,7 @@ _HEDGES = frozenset(
     reportedly reported understood sources""".split()
 )
 _TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
+_KEPT_SENTENCES = 5_000  # sentences kept prepared for matching, with answers (~5 KB each)
 
 DENSE_FEATURES = (
     "title_novelty",
@@ -161,6 +162,7 @@ class FeatureExtractor:
             ]
         )
         self._last: tuple[tuple[str, str, str], list[str], np.ndarray] | None = None
+        self._prepared: dict[str, Sentence] = {}
 
     def on_story(self, article: Article) -> bool:
         """Whether any sentence comes close enough to the story to examine the article,
@@ -190,14 +192,14 @@ class FeatureExtractor:
             if len(self._claims)
             else np.ones(len(texts))
         )
-        relevant = tuple(float(x) for x in relevance)
+        relevant = tuple(relevance.tolist())  # Python floats, as float(x) gives
         centre = vectors[novel_indices(evidence, relevant)].mean(axis=0)
         norm = float(np.linalg.norm(centre))
         return ArticleSignals(
             sentences=tuple(texts),
             evidence=evidence,
             relevance=relevant,
-            semantic_novelty=tuple(float(x) for x in semantic),
+            semantic_novelty=tuple(semantic.tolist()),
             hits=self._hits(texts, evidence),
             example_similarity=_best(vectors, self._examples),
             counter_similarity=_best(vectors, self._counters),
@@ -207,16 +209,21 @@ class FeatureExtractor:
     def _hits(self, texts: Sequence[str], evidence: Sequence[Evidence]) -> tuple[RuleHit, ...]:
         """Patterns holding on sentences novel enough for their rule. Sentences are prepared
         for matching only when a rule reads them (never for an article that surely misses
-        its topic): its novel ones first, the rest only while its topic is unconfirmed."""
-        prepared: dict[int, Sentence] = {}
+        its topic): its novel ones first, the rest only while its topic is unconfirmed. A
+        prepared sentence is kept with the answers found in it, for when it recurs."""
+        kept = self._prepared
 
         def sentence(index: int) -> Sentence:
-            if index not in prepared:
-                prepared[index] = Sentence.of(texts[index])
-            return prepared[index]
+            prepared = kept.get(texts[index])
+            if prepared is None:
+                if len(kept) >= _KEPT_SENTENCES:
+                    kept.clear()
+                prepared = kept[texts[index]] = Sentence.of(texts[index])
+            return prepared
 
         hits = []
         timeline = recap_lines(texts)
+        lowered, vocabulary = "", frozenset[str]()
         for compiled in self.rules:
             rule = compiled.rule
             if not compiled.patterns or not rule.enabled:
@@ -227,7 +234,11 @@ class FeatureExtractor:
                 for i, e in enumerate(evidence)
                 if (not rule.novel or e.novelty >= floor) and i not in timeline
             ]
-            if not novel or compiled.off_topic(texts):
+            if not novel:
+                continue
+            if not lowered:
+                lowered, vocabulary = topic_reading(texts)
+            if compiled.off_topic_in(lowered, vocabulary):
                 continue
             rest = set(range(len(texts))).difference(novel)
             order = [*novel, *sorted(rest)]

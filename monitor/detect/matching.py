@@ -10,11 +10,14 @@ from __future__ import annotations
 import bisect
 import itertools
 import re
+import re._constants as sre  # type: ignore[import-not-found]  # the regex parser: no stubs
+import re._parser as sre_parse  # type: ignore[import-not-found]
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from monitor.detect.rules import Pattern, Rule, TermGroup
-from monitor.text import comparable, word_spans
+from monitor.text import comparable, word_spans, words
 
 Span = tuple[int, int]  # first and last word index, inclusive
 _MONTH = "may (the month)"  # so that "from May 21" is not read as the modal "may"
@@ -30,6 +33,12 @@ class Sentence:
     words: tuple[str, ...]
     starts: tuple[int, ...]
     positions: dict[str, tuple[int, ...]]
+    vocabulary: frozenset[str]  # the keys of ``positions``, for set operations in C
+    # answers kept with the sentence, so that one that recurs (in another article, or for
+    # another rule) is not searched again: ``first_held`` by rule and ``occurs`` by the
+    # group's alternatives (rules share topic groups), each by its serial number
+    held: dict[int, Held | None] = field(default_factory=dict, compare=False, repr=False)
+    seen: dict[int, bool] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def of(cls, text: str) -> Sentence:
@@ -43,7 +52,7 @@ class Sentence:
             else:
                 positions[word] = [index]
         frozen = {word: tuple(found) for word, found in positions.items()}
-        return cls(text, lowered, tuple(words), tuple(starts), frozen)
+        return cls(text, lowered, tuple(words), tuple(starts), frozen, frozenset(frozen))
 
     def word_at(self, offset: int) -> int:
         return max(0, bisect.bisect_right(self.starts, offset) - 1)
@@ -57,10 +66,95 @@ def _is_the_month(words: Sequence[str], index: int) -> bool:
     return any(word.isdigit() for word in beside)
 
 
+_Parsed = Sequence[tuple[Any, Any]]  # a regex as ``re._parser`` reads it
+_MAX_STRINGS = 64  # strings a part of a regex may stand for and still be spelled out
+_ZERO_WIDTH = (sre.AT, sre.ASSERT, sre.ASSERT_NOT)
+_REPEATS = (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT)
+
+
+def required_strings(pattern: str) -> frozenset[str] | None:
+    """Strings one of which is in every text that the regex ``pattern`` matches: where
+    none occurs the regex cannot match. None when no such strings are known."""
+    parsed = sre_parse.parse(pattern)
+    if parsed.state.flags & re.IGNORECASE:
+        return None
+    return _required(list(parsed))
+
+
+def _required(items: _Parsed) -> frozenset[str] | None:
+    """``required_strings`` of a parsed sequence: runs of parts that stand for few exact
+    strings are spelled out ("pl" + "an|ans" -> plan, plans); any other part requires
+    what its inside requires. The most selective of these (longest shortest string)."""
+    candidates: list[frozenset[str]] = []
+    run = frozenset([""])
+    for op, av in items:
+        exact = _exact([(op, av)])
+        if exact is not None and len(run) * len(exact) <= _MAX_STRINGS:
+            run = frozenset(a + b for a in run for b in exact)
+            continue
+        candidates.append(run)
+        run = exact if exact is not None else frozenset([""])
+        inside: frozenset[str] | None = None
+        if op is sre.SUBPATTERN and not (av[1] or av[2]):  # no flags set inside
+            inside = _required(av[3])
+        elif op is sre.ATOMIC_GROUP:
+            inside = _required(av)
+        elif op is sre.BRANCH:
+            branches = [_required(branch) for branch in av[1]]
+            if all(branch is not None for branch in branches):
+                inside = frozenset(s for branch in branches if branch for s in branch)
+        elif op in _REPEATS and av[0] >= 1:
+            inside = _required(av[2])
+        if inside is not None:
+            candidates.append(inside)
+    candidates.append(run)
+    useful = [found for found in candidates if found and "" not in found]
+    return max(useful, key=lambda found: min(map(len, found)), default=None)
+
+
+def _exact(items: _Parsed) -> frozenset[str] | None:
+    """Every string the parsed sequence can match, when they are few; else None."""
+    found = frozenset([""])
+    for op, av in items:
+        part: frozenset[str] | None = None
+        if op is sre.LITERAL:
+            part = frozenset([chr(av)])
+        elif op in _ZERO_WIDTH:
+            part = frozenset([""])  # restricts where the rest matches, adds no character
+        elif op is sre.SUBPATTERN and not (av[1] or av[2]):
+            part = _exact(av[3])
+        elif op is sre.BRANCH:
+            branches = [_exact(branch) for branch in av[1]]
+            if all(branch is not None for branch in branches):
+                part = frozenset(s for branch in branches if branch for s in branch)
+        elif op is sre.IN and all(kind is sre.LITERAL for kind, _ in av):
+            part = frozenset(chr(code) for _, code in av)
+        elif op in _REPEATS and av[1] <= 2:
+            body = _exact(av[2])
+            if body is not None:
+                part, times = frozenset(), frozenset([""])
+                for count in range(av[1] + 1):
+                    if count >= av[0]:
+                        part |= times
+                    times = frozenset(a + b for a in times for b in body)
+        if part is None:
+            return None
+        found = frozenset(a + b for a in found for b in part)
+        if len(found) > _MAX_STRINGS:
+            return None
+    return found
+
+
 @dataclass(frozen=True)
 class Hit:
     term: str
     span: Span
+
+
+# One serial number per distinct list of alternatives, whatever the group's label or
+# ``within``: groups with the same number find the same terms in a sentence.
+_ALTERNATIVES: dict[tuple[tuple[str, ...], tuple[str, ...]], int] = {}
+_RULES = itertools.count()  # serial numbers of compiled rules
 
 
 class CompiledGroup:
@@ -69,6 +163,8 @@ class CompiledGroup:
     def __init__(self, group: TermGroup) -> None:
         self.group = group
         self.name = group.describe()
+        alternatives = (tuple(group.any), tuple(group.regex))
+        self.serial = _ALTERNATIVES.setdefault(alternatives, len(_ALTERNATIVES))
         # Phrases indexed by their first word; one-word prefixes ("deploy*") become one regex.
         self._by_first: dict[str, list[tuple[str, tuple[str, ...], bool]]] = {}
         prefixes: list[str] = []
@@ -85,7 +181,9 @@ class CompiledGroup:
             if prefixes
             else None
         )
-        self._regexes = [(pattern, re.compile(pattern)) for pattern in group.regex]
+        self._regexes = [
+            (pattern, re.compile(pattern), required_strings(pattern)) for pattern in group.regex
+        ]
         self._prefixes = tuple(prefixes)
 
     @property
@@ -102,13 +200,15 @@ class CompiledGroup:
     def has_regex(self) -> bool:
         return bool(self._regexes)
 
-    def may_occur(self, lowered: str) -> bool:
-        """False only when no alternative can match anywhere in ``lowered`` (a comparable
-        text): a substring test that spares splitting text into words for nothing."""
+    def may_occur(self, lowered: str, vocabulary: frozenset[str]) -> bool:
+        """False only when no alternative can match any of some texts, given as their
+        comparable forms joined by spaces and the set of their words (``words``): set and
+        substring checks that spare preparing their sentences for nothing."""
+        contains = lowered.__contains__
         return (
-            bool(self._regexes)
-            or any(word in lowered for word in self._first_words)
-            or any(prefix in lowered for prefix in self._prefixes)
+            not self._first_words.isdisjoint(vocabulary)
+            or any(map(contains, self._prefixes))
+            or any(needs is None or any(map(contains, needs)) for _, _, needs in self._regexes)
         )
 
     def may_match(self, sentence: Sentence) -> bool:
@@ -116,24 +216,38 @@ class CompiledGroup:
         words and a substring check for prefixes, without building any hit."""
         return (
             bool(self._regexes)
-            or not self._first_words.isdisjoint(sentence.positions)
-            or any(prefix in sentence.lowered for prefix in self._prefixes)
+            or not self._first_words.isdisjoint(sentence.vocabulary)
+            or any(map(sentence.lowered.__contains__, self._prefixes))
         )
 
     def occurs(self, sentence: Sentence) -> bool:
-        """Whether ``find`` finds anything in ``sentence``; stops at the first occurrence."""
+        """Whether ``find`` finds anything in ``sentence``; stops at the first occurrence.
+        Asked once per sentence for all groups with the same alternatives."""
+        seen = sentence.seen.get(self.serial)
+        if seen is None:
+            seen = sentence.seen[self.serial] = self._occurs(sentence)
+        return seen
+
+    def _occurs(self, sentence: Sentence) -> bool:
         if not self.may_match(sentence):
             return False
         if any(True for _ in self._phrases(sentence)):
             return True
         if self._prefix is not None and self._prefix.search(sentence.lowered):
             return True
-        return any(regex.search(sentence.lowered) for _, regex in self._regexes)
+        return any(regex.search(sentence.lowered) for regex in self._runnable(sentence.lowered))
+
+    def _runnable(self, lowered: str) -> Iterator[re.Pattern[str]]:
+        """The group's regexes that may match ``lowered``: each one only where one of the
+        strings it requires occurs (a substring test is far cheaper than a regex scan)."""
+        for _, regex, needs in self._regexes:
+            if needs is None or any(map(lowered.__contains__, needs)):
+                yield regex
 
     def _phrases(self, sentence: Sentence) -> Iterator[Hit]:
         """The occurrences of the group's words and phrases (not its prefixes or regexes)."""
         words = sentence.words
-        for first in self._first_words.intersection(sentence.positions):
+        for first in self._first_words & sentence.vocabulary:
             for i in sentence.positions[first]:
                 for term, tokens, prefix in self._by_first[first]:
                     end = i + len(tokens) - 1
@@ -154,7 +268,9 @@ class CompiledGroup:
             for match in self._prefix.finditer(sentence.lowered):
                 index = sentence.word_at(match.start())
                 hits.append(Hit(match.group(1) + "*", (index, index)))
-        for pattern, regex in self._regexes:
+        for pattern, regex, needs in self._regexes:
+            if needs is not None and not any(map(sentence.lowered.__contains__, needs)):
+                continue
             for match in regex.finditer(sentence.lowered):
                 end = max(match.start(), match.end() - 1)
                 hits.append(
@@ -286,11 +402,21 @@ class GroupIndex:
         return found
 
 
+def topic_reading(texts: Sequence[str]) -> tuple[str, frozenset[str]]:
+    """Texts as ``CompiledGroup.may_occur`` reads them: comparable forms joined, and words."""
+    vocabulary = frozenset(word for text in texts for word in words(text))
+    return " ".join(map(comparable, texts)), vocabulary
+
+
+Held = tuple[int, PatternOutcome]  # the index of the pattern that holds, and its outcome
+
+
 class CompiledRule:
     """A ``Rule`` ready to evaluate; included rules are resolved by the engine."""
 
     def __init__(self, rule: Rule) -> None:
         self.rule = rule
+        self.serial = next(_RULES)
         rule_vetoes = [CompiledGroup(group) for group in rule.unless]
         self.patterns = [CompiledPattern(p, rule_vetoes) for p in rule.patterns]
         self.topic = [CompiledGroup(group) for group in rule.topic]
@@ -302,8 +428,11 @@ class CompiledRule:
 
     def off_topic(self, texts: Sequence[str]) -> bool:
         """Whether a topic group surely matches none of ``texts`` (see ``may_occur``)."""
-        lowered = " ".join(comparable(text) for text in texts)
-        return any(not group.may_occur(lowered) for group in self.topic)
+        return self.off_topic_in(*topic_reading(texts))
+
+    def off_topic_in(self, lowered: str, vocabulary: frozenset[str]) -> bool:
+        """``off_topic`` of texts read by ``topic_reading`` (once for every rule)."""
+        return any(not group.may_occur(lowered, vocabulary) for group in self.topic)
 
     def topic_missing(self, sentences: Iterable[Sentence]) -> list[str]:
         """The topic groups found in none of the article's sentences (empty when on topic);
@@ -319,10 +448,16 @@ class CompiledRule:
         """Every pattern's full outcome, for explanations."""
         return [pattern.evaluate(sentence) for pattern in self.patterns]
 
-    def first_held(self, sentence: Sentence) -> tuple[int, PatternOutcome] | None:
+    def first_held(self, sentence: Sentence) -> Held | None:
         """The first pattern (in priority order) that holds, with its index; else None. A
         pattern is searched only when each of its groups may match (one ``GroupIndex`` pass
-        for all of them)."""
+        for all of them); the answer is kept with the sentence."""
+        if self.serial in sentence.held:
+            return sentence.held[self.serial]
+        held = sentence.held[self.serial] = self._first_held(sentence)
+        return held
+
+    def _first_held(self, sentence: Sentence) -> Held | None:
         possible = self.index.possible(sentence)
         for index, pattern in enumerate(self.patterns):
             if self._needs[index] <= possible:

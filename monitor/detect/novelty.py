@@ -72,17 +72,18 @@ class KnownClaims:
         nearest claim of each comparison (informative key and modality) is kept, so a
         sentence that recurs (wire copies, a title repeated in the text, a feed's boilerplate)
         is compared only once; the result is the same as comparing it again."""
-        found = [Evidence(sentence, 1.0, "", 0.0) for sentence in sentences]
         if not self.texts:
-            return found
+            return [Evidence(sentence, 1.0, "", 0.0) for sentence in sentences]
         items = [self._item(sentence) for sentence in sentences]
-        asked = {index: item for index, item in enumerate(items) if item[0]}
-        self._compare(list({item for item in asked.values() if item not in self._nearest}))
-        for index, item in asked.items():
+        self._compare(list({item for item in items if item[0] and item not in self._nearest}))
+        found = []
+        for sentence, item in zip(sentences, items, strict=True):
+            if not item[0]:  # no informative word: nothing to compare
+                found.append(Evidence(sentence, 1.0, "", 0.0))
+                continue
             position, best = self._nearest[item]
-            sentence = sentences[index]
             text = self.texts[position] if best > 0.0 else ""
-            found[index] = Evidence(sentence, round(1.0 - best, 3), text, round(best, 3))
+            found.append(Evidence(sentence, round(1.0 - best, 3), text, round(best, 3)))
         return found
 
     def _item(self, sentence: str) -> tuple[str, bool]:
