@@ -30,7 +30,7 @@ from monitor.detect.features import (
     dense_features,
     rule_features,
 )
-from monitor.detect.matching import CompiledRule
+from monitor.detect.matching import CompiledRule, Sentence
 from monitor.detect.model import DEVELOPMENT, Score, ScoringModel, default_model
 from monitor.detect.novelty import KnownClaims
 from monitor.detect.rules import Rule, Severity
@@ -271,8 +271,21 @@ class Detector:
         ]
 
     def explain(self, title: str, text: str) -> Assessment:
-        """The same assessment ``examine`` makes, for any text."""
-        return self.assess(Article(id="explain", feed="explain", title=title, text=text))
+        """The same assessment ``examine`` makes, for any text; a rule that does not hold
+        also says which of its topic groups the text misses (its patterns were not read)."""
+        assessment = self.assess(Article(id="explain", feed="explain", title=title, text=text))
+        sentences = [Sentence.of(sentence) for sentence in assessment.signals.sentences]
+        by_id = {compiled.rule.id: compiled for compiled in self.extractor.rules}
+        verdicts = []
+        for verdict in assessment.rules:
+            compiled = by_id.get(verdict.rule)
+            missing = compiled.topic_missing(sentences) if compiled and not verdict.holds else []
+            if missing:
+                verdict = replace(
+                    verdict, reason=f"{verdict.reason}; topic not found: " + "; ".join(missing)
+                )
+            verdicts.append(verdict)
+        return replace(assessment, rules=tuple(verdicts))
 
 
 def _when(article: Article, now: datetime | None) -> datetime:

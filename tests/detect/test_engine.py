@@ -118,6 +118,19 @@ def test_explain_agrees_with_examine(shipped_detector: Detector) -> None:
         assert [v.rule for v in assessment.holding] == list(alerts[0].rules if alerts else [])
 
 
+def test_explain_names_the_topic_a_rule_missed(shipped_detector: Detector) -> None:
+    """A rule whose topic the text misses says which topic group; one on topic does not."""
+    text = "Russia said on Tuesday it would allow unarmed observers, a shift from its stance."
+    reasons = {v.rule: v.reason for v in shipped_detector.explain("Observers", text).rules}
+    assert reasons["russia-position-change"].endswith(
+        "topic not found: Ukraine or the peace process"
+    )
+    assert "topic not found" not in reasons["ceasefire"]  # Russia is its topic
+    in_kyiv = text.replace("observers", "observers in Kyiv")
+    verdicts = {v.rule: v for v in shipped_detector.explain("Observers", in_kyiv).rules}
+    assert "topic not found" not in verdicts["russia-position-change"].reason
+
+
 def test_future_dates_are_clamped_to_now(shipped_detector: Detector) -> None:
     (alert,) = shipped_detector.examine(article("Vote", VOTE, T0 + timedelta(days=400)), T0)
     (development,) = [d for d in shipped_detector.book.developments if d.id == alert.development]
