@@ -204,11 +204,10 @@ class CompiledGroup:
         """False only when no alternative can match any of some texts, given as their
         comparable forms joined by spaces and the set of their words (``words``): set and
         substring checks that spare preparing their sentences for nothing."""
-        contains = lowered.__contains__
         return (
             not self._first_words.isdisjoint(vocabulary)
-            or any(map(contains, self._prefixes))
-            or any(needs is None or any(map(contains, needs)) for _, _, needs in self._regexes)
+            or any(map(lowered.__contains__, self._prefixes))
+            or any(True for _ in self._runnable(lowered))
         )
 
     def may_match(self, sentence: Sentence) -> bool:
@@ -235,14 +234,16 @@ class CompiledGroup:
             return True
         if self._prefix is not None and self._prefix.search(sentence.lowered):
             return True
-        return any(regex.search(sentence.lowered) for regex in self._runnable(sentence.lowered))
+        lowered = sentence.lowered
+        return any(regex.search(lowered) for _, regex in self._runnable(lowered))
 
-    def _runnable(self, lowered: str) -> Iterator[re.Pattern[str]]:
-        """The group's regexes that may match ``lowered``: each one only where one of the
-        strings it requires occurs (a substring test is far cheaper than a regex scan)."""
-        for _, regex, needs in self._regexes:
+    def _runnable(self, lowered: str) -> Iterator[tuple[str, re.Pattern[str]]]:
+        """The group's regexes (source, compiled) that may match ``lowered``: each one only
+        where one of the strings it requires occurs (a substring test is far cheaper than a
+        regex scan)."""
+        for pattern, regex, needs in self._regexes:
             if needs is None or any(map(lowered.__contains__, needs)):
-                yield regex
+                yield pattern, regex
 
     def _phrases(self, sentence: Sentence) -> Iterator[Hit]:
         """The occurrences of the group's words and phrases (not its prefixes or regexes)."""
@@ -268,9 +269,7 @@ class CompiledGroup:
             for match in self._prefix.finditer(sentence.lowered):
                 index = sentence.word_at(match.start())
                 hits.append(Hit(match.group(1) + "*", (index, index)))
-        for pattern, regex, needs in self._regexes:
-            if needs is not None and not any(map(sentence.lowered.__contains__, needs)):
-                continue
+        for pattern, regex in self._runnable(sentence.lowered):
             for match in regex.finditer(sentence.lowered):
                 end = max(match.start(), match.end() - 1)
                 hits.append(
@@ -394,7 +393,7 @@ class GroupIndex:
     def possible(self, sentence: Sentence) -> set[int]:
         """The numbers (positions in the list given) of the groups that may match."""
         found = set(self._always)
-        for word in self._by_word.keys() & sentence.positions.keys():
+        for word in self._by_word.keys() & sentence.vocabulary:
             found |= self._by_word[word]
         for prefix, numbers in self._by_prefix.items():
             if prefix in sentence.lowered:

@@ -31,7 +31,12 @@ _KEPT_COMPARISONS = 100_000  # nearest claims kept per distinct sentence (a few 
 
 def is_hypothetical(text: str) -> bool:
     """Whether ``text`` speaks of what would, could or is planned to happen."""
-    return not _HYPOTHETICAL.isdisjoint(words(text))
+    return speaks_hypothetically(words(text))
+
+
+def speaks_hypothetically(tokens: Iterable[str]) -> bool:
+    """``is_hypothetical`` of text already read into its words."""
+    return not _HYPOTHETICAL.isdisjoint(tokens)
 
 
 def story_words(keys: Iterable[str], share: float = STORY_WORD_SHARE) -> frozenset[str]:
@@ -95,7 +100,7 @@ class KnownClaims:
                 self._items.clear()
             tokens = words(sentence)
             key = self._informative(key_of(tokens))
-            item = self._items[sentence] = (key, not _HYPOTHETICAL.isdisjoint(tokens))
+            item = self._items[sentence] = (key, speaks_hypothetically(tokens))
         return item
 
     def _compare(self, items: Sequence[tuple[str, bool]]) -> None:
