@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Train the detector's scoring model and report it by leave-one-event-out cross-validation.
 
-Usage: python scripts/train_detector.py [--eval DIR] [--out FILE] [--report FILE]
+Usage: python scripts/train_detector.py [--eval DIR] [--out FILE] [--report FILE] [--cv-alerts DIR]
 
 Reads the labelled corpora (``DIR/dev.jsonl`` and ``DIR/dev2.jsonl``, default
 ``../shared/eval``, and the sets by other writers in ``tests/fixtures/other-writer-*.jsonl``
@@ -12,7 +12,9 @@ fold's model scoring the held-out items: each item is judged by a model that nev
 event. The alert thresholds are chosen on those out-of-fold runs, the figures are scored
 with the kit's ``score.py``, and the final model (trained on everything, with those
 thresholds) is written as a small JSON file of weights (``--out``, by default the packaged
-``monitor/detect/detector_model.json``). Needs scikit-learn (``pip install -e '.[train]'``).
+``monitor/detect/detector_model.json``); ``--cv-alerts`` keeps each corpus's out-of-fold alert
+lines (``DIR/<corpus>.jsonl``, the replay contract) for reading its errors. Needs
+scikit-learn (``pip install -e '.[train]'``).
 Deterministic: a fixed seed, sorted inputs.
 """
 
@@ -212,6 +214,9 @@ def main() -> None:
     parser.add_argument("--eval", type=Path, default=ROOT.parent / "shared" / "eval")
     parser.add_argument("--out", type=Path, default=DEFAULT_MODEL)
     parser.add_argument("--report", type=Path, default=None, help="write the CV figures as JSON")
+    parser.add_argument(
+        "--cv-alerts", type=Path, default=None, help="write each corpus's out-of-fold alerts here"
+    )
     args = parser.parse_args()
     kit = load_kit(args.eval)
     rules = load_rules(ROOT / "rules" / "watch")
@@ -255,7 +260,7 @@ def main() -> None:
                 folds[article.id] = model
     print(file=sys.stderr)
     _VOCABULARY.append(next(iter(folds.values())))
-    chosen, table = choose_thresholds(kit, probe, corpora, folds, list(labels))
+    chosen, table, cv_alerts = choose_thresholds(kit, probe, corpora, folds, list(labels))
     pattern_floor = chosen.pop("pattern_floor")
     example_match = {k.split(":", 1)[1]: chosen.pop(k) for k in list(chosen) if ":" in k}
     about = {
@@ -275,6 +280,11 @@ def main() -> None:
     )
     if args.report:
         args.report.write_text(json.dumps(table, indent=1) + "\n")
+    if args.cv_alerts:
+        args.cv_alerts.mkdir(parents=True, exist_ok=True)
+        for name, lines in cv_alerts.items():
+            text = "".join(json.dumps(line, sort_keys=True) + "\n" for line in lines)
+            (args.cv_alerts / f"{name}.jsonl").write_text(text)
 
 
 def training_corpora(eval_dir: Path) -> list[Path]:
@@ -347,11 +357,12 @@ def choose_thresholds(
     corpora: dict[str, tuple[list[dict[str, object]], list[Article]]],
     folds: dict[str, ScoringModel],
     heads: Sequence[str],
-) -> tuple[dict[str, float], dict[str, object]]:
+) -> tuple[dict[str, float], dict[str, dict[str, Any]], dict[str, list[dict[str, object]]]]:
     """Pick the development threshold, then each rule head's, on the out-of-fold replays;
-    return them and the scorer's figures per corpus at those values."""
+    return them, the scorer's figures per corpus at those values and the alert lines."""
 
     examples: dict[str, float] = {}
+    alerts: dict[str, list[dict[str, object]]] = {}  # each corpus's lines of the latest run
 
     def run(thresholds: dict[str, float], floor: float) -> dict[str, dict[str, Any]]:
         results = {}
@@ -373,7 +384,8 @@ def choose_thresholds(
             probe.book, probe.recent = StoryBook(), RecentReports()
             probe.book.broad = frozenset(r.id for r in probe.rules if r.includes)
             probe.book.embed, probe.book.vectorise = probe.extractor.embedder.embed, _terms
-            results[name] = kit.score(items, replay_alerts(probe, articles, model_for))
+            alerts[name] = replay_alerts(probe, articles, model_for)
+            results[name] = kit.score(items, alerts[name])
         return results
 
     def worst(results: dict[str, dict[str, Any]], rule: str) -> tuple[float, float]:
@@ -426,7 +438,7 @@ def choose_thresholds(
         print(f"{rule}: head {thresholds[rule]}, example {examples.get(rule)}", file=sys.stderr)
     chosen = {**thresholds, "pattern_floor": floor}
     chosen.update({f"example:{r}": t for r, t in examples.items()})
-    return chosen, run(thresholds, floor)
+    return chosen, run(thresholds, floor), alerts
 
 
 if __name__ == "__main__":

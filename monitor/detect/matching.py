@@ -58,10 +58,18 @@ class Sentence:
         return max(0, bisect.bisect_right(self.starts, offset) - 1)
 
 
+_BEFORE_A_MONTH = frozenset(
+    {"in", "since", "last", "next", "until", "by", "early", "late", "mid", "from", "during"}
+)
+
+
 def _is_the_month(words: Sequence[str], index: int) -> bool:
-    """Whether ``words[index]`` is "may" beside a day or a year ("May 21", "21 May")."""
+    """Whether ``words[index]`` is "may" beside a day or a year ("May 21", "21 May") or after
+    a word that only a month follows ("signed in May", "since May")."""
     if words[index] != "may":
         return False
+    if index > 0 and words[index - 1] in _BEFORE_A_MONTH:
+        return True
     beside = (words[i] for i in (index - 1, index + 1) if 0 <= i < len(words))
     return any(word.isdigit() for word in beside)
 
