@@ -160,8 +160,10 @@ class StoryBook:
         same kind of development, which is news of its own, and not only kinds of development
         this one was never reported as."""
         staged = UNSTAGED not in (development.stage, report.stage)
-        if development.rule == report.rule and staged and development.stage != report.stage:
-            return False
+        specific = report.rule not in self.broad  # a broad rule's patterns name no stages
+        if development.rule == report.rule and staged and specific:
+            if development.stage != report.stage:
+                return False
         named = set(development.rules) - self.broad
         naming = set(report.rules) - self.broad
         return not (named and naming and not named & naming)
@@ -177,8 +179,11 @@ class StoryBook:
             same_rule = development.rule == report.rule
             staged = UNSTAGED not in (development.stage, report.stage)
             recent = age <= self.burst
-            kin = staged and same_rule  # the same kind and stage of development
-            same = (recent and (kin or score >= self.group_similarity)) or (
+            # the same kind and stage of development
+            kin = staged and same_rule and development.stage == report.stage
+            # within the burst, the same kind of development at a stage no pattern named
+            alike = kin or (same_rule and not staged and report.rule not in self.broad)
+            same = (recent and (alike or score >= self.group_similarity)) or (
                 age <= self.window
                 and score >= (self.group_similarity if kin else self.late_similarity)
             )
