@@ -8,7 +8,8 @@ when it is similar enough or names the same specific rule at the same pattern st
 at a stage no pattern named). Similar enough rises with the time since the development's
 last report, from ``close_similarity`` at once to ``group_similarity`` at the end of the
 burst: reports of distinct developments of one story share much of their wording, so
-closeness in time tells about as much as wording does. Within the longer *window* a
+closeness in time tells about as much as wording does. A report naming a kind of
+development the development was never reported as needs ``group_similarity`` at once. Within the longer *window* a
 report updates a development when it says nearly the same thing (``late_similarity``),
 or is related (``group_similarity``) and of the same rule and stage. A different stage of
 the same specific rule (a vote *held* after it was *scheduled*) is never the same
@@ -202,7 +203,14 @@ class StoryBook:
             kin = staged and same_rule and development.stage == report.stage
             # within the burst, the same kind of development at a stage no pattern named
             alike = kin or (same_rule and not staged and report.rule not in self.broad)
-            same = (recent and (alike or score >= self._needed(age))) or (
+            # a report naming a kind the development was never reported as needs the whole
+            # similarity at once: joined, that kind would get no alert of its own
+            needed = (
+                self._needed(age)
+                if set(report.rules) - self.broad <= set(development.rules)
+                else self.group_similarity
+            )
+            same = (recent and (alike or score >= needed)) or (
                 age <= self.window
                 and score >= (self.group_similarity if kin else self.late_similarity)
             )

@@ -165,6 +165,14 @@ def test_the_similarity_needed_rises_with_time(later: timedelta, expected: Decis
     assert book.decide(broad(FUND), T0 + later).decision is expected
 
 
+def test_a_report_naming_a_new_kind_needs_the_whole_similarity_at_once() -> None:
+    """Joined to a development never reported as its kind, that kind would get no alert of
+    its own: soon after or not, it needs ``group_similarity``."""
+    book = broad_book(broad(PLEDGE, "commitment"))
+    verdict = book.decide(report(FUND, "pact", UNSTAGED), T0 + timedelta(hours=1))
+    assert verdict.decision is Decision.NEW_DEVELOPMENT, verdict.reason
+
+
 def test_close_similarity_never_exceeds_group_similarity() -> None:
     book = StoryBook(group_similarity=0.05, close_similarity=0.3)
     assert book.close_similarity == 0.05
