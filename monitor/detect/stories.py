@@ -8,17 +8,17 @@ when it is similar enough or names the same specific rule at the same pattern st
 at a stage no pattern named). Similar enough rises with the time since the development's
 last report, from ``close_similarity`` at once to ``group_similarity`` at the end of the
 burst: reports of distinct developments of one story share much of their wording, so
-closeness in time tells about as much as wording does. A report naming a kind of
-development the development was never reported as needs ``group_similarity`` at once. Within the longer *window* a
-report updates a development when it says nearly the same thing (``late_similarity``),
-or is related (``group_similarity``) and of the same rule and stage. A different stage of
-the same specific rule (a vote *held* after it was *scheduled*) is never the same
-development; a broad rule's patterns name kinds of development in their own words
-("pledged 3 billion", "agreed a fund"), not stages, so they keep no reports apart. A
-report that restates an older development (similarity at least ``known_similarity``) is
-``KNOWN``; anything else is a ``NEW_DEVELOPMENT``. ``record`` applies a decision and
-counts the independent outlets that reported each development. Developments are plain
-data so the store can persist them.
+closeness in time tells about as much as wording does; a report naming a kind the
+development was never reported as needs ``group_similarity`` at once. Within the longer
+*window* a report updates a development when it says nearly the same thing
+(``late_similarity``), or is related (``group_similarity``) and of the same rule and
+stage. A different stage of the same specific rule (a vote *held* after it was
+*scheduled*) is never the same development; a broad rule's patterns name kinds of
+development in their own words ("pledged 3 billion", "agreed a fund"), not stages, so
+they keep no reports apart. A report that restates an older development (similarity at
+least ``known_similarity``) is ``KNOWN``; anything else is a ``NEW_DEVELOPMENT``.
+``record`` applies a decision and counts the independent outlets that reported each
+development. Developments are plain data so the store can persist them.
 """
 
 from __future__ import annotations
