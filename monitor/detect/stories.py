@@ -4,13 +4,21 @@
 clock passed in. Similarity joins two measures: the cosine of the reports' embeddings and
 that of their TF-IDF terms (shared rare names and numbers). A report is an ``UPDATE`` of a
 development last reported within the *burst* (reports of one event cluster within a day)
-when it is similar enough (``group_similarity``) or names the same rule at the same
-pattern stage, and of one within the longer *window* when it says nearly the same thing
-(``late_similarity``); a different stage of the same rule (a vote *held* after it was
-*scheduled*) is never the same development. A report that restates an older development
-(similarity at least ``known_similarity``) is ``KNOWN``; anything else is a
-``NEW_DEVELOPMENT``. ``record`` applies a decision and counts the independent outlets that
-reported each development. Developments are plain data so the store can persist them.
+when it is similar enough or names the same specific rule at the same pattern stage (or
+at a stage no pattern named). Similar enough rises with the time since the development's
+last report, from ``close_similarity`` at once to ``group_similarity`` at the end of the
+burst: reports of distinct developments of one story share much of their wording, so
+closeness in time tells about as much as wording does; a report naming a kind the
+development was never reported as needs ``group_similarity`` at once. Within the longer
+*window* a report updates a development when it says nearly the same thing
+(``late_similarity``), or is related (``group_similarity``) and of the same rule and
+stage. A different stage of the same specific rule (a vote *held* after it was
+*scheduled*) is never the same development; a broad rule's patterns name kinds of
+development in their own words ("pledged 3 billion", "agreed a fund"), not stages, so
+they keep no reports apart. A report that restates an older development (similarity at
+least ``known_similarity``) is ``KNOWN``; anything else is a ``NEW_DEVELOPMENT``.
+``record`` applies a decision and counts the independent outlets that reported each
+development. Developments are plain data so the store can persist them.
 """
 
 from __future__ import annotations
@@ -28,6 +36,7 @@ from monitor.models import Decision, Development
 DEFAULT_WINDOW = timedelta(days=7)
 DEFAULT_BURST = timedelta(days=1)
 DEFAULT_GROUP_SIMILARITY = 0.2
+DEFAULT_CLOSE_SIMILARITY = 0.1
 DEFAULT_LATE_SIMILARITY = 0.45
 DEFAULT_KNOWN_SIMILARITY = 0.7
 WIRE_COPY_SIMILARITY = 0.9  # lexical overlap above which two reports are one wire story
@@ -90,6 +99,7 @@ class StoryBook:
         window: timedelta = DEFAULT_WINDOW,
         burst: timedelta = DEFAULT_BURST,
         group_similarity: float = DEFAULT_GROUP_SIMILARITY,
+        close_similarity: float = DEFAULT_CLOSE_SIMILARITY,
         late_similarity: float = DEFAULT_LATE_SIMILARITY,
         known_similarity: float = DEFAULT_KNOWN_SIMILARITY,
     ) -> None:
@@ -99,6 +109,7 @@ class StoryBook:
         self.window = window
         self.burst = min(burst, window)
         self.group_similarity = group_similarity
+        self.close_similarity = min(close_similarity, group_similarity)
         self.late_similarity = late_similarity
         self.known_similarity = known_similarity
         self._developments: list[Development] = []
@@ -160,11 +171,22 @@ class StoryBook:
         same kind of development, which is news of its own, and not only kinds of development
         this one was never reported as."""
         staged = UNSTAGED not in (development.stage, report.stage)
-        if development.rule == report.rule and staged and development.stage != report.stage:
-            return False
+        # a broad rule's patterns name kinds of development in its own words, not stages
+        specific = report.rule not in self.broad
+        if development.rule == report.rule and staged and specific:
+            if development.stage != report.stage:
+                return False
         named = set(development.rules) - self.broad
         naming = set(report.rules) - self.broad
         return not (named and naming and not named & naming)
+
+    def _needed(self, age: timedelta) -> float:
+        """The similarity that makes a report within the burst one development with one
+        reported ``age`` ago: from ``close_similarity`` at once up to ``group_similarity`` at
+        the end of the burst (reports of one event come close together; those of distinct
+        events of one story are alike in words, so time tells them apart)."""
+        share = min(1.0, max(0.0, age / self.burst)) if self.burst else 1.0
+        return self.close_similarity + (self.group_similarity - self.close_similarity) * share
 
     def decide(self, report: Report, now: datetime) -> Verdict:
         """Classify ``report`` at ``now`` against the developments recorded so far."""
@@ -177,8 +199,18 @@ class StoryBook:
             same_rule = development.rule == report.rule
             staged = UNSTAGED not in (development.stage, report.stage)
             recent = age <= self.burst
-            kin = staged and same_rule  # the same kind and stage of development
-            same = (recent and (kin or score >= self.group_similarity)) or (
+            # the same kind and stage of development
+            kin = staged and same_rule and development.stage == report.stage
+            # within the burst, the same kind of development at a stage no pattern named
+            alike = kin or (same_rule and not staged and report.rule not in self.broad)
+            # a report naming a kind the development was never reported as needs the whole
+            # similarity at once: joined, that kind would get no alert of its own
+            needed = (
+                self._needed(age)
+                if set(report.rules) - self.broad <= set(development.rules)
+                else self.group_similarity
+            )
+            same = (recent and (alike or score >= needed)) or (
                 age <= self.window
                 and score >= (self.group_similarity if kin else self.late_similarity)
             )

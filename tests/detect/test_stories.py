@@ -8,7 +8,13 @@ import pytest
 
 from monitor.detect.embedding import bundled_embedder
 from monitor.detect.model import load_model
-from monitor.detect.stories import UNSTAGED, Report, StoryBook
+from monitor.detect.stories import (
+    DEFAULT_CLOSE_SIMILARITY,
+    DEFAULT_GROUP_SIMILARITY,
+    UNSTAGED,
+    Report,
+    StoryBook,
+)
 from monitor.models import Decision
 
 T0 = datetime(2027, 2, 9, 20, 0, tzinfo=UTC)
@@ -85,3 +91,89 @@ def test_reset_recomputes_similarity_from_stored_evidence() -> None:
     book = StoryBook(stored, embed=bundled_embedder().embed, vectorise=load_model().vectorise)
     verdict = book.decide(report(VOTE_AGAIN), T0 + timedelta(days=4))
     assert verdict.decision is Decision.UPDATE, verdict.reason
+
+
+TRUCE = "Russia and Ukraine agreed a 30-day ceasefire that starts on Sunday, US mediators said."
+# the same truce in other words: hardly any word or meaning in common with TRUCE
+SILENCE = (
+    "For thirty days from the weekend the guns along the front should fall silent, under the"
+    " deal brokered in Abu Dhabi."
+)
+PLEDGE = (
+    "Coalition governments pledged 3 billion euros to equip the multinational force for Ukraine."
+)
+FUND_AGREED = (
+    "Defence ministers agreed on the command structure of the multinational force and the fund"
+    " that pays for it."
+)
+FUND = "A new fund will pay for the soldiers who keep the peace in Ukraine."
+
+
+def broad_book(first: Report) -> StoryBook:
+    """A book holding one development, first reported at ``T0``, with "new-development" as
+    the broad rule (it ``includes`` the others), as the detector sets it."""
+    book = StoryBook(embed=bundled_embedder().embed, vectorise=load_model().vectorise)
+    book.broad = frozenset({"new-development"})
+    book.record(book.decide(first, T0), first, "entry-1", T0)
+    return book
+
+
+def broad(text: str, stage: str = UNSTAGED) -> Report:
+    """A report named by the broad rule only."""
+    vector = bundled_embedder().embed([text])[0]
+    return Report(("new-development",), stage, (text,), vector, load_model().vectorise(text), "B")
+
+
+@pytest.mark.parametrize(
+    ("later_report", "later", "expected"),
+    [
+        # the same specific rule at a stage no pattern named: the same truce, that day
+        (report(SILENCE, "ceasefire", UNSTAGED), timedelta(hours=6), Decision.UPDATE),
+        # ... but not once the burst is over, nor for another rule
+        (report(SILENCE, "ceasefire", UNSTAGED), timedelta(hours=30), Decision.NEW_DEVELOPMENT),
+        (report(SILENCE, "pact", UNSTAGED), timedelta(hours=6), Decision.NEW_DEVELOPMENT),
+        # a later stage named by a pattern is still news of its own
+        (report(SILENCE, "ceasefire", "in-force"), timedelta(hours=6), Decision.NEW_DEVELOPMENT),
+    ],
+)
+def test_a_report_of_the_same_rule_at_no_named_stage_joins_within_the_burst(
+    later_report: Report, later: timedelta, expected: Decision
+) -> None:
+    book = broad_book(report(TRUCE, "ceasefire", "agreed"))
+    assert book.decide(later_report, T0 + later).decision is expected
+
+
+def test_a_broad_rules_patterns_are_kinds_not_stages() -> None:
+    """ "Pledged 3 billion" (commitment) and "agreed on the fund" (arrangement) are one
+    development reported in other words; a specific rule's stages still keep apart."""
+    book = broad_book(broad(PLEDGE, "commitment"))
+    verdict = book.decide(broad(FUND_AGREED, "arrangement"), T0 + timedelta(hours=3))
+    assert verdict.decision is Decision.UPDATE, verdict.reason
+
+
+@pytest.mark.parametrize(
+    ("later", "expected"),
+    [(timedelta(hours=1), Decision.UPDATE), (timedelta(hours=20), Decision.NEW_DEVELOPMENT)],
+)
+def test_the_similarity_needed_rises_with_time(later: timedelta, expected: Decision) -> None:
+    """A loosely similar report (0.1 to 0.2) joins a development reported an hour before,
+    not one reported most of a day before."""
+    book = broad_book(broad(PLEDGE, "commitment"))
+    (development,) = book.developments
+    similarity = book._similarities(broad(FUND), [development.id])[development.id]
+    assert DEFAULT_CLOSE_SIMILARITY < similarity < DEFAULT_GROUP_SIMILARITY
+    assert book.decide(broad(FUND), T0 + later).decision is expected
+
+
+def test_a_report_naming_a_new_kind_needs_the_whole_similarity_at_once() -> None:
+    """Joined to a development never reported as its kind, that kind would get no alert of
+    its own: soon after or not, it needs ``group_similarity``."""
+    book = broad_book(broad(PLEDGE, "commitment"))
+    verdict = book.decide(report(FUND, "pact", UNSTAGED), T0 + timedelta(hours=1))
+    assert verdict.decision is Decision.NEW_DEVELOPMENT, verdict.reason
+
+
+def test_close_similarity_never_exceeds_group_similarity() -> None:
+    book = StoryBook(group_similarity=0.05, close_similarity=0.3)
+    assert book.close_similarity == 0.05
+    assert book._needed(timedelta(0)) == book._needed(timedelta(hours=23)) == 0.05
