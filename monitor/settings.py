@@ -132,7 +132,7 @@ class Settings(BaseSettings):
         gt=0,
         le=8760,
         description="a report within this time of a development's last report updates it "
-        "when similar enough or of the same rule and stage",
+        "when similar enough (asked less the sooner it comes) or of the same rule and stage",
     )
     max_concurrent_fetches: int = Field(32, ge=1, le=256, description="fetches at once, overall")
     max_fetches_per_host: int = Field(2, ge=1, le=64, description="fetches at once, per host")

@@ -44,7 +44,10 @@ class Sentence:
     def of(cls, text: str) -> Sentence:
         lowered, words, starts = word_spans(text)
         if "may" in words:
-            words = [_MONTH if _is_the_month(words, i) else word for i, word in enumerate(words)]
+            words = [
+                _MONTH if _is_the_month(words, i, text, starts[i]) else word
+                for i, word in enumerate(words)
+            ]
         positions: dict[str, list[int]] = {}
         for index, word in enumerate(words):
             if word in positions:
@@ -63,12 +66,13 @@ _BEFORE_A_MONTH = frozenset(
 )
 
 
-def _is_the_month(words: Sequence[str], index: int) -> bool:
-    """Whether ``words[index]`` is "may" beside a day or a year ("May 21", "21 May") or after
-    a word that only a month follows ("signed in May", "since May")."""
+def _is_the_month(words: Sequence[str], index: int, text: str, start: int) -> bool:
+    """Whether ``words[index]`` is "may" beside a day or a year ("May 21", "21 May"), or
+    written "May" after a word that a month often follows ("signed in May", "since May";
+    lower-case "in may not arrive" stays the verb)."""
     if words[index] != "may":
         return False
-    if index > 0 and words[index - 1] in _BEFORE_A_MONTH:
+    if index > 0 and words[index - 1] in _BEFORE_A_MONTH and text.startswith("May", start):
         return True
     beside = (words[i] for i in (index - 1, index + 1) if 0 <= i < len(words))
     return any(word.isdigit() for word in beside)

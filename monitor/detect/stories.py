@@ -4,21 +4,22 @@
 clock passed in. Similarity joins two measures: the cosine of the reports' embeddings and
 that of their TF-IDF terms (shared rare names and numbers). A report is an ``UPDATE`` of a
 development last reported within the *burst* (reports of one event cluster within a day)
-when it is similar enough or names the same specific rule at the same pattern stage (or
-at a stage no pattern named). Similar enough rises with the time since the development's
-last report, from ``close_similarity`` at once to ``group_similarity`` at the end of the
-burst: reports of distinct developments of one story share much of their wording, so
-closeness in time tells about as much as wording does; a report naming a kind the
+when it is similar enough or names the same specific rule at the same pattern stage (or is
+itself at a stage no pattern named). Time is the distance from the development's reports, so
+a late-arriving older report is not "at once". Similar enough rises with the time since the
+development's last report, from ``close_similarity`` at once to ``group_similarity`` at the
+end of the burst: reports of distinct developments of one story share much of their wording,
+so closeness in time tells about as much as wording does; a report naming a kind the
 development was never reported as needs ``group_similarity`` at once. Within the longer
 *window* a report updates a development when it says nearly the same thing
-(``late_similarity``), or is related (``group_similarity``) and of the same rule and
-stage. A different stage of the same specific rule (a vote *held* after it was
-*scheduled*) is never the same development; a broad rule's patterns name kinds of
-development in their own words ("pledged 3 billion", "agreed a fund"), not stages, so
-they keep no reports apart. A report that restates an older development (similarity at
-least ``known_similarity``) is ``KNOWN``; anything else is a ``NEW_DEVELOPMENT``.
-``record`` applies a decision and counts the independent outlets that reported each
-development. Developments are plain data so the store can persist them.
+(``late_similarity``), or is related (``group_similarity``) and of the same rule and stage.
+A different stage of the same specific rule (a vote *held* after it was *scheduled*) is
+never the same development; a broad rule's patterns name kinds of development in their own
+words ("pledged 3 billion", "agreed a fund"), not stages, so they keep no reports apart. A
+report that restates an older development (similarity at least ``known_similarity``) and
+updates no other is ``KNOWN``; anything else is a ``NEW_DEVELOPMENT``. ``record`` applies a
+decision and counts the independent outlets that reported each development. Developments are
+plain data so the store can persist them.
 """
 
 from __future__ import annotations
@@ -109,7 +110,11 @@ class StoryBook:
         self.window = window
         self.burst = min(burst, window)
         self.group_similarity = group_similarity
-        self.close_similarity = min(close_similarity, group_similarity)
+        if close_similarity > group_similarity:
+            raise ValueError(
+                f"close_similarity {close_similarity} is above group_similarity {group_similarity}"
+            )
+        self.close_similarity = close_similarity
         self.late_similarity = late_similarity
         self.known_similarity = known_similarity
         self._developments: list[Development] = []
@@ -180,53 +185,68 @@ class StoryBook:
         naming = set(report.rules) - self.broad
         return not (named and naming and not named & naming)
 
-    def _needed(self, age: timedelta) -> float:
+    def _burst_threshold(self, age: timedelta) -> float:
         """The similarity that makes a report within the burst one development with one
         reported ``age`` ago: from ``close_similarity`` at once up to ``group_similarity`` at
         the end of the burst (reports of one event come close together; those of distinct
         events of one story are alike in words, so time tells them apart)."""
-        share = min(1.0, max(0.0, age / self.burst)) if self.burst else 1.0
+        share = min(1.0, age / self.burst) if self.burst else 1.0
         return self.close_similarity + (self.group_similarity - self.close_similarity) * share
 
     def decide(self, report: Report, now: datetime) -> Verdict:
-        """Classify ``report`` at ``now`` against the developments recorded so far."""
-        best: tuple[float, Development] | None = None
+        """Classify ``report`` at ``now`` against the developments recorded so far; an
+        update is preferred to a restatement of another development."""
+        best: tuple[float, Development, str] | None = None
+        known: tuple[float, Development] | None = None
         compared = [d for d in self._developments if self._comparable(d, report)]
         scores = self._similarities(report, [d.id for d in compared])
+        specific = report.rule not in self.broad
         for development in compared:
             score = scores[development.id]
-            age = now - development.last_seen
-            same_rule = development.rule == report.rule
+            # how far ``now`` lies from the development's reports (a late-arriving older
+            # report is as far from it as a newer one)
+            age = max(now - development.last_seen, development.first_seen - now, timedelta(0))
+            same_rule = specific and development.rule == report.rule
+            # the same specific kind and stage of development
             staged = UNSTAGED not in (development.stage, report.stage)
-            recent = age <= self.burst
-            # the same kind and stage of development
-            kin = staged and same_rule and development.stage == report.stage
-            # within the burst, the same kind of development at a stage no pattern named
-            alike = kin or (same_rule and not staged and report.rule not in self.broad)
+            kin = same_rule and staged and development.stage == report.stage
             # a report naming a kind the development was never reported as needs the whole
-            # similarity at once: joined, that kind would get no alert of its own
-            needed = (
-                self._needed(age)
-                if set(report.rules) - self.broad <= set(development.rules)
-                else self.group_similarity
-            )
-            same = (recent and (alike or score >= needed)) or (
-                age <= self.window
-                and score >= (self.group_similarity if kin else self.late_similarity)
-            )
-            if same and (best is None or score > best[0]):
-                best = (score, development)
-            elif not same and score >= self.known_similarity:
-                return Verdict(
-                    Decision.KNOWN,
-                    development,
-                    score,
-                    f"restates development {development.id} ({score:.2f})",
-                )
+            # similarity: joined, that kind would get no alert of its own
+            new_kind = bool(set(report.rules) - self.broad - set(development.rules))
+            reason = ""
+            if (
+                age <= self.burst
+                and not new_kind
+                and (kin or (same_rule and report.stage == UNSTAGED))
+            ):
+                reason = "the same kind of development, within a day"
+            elif age <= self.burst and score >= (
+                self.group_similarity if new_kind else self._burst_threshold(age)
+            ):
+                reason = f"similar ({score:.2f}) {_hours(age)} after its last report"
+            elif age <= self.window and score >= (
+                self.group_similarity if kin else self.late_similarity
+            ):
+                reason = f"says nearly the same ({score:.2f}) within the window"
+            if reason and (best is None or score > best[0]):
+                best = (score, development, reason)
+            elif not reason and score >= self.known_similarity and known is None:
+                known = (score, development)
         if best is not None:
-            score, development = best
+            score, development, reason = best
             return Verdict(
-                Decision.UPDATE, development, score, f"same development as {development.id}"
+                Decision.UPDATE,
+                development,
+                score,
+                f"same development as {development.id}: {reason}",
+            )
+        if known is not None:
+            score, development = known
+            return Verdict(
+                Decision.KNOWN,
+                development,
+                score,
+                f"restates development {development.id} ({score:.2f})",
             )
         return Verdict(Decision.NEW_DEVELOPMENT, None, 0.0, "no similar development")
 
@@ -277,3 +297,7 @@ class StoryBook:
             development.outlets.append(report.outlet)
         copies.append(text)
         del copies[:-KEPT_REPORTS]
+
+
+def _hours(age: timedelta) -> str:
+    return f"{age.total_seconds() / 3600:.1f} h"

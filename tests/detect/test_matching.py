@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from monitor.detect.matching import CompiledRule, Held, Sentence, required_strings
+from monitor.detect.matching import _MONTH, CompiledRule, Held, Sentence, required_strings
 from monitor.detect.rules import Rule
 
 
@@ -398,3 +398,21 @@ def test_no_shipped_regex_matches_where_its_required_strings_are_missing() -> No
             skipped += not present
             runs += 1
     assert skipped > runs / 2
+
+
+@pytest.mark.parametrize(
+    ("text", "month"),
+    [
+        ("The treaty, signed in Kyiv in May, obliges France to help.", True),
+        ("Talks resumed on 21 May in Geneva.", True),
+        ("Troops have patrolled the line since May.", True),
+        ("Troops sent in may not arrive before the truce.", False),
+        ("Those who arrive late may be turned back.", False),
+        ("Russia may accept unarmed monitors.", False),
+        ("The next may be the hardest round.", False),
+    ],
+)
+def test_may_is_read_as_the_month_only_where_it_names_one(text: str, month: bool) -> None:
+    """A hedge read as the month would let "troops sent in may not arrive" through the
+    rules' "may" vetoes."""
+    assert (_MONTH in Sentence.of(text).words) is month

@@ -173,7 +173,37 @@ def test_a_report_naming_a_new_kind_needs_the_whole_similarity_at_once() -> None
     assert verdict.decision is Decision.NEW_DEVELOPMENT, verdict.reason
 
 
-def test_close_similarity_never_exceeds_group_similarity() -> None:
-    book = StoryBook(group_similarity=0.05, close_similarity=0.3)
-    assert book.close_similarity == 0.05
-    assert book._needed(timedelta(0)) == book._needed(timedelta(hours=23)) == 0.05
+def test_close_similarity_above_group_similarity_is_refused() -> None:
+    with pytest.raises(ValueError, match=r"close_similarity 0\.3 is above group_similarity 0\.05"):
+        StoryBook(group_similarity=0.05, close_similarity=0.3)
+
+
+def test_a_development_no_pattern_staged_takes_no_stage_on_trust() -> None:
+    """A later report that a pattern puts at a stage (a vote tabled, then one held) joins a
+    development the model alone named only when it is similar enough."""
+    book = broad_book(report(TRUCE, "vote", UNSTAGED))
+    verdict = book.decide(report(OTHER, "vote", "tabled"), T0 + timedelta(hours=2))
+    assert verdict.decision is Decision.NEW_DEVELOPMENT, verdict.reason
+
+
+def test_a_report_older_than_the_development_is_as_far_from_it_as_a_newer_one() -> None:
+    """A report that arrives late, published ten days before the development, is not "at
+    once" after it."""
+    book = broad_book(broad(PLEDGE, "commitment"))
+    verdict = book.decide(broad(FUND), T0 - timedelta(days=10))
+    assert verdict.decision is Decision.NEW_DEVELOPMENT, verdict.reason
+
+
+def test_two_reports_of_one_broad_kind_still_need_similarity() -> None:
+    """Two new-development reports that a pattern names alike ("commitment") are not one
+    development for that alone."""
+    book = broad_book(broad(PLEDGE, "commitment"))
+    verdict = book.decide(broad(OTHER, "commitment"), T0 + timedelta(hours=20))
+    assert verdict.decision is Decision.NEW_DEVELOPMENT, verdict.reason
+
+
+def test_an_update_says_why_it_joined() -> None:
+    book = broad_book(report(TRUCE, "ceasefire", "agreed"))
+    verdict = book.decide(report(SILENCE, "ceasefire", UNSTAGED), T0 + timedelta(hours=6))
+    assert verdict.decision is Decision.UPDATE
+    assert verdict.reason.endswith("the same kind of development, within a day")
