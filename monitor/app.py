@@ -181,9 +181,10 @@ class Service:
         return config.channels.by_name(), RetryPolicy(give_up_after=config.channels.give_up_after)
 
     @classmethod
-    def build(cls, settings: Settings, *, dry_run: bool = False) -> Service:
+    def build(cls, settings: Settings, *, dry_run: bool = False, serving: bool = True) -> Service:
         """The service; with ``dry_run``, on an in-memory copy of the state and no channels
-        (nothing is delivered and the database is not written)."""
+        (nothing is delivered and the database is not written). Without ``serving`` (a run
+        that polls once and exits, showing no ``/metrics``) its metrics record nothing."""
         config = load_configuration(settings)
         channels: dict[str, Channel]
         channels, found = build_channels(config.channels, settings)
@@ -214,7 +215,7 @@ class Service:
             except StateError:
                 lock.release()
                 raise
-        metrics = Metrics()
+        metrics = Metrics() if serving and not dry_run else Metrics.unexposed()
         limits, policy = cls._outbox_settings(config)
         redact = SecretRedactor(secret_values(config.channels, settings))
         redact_logs(redact)

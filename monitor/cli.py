@@ -198,7 +198,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 async def _run(settings: Settings, *, once: bool) -> int:
     from monitor.app import Service
 
-    service = Service.build(settings)
+    service = Service.build(settings, serving=not once)
     _resume_collection()
     try:
         if not once:

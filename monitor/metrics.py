@@ -3,29 +3,79 @@
 One ``Metrics`` object per service, with its own registry (so tests and the demo can run
 several side by side). The poller, the outbox and the reloader report to it; ``/metrics``
 renders it with prometheus_client's own exposition (text or OpenMetrics, as the scraper
-asks), including the standard process, platform and garbage collector metrics.
+asks), including the standard process, platform and garbage collector metrics. A run with
+no ``/metrics`` to show them (``run --once``, a dry run) gets ``Metrics.unexposed()``, whose
+instruments record nothing, and does not import prometheus_client.
 """
 
 from __future__ import annotations
 
-from prometheus_client import (
-    CollectorRegistry,
-    Counter,
-    Gauge,
-    GCCollector,
-    Histogram,
-    PlatformCollector,
-    ProcessCollector,
-)
-from prometheus_client.exposition import choose_encoder
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 
 LATENCY_BUCKETS = (0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0)
+
+
+class Discard:
+    """An instrument that records nothing, for a run that shows no metrics."""
+
+    def labels(self, *values: str) -> Discard:
+        return self
+
+    def inc(self, amount: float = 1) -> None:
+        """Counted nowhere."""
+
+    def set(self, value: float) -> None:
+        """Shown nowhere."""
+
+    def observe(self, amount: float) -> None:
+        """Kept nowhere."""
 
 
 class Metrics:
     """Counters, gauges and histograms of one running service."""
 
+    registry: CollectorRegistry | None
+    polls: Counter | Discard
+    poll_errors: Counter | Discard
+    entries: Counter | Discard
+    alerts: Counter | Discard
+    deliveries: Counter | Discard
+    outbox_depth: Gauge | Discard
+    outbox_held: Gauge | Discard
+    poll_seconds: Histogram | Discard
+    delivery_seconds: Histogram | Discard
+    feeds_unhealthy: Gauge | Discard
+    rules_valid: Gauge | Discard
+    reloads: Counter | Discard
+    state_ok: Gauge | Discard
+    state_errors: Counter | Discard
+    judge_calls: Counter | Discard
+    feedback: Counter | Discard
+
+    @classmethod
+    def unexposed(cls) -> Metrics:
+        """Metrics that record nothing (no registry, prometheus_client not imported)."""
+        metrics = cls.__new__(cls)
+        metrics.registry = None
+        for name in cls.__annotations__:
+            if name != "registry":
+                setattr(metrics, name, Discard())
+        return metrics
+
     def __init__(self) -> None:
+        from prometheus_client import (
+            CollectorRegistry,
+            Counter,
+            Gauge,
+            GCCollector,
+            Histogram,
+            PlatformCollector,
+            ProcessCollector,
+        )
+
         self.registry = CollectorRegistry()
         r = self.registry
         ProcessCollector(registry=r)
@@ -105,5 +155,9 @@ class Metrics:
 
     def exposition(self, accept: str | None) -> tuple[bytes, str]:
         """The body and content type prometheus_client chooses for an ``Accept`` header."""
+        from prometheus_client.exposition import choose_encoder
+
+        if self.registry is None:
+            raise RuntimeError("these metrics are not exposed")
         encoder, content_type = choose_encoder(accept or "")
         return bytes(encoder(self.registry)), content_type
