@@ -155,9 +155,9 @@ class Metrics:
 
     def exposition(self, accept: str | None) -> tuple[bytes, str]:
         """The body and content type prometheus_client chooses for an ``Accept`` header."""
-        from prometheus_client.exposition import choose_encoder
-
         if self.registry is None:
             raise RuntimeError("these metrics are not exposed")
+        from prometheus_client.exposition import choose_encoder
+
         encoder, content_type = choose_encoder(accept or "")
         return bytes(encoder(self.registry)), content_type

@@ -178,9 +178,8 @@ class StoryBook:
         staged = UNSTAGED not in (development.stage, report.stage)
         # a broad rule's patterns name kinds of development in its own words, not stages
         specific = report.rule not in self.broad
-        if development.rule == report.rule and staged and specific:
-            if development.stage != report.stage:
-                return False
+        if specific and development.rule == report.rule and staged:
+            return development.stage == report.stage
         named = set(development.rules) - self.broad
         naming = set(report.rules) - self.broad
         return not (named and naming and not named & naming)
@@ -201,6 +200,7 @@ class StoryBook:
         compared = [d for d in self._developments if self._comparable(d, report)]
         scores = self._similarities(report, [d.id for d in compared])
         specific = report.rule not in self.broad
+        naming = set(report.rules) - self.broad
         for development in compared:
             score = scores[development.id]
             # how far ``now`` lies from the development's reports (a late-arriving older
@@ -212,7 +212,7 @@ class StoryBook:
             kin = same_rule and staged and development.stage == report.stage
             # a report naming a kind the development was never reported as needs the whole
             # similarity: joined, that kind would get no alert of its own
-            new_kind = bool(set(report.rules) - self.broad - set(development.rules))
+            new_kind = not naming.issubset(development.rules)
             reason = ""
             if (
                 age <= self.burst
