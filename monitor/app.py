@@ -57,6 +57,7 @@ def story_book(settings: Settings, developments: Iterable[Development] = ()) -> 
         developments,
         window=timedelta(hours=settings.development_window_hours),
         burst=timedelta(hours=settings.development_burst_hours),
+        follow=timedelta(hours=settings.development_follow_hours),
     )
 
 

@@ -134,6 +134,14 @@ class Settings(BaseSettings):
         description="a report within this time of a development's last report updates it "
         "when similar enough (asked less the sooner it comes) or of the same rule and stage",
     )
+    development_follow_hours: float = Field(
+        48.0,
+        gt=0,
+        le=8760,
+        description="a report at the stage a rule says follows another as announced (a truce "
+        "in force after it was agreed) updates the development within this time of its first "
+        "report",
+    )
     max_concurrent_fetches: int = Field(32, ge=1, le=256, description="fetches at once, overall")
     max_fetches_per_host: int = Field(2, ge=1, le=64, description="fetches at once, per host")
     max_response_bytes: int = Field(

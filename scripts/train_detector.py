@@ -392,7 +392,7 @@ def choose_thresholds(
 
         for name, (items, articles) in corpora.items():
             probe.book, probe.recent = StoryBook(), RecentReports()
-            probe.book.broad = frozenset(r.id for r in probe.rules if r.includes)
+            probe.book.know_rules(probe.rules)
             probe.book.embed, probe.book.vectorise = probe.extractor.embedder.embed, _terms
             alerts[name] = replay_alerts(probe, articles, model_for)
             results[name] = kit.score(items, alerts[name])

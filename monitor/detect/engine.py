@@ -104,7 +104,7 @@ class Detector:
         )
         self.recent = RecentReports()
         self.book = book if book is not None else StoryBook()
-        self.book.broad = frozenset(rule.id for rule in self.rules if rule.includes)
+        self.book.know_rules(self.rules)
         if self.book.embed is None or self.book.vectorise is None:
             self.book.embed = embedder.embed
             self.book.vectorise = self.model.vectorise

@@ -85,11 +85,14 @@ class Pattern(_Strict):
 
     ``stage`` (default: ``name``) is the stage of a development it reports: reports at the
     same stage can be one development; a later stage (a vote *held* after it was
-    *scheduled*) is a development of its own.
+    *scheduled*) is a development of its own, unless ``continues`` names the stage it
+    follows as announced (a truce *in force* the night after it was *agreed*): reported
+    within two days, the two are one development.
     """
 
     name: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
     stage: str | None = Field(default=None, pattern=r"^[a-z0-9][a-z0-9-]*$")
+    continues: list[str] = Field(default_factory=list)
     all: list[TermGroup] = Field(min_length=1)
     within: int | None = Field(default=None, ge=1)
     unless: list[TermGroup] = Field(default_factory=list)
@@ -121,6 +124,19 @@ class Rule(_Strict):
             if len(example.split()) < 3:
                 raise ValueError(f"example {example!r} is too short: write a whole sentence")
         return examples
+
+    @field_validator("patterns")
+    @classmethod
+    def _continues_another_stage(cls, patterns: list[Pattern]) -> list[Pattern]:
+        stages = {p.stage or p.name for p in patterns}
+        for pattern in patterns:
+            for earlier in pattern.continues:
+                if earlier == (pattern.stage or pattern.name) or earlier not in stages:
+                    raise ValueError(
+                        f"pattern {pattern.name!r} continues {earlier!r}, which is not another "
+                        f"stage of this rule (its stages: {', '.join(sorted(stages))})"
+                    )
+        return patterns
 
     @model_validator(mode="after")
     def _has_a_way_to_fire(self) -> Rule:

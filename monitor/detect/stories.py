@@ -12,14 +12,18 @@ end of the burst: reports of distinct developments of one story share much of th
 so closeness in time tells about as much as wording does; a report naming a kind the
 development was never reported as needs ``group_similarity`` at once. Within the longer
 *window* a report updates a development when it says nearly the same thing
-(``late_similarity``), or is related (``group_similarity``) and of the same rule and stage.
-A different stage of the same specific rule (a vote *held* after it was *scheduled*) is
-never the same development; a broad rule's patterns name kinds of development in their own
-words ("pledged 3 billion", "agreed a fund"), not stages, so they keep no reports apart. A
-report that restates an older development (similarity at least ``known_similarity``) and
-updates no other is ``KNOWN``; anything else is a ``NEW_DEVELOPMENT``. ``record`` applies a
-decision and counts the independent outlets that reported each development. Developments are
-plain data so the store can persist them.
+(``late_similarity``), is related (``group_similarity``) and of the same rule and stage, or
+is of the same rule with no pattern stage and closer (``related_similarity``): features and
+analysis days after the news. A different stage of the same specific rule (a vote *held*
+after it was *scheduled*) is a development of its own, unless the rule says one stage
+``continues`` another (a truce *in force* the night after it was *agreed*, as announced):
+within ``follow`` of the development's first report, that is the same development. A broad
+rule's patterns name kinds of development in their own words ("pledged 3 billion", "agreed a
+fund"), not stages, so they keep no reports apart. A report that restates an older
+development (similarity at least ``known_similarity``) and updates no other is ``KNOWN``;
+anything else is a ``NEW_DEVELOPMENT``. ``record`` applies a decision and counts the
+independent outlets that reported each development. Developments are plain data so the store
+can persist them.
 """
 
 from __future__ import annotations
@@ -28,16 +32,22 @@ import hashlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from monitor.detect.similarity import copy_similarity
 from monitor.models import Decision, Development
 
+if TYPE_CHECKING:
+    from monitor.detect.rules import Rule
+
 DEFAULT_WINDOW = timedelta(days=7)
 DEFAULT_BURST = timedelta(days=1)
+DEFAULT_FOLLOW = timedelta(days=2)
 DEFAULT_GROUP_SIMILARITY = 0.2
 DEFAULT_CLOSE_SIMILARITY = 0.1
+DEFAULT_RELATED_SIMILARITY = 0.3
 DEFAULT_LATE_SIMILARITY = 0.45
 DEFAULT_KNOWN_SIMILARITY = 0.7
 WIRE_COPY_SIMILARITY = 0.9  # lexical overlap above which two reports are one wire story
@@ -99,14 +109,19 @@ class StoryBook:
         vectorise: Vectorise | None = None,
         window: timedelta = DEFAULT_WINDOW,
         burst: timedelta = DEFAULT_BURST,
+        follow: timedelta = DEFAULT_FOLLOW,
         group_similarity: float = DEFAULT_GROUP_SIMILARITY,
         close_similarity: float = DEFAULT_CLOSE_SIMILARITY,
+        related_similarity: float = DEFAULT_RELATED_SIMILARITY,
         late_similarity: float = DEFAULT_LATE_SIMILARITY,
         known_similarity: float = DEFAULT_KNOWN_SIMILARITY,
     ) -> None:
         self.embed = embed
         self.vectorise = vectorise
         self.broad: frozenset[str] = frozenset()  # rules that name no kind (``includes``)
+        # (rule, earlier stage, later stage): the later follows as announced (``continues``)
+        self.continuing: frozenset[tuple[str, str, str]] = frozenset()
+        self.follow = follow
         self.window = window
         self.burst = min(burst, window)
         self.group_similarity = group_similarity
@@ -115,6 +130,7 @@ class StoryBook:
                 f"close_similarity {close_similarity} is above group_similarity {group_similarity}"
             )
         self.close_similarity = close_similarity
+        self.related_similarity = related_similarity
         self.late_similarity = late_similarity
         self.known_similarity = known_similarity
         self._developments: list[Development] = []
@@ -137,6 +153,17 @@ class StoryBook:
             else:
                 self._kept[development.id] = []
             self._copies[development.id] = [" ".join(development.evidence)]
+
+    def know_rules(self, rules: Iterable[Rule]) -> None:
+        """Learn from the enabled ``rules`` which name no kind of development (``includes``)
+        and which of their stages continue others."""
+        self.broad = frozenset(rule.id for rule in rules if rule.includes)
+        self.continuing = frozenset(
+            (rule.id, earlier, pattern.stage or pattern.name)
+            for rule in rules
+            for pattern in rule.patterns
+            for earlier in pattern.continues
+        )
 
     @property
     def developments(self) -> list[Development]:
@@ -184,6 +211,26 @@ class StoryBook:
         naming = set(report.rules) - self.broad
         return not (named and naming and not named & naming)
 
+    def _follows(self, development: Development, report: Report, now: datetime) -> bool:
+        """Whether ``report`` is the next stage that ``development`` announced (or the other
+        way round), reported within ``follow`` of the development's first report."""
+        if report.rule in self.broad or development.rule != report.rule:
+            return False
+        pairs = {(development.stage, report.stage), (report.stage, development.stage)}
+        announced = any((report.rule, *pair) in self.continuing for pair in pairs)
+        return announced and abs(now - development.first_seen) <= self.follow
+
+    def _window_threshold(self, kin: bool, same_rule: bool, report: Report) -> float:
+        """The similarity that makes a report within the window one development with an
+        older one: ``group_similarity`` for the same kind and stage, ``related_similarity``
+        for a report of the same kind that no pattern staged (a feature or analysis days
+        after the news), ``late_similarity`` for anything else."""
+        if kin:
+            return self.group_similarity
+        if same_rule and report.stage == UNSTAGED:
+            return self.related_similarity
+        return self.late_similarity
+
     def _burst_threshold(self, age: timedelta) -> float:
         """The similarity that makes a report within the burst one development with one
         reported ``age`` ago: from ``close_similarity`` at once up to ``group_similarity`` at
@@ -197,7 +244,10 @@ class StoryBook:
         update is preferred to a restatement of another development."""
         best: tuple[float, Development, str] | None = None
         known: tuple[float, Development] | None = None
-        compared = [d for d in self._developments if self._comparable(d, report)]
+        following = {d.id for d in self._developments if self._follows(d, report, now)}
+        compared = [
+            d for d in self._developments if d.id in following or self._comparable(d, report)
+        ]
         scores = self._similarities(report, [d.id for d in compared])
         specific = report.rule not in self.broad
         naming = set(report.rules) - self.broad
@@ -214,7 +264,9 @@ class StoryBook:
             # similarity: joined, that kind would get no alert of its own
             new_kind = not naming.issubset(development.rules)
             reason = ""
-            if (
+            if development.id in following:
+                reason = f"its announced next stage ({report.stage}), {_hours(age)} later"
+            elif (
                 age <= self.burst
                 and not new_kind
                 and (kin or (same_rule and report.stage == UNSTAGED))
@@ -224,9 +276,7 @@ class StoryBook:
                 self.group_similarity if new_kind else self._burst_threshold(age)
             ):
                 reason = f"similar ({score:.2f}) {_hours(age)} after its last report"
-            elif age <= self.window and score >= (
-                self.group_similarity if kin else self.late_similarity
-            ):
+            elif age <= self.window and score >= self._window_threshold(kin, same_rule, report):
                 reason = f"says nearly the same ({score:.2f}) within the window"
             if reason and (best is None or score > best[0]):
                 best = (score, development, reason)

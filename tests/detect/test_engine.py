@@ -6,7 +6,8 @@ from datetime import UTC, datetime, timedelta
 
 from monitor.detect.engine import Detector
 from monitor.models import Article
-from tests.conftest import FIXTURES
+from monitor.ruleset import load_ruleset
+from tests.conftest import FIXTURES, RULES
 
 T0 = datetime(2027, 3, 1, 12, 0, tzinfo=UTC)
 VOTE = "MPs voted 380 to 95 to approve sending British troops to Ukraine."
@@ -151,9 +152,6 @@ def test_a_pattern_names_the_stage(shipped_detector: Detector) -> None:
 
 
 def test_confirm_waits_for_a_second_independent_outlet() -> None:
-    from monitor.ruleset import load_ruleset
-    from tests.conftest import RULES
-
     ruleset = load_ruleset(RULES)
     rules = [rule.model_copy(update={"confirm": 2}) for rule in ruleset.rules]
     detector = Detector(ruleset.claims, rules)
@@ -238,3 +236,20 @@ def test_wire_conventions_change_no_decision(shipped_detector: Detector) -> None
         if named[0] != named[1]:
             differences.append(f"{list(named[0])} became {list(named[1])}: {title}")
     assert not differences, "\n".join(differences)
+
+
+def test_a_truce_in_force_the_night_after_it_was_agreed_is_one_development() -> None:
+    """The shipped ceasefire rule says "in-force" continues "agreed": the guns falling silent
+    as announced updates the agreement's alert (written for this test, in no corpus)."""
+    ruleset = load_ruleset(RULES)
+    detector = Detector(ruleset.claims, ruleset.rules)
+    agreed = "Russia and Ukraine signed a ceasefire in Baku that takes effect at midnight Friday."
+    in_force = (
+        "A ceasefire between Russia and Ukraine took effect at midnight on Friday, and officials"
+        " in Kharkiv and Zaporizhzhia reported no shelling in the first hours."
+    )
+    (first,) = detector.examine(article("Truce signed in Baku", agreed, T0, "t1"))
+    title, night = "Ceasefire takes effect across Ukraine front line", T0 + timedelta(hours=30)
+    (second,) = detector.examine(article(title, in_force, night, "t2"))
+    assert (first.type, second.type) == ("alert", "update")
+    assert second.development == first.development

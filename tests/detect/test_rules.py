@@ -66,6 +66,10 @@ def test_shipped_rules_load() -> None:
         (GOOD.replace("[voted]", "[no]"), ["bad.yaml:6: patterns.0.all.0.any.0: Input should be"]),
         ("id: x\n  description: [unclosed\n", ["bad.yaml:2: YAML syntax"]),
         (GOOD.replace("id: good", "id: Not An Id"), ["bad.yaml:1: id: String should match"]),
+        (
+            GOOD.replace("held\n", "held\n    continues: [tabled]\n"),
+            ["bad.yaml:3: patterns: Value error, pattern 'held' continues 'tabled', which is not"],
+        ),
     ],
 )
 def test_problems_name_file_line_and_field(tmp_path: Path, text: str, expected: list[str]) -> None:

@@ -53,6 +53,9 @@ def book_with_vote() -> StoryBook:
         # within the window, a related report of the same kind and stage (an analysis)
         (report(ANALYSIS), timedelta(days=5), Decision.UPDATE),
         (report(ANALYSIS, "pact", UNSTAGED), timedelta(days=5), Decision.NEW_DEVELOPMENT),
+        # ... and one of the same kind that no pattern staged, when closer (a feature)
+        (report(ANALYSIS, "vote", UNSTAGED), timedelta(days=5), Decision.UPDATE),
+        (report(OTHER, "vote", UNSTAGED), timedelta(days=5), Decision.NEW_DEVELOPMENT),
         (report(VOTE), timedelta(days=30), Decision.KNOWN),  # old news restated
         (report(VOTE, stage="tabled"), timedelta(hours=3), Decision.NEW_DEVELOPMENT),
     ],
@@ -207,3 +210,49 @@ def test_an_update_says_why_it_joined() -> None:
     verdict = book.decide(report(SILENCE, "ceasefire", UNSTAGED), T0 + timedelta(hours=6))
     assert verdict.decision is Decision.UPDATE
     assert verdict.reason.endswith("the same kind of development, within a day")
+
+
+def book_that_knows_truces_take_effect() -> StoryBook:
+    """A book holding a truce agreed at ``T0``, whose rule says "in-force" follows "agreed"."""
+    book = broad_book(report(TRUCE, "ceasefire", "agreed"))
+    book.continuing = frozenset({("ceasefire", "agreed", "in-force")})
+    return book
+
+
+@pytest.mark.parametrize(
+    ("later_report", "later", "expected"),
+    [
+        # in force the night after, as agreed: the same development, however it is worded
+        (report(SILENCE, "ceasefire", "in-force"), timedelta(hours=30), Decision.UPDATE),
+        # ... not once the follow time is over, nor at a stage that does not follow
+        (report(SILENCE, "ceasefire", "in-force"), timedelta(hours=50), Decision.NEW_DEVELOPMENT),
+        (report(SILENCE, "ceasefire", "collapsed"), timedelta(hours=6), Decision.NEW_DEVELOPMENT),
+        (report(SILENCE, "pact", "in-force"), timedelta(hours=6), Decision.NEW_DEVELOPMENT),
+    ],
+)
+def test_a_stage_that_continues_another_joins_it_within_the_follow_time(
+    later_report: Report, later: timedelta, expected: Decision
+) -> None:
+    verdict = book_that_knows_truces_take_effect().decide(later_report, T0 + later)
+    assert verdict.decision is expected, verdict.reason
+
+
+def test_the_follow_time_counts_from_the_first_report() -> None:
+    """Updates a day later do not stretch it: a truce in force three days after it was first
+    reported is news of its own (the kit's Jeddah ceasefire, signed on the 12th, in force on
+    the 16th)."""
+    book = book_that_knows_truces_take_effect()
+    again = report(TRUCE, "ceasefire", "agreed")
+    next_day = T0 + timedelta(days=1)
+    book.record(book.decide(again, next_day), again, "entry-2", next_day)
+    verdict = book.decide(report(SILENCE, "ceasefire", "in-force"), T0 + timedelta(days=3))
+    assert verdict.decision is Decision.NEW_DEVELOPMENT, verdict.reason
+
+
+def test_an_earlier_stage_reported_after_the_later_one_joins_it_too() -> None:
+    """An order reported an hour after the first soldiers left: one development."""
+    book = broad_book(report(TRUCE, "troops", "deployed"))
+    book.continuing = frozenset({("troops", "ordered", "deployed")})
+    verdict = book.decide(report(SILENCE, "troops", "ordered"), T0 + timedelta(hours=1))
+    assert verdict.decision is Decision.UPDATE
+    assert "announced next stage" in verdict.reason
