@@ -299,10 +299,11 @@ class Store(StoreViews, AlertHistory, SilenceStore, FeedbackStore, ReplicaStore)
     @staticmethod
     def _save_development(db: Database, development: Development) -> None:
         db.execute(
-            "INSERT INTO developments (id, rule, stage, first_seen, last_seen, evidence, entries)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET"
-            " last_seen = excluded.last_seen, evidence = excluded.evidence,"
-            " entries = excluded.entries",
+            "INSERT INTO developments"
+            " (id, rule, stage, first_seen, last_seen, evidence, entries, rules)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET"
+            " stage = excluded.stage, last_seen = excluded.last_seen,"
+            " evidence = excluded.evidence, entries = excluded.entries, rules = excluded.rules",
             (
                 development.id,
                 development.rule,
@@ -311,13 +312,14 @@ class Store(StoreViews, AlertHistory, SilenceStore, FeedbackStore, ReplicaStore)
                 _iso(development.last_seen),
                 json.dumps(development.evidence),
                 json.dumps(development.entries),
+                json.dumps(development.rules),
             ),
         )
 
     def developments(self) -> list[Development]:
         rows = self._rows(
-            "SELECT id, rule, stage, first_seen, last_seen, evidence, entries FROM developments"
-            " ORDER BY first_seen"
+            "SELECT id, rule, stage, first_seen, last_seen, evidence, entries, rules"
+            " FROM developments ORDER BY first_seen"
         )
         return [
             Development(
@@ -328,6 +330,7 @@ class Store(StoreViews, AlertHistory, SilenceStore, FeedbackStore, ReplicaStore)
                 datetime.fromisoformat(row[4]),
                 json.loads(row[5]),
                 json.loads(row[6]),
+                json.loads(row[7]),
             )
             for row in rows
         ]

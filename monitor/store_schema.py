@@ -149,4 +149,9 @@ MIGRATIONS: tuple[str, ...] = (
     );
     INSERT INTO decisions (name, seq) VALUES ('developments', 0);
     """,
+    # 7: every rule a development was reported under, so a restart (each cron run) groups
+    # later reports as the running daemon did
+    """
+    ALTER TABLE developments ADD COLUMN rules TEXT NOT NULL DEFAULT '[]';
+    """,
 )

@@ -126,24 +126,28 @@ def test_sends_are_counted_over_the_last_minute(any_store: Store) -> None:
     assert any_store.sends_within("other", T0 + timedelta(seconds=30)) == 1
 
 
-def test_recording_developments_changes_the_decisions_counter(any_store: Store) -> None:
-    def poll(developments: list[Development]) -> None:
-        any_store.commit_poll(
-            feed="f",
-            url="u",
-            etag=None,
-            last_modified=None,
-            articles=[],
-            alerts=[],
-            developments=developments,
-            route=lambda a: [],
-            now=T0,
-        )
+def commit_developments(store: Store, developments: list[Development]) -> None:
+    """A poll of one feed that records ``developments`` and nothing else."""
+    store.commit_poll(
+        feed="f",
+        url="u",
+        etag=None,
+        last_modified=None,
+        articles=[],
+        alerts=[],
+        developments=developments,
+        route=lambda a: [],
+        now=T0,
+    )
 
+
+def test_recording_developments_changes_the_decisions_counter(any_store: Store) -> None:
     before = any_store.decisions_seq()
-    poll([])
+    commit_developments(any_store, [])
     assert any_store.decisions_seq() == before
-    poll([Development("d1", "rule", "stage", T0, T0, ["evidence"], ["f:1"])])
+    commit_developments(
+        any_store, [Development("d1", "rule", "stage", T0, T0, ["evidence"], ["f:1"])]
+    )
     assert any_store.decisions_seq() != before
     assert any_store.try_decision_lock()
     any_store.release_decision_lock()
@@ -186,3 +190,18 @@ def test_a_gone_replicas_feeds_and_channel_are_taken_over_at_once(postgres_url: 
         assert live.claim_channel("hook", "live", T0 + LEASE / 2, T0 + HOUR)
     finally:
         live.close()
+
+
+def test_a_development_keeps_its_rules_and_latest_stage_across_a_restart(any_store: Store) -> None:
+    """Each cron run starts from the store: a development comes back with every rule it was
+    reported under and the stage its latest report moved it to, so later reports group as
+    they would in a running daemon."""
+    development = Development(
+        "ceasefire-1", "ceasefire", "agreed", T0, T0, ["Truce agreed."], ["e1"], ["ceasefire"]
+    )
+    commit_developments(any_store, [development])
+    development.stage = "in-force"
+    development.rules.append("new-development")
+    commit_developments(any_store, [development])
+    (restored,) = any_store.developments()
+    assert (restored.stage, restored.rules) == ("in-force", ["ceasefire", "new-development"])

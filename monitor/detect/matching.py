@@ -343,7 +343,7 @@ class CompiledPattern:
 
     def __init__(self, pattern: Pattern, rule_vetoes: list[CompiledGroup]) -> None:
         self.pattern = pattern
-        self.stage = pattern.stage or pattern.name
+        self.stage = pattern.stage_name
         self.groups = [CompiledGroup(group) for group in pattern.all]
         self.vetoes = [CompiledGroup(group) for group in pattern.unless] + rule_vetoes
 

@@ -87,7 +87,8 @@ class Pattern(_Strict):
     same stage can be one development; a later stage (a vote *held* after it was
     *scheduled*) is a development of its own, unless ``continues`` names the stage it
     follows as announced (a truce *in force* the night after it was *agreed*): reported
-    within two days, the two are one development.
+    within ``NEWS_MONITOR_DEVELOPMENT_FOLLOW_HOURS`` (48) of the development's first
+    report, in either order, the two are one development.
     """
 
     name: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
@@ -96,6 +97,11 @@ class Pattern(_Strict):
     all: list[TermGroup] = Field(min_length=1)
     within: int | None = Field(default=None, ge=1)
     unless: list[TermGroup] = Field(default_factory=list)
+
+    @property
+    def stage_name(self) -> str:
+        """The stage it reports: ``stage``, else its ``name``."""
+        return self.stage or self.name
 
 
 class Rule(_Strict):
@@ -128,10 +134,10 @@ class Rule(_Strict):
     @field_validator("patterns")
     @classmethod
     def _continues_another_stage(cls, patterns: list[Pattern]) -> list[Pattern]:
-        stages = {p.stage or p.name for p in patterns}
+        stages = {p.stage_name for p in patterns}
         for pattern in patterns:
             for earlier in pattern.continues:
-                if earlier == (pattern.stage or pattern.name) or earlier not in stages:
+                if earlier == pattern.stage_name or earlier not in stages:
                     raise ValueError(
                         f"pattern {pattern.name!r} continues {earlier!r}, which is not another "
                         f"stage of this rule (its stages: {', '.join(sorted(stages))})"
@@ -142,6 +148,11 @@ class Rule(_Strict):
     def _has_a_way_to_fire(self) -> Rule:
         if not self.patterns and not self.includes and not self.examples:
             raise ValueError("a rule needs 'patterns', 'examples', 'includes' or a mix")
+        if self.includes and any(p.continues for p in self.patterns):
+            raise ValueError(
+                "a rule with 'includes' names kinds of development, not stages: 'continues' "
+                "has no effect on it"
+            )
         names = [p.name for p in self.patterns]
         if len(names) != len(set(names)):
             raise ValueError("pattern names must be unique within a rule")

@@ -121,15 +121,20 @@ class StoryBook:
         self.broad: frozenset[str] = frozenset()  # rules that name no kind (``includes``)
         # (rule, earlier stage, later stage): the later follows as announced (``continues``)
         self.continuing: frozenset[tuple[str, str, str]] = frozenset()
-        self.follow = follow
         self.window = window
         self.burst = min(burst, window)
+        self.follow = min(follow, window)
         self.group_similarity = group_similarity
         if close_similarity > group_similarity:
             raise ValueError(
                 f"close_similarity {close_similarity} is above group_similarity {group_similarity}"
             )
         self.close_similarity = close_similarity
+        if not group_similarity <= related_similarity <= late_similarity:
+            raise ValueError(
+                f"related_similarity {related_similarity} is not between group_similarity"
+                f" {group_similarity} and late_similarity {late_similarity}"
+            )
         self.related_similarity = related_similarity
         self.late_similarity = late_similarity
         self.known_similarity = known_similarity
@@ -154,12 +159,12 @@ class StoryBook:
                 self._kept[development.id] = []
             self._copies[development.id] = [" ".join(development.evidence)]
 
-    def know_rules(self, rules: Iterable[Rule]) -> None:
-        """Learn from the enabled ``rules`` which name no kind of development (``includes``)
+    def know_rules(self, rules: Sequence[Rule]) -> None:
+        """Learn from the rules in use which name no kind of development (``includes``)
         and which of their stages continue others."""
         self.broad = frozenset(rule.id for rule in rules if rule.includes)
         self.continuing = frozenset(
-            (rule.id, earlier, pattern.stage or pattern.name)
+            (rule.id, earlier, pattern.stage_name)
             for rule in rules
             for pattern in rule.patterns
             for earlier in pattern.continues
@@ -264,8 +269,12 @@ class StoryBook:
             # similarity: joined, that kind would get no alert of its own
             new_kind = not naming.issubset(development.rules)
             reason = ""
-            if development.id in following:
-                reason = f"its announced next stage ({report.stage}), {_hours(age)} later"
+            if development.id in following and not new_kind and score >= self.close_similarity:
+                since = _hours(abs(now - development.first_seen))
+                reason = (
+                    f"{development.stage} and {report.stage} are one announced sequence,"
+                    f" {since} from its first report"
+                )
             elif (
                 age <= self.burst
                 and not new_kind
@@ -313,6 +322,8 @@ class StoryBook:
             for rule in report.rules:
                 if rule not in development.rules:
                     development.rules.append(rule)
+            if (report.rule, development.stage, report.stage) in self.continuing:
+                development.stage = report.stage  # later reports of it are of that stage
             self._add_outlet(development, report)
             new = [text for text in report.evidence if text not in development.evidence]
             development.evidence.extend(new)

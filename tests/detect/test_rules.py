@@ -67,6 +67,12 @@ def test_shipped_rules_load() -> None:
         ("id: x\n  description: [unclosed\n", ["bad.yaml:2: YAML syntax"]),
         (GOOD.replace("id: good", "id: Not An Id"), ["bad.yaml:1: id: String should match"]),
         (
+            "id: good\ndescription: broad\nincludes: [other]\npatterns:\n  - name: held\n"
+            "    continues: [tabled]\n    all:\n      - any: [voted]\n  - name: tabled\n"
+            "    all:\n      - any: [tabled]\n",
+            ["bad.yaml:1: (top level): Value error, a rule with 'includes' names kinds"],
+        ),
+        (
             GOOD.replace("held\n", "held\n    continues: [tabled]\n"),
             ["bad.yaml:3: patterns: Value error, pattern 'held' continues 'tabled', which is not"],
         ),

@@ -16,6 +16,8 @@ from monitor.detect.stories import (
     StoryBook,
 )
 from monitor.models import Decision
+from monitor.ruleset import load_ruleset
+from tests.conftest import RULES
 
 T0 = datetime(2027, 2, 9, 20, 0, tzinfo=UTC)
 VOTE = "MPs voted 467 to 54 to approve sending troops to Ukraine."
@@ -212,6 +214,15 @@ def test_an_update_says_why_it_joined() -> None:
     assert verdict.reason.endswith("the same kind of development, within a day")
 
 
+IN_FORCE = "Guns fell silent along the Ukrainian front on Sunday as the truce came into force."
+LEBANON = "Lebanon's truce with Israel came into force at dawn."  # another conflict's truce
+DEPLOYED = "The first British soldiers of the multinational force crossed into Ukraine on Tuesday."
+ORDERED = (
+    "The Defence Secretary signed the order sending British soldiers to the multinational force"
+    " in Ukraine."
+)
+
+
 def book_that_knows_truces_take_effect() -> StoryBook:
     """A book holding a truce agreed at ``T0``, whose rule says "in-force" follows "agreed"."""
     book = broad_book(report(TRUCE, "ceasefire", "agreed"))
@@ -219,15 +230,28 @@ def book_that_knows_truces_take_effect() -> StoryBook:
     return book
 
 
+def naming(text: str, rules: tuple[str, ...], stage: str) -> Report:
+    vector = bundled_embedder().embed([text])[0]
+    return Report(rules, stage, (text,), vector, load_model().vectorise(text), "B")
+
+
 @pytest.mark.parametrize(
     ("later_report", "later", "expected"),
     [
-        # in force the night after, as agreed: the same development, however it is worded
-        (report(SILENCE, "ceasefire", "in-force"), timedelta(hours=30), Decision.UPDATE),
+        # in force the next night, as agreed: the same development, in other words
+        (report(IN_FORCE, "ceasefire", "in-force"), timedelta(hours=30), Decision.UPDATE),
         # ... not once the follow time is over, nor at a stage that does not follow
-        (report(SILENCE, "ceasefire", "in-force"), timedelta(hours=50), Decision.NEW_DEVELOPMENT),
-        (report(SILENCE, "ceasefire", "collapsed"), timedelta(hours=6), Decision.NEW_DEVELOPMENT),
-        (report(SILENCE, "pact", "in-force"), timedelta(hours=6), Decision.NEW_DEVELOPMENT),
+        (report(IN_FORCE, "ceasefire", "in-force"), timedelta(hours=50), Decision.NEW_DEVELOPMENT),
+        (report(IN_FORCE, "ceasefire", "collapsed"), timedelta(hours=6), Decision.NEW_DEVELOPMENT),
+        (report(IN_FORCE, "pact", "in-force"), timedelta(hours=6), Decision.NEW_DEVELOPMENT),
+        # ... nor another conflict's truce (not even loosely similar)
+        (report(LEBANON, "ceasefire", "in-force"), timedelta(hours=6), Decision.NEW_DEVELOPMENT),
+        # ... nor a report naming a kind the development was never reported as
+        (
+            naming(IN_FORCE, ("ceasefire", "troops", "new-development"), "in-force"),
+            timedelta(hours=30),
+            Decision.NEW_DEVELOPMENT,
+        ),
     ],
 )
 def test_a_stage_that_continues_another_joins_it_within_the_follow_time(
@@ -238,21 +262,48 @@ def test_a_stage_that_continues_another_joins_it_within_the_follow_time(
 
 
 def test_the_follow_time_counts_from_the_first_report() -> None:
-    """Updates a day later do not stretch it: a truce in force three days after it was first
-    reported is news of its own (the kit's Jeddah ceasefire, signed on the 12th, in force on
-    the 16th)."""
+    """An update a day and a half later does not stretch it: a truce in force three days after
+    it was first reported is news of its own (the kit's Jeddah ceasefire, signed on the 12th,
+    in force on the 16th)."""
     book = book_that_knows_truces_take_effect()
-    again = report(TRUCE, "ceasefire", "agreed")
-    next_day = T0 + timedelta(days=1)
-    book.record(book.decide(again, next_day), again, "entry-2", next_day)
-    verdict = book.decide(report(SILENCE, "ceasefire", "in-force"), T0 + timedelta(days=3))
+    again, later = report(TRUCE, "ceasefire", "agreed"), T0 + timedelta(hours=36)
+    book.record(book.decide(again, later), again, "entry-2", later)
+    verdict = book.decide(report(IN_FORCE, "ceasefire", "in-force"), T0 + timedelta(days=3))
     assert verdict.decision is Decision.NEW_DEVELOPMENT, verdict.reason
+
+
+def test_a_development_joined_by_its_next_stage_moves_to_it() -> None:
+    """Once in force, later reports of the truce in force update it after the follow time
+    too, as reports of its stage."""
+    book = book_that_knows_truces_take_effect()
+    in_force, night = report(IN_FORCE, "ceasefire", "in-force"), T0 + timedelta(hours=30)
+    book.record(book.decide(in_force, night), in_force, "entry-2", night)
+    assert book.developments[0].stage == "in-force"
+    verdict = book.decide(report(IN_FORCE, "ceasefire", "in-force"), T0 + timedelta(hours=50))
+    assert verdict.decision is Decision.UPDATE, verdict.reason
 
 
 def test_an_earlier_stage_reported_after_the_later_one_joins_it_too() -> None:
     """An order reported an hour after the first soldiers left: one development."""
-    book = broad_book(report(TRUCE, "troops", "deployed"))
+    book = broad_book(report(DEPLOYED, "troops", "deployed"))
     book.continuing = frozenset({("troops", "ordered", "deployed")})
-    verdict = book.decide(report(SILENCE, "troops", "ordered"), T0 + timedelta(hours=1))
+    verdict = book.decide(report(ORDERED, "troops", "ordered"), T0 + timedelta(hours=1))
     assert verdict.decision is Decision.UPDATE
-    assert "announced next stage" in verdict.reason
+    assert verdict.reason.endswith(
+        "deployed and ordered are one announced sequence, 1.0 h from its first report"
+    )
+
+
+def test_know_rules_reads_broad_rules_and_continuing_stages() -> None:
+    book = StoryBook()
+    book.know_rules(load_ruleset(RULES).rules)
+    assert book.broad == {"new-development"}
+    assert book.continuing == {
+        ("ceasefire", "agreed", "in-force"),
+        ("foreign-troops-deployed", "ordered", "deployed"),
+    }
+
+
+def test_related_similarity_outside_its_bounds_is_refused() -> None:
+    with pytest.raises(ValueError, match=r"related_similarity 0\.5 is not between"):
+        StoryBook(related_similarity=0.5)
