@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import gc
 import logging
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -43,6 +43,7 @@ from monitor.store_copy import open_store_copy
 if TYPE_CHECKING:
     from monitor.detect.engine import Detector
     from monitor.detect.stories import StoryBook
+    from monitor.store_history import AlertRecord
     from monitor.web.site import WebServer
     from monitor.web.views import WebSources
 
@@ -182,11 +183,20 @@ class Service:
         return config.channels.by_name(), RetryPolicy(give_up_after=config.channels.give_up_after)
 
     @classmethod
-    def build(cls, settings: Settings, *, dry_run: bool = False, serving: bool = True) -> Service:
+    def build(
+        cls,
+        settings: Settings,
+        *,
+        dry_run: bool = False,
+        serving: bool = True,
+        rules_when_needed: bool = False,
+    ) -> Service:
         """The service; with ``dry_run``, on an in-memory copy of the state and no channels
         (nothing is delivered and the database is not written). Without ``serving`` (a run
-        that polls once and exits, showing no ``/metrics``) its metrics record nothing."""
-        config = load_configuration(settings)
+        that polls once and exits, showing no ``/metrics``) its metrics record nothing. With
+        ``rules_when_needed`` the rules and the baseline are read (and their problems
+        raised) at their first use, not now (``load_configuration``)."""
+        config = load_configuration(settings, rules_when_needed=rules_when_needed)
         channels: dict[str, Channel]
         channels, found = build_channels(config.channels, settings)
         fetcher = Fetcher(  # before the state: a bad CA bundle (ConfigError) holds no lock
@@ -318,9 +328,16 @@ class Service:
         now = utc_now()
         store = self.store
         await store.run(queue_expiry_summaries, store, now)
-        channels = self.config.channels
-        wants = digest_wants(channels, self.config.ruleset.rules)
-        await store.run(queue_due_digests, store, digest_schedules(channels), wants, now)
+        config = self.config
+        chosen: list[Callable[[str, AlertRecord], bool]] = []
+
+        def wants(channel: str, report: AlertRecord) -> bool:  # the rules only if asked
+            if not chosen:
+                chosen.append(digest_wants(config.channels, config.ruleset.rules))
+            return chosen[0](channel, report)
+
+        schedules = digest_schedules(config.channels)
+        await store.run(queue_due_digests, store, schedules, wants, now)
         return await self.outbox.deliver_due()
 
     async def maintain(self) -> None:

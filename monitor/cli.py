@@ -198,7 +198,8 @@ def cmd_run(args: argparse.Namespace) -> int:
 async def _run(settings: Settings, *, once: bool) -> int:
     from monitor.app import Service
 
-    service = Service.build(settings, serving=not once)
+    # A run that polls once reads the rules at the first article it examines (issue 11).
+    service = Service.build(settings, serving=not once, rules_when_needed=once)
     _resume_collection()
     try:
         if not once:
@@ -222,6 +223,8 @@ async def _run(settings: Settings, *, once: bool) -> int:
                 + ", ".join(f"{count} for {name}" for name, count in sorted(waiting.items())),
                 file=sys.stderr,
             )
+        if service.config.rules_error is not None:  # their entries wait, unexamined
+            raise service.config.rules_error  # each problem with file and line; exit 2
         return 1 if outcomes and len(summary.failed) == len(outcomes) else 0
     finally:
         await service.aclose()

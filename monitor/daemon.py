@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from monitor.errors import StateError
+from monitor.errors import ConfigError, StateError
 from monitor.poller import Poller, PollOutcome
 from monitor.replicas import FeedLeases
 from monitor.sources.feeds import DEFAULT_INTERVAL, FeedConfig
@@ -113,6 +113,10 @@ class Daemon:
             return await self.poller.poll(feed)
         except StateError as exc:  # logged once per distinct failure by the state's observer
             return PollOutcome(feed.name, "error", error=str(exc))
+        except ConfigError as exc:  # e.g. rules read at their first use (`run --once`)
+            more = f" (and {len(exc.problems) - 1} more)" if len(exc.problems) > 1 else ""
+            first = exc.problems[0] if exc.problems else "configuration problems"
+            return PollOutcome(feed.name, "error", error=f"entries not examined: {first}{more}")
         except Exception as exc:
             log.exception("poll: unexpected error", extra={"feed": feed.name})
             return PollOutcome(feed.name, "error", error=f"{type(exc).__name__}: {exc}")

@@ -13,13 +13,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from monitor.baseline import load_baseline
-from monitor.detect.rules import Rule, load_rules
 from monitor.errors import ConfigError, Problem
-from monitor.models import Claim
 from monitor.settings import JUDGE_KEY_ENV, Settings
+
+if TYPE_CHECKING:
+    from monitor.detect.rules import Rule
+    from monitor.models import Claim
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,9 @@ class RuleSet:
 
 def load_ruleset(rules_dir: Path) -> RuleSet:
     """Load ``rules_dir/baseline.yaml`` and ``rules_dir/watch/``; raise on any problem."""
+    from monitor.baseline import load_baseline  # their models are built at first use
+    from monitor.detect.rules import load_rules
+
     problems: list[Problem] = []
     claims: list[Claim] = []
     rules: list[Rule] = []

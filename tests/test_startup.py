@@ -28,6 +28,7 @@ runpy.run_module("monitor", run_name="__main__")
 DETECTION = {"monitor.detect.engine", "monitor.detect.embedding", "numpy", "wordllama"}
 DAEMON = {"apscheduler", "monitor.web.site", "aiohttp"}
 METRICS = {"prometheus_client"}  # only a service that shows /metrics builds real ones
+RULES = {"monitor.detect.rules", "monitor.baseline"}  # `run --once`: read at first use
 STATE = {"monitor.store", "monitor.store_history", "monitor.history", "monitor.silences"}
 # What sends or fetches: HTTP channels' client module (and the fetcher it reuses), SMTP,
 # Apprise; reading a channel's settings needs none of them.
@@ -93,10 +94,11 @@ def second_run_once(tmp_path: Path, feeds: FeedServer) -> dict[str, Any]:
 
 def test_run_once_over_unchanged_feeds_loads_no_detection(tmp_path: Path) -> None:
     """Every feed answers 304 on the second run: no article to judge, so neither the
-    detector nor its embedding model is built, and no metrics are kept for a /metrics that
-    a run that exits does not show; the collector is back on for the work."""
+    detector nor its embedding model is built, nor are the rules read (their models and
+    patterns), and no metrics are kept for a /metrics that a run that exits does not show;
+    the collector is back on for the work."""
     found = second_run_once(tmp_path, FeedServer())
-    assert set(found["modules"]) & (DETECTION | DAEMON | METRICS) == set()
+    assert set(found["modules"]) & (DETECTION | DAEMON | METRICS | RULES) == set()
     assert found["collecting"] is True
 
 
