@@ -1,8 +1,12 @@
 """Fetch feeds over HTTP politely: the only place (with the channels) that touches httpx.
 
-One shared ``httpx.AsyncClient``; conditional GET with the ETag / Last-Modified of the last
-poll (a 304 costs no parsing); gzip/deflate decoded here with a cap on the *decoded* size,
-so neither a huge body nor a compression bomb can exhaust memory; bounded redirects;
+One ``httpx.AsyncClient`` per host, each with its own connection pool: httpcore checks
+every pooled connection at every request, so one pool for all hosts cost each request a
+scan of all their connections (issue 11). The clients of the hosts polled least recently,
+with no fetch under way, are closed beyond a few dozen: at most 128 idle connections in all.
+Conditional GET with the ETag / Last-Modified of the last poll (a 304 costs no parsing);
+gzip/deflate decoded here with a cap on the *decoded* size, so neither a huge body nor a
+compression bomb can exhaust memory; bounded redirects;
 connect/read timeouts and a limit on the whole fetch (``total_timeout``); ``Retry-After``
 (with any error status) reported to the caller; a cap on concurrent fetches overall and per
 host. A fetch takes its host's turn first and only then a slot of the overall cap, so a feed
@@ -20,6 +24,7 @@ import os
 import ssl
 import time
 import zlib
+from collections import Counter, OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
@@ -178,18 +183,14 @@ class Fetcher:
         transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
         self.limits = limits
-        self._client = httpx.AsyncClient(
-            timeout=httpx.Timeout(limits.read_timeout, connect=limits.connect_timeout),
-            follow_redirects=True,
-            max_redirects=limits.max_redirects,
-            headers={"User-Agent": USER_AGENT, "Accept-Encoding": "gzip, deflate"},
-            limits=httpx.Limits(
-                max_connections=limits.max_concurrent,
-                max_keepalive_connections=limits.max_concurrent,
-            ),
-            transport=transport,
-            verify=_tls_context(),
-        )
+        self._tls = _tls_context()
+        # A given transport (tests: httpx.MockTransport) serves every host through one client.
+        self._shared = self._new_client(transport) if transport is not None else None
+        self._clients: OrderedDict[str, httpx.AsyncClient] = OrderedDict()  # by host, LRU
+        self._busy: Counter[str] = Counter()  # fetches under way, by host
+        # Each client keeps up to max_per_host idle connections: at most 128 in all (4 per
+        # overall slot with fewer slots), so polling many sites never runs out of files.
+        self._most_clients = max(4, min(4 * limits.max_concurrent, 128) // limits.max_per_host)
         self._overall = asyncio.Semaphore(limits.max_concurrent)
         self._hosts: dict[str, HostGate] = {}
         self._slow: set[str] = set()  # feeds whose last fetch failed or was slow
@@ -202,11 +203,52 @@ class Fetcher:
     ) -> None:
         await self.aclose()
 
-    async def aclose(self) -> None:
-        await self._client.aclose()
+    def _new_client(self, transport: httpx.AsyncBaseTransport | None = None) -> httpx.AsyncClient:
+        limits = self.limits
+        return httpx.AsyncClient(
+            timeout=httpx.Timeout(limits.read_timeout, connect=limits.connect_timeout),
+            follow_redirects=True,
+            max_redirects=limits.max_redirects,
+            headers={"User-Agent": USER_AGENT, "Accept-Encoding": "gzip, deflate"},
+            limits=httpx.Limits(
+                max_connections=limits.max_concurrent,
+                max_keepalive_connections=limits.max_per_host,
+            ),
+            transport=transport,
+            verify=self._tls,
+        )
 
-    def _host_gate(self, url: str) -> HostGate:
-        host = urlsplit(url).netloc.lower()
+    async def _client_for(self, host: str) -> httpx.AsyncClient:
+        """The client of ``host`` (counted busy until ``_done``); clients of hosts polled
+        least recently with no fetch under way are closed beyond ``_most_clients``."""
+        self._busy[host] += 1
+        if self._shared is not None:
+            return self._shared
+        client = self._clients.get(host)
+        if client is None:
+            client = self._clients[host] = self._new_client()
+        self._clients.move_to_end(host)
+        retired = []
+        for other in list(self._clients):
+            if len(self._clients) <= self._most_clients:
+                break
+            if not self._busy[other]:
+                retired.append(self._clients.pop(other))
+                del self._busy[other]
+        for old in retired:
+            await old.aclose()
+        return client
+
+    def _done(self, host: str) -> None:
+        self._busy[host] -= 1
+
+    async def aclose(self) -> None:
+        clients = [*self._clients.values(), *([self._shared] if self._shared else [])]
+        self._clients.clear()
+        for client in clients:
+            await client.aclose()
+
+    def _host_gate(self, host: str) -> HostGate:
         if host not in self._hosts:
             self._hosts[host] = HostGate(self.limits.max_per_host)
         return self._hosts[host]
@@ -220,13 +262,15 @@ class Fetcher:
         if validators.last_modified:
             headers["If-Modified-Since"] = validators.last_modified
         slow_after = self.limits.slow_after
-        gate = self._host_gate(url).turn(feed.name in self._slow, slow_after)
+        host = urlsplit(url).netloc.lower()
+        gate = self._host_gate(host).turn(feed.name in self._slow, slow_after)
         try:
             async with gate, self._overall:  # the host's turn first, then an overall slot
                 started = time.monotonic()
                 try:
+                    client = await self._client_for(host)
                     async with asyncio.timeout(self.limits.total_timeout):
-                        result = await self._get(feed, url, headers, validators, started)
+                        result = await self._get(client, feed, url, headers, validators, started)
                 except TimeoutError as exc:
                     raise FetchError(
                         feed.name,
@@ -246,6 +290,8 @@ class Fetcher:
                     raise FetchError(
                         feed.name, f"{type(exc).__name__} ({redact_url(url)})"
                     ) from exc
+                finally:
+                    self._done(host)
         except FetchError:
             self._slow.add(feed.name)
             raise
@@ -257,13 +303,14 @@ class Fetcher:
 
     async def _get(
         self,
+        client: httpx.AsyncClient,
         feed: FeedConfig,
         url: str,
         headers: dict[str, str],
         validators: Validators,
         started: float,
     ) -> FetchResult:
-        async with self._client.stream("GET", url, headers=headers) as response:
+        async with client.stream("GET", url, headers=headers) as response:
             where = redact_url(str(response.url))
             status = response.status_code
             if status == 304:

@@ -4,6 +4,7 @@ certificates are read only when a feed needs them, and still verified."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import gc
 import ssl
 import threading
@@ -16,7 +17,7 @@ import pytest
 
 from monitor.errors import ConfigError, FetchError
 from monitor.sources.feeds import FeedConfig
-from monitor.sources.fetch import Fetcher, FetchResult
+from monitor.sources.fetch import Fetcher, FetchLimits, FetchResult
 from tests.servers import rss
 from tests.tls import self_signed_certificate, server_context
 
@@ -94,6 +95,34 @@ def contexts_with_certificates() -> set[int]:
         for o in gc.get_objects()
         if isinstance(o, ssl.SSLContext) and o.cert_store_stats()["x509_ca"]
     }
+
+
+@pytest.mark.parametrize(
+    ("hosts", "kept"),
+    [
+        (8, [1] * 8),  # more hosts than the overall cap (2): each keeps its connection
+        (10, [2] * 10),  # more than the 8 kept: the least recent hosts' are closed
+    ],
+)
+def test_each_host_keeps_its_own_connections_within_a_bound(hosts: int, kept: list[int]) -> None:
+    """Hosts polled in turn, twice: connections (distinct client ports) each server saw."""
+    peers: list[list[tuple[str, int]]] = [[] for _ in range(hosts)]
+    with contextlib.ExitStack() as stack:
+        ports = [stack.enter_context(keep_alive_server(p)) for p in peers]
+        feeds = [
+            FeedConfig.model_validate({"name": f"f{n}", "url": f"http://127.0.0.1:{port}/f"})
+            for n, port in enumerate(ports)
+        ]
+
+        async def two_rounds() -> None:
+            async with Fetcher(FetchLimits(max_concurrent=2, max_per_host=1)) as fetcher:
+                for _ in range(2):
+                    for feed in feeds:
+                        await fetcher.fetch(feed)
+
+        asyncio.run(two_rounds())
+    assert [len(set(p)) for p in peers] == kept
+    assert [len(p) for p in peers] == [2] * hosts
 
 
 @pytest.mark.parametrize("bundle", ["certifi", "SSL_CERT_FILE"])
