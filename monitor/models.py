@@ -79,7 +79,7 @@ class Development:
     evidence: list[str] = field(default_factory=list)
     entries: list[str] = field(default_factory=list)
     rules: list[str] = field(default_factory=list)  # every rule it was reported under
-    outlets: list[str] = field(default_factory=list)  # independent outlets, in memory only
+    outlets: list[str] = field(default_factory=list)  # independent outlets that reported it
     alerted: bool = True  # False while it waits for the outlets a rule's ``confirm`` asks
 
 

@@ -258,9 +258,9 @@ class Poller:
     ) -> int:
         """Record the poll with its alerts and their developments; outbox rows added
         (``detector`` is None when nothing was examined, so there are no alerts)."""
-        touched = {a.development for a in alerts}
-        book = detector.book.developments if detector is not None else []
-        developments = [d for d in book if d.id in touched]
+        changed = detector.book.take_changed() if detector is not None else set()
+        book = detector.book.developments if changed and detector is not None else []
+        developments = [d for d in book if d.id in changed]
         store = self.store
         try:
             quiet = self._quiet(fresh, alerts)

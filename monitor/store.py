@@ -299,11 +299,12 @@ class Store(StoreViews, AlertHistory, SilenceStore, FeedbackStore, ReplicaStore)
     @staticmethod
     def _save_development(db: Database, development: Development) -> None:
         db.execute(
-            "INSERT INTO developments"
-            " (id, rule, stage, first_seen, last_seen, evidence, entries, rules)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET"
-            " stage = excluded.stage, last_seen = excluded.last_seen,"
-            " evidence = excluded.evidence, entries = excluded.entries, rules = excluded.rules",
+            "INSERT INTO developments (id, rule, stage, first_seen, last_seen, evidence,"
+            " entries, rules, outlets, alerted) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            " ON CONFLICT (id) DO UPDATE SET stage = excluded.stage,"
+            " last_seen = excluded.last_seen, evidence = excluded.evidence,"
+            " entries = excluded.entries, rules = excluded.rules, outlets = excluded.outlets,"
+            " alerted = excluded.alerted",
             (
                 development.id,
                 development.rule,
@@ -313,13 +314,15 @@ class Store(StoreViews, AlertHistory, SilenceStore, FeedbackStore, ReplicaStore)
                 json.dumps(development.evidence),
                 json.dumps(development.entries),
                 json.dumps(development.rules),
+                json.dumps(development.outlets),
+                int(development.alerted),
             ),
         )
 
     def developments(self) -> list[Development]:
         rows = self._rows(
-            "SELECT id, rule, stage, first_seen, last_seen, evidence, entries, rules"
-            " FROM developments ORDER BY first_seen"
+            "SELECT id, rule, stage, first_seen, last_seen, evidence, entries, rules, outlets,"
+            " alerted FROM developments ORDER BY first_seen"
         )
         return [
             Development(
@@ -331,6 +334,8 @@ class Store(StoreViews, AlertHistory, SilenceStore, FeedbackStore, ReplicaStore)
                 json.loads(row[5]),
                 json.loads(row[6]),
                 json.loads(row[7]),
+                json.loads(row[8]),
+                bool(row[9]),
             )
             for row in rows
         ]

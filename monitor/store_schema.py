@@ -149,9 +149,12 @@ MIGRATIONS: tuple[str, ...] = (
     );
     INSERT INTO decisions (name, seq) VALUES ('developments', 0);
     """,
-    # 7: every rule a development was reported under, so a restart (each cron run) groups
-    # later reports as the running daemon did
+    # 7: every rule a development was reported under, the outlets that reported it and
+    # whether it was alerted, so a restart (each cron run) groups later reports, counts
+    # outlets and waits for a rule's ``confirm`` as the running daemon did
     """
     ALTER TABLE developments ADD COLUMN rules TEXT NOT NULL DEFAULT '[]';
+    ALTER TABLE developments ADD COLUMN outlets TEXT NOT NULL DEFAULT '[]';
+    ALTER TABLE developments ADD COLUMN alerted INTEGER NOT NULL DEFAULT 1;
     """,
 )

@@ -1,0 +1,43 @@
+"""A rule's ``confirm: 2`` holds across `run --once` invocations: the development a first
+outlet reported waits in the state database for the second outlet (issue 8)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from monitor.cli import main
+from tests.helpers import VOTE_ITEM, make_rules
+from tests.servers import FeedServer, rss, serving
+
+SECOND_OUTLET = {
+    "title": "MPs approve troop deployment to Ukraine",
+    "guid": "desk-1",
+    "description": "The Commons backed the deployment of UK troops to Ukraine by 401 votes to 60.",
+    "pubDate": "Wed, 03 Mar 2027 23:00:00 GMT",
+}
+
+
+def confirm_everything(rules: Path) -> None:
+    for path in (rules / "watch").glob("*.yaml"):
+        path.write_text(path.read_text(encoding="utf-8") + "confirm: 2\n", encoding="utf-8")
+
+
+def test_a_second_outlet_in_a_later_run_confirms_the_development(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("NEWS_MONITOR_STATE_DIR", str(tmp_path / "state"))
+    monkeypatch.setenv("NEWS_MONITOR_HEALTH_BIND", "")
+    with serving(FeedServer()) as server:
+        server.feeds["/wire.xml"] = rss([VOTE_ITEM])
+        server.feeds["/desk.xml"] = rss([])
+        feeds = {"wire": server.url("/wire.xml"), "desk": server.url("/desk.xml")}
+        rules = make_rules(tmp_path, feeds)
+        confirm_everything(rules)
+        argv = ["--rules", str(rules), "run", "--once"]
+        assert main(argv) == 0
+        assert "0 alerts and updates" in capsys.readouterr().err  # one outlet: it waits
+        server.feeds["/desk.xml"] = rss([SECOND_OUTLET])
+        assert main(argv) == 0
+    assert "1 alerts and updates" in capsys.readouterr().err  # the second confirms it
