@@ -10,8 +10,8 @@ touched by two threads); parsing too, except for large bodies, which a separate 
 parses (see ``sources/parsepool.py``), so a huge feed never starves the event loop: health
 checks, deliveries and other fetches go on meanwhile. The store's calls run on the store's
 own thread (``Store.run``): a database round trip never holds the loop either.
-With ``deciding`` (replicas sharing a state), a poll that raises alerts records them inside
-it, detecting again first when the book was stale.
+With ``deciding`` (replicas sharing a state), a poll that opens or extends developments
+records them inside it, detecting again first when the book was stale.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, TypeVar
 from monitor.errors import FeedError, FetchError, StateError
 from monitor.intake import Intake
 from monitor.metrics import Metrics
-from monitor.models import Alert, Article, in_published_order
+from monitor.models import Alert, Article, Development, in_published_order
 from monitor.sources.feeds import FeedConfig
 from monitor.sources.fetch import Fetcher, Validators
 from monitor.sources.parsepool import ParsePool
@@ -52,6 +52,15 @@ SEEN_SLICE = 500
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class Detected:
+    """What detection made of one poll's new entries."""
+
+    detector: Detector
+    alerts: list[Alert]
+    developments: list[Development]  # opened or extended, alerted or still waiting
 
 
 @dataclass(frozen=True)
@@ -182,16 +191,18 @@ class Poller:
         # Nothing new to judge (a feed without validators sent what was seen): detection is
         # not even loaded for it (issue 11).
         detector = self.detector() if examined else None
-        alerts = await self._detect(detector, examined, now) if detector is not None else []
-        if alerts and self.deciding is not None and detector is not None:
-            # Replicas sharing a state record alerts one at a time; when others recorded
-            # developments meanwhile, detection runs again on what they recorded.
-            async with self.deciding(detector) as stale:
+        detected = await self._detect(detector, examined, now) if detector is not None else None
+        alerts = detected.alerts if detected is not None else []
+        if detected is not None and detected.developments and self.deciding is not None:
+            # Replicas sharing a state record developments one poll at a time; when others
+            # recorded developments meanwhile, detection runs again on what they recorded.
+            async with self.deciding(detected.detector) as stale:
                 if stale:
-                    alerts = await self._detect(detector, examined, now)
-                queued = await self._record(feed, result.validators, fresh, alerts, detector, now)
+                    detected = await self._detect(detected.detector, examined, now)
+                    alerts = detected.alerts
+                queued = await self._record(feed, result.validators, fresh, detected, now)
         else:
-            queued = await self._record(feed, result.validators, fresh, alerts, detector, now)
+            queued = await self._record(feed, result.validators, fresh, detected, now)
         if alerts:  # the words the detector read, for the desk's feedback; not vital
             texts = {a.idempotency_key: a.article for a in alerts}
             with contextlib.suppress(StateError):
@@ -237,30 +248,31 @@ class Poller:
 
     async def _detect(
         self, detector: Detector, examined: Sequence[Article], now: datetime
-    ) -> list[Alert]:
-        """The alerts and updates ``examined`` raises, oldest entry first (off the loop)."""
-        return await self._off_loop(
-            lambda: [
-                alert
-                for article in in_published_order(examined)
-                for alert in detector.examine(article, now)
-            ]
-        )
+    ) -> Detected:
+        """The alerts and updates ``examined`` raises, oldest entry first, and the
+        developments they opened or extended (off the loop, where detection runs one feed
+        at a time: what the book changed meanwhile is this feed's doing)."""
+
+        def detect() -> Detected:
+            ordered = in_published_order(examined)
+            alerts = [alert for article in ordered for alert in detector.examine(article, now)]
+            changed = detector.book.take_changed()
+            developments = [d for d in detector.book.developments if d.id in changed]
+            return Detected(detector, alerts, developments)
+
+        return await self._off_loop(detect)
 
     async def _record(
         self,
         feed: FeedConfig,
         validators: Validators,
         fresh: Sequence[Article],
-        alerts: list[Alert],
-        detector: Detector | None,
+        detected: Detected | None,
         now: datetime,
     ) -> int:
-        """Record the poll with its alerts and their developments; outbox rows added
-        (``detector`` is None when nothing was examined, so there are no alerts)."""
-        changed = detector.book.take_changed() if detector is not None else set()
-        book = detector.book.developments if changed and detector is not None else []
-        developments = [d for d in book if d.id in changed]
+        """Record the poll with its alerts and the developments it changed; outbox rows
+        added (``detected`` is None when nothing was examined)."""
+        alerts = detected.alerts if detected is not None else []
         store = self.store
         try:
             quiet = self._quiet(fresh, alerts)
@@ -273,7 +285,7 @@ class Poller:
                 last_modified=validators.last_modified,
                 articles=[a for a in fresh if a.id not in later],
                 alerts=alerts,
-                developments=developments,
+                developments=detected.developments if detected is not None else [],
                 route=self.route,
                 now=now,
             )
@@ -282,8 +294,8 @@ class Poller:
                 await store.run(store.record_seen, feed.name, part, now)
         except StateError:
             # What detection decided was not recorded: forget it; the next poll decides again.
-            if detector is not None:
-                detector.book.reset(await store.run(store.developments))
+            if detected is not None:
+                detected.detector.book.reset(await store.run(store.developments))
             raise
         return queued
 
