@@ -192,16 +192,18 @@ def test_a_gone_replicas_feeds_and_channel_are_taken_over_at_once(postgres_url: 
         live.close()
 
 
-def test_a_development_keeps_its_rules_and_latest_stage_across_a_restart(any_store: Store) -> None:
+def test_a_development_keeps_its_rules_and_outlets_across_a_restart(any_store: Store) -> None:
     """Each cron run starts from the store: a development comes back with every rule it was
-    reported under and the stage its latest report moved it to, so later reports group as
-    they would in a running daemon."""
+    reported under, its outlets and whether it was alerted, so later reports group, count
+    and wait for ``confirm`` as they would in a running daemon."""
     development = Development(
         "ceasefire-1", "ceasefire", "agreed", T0, T0, ["Truce agreed."], ["e1"], ["ceasefire"]
     )
+    development.alerted = False
     commit_developments(any_store, [development])
-    development.stage = "in-force"
     development.rules.append("new-development")
+    development.outlets += ["wire", "desk"]
     commit_developments(any_store, [development])
     (restored,) = any_store.developments()
-    assert (restored.stage, restored.rules) == ("in-force", ["ceasefire", "new-development"])
+    assert restored.rules == ["ceasefire", "new-development"]
+    assert (restored.outlets, restored.alerted) == (["wire", "desk"], False)

@@ -330,8 +330,6 @@ class StoryBook:
             for rule in report.rules:
                 if rule not in development.rules:
                     development.rules.append(rule)
-            if (report.rule, development.stage, report.stage) in self.continuing:
-                development.stage = report.stage  # later reports of it are of that stage
             self._add_outlet(development, report)
             new = [text for text in report.evidence if text not in development.evidence]
             development.evidence.extend(new)

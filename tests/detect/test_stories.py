@@ -272,17 +272,6 @@ def test_the_follow_time_counts_from_the_first_report() -> None:
     assert verdict.decision is Decision.NEW_DEVELOPMENT, verdict.reason
 
 
-def test_a_development_joined_by_its_next_stage_moves_to_it() -> None:
-    """Once in force, later reports of the truce in force update it after the follow time
-    too, as reports of its stage."""
-    book = book_that_knows_truces_take_effect()
-    in_force, night = report(IN_FORCE, "ceasefire", "in-force"), T0 + timedelta(hours=30)
-    book.record(book.decide(in_force, night), in_force, "entry-2", night)
-    assert book.developments[0].stage == "in-force"
-    verdict = book.decide(report(IN_FORCE, "ceasefire", "in-force"), T0 + timedelta(hours=50))
-    assert verdict.decision is Decision.UPDATE, verdict.reason
-
-
 def test_an_earlier_stage_reported_after_the_later_one_joins_it_too() -> None:
     """An order reported an hour after the first soldiers left: one development."""
     book = broad_book(report(DEPLOYED, "troops", "deployed"))
