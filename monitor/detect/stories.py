@@ -17,7 +17,8 @@ is of the same rule with no pattern stage and closer (``related_similarity``): f
 analysis days after the news. A different stage of the same specific rule (a vote *held*
 after it was *scheduled*) is a development of its own, unless the rule says one stage
 ``continues`` another (a truce *in force* the night after it was *agreed*, as announced):
-within ``follow`` of the development's first report, that is the same development. A broad
+within ``follow`` of the development's first report, in either order, at least
+``close_similarity`` alike and naming no new kind, that is the same development. A broad
 rule's patterns name kinds of development in their own words ("pledged 3 billion", "agreed a
 fund"), not stages, so they keep no reports apart. A report that restates an older
 development (similarity at least ``known_similarity``) and updates no other is ``KNOWN``;
