@@ -23,7 +23,7 @@ import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import AbstractAsyncContextManager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, TypeVar
 
@@ -56,11 +56,18 @@ def utc_now() -> datetime:
 
 @dataclass(frozen=True)
 class Detected:
-    """What detection made of one poll's new entries."""
+    """What detection made of one poll's new entries, on the book of one ``generation``."""
 
     detector: Detector
+    generation: int
     alerts: list[Alert]
-    developments: list[Development]  # opened or extended, alerted or still waiting
+    developments: list[Development]  # copies of those opened or extended, alerted or not
+
+    @property
+    def outdated(self) -> bool:
+        """Whether the book was reset since (a failed commit, another replica's decisions):
+        then detection must run again before anything is recorded."""
+        return self.generation != self.detector.book.generation
 
 
 @dataclass(frozen=True)
@@ -197,11 +204,14 @@ class Poller:
             # Replicas sharing a state record developments one poll at a time; when others
             # recorded developments meanwhile, detection runs again on what they recorded.
             async with self.deciding(detected.detector) as stale:
-                if stale:
+                if stale or detected.outdated:
                     detected = await self._detect(detected.detector, examined, now)
                     alerts = detected.alerts
                 queued = await self._record(feed, result.validators, fresh, detected, now)
         else:
+            if detected is not None and detected.developments and detected.outdated:
+                detected = await self._detect(detected.detector, examined, now)
+                alerts = detected.alerts
             queued = await self._record(feed, result.validators, fresh, detected, now)
         if alerts:  # the words the detector read, for the desk's feedback; not vital
             texts = {a.idempotency_key: a.article for a in alerts}
@@ -249,16 +259,20 @@ class Poller:
     async def _detect(
         self, detector: Detector, examined: Sequence[Article], now: datetime
     ) -> Detected:
-        """The alerts and updates ``examined`` raises, oldest entry first, and the
-        developments they opened or extended (off the loop, where detection runs one feed
-        at a time: what the book changed meanwhile is this feed's doing)."""
+        """The alerts and updates ``examined`` raises, oldest entry first, and copies of the
+        developments they opened or extended, as they stood then (off the loop, where
+        detection runs one feed at a time)."""
 
         def detect() -> Detected:
+            book = detector.book
+            generation = book.generation
+            reported = {d.id: len(d.entries) for d in book.developments}
             ordered = in_published_order(examined)
             alerts = [alert for article in ordered for alert in detector.examine(article, now)]
-            changed = detector.book.take_changed()
-            developments = [d for d in detector.book.developments if d.id in changed]
-            return Detected(detector, alerts, developments)
+            changed = [
+                _snapshot(d) for d in book.developments if len(d.entries) > reported.get(d.id, 0)
+            ]
+            return Detected(detector, generation, alerts, changed)
 
         return await self._off_loop(detect)
 
@@ -335,3 +349,14 @@ class Poller:
             },
         )
         return outcome
+
+
+def _snapshot(development: Development) -> Development:
+    """A copy to record: the book's own may change while the store writes it."""
+    return replace(
+        development,
+        evidence=list(development.evidence),
+        entries=list(development.entries),
+        rules=list(development.rules),
+        outlets=list(development.outlets),
+    )

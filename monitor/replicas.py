@@ -7,10 +7,10 @@ and none of this is used).
   renewed while the poll runs and settled by its end. A killed replica's session ends
   with it (``Store.be_present``), so the others take over its unsettled feeds at once;
   one cut off without its session ending is taken over when its leases run out.
-- ``SharedDecisions``: a poll that raises alerts records them under a lock shared by all
-  replicas; if others recorded developments since this replica's book took them in, the
-  book takes them in and detection runs again first. So two replicas reading two reports
-  of one event at once open one development.
+- ``SharedDecisions``: a poll that opens or extends developments records them under a lock
+  shared by all replicas; if others recorded developments since this replica's book took
+  them in, the book takes them in and detection runs again first. So two replicas reading
+  two reports of one event at once open one development.
 """
 
 from __future__ import annotations

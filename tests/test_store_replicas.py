@@ -204,6 +204,10 @@ def test_a_development_keeps_its_rules_and_outlets_across_a_restart(any_store: S
     development.rules.append("new-development")
     development.outlets += ["wire", "desk"]
     commit_developments(any_store, [development])
-    (restored,) = any_store.developments()
-    assert restored.rules == ["ceasefire", "new-development"]
-    assert (restored.outlets, restored.alerted) == (["wire", "desk"], False)
+    (waiting,) = any_store.developments()
+    assert waiting.rules == ["ceasefire", "new-development"]
+    assert (waiting.outlets, waiting.alerted) == (["wire", "desk"], False)
+    development.alerted = True
+    commit_developments(any_store, [development])
+    (confirmed,) = any_store.developments()
+    assert (confirmed.alerted, confirmed.stage) == (True, "agreed")

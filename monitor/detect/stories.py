@@ -143,13 +143,13 @@ class StoryBook:
         self._kept: dict[str, list[_Kept]] = {}
         self._columns: dict[str, int] = {}  # every term of a kept report, numbered
         self._copies: dict[str, list[str]] = {}
-        self._changed: set[str] = set()
+        self.generation = 0  # how many times ``reset`` replaced what the book knows
         self.reset(developments)
 
     def reset(self, developments: Iterable[Development]) -> None:
         """Replace what the book knows, e.g. with what the store actually recorded."""
         self._developments = list(developments)
-        self._changed = set()
+        self.generation += 1
         self._kept = {}
         self._columns = {}
         self._copies = {}
@@ -172,12 +172,6 @@ class StoryBook:
             for pattern in rule.patterns
             for earlier in pattern.continues
         )
-
-    def take_changed(self) -> set[str]:
-        """The ids of the developments ``record`` opened or extended since the last call
-        (alerted or still waiting for their outlets): what the store must save."""
-        changed, self._changed = self._changed, set()
-        return changed
 
     @property
     def developments(self) -> list[Development]:
@@ -351,7 +345,6 @@ class StoryBook:
             self._kept[development.id] = []
             self._copies[development.id] = []
             self._add_outlet(development, report)
-        self._changed.add(development.id)
         reports = self._kept[development.id]
         reports.append(self._keep(report.vector, report.terms))
         del reports[:-KEPT_REPORTS]  # the latest reports speak for the development
