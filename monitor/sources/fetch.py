@@ -175,7 +175,7 @@ def _tls_context() -> ssl.SSLContext:
 
 
 class Fetcher:
-    """Fetches feeds with one shared client; use as an async context manager."""
+    """Fetches feeds, one client (connection pool) per host; use as an async context manager."""
 
     def __init__(
         self,
