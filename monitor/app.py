@@ -7,6 +7,7 @@ state, restores the developments seen so far and wires fetcher, poller, outbox a
 
 from __future__ import annotations
 
+import functools
 import gc
 import logging
 from collections.abc import Callable, Iterable, Mapping
@@ -329,12 +330,13 @@ class Service:
         store = self.store
         await store.run(queue_expiry_summaries, store, now)
         config = self.config
-        chosen: list[Callable[[str, AlertRecord], bool]] = []
 
-        def wants(channel: str, report: AlertRecord) -> bool:  # the rules only if asked
-            if not chosen:
-                chosen.append(digest_wants(config.channels, config.ruleset.rules))
-            return chosen[0](channel, report)
+        @functools.cache
+        def chosen() -> Callable[[str, AlertRecord], bool]:  # the rules only if a digest asks
+            return digest_wants(config.channels, config.ruleset.rules)
+
+        def wants(channel: str, report: AlertRecord) -> bool:
+            return chosen()(channel, report)
 
         schedules = digest_schedules(config.channels)
         await store.run(queue_due_digests, store, schedules, wants, now)

@@ -44,15 +44,14 @@ class Configuration:
     def ruleset(self) -> RuleSet:
         """The baseline and the watch rules (read now if they were left for their first
         use; ``ConfigError`` with file and line if they have problems)."""
-        if self._ruleset is None:
-            if self.rules_error is None:
-                assert self._rules_dir is not None
-                try:
-                    self._ruleset = _checked_ruleset(self._rules_dir, self.channels)
-                except ConfigError as exc:
-                    self.rules_error = exc
-            if self.rules_error is not None:
-                raise ConfigError(self.rules_error.problems)
+        if self._ruleset is None and self.rules_error is None:
+            assert self._rules_dir is not None
+            try:
+                self._ruleset = _checked_ruleset(self._rules_dir, self.channels)
+            except ConfigError as exc:
+                self.rules_error = exc
+        if self.rules_error is not None:
+            raise ConfigError(self.rules_error.problems)
         assert self._ruleset is not None
         return self._ruleset
 

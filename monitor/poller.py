@@ -199,20 +199,16 @@ class Poller:
         # not even loaded for it (issue 11).
         detector = self.detector() if examined else None
         detected = await self._detect(detector, examined, now) if detector is not None else None
-        alerts = detected.alerts if detected is not None else []
+        # Replicas sharing a state record developments one poll at a time; when others
+        # recorded developments meanwhile (or the book was reset since), detection runs again.
+        guard: AbstractAsyncContextManager[bool] = contextlib.nullcontext(False)
         if detected is not None and detected.developments and self.deciding is not None:
-            # Replicas sharing a state record developments one poll at a time; when others
-            # recorded developments meanwhile, detection runs again on what they recorded.
-            async with self.deciding(detected.detector) as stale:
-                if stale or detected.outdated:
-                    detected = await self._detect(detected.detector, examined, now)
-                    alerts = detected.alerts
-                queued = await self._record(feed, result.validators, fresh, detected, now)
-        else:
-            if detected is not None and detected.developments and detected.outdated:
+            guard = self.deciding(detected.detector)
+        async with guard as stale:
+            if detected is not None and detected.developments and (stale or detected.outdated):
                 detected = await self._detect(detected.detector, examined, now)
-                alerts = detected.alerts
             queued = await self._record(feed, result.validators, fresh, detected, now)
+        alerts = detected.alerts if detected is not None else []
         if alerts:  # the words the detector read, for the desk's feedback; not vital
             texts = {a.idempotency_key: a.article for a in alerts}
             with contextlib.suppress(StateError):

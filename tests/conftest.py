@@ -67,3 +67,12 @@ def any_store(state_location: Path | str) -> Iterator[Store]:
         yield store
     finally:
         store.close()
+
+
+@pytest.fixture
+def cli_state(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The state folder of CLI runs (``tmp_path/state``), with no health listener."""
+    state = tmp_path / "state"
+    monkeypatch.setenv("NEWS_MONITOR_STATE_DIR", str(state))
+    monkeypatch.setenv("NEWS_MONITOR_HEALTH_BIND", "")
+    return state

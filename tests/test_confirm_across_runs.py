@@ -33,10 +33,8 @@ def confirm_everything(rules: Path) -> None:
 
 
 def test_a_second_outlet_in_a_later_run_confirms_the_development(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, cli_state: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.setenv("NEWS_MONITOR_STATE_DIR", str(tmp_path / "state"))
-    monkeypatch.setenv("NEWS_MONITOR_HEALTH_BIND", "")
     with serving(FeedServer()) as server:
         server.feeds["/wire.xml"] = rss([VOTE_ITEM])
         server.feeds["/desk.xml"] = rss([])
@@ -52,7 +50,7 @@ def test_a_second_outlet_in_a_later_run_confirms_the_development(
         assert "1 alerts and updates" in capsys.readouterr().err  # the second confirms it
         server.feeds["/night.xml"] = rss([THIRD_OUTLET])
         assert main(argv) == 0
-    store = open_store(tmp_path / "state" / "news-monitor.db")
+    store = open_store(cli_state / "news-monitor.db")
     try:
         recorded = [(r.type, r.development) for r in store.recorded_alerts()]
     finally:

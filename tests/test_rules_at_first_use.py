@@ -5,6 +5,8 @@ the first article to examine, whose entries then wait for the fix."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -31,14 +33,19 @@ def errors(err: str) -> list[str]:
     return [line for line in err.splitlines() if line.startswith("error: ")]
 
 
-def test_a_broken_pattern_is_named_by_rules_check_the_daemon_and_the_first_examination(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
-    monkeypatch.setenv("NEWS_MONITOR_STATE_DIR", str(tmp_path / "state"))
-    monkeypatch.setenv("NEWS_MONITOR_HEALTH_BIND", "")
+@contextmanager
+def news_feed(tmp_path: Path) -> Iterator[tuple[FeedServer, Path]]:
+    """A local server with one feed of one entry, and a rules folder that polls it."""
     with serving(FeedServer()) as server:
         server.feeds["/news.xml"] = rss([REHASH_ITEM])
-        rules = make_rules(tmp_path, {"news": server.url("/news.xml")})
+        yield server, make_rules(tmp_path, {"news": server.url("/news.xml")})
+
+
+@pytest.mark.usefixtures("cli_state")
+def test_a_broken_pattern_is_named_by_rules_check_the_daemon_and_the_first_examination(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with news_feed(tmp_path) as (_, rules):
         rule = break_a_pattern(rules)
         argv = ["--rules", str(rules)]
 
@@ -61,14 +68,11 @@ def test_a_broken_pattern_is_named_by_rules_check_the_daemon_and_the_first_exami
         assert "1 new entries" in capsys.readouterr().err
 
 
+@pytest.mark.usefixtures("cli_state")
 def test_run_once_where_nothing_changed_does_not_read_the_rules(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.setenv("NEWS_MONITOR_STATE_DIR", str(tmp_path / "state"))
-    monkeypatch.setenv("NEWS_MONITOR_HEALTH_BIND", "")
-    with serving(FeedServer()) as server:
-        server.feeds["/news.xml"] = rss([REHASH_ITEM])
-        rules = make_rules(tmp_path, {"news": server.url("/news.xml")})
+    with news_feed(tmp_path) as (server, rules):
         argv = ["--rules", str(rules), "run", "--once"]
         assert main(argv) == 0
         break_a_pattern(rules)

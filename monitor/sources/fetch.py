@@ -228,6 +228,13 @@ class Fetcher:
         if client is None:
             client = self._clients[host] = self._new_client()
         self._clients.move_to_end(host)
+        if len(self._clients) > self._most_clients:  # rarely: more hosts than pools kept
+            await self._retire_idle_clients()
+        return client
+
+    async def _retire_idle_clients(self) -> None:
+        """Close the clients of the hosts polled least recently, with no fetch under way,
+        down to ``_most_clients``."""
         retired = []
         for other in list(self._clients):
             if len(self._clients) <= self._most_clients:
@@ -237,7 +244,6 @@ class Fetcher:
                 del self._busy[other]
         for old in retired:
             await old.aclose()
-        return client
 
     def _done(self, host: str) -> None:
         self._busy[host] -= 1
