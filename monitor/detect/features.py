@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from monitor.detect.embedding import Embedder
+from monitor.detect.headline import explains
 from monitor.detect.matching import CompiledRule, Sentence, topic_reading
 from monitor.detect.novelty import KnownClaims
 from monitor.detect.wirecopy import Casing, recap_lines, without_dateline, without_slug
@@ -48,6 +49,7 @@ DENSE_FEATURES = (
     "relevant_semantic_novelty",
     "novel_share",
     "hedging",
+    "explainer_headline",
     "pattern_hits",
     "example_similarity",
     "counter_similarity",
@@ -281,6 +283,7 @@ def dense_features(signals: ArticleSignals, corroboration: float = 0.0) -> dict[
         "relevant_semantic_novelty": max(s * r for s, r in zip(semantic, relevant, strict=True)),
         "novel_share": novel / len(novelty),
         "hedging": sum(w in _HEDGES for w in tokens) / max(1, len(tokens)),
+        "explainer_headline": float(explains(signals.title)),
         "pattern_hits": float(len({h.rule for h in signals.hits})),
         "example_similarity": max(signals.example_similarity.values(), default=0.0),
         "counter_similarity": max(signals.counter_similarity.values(), default=0.0),

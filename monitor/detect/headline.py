@@ -1,0 +1,25 @@
+"""What a headline's form says about the article: an explainer, an analysis or a question
+("How the force would work", "Analysis: ...", "Could the truce hold?") mostly goes over what
+is known, where news is headlined as a statement. A soft signal for the scoring model, never
+a veto: an analysis may carry news of its own.
+"""
+
+from __future__ import annotations
+
+import re
+
+_QUESTION_OPENING = re.compile(
+    r"(?:how|what|what's|why|who|where|when|will|would|could|can|should|is|are|does|do|did)\b",
+    re.IGNORECASE,
+)
+_FEATURE_LABEL = re.compile(
+    r"(?:analysis|explainer|explained|comment|opinion|q\s*&\s*a|fact\s*box|factbox|timeline"
+    r"|in depth|editorial|column|background|guide|long read|what we know)\s*[:|\-\u2013\u2014]",
+    re.IGNORECASE,
+)
+
+
+def explains(headline: str) -> bool:
+    """Whether ``headline`` is put as a question or labelled as an explainer or analysis."""
+    text = headline.strip()
+    return text.endswith("?") or bool(_QUESTION_OPENING.match(text) or _FEATURE_LABEL.match(text))
