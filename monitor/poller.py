@@ -38,6 +38,7 @@ from monitor.store import Store, unseen_among
 
 if TYPE_CHECKING:
     from monitor.detect.engine import Detector
+    from monitor.detect.stories import StoryBook
 
 log = logging.getLogger("monitor.poll")
 
@@ -259,6 +260,9 @@ class Poller:
         developments they opened or extended, as they stood then (off the loop, where
         detection runs one feed at a time)."""
 
+        if detector.book.needs_reload:
+            await self._reload(detector.book)
+
         def detect() -> Detected:
             book = detector.book
             generation = book.generation
@@ -305,9 +309,23 @@ class Poller:
         except StateError:
             # What detection decided was not recorded: forget it; the next poll decides again.
             if detected is not None:
-                detected.detector.book.reset(await store.run(store.developments))
+                with contextlib.suppress(StateError):  # then reloaded before its next decision
+                    await self._reload(detected.detector.book)
             raise
         return queued
+
+    async def _reload(self, book: StoryBook) -> None:
+        """Put ``book`` back to the developments the store recorded, on the worker thread
+        where detection reads it. When the store cannot say, the book forgets everything it
+        knows (so no decision rests on what was never recorded) and is marked for a reload
+        before its next decision; the ``StateError`` is raised."""
+        try:
+            developments = await self.store.run(self.store.developments)
+        except StateError:
+            await self._off_loop(lambda: book.reset([]))
+            book.needs_reload = True
+            raise
+        await self._off_loop(lambda: book.reset(developments))
 
     async def measure_health(self) -> None:
         """Set the unhealthy-feeds gauge from the store (after every poll, and at start)."""

@@ -144,12 +144,16 @@ class StoryBook:
         self._columns: dict[str, int] = {}  # every term of a kept report, numbered
         self._copies: dict[str, list[str]] = {}
         self.generation = 0  # how many times ``reset`` replaced what the book knows
+        # set when the book forgot decisions the store never recorded and could not be told
+        # what the store holds: it must be reset from the store before its next decision
+        self.needs_reload = False
         self.reset(developments)
 
     def reset(self, developments: Iterable[Development]) -> None:
         """Replace what the book knows, e.g. with what the store actually recorded."""
         self._developments = list(developments)
         self.generation += 1
+        self.needs_reload = False
         self._kept = {}
         self._columns = {}
         self._copies = {}
