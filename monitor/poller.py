@@ -20,7 +20,7 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, replace
@@ -43,7 +43,9 @@ if TYPE_CHECKING:
 log = logging.getLogger("monitor.poll")
 
 Clock = Callable[[], datetime]
-Deciding = Callable[["Detector"], AbstractAsyncContextManager[bool]]
+Deciding = Callable[
+    ["Detector", Callable[["StoryBook"], Awaitable[None]]], AbstractAsyncContextManager[bool]
+]
 T = TypeVar("T")
 # A poll with more new entries than this records those that queue nothing after its own
 # transaction, in slices of this many, yielding to the event loop in between (a
@@ -204,7 +206,7 @@ class Poller:
         # recorded developments meanwhile (or the book was reset since), detection runs again.
         guard: AbstractAsyncContextManager[bool] = contextlib.nullcontext(False)
         if detected is not None and detected.developments and self.deciding is not None:
-            guard = self.deciding(detected.detector)
+            guard = self.deciding(detected.detector, self._reload)
         async with guard as stale:
             if detected is not None and detected.developments and (stale or detected.outdated):
                 detected = await self._detect(detected.detector, examined, now)

@@ -20,7 +20,7 @@ import contextlib
 import os
 import secrets
 import socket
-from collections.abc import AsyncIterator, Callable, Collection, Mapping, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Collection, Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -30,6 +30,7 @@ from monitor.store import Store
 
 if TYPE_CHECKING:  # detection loads at its first use (start-up speed)
     from monitor.detect.engine import Detector
+    from monitor.detect.stories import StoryBook
 
 LOCK_RETRY_SECONDS = 0.01
 LEASE_SHARE = 0.4
@@ -113,10 +114,12 @@ class SharedDecisions:
         self._seen = seen  # the decisions counter this replica's book reflects
 
     @contextlib.asynccontextmanager
-    async def deciding(self, detector: Detector) -> AsyncIterator[bool]:
+    async def deciding(
+        self, detector: Detector, reload: Callable[[StoryBook], Awaitable[None]]
+    ) -> AsyncIterator[bool]:
         """Hold the decision lock; yields whether others recorded developments since the
-        detector's book last took them in (it has now: the book was reset from the state,
-        so the caller must detect again). Leaving the block lets the lock go."""
+        detector's book last took them in (it has now: ``reload`` reset the book from the
+        state, so the caller must detect again). Leaving the block lets the lock go."""
         store = self.store
         async with self._local:
             while True:  # another replica holds it while it records: a few milliseconds
@@ -127,7 +130,7 @@ class SharedDecisions:
                 seq = await store.run(store.decisions_seq)
                 stale = seq != self._seen
                 if stale:
-                    detector.book.reset(await store.run(store.developments))
+                    await reload(detector.book)
                 yield stale
                 self._seen = await store.run(store.decisions_seq)
             finally:
