@@ -103,7 +103,12 @@ def comparable(text: str) -> str:
 
 def words(text: str) -> list[str]:
     """Lower-case word tokens: "U.S." stays one token ("u.s"); a possessive 's is dropped."""
-    return _WORD.findall(comparable(text))
+    return list(_words(text))
+
+
+@functools.lru_cache(maxsize=512)  # an article's sentences, read by several measures in turn
+def _words(text: str) -> tuple[str, ...]:
+    return tuple(_WORD.findall(comparable(text)))
 
 
 # Words that end in a full stop without ending the sentence.

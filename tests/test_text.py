@@ -62,3 +62,10 @@ def test_normalise_folds_quotes_dashes_and_case() -> None:
 
 def test_words_keep_initialisms_together() -> None:
     assert words("The U.S. and MPs' vote") == ["the", "u.s", "and", "mps", "vote"]
+
+
+def test_words_kept_for_a_recurring_text_are_never_shared() -> None:
+    """``words`` keeps the words of recent texts; each call still gets a list of its own."""
+    first = words("MPs voted on the deployment.")
+    first.append("changed")
+    assert words("MPs voted on the deployment.") == ["mps", "voted", "on", "the", "deployment"]

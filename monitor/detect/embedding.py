@@ -8,7 +8,11 @@ Raises ``ConfigError`` when the package or its files are missing.
 
 The tokenizer has no pre-tokenizer: it marks each space and encodes the whole text, and no
 token spans a word boundary, so a text's tokens are its space-separated words' tokens in
-order. ``Embedder`` therefore encodes each distinct word once and keeps its token ids.
+order. ``Embedder`` therefore encodes each distinct word once and keeps its token ids. A
+word is encoded by the tokenizer's normalizer and model directly (what ``encode`` runs, without
+its batching threads, which cost more than the work on a busy machine); a word that holds one of
+the tokenizer's added tokens ("<s>"), which ``encode`` splits off first, goes through
+``encode``.
 """
 
 from __future__ import annotations
@@ -39,6 +43,11 @@ class Embedder:
         self.tokenizer = tokenizer
         self.dimensions = int(vectors.shape[1])
         self._word_ids: dict[str, tuple[int, ...]] = {}
+        # the contents of the added tokens ("<unk>", "<s>"), which ``encode`` matches first
+        self._added = tuple(t.content for t in tokenizer.get_added_tokens_decoder().values())
+        self._model = tokenizer.model
+        self._direct = tokenizer.pre_tokenizer is None  # else words go through ``encode``
+        self._normalise = tokenizer.normalizer.normalize_str if tokenizer.normalizer else str
 
     @classmethod
     def from_folder(cls, folder: Path) -> Embedder:
@@ -81,12 +90,15 @@ class Embedder:
         if missing:
             if len(self._word_ids) + len(missing) > _CACHED_WORDS:
                 self._word_ids.clear()
-            encode = getattr(self.tokenizer, "encode_batch_fast", self.tokenizer.encode_batch)
-            for word, encoding in zip(
-                missing, encode(missing, add_special_tokens=False), strict=True
-            ):
-                self._word_ids[word] = tuple(encoding.ids)
+            for word in missing:
+                self._word_ids[word] = self._encode(word)
         return [[i for w in words if w for i in self._word_ids.get(w) or ()] for words in split]
+
+    def _encode(self, word: str) -> tuple[int, ...]:
+        """The token ids ``encode`` gives for ``word`` (one word: no spaces)."""
+        if not self._direct or any(map(word.__contains__, self._added)):
+            return tuple(self.tokenizer.encode(word, add_special_tokens=False).ids)
+        return tuple(token.id for token in self._model.tokenize(self._normalise(word)))
 
 
 @functools.cache

@@ -53,3 +53,19 @@ def test_embeddings_are_bitwise_those_of_the_plain_computation(texts: list[str])
         norms = np.linalg.norm(means, axis=1, keepdims=True)
         expected[filled] = np.divide(means, norms, out=np.zeros_like(means), where=norms > 0)
     assert embedder.embed(texts).tobytes() == expected.tobytes()
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["a<s>b </s> x<unk> plain", "tab\tinside é \u2581 🙂 U.S.-led", "<unk><unk> <s></s>"],
+)
+def test_each_word_gets_the_ids_its_own_encoding_gives(text: str) -> None:
+    """Words are tokenised by the normalizer and model directly, and words holding an added
+    token ("<s>") by ``encode``: either way the ids of encoding the word alone."""
+    embedder = bundled_embedder()
+    expected = [
+        i
+        for word in text.split(" ")
+        for i in embedder.tokenizer.encode(word, add_special_tokens=False).ids
+    ]
+    assert embedder.token_ids([text]) == [expected]
