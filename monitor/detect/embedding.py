@@ -39,7 +39,7 @@ class Embedder:
     """Token vectors and their tokenizer; ``embed`` gives unit-length sentence vectors."""
 
     def __init__(self, vectors: np.ndarray, tokenizer: Tokenizer) -> None:
-        self.vectors = vectors.astype(np.float32)
+        self.vectors = vectors  # as shipped (half precision): rows widen when gathered
         self.tokenizer = tokenizer
         self.dimensions = int(vectors.shape[1])
         self._word_ids: dict[str, tuple[int, ...]] = {}
@@ -73,7 +73,8 @@ class Embedder:
         ids = [i for row in filled for i in token_lists[row]]
         sizes = [len(token_lists[row]) for row in filled]
         starts = [0, *itertools.accumulate(sizes[:-1])]
-        gathered = self.vectors.take(ids, axis=0)  # what ``vectors[ids]`` gives, sooner
+        # what ``vectors[ids]`` gives, sooner; widened to single precision for the sums
+        gathered = self.vectors.take(ids, axis=0).astype(np.float32)
         means = np.add.reduceat(gathered, starts, axis=0) / np.array(sizes)[:, None]
         # ``np.linalg.norm(means, axis=1, keepdims=True)``, without its checks
         norms = np.sqrt(np.add.reduce(means * means, axis=1, keepdims=True))

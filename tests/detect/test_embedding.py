@@ -32,7 +32,7 @@ def test_embeddings_are_unit_length_means_of_token_vectors() -> None:
         if not text.strip():
             assert not row.any()
             continue
-        mean = embedder.vectors[ids].mean(axis=0)
+        mean = embedder.vectors[ids].astype(np.float32).mean(axis=0)
         assert row == pytest.approx(mean / np.linalg.norm(mean), abs=1e-5)
 
 
@@ -49,7 +49,8 @@ def test_embeddings_are_bitwise_those_of_the_plain_computation(texts: list[str])
         ids = [i for row in filled for i in token_lists[row]]
         sizes = np.array([len(token_lists[row]) for row in filled])
         starts = np.concatenate(([0], np.cumsum(sizes)[:-1]))
-        means = np.add.reduceat(embedder.vectors[ids], starts, axis=0) / sizes[:, None]
+        rows = embedder.vectors[ids].astype(np.float32)
+        means = np.add.reduceat(rows, starts, axis=0) / sizes[:, None]
         norms = np.linalg.norm(means, axis=1, keepdims=True)
         expected[filled] = np.divide(means, norms, out=np.zeros_like(means), where=norms > 0)
     assert embedder.embed(texts).tobytes() == expected.tobytes()
