@@ -29,6 +29,7 @@ DETECTION = {"monitor.detect.engine", "monitor.detect.embedding", "numpy", "word
 DAEMON = {"apscheduler", "monitor.web.site", "aiohttp"}
 METRICS = {"prometheus_client"}  # only a service that shows /metrics builds real ones
 RULES = {"monitor.detect.rules", "monitor.baseline"}  # `run --once`: read at first use
+PARSING = {"feedparser", "monitor.sources.parse", "monitor.text"}  # at the first body to parse
 STATE = {"monitor.store", "monitor.store_history", "monitor.history", "monitor.silences"}
 # What sends or fetches: HTTP channels' client module (and the fetcher it reuses), SMTP,
 # Apprise; reading a channel's settings needs none of them.
@@ -96,14 +97,16 @@ def test_run_once_over_unchanged_feeds_loads_no_detection(tmp_path: Path) -> Non
     """Every feed answers 304 on the second run: no article to judge, so neither the
     detector nor its embedding model is built, nor are the rules read (their models and
     patterns), and no metrics are kept for a /metrics that a run that exits does not show;
-    the collector is back on for the work."""
+    with no body to parse, the parser (feedparser) is not imported either; the collector is
+    back on for the work."""
     found = second_run_once(tmp_path, FeedServer())
-    assert set(found["modules"]) & (DETECTION | DAEMON | METRICS | RULES) == set()
+    assert set(found["modules"]) & (DETECTION | DAEMON | METRICS | RULES | PARSING) == set()
     assert found["collecting"] is True
 
 
 def test_run_once_over_a_feed_without_validators_loads_no_detection(tmp_path: Path) -> None:
     """A server that ignores conditional GET sends the same entries again: all seen, so
-    nothing is judged and detection is not loaded for it."""
+    nothing is judged and detection is not loaded for it (the parser is: the body is parsed)."""
     found = second_run_once(tmp_path, FeedServer(etags=False))
     assert set(found["modules"]) & DETECTION == set()
+    assert PARSING <= set(found["modules"])
