@@ -20,7 +20,6 @@ from monitor.daemon import Daemon
 from monitor.digest import queue_due_digests
 from monitor.envcheck import stray_warnings
 from monitor.errors import ConfigError, StateError
-from monitor.feedback_links import feedback_signer
 from monitor.judge_budget import CallBudget
 from monitor.logs import redact_logs
 from monitor.metrics import Metrics
@@ -373,6 +372,7 @@ class Service:
         # collections over everything held the loop ~100 ms each while large feeds were read.
         gc.freeze()
         if address is not None:
+            from monitor.feedback_links import feedback_signer
             from monitor.web.site import WebServer
 
             self.health = WebServer(

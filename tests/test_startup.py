@@ -29,6 +29,9 @@ DETECTION = {"monitor.detect.engine", "monitor.detect.embedding", "numpy", "word
 DAEMON = {"apscheduler", "monitor.web.site", "aiohttp"}
 METRICS = {"prometheus_client"}  # only a service that shows /metrics builds real ones
 RULES = {"monitor.detect.rules", "monitor.baseline"}  # `run --once`: read at first use
+PARSING = {"feedparser", "monitor.sources.parse", "monitor.text"}  # at the first body to parse
+# Channel types other than the console, which the rules folders of make_rules configure alone.
+OTHER_CHANNELS = {f"monitor.notify.{kind}" for kind in ("slack", "webhook", "email", "apprise")}
 STATE = {"monitor.store", "monitor.store_history", "monitor.history", "monitor.silences"}
 # What sends or fetches: HTTP channels' client module (and the fetcher it reuses), SMTP,
 # Apprise; reading a channel's settings needs none of them.
@@ -67,7 +70,7 @@ def test_rules_check_loads_neither_state_nor_detection_and_never_collects(
 ) -> None:
     make_rules(tmp_path, {"news": "http://127.0.0.1:9/news.xml"})
     found = probe(daemon_env(tmp_path), "rules", "check")
-    assert set(found["modules"]) & (DETECTION | DAEMON | STATE) == set()
+    assert set(found["modules"]) & (DETECTION | DAEMON | STATE | OTHER_CHANNELS) == set()
     assert found["collecting"] is False  # a short command: start-up is all it does
 
 
@@ -96,14 +99,18 @@ def test_run_once_over_unchanged_feeds_loads_no_detection(tmp_path: Path) -> Non
     """Every feed answers 304 on the second run: no article to judge, so neither the
     detector nor its embedding model is built, nor are the rules read (their models and
     patterns), and no metrics are kept for a /metrics that a run that exits does not show;
-    the collector is back on for the work."""
+    with no body to parse, the parser (feedparser) is not imported either, nor are channel
+    types that channels.yaml does not name; the collector is back on for the work."""
     found = second_run_once(tmp_path, FeedServer())
-    assert set(found["modules"]) & (DETECTION | DAEMON | METRICS | RULES) == set()
+    unused = DETECTION | DAEMON | METRICS | RULES | PARSING | OTHER_CHANNELS
+    assert set(found["modules"]) & unused == set()
+    assert "monitor.notify.console" in found["modules"]
     assert found["collecting"] is True
 
 
 def test_run_once_over_a_feed_without_validators_loads_no_detection(tmp_path: Path) -> None:
     """A server that ignores conditional GET sends the same entries again: all seen, so
-    nothing is judged and detection is not loaded for it."""
+    nothing is judged and detection is not loaded for it (the parser is: the body is parsed)."""
     found = second_run_once(tmp_path, FeedServer(etags=False))
     assert set(found["modules"]) & DETECTION == set()
+    assert PARSING <= set(found["modules"])

@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from monitor.errors import ConfigError, Problem
 from monitor.notify.base import Channel
 from monitor.notify.channels import CHANNEL_TYPES, AnyChannelConfig, ChannelsFile
-from monitor.notify.email import EmailChannel
 from monitor.secrets import Secrets, read_secrets
 from monitor.settings import ENV_FILE, SERVICE_SECRETS, Settings
 
@@ -59,11 +58,13 @@ def _named(channel: str, exc: ConfigError, source: str = "") -> ConfigError:
 def build_channel(channel: AnyChannelConfig, settings: Settings) -> Channel:
     """One channel with its secrets; ``ConfigError`` naming the channel if one is missing."""
     try:
-        built = CHANNEL_TYPES[channel.type](channel, secrets_for(channel, settings))
-        if isinstance(built, EmailChannel):  # signed right/wrong links, when configured
+        built = CHANNEL_TYPES[channel.type].channel_class()(channel, secrets_for(channel, settings))
+        if channel.type == "email":  # signed right/wrong links, when configured
             from monitor.feedback_links import feedback_links
+            from monitor.notify.email import EmailChannel
 
-            built.links = feedback_links(settings)
+            if isinstance(built, EmailChannel):
+                built.links = feedback_links(settings)
         return built
     except ConfigError as exc:
         raise _named(channel.name, exc, str(settings.rules_dir / "channels.yaml")) from exc

@@ -10,26 +10,28 @@
         url_env: NEWS_MONITOR_SLACK_URL
 
 Secrets are never written here: each is named by the environment variable that holds it.
-Channel types are registered in ``CHANNEL_TYPES``, one module per type.
+Channel types are registered in ``CHANNEL_TYPES``, one module per type. A type's module
+(its settings model and its channel) is imported when a channels file names the type, so a
+start imports only the types it uses (issue 11); each entry of ``channels`` is validated by
+its type's settings model, with the errors (and their locations, under the type's name) of
+a union tagged by ``type``.
 """
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, cast
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PlainValidator, ValidationError, model_validator
+from pydantic_core import InitErrorDetails, PydanticCustomError, PydanticKnownError
 
 from monitor.durations import Duration
 from monitor.errors import ConfigError, Problem
-from monitor.notify.apprise import AppriseChannel, AppriseConfig
-from monitor.notify.base import Channel
-from monitor.notify.console import ConsoleChannel, ConsoleConfig
-from monitor.notify.email import EmailChannel, EmailConfig
-from monitor.notify.slack import SlackChannel, SlackConfig
-from monitor.notify.webhook import WebhookChannel, WebhookConfig
+from monitor.notify.base import Channel, ChannelSettings
 from monitor.secrets import Secrets
 from monitor.yamlfile import line_of, load_model, load_yaml
 
@@ -37,22 +39,105 @@ if TYPE_CHECKING:
     from monitor.detect.rules import Rule
     from monitor.digest import DigestSchedule
     from monitor.models import Alert
+    from monitor.notify.apprise import AppriseConfig
+    from monitor.notify.console import ConsoleConfig
+    from monitor.notify.email import EmailConfig
+    from monitor.notify.slack import SlackConfig
+    from monitor.notify.webhook import WebhookConfig
     from monitor.store_history import AlertRecord
 
-AnyChannelConfig = SlackConfig | WebhookConfig | EmailConfig | ConsoleConfig | AppriseConfig
-ChannelConfig = Annotated[AnyChannelConfig, Field(discriminator="type")]
+    AnyChannelConfig = SlackConfig | WebhookConfig | EmailConfig | ConsoleConfig | AppriseConfig
+else:
+    AnyChannelConfig = ChannelSettings
 
-CHANNEL_TYPES: dict[str, Callable[[Any, Secrets], Channel]] = {
-    "slack": SlackChannel,
-    "webhook": WebhookChannel,
-    "email": EmailChannel,
-    "console": ConsoleChannel,
-    "apprise": AppriseChannel,
+
+@dataclass(frozen=True)
+class ChannelType:
+    """Where a channel type lives: its module, and in it the settings model and the channel
+    class (built from settings and secrets)."""
+
+    module: str
+    settings: str
+    channel: str
+
+    def settings_model(self) -> type[ChannelSettings]:
+        model: type[ChannelSettings] = getattr(importlib.import_module(self.module), self.settings)
+        return model
+
+    def channel_class(self) -> Callable[[Any, Secrets], Channel]:
+        made: Callable[[Any, Secrets], Channel] = getattr(
+            importlib.import_module(self.module), self.channel
+        )
+        return made
+
+
+CHANNEL_TYPES: dict[str, ChannelType] = {
+    "slack": ChannelType("monitor.notify.slack", "SlackConfig", "SlackChannel"),
+    "webhook": ChannelType("monitor.notify.webhook", "WebhookConfig", "WebhookChannel"),
+    "email": ChannelType("monitor.notify.email", "EmailConfig", "EmailChannel"),
+    "console": ChannelType("monitor.notify.console", "ConsoleConfig", "ConsoleChannel"),
+    "apprise": ChannelType("monitor.notify.apprise", "AppriseConfig", "AppriseChannel"),
 }
+_NO_TYPE = object()
+
+
+def _under(tag: str, exc: ValidationError) -> ValidationError:
+    """The errors of ``exc`` located under ``tag``, as a tagged union locates them."""
+    details: list[InitErrorDetails] = []
+    for error in exc.errors():
+        detail: InitErrorDetails = {
+            "type": error["type"],
+            "loc": (tag, *error["loc"]),
+            "input": error["input"],
+        }
+        if "ctx" in error:
+            detail["ctx"] = error["ctx"]
+        try:  # one of pydantic's own error types: the same message from the same context
+            ValidationError.from_exception_data("check", [detail])
+        except (KeyError, TypeError, ValueError):  # a custom one: its message as it was
+            detail = {  # (without a context, the message is not formatted again)
+                "type": PydanticCustomError(error["type"], error["msg"]),
+                "loc": detail["loc"],
+                "input": error["input"],
+            }
+        details.append(detail)
+    return ValidationError.from_exception_data(exc.title, details)
+
+
+def channel_settings(value: Any) -> AnyChannelConfig:
+    """One entry of ``channels``, validated by the settings model its ``type`` names (whose
+    module is imported now); ``ValidationError`` as a union tagged by ``type`` raises it."""
+    if isinstance(value, ChannelSettings):
+        return cast("AnyChannelConfig", value)
+    if isinstance(value, dict):
+        tag = value.get("type", _NO_TYPE)
+    else:
+        tag = getattr(value, "type", _NO_TYPE)
+        if tag is _NO_TYPE:
+            raise PydanticKnownError("model_attributes_type")
+    if tag is _NO_TYPE:
+        raise PydanticKnownError("union_tag_not_found", {"discriminator": "'type'"})
+    kind = CHANNEL_TYPES.get(tag) if isinstance(tag, str) else None
+    if kind is None:
+        expected = ", ".join(repr(name) for name in CHANNEL_TYPES)
+        raise PydanticKnownError(
+            "union_tag_invalid",
+            {"discriminator": "'type'", "tag": str(tag), "expected_tags": expected},
+        )
+    try:
+        return cast("AnyChannelConfig", kind.settings_model().model_validate(value))
+    except ValidationError as exc:
+        raise _under(tag, exc) from None
+
+
+if TYPE_CHECKING:
+    ChannelConfig = AnyChannelConfig
+else:
+    ChannelConfig = Annotated[Any, PlainValidator(channel_settings)]
 
 
 def _console_only() -> list[ChannelConfig]:
-    return [ConsoleConfig.model_validate({"name": "console"})]
+    return [channel_settings({"name": "console", "type": "console"})]
 
 
 class ChannelsFile(BaseModel):

@@ -10,6 +10,10 @@ tuples in pickled slices, unpacked on the thread one slice at a time: unpickling
 objects at once would hold the interpreter lock for tens of milliseconds. A worker process
 that dies (killed, out of memory) fails that one feed's poll with a clear reason and is
 replaced at the next need.
+
+The parser (``sources/parse.py``, feedparser and the HTML-to-text code) is imported on the
+thread at the first body to parse: a ``run --once`` whose feeds all answer 304 parses
+nothing and does not pay for importing it (issue 11).
 """
 
 from __future__ import annotations
@@ -19,16 +23,16 @@ import os
 import signal
 import threading
 import time
-from collections.abc import Callable
 from concurrent.futures import Executor
 from typing import TYPE_CHECKING
 
 from monitor.errors import ParseError
 from monitor.models import Article
-from monitor.sources.parse import ParsedFeed, parse_feed
 
 if TYPE_CHECKING:
     from concurrent.futures import ProcessPoolExecutor
+
+    from monitor.sources.parse import ParsedFeed
 
 # About 300 entries of news-length text: parsing this much takes tens of milliseconds.
 PROCESS_BYTES = 256 * 1024
@@ -40,14 +44,23 @@ def _parse_packed(body: bytes, feed: str) -> Packed:
     """In the worker process: parse, and pack the articles as slices of pickled tuples."""
     import pickle  # here and in _unpack: only large feeds go through the process
 
-    parsed = parse_feed(body, feed)
+    parsed = _parse(body, feed)
     rows = [(a.id, a.title, a.text, a.link, a.published) for a in parsed.articles]
     slices = [pickle.dumps(rows[i : i + SLICE]) for i in range(0, len(rows), SLICE)]
     return parsed.title, parsed.warning, slices
 
 
+def _parse(body: bytes, feed: str) -> ParsedFeed:
+    """``parse_feed``, imported at its first use (on the parsing thread or process)."""
+    from monitor.sources.parse import parse_feed
+
+    return parse_feed(body, feed)
+
+
 def _unpack(packed: Packed, feed: str) -> ParsedFeed:
     import pickle
+
+    from monitor.sources.parse import ParsedFeed
 
     title, warning, slices = packed
     articles = [
@@ -95,8 +108,7 @@ class ParsePool:
         """``parse_feed(body, feed)`` away from the event loop's thread."""
         loop = asyncio.get_running_loop()
         if len(body) < self.process_bytes:
-            work: Callable[[], ParsedFeed] = lambda: parse_feed(body, feed)  # noqa: E731
-            return await loop.run_in_executor(self.thread, work)
+            return await loop.run_in_executor(self.thread, _parse, body, feed)
         from concurrent.futures.process import BrokenProcessPool
 
         try:

@@ -1,0 +1,118 @@
+"""Each entry of ``channels.yaml`` is validated by its type's settings model, imported when
+the file names the type (issue 11): the errors, their locations and the values are those of
+a union of every type's model tagged by ``type``."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from typing import Annotated, Any
+
+import pytest
+from pydantic import BaseModel, Field, ValidationError
+
+from monitor.notify.apprise import AppriseConfig
+from monitor.notify.channels import CHANNEL_TYPES, ChannelsFile
+from monitor.notify.console import ConsoleConfig
+from monitor.notify.email import EmailConfig
+from monitor.notify.slack import SlackConfig
+from monitor.notify.webhook import WebhookConfig
+
+TAGGED = SlackConfig | WebhookConfig | EmailConfig | ConsoleConfig | AppriseConfig
+
+
+class EveryType(BaseModel):
+    """The reference: one union of every type's model, tagged by ``type``."""
+
+    channels: list[Annotated[TAGGED, Field(discriminator="type")]]
+
+
+def errors(model: type[BaseModel], data: dict[str, Any]) -> list[tuple[Any, ...]]:
+    with pytest.raises(ValidationError) as caught:
+        model.model_validate(data)
+    return [(e["type"], e["loc"], e["msg"]) for e in caught.value.errors()]
+
+
+@pytest.mark.parametrize(
+    "channels",
+    [
+        "not a list",
+        ["a string"],
+        [None],
+        [5],
+        [{"name": "x"}],
+        [{"name": "x", "type": "slak"}],
+        [{"name": "x", "type": 5}],
+        [{"name": "x", "type": None}],
+        [{"name": "x", "type": ["slack"]}],
+        [{"name": "x!", "type": "slack", "url_env": "lower", "colour": "red"}],
+        [{"name": "x", "type": "slack"}],
+        [{"name": "x", "type": "slack", "token_env": "TOKEN"}],
+        [{"name": "x", "type": "email", "host": 5, "recipients": "desk"}],
+        [{"name": "x", "type": "console", "digest": "now and then"}],
+        [{"name": "x", "type": "console", "batch_window": "5 parsecs", "max_per_minute": 0}],
+        [{"name": "x", "type": "console", "updates": "thread"}],
+        [{"name": "x", "type": "console", "digest_only": True}],
+        [{"name": "x", "type": "webhook"}, {"name": "y", "type": "apprise", "url_env": "A x"}],
+        [{"name": "ok", "type": "console"}, {"type": "webhook", "url_env": "HOOK", "name": 3}],
+    ],
+)
+def test_errors_are_those_of_a_union_tagged_by_type(channels: Any) -> None:
+    data = {"channels": channels}
+    assert errors(ChannelsFile, data) == errors(EveryType, data)
+
+
+def test_each_type_validates_into_its_own_model() -> None:
+    channels = [
+        {"name": "slack", "type": "slack", "url_env": "SLACK_URL"},
+        {"name": "hook", "type": "webhook", "url_env": "HOOK_URL", "max_per_minute": "7"},
+        {"name": "mail", "type": "email", "host": "mx", "sender": "a@b.c", "recipients": ["d"]},
+        {"name": "console", "type": "console", "batch_window": "2m"},
+        {"name": "apprise", "type": "apprise", "url_env": "APPRISE_URL"},
+    ]
+    data = {"default": ["console"], "channels": channels}
+    assert ChannelsFile.model_validate(data).channels == EveryType.model_validate(data).channels
+    assert set(CHANNEL_TYPES) == {c["type"] for c in channels}
+
+
+def test_only_the_types_named_are_imported() -> None:
+    """A file of console and webhook channels imports those two types' modules only."""
+    probe = (
+        "import json, sys\n"
+        "from monitor.notify.channels import ChannelsFile\n"
+        "ChannelsFile.model_validate({'default': ['c'], 'channels': ["
+        "{'name': 'c', 'type': 'console'}, {'name': 'h', 'type': 'webhook', 'url_env': 'H'}]})\n"
+        "print(json.dumps(sorted(m for m in sys.modules if m.startswith('monitor.notify.'))))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=60
+    )
+    loaded = set(json.loads(done.stdout))
+    assert {"monitor.notify.console", "monitor.notify.webhook"} <= loaded
+    others = {"monitor.notify.slack", "monitor.notify.email", "monitor.notify.apprise"}
+    assert loaded & others == set()
+
+
+def test_a_custom_error_keeps_its_type_and_message_under_the_tag() -> None:
+    from pydantic import field_validator
+    from pydantic_core import PydanticCustomError
+
+    from monitor.notify.channels import _under
+
+    class Odd(BaseModel):
+        size: int
+
+        @field_validator("size")
+        @classmethod
+        def _odd(cls, value: int) -> int:
+            raise PydanticCustomError("not_odd", "{size} is not odd {{ever}}", {"size": value})
+
+    with pytest.raises(ValidationError) as caught:
+        Odd.model_validate({"size": 4})
+    (error,) = caught.value.errors()
+    assert error["msg"].startswith("4 is not odd {")
+    moved = _under("odd", caught.value).errors()
+    assert [(e["type"], e["loc"], e["msg"]) for e in moved] == [
+        ("not_odd", ("odd", "size"), error["msg"])
+    ]
