@@ -260,13 +260,13 @@ class Poller:
     ) -> Detected:
         """The alerts and updates ``examined`` raises, oldest entry first, and copies of the
         developments they opened or extended, as they stood then (off the loop, where
-        detection runs one feed at a time)."""
+        detection runs one feed at a time). A book emptied by a failed reload is reloaded
+        first, also when the reload failed while this job waited for the worker."""
 
-        if detector.book.needs_reload:
-            await self._reload(detector.book)
-
-        def detect() -> Detected:
+        def detect() -> Detected | None:
             book = detector.book
+            if book.needs_reload:
+                return None
             generation = book.generation
             reported = {d.id: len(d.entries) for d in book.developments}
             ordered = in_published_order(examined)
@@ -276,7 +276,12 @@ class Poller:
             ]
             return Detected(detector, generation, alerts, changed)
 
-        return await self._off_loop(detect)
+        while True:  # until the book is sound, or the store's StateError ends the poll
+            if detector.book.needs_reload:
+                await self._reload(detector.book)
+            detected = await self._off_loop(detect)
+            if detected is not None:
+                return detected
 
     async def _record(
         self,
@@ -324,8 +329,12 @@ class Poller:
         try:
             developments = await self.store.run(self.store.developments)
         except StateError:
-            await self._off_loop(lambda: book.reset([]))
-            book.needs_reload = True
+
+            def forget() -> None:  # one job: no detection runs between the two steps
+                book.reset([])
+                book.needs_reload = True
+
+            await self._off_loop(forget)
             raise
         await self._off_loop(lambda: book.reset(developments))
 

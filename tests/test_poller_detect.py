@@ -4,7 +4,8 @@ as copies, and whether the book was reset since (then the poll detects again).""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+import contextlib
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -13,11 +14,11 @@ import pytest
 from monitor.detect.engine import Detector
 from monitor.errors import StateError
 from monitor.models import Alert, Article
-from monitor.poller import Poller, PollOutcome
+from monitor.poller import Poller
 from monitor.ruleset import load_ruleset
 from monitor.sources.feeds import FeedConfig
 from monitor.sources.fetch import Fetcher, FetchLimits
-from monitor.store import open_store
+from monitor.store import Store, open_store
 from tests.conftest import RULES
 from tests.helpers import VOTE_ITEM
 from tests.servers import FeedServer, rss, serving
@@ -56,25 +57,12 @@ def test_a_detection_job_hands_over_copies_of_what_it_changed(tmp_path: Path) ->
         store.close()
 
 
-def test_a_poll_whose_commit_and_reload_both_failed_alerts_next_time(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """The database failed to record a poll and then to give back the developments: the
-    book must not keep what was never recorded, or the entry, examined again, would find
-    itself already known and its alert would be lost."""
-    ruleset = load_ruleset(RULES)
-    detector = Detector(ruleset.claims, ruleset.rules)
-    store = open_store(tmp_path / "state.db")
-    routed: list[str] = []
+def fail_once(monkeypatch: pytest.MonkeyPatch, store: Store, *names: str) -> set[str]:
+    """Make each of the store's calls ``names`` raise ``StateError`` once (a database gone
+    and back); returns the names still to fail."""
+    failing = set(names)
 
-    def route(alert: Alert) -> list[str]:
-        routed.append(alert.type)
-        return []
-
-    poller = Poller(Fetcher(FetchLimits()), store, lambda: detector, route)
-    failing = {"commit_poll", "developments"}  # each fails once: a database gone and back
-
-    def fail_once(name: str) -> Callable[..., object]:
+    def failing_once(name: str) -> Callable[..., object]:
         real = getattr(store, name)
 
         def call(*args: object, **kwargs: object) -> object:
@@ -85,22 +73,70 @@ def test_a_poll_whose_commit_and_reload_both_failed_alerts_next_time(
 
         return call
 
-    for name in sorted(failing):
-        monkeypatch.setattr(store, name, fail_once(name))
-    with serving(FeedServer()) as server:
+    for name in names:
+        monkeypatch.setattr(store, name, failing_once(name))
+    return failing
+
+
+@contextlib.contextmanager
+def routing_poller(tmp_path: Path) -> Iterator[tuple[Store, Poller, list[str]]]:
+    """A poller on a fresh store whose routing notes each alert's type; closed after."""
+    ruleset = load_ruleset(RULES)
+    detector = Detector(ruleset.claims, ruleset.rules)
+    store = open_store(tmp_path / "state.db")
+    routed: list[str] = []
+
+    def route(alert: Alert) -> list[str]:
+        routed.append(alert.type)
+        return []
+
+    poller = Poller(Fetcher(FetchLimits()), store, lambda: detector, route)
+    try:
+        yield store, poller, routed
+    finally:
+        poller.close()
+        store.close()
+
+
+def test_a_poll_whose_commit_and_reload_both_failed_alerts_next_time(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The database failed to record a poll and then to give back the developments: the
+    book must not keep what was never recorded, or the entry, examined again, would find
+    itself already known and its alert would be lost."""
+    with routing_poller(tmp_path) as (store, poller, routed), serving(FeedServer()) as server:
+        failing = fail_once(monkeypatch, store, "commit_poll", "developments")
         server.feeds["/wire.xml"] = rss([VOTE_ITEM])
         feed = FeedConfig(name="wire", url=server.url("/wire.xml"))
 
-        async def scenario() -> PollOutcome:
+        async def scenario() -> None:
             with pytest.raises(StateError):
                 await poller.poll(feed)
             assert not failing
-            return await poller.poll(feed)
+            await poller.poll(feed)
 
-        try:
-            outcome = asyncio.run(scenario())
-        finally:
-            poller.close()
-            store.close()
-    assert outcome.alerts == 1, outcome
-    assert routed[-1] == "alert", routed  # an alert, not an update of itself
+        asyncio.run(scenario())
+    assert routed == ["alert"], routed  # an alert, not an update of itself
+
+
+def test_a_book_emptied_by_a_failed_reload_is_reloaded_before_it_decides(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After a failed commit and a failed reload the book holds nothing; the next decision
+    must rest on what the store recorded, or a second report of a development already
+    alerted goes out as a new alert."""
+    with routing_poller(tmp_path) as (store, poller, routed), serving(FeedServer()) as server:
+        server.feeds["/wire.xml"] = rss([VOTE_ITEM])
+        server.feeds["/other.xml"] = rss([{**VOTE_ITEM, "guid": "vote-copy"}])
+        wire = FeedConfig(name="wire", url=server.url("/wire.xml"))
+        other = FeedConfig(name="other", url=server.url("/other.xml"))
+
+        async def scenario() -> None:
+            await poller.poll(wire)
+            fail_once(monkeypatch, store, "commit_poll", "developments")
+            with pytest.raises(StateError):
+                await poller.poll(other)
+            await poller.poll(other)
+
+        asyncio.run(scenario())
+    assert routed == ["alert", "update"], routed

@@ -8,13 +8,16 @@ from __future__ import annotations
 
 import re
 
+# Capitalised as a headline opens a question: "WHO declares" or "who" inside a name is not one.
 _QUESTION_OPENING = re.compile(
-    r"(?:how|what|what's|why|who|where|when|will|would|could|can|should|is|are|does|do|did)\b",
-    re.IGNORECASE,
+    r"(?:How|What|What's|Why|Who|Where|When|Will|Would|Could|Can|Should|Is|Are|Does|Do|Did)\b"
 )
+# A label, then a colon, a bar, a dash between spaces, or a dash before a capital
+# ("EXPLAINER-What..."); "Background-check bill" and "Opinion-poll lead" are not labels.
 _FEATURE_LABEL = re.compile(
     r"(?:analysis|explainer|explained|comment|opinion|q\s*&\s*a|fact\s*box|factbox|timeline"
-    r"|in depth|editorial|column|background|guide|long read|what we know)\s*[:|\-\u2013\u2014]",
+    r"|in depth|editorial|column|background|guide|long read|what we know)"
+    r"(?:\s*[:|]|\s+[-\u2013\u2014]\s|[-\u2013\u2014]\s*(?-i:[A-Z0-9]))",
     re.IGNORECASE,
 )
 

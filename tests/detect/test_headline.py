@@ -17,6 +17,8 @@ from monitor.detect.headline import explains
         "Comment \u2013 a force in search of a ceasefire",
         "Q&A: the vote that has not happened yet",
         "Kyiv ratifies the treaty \u2014 what does it bring?",
+        "EXPLAINER-What the Paris declaration commits Britain to",
+        "Who's who in the Riyadh talks",
     ],
 )
 def test_explainers_analyses_and_questions(headline: str) -> None:
@@ -32,6 +34,10 @@ def test_explainers_analyses_and_questions(headline: str) -> None:
         "Whole Donbas demand dropped, Kremlin says",
         "Analysis of the vote shows a split in Labour",  # a word, not a label
         "Willing coalition signs guarantee treaty",
+        "WHO declares a health emergency in eastern Ukraine",  # an acronym, not "who"
+        "Background-check bill passes the Senate",  # hyphenated words, not labels
+        "Opinion-poll lead for Labour narrows after the vote",
+        "Timeline-setting vote passes in the Rada",
     ],
 )
 def test_news_put_as_statements(headline: str) -> None:
