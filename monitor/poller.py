@@ -319,6 +319,11 @@ class Poller:
                 with contextlib.suppress(StateError):  # then reloaded before its next decision
                     await self._reload(detected.detector.book)
             raise
+        if detected is not None and detected.developments and detected.outdated:
+            # the book was reset from the store while this poll recorded: it may lack what
+            # the poll just recorded
+            with contextlib.suppress(StateError):  # then reloaded before its next decision
+                await self._reload(detected.detector.book)
         return queued
 
     async def _reload(self, book: StoryBook) -> None:

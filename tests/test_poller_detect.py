@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import threading
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -14,7 +15,7 @@ import pytest
 from monitor.detect.engine import Detector
 from monitor.errors import StateError
 from monitor.models import Alert, Article
-from monitor.poller import Poller
+from monitor.poller import Detected, Poller
 from monitor.ruleset import load_ruleset
 from monitor.sources.feeds import FeedConfig
 from monitor.sources.fetch import Fetcher, FetchLimits
@@ -140,3 +141,42 @@ def test_a_book_emptied_by_a_failed_reload_is_reloaded_before_it_decides(
 
         asyncio.run(scenario())
     assert routed == ["alert", "update"], routed
+
+
+def test_a_job_queued_behind_a_failed_reload_waits_for_the_book(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another feed's detection, queued on the worker while a failed reload empties the
+    book, must not decide on the emptied book (a second report of an alerted development
+    would go out as a new alert)."""
+    second = Article(
+        id="vote-copy",
+        feed="other",
+        title=VOTE.title,
+        text=VOTE.text,
+        published=T0 + timedelta(minutes=5),
+    )
+    with routing_poller(tmp_path) as (store, poller, routed), serving(FeedServer()) as server:
+        server.feeds["/wire.xml"] = rss([VOTE_ITEM])
+        wire = FeedConfig(name="wire", url=server.url("/wire.xml"))
+        detector = poller.detector()
+
+        async def scenario() -> Detected:
+            await poller.poll(wire)
+            gate = threading.Event()  # holds the worker so both jobs queue behind it
+            held = asyncio.get_running_loop().run_in_executor(poller._worker, gate.wait)
+            fail_once(monkeypatch, store, "developments")
+            reload = asyncio.create_task(poller._reload(detector.book))
+            await asyncio.sleep(0.2)  # the failed read is in; the emptying job queued
+            detect = asyncio.create_task(poller._detect(detector, [second], T0))
+            await asyncio.sleep(0.2)
+            gate.set()
+            await held
+            with pytest.raises(StateError):
+                await reload
+            return await detect
+
+        detected = asyncio.run(scenario())
+    assert routed == ["alert"]
+    # the store's book knows the development: the copy restates it (no new alert)
+    assert [a.type for a in detected.alerts if a.type == "alert"] == [], detected.alerts
