@@ -315,16 +315,20 @@ class Poller:
                 await store.run(store.record_seen, feed.name, part, now)
         except StateError:
             # What detection decided was not recorded: forget it; the next poll decides again.
-            if detected is not None:
-                with contextlib.suppress(StateError):  # then reloaded before its next decision
-                    await self._reload(detected.detector.book)
+            await self._resync(detected)
             raise
         if detected is not None and detected.developments and detected.outdated:
             # the book was reset from the store while this poll recorded: it may lack what
             # the poll just recorded
-            with contextlib.suppress(StateError):  # then reloaded before its next decision
-                await self._reload(detected.detector.book)
+            await self._resync(detected)
         return queued
+
+    async def _resync(self, detected: Detected | None) -> None:
+        """Reload the book ``detected`` was decided on from the store; should the store not
+        answer, the book is marked and reloaded before its next decision."""
+        if detected is not None:
+            with contextlib.suppress(StateError):
+                await self._reload(detected.detector.book)
 
     async def _reload(self, book: StoryBook) -> None:
         """Put ``book`` back to the developments the store recorded, on the worker thread
