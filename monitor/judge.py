@@ -11,19 +11,23 @@ the candidate (the fast path of rule patterns included) and goes into the alert.
 Every failure leaves the local decision in force and is counted through ``record`` (the
 daemon's ``news_monitor_judge_calls``): ``timeout`` (no full answer within
 ``judge_timeout_seconds``, however the server stalls), ``error`` (connection refused, an
-HTTP error status), ``invalid`` (not JSON, not the schema, an unknown rule, too large) and
-``budget`` (``judge_calls_per_hour`` used up). This module is the boundary where httpx
+HTTP error status, a key no header can carry, anything unforeseen), ``invalid`` (not JSON,
+not the schema, an unknown rule, too large) and ``budget`` (``judge_calls_per_hour`` used
+up). This module is the boundary where httpx
 errors of the judge are translated; the key (``NEWS_MONITOR_JUDGE_KEY``) is sent as a
 bearer token and never logged.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
+import ssl
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Coroutine, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -126,6 +130,7 @@ class Judge:
         self.counts = dict.fromkeys(OUTCOMES, 0)
         self.budget = budget if budget is not None else CallBudget()
         self._lock = threading.Lock()
+        self._tls: ssl.SSLContext | None = None  # made at the first call, then shared
 
     def __repr__(self) -> str:
         return f"Judge(url={redact_url(self.settings.url)!r}, model={self.settings.model!r})"
@@ -153,6 +158,13 @@ class Judge:
             log.warning(
                 "judge: local decision kept",
                 extra={"entry": article.id, "outcome": failure.outcome, "reason": str(failure)},
+            )
+            return None
+        except Exception as exc:  # whatever else goes wrong, the local decision stands
+            self._count("error")
+            log.warning(
+                "judge: local decision kept",
+                extra={"entry": article.id, "outcome": "error", "reason": type(exc).__name__},
             )
             return None
         self._count("answered")
@@ -218,31 +230,66 @@ class Judge:
         }
 
     def _ask(self, body: dict[str, Any], rules: Sequence[Rule]) -> JudgeAnswer:
+        """Post ``body``; the whole call (name lookup, connection, headers, answer) ends
+        within the timeout, however slowly the server sends any part of it."""
         s = self.settings
         headers = {"Content-Type": "application/json"}
         if s.key is not None:
-            headers["Authorization"] = f"Bearer {s.key.get_secret_value()}"
+            key = s.key.get_secret_value()
+            if not (key.isascii() and key.isprintable()):
+                raise _Failed("error", "the key holds characters an HTTP header cannot carry")
+            headers["Authorization"] = f"Bearer {key}"
         url = s.url.rstrip("/") + "/chat/completions"
-        deadline = self.clock() + s.timeout
-        received = bytearray()
+        self._tls_context()  # before the clock starts
         try:
-            with (
-                httpx.Client(timeout=httpx.Timeout(s.timeout), trust_env=False) as client,
-                client.stream("POST", url, json=body, headers=headers) as response,
-            ):
-                if response.status_code >= 400:
-                    raise _Failed("error", f"HTTP {response.status_code}")
-                for chunk in response.iter_bytes():
-                    received += chunk
-                    if len(received) > MAX_ANSWER_BYTES:
-                        raise _Failed("invalid", f"answer larger than {MAX_ANSWER_BYTES} bytes")
-                    if self.clock() > deadline:
-                        raise _Failed("timeout", f"no full answer within {s.timeout:g}s")
+            received = _run_within(s.timeout, self._post(url, body, headers))
+        except TimeoutError as exc:  # asyncio's deadline, or httpx's on one read or connect
+            raise _Failed("timeout", f"no full answer within {s.timeout:g}s") from exc
         except httpx.TimeoutException as exc:
             raise _Failed("timeout", f"no answer within {s.timeout:g}s") from exc
         except httpx.HTTPError as exc:
             raise _Failed("error", f"{type(exc).__name__} from {redact_url(url)}") from exc
-        return parse_answer(bytes(received), {r.id for r in rules})
+        return parse_answer(received, {r.id for r in rules})
+
+    def _tls_context(self) -> ssl.SSLContext:
+        """One verifying TLS context for every call (reading the CA bundle takes tens of
+        milliseconds, which would come out of each call's timeout)."""
+        with self._lock:
+            if self._tls is None:
+                self._tls = httpx.create_ssl_context(trust_env=False)
+            return self._tls
+
+    async def _post(self, url: str, body: dict[str, Any], headers: dict[str, str]) -> bytes:
+        timeout = httpx.Timeout(self.settings.timeout)
+        received = bytearray()
+        async with (
+            httpx.AsyncClient(
+                timeout=timeout, trust_env=False, verify=self._tls_context()
+            ) as client,
+            client.stream("POST", url, json=body, headers=headers) as response,
+        ):
+            if response.status_code >= 400:
+                raise _Failed("error", f"HTTP {response.status_code}")
+            async for chunk in response.aiter_bytes():
+                received += chunk
+                if len(received) > MAX_ANSWER_BYTES:
+                    raise _Failed("invalid", f"answer larger than {MAX_ANSWER_BYTES} bytes")
+        return bytes(received)
+
+
+def _run_within(seconds: float, call: Coroutine[Any, Any, bytes]) -> bytes:
+    """Run ``call`` to its end or cancel it after ``seconds`` (``TimeoutError``), on an event
+    loop of its own: on a thread of its own when this thread already runs a loop."""
+
+    async def bounded() -> bytes:
+        return await asyncio.wait_for(call, seconds)
+
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(bounded())
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="judge") as pool:
+        return pool.submit(asyncio.run, bounded()).result()
 
 
 def parse_answer(body: bytes, rule_ids: set[str]) -> JudgeAnswer:
@@ -250,7 +297,8 @@ def parse_answer(body: bytes, rule_ids: set[str]) -> JudgeAnswer:
     try:
         content = json.loads(body)["choices"][0]["message"]["content"]
         answer = JudgeAnswer.model_validate(json.loads(content))
-    except (ValueError, KeyError, IndexError, TypeError) as exc:  # ValidationError included
+    # ValidationError included; RecursionError: JSON nested deeper than Python will read
+    except (ValueError, KeyError, IndexError, TypeError, RecursionError) as exc:
         kind = "not the schema" if isinstance(exc, ValidationError) else "not a JSON answer"
         raise _Failed("invalid", kind) from exc
     if answer.rule is not None and answer.rule not in rule_ids:

@@ -3,7 +3,9 @@
 Run with ``tests.servers.serving``. ``mode`` says how it misbehaves: ``answer`` (the
 answer ``decide`` gives for the request's article), ``hang`` (no response until
 ``release`` is set), ``trickle`` (headers, then a byte now and then until ``release``),
-``500``, ``broken`` (content that is not JSON), ``offschema`` (JSON with a field too many).
+``slow-headers`` (a header's value a byte now and then until ``release``), ``500``, ``broken``
+(content that is not JSON), ``offschema`` (JSON with a field too many), ``nested`` (an answer
+nested deeper than Python reads).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from typing import Any
 from tests.servers import send
 
 Decide = Callable[[dict[str, Any]], dict[str, Any]]
+OUTLAST_SECONDS = 10.0  # how long a trickling answer goes on before the server stops it
 
 
 def say_yes(content: dict[str, Any]) -> dict[str, Any]:
@@ -37,6 +40,7 @@ class ChatServer:
     headers: list[dict[str, str]] = field(default_factory=list)
     paths: list[str] = field(default_factory=list)
     release: threading.Event = field(default_factory=threading.Event)
+    outlasted: int = 0  # trickling answers the client still read after OUTLAST_SECONDS
     port: int = 0
 
     def url(self) -> str:
@@ -55,16 +59,27 @@ class ChatServer:
         if self.mode == "hang":
             self.release.wait(30)
             return
-        if self.mode == "trickle":
+        if self.mode in ("trickle", "slow-headers"):
             request.send_response(200)
             request.send_header("Content-Type", "application/json")
-            request.end_headers()
+            if self.mode == "trickle":
+                request.end_headers()
+            else:
+                request.flush_headers()
+                request.wfile.write(b"X-Slow: ")
+            until = time.monotonic() + OUTLAST_SECONDS
             try:
                 while not self.release.wait(0.05):
-                    request.wfile.write(b" ")
+                    if time.monotonic() > until:  # the client never gave up
+                        self.outlasted += 1
+                        return
+                    request.wfile.write(b"a")
                     request.wfile.flush()
             except (BrokenPipeError, ConnectionResetError):
                 pass
+            return
+        if self.mode == "nested":
+            send(request, 200, b"[" * 50_000, {"Content-Type": "application/json"})
             return
         if self.mode == "500":
             send(request, 500, b'{"error": "overloaded"}')

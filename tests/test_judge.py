@@ -112,9 +112,11 @@ def name_a_rule(content: dict[str, Any]) -> dict[str, Any]:
     [
         ("hang", say_no, "timeout"),
         ("trickle", say_no, "timeout"),
+        ("slow-headers", say_no, "timeout"),
         ("500", say_no, "error"),
         ("broken", say_no, "invalid"),
         ("offschema", say_no, "invalid"),
+        ("nested", say_no, "invalid"),
         ("answer", name_a_rule, "invalid"),
     ],
 )
@@ -129,10 +131,19 @@ def test_failures_keep_the_local_decision(
         # gave up on its own deadline rather than waiting for the server.
         still_waiting = not server.release.is_set()
         server.release.set()
-    assert still_waiting
+    assert still_waiting and server.outlasted == 0
     assert local and alerted(found) == local
     assert judge.counts[outcome] == 3 and judge.counts["answered"] == 0
     assert all(a.judge is None for a in found)
+
+
+def test_a_key_no_header_can_carry_keeps_the_local_decision(articles: list[Article]) -> None:
+    local = alerted(list(replay(articles[:3], detector())))
+    with serving(ChatServer(decide=say_no)) as server:
+        judge = judge_for(server, key=SecretStr("sk-pasted\u2013key"))
+        found = list(replay(articles[:3], detector(judge)))
+    assert local and alerted(found) == local
+    assert judge.counts["error"] == 3 and not server.requests
 
 
 def test_budget_per_hour(articles: list[Article]) -> None:
