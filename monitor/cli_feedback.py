@@ -45,17 +45,14 @@ def _broad_rules(settings: Settings) -> list[str]:
 
 
 def _desk_items(settings: Settings) -> list[dict[str, Any]]:
-    """The desk's judgments as labelled items (none when there is no state yet)."""
-    if not settings.database_path.exists():
+    """The desk's judgments as labelled items, from the state in force (SQLite or
+    PostgreSQL); none when there is no state yet."""
+    if not settings.state_exists:
         return []
     from monitor.feedback import export_items
-    from monitor.store import open_store
 
-    store = open_store(settings.database_path)
-    try:
+    with existing_store(settings) as store:
         return export_items(store, _broad_rules(settings))
-    finally:
-        store.close()
 
 
 def cmd_feedback(args: argparse.Namespace, settings: Settings) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -107,6 +108,19 @@ def test_commands_work_on_a_postgresql_state_and_never_show_its_password(
     listed = run_command(env, "alerts", "list")
     assert listed.returncode == 0, listed.stderr
     assert len(listed.stdout.strip().splitlines()) >= 2
+    # the desk's judgment is recorded in, and exported from, the state in force, never
+    # from a SQLite file left in the state folder
+    (tmp_path / "state").mkdir(exist_ok=True)
+    stale = open_store(tmp_path / "state" / "news-monitor.db")
+    record_alerts(stale, alerts(1), T0, ["hook"])
+    stale.add_feedback("wrong", alert_id=1, author="old", via="cli", now=T0)
+    stale.close()
+    marked = run_command(env, "feedback", "2", "--right")
+    assert marked.returncode == 0, marked.stderr
+    exported = run_command(env, "feedback", "export", "-o", str(tmp_path / "desk.jsonl"))
+    assert exported.returncode == 0, exported.stderr
+    items = (tmp_path / "desk.jsonl").read_text(encoding="utf-8").splitlines()
+    assert len(items) == 1 and json.loads(items[0])["kind"] == "development"
     broken = run_command({**env, "NEWS_MONITOR_DATABASE_URL": with_password + "_missing"}, "status")
     assert broken.returncode == 1
     assert "hunter2" not in status.stdout + status.stderr + broken.stdout + broken.stderr
