@@ -281,8 +281,10 @@ class Service:
             return False
         previous, self.config = self.config, config
         self._detector_options = options
-        if self._detector_now is not None:  # the same developments, under the new rules
-            self._detector_now = self._new_detector(config, self._detector_now.book)
+        before = self._detector_now
+        if before is not None:  # the same developments and recent reports, under the new rules
+            self._detector_now = self._new_detector(config, before.book)
+            self._detector_now.recent = before.recent  # what corroborates stays known
         limits, policy = self._outbox_settings(config)
         # Old secrets stay redacted too: errors of deliveries in flight may still carry them.
         redact = SecretRedactor(

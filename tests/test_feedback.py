@@ -11,6 +11,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from monitor.app import Service
@@ -143,10 +144,16 @@ def test_a_running_daemon_picks_up_a_calibration(tmp_path: Path) -> None:
         service = Service.build(settings_for(tmp_path))
         try:
             assert service.detector.threshold is None
+            seen = datetime.now(UTC)
+            report = np.ones(service.detector.extractor.embedder.dimensions, dtype=np.float32)
+            report /= np.linalg.norm(report)
+            service.detector.recent.observe(report, "wire", seen)
             made = Calibration(created=datetime.now(UTC), threshold=0.42)
             apply_calibration(path, made)
             await service.reload_if_changed()
             assert service.detector.threshold == 0.42
+            # a report another outlet made before the reload still corroborates
+            assert service.detector.recent.strongest(report, "agency", seen) > 0.9
             path.write_text("{not json", encoding="utf-8")
             await service.reload_if_changed()
             assert service.detector.threshold == 0.42, "a broken file leaves the last in force"
