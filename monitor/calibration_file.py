@@ -17,7 +17,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from monitor.detect.model import ModelFile, ScoringModel
+from monitor.detect.model import ModelFile, ScoringModel, unusable
 from monitor.errors import ConfigError, Problem
 
 
@@ -56,8 +56,10 @@ def load_calibration(path: Path) -> Calibration | None:
         return None
     except OSError as exc:
         raise ConfigError([Problem(str(path), None, f"cannot read: {exc.strerror}")]) from exc
+    except UnicodeDecodeError as exc:
+        raise ConfigError([Problem(str(path), None, "not UTF-8 text")]) from exc
     try:
-        return Calibration.model_validate(json.loads(text))
+        calibration = Calibration.model_validate(json.loads(text))
     except json.JSONDecodeError as exc:
         raise ConfigError([Problem(str(path), exc.lineno, f"not JSON: {exc.msg}")]) from exc
     except ValidationError as exc:
@@ -67,6 +69,10 @@ def load_calibration(path: Path) -> Calibration | None:
                 for e in exc.errors()
             ]
         ) from exc
+    problems = unusable(calibration.model, f"{path} (model)") if calibration.model else []
+    if problems:
+        raise ConfigError(problems)
+    return calibration
 
 
 def _write(path: Path, calibration: Calibration) -> None:

@@ -74,9 +74,8 @@ def detector_options(
         from monitor.detect.model import default_model
 
         calibration = load_calibration(settings.calibration_path)
-        if calibration is not None:
-            if model is None:
-                model = calibration.scoring_model(default_model())
+        if calibration is not None:  # made by `calibrate` for the model in force
+            model = calibration.scoring_model(model if model is not None else default_model())
             threshold = threshold if threshold is not None else calibration.threshold
     options: dict[str, Any] = {
         "min_novelty": settings.min_novelty,

@@ -18,8 +18,11 @@ from monitor.app import Service
 from monitor.calibrate import Cut, Scored, calibrate, read_labelled
 from monitor.calibration_file import Calibration, apply_calibration, load_calibration
 from monitor.cli import main
+from monitor.detect.model import DEFAULT_MODEL, default_model
+from monitor.errors import ConfigError
 from monitor.feedback import export_items, record_verdict
 from monitor.notify.render import sample_alert
+from monitor.ruleset import detector_options
 from monitor.store import open_store
 from tests.conftest import SHARED
 from tests.helpers import make_rules, record_alerts, settings_for
@@ -162,6 +165,50 @@ def test_a_running_daemon_picks_up_a_calibration(tmp_path: Path) -> None:
             await service.aclose()
 
     asyncio.run(scenario())
+
+
+def _model_without(part: str) -> dict[str, object]:
+    spec = default_model().spec.model_dump(mode="json")
+    if part == "development":
+        del spec["heads"]["development"]
+    else:
+        del spec["scaling"][part]
+    return spec
+
+
+@pytest.mark.parametrize(
+    ("body", "problem"),
+    [
+        (b"\xff\xfe{\x00", "not UTF-8 text"),
+        ({"model": _model_without("development")}, "no 'development' head"),
+        ({"model": _model_without("corroboration")}, "no scaling for ['corroboration']"),
+    ],
+    ids=["bytes", "no-development-head", "no-scaling"],
+)
+def test_a_calibration_detection_cannot_use_is_refused_naming_the_file(
+    tmp_path: Path, body: bytes | dict[str, object], problem: str
+) -> None:
+    path = tmp_path / "calibration.json"
+    if isinstance(body, bytes):
+        path.write_bytes(body)
+    else:
+        made = {"format": 1, "created": "2026-12-01T00:00:00Z", "threshold": 0.5, **body}
+        path.write_text(json.dumps(made), encoding="utf-8")
+    with pytest.raises(ConfigError) as refused:
+        load_calibration(path)
+    assert [str(p) for p in refused.value.problems] == [
+        f"{path}{' (model)' if isinstance(body, dict) else ''}: {problem}"
+    ]
+
+
+def test_a_calibration_applies_to_a_model_named_in_the_settings(tmp_path: Path) -> None:
+    make_rules(tmp_path, {})
+    made = Calibration(created=datetime.now(UTC), threshold=0.42, pattern_floor=0.77)
+    apply_calibration(tmp_path / "state" / "calibration.json", made)
+    for named in (None, DEFAULT_MODEL):
+        options = detector_options(settings_for(tmp_path, detector_model=named))
+        assert options["threshold"] == 0.42
+        assert options["model"].spec.pattern_floor == 0.77
 
 
 def test_feedback_is_kept_with_who_and_when(tmp_path: Path) -> None:

@@ -141,6 +141,18 @@ def default_model() -> ScoringModel:
     return load_model(DEFAULT_MODEL)
 
 
+def unusable(spec: ModelFile, where: str) -> list[Problem]:
+    """What keeps a valid model file from scoring: no development head, or a head weighing
+    a feature the file gives no scaling for (every article would fail)."""
+    problems = []
+    if DEVELOPMENT not in spec.heads:
+        problems.append(Problem(where, None, f"no '{DEVELOPMENT}' head"))
+    missing = {n for h in spec.heads.values() for n in h.dense} - set(spec.scaling)
+    if missing:
+        problems.append(Problem(where, None, f"no scaling for {sorted(missing)}"))
+    return problems
+
+
 def load_model(path: Path = DEFAULT_MODEL) -> ScoringModel:
     """Read and validate a model file."""
     try:
@@ -148,6 +160,8 @@ def load_model(path: Path = DEFAULT_MODEL) -> ScoringModel:
         spec = ModelFile.model_validate(raw)
     except OSError as exc:
         raise ConfigError([Problem(str(path), None, f"cannot read: {exc.strerror}")]) from exc
+    except UnicodeDecodeError as exc:
+        raise ConfigError([Problem(str(path), None, "not UTF-8 text")]) from exc
     except json.JSONDecodeError as exc:
         raise ConfigError([Problem(str(path), exc.lineno, f"not JSON: {exc.msg}")]) from exc
     except ValidationError as exc:
@@ -156,7 +170,7 @@ def load_model(path: Path = DEFAULT_MODEL) -> ScoringModel:
             for e in exc.errors()
         ]
         raise ConfigError(problems) from exc
-    missing = {n for h in spec.heads.values() for n in h.dense} - set(spec.scaling)
-    if missing:
-        raise ConfigError([Problem(str(path), None, f"no scaling for {sorted(missing)}")])
+    problems = unusable(spec, str(path))
+    if problems:
+        raise ConfigError(problems)
     return ScoringModel(spec)
