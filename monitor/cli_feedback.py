@@ -56,7 +56,7 @@ def _desk_items(settings: Settings) -> list[dict[str, Any]]:
 
 
 def cmd_feedback(args: argparse.Namespace, settings: Settings) -> int:
-    from monitor.feedback import record_missed, record_verdict
+    from monitor.feedback import alert_number, record_missed, record_verdict
     from monitor.ruleset import load_ruleset
 
     if args.target == "export":
@@ -96,7 +96,8 @@ def cmd_feedback(args: argparse.Namespace, settings: Settings) -> int:
         print(f"feedback: {item.id}: missed {args.rule} at {args.missed} noted")
         return 0
     verdict: Verdict | None = "right" if args.right else "wrong" if args.wrong else None
-    if args.target is None or not args.target.isdigit() or verdict is None:
+    alert_id = alert_number(args.target)
+    if alert_id is None or verdict is None:
         print(
             "feedback: give ALERT_ID with --right or --wrong, --missed URL --rule ID, "
             "'export' or 'list'",
@@ -106,7 +107,7 @@ def cmd_feedback(args: argparse.Namespace, settings: Settings) -> int:
     with existing_store(settings) as store:
         recorded = record_verdict(
             store,
-            int(args.target),
+            alert_id,
             verdict,
             author=author,
             via="cli",
@@ -114,7 +115,11 @@ def cmd_feedback(args: argparse.Namespace, settings: Settings) -> int:
             note=args.note or "",
         )
     if recorded is None:
-        print(f"feedback: no alert with id {args.target}", file=sys.stderr)
+        print(
+            f"feedback: no alert with id {alert_id} to judge (digests and silence summaries"
+            " are not judged)",
+            file=sys.stderr,
+        )
         return 1
     print(f"feedback: alert {args.target} marked {verdict} by {author}")
     return 0

@@ -18,8 +18,22 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
+from monitor.notify.render import NOTICE_RULES
 from monitor.store import Store
 from monitor.store_feedback import Feedback, Verdict
+
+LARGEST_ID = 2**63 - 1  # the largest row id the state databases hold
+
+
+def alert_number(value: object) -> int | None:
+    """An alert id as given on the command line, in a form or in JSON: a whole number
+    (not a float or a boolean) or a string of ASCII digits, within the databases' range;
+    None for anything else."""
+    if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= 19:
+        value = int(value)
+    if type(value) is int and 0 < value <= LARGEST_ID:
+        return value
+    return None
 
 
 def record_verdict(
@@ -32,10 +46,12 @@ def record_verdict(
     now: datetime,
     note: str = "",
 ) -> Feedback | None:
-    """Record ``verdict`` (right or wrong) on the alert; None when there is no such alert."""
+    """Record ``verdict`` (right or wrong) on the alert; None when there is no such alert
+    to judge (digests and silence summaries are notices, not developments)."""
     if verdict == "missed":
         raise ValueError("a missed development is recorded with record_missed")
-    if store.alert_record(alert_id) is None:
+    record = store.alert_record(alert_id)
+    if record is None or record.rule in NOTICE_RULES:
         return None
     return store.add_feedback(
         verdict, alert_id=alert_id, author=author, via=via, now=now, note=note.strip()
@@ -87,7 +103,7 @@ def export_items(store: Store, broad_rules: Sequence[str] = ()) -> list[dict[str
     for judged in sorted(latest.values(), key=lambda f: f.id):
         assert judged.alert_id is not None
         record = store.alert_record(judged.alert_id)
-        if record is None:
+        if record is None or record.rule in NOTICE_RULES:
             continue
         payload, entry = record.payload, record.payload["entry"]
         right = judged.verdict == "right"

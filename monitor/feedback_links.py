@@ -39,7 +39,7 @@ class FeedbackSigner:
         return signature(self.key.get_secret_value(), _LINK, body).removeprefix("sha256=")
 
     def link_ok(self, alert_key: str, verdict: str, token: str) -> bool:
-        return hmac.compare_digest(self.link_token(alert_key, verdict), token)
+        return hmac.compare_digest(self.link_token(alert_key, verdict).encode(), token.encode())
 
     def post_ok(self, timestamp: str, body: bytes, given: str, now: float | None = None) -> bool:
         """Whether a receiver's post is signed with the key and fresh."""
@@ -48,7 +48,7 @@ class FeedbackSigner:
         except ValueError:
             return False
         expected = signature(self.key.get_secret_value(), timestamp, body)
-        return age <= MAX_SKEW and hmac.compare_digest(expected, given)
+        return age <= MAX_SKEW and hmac.compare_digest(expected.encode(), given.encode())
 
 
 @dataclass(frozen=True)

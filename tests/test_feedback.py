@@ -20,8 +20,8 @@ from monitor.calibration_file import Calibration, apply_calibration, load_calibr
 from monitor.cli import main
 from monitor.detect.model import DEFAULT_MODEL, default_model
 from monitor.errors import ConfigError
-from monitor.feedback import export_items, record_verdict
-from monitor.notify.render import sample_alert
+from monitor.feedback import alert_number, export_items, record_verdict
+from monitor.notify.render import DIGEST_RULE, sample_alert
 from monitor.ruleset import detector_options
 from monitor.store import open_store
 from tests.conftest import SHARED
@@ -232,6 +232,29 @@ def test_feedback_is_kept_with_who_and_when(tmp_path: Path) -> None:
     assert item["kind"] == "near-miss" and item["why"] == "rehash"
     assert item["summary"] == "MPs voted 401 to 60."
     store.close()
+
+
+def test_notices_are_not_judged(tmp_path: Path) -> None:
+    store = open_store(tmp_path / "state.db")
+    now = datetime(2027, 3, 3, 21, 0, tzinfo=UTC)
+    digest = replace(sample_alert("digest"), rule=DIGEST_RULE, development="digest-1")
+    record_alerts(store, [digest], now)
+    (alert_id,) = [r.id for r in store.recorded_alerts()]
+    assert record_verdict(store, alert_id, "right", author="ann", via="cli", now=now) is None
+    store.add_feedback("right", alert_id=alert_id, author="old", via="cli", now=now)
+    assert export_items(store, ["new-development"]) == [], "nor exported as labelled data"
+    store.close()
+
+
+@pytest.mark.parametrize(
+    "given", [1.9, True, 0, -3, 2**63, "\u00b2", "1" * 30, "", None, "12a", [1]]
+)
+def test_only_whole_numbers_name_an_alert(given: object) -> None:
+    assert alert_number(given) is None
+
+
+def test_alert_numbers_as_given() -> None:
+    assert [alert_number(v) for v in (7, "7", "007", 2**63 - 1)] == [7, 7, 7, 2**63 - 1]
 
 
 @pytest.mark.skipif(not (EVAL / "dev.jsonl").is_file(), reason="shared eval corpus not present")

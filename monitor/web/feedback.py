@@ -10,6 +10,8 @@
 - ``POST /api/feedback`` (JSON ``{"alert": ID or "key": KEY, "verdict": ..., "note": ...,
   "by": ...}``): a webhook receiver's judgment, signed like webhook deliveries
   (``feedback_links.FeedbackSigner.post_ok``) or carrying the web token as a bearer token.
+  A signed post is taken once: the same signature again within its freshness window is
+  refused (a captured post replayed cannot undo a later judgment).
 
 Judgments are recorded through ``feedback.record_verdict`` and counted in
 ``news_monitor_feedback``.
@@ -19,6 +21,7 @@ from __future__ import annotations
 
 import hmac
 import json
+import time
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -29,8 +32,8 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from monitor.feedback import record_verdict
-from monitor.feedback_links import FeedbackSigner
+from monitor.feedback import alert_number, record_verdict
+from monitor.feedback_links import MAX_SKEW, FeedbackSigner
 from monitor.metrics import Metrics
 from monitor.store_feedback import Verdict
 from monitor.web.guard import basic_credentials, presented_token
@@ -48,6 +51,21 @@ async def _body(request: Request) -> bytes | None:
         if len(body) > MAX_BODY:
             return None
     return body
+
+
+class SeenSignatures:
+    """The signatures of receiver posts taken within the last ``MAX_SKEW`` seconds (older
+    posts are refused as stale anyway), so that each signed post counts once."""
+
+    def __init__(self) -> None:
+        self._seen: dict[str, float] = {}
+
+    def first_time(self, signature: str, now: float) -> bool:
+        self._seen = {s: t for s, t in self._seen.items() if now - t <= 2 * MAX_SKEW}
+        if signature in self._seen:
+            return False
+        self._seen[signature] = now
+        return True
 
 
 def _form(body: bytes) -> dict[str, str]:
@@ -72,6 +90,7 @@ def feedback_routes(
 ) -> list[BaseRoute]:
     """The three ways in (see the module docstring)."""
     store = sources.store
+    seen = SeenSignatures()
 
     def record(alert_id: int, verdict: Verdict, author: str, via: str, note: str) -> bool:
         now = datetime.now(UTC)
@@ -86,11 +105,12 @@ def feedback_routes(
         body = await _body(request)
         form = _form(body or b"")
         verdict = form.get("verdict", "")
-        if body is None or verdict not in JUDGMENTS or not form.get("alert", "").isdigit():
+        alert_id = alert_number(form.get("alert", ""))
+        if body is None or verdict not in JUDGMENTS or alert_id is None:
             return Response("feedback: needs alert and verdict (right or wrong)\n", 400)
         author = _basic_user(request) or "web"
         note = form.get("note", "")[:1000]
-        if not record(int(form["alert"]), verdict, author, "web", note):
+        if not record(alert_id, verdict, author, "web", note):
             return Response("feedback: no such alert\n", 404)
         return RedirectResponse("/", 303)
 
@@ -127,18 +147,29 @@ def feedback_routes(
         body = await _body(request)
         if body is None:
             return JSONResponse({"error": f"body larger than {MAX_BODY} bytes"}, 413)
-        if not _authorised(request, body, signer, token):
+        signed = _signature(request, body, signer)
+        if signed is None and not _token_presented(request, token):
             return JSONResponse(
                 {"error": "sign the body (X-News-Monitor-Signature) or send the web token"}, 401
             )
+        if signed is not None and not seen.first_time(signed, time.time()):
+            return JSONResponse({"error": "this signed post was taken already"}, 409)
+        needs = JSONResponse({"error": "needs verdict and alert (id) or key"}, 400)
         try:
             data = json.loads(body)
-            verdict = data["verdict"]
-            alert_id = (
-                int(data["alert"]) if "alert" in data else store.alert_id_for_key(data["key"])
-            )
-        except (ValueError, KeyError, TypeError):
-            return JSONResponse({"error": "needs verdict and alert (id) or key"}, 400)
+        except ValueError:
+            return needs
+        if not isinstance(data, dict) or not isinstance(data.get("verdict"), str):
+            return needs
+        verdict = data["verdict"]
+        if "alert" in data:
+            alert_id = alert_number(data["alert"])
+            if alert_id is None:
+                return needs
+        elif isinstance(data.get("key"), str):
+            alert_id = store.alert_id_for_key(data["key"])
+        else:
+            return needs
         if verdict not in JUDGMENTS:
             return JSONResponse({"error": "verdict is right or wrong"}, 400)
         note, author = str(data.get("note") or "")[:1000], str(data.get("by") or "webhook")
@@ -159,14 +190,19 @@ def _basic_user(request: Request) -> str | None:
     return credentials[0][:100] or None if credentials is not None else None
 
 
-def _authorised(
-    request: Request, body: bytes, signer: FeedbackSigner | None, token: SecretStr | None
-) -> bool:
-    """A signed body (with the feedback key) or the web token as a bearer token."""
+def _signature(request: Request, body: bytes, signer: FeedbackSigner | None) -> str | None:
+    """The post's signature when the body is signed with the feedback key and fresh."""
     stamp = request.headers.get("x-news-monitor-timestamp", "")
     given = request.headers.get("x-news-monitor-signature", "")
     if signer is not None and stamp and given and signer.post_ok(stamp, body, given):
-        return True
+        return given
+    return None
+
+
+def _token_presented(request: Request, token: SecretStr | None) -> bool:
+    """Whether the request carries the web token as a bearer token."""
     presented = presented_token(request.headers)
     expected = token.get_secret_value() if token is not None else ""
-    return bool(expected and presented and hmac.compare_digest(presented, expected))
+    return bool(
+        expected and presented and hmac.compare_digest(presented.encode(), expected.encode())
+    )

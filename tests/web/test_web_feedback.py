@@ -129,6 +129,31 @@ def test_a_receiver_posts_signed_feedback(recorded: Path) -> None:
         assert (await post("/api/feedback", content=by_token, headers=BEARER)).status_code == 200
         unknown = json.dumps({"alert": 9, "verdict": "wrong"})
         assert (await post("/api/feedback", content=unknown, headers=BEARER)).status_code == 404
+        # the captured first post, replayed, cannot undo the later judgment
+        again = await post("/api/feedback", content=raw, headers=signed(raw, now))
+        assert again.status_code == 409
+        # ids that are not whole numbers, keys that are not text: refused, never a 500
+        for odd in (
+            '{"alert": 1.9}',
+            '{"alert": true}',
+            '{"alert": 1e300}',
+            '{"alert": 2e70}',
+            '{"alert": "\u00b2"}',
+            '{"key": ["a"]}',
+            '{"key": {}}',
+            "[1]",
+            "Infinity",
+        ):
+            sent = odd[:-1] + ', "verdict": "wrong"}' if odd.startswith("{") else odd
+            answer = await post("/api/feedback", content=sent, headers=BEARER)
+            assert answer.status_code == 400, (odd, answer.status_code)
+        accented = "\u00e9t\u00e9".encode()  # a header of bytes no ASCII comparison takes
+        for foreign in (
+            {**signed(raw, now), "X-News-Monitor-Signature": b"sha256=" + accented},
+            {"Authorization": b"Bearer " + accented},
+        ):
+            answer = await post("/api/feedback", content=raw, headers=foreign)
+            assert answer.status_code == 401, foreign
 
     with_service(recorded, check, health_bind="0.0.0.0:0", web_token=TOKEN)
     assert judgments(recorded) == [
