@@ -44,6 +44,7 @@ FLOORS = (0.0, 0.1, 0.2, 0.3, 0.4, 0.45, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.99)
 QUIET_BLOCKS = 20  # quiet items are held out in this many blocks
 UNREACHABLE = 1.01
 STREAM = "_stream"  # the source an item was read from (set by the caller; not exported)
+KINDS = ("development", "near-miss", "rehash", "unrelated")  # as the kit's README lists them
 
 
 def read_labelled(path: Path) -> list[dict[str, Any]]:
@@ -68,10 +69,34 @@ def read_labelled(path: Path) -> list[dict[str, Any]]:
         if missing:
             problems.append(Problem(str(path), number, f"missing {', '.join(missing)}"))
             continue
+        wrong = _item_problem(item)
+        if wrong:
+            problems.append(Problem(str(path), number, wrong))
+            continue
         items.append(item)
     if problems:
         raise ConfigError(problems)
     return items
+
+
+def _item_problem(item: dict[str, Any]) -> str | None:
+    """What makes a labelled item unusable (the fields the kit's README describes)."""
+    if item["kind"] not in KINDS:
+        return f"kind: {item['kind']!r} is not one of {', '.join(KINDS)}"
+    labels = item.get("labels", [])
+    if not isinstance(labels, list) or not all(isinstance(label, str) for label in labels):
+        return "labels: not a list of rule ids"
+    if item.get("event") is not None and not isinstance(item["event"], str):
+        return "event: not text"
+    published = item.get("published")
+    if published:
+        try:
+            when = datetime.fromisoformat(str(published).replace("Z", "+00:00"))
+        except ValueError:
+            when = None
+        if when is None or when.tzinfo is None:
+            return f"published: {published!r} is not a date-time with a zone (2026-03-10T12:00:00Z)"
+    return None
 
 
 def merge_items(
@@ -85,7 +110,7 @@ def merge_items(
         known = merged.get(key, (None, False))[0]
         if known is not None:
             same_kind = (known["kind"] == "development") == (judged["kind"] == "development")
-            event = known.get("event") if same_kind and known.get("event") else judged["event"]
+            event = known.get("event") if same_kind and known.get("event") else judged.get("event")
             judged = {**known, **judged, "event": event}
             for field in ("title", "summary", "content", STREAM):
                 if known.get(field):
@@ -256,17 +281,17 @@ def figures(scored: Sequence[Scored], decisions: Sequence[bool], cut: Cut | None
     alerted = [s for s, d in zip(scored, decisions, strict=True) if d]
     weight_alerted = sum(s.weight for s in alerted)
     weight_right = sum(s.weight for s in alerted if s.event is not None)
-    events: dict[str, float] = {}
-    hit: dict[str, float] = {}
+    events: dict[str, float] = {}  # each event weighs as its weightiest item
+    hit: set[str] = set()
     for s, d in zip(scored, decisions, strict=True):
         if s.event is not None:
             events[s.event] = max(events.get(s.event, 0.0), s.weight)
             if d:
-                hit[s.event] = events[s.event]
+                hit.add(s.event)
     return Figures(
         cut,
         round(weight_right / weight_alerted, 3) if weight_alerted else None,
-        round(sum(hit.values()) / sum(events.values()), 3) if events else None,
+        round(sum(events[e] for e in hit) / sum(events.values()), 3) if events else None,
         len(alerted),
         len(events),
         sum(1 for s in scored if s.event is None),

@@ -44,6 +44,17 @@ def _broad_rules(settings: Settings) -> list[str]:
     return [r.id for r in load_ruleset(settings.rules_dir).rules if r.includes and r.enabled]
 
 
+def _positive(text: str) -> float:
+    """A number above 0 (argparse's type for ``--desk-weight``)."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = 0.0
+    if not value > 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number above 0")
+    return value
+
+
 def _desk_items(settings: Settings) -> list[dict[str, Any]]:
     """The desk's judgments as labelled items, from the state in force (SQLite or
     PostgreSQL); none when there is no state yet."""
@@ -285,7 +296,7 @@ def add_feedback_commands(
     )
     p.add_argument(
         "--desk-weight",
-        type=float,
+        type=_positive,
         default=1.0,
         help="how many corpus items a desk label counts as",
     )

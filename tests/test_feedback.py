@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 
 from monitor.app import Service
-from monitor.calibrate import Cut, Scored, calibrate, read_labelled
+from monitor.calibrate import Cut, Scored, calibrate, figures, read_labelled
 from monitor.calibration_file import Calibration, apply_calibration, load_calibration
 from monitor.cli import main
 from monitor.detect.model import DEFAULT_MODEL, default_model
@@ -232,6 +232,44 @@ def test_feedback_is_kept_with_who_and_when(tmp_path: Path) -> None:
     assert item["kind"] == "near-miss" and item["why"] == "rehash"
     assert item["summary"] == "MPs voted 401 to 60."
     store.close()
+
+
+def test_labelled_items_that_cannot_be_used_are_named_by_file_and_line(tmp_path: Path) -> None:
+    good = {"id": "a", "title": "t", "kind": "rehash", "published": "2026-03-01T11:00:00Z"}
+    lines = [
+        good,
+        {**good, "published": "yesterday"},
+        {**good, "published": "2026-03-01T11:00:00"},
+        {**good, "kind": "story"},
+        {**good, "labels": "ceasefire"},
+        {**good, "event": 7},
+    ]
+    path = tmp_path / "corpus.jsonl"
+    path.write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
+    with pytest.raises(ConfigError) as refused:
+        read_labelled(path)
+    assert [(p.line, p.message.split(":")[0]) for p in refused.value.problems] == [
+        (2, "published"),
+        (3, "published"),
+        (4, "kind"),
+        (5, "labels"),
+        (6, "event"),
+    ]
+
+
+def test_event_recall_does_not_depend_on_the_order_of_items() -> None:
+    items = [scored(0.9, "a"), replace(scored(0.2, "a"), weight=3.0), scored(0.9, "b")]
+    cut = Cut(0.5, 0.5)
+    for ordered in (items, items[::-1]):
+        found = figures(ordered, [s.alerts(cut) for s in ordered], cut)
+        assert found.event_recall == 1.0, "each event weighs its weightiest item, hit or not"
+
+
+def test_a_desk_weight_must_be_above_zero(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as refused:
+        main(["calibrate", "--corpus", "x.jsonl", "--desk-weight", "0"])
+    assert refused.value.code == 2
+    assert "'0' is not a number above 0" in capsys.readouterr().err
 
 
 def test_notices_are_not_judged(tmp_path: Path) -> None:
