@@ -14,6 +14,7 @@ live; an alert marked wrong becomes a
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
@@ -124,21 +125,38 @@ def export_items(store: Store, broad_rules: Sequence[str] = ()) -> list[dict[str
                 "feedback": {**_about(judged), "confidence": payload.get("confidence")},
             }
         )
+    by_article: dict[str, dict[str, Any]] = {}
     for missed in (f for f in store.feedback() if f.verdict == "missed"):
-        rule = missed.rule or ""
-        items.append(
-            {
-                "id": missed.url or f"missed-{missed.id}",
-                "published": missed.created,
-                "outlet": "",
-                "url": missed.url or "",
-                "title": missed.title,
-                "summary": missed.text,
-                "kind": "development",
-                "labels": list(dict.fromkeys([rule, *broad_rules])),
-                "event": f"missed-{missed.id}",
-                "why": missed.note or f"missed, noted by {missed.author}",
-                "feedback": _about(missed),
-            }
-        )
+        key = missed.url or f"missed-{missed.id}"
+        noted = by_article.get(key)
+        if noted is not None:  # the same article noted for another rule: one item
+            noted["labels"] = list(dict.fromkeys([missed.rule or "", *noted["labels"]]))
+            noted["title"] = noted["title"] or missed.title
+            noted["summary"] = noted["summary"] or missed.text
+            continue
+        by_article[key] = {
+            "id": key,
+            "published": missed.created,
+            "outlet": "",
+            "url": missed.url or "",
+            "title": missed.title,
+            "summary": missed.text,
+            "kind": "development",
+            "labels": list(dict.fromkeys([missed.rule or "", *broad_rules])),
+            "event": f"missed-{missed.id}",
+            "why": missed.note or f"missed, noted by {missed.author}",
+            "feedback": _about(missed),
+        }
+    items.extend(by_article.values())
+    return _distinct_ids(items)
+
+
+def _distinct_ids(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Items whose ids collide (one entry id in two feeds) get their outlet (or the alert
+    they judge) added to the id, so that no item replaces another when calibrating."""
+    counts = Counter(item["id"] for item in items)
+    for item in items:
+        if counts[item["id"]] > 1:
+            judged = item["feedback"].get("alert", item["feedback"]["id"])
+            item["id"] = f"{item['id']}@{item['outlet'] or 'desk'}#{judged}"
     return items

@@ -15,12 +15,12 @@ import numpy as np
 import pytest
 
 from monitor.app import Service
-from monitor.calibrate import Cut, Scored, calibrate, figures, read_labelled
+from monitor.calibrate import Cut, Scored, calibrate, figures, merge_items, read_labelled
 from monitor.calibration_file import Calibration, apply_calibration, load_calibration
 from monitor.cli import main
 from monitor.detect.model import DEFAULT_MODEL, default_model
 from monitor.errors import ConfigError
-from monitor.feedback import alert_number, export_items, record_verdict
+from monitor.feedback import alert_number, export_items, record_missed, record_verdict
 from monitor.notify.render import DIGEST_RULE, sample_alert
 from monitor.ruleset import detector_options
 from monitor.store import open_store
@@ -270,6 +270,28 @@ def test_a_desk_weight_must_be_above_zero(capsys: pytest.CaptureFixture[str]) ->
         main(["calibrate", "--corpus", "x.jsonl", "--desk-weight", "0"])
     assert refused.value.code == 2
     assert "'0' is not a number above 0" in capsys.readouterr().err
+
+
+def test_every_judgment_exports_as_an_item_of_its_own(tmp_path: Path) -> None:
+    store = open_store(tmp_path / "state.db")
+    now = datetime(2027, 3, 3, 21, 0, tzinfo=UTC)
+    sample = sample_alert("feedback")
+    same_guid = [  # one guid in two feeds: two articles, two judgments
+        replace(sample, development=f"d-{feed}", article=replace(sample.article, feed=feed))
+        for feed in ("wire", "agency")
+    ]
+    record_alerts(store, same_guid, now)
+    first, second = (r.id for r in store.recorded_alerts())
+    record_verdict(store, first, "right", author="ann", via="cli", now=now)
+    record_verdict(store, second, "wrong", author="ann", via="cli", now=now)
+    for rule in ("ceasefire", "russia-position-change"):  # one article, two missed rules
+        record_missed(store, "https://example.org/truce", rule, author="bob", now=now)
+    items = export_items(store, ["new-development"])
+    store.close()
+    assert len({item["id"] for item in items}) == len(items) == 3
+    assert [item["kind"] for item in items] == ["development", "near-miss", "development"]
+    assert items[2]["labels"] == ["russia-position-change", "ceasefire", "new-development"]
+    assert len(merge_items([], items)) == 3, "calibration keeps every judgment"
 
 
 def test_notices_are_not_judged(tmp_path: Path) -> None:
