@@ -43,6 +43,7 @@ from monitor.store_copy import open_store_copy
 if TYPE_CHECKING:
     from monitor.detect.engine import Detector
     from monitor.detect.stories import StoryBook
+    from monitor.feedback_links import FeedbackSigner
     from monitor.store_history import AlertRecord
     from monitor.web.site import WebServer
     from monitor.web.views import WebSources
@@ -100,6 +101,7 @@ class Service:
         self.reload_problems: list[str] = []
         self.channel_problems: list[str] = []
         self.health: WebServer | None = None
+        self.feedback_signer: FeedbackSigner | None = None  # checks the pages' signed feedback
         folder = None if settings.shared_state else settings.database_path.parent
         self.state = StateHealth(metrics, folder)  # PostgreSQL: no local folder to check
         store.observer = self.state
@@ -270,6 +272,7 @@ class Service:
             config = load_configuration(self.settings, channels_required=self._channels_file)
             channels, found = build_channels(config.channels, self.settings)
             options = self._options()  # a bad calibration file is rejected here
+            signer = self._feedback_signer_now()
         except ConfigError as exc:
             self.reload_problems = [str(p) for p in exc.problems]
             self.metrics.rules_valid.set(0)
@@ -281,6 +284,7 @@ class Service:
             return False
         previous, self.config = self.config, config
         self._detector_options = options
+        self.feedback_signer = signer  # the key e-mail links are now signed with
         before = self._detector_now
         if before is not None:  # the same developments and recent reports, under the new rules
             self._detector_now = self._new_detector(config, before.book)
@@ -304,6 +308,14 @@ class Service:
             extra={"rules": len(config.ruleset.rules), "feeds": len(config.feeds)},
         )
         return True
+
+    def _feedback_signer_now(self) -> FeedbackSigner | None:
+        """The signer of the feedback key as it is now, when the pages are served."""
+        if self.health is None:
+            return None
+        from monitor.feedback_links import feedback_signer
+
+        return feedback_signer(self.settings)
 
     async def reload_if_changed(self) -> None:
         """Reload when any file under the rules folder was added, removed or changed."""
@@ -377,6 +389,8 @@ class Service:
             from monitor.feedback_links import feedback_signer
             from monitor.web.site import WebServer
 
+            self.feedback_signer = feedback_signer(self.settings)
+
             self.health = WebServer(
                 *address,
                 self.readiness_problems,
@@ -384,7 +398,7 @@ class Service:
                 self.web_sources(),
                 refresh_seconds=self.settings.web_refresh_seconds,
                 token=self.settings.web_token,
-                signer=feedback_signer(self.settings),
+                signer=lambda: self.feedback_signer,
             )
             await self.health.start()
         try:

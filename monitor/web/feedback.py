@@ -22,6 +22,7 @@ from __future__ import annotations
 import hmac
 import json
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -85,10 +86,11 @@ def feedback_routes(
     sources: WebSources,
     metrics: Metrics,
     env: Environment,
-    signer: FeedbackSigner | None = None,
+    signer: Callable[[], FeedbackSigner | None] = lambda: None,
     token: SecretStr | None = None,
 ) -> list[BaseRoute]:
-    """The three ways in (see the module docstring)."""
+    """The three ways in (see the module docstring); ``signer`` gives the signer in force
+    (the feedback key may change while the daemon runs)."""
     store = sources.store
     seen = SeenSignatures()
 
@@ -129,10 +131,12 @@ def feedback_routes(
         else:
             values = dict(request.query_params)
         key, sig = values.get("alert", ""), values.get("sig", "")
-        if signer is None:
+        checker = signer()
+        if checker is None:
             return page(verdict=verdict, problem="This news-monitor takes no signed feedback.")
-        if verdict not in JUDGMENTS or not signer.link_ok(key, verdict, sig):
-            return page(verdict=verdict, problem="This link is not valid (altered or too old).")
+        if verdict not in JUDGMENTS or not checker.link_ok(key, verdict, sig):
+            problem = "This link is not valid (altered, or signed with another key)."
+            return page(verdict=verdict, problem=problem)
         alert_id = store.alert_id_for_key(key)
         found = store.alert_record(alert_id) if alert_id is not None else None
         if alert_id is None or found is None:
@@ -147,7 +151,7 @@ def feedback_routes(
         body = await _body(request)
         if body is None:
             return JSONResponse({"error": f"body larger than {MAX_BODY} bytes"}, 413)
-        signed = _signature(request, body, signer)
+        signed = _signature(request, body, signer())
         if signed is None and not _token_presented(request, token):
             return JSONResponse(
                 {"error": "sign the body (X-News-Monitor-Signature) or send the web token"}, 401

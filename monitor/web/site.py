@@ -38,10 +38,10 @@ def build_site(
     refresh_seconds: int = 10,
     token: SecretStr | None = None,
     guarded: bool = False,
-    signer: FeedbackSigner | None = None,
+    signer: Callable[[], FeedbackSigner | None] = lambda: None,
 ) -> Starlette:
     """The Starlette app; ``guarded``: every path but the open ones needs ``token``;
-    ``signer`` checks signed feedback (links, receivers)."""
+    ``signer`` gives the signer in force, which checks signed feedback (links, receivers)."""
     middleware = [Middleware(SecurityHeaders)]
     if guarded:
         middleware.append(Middleware(TokenGate, token=token))
@@ -70,7 +70,7 @@ class WebServer(AsgiServer):
         *,
         refresh_seconds: int = 10,
         token: SecretStr | None = None,
-        signer: FeedbackSigner | None = None,
+        signer: Callable[[], FeedbackSigner | None] = lambda: None,
     ) -> None:
         self.guarded = not is_loopback(host)
         site = build_site(

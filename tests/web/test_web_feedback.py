@@ -3,6 +3,7 @@ link, and a webhook receiver's signed post; off loopback, with the web token set
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 import time
@@ -14,12 +15,14 @@ import httpx
 import pytest
 from pydantic import SecretStr
 
+from monitor.app import Service
 from monitor.feedback_links import FeedbackLinks, FeedbackSigner
 from monitor.models import Alert, Article, Evidence
 from monitor.notify.email import email_message
 from monitor.notify.webhook import signature
 from monitor.store import open_store
-from tests.helpers import record_alerts, settings_for
+from tests.helpers import make_rules, record_alerts, settings_for
+from tests.test_service import until
 from tests.web.test_web_site import TOKEN, with_service
 
 KEY = "feedback-signing-key-for-tests"
@@ -160,3 +163,34 @@ def test_a_receiver_posts_signed_feedback(recorded: Path) -> None:
         ("right", "ops", "webhook", ""),
         ("wrong", "webhook", "webhook", "on reflection"),
     ]
+
+
+def test_a_new_feedback_key_is_taken_at_the_next_reload(
+    recorded: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    make_rules(recorded, {})
+    key = vote_alert().idempotency_key
+
+    def link(secret: str) -> str:
+        sig = FeedbackSigner(SecretStr(secret)).link_token(key, "right")
+        return f"/feedback/right?alert={key}&sig={sig}"
+
+    async def scenario() -> None:
+        service = Service.build(settings_for(recorded))
+        task = asyncio.create_task(service.serve())
+        try:
+            await until(lambda: service.health is not None and service.health.port != 0)
+            assert service.health is not None
+            base = f"http://127.0.0.1:{service.health.port}"
+            async with httpx.AsyncClient(base_url=base, timeout=10) as client:
+                assert (await client.get(link(KEY))).status_code == 200
+                monkeypatch.setenv("NEWS_MONITOR_FEEDBACK_KEY", "the-rotated-key")
+                assert await service.reload()
+                assert (await client.get(link("the-rotated-key"))).status_code == 200
+                assert (await client.get(link(KEY))).status_code == 400
+        finally:
+            service.daemon.stop()
+            await asyncio.wait_for(task, 20)
+            await service.aclose()
+
+    asyncio.run(scenario())
