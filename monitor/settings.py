@@ -220,6 +220,19 @@ class Settings(BaseSettings):
             )
         return value or None
 
+    @model_validator(mode="after")
+    def _a_usable_judge(self) -> Settings:
+        if self.judge_url and not self.judge_model.strip():
+            raise ValueError(
+                "NEWS_MONITOR_JUDGE_URL is set: name the model in NEWS_MONITOR_JUDGE_MODEL"
+            )
+        if self.judge_min_score > self.judge_max_score:
+            raise ValueError(
+                f"NEWS_MONITOR_JUDGE_MIN_SCORE {self.judge_min_score} is above "
+                f"NEWS_MONITOR_JUDGE_MAX_SCORE {self.judge_max_score}: no article would be asked"
+            )
+        return self
+
     @field_validator("health_bind")
     @classmethod
     def _host_and_port(cls, value: str) -> str:
@@ -297,7 +310,11 @@ def load_settings(**overrides: Any) -> Settings:
         raise ConfigError(
             [
                 Problem(
-                    f"NEWS_MONITOR_{'_'.join(map(str, error['loc'])).upper()}", None, error["msg"]
+                    f"NEWS_MONITOR_{'_'.join(map(str, error['loc'])).upper()}"
+                    if error["loc"]
+                    else "settings",  # a problem of several variables together
+                    None,
+                    error["msg"],
                 )
                 for error in exc.errors()
             ]

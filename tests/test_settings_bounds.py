@@ -55,3 +55,24 @@ def test_durations_in_rule_files_are_bounded(
     assert main(["--rules", str(rules), "rules", "check"]) == 2
     err = capsys.readouterr().err
     assert "feeds.yaml:" in err and "at most 365 days" in err, err
+
+
+@pytest.mark.parametrize(
+    ("variables", "said"),
+    [
+        ({"NEWS_MONITOR_JUDGE_URL": "http://127.0.0.1:9/v1"}, "name the model"),
+        (
+            {"NEWS_MONITOR_JUDGE_MIN_SCORE": "0.9", "NEWS_MONITOR_JUDGE_MAX_SCORE": "0.5"},
+            "no article would be asked",
+        ),
+    ],
+)
+def test_a_judge_that_could_not_work_is_refused(
+    variables: dict[str, str], said: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name, value in variables.items():
+        monkeypatch.setenv(name, value)
+    with pytest.raises(ConfigError) as caught:
+        load_settings()
+    (problem,) = caught.value.problems
+    assert problem.file == "settings" and said in problem.message
