@@ -75,21 +75,27 @@ def load_calibration(path: Path) -> Calibration | None:
     return calibration
 
 
-def _write(path: Path, calibration: Calibration) -> None:
+def _put(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` in one step: a reader finds the old file or the new one."""
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    body = json.dumps(calibration.model_dump(mode="json"), indent=1, sort_keys=True) + "\n"
-    temporary.write_text(body, encoding="utf-8")
+    temporary.write_bytes(data)
     os.replace(temporary, path)
+
+
+def _write(path: Path, calibration: Calibration) -> None:
+    body = json.dumps(calibration.model_dump(mode="json"), indent=1, sort_keys=True) + "\n"
+    _put(path, body.encode("utf-8"))
 
 
 def apply_calibration(path: Path, calibration: Calibration) -> Path | None:
     """Write ``calibration`` to ``path``; the one it replaces (if any) becomes the previous
-    one, whose path is returned."""
+    one, whose path is returned. A calibration stays in force throughout (a daemon that
+    reloads meanwhile never finds none)."""
     kept = None
     if path.exists():
         kept = previous_path(path)
-        os.replace(path, kept)
+        _put(kept, path.read_bytes())
     _write(path, calibration)
     return kept
 
@@ -105,10 +111,10 @@ def roll_back(path: Path) -> Calibration | None:
         os.replace(path, previous)  # back to the model's own threshold
         return None
     restored = load_calibration(previous)
-    swap = path.with_name(f".{path.name}.{os.getpid()}.swap")
-    if path.exists():
-        os.replace(path, swap)
-    os.replace(previous, path)
-    if swap.exists():
-        os.replace(swap, previous)
+    current = path.read_bytes() if path.exists() else None
+    _put(path, previous.read_bytes())
+    if current is not None:
+        _put(previous, current)
+    else:
+        previous.unlink()
     return restored
