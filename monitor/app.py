@@ -39,6 +39,7 @@ from monitor.statehealth import StateHealth
 from monitor.statelock import StateLock
 from monitor.store import Store, open_store
 from monitor.store_copy import open_store_copy
+from monitor.yamlcache import ParseCache
 
 if TYPE_CHECKING:
     from monitor.detect.engine import Detector
@@ -195,8 +196,11 @@ class Service:
         (nothing is delivered and the database is not written). Without ``serving`` (a run
         that polls once and exits, showing no ``/metrics``) its metrics record nothing. With
         ``rules_when_needed`` the rules and the baseline are read (and their problems
-        raised) at their first use, not now (``load_configuration``)."""
-        config = load_configuration(settings, rules_when_needed=rules_when_needed)
+        raised) at their first use, not now (``load_configuration``). Unless ``dry_run``, the
+        feeds and channels files are read through the state folder's cache of their parsed
+        data, written once the state is open (``monitor.yamlcache``)."""
+        cache = None if dry_run else ParseCache(settings.config_cache_path)
+        config = load_configuration(settings, rules_when_needed=rules_when_needed, cache=cache)
         channels: dict[str, Channel]
         channels, found = build_channels(config.channels, settings)
         fetcher = Fetcher(  # before the state: a bad CA bundle (ConfigError) holds no lock
@@ -226,6 +230,8 @@ class Service:
             except StateError:
                 lock.release()
                 raise
+        if cache is not None:  # the state folder exists by now; the lock keeps other starts out
+            cache.save()
         metrics = Metrics() if serving and not dry_run else Metrics.unexposed()
         limits, policy = cls._outbox_settings(config)
         redact = SecretRedactor(secret_values(config.channels, settings))

@@ -108,6 +108,14 @@ def test_run_once_over_unchanged_feeds_loads_no_detection(tmp_path: Path) -> Non
     assert found["collecting"] is True
 
 
+def test_run_once_over_unchanged_rules_files_imports_no_yaml_parser(tmp_path: Path) -> None:
+    """The first run keeps the parsed feeds and channels files in the state folder; the
+    second finds their text unchanged there and does without PyYAML."""
+    found = second_run_once(tmp_path, FeedServer())
+    assert "yaml" not in found["modules"]
+    assert (tmp_path / "state" / "config-cache.json").is_file()
+
+
 def test_run_once_over_a_feed_without_validators_loads_no_detection(tmp_path: Path) -> None:
     """A server that ignores conditional GET sends the same entries again: all seen, so
     nothing is judged and detection is not loaded for it (the parser is: the body is parsed)."""
