@@ -23,7 +23,6 @@ from monitor.errors import ConfigError, StateError
 from monitor.judge_budget import CallBudget
 from monitor.logs import redact_logs
 from monitor.metrics import Metrics
-from monitor.models import Development
 from monitor.notify.base import Channel, ChannelSettings
 from monitor.notify.build import Availability, build_channels, secret_values
 from monitor.notify.channels import digest_schedules, digest_wants, router
@@ -44,6 +43,7 @@ from monitor.yamlcache import ParseCache
 if TYPE_CHECKING:
     from monitor.detect.engine import Detector
     from monitor.detect.stories import StoryBook
+    from monitor.models import Development
     from monitor.store_history import AlertRecord
     from monitor.web.site import WebServer
     from monitor.web.views import WebSources
