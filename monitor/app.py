@@ -44,7 +44,7 @@ if TYPE_CHECKING:
     from monitor.detect.engine import Detector
     from monitor.detect.stories import StoryBook
     from monitor.models import Development
-    from monitor.store_history import AlertRecord
+    from monitor.store_history_records import AlertRecord
     from monitor.web.site import WebServer
     from monitor.web.views import WebSources
 

@@ -24,7 +24,7 @@ from monitor.notify.render import DIGEST_RULE
 if TYPE_CHECKING:
     from monitor.models import Alert
     from monitor.store import Store
-    from monitor.store_history import AlertRecord
+    from monitor.store_history_records import AlertRecord
 
 DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 MAX_LINES = 40  # a Slack message holds 50 blocks

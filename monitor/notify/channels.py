@@ -44,7 +44,7 @@ if TYPE_CHECKING:
     from monitor.notify.email import EmailConfig
     from monitor.notify.slack import SlackConfig
     from monitor.notify.webhook import WebhookConfig
-    from monitor.store_history import AlertRecord
+    from monitor.store_history_records import AlertRecord
     from monitor.yamlcache import ParseCache
 
     AnyChannelConfig = SlackConfig | WebhookConfig | EmailConfig | ConsoleConfig | AppriseConfig
