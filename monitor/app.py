@@ -23,7 +23,6 @@ from monitor.errors import ConfigError, StateError
 from monitor.judge_budget import CallBudget
 from monitor.logs import redact_logs
 from monitor.metrics import Metrics
-from monitor.models import Development
 from monitor.notify.base import Channel, ChannelSettings
 from monitor.notify.build import Availability, build_channels, secret_values
 from monitor.notify.channels import digest_schedules, digest_wants, router
@@ -39,12 +38,14 @@ from monitor.statehealth import StateHealth
 from monitor.statelock import StateLock
 from monitor.store import Store, open_store
 from monitor.store_copy import open_store_copy
+from monitor.yamlcache import ParseCache
 
 if TYPE_CHECKING:
     from monitor.detect.engine import Detector
     from monitor.detect.stories import StoryBook
     from monitor.feedback_links import FeedbackSigner
-    from monitor.store_history import AlertRecord
+    from monitor.models import Development
+    from monitor.store_history_records import AlertRecord
     from monitor.web.site import WebServer
     from monitor.web.views import WebSources
 
@@ -197,8 +198,11 @@ class Service:
         (nothing is delivered and the database is not written). Without ``serving`` (a run
         that polls once and exits, showing no ``/metrics``) its metrics record nothing. With
         ``rules_when_needed`` the rules and the baseline are read (and their problems
-        raised) at their first use, not now (``load_configuration``)."""
-        config = load_configuration(settings, rules_when_needed=rules_when_needed)
+        raised) at their first use, not now (``load_configuration``). Unless ``dry_run``, the
+        feeds and channels files are read through the state folder's cache of their parsed
+        data, written once the state is open (``monitor.yamlcache``)."""
+        cache = None if dry_run else ParseCache(settings.config_cache_path)
+        config = load_configuration(settings, rules_when_needed=rules_when_needed, cache=cache)
         channels: dict[str, Channel]
         channels, found = build_channels(config.channels, settings)
         fetcher = Fetcher(  # before the state: a bad CA bundle (ConfigError) holds no lock
@@ -228,6 +232,8 @@ class Service:
             except StateError:
                 lock.release()
                 raise
+        if cache is not None:  # the state folder exists by now; the lock keeps other starts out
+            cache.save()
         metrics = Metrics() if serving and not dry_run else Metrics.unexposed()
         limits, policy = cls._outbox_settings(config)
         redact = SecretRedactor(secret_values(config.channels, settings))

@@ -20,8 +20,8 @@ from typing import TYPE_CHECKING, Any, TextIO
 from monitor import __version__
 from monitor.cli_feedback import add_feedback_commands
 from monitor.cli_feeds import add_feed_commands
-from monitor.cli_help import add_command
-from monitor.cli_history import add_history_commands
+from monitor.cli_help import Subcommands, Unmade, add_command
+from monitor.cli_history import add_history_commands, add_retry_command
 from monitor.cli_silence import add_silence_commands
 from monitor.cli_state import add_state_commands
 from monitor.errors import ConfigError, NewsMonitorError, StateError
@@ -362,7 +362,10 @@ def cmd_rules_explain(args: argparse.Namespace) -> int:
     return 0
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(*, every_command: bool = False) -> argparse.ArgumentParser:
+    """The command line. A command's parser is made, and its options (a group's commands)
+    added, when parsing reaches it (``cli_help.Subcommands``); ``every_command`` makes them
+    all now, as argparse alone does."""
     parser = argparse.ArgumentParser(
         prog="news-monitor",
         description="Follow a developing news story; alert on new developments, not rehashes.",
@@ -376,69 +379,86 @@ def build_parser() -> argparse.ArgumentParser:
     # Also accepted after the subcommand; SUPPRESS keeps a value given before it.
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--rules", default=argparse.SUPPRESS, help=rules_help)
-    sub = parser.add_subparsers(dest="command", required=True)
+    unmade: dict[str, Any] = {} if every_command else {"parser_class": Unmade}
+    sub = parser.add_subparsers(dest="command", required=True, action=Subcommands, **unmade)
+    assert isinstance(sub, Subcommands)
 
     def command(group: Any, name: str, path: str = "") -> argparse.ArgumentParser:
         return add_command(group, name, path or name, [common])
 
-    p = command(sub, "replay")
-    p.add_argument("paths", nargs="+", help="RSS/Atom files or folders of them")
-    p.add_argument("--format", choices=["text", "jsonl"], default="text")
-    p.set_defaults(func=cmd_replay)
+    def replay(p: argparse.ArgumentParser) -> None:
+        p.add_argument("paths", nargs="+", help="RSS/Atom files or folders of them")
+        p.add_argument("--format", choices=["text", "jsonl"], default="text")
+        p.set_defaults(func=cmd_replay)
 
-    baseline = sub.add_parser("baseline", help="baseline tools").add_subparsers(
-        dest="baseline_command", required=True
-    )
-    p = command(baseline, "build", "baseline build")
-    p.add_argument("documents", nargs="+", help="plain text or HTML documents")
-    p.add_argument("-o", "--output", default="-", help="output file (default: stdout)")
-    p.add_argument("--story", default="", help="a one-line name of the story")
-    p.set_defaults(func=cmd_baseline_build)
+    def baseline(group: argparse.ArgumentParser) -> None:
+        commands = group.add_subparsers(dest="baseline_command", required=True)
+        p = command(commands, "build", "baseline build")
+        p.add_argument("documents", nargs="+", help="plain text or HTML documents")
+        p.add_argument("-o", "--output", default="-", help="output file (default: stdout)")
+        p.add_argument("--story", default="", help="a one-line name of the story")
+        p.set_defaults(func=cmd_baseline_build)
 
-    rules = sub.add_parser("rules", help="rule tools").add_subparsers(
-        dest="rules_command", required=True
-    )
-    p = command(rules, "check", "rules check")
-    p.set_defaults(func=cmd_rules_check, late_collection=True)  # short: none at all
-    p = command(rules, "explain", "rules explain")
-    p.add_argument("--json", action="store_true", help="one JSON object per article")
-    p.add_argument("--rule", action="append", default=[], help="only this rule (repeatable)")
-    source = p.add_mutually_exclusive_group(required=True)
-    source.add_argument("--text", help="text to explain")
-    source.add_argument("--feed", help="a feed file whose entries to explain")
-    p.set_defaults(func=cmd_rules_explain)
-    p = command(rules, "schema", "rules schema")
-    p.add_argument("-o", "--output", default="-")
-    p.set_defaults(func=cmd_rules_schema)
-    p = command(sub, "run")
-    p.add_argument("--once", action="store_true", help="poll every feed once, deliver, exit")
-    p.add_argument(
-        "--dry-run",
-        action="store_true",
-        help="with --once: print what would be sent; record and deliver nothing",
-    )
-    p.set_defaults(func=cmd_run, late_collection=True)  # resumed once the service is built
+    def rules(group: argparse.ArgumentParser) -> None:
+        commands = group.add_subparsers(dest="rules_command", required=True)
+        p = command(commands, "check", "rules check")
+        p.set_defaults(func=cmd_rules_check, late_collection=True)  # short: none at all
+        p = command(commands, "explain", "rules explain")
+        p.add_argument("--json", action="store_true", help="one JSON object per article")
+        p.add_argument("--rule", action="append", default=[], help="only this rule (repeatable)")
+        source = p.add_mutually_exclusive_group(required=True)
+        source.add_argument("--text", help="text to explain")
+        source.add_argument("--feed", help="a feed file whose entries to explain")
+        p.set_defaults(func=cmd_rules_explain)
+        p = command(commands, "schema", "rules schema")
+        p.add_argument("-o", "--output", default="-")
+        p.set_defaults(func=cmd_rules_schema)
 
-    p = command(sub, "status")
-    p.add_argument("--json", action="store_true", help="one JSON object instead of text")
-    p.set_defaults(func=cmd_status)
+    def run(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--once", action="store_true", help="poll every feed once, deliver, exit")
+        p.add_argument(
+            "--dry-run",
+            action="store_true",
+            help="with --once: print what would be sent; record and deliver nothing",
+        )
+        p.set_defaults(func=cmd_run, late_collection=True)  # resumed once the service is built
 
-    outbox = sub.add_parser("outbox", help="the delivery outbox").add_subparsers(
-        dest="outbox_command", required=True
-    )
-    p = command(outbox, "drop", "outbox drop")
-    p.add_argument("channel", help="the channel name the deliveries were queued for")
-    p.set_defaults(func=cmd_outbox_drop)
+    def status(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--json", action="store_true", help="one JSON object instead of text")
+        p.set_defaults(func=cmd_status)
 
-    p = command(sub, "demo")
-    p.add_argument("--step-seconds", type=float, default=2.5, help="time between steps")
-    p.set_defaults(func=cmd_demo)
+    def outbox(group: argparse.ArgumentParser) -> None:
+        commands = group.add_subparsers(dest="outbox_command", required=True)
+        p = command(commands, "drop", "outbox drop")
+        p.add_argument("channel", help="the channel name the deliveries were queued for")
+        p.set_defaults(func=cmd_outbox_drop)
+        add_retry_command(commands, _settings)
 
-    p = command(sub, "test-alert")
-    p.add_argument("channel", help="channel name from channels.yaml")
-    p.set_defaults(func=cmd_test_alert)
+    def demo(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--step-seconds", type=float, default=2.5, help="time between steps")
+        p.set_defaults(func=cmd_demo)
 
-    add_history_commands(sub, _settings, outbox)
+    def test_alert(p: argparse.ArgumentParser) -> None:
+        p.add_argument("channel", help="channel name from channels.yaml")
+        p.set_defaults(func=cmd_test_alert)
+
+    groups = {"baseline": "baseline tools", "rules": "rule tools", "outbox": "the delivery outbox"}
+    for name, build in [
+        ("replay", replay),
+        ("baseline", baseline),
+        ("rules", rules),
+        ("run", run),
+        ("status", status),
+        ("outbox", outbox),
+        ("demo", demo),
+        ("test-alert", test_alert),
+    ]:
+        if name in groups:
+            sub.add_parser(name, help=groups[name])
+        else:
+            command(sub, name)
+        sub.later(name, build)
+    add_history_commands(sub, _settings)
     add_silence_commands(sub, _settings)
     add_feed_commands(sub, _settings)
     add_feedback_commands(sub, _settings)

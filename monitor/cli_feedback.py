@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from monitor.cli_help import add_command
+from monitor.cli_help import add_command, later
 from monitor.cli_history import SettingsFor, existing_store, with_settings, write_output
 from monitor.errors import ConfigError
 
@@ -272,8 +272,15 @@ def _refit(
 def add_feedback_commands(
     sub: argparse._SubParsersAction[argparse.ArgumentParser], settings: SettingsFor
 ) -> None:
-    """Register ``feedback`` and ``calibrate``."""
-    p = add_command(sub, "feedback", "feedback")
+    """Register ``feedback`` and ``calibrate`` (their options are added when parsing reaches
+    them)."""
+    add_command(sub, "feedback", "feedback")
+    later(sub, "feedback", lambda p: _feedback_options(p, settings))
+    add_command(sub, "calibrate", "calibrate")
+    later(sub, "calibrate", lambda p: _calibrate_options(p, settings))
+
+
+def _feedback_options(p: argparse.ArgumentParser, settings: SettingsFor) -> None:
     p.add_argument("target", nargs="?", help="ALERT_ID (from alerts list), 'export' or 'list'")
     verdict = p.add_mutually_exclusive_group()
     verdict.add_argument("--right", action="store_true", help="the alert was right")
@@ -287,7 +294,8 @@ def add_feedback_commands(
     p.add_argument("-o", "--output", default="-", help="export: output file (default stdout)")
     p.set_defaults(func=with_settings(cmd_feedback, settings))
 
-    p = add_command(sub, "calibrate", "calibrate")
+
+def _calibrate_options(p: argparse.ArgumentParser, settings: SettingsFor) -> None:
     p.add_argument(
         "--corpus", action="append", default=[], help="a labelled JSONL corpus (repeatable)"
     )

@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from monitor.cli_help import add_command
+from monitor.cli_help import add_command, later
 from monitor.cli_history import SettingsFor, with_settings
 
 if TYPE_CHECKING:
@@ -70,10 +70,14 @@ def cmd_feeds_export(args: argparse.Namespace, settings: Settings) -> int:
 def add_feed_commands(
     sub: argparse._SubParsersAction[argparse.ArgumentParser], settings: SettingsFor
 ) -> None:
-    """Register ``feeds import|export`` on the top-level subcommands."""
-    feeds = sub.add_parser("feeds", help="feed lists in OPML").add_subparsers(
-        dest="feeds_command", required=True
-    )
+    """Register ``feeds import|export`` on the top-level subcommands (its commands are
+    added when parsing reaches ``feeds``)."""
+    sub.add_parser("feeds", help="feed lists in OPML")
+    later(sub, "feeds", lambda group: _feed_commands(group, settings))
+
+
+def _feed_commands(group: argparse.ArgumentParser, settings: SettingsFor) -> None:
+    feeds = group.add_subparsers(dest="feeds_command", required=True)
     p = add_command(feeds, "import", "feeds import")
     p.add_argument("file", help="an OPML file (from any feed reader)")
     p.add_argument("--dry-run", action="store_true", help="report only; change nothing")

@@ -4,9 +4,9 @@ variables it reads and its exit status. One entry per command, read by ``cli.bui
 from __future__ import annotations
 
 import argparse
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 RULES_ENV = "NEWS_MONITOR_RULES_DIR  the rules folder (or --rules; README 'Where things are')"
 SECRETS_ENV = (
@@ -268,3 +268,72 @@ def add_command(
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     return parser
+
+
+Build = Callable[[argparse.ArgumentParser], None]
+
+
+if TYPE_CHECKING:
+    _SubParsers = argparse._SubParsersAction[argparse.ArgumentParser]
+else:  # generic only to type checkers
+    _SubParsers = argparse._SubParsersAction
+
+
+class Unmade(argparse.ArgumentParser):
+    """A subcommand's parser not made yet: what ``add_parser`` gave for it, kept until
+    parsing reaches it (``Subcommands``)."""
+
+    def __init__(self, **options: Any) -> None:  # nothing of a parser is made: see the class
+        self.options = options
+
+
+class Subcommands(_SubParsers):
+    """Subcommands whose parsers are made, and their options (or own subcommands) added,
+    when parsing reaches them; the others stay ``Unmade`` (``parser_class=Unmade``).
+
+    A start makes the parsers of its own command, not the thirty of every command: argparse
+    asks gettext three times for each parser it makes, which cost a ``run --once`` about
+    40 M instructions (issue 11). Each subcommand is there by name and help from the start,
+    so the command list, the top-level help and every error are those of the whole parser.
+    ``later`` keeps what adds a subcommand's options, or runs it now when the subcommand's
+    parser is made already (built with the default ``parser_class``).
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._later: dict[str, Build] = {}
+
+    def later(self, name: str, build: Build) -> None:
+        """Run ``build`` on the parser of the subcommand ``name`` once it is made."""
+        if isinstance(self._name_parser_map[name], Unmade):
+            self._later[name] = build
+        else:
+            build(self._name_parser_map[name])
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: str | Sequence[Any] | None,
+        option_string: str | None = None,
+    ) -> None:
+        name = values[0] if isinstance(values, list) and values else None
+        unmade = self._name_parser_map.get(name) if isinstance(name, str) else None
+        if isinstance(name, str) and isinstance(unmade, Unmade):  # the chosen subcommand
+            made = argparse.ArgumentParser(**unmade.options)
+            self._name_parser_map[name] = made
+            build = self._later.pop(name, None)
+            if build is not None:
+                build(made)
+        super().__call__(parser, namespace, values, option_string)
+
+
+def later(
+    group: argparse._SubParsersAction[argparse.ArgumentParser], name: str, build: Build
+) -> None:
+    """Run ``build`` on the parser of ``group``'s subcommand ``name`` once it is made (see
+    ``Subcommands``); at once for an ordinary ``group``."""
+    if isinstance(group, Subcommands):
+        group.later(name, build)
+    else:
+        build(group.choices[name])

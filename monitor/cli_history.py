@@ -15,7 +15,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from monitor.cli_help import add_command
+from monitor.cli_help import add_command, later
 from monitor.errors import StateError
 
 if TYPE_CHECKING:
@@ -143,30 +143,31 @@ async def _deliver(settings: Settings, requeued: list[int]) -> None:
 
 
 def add_history_commands(
-    sub: argparse._SubParsersAction[argparse.ArgumentParser],
-    settings: SettingsFor,
-    outbox: argparse._SubParsersAction[argparse.ArgumentParser] | None = None,
+    sub: argparse._SubParsersAction[argparse.ArgumentParser], settings: SettingsFor
 ) -> None:
-    """Register ``alerts list|show`` on the top-level subcommands and ``retry`` on
-    ``outbox`` (made here unless another part of the command line has made it)."""
+    """Register ``alerts list|show`` on the top-level subcommands (its commands are added
+    when parsing reaches ``alerts``)."""
 
-    alerts = sub.add_parser("alerts", help="the alert history").add_subparsers(
-        dest="alerts_command", required=True
-    )
-    p = add_command(alerts, "list", "alerts list")
-    p.add_argument("--since", type=duration_arg, help="only the last DURATION (e.g. 24h, 7d)")
-    p.add_argument("--rule", help="only alerts of this rule")
-    p.add_argument("--json", action="store_true", help="a JSON array instead of lines")
-    p.set_defaults(func=with_settings(cmd_alerts_list, settings))
-    p = add_command(alerts, "show", "alerts show")
-    p.add_argument("id", type=int, help="alert id (from alerts list)")
-    p.add_argument("--json", action="store_true")
-    p.set_defaults(func=with_settings(cmd_alerts_show, settings))
+    def commands(group: argparse.ArgumentParser) -> None:
+        alerts = group.add_subparsers(dest="alerts_command", required=True)
+        p = add_command(alerts, "list", "alerts list")
+        p.add_argument("--since", type=duration_arg, help="only the last DURATION (e.g. 24h, 7d)")
+        p.add_argument("--rule", help="only alerts of this rule")
+        p.add_argument("--json", action="store_true", help="a JSON array instead of lines")
+        p.set_defaults(func=with_settings(cmd_alerts_list, settings))
+        p = add_command(alerts, "show", "alerts show")
+        p.add_argument("id", type=int, help="alert id (from alerts list)")
+        p.add_argument("--json", action="store_true")
+        p.set_defaults(func=with_settings(cmd_alerts_show, settings))
 
-    if outbox is None:
-        outbox = sub.add_parser("outbox", help="the delivery outbox").add_subparsers(
-            dest="outbox_command", required=True
-        )
+    sub.add_parser("alerts", help="the alert history")
+    later(sub, "alerts", commands)
+
+
+def add_retry_command(
+    outbox: argparse._SubParsersAction[argparse.ArgumentParser], settings: SettingsFor
+) -> None:
+    """Register ``retry`` on the commands of ``outbox``."""
     p = add_command(outbox, "retry", "outbox retry")
     p.add_argument("ids", nargs="*", type=int, help="delivery ids (from alerts show)")
     p.add_argument("--failed", action="store_true", help="every failed delivery")

@@ -11,7 +11,7 @@ import sys
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-from monitor.cli_help import add_command
+from monitor.cli_help import add_command, later
 from monitor.cli_history import SettingsFor, duration_arg, existing_store, with_settings
 from monitor.errors import ConfigError
 
@@ -133,11 +133,14 @@ def _expire(store: Store, silence_id: int) -> int:
 def add_silence_commands(
     sub: argparse._SubParsersAction[argparse.ArgumentParser], settings: SettingsFor
 ) -> None:
-    """Register ``silence add|list|expire`` on the top-level subcommands."""
+    """Register ``silence add|list|expire`` on the top-level subcommands (its commands are
+    added when parsing reaches ``silence``)."""
+    sub.add_parser("silence", help="hold back matching alerts for a while")
+    later(sub, "silence", lambda group: _silence_commands(group, settings))
 
-    silence = sub.add_parser(
-        "silence", help="hold back matching alerts for a while"
-    ).add_subparsers(dest="silence_command", required=True)
+
+def _silence_commands(group: argparse.ArgumentParser, settings: SettingsFor) -> None:
+    silence = group.add_subparsers(dest="silence_command", required=True)
     p = add_command(silence, "add", "silence add")
     matcher = p.add_mutually_exclusive_group(required=True)
     matcher.add_argument("--rule", help="rule id")

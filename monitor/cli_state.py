@@ -12,7 +12,7 @@ import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from monitor.cli_help import add_command
+from monitor.cli_help import add_command, later
 from monitor.errors import StateError
 
 if TYPE_CHECKING:
@@ -69,10 +69,15 @@ def add_state_commands(
     sub: argparse._SubParsersAction[argparse.ArgumentParser],
     settings_of: Callable[[argparse.Namespace], Settings],
 ) -> None:
-    """The ``state`` command group."""
-    state = sub.add_parser("state", help="the state database").add_subparsers(
-        dest="state_command", required=True
-    )
+    """The ``state`` command group (its commands are added when parsing reaches it)."""
+    sub.add_parser("state", help="the state database")
+    later(sub, "state", lambda group: _state_commands(group, settings_of))
+
+
+def _state_commands(
+    group: argparse.ArgumentParser, settings_of: Callable[[argparse.Namespace], Settings]
+) -> None:
+    state = group.add_subparsers(dest="state_command", required=True)
     p = add_command(state, "migrate", "state migrate")
     p.add_argument("--to", required=True, metavar="URL", help="postgresql://… or sqlite:///PATH")
     p.set_defaults(func=lambda args: cmd_state_migrate(settings_of(args), args.to))

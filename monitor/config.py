@@ -15,12 +15,16 @@ needs them, and their regular expressions cost a start tens of milliseconds to c
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from monitor.errors import ConfigError, Problem
 from monitor.notify.channels import ChannelsFile, load_channels, rule_channel_problems
 from monitor.ruleset import RuleSet, load_ruleset
 from monitor.settings import Settings
 from monitor.sources.feeds import FeedConfig, load_feeds
+
+if TYPE_CHECKING:
+    from monitor.yamlcache import ParseCache
 
 
 class Configuration:
@@ -65,13 +69,18 @@ def _checked_ruleset(rules_dir: Path, channels: ChannelsFile) -> RuleSet:
 
 
 def load_configuration(
-    settings: Settings, *, channels_required: bool = False, rules_when_needed: bool = False
+    settings: Settings,
+    *,
+    channels_required: bool = False,
+    rules_when_needed: bool = False,
+    cache: ParseCache | None = None,
 ) -> Configuration:
     """Read and cross-check every file under the rules folder; one error lists all problems.
 
     ``channels_required``: a missing ``channels.yaml`` is a problem (see ``load_channels``).
     ``rules_when_needed``: leave the rules and the baseline for their first use (see the
-    module docstring).
+    module docstring). ``cache``: the data of a feeds or channels file parsed from the same
+    text before is taken from it (``yamlfile.load_model``); ``cache.save`` is the caller's.
     """
     problems: list[Problem] = []
     ruleset, feeds, channels = None, [], ChannelsFile()
@@ -81,11 +90,13 @@ def load_configuration(
         except ConfigError as exc:
             problems.extend(exc.problems)
     try:
-        feeds = load_feeds(settings.rules_dir / "feeds.yaml")
+        feeds = load_feeds(settings.rules_dir / "feeds.yaml", cache)
     except ConfigError as exc:
         problems.extend(exc.problems)
     try:
-        channels = load_channels(settings.rules_dir / "channels.yaml", required=channels_required)
+        channels = load_channels(
+            settings.rules_dir / "channels.yaml", required=channels_required, cache=cache
+        )
     except ConfigError as exc:
         problems.extend(exc.problems)
     if ruleset is not None:

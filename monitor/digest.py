@@ -19,12 +19,12 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from monitor.models import Alert, Article, Evidence
 from monitor.notify.render import DIGEST_RULE
 
 if TYPE_CHECKING:
+    from monitor.models import Alert
     from monitor.store import Store
-    from monitor.store_history import AlertRecord
+    from monitor.store_history_records import AlertRecord
 
 DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 MAX_LINES = 40  # a Slack message holds 50 blocks
@@ -113,6 +113,8 @@ def build_digest(
     reports: Sequence[AlertRecord],
 ) -> Alert | None:
     """The digest of ``reports`` (oldest first) for ``channel``: a line per development."""
+    from monitor.models import Alert, Article, Evidence
+
     developments: dict[str, list[AlertRecord]] = {}
     for report in reports:
         developments.setdefault(report.development, []).append(report)

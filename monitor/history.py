@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from monitor.notify.render import NOTICE_RULES
-from monitor.store_history import AlertRecord, Delivery
+from monitor.store_history_records import AlertRecord, Delivery
 
 
 def _plural(count: int, word: str) -> str:

@@ -14,9 +14,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-from monitor.models import Article
+if TYPE_CHECKING:
+    from monitor.models import Article
+
 
 FirstPoll = Literal["examine", "mark-seen"]
 

@@ -30,7 +30,6 @@ from typing import TYPE_CHECKING, TypeVar
 from monitor.errors import FeedError, FetchError, StateError
 from monitor.intake import Intake
 from monitor.metrics import Metrics
-from monitor.models import Alert, Article, Development, in_published_order
 from monitor.sources.feeds import FeedConfig
 from monitor.sources.fetch import Fetcher, Validators
 from monitor.sources.parsepool import ParsePool
@@ -39,6 +38,7 @@ from monitor.store import Store, unseen_among
 if TYPE_CHECKING:
     from monitor.detect.engine import Detector
     from monitor.detect.stories import StoryBook
+    from monitor.models import Alert, Article, Development
 
 log = logging.getLogger("monitor.poll")
 
@@ -264,6 +264,8 @@ class Poller:
         first, also when the reload failed while this job waited for the worker."""
 
         def detect() -> Detected | None:
+            from monitor.models import in_published_order
+
             book = detector.book
             if book.needs_reload:
                 return None

@@ -270,6 +270,12 @@ class Settings(BaseSettings):
     def calibration_path(self) -> Path:
         return self.calibration_file or self.state_dir / "calibration.json"
 
+    @property
+    def config_cache_path(self) -> Path:
+        """Where ``run`` keeps the parsed data of the feeds and channels files
+        (``monitor.yamlcache``)."""
+        return self.state_dir / "config-cache.json"
+
     def secret(self, name: str) -> SecretStr | None:
         """One of ``SERVICE_SECRETS``, from the environment, ``.env``, ``NAME_FILE`` or the
         secrets folder (``ConfigError`` naming it when it cannot be read)."""

@@ -18,10 +18,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Literal
 
-from monitor.models import Alert, Article, Evidence
 from monitor.notify.render import SILENCE_SUMMARY_RULE
 
 if TYPE_CHECKING:
+    from monitor.models import Alert
     from monitor.store import Store
 
 MatcherKind = Literal["rule", "development", "match"]
@@ -72,6 +72,8 @@ def silence_for(alert: Alert, silences: Iterable[Silence], now: datetime) -> Sil
 
 def expiry_summary(silence: Silence, held: Sequence[Alert]) -> Alert:
     """One alert listing what ``silence`` held: a line per alert (the first twenty)."""
+    from monitor.models import Alert, Article, Evidence
+
     lines = tuple(
         Evidence(
             f"{a.type} {a.rule}: {a.article.title}",

@@ -19,11 +19,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any, ParamSpec, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, ParamSpec, Protocol, TypeVar
 
 from monitor.dburl import is_postgres_url, redact_url
 from monitor.errors import StateError
-from monitor.models import Alert, Article, Development
 from monitor.notify.render import alert_payload
 from monitor.silences import silence_for
 from monitor.store_db import Database
@@ -34,6 +33,9 @@ from monitor.store_schema import MIGRATIONS
 from monitor.store_silences import SilenceStore
 from monitor.store_thread import StoreThread
 from monitor.store_views import StoreViews
+
+if TYPE_CHECKING:
+    from monitor.models import Alert, Article, Development
 
 SCHEMA_VERSION = len(MIGRATIONS)
 P = ParamSpec("P")
@@ -320,6 +322,8 @@ class Store(StoreViews, AlertHistory, SilenceStore, FeedbackStore, ReplicaStore)
         )
 
     def developments(self) -> list[Development]:
+        from monitor.models import Development  # not at import: a poll with nothing new needs none
+
         rows = self._rows(
             "SELECT id, rule, stage, first_seen, last_seen, evidence, entries, rules, outlets,"
             " alerted FROM developments ORDER BY first_seen"

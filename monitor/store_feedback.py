@@ -11,10 +11,12 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Literal, cast
+from typing import TYPE_CHECKING, Literal, cast
 
-from monitor.models import Article
 from monitor.store_base import StorePart
+
+if TYPE_CHECKING:
+    from monitor.models import Article
 
 Verdict = Literal["right", "wrong", "missed"]
 VERDICTS: tuple[Verdict, ...] = ("right", "wrong", "missed")

@@ -11,53 +11,16 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING
 
 from monitor.store_base import StorePart
 from monitor.store_db import Database
 
+if TYPE_CHECKING:
+    from monitor.store_history_records import AlertRecord, Attempt, Delivery
+
 _DELIVERY = "id, channel, state, attempts, last_error, finished"
-
-
-@dataclass(frozen=True)
-class Attempt:
-    """One delivery attempt (or an operator's requeue) of one outbox row."""
-
-    number: int
-    at: str
-    outcome: str  # delivered | retry | failed | requeued
-    error: str | None
-
-
-@dataclass(frozen=True)
-class Delivery:
-    """One alert for one channel, with its attempts when asked for."""
-
-    id: int
-    channel: str
-    state: str  # pending | delivered | failed | silenced
-    attempts: int
-    last_error: str | None
-    finished: str | None
-    history: tuple[Attempt, ...] = ()
-
-
-@dataclass(frozen=True)
-class AlertRecord:
-    """A recorded alert or update: what was raised, and where it went."""
-
-    id: int
-    key: str
-    type: str
-    rule: str
-    development: str
-    created: str
-    description: str
-    payload: dict[str, Any]
-    deliveries: tuple[Delivery, ...] = field(default_factory=tuple)
-    silence: int | None = None
 
 
 class AlertHistory(StorePart):
@@ -75,6 +38,8 @@ class AlertHistory(StorePart):
         )
 
     def _deliveries(self, alert_id: int, with_attempts: bool) -> tuple[Delivery, ...]:
+        from monitor.store_history_records import Attempt, Delivery
+
         rows = self._rows(
             f"SELECT {_DELIVERY} FROM outbox WHERE alert_id = ? ORDER BY id", (alert_id,)
         )
@@ -96,6 +61,8 @@ class AlertHistory(StorePart):
     def _records(
         self, where: str, params: Sequence[object], with_attempts: bool
     ) -> list[AlertRecord]:
+        from monitor.store_history_records import AlertRecord
+
         rows = self._rows(
             "SELECT id, key, type, rule, development, created, description, payload, silence_id"
             f" FROM alerts WHERE {where} ORDER BY id",
@@ -151,6 +118,8 @@ class AlertHistory(StorePart):
 
     def delivery(self, outbox_id: int) -> Delivery | None:
         """One outbox row (without its attempts), or None if there is no such row."""
+        from monitor.store_history_records import Delivery
+
         rows = self._rows(f"SELECT {_DELIVERY} FROM outbox WHERE id = ?", (outbox_id,))
         return Delivery(*rows[0]) if rows else None
 

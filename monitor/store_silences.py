@@ -10,13 +10,15 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from datetime import datetime
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
-from monitor.models import Alert
 from monitor.notify.render import alert_from_payload
 from monitor.silences import MatcherKind, Silence
 from monitor.store_base import StorePart
 from monitor.store_db import Database
+
+if TYPE_CHECKING:
+    from monitor.models import Alert
 
 _COLUMNS = "id, kind, value, starts, ends, comment, author, notify_on_expiry"
 

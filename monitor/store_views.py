@@ -7,39 +7,21 @@ Part of the store (with ``store.py``, the only modules that know SQL); read-only
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING
 
 from monitor.store_base import StorePart
 
-
-@dataclass(frozen=True)
-class AlertRecord:
-    """One recorded alert or update, with the JSON payload it was stored with."""
-
-    id: int
-    created: str
-    payload: dict[str, Any]
-    description: str
-
-
-@dataclass(frozen=True)
-class DeliveryRecord:
-    """One outbox row that did not go out (yet): a failure or a retry, with its error."""
-
-    alert_id: int
-    channel: str
-    state: str
-    attempts: int
-    error: str | None
-    title: str
+if TYPE_CHECKING:
+    from monitor.store_view_records import AlertRecord, DeliveryRecord
 
 
 class StoreViews(StorePart):
     """Read-only queries for the pages and the API."""
 
     def alert_records(self, since: datetime | None = None, limit: int = 1000) -> list[AlertRecord]:
+        from monitor.store_view_records import AlertRecord
+
         """The latest ``limit`` alerts recorded at or after ``since``, oldest first."""
         rows = self._rows(
             "SELECT id, created, payload, description FROM alerts WHERE created >= ?"
@@ -62,6 +44,8 @@ class StoreViews(StorePart):
         return found
 
     def troubled_deliveries(self, limit: int = 100) -> list[DeliveryRecord]:
+        from monitor.store_view_records import DeliveryRecord
+
         """The latest outbox rows that failed for good or wait for a retry, newest first."""
         rows = self._rows(
             "SELECT o.alert_id, o.channel, o.state, o.attempts, o.last_error, a.payload"

@@ -3,28 +3,33 @@
 ``load_model(path, Model)`` returns a validated model or raises ``ConfigError`` whose
 problems name the file, the line of the offending key and what to change. YAML syntax
 errors are reported the same way. Files are parsed once, with libyaml's C loader when
-PyYAML has it; the map from keys to lines is only built when a problem needs it.
+PyYAML has it; the map from keys to lines is only built when a problem needs it. Given a
+``ParseCache``, ``load_model`` takes the data of a file whose text has not changed from it
+and imports no YAML parser (``monitor.yamlcache``); its problems are found as without.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-import yaml
 from pydantic import BaseModel, ValidationError
 
 from monitor.errors import ConfigError, Problem
+from monitor.yamlcache import MISSING, ParseCache
+
+if TYPE_CHECKING:
+    import yaml
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 Location = tuple[str | int, ...]
-# libyaml's loader when PyYAML was built with it: the same nodes and marks, several times faster.
-_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def _walk(
     node: yaml.Node, here: Location, lines: dict[Location, int], words: dict[Location, str]
 ) -> None:
+    import yaml
+
     lines[here] = node.start_mark.line + 1
     if isinstance(node, yaml.ScalarNode) and not node.style:  # None (Python) or "" (libyaml)
         words[here] = node.value  # as written, unquoted: "on" before YAML made it True
@@ -39,13 +44,20 @@ def _walk(
             _walk(item, (*here, index), lines, words)
 
 
-def _parse(path: Path) -> tuple[Any, yaml.Node | None]:
-    """Read and parse ``path`` once: its data and the node tree the data was built from."""
+def _read(path: Path) -> str:
     try:
-        text = path.read_text(encoding="utf-8")
+        return path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError([Problem(str(path), None, f"cannot read: {exc}")]) from exc
-    loader = _Loader(text)
+
+
+def _parse(path: Path, text: str) -> tuple[Any, yaml.Node | None]:
+    """Parse ``text`` (of ``path``) once: its data and the node tree the data was built from."""
+    import yaml  # here: a start that finds every file in its ParseCache does without it
+
+    # libyaml's loader when PyYAML was built with it: the same nodes and marks, several
+    # times faster.
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(text)
     try:
         node = loader.get_single_node()
         return (loader.construct_document(node) if node is not None else None), node
@@ -69,7 +81,7 @@ def _positions(node: yaml.Node | None) -> tuple[dict[Location, int], dict[Locati
 def load_yaml(path: Path) -> tuple[Any, dict[Location, int], dict[Location, str]]:
     """Parse ``path``; return the data, a map from key path to 1-based line, and the
     unquoted scalars as written."""
-    data, node = _parse(path)
+    data, node = _parse(path, _read(path))
     return (data, *_positions(node))
 
 
@@ -116,11 +128,23 @@ def problems_from(
     return problems
 
 
-def load_model(path: Path, model: type[ModelT]) -> ModelT:
-    """Load ``path`` and validate it as ``model``; raise ``ConfigError`` naming each problem."""
-    data, node = _parse(path)
+def load_model(path: Path, model: type[ModelT], cache: ParseCache | None = None) -> ModelT:
+    """Load ``path`` and validate it as ``model``; raise ``ConfigError`` naming each problem.
+
+    With ``cache``, the data parsed from the same text before is taken from it and what is
+    parsed now is recorded in it (``cache.save`` writes it)."""
+    text = _read(path)
+    cached = cache.get(path, text) if cache is not None else MISSING
+    if cached is MISSING:
+        data, node = _parse(path, text)
+        if cache is not None:
+            cache.put(path, text, data)
+    else:
+        data, node = cached, None
     try:
         return model.model_validate(data if data is not None else {})
     except ValidationError as exc:
+        if cached is not MISSING:  # the data parsing makes, but without the lines
+            node = _parse(path, text)[1]
         lines, words = _positions(node)
         raise ConfigError(problems_from(exc, path, lines, words=words)) from exc

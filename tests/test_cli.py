@@ -238,7 +238,7 @@ def _leaf_commands() -> list[str]:
             leaf for name, child in subs[0].choices.items() for leaf in walk(child, [*path, name])
         ]
 
-    return walk(build_parser(), [])
+    return walk(build_parser(every_command=True), [])
 
 
 @pytest.mark.parametrize("command", _leaf_commands())
@@ -254,6 +254,73 @@ def test_every_command_help_says_what_it_reads_and_its_exit_status(
     assert HELP[command].description.splitlines()[0] in out
     environment = out.split("environment:\n", 1)[1].split("exit status:\n", 1)
     assert environment[0].strip() and "\n  0   " in "\n" + environment[1]
+
+
+def _parsed(
+    argv: list[str], every_command: bool, capsys: pytest.CaptureFixture[str]
+) -> tuple[object, str, str]:
+    """What parsing ``argv`` gives (options, or the exit code) and prints."""
+    from monitor.cli import build_parser
+
+    try:
+        args = vars(build_parser(every_command=every_command).parse_args(argv))
+        found: object = {k: getattr(v, "__name__", v) for k, v in args.items()}
+    except SystemExit as done:
+        found = done.code
+    out, err = capsys.readouterr()
+    return found, out, err
+
+
+COMMAND_LINES = [
+    [],
+    ["-h"],
+    ["--version"],
+    ["nope"],
+    ["--rules"],
+    ["--rules", "r", "run", "--once", "--dry-run"],
+    ["run", "--rules", "r", "--once"],
+    ["run", "--bogus"],
+    ["run", "--once", "extra"],
+    ["rules"],
+    ["rules", "nope"],
+    ["rules", "explain", "--text", "a", "--feed", "b"],
+    ["alerts", "show", "x"],
+    ["outbox", "retry", "--failed", "1", "2"],
+    ["outbox", "drop"],
+    ["silence", "add", "--rule", "r", "--comment", "c", "--for", "2h"],
+    ["feedback", "7", "--right", "--wrong"],
+    ["calibrate", "--weights", "sometimes"],
+    ["state", "migrate"],
+    ["feeds", "import", "x.opml", "--dry-run"],
+    ["demo", "--step-seconds", "0"],
+]
+
+
+@pytest.mark.parametrize(
+    "argv",
+    COMMAND_LINES
+    + [[*c.split(), "--help"] for c in _leaf_commands()]
+    + [[group, "--help"] for group in sorted({c.split()[0] for c in _leaf_commands()})],
+)
+def test_commands_parse_and_explain_themselves_as_when_every_parser_is_built(
+    argv: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A command's options are added only when the command line names it: the options
+    found, the help and every error are the same as with every command built first."""
+    assert _parsed(argv, False, capsys) == _parsed(argv, True, capsys)
+
+
+def test_parsing_makes_the_chosen_command_only() -> None:
+    import argparse
+
+    from monitor.cli import build_parser
+    from monitor.cli_help import Unmade
+
+    parser = build_parser()
+    parser.parse_args(["rules", "check"])
+    (top,) = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+    made = {name for name, child in top.choices.items() if not isinstance(child, Unmade)}
+    assert made == {"rules"}
 
 
 def test_status_json(

@@ -21,7 +21,7 @@ from monitor.notify.slack import slack_message
 from monitor.notify.webhook import WebhookChannel, WebhookConfig
 from monitor.ruleset import load_ruleset
 from monitor.store import Store, open_store
-from monitor.store_history import AlertRecord
+from monitor.store_history_records import AlertRecord
 from tests.conftest import RULES
 from tests.helpers import record_alerts
 from tests.notify.test_channels import check_block_kit, make_alert

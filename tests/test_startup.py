@@ -30,6 +30,9 @@ DAEMON = {"apscheduler", "monitor.web.site", "aiohttp"}
 METRICS = {"prometheus_client"}  # only a service that shows /metrics builds real ones
 RULES = {"monitor.detect.rules", "monitor.baseline"}  # `run --once`: read at first use
 PARSING = {"feedparser", "monitor.sources.parse", "monitor.text"}  # at the first body to parse
+ARTICLES = {"monitor.models"}  # articles, alerts, developments: made only when there are some
+# What the store's history and its page views return: made only by those queries.
+RECORDS = {"monitor.store_history_records", "monitor.store_view_records"}
 # Channel types other than the console, which the rules folders of make_rules configure alone.
 OTHER_CHANNELS = {f"monitor.notify.{kind}" for kind in ("slack", "webhook", "email", "apprise")}
 STATE = {"monitor.store", "monitor.store_history", "monitor.history", "monitor.silences"}
@@ -100,12 +103,22 @@ def test_run_once_over_unchanged_feeds_loads_no_detection(tmp_path: Path) -> Non
     detector nor its embedding model is built, nor are the rules read (their models and
     patterns), and no metrics are kept for a /metrics that a run that exits does not show;
     with no body to parse, the parser (feedparser) is not imported either, nor are channel
-    types that channels.yaml does not name; the collector is back on for the work."""
+    types that channels.yaml does not name, nor the types of articles and alerts or the
+    records of the alert history (their dataclasses cost a start ~4 M instructions each);
+    the collector is back on for the work."""
     found = second_run_once(tmp_path, FeedServer())
-    unused = DETECTION | DAEMON | METRICS | RULES | PARSING | OTHER_CHANNELS
+    unused = DETECTION | DAEMON | METRICS | RULES | PARSING | OTHER_CHANNELS | ARTICLES | RECORDS
     assert set(found["modules"]) & unused == set()
     assert "monitor.notify.console" in found["modules"]
     assert found["collecting"] is True
+
+
+def test_run_once_over_unchanged_rules_files_imports_no_yaml_parser(tmp_path: Path) -> None:
+    """The first run keeps the parsed feeds and channels files in the state folder; the
+    second finds their text unchanged there and does without PyYAML."""
+    found = second_run_once(tmp_path, FeedServer())
+    assert "yaml" not in found["modules"]
+    assert (tmp_path / "state" / "config-cache.json").is_file()
 
 
 def test_run_once_over_a_feed_without_validators_loads_no_detection(tmp_path: Path) -> None:

@@ -9,14 +9,16 @@ ordering and rate limits belong to the outbox, never to a channel.
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Literal, Protocol
+from typing import TYPE_CHECKING, Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from monitor.digest import DigestSchedule, parse_schedule
 from monitor.durations import Duration
-from monitor.models import Alert
 from monitor.secrets import Secrets, read_secrets
+
+if TYPE_CHECKING:
+    from monitor.models import Alert
 
 
 class ChannelSettings(BaseModel):

@@ -44,7 +44,8 @@ if TYPE_CHECKING:
     from monitor.notify.email import EmailConfig
     from monitor.notify.slack import SlackConfig
     from monitor.notify.webhook import WebhookConfig
-    from monitor.store_history import AlertRecord
+    from monitor.store_history_records import AlertRecord
+    from monitor.yamlcache import ParseCache
 
     AnyChannelConfig = SlackConfig | WebhookConfig | EmailConfig | ConsoleConfig | AppriseConfig
 else:
@@ -164,10 +165,13 @@ class ChannelsFile(BaseModel):
         return {c.name: c for c in self.channels}
 
 
-def load_channels(path: Path, *, required: bool = False) -> ChannelsFile:
+def load_channels(
+    path: Path, *, required: bool = False, cache: ParseCache | None = None
+) -> ChannelsFile:
     """The channels file, or console-only defaults when it does not exist.
 
-    With ``required`` (a reload of a daemon that runs on the file) a missing file is a
+    ``cache``: see ``yamlfile.load_model``. With ``required`` (a reload of a daemon that
+    runs on the file) a missing file is a
     problem, not a silent switch to the console: deliveries to the channels it named must
     not lose their channel because the file was moved for a moment.
     """
@@ -183,7 +187,7 @@ def load_channels(path: Path, *, required: bool = False) -> ChannelsFile:
                 ]
             )
         return ChannelsFile()
-    return load_model(path, ChannelsFile)
+    return load_model(path, ChannelsFile, cache)
 
 
 def _channel_lines(folder: Path, rule_id: str) -> tuple[str, dict[str, int]]:

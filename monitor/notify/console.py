@@ -10,14 +10,16 @@ from __future__ import annotations
 
 import json
 import sys
-from typing import Literal, TextIO
+from typing import TYPE_CHECKING, Literal, TextIO
 
 from pydantic import Field
 
-from monitor.models import Alert
 from monitor.notify.base import ChannelSettings
 from monitor.notify.render import alert_text, described_payload
 from monitor.secrets import Secrets
+
+if TYPE_CHECKING:
+    from monitor.models import Alert
 
 
 class ConsoleConfig(ChannelSettings):

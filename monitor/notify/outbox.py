@@ -28,14 +28,17 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from monitor.errors import DeliveryError
 from monitor.metrics import Metrics
-from monitor.models import Alert
 from monitor.notify.base import Channel, ChannelSettings
 from monitor.notify.render import alert_from_payload, update_digest
 from monitor.poller import utc_now
 from monitor.store import OutboxItem, Store
+
+if TYPE_CHECKING:
+    from monitor.models import Alert
 
 log = logging.getLogger("monitor.deliver")
 _EACH = ChannelSettings(name="default")

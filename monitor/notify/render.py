@@ -10,9 +10,11 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import replace
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from monitor.models import Alert, Article, Evidence, JudgeNote
+if TYPE_CHECKING:
+    from monitor.models import Alert, Evidence, JudgeNote
+
 
 # Rules of the messages news-monitor writes itself (not developments of the story).
 SILENCE_SUMMARY_RULE = "silence-summary"
@@ -100,6 +102,8 @@ def judge_line(note: JudgeNote) -> str:
 
 def alert_from_payload(payload: dict[str, Any], description: str = "") -> Alert:
     """Rebuild the ``Alert`` that ``alert_payload`` wrote (as the outbox stores it)."""
+    from monitor.models import Alert, Article, Evidence, JudgeNote
+
     entry = payload["entry"]
     published = entry.get("published")
     article = Article(
@@ -179,6 +183,8 @@ def headline(alert: Alert) -> str:
 def sample_alert(test_id: str) -> Alert:
     """A harmless, clearly labelled alert for ``news-monitor test-alert``; ``test_id``
     makes its idempotency key unique, so receivers that drop repeated keys take each test."""
+    from monitor.models import Alert, Article, Evidence
+
     article = Article(
         id=f"news-monitor-test-{test_id}",
         feed="news-monitor",

@@ -16,12 +16,15 @@ from __future__ import annotations
 
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, field_validator, model_validator
 
 from monitor.durations import Duration
 from monitor.yamlfile import load_model
+
+if TYPE_CHECKING:
+    from monitor.yamlcache import ParseCache
 
 DEFAULT_INTERVAL = timedelta(minutes=5)
 MIN_INTERVAL = timedelta(seconds=1)
@@ -88,7 +91,8 @@ def effective(feed: FeedConfig, defaults: FeedDefaults) -> FeedConfig:
     )
 
 
-def load_feeds(path: Path) -> list[FeedConfig]:
-    """Enabled feeds of ``path`` with defaults applied; ``ConfigError`` names file and line."""
-    parsed = load_model(path, FeedsFile)
+def load_feeds(path: Path, cache: ParseCache | None = None) -> list[FeedConfig]:
+    """Enabled feeds of ``path`` with defaults applied; ``ConfigError`` names file and line.
+    ``cache``: see ``yamlfile.load_model``."""
+    parsed = load_model(path, FeedsFile, cache)
     return [effective(feed, parsed.defaults) for feed in parsed.feeds if feed.enabled]

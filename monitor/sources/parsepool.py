@@ -27,7 +27,6 @@ from concurrent.futures import Executor
 from typing import TYPE_CHECKING
 
 from monitor.errors import ParseError
-from monitor.models import Article
 
 if TYPE_CHECKING:
     from concurrent.futures import ProcessPoolExecutor
@@ -60,6 +59,7 @@ def _parse(body: bytes, feed: str) -> ParsedFeed:
 def _unpack(packed: Packed, feed: str) -> ParsedFeed:
     import pickle
 
+    from monitor.models import Article
     from monitor.sources.parse import ParsedFeed
 
     title, warning, slices = packed

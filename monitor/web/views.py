@@ -18,7 +18,7 @@ from monitor.redact import redact_url
 from monitor.ruleset import RuleSet
 from monitor.sources.feeds import DEFAULT_INTERVAL, FeedConfig
 from monitor.store import Store
-from monitor.store_views import AlertRecord, DeliveryRecord
+from monitor.store_view_records import AlertRecord, DeliveryRecord
 
 PERIODS: dict[str, timedelta | None] = {
     "": None,
