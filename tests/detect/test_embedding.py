@@ -70,3 +70,12 @@ def test_each_word_gets_the_ids_its_own_encoding_gives(text: str) -> None:
         for i in embedder.tokenizer.encode(word, add_special_tokens=False).ids
     ]
     assert embedder.token_ids([text]) == [expected]
+
+
+def test_rows_widened_once_are_those_of_the_table() -> None:
+    """Rows are widened at a token's first use and kept (the kept rows outgrow their first
+    allocation here): gathers before, across and after the growth give the plain values."""
+    embedder = bundled_embedder()
+    batches = [[5, 9, 5], list(range(3000, 300, -2)), [9, *range(2990, 3100), 7, 5]]
+    for ids in batches:
+        assert embedder._rows(ids).tobytes() == embedder.vectors[ids].astype(np.float32).tobytes()
