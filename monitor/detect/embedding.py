@@ -22,6 +22,7 @@ from __future__ import annotations
 import functools
 import importlib.util
 import itertools
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -53,6 +54,7 @@ class Embedder:
         self._slots = np.full(len(vectors), -1, dtype=np.intp)  # token id -> row of _wide
         self._wide = np.empty((0, self.dimensions), dtype=np.float32)
         self._widened = 0  # rows of ``_wide`` in use
+        self._widening = threading.Lock()
 
     @classmethod
     def from_folder(cls, folder: Path) -> Embedder:
@@ -90,21 +92,30 @@ class Embedder:
 
     def _rows(self, ids: list[int]) -> np.ndarray:
         """``vectors[ids].astype(np.float32)``: the same values, each token's row widened
-        once (at its first use) and kept, since widening is most of the cost of a gather."""
+        once (at its first use) and kept, since widening is most of the cost of a gather.
+        Safe across threads (the daemon builds a detector on a reload while another
+        detects): rows are widened under a lock, and a token's slot is set only once its
+        row is written, in the array then kept, whose growth copies every row in use."""
         tokens = np.array(ids, dtype=np.intp)
         slots = self._slots.take(tokens)
         if slots.min() < 0:
-            fresh = np.unique(tokens[slots < 0])
-            end = self._widened + len(fresh)
-            if end > len(self._wide):
-                grown = np.empty((max(end, 2 * len(self._wide), 1024), self.dimensions), np.float32)
-                grown[: self._widened] = self._wide[: self._widened]
-                self._wide = grown
-            self._wide[self._widened : end] = self.vectors.take(fresh, axis=0)
-            self._slots[fresh] = np.arange(self._widened, end)
-            self._widened = end
+            with self._widening:
+                slots = self._slots.take(tokens)  # another thread may have widened some
+                self._widen(np.unique(tokens[slots < 0]))
             slots = self._slots.take(tokens)
         return self._wide.take(slots, axis=0)
+
+    def _widen(self, fresh: np.ndarray) -> None:
+        """Widen and keep the rows of ``fresh`` (distinct tokens without a row yet)."""
+        end = self._widened + len(fresh)
+        if end > len(self._wide):
+            rows = min(len(self.vectors), max(end, 2 * len(self._wide), 1024))
+            grown = np.empty((rows, self.dimensions), np.float32)
+            grown[: self._widened] = self._wide[: self._widened]
+            self._wide = grown
+        self._wide[self._widened : end] = self.vectors.take(fresh, axis=0)
+        self._slots[fresh] = np.arange(self._widened, end)
+        self._widened = end
 
     def token_ids(self, texts: Sequence[str]) -> list[list[int]]:
         """The token ids of each text, as the tokenizer would give them for the whole text."""
