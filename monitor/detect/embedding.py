@@ -12,7 +12,9 @@ order. ``Embedder`` therefore encodes each distinct word once and keeps its toke
 word is encoded by the tokenizer's normalizer and model directly (what ``encode`` runs, without
 its batching threads, which cost more than the work on a busy machine); a word that holds one of
 the tokenizer's added tokens ("<s>"), which ``encode`` splits off first, goes through
-``encode``.
+``encode``. The vectors ship in half precision; each token's row is widened to single
+precision the first time a text holds it and kept so (at most the whole table, 32 MB; a
+corpus uses a few thousand of its 32,000 rows), not widened again for every text.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from __future__ import annotations
 import functools
 import importlib.util
 import itertools
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -39,7 +42,7 @@ class Embedder:
     """Token vectors and their tokenizer; ``embed`` gives unit-length sentence vectors."""
 
     def __init__(self, vectors: np.ndarray, tokenizer: Tokenizer) -> None:
-        self.vectors = vectors  # as shipped (half precision): rows widen when gathered
+        self.vectors = vectors  # as shipped (half precision): rows widen when first used
         self.tokenizer = tokenizer
         self.dimensions = int(vectors.shape[1])
         self._word_ids: dict[str, tuple[int, ...]] = {}
@@ -48,6 +51,10 @@ class Embedder:
         self._model = tokenizer.model
         self._direct = tokenizer.pre_tokenizer is None  # else words go through ``encode``
         self._normalise = tokenizer.normalizer.normalize_str if tokenizer.normalizer else str
+        self._slots = np.full(len(vectors), -1, dtype=np.intp)  # token id -> row of _wide
+        self._wide = np.empty((0, self.dimensions), dtype=np.float32)
+        self._widened = 0  # rows of ``_wide`` in use
+        self._widening = threading.Lock()
 
     @classmethod
     def from_folder(cls, folder: Path) -> Embedder:
@@ -73,8 +80,7 @@ class Embedder:
         ids = [i for row in filled for i in token_lists[row]]
         sizes = [len(token_lists[row]) for row in filled]
         starts = [0, *itertools.accumulate(sizes[:-1])]
-        # what ``vectors[ids]`` gives, sooner; widened to single precision for the sums
-        gathered = self.vectors.take(ids, axis=0).astype(np.float32)
+        gathered = self._rows(ids)
         means = np.add.reduceat(gathered, starts, axis=0) / np.array(sizes)[:, None]
         # ``np.linalg.norm(means, axis=1, keepdims=True)``, without its checks
         norms = np.sqrt(np.add.reduce(means * means, axis=1, keepdims=True))
@@ -83,6 +89,33 @@ class Embedder:
         else:
             result[filled] = np.divide(means, norms, out=np.zeros_like(means), where=norms > 0.0)
         return result
+
+    def _rows(self, ids: list[int]) -> np.ndarray:
+        """``vectors[ids].astype(np.float32)``: the same values, each token's row widened
+        once (at its first use) and kept, since widening is most of the cost of a gather.
+        Safe across threads (the daemon builds a detector on a reload while another
+        detects): rows are widened under a lock, and a token's slot is set only once its
+        row is written, in the array then kept, whose growth copies every row in use."""
+        tokens = np.array(ids, dtype=np.intp)
+        slots = self._slots.take(tokens)
+        if slots.min() < 0:
+            with self._widening:
+                slots = self._slots.take(tokens)  # another thread may have widened some
+                self._widen(np.unique(tokens[slots < 0]))
+            slots = self._slots.take(tokens)
+        return self._wide.take(slots, axis=0)
+
+    def _widen(self, fresh: np.ndarray) -> None:
+        """Widen and keep the rows of ``fresh`` (distinct tokens without a row yet)."""
+        end = self._widened + len(fresh)
+        if end > len(self._wide):
+            rows = min(len(self.vectors), max(end, 2 * len(self._wide), 1024))
+            grown = np.empty((rows, self.dimensions), np.float32)
+            grown[: self._widened] = self._wide[: self._widened]
+            self._wide = grown
+        self._wide[self._widened : end] = self.vectors.take(fresh, axis=0)
+        self._slots[fresh] = np.arange(self._widened, end)
+        self._widened = end
 
     def token_ids(self, texts: Sequence[str]) -> list[list[int]]:
         """The token ids of each text, as the tokenizer would give them for the whole text."""

@@ -30,7 +30,7 @@ from monitor.detect.features import (
     dense_features,
     rule_features,
 )
-from monitor.detect.matching import CompiledRule, Sentence
+from monitor.detect.matching import Sentence, compile_rules
 from monitor.detect.model import DEVELOPMENT, Score, ScoringModel, default_model
 from monitor.detect.novelty import KnownClaims
 from monitor.detect.rules import Rule, Severity
@@ -98,7 +98,7 @@ class Detector:
         self.threshold = threshold
         self.extractor = FeatureExtractor(
             KnownClaims(claim.text for claim in claims),
-            [CompiledRule(rule) for rule in self.rules],
+            compile_rules(self.rules),
             embedder,
             min_novelty=min_novelty,
         )

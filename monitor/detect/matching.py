@@ -39,6 +39,8 @@ class Sentence:
     # group's alternatives (rules share topic groups), each by its serial number
     held: dict[int, Held | None] = field(default_factory=dict, compare=False, repr=False)
     seen: dict[int, bool] = field(default_factory=dict, compare=False, repr=False)
+    # and the groups that may match it, by ``GroupIndex`` (serial numbers of both)
+    possible: dict[int, frozenset[int]] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def of(cls, text: str) -> Sentence:
@@ -167,6 +169,7 @@ class Hit:
 # ``within``: groups with the same number find the same terms in a sentence.
 _ALTERNATIVES: dict[tuple[tuple[str, ...], tuple[str, ...]], int] = {}
 _RULES = itertools.count()  # serial numbers of compiled rules
+_INDEXES = itertools.count()  # serial numbers of group indexes
 
 
 class CompiledGroup:
@@ -388,29 +391,42 @@ class CompiledPattern:
 
 class GroupIndex:
     """Which of many groups may match a sentence (``CompiledGroup.may_match`` of each), found
-    in one pass: the sentence's words looked up among the groups' first words, and each
-    distinct prefix looked for once."""
+    in one pass and kept with the sentence: its words looked up among the groups' first
+    words, and each distinct prefix looked for once. Groups are named by their ``serial``,
+    so groups with the same alternatives (in several patterns or rules) are looked up once.
+    (Looking for the strings that the groups' regexes require costs more than the searches
+    it spares: such groups may always match.)"""
 
-    def __init__(self, groups: Sequence[CompiledGroup]) -> None:
-        self.size = len(groups)
-        self._always = frozenset(n for n, group in enumerate(groups) if group.has_regex)
+    def __init__(self, groups: Iterable[CompiledGroup]) -> None:
+        self.serial = next(_INDEXES)
+        self.serials: set[int] = set()
+        self._always: set[int] = set()
         self._by_word: dict[str, set[int]] = {}
         self._by_prefix: dict[str, set[int]] = {}
-        for number, group in enumerate(groups):
+        for group in groups:
+            self.serials.add(group.serial)
+            if group.has_regex:
+                self._always.add(group.serial)
             for word in group.first_words:
-                self._by_word.setdefault(word, set()).add(number)
+                self._by_word.setdefault(word, set()).add(group.serial)
             for prefix in group.prefixes:
-                self._by_prefix.setdefault(prefix, set()).add(number)
+                self._by_prefix.setdefault(prefix, set()).add(group.serial)
 
-    def possible(self, sentence: Sentence) -> set[int]:
-        """The numbers (positions in the list given) of the groups that may match."""
+    def possible(self, sentence: Sentence) -> frozenset[int]:
+        """The serials of the groups that may match ``sentence``."""
+        found = sentence.possible.get(self.serial)
+        if found is None:
+            found = sentence.possible[self.serial] = self._possible(sentence)
+        return found
+
+    def _possible(self, sentence: Sentence) -> frozenset[int]:
         found = set(self._always)
         for word in self._by_word.keys() & sentence.vocabulary:
             found |= self._by_word[word]
-        for prefix, numbers in self._by_prefix.items():
+        for prefix, serials in self._by_prefix.items():
             if prefix in sentence.lowered:
-                found |= numbers
-        return found
+                found |= serials
+        return frozenset(found)
 
 
 def topic_reading(texts: Sequence[str]) -> tuple[str, frozenset[str]]:
@@ -423,7 +439,9 @@ Held = tuple[int, PatternOutcome]  # the index of the pattern that holds, and it
 
 
 class CompiledRule:
-    """A ``Rule`` ready to evaluate; included rules are resolved by the engine."""
+    """A ``Rule`` ready to evaluate; included rules are resolved by the engine. Its patterns'
+    groups are looked up in its own ``GroupIndex``, or in one that ``compile_rules`` shares
+    between rules (so a sentence is looked up once for all of them)."""
 
     def __init__(self, rule: Rule) -> None:
         self.rule = rule
@@ -431,11 +449,10 @@ class CompiledRule:
         rule_vetoes = [CompiledGroup(group) for group in rule.unless]
         self.patterns = [CompiledPattern(p, rule_vetoes) for p in rule.patterns]
         self.topic = [CompiledGroup(group) for group in rule.topic]
-        groups = [group for pattern in self.patterns for group in pattern.groups]
-        self.index = GroupIndex(groups)
-        numbers = iter(range(len(groups)))
-        # the numbers of each pattern's groups in ``index``
-        self._needs = [frozenset(next(numbers) for _ in p.groups) for p in self.patterns]
+        self.groups = [group for pattern in self.patterns for group in pattern.groups]
+        self.index = GroupIndex(self.groups)
+        # the serials of each pattern's groups, as ``index`` names them
+        self._needs = [frozenset(group.serial for group in p.groups) for p in self.patterns]
 
     def off_topic(self, texts: Sequence[str]) -> bool:
         """Whether a topic group surely matches none of ``texts`` (see ``may_occur``)."""
@@ -476,3 +493,12 @@ class CompiledRule:
                 if outcome is not None:
                     return index, outcome
         return None
+
+
+def compile_rules(rules: Iterable[Rule]) -> list[CompiledRule]:
+    """The rules compiled, sharing one ``GroupIndex`` of all their patterns' groups."""
+    compiled = [CompiledRule(rule) for rule in rules]
+    shared = GroupIndex(group for each in compiled for group in each.groups)
+    for each in compiled:
+        each.index = shared
+    return compiled

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import threading
+
 import numpy as np
 import pytest
 
@@ -70,3 +72,39 @@ def test_each_word_gets_the_ids_its_own_encoding_gives(text: str) -> None:
         for i in embedder.tokenizer.encode(word, add_special_tokens=False).ids
     ]
     assert embedder.token_ids([text]) == [expected]
+
+
+def test_rows_widened_once_are_those_of_the_table() -> None:
+    """Rows are widened at a token's first use and kept (the kept rows outgrow their first
+    allocation here): gathers before, across and after the growth give the plain values."""
+    embedder = bundled_embedder()
+    batches = [[5, 9, 5], list(range(3000, 300, -2)), [9, *range(2990, 3100), 7, 5]]
+    for ids in batches:
+        assert embedder._rows(ids).tobytes() == embedder.vectors[ids].astype(np.float32).tobytes()
+
+
+def test_rows_widened_by_threads_at_once_are_those_of_the_table() -> None:
+    """Threads gathering rows never widened before, at the same time (a detector built on a
+    reload while another detects), each get the plain values, and so does a gather of all
+    those rows afterwards."""
+    embedder = bundled_embedder()
+    batches = [list(range(start, 31000, 7)) for start in range(4000, 4007)]
+    start = threading.Barrier(len(batches))
+    wrong: list[int] = []
+
+    def gather(ids: list[int]) -> None:
+        start.wait()
+        for chunk in range(0, len(ids), 97):
+            part = ids[chunk : chunk + 97]
+            expected = embedder.vectors[part].astype(np.float32).tobytes()
+            if embedder._rows(part).tobytes() != expected:
+                wrong.append(part[0])
+
+    threads = [threading.Thread(target=gather, args=(ids,)) for ids in batches]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert wrong == []
+    every = [i for ids in batches for i in ids]
+    assert embedder._rows(every).tobytes() == embedder.vectors[every].astype(np.float32).tobytes()

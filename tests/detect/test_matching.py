@@ -8,7 +8,14 @@ from typing import Any
 
 import pytest
 
-from monitor.detect.matching import _MONTH, CompiledRule, Held, Sentence, required_strings
+from monitor.detect.matching import (
+    _MONTH,
+    CompiledRule,
+    Held,
+    Sentence,
+    compile_rules,
+    required_strings,
+)
 from monitor.detect.rules import Rule
 
 
@@ -222,13 +229,17 @@ def _shipped_sentences() -> list[str]:
     return texts
 
 
-def test_fast_paths_agree_with_the_full_evaluation_on_the_shipped_rules() -> None:
-    """``first_held`` skips patterns by a set check and ``occurs`` stops at the first
-    occurrence; both must say what the full evaluation and ``find`` say."""
+@pytest.mark.parametrize("shared", [False, True])
+def test_fast_paths_agree_with_the_full_evaluation_on_the_shipped_rules(shared: bool) -> None:
+    """``first_held`` skips patterns by set and substring checks (its rule's own group index
+    or one shared by all rules) and ``occurs`` stops at the first occurrence; both must say
+    what the full evaluation and ``find`` say, and ``may_match`` is False only where
+    ``find`` finds nothing."""
     from monitor.ruleset import load_ruleset
 
     root = Path(__file__).resolve().parents[2]
-    compiled = [CompiledRule(r) for r in load_ruleset(root / "rules").rules if r.patterns]
+    rules = [r for r in load_ruleset(root / "rules").rules if r.patterns]
+    compiled = compile_rules(rules) if shared else [CompiledRule(r) for r in rules]
     sentences = [Sentence.of(text) for text in _shipped_sentences()]
     held_somewhere = 0
     for each in compiled:
@@ -248,24 +259,30 @@ def test_fast_paths_agree_with_the_full_evaluation_on_the_shipped_rules() -> Non
             assert each.first_held(sentence) == slow, (each.rule.id, sentence.text)
             held_somewhere += slow is not None
             for group in groups:
-                assert group.occurs(sentence) is bool(group.find(sentence)), group.name
+                found = bool(group.find(sentence))
+                assert group.occurs(sentence) is found, group.name
+                assert group.may_match(sentence) or not found, group.name
     assert held_somewhere  # the table exercises patterns that hold, not only misses
 
 
-def test_the_group_index_says_what_each_group_says_on_the_shipped_rules() -> None:
-    """``GroupIndex.possible`` answers ``may_match`` for all of a rule's pattern groups in
-    one pass; it must name exactly the groups that may match, or ``first_held`` would skip
-    a pattern that holds (or search one that cannot)."""
+@pytest.mark.parametrize("shared", [False, True])
+def test_the_group_index_says_what_each_group_says_on_the_shipped_rules(shared: bool) -> None:
+    """``GroupIndex.possible`` answers ``may_match`` for all of a rule's pattern groups (or,
+    shared by ``compile_rules``, of all rules) in one pass; it must name exactly the groups
+    that may match, or ``first_held`` would skip a pattern that holds (or search one that
+    cannot). ``may_match`` itself is checked against ``find`` by the test above."""
     from monitor.ruleset import load_ruleset
 
     root = Path(__file__).resolve().parents[2]
-    compiled = [CompiledRule(r) for r in load_ruleset(root / "rules").rules if r.patterns]
+    rules = [r for r in load_ruleset(root / "rules").rules if r.patterns]
+    compiled = compile_rules(rules) if shared else [CompiledRule(r) for r in rules]
     sentences = [Sentence.of(text) for text in _shipped_sentences()]
+    groups = {g.serial: g for each in compiled for g in each.groups}
     for each in compiled:
-        groups = [g for p in each.patterns for g in p.groups]
-        assert each.index.size == len(groups)
+        mine = {g.serial for g in each.groups}
+        assert each.index.serials == (set(groups) if shared else mine)
         for sentence in sentences:
-            expected = {n for n, group in enumerate(groups) if group.may_match(sentence)}
+            expected = {n for n in each.index.serials if groups[n].may_match(sentence)}
             assert each.index.possible(sentence) == expected, (each.rule.id, sentence.text)
 
 
