@@ -15,15 +15,13 @@ import httpx
 import pytest
 from pydantic import SecretStr
 
-from monitor.app import Service
 from monitor.feedback_links import FeedbackLinks, FeedbackSigner
 from monitor.models import Alert, Article, Evidence
 from monitor.notify.email import email_message
 from monitor.notify.webhook import signature
 from monitor.store import open_store
-from tests.helpers import make_rules, record_alerts, settings_for
-from tests.test_service import until
-from tests.web.test_web_site import TOKEN, with_service
+from tests.helpers import record_alerts, settings_for
+from tests.web.test_web_site import TOKEN, serving_site, with_service
 
 KEY = "feedback-signing-key-for-tests"
 NOW = datetime(2027, 3, 10, 12, 0, tzinfo=UTC)
@@ -168,7 +166,6 @@ def test_a_receiver_posts_signed_feedback(recorded: Path) -> None:
 def test_a_new_feedback_key_is_taken_at_the_next_reload(
     recorded: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    make_rules(recorded, {})
     key = vote_alert().idempotency_key
 
     def link(secret: str) -> str:
@@ -176,21 +173,11 @@ def test_a_new_feedback_key_is_taken_at_the_next_reload(
         return f"/feedback/right?alert={key}&sig={sig}"
 
     async def scenario() -> None:
-        service = Service.build(settings_for(recorded))
-        task = asyncio.create_task(service.serve())
-        try:
-            await until(lambda: service.health is not None and service.health.port != 0)
-            assert service.health is not None
-            base = f"http://127.0.0.1:{service.health.port}"
-            async with httpx.AsyncClient(base_url=base, timeout=10) as client:
-                assert (await client.get(link(KEY))).status_code == 200
-                monkeypatch.setenv("NEWS_MONITOR_FEEDBACK_KEY", "the-rotated-key")
-                assert await service.reload()
-                assert (await client.get(link("the-rotated-key"))).status_code == 200
-                assert (await client.get(link(KEY))).status_code == 400
-        finally:
-            service.daemon.stop()
-            await asyncio.wait_for(task, 20)
-            await service.aclose()
+        async with serving_site(recorded) as (service, client):
+            assert (await client.get(link(KEY))).status_code == 200
+            monkeypatch.setenv("NEWS_MONITOR_FEEDBACK_KEY", "the-rotated-key")
+            assert await service.reload()
+            assert (await client.get(link("the-rotated-key"))).status_code == 200
+            assert (await client.get(link(KEY))).status_code == 400
 
     asyncio.run(scenario())

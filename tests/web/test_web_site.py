@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import base64
-from collections.abc import Awaitable, Callable
+import contextlib
+from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -37,25 +38,34 @@ GUARDED = (
 NOW = datetime(2027, 3, 10, 12, 0, tzinfo=UTC)
 
 
+@contextlib.asynccontextmanager
+async def serving_site(
+    tmp_path: Path, **settings: object
+) -> AsyncIterator[tuple[Service, httpx.AsyncClient]]:
+    """The daemon (no feeds) serving on 127.0.0.1 or 0.0.0.0, and a client of its pages."""
+    make_rules(tmp_path, {})
+    service = Service.build(settings_for(tmp_path, **settings))
+    task = asyncio.create_task(service.serve())
+    try:
+        await until(lambda: service.health is not None and service.health.port != 0)
+        assert service.health is not None
+        base = f"http://127.0.0.1:{service.health.port}"
+        async with httpx.AsyncClient(base_url=base, timeout=10) as client:
+            yield service, client
+    finally:
+        service.daemon.stop()
+        await asyncio.wait_for(task, 20)
+        await service.aclose()
+
+
 def with_service(
     tmp_path: Path, check: Callable[[httpx.AsyncClient], Awaitable[None]], **settings: object
 ) -> None:
-    """Run the daemon (no feeds) on 127.0.0.1 or 0.0.0.0 and ``check`` it over HTTP."""
-    make_rules(tmp_path, {})
+    """Run the daemon (no feeds) and ``check`` it over HTTP."""
 
     async def scenario() -> None:
-        service = Service.build(settings_for(tmp_path, **settings))
-        task = asyncio.create_task(service.serve())
-        try:
-            await until(lambda: service.health is not None and service.health.port != 0)
-            assert service.health is not None
-            base = f"http://127.0.0.1:{service.health.port}"
-            async with httpx.AsyncClient(base_url=base, timeout=10) as client:
-                await check(client)
-        finally:
-            service.daemon.stop()
-            await asyncio.wait_for(task, 20)
-            await service.aclose()
+        async with serving_site(tmp_path, **settings) as (_, client):
+            await check(client)
 
     asyncio.run(scenario())
 
