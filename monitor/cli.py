@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 from monitor import __version__
 from monitor.cli_feedback import add_feedback_commands
 from monitor.cli_feeds import add_feed_commands
-from monitor.cli_help import Subcommands, Unmade, add_command
+from monitor.cli_help import RULES_HELP, Subcommands, Unmade, add_command
 from monitor.cli_history import add_history_commands, add_retry_command
 from monitor.cli_silence import add_silence_commands
 from monitor.cli_state import add_state_commands
@@ -374,17 +374,13 @@ def build_parser(*, every_command: bool = False) -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"news-monitor {__version__}")
-    rules_help = "rules folder (default: $NEWS_MONITOR_RULES_DIR, else ./rules)"
-    parser.add_argument("--rules", help=rules_help)
-    # Also accepted after the subcommand; SUPPRESS keeps a value given before it.
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--rules", default=argparse.SUPPRESS, help=rules_help)
+    parser.add_argument("--rules", help=RULES_HELP)  # and after any command (add_command)
     unmade: dict[str, Any] = {} if every_command else {"parser_class": Unmade}
     sub = parser.add_subparsers(dest="command", required=True, action=Subcommands, **unmade)
     assert isinstance(sub, Subcommands)
 
     def command(group: Any, name: str, path: str = "") -> argparse.ArgumentParser:
-        return add_command(group, name, path or name, [common])
+        return add_command(group, name, path or name)
 
     def replay(p: argparse.ArgumentParser) -> None:
         p.add_argument("paths", nargs="+", help="RSS/Atom files or folders of them")

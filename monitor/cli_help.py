@@ -254,14 +254,24 @@ HELP: dict[str, CommandHelp] = {
 }
 
 
-def add_command(
-    group: Any, name: str, path: str, parents: Sequence[argparse.ArgumentParser] = ()
-) -> argparse.ArgumentParser:
-    """Add the subcommand ``name`` to ``group`` with the help text of ``HELP[path]``."""
+RULES_HELP = "rules folder (default: $NEWS_MONITOR_RULES_DIR, else ./rules)"
+
+
+def _rules_option() -> argparse.ArgumentParser:
+    """``--rules`` accepted after a command as before it (SUPPRESS keeps a value given
+    before the command when none comes after)."""
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--rules", default=argparse.SUPPRESS, help=RULES_HELP)
+    return common
+
+
+def add_command(group: Any, name: str, path: str) -> argparse.ArgumentParser:
+    """Add the subcommand ``name`` to ``group`` with the help text of ``HELP[path]``, and
+    ``--rules`` among its options."""
     text = HELP[path]
     parser: argparse.ArgumentParser = group.add_parser(
         name,
-        parents=list(parents),
+        parents=[_rules_option()],
         help=text.summary,
         description=text.description,
         epilog=text.epilog(),

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from monitor.cli import Progress, main
+from monitor.cli import Progress, build_parser, main
 from tests.conftest import RULES
 
 
@@ -182,6 +182,24 @@ def test_rules_option_before_or_after_the_subcommand(
 ) -> None:
     assert main([a.format(rules=RULES) for a in argv]) == 0
     assert f"channels in {RULES}" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["alerts", "list"],
+        ["alerts", "show", "1"],
+        ["silence", "list"],
+        ["feedback", "list"],
+        ["calibrate", "--corpus", "c.jsonl"],
+        ["feeds", "export"],
+        ["outbox", "retry", "--failed"],
+        ["state", "migrate", "--to", "postgresql://db/x"],
+    ],
+)
+def test_every_command_takes_the_rules_option_after_it(argv: list[str]) -> None:
+    parsed = build_parser().parse_args([*argv, "--rules", "elsewhere"])
+    assert parsed.rules == "elsewhere"
 
 
 def test_unknown_channel_of_a_rule_names_file_and_line(
