@@ -96,6 +96,8 @@ def cmd_alerts_show(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_outbox_retry(args: argparse.Namespace, settings: Settings) -> int:
+    from monitor.silences import hold_requeued
+
     if not args.ids and not args.failed:
         print("outbox retry: name delivery ids, or --failed", file=sys.stderr)
         return 2
@@ -106,10 +108,13 @@ def cmd_outbox_retry(args: argparse.Namespace, settings: Settings) -> int:
             for i, d in found.items()
             if d is None or d.state != "failed"
         ]
-        requeued = store.requeue_failed(datetime.now(UTC), ids=args.ids, channel=args.channel)
+        now = datetime.now(UTC)
+        requeued = store.requeue_failed(now, ids=args.ids, channel=args.channel)
+        held = hold_requeued(store, now) if requeued else 0
     for problem in problems:
         print(f"outbox retry: {problem}", file=sys.stderr)
-    print(f"outbox retry: {len(requeued)} deliveries requeued", file=sys.stderr)
+    silenced = f"; {held} held by a silence instead" if held else ""
+    print(f"outbox retry: {len(requeued)} deliveries requeued{silenced}", file=sys.stderr)
     if requeued and not args.queue_only:
         import asyncio
 

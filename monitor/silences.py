@@ -117,6 +117,15 @@ def hold_waiting(store: Store, silence: Silence, now: datetime) -> int:
     return len(held)
 
 
+def hold_requeued(store: Store, now: datetime) -> int:
+    """After ``outbox retry`` made failed deliveries pending again: those of alerts a silence
+    held stay held, and every active silence holds the waiting alerts it matches (their
+    deliveries had failed before it began); return how many deliveries or alerts it held."""
+    again = store.hold_again()
+    active = [s for s in store.silences() if s.state(now) == "active"]
+    return again + sum(hold_waiting(store, silence, now) for silence in active)
+
+
 def queue_expiry_summaries(store: Store, now: datetime) -> int:
     """Queue the summary of every silence that ended by ``now`` and asked for one, to the
     channels its alerts were meant for; return how many were queued. Each is queued once."""

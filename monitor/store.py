@@ -490,7 +490,8 @@ class Store(StoreViews, AlertHistory, SilenceStore, FeedbackStore, ReplicaStore)
         with self._transaction() as db:
             db.execute(
                 "UPDATE outbox SET state = 'failed', attempts = attempts + 1, last_error = ?,"
-                " finished = ? WHERE id = ?",
+                # a row a silence held while it was being sent stays held (not retried)
+                " finished = ? WHERE id = ? AND state = 'pending'",
                 (error, _iso(now), item_id),
             )
             self._log_attempt(db, item_id, "failed", error, now)

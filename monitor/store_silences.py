@@ -42,7 +42,9 @@ class SilenceStore(StorePart):
     @staticmethod
     def _active_silences(db: Database, now: datetime) -> list[Silence]:
         rows = db.execute(
-            f"SELECT {_COLUMNS} FROM silences WHERE starts <= ? AND ends > ? ORDER BY id",
+            # a silence whose summary was queued is over, whatever a late poll's clock says
+            f"SELECT {_COLUMNS} FROM silences WHERE starts <= ? AND ends > ?"
+            " AND summarised IS NULL ORDER BY id",
             (now.isoformat(), now.isoformat()),
         )
         return [_silence(row) for row in rows]
@@ -114,6 +116,16 @@ class SilenceStore(StorePart):
                     "UPDATE outbox SET state = 'silenced' WHERE alert_id = ? AND state = 'pending'",
                     (alert_id,),
                 )
+
+    def hold_again(self) -> int:
+        """Deliveries made pending again of alerts a silence held go back to ``silenced``;
+        return how many rows."""
+        with self._transaction() as db:
+            cursor = db.execute(
+                "UPDATE outbox SET state = 'silenced' WHERE state = 'pending' AND alert_id IN"
+                " (SELECT id FROM alerts WHERE silence_id IS NOT NULL)"
+            )
+        return int(cursor.rowcount)
 
     def held_count(self, silence_id: int) -> int:
         """How many alerts and updates the silence held back."""

@@ -12,8 +12,14 @@ import pytest
 
 from monitor.app import Service
 from monitor.cli import main
-from monitor.silences import Silence, hold_waiting, queue_expiry_summaries, silence_for
-from monitor.store import open_store
+from monitor.silences import (
+    Silence,
+    hold_requeued,
+    hold_waiting,
+    queue_expiry_summaries,
+    silence_for,
+)
+from monitor.store import Store, open_store
 from tests.conftest import RULES
 from tests.helpers import REHASH_ITEM, SHIFT_ITEM, VOTE_ITEM, make_rules, settings_for
 from tests.notify.test_channels import make_alert
@@ -114,6 +120,48 @@ def test_a_new_silence_holds_alerts_still_waiting_in_the_outbox(
         "waiting": (added.id, "silenced"),
         "entry-1": (None, "pending"),
     }
+    store.close()
+
+
+def _poll(store: Store, now: datetime) -> int:
+    alert = make_alert()
+    return store.commit_poll(
+        feed="wire", url="http://127.0.0.1/x", etag=None, last_modified=None,
+        articles=[alert.article], alerts=[alert], developments=[],
+        route=lambda a: ["hook"], now=now,
+    )  # fmt: skip
+
+
+def test_a_poll_committed_after_the_summary_is_not_held(
+    tmp_path: Path, state_location: Path | str
+) -> None:
+    store = open_store(state_location)
+    silence = store.add_silence("rule", "uk-parliament-vote", T0, T0 + HOUR, "c", "ops", True)
+    store.expire_silence(silence.id, T0 + timedelta(minutes=30))
+    queue_expiry_summaries(store, T0 + timedelta(minutes=30))
+    # a poll whose clock was read before the end commits after the summary was queued:
+    # held now, it would be neither sent nor summarised
+    assert _poll(store, T0 + timedelta(minutes=29)) == 1
+    (record,) = store.recorded_alerts()
+    assert record.silence is None and record.deliveries[0].state == "pending"
+    store.close()
+
+
+def test_a_retry_does_not_send_what_a_silence_holds(
+    tmp_path: Path, state_location: Path | str
+) -> None:
+    store = open_store(state_location)
+    _poll(store, T0)
+    store.mark_failed(1, "HTTP 400", T0)
+    silence = store.add_silence("rule", "uk-parliament-vote", T0, T0 + HOUR, "c", "ops")
+    assert hold_waiting(store, silence, T0) == 0  # nothing pending to hold yet
+    assert store.requeue_failed(T0, ids=[1]) == [1]
+    assert hold_requeued(store, T0) == 1
+    assert store.due(T0) == [], "held by the silence, not sent"
+    (record,) = store.recorded_alerts()
+    assert record.silence == silence.id
+    store.mark_failed(1, "HTTP 500", T0)  # a send already under way when it was held
+    assert store.requeue_failed(T0) == []
     store.close()
 
 
