@@ -28,12 +28,18 @@ async def dry_run(settings: Settings) -> int:
     for record in records:
         print(alert_text(alert_from_payload(record.payload, record.description)))
         targets = ", ".join(d.channel for d in record.deliveries) or "no channel"
-        print(f"  would go to: {targets}\n")
+        if record.silence is not None:
+            print(f"  held by silence {record.silence}; would not go to: {targets}\n")
+        else:
+            print(f"  would go to: {targets}\n")
+    held = sum(record.silence is not None for record in records)
     failed = [o for o in outcomes if o.status == "error"]
     print(
         f"run: dry run: {len(outcomes)} feeds polled, {len(failed)} failed, "
-        f"{sum(o.new_entries for o in outcomes)} new entries, {len(records)} alerts and "
-        "updates would be sent; nothing recorded or delivered",
+        f"{sum(o.new_entries for o in outcomes)} new entries, {len(records) - held} alerts and "
+        "updates would be sent"
+        + (f", {held} held by a silence" if held else "")
+        + "; nothing recorded or delivered",
         file=sys.stderr,
     )
     for outcome in failed:

@@ -69,6 +69,32 @@ def test_dry_run_twice_prints_the_same_and_changes_nothing(
     assert len(sent) == first.out.count("would go to: ops")
 
 
+def test_a_dry_run_says_what_a_silence_would_hold(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("NEWS_MONITOR_STATE_DIR", str(tmp_path / "state"))
+    monkeypatch.setenv("NEWS_MONITOR_LOG_FORMAT", "json")
+    monkeypatch.setenv("TEST_HOOK_URL", "http://127.0.0.1:9/hook")
+    with serving(FeedServer()) as feeds:
+        feeds.feeds["/news.xml"] = rss([REHASH_ITEM])
+        rules = str(
+            make_rules(
+                tmp_path,
+                {"news": feeds.url("/news.xml")},
+                [{"name": "ops", "type": "webhook", "url_env": "TEST_HOOK_URL"}],
+            )
+        )
+        assert main(["--rules", rules, "run", "--once"]) == 0
+        feeds.feeds["/news.xml"] = rss([REHASH_ITEM, VOTE_ITEM])
+        silence = ["silence", "add", "--rule", "uk-parliament-vote", "--for", "2h"]
+        assert main(["--rules", rules, *silence, "--comment", "covered"]) == 0
+        capsys.readouterr()
+        assert main(["--rules", rules, "run", "--once", "--dry-run"]) == 0
+    out, err = capsys.readouterr()
+    assert "held by silence 1; would not go to: ops" in out and "would go to:" not in out
+    assert "0 alerts and updates would be sent, 1 held by a silence" in err
+
+
 def test_dry_run_needs_once(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["run", "--dry-run"]) == 2
     assert "--dry-run goes with --once" in capsys.readouterr().err
