@@ -7,7 +7,10 @@ import re
 from collections.abc import Iterable
 from urllib.parse import SplitResult, parse_qsl, quote, urlsplit, urlunsplit
 
-_TOKENISH = re.compile(r"^[A-Za-z0-9_\-]{16,}$")
+_TOKENISH = re.compile(r"^[A-Za-z0-9_\-:]{16,}$")  # a ":" as in BOT_ID:TOKEN
+# Schemes whose host part is an address; in others (Apprise's tgram://, pbul://, ...) the
+# "host" may be a token.
+ADDRESS_SCHEMES = frozenset({"http", "https", "smtp", "smtps", "postgresql", "postgres"})
 
 
 def redact_url(url: str) -> str:
@@ -18,13 +21,16 @@ def redact_url(url: str) -> str:
     """
     try:
         parts = urlsplit(url)
+        if parts.netloc and parts.scheme.lower() not in ADDRESS_SCHEMES:
+            netloc = "***"  # e.g. tgram://BOT:TOKEN/CHAT: the "host" is a credential
+        else:
+            netloc = parts.hostname or ""
+            if parts.port:
+                netloc = f"{netloc}:{parts.port}"
+            if parts.username or parts.password:
+                netloc = f"***@{netloc}"
     except ValueError:
         return "***"
-    netloc = parts.hostname or ""
-    if parts.port:
-        netloc = f"{netloc}:{parts.port}"
-    if parts.username or parts.password:
-        netloc = f"***@{netloc}"
     path = "/".join("***" if _TOKENISH.match(seg) else seg for seg in parts.path.split("/"))
     query = "&".join(f"{key}=***" for key, _ in parse_qsl(parts.query, keep_blank_values=True))
     return urlunsplit(SplitResult(parts.scheme, netloc, path, query, ""))
@@ -51,6 +57,11 @@ def _secret_parts(value: str) -> set[str]:
         parts.update(seg for seg in url.path.split("/") if len(seg) >= _MIN_PART)
         if url.password:
             parts.add(url.password)
+        if url.username:
+            parts.add(url.username)
+        if url.scheme.lower() not in ADDRESS_SCHEMES:
+            parts.add(url.netloc)
+            parts.update(p for p in re.split(r"[:@]", url.netloc) if len(p) >= _MIN_PART)
     return {p for p in parts if len(p) >= _MIN_SECRET}
 
 

@@ -53,7 +53,8 @@ _ONE_AT_A_TIME = threading.Lock()
 def _secret_parts(url: str) -> list[str]:
     """The URL and each part of it that may be a secret, longest first."""
     parts = urlsplit(url)
-    pieces = [url, parts.username, parts.password, *parts.path.split("/")]
+    pieces = [url, parts.netloc, parts.username, parts.password, *parts.path.split("/")]
+    pieces += re.split(r"[:@]", parts.netloc)  # tgram://BOT:TOKEN/..., pbul://TOKEN: the host
     pieces += [value for _, value in parse_qsl(parts.query)]
     return sorted({p for p in pieces if p and len(p) >= 4}, key=len, reverse=True)
 

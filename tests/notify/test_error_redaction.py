@@ -8,7 +8,7 @@ from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from urllib.parse import quote
 
-from monitor.redact import SecretRedactor
+from monitor.redact import SecretRedactor, redact_url
 from tests.helpers import SHIFT_ITEM, VOTE_ITEM, daemon_env, make_rules, run_command
 from tests.servers import FeedServer, rss, send, serving
 
@@ -67,3 +67,16 @@ def test_redactor_covers_url_parts_and_encodings() -> None:
     assert redact(f"signed with {HMAC_KEY}") == "signed with ***"
     assert redact("an ordinary message") == "an ordinary message"
     assert TOKEN not in repr(redact)
+
+
+def test_tokens_in_the_host_part_of_a_notification_url_are_redacted() -> None:
+    bot = "123456789:AAHdefghijklmnopqrstuvwxyz"
+    push = "o.gn5kj6nfhv736I7jC3cj3QLRiyhgl98b"
+    redact = SecretRedactor([f"tgram://{bot}/-1001234", f"pbul://{push}"])
+    said = f"POST https://api.telegram.org/bot{bot}/sendMessage failed; token {push} invalid"
+    assert bot not in redact(said) and push not in redact(said)
+    assert redact_url(f"tgram://{bot}/-1001234") == "tgram://***/-1001234"
+    assert redact_url(f"https://api.telegram.org/bot{bot}/sendMessage") == (
+        "https://api.telegram.org/***/sendMessage"
+    )
+    assert redact_url("https://hooks.example:8443/a") == "https://hooks.example:8443/a"
