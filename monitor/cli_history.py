@@ -43,6 +43,13 @@ def duration_arg(text: str) -> timedelta:
         raise argparse.ArgumentTypeError(str(exc)) from exc
 
 
+def id_arg(text: str) -> int:
+    """A row id on the command line: a whole number from 1 to the databases' largest."""
+    if text.isascii() and text.isdigit() and 0 < int(text) <= 2**63 - 1:
+        return int(text)
+    raise argparse.ArgumentTypeError(f"{text!r} is not an id (a whole number from 1)")
+
+
 def write_output(text: str, target: str) -> None:
     """Write ``text`` to the file ``target``, or to stdout for "-"."""
     if target == "-":
@@ -161,7 +168,7 @@ def add_history_commands(
         p.add_argument("--json", action="store_true", help="a JSON array instead of lines")
         p.set_defaults(func=with_settings(cmd_alerts_list, settings))
         p = add_command(alerts, "show", "alerts show")
-        p.add_argument("id", type=int, help="alert id (from alerts list)")
+        p.add_argument("id", type=id_arg, help="alert id (from alerts list)")
         p.add_argument("--json", action="store_true")
         p.set_defaults(func=with_settings(cmd_alerts_show, settings))
 
@@ -174,7 +181,7 @@ def add_retry_command(
 ) -> None:
     """Register ``retry`` on the commands of ``outbox``."""
     p = add_command(outbox, "retry", "outbox retry")
-    p.add_argument("ids", nargs="*", type=int, help="delivery ids (from alerts show)")
+    p.add_argument("ids", nargs="*", type=id_arg, help="delivery ids (from alerts show)")
     p.add_argument("--failed", action="store_true", help="every failed delivery")
     p.add_argument("--channel", help="only deliveries to this channel")
     p.add_argument(

@@ -12,7 +12,13 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from monitor.cli_help import add_command, later
-from monitor.cli_history import SettingsFor, duration_arg, existing_store, with_settings
+from monitor.cli_history import (
+    SettingsFor,
+    duration_arg,
+    existing_store,
+    id_arg,
+    with_settings,
+)
 from monitor.errors import ConfigError
 
 if TYPE_CHECKING:
@@ -161,5 +167,5 @@ def _silence_commands(group: argparse.ArgumentParser, settings: SettingsFor) -> 
     p.add_argument("--all", action="store_true", help="expired ones too")
     p.set_defaults(func=with_settings(cmd_silence_list, settings))
     p = add_command(silence, "expire", "silence expire")
-    p.add_argument("id", type=int)
+    p.add_argument("id", type=id_arg)
     p.set_defaults(func=with_settings(cmd_silence_expire, settings))

@@ -13,7 +13,7 @@ from typing import Annotated, Any
 
 from pydantic import BeforeValidator, PlainSerializer
 
-_PART = re.compile(r"(\d+(?:\.\d+)?)\s*(d|h|m|s|ms)")
+_PART = re.compile(r"(\d+(?:\.\d+)?)\s*(ms|d|h|m|s)")  # "ms" before "m"
 _UNITS = {"d": 86400.0, "h": 3600.0, "m": 60.0, "s": 1.0, "ms": 0.001}
 MAX_SECONDS = 365 * 86400.0
 
@@ -41,7 +41,10 @@ def parse_duration(value: Any) -> timedelta:
         raise ValueError("a duration must be positive")
     if seconds > MAX_SECONDS:
         raise ValueError(f"{value!r} is too long; a duration is at most 365 days")
-    return timedelta(seconds=seconds)
+    duration = timedelta(seconds=seconds)
+    if not duration:
+        raise ValueError(f"{value!r} is shorter than a microsecond")
+    return duration
 
 
 Duration = Annotated[

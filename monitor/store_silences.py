@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, cast
 
-from monitor.notify.render import alert_from_payload
+from monitor.notify.render import NOTICE_RULES, alert_from_payload
 from monitor.silences import MatcherKind, Silence
 from monitor.store_base import StorePart
 from monitor.store_db import Database
@@ -99,11 +99,16 @@ class SilenceStore(StorePart):
             )
 
     def waiting_alerts(self) -> list[tuple[int, Alert]]:
-        """Alerts not silenced with a delivery still pending, by id (text not kept)."""
+        """Alerts not silenced with a delivery still pending, by id (text not kept); not
+        the notices of news-monitor itself (a silence's summary, a digest), which no silence
+        holds."""
+        notices = sorted(NOTICE_RULES)
         rows = self._rows(
             "SELECT a.id, a.payload, a.description FROM alerts a WHERE a.silence_id IS NULL"
+            f" AND a.rule NOT IN ({', '.join('?' * len(notices))})"
             " AND EXISTS (SELECT 1 FROM outbox o WHERE o.alert_id = a.id AND o.state = 'pending')"
-            " ORDER BY a.id"
+            " ORDER BY a.id",
+            tuple(notices),
         )
         return [(r[0], alert_from_payload(json.loads(r[1]), r[2])) for r in rows]
 

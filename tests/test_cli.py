@@ -2,11 +2,13 @@ from __future__ import annotations
 
 import io
 import json
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
 from monitor.cli import Progress, build_parser, main
+from monitor.durations import parse_duration
 from tests.conftest import RULES
 
 
@@ -360,3 +362,26 @@ def test_status_json(
     assert report["feeds"][0]["name"] == "gone" and not report["feeds"][0]["healthy"]
     assert report["outbox"] == {"pending": 0, "delivered": 0, "failed": 0}
     assert report["channels_unavailable"] == {} and report["channels_defined"] == 1
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["silence", "expire", "99999999999999999999"],
+        ["alerts", "show", "0"],
+        ["outbox", "retry", "\u00b2"],
+        ["silence", "add", "--rule", "ceasefire", "--for", "0.0000001s"],
+    ],
+)
+def test_ids_and_durations_out_of_range_are_usage_errors(
+    argv: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as refused:
+        main(["--rules", str(RULES), *argv])
+    assert refused.value.code == 2
+    assert "Traceback" not in capsys.readouterr().err
+
+
+def test_durations_in_milliseconds() -> None:
+    assert parse_duration("10ms") == timedelta(milliseconds=10)
+    assert parse_duration("1h30m") == timedelta(minutes=90)

@@ -165,6 +165,22 @@ def test_a_retry_does_not_send_what_a_silence_holds(
     store.close()
 
 
+def test_no_silence_holds_the_notices_of_another(
+    tmp_path: Path, state_location: Path | str
+) -> None:
+    store = open_store(state_location)
+    first = store.add_silence("rule", "uk-parliament-vote", T0, T0 + HOUR, "vote", "ops", True)
+    _poll(store, T0 + timedelta(minutes=5))
+    assert queue_expiry_summaries(store, T0 + HOUR) == 1  # waits: the channel is down
+    later = T0 + HOUR + timedelta(minutes=5)
+    second = store.add_silence("match", "commons", later, later + HOUR, "enough", "ops")
+    assert hold_waiting(store, second, later) == 0
+    summary = [r for r in store.recorded_alerts() if r.rule != "uk-parliament-vote"]
+    assert [(r.silence, r.deliveries[0].state) for r in summary] == [(None, "pending")]
+    assert store.held_count(first.id) == 1
+    store.close()
+
+
 def test_silence_in_a_running_daemon(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
