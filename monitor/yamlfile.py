@@ -86,11 +86,14 @@ def load_yaml(path: Path) -> tuple[Any, dict[Location, int], dict[Location, str]
 
 
 def line_of(lines: dict[Location, int], loc: Location) -> int | None:
-    """The line of ``loc``, or of its nearest enclosing key when ``loc`` itself is absent."""
-    for end in range(len(loc), -1, -1):
-        if loc[:end] in lines:
-            return lines[loc[:end]]
-    return None
+    """The line of ``loc``, or of its nearest enclosing key when ``loc`` itself is absent.
+    A part of ``loc`` the file does not have (the tag a union of types adds, such as a
+    channel's type name) is passed over, so the key after it still finds its own line."""
+    found: Location = ()
+    for part in loc:
+        if (*found, part) in lines:
+            found = (*found, part)
+    return lines.get(found)
 
 
 def _not_a_string(value: object, written: str | None) -> str | None:

@@ -7,13 +7,15 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 from typing import Annotated, Any
 
 import pytest
 from pydantic import BaseModel, Field, ValidationError
 
+from monitor.errors import ConfigError
 from monitor.notify.apprise import AppriseConfig
-from monitor.notify.channels import CHANNEL_TYPES, ChannelsFile
+from monitor.notify.channels import CHANNEL_TYPES, ChannelsFile, load_channels
 from monitor.notify.console import ConsoleConfig
 from monitor.notify.email import EmailConfig
 from monitor.notify.slack import SlackConfig
@@ -116,3 +118,21 @@ def test_a_custom_error_keeps_its_type_and_message_under_the_tag() -> None:
     assert [(e["type"], e["loc"], e["msg"]) for e in moved] == [
         ("not_odd", ("odd", "size"), error["msg"])
     ]
+
+
+def test_a_bad_key_is_named_at_its_own_line(tmp_path: Path) -> None:
+    path = tmp_path / "channels.yaml"
+    path.write_text(
+        "channels:\n"
+        "  - name: console\n"
+        "    type: console\n"
+        "  - name: desk\n"
+        "    type: slack\n"
+        "    url_env: SLACK_URL\n"
+        "    batch_window: forever\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ConfigError) as refused:
+        load_channels(path)
+    (problem,) = refused.value.problems
+    assert problem.line == 7 and "batch_window" in problem.message
