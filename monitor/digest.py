@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -47,15 +47,24 @@ class DigestSchedule:
         return "Daily" if self.weekday is None else "Weekly"
 
     def period(self, now: datetime) -> tuple[datetime, datetime]:
-        """The last complete period before ``now``: (start, end), both in UTC."""
-        local = now.astimezone(ZoneInfo(self.zone))
-        end = local.replace(hour=self.hour, minute=self.minute, second=0, microsecond=0)
+        """The last complete period before ``now``: (start, end), both in UTC. Boundaries
+        fall on local dates; they are compared as instants (not as wall-clock times, which
+        repeat and skip an hour when clocks change)."""
+        zone = ZoneInfo(self.zone)
         step = timedelta(days=1 if self.weekday is None else 7)
+        day = now.astimezone(zone).date()
         if self.weekday is not None:
-            end -= timedelta(days=(end.weekday() - self.weekday) % 7)
-        if end > local:
-            end -= step
-        return (end - step).astimezone(UTC), end.astimezone(UTC)
+            day -= timedelta(days=(day.weekday() - self.weekday) % 7)
+        if self._at(day, zone) > now:
+            day -= step
+        return self._at(day - step, zone), self._at(day, zone)
+
+    def _at(self, day: date, zone: ZoneInfo) -> datetime:
+        """The scheduled time on ``day`` as an instant in UTC: when clocks go back, its first
+        occurrence; in the hour clocks skip, the instant the time names in the offset before
+        the change (08:30 in a gap from 08:00 to 09:00 becomes 09:30)."""
+        local = datetime(day.year, day.month, day.day, self.hour, self.minute, tzinfo=zone)
+        return local.astimezone(UTC)
 
 
 def parse_schedule(text: str) -> DigestSchedule:

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 import json
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -180,3 +181,17 @@ def test_every_development_of_a_long_digest_reaches_slack_and_email() -> None:
         line = f"uk-parliament-vote (new): Report number {i} [reported by wire]"
         assert line in shown and all(line in part for part in parts)
     assert "Report number 40" not in shown
+
+
+@pytest.mark.parametrize("start", ["2027-03-27T12:00:00+00:00", "2027-10-30T12:00:00+00:00"])
+def test_digest_periods_follow_each_other_across_a_clock_change(start: str) -> None:
+    schedule = parse_schedule("daily at 01:30 Europe/London")
+    now = datetime.fromisoformat(start)
+    periods = set()
+    for _ in range(3 * 96):  # three days, every quarter of an hour
+        begins, ends = schedule.period(now)
+        assert begins < ends <= now, (now, begins, ends)
+        periods.add((begins, ends))
+        now += timedelta(minutes=15)
+    ordered = sorted(periods)
+    assert all(a[1] == b[0] for a, b in itertools.pairwise(ordered)), ordered
