@@ -115,6 +115,11 @@ def cmd_outbox_retry(args: argparse.Namespace, settings: Settings) -> int:
             for i, d in found.items()
             if d is None or d.state != "failed"
         ]
+        problems += [
+            f"delivery {i}: to {d.channel}, not {args.channel}"
+            for i, d in found.items()
+            if d is not None and d.state == "failed" and args.channel not in (None, d.channel)
+        ]
         now = datetime.now(UTC)
         requeued = store.requeue_failed(now, ids=args.ids, channel=args.channel)
         held = hold_requeued(store, now) if requeued else 0

@@ -53,6 +53,9 @@ def test_failed_delivery_is_retried_with_the_same_key_and_shown_in_history(
         # Still refused: the retry fails for good again, and says so.
         assert main(["--rules", rules, "outbox", "retry", str(first)]) == 0
         assert f"delivery {first} to ops failed (2 attempts)" in capsys.readouterr().out
+        other = ["outbox", "retry", str(first), "--channel", "desk", "--queue-only"]
+        assert main(["--rules", rules, *other]) == 1
+        assert f"delivery {first}: to ops, not desk" in capsys.readouterr().err
 
         daemon = StateLock(cli_env / "state" / "news-monitor.db")
         daemon.acquire()  # as if a daemon ran: the command requeues and leaves the sending
