@@ -18,6 +18,12 @@ def snapshot(folder: Path) -> dict[str, str]:
     return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in folder.iterdir()}
 
 
+def rules_with_a_hook(folder: Path, feeds: FeedServer) -> str:
+    """A rules folder polling ``feeds``' /news.xml, alerting a webhook at $TEST_HOOK_URL."""
+    hook = {"name": "ops", "type": "webhook", "url_env": "TEST_HOOK_URL"}
+    return str(make_rules(folder, {"news": feeds.url("/news.xml")}, [hook]))
+
+
 def test_dry_run_twice_prints_the_same_and_changes_nothing(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -28,13 +34,7 @@ def test_dry_run_twice_prints_the_same_and_changes_nothing(
     receiver = Receiver()
     with serving(FeedServer()) as feeds, serving(receiver):
         feeds.feeds["/news.xml"] = rss([REHASH_ITEM])
-        rules = str(
-            make_rules(
-                tmp_path,
-                {"news": feeds.url("/news.xml")},
-                [{"name": "ops", "type": "webhook", "url_env": "TEST_HOOK_URL"}],
-            )
-        )
+        rules = rules_with_a_hook(tmp_path, feeds)
         monkeypatch.setenv("TEST_HOOK_URL", receiver.url())
         assert main(["--rules", rules, "run", "--once"]) == 0
         monkeypatch.delenv("TEST_HOOK_URL")
@@ -77,13 +77,7 @@ def test_a_dry_run_says_what_a_silence_would_hold(
     monkeypatch.setenv("TEST_HOOK_URL", "http://127.0.0.1:9/hook")
     with serving(FeedServer()) as feeds:
         feeds.feeds["/news.xml"] = rss([REHASH_ITEM])
-        rules = str(
-            make_rules(
-                tmp_path,
-                {"news": feeds.url("/news.xml")},
-                [{"name": "ops", "type": "webhook", "url_env": "TEST_HOOK_URL"}],
-            )
-        )
+        rules = rules_with_a_hook(tmp_path, feeds)
         assert main(["--rules", rules, "run", "--once"]) == 0
         feeds.feeds["/news.xml"] = rss([REHASH_ITEM, VOTE_ITEM])
         silence = ["silence", "add", "--rule", "uk-parliament-vote", "--for", "2h"]
