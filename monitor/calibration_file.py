@@ -17,6 +17,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from monitor.atomicfile import replace_file
 from monitor.detect.model import ModelFile, ScoringModel, unusable
 from monitor.errors import ConfigError, Problem
 
@@ -76,11 +77,8 @@ def load_calibration(path: Path) -> Calibration | None:
 
 
 def _put(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` in one step: a reader finds the old file or the new one."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    temporary.write_bytes(data)
-    os.replace(temporary, path)
+    replace_file(path, data)
 
 
 def _write(path: Path, calibration: Calibration) -> None:

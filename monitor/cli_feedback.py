@@ -67,8 +67,9 @@ def _desk_items(settings: Settings) -> list[dict[str, Any]]:
 
 
 def cmd_feedback(args: argparse.Namespace, settings: Settings) -> int:
-    from monitor.feedback import alert_number, record_missed, record_verdict
+    from monitor.feedback import record_missed, record_verdict
     from monitor.ruleset import load_ruleset
+    from monitor.store_base import row_id
 
     if args.target == "export":
         lines = "".join(json.dumps(i, ensure_ascii=False) + "\n" for i in _desk_items(settings))
@@ -107,7 +108,7 @@ def cmd_feedback(args: argparse.Namespace, settings: Settings) -> int:
         print(f"feedback: {item.id}: missed {args.rule} at {args.missed} noted")
         return 0
     verdict: Verdict | None = "right" if args.right else "wrong" if args.wrong else None
-    alert_id = alert_number(args.target)
+    alert_id = row_id(args.target)
     if alert_id is None or verdict is None:
         print(
             "feedback: give ALERT_ID with --right or --wrong, --missed URL --rule ID, "

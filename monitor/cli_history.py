@@ -44,10 +44,13 @@ def duration_arg(text: str) -> timedelta:
 
 
 def id_arg(text: str) -> int:
-    """A row id on the command line: a whole number from 1 to the databases' largest."""
-    if text.isascii() and text.isdigit() and 0 < int(text) <= 2**63 - 1:
-        return int(text)
-    raise argparse.ArgumentTypeError(f"{text!r} is not an id (a whole number from 1)")
+    """A row id on the command line (``store_base.row_id``); argparse reports a bad one."""
+    from monitor.store_base import row_id  # the commands that take an id open the store
+
+    found = row_id(text)
+    if found is None:
+        raise argparse.ArgumentTypeError(f"{text!r} is not an id (a whole number from 1)")
+    return found
 
 
 def write_output(text: str, target: str) -> None:

@@ -23,19 +23,6 @@ from monitor.notify.render import NOTICE_RULES
 from monitor.store import Store
 from monitor.store_feedback import Feedback, Verdict
 
-LARGEST_ID = 2**63 - 1  # the largest row id the state databases hold
-
-
-def alert_number(value: object) -> int | None:
-    """An alert id as given on the command line, in a form or in JSON: a whole number
-    (not a float or a boolean) or a string of ASCII digits, within the databases' range;
-    None for anything else."""
-    if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= 19:
-        value = int(value)
-    if type(value) is int and 0 < value <= LARGEST_ID:
-        return value
-    return None
-
 
 def record_verdict(
     store: Store,

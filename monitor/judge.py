@@ -27,7 +27,6 @@ import ssl
 import threading
 import time
 from collections.abc import Callable, Coroutine, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -279,17 +278,13 @@ class Judge:
 
 def _run_within(seconds: float, call: Coroutine[Any, Any, bytes]) -> bytes:
     """Run ``call`` to its end or cancel it after ``seconds`` (``TimeoutError``), on an event
-    loop of its own: on a thread of its own when this thread already runs a loop."""
+    loop of its own (detection runs on the poller's worker thread or in a command, never on
+    a thread that runs a loop)."""
 
     async def bounded() -> bytes:
         return await asyncio.wait_for(call, seconds)
 
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        return asyncio.run(bounded())
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="judge") as pool:
-        return pool.submit(asyncio.run, bounded()).result()
+    return asyncio.run(bounded())
 
 
 def parse_answer(body: bytes, rule_ids: set[str]) -> JudgeAnswer:

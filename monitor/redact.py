@@ -13,6 +13,14 @@ _TOKENISH = re.compile(r"^[A-Za-z0-9_\-:]{16,}$")  # a ":" as in BOT_ID:TOKEN
 ADDRESS_SCHEMES = frozenset({"http", "https", "smtp", "smtps", "postgresql", "postgres"})
 
 
+def host_secrets(url: SplitResult) -> list[str]:
+    """For a scheme whose host part is not an address (``tgram://BOT:TOKEN/CHAT``,
+    ``pbul://TOKEN``), that host part and its pieces between ``:`` and ``@``; else none."""
+    if not url.netloc or url.scheme.lower() in ADDRESS_SCHEMES:
+        return []
+    return [url.netloc, *re.split(r"[:@]", url.netloc)]
+
+
 def redact_url(url: str) -> str:
     """The URL with user info, query values and token-like path segments replaced by ``***``.
 
@@ -21,7 +29,7 @@ def redact_url(url: str) -> str:
     """
     try:
         parts = urlsplit(url)
-        if parts.netloc and parts.scheme.lower() not in ADDRESS_SCHEMES:
+        if host_secrets(parts):
             netloc = "***"  # e.g. tgram://BOT:TOKEN/CHAT: the "host" is a credential
         else:
             netloc = parts.hostname or ""
@@ -59,9 +67,9 @@ def _secret_parts(value: str) -> set[str]:
             parts.add(url.password)
         if url.username:
             parts.add(url.username)
-        if url.scheme.lower() not in ADDRESS_SCHEMES:
-            parts.add(url.netloc)
-            parts.update(p for p in re.split(r"[:@]", url.netloc) if len(p) >= _MIN_PART)
+        host = host_secrets(url)
+        parts.update(host[:1])  # the whole host part, and its long pieces
+        parts.update(p for p in host[1:] if len(p) >= _MIN_PART)
     return {p for p in parts if len(p) >= _MIN_SECRET}
 
 

@@ -16,6 +16,18 @@ from typing import Any, TypeVar
 from monitor.store_db import Database
 
 T = TypeVar("T")
+LARGEST_ID = 2**63 - 1  # the largest row id the state databases hold
+
+
+def row_id(value: object) -> int | None:
+    """A row id (alert, delivery, silence) as given on the command line, in a form or in
+    JSON: a whole number (not a float or a boolean) or a string of ASCII digits, from 1 to
+    the databases' largest; None for anything else."""
+    if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= 19:
+        value = int(value)
+    if type(value) is int and 0 < value <= LARGEST_ID:
+        return value
+    return None
 
 
 class StorePart:

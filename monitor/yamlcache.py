@@ -25,6 +25,8 @@ import os
 from pathlib import Path
 from typing import Any
 
+from monitor.atomicfile import replace_file
+
 log = logging.getLogger(__name__)
 
 # Raise when what yamlfile makes of a text changes (another loader, other options).
@@ -120,13 +122,7 @@ class ParseCache:
         if self._parser is None or self._used == self._entries():
             return
         body = {"format": FORMAT, "parser": self._parser, "files": self._used}
-        temporary = self.path.with_name(f".{self.path.name}.{os.getpid()}")
         try:
-            temporary.write_text(json.dumps(body), encoding="utf-8")
-            os.replace(temporary, self.path)
+            replace_file(self.path, json.dumps(body).encode("utf-8"))
         except (OSError, ValueError) as exc:  # ValueError: an integer too long for JSON
             log.debug("rules: configuration cache not written", extra={"reason": str(exc)})
-            try:
-                temporary.unlink(missing_ok=True)
-            except OSError:
-                pass

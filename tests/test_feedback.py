@@ -20,10 +20,11 @@ from monitor.calibration_file import Calibration, apply_calibration, load_calibr
 from monitor.cli import main
 from monitor.detect.model import DEFAULT_MODEL, default_model
 from monitor.errors import ConfigError
-from monitor.feedback import alert_number, export_items, record_missed, record_verdict
+from monitor.feedback import export_items, record_missed, record_verdict
 from monitor.notify.render import DIGEST_RULE, sample_alert
 from monitor.ruleset import detector_options
 from monitor.store import open_store
+from monitor.store_base import row_id
 from tests.conftest import SHARED
 from tests.helpers import make_rules, record_alerts, settings_for
 from tests.servers import FeedServer, serving
@@ -310,11 +311,11 @@ def test_notices_are_not_judged(tmp_path: Path) -> None:
     "given", [1.9, True, 0, -3, 2**63, "\u00b2", "1" * 30, "", None, "12a", [1]]
 )
 def test_only_whole_numbers_name_an_alert(given: object) -> None:
-    assert alert_number(given) is None
+    assert row_id(given) is None
 
 
 def test_alert_numbers_as_given() -> None:
-    assert [alert_number(v) for v in (7, "7", "007", 2**63 - 1)] == [7, 7, 7, 2**63 - 1]
+    assert [row_id(v) for v in (7, "7", "007", 2**63 - 1)] == [7, 7, 7, 2**63 - 1]
 
 
 @pytest.mark.skipif(not (EVAL / "dev.jsonl").is_file(), reason="shared eval corpus not present")

@@ -25,6 +25,7 @@ from monitor.models import Alert
 from monitor.notify.base import ChannelSettings, channel_secrets
 from monitor.notify.render import alert_text, headline, one_line
 from monitor.notify.webhook import ENV_NAME
+from monitor.redact import host_secrets
 from monitor.secrets import Secrets
 
 _STATUS = re.compile(r"error=(\d{3})\b")
@@ -53,8 +54,7 @@ _ONE_AT_A_TIME = threading.Lock()
 def _secret_parts(url: str) -> list[str]:
     """The URL and each part of it that may be a secret, longest first."""
     parts = urlsplit(url)
-    pieces = [url, parts.netloc, parts.username, parts.password, *parts.path.split("/")]
-    pieces += re.split(r"[:@]", parts.netloc)  # tgram://BOT:TOKEN/..., pbul://TOKEN: the host
+    pieces = [url, parts.username, parts.password, *host_secrets(parts), *parts.path.split("/")]
     pieces += [value for _, value in parse_qsl(parts.query)]
     return sorted({p for p in pieces if p and len(p) >= 4}, key=len, reverse=True)
 

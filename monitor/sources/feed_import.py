@@ -10,9 +10,7 @@ a running daemon that reloads on change never reads half a file.
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -22,6 +20,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from monitor.atomicfile import replace_file
 from monitor.sources.feeds import FeedConfig
 from monitor.sources.opml import Outline
 
@@ -106,12 +105,5 @@ def append_feeds(path: Path, feeds: Sequence[FeedConfig]) -> bool:
         data["feeds"] = [*(data.get("feeds") or []), *_entries(feeds)]
         updated = yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".feeds-", suffix=".yaml")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(updated)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    replace_file(path, updated.encode("utf-8"))
     return kept

@@ -19,7 +19,6 @@ Judgments are recorded through ``feedback.record_verdict`` and counted in
 
 from __future__ import annotations
 
-import hmac
 import json
 import time
 from collections.abc import Callable
@@ -33,11 +32,12 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from monitor.feedback import alert_number, record_verdict
+from monitor.feedback import record_verdict
 from monitor.feedback_links import MAX_SKEW, FeedbackSigner
 from monitor.metrics import Metrics
+from monitor.store_base import row_id
 from monitor.store_feedback import Verdict
-from monitor.web.guard import basic_credentials, presented_token
+from monitor.web.guard import basic_credentials, carries_token, token_bytes
 from monitor.web.views import WebSources
 
 MAX_BODY = 16 * 1024
@@ -107,7 +107,7 @@ def feedback_routes(
         body = await _body(request)
         form = _form(body or b"")
         verdict = form.get("verdict", "")
-        alert_id = alert_number(form.get("alert", ""))
+        alert_id = row_id(form.get("alert", ""))
         if body is None or verdict not in JUDGMENTS or alert_id is None:
             return Response("feedback: needs alert and verdict (right or wrong)\n", 400)
         author = _basic_user(request) or "web"
@@ -152,7 +152,7 @@ def feedback_routes(
         if body is None:
             return JSONResponse({"error": f"body larger than {MAX_BODY} bytes"}, 413)
         signed = _signature(request, body, signer())
-        if signed is None and not _token_presented(request, token):
+        if signed is None and not carries_token(request.headers, token_bytes(token)):
             return JSONResponse(
                 {"error": "sign the body (X-News-Monitor-Signature) or send the web token"}, 401
             )
@@ -167,7 +167,7 @@ def feedback_routes(
             return needs
         verdict = data["verdict"]
         if "alert" in data:
-            alert_id = alert_number(data["alert"])
+            alert_id = row_id(data["alert"])
             if alert_id is None:
                 return needs
         elif isinstance(data.get("key"), str):
@@ -201,12 +201,3 @@ def _signature(request: Request, body: bytes, signer: FeedbackSigner | None) -> 
     if signer is not None and stamp and given and signer.post_ok(stamp, body, given):
         return given
     return None
-
-
-def _token_presented(request: Request, token: SecretStr | None) -> bool:
-    """Whether the request carries the web token as a bearer token."""
-    presented = presented_token(request.headers)
-    expected = token.get_secret_value() if token is not None else ""
-    return bool(
-        expected and presented and hmac.compare_digest(presented.encode(), expected.encode())
-    )

@@ -92,6 +92,19 @@ def presented_token(headers: Headers) -> str | None:
     return credentials[1] if credentials is not None else None
 
 
+def token_bytes(token: SecretStr | None) -> bytes | None:
+    """The token to compare with, or None when there is none (an empty token is no token)."""
+    value = token.get_secret_value() if token is not None else ""
+    return value.encode() if value else None
+
+
+def carries_token(headers: Headers, token: bytes | None) -> bool:
+    """Whether ``headers`` present ``token`` (``presented_token``), compared as bytes in
+    constant time; never when there is no token."""
+    given = presented_token(headers)
+    return token is not None and given is not None and hmac.compare_digest(given.encode(), token)
+
+
 class TokenGate:
     """401 on every path but ``OPEN_PATHS`` unless the request carries ``token``.
 
@@ -101,20 +114,13 @@ class TokenGate:
 
     def __init__(self, app: ASGIApp, token: SecretStr | None) -> None:
         self.app = app
-        value = token.get_secret_value() if token is not None else ""
-        self._token = value.encode() if value else None  # an empty token is no token
-
-    def _allowed(self, headers: Headers) -> bool:
-        given = presented_token(headers)
-        if self._token is None or given is None:
-            return False
-        return hmac.compare_digest(given.encode(), self._token)
+        self._token = token_bytes(token)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or is_open(scope["path"]):
             await self.app(scope, receive, send)
             return
-        if not self._allowed(Headers(scope=scope)):
+        if not carries_token(Headers(scope=scope), self._token):
             refused = PlainTextResponse(
                 "token required: send Authorization: Bearer <NEWS_MONITOR_WEB_TOKEN>\n",
                 401,
