@@ -4,6 +4,7 @@ variables it reads and its exit status. One entry per command, read by ``cli.bui
 from __future__ import annotations
 
 import argparse
+import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -257,9 +258,11 @@ HELP: dict[str, CommandHelp] = {
 RULES_HELP = "rules folder (default: $NEWS_MONITOR_RULES_DIR, else ./rules)"
 
 
+@functools.cache
 def _rules_option() -> argparse.ArgumentParser:
     """``--rules`` accepted after a command as before it (SUPPRESS keeps a value given
-    before the command when none comes after)."""
+    before the command when none comes after); one parent for every command, made once
+    (each parser made costs a start, see ``Subcommands``)."""
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--rules", default=argparse.SUPPRESS, help=RULES_HELP)
     return common
