@@ -187,13 +187,14 @@ class FeatureExtractor:
     def signals(self, article: Article) -> ArticleSignals:
         """Measure ``article``: per sentence novelty, relevance and rule hits."""
         texts, vectors = self._embedded(article)
-        evidence = tuple(self.known.assess_all(texts))
+        closeness = vectors @ self._claims.T if len(self._claims) else None
+        if closeness is None:
+            evidence = tuple(self.known.assess_all(texts))
+            semantic = np.ones(len(texts))
+        else:
+            evidence = tuple(self.known.assess_all(texts, closeness.argmax(axis=1).tolist()))
+            semantic = 1.0 - closeness.max(axis=1)
         relevance = vectors @ self._centre
-        semantic = (
-            1.0 - (vectors @ self._claims.T).max(axis=1)
-            if len(self._claims)
-            else np.ones(len(texts))
-        )
         relevant = tuple(relevance.tolist())  # Python floats, as float(x) gives
         centre = vectors[novel_indices(evidence, relevant)].mean(axis=0)
         norm = float(np.linalg.norm(centre))

@@ -4,6 +4,12 @@ A sentence's *similarity* is that of its nearest known claim (content-word overl
 similarity.py), discounted when one of the two is hypothetical and the other is not:
 "MPs voted on the deployment" shares its words with the baseline's "MPs would vote before
 any deployment" but does not say the same thing. ``novelty = 1 - similarity``.
+
+The claim an ``Evidence`` shows is the one that explains the novelty: the nearest claim,
+unless it shares no informative word with the sentence (its resemblance is then one of
+letters, "back brit common" against "axis call coalition"). The caller may then name the
+claim nearest in meaning instead; the evidence shows that claim with its own similarity,
+and the novelty stays the one measured.
 """
 
 from __future__ import annotations
@@ -60,6 +66,7 @@ class KnownClaims:
         keys = [content_key(text) for text in self.texts]
         self.story_words = story_words(keys)
         self._keys = [self._informative(key) for key in keys]
+        self._words = [frozenset(key.split()) for key in self._keys]
         self._hypothetical = [is_hypothetical(text) for text in self.texts]
         # (informative key, hypothetical) -> (index of the nearest claim, its similarity)
         self._nearest: dict[tuple[str, bool], tuple[int, float]] = {}
@@ -72,24 +79,43 @@ class KnownClaims:
         """Compare ``sentence`` with every claim; the nearest one explains its novelty."""
         return self.assess_all([sentence])[0]
 
-    def assess_all(self, sentences: Sequence[str]) -> list[Evidence]:
+    def assess_all(
+        self, sentences: Sequence[str], in_meaning: Sequence[int] | None = None
+    ) -> list[Evidence]:
         """``assess`` for many sentences, comparing them with the claims in one pass. The
         nearest claim of each comparison (informative key and modality) is kept, so a
         sentence that recurs (wire copies, a title repeated in the text, a feed's boilerplate)
-        is compared only once; the result is the same as comparing it again."""
+        is compared only once; the result is the same as comparing it again.
+
+        ``in_meaning[i]``, when given, is the index of the claim nearest in meaning to
+        ``sentences[i]``: the evidence shows that claim when the nearest one by words shares
+        no informative word with the sentence (see the module's docstring)."""
         if not self.texts:
             return [Evidence(sentence, 1.0, "", 0.0) for sentence in sentences]
         items = [self._item(sentence) for sentence in sentences]
         self._compare(list({item for item in items if item[0] and item not in self._nearest}))
         found = []
-        for sentence, item in zip(sentences, items, strict=True):
+        for index, (sentence, item) in enumerate(zip(sentences, items, strict=True)):
             if not item[0]:  # no informative word: nothing to compare
                 found.append(Evidence(sentence, 1.0, "", 0.0))
                 continue
             position, best = self._nearest[item]
-            text = self.texts[position] if best > 0.0 else ""
-            found.append(Evidence(sentence, round(1.0 - best, 3), text, round(best, 3)))
+            shown, similarity = position, best
+            if in_meaning is not None and not self._shares_word(item[0], position):
+                shown = in_meaning[index]
+                similarity = best if shown == position else self._similarity(item, shown)
+            text = self.texts[shown] if best > 0.0 else ""
+            found.append(Evidence(sentence, round(1.0 - best, 3), text, round(similarity, 3)))
         return found
+
+    def _shares_word(self, key: str, position: int) -> bool:
+        """Whether the informative key ``key`` has a word of claim ``position``'s."""
+        return not self._words[position].isdisjoint(key.split())
+
+    def _similarity(self, item: tuple[str, bool], position: int) -> float:
+        """The similarity of one (informative key, hypothetical) pair to one claim."""
+        score = fuzz.token_set_ratio(item[0], self._keys[position], processor=None) / 100.0
+        return score * MODALITY_DISCOUNT if item[1] != self._hypothetical[position] else score
 
     def _item(self, sentence: str) -> tuple[str, bool]:
         """The sentence's informative key and whether it is hypothetical, from one reading of

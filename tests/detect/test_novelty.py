@@ -32,6 +32,30 @@ def test_novelty_against_claims(sentence: str, nearest: int | None, novel: bool)
         assert evidence.nearest_claim == CLAIMS[nearest]
 
 
+@pytest.mark.parametrize(
+    ("sentence", "in_meaning", "shown"),
+    [
+        # the nearest claim by words shares words with the sentence: it stays, whatever the
+        # claim nearest in meaning
+        ("MPs voted on the deployment of British troops.", 2, 0),
+        # it shares none (a resemblance of letters): the claim nearest in meaning is shown
+        ("Commons backs sending soldiers to Kyiv.", 0, 0),
+        ("Commons backs sending soldiers to Kyiv.", 1, 1),
+    ],
+)
+def test_the_claim_shown_shares_words_or_meaning(
+    sentence: str, in_meaning: int, shown: int
+) -> None:
+    known = KnownClaims(CLAIMS)
+    measured = known.assess(sentence)
+    evidence = known.assess_all([sentence], [in_meaning])[0]
+    assert evidence.novelty == measured.novelty  # what the detector acts on is unchanged
+    assert evidence.nearest_claim == CLAIMS[shown]
+    assert evidence.similarity <= measured.similarity
+    if shown == CLAIMS.index(measured.nearest_claim):
+        assert evidence == measured
+
+
 def test_no_claims_means_everything_is_novel() -> None:
     evidence = KnownClaims([]).assess("Anything at all.")
     assert (evidence.novelty, evidence.nearest_claim) == (1.0, "")
