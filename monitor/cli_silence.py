@@ -128,10 +128,10 @@ def _expire(store: Store, silence_id: int) -> int:
         print(f"silence {silence_id}: already expired", file=sys.stderr)
         return 1
     store.expire_silence(silence_id, now)
-    summaries = queue_expiry_summaries(store, now)
+    summarised = silence_id in queue_expiry_summaries(store, now)
     print(
         f"silence {silence_id} expired; held {store.held_count(silence_id)}"
-        + ("; summary queued for delivery" if summaries else "")
+        + ("; summary queued for delivery" if summarised else "")
     )
     return 0
 

@@ -126,13 +126,15 @@ def hold_requeued(store: Store, now: datetime) -> int:
     return again + sum(hold_waiting(store, silence, now) for silence in active)
 
 
-def queue_expiry_summaries(store: Store, now: datetime) -> int:
+def queue_expiry_summaries(store: Store, now: datetime) -> list[int]:
     """Queue the summary of every silence that ended by ``now`` and asked for one, to the
-    channels its alerts were meant for; return how many were queued. Each is queued once."""
-    queued = 0
+    channels its alerts were meant for; return the ids of the silences whose summary was
+    queued (one that held nothing sends none). Each is queued once."""
+    queued = []
     for silence in store.summaries_due(now):
         held, channels = store.held_alerts(silence.id)
         summary = expiry_summary(silence, held) if held and channels else None
         store.queue_summary(silence.id, summary, channels, now)
-        queued += summary is not None
+        if summary is not None:
+            queued.append(silence.id)
     return queued

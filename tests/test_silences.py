@@ -75,9 +75,9 @@ def test_expiry_summary_once_with_an_injected_clock(
     )  # fmt: skip
     assert store.outbox_counts()["pending"] == 0
     assert store.outbox_counts()["silenced"] == 2
-    assert queue_expiry_summaries(store, T0 + HOUR - timedelta(seconds=1)) == 0  # not ended
-    assert queue_expiry_summaries(store, T0 + HOUR) == 1  # held 2; the quiet one says nothing
-    assert queue_expiry_summaries(store, T0 + 2 * HOUR) == 0  # once only
+    assert queue_expiry_summaries(store, T0 + HOUR - timedelta(seconds=1)) == []  # not ended
+    assert queue_expiry_summaries(store, T0 + HOUR) == [held.id]  # the quiet one says nothing
+    assert queue_expiry_summaries(store, T0 + 2 * HOUR) == []  # once only
     (summary,) = [r for r in store.recorded_alerts() if r.silence is None]
     assert summary.payload["rule"] == "silence-summary"
     assert [d.channel for d in summary.deliveries] == ["hook"]
@@ -165,13 +165,40 @@ def test_a_retry_does_not_send_what_a_silence_holds(
     store.close()
 
 
+def test_expiring_one_silence_speaks_of_its_own_summary_only(
+    state_location: Path | str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``silence expire`` queues every summary that is due, but says "summary queued" only
+    when the silence it ended had one: expiring a silence that held nothing, while another's
+    summary fell due, used to say so too."""
+    from monitor.cli_silence import _expire
+
+    now = datetime.now(UTC)
+    store = open_store(state_location)
+    ended = store.add_silence(
+        "rule", "uk-parliament-vote", now - HOUR, now + HOUR, "vote", "ops", True
+    )
+    quiet = store.add_silence("rule", "nothing-matches", now - HOUR, now + HOUR, "x", "ops")
+    alert = make_alert()
+    store.commit_poll(
+        feed="wire", url="http://127.0.0.1/x", etag=None, last_modified=None,
+        articles=[alert.article], alerts=[alert], developments=[],
+        route=lambda a: ["hook"], now=now - timedelta(minutes=5),
+    )  # fmt: skip
+    store.expire_silence(ended.id, now - timedelta(minutes=1))  # ended; its summary is due
+    assert _expire(store, quiet.id) == 0
+    assert capsys.readouterr().out.strip() == f"silence {quiet.id} expired; held 0"
+    assert store.summaries_due(now) == [], "the other silence's summary was queued all the same"
+    store.close()
+
+
 def test_no_silence_holds_the_notices_of_another(
     tmp_path: Path, state_location: Path | str
 ) -> None:
     store = open_store(state_location)
     first = store.add_silence("rule", "uk-parliament-vote", T0, T0 + HOUR, "vote", "ops", True)
     _poll(store, T0 + timedelta(minutes=5))
-    assert queue_expiry_summaries(store, T0 + HOUR) == 1  # waits: the channel is down
+    assert queue_expiry_summaries(store, T0 + HOUR) == [first.id]  # waits: the channel is down
     later = T0 + HOUR + timedelta(minutes=5)
     second = store.add_silence("match", "commons", later, later + HOUR, "enough", "ops")
     assert hold_waiting(store, second, later) == 0
