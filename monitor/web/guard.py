@@ -2,8 +2,9 @@
 
 ``SecurityHeaders`` adds the policy (no inline script, nothing from other origins) and
 related headers to every response. ``TokenGate`` asks for the token on every path but the
-open ones (``/healthz``, ``/readyz``, ``/metrics``, for orchestrators and Prometheus, and
-the feedback paths that check a signature themselves):
+open ones (``/healthz``, ``/readyz``, ``/metrics``, for orchestrators and Prometheus, the
+feedback paths that check a signature themselves, and the stylesheet and icon under
+``/static/`` that the open feedback page loads):
 ``Authorization: Bearer <token>``, or HTTP Basic with the token as password (so a browser
 can log in without JavaScript). The token is compared in constant time and never logged.
 """
@@ -35,8 +36,11 @@ OPEN_PATHS = frozenset({"/healthz", "/readyz", "/metrics"})
 
 def is_open(path: str) -> bool:
     """Whether ``path`` is served without the token (the feedback paths check a signature
-    themselves, ``web/feedback.py``)."""
-    return path in OPEN_PATHS or path == "/api/feedback" or path.startswith("/feedback/")
+    themselves, ``web/feedback.py``; the files under ``/static/`` are the pages' stylesheet
+    and icon, which the signed feedback page, opened without the token, loads too)."""
+    return (
+        path in OPEN_PATHS or path == "/api/feedback" or path.startswith(("/feedback/", "/static/"))
+    )
 
 
 def is_loopback(host: str) -> bool:

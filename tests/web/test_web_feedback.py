@@ -181,3 +181,33 @@ def test_a_new_feedback_key_is_taken_at_the_next_reload(
             assert (await client.get(link(KEY))).status_code == 400
 
     asyncio.run(scenario())
+
+
+def test_the_signed_link_page_loads_its_stylesheet_and_icon_without_the_token(
+    recorded: Path,
+) -> None:
+    key = vote_alert().idempotency_key
+    sig = FeedbackSigner(SecretStr(KEY)).link_token(key, "right")
+
+    async def check(client: httpx.AsyncClient) -> None:
+        page = await client.get(f"/feedback/right?alert={key}&sig={sig}")
+        assert page.status_code == 200 and "Was this alert right?" in page.text
+        assets = re.findall(r'href="(/static/[^"]+)"', page.text)
+        assert sorted(assets) == ["/static/favicon.svg", "/static/style.css"]
+        for path in assets:
+            # the reader of the e-mail has no token: a 401 here is a password prompt
+            answer = await client.get(path)
+            assert answer.status_code == 200, (path, answer.status_code)
+            assert "www-authenticate" not in answer.headers, path
+        assert (await client.get("/static/nope.css")).status_code == 404
+        for guarded in ("/", "/staticx", "/api/story"):
+            assert (await client.get(guarded)).status_code == 401, guarded
+        # an open prefix opens no other path: sent as is (httpx would remove the dots)
+        for raw in ("/static/../api/story", "/static/%2e%2e/api/story", "/static/../../site.py"):
+            reader, writer = await asyncio.open_connection("127.0.0.1", client.base_url.port)
+            writer.write(f"GET {raw} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".encode())
+            status = (await reader.readline()).decode()
+            writer.close()
+            assert status.split()[1] == "404", (raw, status)
+
+    with_service(recorded, check, health_bind="0.0.0.0:0", web_token=TOKEN)
