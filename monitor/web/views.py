@@ -12,7 +12,7 @@ from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from monitor.notify.render import alert_from_payload, judge_line
+from monitor.notify.render import NOTICE_RULES, alert_from_payload, judge_line
 from monitor.notify.slack import safe_link
 from monitor.redact import redact_url
 from monitor.ruleset import RuleSet
@@ -117,12 +117,17 @@ def _report(record: AlertRecord, outlets_before: int, feedback: str = "") -> Rep
 
 
 def story(sources: WebSources, now: datetime, rule: str = "", period: str = "") -> StoryView:
-    """Developments newest first (by their latest report), filtered by rule and period."""
+    """Developments newest first (by their latest report), filtered by rule and period.
+
+    Digests and silence summaries are news-monitor's own notices, not developments (they
+    cannot be judged right or wrong): they are not shown."""
     span = PERIODS.get(period)
     records = sources.store.alert_records(since=now - span if span else None)
     judged = {i: f.verdict for i, f in sources.store.latest_feedback().items()}
     grouped: dict[str, list[AlertRecord]] = {}
     for record in records:
+        if record.payload["rule"] in NOTICE_RULES:
+            continue
         grouped.setdefault(record.payload["development"], []).append(record)
     developments = []
     for dev_id, group in grouped.items():

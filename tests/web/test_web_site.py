@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import contextlib
+import re
 from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -15,6 +16,7 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from monitor.app import Service
 from monitor.models import Alert, Article, Evidence
+from monitor.notify.render import DIGEST_RULE, SILENCE_SUMMARY_RULE
 from monitor.ruleset import load_ruleset
 from monitor.store import Store, open_store
 from monitor.web import views
@@ -197,3 +199,41 @@ def test_story_groups_reports_filters_and_keeps_only_web_links(tmp_path: Path) -
     assert fired["uk-parliament-vote"] == fired["new-development"] == later.isoformat()
     assert fired["ceasefire"] == NOW.isoformat() and fired["guarantees-ratified"] is None
     store.close()
+
+
+def _notice(rule: str, key: str, title: str) -> Alert:
+    """A notice news-monitor writes itself, as the digest and a silence's end do."""
+    article = Article(key, "news-monitor", title, "", "", NOW)
+    lines = (Evidence("uk-parliament-vote (new): Report 1 [reported by wire]", 0.0, "", 0.0),)
+    return Alert("alert", rule, key, "info", article, 0.0, lines, description=f"{rule} notice")
+
+
+def test_digests_and_silence_summaries_are_not_shown_as_developments(tmp_path: Path) -> None:
+    store = open_store(settings_for(tmp_path).database_path)
+    vote = _alert("alert", "d-vote", ("uk-parliament-vote",), 1, "https://a.example/1", 1)
+    _record(store, [vote], NOW)
+    notices = [
+        _notice(DIGEST_RULE, "digest-console-20270310T1200Z", "Daily digest: 1 development"),
+        _notice(SILENCE_SUMMARY_RULE, "silence-1", "Silence 1 (rule=x) has ended; it held 1"),
+    ]
+    for notice in notices:
+        store.queue_alert(notice, ["console"], NOW + timedelta(minutes=5))
+    store.close()
+
+    async def check(client: httpx.AsyncClient) -> None:
+        story = (await client.get("/api/story")).json()
+        assert [d["id"] for d in story["developments"]] == ["d-vote"]
+        page = (await client.get("/")).text
+        assert "Report 1" in page
+        for notice in notices:
+            assert notice.article.title not in page
+        # every Right/Wrong button the page offers is taken
+        offered = re.findall(r'name="alert" value="(\d+)"', page)
+        same = {"Sec-Fetch-Site": "same-origin"}
+        for alert_id in offered:
+            form = {"alert": alert_id, "verdict": "right"}
+            answer = await client.post("/story/feedback", data=form, headers=same)
+            assert answer.status_code == 303, (alert_id, answer.text)
+        assert offered == ["1"]
+
+    with_service(tmp_path, check, health_bind="127.0.0.1:0")
