@@ -2,16 +2,19 @@
 
 Rendered by Jinja2 with autoescaping on for every template, so text from feeds is always
 text; no page carries script, and each refreshes itself with a ``<meta http-equiv=refresh>``
-(``refresh_seconds``), so the pages work without JavaScript.
+(``refresh_seconds``), so the pages work without JavaScript. While the state database
+cannot be read, ``state_unavailable`` answers 503 in place of a page (one that refreshes
+itself), of the API's JSON and of the feedback form's answer.
 """
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from monitor.web import views
@@ -34,11 +37,10 @@ def template_environment() -> Environment:
     )
 
 
-def page_routes(sources: WebSources, refresh_seconds: int) -> list[BaseRoute]:
-    """The four pages (GET and HEAD)."""
-    env = template_environment()
+def _renderer(env: Environment, refresh_seconds: int) -> Callable[..., Response]:
+    """``render(request, template, status=200, **data)``: a page in the site's frame."""
 
-    def render(request: Request, name: str, **data: Any) -> Response:
+    def render(request: Request, name: str, status: int = 200, **data: Any) -> Response:
         html = env.get_template(name).render(
             navigation=NAVIGATION,
             here=request.url.path,
@@ -46,7 +48,30 @@ def page_routes(sources: WebSources, refresh_seconds: int) -> list[BaseRoute]:
             refresh_url=request.url.path + (f"?{request.url.query}" if request.url.query else ""),
             **data,
         )
-        return HTMLResponse(html)
+        return HTMLResponse(html, status)
+
+    return render
+
+
+def state_unavailable(refresh_seconds: int) -> Callable[[Request, Exception], Awaitable[Response]]:
+    """The handler of ``StateError``: 503 saying why (the store has logged the failure
+    already), as a page that refreshes itself for a page, as JSON under ``/api/``."""
+    render = _renderer(template_environment(), refresh_seconds)
+
+    async def unavailable(request: Request, exc: Exception) -> Response:
+        problem = str(exc)
+        if request.url.path.startswith("/api/"):
+            return JSONResponse({"error": problem}, 503)
+        if request.method in ("GET", "HEAD") and request.url.path in dict(NAVIGATION):
+            return render(request, "unavailable.html", 503, problem=problem)
+        return PlainTextResponse(f"{problem}\n", 503)
+
+    return unavailable
+
+
+def page_routes(sources: WebSources, refresh_seconds: int) -> list[BaseRoute]:
+    """The four pages (GET and HEAD)."""
+    render = _renderer(template_environment(), refresh_seconds)
 
     async def story(request: Request) -> Response:
         return render(request, "story.html", story=views.story_for(sources, request.query_params))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import contextlib
+import logging
 import re
 from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import UTC, datetime, timedelta
@@ -237,3 +238,51 @@ def test_digests_and_silence_summaries_are_not_shown_as_developments(tmp_path: P
         assert offered == ["1"]
 
     with_service(tmp_path, check, health_bind="127.0.0.1:0")
+
+
+def _connections(postgres_url: str, allowed: bool) -> None:
+    """Let clients into the database at ``postgres_url`` again, or shut them out (and end
+    the connections it has): to its clients, the database has gone away."""
+    import psycopg
+
+    base, _, name = postgres_url.rpartition("/")
+    with psycopg.connect(f"{base}/postgres", autocommit=True) as admin:
+        admin.execute(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS {str(allowed).lower()}')
+        if not allowed:
+            admin.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s",
+                (name,),
+            )
+
+
+def test_pages_say_the_state_database_is_unavailable_and_recover(
+    tmp_path: Path, postgres_url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    async def scenario() -> None:
+        settings = {"health_bind": "127.0.0.1:0", "database_url": postgres_url}
+        async with serving_site(tmp_path, **settings) as (_, client):
+            assert (await client.get("/")).status_code == 200
+            _connections(postgres_url, allowed=False)
+            try:
+                for path in ("/", "/feeds", "/deliveries", "/rules"):
+                    page = await client.get(path)
+                    assert page.status_code == 503, (path, page.text)
+                    assert page.headers["content-security-policy"] == CONTENT_SECURITY_POLICY
+                    assert "state database" in page.text, path
+                    # the open tab keeps refreshing, so it shows the page again by itself
+                    assert f'http-equiv="refresh" content="10; url={path}"' in page.text
+                for path in ("/api/story", "/api/feeds", "/api/deliveries", "/api/rules"):
+                    answer = await client.get(path)
+                    assert answer.status_code == 503, path
+                    assert answer.json()["error"].startswith("state database"), path
+                same = {"Sec-Fetch-Site": "same-origin"}
+                form = {"alert": "1", "verdict": "right"}
+                judged = await client.post("/story/feedback", data=form, headers=same)
+                assert judged.status_code == 503 and "state database" in judged.text
+            finally:
+                _connections(postgres_url, allowed=True)
+            assert (await client.get("/")).status_code == 200
+
+    caplog.set_level(logging.INFO)
+    asyncio.run(scenario())
+    assert not [r for r in caplog.records if r.exc_info], "no traceback in the log"
