@@ -117,7 +117,9 @@ def _report(record: AlertRecord, outlets_before: int, feedback: str = "") -> Rep
 
 
 def story(sources: WebSources, now: datetime, rule: str = "", period: str = "") -> StoryView:
-    """Developments newest first (by their latest report), filtered by rule and period.
+    """Developments newest first (by their latest report), filtered by rule and period: a
+    period keeps the developments reported within it, each with all its reports (so its
+    first report and its confirmation stay what they were).
 
     Digests and silence summaries are news-monitor's own notices, not developments (they
     cannot be judged right or wrong): they are not shown."""

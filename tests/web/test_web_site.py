@@ -286,3 +286,27 @@ def test_pages_say_the_state_database_is_unavailable_and_recover(
     caplog.set_level(logging.INFO)
     asyncio.run(scenario())
     assert not [r for r in caplog.records if r.exc_info], "no traceback in the log"
+
+
+@pytest.mark.parametrize("period", ["", "24h", "7d"])
+def test_a_period_shows_whole_developments_with_their_first_report(
+    state_location: Path | str, period: str
+) -> None:
+    store = open_store(state_location)
+    rules = ("ceasefire",)
+    start = NOW - timedelta(days=3)
+    _record(store, [_alert("alert", "d-long", rules, 1, "", 1)], start)
+    _record(store, [_alert("update", "d-long", rules, 2, "", 2)], start + timedelta(hours=1))
+    _record(store, [_alert("update", "d-long", rules, 3, "", 3)], NOW - timedelta(hours=1))
+    _record(store, [_alert("alert", "d-quiet", rules, 1, "", 4)], NOW - timedelta(days=2))
+    ruleset = load_ruleset(RULES)
+    sources = WebSources(store, lambda: ruleset, lambda: [], lambda: [], lambda _: None)
+
+    story = views.story(sources, NOW, period=period)
+    expected = ["d-long", "d-quiet"] if period != "24h" else ["d-long"]
+    assert [d.id for d in story.developments] == expected
+    long = story.developments[0]
+    assert [r.kind for r in long.reports] == ["update", "confirmation", "first alert"]
+    assert long.first_reported == start.isoformat()
+    assert long.last_reported == (NOW - timedelta(hours=1)).isoformat()
+    store.close()
