@@ -2,9 +2,12 @@
 
 Rendered by Jinja2 with autoescaping on for every template, so text from feeds is always
 text; no page carries script, and each refreshes itself with a ``<meta http-equiv=refresh>``
-(``refresh_seconds``), so the pages work without JavaScript. While the state database
-cannot be read, ``state_unavailable`` answers 503 in place of a page (one that refreshes
-itself), of the API's JSON and of the feedback form's answer.
+(``refresh_seconds``), so the pages work without JavaScript. Their handlers (and the
+API's) are plain functions, which Starlette runs on worker threads: a page waiting for the
+store's lock (a call in flight on the store's thread) never holds the event loop.
+
+While the state database cannot be read, ``state_unavailable`` answers 503 in place of a
+page (one that refreshes itself), of the API's JSON and of the feedback form's answer.
 """
 
 from __future__ import annotations
@@ -73,16 +76,16 @@ def page_routes(sources: WebSources, refresh_seconds: int) -> list[BaseRoute]:
     """The four pages (GET and HEAD)."""
     render = _renderer(template_environment(), refresh_seconds)
 
-    async def story(request: Request) -> Response:
+    def story(request: Request) -> Response:
         return render(request, "story.html", story=views.story_for(sources, request.query_params))
 
-    async def feeds(request: Request) -> Response:
+    def feeds(request: Request) -> Response:
         return render(request, "feeds.html", feeds=views.feeds(sources))
 
-    async def deliveries(request: Request) -> Response:
+    def deliveries(request: Request) -> Response:
         return render(request, "deliveries.html", outbox=views.deliveries(sources))
 
-    async def rules(request: Request) -> Response:
+    def rules(request: Request) -> Response:
         return render(request, "rules.html", rules=views.rules(sources))
 
     return [

@@ -7,6 +7,7 @@ import base64
 import contextlib
 import logging
 import re
+import threading
 from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -310,3 +311,36 @@ def test_a_period_shows_whole_developments_with_their_first_report(
     assert long.first_reported == start.isoformat()
     assert long.last_reported == (NOW - timedelta(hours=1)).isoformat()
     store.close()
+
+
+@pytest.mark.parametrize("path", ["/", "/api/story", "/feeds", "/api/deliveries", "/readyz"])
+def test_a_page_waiting_for_the_store_leaves_the_daemon_running(tmp_path: Path, path: str) -> None:
+    """A store call in flight (a long write, a slow PostgreSQL round trip) holds the store's
+    lock; a page that waits for it must not hold the event loop, which runs the schedule,
+    the deliveries and /healthz."""
+    in_flight, release = threading.Event(), threading.Event()
+    valve = threading.Timer(20, release.set)  # a held loop fails the test instead of hanging
+
+    def long_call() -> None:
+        in_flight.set()
+        release.wait()
+
+    async def scenario() -> None:
+        async with serving_site(tmp_path, health_bind="127.0.0.1:0") as (service, client):
+            busy = asyncio.create_task(service.store.run(long_call))
+            await asyncio.to_thread(in_flight.wait, 10)
+            valve.start()
+            page = asyncio.create_task(client.get(path))
+            for _ in range(50):  # the server takes the request and waits for the store
+                await asyncio.sleep(0.01)
+            assert (await client.get("/healthz")).status_code == 200
+            assert not release.is_set(), "/healthz waited for the store's call to end"
+            release.set()
+            await busy
+            assert (await page).status_code == 200, path
+
+    try:
+        asyncio.run(scenario())
+    finally:
+        release.set()
+        valve.cancel()
