@@ -94,9 +94,11 @@ def feedback_routes(
     store = sources.store
     seen = SeenSignatures()
 
-    def record(alert_id: int, verdict: Verdict, author: str, via: str, note: str) -> bool:
+    async def record(alert_id: int, verdict: Verdict, author: str, via: str, note: str) -> bool:
         now = datetime.now(UTC)
-        done = record_verdict(store, alert_id, verdict, author=author, via=via, now=now, note=note)
+        done = await store.run(
+            record_verdict, store, alert_id, verdict, author=author, via=via, now=now, note=note
+        )
         if done is not None:
             metrics.feedback.labels(verdict).inc()
         return done is not None
@@ -112,7 +114,7 @@ def feedback_routes(
             return Response("feedback: needs alert and verdict (right or wrong)\n", 400)
         author = _basic_user(request) or "web"
         note = form.get("note", "")[:1000]
-        if not record(alert_id, verdict, author, "web", note):
+        if not await record(alert_id, verdict, author, "web", note):
             return Response("feedback: no such alert\n", 404)
         return RedirectResponse("/", 303)
 
@@ -137,14 +139,14 @@ def feedback_routes(
         if verdict not in JUDGMENTS or not checker.link_ok(key, verdict, sig):
             problem = "This link is not valid (altered, or signed with another key)."
             return page(verdict=verdict, problem=problem)
-        alert_id = store.alert_id_for_key(key)
-        found = store.alert_record(alert_id) if alert_id is not None else None
+        alert_id = await store.run(store.alert_id_for_key, key)
+        found = await store.run(store.alert_record, alert_id) if alert_id is not None else None
         if alert_id is None or found is None:
             return page(verdict=verdict, problem="This alert is no longer recorded.")
         title = str(found.payload["entry"].get("title") or "")
         if request.method != "POST":
             return page(verdict=verdict, title=title, alert_key=key, sig=sig)
-        record(alert_id, verdict, "e-mail link", "link", values.get("note", "")[:1000])
+        await record(alert_id, verdict, "e-mail link", "link", values.get("note", "")[:1000])
         return page(verdict=verdict, title=title, recorded=True)
 
     async def from_receiver(request: Request) -> Response:
@@ -171,13 +173,13 @@ def feedback_routes(
             if alert_id is None:
                 return needs
         elif isinstance(data.get("key"), str):
-            alert_id = store.alert_id_for_key(data["key"])
+            alert_id = await store.run(store.alert_id_for_key, data["key"])
         else:
             return needs
         if verdict not in JUDGMENTS:
             return JSONResponse({"error": "verdict is right or wrong"}, 400)
         note, author = str(data.get("note") or "")[:1000], str(data.get("by") or "webhook")
-        if alert_id is None or not record(alert_id, verdict, author[:100], "webhook", note):
+        if alert_id is None or not await record(alert_id, verdict, author[:100], "webhook", note):
             return JSONResponse({"error": "no such alert"}, 404)
         return JSONResponse({"alert": alert_id, "verdict": verdict})
 

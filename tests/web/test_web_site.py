@@ -313,8 +313,20 @@ def test_a_period_shows_whole_developments_with_their_first_report(
     store.close()
 
 
-@pytest.mark.parametrize("path", ["/", "/api/story", "/feeds", "/api/deliveries", "/readyz"])
-def test_a_page_waiting_for_the_store_leaves_the_daemon_running(tmp_path: Path, path: str) -> None:
+@pytest.mark.parametrize(
+    ("path", "form"),
+    [
+        ("/", None),
+        ("/api/story", None),
+        ("/feeds", None),
+        ("/api/deliveries", None),
+        ("/readyz", None),
+        ("/story/feedback", {"alert": "1", "verdict": "right"}),
+    ],
+)
+def test_a_page_waiting_for_the_store_leaves_the_daemon_running(
+    tmp_path: Path, path: str, form: dict[str, str] | None
+) -> None:
     """A store call in flight (a long write, a slow PostgreSQL round trip) holds the store's
     lock; a page that waits for it must not hold the event loop, which runs the schedule,
     the deliveries and /healthz."""
@@ -330,14 +342,18 @@ def test_a_page_waiting_for_the_store_leaves_the_daemon_running(tmp_path: Path, 
             busy = asyncio.create_task(service.store.run(long_call))
             await asyncio.to_thread(in_flight.wait, 10)
             valve.start()
-            page = asyncio.create_task(client.get(path))
+            if form is None:
+                page = asyncio.create_task(client.get(path))
+            else:
+                same = {"Sec-Fetch-Site": "same-origin"}
+                page = asyncio.create_task(client.post(path, data=form, headers=same))
             for _ in range(50):  # the server takes the request and waits for the store
                 await asyncio.sleep(0.01)
             assert (await client.get("/healthz")).status_code == 200
             assert not release.is_set(), "/healthz waited for the store's call to end"
             release.set()
             await busy
-            assert (await page).status_code == 200, path
+            assert (await page).status_code == (200 if form is None else 404), path
 
     try:
         asyncio.run(scenario())
