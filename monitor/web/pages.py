@@ -77,7 +77,8 @@ def page_routes(sources: WebSources, refresh_seconds: int) -> list[BaseRoute]:
     render = _renderer(template_environment(), refresh_seconds)
 
     def story(request: Request) -> Response:
-        return render(request, "story.html", story=views.story_for(sources, request.query_params))
+        story = views.story_for(sources, request.query_params)
+        return render(request, "story.html", story=story, story_reports=views.STORY_REPORTS)
 
     def feeds(request: Request) -> Response:
         return render(request, "feeds.html", feeds=views.feeds(sources))

@@ -20,6 +20,7 @@ from monitor.sources.feeds import DEFAULT_INTERVAL, FeedConfig
 from monitor.store import Store
 from monitor.store_view_records import AlertRecord, DeliveryRecord
 
+STORY_REPORTS = 1000  # the Story shows at most the latest this many reports
 PERIODS: dict[str, timedelta | None] = {
     "": None,
     "24h": timedelta(hours=24),
@@ -79,6 +80,7 @@ class DevelopmentView:
     first_reported: str
     last_reported: str
     reports: list[ReportView]
+    earlier_reports_hidden: bool = False  # its first alert is older than the page shows
 
 
 @dataclass(frozen=True)
@@ -88,6 +90,7 @@ class StoryView:
     period: str
     rules: list[str]
     periods: list[str] = field(default_factory=lambda: list(PERIODS))
+    older_reports_hidden: bool = False  # more than STORY_REPORTS reports: the oldest left out
 
 
 def _report(record: AlertRecord, outlets_before: int, feedback: str = "") -> ReportView:
@@ -124,7 +127,11 @@ def story(sources: WebSources, now: datetime, rule: str = "", period: str = "") 
     Digests and silence summaries are news-monitor's own notices, not developments (they
     cannot be judged right or wrong): they are not shown."""
     span = PERIODS.get(period)
-    records = sources.store.alert_records(since=now - span if span else None)
+    records = sources.store.alert_records(
+        since=now - span if span else None, limit=STORY_REPORTS + 1
+    )
+    older_hidden = len(records) > STORY_REPORTS
+    records = records[-STORY_REPORTS:]
     judged = {i: f.verdict for i, f in sources.store.latest_feedback().items()}
     grouped: dict[str, list[AlertRecord]] = {}
     for record in records:
@@ -152,11 +159,14 @@ def story(sources: WebSources, now: datetime, rule: str = "", period: str = "") 
                 first_reported=first.recorded,
                 last_reported=last.recorded,
                 reports=reports[::-1],
+                earlier_reports_hidden=older_hidden and group[0].payload["type"] != "alert",
             )
         )
     developments.sort(key=lambda d: d.last_reported, reverse=True)
     known = sorted(r.id for r in sources.ruleset().rules)
-    return StoryView(developments, rule, period if span else "", known)
+    return StoryView(
+        developments, rule, period if span else "", known, older_reports_hidden=older_hidden
+    )
 
 
 def story_for(sources: WebSources, query: Mapping[str, str]) -> StoryView:

@@ -360,3 +360,39 @@ def test_a_page_waiting_for_the_store_leaves_the_daemon_running(
     finally:
         release.set()
         valve.cancel()
+
+
+def test_a_story_longer_than_the_page_says_what_it_leaves_out(tmp_path: Path) -> None:
+    """The page shows the latest ``views.STORY_REPORTS`` reports; it says so when there are
+    more, and a development whose first alert is left out does not claim a later report as
+    its first."""
+    store = open_store(settings_for(tmp_path).database_path)
+    rules = ("ceasefire",)
+    _record(store, [_alert("alert", "d-old", rules, 1, "", 0)], NOW - timedelta(days=9))
+    start = NOW - timedelta(days=8)
+    _record(store, [_alert("alert", "d-big", rules, 1, "", 1)], start)
+    last = views.STORY_REPORTS + 1
+    updates = [_alert("update", "d-big", rules, 1, "", n) for n in range(2, last + 1)]
+    _record(store, updates, NOW - timedelta(days=1))
+    _record(store, [_alert("alert", "d-new", rules, 1, "", last + 1)], NOW)
+    ruleset = load_ruleset(RULES)
+    sources = WebSources(store, lambda: ruleset, lambda: [], lambda: [], lambda _: None)
+
+    story = views.story(sources, NOW)
+    assert [d.id for d in story.developments] == ["d-new", "d-big"]
+    assert story.older_reports_hidden
+    new, big = story.developments
+    assert not new.earlier_reports_hidden and big.earlier_reports_hidden
+    assert len(big.reports) == views.STORY_REPORTS - 1
+    assert "first alert" not in {r.kind for r in big.reports}
+    store.close()
+
+    async def check(client: httpx.AsyncClient) -> None:
+        page = (await client.get("/")).text
+        assert f"only the latest {views.STORY_REPORTS} reports are shown" in page
+        assert "news-monitor alerts list" in page
+        assert page.count("earlier reports not shown") == 1
+        assert f"first reported {NOW.isoformat()}" in page  # d-new is whole
+        assert (await client.get("/api/story")).json()["older_reports_hidden"] is True
+
+    with_service(tmp_path, check, health_bind="127.0.0.1:0")
