@@ -1,9 +1,11 @@
 """Where the desk's judgments come in over HTTP.
 
-- ``POST /story/feedback`` (form: ``alert``, ``verdict``, ``note``): the Right/Wrong buttons
-  of the Story page. Behind the token like every page; refused unless the browser says
-  the form came from this site (``Sec-Fetch-Site``/``Origin``), so another site cannot
-  make a reader's browser judge alerts.
+- ``POST /story/feedback`` (form: ``alert``, ``verdict``, ``note``, ``back``): the Right/Wrong
+  buttons of the Story page, which answer with a redirect to ``back`` (the page's filter
+  and the development judged; only ever a place on the Story page). Behind the token like
+  every page; refused unless the browser says the form came from this site
+  (``Sec-Fetch-Site``/``Origin``), so another site cannot make a reader's browser judge
+  alerts.
 - ``GET /feedback/{right|wrong}?alert=KEY&sig=...``: a signed e-mail link; shows a page
   asking to confirm (following the link records nothing); ``POST`` to the same address
   records. Open without the token: the signature is the credential.
@@ -24,7 +26,7 @@ import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, urlsplit, urlunsplit
 
 from jinja2 import Environment
 from pydantic import SecretStr
@@ -116,7 +118,7 @@ def feedback_routes(
         note = form.get("note", "")[:1000]
         if not await record(alert_id, verdict, author, "web", note):
             return Response("feedback: no such alert\n", 404)
-        return RedirectResponse("/", 303)
+        return RedirectResponse(story_place(form.get("back", "")), 303)
 
     def page(**data: Any) -> Response:
         status = 400 if data.get("problem") else 200
@@ -188,6 +190,15 @@ def feedback_routes(
         Route("/feedback/{verdict}", from_link, methods=["GET", "POST"]),
         Route("/api/feedback", from_receiver, methods=["POST"]),
     ]
+
+
+def story_place(back: str) -> str:
+    """``back`` when it is a place on the Story page (``/``, a query, a fragment), else
+    ``/``: another site or page is never where a button leads."""
+    parts = urlsplit(back)
+    if parts.scheme or parts.netloc or parts.path != "/":
+        return "/"
+    return urlunsplit(("", "", "/", parts.query, parts.fragment))
 
 
 def _basic_user(request: Request) -> str | None:

@@ -4,6 +4,7 @@ link, and a webhook receiver's signed post; off loopback, with the web token set
 from __future__ import annotations
 
 import asyncio
+import html
 import json
 import re
 import time
@@ -209,5 +210,35 @@ def test_the_signed_link_page_loads_its_stylesheet_and_icon_without_the_token(
             status = (await reader.readline()).decode()
             writer.close()
             assert status.split()[1] == "404", (raw, status)
+
+    with_service(recorded, check, health_bind="0.0.0.0:0", web_token=TOKEN)
+
+
+def test_the_story_page_buttons_return_to_the_same_filter_and_development(
+    recorded: Path,
+) -> None:
+    same = {**BEARER, "Sec-Fetch-Site": "same-origin"}
+    filtered = "/?rule=uk-parliament-vote&period=30d"
+
+    async def check(client: httpx.AsyncClient) -> None:
+        page = (await client.get(filtered, headers=BEARER)).text
+        back = re.findall(r'name="back" value="([^"]*)"', page)
+        assert back == [f"{filtered.replace('&', '&amp;')}#dev-d-vote"]
+        form = {"alert": "1", "verdict": "right", "back": html.unescape(back[0])}
+        done = await client.post("/story/feedback", data=form, headers=same)
+        assert done.status_code == 303
+        assert done.headers["location"] == f"{filtered}#dev-d-vote"
+        # only a place on the Story page: anything else goes back to the Story page
+        for elsewhere in (
+            "https://elsewhere.example/",
+            "//elsewhere.example/",
+            "/\\elsewhere.example",
+            "javascript:alert(1)",
+            "/feeds",
+            "",
+        ):
+            form = {"alert": "1", "verdict": "wrong", "back": elsewhere}
+            done = await client.post("/story/feedback", data=form, headers=same)
+            assert (done.status_code, done.headers["location"]) == (303, "/"), elsewhere
 
     with_service(recorded, check, health_bind="0.0.0.0:0", web_token=TOKEN)
