@@ -220,6 +220,7 @@ class ChannelView:
     configured: bool
     pending: int
     held: int
+    silenced: int  # held back by a silence (not sent)
     delivered: int
     failed: int
 
@@ -231,8 +232,9 @@ class DeliveriesView:
 
 
 def deliveries(sources: WebSources) -> DeliveriesView:
-    """The outbox per channel (deliveries to a channel no longer configured are held), and
-    the latest failures and retries with their (already redacted) errors."""
+    """The outbox per channel (deliveries to a channel no longer configured are held; those
+    a silence holds back are silenced), and the latest failures and retries with their
+    (already redacted) errors."""
     configured = set(sources.channels())
     counts = sources.store.outbox_by_channel()
     channels = []
@@ -245,6 +247,7 @@ def deliveries(sources: WebSources) -> DeliveriesView:
                 configured=name in configured,
                 pending=pending if name in configured else 0,
                 held=0 if name in configured else pending,
+                silenced=states.get("silenced", 0),
                 delivered=states.get("delivered", 0),
                 failed=states.get("failed", 0),
             )

@@ -20,6 +20,7 @@ from monitor.app import Service
 from monitor.models import Alert, Article, Evidence
 from monitor.notify.render import DIGEST_RULE, SILENCE_SUMMARY_RULE
 from monitor.ruleset import load_ruleset
+from monitor.silences import hold_waiting
 from monitor.store import Store, open_store
 from monitor.web import views
 from monitor.web.guard import CONTENT_SECURITY_POLICY
@@ -394,5 +395,27 @@ def test_a_story_longer_than_the_page_says_what_it_leaves_out(tmp_path: Path) ->
         assert page.count("earlier reports not shown") == 1
         assert f"first reported {NOW.isoformat()}" in page  # d-new is whole
         assert (await client.get("/api/story")).json()["older_reports_hidden"] is True
+
+    with_service(tmp_path, check, health_bind="127.0.0.1:0")
+
+
+def test_deliveries_a_silence_holds_are_counted(tmp_path: Path) -> None:
+    store = open_store(settings_for(tmp_path).database_path)
+    rules = ("ceasefire",)
+    alerts = [_alert("alert", f"d-{n}", rules, 1, "", n) for n in range(3)]
+    record_alerts(store, alerts, NOW - timedelta(minutes=5), ["console"])
+    silence = store.add_silence(
+        "development", "d-1", NOW - timedelta(hours=1), NOW + timedelta(days=365), "quiet", "ops"
+    )
+    assert hold_waiting(store, silence, NOW) == 1
+    store.close()
+
+    async def check(client: httpx.AsyncClient) -> None:
+        channels = (await client.get("/api/deliveries")).json()["channels"]
+        console = next(c for c in channels if c["name"] == "console")
+        assert (console["pending"], console["silenced"]) == (2, 1)
+        page = (await client.get("/deliveries")).text
+        assert "<th>silenced</th>" in page
+        assert re.search(r"<td>console</td>\s*<td>2</td><td>0</td><td>1</td>", page), page
 
     with_service(tmp_path, check, health_bind="127.0.0.1:0")
