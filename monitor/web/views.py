@@ -65,6 +65,7 @@ class ReportView:
     alert_id: int = 0
     feedback: str = ""  # the desk's latest judgment: right | wrong | "" (none yet)
     judge: str = ""  # what the judge said, when one was asked
+    silenced_by: int | None = None  # the silence that held it back: not sent
 
 
 @dataclass(frozen=True)
@@ -116,6 +117,7 @@ def _report(record: AlertRecord, outlets_before: int, feedback: str = "") -> Rep
         alert_id=record.id,
         feedback=feedback,
         judge=judge_line(alert.judge) if alert.judge is not None else "",
+        silenced_by=record.silence,
     )
 
 

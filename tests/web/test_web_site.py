@@ -399,16 +399,22 @@ def test_a_story_longer_than_the_page_says_what_it_leaves_out(tmp_path: Path) ->
     with_service(tmp_path, check, health_bind="127.0.0.1:0")
 
 
-def test_deliveries_a_silence_holds_are_counted(tmp_path: Path) -> None:
+def _one_silenced(tmp_path: Path, count: int) -> int:
+    """``count`` alerts (d-0, d-1, ...) queued for console, d-1's held back by a silence;
+    the silence's id."""
     store = open_store(settings_for(tmp_path).database_path)
-    rules = ("ceasefire",)
-    alerts = [_alert("alert", f"d-{n}", rules, 1, "", n) for n in range(3)]
+    alerts = [_alert("alert", f"d-{n}", ("ceasefire",), 1, "", n) for n in range(count)]
     record_alerts(store, alerts, NOW - timedelta(minutes=5), ["console"])
     silence = store.add_silence(
         "development", "d-1", NOW - timedelta(hours=1), NOW + timedelta(days=365), "quiet", "ops"
     )
     assert hold_waiting(store, silence, NOW) == 1
     store.close()
+    return silence.id
+
+
+def test_deliveries_a_silence_holds_are_counted(tmp_path: Path) -> None:
+    _one_silenced(tmp_path, 3)
 
     async def check(client: httpx.AsyncClient) -> None:
         channels = (await client.get("/api/deliveries")).json()["channels"]
@@ -417,5 +423,18 @@ def test_deliveries_a_silence_holds_are_counted(tmp_path: Path) -> None:
         page = (await client.get("/deliveries")).text
         assert "<th>silenced</th>" in page
         assert re.search(r"<td>console</td>\s*<td>2</td><td>0</td><td>1</td>", page), page
+
+    with_service(tmp_path, check, health_bind="127.0.0.1:0")
+
+
+def test_the_story_says_which_reports_a_silence_held_back(tmp_path: Path) -> None:
+    silence = _one_silenced(tmp_path, 2)
+
+    async def check(client: httpx.AsyncClient) -> None:
+        story = (await client.get("/api/story")).json()
+        held = {d["id"]: d["reports"][0]["silenced_by"] for d in story["developments"]}
+        assert held == {"d-0": None, "d-1": silence}
+        page = (await client.get("/")).text
+        assert page.count(f"held back by silence {silence} (not sent)") == 1
 
     with_service(tmp_path, check, health_bind="127.0.0.1:0")
