@@ -11,7 +11,8 @@
   records. Open without the token: the signature is the credential.
 - ``POST /api/feedback`` (JSON ``{"alert": ID or "key": KEY, "verdict": ..., "note": ...,
   "by": ...}``): a webhook receiver's judgment, signed like webhook deliveries
-  (``feedback_links.FeedbackSigner.post_ok``) or carrying the web token as a bearer token.
+  (``feedback_links.FeedbackSigner.post_ok``) or carrying the web token as a bearer token
+  (not as a Basic login, which a browser would send with another site's form).
   A signed post is taken once: the same signature again within its freshness window is
   refused (a captured post replayed cannot undo a later judgment).
 
@@ -156,9 +157,14 @@ def feedback_routes(
         if body is None:
             return JSONResponse({"error": f"body larger than {MAX_BODY} bytes"}, 413)
         signed = _signature(request, body, signer())
-        if signed is None and not carries_token(request.headers, token_bytes(token)):
+        bearer = carries_token(request.headers, token_bytes(token), basic=False)
+        if signed is None and not bearer:
             return JSONResponse(
-                {"error": "sign the body (X-News-Monitor-Signature) or send the web token"}, 401
+                {
+                    "error": "sign the body (X-News-Monitor-Signature) or send the web token"
+                    " as Authorization: Bearer"
+                },
+                401,
             )
         if signed is not None and not seen.first_time(signed, time.time()):
             return JSONResponse({"error": "this signed post was taken already"}, 409)

@@ -87,11 +87,14 @@ def basic_credentials(headers: Headers) -> tuple[str, str] | None:
     return user, password
 
 
-def presented_token(headers: Headers) -> str | None:
-    """The token of a ``Bearer`` or ``Basic`` (as password) Authorization header."""
+def presented_token(headers: Headers, basic: bool = True) -> str | None:
+    """The token of a ``Bearer`` or (with ``basic``) ``Basic`` (as password) Authorization
+    header."""
     scheme, _, value = headers.get("authorization", "").partition(" ")
     if scheme.lower() == "bearer":
         return value.strip()
+    if not basic:
+        return None
     credentials = basic_credentials(headers)
     return credentials[1] if credentials is not None else None
 
@@ -102,10 +105,12 @@ def token_bytes(token: SecretStr | None) -> bytes | None:
     return value.encode() if value else None
 
 
-def carries_token(headers: Headers, token: bytes | None) -> bool:
+def carries_token(headers: Headers, token: bytes | None, *, basic: bool = True) -> bool:
     """Whether ``headers`` present ``token`` (``presented_token``), compared as bytes in
-    constant time; never when there is no token."""
-    given = presented_token(headers)
+    constant time; never when there is no token. ``basic=False`` takes a ``Bearer`` token
+    only: a browser sends a reader's Basic login along with any site's form posted here,
+    never a Bearer token."""
+    given = presented_token(headers, basic)
     return token is not None and given is not None and hmac.compare_digest(given.encode(), token)
 
 

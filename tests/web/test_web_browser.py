@@ -14,6 +14,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from starlette.responses import HTMLResponse
 
 from monitor.app import Service
 from monitor.demo import DemoFeeds, answering, load_timeline
@@ -202,5 +203,67 @@ def test_hostile_articles_stay_text_in_the_browser(tmp_path: Path) -> None:
             service.daemon.stop()
             await asyncio.wait_for(task, 20)
             await service.aclose()
+
+    asyncio.run(scenario())
+
+
+@needs_chromium
+def test_another_site_cannot_judge_alerts_with_the_readers_login(tmp_path: Path) -> None:
+    """A reader logged in to the pages (HTTP Basic, the web token as password) visits
+    another site, whose page posts a form to /api/feedback: the browser sends the cached
+    login along, and nothing may be recorded."""
+    token = "s3cret-web-token-for-tests"
+    make_rules(tmp_path, {})
+    settings = settings_for(tmp_path, health_bind="0.0.0.0:0", web_token=token)
+    article = Article("vote-1", "wire", "Commons backs troops", "", "", datetime.now(UTC))
+    vote = Alert(
+        "alert",
+        "uk-parliament-vote",
+        "d-vote",
+        "high",
+        article,
+        0.9,
+        (Evidence("MPs voted 401 to 60.", 0.8, "MPs would vote.", 0.4),),
+    )
+
+    async def scenario() -> None:
+        service = Service.build(settings)
+        record_alerts(service.store, [vote], datetime.now(UTC))
+        task = asyncio.create_task(service.serve())
+        attacker: AsgiServer | None = None
+        try:
+            await until(lambda: service.health is not None and service.health.port != 0)
+            assert service.health is not None
+            site = f"http://127.0.0.1:{service.health.port}"
+            body = '{"alert": 1, "verdict": "wrong", "note": "'
+            form = (
+                f'<form method="post" action="{site}/api/feedback" enctype="text/plain">'
+                f"<input name='{body}' value='\"}}'></form>"
+                "<script>document.forms[0].submit()</script>"
+            )
+
+            async def respond(request: object) -> HTMLResponse:
+                return HTMLResponse(form)
+
+            attacker = AsgiServer("127.0.0.1", 0, answering(respond, "GET"))
+            await attacker.start()
+            async with Chromium(tmp_path) as browser:
+                login = f"http://reader:{token}@127.0.0.1:{service.health.port}/"
+                await browser.send("Page.navigate", url=login)  # as typed into the prompt
+                await browser.wait_for_text("Story", "Commons backs troops")
+                await browser.send("Page.navigate", url=f"http://localhost:{attacker.port}/")
+                answer = ""
+                async with asyncio.timeout(30):  # the form is posted; its answer is shown
+                    while '"alert"' not in answer and '"error"' not in answer:
+                        await asyncio.sleep(0.1)
+                        answer = await browser.text()
+            assert service.store.feedback() == [], answer
+            assert "sign the body" in answer
+        finally:
+            service.daemon.stop()
+            await asyncio.wait_for(task, 20)
+            await service.aclose()
+            if attacker is not None:
+                await attacker.close()
 
     asyncio.run(scenario())

@@ -4,6 +4,7 @@ link, and a webhook receiver's signed post; off loopback, with the web token set
 from __future__ import annotations
 
 import asyncio
+import base64
 import html
 import json
 import re
@@ -150,7 +151,9 @@ def test_a_receiver_posts_signed_feedback(recorded: Path) -> None:
             answer = await post("/api/feedback", content=sent, headers=BEARER)
             assert answer.status_code == 400, (odd, answer.status_code)
         accented = "\u00e9t\u00e9".encode()  # a header of bytes no ASCII comparison takes
+        login = base64.b64encode(f"reader:{TOKEN}".encode()).decode()
         for foreign in (
+            {"Authorization": f"Basic {login}"},  # a browser's login: any site's form sends it
             {**signed(raw, now), "X-News-Monitor-Signature": b"sha256=" + accented},
             {"Authorization": b"Bearer " + accented},
         ):
