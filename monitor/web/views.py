@@ -177,6 +177,34 @@ def story_for(sources: WebSources, query: Mapping[str, str]) -> StoryView:
 
 
 @dataclass(frozen=True)
+class JudgedView:
+    """An alert as the page for a judgment with a note shows it."""
+
+    alert_id: int
+    title: str
+    feed: str
+    rules: list[str]
+    feedback: str  # the latest judgment: right | wrong | "" (none yet)
+
+
+def judged(sources: WebSources, alert_id: int) -> JudgedView | None:
+    """Alert ``alert_id`` to be judged; None when there is no such alert, or it is a notice
+    (a digest or a silence summary is not judged)."""
+    record = sources.store.alert_record(alert_id)
+    if record is None or record.rule in NOTICE_RULES:
+        return None
+    entry = record.payload["entry"]
+    latest = sources.store.latest_feedback().get(alert_id)
+    return JudgedView(
+        alert_id,
+        str(entry.get("title") or ""),
+        str(entry.get("feed") or ""),
+        list(record.payload.get("rules") or [record.rule]),
+        latest.verdict if latest is not None else "",
+    )
+
+
+@dataclass(frozen=True)
 class FeedView:
     name: str
     url: str  # credentials, query values and token-like segments replaced by ***

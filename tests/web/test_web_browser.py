@@ -267,3 +267,50 @@ def test_another_site_cannot_judge_alerts_with_the_readers_login(tmp_path: Path)
                 await attacker.close()
 
     asyncio.run(scenario())
+
+
+@needs_chromium
+def test_a_note_being_written_survives_the_pages_refresh(tmp_path: Path) -> None:
+    """The Story page reloads itself; a note is written where nothing reloads, then kept."""
+    make_rules(tmp_path, {})
+    settings = settings_for(tmp_path, health_bind="127.0.0.1:0", web_refresh_seconds=1)
+    article = Article("vote-1", "wire", "Commons backs troops", "", "", datetime.now(UTC))
+    evidence = (Evidence("MPs voted 401 to 60.", 0.8, "MPs would vote.", 0.4),)
+    vote = Alert("alert", "uk-parliament-vote", "d-vote", "high", article, 0.9, evidence)
+    note = "a recap of the Paris pledge, not a vote"
+
+    async def scenario() -> None:
+        service = Service.build(settings)
+        record_alerts(service.store, [vote], datetime.now(UTC))
+        task = asyncio.create_task(service.serve())
+        try:
+            await until(lambda: service.health is not None and service.health.port != 0)
+            assert service.health is not None
+            async with Chromium(tmp_path) as browser:
+                await browser.open(service.health.url + "/?period=7d")
+                await browser.wait_for_text("Commons backs troops")
+                fields = "document.querySelectorAll('input[type=text], textarea').length"
+                assert await browser.evaluate(fields) == 0, "typing on a page that reloads"
+                await browser.evaluate("document.querySelector('a.note').click()")
+                await browser.wait_for_text("right or wrong?", "Commons backs troops")
+                await browser.evaluate(
+                    "window.loaded = true; document.querySelector('[name=note]').focus()"
+                )
+                await browser.send("Input.insertText", text=note)
+                for _ in range(30):  # three times the Story page's refresh: no reload here
+                    await asyncio.sleep(0.1)
+                    assert await browser.evaluate("window.loaded === true")
+                assert await browser.evaluate("document.querySelector('[name=note]').value") == note
+                await browser.evaluate("document.querySelector('button[value=wrong]').click()")
+                await browser.wait_for_text("marked wrong")
+                assert await browser.evaluate("location.search") == "?period=7d"
+                assert await browser.evaluate("location.hash") == "#dev-d-vote"
+                assert browser.dialogs == [] and browser.errors == []
+            judged = [(f.verdict, f.note) for f in service.store.feedback()]
+            assert judged == [("wrong", note)]
+        finally:
+            service.daemon.stop()
+            await asyncio.wait_for(task, 20)
+            await service.aclose()
+
+    asyncio.run(scenario())

@@ -245,3 +245,21 @@ def test_the_story_page_buttons_return_to_the_same_filter_and_development(
             assert (done.status_code, done.headers["location"]) == (303, "/"), elsewhere
 
     with_service(recorded, check, health_bind="0.0.0.0:0", web_token=TOKEN)
+
+
+def test_the_note_page_asks_for_the_token_and_a_judgeable_alert(recorded: Path) -> None:
+    async def check(client: httpx.AsyncClient) -> None:
+        page = "/story/feedback?alert=1&back=/%3Fperiod%3D7d%23dev-d-vote"
+        assert (await client.get(page)).status_code == 401
+        asked = await client.get(page, headers=BEARER)
+        assert asked.status_code == 200 and "Commons backs troops" in asked.text
+        assert 'http-equiv="refresh"' not in asked.text, "a note being typed is not reloaded"
+        assert 'name="back" value="/?period=7d#dev-d-vote"' in asked.text
+        elsewhere = await client.get("/story/feedback?alert=1&back=//x.example/", headers=BEARER)
+        assert 'name="back" value="/"' in elsewhere.text
+        for alert in ("2", "0", "x", "", "1.0", "99999999999999999999"):
+            answer = await client.get(f"/story/feedback?alert={alert}", headers=BEARER)
+            assert answer.status_code == 404, alert
+        assert (await client.put("/story/feedback", headers=BEARER)).status_code == 405
+
+    with_service(recorded, check, health_bind="0.0.0.0:0", web_token=TOKEN)
