@@ -44,6 +44,7 @@ from monitor.web.guard import basic_credentials, carries_token, token_bytes
 from monitor.web.views import WebSources
 
 MAX_BODY = 16 * 1024
+NOTE_LIMIT = 1000  # characters kept of a note (the forms' maxlength)
 JUDGMENTS: tuple[Verdict, ...] = ("right", "wrong")
 
 
@@ -110,13 +111,16 @@ def feedback_routes(
         if not same_site(request):
             return Response("feedback: only from this site's pages\n", 403)
         body = await _body(request)
-        form = _form(body or b"")
+        if body is None:
+            message = f"feedback: the form is too large (a note keeps {NOTE_LIMIT:,} characters)"
+            return Response(f"{message}\n", 413)
+        form = _form(body)
         verdict = form.get("verdict", "")
         alert_id = row_id(form.get("alert", ""))
-        if body is None or verdict not in JUDGMENTS or alert_id is None:
+        if verdict not in JUDGMENTS or alert_id is None:
             return Response("feedback: needs alert and verdict (right or wrong)\n", 400)
         author = _basic_user(request) or "web"
-        note = form.get("note", "")[:1000]
+        note = form.get("note", "")[:NOTE_LIMIT]
         if not await record(alert_id, verdict, author, "web", note):
             return Response("feedback: no such alert\n", 404)
         return RedirectResponse(story_place(form.get("back", "")), 303)
@@ -149,7 +153,7 @@ def feedback_routes(
         title = str(found.payload["entry"].get("title") or "")
         if request.method != "POST":
             return page(verdict=verdict, title=title, alert_key=key, sig=sig)
-        await record(alert_id, verdict, "e-mail link", "link", values.get("note", "")[:1000])
+        await record(alert_id, verdict, "e-mail link", "link", values.get("note", "")[:NOTE_LIMIT])
         return page(verdict=verdict, title=title, recorded=True)
 
     async def from_receiver(request: Request) -> Response:
@@ -186,7 +190,7 @@ def feedback_routes(
             return needs
         if verdict not in JUDGMENTS:
             return JSONResponse({"error": "verdict is right or wrong"}, 400)
-        note, author = str(data.get("note") or "")[:1000], str(data.get("by") or "webhook")
+        note, author = str(data.get("note") or "")[:NOTE_LIMIT], str(data.get("by") or "webhook")
         if alert_id is None or not await record(alert_id, verdict, author[:100], "webhook", note):
             return JSONResponse({"error": "no such alert"}, 404)
         return JSONResponse({"alert": alert_id, "verdict": verdict})

@@ -261,5 +261,10 @@ def test_the_note_page_asks_for_the_token_and_a_judgeable_alert(recorded: Path) 
             answer = await client.get(f"/story/feedback?alert={alert}", headers=BEARER)
             assert answer.status_code == 404, alert
         assert (await client.put("/story/feedback", headers=BEARER)).status_code == 405
+        assert 'name="note" maxlength="1000"' in asked.text  # what is kept of a note
+        same = {**BEARER, "Sec-Fetch-Site": "same-origin"}
+        pasted = {"alert": "1", "verdict": "wrong", "note": "x" * 20_000}
+        answer = await client.post("/story/feedback", data=pasted, headers=same)
+        assert answer.status_code == 413 and "1,000 characters" in answer.text, answer.text
 
     with_service(recorded, check, health_bind="0.0.0.0:0", web_token=TOKEN)
