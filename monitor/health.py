@@ -2,7 +2,8 @@
 
 ``/healthz`` answers 200 while the event loop runs. ``/readyz`` answers 200 when the rules
 are valid, the state database answers and the scheduler runs, else 503 with the reasons
-(as JSON). ``/metrics`` is prometheus_client's exposition of the service's registry.
+(as JSON; a plain function, run on a worker thread, because asking the database may wait
+for the store's lock). ``/metrics`` is prometheus_client's exposition of the service's registry.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ def health_routes(problems: Callable[[], list[str]], metrics: Metrics) -> list[B
     async def healthz(request: Request) -> Response:
         return PlainTextResponse("ok\n")
 
-    async def readyz(request: Request) -> Response:
+    def readyz(request: Request) -> Response:
         found = problems()
         return JSONResponse({"ready": not found, "problems": found}, 503 if found else 200)
 

@@ -19,6 +19,7 @@ class AlertRecord:
     created: str
     payload: dict[str, Any]
     description: str
+    silence: int | None = None  # the silence that held it back (not sent)
 
 
 @dataclass(frozen=True)

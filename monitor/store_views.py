@@ -22,13 +22,16 @@ class StoreViews(StorePart):
     def alert_records(self, since: datetime | None = None, limit: int = 1000) -> list[AlertRecord]:
         from monitor.store_view_records import AlertRecord
 
-        """The latest ``limit`` alerts recorded at or after ``since``, oldest first."""
+        """The latest ``limit`` alerts of the developments reported at or after ``since``
+        (their earlier reports too), oldest first."""
+        recent = "SELECT development FROM alerts WHERE created >= ?"
         rows = self._rows(
-            "SELECT id, created, payload, description FROM alerts WHERE created >= ?"
-            " ORDER BY id DESC LIMIT ?",
-            (since.isoformat() if since else "", limit),
+            "SELECT id, created, payload, description, silence_id FROM alerts"
+            + (f" WHERE development IN ({recent})" if since else "")
+            + " ORDER BY id DESC LIMIT ?",
+            (since.isoformat(), limit) if since else (limit,),
         )
-        return [AlertRecord(r[0], r[1], json.loads(r[2]), r[3]) for r in reversed(rows)]
+        return [AlertRecord(r[0], r[1], json.loads(r[2]), r[3], r[4]) for r in reversed(rows)]
 
     def entries_by_feed(self) -> dict[str, int]:
         """How many entries of each feed are remembered as seen."""

@@ -22,16 +22,16 @@ def _json(data: Any) -> Response:
 def api_routes(sources: WebSources) -> list[BaseRoute]:
     """``/api/story`` (``?rule=&period=``), ``/api/feeds``, ``/api/deliveries``, ``/api/rules``."""
 
-    async def story(request: Request) -> Response:
+    def story(request: Request) -> Response:
         return _json(views.story_for(sources, request.query_params))
 
-    async def feeds(request: Request) -> Response:
+    def feeds(request: Request) -> Response:
         return _json(views.feeds(sources))
 
-    async def deliveries(request: Request) -> Response:
+    def deliveries(request: Request) -> Response:
         return _json(views.deliveries(sources))
 
-    async def rules(request: Request) -> Response:
+    def rules(request: Request) -> Response:
         return _json(views.rules(sources))
 
     return [

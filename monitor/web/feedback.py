@@ -1,15 +1,18 @@
 """Where the desk's judgments come in over HTTP.
 
-- ``POST /story/feedback`` (form: ``alert``, ``verdict``, ``note``): the Right/Wrong buttons
-  of the Story page. Behind the token like every page; refused unless the browser says
-  the form came from this site (``Sec-Fetch-Site``/``Origin``), so another site cannot
-  make a reader's browser judge alerts.
+- ``POST /story/feedback`` (form: ``alert``, ``verdict``, ``note``, ``back``): the Right/Wrong
+  buttons of the Story page, which answer with a redirect to ``back`` (the page's filter
+  and the development judged; only ever a place on the Story page). Behind the token like
+  every page; refused unless the browser says the form came from this site
+  (``Sec-Fetch-Site``/``Origin``), so another site cannot make a reader's browser judge
+  alerts.
 - ``GET /feedback/{right|wrong}?alert=KEY&sig=...``: a signed e-mail link; shows a page
   asking to confirm (following the link records nothing); ``POST`` to the same address
   records. Open without the token: the signature is the credential.
 - ``POST /api/feedback`` (JSON ``{"alert": ID or "key": KEY, "verdict": ..., "note": ...,
   "by": ...}``): a webhook receiver's judgment, signed like webhook deliveries
-  (``feedback_links.FeedbackSigner.post_ok``) or carrying the web token as a bearer token.
+  (``feedback_links.FeedbackSigner.post_ok``) or carrying the web token as a bearer token
+  (not as a Basic login, which a browser would send with another site's form).
   A signed post is taken once: the same signature again within its freshness window is
   refused (a captured post replayed cannot undo a later judgment).
 
@@ -24,7 +27,7 @@ import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, urlsplit, urlunsplit
 
 from jinja2 import Environment
 from pydantic import SecretStr
@@ -41,6 +44,7 @@ from monitor.web.guard import basic_credentials, carries_token, token_bytes
 from monitor.web.views import WebSources
 
 MAX_BODY = 16 * 1024
+NOTE_LIMIT = 1000  # characters kept of a note (the forms' maxlength)
 JUDGMENTS: tuple[Verdict, ...] = ("right", "wrong")
 
 
@@ -94,9 +98,11 @@ def feedback_routes(
     store = sources.store
     seen = SeenSignatures()
 
-    def record(alert_id: int, verdict: Verdict, author: str, via: str, note: str) -> bool:
+    async def record(alert_id: int, verdict: Verdict, author: str, via: str, note: str) -> bool:
         now = datetime.now(UTC)
-        done = record_verdict(store, alert_id, verdict, author=author, via=via, now=now, note=note)
+        done = await store.run(
+            record_verdict, store, alert_id, verdict, author=author, via=via, now=now, note=note
+        )
         if done is not None:
             metrics.feedback.labels(verdict).inc()
         return done is not None
@@ -105,16 +111,19 @@ def feedback_routes(
         if not same_site(request):
             return Response("feedback: only from this site's pages\n", 403)
         body = await _body(request)
-        form = _form(body or b"")
+        if body is None:
+            message = f"feedback: the form is too large (a note keeps {NOTE_LIMIT:,} characters)"
+            return Response(f"{message}\n", 413)
+        form = _form(body)
         verdict = form.get("verdict", "")
         alert_id = row_id(form.get("alert", ""))
-        if body is None or verdict not in JUDGMENTS or alert_id is None:
+        if verdict not in JUDGMENTS or alert_id is None:
             return Response("feedback: needs alert and verdict (right or wrong)\n", 400)
         author = _basic_user(request) or "web"
-        note = form.get("note", "")[:1000]
-        if not record(alert_id, verdict, author, "web", note):
+        note = form.get("note", "")[:NOTE_LIMIT]
+        if not await record(alert_id, verdict, author, "web", note):
             return Response("feedback: no such alert\n", 404)
-        return RedirectResponse("/", 303)
+        return RedirectResponse(story_place(form.get("back", "")), 303)
 
     def page(**data: Any) -> Response:
         status = 400 if data.get("problem") else 200
@@ -137,14 +146,14 @@ def feedback_routes(
         if verdict not in JUDGMENTS or not checker.link_ok(key, verdict, sig):
             problem = "This link is not valid (altered, or signed with another key)."
             return page(verdict=verdict, problem=problem)
-        alert_id = store.alert_id_for_key(key)
-        found = store.alert_record(alert_id) if alert_id is not None else None
+        alert_id = await store.run(store.alert_id_for_key, key)
+        found = await store.run(store.alert_record, alert_id) if alert_id is not None else None
         if alert_id is None or found is None:
             return page(verdict=verdict, problem="This alert is no longer recorded.")
         title = str(found.payload["entry"].get("title") or "")
         if request.method != "POST":
             return page(verdict=verdict, title=title, alert_key=key, sig=sig)
-        record(alert_id, verdict, "e-mail link", "link", values.get("note", "")[:1000])
+        await record(alert_id, verdict, "e-mail link", "link", values.get("note", "")[:NOTE_LIMIT])
         return page(verdict=verdict, title=title, recorded=True)
 
     async def from_receiver(request: Request) -> Response:
@@ -152,9 +161,14 @@ def feedback_routes(
         if body is None:
             return JSONResponse({"error": f"body larger than {MAX_BODY} bytes"}, 413)
         signed = _signature(request, body, signer())
-        if signed is None and not carries_token(request.headers, token_bytes(token)):
+        bearer = carries_token(request.headers, token_bytes(token), basic=False)
+        if signed is None and not bearer:
             return JSONResponse(
-                {"error": "sign the body (X-News-Monitor-Signature) or send the web token"}, 401
+                {
+                    "error": "sign the body (X-News-Monitor-Signature) or send the web token"
+                    " as Authorization: Bearer"
+                },
+                401,
             )
         if signed is not None and not seen.first_time(signed, time.time()):
             return JSONResponse({"error": "this signed post was taken already"}, 409)
@@ -171,13 +185,13 @@ def feedback_routes(
             if alert_id is None:
                 return needs
         elif isinstance(data.get("key"), str):
-            alert_id = store.alert_id_for_key(data["key"])
+            alert_id = await store.run(store.alert_id_for_key, data["key"])
         else:
             return needs
         if verdict not in JUDGMENTS:
             return JSONResponse({"error": "verdict is right or wrong"}, 400)
-        note, author = str(data.get("note") or "")[:1000], str(data.get("by") or "webhook")
-        if alert_id is None or not record(alert_id, verdict, author[:100], "webhook", note):
+        note, author = str(data.get("note") or "")[:NOTE_LIMIT], str(data.get("by") or "webhook")
+        if alert_id is None or not await record(alert_id, verdict, author[:100], "webhook", note):
             return JSONResponse({"error": "no such alert"}, 404)
         return JSONResponse({"alert": alert_id, "verdict": verdict})
 
@@ -186,6 +200,15 @@ def feedback_routes(
         Route("/feedback/{verdict}", from_link, methods=["GET", "POST"]),
         Route("/api/feedback", from_receiver, methods=["POST"]),
     ]
+
+
+def story_place(back: str) -> str:
+    """``back`` when it is a place on the Story page (``/``, a query, a fragment), else
+    ``/``: another site or page is never where a button leads."""
+    parts = urlsplit(back)
+    if parts.scheme or parts.netloc or parts.path != "/":
+        return "/"
+    return urlunsplit(("", "", "/", parts.query, parts.fragment))
 
 
 def _basic_user(request: Request) -> str | None:

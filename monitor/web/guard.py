@@ -2,8 +2,9 @@
 
 ``SecurityHeaders`` adds the policy (no inline script, nothing from other origins) and
 related headers to every response. ``TokenGate`` asks for the token on every path but the
-open ones (``/healthz``, ``/readyz``, ``/metrics``, for orchestrators and Prometheus, and
-the feedback paths that check a signature themselves):
+open ones (``/healthz``, ``/readyz``, ``/metrics``, for orchestrators and Prometheus, the
+feedback paths that check a signature themselves, and the stylesheet and icon under
+``/static/`` that the open feedback page loads):
 ``Authorization: Bearer <token>``, or HTTP Basic with the token as password (so a browser
 can log in without JavaScript). The token is compared in constant time and never logged.
 """
@@ -35,8 +36,11 @@ OPEN_PATHS = frozenset({"/healthz", "/readyz", "/metrics"})
 
 def is_open(path: str) -> bool:
     """Whether ``path`` is served without the token (the feedback paths check a signature
-    themselves, ``web/feedback.py``)."""
-    return path in OPEN_PATHS or path == "/api/feedback" or path.startswith("/feedback/")
+    themselves, ``web/feedback.py``; the files under ``/static/`` are the pages' stylesheet
+    and icon, which the signed feedback page, opened without the token, loads too)."""
+    return (
+        path in OPEN_PATHS or path == "/api/feedback" or path.startswith(("/feedback/", "/static/"))
+    )
 
 
 def is_loopback(host: str) -> bool:
@@ -83,11 +87,14 @@ def basic_credentials(headers: Headers) -> tuple[str, str] | None:
     return user, password
 
 
-def presented_token(headers: Headers) -> str | None:
-    """The token of a ``Bearer`` or ``Basic`` (as password) Authorization header."""
+def presented_token(headers: Headers, basic: bool = True) -> str | None:
+    """The token of a ``Bearer`` or (with ``basic``) ``Basic`` (as password) Authorization
+    header."""
     scheme, _, value = headers.get("authorization", "").partition(" ")
     if scheme.lower() == "bearer":
         return value.strip()
+    if not basic:
+        return None
     credentials = basic_credentials(headers)
     return credentials[1] if credentials is not None else None
 
@@ -98,10 +105,12 @@ def token_bytes(token: SecretStr | None) -> bytes | None:
     return value.encode() if value else None
 
 
-def carries_token(headers: Headers, token: bytes | None) -> bool:
+def carries_token(headers: Headers, token: bytes | None, *, basic: bool = True) -> bool:
     """Whether ``headers`` present ``token`` (``presented_token``), compared as bytes in
-    constant time; never when there is no token."""
-    given = presented_token(headers)
+    constant time; never when there is no token. ``basic=False`` takes a ``Bearer`` token
+    only: a browser sends a reader's Basic login along with any site's form posted here,
+    never a Bearer token."""
+    given = presented_token(headers, basic)
     return token is not None and given is not None and hmac.compare_digest(given.encode(), token)
 
 

@@ -16,14 +16,14 @@ from starlette.middleware import Middleware
 from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 
-from monitor.errors import ConfigError, Problem
+from monitor.errors import ConfigError, Problem, StateError
 from monitor.feedback_links import FeedbackSigner
 from monitor.health import health_routes
 from monitor.metrics import Metrics
 from monitor.web.api import api_routes
 from monitor.web.feedback import feedback_routes
 from monitor.web.guard import SecurityHeaders, TokenGate, is_loopback
-from monitor.web.pages import page_routes, template_environment
+from monitor.web.pages import page_routes, state_unavailable, template_environment
 from monitor.web.serve import AsgiServer
 from monitor.web.views import WebSources
 
@@ -54,6 +54,7 @@ def build_site(
             Mount("/static", StaticFiles(packages=[("monitor.web", "static")]), name="static"),
         ],
         middleware=middleware,
+        exception_handlers={StateError: state_unavailable(refresh_seconds)},
     )
 
 

@@ -12,7 +12,7 @@ from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from monitor.notify.render import alert_from_payload, judge_line
+from monitor.notify.render import NOTICE_RULES, alert_from_payload, judge_line
 from monitor.notify.slack import safe_link
 from monitor.redact import redact_url
 from monitor.ruleset import RuleSet
@@ -20,6 +20,7 @@ from monitor.sources.feeds import DEFAULT_INTERVAL, FeedConfig
 from monitor.store import Store
 from monitor.store_view_records import AlertRecord, DeliveryRecord
 
+STORY_REPORTS = 1000  # the Story shows at most the latest this many reports
 PERIODS: dict[str, timedelta | None] = {
     "": None,
     "24h": timedelta(hours=24),
@@ -64,6 +65,7 @@ class ReportView:
     alert_id: int = 0
     feedback: str = ""  # the desk's latest judgment: right | wrong | "" (none yet)
     judge: str = ""  # what the judge said, when one was asked
+    silenced_by: int | None = None  # the silence that held it back: not sent
 
 
 @dataclass(frozen=True)
@@ -79,6 +81,7 @@ class DevelopmentView:
     first_reported: str
     last_reported: str
     reports: list[ReportView]
+    earlier_reports_hidden: bool = False  # its first alert is older than the page shows
 
 
 @dataclass(frozen=True)
@@ -88,6 +91,7 @@ class StoryView:
     period: str
     rules: list[str]
     periods: list[str] = field(default_factory=lambda: list(PERIODS))
+    older_reports_hidden: bool = False  # more than STORY_REPORTS reports: the oldest left out
 
 
 def _report(record: AlertRecord, outlets_before: int, feedback: str = "") -> ReportView:
@@ -113,16 +117,28 @@ def _report(record: AlertRecord, outlets_before: int, feedback: str = "") -> Rep
         alert_id=record.id,
         feedback=feedback,
         judge=judge_line(alert.judge) if alert.judge is not None else "",
+        silenced_by=record.silence,
     )
 
 
 def story(sources: WebSources, now: datetime, rule: str = "", period: str = "") -> StoryView:
-    """Developments newest first (by their latest report), filtered by rule and period."""
+    """Developments newest first (by their latest report), filtered by rule and period: a
+    period keeps the developments reported within it, each with all its reports (so its
+    first report and its confirmation stay what they were).
+
+    Digests and silence summaries are news-monitor's own notices, not developments (they
+    cannot be judged right or wrong): they are not shown."""
     span = PERIODS.get(period)
-    records = sources.store.alert_records(since=now - span if span else None)
+    records = sources.store.alert_records(
+        since=now - span if span else None, limit=STORY_REPORTS + 1
+    )
+    older_hidden = len(records) > STORY_REPORTS
+    records = records[-STORY_REPORTS:]
     judged = {i: f.verdict for i, f in sources.store.latest_feedback().items()}
     grouped: dict[str, list[AlertRecord]] = {}
     for record in records:
+        if record.payload["rule"] in NOTICE_RULES:
+            continue
         grouped.setdefault(record.payload["development"], []).append(record)
     developments = []
     for dev_id, group in grouped.items():
@@ -145,16 +161,47 @@ def story(sources: WebSources, now: datetime, rule: str = "", period: str = "") 
                 first_reported=first.recorded,
                 last_reported=last.recorded,
                 reports=reports[::-1],
+                earlier_reports_hidden=older_hidden and group[0].payload["type"] != "alert",
             )
         )
     developments.sort(key=lambda d: d.last_reported, reverse=True)
     known = sorted(r.id for r in sources.ruleset().rules)
-    return StoryView(developments, rule, period if span else "", known)
+    return StoryView(
+        developments, rule, period if span else "", known, older_reports_hidden=older_hidden
+    )
 
 
 def story_for(sources: WebSources, query: Mapping[str, str]) -> StoryView:
     """``story`` now, filtered by a request's ``rule`` and ``period`` parameters."""
     return story(sources, datetime.now(UTC), query.get("rule", ""), query.get("period", ""))
+
+
+@dataclass(frozen=True)
+class JudgedView:
+    """An alert as the page for a judgment with a note shows it."""
+
+    alert_id: int
+    title: str
+    feed: str
+    rules: list[str]
+    feedback: str  # the latest judgment: right | wrong | "" (none yet)
+
+
+def judged(sources: WebSources, alert_id: int) -> JudgedView | None:
+    """Alert ``alert_id`` to be judged; None when there is no such alert, or it is a notice
+    (a digest or a silence summary is not judged)."""
+    record = sources.store.alert_record(alert_id)
+    if record is None or record.rule in NOTICE_RULES:
+        return None
+    entry = record.payload["entry"]
+    latest = sources.store.latest_feedback().get(alert_id)
+    return JudgedView(
+        alert_id,
+        str(entry.get("title") or ""),
+        str(entry.get("feed") or ""),
+        list(record.payload.get("rules") or [record.rule]),
+        latest.verdict if latest is not None else "",
+    )
 
 
 @dataclass(frozen=True)
@@ -203,6 +250,7 @@ class ChannelView:
     configured: bool
     pending: int
     held: int
+    silenced: int  # held back by a silence (not sent)
     delivered: int
     failed: int
 
@@ -214,8 +262,9 @@ class DeliveriesView:
 
 
 def deliveries(sources: WebSources) -> DeliveriesView:
-    """The outbox per channel (deliveries to a channel no longer configured are held), and
-    the latest failures and retries with their (already redacted) errors."""
+    """The outbox per channel (deliveries to a channel no longer configured are held; those
+    a silence holds back are silenced), and the latest failures and retries with their
+    (already redacted) errors."""
     configured = set(sources.channels())
     counts = sources.store.outbox_by_channel()
     channels = []
@@ -228,6 +277,7 @@ def deliveries(sources: WebSources) -> DeliveriesView:
                 configured=name in configured,
                 pending=pending if name in configured else 0,
                 held=0 if name in configured else pending,
+                silenced=states.get("silenced", 0),
                 delivered=states.get("delivered", 0),
                 failed=states.get("failed", 0),
             )

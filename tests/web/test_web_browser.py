@@ -14,6 +14,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from starlette.responses import HTMLResponse
 
 from monitor.app import Service
 from monitor.demo import DemoFeeds, answering, load_timeline
@@ -198,6 +199,115 @@ def test_hostile_articles_stay_text_in_the_browser(tmp_path: Path) -> None:
                 assert browser.dialogs == [], browser.dialogs[:5]
                 assert browser.errors == [], browser.errors[:5]
                 await browser.screenshot(tmp_path / "story-hostile.png", whole_page=False)
+        finally:
+            service.daemon.stop()
+            await asyncio.wait_for(task, 20)
+            await service.aclose()
+
+    asyncio.run(scenario())
+
+
+@needs_chromium
+def test_another_site_cannot_judge_alerts_with_the_readers_login(tmp_path: Path) -> None:
+    """A reader logged in to the pages (HTTP Basic, the web token as password) visits
+    another site, whose page posts a form to /api/feedback: the browser sends the cached
+    login along, and nothing may be recorded."""
+    token = "s3cret-web-token-for-tests"
+    make_rules(tmp_path, {})
+    settings = settings_for(tmp_path, health_bind="0.0.0.0:0", web_token=token)
+    article = Article("vote-1", "wire", "Commons backs troops", "", "", datetime.now(UTC))
+    vote = Alert(
+        "alert",
+        "uk-parliament-vote",
+        "d-vote",
+        "high",
+        article,
+        0.9,
+        (Evidence("MPs voted 401 to 60.", 0.8, "MPs would vote.", 0.4),),
+    )
+
+    async def scenario() -> None:
+        service = Service.build(settings)
+        record_alerts(service.store, [vote], datetime.now(UTC))
+        task = asyncio.create_task(service.serve())
+        attacker: AsgiServer | None = None
+        try:
+            await until(lambda: service.health is not None and service.health.port != 0)
+            assert service.health is not None
+            site = f"http://127.0.0.1:{service.health.port}"
+            body = '{"alert": 1, "verdict": "wrong", "note": "'
+            form = (
+                f'<form method="post" action="{site}/api/feedback" enctype="text/plain">'
+                f"<input name='{body}' value='\"}}'></form>"
+                "<script>document.forms[0].submit()</script>"
+            )
+
+            async def respond(request: object) -> HTMLResponse:
+                return HTMLResponse(form)
+
+            attacker = AsgiServer("127.0.0.1", 0, answering(respond, "GET"))
+            await attacker.start()
+            async with Chromium(tmp_path) as browser:
+                login = f"http://reader:{token}@127.0.0.1:{service.health.port}/"
+                await browser.send("Page.navigate", url=login)  # as typed into the prompt
+                await browser.wait_for_text("Story", "Commons backs troops")
+                await browser.send("Page.navigate", url=f"http://localhost:{attacker.port}/")
+                answer = ""
+                async with asyncio.timeout(30):  # the form is posted; its answer is shown
+                    while '"alert"' not in answer and '"error"' not in answer:
+                        await asyncio.sleep(0.1)
+                        answer = await browser.text()
+            assert service.store.feedback() == [], answer
+            assert "sign the body" in answer
+        finally:
+            service.daemon.stop()
+            await asyncio.wait_for(task, 20)
+            await service.aclose()
+            if attacker is not None:
+                await attacker.close()
+
+    asyncio.run(scenario())
+
+
+@needs_chromium
+def test_a_note_being_written_survives_the_pages_refresh(tmp_path: Path) -> None:
+    """The Story page reloads itself; a note is written where nothing reloads, then kept."""
+    make_rules(tmp_path, {})
+    settings = settings_for(tmp_path, health_bind="127.0.0.1:0", web_refresh_seconds=1)
+    article = Article("vote-1", "wire", "Commons backs troops", "", "", datetime.now(UTC))
+    evidence = (Evidence("MPs voted 401 to 60.", 0.8, "MPs would vote.", 0.4),)
+    vote = Alert("alert", "uk-parliament-vote", "d-vote", "high", article, 0.9, evidence)
+    note = "a recap of the Paris pledge, not a vote"
+
+    async def scenario() -> None:
+        service = Service.build(settings)
+        record_alerts(service.store, [vote], datetime.now(UTC))
+        task = asyncio.create_task(service.serve())
+        try:
+            await until(lambda: service.health is not None and service.health.port != 0)
+            assert service.health is not None
+            async with Chromium(tmp_path) as browser:
+                await browser.open(service.health.url + "/?period=7d")
+                await browser.wait_for_text("Commons backs troops")
+                fields = "document.querySelectorAll('input[type=text], textarea').length"
+                assert await browser.evaluate(fields) == 0, "typing on a page that reloads"
+                await browser.evaluate("document.querySelector('a.note').click()")
+                await browser.wait_for_text("right or wrong?", "Commons backs troops")
+                await browser.evaluate(
+                    "window.loaded = true; document.querySelector('[name=note]').focus()"
+                )
+                await browser.send("Input.insertText", text=note)
+                for _ in range(30):  # three times the Story page's refresh: no reload here
+                    await asyncio.sleep(0.1)
+                    assert await browser.evaluate("window.loaded === true")
+                assert await browser.evaluate("document.querySelector('[name=note]').value") == note
+                await browser.evaluate("document.querySelector('button[value=wrong]').click()")
+                await browser.wait_for_text("marked wrong")
+                assert await browser.evaluate("location.search") == "?period=7d"
+                assert await browser.evaluate("location.hash") == "#dev-d-vote"
+                assert browser.dialogs == [] and browser.errors == []
+            judged = [(f.verdict, f.note) for f in service.store.feedback()]
+            assert judged == [("wrong", note)]
         finally:
             service.daemon.stop()
             await asyncio.wait_for(task, 20)

@@ -4,6 +4,8 @@ link, and a webhook receiver's signed post; off loopback, with the web token set
 from __future__ import annotations
 
 import asyncio
+import base64
+import html
 import json
 import re
 import time
@@ -149,7 +151,9 @@ def test_a_receiver_posts_signed_feedback(recorded: Path) -> None:
             answer = await post("/api/feedback", content=sent, headers=BEARER)
             assert answer.status_code == 400, (odd, answer.status_code)
         accented = "\u00e9t\u00e9".encode()  # a header of bytes no ASCII comparison takes
+        login = base64.b64encode(f"reader:{TOKEN}".encode()).decode()
         for foreign in (
+            {"Authorization": f"Basic {login}"},  # a browser's login: any site's form sends it
             {**signed(raw, now), "X-News-Monitor-Signature": b"sha256=" + accented},
             {"Authorization": b"Bearer " + accented},
         ):
@@ -181,3 +185,86 @@ def test_a_new_feedback_key_is_taken_at_the_next_reload(
             assert (await client.get(link(KEY))).status_code == 400
 
     asyncio.run(scenario())
+
+
+def test_the_signed_link_page_loads_its_stylesheet_and_icon_without_the_token(
+    recorded: Path,
+) -> None:
+    key = vote_alert().idempotency_key
+    sig = FeedbackSigner(SecretStr(KEY)).link_token(key, "right")
+
+    async def check(client: httpx.AsyncClient) -> None:
+        page = await client.get(f"/feedback/right?alert={key}&sig={sig}")
+        assert page.status_code == 200 and "Was this alert right?" in page.text
+        assets = re.findall(r'href="(/static/[^"]+)"', page.text)
+        assert sorted(assets) == ["/static/favicon.svg", "/static/style.css"]
+        for path in assets:
+            # the reader of the e-mail has no token: a 401 here is a password prompt
+            answer = await client.get(path)
+            assert answer.status_code == 200, (path, answer.status_code)
+            assert "www-authenticate" not in answer.headers, path
+        assert (await client.get("/static/nope.css")).status_code == 404
+        for guarded in ("/", "/staticx", "/api/story"):
+            assert (await client.get(guarded)).status_code == 401, guarded
+        # an open prefix opens no other path: sent as is (httpx would remove the dots)
+        for raw in ("/static/../api/story", "/static/%2e%2e/api/story", "/static/../../site.py"):
+            reader, writer = await asyncio.open_connection("127.0.0.1", client.base_url.port)
+            writer.write(f"GET {raw} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".encode())
+            status = (await reader.readline()).decode()
+            writer.close()
+            assert status.split()[1] == "404", (raw, status)
+
+    with_service(recorded, check, health_bind="0.0.0.0:0", web_token=TOKEN)
+
+
+def test_the_story_page_buttons_return_to_the_same_filter_and_development(
+    recorded: Path,
+) -> None:
+    same = {**BEARER, "Sec-Fetch-Site": "same-origin"}
+    filtered = "/?rule=uk-parliament-vote&period=30d"
+
+    async def check(client: httpx.AsyncClient) -> None:
+        page = (await client.get(filtered, headers=BEARER)).text
+        back = re.findall(r'name="back" value="([^"]*)"', page)
+        assert back == [f"{filtered.replace('&', '&amp;')}#dev-d-vote"]
+        form = {"alert": "1", "verdict": "right", "back": html.unescape(back[0])}
+        done = await client.post("/story/feedback", data=form, headers=same)
+        assert done.status_code == 303
+        assert done.headers["location"] == f"{filtered}#dev-d-vote"
+        # only a place on the Story page: anything else goes back to the Story page
+        for elsewhere in (
+            "https://elsewhere.example/",
+            "//elsewhere.example/",
+            "/\\elsewhere.example",
+            "javascript:alert(1)",
+            "/feeds",
+            "",
+        ):
+            form = {"alert": "1", "verdict": "wrong", "back": elsewhere}
+            done = await client.post("/story/feedback", data=form, headers=same)
+            assert (done.status_code, done.headers["location"]) == (303, "/"), elsewhere
+
+    with_service(recorded, check, health_bind="0.0.0.0:0", web_token=TOKEN)
+
+
+def test_the_note_page_asks_for_the_token_and_a_judgeable_alert(recorded: Path) -> None:
+    async def check(client: httpx.AsyncClient) -> None:
+        page = "/story/feedback?alert=1&back=/%3Fperiod%3D7d%23dev-d-vote"
+        assert (await client.get(page)).status_code == 401
+        asked = await client.get(page, headers=BEARER)
+        assert asked.status_code == 200 and "Commons backs troops" in asked.text
+        assert 'http-equiv="refresh"' not in asked.text, "a note being typed is not reloaded"
+        assert 'name="back" value="/?period=7d#dev-d-vote"' in asked.text
+        elsewhere = await client.get("/story/feedback?alert=1&back=//x.example/", headers=BEARER)
+        assert 'name="back" value="/"' in elsewhere.text
+        for alert in ("2", "0", "x", "", "1.0", "99999999999999999999"):
+            answer = await client.get(f"/story/feedback?alert={alert}", headers=BEARER)
+            assert answer.status_code == 404, alert
+        assert (await client.put("/story/feedback", headers=BEARER)).status_code == 405
+        assert 'name="note" maxlength="1000"' in asked.text  # what is kept of a note
+        same = {**BEARER, "Sec-Fetch-Site": "same-origin"}
+        pasted = {"alert": "1", "verdict": "wrong", "note": "x" * 20_000}
+        answer = await client.post("/story/feedback", data=pasted, headers=same)
+        assert answer.status_code == 413 and "1,000 characters" in answer.text, answer.text
+
+    with_service(recorded, check, health_bind="0.0.0.0:0", web_token=TOKEN)
