@@ -58,8 +58,9 @@ class RetryPolicy:
         never shorter than the receiver's ``Retry-After`` (any status), within ``max_delay``."""
         base = min(self.max_delay, self.first_delay * (1 << max(0, min(attempts - 1, 30))))
         delay = base * (1 + rng.uniform(-self.jitter, self.jitter))
-        if retry_after is not None:
-            delay = max(delay, min(timedelta(seconds=retry_after), self.max_delay))
+        if retry_after is not None:  # capped before it is a timedelta: 1e20 s would overflow
+            wait = min(retry_after, self.max_delay.total_seconds())
+            delay = max(delay, timedelta(seconds=wait))
         return delay
 
 
