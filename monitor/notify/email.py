@@ -4,13 +4,24 @@ Headers are built from one-line, truncated text (no CR/LF can reach them); the H
 escapes everything taken from feeds and links only http(s) URLs. ``smtplib`` runs in a
 worker thread; its errors become ``DeliveryError`` (4xx and network trouble retryable,
 5xx not).
+
+Recipients: if the relay refuses one for now (4xx, such as greylisting), the message is
+sent to nobody yet (the transaction stops before DATA) and retried for all, so nobody
+gets it twice; one refused for good (5xx) is left out with a warning naming it, and the
+others get the message. Once the relay has taken the message, what it answers to QUIT
+does not matter: it is delivered, never sent again.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import email.policy
 import html
+import io
+import logging
 import ssl
+from email.generator import BytesGenerator
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from pathlib import Path
@@ -40,6 +51,7 @@ if TYPE_CHECKING:
 
     from monitor.feedback_links import FeedbackLinks
 
+log = logging.getLogger("monitor.deliver")
 SUBJECT_LIMIT = 180
 
 
@@ -137,7 +149,8 @@ class EmailChannel:
         self._username = found.require(config.username_env) if config.username_env else None
         self._password = found.require(config.password_env) if config.password_env else None
 
-    def _send_blocking(self, message: EmailMessage) -> None:
+    def _send_blocking(self, message: EmailMessage) -> dict[str, tuple[int, bytes]]:
+        """Send ``message``; return the recipients refused for good (left out)."""
         import smtplib
 
         c = self.config
@@ -152,25 +165,79 @@ class EmailChannel:
                 smtp.starttls(context=context)
             if self._username is not None and self._password is not None:
                 smtp.login(self._username.get_secret_value(), self._password.get_secret_value())
-            smtp.send_message(message)
+            refused = _transfer(smtp, message, c.sender, c.recipients)
+            with contextlib.suppress(smtplib.SMTPException, OSError):
+                smtp.quit()  # the relay has the message: a failed goodbye must not resend it
+        return refused
 
     async def send(self, alert: Alert, thread: str | None = None) -> str | None:
         import smtplib  # only where an e-mail channel sends
 
         message = email_message(alert, self.config.sender, self.config.recipients, self.links)
         try:
-            await asyncio.to_thread(self._send_blocking, message)
+            refused = await asyncio.to_thread(self._send_blocking, message)
         except smtplib.SMTPResponseException as exc:
             raise DeliveryError(
                 self.name, f"SMTP {exc.smtp_code}", retryable=400 <= exc.smtp_code < 500
             ) from exc
         except smtplib.SMTPRecipientsRefused as exc:
-            raise DeliveryError(self.name, "all recipients refused", retryable=False) from exc
+            now = any(code < 500 for code, _ in exc.recipients.values())
+            raise DeliveryError(
+                self.name,
+                f"recipients refused{' for now' if now else ''}: {_refusals(exc.recipients)}",
+                retryable=now,
+            ) from exc
         except (smtplib.SMTPException, OSError) as exc:
             raise DeliveryError(
                 self.name, f"SMTP connection failed ({type(exc).__name__})", retryable=True
             ) from exc
+        if refused:
+            log.warning(
+                "deliver: email sent, but the relay refused some recipients for good",
+                extra={"channel": self.name, "refused": _refusals(refused)},
+            )
         return None
 
     async def aclose(self) -> None:
         return None
+
+
+def _refusals(refused: dict[str, tuple[int, bytes]]) -> str:
+    """``address code`` for each refused recipient (the relay's text is left out)."""
+    return ", ".join(f"{address} {code}" for address, (code, _) in refused.items())
+
+
+def _transfer(
+    smtp: smtplib.SMTP, message: EmailMessage, sender: str, recipients: list[str]
+) -> dict[str, tuple[int, bytes]]:
+    """MAIL, RCPT for each recipient, then DATA; return the recipients refused for good.
+
+    ``smtplib``'s ``send_message`` goes on to DATA when some recipients are refused, so a
+    recipient greylisted (4xx) would never get the message, and a retry would send it
+    again to the others. Here the transaction stops before DATA (``SMTPRecipientsRefused``)
+    when any recipient is refused for now, or all are refused.
+    """
+    import smtplib
+
+    options = [] if (sender + "".join(recipients)).isascii() else ["SMTPUTF8", "BODY=8BITMIME"]
+    smtp.ehlo_or_helo_if_needed()
+    code, reply = smtp.mail(sender, options)
+    if code != 250:
+        raise smtplib.SMTPSenderRefused(code, reply, sender)
+    refused: dict[str, tuple[int, bytes]] = {}
+    for recipient in recipients:
+        code, reply = smtp.rcpt(recipient)
+        if code not in (250, 251):
+            refused[recipient] = (code, reply)
+    if len(refused) == len(recipients) or any(code < 500 for code, _ in refused.values()):
+        with contextlib.suppress(smtplib.SMTPException, OSError):
+            smtp.rset()
+        raise smtplib.SMTPRecipientsRefused(refused)
+    flat = io.BytesIO()
+    BytesGenerator(flat, policy=email.policy.SMTPUTF8 if options else email.policy.SMTP).flatten(
+        message
+    )
+    code, reply = smtp.data(flat.getvalue())
+    if code != 250:
+        raise smtplib.SMTPDataError(code, reply)
+    return refused
