@@ -176,9 +176,9 @@ class SlackChannel:
         headers["Authorization"] = f"Bearer {self._secret.get_secret_value()}"
         body = json.dumps(message, ensure_ascii=False).encode()
         url = self.config.api_url.rstrip("/") + "/chat.postMessage"
-        response = await post(self._client, self.name, url, body, headers)
+        content = await post(self._client, self.name, url, body, headers, answer=True)
         try:
-            answer = response.json()
+            answer = json.loads(content)
         except ValueError as exc:
             raise DeliveryError(
                 self.name, "Slack API answered with something not JSON", retryable=True
