@@ -2,11 +2,12 @@
 
 Each outbox row is one alert for one channel, written in the same transaction as the alert.
 ``Outbox.deliver_due`` sends what is due, channel by channel (channels in parallel, rows of
-one channel in alert order): a success marks the row delivered; a retryable failure
-reschedules it with capped exponential backoff and jitter (longer if the receiver sent
-``Retry-After``) and holds back the channel's later rows so they arrive in order; a
-permanent failure, or one still failing after ``give_up_after``, marks the row failed,
-visibly in the log and in the state. A row survives restarts until it is finished.
+one channel in alert order, up to ``batch`` rows of each): a success marks the row
+delivered; a retryable failure reschedules it with capped exponential backoff and jitter
+(longer if the receiver sent ``Retry-After``) and holds back the channel's later rows so
+they arrive in order (and only that channel's); a permanent failure, or one still
+failing after ``give_up_after``, marks the row failed, visibly in the log and in the
+state. A row survives restarts until it is finished.
 
 A channel set to ``updates: batch`` gets the updates of a development as one digest: an
 update waits until ``batch_window`` after it was raised, then goes out together with
@@ -136,11 +137,12 @@ class Outbox:
 
     async def _deliver(self, claimed: list[str]) -> int:
         """Drain the due rows of the ``claimed`` channels, in parallel."""
-        store = self.store
-        items = await store.run(store.due, self.clock(), self.batch, claimed) if claimed else []
+        store, now = self.store, self.clock()
         by_channel: dict[str, list[OutboxItem]] = {}
-        for item in items:
-            by_channel.setdefault(item.channel, []).append(item)
+        for name in claimed:  # a batch each: one channel's backlog must not crowd out others
+            rows = await store.run(store.due, now, self.batch, [name])
+            if rows:
+                by_channel[name] = rows
         done = await asyncio.gather(
             *(self._drain(self.channels[name], rows) for name, rows in by_channel.items()),
             return_exceptions=True,  # every drain ends before the lock is let go

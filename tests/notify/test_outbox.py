@@ -301,3 +301,22 @@ def test_any_retry_after_schedules_a_retry_within_the_cap(
         asyncio.run(box.aclose())
         store.close()
     assert len(receiver.received) == 2 and len(receiver.accepted) == 1
+
+
+def test_a_channel_down_with_a_long_backlog_does_not_hold_up_the_others(
+    state_location: Path | str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with serving(Receiver()) as receiver:
+        monkeypatch.setenv("TEST_HOOK_URL", "http://127.0.0.1:9/down")  # nothing listens
+        monkeypatch.setenv("TEST_UP_URL", receiver.url())
+        clock = Clock()
+        store = open_store(state_location)
+        backlog = alerts(301)
+        queue(store, backlog[:300], clock(), channel="hook")  # more than a batch (200), older
+        queue(store, backlog[300:], clock(), channel="up")
+        box = outbox(store, clock)
+        box.channels["up"] = WebhookChannel(WebhookConfig(name="up", url_env="TEST_UP_URL"))
+        drain(box, clock, 3, timedelta(minutes=1))
+        asyncio.run(box.aclose())
+        store.close()
+    assert [json.loads(r.body)["entry"]["id"] for r in receiver.accepted] == ["entry-300"]
