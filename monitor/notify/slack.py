@@ -179,10 +179,12 @@ class SlackChannel:
         content = await post(self._client, self.name, url, body, headers, answer=True)
         try:
             answer = json.loads(content)
-        except ValueError as exc:
+        except ValueError:
+            answer = None
+        if not isinstance(answer, dict):
             raise DeliveryError(
-                self.name, "Slack API answered with something not JSON", retryable=True
-            ) from exc
+                self.name, "Slack API answered with something not a JSON object", retryable=True
+            )
         if not answer.get("ok"):
             error = str(answer.get("error") or "unknown error")[:100]
             raise DeliveryError(
