@@ -23,11 +23,11 @@ import logging
 import ssl
 from email.generator import BytesGenerator
 from email.message import EmailMessage
-from email.utils import formatdate, make_msgid
+from email.utils import formatdate, getaddresses, make_msgid
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
-from pydantic import Field
+from pydantic import AfterValidator, Field
 
 from monitor.errors import ConfigError, DeliveryError, Problem
 from monitor.models import Alert
@@ -55,6 +55,20 @@ log = logging.getLogger("monitor.deliver")
 SUBJECT_LIMIT = 180
 
 
+def _addresses(recipient: str) -> str:
+    """A recipient as written, if it holds addresses (``desk@example.org``, ``Desk
+    <desk@example.org>``, a local relay's ``root``, or several separated by commas): words
+    that are none would be refused or dropped at every alert, a line break would end the
+    ``To`` header."""
+    found = getaddresses([recipient])
+    if "\r" in recipient or "\n" in recipient or not found or not all(a for _, a in found):
+        raise ValueError(
+            f"{recipient!r} is not an address (desk@example.org or 'Desk <desk@example.org>'; "
+            "give each recipient as an item of its own)"
+        )
+    return recipient
+
+
 class EmailConfig(ChannelSettings):
     type: Literal["email"] = "email"
     host: str
@@ -63,7 +77,7 @@ class EmailConfig(ChannelSettings):
     username_env: str | None = Field(None, pattern=ENV_NAME)
     password_env: str | None = Field(None, pattern=ENV_NAME)
     sender: str = Field(pattern=r"^[^\s@<>]+@[^\s@<>]+$")
-    recipients: list[str] = Field(min_length=1)
+    recipients: list[Annotated[str, AfterValidator(_addresses)]] = Field(min_length=1)
     timeout_seconds: float = Field(20.0, gt=0)
     ca_file: Path | None = Field(None, description="CA bundle to verify a private relay with")
 
@@ -219,17 +233,18 @@ def _transfer(
     """
     import smtplib
 
-    options = [] if (sender + "".join(recipients)).isascii() else ["SMTPUTF8", "BODY=8BITMIME"]
+    addresses = [address for _, address in getaddresses(recipients)]  # as the To header has
+    options = [] if (sender + "".join(addresses)).isascii() else ["SMTPUTF8", "BODY=8BITMIME"]
     smtp.ehlo_or_helo_if_needed()
     code, reply = smtp.mail(sender, options)
     if code != 250:
         raise smtplib.SMTPSenderRefused(code, reply, sender)
     refused: dict[str, tuple[int, bytes]] = {}
-    for recipient in recipients:
-        code, reply = smtp.rcpt(recipient)
+    for address in addresses:
+        code, reply = smtp.rcpt(address)
         if code not in (250, 251):
-            refused[recipient] = (code, reply)
-    if len(refused) == len(recipients) or any(code < 500 for code, _ in refused.values()):
+            refused[address] = (code, reply)
+    if len(refused) == len(addresses) or any(code < 500 for code, _ in refused.values()):
         with contextlib.suppress(smtplib.SMTPException, OSError):
             smtp.rset()
         raise smtplib.SMTPRecipientsRefused(refused)

@@ -118,3 +118,14 @@ def test_a_message_the_relay_took_is_delivered_whatever_it_says_to_quit(goodbye:
     for port in relay(handler):
         send(channel(port, [DESK]), make_alert())
     assert len(handler.messages) == 1
+
+
+@pytest.mark.parametrize(
+    "recipients",
+    [[DESK, ELSEWHERE], [f"{DESK}, {ELSEWHERE}"], [f"Desk <{DESK}>", f'"Ed, Itor" <{ELSEWHERE}>']],
+)
+def test_every_address_of_the_recipients_gets_the_message(recipients: list[str]) -> None:
+    handler = Refusing({})
+    for port in relay(handler):
+        send(channel(port, recipients), make_alert())
+    assert handler.envelopes == [("monitor@example.invalid", [DESK, ELSEWHERE])]
