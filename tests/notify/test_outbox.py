@@ -276,6 +276,7 @@ def test_router_respects_updates_setting() -> None:
         (503, "Fri, 31 Dec 9999 23:59:59 GMT", 9),  # an HTTP date far ahead: the cap too
         (503, "Thu, 01 Jan 1970 00:00:00 GMT", 0),  # a date already past: the usual backoff
         (503, "soon", 0),  # garbage: the usual backoff
+        (503, "\u00b2", 0),  # a "digit" (str.isdigit) that is no number: garbage too
     ],
 )
 def test_any_retry_after_schedules_a_retry_within_the_cap(
