@@ -14,8 +14,9 @@ update waits until ``batch_window`` after it was raised, then goes out together 
 every other pending update of the same development. One set to ``updates: thread``
 (the Slack Web API) posts updates as replies under the development's first alert.
 
-A channel's rate limit (``max_per_minute``) counts the sends recorded in the state, so it
-holds across ``run --once`` invocations and across replicas. Given a ``holder`` (replicas
+A channel's rate limit (``max_per_minute``) counts the sends recorded in the state in the
+current minute of the clock, so it holds across ``run --once`` invocations (a cron job
+each minute sends the limit each time) and across replicas. Given a ``holder`` (replicas
 sharing a PostgreSQL state), a channel is drained only by the replica that claimed it, and
 its due rows are read after the claim.
 """
@@ -102,10 +103,16 @@ class Outbox:
             self.metrics.deliveries.labels(channel, outcome).inc(rows)
 
     async def _rate_limited(self, channel: str, now: datetime) -> bool:
+        """Whether ``channel`` had its ``max_per_minute`` sends in this minute of the clock.
+
+        Minutes of the clock, not the 60 s before ``now``: a cron job starting each minute
+        records its sends a little after its start, so the next run, 60 s after that start,
+        would find them all within its last 60 s and send nothing (every other run idle)."""
         settings = self.settings.get(channel)
         if settings is None:
             return False
-        sent = await self.store.run(self.store.sends_within, channel, now)
+        minute = now.replace(second=0, microsecond=0)
+        sent = await self.store.run(self.store.sends_since, channel, minute)
         return sent >= settings.max_per_minute
 
     async def _claimed(self) -> list[str]:
