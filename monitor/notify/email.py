@@ -9,7 +9,8 @@ Recipients: if the relay refuses one for now (4xx, such as greylisting), the mes
 sent to nobody yet (the transaction stops before DATA) and retried for all, so nobody
 gets it twice; one refused for good (5xx) is left out with a warning naming it, and the
 others get the message. Once the relay has taken the message, what it answers to QUIT
-does not matter: it is delivered, never sent again.
+does not matter: it is delivered, never sent again. An alert sent again all the same (its
+answer lost, or a crash before the delivery was recorded) has the same ``Message-ID``.
 """
 
 from __future__ import annotations
@@ -17,13 +18,14 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import email.policy
+import hashlib
 import html
 import io
 import logging
 import ssl
 from email.generator import BytesGenerator
 from email.message import EmailMessage
-from email.utils import formatdate, getaddresses, make_msgid
+from email.utils import formatdate, getaddresses
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Literal
 
@@ -99,6 +101,14 @@ class EmailConfig(ChannelSettings):
         return []
 
 
+def message_id(alert: Alert, subject: str) -> str:
+    """The same ``Message-ID`` whenever the same alert is sent again (a retry after an answer
+    was lost, or after a crash before the delivery was recorded): many mail systems
+    drop a message whose ID they have; a digest that grew in between gets another."""
+    seen = "\n".join((alert.idempotency_key, subject, alert_text(alert)))
+    return f"<{hashlib.sha256(seen.encode()).hexdigest()[:40]}@news-monitor.invalid>"
+
+
 def email_message(
     alert: Alert, sender: str, recipients: list[str], links: FeedbackLinks | None = None
 ) -> EmailMessage:
@@ -112,7 +122,7 @@ def email_message(
     message["From"] = sender
     message["To"] = ", ".join(recipients)
     message["Date"] = formatdate(localtime=False)
-    message["Message-ID"] = make_msgid(domain="news-monitor.invalid")
+    message["Message-ID"] = message_id(alert, str(message["Subject"]))
     message["X-News-Monitor-Idempotency-Key"] = one_line(alert.idempotency_key)[:200]
     marks = (
         {v: links.link(alert.idempotency_key, v) for v in ("right", "wrong")}

@@ -4,6 +4,8 @@ relay took is never sent again (nor to a recipient that has it); against aiosmtp
 
 from __future__ import annotations
 
+import email
+import email.policy
 import logging
 from collections.abc import Iterator
 from typing import Any
@@ -129,3 +131,19 @@ def test_every_address_of_the_recipients_gets_the_message(recipients: list[str])
     for port in relay(handler):
         send(channel(port, recipients), make_alert())
     assert handler.envelopes == [("monitor@example.invalid", [DESK, ELSEWHERE])]
+
+
+def test_an_email_sent_again_has_the_same_message_id() -> None:
+    """A retry after a lost answer (or a crash before the delivery was recorded) repeats
+    the Message-ID, by which mail systems and clients drop the duplicate."""
+    handler = Refusing({})
+    first, other = make_alert(), make_alert(title="Another development")
+    for port in relay(handler):
+        for alert in (first, first, other):
+            send(channel(port, [DESK]), alert)
+    parsed = [
+        email.message_from_bytes(raw, policy=email.policy.default) for raw in handler.messages
+    ]
+    ids = [message["Message-ID"] for message in parsed]
+    assert ids[0] == ids[1] != ids[2]
+    assert all(i.startswith("<") and i.endswith("@news-monitor.invalid>") for i in ids)
