@@ -2,8 +2,9 @@
 
 2xx is success. 429 and 5xx (and 408) are retryable; other 4xx are not (the request itself
 is wrong). ``Retry-After`` is passed on whatever the status (the outbox honours it within
-its backoff cap). Network errors and timeouts are retryable. The URL never appears in an
-error: it is a secret for webhooks.
+its backoff cap). Network errors and timeouts are retryable, their reason told (refused,
+name not resolved, TLS certificate not accepted). The URL never appears in an error: it
+is a secret for webhooks.
 
 A receiver cannot hold a channel (and with it the outbox's drain) with its answer: the
 whole exchange has ``TOTAL_SECONDS``, at most ``MAX_ANSWER`` bytes of an answer are read,
@@ -13,6 +14,9 @@ and a 2xx answer's body is read only by a caller that needs it (the Slack Web AP
 from __future__ import annotations
 
 import asyncio
+import os
+import socket
+import ssl
 
 import httpx
 
@@ -40,6 +44,27 @@ async def _start(response: httpx.Response) -> bytes:
     return bytes(content[:MAX_ANSWER])
 
 
+def _underlying(exc: BaseException) -> str:
+    """Why a request failed, as far as TLS or the system says (never the address): an
+    untrusted certificate is not a receiver that is down."""
+    causes: list[BaseException] = []
+    cause: BaseException | None = exc
+    while cause is not None and len(causes) < 10:
+        causes.append(cause)
+        cause = cause.__cause__ or cause.__context__
+    for cause in causes:
+        if isinstance(cause, ssl.SSLCertVerificationError):
+            return f"TLS certificate not accepted: {cause.verify_message}"
+        if isinstance(cause, ssl.SSLError):
+            return f"TLS failed: {cause.reason or type(cause).__name__}"
+    for cause in reversed(causes):  # the deepest first
+        if isinstance(cause, socket.gaierror):
+            return f"name not resolved: {cause.strerror}"
+        if isinstance(cause, OSError) and isinstance(cause.errno, int) and cause.errno > 0:
+            return os.strerror(cause.errno)
+    return ""
+
+
 async def post(
     client: httpx.AsyncClient,
     channel: str,
@@ -63,8 +88,9 @@ async def post(
     except httpx.TimeoutException as exc:
         raise DeliveryError(channel, f"timed out ({type(exc).__name__})", retryable=True) from exc
     except httpx.HTTPError as exc:
+        why = _underlying(exc)
         raise DeliveryError(
-            channel, f"request failed ({type(exc).__name__})", retryable=True
+            channel, f"request failed ({type(exc).__name__}{why and ': ' + why})", retryable=True
         ) from exc
     except TimeoutError as exc:
         raise DeliveryError(

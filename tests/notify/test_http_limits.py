@@ -3,10 +3,14 @@ channel reads a bounded part of the answer within a bounded time, then gives up.
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 import pytest
 
@@ -15,8 +19,10 @@ from monitor.notify import http
 from monitor.notify.base import Channel
 from monitor.notify.slack import SlackChannel, SlackConfig
 from monitor.notify.webhook import WebhookChannel, WebhookConfig
+from tests.notify.conftest import free_port
 from tests.notify.test_channels import make_alert, send
 from tests.servers import serving
+from tests.tls import self_signed_certificate, server_context
 
 
 @dataclass
@@ -96,3 +102,47 @@ def test_a_receiver_cannot_hold_a_channel_with_its_answer(
         assert failure is not None and failure.retryable is retryable
         assert failure.reason.startswith(reason)
     assert receiver.sent < len(receiver.chunk) * receiver.chunks, "the channel hung up early"
+
+
+@pytest.fixture(scope="module")
+def certificate(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    return self_signed_certificate(tmp_path_factory.mktemp("tls"))
+
+
+@contextmanager
+def untrusted_https(certificate: tuple[Path, Path]) -> Iterator[str]:
+    """A receiver that speaks TLS with a certificate no one trusts; its URL."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), BaseHTTPRequestHandler)
+    server.socket = server_context(certificate).wrap_socket(server.socket, server_side=True)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05})
+    thread.start()
+    try:
+        yield f"https://127.0.0.1:{server.server_address[1]}/hook"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+
+
+@pytest.mark.parametrize(
+    ("tls", "reason"),
+    [
+        (False, "request failed (ConnectError: Connection refused)"),
+        (True, "request failed (ConnectError: TLS certificate not accepted: self"),
+    ],
+)
+def test_why_a_receiver_was_not_reached_is_said(
+    monkeypatch: pytest.MonkeyPatch, certificate: tuple[Path, Path], tls: bool, reason: str
+) -> None:
+    """Connection refused and an untrusted certificate are told apart (both retried)."""
+    with contextlib.ExitStack() as stack:
+        if tls:
+            url = stack.enter_context(untrusted_https(certificate))
+        else:
+            url = f"http://127.0.0.1:{free_port()}/hook"  # nothing listens
+        monkeypatch.setenv("TEST_HOOK_URL", url)
+        with pytest.raises(DeliveryError) as caught:
+            send(WebhookChannel(WebhookConfig(name="hook", url_env="TEST_HOOK_URL")), make_alert())
+    assert caught.value.retryable
+    assert caught.value.reason.startswith(reason), caught.value.reason
+    assert "127.0.0.1" not in caught.value.reason
