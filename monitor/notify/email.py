@@ -186,6 +186,12 @@ class EmailChannel:
             smtp = smtplib.SMTP(c.host, c.port, timeout=c.timeout_seconds)
         with smtp:
             if c.security == "starttls":
+                smtp.ehlo_or_helo_if_needed()
+                if not smtp.has_extn("starttls"):
+                    raise smtplib.SMTPNotSupportedError(
+                        "SMTP relay does not offer STARTTLS (check host and port; "
+                        "security: tls for implicit TLS, none for a trusted local relay)"
+                    )
                 smtp.starttls(context=context)
             if self._username is not None and self._password is not None:
                 smtp.login(self._username.get_secret_value(), self._password.get_secret_value())
@@ -211,6 +217,8 @@ class EmailChannel:
                 f"recipients refused{' for now' if now else ''}: {_refusals(exc.recipients)}",
                 retryable=now,
             ) from exc
+        except smtplib.SMTPNotSupportedError as exc:  # smtplib's own words: no secret in them
+            raise DeliveryError(self.name, str(exc), retryable=True) from exc
         except (smtplib.SMTPException, OSError) as exc:
             raise DeliveryError(
                 self.name, f"SMTP connection failed ({type(exc).__name__})", retryable=True

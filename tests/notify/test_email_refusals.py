@@ -60,13 +60,13 @@ DESK = "desk@example.invalid"
 ELSEWHERE = "editor@elsewhere.invalid"
 
 
-def channel(port: int, recipients: list[str]) -> EmailChannel:
+def channel(port: int, recipients: list[str], security: str = "none") -> EmailChannel:
     return EmailChannel(
         EmailConfig(
             name="mail",
             host="127.0.0.1",
             port=port,
-            security="none",
+            security=security,
             sender="monitor@example.invalid",
             recipients=recipients,
         )
@@ -147,3 +147,13 @@ def test_an_email_sent_again_has_the_same_message_id() -> None:
     ids = [message["Message-ID"] for message in parsed]
     assert ids[0] == ids[1] != ids[2]
     assert all(i.startswith("<") and i.endswith("@news-monitor.invalid>") for i in ids)
+
+
+def test_a_relay_without_starttls_is_named_as_such() -> None:
+    handler = Refusing({})
+    for port in relay(handler):  # plain SMTP, no STARTTLS offered
+        with pytest.raises(DeliveryError) as caught:
+            send(channel(port, [DESK], security="starttls"), make_alert())
+    assert caught.value.reason.startswith("SMTP relay does not offer STARTTLS")
+    assert "security: tls" in caught.value.reason
+    assert handler.messages == []
