@@ -170,6 +170,16 @@ class ReplicaStore(StorePart):
                 (channel, (at - RATE_WINDOW).isoformat()),
             )
 
+    def sends_since(self, channel: str, since: datetime) -> int:
+        """How many sends to ``channel`` were made at ``since`` or later (within the rate
+        window: older ones are dropped)."""
+        return int(
+            self._rows(
+                "SELECT COUNT(*) FROM sends WHERE channel = ? AND at >= ?",
+                (channel, since.isoformat()),
+            )[0][0]
+        )
+
     def sends_within(self, channel: str, now: datetime) -> int:
         """How many sends to ``channel`` were made in the rate window before ``now``."""
         return int(

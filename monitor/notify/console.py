@@ -3,7 +3,8 @@
 ``format: text`` prints the readable lines of ``alert_text``; ``json`` prints one JSON
 object per line (the webhook body), which log collectors can parse; ``auto`` (the
 default) is text on a terminal and JSON otherwise, so a container's stdout stays
-machine-readable.
+machine-readable. Text shows control characters from feeds as ``\\xNN`` (no escape
+sequence reaches the terminal).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from typing import TYPE_CHECKING, Literal, TextIO
 from pydantic import Field
 
 from monitor.notify.base import ChannelSettings
-from monitor.notify.render import alert_text, described_payload
+from monitor.notify.render import alert_text, described_payload, printable
 from monitor.secrets import Secrets
 
 if TYPE_CHECKING:
@@ -33,7 +34,7 @@ def console_line(alert: Alert, as_json: bool) -> str:
     """The alert as printed: one JSON line, or readable lines and a blank line."""
     if as_json:
         return json.dumps(described_payload(alert), ensure_ascii=False) + "\n"
-    return alert_text(alert) + "\n\n"
+    return printable(alert_text(alert)) + "\n\n"
 
 
 class ConsoleChannel:

@@ -4,19 +4,32 @@ Headers are built from one-line, truncated text (no CR/LF can reach them); the H
 escapes everything taken from feeds and links only http(s) URLs. ``smtplib`` runs in a
 worker thread; its errors become ``DeliveryError`` (4xx and network trouble retryable,
 5xx not).
+
+Recipients: if the relay refuses one for now (4xx, such as greylisting), the message is
+sent to nobody yet (the transaction stops before DATA) and retried for all, so nobody
+gets it twice; one refused for good (5xx) is left out with a warning naming it, and the
+others get the message. Once the relay has taken the message, what it answers to QUIT
+does not matter: it is delivered, never sent again. An alert sent again all the same (its
+answer lost, or a crash before the delivery was recorded) has the same ``Message-ID``.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import email.policy
+import hashlib
 import html
+import io
+import logging
 import ssl
+from email.generator import BytesGenerator
 from email.message import EmailMessage
-from email.utils import formatdate, make_msgid
+from email.utils import formatdate, getaddresses
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
-from pydantic import Field
+from pydantic import AfterValidator, Field
 
 from monitor.errors import ConfigError, DeliveryError, Problem
 from monitor.models import Alert
@@ -40,7 +53,22 @@ if TYPE_CHECKING:
 
     from monitor.feedback_links import FeedbackLinks
 
+log = logging.getLogger("monitor.deliver")
 SUBJECT_LIMIT = 180
+
+
+def _addresses(recipient: str) -> str:
+    """A recipient as written, if it holds addresses (``desk@example.org``, ``Desk
+    <desk@example.org>``, a local relay's ``root``, or several separated by commas): words
+    that are none would be refused or dropped at every alert, a line break would end the
+    ``To`` header."""
+    found = getaddresses([recipient])
+    if "\r" in recipient or "\n" in recipient or not found or not all(a for _, a in found):
+        raise ValueError(
+            f"{recipient!r} is not an address (desk@example.org or 'Desk <desk@example.org>'; "
+            "give each recipient as an item of its own)"
+        )
+    return recipient
 
 
 class EmailConfig(ChannelSettings):
@@ -51,7 +79,7 @@ class EmailConfig(ChannelSettings):
     username_env: str | None = Field(None, pattern=ENV_NAME)
     password_env: str | None = Field(None, pattern=ENV_NAME)
     sender: str = Field(pattern=r"^[^\s@<>]+@[^\s@<>]+$")
-    recipients: list[str] = Field(min_length=1)
+    recipients: list[Annotated[str, AfterValidator(_addresses)]] = Field(min_length=1)
     timeout_seconds: float = Field(20.0, gt=0)
     ca_file: Path | None = Field(None, description="CA bundle to verify a private relay with")
 
@@ -73,6 +101,14 @@ class EmailConfig(ChannelSettings):
         return []
 
 
+def message_id(alert: Alert, subject: str) -> str:
+    """The same ``Message-ID`` whenever the same alert is sent again (a retry after an answer
+    was lost, or after a crash before the delivery was recorded): many mail systems
+    drop a message whose ID they have; a digest that grew in between gets another."""
+    seen = "\n".join((alert.idempotency_key, subject, alert_text(alert)))
+    return f"<{hashlib.sha256(seen.encode()).hexdigest()[:40]}@news-monitor.invalid>"
+
+
 def email_message(
     alert: Alert, sender: str, recipients: list[str], links: FeedbackLinks | None = None
 ) -> EmailMessage:
@@ -86,7 +122,7 @@ def email_message(
     message["From"] = sender
     message["To"] = ", ".join(recipients)
     message["Date"] = formatdate(localtime=False)
-    message["Message-ID"] = make_msgid(domain="news-monitor.invalid")
+    message["Message-ID"] = message_id(alert, str(message["Subject"]))
     message["X-News-Monitor-Idempotency-Key"] = one_line(alert.idempotency_key)[:200]
     marks = (
         {v: links.link(alert.idempotency_key, v) for v in ("right", "wrong")}
@@ -137,7 +173,8 @@ class EmailChannel:
         self._username = found.require(config.username_env) if config.username_env else None
         self._password = found.require(config.password_env) if config.password_env else None
 
-    def _send_blocking(self, message: EmailMessage) -> None:
+    def _send_blocking(self, message: EmailMessage) -> dict[str, tuple[int, bytes]]:
+        """Send ``message``; return the recipients refused for good (left out)."""
         import smtplib
 
         c = self.config
@@ -149,28 +186,91 @@ class EmailChannel:
             smtp = smtplib.SMTP(c.host, c.port, timeout=c.timeout_seconds)
         with smtp:
             if c.security == "starttls":
+                smtp.ehlo_or_helo_if_needed()
+                if not smtp.has_extn("starttls"):
+                    raise smtplib.SMTPNotSupportedError(
+                        "SMTP relay does not offer STARTTLS (check host and port; "
+                        "security: tls for implicit TLS, none for a trusted local relay)"
+                    )
                 smtp.starttls(context=context)
             if self._username is not None and self._password is not None:
                 smtp.login(self._username.get_secret_value(), self._password.get_secret_value())
-            smtp.send_message(message)
+            refused = _transfer(smtp, message, c.sender, c.recipients)
+            with contextlib.suppress(smtplib.SMTPException, OSError):
+                smtp.quit()  # the relay has the message: a failed goodbye must not resend it
+        return refused
 
     async def send(self, alert: Alert, thread: str | None = None) -> str | None:
         import smtplib  # only where an e-mail channel sends
 
         message = email_message(alert, self.config.sender, self.config.recipients, self.links)
         try:
-            await asyncio.to_thread(self._send_blocking, message)
+            refused = await asyncio.to_thread(self._send_blocking, message)
         except smtplib.SMTPResponseException as exc:
             raise DeliveryError(
                 self.name, f"SMTP {exc.smtp_code}", retryable=400 <= exc.smtp_code < 500
             ) from exc
         except smtplib.SMTPRecipientsRefused as exc:
-            raise DeliveryError(self.name, "all recipients refused", retryable=False) from exc
+            now = any(code < 500 for code, _ in exc.recipients.values())
+            raise DeliveryError(
+                self.name,
+                f"recipients refused{' for now' if now else ''}: {_refusals(exc.recipients)}",
+                retryable=now,
+            ) from exc
+        except smtplib.SMTPNotSupportedError as exc:  # smtplib's own words: no secret in them
+            raise DeliveryError(self.name, str(exc), retryable=True) from exc
         except (smtplib.SMTPException, OSError) as exc:
             raise DeliveryError(
                 self.name, f"SMTP connection failed ({type(exc).__name__})", retryable=True
             ) from exc
+        if refused:
+            log.warning(
+                "deliver: email sent, but the relay refused some recipients for good",
+                extra={"channel": self.name, "refused": _refusals(refused)},
+            )
         return None
 
     async def aclose(self) -> None:
         return None
+
+
+def _refusals(refused: dict[str, tuple[int, bytes]]) -> str:
+    """``address code`` for each refused recipient (the relay's text is left out)."""
+    return ", ".join(f"{address} {code}" for address, (code, _) in refused.items())
+
+
+def _transfer(
+    smtp: smtplib.SMTP, message: EmailMessage, sender: str, recipients: list[str]
+) -> dict[str, tuple[int, bytes]]:
+    """MAIL, RCPT for each recipient, then DATA; return the recipients refused for good.
+
+    ``smtplib``'s ``send_message`` goes on to DATA when some recipients are refused, so a
+    recipient greylisted (4xx) would never get the message, and a retry would send it
+    again to the others. Here the transaction stops before DATA (``SMTPRecipientsRefused``)
+    when any recipient is refused for now, or all are refused.
+    """
+    import smtplib
+
+    addresses = [address for _, address in getaddresses(recipients)]  # as the To header has
+    options = [] if (sender + "".join(addresses)).isascii() else ["SMTPUTF8", "BODY=8BITMIME"]
+    smtp.ehlo_or_helo_if_needed()
+    code, reply = smtp.mail(sender, options)
+    if code != 250:
+        raise smtplib.SMTPSenderRefused(code, reply, sender)
+    refused: dict[str, tuple[int, bytes]] = {}
+    for address in addresses:
+        code, reply = smtp.rcpt(address)
+        if code not in (250, 251):
+            refused[address] = (code, reply)
+    if len(refused) == len(addresses) or any(code < 500 for code, _ in refused.values()):
+        with contextlib.suppress(smtplib.SMTPException, OSError):
+            smtp.rset()
+        raise smtplib.SMTPRecipientsRefused(refused)
+    flat = io.BytesIO()
+    BytesGenerator(flat, policy=email.policy.SMTPUTF8 if options else email.policy.SMTP).flatten(
+        message
+    )
+    code, reply = smtp.data(flat.getvalue())
+    if code != 250:
+        raise smtplib.SMTPDataError(code, reply)
+    return refused

@@ -2,19 +2,21 @@
 
 Each outbox row is one alert for one channel, written in the same transaction as the alert.
 ``Outbox.deliver_due`` sends what is due, channel by channel (channels in parallel, rows of
-one channel in alert order): a success marks the row delivered; a retryable failure
-reschedules it with capped exponential backoff and jitter (longer if the receiver sent
-``Retry-After``) and holds back the channel's later rows so they arrive in order; a
-permanent failure, or one still failing after ``give_up_after``, marks the row failed,
-visibly in the log and in the state. A row survives restarts until it is finished.
+one channel in alert order, up to ``batch`` rows of each): a success marks the row
+delivered; a retryable failure reschedules it with capped exponential backoff and jitter
+(longer if the receiver sent ``Retry-After``) and holds back the channel's later rows so
+they arrive in order (and only that channel's); a permanent failure, or one still
+failing after ``give_up_after``, marks the row failed, visibly in the log and in the
+state. A row survives restarts until it is finished.
 
 A channel set to ``updates: batch`` gets the updates of a development as one digest: an
 update waits until ``batch_window`` after it was raised, then goes out together with
 every other pending update of the same development. One set to ``updates: thread``
 (the Slack Web API) posts updates as replies under the development's first alert.
 
-A channel's rate limit (``max_per_minute``) counts the sends recorded in the state, so it
-holds across ``run --once`` invocations and across replicas. Given a ``holder`` (replicas
+A channel's rate limit (``max_per_minute``) counts the sends recorded in the state in the
+current minute of the clock, so it holds across ``run --once`` invocations (a cron job
+each minute sends the limit each time) and across replicas. Given a ``holder`` (replicas
 sharing a PostgreSQL state), a channel is drained only by the replica that claimed it, and
 its due rows are read after the claim.
 """
@@ -58,8 +60,9 @@ class RetryPolicy:
         never shorter than the receiver's ``Retry-After`` (any status), within ``max_delay``."""
         base = min(self.max_delay, self.first_delay * (1 << max(0, min(attempts - 1, 30))))
         delay = base * (1 + rng.uniform(-self.jitter, self.jitter))
-        if retry_after is not None:
-            delay = max(delay, min(timedelta(seconds=retry_after), self.max_delay))
+        if retry_after is not None:  # capped before it is a timedelta: 1e20 s would overflow
+            wait = min(retry_after, self.max_delay.total_seconds())
+            delay = max(delay, timedelta(seconds=wait))
         return delay
 
 
@@ -100,10 +103,16 @@ class Outbox:
             self.metrics.deliveries.labels(channel, outcome).inc(rows)
 
     async def _rate_limited(self, channel: str, now: datetime) -> bool:
+        """Whether ``channel`` had its ``max_per_minute`` sends in this minute of the clock.
+
+        Minutes of the clock, not the 60 s before ``now``: a cron job starting each minute
+        records its sends a little after its start, so the next run, 60 s after that start,
+        would find them all within its last 60 s and send nothing (every other run idle)."""
         settings = self.settings.get(channel)
         if settings is None:
             return False
-        sent = await self.store.run(self.store.sends_within, channel, now)
+        minute = now.replace(second=0, microsecond=0)
+        sent = await self.store.run(self.store.sends_since, channel, minute)
         return sent >= settings.max_per_minute
 
     async def _claimed(self) -> list[str]:
@@ -135,11 +144,12 @@ class Outbox:
 
     async def _deliver(self, claimed: list[str]) -> int:
         """Drain the due rows of the ``claimed`` channels, in parallel."""
-        store = self.store
-        items = await store.run(store.due, self.clock(), self.batch, claimed) if claimed else []
+        store, now = self.store, self.clock()
         by_channel: dict[str, list[OutboxItem]] = {}
-        for item in items:
-            by_channel.setdefault(item.channel, []).append(item)
+        for name in claimed:  # a batch each: one channel's backlog must not crowd out others
+            rows = await store.run(store.due, now, self.batch, [name])
+            if rows:
+                by_channel[name] = rows
         done = await asyncio.gather(
             *(self._drain(self.channels[name], rows) for name, rows in by_channel.items()),
             return_exceptions=True,  # every drain ends before the lock is let go

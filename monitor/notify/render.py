@@ -8,6 +8,7 @@ body and what the outbox stores); ``alert_text`` is the readable plain-text form
 from __future__ import annotations
 
 import dataclasses
+import re
 from dataclasses import replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -155,9 +156,20 @@ def update_digest(alerts: list[Alert]) -> Alert:
     return replace(latest, article=replace(latest.article, title=title), evidence=evidence)
 
 
+# C0 controls, DEL and C1 controls: feeds carry them (feedparser keeps &#27; and the like)
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
 def one_line(text: str) -> str:
-    """Collapse every run of whitespace (including CR/LF) into one space."""
-    return " ".join(text.split())
+    """Collapse every run of whitespace (including CR/LF) and control characters into one
+    space: fit for a header or a title."""
+    return " ".join(_CONTROL.sub(" ", text).split())
+
+
+def printable(text: str) -> str:
+    """``text`` with every control character but newline and tab shown as ``\\xNN``, so
+    text from a feed cannot move a terminal's cursor, clear it or set its title."""
+    return _CONTROL.sub(lambda m: m[0] if m[0] in "\n\t" else f"\\x{ord(m[0]):02x}", text)
 
 
 def truncate(text: str, limit: int) -> str:

@@ -25,7 +25,7 @@ from monitor.notify.render import (
     shown_evidence,
     truncate,
 )
-from monitor.notify.webhook import ENV_NAME, new_http_client
+from monitor.notify.webhook import ENV_NAME, new_http_client, posting_url
 from monitor.secrets import Secrets
 
 HEADER_LIMIT = 150
@@ -157,8 +157,11 @@ class SlackChannel:
     def __init__(self, config: SlackConfig, secrets: Secrets | None = None) -> None:
         self.name = config.name
         self.config = config
-        secret = config.url_env or config.token_env or ""
-        self._secret = channel_secrets(config, secrets).require(secret)
+        found = channel_secrets(config, secrets)
+        if config.url_env is not None:
+            self._secret = posting_url(found, config.url_env)
+        else:
+            self._secret = found.require(config.token_env or "")
         self._client = new_http_client()
 
     async def send(self, alert: Alert, thread: str | None = None) -> str | None:
@@ -176,13 +179,15 @@ class SlackChannel:
         headers["Authorization"] = f"Bearer {self._secret.get_secret_value()}"
         body = json.dumps(message, ensure_ascii=False).encode()
         url = self.config.api_url.rstrip("/") + "/chat.postMessage"
-        response = await post(self._client, self.name, url, body, headers)
+        content = await post(self._client, self.name, url, body, headers, answer=True)
         try:
-            answer = response.json()
-        except ValueError as exc:
+            answer = json.loads(content)
+        except ValueError:
+            answer = None
+        if not isinstance(answer, dict):
             raise DeliveryError(
-                self.name, "Slack API answered with something not JSON", retryable=True
-            ) from exc
+                self.name, "Slack API answered with something not a JSON object", retryable=True
+            )
         if not answer.get("ok"):
             error = str(answer.get("error") or "unknown error")[:100]
             raise DeliveryError(

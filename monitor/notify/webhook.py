@@ -13,9 +13,11 @@ import hmac
 import json
 import time
 from typing import TYPE_CHECKING, Literal
+from urllib.parse import urlsplit
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 
+from monitor.errors import ConfigError, Problem
 from monitor.models import Alert
 from monitor.notify.base import ChannelSettings, channel_secrets
 from monitor.notify.render import described_payload
@@ -39,6 +41,23 @@ def signature(secret: str, timestamp: str, body: bytes) -> str:
     return "sha256=" + digest.hexdigest()
 
 
+def posting_url(secrets: Secrets, variable: str) -> SecretStr:
+    """The URL in ``variable``; ``ConfigError`` (naming the variable, not the secret value)
+    unless it is an http(s) URL with a host: otherwise every alert would be retried for a
+    day and then fail, where an unavailable channel holds its alerts until it is fixed."""
+    url = secrets.require(variable)
+    try:
+        parts = urlsplit(url.get_secret_value())
+        usable = parts.scheme in ("http", "https") and bool(parts.hostname)
+    except ValueError:
+        usable = False
+    if not usable or not url.get_secret_value().isprintable():
+        raise ConfigError(
+            [Problem("", None, f"{variable} does not hold an http(s) URL (its value is secret)")]
+        )
+    return url
+
+
 def new_http_client() -> httpx.AsyncClient:
     """The HTTP client of an HTTP channel; ``notify.http`` (and with it the fetching
     module) is imported only where such a channel is built, not to read its settings."""
@@ -51,7 +70,7 @@ class WebhookChannel:
     def __init__(self, config: WebhookConfig, secrets: Secrets | None = None) -> None:
         self.name = config.name
         found = channel_secrets(config, secrets)
-        self._url = found.require(config.url_env)
+        self._url = posting_url(found, config.url_env)
         self._secret = found.require(config.secret_env) if config.secret_env else None
         self._client = new_http_client()
 

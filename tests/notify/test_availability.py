@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from monitor.notify.build import availability
+from monitor.notify.build import availability, build_channels
 from monitor.notify.channels import ChannelsFile, router
 from monitor.settings import Settings
 from tests.notify.test_channels import make_alert
@@ -43,3 +43,31 @@ def test_optional_channels(
     assert found_in == ([] if state == "ok" else [state])
     expected = ["console"] if state == "off" else ["hook", "console"]
     assert router(config, found.off)(make_alert()) == expected
+
+
+@pytest.mark.parametrize(
+    ("kind", "url", "usable"),
+    [
+        ("webhook", "http://127.0.0.1:9/hook", True),
+        ("webhook", "hooks.example.org/services/T0/B0/SECRETPART", False),  # no scheme
+        ("webhook", "ftp://hooks.example.org/SECRETPART", False),
+        ("webhook", "https:///SECRETPART", False),  # no host
+        ("slack", "https://hooks.slack.com/services/T0/B0/SECRETPART", True),
+        ("slack", "hooks.slack.com/services/T0/B0/SECRETPART", False),
+    ],
+)
+def test_a_url_that_cannot_be_posted_to_makes_the_channel_unavailable(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kind: str, url: str, usable: bool
+) -> None:
+    """Its alerts are held until the URL is fixed, not failed for good after a day of
+    retries; the message names the variable, never its value."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("TEST_A_URL", url)
+    channels = [{"name": "hook", "type": kind, "url_env": "TEST_A_URL"}]
+    config = ChannelsFile.model_validate({"default": ["hook"], "channels": channels})
+    built, found = build_channels(config, Settings(rules_dir=tmp_path))
+    assert ("hook" in built) is usable
+    if not usable:
+        reason = found.unavailable["hook"]
+        assert "TEST_A_URL" in reason and "http(s) URL" in reason, reason
+        assert "SECRETPART" not in reason and "hooks." not in reason

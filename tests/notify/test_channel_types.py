@@ -136,3 +136,40 @@ def test_a_bad_key_is_named_at_its_own_line(tmp_path: Path) -> None:
         load_channels(path)
     (problem,) = refused.value.problems
     assert problem.line == 7 and "batch_window" in problem.message
+
+
+@pytest.mark.parametrize(
+    ("recipient", "accepted"),
+    [
+        ("desk@example.org", True),
+        ("Desk <desk@example.org>", True),
+        ("root", True),  # a local relay's own mailbox
+        ("desk@example.org, editor@example.org", True),  # two in one item
+        ("desk@example.org editor@example.org", False),
+        ("", False),
+        ("desk@example.org\nBcc: victim@example.org", False),
+    ],
+)
+def test_each_recipient_holds_addresses_or_is_named_at_its_line(
+    tmp_path: Path, recipient: str, accepted: bool
+) -> None:
+    path = tmp_path / "channels.yaml"
+    path.write_text(
+        "default: [mail]\n"
+        "channels:\n"
+        "  - name: mail\n"
+        "    type: email\n"
+        "    host: mx.example.org\n"
+        "    sender: monitor@example.org\n"
+        "    recipients:\n"
+        "      - ok@example.org\n"
+        f"      - {json.dumps(recipient)}\n",
+        encoding="utf-8",
+    )
+    if accepted:
+        assert load_channels(path).channels[0].recipients[1] == recipient
+        return
+    with pytest.raises(ConfigError) as refused:
+        load_channels(path)
+    (problem,) = refused.value.problems
+    assert problem.line == 9 and "is not an address" in problem.message, problem

@@ -268,19 +268,56 @@ def test_router_respects_updates_setting() -> None:
     assert route(replace(alert, channels=("b",))) == ["b"]
 
 
-def test_retry_after_with_a_500_is_honoured(
-    tmp_path: Path, state_location: Path | str, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize(
+    ("status", "retry_after", "waits_minutes"),
+    [
+        (500, "120", 1),  # honoured with a 500 too
+        (503, "99999999999999999999", 9),  # absurdly far: the backoff cap, not an overflow
+        (503, "Fri, 31 Dec 9999 23:59:59 GMT", 9),  # an HTTP date far ahead: the cap too
+        (503, "Thu, 01 Jan 1970 00:00:00 GMT", 0),  # a date already past: the usual backoff
+        (503, "soon", 0),  # garbage: the usual backoff
+        (503, "\u00b2", 0),  # a "digit" (str.isdigit) that is no number: garbage too
+    ],
+)
+def test_any_retry_after_schedules_a_retry_within_the_cap(
+    state_location: Path | str,
+    monkeypatch: pytest.MonkeyPatch,
+    status: int,
+    retry_after: str,
+    waits_minutes: int,
 ) -> None:
-    receiver_app = Receiver(script=[500], retry_after="120", retry_after_on=(500,))
+    receiver_app = Receiver(script=[status], retry_after=retry_after, retry_after_on=(status,))
     with serving(receiver_app) as receiver:
         monkeypatch.setenv("TEST_HOOK_URL", receiver.url())
         clock = Clock()
         store = open_store(state_location)
         queue(store, alerts(1), clock())
         box = outbox(store, clock)
-        drain(box, clock, 10, timedelta(seconds=10))  # 100 s: too early
-        assert len(receiver.received) == 1
-        drain(box, clock, 3, timedelta(seconds=10))
-        assert len(receiver.accepted) == 1
+        drain(box, clock, 1, timedelta(minutes=1))
+        ((_, _, state, attempts, error),) = store.outbox_rows()
+        assert (state, attempts, error) == ("pending", 1, f"HTTP {status}")
+        drain(box, clock, waits_minutes, timedelta(minutes=1))  # up to 9 min 59 s after
+        assert len(receiver.received) == 1, "not before the Retry-After (capped) ran out"
+        drain(box, clock, 2, timedelta(minutes=1))
         asyncio.run(box.aclose())
         store.close()
+    assert len(receiver.received) == 2 and len(receiver.accepted) == 1
+
+
+def test_a_channel_down_with_a_long_backlog_does_not_hold_up_the_others(
+    state_location: Path | str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with serving(Receiver()) as receiver:
+        monkeypatch.setenv("TEST_HOOK_URL", "http://127.0.0.1:9/down")  # nothing listens
+        monkeypatch.setenv("TEST_UP_URL", receiver.url())
+        clock = Clock()
+        store = open_store(state_location)
+        backlog = alerts(301)
+        queue(store, backlog[:300], clock(), channel="hook")  # more than a batch (200), older
+        queue(store, backlog[300:], clock(), channel="up")
+        box = outbox(store, clock)
+        box.channels["up"] = WebhookChannel(WebhookConfig(name="up", url_env="TEST_UP_URL"))
+        drain(box, clock, 3, timedelta(minutes=1))
+        asyncio.run(box.aclose())
+        store.close()
+    assert [json.loads(r.body)["entry"]["id"] for r in receiver.accepted] == ["entry-300"]

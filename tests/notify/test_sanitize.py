@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
+import io
 import json
+import unicodedata
 from html.parser import HTMLParser
 
 import pytest
 
 from monitor.models import Alert, Article, Evidence
+from monitor.notify.console import ConsoleChannel, ConsoleConfig
 from monitor.notify.email import email_message
 from monitor.notify.render import alert_payload, alert_text
 from monitor.notify.slack import slack_message
@@ -50,6 +54,11 @@ HOSTILE = Alert(
     ),
     description="desc <!everyone>",
 )
+
+
+class TerminalStream(io.StringIO):
+    def isatty(self) -> bool:
+        return True
 
 
 class TagCollector(HTMLParser):
@@ -114,3 +123,32 @@ def test_sanitize_corpus_through_every_channel() -> None:
             assert_inert(alert)
             count += 1
     assert count >= len(files) > 700
+
+
+CONTROL_FEED = (
+    b'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>t</title><item>'
+    b"<guid>g1</guid>"
+    b"<title>Troops &#27;]0;owned&#7;&#27;[2J vote&#8;&#8;&#0;&#127;&#155;31m</title>"
+    b"<link>https://x.example/a</link><description>MPs voted &#27;[31m red</description>"
+    b"</item></channel></rss>"
+)
+
+
+def _controls(text: str, allowed: str = "") -> set[str]:
+    return {ch for ch in text if unicodedata.category(ch) == "Cc" and ch not in allowed}
+
+
+def test_control_characters_from_a_feed_reach_no_terminal_and_no_header() -> None:
+    (article,) = parse_feed(CONTROL_FEED, "wire").articles
+    assert "\x1b" in article.title and "\x1b" in article.text  # the parser lets them through
+    evidence = Evidence(article.text, 0.9, "known", 0.1)
+    alert = Alert("alert", "r", "d", "high", article, 0.9, (evidence,), description="d\x1b[5m")
+    stream = TerminalStream()
+    asyncio.run(ConsoleChannel(ConsoleConfig(name="console"), stream=stream).send(alert))
+    printed = stream.getvalue()
+    assert _controls(printed, allowed="\n\t") == set(), printed
+    assert "Troops" in printed and "vote" in printed and "MPs voted" in printed
+    message = email_message(alert, "m@example.invalid", ["d@example.invalid"])
+    raw_headers = message.as_bytes().split(b"\n\n", 1)[0].decode("ascii")
+    assert _controls(raw_headers, allowed="\n") == set(), raw_headers
+    assert "Troops" in str(message["Subject"])

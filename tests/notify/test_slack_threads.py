@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
@@ -103,12 +104,28 @@ def test_updates_reply_in_the_first_alerts_thread(
     assert TOKEN not in logged
 
 
+NOT_AN_OBJECT = "Slack API answered with something not a JSON object"
+
+
 @pytest.mark.parametrize(
-    ("error", "retryable"), [("channel_not_found", False), ("ratelimited", True)]
+    ("answer", "reason", "retryable"),
+    [
+        (FakeSlackApi("channel_not_found"), "Slack API error: channel_not_found", False),
+        (FakeSlackApi("ratelimited"), "Slack API error: ratelimited", True),
+        *(
+            ((lambda received, body=body: body), NOT_AN_OBJECT, True)
+            for body in (b"[]", b'"ok"', b"null", b"{not json", b"42")
+        ),
+    ],
 )
-def test_api_errors(monkeypatch: pytest.MonkeyPatch, error: str, retryable: bool) -> None:
+def test_api_errors(
+    monkeypatch: pytest.MonkeyPatch,
+    answer: Callable[[Received], bytes],
+    reason: str,
+    retryable: bool,
+) -> None:
     monkeypatch.setenv("TEST_SLACK_TOKEN", TOKEN)
-    with serving(Receiver(reply=FakeSlackApi(error))) as api:
+    with serving(Receiver(reply=answer)) as api:
         channel = SlackChannel(config(api.url("/api")))
 
         async def go() -> None:
@@ -119,5 +136,5 @@ def test_api_errors(monkeypatch: pytest.MonkeyPatch, error: str, retryable: bool
 
         with pytest.raises(DeliveryError) as caught:
             asyncio.run(go())
-    assert caught.value.reason == f"Slack API error: {error}"
+    assert caught.value.reason == reason
     assert caught.value.retryable is retryable
