@@ -50,8 +50,8 @@ def backoff_delay(
     """
     exponent = max(0, min(failures - 1, 30))
     delay = min(cap, interval * (1 << exponent))
-    if retry_after is not None:
-        delay = max(delay, min(timedelta(seconds=retry_after), cap))
+    if retry_after is not None:  # capped before it is a timedelta: 1e20 s would overflow
+        delay = max(delay, timedelta(seconds=min(retry_after, cap.total_seconds())))
     return delay
 
 

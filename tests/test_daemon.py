@@ -105,6 +105,7 @@ def test_broken_feeds_are_unhealthy_and_the_rest_keep_working(tmp_path: Path) ->
         (10, None, 600),
         (1, 300.0, 300),
         (1, 99999.0, 600),  # Retry-After is honoured within the cap
+        (1, 1e20, 600),  # a huge Retry-After waits the cap (it overflowed a timedelta)
     ],
 )
 def test_backoff_delay(failures: int, retry_after: float | None, expected: float) -> None:
