@@ -180,15 +180,6 @@ class ReplicaStore(StorePart):
             )[0][0]
         )
 
-    def sends_within(self, channel: str, now: datetime) -> int:
-        """How many sends to ``channel`` were made in the rate window before ``now``."""
-        return int(
-            self._rows(
-                "SELECT COUNT(*) FROM sends WHERE channel = ? AND at > ?",
-                (channel, (now - RATE_WINDOW).isoformat()),
-            )[0][0]
-        )
-
     # development decisions -----------------------------------------------------------------
 
     def be_present(self, holder: str) -> None:

@@ -116,14 +116,15 @@ def test_a_channel_is_drained_by_one_holder_until_its_claim_expires(any_store: S
     assert any_store.claim_channel("hook", "one", T0 + 2 * MINUTE, T0 + 3 * MINUTE)
 
 
-def test_sends_are_counted_over_the_last_minute(any_store: Store) -> None:
+def test_sends_are_counted_from_a_time_and_kept_for_a_minute(any_store: Store) -> None:
     for second in range(0, 60, 10):
         any_store.record_send("hook", T0 + timedelta(seconds=second))
     any_store.record_send("other", T0)
-    assert any_store.sends_within("hook", T0 + timedelta(seconds=59)) == 6
-    assert any_store.sends_within("hook", T0 + timedelta(seconds=60)) == 5
-    assert any_store.sends_within("hook", T0 + timedelta(seconds=125)) == 0
-    assert any_store.sends_within("other", T0 + timedelta(seconds=30)) == 1
+    assert any_store.sends_since("hook", T0) == 6
+    assert any_store.sends_since("hook", T0 + timedelta(seconds=10)) == 5  # from, inclusive
+    assert any_store.sends_since("other", T0) == 1
+    any_store.record_send("hook", T0 + timedelta(seconds=125))  # drops those over a minute old
+    assert any_store.sends_since("hook", T0) == 1
 
 
 def commit_developments(store: Store, developments: list[Development]) -> None:
