@@ -88,7 +88,7 @@ def _detector(settings: Settings) -> Detector:
 
 
 def cmd_replay(args: argparse.Namespace) -> int:
-    from monitor.notify.render import alert_payload, alert_text
+    from monitor.notify.render import alert_payload, alert_text, printable
     from monitor.replay import collect_feed_files, read_articles, replay
 
     settings = _settings(args)
@@ -112,7 +112,7 @@ def cmd_replay(args: argparse.Namespace) -> int:
         if args.format == "jsonl":
             print(json.dumps(alert_payload(alert), ensure_ascii=False))
         else:
-            print(alert_text(alert) + "\n")
+            print(printable(alert_text(alert)) + "\n")
     print(
         f"replay: {len(files)} files, {len(articles)} entries, {counts['alert']} alerts, "
         f"{counts['update']} updates, {problems} files with problems",
@@ -333,6 +333,7 @@ def cmd_rules_schema(args: argparse.Namespace) -> int:
 
 def cmd_rules_explain(args: argparse.Namespace) -> int:
     from monitor.explain import assessment_payload, assessment_text
+    from monitor.notify.render import printable
     from monitor.replay import read_articles
 
     settings = _settings(args)
@@ -358,7 +359,7 @@ def cmd_rules_explain(args: argparse.Namespace) -> int:
         if args.json:
             print(json.dumps(assessment_payload(assessment, title, args.rule)))
         else:
-            print(assessment_text(assessment, title, args.rule))
+            print(printable(assessment_text(assessment, title, args.rule)))
     return 0
 
 

@@ -77,6 +77,7 @@ def existing_store(settings: Settings) -> Iterator[Store]:
 
 def cmd_alerts_list(args: argparse.Namespace, settings: Settings) -> int:
     from monitor.history import list_line, record_json
+    from monitor.notify.render import printable
 
     since = datetime.now(UTC) - args.since if args.since else None
     with existing_store(settings) as store:
@@ -85,13 +86,14 @@ def cmd_alerts_list(args: argparse.Namespace, settings: Settings) -> int:
         print(json.dumps([record_json(r) for r in records], ensure_ascii=False, indent=2))
     else:
         for record in records:
-            print(list_line(record))
+            print(printable(list_line(record)))
         print(f"alerts: {len(records)} alerts and updates", file=sys.stderr)
     return 0
 
 
 def cmd_alerts_show(args: argparse.Namespace, settings: Settings) -> int:
     from monitor.history import record_json, show_text
+    from monitor.notify.render import printable
 
     with existing_store(settings) as store:
         record = store.alert_record(args.id)
@@ -101,7 +103,7 @@ def cmd_alerts_show(args: argparse.Namespace, settings: Settings) -> int:
     if args.json:
         print(json.dumps(record_json(record), ensure_ascii=False, indent=2))
     else:
-        print(show_text(record))
+        print(printable(show_text(record)))
     return 0
 
 

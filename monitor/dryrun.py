@@ -12,7 +12,7 @@ import sys
 from datetime import UTC, datetime
 
 from monitor.app import Service
-from monitor.notify.render import alert_from_payload, alert_text
+from monitor.notify.render import alert_from_payload, alert_text, printable
 from monitor.settings import Settings
 
 
@@ -26,7 +26,7 @@ async def dry_run(settings: Settings) -> int:
     finally:
         await service.aclose()
     for record in records:
-        print(alert_text(alert_from_payload(record.payload, record.description)))
+        print(printable(alert_text(alert_from_payload(record.payload, record.description))))
         targets = ", ".join(d.channel for d in record.deliveries) or "no channel"
         if record.silence is not None:
             print(f"  held by silence {record.silence}; would not go to: {targets}\n")
