@@ -21,7 +21,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ParamSpec, Protocol, TypeVar
 
-from monitor.dburl import is_postgres_url, redact_url
+from monitor.dburl import is_postgres_url, redact_error, redact_url
 from monitor.errors import StateError
 from monitor.notify.render import alert_payload
 from monitor.silences import silence_for
@@ -571,13 +571,16 @@ def open_store(location: Path | str) -> Store:
             db = connect(location)
         except Exception as exc:  # psycopg's errors, without importing it here
             raise StateError(
-                f"cannot open state database {redact_url(str(location))}: {exc}"
+                f"cannot open state database {redact_url(str(location))}: "
+                + redact_error(str(exc), str(location))
             ) from exc
         try:
             _migrate(db, db.name)
         except db.errors as exc:
             db.close()
-            raise StateError(f"cannot open state database {db.name}: {exc}") from exc
+            raise StateError(
+                f"cannot open state database {db.name}: {redact_error(str(exc), str(location))}"
+            ) from exc
         return Store(db)
     path = Path(location)
     try:

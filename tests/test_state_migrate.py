@@ -6,6 +6,10 @@ import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
+
+from monitor.dburl import redact_url
+from monitor.errors import StateError
 from monitor.statelock import StateLock
 from monitor.store import Store, open_store
 from monitor.store_copy import open_store_copy
@@ -124,3 +128,38 @@ def test_commands_work_on_a_postgresql_state_and_never_show_its_password(
     broken = run_command({**env, "NEWS_MONITOR_DATABASE_URL": with_password + "_missing"}, "status")
     assert broken.returncode == 1
     assert "hunter2" not in status.stdout + status.stderr + broken.stdout + broken.stderr
+
+
+@pytest.mark.parametrize(
+    ("template", "shown"),
+    [
+        ("postgresql://postgres:hunter2@{host}/db", "postgresql://postgres:***@{host}/db"),
+        ("postgresql://:hunter2@{host}/db", "postgresql://:***@{host}/db"),  # no user name
+        ("postgresql://postgres:hun@ter2@{host}/db", "postgresql://postgres:***@{host}/db"),
+        (
+            "postgres://postgres@{host}/db?password=hunter2",
+            "postgres://postgres@{host}/db?password=***",
+        ),
+        (
+            "postgresql://postgres@{host}/db?sslmode=disable&sslpassword=hunter2",
+            "postgresql://postgres@{host}/db?sslmode=disable&sslpassword=***",
+        ),
+        ("postgresql://postgres:hunter2%zz@{host}/db", "postgresql://postgres:***@{host}/db"),
+        ("postgresql://postgres:hunter2@[::1/db", "postgresql://postgres:***@[::1/db"),
+    ],
+)
+def test_a_database_url_s_password_is_in_no_name_and_no_error(
+    postgres_url: str, template: str, shown: str
+) -> None:
+    """The URL as messages name it, and the error of opening it (libpq quotes what it cannot
+    parse, the password included), never carry the password."""
+    host = postgres_url.split("@", 1)[1].split("/", 1)[0]
+    url = template.format(host=host)
+    assert redact_url(url) == shown.format(host=host)
+    with pytest.raises(StateError) as opened:
+        open_store(url).close()
+    with pytest.raises(StateError) as copied:
+        open_store_copy(url).close()
+    for error in (opened.value, copied.value):
+        assert "hunter2" not in str(error) and "ter2" not in str(error), error
+        assert "state database" in str(error)
