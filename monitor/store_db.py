@@ -62,6 +62,16 @@ class Database:
             self._sqlite.rollback()
             raise
 
+    @contextmanager
+    def snapshot(self) -> Iterator[Database]:
+        """A read transaction: every statement in it sees the database at one moment, while
+        other connections go on writing (SQLite's write-ahead log keeps that moment)."""
+        self._sqlite.execute("BEGIN")
+        try:
+            yield self
+        finally:
+            self._sqlite.rollback()
+
     def alone(self) -> AbstractContextManager[Database]:
         """For one statement, atomic by itself: a transaction in SQLite; in PostgreSQL
         the statement commits on its own (no BEGIN and COMMIT round trips)."""
@@ -185,6 +195,12 @@ class PostgresDatabase(Database):
     @contextmanager
     def transaction(self) -> Iterator[Database]:
         with self._connection().transaction():
+            yield self
+
+    @contextmanager
+    def snapshot(self) -> Iterator[Database]:
+        with self._connection().transaction():
+            self.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
             yield self
 
     def alone(self) -> AbstractContextManager[Database]:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from itertools import count
 from pathlib import Path
 
 import pytest
@@ -163,3 +165,41 @@ def test_a_database_url_s_password_is_in_no_name_and_no_error(
     for error in (opened.value, copied.value):
         assert "hunter2" not in str(error) and "ter2" not in str(error), error
         assert "state database" in str(error)
+
+
+def test_a_copy_of_a_postgresql_state_in_use_is_one_moment_of_it(postgres_url: str) -> None:
+    """Replicas keep writing while a dry run (or ``state migrate``) copies their state:
+    the copy reads every table at one moment, so no outbox row arrives without its alert
+    (the dry run's copy had such rows; a migration's foreign keys refused them)."""
+    import threading
+
+    store = open_store(postgres_url)
+    made = alerts(4000)
+    for start in range(0, len(made), 500):  # alerts to read before the outbox
+        record_alerts(store, made[start : start + 500], T0, ["hook"])
+    stop = threading.Event()
+
+    def replica() -> None:
+        writer = open_store(postgres_url)
+        base = made[0]
+        more = (replace(base, article=replace(base.article, id=f"more-{n}")) for n in count())
+        try:
+            while not stop.is_set():
+                record_alerts(writer, [next(more)], T0, ["hook"])
+        finally:
+            writer.close()
+
+    thread = threading.Thread(target=replica)
+    thread.start()
+    try:
+        for _ in range(5):
+            copy = open_store_copy(postgres_url)
+            try:
+                ids = {r.id for r in copy.recorded_alerts()}
+                assert {alert_id for alert_id, *_ in copy.outbox_rows()} == ids
+            finally:
+                copy.close()
+    finally:
+        stop.set()
+        thread.join()
+        store.close()
