@@ -457,6 +457,12 @@ class Store(StoreViews, AlertHistory, SilenceStore, FeedbackStore, ReplicaStore)
         )
         return bool(rows)
 
+    def still_due(self, item_id: int, now: datetime) -> bool:
+        """Whether the outbox row is still pending and due at ``now`` (another replica may
+        have sent it, or put it off for a retry, since it was read)."""
+        sql = "SELECT 1 FROM outbox WHERE id = ? AND state = 'pending' AND next_attempt <= ?"
+        return bool(self._rows(sql, (item_id, _iso(now))))
+
     def postpone(self, item_id: int, until: datetime) -> None:
         """Hold a row back until ``until`` without counting an attempt (batched updates)."""
         with self._transaction() as db:
