@@ -21,7 +21,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ParamSpec, Protocol, TypeVar
 
-from monitor.dburl import is_postgres_url, redact_url
+from monitor.dburl import is_postgres_url, redact_error, redact_url
 from monitor.errors import StateError
 from monitor.notify.render import alert_payload
 from monitor.silences import silence_for
@@ -457,6 +457,12 @@ class Store(StoreViews, AlertHistory, SilenceStore, FeedbackStore, ReplicaStore)
         )
         return bool(rows)
 
+    def still_due(self, item_id: int, now: datetime) -> bool:
+        """Whether the outbox row is still pending and due at ``now`` (another replica may
+        have sent it, or put it off for a retry, since it was read)."""
+        sql = "SELECT 1 FROM outbox WHERE id = ? AND state = 'pending' AND next_attempt <= ?"
+        return bool(self._rows(sql, (item_id, _iso(now))))
+
     def postpone(self, item_id: int, until: datetime) -> None:
         """Hold a row back until ``until`` without counting an attempt (batched updates)."""
         with self._transaction() as db:
@@ -571,13 +577,16 @@ def open_store(location: Path | str) -> Store:
             db = connect(location)
         except Exception as exc:  # psycopg's errors, without importing it here
             raise StateError(
-                f"cannot open state database {redact_url(str(location))}: {exc}"
+                f"cannot open state database {redact_url(str(location))}: "
+                + redact_error(str(exc), str(location))
             ) from exc
         try:
             _migrate(db, db.name)
         except db.errors as exc:
             db.close()
-            raise StateError(f"cannot open state database {db.name}: {exc}") from exc
+            raise StateError(
+                f"cannot open state database {db.name}: {redact_error(str(exc), str(location))}"
+            ) from exc
         return Store(db)
     path = Path(location)
     try:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from monitor.dburl import is_postgres_url, redact_url
+from monitor.dburl import is_postgres_url, redact_error, redact_url
 from monitor.errors import StateError
 from monitor.store import Store, _migrate
 from monitor.store_db import Database, connect
@@ -28,7 +28,9 @@ def _postgres_copy(url: str) -> Store:
         _migrate(copy, ":memory:")
         source = connect(url)
     except Exception as exc:  # psycopg's errors, without importing it here
-        raise StateError(f"cannot read state database {redact_url(url)}: {exc}") from exc
+        raise StateError(
+            f"cannot read state database {redact_url(url)}: {redact_error(str(exc), url)}"
+        ) from exc
     try:
         copy_state(source, copy)
     except source.errors as exc:

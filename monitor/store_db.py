@@ -62,6 +62,16 @@ class Database:
             self._sqlite.rollback()
             raise
 
+    @contextmanager
+    def snapshot(self) -> Iterator[Database]:
+        """A read transaction: every statement in it sees the database at one moment, while
+        other connections go on writing (SQLite's write-ahead log keeps that moment)."""
+        self._sqlite.execute("BEGIN")
+        try:
+            yield self
+        finally:
+            self._sqlite.rollback()
+
     def alone(self) -> AbstractContextManager[Database]:
         """For one statement, atomic by itself: a transaction in SQLite; in PostgreSQL
         the statement commits on its own (no BEGIN and COMMIT round trips)."""
@@ -147,7 +157,10 @@ class PostgresDatabase(Database):
     """A psycopg 3 connection in autocommit mode; ``transaction`` groups statements.
 
     A connection lost (server restart, network) is opened again at the next statement;
-    one closed by ``close`` stays closed.
+    one closed by ``close`` stays closed. The replica's presence (``be_present``) is taken
+    again with it: at once, or, while the server still keeps the old session (a network
+    cut it has not noticed yet) and with it the presence lock, at each statement until that
+    session ends.
     """
 
     dialect = "postgres"
@@ -164,12 +177,15 @@ class PostgresDatabase(Database):
         self._conn = psycopg.connect(url, autocommit=True, connect_timeout=30)
         self._closed = False
         self._presence: str | None = None
+        self._present = False  # this session holds the presence lock
 
     def _connection(self) -> Any:
         if self._conn.closed and not self._closed:
             self._conn = self._psycopg.connect(self.url, autocommit=True, connect_timeout=30)
-            if self._presence is not None:  # the old session's lock went with it
-                self._conn.execute(_PRESENCE_SQL, (PRESENCE_LOCKS, self._presence))
+            self._present = False  # the old session's lock went with it, or goes with it
+        if self._presence is not None and not self._present:
+            row = self._conn.execute(_PRESENCE_SQL, (PRESENCE_LOCKS, self._presence)).fetchone()
+            self._present = bool(row and row[0])
         return self._conn
 
     def execute(self, sql: str, params: Sequence[object] = ()) -> Cursor:
@@ -179,6 +195,12 @@ class PostgresDatabase(Database):
     @contextmanager
     def transaction(self) -> Iterator[Database]:
         with self._connection().transaction():
+            yield self
+
+    @contextmanager
+    def snapshot(self) -> Iterator[Database]:
+        with self._connection().transaction():
+            self.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
             yield self
 
     def alone(self) -> AbstractContextManager[Database]:
@@ -260,8 +282,8 @@ class PostgresDatabase(Database):
     def be_present(self, name: str) -> None:
         """A session advisory lock keyed by the name's hash: PostgreSQL lets it go as soon
         as the session ends, so a replica killed (or cut off) is seen gone at once."""
-        self._connection().execute(_PRESENCE_SQL, (PRESENCE_LOCKS, name))
-        self._presence = name
+        self._presence, self._present = name, False
+        self._connection()
 
     def present(self, column: str) -> str:
         return (

@@ -3,7 +3,8 @@ in-memory copy a dry run makes of a PostgreSQL state).
 
 Both databases are at the current schema (``open_store`` upgrades them first). Every row
 of every table is copied with its ids, parents before children (the foreign keys hold at
-every step), in one transaction on the target, which must hold no state yet. Claims of
+every step), as the source was at one moment, in one transaction on the target, which must
+hold no state yet. Claims of
 channels are not copied: they belong to the processes of the old database.
 """
 
@@ -42,7 +43,7 @@ def copy_state(source: Database, target: Database) -> dict[str, int]:
     """
     tables = _tables(source)
     copied: dict[str, int] = {}
-    with target.transaction():
+    with source.snapshot(), target.transaction():  # replicas may write the source meanwhile
         target.execute("DELETE FROM decisions")  # the one row the schema starts with
         for table in tables:
             if target.execute(f"SELECT 1 FROM {table} LIMIT 1").fetchall():

@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from itertools import count
 from pathlib import Path
 
+import pytest
+
+from monitor.dburl import redact_url
+from monitor.errors import StateError
 from monitor.statelock import StateLock
 from monitor.store import Store, open_store
 from monitor.store_copy import open_store_copy
@@ -124,3 +130,76 @@ def test_commands_work_on_a_postgresql_state_and_never_show_its_password(
     broken = run_command({**env, "NEWS_MONITOR_DATABASE_URL": with_password + "_missing"}, "status")
     assert broken.returncode == 1
     assert "hunter2" not in status.stdout + status.stderr + broken.stdout + broken.stderr
+
+
+@pytest.mark.parametrize(
+    ("template", "shown"),
+    [
+        ("postgresql://postgres:hunter2@{host}/db", "postgresql://postgres:***@{host}/db"),
+        ("postgresql://:hunter2@{host}/db", "postgresql://:***@{host}/db"),  # no user name
+        ("postgresql://postgres:hun@ter2@{host}/db", "postgresql://postgres:***@{host}/db"),
+        (
+            "postgres://postgres@{host}/db?password=hunter2",
+            "postgres://postgres@{host}/db?password=***",
+        ),
+        (
+            "postgresql://postgres@{host}/db?sslmode=disable&sslpassword=hunter2",
+            "postgresql://postgres@{host}/db?sslmode=disable&sslpassword=***",
+        ),
+        ("postgresql://postgres:hunter2%zz@{host}/db", "postgresql://postgres:***@{host}/db"),
+        ("postgresql://postgres:hunter2@[::1/db", "postgresql://postgres:***@[::1/db"),
+    ],
+)
+def test_a_database_url_s_password_is_in_no_name_and_no_error(
+    postgres_url: str, template: str, shown: str
+) -> None:
+    """The URL as messages name it, and the error of opening it (libpq quotes what it cannot
+    parse, the password included), never carry the password."""
+    host = postgres_url.split("@", 1)[1].split("/", 1)[0]
+    url = template.format(host=host)
+    assert redact_url(url) == shown.format(host=host)
+    with pytest.raises(StateError) as opened:
+        open_store(url).close()
+    with pytest.raises(StateError) as copied:
+        open_store_copy(url).close()
+    for error in (opened.value, copied.value):
+        assert "hunter2" not in str(error) and "ter2" not in str(error), error
+        assert "state database" in str(error)
+
+
+def test_a_copy_of_a_postgresql_state_in_use_is_one_moment_of_it(postgres_url: str) -> None:
+    """Replicas keep writing while a dry run (or ``state migrate``) copies their state:
+    the copy reads every table at one moment, so no outbox row arrives without its alert
+    (the dry run's copy had such rows; a migration's foreign keys refused them)."""
+    import threading
+
+    store = open_store(postgres_url)
+    made = alerts(4000)
+    for start in range(0, len(made), 500):  # alerts to read before the outbox
+        record_alerts(store, made[start : start + 500], T0, ["hook"])
+    stop = threading.Event()
+
+    def replica() -> None:
+        writer = open_store(postgres_url)
+        base = made[0]
+        more = (replace(base, article=replace(base.article, id=f"more-{n}")) for n in count())
+        try:
+            while not stop.is_set():
+                record_alerts(writer, [next(more)], T0, ["hook"])
+        finally:
+            writer.close()
+
+    thread = threading.Thread(target=replica)
+    thread.start()
+    try:
+        for _ in range(5):
+            copy = open_store_copy(postgres_url)
+            try:
+                ids = {r.id for r in copy.recorded_alerts()}
+                assert {alert_id for alert_id, *_ in copy.outbox_rows()} == ids
+            finally:
+                copy.close()
+    finally:
+        stop.set()
+        thread.join()
+        store.close()

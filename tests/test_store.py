@@ -102,3 +102,46 @@ def test_the_pages_queries_read_the_same_on_both_backends(any_store: Store) -> N
     assert any_store.rules_last_fired() == {rule: T0.isoformat()}
     assert len(any_store.recorded_alerts(rule=rule)) == 3
     assert any_store.recorded_alerts(rule="no-such-rule") == []
+
+
+def test_an_entry_with_a_nul_character_is_recorded_on_both_backends(
+    tmp_path: Path,
+    state_location: Path | str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """A feed may carry NUL characters (raw, or as ``&#0;``, which feedparser decodes):
+    SQLite stores them, PostgreSQL refuses every text holding one, so the feed's every poll
+    failed as 'state database: PostgreSQL text fields cannot contain NUL (0x00) bytes'
+    and its entries alerted again at each run."""
+    from monitor.cli import main
+    from tests.helpers import VOTE_ITEM, make_rules
+    from tests.servers import FeedServer, rss, serving
+
+    monkeypatch.setenv("NEWS_MONITOR_STATE_DIR", str(tmp_path / "state"))
+    monkeypatch.setenv("NEWS_MONITOR_HEALTH_BIND", "")
+    if isinstance(state_location, str):
+        monkeypatch.setenv("NEWS_MONITOR_DATABASE_URL", state_location)
+    else:
+        monkeypatch.setenv("NEWS_MONITOR_DATABASE", str(state_location))
+    item = {**VOTE_ITEM, "title": "Commons backs\x00 sending troops to Ukraine", "guid": "v\x00-1"}
+    body = rss([item]).replace(b"401 to 60", b"401&#0; to 60")
+    with serving(FeedServer()) as server:
+        server.feeds["/wire.xml"] = body
+        server.etags = False  # every run parses the feed again
+        rules = make_rules(tmp_path, {"wire": server.url("/wire.xml")})
+        argv = ["--rules", str(rules), "run", "--once"]
+        assert main(argv) == 0
+        first = capsys.readouterr().err
+        assert main(argv) == 0
+        second = capsys.readouterr().err
+    assert "state database" not in first + second
+    assert "1 alerts and updates" in first and "0 alerts and updates" in second
+    store = open_store(state_location)
+    try:
+        assert store.entry_count() == 1 and store.feed_state("wire").healthy
+        [alert] = store.recorded_alerts()
+        assert store.recorded_alerts(rule=alert.rule) == [alert]
+        assert store.rules_last_fired()[alert.rule] == alert.created
+    finally:
+        store.close()

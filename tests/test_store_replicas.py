@@ -8,6 +8,8 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
+
 from monitor.models import Development
 from monitor.store import Store, open_store
 
@@ -212,3 +214,48 @@ def test_a_development_keeps_its_rules_and_outlets_across_a_restart(any_store: S
     commit_developments(any_store, [development])
     (confirmed,) = any_store.developments()
     assert (confirmed.alerted, confirmed.stage) == (True, "agreed")
+
+
+def test_a_replica_cut_off_shows_it_runs_again_once_its_old_session_is_gone(
+    postgres_url: str,
+) -> None:
+    """A replica cut off from the server (a network cut) opens a new session while the
+    server still keeps its old one, which holds the replica's presence lock; when the
+    server ends the old session at last, the replica must take its presence again, or the
+    others take over the feeds it is still polling (and its channels) at once. The old
+    session is played by a connection of its own holding the same lock."""
+    import psycopg
+
+    from monitor.errors import StateError
+    from monitor.store_db import PRESENCE_LOCKS
+
+    cut = present(open_store(postgres_url), "cut")
+    other = present(open_store(postgres_url), "other")
+    old_session = psycopg.connect(postgres_url, autocommit=True)
+    try:
+        leases = {"a": (HOUR, LEASE)}
+        cut.lease_feeds(["a"], T0)
+        assert cut.claim_feeds(leases, "cut", T0, 5) == ["a"]  # its poll runs
+        (pid,), *_ = cut._rows("SELECT pg_backend_pid()")
+        other._rows("SELECT pg_terminate_backend(?)", (pid,))  # the cut, as the replica sees it
+        old_session.execute(f"SELECT pg_advisory_lock({PRESENCE_LOCKS}, hashtext('cut'))")
+        with pytest.raises(StateError):
+            cut.renew_feeds(["a"], "cut", T0 + LEASE)
+        cut.renew_feeds(["a"], "cut", T0 + LEASE)  # a new session, the old one still there
+        old_session.close()  # the server ends the old session at last
+        deadline = time.monotonic() + 10
+        held = (
+            "SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND granted"
+            f" AND classid = {PRESENCE_LOCKS} AND objid = hashtext('cut')::oid"
+        )
+        while other._rows(held):
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+        for second in (1, 2):  # the replica's next ticks renew its lease
+            cut.renew_feeds(["a"], "cut", T0 + LEASE + timedelta(seconds=second))
+            assert other.claim_feeds(leases, "other", T0 + timedelta(seconds=second), 5) == []
+        assert other.claim_feeds(leases, "other", T0 + LEASE * 3, 5) == ["a"]  # ran out
+    finally:
+        old_session.close()
+        cut.close()
+        other.close()

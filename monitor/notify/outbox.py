@@ -216,6 +216,10 @@ class Outbox:
                 break
             if await self._rate_limited(name, now) or not await self._claim(name):
                 break
+            if self.holder is not None and not await self.store.run(
+                self.store.still_due, item.id, now
+            ):  # another replica took the channel while this one paused, and sent it
+                continue
             group = await self._group(name, item, now)
             if group is None:
                 continue

@@ -29,6 +29,12 @@ class ParsedFeed:
     warning: str | None = None
 
 
+def _no_nul(text: str) -> str:
+    """``text`` without NUL characters: XML has none, but a feed may carry them (raw, or as
+    ``&#0;``, which feedparser decodes), and PostgreSQL stores no text that holds one."""
+    return text.replace("\x00", "")
+
+
 def _published(entry: Any) -> datetime | None:
     for key in ("published_parsed", "updated_parsed", "created_parsed"):
         value = entry.get(key)
@@ -68,17 +74,17 @@ def parse_feed(data: bytes, feed: str) -> ParsedFeed:
         raise ParseError(feed, f"parser failed: {type(exc).__name__}: {exc}") from exc
     articles = []
     for entry in parsed.entries:
-        title = html_to_text(entry.get("title") or "")
-        text = _text(entry)
+        title = _no_nul(html_to_text(entry.get("title") or ""))
+        text = _no_nul(_text(entry))
         if not title and not text:
             continue
         articles.append(
             Article(
-                id=_entry_id(entry, title, text),
+                id=_no_nul(_entry_id(entry, title, text)),
                 feed=feed,
                 title=title,
                 text=text,
-                link=entry.get("link") or "",
+                link=_no_nul(entry.get("link") or ""),
                 published=_published(entry),
             )
         )
@@ -89,6 +95,6 @@ def parse_feed(data: bytes, feed: str) -> ParsedFeed:
             raise ParseError(feed, f"not a usable feed ({reason})")
         if not parsed.get("version") and not parsed.feed:
             raise ParseError(feed, "not a feed (no RSS/Atom/RDF structure found)")
-    title = html_to_text(parsed.feed.get("title") or "") if parsed.feed else ""
+    title = _no_nul(html_to_text(parsed.feed.get("title") or "")) if parsed.feed else ""
     warning = f"ill-formed feed, {len(articles)} entries recovered ({reason})" if reason else None
     return ParsedFeed(title or feed, articles, warning)

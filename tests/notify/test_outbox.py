@@ -321,3 +321,44 @@ def test_a_channel_down_with_a_long_backlog_does_not_hold_up_the_others(
         asyncio.run(box.aclose())
         store.close()
     assert [json.loads(r.body)["entry"]["id"] for r in receiver.accepted] == ["entry-300"]
+
+
+def test_a_replica_paused_past_its_channel_claim_sends_nothing_another_delivered(
+    postgres_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Replica A pauses in the middle of a send, past its claim of the channel; replica B
+    takes the channel over, delivers every pending row (the one A was sending too: that
+    one cannot be helped) and lets the channel go. A, resumed, must not send again the
+    rows B delivered meanwhile, which it had read before its pause."""
+    clock = Clock()
+    paused: list[str] = []
+    store_a = open_store(postgres_url)
+    store_b = open_store(postgres_url)
+    store_a.be_present("a")
+    store_b.be_present("b")
+
+    def box(store: Store, holder: str) -> Outbox:
+        channel = WebhookChannel(WebhookConfig(name="hook", url_env="TEST_HOOK_URL"))
+        return Outbox(store, {"hook": channel}, clock=clock, rng=random.Random(1), holder=holder)
+
+    def reply(received: object) -> bytes:
+        if not paused:  # A's first send: A stops here, B runs meanwhile
+            paused.append("a")
+            clock.now += timedelta(minutes=5)  # past A's claim
+            asyncio.run(box_b.deliver_due())
+        return b"ok"
+
+    try:
+        with serving(Receiver(reply=reply)) as receiver:
+            monkeypatch.setenv("TEST_HOOK_URL", receiver.url())
+            queue(store_a, alerts(3), clock())
+            box_a, box_b = box(store_a, "a"), box(store_b, "b")
+            asyncio.run(box_a.deliver_due())
+            asyncio.run(box_a.aclose())
+            asyncio.run(box_b.aclose())
+        sent = [json.loads(r.body)["entry"]["id"] for r in receiver.accepted]
+        assert sorted(sent) == ["entry-0", "entry-0", "entry-1", "entry-2"], sent
+        assert store_a.outbox_counts() == {"pending": 0, "delivered": 3, "failed": 0}
+    finally:
+        store_a.close()
+        store_b.close()
