@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -28,6 +29,25 @@ if TYPE_CHECKING:
 
 DEFAULT_INTERVAL = timedelta(minutes=5)
 MIN_INTERVAL = timedelta(seconds=1)
+_HEADER_NAME = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")  # an HTTP token
+_HEADER_VALUE = re.compile(r"[\t\x20-\x7e]*")  # what httpx can send: printable ASCII, tabs
+
+
+def _sendable(headers: dict[str, str]) -> dict[str, str]:
+    """``headers`` if every name and value can be sent in an HTTP request, else a
+    ValueError naming the header (httpx refuses them at every request, or fails outside
+    its own errors on a value that is not ASCII)."""
+    for name, value in headers.items():
+        if not _HEADER_NAME.fullmatch(name):
+            raise ValueError(
+                f"header {name!r} is not a valid name: use letters, digits and - (no spaces)"
+            )
+        if not _HEADER_VALUE.fullmatch(value):
+            raise ValueError(
+                f"header {name}: its value must be printable ASCII on one line"
+                " (no accented letters, no line breaks)"
+            )
+    return headers
 
 
 class FeedDefaults(BaseModel):
@@ -35,6 +55,8 @@ class FeedDefaults(BaseModel):
 
     interval: Duration = DEFAULT_INTERVAL
     headers: dict[str, str] = Field(default_factory=dict)
+
+    _sendable_headers = field_validator("headers")(_sendable)
 
 
 class FeedConfig(BaseModel):
@@ -56,6 +78,8 @@ class FeedConfig(BaseModel):
                 "weight is no longer accepted: it never changed what was alerted; remove it"
             )
         return data
+
+    _sendable_headers = field_validator("headers")(_sendable)
 
     @field_validator("interval")
     @classmethod
