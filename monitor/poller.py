@@ -187,7 +187,7 @@ class Poller:
             )
         body = result.body
         try:
-            parsed = await self._parser.parse(body, feed.name)
+            parsed = await self._parser.parse(body, feed.name, result.charset)
         except FeedError as exc:
             return await self._failed(feed, f"invalid feed: {exc.reason}", started, began)
         if parsed.warning:

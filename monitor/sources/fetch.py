@@ -66,13 +66,15 @@ class Validators:
 
 @dataclass(frozen=True)
 class FetchResult:
-    """A completed fetch: the body (None on 304) and the validators to store."""
+    """A completed fetch: the body (None on 304), the validators to store and the charset
+    the Content-Type named (if any)."""
 
     status: int
     body: bytes | None
     validators: Validators
     url: str
     seconds: float
+    charset: str | None = None
 
     @property
     def not_modified(self) -> bool:
@@ -361,5 +363,10 @@ class Fetcher:
                 ) from exc
             new = Validators(response.headers.get("ETag"), response.headers.get("Last-Modified"))
             return FetchResult(
-                status, bytes(body), new, str(response.url), time.monotonic() - started
+                status,
+                bytes(body),
+                new,
+                str(response.url),
+                time.monotonic() - started,
+                response.charset_encoding,
             )

@@ -1,13 +1,18 @@
 """Turn feed bytes into ``Article``s: the only place feedparser is used.
 
-feedparser always gets bytes, never a URL, so it never fetches anything itself. An
+feedparser always gets bytes, never a URL, so it never fetches anything itself. The
+bytes are read in the encoding the document names (a byte order mark or its XML
+declaration), else in the ``charset`` the server's Content-Type gave, else as UTF-8;
+bytes invalid in that encoding make feedparser try others (a warning). An
 ill-formed feed (feedparser's ``bozo`` flag) still yields the entries it could recover,
 with a warning; one that yields no entries at all raises ``ParseError`` naming the feed.
 """
 
 from __future__ import annotations
 
+import codecs
 import hashlib
+import re
 from calendar import timegm
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -60,10 +65,35 @@ def _entry_id(entry: Any, title: str, text: str) -> str:
     return "sha1:" + hashlib.sha1(f"{title}\0{text}".encode()).hexdigest()
 
 
-def parse_feed(data: bytes, feed: str) -> ParsedFeed:
-    """Parse feed bytes; ``feed`` names the feed in articles and errors."""
+_DECLARED = re.compile(rb"\s*<\?xml[^>]*\bencoding\s*=")
+
+
+def _http_charset(data: bytes, charset: str | None) -> dict[str, str]:
+    """The response headers feedparser is to know: the server's ``charset``, when the
+    document names no encoding of its own and Python knows that one."""
+    if not charset:
+        return {}
+    if data.startswith((codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return {}
+    if b"\0" in data[:4] or _DECLARED.match(data):  # UTF-16/32 without a mark; a declaration
+        return {}
     try:
-        parsed = feedparser.parse(data, sanitize_html=False, resolve_relative_uris=False)
+        codecs.lookup(charset)
+    except LookupError:
+        return {}
+    return {"content-type": f"application/xml; charset={charset}"}
+
+
+def parse_feed(data: bytes, feed: str, charset: str | None = None) -> ParsedFeed:
+    """Parse feed bytes; ``feed`` names the feed in articles and errors; ``charset`` is the
+    one the HTTP Content-Type named, if any."""
+    try:
+        parsed = feedparser.parse(
+            data,
+            response_headers=_http_charset(data, charset),
+            sanitize_html=False,
+            resolve_relative_uris=False,
+        )
     except Exception as exc:  # feedparser is meant not to raise; be sure of it
         raise ParseError(feed, f"parser failed: {type(exc).__name__}: {exc}") from exc
     articles = []
