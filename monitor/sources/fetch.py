@@ -96,13 +96,23 @@ def retry_after_seconds(value: str | None, now: float | None = None) -> float | 
 
 
 class _Decoder:
-    """Decodes gzip/deflate incrementally, never producing more than ``limit`` bytes."""
+    """Decodes gzip/deflate incrementally, never producing more than ``limit`` bytes.
+
+    gzip may come as several members one after the other (RFC 1952): each is decoded;
+    bytes after the last that do not start another (padding) are ignored. ``deflate`` is
+    taken with its zlib wrapper or without (as some servers send it). ``finish`` raises
+    ``zlib.error`` when the body stopped before its compressed stream ended."""
 
     def __init__(self, encoding: str, limit: int) -> None:
         encoding = encoding.strip().lower()
         self.limit = limit
         self.size = 0
-        if encoding in ("gzip", "x-gzip"):
+        self._gzip = encoding in ("gzip", "x-gzip")
+        self._started = False  # compressed bytes came
+        self._head = None if self._gzip else b""  # deflate: its bytes until its first output
+        self._after = b""  # gzip: bytes after a complete member, until two say what follows
+        self._padding = False  # what followed the end of the stream is not another member
+        if self._gzip:
             self._zlib: zlib._Decompress | None = zlib.decompressobj(16 + zlib.MAX_WBITS)
         elif encoding == "deflate":
             self._zlib = zlib.decompressobj()
@@ -112,16 +122,45 @@ class _Decoder:
             raise ValueError(f"unsupported Content-Encoding {encoding!r}")
 
     def feed(self, chunk: bytes) -> bytes:
-        if self._zlib is None:
-            out = chunk
-        else:
-            out = self._zlib.decompress(chunk, self.limit - self.size + 1)
-            if self._zlib.unconsumed_tail:
-                raise OverflowError
+        out = chunk if self._zlib is None else self._inflate(self._zlib, chunk)
         self.size += len(out)
         if self.size > self.limit:
             raise OverflowError
         return out
+
+    def _inflate(self, stream: zlib._Decompress, data: bytes) -> bytes:
+        out = b""
+        self._started = self._started or bool(data)
+        while data and not self._padding:
+            if stream.eof:  # the stream (a gzip member) ended: another member, or padding
+                data, self._after = self._after + data, b""
+                if len(data) < 2:
+                    self._after = data
+                    break
+                if not (self._gzip and data.startswith(b"\x1f\x8b")):
+                    self._padding = True
+                    break
+                stream = self._zlib = zlib.decompressobj(16 + zlib.MAX_WBITS)
+            try:
+                out += stream.decompress(data, self.limit - self.size - len(out) + 1)
+            except zlib.error:
+                if self._head is None or out or self.size:
+                    raise
+                # deflate without its zlib wrapper: again, raw, from its first byte
+                data, self._head = self._head + data, None
+                stream = self._zlib = zlib.decompressobj(-zlib.MAX_WBITS)
+                continue
+            if stream.unconsumed_tail:
+                raise OverflowError
+            if self._head is not None:
+                self._head = None if out else self._head + data
+            data = stream.unused_data if stream.eof else b""
+        return out
+
+    def finish(self) -> None:
+        """Raise ``zlib.error`` if the compressed stream did not end."""
+        if self._zlib is not None and self._started and not self._zlib.eof:
+            raise zlib.error("compressed body ends before its end (cut short)")
 
 
 class _CertificatesOnFirstUse(ssl.SSLContext):
@@ -350,6 +389,7 @@ class Fetcher:
                 body = bytearray()
                 async for chunk in response.aiter_raw():
                     body += decoder.feed(chunk)
+                decoder.finish()
             except OverflowError as exc:
                 raise FetchError(
                     feed.name,

@@ -6,10 +6,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import gc
+import gzip
 import ssl
 import threading
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -17,8 +20,8 @@ import pytest
 
 from monitor.errors import ConfigError, FetchError
 from monitor.sources.feeds import FeedConfig
-from monitor.sources.fetch import Fetcher, FetchLimits, FetchResult
-from tests.servers import rss
+from monitor.sources.fetch import Fetcher, FetchLimits, FetchResult, _Decoder
+from tests.servers import rss, send, serving
 from tests.tls import self_signed_certificate, server_context
 
 BODY = rss([{"title": "Weather", "guid": "w1", "description": "Rain in town."}])
@@ -181,3 +184,77 @@ def test_a_bundle_the_operator_names_must_be_there_at_start(
     (problem,) = caught.value.problems
     assert problem.file == "SSL_CERT_FILE"
     assert problem.message == f"{tmp_path / 'missing.pem'} is not a readable file"
+
+
+def _gzip(data: bytes) -> bytes:
+    return gzip.compress(data, mtime=0)
+
+
+def _deflate(data: bytes, wbits: int) -> bytes:
+    compressor = zlib.compressobj(6, zlib.DEFLATED, wbits)
+    return compressor.compress(data) + compressor.flush()
+
+
+@dataclass
+class CodedBodies:
+    """Serves ``bodies[path]`` = (Content-Encoding, bytes on the wire), with their length."""
+
+    bodies: dict[str, tuple[str, bytes]]
+    port: int = 0
+
+    def handle(self, request: BaseHTTPRequestHandler) -> None:
+        encoding, body = self.bodies[request.path]
+        send(request, 200, body, {"Content-Encoding": encoding, "Content-Type": "text/xml"})
+
+
+CODED = {  # path: (Content-Encoding, body on the wire, what the fetch gives)
+    "/gzip": ("gzip", _gzip(BODY), BODY),
+    # RFC 1952 allows several members one after the other: all were cut to the first
+    "/gzip-members": ("gzip", _gzip(BODY[:100]) + _gzip(BODY[100:]), BODY),
+    "/gzip-padded": ("gzip", _gzip(BODY) + b"\0" * 8, BODY),  # padding after it: ignored
+    "/deflate": ("deflate", _deflate(BODY, zlib.MAX_WBITS), BODY),
+    # 'deflate' without its zlib wrapper, as some servers send it: was refused
+    "/deflate-raw": ("deflate", _deflate(BODY, -zlib.MAX_WBITS), BODY),
+    # a body that stops before its compressed stream ends: was taken as the whole feed
+    "/gzip-cut": ("gzip", _gzip(BODY)[:-30], "compressed body ends before its end"),
+    "/deflate-cut": ("deflate", _deflate(BODY, zlib.MAX_WBITS)[:-12], "ends before its end"),
+    "/not-gzip": ("gzip", BODY, "cannot decode response"),
+}
+
+
+@pytest.mark.parametrize("path", list(CODED))
+def test_compressed_bodies_are_decoded_whole_or_refused(path: str) -> None:
+    with serving(CodedBodies({p: (e, b) for p, (e, b, _) in CODED.items()})) as server:
+        feed = FeedConfig.model_validate(
+            {"name": "town", "url": f"http://127.0.0.1:{server.port}{path}"}
+        )
+
+        async def fetch() -> bytes | str:
+            async with Fetcher() as fetcher:
+                try:
+                    return (await fetcher.fetch(feed)).body or b""
+                except FetchError as exc:
+                    return exc.reason
+
+        got = asyncio.run(fetch())
+    expected = CODED[path][2]
+    if isinstance(expected, bytes):
+        assert got == expected
+    else:
+        assert isinstance(got, str) and expected in got, got
+
+
+@pytest.mark.parametrize("path", list(CODED))
+def test_compressed_bodies_decode_the_same_a_byte_at_a_time(path: str) -> None:
+    """However the body is split on its way (here: one byte per read)."""
+    encoding, body, expected = CODED[path]
+    decoder = _Decoder(encoding, len(BODY))
+    try:
+        got: bytes | str = b"".join(decoder.feed(body[i : i + 1]) for i in range(len(body)))
+        decoder.finish()
+    except zlib.error as exc:
+        got = f"cannot decode response: {exc}"
+    if isinstance(expected, bytes):
+        assert got == expected
+    else:
+        assert isinstance(got, str) and expected in got, got
