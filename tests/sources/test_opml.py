@@ -80,6 +80,13 @@ def test_import_reports_added_skipped_invalid_and_keeps_comments(
     assert "0 added, 4 skipped, 2 invalid" in capsys.readouterr().err
 
 
+LONG_COMMENT = b"<!-- " + b"exported by a reader " * 300 + b"-->\n"
+DTD_OPML = (
+    b'<!DOCTYPE opml [<!ENTITY name "Injected name">]><opml version="2.0"><head/><body>'
+    b'<outline type="rss" text="&name;" xmlUrl="https://example.org/feed"/></body></opml>'
+)
+
+
 @pytest.mark.parametrize(
     ("content", "message"),
     [
@@ -89,6 +96,10 @@ def test_import_reports_added_skipped_invalid_and_keeps_comments(
             b'<?xml version="1.0"?><!DOCTYPE opml [<!ENTITY a "aaaa">]><opml><body/></opml>',
             "OPML with a DTD or entities is not accepted",
         ),
+        # past the first 4 kB (a long comment first), or in UTF-16, the DTD was not seen
+        # and its entities were expanded into the feed names
+        (LONG_COMMENT + DTD_OPML, "OPML with a DTD or entities is not accepted"),
+        (DTD_OPML.decode().encode("utf-16"), "OPML with a DTD or entities is not accepted"),
     ],
 )
 def test_import_refuses_what_is_not_a_plain_opml_file(
