@@ -19,7 +19,16 @@ from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel, ConfigDict, Field, HttpUrl, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    HttpUrl,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
 
 from monitor.durations import Duration
 from monitor.yamlfile import load_model
@@ -97,10 +106,17 @@ class FeedsFile(BaseModel):
 
     @model_validator(mode="after")
     def _unique_names(self) -> FeedsFile:
+        """A name used again is an error at that name (so at its line of the file)."""
         seen: set[str] = set()
-        for feed in self.feeds:
+        for index, feed in enumerate(self.feeds):
             if feed.name in seen:
-                raise ValueError(f"feed name {feed.name!r} is used twice")
+                error = PydanticCustomError(
+                    "name_used_twice", "feed name '{name}' is used twice", {"name": feed.name}
+                )
+                raise ValidationError.from_exception_data(
+                    "FeedsFile",
+                    [{"type": error, "loc": ("feeds", index, "name"), "input": feed.name}],
+                )
             seen.add(feed.name)
         return self
 

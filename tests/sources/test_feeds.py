@@ -17,6 +17,12 @@ FEED = "feeds:\n  - name: wire\n    url: https://example.invalid/rss\n"
     [
         ("    weight: 0.5\n", 2, "feeds.0: Value error, weight is no longer accepted"),
         ("    intervall: 5m\n", 4, "feeds.0.intervall: unknown key"),
+        # a second feed of the same name: the line of that name (it was line 1, top level)
+        (
+            "  - name: wire\n    url: https://example.invalid/other\n",
+            4,
+            "feeds.1.name: feed name 'wire' is used twice",
+        ),
         # headers httpx cannot send: each poll failed (a non-ASCII value escaped as an
         # unexpected error, leaving the feed shown healthy); now refused at load, with the line
         (
