@@ -367,7 +367,7 @@ class Fetcher:
                 return FetchResult(
                     304, None, validators, str(response.url), time.monotonic() - started
                 )
-            if status >= 400:
+            if not 200 <= status < 300:  # also a redirect not followed (no Location)
                 raise FetchError(
                     feed.name,
                     f"HTTP {status} ({where})",

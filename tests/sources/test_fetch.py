@@ -258,3 +258,45 @@ def test_compressed_bodies_decode_the_same_a_byte_at_a_time(path: str) -> None:
         assert got == expected
     else:
         assert isinstance(got, str) and expected in got, got
+
+
+@dataclass
+class Answers:
+    """Answers ``answers[path]`` = (status, headers), with a small feed as the body."""
+
+    answers: dict[str, tuple[int, dict[str, str]]]
+    port: int = 0
+
+    def handle(self, request: BaseHTTPRequestHandler) -> None:
+        status, headers = self.answers[request.path]
+        send(request, status, BODY, headers)
+
+
+ANSWERS = {  # path: (status, headers, the fetch's status or its error)
+    "/ok": (200, {}, 200),
+    "/moved": (301, {"Location": "/ok"}, 200),
+    # a redirect httpx does not follow was read as the feed (parsed, or 'invalid feed')
+    "/moved-nowhere": (302, {}, "HTTP 302 (http://"),
+    "/choices": (300, {"Location": "/ok"}, "HTTP 300 (http://"),
+    "/gone": (410, {}, "HTTP 410 (http://"),
+}
+
+
+@pytest.mark.parametrize("path", list(ANSWERS))
+def test_only_a_success_is_taken_as_the_feed(path: str) -> None:
+    answers = {p: (status, headers) for p, (status, headers, _) in ANSWERS.items()}
+    with serving(Answers(answers)) as server:
+        feed = FeedConfig.model_validate(
+            {"name": "town", "url": f"http://127.0.0.1:{server.port}{path}"}
+        )
+
+        async def fetch() -> int | str:
+            async with Fetcher() as fetcher:
+                try:
+                    return (await fetcher.fetch(feed)).status
+                except FetchError as exc:
+                    return exc.reason
+
+        got = asyncio.run(fetch())
+    expected = ANSWERS[path][2]
+    assert got == expected if isinstance(expected, int) else str(got).startswith(expected)
