@@ -190,8 +190,13 @@ class Poller:
         store = self.store
         state = await store.run(store.feed_state, feed.name)
         began = self.clock()
+        # The validators of the last poll go only to the address they came from (a feed
+        # moved in feeds.yaml: the new address would answer 304 to the old Last-Modified).
+        sent = Validators()
+        if state.url == str(feed.url):
+            sent = Validators(state.etag, state.last_modified)
         try:
-            result = await self.fetcher.fetch(feed, Validators(state.etag, state.last_modified))
+            result = await self.fetcher.fetch(feed, sent)
         except FetchError as exc:
             return await self._failed(feed, exc.reason, started, began, exc.retry_after)
         now = self.clock()
@@ -200,8 +205,8 @@ class Poller:
                 store.record_not_modified,
                 feed.name,
                 str(feed.url),
-                state.etag,
-                state.last_modified,
+                sent.etag,
+                sent.last_modified,
                 now,
             )
             return await self._done(
