@@ -110,3 +110,14 @@ def test_import_refuses_what_is_not_a_plain_opml_file(
     assert main(["--rules", str(tmp_path), "feeds", "import", str(source)]) == 2
     assert message in capsys.readouterr().err
     assert not (tmp_path / "feeds.yaml").exists()
+
+
+def test_export_to_a_place_that_cannot_be_written_says_so(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """It ended in a FileNotFoundError traceback."""
+    target = tmp_path / "no-such-folder" / "feeds.opml"
+    assert main(["--rules", str(RULES), "feeds", "export", "-o", str(target)]) == 2
+    err = capsys.readouterr().err
+    assert f"feeds export: {target}: cannot write: No such file or directory" in err
+    assert "Traceback" not in err
