@@ -5,7 +5,8 @@ bytes are read in the encoding the document names (a byte order mark or its XML
 declaration), else in the ``charset`` the server's Content-Type gave, else as UTF-8;
 bytes invalid in that encoding make feedparser try others (a warning). An
 ill-formed feed (feedparser's ``bozo`` flag) still yields the entries it could recover,
-with a warning; one that yields no entries at all raises ``ParseError`` naming the feed.
+with a warning; one that yields no entries at all raises ``ParseError`` naming the feed, as
+do bytes with no RSS/Atom/RDF structure (an HTML page where the feed was).
 """
 
 from __future__ import annotations
@@ -117,7 +118,7 @@ def parse_feed(data: bytes, feed: str, charset: str | None = None) -> ParsedFeed
     if not articles:
         if reason:
             raise ParseError(feed, f"not a usable feed ({reason})")
-        if not parsed.get("version") and not parsed.feed:
+        if not parsed.get("version"):  # an HTML page still gives a feed.summary
             raise ParseError(feed, "not a feed (no RSS/Atom/RDF structure found)")
     title = html_to_text(parsed.feed.get("title") or "") if parsed.feed else ""
     warning = f"ill-formed feed, {len(articles)} entries recovered ({reason})" if reason else None
