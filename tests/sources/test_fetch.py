@@ -9,6 +9,7 @@ import gc
 import gzip
 import ssl
 import threading
+import time
 import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -300,3 +301,38 @@ def test_only_a_success_is_taken_as_the_feed(path: str) -> None:
         got = asyncio.run(fetch())
     expected = ANSWERS[path][2]
     assert got == expected if isinstance(expected, int) else str(got).startswith(expected)
+
+
+@dataclass
+class Trickle:
+    """Sends a feed's headers, then one byte of its body every 0.2 s (never a pause long
+    enough for a read timeout)."""
+
+    port: int = 0
+
+    def handle(self, request: BaseHTTPRequestHandler) -> None:
+        request.send_response(200)
+        request.send_header("Content-Length", str(len(BODY)))
+        request.end_headers()
+        try:
+            for byte in BODY:
+                request.wfile.write(bytes([byte]))
+                request.wfile.flush()
+                time.sleep(0.2)
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+
+
+def test_a_trickling_server_meets_the_limit_on_the_whole_fetch() -> None:
+    with serving(Trickle()) as server:
+        feed = FeedConfig.model_validate(
+            {"name": "drip", "url": f"http://127.0.0.1:{server.port}/"}
+        )
+        limits = FetchLimits(read_timeout=5.0, total_timeout=1.0)
+
+        async def fetch() -> None:
+            async with Fetcher(limits) as fetcher:
+                await fetcher.fetch(feed)
+
+        with pytest.raises(FetchError, match=r"^feed drip: gave up after 1 s \(http://127"):
+            asyncio.run(fetch())
