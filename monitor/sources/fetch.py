@@ -81,18 +81,23 @@ class FetchResult:
         return self.status == 304
 
 
+RETRY_AFTER_MOST = 365 * 86400.0  # a longer wait asked for is this one (it fits a timedelta)
+
+
 def retry_after_seconds(value: str | None, now: float | None = None) -> float | None:
-    """Seconds to wait from a ``Retry-After`` header (delta-seconds or HTTP date)."""
+    """Seconds to wait from a ``Retry-After`` header (delta-seconds or HTTP date), at most
+    ``RETRY_AFTER_MOST``."""
     if not value:
         return None
     value = value.strip()
     if value.isdigit():
-        return float(value)
+        return min(float(value), RETRY_AFTER_MOST)
     try:
         when = email.utils.parsedate_to_datetime(value)
     except (TypeError, ValueError):
         return None
-    return max(0.0, when.timestamp() - (now if now is not None else time.time()))
+    wait = when.timestamp() - (now if now is not None else time.time())
+    return min(max(0.0, wait), RETRY_AFTER_MOST)
 
 
 class _Decoder:
