@@ -62,7 +62,12 @@ def cmd_feeds_export(args: argparse.Namespace, settings: Settings) -> int:
     if args.output == "-":
         sys.stdout.write(document)
     else:
-        Path(args.output).write_text(document, encoding="utf-8")
+        try:
+            Path(args.output).write_text(document, encoding="utf-8")
+        except OSError as exc:
+            message = exc.strerror or exc
+            print(f"feeds export: {args.output}: cannot write: {message}", file=sys.stderr)
+            return 2
     print(f"feeds export: {len(feeds)} feeds", file=sys.stderr)
     return 0
 

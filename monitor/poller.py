@@ -20,6 +20,7 @@ import asyncio
 import contextlib
 import logging
 import time
+from collections import defaultdict
 from collections.abc import Awaitable, Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import AbstractAsyncContextManager
@@ -33,7 +34,7 @@ from monitor.metrics import Metrics
 from monitor.sources.feeds import FeedConfig
 from monitor.sources.fetch import Fetcher, Validators
 from monitor.sources.parsepool import ParsePool
-from monitor.store import Store, unseen_among
+from monitor.store import Store, content_hash, unseen_among
 
 if TYPE_CHECKING:
     from monitor.detect.engine import Detector
@@ -55,6 +56,30 @@ SEEN_SLICE = 500
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
+
+
+def distinct_entries(articles: Sequence[Article]) -> list[Article]:
+    """``articles`` with each id once: an entry listed twice (same id, same content) is
+    kept once; entries that share an id but say different things (a CMS that gives every
+    item one guid) are each kept under that id and a digest of what they say. Under one
+    id, the store knew only the last of them, so each poll found the others changed and
+    examined them again."""
+    if len({article.id for article in articles}) == len(articles):  # the rule: no hashing
+        return list(articles)
+    digests: defaultdict[str, set[str]] = defaultdict(set)
+    for article in articles:
+        digests[article.id].add(content_hash(article))
+    kept: list[Article] = []
+    taken: set[tuple[str, str]] = set()
+    for article in articles:
+        digest = content_hash(article)
+        if (article.id, digest) in taken:
+            continue
+        taken.add((article.id, digest))
+        if len(digests[article.id]) > 1:
+            article = replace(article, id=f"{article.id}#{digest[:16]}")
+        kept.append(article)
+    return kept
 
 
 @dataclass(frozen=True)
@@ -165,8 +190,13 @@ class Poller:
         store = self.store
         state = await store.run(store.feed_state, feed.name)
         began = self.clock()
+        # The validators of the last poll go only to the address they came from (a feed
+        # moved in feeds.yaml: the new address would answer 304 to the old Last-Modified).
+        sent = Validators()
+        if state.url == str(feed.url):
+            sent = Validators(state.etag, state.last_modified)
         try:
-            result = await self.fetcher.fetch(feed, Validators(state.etag, state.last_modified))
+            result = await self.fetcher.fetch(feed, sent)
         except FetchError as exc:
             return await self._failed(feed, exc.reason, started, began, exc.retry_after)
         now = self.clock()
@@ -175,8 +205,8 @@ class Poller:
                 store.record_not_modified,
                 feed.name,
                 str(feed.url),
-                state.etag,
-                state.last_modified,
+                sent.etag,
+                sent.last_modified,
                 now,
             )
             return await self._done(
@@ -187,7 +217,7 @@ class Poller:
             )
         body = result.body
         try:
-            parsed = await self._parser.parse(body, feed.name)
+            parsed = await self._parser.parse(body, feed.name, result.charset)
         except FeedError as exc:
             return await self._failed(feed, f"invalid feed: {exc.reason}", started, began)
         if parsed.warning:
@@ -196,7 +226,7 @@ class Poller:
                 extra={"feed": feed.name, "reason": parsed.warning},
             )
         known = await store.run(store.seen_hashes, feed.name)
-        fresh = await self._off_loop(lambda: unseen_among(known, parsed.articles))
+        fresh = await self._off_loop(lambda: unseen_among(known, distinct_entries(parsed.articles)))
         examined = self.intake.select(fresh, now, first_poll=state.last_success is None)
         # Nothing new to judge (a feed without validators sent what was seen): detection is
         # not even loaded for it (issue 11).

@@ -68,6 +68,7 @@ class FeedState:
     failures: int = 0
     last_poll: str | None = None
     last_success: str | None = None
+    url: str | None = None  # the address of its last poll (its validators came from there)
 
 
 @dataclass(frozen=True)
@@ -170,14 +171,16 @@ class Store(StoreViews, AlertHistory, SilenceStore, FeedbackStore, ReplicaStore)
 
     def feed_state(self, name: str) -> FeedState:
         rows = self._rows(
-            "SELECT name, etag, last_modified, healthy, reason, failures, last_poll, last_success"
-            " FROM feeds WHERE name = ?",
+            "SELECT name, etag, last_modified, healthy, reason, failures, last_poll, last_success,"
+            " url FROM feeds WHERE name = ?",
             (name,),
         )
         if not rows:
             return FeedState(name)
         row = rows[0]
-        return FeedState(row[0], row[1], row[2], bool(row[3]), row[4], row[5], row[6], row[7])
+        return FeedState(
+            row[0], row[1], row[2], bool(row[3]), row[4], row[5], row[6], row[7], row[8]
+        )
 
     def feed_states(self) -> list[FeedState]:
         names = [row[0] for row in self._rows("SELECT name FROM feeds ORDER BY name")]
@@ -188,11 +191,14 @@ class Store(StoreViews, AlertHistory, SilenceStore, FeedbackStore, ReplicaStore)
         return int(self._rows("SELECT COUNT(*) FROM feeds WHERE healthy = 0")[0][0])
 
     def record_failure(self, name: str, url: str, reason: str, now: datetime) -> int:
-        """Mark the feed unhealthy with ``reason``; return its consecutive failure count."""
+        """Mark the feed unhealthy with ``reason``; return its consecutive failure count.
+        At another ``url`` than before, its validators (of the old address) are dropped."""
         with self._transaction() as db:
             db.execute(
                 "INSERT INTO feeds (name, url, healthy, reason, failures, last_poll)"
                 " VALUES (?, ?, 0, ?, 1, ?) ON CONFLICT (name) DO UPDATE SET url = excluded.url,"
+                " etag = CASE WHEN feeds.url = excluded.url THEN feeds.etag END,"
+                " last_modified = CASE WHEN feeds.url = excluded.url THEN feeds.last_modified END,"
                 " healthy = 0, reason = excluded.reason, failures = feeds.failures + 1,"
                 " last_poll = excluded.last_poll",
                 (name, url, reason, _iso(now)),

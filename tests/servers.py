@@ -52,6 +52,7 @@ class FeedServer:
     port: int = 0
     latency: tuple[float, float] = (0.0, 0.0)
     etags: bool = True  # False: every GET gets the whole feed (no conditional GET)
+    content_types: dict[str, str] = field(default_factory=dict)  # by path; else RSS's
     active: int = 0
     max_active: int = 0
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -118,7 +119,7 @@ class FeedServer:
             if self.etags and request.headers.get("If-None-Match") == etag:
                 send(request, 304, b"", {"ETag": etag})
             else:
-                headers = {"Content-Type": "application/rss+xml"}
+                headers = {"Content-Type": self.content_types.get(path, "application/rss+xml")}
                 send(request, 200, body, {"ETag": etag, **headers} if self.etags else headers)
         else:
             send(request, 404, b"not found")

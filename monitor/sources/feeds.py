@@ -14,11 +14,21 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel, ConfigDict, Field, HttpUrl, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    HttpUrl,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
 
 from monitor.durations import Duration
 from monitor.yamlfile import load_model
@@ -28,6 +38,25 @@ if TYPE_CHECKING:
 
 DEFAULT_INTERVAL = timedelta(minutes=5)
 MIN_INTERVAL = timedelta(seconds=1)
+_HEADER_NAME = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")  # an HTTP token
+_HEADER_VALUE = re.compile(r"[\t\x20-\x7e]*")  # what httpx can send: printable ASCII, tabs
+
+
+def _sendable(headers: dict[str, str]) -> dict[str, str]:
+    """``headers`` if every name and value can be sent in an HTTP request, else a
+    ValueError naming the header (httpx refuses them at every request, or fails outside
+    its own errors on a value that is not ASCII)."""
+    for name, value in headers.items():
+        if not _HEADER_NAME.fullmatch(name):
+            raise ValueError(
+                f"header {name!r} is not a valid name: use letters, digits and - (no spaces)"
+            )
+        if not _HEADER_VALUE.fullmatch(value):
+            raise ValueError(
+                f"header {name}: its value must be printable ASCII on one line"
+                " (no accented letters, no line breaks)"
+            )
+    return headers
 
 
 class FeedDefaults(BaseModel):
@@ -35,6 +64,8 @@ class FeedDefaults(BaseModel):
 
     interval: Duration = DEFAULT_INTERVAL
     headers: dict[str, str] = Field(default_factory=dict)
+
+    _sendable_headers = field_validator("headers")(_sendable)
 
 
 class FeedConfig(BaseModel):
@@ -57,6 +88,8 @@ class FeedConfig(BaseModel):
             )
         return data
 
+    _sendable_headers = field_validator("headers")(_sendable)
+
     @field_validator("interval")
     @classmethod
     def _not_too_often(cls, value: timedelta | None) -> timedelta | None:
@@ -73,10 +106,17 @@ class FeedsFile(BaseModel):
 
     @model_validator(mode="after")
     def _unique_names(self) -> FeedsFile:
+        """A name used again is an error at that name (so at its line of the file)."""
         seen: set[str] = set()
-        for feed in self.feeds:
+        for index, feed in enumerate(self.feeds):
             if feed.name in seen:
-                raise ValueError(f"feed name {feed.name!r} is used twice")
+                error = PydanticCustomError(
+                    "name_used_twice", "feed name '{name}' is used twice", {"name": feed.name}
+                )
+                raise ValidationError.from_exception_data(
+                    "FeedsFile",
+                    [{"type": error, "loc": ("feeds", index, "name"), "input": feed.name}],
+                )
             seen.add(feed.name)
         return self
 

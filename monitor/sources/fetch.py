@@ -66,41 +66,58 @@ class Validators:
 
 @dataclass(frozen=True)
 class FetchResult:
-    """A completed fetch: the body (None on 304) and the validators to store."""
+    """A completed fetch: the body (None on 304), the validators to store and the charset
+    the Content-Type named (if any)."""
 
     status: int
     body: bytes | None
     validators: Validators
     url: str
     seconds: float
+    charset: str | None = None
 
     @property
     def not_modified(self) -> bool:
         return self.status == 304
 
 
+RETRY_AFTER_MOST = 365 * 86400.0  # a longer wait asked for is this one (it fits a timedelta)
+
+
 def retry_after_seconds(value: str | None, now: float | None = None) -> float | None:
-    """Seconds to wait from a ``Retry-After`` header (delta-seconds or HTTP date)."""
+    """Seconds to wait from a ``Retry-After`` header (delta-seconds or HTTP date), at most
+    ``RETRY_AFTER_MOST``."""
     if not value:
         return None
     value = value.strip()
     if value.isascii() and value.isdigit():  # "²" is a digit to str.isdigit, not to float
-        return float(value)
+        return min(float(value), RETRY_AFTER_MOST)
     try:
         when = email.utils.parsedate_to_datetime(value)
     except (TypeError, ValueError):
         return None
-    return max(0.0, when.timestamp() - (now if now is not None else time.time()))
+    wait = when.timestamp() - (now if now is not None else time.time())
+    return min(max(0.0, wait), RETRY_AFTER_MOST)
 
 
 class _Decoder:
-    """Decodes gzip/deflate incrementally, never producing more than ``limit`` bytes."""
+    """Decodes gzip/deflate incrementally, never producing more than ``limit`` bytes.
+
+    gzip may come as several members one after the other (RFC 1952): each is decoded;
+    bytes after the last that do not start another (padding) are ignored. ``deflate`` is
+    taken with its zlib wrapper or without (as some servers send it). ``finish`` raises
+    ``zlib.error`` when the body stopped before its compressed stream ended."""
 
     def __init__(self, encoding: str, limit: int) -> None:
         encoding = encoding.strip().lower()
         self.limit = limit
         self.size = 0
-        if encoding in ("gzip", "x-gzip"):
+        self._gzip = encoding in ("gzip", "x-gzip")
+        self._started = False  # compressed bytes came
+        self._head = None if self._gzip else b""  # deflate: its bytes until its first output
+        self._after = b""  # gzip: bytes after a complete member, until two say what follows
+        self._padding = False  # what followed the end of the stream is not another member
+        if self._gzip:
             self._zlib: zlib._Decompress | None = zlib.decompressobj(16 + zlib.MAX_WBITS)
         elif encoding == "deflate":
             self._zlib = zlib.decompressobj()
@@ -110,16 +127,45 @@ class _Decoder:
             raise ValueError(f"unsupported Content-Encoding {encoding!r}")
 
     def feed(self, chunk: bytes) -> bytes:
-        if self._zlib is None:
-            out = chunk
-        else:
-            out = self._zlib.decompress(chunk, self.limit - self.size + 1)
-            if self._zlib.unconsumed_tail:
-                raise OverflowError
+        out = chunk if self._zlib is None else self._inflate(self._zlib, chunk)
         self.size += len(out)
         if self.size > self.limit:
             raise OverflowError
         return out
+
+    def _inflate(self, stream: zlib._Decompress, data: bytes) -> bytes:
+        out = b""
+        self._started = self._started or bool(data)
+        while data and not self._padding:
+            if stream.eof:  # the stream (a gzip member) ended: another member, or padding
+                data, self._after = self._after + data, b""
+                if len(data) < 2:
+                    self._after = data
+                    break
+                if not (self._gzip and data.startswith(b"\x1f\x8b")):
+                    self._padding = True
+                    break
+                stream = self._zlib = zlib.decompressobj(16 + zlib.MAX_WBITS)
+            try:
+                out += stream.decompress(data, self.limit - self.size - len(out) + 1)
+            except zlib.error:
+                if self._head is None or out or self.size:
+                    raise
+                # deflate without its zlib wrapper: again, raw, from its first byte
+                data, self._head = self._head + data, None
+                stream = self._zlib = zlib.decompressobj(-zlib.MAX_WBITS)
+                continue
+            if stream.unconsumed_tail:
+                raise OverflowError
+            if self._head is not None:
+                self._head = None if out else self._head + data
+            data = stream.unused_data if stream.eof else b""
+        return out
+
+    def finish(self) -> None:
+        """Raise ``zlib.error`` if the compressed stream did not end."""
+        if self._zlib is not None and self._started and not self._zlib.eof:
+            raise zlib.error("compressed body ends before its end (cut short)")
 
 
 class _CertificatesOnFirstUse(ssl.SSLContext):
@@ -326,7 +372,7 @@ class Fetcher:
                 return FetchResult(
                     304, None, validators, str(response.url), time.monotonic() - started
                 )
-            if status >= 400:
+            if not 200 <= status < 300:  # also a redirect not followed (no Location)
                 raise FetchError(
                     feed.name,
                     f"HTTP {status} ({where})",
@@ -348,6 +394,7 @@ class Fetcher:
                 body = bytearray()
                 async for chunk in response.aiter_raw():
                     body += decoder.feed(chunk)
+                decoder.finish()
             except OverflowError as exc:
                 raise FetchError(
                     feed.name,
@@ -361,5 +408,10 @@ class Fetcher:
                 ) from exc
             new = Validators(response.headers.get("ETag"), response.headers.get("Last-Modified"))
             return FetchResult(
-                status, bytes(body), new, str(response.url), time.monotonic() - started
+                status,
+                bytes(body),
+                new,
+                str(response.url),
+                time.monotonic() - started,
+                response.charset_encoding,
             )

@@ -9,9 +9,9 @@ wrong with the file as a whole.
 
 from __future__ import annotations
 
-import re
 import xml.etree.ElementTree as ET
-from collections.abc import Sequence
+import xml.parsers.expat
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from xml.sax.saxutils import escape, quoteattr
 
@@ -27,9 +27,38 @@ class Outline:
     url: str
 
 
+class _Prolog(Exception):
+    """The prolog was read to its end: ``dtd`` says whether it had a document type."""
+
+    def __init__(self, dtd: bool) -> None:
+        self.dtd = dtd
+
+
+def _has_dtd(data: bytes) -> bool:
+    """Whether the document declares a document type (where entities are declared): its
+    prolog is read by expat, in whatever encoding, up to the root element."""
+
+    def stop(dtd: bool) -> Callable[..., None]:
+        def handler(*_: object) -> None:
+            raise _Prolog(dtd)
+
+        return handler
+
+    parser = xml.parsers.expat.ParserCreate()
+    parser.StartDoctypeDeclHandler = stop(True)
+    parser.StartElementHandler = stop(False)
+    try:
+        parser.Parse(data, True)
+    except _Prolog as found:
+        return found.dtd
+    except xml.parsers.expat.ExpatError:
+        return False  # not well-formed before its root: said by the parse that follows
+    return False
+
+
 def read_outlines(data: bytes, source: str) -> list[Outline]:
     """Every feed outline of the OPML document ``data``, in document order."""
-    if re.search(rb"<!(DOCTYPE|ENTITY)", data[:4096], re.IGNORECASE):
+    if _has_dtd(data):
         raise ParseError(source, "OPML with a DTD or entities is not accepted")
     try:
         root = ET.fromstring(data)

@@ -39,21 +39,21 @@ SLICE = 500  # articles per pickled slice
 Packed = tuple[str, str | None, list[bytes]]
 
 
-def _parse_packed(body: bytes, feed: str) -> Packed:
+def _parse_packed(body: bytes, feed: str, charset: str | None) -> Packed:
     """In the worker process: parse, and pack the articles as slices of pickled tuples."""
     import pickle  # here and in _unpack: only large feeds go through the process
 
-    parsed = _parse(body, feed)
+    parsed = _parse(body, feed, charset)
     rows = [(a.id, a.title, a.text, a.link, a.published) for a in parsed.articles]
     slices = [pickle.dumps(rows[i : i + SLICE]) for i in range(0, len(rows), SLICE)]
     return parsed.title, parsed.warning, slices
 
 
-def _parse(body: bytes, feed: str) -> ParsedFeed:
+def _parse(body: bytes, feed: str, charset: str | None = None) -> ParsedFeed:
     """``parse_feed``, imported at its first use (on the parsing thread or process)."""
     from monitor.sources.parse import parse_feed
 
-    return parse_feed(body, feed)
+    return parse_feed(body, feed, charset)
 
 
 def _unpack(packed: Packed, feed: str) -> ParsedFeed:
@@ -104,17 +104,17 @@ class ParsePool:
             )
         return self._process
 
-    async def parse(self, body: bytes, feed: str) -> ParsedFeed:
-        """``parse_feed(body, feed)`` away from the event loop's thread."""
+    async def parse(self, body: bytes, feed: str, charset: str | None = None) -> ParsedFeed:
+        """``parse_feed(body, feed, charset)`` away from the event loop's thread."""
         loop = asyncio.get_running_loop()
         if len(body) < self.process_bytes:
-            return await loop.run_in_executor(self.thread, _parse, body, feed)
+            return await loop.run_in_executor(self.thread, _parse, body, feed, charset)
         from concurrent.futures.process import BrokenProcessPool
 
         try:
             # Submitted from the thread: the first submit spawns the worker process, which
             # would hold the event loop for a tenth of a second.
-            submit = lambda: self._worker().submit(_parse_packed, body, feed)  # noqa: E731
+            submit = lambda: self._worker().submit(_parse_packed, body, feed, charset)  # noqa: E731
             packed = await asyncio.wrap_future(await loop.run_in_executor(self.thread, submit))
         except BrokenProcessPool as exc:
             self._process = None  # a new one at the next large feed

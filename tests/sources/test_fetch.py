@@ -6,10 +6,14 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import gc
+import gzip
 import ssl
 import threading
+import time
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -17,8 +21,8 @@ import pytest
 
 from monitor.errors import ConfigError, FetchError
 from monitor.sources.feeds import FeedConfig
-from monitor.sources.fetch import Fetcher, FetchLimits, FetchResult
-from tests.servers import rss
+from monitor.sources.fetch import Fetcher, FetchLimits, FetchResult, _Decoder
+from tests.servers import rss, send, serving
 from tests.tls import self_signed_certificate, server_context
 
 BODY = rss([{"title": "Weather", "guid": "w1", "description": "Rain in town."}])
@@ -181,3 +185,154 @@ def test_a_bundle_the_operator_names_must_be_there_at_start(
     (problem,) = caught.value.problems
     assert problem.file == "SSL_CERT_FILE"
     assert problem.message == f"{tmp_path / 'missing.pem'} is not a readable file"
+
+
+def _gzip(data: bytes) -> bytes:
+    return gzip.compress(data, mtime=0)
+
+
+def _deflate(data: bytes, wbits: int) -> bytes:
+    compressor = zlib.compressobj(6, zlib.DEFLATED, wbits)
+    return compressor.compress(data) + compressor.flush()
+
+
+@dataclass
+class CodedBodies:
+    """Serves ``bodies[path]`` = (Content-Encoding, bytes on the wire), with their length."""
+
+    bodies: dict[str, tuple[str, bytes]]
+    port: int = 0
+
+    def handle(self, request: BaseHTTPRequestHandler) -> None:
+        encoding, body = self.bodies[request.path]
+        send(request, 200, body, {"Content-Encoding": encoding, "Content-Type": "text/xml"})
+
+
+CODED = {  # path: (Content-Encoding, body on the wire, what the fetch gives)
+    "/gzip": ("gzip", _gzip(BODY), BODY),
+    # RFC 1952 allows several members one after the other: all were cut to the first
+    "/gzip-members": ("gzip", _gzip(BODY[:100]) + _gzip(BODY[100:]), BODY),
+    "/gzip-padded": ("gzip", _gzip(BODY) + b"\0" * 8, BODY),  # padding after it: ignored
+    "/deflate": ("deflate", _deflate(BODY, zlib.MAX_WBITS), BODY),
+    # 'deflate' without its zlib wrapper, as some servers send it: was refused
+    "/deflate-raw": ("deflate", _deflate(BODY, -zlib.MAX_WBITS), BODY),
+    # a body that stops before its compressed stream ends: was taken as the whole feed
+    "/gzip-cut": ("gzip", _gzip(BODY)[:-30], "compressed body ends before its end"),
+    "/deflate-cut": ("deflate", _deflate(BODY, zlib.MAX_WBITS)[:-12], "ends before its end"),
+    "/not-gzip": ("gzip", BODY, "cannot decode response"),
+}
+
+
+@pytest.mark.parametrize("path", list(CODED))
+def test_compressed_bodies_are_decoded_whole_or_refused(path: str) -> None:
+    with serving(CodedBodies({p: (e, b) for p, (e, b, _) in CODED.items()})) as server:
+        feed = FeedConfig.model_validate(
+            {"name": "town", "url": f"http://127.0.0.1:{server.port}{path}"}
+        )
+
+        async def fetch() -> bytes | str:
+            async with Fetcher() as fetcher:
+                try:
+                    return (await fetcher.fetch(feed)).body or b""
+                except FetchError as exc:
+                    return exc.reason
+
+        got = asyncio.run(fetch())
+    expected = CODED[path][2]
+    if isinstance(expected, bytes):
+        assert got == expected
+    else:
+        assert isinstance(got, str) and expected in got, got
+
+
+@pytest.mark.parametrize("path", list(CODED))
+def test_compressed_bodies_decode_the_same_a_byte_at_a_time(path: str) -> None:
+    """However the body is split on its way (here: one byte per read)."""
+    encoding, body, expected = CODED[path]
+    decoder = _Decoder(encoding, len(BODY))
+    try:
+        got: bytes | str = b"".join(decoder.feed(body[i : i + 1]) for i in range(len(body)))
+        decoder.finish()
+    except zlib.error as exc:
+        got = f"cannot decode response: {exc}"
+    if isinstance(expected, bytes):
+        assert got == expected
+    else:
+        assert isinstance(got, str) and expected in got, got
+
+
+@dataclass
+class Answers:
+    """Answers ``answers[path]`` = (status, headers), with a small feed as the body."""
+
+    answers: dict[str, tuple[int, dict[str, str]]]
+    port: int = 0
+
+    def handle(self, request: BaseHTTPRequestHandler) -> None:
+        status, headers = self.answers[request.path]
+        send(request, status, BODY, headers)
+
+
+ANSWERS = {  # path: (status, headers, the fetch's status or its error)
+    "/ok": (200, {}, 200),
+    "/moved": (301, {"Location": "/ok"}, 200),
+    # a redirect httpx does not follow was read as the feed (parsed, or 'invalid feed')
+    "/moved-nowhere": (302, {}, "HTTP 302 (http://"),
+    "/choices": (300, {"Location": "/ok"}, "HTTP 300 (http://"),
+    "/gone": (410, {}, "HTTP 410 (http://"),
+}
+
+
+@pytest.mark.parametrize("path", list(ANSWERS))
+def test_only_a_success_is_taken_as_the_feed(path: str) -> None:
+    answers = {p: (status, headers) for p, (status, headers, _) in ANSWERS.items()}
+    with serving(Answers(answers)) as server:
+        feed = FeedConfig.model_validate(
+            {"name": "town", "url": f"http://127.0.0.1:{server.port}{path}"}
+        )
+
+        async def fetch() -> int | str:
+            async with Fetcher() as fetcher:
+                try:
+                    return (await fetcher.fetch(feed)).status
+                except FetchError as exc:
+                    return exc.reason
+
+        got = asyncio.run(fetch())
+    expected = ANSWERS[path][2]
+    assert got == expected if isinstance(expected, int) else str(got).startswith(expected)
+
+
+@dataclass
+class Trickle:
+    """Sends a feed's headers, then one byte of its body every 0.2 s (never a pause long
+    enough for a read timeout)."""
+
+    port: int = 0
+
+    def handle(self, request: BaseHTTPRequestHandler) -> None:
+        request.send_response(200)
+        request.send_header("Content-Length", str(len(BODY)))
+        request.end_headers()
+        try:
+            for byte in BODY:
+                request.wfile.write(bytes([byte]))
+                request.wfile.flush()
+                time.sleep(0.2)
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+
+
+def test_a_trickling_server_meets_the_limit_on_the_whole_fetch() -> None:
+    with serving(Trickle()) as server:
+        feed = FeedConfig.model_validate(
+            {"name": "drip", "url": f"http://127.0.0.1:{server.port}/"}
+        )
+        limits = FetchLimits(read_timeout=5.0, total_timeout=1.0)
+
+        async def fetch() -> None:
+            async with Fetcher(limits) as fetcher:
+                await fetcher.fetch(feed)
+
+        with pytest.raises(FetchError, match=r"^feed drip: gave up after 1 s \(http://127"):
+            asyncio.run(fetch())

@@ -80,6 +80,13 @@ def test_import_reports_added_skipped_invalid_and_keeps_comments(
     assert "0 added, 4 skipped, 2 invalid" in capsys.readouterr().err
 
 
+LONG_COMMENT = b"<!-- " + b"exported by a reader " * 300 + b"-->\n"
+DTD_OPML = (
+    b'<!DOCTYPE opml [<!ENTITY name "Injected name">]><opml version="2.0"><head/><body>'
+    b'<outline type="rss" text="&name;" xmlUrl="https://example.org/feed"/></body></opml>'
+)
+
+
 @pytest.mark.parametrize(
     ("content", "message"),
     [
@@ -89,6 +96,10 @@ def test_import_reports_added_skipped_invalid_and_keeps_comments(
             b'<?xml version="1.0"?><!DOCTYPE opml [<!ENTITY a "aaaa">]><opml><body/></opml>',
             "OPML with a DTD or entities is not accepted",
         ),
+        # past the first 4 kB (a long comment first), or in UTF-16, the DTD was not seen
+        # and its entities were expanded into the feed names
+        (LONG_COMMENT + DTD_OPML, "OPML with a DTD or entities is not accepted"),
+        (DTD_OPML.decode().encode("utf-16"), "OPML with a DTD or entities is not accepted"),
     ],
 )
 def test_import_refuses_what_is_not_a_plain_opml_file(
@@ -99,3 +110,14 @@ def test_import_refuses_what_is_not_a_plain_opml_file(
     assert main(["--rules", str(tmp_path), "feeds", "import", str(source)]) == 2
     assert message in capsys.readouterr().err
     assert not (tmp_path / "feeds.yaml").exists()
+
+
+def test_export_to_a_place_that_cannot_be_written_says_so(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """It ended in a FileNotFoundError traceback."""
+    target = tmp_path / "no-such-folder" / "feeds.opml"
+    assert main(["--rules", str(RULES), "feeds", "export", "-o", str(target)]) == 2
+    err = capsys.readouterr().err
+    assert f"feeds export: {target}: cannot write: No such file or directory" in err
+    assert "Traceback" not in err
