@@ -70,8 +70,28 @@ def silence_for(alert: Alert, silences: Iterable[Silence], now: datetime) -> Sil
     return None
 
 
-def expiry_summary(silence: Silence, held: Sequence[Alert]) -> Alert:
-    """One alert listing what ``silence`` held: a line per alert (the first twenty)."""
+def expiry_summaries(
+    silence: Silence, held: Sequence[tuple[Alert, Sequence[str]]]
+) -> list[tuple[Alert, list[str]]]:
+    """The summaries of what ``silence`` held (each alert with the channels it was held
+    from), each with its channels: one for every set of channels held the same alerts, so
+    that no channel is told of an alert it had before the silence began."""
+    by_channel: dict[str, list[int]] = {}
+    for index, (_, channels) in enumerate(held):
+        for channel in channels:
+            by_channel.setdefault(channel, []).append(index)
+    groups: dict[tuple[int, ...], list[str]] = {}
+    for channel, indices in by_channel.items():
+        groups.setdefault(tuple(indices), []).append(channel)
+    return [
+        (expiry_summary(silence, [held[i][0] for i in indices], part), channels)
+        for part, (indices, channels) in enumerate(groups.items(), start=1)
+    ]
+
+
+def expiry_summary(silence: Silence, held: Sequence[Alert], part: int = 1) -> Alert:
+    """One alert listing what ``silence`` held: a line per alert (the first twenty). A
+    silence whose channels were held different alerts has a summary for each (``part``)."""
     from monitor.models import Alert, Article, Evidence
 
     lines = tuple(
@@ -89,7 +109,7 @@ def expiry_summary(silence: Silence, held: Sequence[Alert]) -> Alert:
         f"alert{'' if len(held) == 1 else 's'}" + (f" ({more} more not listed)" if more else "")
     )
     article = Article(
-        id=f"silence-{silence.id}",
+        id=f"silence-{silence.id}" if part == 1 else f"silence-{silence.id}-{part}",
         feed="news-monitor",
         title=title,
         text="",
@@ -132,9 +152,8 @@ def queue_expiry_summaries(store: Store, now: datetime) -> list[int]:
     queued (one that held nothing sends none). Each is queued once."""
     queued = []
     for silence in store.summaries_due(now):
-        held, channels = store.held_alerts(silence.id)
-        summary = expiry_summary(silence, held) if held and channels else None
-        store.queue_summary(silence.id, summary, channels, now)
-        if summary is not None:
+        summaries = expiry_summaries(silence, store.held_alerts(silence.id))
+        store.queue_summary(silence.id, summaries, now)
+        if summaries:
             queued.append(silence.id)
     return queued

@@ -394,11 +394,15 @@ class Store(StoreViews, AlertHistory, SilenceStore, FeedbackStore, ReplicaStore)
             return self._queue_alert(db, alert, channels, now)
 
     def queue_summary(
-        self, silence_id: int, summary: Alert | None, channels: Sequence[str], now: datetime
+        self,
+        silence_id: int,
+        summaries: Sequence[tuple[Alert, Sequence[str]]],
+        now: datetime,
     ) -> None:
-        """Queue ``summary`` of a silence that ended (None: nothing to say), once."""
+        """Queue the ``summaries`` of a silence that ended, each to its channels (none:
+        nothing to say), once."""
         with self._transaction() as db:
-            if summary is not None:
+            for summary, channels in summaries:
                 self._queue_alert(db, summary, channels, now)
             self._mark_summarised(db, silence_id, now)
 

@@ -138,21 +138,22 @@ class SilenceStore(StorePart):
             self._rows("SELECT COUNT(*) FROM alerts WHERE silence_id = ?", (silence_id,))[0][0]
         )
 
-    def held_alerts(self, silence_id: int) -> tuple[list[Alert], list[str]]:
-        """The alerts the silence held, oldest first, and the channels they were meant for."""
-        alerts, channels = [], []
+    def held_alerts(self, silence_id: int) -> list[tuple[Alert, list[str]]]:
+        """The alerts the silence held, oldest first, each with the channels it was held
+        from (a channel that had it before the silence began is not one of them)."""
+        held = []
         rows = self._rows(
             "SELECT id, payload, description FROM alerts WHERE silence_id = ? ORDER BY id",
             (silence_id,),
         )
         for alert_id, payload, description in rows:
-            alerts.append(alert_from_payload(json.loads(payload), description))
-            for (channel,) in self._rows(
-                "SELECT channel FROM outbox WHERE alert_id = ? ORDER BY id", (alert_id,)
-            ):
-                if channel not in channels:
-                    channels.append(channel)
-        return alerts, channels
+            channels = self._rows(
+                "SELECT channel FROM outbox WHERE alert_id = ? AND state = 'silenced' ORDER BY id",
+                (alert_id,),
+            )
+            alert = alert_from_payload(json.loads(payload), description)
+            held.append((alert, [channel for (channel,) in channels]))
+        return held
 
     def _mark_summarised(self, db: Database, silence_id: int, now: datetime) -> None:
         db.execute("UPDATE silences SET summarised = ? WHERE id = ?", (now.isoformat(), silence_id))

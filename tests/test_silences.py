@@ -123,6 +123,44 @@ def test_a_new_silence_holds_alerts_still_waiting_in_the_outbox(
     store.close()
 
 
+def test_a_summary_tells_each_channel_only_what_was_held_from_it(
+    state_location: Path | str,
+) -> None:
+    """An alert one channel had before the silence began and another had not: the summary
+    of what the silence held goes to the second only; an alert held from both goes to
+    both. Each channel hears of what it missed and of nothing it had."""
+    store = open_store(state_location)
+    first, second = make_alert(), make_alert()
+    first = replace(first, article=replace(first.article, id="partly-sent", title="Partly"))
+    second = replace(second, article=replace(second.article, id="held", title="Held"))
+    store.commit_poll(
+        feed="wire", url="http://127.0.0.1/x", etag=None, last_modified=None,
+        articles=[first.article], alerts=[first], developments=[],
+        route=lambda a: ["hook", "desk"], now=T0,
+    )  # fmt: skip
+    store.mark_delivered(2, T0)  # the desk had it; the hook's delivery still waits
+    now = T0 + timedelta(minutes=1)
+    added = store.add_silence("rule", "uk-parliament-vote", now, now + HOUR, "c", "ops", True)
+    assert hold_waiting(store, added, now) == 1
+    store.commit_poll(
+        feed="wire", url="http://127.0.0.1/x", etag=None, last_modified=None,
+        articles=[second.article], alerts=[second], developments=[],
+        route=lambda a: ["hook", "desk"], now=now + timedelta(minutes=1),
+    )  # fmt: skip
+    assert queue_expiry_summaries(store, now + HOUR) == [added.id]
+    told = {
+        delivery.channel: [e["sentence"] for e in record.payload["evidence"]]
+        for record in store.recorded_alerts()
+        if record.rule == "silence-summary"
+        for delivery in record.deliveries
+    }
+    assert told == {
+        "hook": ["alert uk-parliament-vote: Partly", "alert uk-parliament-vote: Held"],
+        "desk": ["alert uk-parliament-vote: Held"],
+    }
+    store.close()
+
+
 def _poll(store: Store, now: datetime) -> int:
     alert = make_alert()
     return store.commit_poll(
