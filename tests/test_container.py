@@ -203,3 +203,13 @@ def test_compose_gives_the_daemon_time_to_stop() -> None:
     grace = parse_duration(str(compose_service()["stop_grace_period"])).total_seconds()
     default = Settings.model_fields["shutdown_grace_seconds"].default
     assert grace >= default + 5
+
+
+def test_plain_compose_up_needs_no_variable_the_example_leaves_empty() -> None:
+    """Compose interpolates every service before it applies profiles, so a `${NAME:?...}`
+    in the "replicas" profile stops a plain `docker compose up -d` while NAME is empty."""
+    text = (ROOT / "compose.yaml").read_text()
+    required = set(re.findall(r"\$\{([A-Za-z_][A-Za-z0-9_]*):?\?", text))
+    example = (ROOT / ".env.example").read_text().splitlines()
+    values = dict(line.split("=", 1) for line in example if "=" in line and line[0] != "#")
+    assert sorted(name for name in required if not values.get(name, "").strip()) == []
