@@ -16,13 +16,26 @@ SECRETS_ENV = (
 )
 DETECTION_ENV = (
     "NEWS_MONITOR_MIN_NOVELTY, NEWS_MONITOR_ALERT_THRESHOLD, NEWS_MONITOR_DETECTOR_MODEL,\n"
-    "NEWS_MONITOR_DEVELOPMENT_WINDOW_HOURS  detection settings"
+    "NEWS_MONITOR_DEVELOPMENT_WINDOW_HOURS, NEWS_MONITOR_DEVELOPMENT_BURST_HOURS,\n"
+    "NEWS_MONITOR_DEVELOPMENT_FOLLOW_HOURS  detection settings"
+)
+CALIBRATION_ENV = (
+    "NEWS_MONITOR_CALIBRATION_FILE  the threshold calibrate --apply chose, when there\n"
+    "  (default STATE_DIR/calibration.json)"
+)
+JUDGE_ENV = (
+    "NEWS_MONITOR_JUDGE_URL, NEWS_MONITOR_JUDGE_MODEL, NEWS_MONITOR_JUDGE_KEY and the other\n"
+    "NEWS_MONITOR_JUDGE_* settings  the optional judge (README 'An optional judge')"
 )
 STATE_ENV = (
     "NEWS_MONITOR_STATE_DIR, NEWS_MONITOR_DATABASE, NEWS_MONITOR_DATABASE_URL  where the state\n"
     "database is (a SQLite file, or a PostgreSQL database shared by replicas)"
 )
 CONFIG_ERROR = (2, "a configuration problem (each printed as file:line: message) or bad usage")
+NO_STATE = (
+    2,
+    "no state database yet (the daemon has not run), a configuration problem or bad usage",
+)
 
 
 @dataclass(frozen=True)
@@ -47,7 +60,7 @@ HELP: dict[str, CommandHelp] = {
         "Read RSS/Atom files (or folders of them), examine every entry oldest first with a\n"
         "fresh in-memory state and the configured rules, and print each alert or update.\n"
         "Nothing is fetched and nothing is written to the state folder.",
-        (RULES_ENV, DETECTION_ENV),
+        (RULES_ENV, DETECTION_ENV, CALIBRATION_ENV, JUDGE_ENV),
         ((0, "done (files that could not be read are reported on stderr)"), CONFIG_ERROR),
     ),
     "baseline build": CommandHelp(
@@ -71,7 +84,7 @@ HELP: dict[str, CommandHelp] = {
         "threshold and the features that moved it, each sentence's novelty, nearest known\n"
         "claim and the patterns that held, and for each rule whether it holds and why.\n"
         "--json prints one JSON object per article.",
-        (RULES_ENV, DETECTION_ENV),
+        (RULES_ENV, DETECTION_ENV, CALIBRATION_ENV, JUDGE_ENV),
         ((0, "explained"), CONFIG_ERROR),
     ),
     "rules schema": CommandHelp(
@@ -175,21 +188,25 @@ HELP: dict[str, CommandHelp] = {
         "a silence held them and their delivery state; --since and --rule narrow the list,\n"
         "--json prints a JSON array.",
         (RULES_ENV, STATE_ENV),
-        ((0, "listed"), (1, "no state database"), CONFIG_ERROR),
+        ((0, "listed"), NO_STATE),
     ),
     "alerts show": CommandHelp(
         "one alert: evidence, scores, every delivery attempt",
         "Show one recorded alert in full: its evidence and nearest known claims, scores,\n"
         "confidence, outlets, and every delivery attempt per channel with its outcome.",
         (RULES_ENV, STATE_ENV),
-        ((0, "shown"), (1, "no such alert, or no state database"), CONFIG_ERROR),
+        ((0, "shown"), (1, "no such alert"), NO_STATE),
     ),
     "outbox retry": CommandHelp(
         "send deliveries that failed for good again (same idempotency key)",
         "Queue again the deliveries that failed for good (by id, or --failed [--channel\n"
         "NAME]), keeping their idempotency keys; without a running daemon they go out now.",
         (RULES_ENV, STATE_ENV, SECRETS_ENV),
-        ((0, "queued or sent"), (1, "nothing to retry, or a send failed"), CONFIG_ERROR),
+        (
+            (0, "queued or sent (each sent delivery's outcome is printed, failed ones too)"),
+            (1, "a delivery named is not failed, not found or not to --channel"),
+            NO_STATE,
+        ),
     ),
     "silence add": CommandHelp(
         "hold back matching alerts for a while",
@@ -202,13 +219,13 @@ HELP: dict[str, CommandHelp] = {
         "silences in force (or --all)",
         "List the silences in force (with --all, the expired ones too).",
         (RULES_ENV, STATE_ENV),
-        ((0, "listed"), CONFIG_ERROR),
+        ((0, "listed"), NO_STATE),
     ),
     "silence expire": CommandHelp(
         "end a silence now",
         "End a silence now (one summary is sent if it was added with --notify-on-expiry).",
         (RULES_ENV, STATE_ENV),
-        ((0, "expired"), (1, "no such silence"), CONFIG_ERROR),
+        ((0, "expired"), (1, "no such silence"), NO_STATE),
     ),
     "feeds import": CommandHelp(
         "add the feeds of an OPML file to feeds.yaml",
@@ -226,8 +243,8 @@ HELP: dict[str, CommandHelp] = {
         (RULES_ENV, STATE_ENV),
         (
             (0, "recorded, exported or listed"),
-            (1, "no such alert, or no state database"),
-            CONFIG_ERROR,
+            (1, "no such alert"),
+            NO_STATE,
         ),
     ),
     "calibrate": CommandHelp(
@@ -255,7 +272,10 @@ HELP: dict[str, CommandHelp] = {
 }
 
 
-RULES_HELP = "rules folder (default: $NEWS_MONITOR_RULES_DIR, else ./rules)"
+RULES_HELP = (
+    "rules folder (default: $NEWS_MONITOR_RULES_DIR, else ./rules, else the rules/ of the "
+    "checkout news-monitor was installed from)"
+)
 
 
 @functools.cache

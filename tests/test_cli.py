@@ -385,3 +385,44 @@ def test_ids_and_durations_out_of_range_are_usage_errors(
 def test_durations_in_milliseconds() -> None:
     assert parse_duration("10ms") == timedelta(milliseconds=10)
     assert parse_duration("1h30m") == timedelta(minutes=90)
+
+
+@pytest.mark.parametrize("command", ["replay", "rules explain"])
+def test_help_names_every_setting_detection_reads(command: str) -> None:
+    """replay and rules explain build their detector as the daemon does (``cli._detector``):
+    the story windows, a calibration file and the judge change what they print."""
+    from monitor.cli_help import HELP
+
+    epilog = HELP[command].epilog()
+    read = (
+        "MIN_NOVELTY",
+        "ALERT_THRESHOLD",
+        "DETECTOR_MODEL",
+        "DEVELOPMENT_WINDOW_HOURS",
+        "DEVELOPMENT_BURST_HOURS",
+        "DEVELOPMENT_FOLLOW_HOURS",
+        "CALIBRATION_FILE",
+        "JUDGE_URL",
+    )
+    assert [name for name in read if f"NEWS_MONITOR_{name}" not in epilog] == []
+
+
+@pytest.mark.parametrize(
+    ("help_of", "argv"),
+    [
+        ("alerts list", ["alerts", "list"]),
+        ("alerts show", ["alerts", "show", "1"]),
+        ("outbox retry", ["outbox", "retry", "--failed"]),
+        ("silence list", ["silence", "list"]),
+        ("feedback", ["feedback", "list"]),
+        ("status", ["status"]),
+    ],
+)
+def test_exit_status_without_a_state_is_the_one_help_gives(
+    help_of: str, argv: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from monitor.cli_help import HELP
+
+    monkeypatch.setenv("NEWS_MONITOR_STATE_DIR", str(tmp_path / "state"))
+    (said,) = [code for code, meaning in HELP[help_of].exits if "no state database" in meaning]
+    assert main(["--rules", str(RULES), *argv]) == said
