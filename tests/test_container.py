@@ -213,3 +213,10 @@ def test_plain_compose_up_needs_no_variable_the_example_leaves_empty() -> None:
     example = (ROOT / ".env.example").read_text().splitlines()
     values = dict(line.split("=", 1) for line in example if "=" in line and line[0] != "#")
     assert sorted(name for name in required if not values.get(name, "").strip()) == []
+
+
+def test_env_example_offers_the_web_token_the_image_needs() -> None:
+    """The image binds beyond loopback, where the pages ask for NEWS_MONITOR_WEB_TOKEN."""
+    env = container_environment({})
+    assert not env["NEWS_MONITOR_HEALTH_BIND"].startswith(("127.", "localhost", "[::1]"))
+    assert "NEWS_MONITOR_WEB_TOKEN=" in (ROOT / ".env.example").read_text()
