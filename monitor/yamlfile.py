@@ -2,10 +2,11 @@
 
 ``load_model(path, Model)`` returns a validated model or raises ``ConfigError`` whose
 problems name the file, the line of the offending key and what to change. YAML syntax
-errors are reported the same way. Files are parsed once, with libyaml's C loader when
-PyYAML has it; the map from keys to lines is only built when a problem needs it. Given a
-``ParseCache``, ``load_model`` takes the data of a file whose text has not changed from it
-and imports no YAML parser (``monitor.yamlcache``); its problems are found as without.
+errors, and a key written twice in one mapping, are reported the same way. Files are
+parsed once, with libyaml's C loader when PyYAML has it; the map from keys to lines is
+only built when a problem needs it. Given a ``ParseCache``, ``load_model`` takes the data
+of a file whose text has not changed from it and imports no YAML parser
+(``monitor.yamlcache``); its problems are found as without.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ if TYPE_CHECKING:
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 Location = tuple[str | int, ...]
+MERGE_TAG = "tag:yaml.org,2002:merge"
 
 
 def _walk(
@@ -51,8 +53,46 @@ def _read(path: Path) -> str:
         raise ConfigError([Problem(str(path), None, f"cannot read: {exc}")]) from exc
 
 
+def _duplicate_keys(path: Path, root: yaml.Node) -> list[Problem]:
+    """A problem for each key written twice in one mapping (YAML would keep the last in
+    silence). Merge keys (``<<``) are not counted: a mapping's own keys override them."""
+    import yaml
+
+    problems = []
+    seen: set[int] = set()  # an alias names a node met before: its keys were checked there
+    pending: list[tuple[yaml.Node, Location]] = [(root, ())]
+    while pending:
+        node, here = pending.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            first: dict[tuple[str, str], int] = {}
+            for key_node, value_node in node.value:
+                key = key_node.value if isinstance(key_node, yaml.ScalarNode) else str(key_node)
+                line = key_node.start_mark.line + 1
+                if isinstance(key_node, yaml.ScalarNode) and key_node.tag != MERGE_TAG:
+                    if (key_node.tag, key) in first:
+                        field = ".".join(str(part) for part in (*here, key))
+                        problems.append(
+                            Problem(
+                                str(path),
+                                line,
+                                f"{field}: duplicate key (also on line "
+                                f"{first[(key_node.tag, key)]}); YAML would keep only the "
+                                "last one: remove or rename one",
+                            )
+                        )
+                    first.setdefault((key_node.tag, key), line)
+                pending.append((value_node, (*here, key)))
+        elif isinstance(node, yaml.SequenceNode):
+            pending.extend((item, (*here, index)) for index, item in enumerate(node.value))
+    return sorted(problems, key=lambda problem: problem.line or 0)
+
+
 def _parse(path: Path, text: str) -> tuple[Any, yaml.Node | None]:
-    """Parse ``text`` (of ``path``) once: its data and the node tree the data was built from."""
+    """Parse ``text`` (of ``path``) once: its data and the node tree the data was built from.
+    A key written twice in one mapping is a problem, as a syntax error is."""
     import yaml  # here: a start that finds every file in its ParseCache does without it
 
     # libyaml's loader when PyYAML was built with it: the same nodes and marks, several
@@ -60,6 +100,8 @@ def _parse(path: Path, text: str) -> tuple[Any, yaml.Node | None]:
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(text)
     try:
         node = loader.get_single_node()
+        if node is not None and (duplicates := _duplicate_keys(path, node)):
+            raise ConfigError(duplicates)
         return (loader.construct_document(node) if node is not None else None), node
     except yaml.MarkedYAMLError as exc:
         line = exc.problem_mark.line + 1 if exc.problem_mark else None
