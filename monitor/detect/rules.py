@@ -171,7 +171,7 @@ def load_rules(folder: Path) -> list[Rule]:
     """Load and cross-check every ``*.yaml``/``*.yml`` file in ``folder``.
 
     Raises ``ConfigError`` with every problem found (not just the first): schema errors,
-    duplicate ids, unknown or circular ``includes``, unknown ``yields_to``.
+    duplicate ids, unknown or circular ``includes``, unknown or circular ``yields_to``.
     """
     files = sorted([*folder.glob("*.yaml"), *folder.glob("*.yml")])
     if not folder.is_dir():
@@ -233,4 +233,34 @@ def _include_problems(rules: list[Rule], where: dict[str, Path]) -> list[Problem
                         "one of the two must take precedence",
                     )
                 )
+            elif circle := _yields_back(other, rule.id, by_id):
+                problems.append(
+                    Problem(
+                        path,
+                        None,
+                        f"rule {rule.id}: yields_to {other!r}, which yields back to it "
+                        f"({' -> '.join(circle)}); one of them must take precedence",
+                    )
+                )
     return problems
+
+
+def _yields_back(start: str, target: str, by_id: dict[str, Rule]) -> list[str]:
+    """The shortest chain of ``yields_to`` from ``start`` to ``target`` (both named), or
+    an empty list when there is none: where every rule of a circle holds, each steps aside
+    for the next and none names the development."""
+    came_from: dict[str, str] = {start: start}
+    pending = [start]
+    while pending:
+        current = pending.pop(0)
+        for other in by_id[current].yields_to:
+            if other in came_from or other not in by_id:
+                continue
+            came_from[other] = current
+            if other == target:
+                chain = [other]
+                while chain[-1] != start:
+                    chain.append(came_from[chain[-1]])
+                return chain[::-1]
+            pending.append(other)
+    return []

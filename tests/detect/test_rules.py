@@ -139,3 +139,20 @@ def test_yields_to_must_name_a_rule_that_does_not_yield_back(tmp_path: Path) -> 
     found = problems(tmp_path)
     assert any("rule good: yields_to 'other', which yields to it" in p for p in found)
     assert any("rule third: yields_to unknown rule 'missing'" in p for p in found)
+
+
+def test_yields_to_must_not_go_round_in_a_longer_circle(tmp_path: Path) -> None:
+    # Where all three hold, each steps aside for the next and none names the development.
+    for rule, winner in [("good", "other"), ("other", "third"), ("third", "good")]:
+        text = GOOD.replace("id: good", f"id: {rule}") + f"yields_to: [{winner}]\n"
+        write(tmp_path, f"{rule}.yaml", text)
+    write(tmp_path, "fourth.yaml", GOOD.replace("id: good", "id: fourth") + "yields_to: [good]\n")
+    found = problems(tmp_path)
+    assert found == [
+        f"{tmp_path / 'good.yaml'}: rule good: yields_to 'other', which yields back to it "
+        "(other -> third -> good); one of them must take precedence",
+        f"{tmp_path / 'other.yaml'}: rule other: yields_to 'third', which yields back to it "
+        "(third -> good -> other); one of them must take precedence",
+        f"{tmp_path / 'third.yaml'}: rule third: yields_to 'good', which yields back to it "
+        "(good -> other -> third); one of them must take precedence",
+    ]
