@@ -8,7 +8,7 @@ import pytest
 from pydantic import BaseModel
 
 from monitor.errors import ConfigError
-from monitor.yamlfile import load_model
+from monitor.yamlfile import load_model, load_yaml
 
 
 class Terms(BaseModel):
@@ -82,3 +82,31 @@ def test_merged_and_distinct_keys_are_not_duplicates(tmp_path: Path, yaml_text: 
     path = tmp_path / "rule.yaml"
     path.write_text(yaml_text)
     assert load_model(path, Loose).tags["x"] == (3 if "<<" in yaml_text else 1)
+
+
+NESTED_ALIASES = """\
+a: &a ["x", "x", "x", "x", "x", "x", "x", "x", "x", "x"]
+b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]
+c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]
+d: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]
+any:
+  - &word on
+  - *word
+  - *d
+"""
+
+
+def test_aliases_are_followed_once_when_finding_lines(tmp_path: Path) -> None:
+    # Each level of aliases multiplied the map of lines by ten: eight such lines of a
+    # rule file with a problem kept rules check busy for hours.
+    path = tmp_path / "terms.yaml"
+    path.write_text(NESTED_ALIASES)
+    _, lines, _ = load_yaml(path)
+    assert len(lines) < 100, len(lines)
+    with pytest.raises(ConfigError) as caught:
+        load_model(path, Terms)
+    assert [str(p) for p in caught.value.problems] == [
+        f'{path}:6: any.0: {STRING}: YAML read on as a boolean; quote it: "on"',
+        f'{path}:6: any.1: {STRING}: YAML read on as a boolean; quote it: "on"',
+        f"{path}:4: any.2: {STRING}",
+    ]
