@@ -21,7 +21,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from monitor.errors import ConfigError, Problem
-from monitor.yamlfile import load_model
+from monitor.yamlfile import line_of, load_model, load_yaml
 
 Severity = Literal["info", "low", "medium", "high", "critical"]
 _RULE_ID = r"^[a-z0-9][a-z0-9-]{0,62}$"
@@ -187,7 +187,11 @@ def load_rules(folder: Path) -> list[Rule]:
             continue
         if rule.id in where:
             problems.append(
-                Problem(str(path), 1, f"rule id {rule.id!r} is also used in {where[rule.id]}")
+                Problem(
+                    str(path),
+                    _line(path, ("id",)),
+                    f"rule id {rule.id!r} is also used in {where[rule.id]}",
+                )
             )
             continue
         where[rule.id] = path
@@ -200,35 +204,51 @@ def load_rules(folder: Path) -> list[Rule]:
     return rules
 
 
+def _line(path: Path, loc: tuple[str | int, ...]) -> int | None:
+    """The line of ``loc`` in the rule file ``path`` (read again: only a problem needs it)."""
+    try:
+        return line_of(load_yaml(path)[1], loc)
+    except ConfigError:
+        return None
+
+
 def _include_problems(rules: list[Rule], where: dict[str, Path]) -> list[Problem]:
     by_id = {rule.id: rule for rule in rules}
     problems = []
     for rule in rules:
         path = str(where[rule.id])
-        for other in rule.includes:
+        for index, other in enumerate(rule.includes):
             if other not in by_id:
                 problems.append(
-                    Problem(path, None, f"rule {rule.id}: includes unknown rule {other!r}")
+                    Problem(
+                        path,
+                        _line(where[rule.id], ("includes", index)),
+                        f"rule {rule.id}: includes unknown rule {other!r}",
+                    )
                 )
             elif by_id[other].includes:
                 problems.append(
                     Problem(
                         path,
-                        None,
+                        _line(where[rule.id], ("includes", index)),
                         f"rule {rule.id}: included rule {other!r} has includes "
                         "of its own; include only rules with patterns",
                     )
                 )
-        for other in rule.yields_to:
+        for index, other in enumerate(rule.yields_to):
             if other not in by_id:
                 problems.append(
-                    Problem(path, None, f"rule {rule.id}: yields_to unknown rule {other!r}")
+                    Problem(
+                        path,
+                        _line(where[rule.id], ("yields_to", index)),
+                        f"rule {rule.id}: yields_to unknown rule {other!r}",
+                    )
                 )
             elif other == rule.id or rule.id in by_id[other].yields_to:
                 problems.append(
                     Problem(
                         path,
-                        None,
+                        _line(where[rule.id], ("yields_to", index)),
                         f"rule {rule.id}: yields_to {other!r}, which yields to it; "
                         "one of the two must take precedence",
                     )
@@ -237,7 +257,7 @@ def _include_problems(rules: list[Rule], where: dict[str, Path]) -> list[Problem
                 problems.append(
                     Problem(
                         path,
-                        None,
+                        _line(where[rule.id], ("yields_to", index)),
                         f"rule {rule.id}: yields_to {other!r}, which yields back to it "
                         f"({' -> '.join(circle)}); one of them must take precedence",
                     )

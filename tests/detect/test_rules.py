@@ -149,10 +149,30 @@ def test_yields_to_must_not_go_round_in_a_longer_circle(tmp_path: Path) -> None:
     write(tmp_path, "fourth.yaml", GOOD.replace("id: good", "id: fourth") + "yields_to: [good]\n")
     found = problems(tmp_path)
     assert found == [
-        f"{tmp_path / 'good.yaml'}: rule good: yields_to 'other', which yields back to it "
+        f"{tmp_path / 'good.yaml'}:7: rule good: yields_to 'other', which yields back to it "
         "(other -> third -> good); one of them must take precedence",
-        f"{tmp_path / 'other.yaml'}: rule other: yields_to 'third', which yields back to it "
+        f"{tmp_path / 'other.yaml'}:7: rule other: yields_to 'third', which yields back to it "
         "(third -> good -> other); one of them must take precedence",
-        f"{tmp_path / 'third.yaml'}: rule third: yields_to 'good', which yields back to it "
+        f"{tmp_path / 'third.yaml'}:7: rule third: yields_to 'good', which yields back to it "
         "(good -> other -> third); one of them must take precedence",
+    ]
+
+
+def test_problems_between_rules_name_the_line(tmp_path: Path) -> None:
+    write(tmp_path, "a.yaml", GOOD + "yields_to: [other]\n")
+    write(tmp_path, "b.yaml", "# the same id\n" + GOOD + "yields_to: [good]\n")
+    write(tmp_path, "c.yaml", "id: broad\ndescription: d\nincludes:\n  - good\n  - missing\n")
+    write(
+        tmp_path,
+        "d.yaml",
+        GOOD.replace("id: good", "id: other") + "yields_to:\n  - gone\n  - good\n",
+    )
+    assert problems(tmp_path) == [
+        f"{tmp_path / 'b.yaml'}:2: rule id 'good' is also used in {tmp_path / 'a.yaml'}",
+        f"{tmp_path / 'a.yaml'}:7: rule good: yields_to 'other', which yields to it; "
+        "one of the two must take precedence",
+        f"{tmp_path / 'c.yaml'}:5: rule broad: includes unknown rule 'missing'",
+        f"{tmp_path / 'd.yaml'}:8: rule other: yields_to unknown rule 'gone'",
+        f"{tmp_path / 'd.yaml'}:9: rule other: yields_to 'good', which yields to it; "
+        "one of the two must take precedence",
     ]
