@@ -15,8 +15,10 @@ N independent outlets before alerting. Loading validates everything and raises
 from __future__ import annotations
 
 import re
+import re._constants as sre  # type: ignore[import-not-found]  # the regex parser: no stubs
+import re._parser as sre_parse  # type: ignore[import-not-found]
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -25,6 +27,32 @@ from monitor.yamlfile import line_of, load_model, load_yaml
 
 Severity = Literal["info", "low", "medium", "high", "critical"]
 _RULE_ID = r"^[a-z0-9][a-z0-9-]{0,62}$"
+
+
+def _repeats_a_repeat(items: list[tuple[Any, Any]], inside: bool) -> bool:
+    """Whether a parsed regex has a part repeated without end (``+``, ``*``, ``{2,}``) that
+    holds another such repeat (``(\\w+\\s?)+``): the classic shape of a regex whose
+    backtracking grows exponentially with the text (``inside``: already within one).
+    A possessive repeat or an atomic group is never backtracked into from outside; only
+    its own inside is looked at."""
+    for op, av in items:
+        if op in (sre.MAX_REPEAT, sre.MIN_REPEAT):
+            endless = av[1] == sre.MAXREPEAT
+            if endless and inside:
+                return True
+            if _repeats_a_repeat(list(av[2]), inside or endless):
+                return True
+        elif op is sre.SUBPATTERN and _repeats_a_repeat(list(av[3]), inside):
+            return True
+        elif op is sre.BRANCH and any(_repeats_a_repeat(list(b), inside) for b in av[1]):
+            return True
+        elif op in (sre.ASSERT, sre.ASSERT_NOT) and _repeats_a_repeat(list(av[1]), inside):
+            return True
+        elif op is sre.POSSESSIVE_REPEAT and _repeats_a_repeat(list(av[2]), inside=False):
+            return True
+        elif op is sre.ATOMIC_GROUP and _repeats_a_repeat(list(av), inside=False):
+            return True
+    return False
 
 
 class _Strict(BaseModel):
@@ -63,6 +91,12 @@ class TermGroup(_Strict):
                 re.compile(pattern)
             except re.error as exc:
                 raise ValueError(f"regex {pattern!r} does not compile: {exc}") from exc
+            if _repeats_a_repeat(list(sre_parse.parse(pattern)), inside=False):
+                raise ValueError(
+                    f"regex {pattern!r} repeats a part that can itself repeat without end: on "
+                    "a sentence it does not match it can run for minutes; bound one of the "
+                    "two ({0,5}) or make it possessive (++, *+)"
+                )
         return patterns
 
     @model_validator(mode="after")

@@ -176,3 +176,38 @@ def test_problems_between_rules_name_the_line(tmp_path: Path) -> None:
         f"{tmp_path / 'd.yaml'}:9: rule other: yields_to 'good', which yields to it; "
         "one of the two must take precedence",
     ]
+
+
+@pytest.mark.parametrize(
+    ("regex", "refused"),
+    [
+        # a repeated part that itself repeats: on a sentence it does not match, the number
+        # of ways to try grows exponentially with its length (rules explain ran for minutes)
+        (r"^(\w+\s?)+ agreed$", True),
+        (r"(a+)+b", True),
+        (r"(?:x|(\d*))*y", True),
+        (r"(a+)+?b", True),
+        (r"(?>(a+)+c)", True),
+        (r"(x(a+)+)++", True),
+        # bounded, possessive or atomic: as quick as the text is long
+        (r"\b(after|since)\s+(the|a)?\s*([\w-]+\s+){0,2}(ceasefire|truce)", False),
+        (r"(a+)++b", False),
+        (r"(?>a+)+b", False),
+        (r"\b(\d+|one|two)[- ](day|hour)\b", False),
+        (r"(ab)+c", False),
+    ],
+)
+def test_a_regex_that_can_take_forever_is_refused(
+    tmp_path: Path, regex: str, refused: bool
+) -> None:
+    text = GOOD.replace("- any: [voted]", f"- regex: ['{regex}']")
+    write(tmp_path, "bad.yaml", text)
+    if not refused:
+        assert [rule.id for rule in load_rules(tmp_path)] == ["good"]
+        return
+    assert problems(tmp_path) == [
+        f"{tmp_path / 'bad.yaml'}:6: patterns.0.all.0.regex: Value error, regex {regex!r} "
+        "repeats a part that can itself repeat without end: on a sentence it does not "
+        "match it can run for minutes; bound one of the two ({0,5}) or make it possessive "
+        "(++, *+)"
+    ]
