@@ -114,6 +114,15 @@ class TermGroup(_Strict):
         return " | ".join(shown) + (f" (+{more})" if more > 0 else "")
 
 
+def _without_within(groups: list[TermGroup], key: str, hint: str = "") -> list[TermGroup]:
+    """``groups`` of ``key``, where a group's ``within`` would be ignored: refused there."""
+    if any(group.within is not None for group in groups):
+        raise ValueError(
+            f"'within' on a group of {key!r} has no effect: it limits 'unless' groups only{hint}"
+        )
+    return groups
+
+
 class Pattern(_Strict):
     """One way a rule can be satisfied in a sentence.
 
@@ -131,6 +140,13 @@ class Pattern(_Strict):
     all: list[TermGroup] = Field(min_length=1)
     within: int | None = Field(default=None, ge=1)
     unless: list[TermGroup] = Field(default_factory=list)
+
+    @field_validator("all")
+    @classmethod
+    def _groups_without_within(cls, groups: list[TermGroup]) -> list[TermGroup]:
+        return _without_within(
+            groups, "all", "; to keep the groups of a pattern close, give the pattern 'within'"
+        )
 
     @property
     def stage_name(self) -> str:
@@ -156,6 +172,11 @@ class Rule(_Strict):
     examples: list[str] = Field(default_factory=list)
     counter_examples: list[str] = Field(default_factory=list)
     confirm: int = Field(default=1, ge=1, le=10)
+
+    @field_validator("topic")
+    @classmethod
+    def _topic_without_within(cls, groups: list[TermGroup]) -> list[TermGroup]:
+        return _without_within(groups, "topic")
 
     @field_validator("examples", "counter_examples")
     @classmethod

@@ -211,3 +211,25 @@ def test_a_regex_that_can_take_forever_is_refused(
         "match it can run for minutes; bound one of the two ({0,5}) or make it possessive "
         "(++, *+)"
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # ``within`` on a group a pattern needs, or on a topic group, was ignored in silence
+        (
+            GOOD.replace("      - any: [voted]", "      - any: [voted]\n        within: 3"),
+            "bad.yaml:5: patterns.0.all: Value error, 'within' on a group of 'all' has no "
+            "effect: it limits 'unless' groups only; to keep the groups of a pattern close, "
+            "give the pattern 'within'",
+        ),
+        (
+            GOOD + "topic:\n  - any: [Ukraine]\n    within: 3\n",
+            "bad.yaml:7: topic: Value error, 'within' on a group of 'topic' has no effect: "
+            "it limits 'unless' groups only",
+        ),
+    ],
+)
+def test_within_where_it_has_no_effect_is_refused(tmp_path: Path, text: str, expected: str) -> None:
+    write(tmp_path, "bad.yaml", text)
+    assert problems(tmp_path) == [f"{tmp_path / expected}"]
