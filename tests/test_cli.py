@@ -385,3 +385,23 @@ def test_ids_and_durations_out_of_range_are_usage_errors(
 def test_durations_in_milliseconds() -> None:
     assert parse_duration("10ms") == timedelta(milliseconds=10)
     assert parse_duration("1h30m") == timedelta(minutes=90)
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        # a traceback (exit 1) before
+        (["rules", "schema", "-o", "{tmp}/no/such/folder/rule.json"], "cannot write"),
+        (["rules", "schema", "-o", "{tmp}"], "cannot write"),
+        # said so, but exited 0 as if explained
+        (["rules", "explain", "--feed", "{tmp}/missing.xml"], "cannot read"),
+    ],
+)
+def test_rules_commands_that_cannot_do_their_work_say_so_and_exit_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], argv: list[str], message: str
+) -> None:
+    argv = [arg.replace("{tmp}", str(tmp_path)) for arg in argv]
+    assert main(["--rules", str(RULES), *argv]) == 2
+    err = capsys.readouterr().err
+    assert message in err
+    assert "Traceback" not in err
