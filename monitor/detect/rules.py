@@ -223,12 +223,17 @@ def rule_json_schema() -> dict[str, object]:
 
 
 def load_rules(folder: Path) -> list[Rule]:
-    """Load and cross-check every ``*.yaml``/``*.yml`` file in ``folder``.
+    """Load and cross-check every ``*.yaml``/``*.yml`` file in ``folder`` (but hidden ones,
+    whose names start with a dot: editors' locks and copies' metadata, never rules).
 
     Raises ``ConfigError`` with every problem found (not just the first): schema errors,
     duplicate ids, unknown or circular ``includes``, unknown or circular ``yields_to``.
     """
-    files = sorted([*folder.glob("*.yaml"), *folder.glob("*.yml")])
+    files = sorted(
+        path
+        for path in [*folder.glob("*.yaml"), *folder.glob("*.yml")]
+        if not path.name.startswith(".")  # an editor's lock (.#x.yaml), macOS's ._x.yaml
+    )
     if not folder.is_dir():
         raise ConfigError([Problem(str(folder), None, "rules folder not found")])
     problems: list[Problem] = []

@@ -233,3 +233,12 @@ def test_a_regex_that_can_take_forever_is_refused(
 def test_within_where_it_has_no_effect_is_refused(tmp_path: Path, text: str, expected: str) -> None:
     write(tmp_path, "bad.yaml", text)
     assert problems(tmp_path) == [f"{tmp_path / expected}"]
+
+
+def test_hidden_files_of_editors_and_copies_are_not_rules(tmp_path: Path) -> None:
+    write(tmp_path, "good.yaml", GOOD)
+    # emacs's lock while good.yaml is being edited: a link to nowhere
+    (tmp_path / ".#good.yaml").symlink_to("editor@host.1234:1700000000")
+    # macOS's metadata beside a copied file: not text
+    (tmp_path / "._good.yaml").write_bytes(b"\x00\x05\x16\x07\x00\x02\x00\x00Mac OS X\xff\xfe")
+    assert [rule.id for rule in load_rules(tmp_path)] == ["good"]
