@@ -24,7 +24,7 @@ from monitor.cli_help import RULES_HELP, Subcommands, Unmade, add_command
 from monitor.cli_history import add_history_commands, add_retry_command
 from monitor.cli_silence import add_silence_commands
 from monitor.cli_state import add_state_commands
-from monitor.errors import ConfigError, NewsMonitorError, StateError
+from monitor.errors import ConfigError, NewsMonitorError, Problem, StateError
 
 if TYPE_CHECKING:
     from monitor.detect.engine import Detector
@@ -63,11 +63,16 @@ class Progress:
 
 
 def _write_output(text: str, target: str) -> None:
-    """Write ``text`` to the file ``target``, or to stdout for "-"."""
+    """Write ``text`` to the file ``target``, or to stdout for "-"; ``ConfigError`` naming
+    the file when it cannot be written."""
     if target == "-":
         sys.stdout.write(text)
-    else:
+        return
+    try:
         Path(target).write_text(text, encoding="utf-8")
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        raise ConfigError([Problem(target, None, f"cannot write: {reason}")]) from exc
 
 
 def _settings(args: argparse.Namespace) -> Settings:
@@ -349,11 +354,15 @@ def cmd_rules_explain(args: argparse.Namespace) -> int:
     if args.text is not None:
         items = [("", args.text)]
     else:
+        unread: list[Path] = []
 
         def report(path: Path, message: str) -> None:
+            unread.append(path)
             print(f"rules explain: {path}: {message}", file=sys.stderr)
 
         items = [(a.title, a.text) for a in read_articles([Path(args.feed)], report)]
+        if unread and not items:  # nothing to explain: the file is missing or not a feed
+            return EXIT_USAGE
     for title, text in items:
         assessment = detector.explain(title, text)
         if args.json:

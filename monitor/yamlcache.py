@@ -30,7 +30,7 @@ from monitor.atomicfile import replace_file
 log = logging.getLogger(__name__)
 
 # Raise when what yamlfile makes of a text changes (another loader, other options).
-FORMAT = 1
+FORMAT = 2  # 2: a key written twice is refused (format 1 kept the last)
 MISSING: Any = object()
 
 

@@ -2,10 +2,11 @@
 
 ``load_model(path, Model)`` returns a validated model or raises ``ConfigError`` whose
 problems name the file, the line of the offending key and what to change. YAML syntax
-errors are reported the same way. Files are parsed once, with libyaml's C loader when
-PyYAML has it; the map from keys to lines is only built when a problem needs it. Given a
-``ParseCache``, ``load_model`` takes the data of a file whose text has not changed from it
-and imports no YAML parser (``monitor.yamlcache``); its problems are found as without.
+errors, and a key written twice in one mapping, are reported the same way. Files are
+parsed once, with libyaml's C loader when PyYAML has it; the map from keys to lines is
+only built when a problem needs it. Given a ``ParseCache``, ``load_model`` takes the data
+of a file whose text has not changed from it and imports no YAML parser
+(``monitor.yamlcache``); its problems are found as without.
 """
 
 from __future__ import annotations
@@ -23,25 +24,57 @@ if TYPE_CHECKING:
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 Location = tuple[str | int, ...]
+MERGE_TAG = "tag:yaml.org,2002:merge"
+
+
+class Lines(dict[Location, int]):
+    """The 1-based line of each key path; ``links`` maps a path where an alias is used to
+    the path its node was first met at, whose lines (and words) stand for it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.links: dict[Location, Location] = {}
 
 
 def _walk(
-    node: yaml.Node, here: Location, lines: dict[Location, int], words: dict[Location, str]
+    node: yaml.Node,
+    here: Location,
+    lines: Lines,
+    words: dict[Location, str],
+    seen: dict[int, Location],
 ) -> None:
     import yaml
 
     lines[here] = node.start_mark.line + 1
+    if id(node) in seen:  # an alias: walked once where it was first met, linked from here
+        lines.links[here] = seen[id(node)]
+        return
+    seen[id(node)] = here
     if isinstance(node, yaml.ScalarNode) and not node.style:  # None (Python) or "" (libyaml)
         words[here] = node.value  # as written, unquoted: "on" before YAML made it True
     if isinstance(node, yaml.MappingNode):
         for key_node, value_node in node.value:
             key = key_node.value if isinstance(key_node, yaml.ScalarNode) else str(key_node)
             lines[(*here, key)] = key_node.start_mark.line + 1
-            _walk(value_node, (*here, key), lines, words)
+            _walk(value_node, (*here, key), lines, words, seen)
             lines[(*here, key)] = key_node.start_mark.line + 1
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
-            _walk(item, (*here, index), lines, words)
+            _walk(item, (*here, index), lines, words, seen)
+
+
+def _unaliased(lines: dict[Location, int], loc: Location) -> Location:
+    """``loc`` with each part that goes through an alias replaced by where its node was
+    first met (see ``Lines``)."""
+    links = getattr(lines, "links", {})
+    for _ in range(len(links)):
+        for cut in range(len(loc), 0, -1):
+            if loc[:cut] in links:
+                loc = (*links[loc[:cut]], *loc[cut:])
+                break
+        else:
+            break
+    return loc
 
 
 def _read(path: Path) -> str:
@@ -51,8 +84,46 @@ def _read(path: Path) -> str:
         raise ConfigError([Problem(str(path), None, f"cannot read: {exc}")]) from exc
 
 
+def _duplicate_keys(path: Path, root: yaml.Node) -> list[Problem]:
+    """A problem for each key written twice in one mapping (YAML would keep the last in
+    silence). Merge keys (``<<``) are not counted: a mapping's own keys override them."""
+    import yaml
+
+    problems = []
+    seen: set[int] = set()  # an alias names a node met before: its keys were checked there
+    pending: list[tuple[yaml.Node, Location]] = [(root, ())]
+    while pending:
+        node, here = pending.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            first: dict[tuple[str, str], int] = {}
+            for key_node, value_node in node.value:
+                key = key_node.value if isinstance(key_node, yaml.ScalarNode) else str(key_node)
+                line = key_node.start_mark.line + 1
+                if isinstance(key_node, yaml.ScalarNode) and key_node.tag != MERGE_TAG:
+                    if (key_node.tag, key) in first:
+                        field = ".".join(str(part) for part in (*here, key))
+                        problems.append(
+                            Problem(
+                                str(path),
+                                line,
+                                f"{field}: duplicate key (also on line "
+                                f"{first[(key_node.tag, key)]}); YAML would keep only the "
+                                "last one: remove or rename one",
+                            )
+                        )
+                    first.setdefault((key_node.tag, key), line)
+                pending.append((value_node, (*here, key)))
+        elif isinstance(node, yaml.SequenceNode):
+            pending.extend((item, (*here, index)) for index, item in enumerate(node.value))
+    return sorted(problems, key=lambda problem: problem.line or 0)
+
+
 def _parse(path: Path, text: str) -> tuple[Any, yaml.Node | None]:
-    """Parse ``text`` (of ``path``) once: its data and the node tree the data was built from."""
+    """Parse ``text`` (of ``path``) once: its data and the node tree the data was built from.
+    A key written twice in one mapping is a problem, as a syntax error is."""
     import yaml  # here: a start that finds every file in its ParseCache does without it
 
     # libyaml's loader when PyYAML was built with it: the same nodes and marks, several
@@ -60,6 +131,8 @@ def _parse(path: Path, text: str) -> tuple[Any, yaml.Node | None]:
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(text)
     try:
         node = loader.get_single_node()
+        if node is not None and (duplicates := _duplicate_keys(path, node)):
+            raise ConfigError(duplicates)
         return (loader.construct_document(node) if node is not None else None), node
     except yaml.MarkedYAMLError as exc:
         line = exc.problem_mark.line + 1 if exc.problem_mark else None
@@ -70,11 +143,11 @@ def _parse(path: Path, text: str) -> tuple[Any, yaml.Node | None]:
         loader.dispose()
 
 
-def _positions(node: yaml.Node | None) -> tuple[dict[Location, int], dict[Location, str]]:
-    lines: dict[Location, int] = {}
+def _positions(node: yaml.Node | None) -> tuple[Lines, dict[Location, str]]:
+    lines = Lines()
     words: dict[Location, str] = {}
     if node is not None:
-        _walk(node, (), lines, words)
+        _walk(node, (), lines, words, {})
     return lines, words
 
 
@@ -88,7 +161,10 @@ def load_yaml(path: Path) -> tuple[Any, dict[Location, int], dict[Location, str]
 def line_of(lines: dict[Location, int], loc: Location) -> int | None:
     """The line of ``loc``, or of its nearest enclosing key when ``loc`` itself is absent.
     A part of ``loc`` the file does not have (the tag a union of types adds, such as a
-    channel's type name) is passed over, so the key after it still finds its own line."""
+    channel's type name) is passed over, so the key after it still finds its own line.
+    Inside an alias, the line is that of the node it names."""
+    if loc not in lines:
+        loc = _unaliased(lines, loc)
     found: Location = ()
     for part in loc:
         if (*found, part) in lines:
@@ -125,7 +201,8 @@ def problems_from(
         if error["type"] == "extra_forbidden":
             message = "unknown key; check its spelling against the documented keys"
         elif error["type"] == "string_type":
-            fix = _not_a_string(error.get("input"), (words or {}).get(loc))
+            written = (words or {}).get(_unaliased(lines, loc))
+            fix = _not_a_string(error.get("input"), written)
             message = f"{message}: {fix}" if fix else message
         problems.append(Problem(str(path), line_of(lines, loc), f"{field}: {message}"))
     return problems

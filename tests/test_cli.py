@@ -426,3 +426,23 @@ def test_exit_status_without_a_state_is_the_one_help_gives(
     monkeypatch.setenv("NEWS_MONITOR_STATE_DIR", str(tmp_path / "state"))
     (said,) = [code for code, meaning in HELP[help_of].exits if "no state database" in meaning]
     assert main(["--rules", str(RULES), *argv]) == said
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        # a traceback (exit 1) before
+        (["rules", "schema", "-o", "{tmp}/no/such/folder/rule.json"], "cannot write"),
+        (["rules", "schema", "-o", "{tmp}"], "cannot write"),
+        # said so, but exited 0 as if explained
+        (["rules", "explain", "--feed", "{tmp}/missing.xml"], "cannot read"),
+    ],
+)
+def test_rules_commands_that_cannot_do_their_work_say_so_and_exit_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], argv: list[str], message: str
+) -> None:
+    argv = [arg.replace("{tmp}", str(tmp_path)) for arg in argv]
+    assert main(["--rules", str(RULES), *argv]) == 2
+    err = capsys.readouterr().err
+    assert message in err
+    assert "Traceback" not in err

@@ -171,3 +171,21 @@ def test_a_cache_that_cannot_be_written_changes_nothing(tmp_path: Path) -> None:
         cache.save()
         assert not where.exists()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a-file", "file.yaml"]
+
+
+def test_a_cache_from_before_duplicate_keys_were_refused_is_not_used(tmp_path: Path) -> None:
+    from monitor.yamlcache import parser_identity
+
+    text = "name: one\nname: two\n"
+    source, stored = tmp_path / "file.yaml", tmp_path / "cache.json"
+    source.write_text(text, encoding="utf-8")
+    # what the version that kept the last of two keys wrote for this text
+    entry = {
+        "format": 1,
+        "parser": parser_identity(),
+        "files": {str(source): [text, {"name": "two"}]},
+    }
+    stored.write_text(json.dumps(entry), encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        load_model(source, Strict, ParseCache(stored))
+    assert [str(p).split(": ", 1)[0] for p in caught.value.problems] == [f"{source}:2"]

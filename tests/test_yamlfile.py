@@ -8,7 +8,7 @@ import pytest
 from pydantic import BaseModel
 
 from monitor.errors import ConfigError
-from monitor.yamlfile import load_model
+from monitor.yamlfile import load_model, load_yaml
 
 
 class Terms(BaseModel):
@@ -35,3 +35,78 @@ def test_non_text_words_say_how_to_fix_them(tmp_path: Path, yaml_text: str, mess
         load_model(path, Terms)
     line = yaml_text.count("\n") + 1 if "No" in yaml_text else 1
     assert [str(p) for p in caught.value.problems] == [f"{path}:{line}: {message}"]
+
+
+class Rule(BaseModel):
+    id: str
+    description: str = ""
+    tags: dict[str, object] = {}
+
+
+@pytest.mark.parametrize(
+    ("yaml_text", "expected"),
+    [
+        # the second description silently replaced the first
+        ("id: a\ndescription: one\ndescription: two\n", ["3: description: duplicate key"]),
+        ("id: a\ntags:\n  x: 1\n  y: 2\n  x: 3\n", ["5: tags.x: duplicate key"]),
+        ("id: a\ntags: {x: 1, x: 2}\n", ["2: tags.x: duplicate key"]),
+        ("id: a\nid: b\ndescription: d\ndescription: e\n", ["2: id: dup", "4: description: dup"]),
+    ],
+)
+def test_a_key_written_twice_is_refused(
+    tmp_path: Path, yaml_text: str, expected: list[str]
+) -> None:
+    path = tmp_path / "rule.yaml"
+    path.write_text(yaml_text)
+    with pytest.raises(ConfigError) as caught:
+        load_model(path, Rule)
+    found = [str(p) for p in caught.value.problems]
+    assert len(found) == len(expected), found
+    for problem, start in zip(found, expected, strict=True):
+        assert problem.startswith(f"{path}:{start}"), problem
+
+
+@pytest.mark.parametrize(
+    "yaml_text",
+    [
+        # a merge key's values are overridden by the mapping's own keys: not a duplicate
+        "base: &b {x: 1, y: 2}\nid: a\ntags:\n  <<: *b\n  x: 3\n",
+        "id: a\ntags: {x: 1, y: 2}\n",
+    ],
+)
+def test_merged_and_distinct_keys_are_not_duplicates(tmp_path: Path, yaml_text: str) -> None:
+    class Loose(BaseModel):
+        id: str
+        tags: dict[str, int]
+
+    path = tmp_path / "rule.yaml"
+    path.write_text(yaml_text)
+    assert load_model(path, Loose).tags["x"] == (3 if "<<" in yaml_text else 1)
+
+
+NESTED_ALIASES = """\
+a: &a ["x", "x", "x", "x", "x", "x", "x", "x", "x", "x"]
+b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]
+c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]
+d: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]
+any:
+  - &word on
+  - *word
+  - *d
+"""
+
+
+def test_aliases_are_followed_once_when_finding_lines(tmp_path: Path) -> None:
+    # Each level of aliases multiplied the map of lines by ten: eight such lines of a
+    # rule file with a problem kept rules check busy for hours.
+    path = tmp_path / "terms.yaml"
+    path.write_text(NESTED_ALIASES)
+    _, lines, _ = load_yaml(path)
+    assert len(lines) < 100, len(lines)
+    with pytest.raises(ConfigError) as caught:
+        load_model(path, Terms)
+    assert [str(p) for p in caught.value.problems] == [
+        f'{path}:6: any.0: {STRING}: YAML read on as a boolean; quote it: "on"',
+        f'{path}:6: any.1: {STRING}: YAML read on as a boolean; quote it: "on"',
+        f"{path}:4: any.2: {STRING}",
+    ]

@@ -15,16 +15,44 @@ N independent outlets before alerting. Loading validates everything and raises
 from __future__ import annotations
 
 import re
+import re._constants as sre  # type: ignore[import-not-found]  # the regex parser: no stubs
+import re._parser as sre_parse  # type: ignore[import-not-found]
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from monitor.errors import ConfigError, Problem
-from monitor.yamlfile import load_model
+from monitor.yamlfile import line_of, load_model, load_yaml
 
 Severity = Literal["info", "low", "medium", "high", "critical"]
 _RULE_ID = r"^[a-z0-9][a-z0-9-]{0,62}$"
+
+
+def _repeats_a_repeat(items: list[tuple[Any, Any]], inside: bool) -> bool:
+    """Whether a parsed regex has a part repeated without end (``+``, ``*``, ``{2,}``) that
+    holds another such repeat (``(\\w+\\s?)+``): the classic shape of a regex whose
+    backtracking grows exponentially with the text (``inside``: already within one).
+    A possessive repeat or an atomic group is never backtracked into from outside; only
+    its own inside is looked at."""
+    for op, av in items:
+        if op in (sre.MAX_REPEAT, sre.MIN_REPEAT):
+            endless = av[1] == sre.MAXREPEAT
+            if endless and inside:
+                return True
+            if _repeats_a_repeat(list(av[2]), inside or endless):
+                return True
+        elif op is sre.SUBPATTERN and _repeats_a_repeat(list(av[3]), inside):
+            return True
+        elif op is sre.BRANCH and any(_repeats_a_repeat(list(b), inside) for b in av[1]):
+            return True
+        elif op in (sre.ASSERT, sre.ASSERT_NOT) and _repeats_a_repeat(list(av[1]), inside):
+            return True
+        elif op is sre.POSSESSIVE_REPEAT and _repeats_a_repeat(list(av[2]), inside=False):
+            return True
+        elif op is sre.ATOMIC_GROUP and _repeats_a_repeat(list(av), inside=False):
+            return True
+    return False
 
 
 class _Strict(BaseModel):
@@ -63,6 +91,12 @@ class TermGroup(_Strict):
                 re.compile(pattern)
             except re.error as exc:
                 raise ValueError(f"regex {pattern!r} does not compile: {exc}") from exc
+            if _repeats_a_repeat(list(sre_parse.parse(pattern)), inside=False):
+                raise ValueError(
+                    f"regex {pattern!r} repeats a part that can itself repeat without end: on "
+                    "a sentence it does not match it can run for minutes; bound one of the "
+                    "two ({0,5}) or make it possessive (++, *+)"
+                )
         return patterns
 
     @model_validator(mode="after")
@@ -78,6 +112,15 @@ class TermGroup(_Strict):
         shown = [*self.any[:3], *(f"/{r}/" for r in self.regex[: max(0, 3 - len(self.any))])]
         more = len(self.any) + len(self.regex) - len(shown)
         return " | ".join(shown) + (f" (+{more})" if more > 0 else "")
+
+
+def _without_within(groups: list[TermGroup], key: str, hint: str = "") -> list[TermGroup]:
+    """``groups`` of ``key``, where a group's ``within`` would be ignored: refused there."""
+    if any(group.within is not None for group in groups):
+        raise ValueError(
+            f"'within' on a group of {key!r} has no effect: it limits 'unless' groups only{hint}"
+        )
+    return groups
 
 
 class Pattern(_Strict):
@@ -97,6 +140,13 @@ class Pattern(_Strict):
     all: list[TermGroup] = Field(min_length=1)
     within: int | None = Field(default=None, ge=1)
     unless: list[TermGroup] = Field(default_factory=list)
+
+    @field_validator("all")
+    @classmethod
+    def _groups_without_within(cls, groups: list[TermGroup]) -> list[TermGroup]:
+        return _without_within(
+            groups, "all", "; to keep the groups of a pattern close, give the pattern 'within'"
+        )
 
     @property
     def stage_name(self) -> str:
@@ -122,6 +172,11 @@ class Rule(_Strict):
     examples: list[str] = Field(default_factory=list)
     counter_examples: list[str] = Field(default_factory=list)
     confirm: int = Field(default=1, ge=1, le=10)
+
+    @field_validator("topic")
+    @classmethod
+    def _topic_without_within(cls, groups: list[TermGroup]) -> list[TermGroup]:
+        return _without_within(groups, "topic")
 
     @field_validator("examples", "counter_examples")
     @classmethod
@@ -168,12 +223,17 @@ def rule_json_schema() -> dict[str, object]:
 
 
 def load_rules(folder: Path) -> list[Rule]:
-    """Load and cross-check every ``*.yaml``/``*.yml`` file in ``folder``.
+    """Load and cross-check every ``*.yaml``/``*.yml`` file in ``folder`` (but hidden ones,
+    whose names start with a dot: editors' locks and copies' metadata, never rules).
 
     Raises ``ConfigError`` with every problem found (not just the first): schema errors,
-    duplicate ids, unknown or circular ``includes``, unknown ``yields_to``.
+    duplicate ids, unknown or circular ``includes``, unknown or circular ``yields_to``.
     """
-    files = sorted([*folder.glob("*.yaml"), *folder.glob("*.yml")])
+    files = sorted(
+        path
+        for path in [*folder.glob("*.yaml"), *folder.glob("*.yml")]
+        if not path.name.startswith(".")  # an editor's lock (.#x.yaml), macOS's ._x.yaml
+    )
     if not folder.is_dir():
         raise ConfigError([Problem(str(folder), None, "rules folder not found")])
     problems: list[Problem] = []
@@ -187,7 +247,11 @@ def load_rules(folder: Path) -> list[Rule]:
             continue
         if rule.id in where:
             problems.append(
-                Problem(str(path), 1, f"rule id {rule.id!r} is also used in {where[rule.id]}")
+                Problem(
+                    str(path),
+                    _line(path, ("id",)),
+                    f"rule id {rule.id!r} is also used in {where[rule.id]}",
+                )
             )
             continue
         where[rule.id] = path
@@ -200,37 +264,83 @@ def load_rules(folder: Path) -> list[Rule]:
     return rules
 
 
+def _line(path: Path, loc: tuple[str | int, ...]) -> int | None:
+    """The line of ``loc`` in the rule file ``path`` (read again: only a problem needs it)."""
+    try:
+        return line_of(load_yaml(path)[1], loc)
+    except ConfigError:
+        return None
+
+
 def _include_problems(rules: list[Rule], where: dict[str, Path]) -> list[Problem]:
     by_id = {rule.id: rule for rule in rules}
     problems = []
     for rule in rules:
         path = str(where[rule.id])
-        for other in rule.includes:
+        for index, other in enumerate(rule.includes):
             if other not in by_id:
                 problems.append(
-                    Problem(path, None, f"rule {rule.id}: includes unknown rule {other!r}")
+                    Problem(
+                        path,
+                        _line(where[rule.id], ("includes", index)),
+                        f"rule {rule.id}: includes unknown rule {other!r}",
+                    )
                 )
             elif by_id[other].includes:
                 problems.append(
                     Problem(
                         path,
-                        None,
+                        _line(where[rule.id], ("includes", index)),
                         f"rule {rule.id}: included rule {other!r} has includes "
                         "of its own; include only rules with patterns",
                     )
                 )
-        for other in rule.yields_to:
+        for index, other in enumerate(rule.yields_to):
             if other not in by_id:
                 problems.append(
-                    Problem(path, None, f"rule {rule.id}: yields_to unknown rule {other!r}")
+                    Problem(
+                        path,
+                        _line(where[rule.id], ("yields_to", index)),
+                        f"rule {rule.id}: yields_to unknown rule {other!r}",
+                    )
                 )
             elif other == rule.id or rule.id in by_id[other].yields_to:
                 problems.append(
                     Problem(
                         path,
-                        None,
+                        _line(where[rule.id], ("yields_to", index)),
                         f"rule {rule.id}: yields_to {other!r}, which yields to it; "
                         "one of the two must take precedence",
                     )
                 )
+            elif circle := _yields_back(other, rule.id, by_id):
+                problems.append(
+                    Problem(
+                        path,
+                        _line(where[rule.id], ("yields_to", index)),
+                        f"rule {rule.id}: yields_to {other!r}, which yields back to it "
+                        f"({' -> '.join(circle)}); one of them must take precedence",
+                    )
+                )
     return problems
+
+
+def _yields_back(start: str, target: str, by_id: dict[str, Rule]) -> list[str]:
+    """The shortest chain of ``yields_to`` from ``start`` to ``target`` (both named), or
+    an empty list when there is none: where every rule of a circle holds, each steps aside
+    for the next and none names the development."""
+    came_from: dict[str, str] = {start: start}
+    pending = [start]
+    while pending:
+        current = pending.pop(0)
+        for other in by_id[current].yields_to:
+            if other in came_from or other not in by_id:
+                continue
+            came_from[other] = current
+            if other == target:
+                chain = [other]
+                while chain[-1] != start:
+                    chain.append(came_from[chain[-1]])
+                return chain[::-1]
+            pending.append(other)
+    return []

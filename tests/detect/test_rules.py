@@ -139,3 +139,106 @@ def test_yields_to_must_name_a_rule_that_does_not_yield_back(tmp_path: Path) -> 
     found = problems(tmp_path)
     assert any("rule good: yields_to 'other', which yields to it" in p for p in found)
     assert any("rule third: yields_to unknown rule 'missing'" in p for p in found)
+
+
+def test_yields_to_must_not_go_round_in_a_longer_circle(tmp_path: Path) -> None:
+    # Where all three hold, each steps aside for the next and none names the development.
+    for rule, winner in [("good", "other"), ("other", "third"), ("third", "good")]:
+        text = GOOD.replace("id: good", f"id: {rule}") + f"yields_to: [{winner}]\n"
+        write(tmp_path, f"{rule}.yaml", text)
+    write(tmp_path, "fourth.yaml", GOOD.replace("id: good", "id: fourth") + "yields_to: [good]\n")
+    found = problems(tmp_path)
+    assert found == [
+        f"{tmp_path / 'good.yaml'}:7: rule good: yields_to 'other', which yields back to it "
+        "(other -> third -> good); one of them must take precedence",
+        f"{tmp_path / 'other.yaml'}:7: rule other: yields_to 'third', which yields back to it "
+        "(third -> good -> other); one of them must take precedence",
+        f"{tmp_path / 'third.yaml'}:7: rule third: yields_to 'good', which yields back to it "
+        "(good -> other -> third); one of them must take precedence",
+    ]
+
+
+def test_problems_between_rules_name_the_line(tmp_path: Path) -> None:
+    write(tmp_path, "a.yaml", GOOD + "yields_to: [other]\n")
+    write(tmp_path, "b.yaml", "# the same id\n" + GOOD + "yields_to: [good]\n")
+    write(tmp_path, "c.yaml", "id: broad\ndescription: d\nincludes:\n  - good\n  - missing\n")
+    write(
+        tmp_path,
+        "d.yaml",
+        GOOD.replace("id: good", "id: other") + "yields_to:\n  - gone\n  - good\n",
+    )
+    assert problems(tmp_path) == [
+        f"{tmp_path / 'b.yaml'}:2: rule id 'good' is also used in {tmp_path / 'a.yaml'}",
+        f"{tmp_path / 'a.yaml'}:7: rule good: yields_to 'other', which yields to it; "
+        "one of the two must take precedence",
+        f"{tmp_path / 'c.yaml'}:5: rule broad: includes unknown rule 'missing'",
+        f"{tmp_path / 'd.yaml'}:8: rule other: yields_to unknown rule 'gone'",
+        f"{tmp_path / 'd.yaml'}:9: rule other: yields_to 'good', which yields to it; "
+        "one of the two must take precedence",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("regex", "refused"),
+    [
+        # a repeated part that itself repeats: on a sentence it does not match, the number
+        # of ways to try grows exponentially with its length (rules explain ran for minutes)
+        (r"^(\w+\s?)+ agreed$", True),
+        (r"(a+)+b", True),
+        (r"(?:x|(\d*))*y", True),
+        (r"(a+)+?b", True),
+        (r"(?>(a+)+c)", True),
+        (r"(x(a+)+)++", True),
+        # bounded, possessive or atomic: as quick as the text is long
+        (r"\b(after|since)\s+(the|a)?\s*([\w-]+\s+){0,2}(ceasefire|truce)", False),
+        (r"(a+)++b", False),
+        (r"(?>a+)+b", False),
+        (r"\b(\d+|one|two)[- ](day|hour)\b", False),
+        (r"(ab)+c", False),
+    ],
+)
+def test_a_regex_that_can_take_forever_is_refused(
+    tmp_path: Path, regex: str, refused: bool
+) -> None:
+    text = GOOD.replace("- any: [voted]", f"- regex: ['{regex}']")
+    write(tmp_path, "bad.yaml", text)
+    if not refused:
+        assert [rule.id for rule in load_rules(tmp_path)] == ["good"]
+        return
+    assert problems(tmp_path) == [
+        f"{tmp_path / 'bad.yaml'}:6: patterns.0.all.0.regex: Value error, regex {regex!r} "
+        "repeats a part that can itself repeat without end: on a sentence it does not "
+        "match it can run for minutes; bound one of the two ({0,5}) or make it possessive "
+        "(++, *+)"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # ``within`` on a group a pattern needs, or on a topic group, was ignored in silence
+        (
+            GOOD.replace("      - any: [voted]", "      - any: [voted]\n        within: 3"),
+            "bad.yaml:5: patterns.0.all: Value error, 'within' on a group of 'all' has no "
+            "effect: it limits 'unless' groups only; to keep the groups of a pattern close, "
+            "give the pattern 'within'",
+        ),
+        (
+            GOOD + "topic:\n  - any: [Ukraine]\n    within: 3\n",
+            "bad.yaml:7: topic: Value error, 'within' on a group of 'topic' has no effect: "
+            "it limits 'unless' groups only",
+        ),
+    ],
+)
+def test_within_where_it_has_no_effect_is_refused(tmp_path: Path, text: str, expected: str) -> None:
+    write(tmp_path, "bad.yaml", text)
+    assert problems(tmp_path) == [f"{tmp_path / expected}"]
+
+
+def test_hidden_files_of_editors_and_copies_are_not_rules(tmp_path: Path) -> None:
+    write(tmp_path, "good.yaml", GOOD)
+    # emacs's lock while good.yaml is being edited: a link to nowhere
+    (tmp_path / ".#good.yaml").symlink_to("editor@host.1234:1700000000")
+    # macOS's metadata beside a copied file: not text
+    (tmp_path / "._good.yaml").write_bytes(b"\x00\x05\x16\x07\x00\x02\x00\x00Mac OS X\xff\xfe")
+    assert [rule.id for rule in load_rules(tmp_path)] == ["good"]
