@@ -77,6 +77,11 @@ def other_writers() -> list[str]:
 
 RULE_PRECISION = 0.9  # a rule head is kept only where cross-validation shows this precision
 MIN_POSITIVES = 6
+# Headline-only copies of the items with a text train the model as well, at this weight: a
+# feed that carries headlines alone is common, and a model that saw only whole items learns
+# to ask for the body's features (measured: 7 of 15 headline-only development items of the
+# held-out sets flagged, against 332 of 385 with a text). They never enter an evaluation.
+HEADLINE_COPY_WEIGHT = 0.5
 GRID = [round(x, 2) for x in np.arange(0.2, 0.86, 0.05)]
 
 
@@ -154,8 +159,10 @@ def fit(
     train: np.ndarray,
     thresholds: dict[str, float],
     about: dict[str, object],
+    item_weights: np.ndarray | None = None,
 ) -> ModelFile:
-    """One model trained on the items where ``train`` is true."""
+    """One model trained on the items where ``train`` is true, each at its weight in
+    ``item_weights`` (all alike when None)."""
     chosen = [table.signals[i] for i in np.flatnonzero(train)]
     vocabulary = Vocabulary(chosen)
     model = ScoringModel(ModelFile(format=1, idf=vocabulary.idf, scaling={}, heads={}))
@@ -176,7 +183,7 @@ def fit(
         lr = LogisticRegression(
             C=c, solver="liblinear", max_iter=5000, class_weight="balanced", random_state=SEED
         )
-        lr.fit(x, y[train])
+        lr.fit(x, y[train], sample_weight=None if item_weights is None else item_weights[train])
         weights = lr.coef_[0]
         heads[head] = {
             "bias": round(float(lr.intercept_[0]), 5),
@@ -246,11 +253,16 @@ def main() -> None:
     probe = Detector(claims, rules, model=_placeholder(specific))
     signals = [probe.extractor.signals(a) for _, _, a in entries]
     cache = {a.id: s for (_, _, a), s in zip(entries, signals, strict=True)}
+    copies = [n for n, (_, _, a) in enumerate(entries) if a.text.strip()]
+    signals += [probe.extractor.signals(headline_only(entries[n][2])) for n in copies]
     probe.extractor.signals = lambda article: cache[article.id]  # type: ignore[method-assign]
-    labels = {DEVELOPMENT: np.array([i["kind"] == "development" for _, i, _ in entries], int)}
+    rows = [*range(len(entries)), *copies]  # the item each row of the training table is
+    weights = np.array([1.0] * len(entries) + [HEADLINE_COPY_WEIGHT] * len(copies))
+    items = [entries[n][1] for n in rows]
+    labels = {DEVELOPMENT: np.array([i["kind"] == "development" for i in items], int)}
     for rule in specific:
-        y = np.array([rule in i["labels"] for _, i, _ in entries], int)  # type: ignore[operator]
-        if y.sum() >= MIN_POSITIVES:
+        y = np.array([rule in i["labels"] for i in items], int)  # type: ignore[operator]
+        if y[: len(entries)].sum() >= MIN_POSITIVES:
             labels[rule] = y
     quiet_block = rng.permutation(len(entries)) % QUIET_BLOCKS
     groups = np.array(
@@ -258,14 +270,15 @@ def main() -> None:
             str(i["event"]) if i["kind"] == "development" else f"quiet-{b}"
             for (_, i, _), b in zip(entries, quiet_block, strict=True)
         ]
-    )
-    measured = Table(signals, corroborated(corpora, cache, entries), list(labels))
+    )[rows]
+    corroboration = corroborated(corpora, cache, entries)
+    measured = Table(signals, [corroboration[n] for n in rows], list(labels))
     folds: dict[str, ScoringModel] = {}
     unique = sorted(set(groups))
     for n, group in enumerate(unique, 1):
         print(f"\rfold {n}/{len(unique)}", end="", file=sys.stderr)
-        model = ScoringModel(fit(measured, labels, groups != group, {}, {}))
-        for (_, _, article), g in zip(entries, groups, strict=True):
+        model = ScoringModel(fit(measured, labels, groups != group, {}, {}, weights))
+        for (_, _, article), g in zip(entries, groups[: len(entries)], strict=True):
             if g == group:
                 folds[article.id] = model
     print(file=sys.stderr)
@@ -280,7 +293,7 @@ def main() -> None:
         "cross_validation": {name: _summary(result) for name, result in table.items()},
     }
     kept = {h: y for h, y in labels.items() if chosen[h] <= 1.0}  # heads that earned a place
-    final = prune(fit(measured, kept, np.ones(len(entries), bool), chosen, about))
+    final = prune(fit(measured, kept, np.ones(len(rows), bool), chosen, about, weights))
     final = final.model_copy(
         update={"pattern_floor": pattern_floor, "example_match": example_match}
     )
@@ -295,6 +308,18 @@ def main() -> None:
         for name, lines in cv_alerts.items():
             text = "".join(json.dumps(line, sort_keys=True) + "\n" for line in lines)
             (args.cv_alerts / f"{name}.jsonl").write_text(text)
+
+
+def headline_only(article: Article) -> Article:
+    """The article as a feed that carries its headline alone would give it."""
+    return Article(
+        id=f"{article.id}#headline",
+        feed=article.feed,
+        title=article.title,
+        text="",
+        link=article.link,
+        published=article.published,
+    )
 
 
 def training_corpora(eval_dir: Path) -> list[Path]:
