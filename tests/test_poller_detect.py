@@ -149,12 +149,11 @@ def test_a_job_queued_behind_a_failed_reload_waits_for_the_book(
     """Another feed's detection, queued on the worker while a failed reload empties the
     book, must not decide on the emptied book (a second report of an alerted development
     would go out as a new alert)."""
+    # the poll reads the feed's entry (dated ahead) at the clock's time, so the copy comes
+    # five minutes after it by the same clock: within the development's day
+    later = datetime.now(UTC) + timedelta(minutes=5)
     second = Article(
-        id="vote-copy",
-        feed="other",
-        title=VOTE.title,
-        text=VOTE.text,
-        published=T0 + timedelta(minutes=5),
+        id="vote-copy", feed="other", title=VOTE.title, text=VOTE.text, published=later
     )
     with routing_poller(tmp_path) as (store, poller, routed), serving(FeedServer()) as server:
         server.feeds["/wire.xml"] = rss([VOTE_ITEM])
@@ -168,7 +167,7 @@ def test_a_job_queued_behind_a_failed_reload_waits_for_the_book(
             fail_once(monkeypatch, store, "developments")
             reload = asyncio.create_task(poller._reload(detector.book))
             await asyncio.sleep(0.2)  # the failed read is in; the emptying job queued
-            detect = asyncio.create_task(poller._detect(detector, [second], T0))
+            detect = asyncio.create_task(poller._detect(detector, [second], later))
             await asyncio.sleep(0.2)
             gate.set()
             await held
@@ -178,5 +177,5 @@ def test_a_job_queued_behind_a_failed_reload_waits_for_the_book(
 
         detected = asyncio.run(scenario())
     assert routed == ["alert"]
-    # the store's book knows the development: the copy restates it (no new alert)
+    # the store's book knows the development: the copy is a report of it (no new alert)
     assert [a.type for a in detected.alerts if a.type == "alert"] == [], detected.alerts
