@@ -6,7 +6,8 @@ scan of all their connections (issue 11). The clients of the hosts polled least 
 with no fetch under way, are closed beyond a few dozen: at most 128 idle connections in all.
 Conditional GET with the ETag / Last-Modified of the last poll (a 304 costs no parsing);
 gzip/deflate decoded here with a cap on the *decoded* size, so neither a huge body nor a
-compression bomb can exhaust memory; bounded redirects;
+compression bomb can exhaust memory; bounded redirects, a feed's own ``headers`` sent to
+its own host only (httpx drops only Authorization when a redirect leaves it);
 connect/read timeouts and a limit on the whole fetch (``total_timeout``); ``Retry-After``
 (with any error status) reported to the caller; a cap on concurrent fetches overall and per
 host. A fetch takes its host's turn first and only then a slot of the overall cap, so a feed
@@ -40,6 +41,9 @@ from monitor.sources.feeds import FeedConfig
 from monitor.sources.hostgate import HostGate
 
 USER_AGENT = f"news-monitor/{__version__} (news feed monitor; polite polling with conditional GET)"
+# request extension: the feed's host and its own headers (feeds.yaml); httpx carries
+# extensions over to the requests of the redirects it follows
+_OWN_HEADERS = "news_monitor.own_headers"
 
 
 @dataclass(frozen=True)
@@ -220,6 +224,21 @@ def _tls_context() -> ssl.SSLContext:
     return context
 
 
+async def _keep_own_headers_home(request: httpx.Request) -> None:
+    """A feed's own headers go with every request to the feed's host, a redirect's too
+    (httpx drops a Cookie header at each redirect), and with none to another host: a key
+    or cookie meant for the feed's site is not handed to whatever site it redirects to."""
+    own = request.extensions.get(_OWN_HEADERS)
+    if own is None:
+        return
+    host, headers = own
+    if (request.url.host or "").lower() == host.lower():
+        request.headers.update(headers)
+    else:
+        for name in headers:
+            request.headers.pop(name, None)
+
+
 class Fetcher:
     """Fetches feeds, one client (connection pool) per host; use as an async context manager."""
 
@@ -262,6 +281,7 @@ class Fetcher:
             ),
             transport=transport,
             verify=self._tls,
+            event_hooks={"request": [_keep_own_headers_home]},
         )
 
     async def _client_for(self, host: str) -> httpx.AsyncClient:
@@ -362,7 +382,9 @@ class Fetcher:
         validators: Validators,
         started: float,
     ) -> FetchResult:
-        async with client.stream("GET", url, headers=headers) as response:
+        own = (urlsplit(url).hostname or "", dict(feed.headers))
+        extensions = {_OWN_HEADERS: own}
+        async with client.stream("GET", url, headers=headers, extensions=extensions) as response:
             where = redact_url(str(response.url))
             status = response.status_code
             if status == 304:

@@ -336,3 +336,45 @@ def test_a_trickling_server_meets_the_limit_on_the_whole_fetch() -> None:
 
         with pytest.raises(FetchError, match=r"^feed drip: gave up after 1 s \(http://127"):
             asyncio.run(fetch())
+
+
+@dataclass
+class _Hop:
+    """Redirects every GET to ``to`` (when set) or answers a small feed; notes the headers."""
+
+    to: str = ""
+    port: int = 0
+    seen: list[dict[str, str]] | None = None
+
+    def handle(self, request: BaseHTTPRequestHandler) -> None:
+        (self.seen if self.seen is not None else []).append(dict(request.headers))
+        if self.to:
+            send(request, 302, b"", {"Location": self.to})
+        else:
+            send(request, 200, rss([{"title": "t", "guid": "g", "description": "d"}]))
+
+
+@pytest.mark.parametrize(
+    ("target_host", "kept"),
+    [
+        ("localhost", False),  # another host: the feed's key and cookie stay behind
+        ("127.0.0.1", True),  # the feed's own host (another port): they go along
+    ],
+)
+def test_a_feeds_own_headers_go_to_its_own_host_only(target_host: str, kept: bool) -> None:
+    own = {"X-Api-Key": "feed-key-123", "Cookie": "session=abc"}
+    with serving(_Hop(seen=[])) as target, serving(_Hop()) as origin:
+        origin.to = f"http://{target_host}:{target.port}/feed.xml"
+        feed = FeedConfig(name="f", url=f"http://127.0.0.1:{origin.port}/feed.xml", headers=own)
+
+        async def fetch() -> FetchResult:
+            async with Fetcher(FetchLimits()) as fetcher:
+                return await fetcher.fetch(feed)
+
+        result = asyncio.run(fetch())
+    assert result.status == 200
+    assert target.seen is not None and len(target.seen) == 1
+    arrived = {name.lower(): value for name, value in target.seen[0].items()}
+    assert ("x-api-key" in arrived) is kept
+    assert ("cookie" in arrived) is kept
+    assert "news-monitor" in arrived["user-agent"]
