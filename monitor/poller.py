@@ -205,8 +205,8 @@ class Poller:
                 store.record_not_modified,
                 feed.name,
                 str(feed.url),
-                sent.etag,
-                sent.last_modified,
+                result.validators.etag,
+                result.validators.last_modified,
                 now,
             )
             return await self._done(

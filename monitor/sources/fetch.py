@@ -391,8 +391,13 @@ class Fetcher:
                 # Read the (empty) body to its end: a response closed unread closes its
                 # connection, and every 304 then paid for a new one.
                 await response.aread()
+                # a 304 may carry the validators anew (RFC 9110 15.4.5): they replace ours
+                renewed = Validators(
+                    response.headers.get("ETag") or validators.etag,
+                    response.headers.get("Last-Modified") or validators.last_modified,
+                )
                 return FetchResult(
-                    304, None, validators, str(response.url), time.monotonic() - started
+                    304, None, renewed, str(response.url), time.monotonic() - started
                 )
             if not 200 <= status < 300:  # also a redirect not followed (no Location)
                 raise FetchError(

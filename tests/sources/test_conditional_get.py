@@ -97,3 +97,37 @@ def test_a_failure_at_another_address_drops_the_validators(any_store: Store) -> 
     moved = any_store.feed_state("wire")
     assert (kept.url, kept.etag, kept.last_modified) == ("http://a.invalid/f", '"v1"', "Mon")
     assert (moved.url, moved.etag, moved.last_modified) == ("http://b.invalid/f", None, None)
+
+
+@dataclass
+class RenewedETag:
+    """Answers the feed with ETag "v1", then 304 with a new ETag "v2" to every conditional
+    GET (as a server whose validators changed while the content did not may)."""
+
+    asked: list[str | None] = field(default_factory=list)
+    port: int = 0
+
+    def handle(self, request: BaseHTTPRequestHandler) -> None:
+        sent = request.headers.get("If-None-Match")
+        self.asked.append(sent)
+        if sent:
+            send(request, 304, b"", {"ETag": '"v2"'})
+        else:
+            send(request, 200, rss([VOTE_ITEM]), {"ETag": '"v1"', "Content-Type": "text/xml"})
+
+
+def test_a_304_with_new_validators_replaces_the_old(tmp_path: Path) -> None:
+    server = RenewedETag()
+    with serving(server):
+        make_rules(tmp_path, {"wire": f"http://127.0.0.1:{server.port}/wire.xml"})
+
+        async def poll() -> str:
+            service = Service.build(settings_for(tmp_path))
+            try:
+                (outcome,) = (await service.daemon.run_once()).outcomes
+                return outcome.status
+            finally:
+                await service.aclose()
+
+        assert [asyncio.run(poll()) for _ in range(3)] == ["ok", "not-modified", "not-modified"]
+    assert server.asked == [None, '"v1"', '"v2"']
