@@ -48,7 +48,8 @@ def posting_url(secrets: Secrets, variable: str) -> SecretStr:
     url = secrets.require(variable)
     try:
         parts = urlsplit(url.get_secret_value())
-        usable = parts.scheme in ("http", "https") and bool(parts.hostname)
+        # reading the port checks it: ValueError beyond 65535 or when it is no number
+        usable = parts.scheme in ("http", "https") and bool(parts.hostname) and parts.port != 0
     except ValueError:
         usable = False
     if not usable or not url.get_secret_value().isprintable():

@@ -52,6 +52,9 @@ def test_optional_channels(
         ("webhook", "hooks.example.org/services/T0/B0/SECRETPART", False),  # no scheme
         ("webhook", "ftp://hooks.example.org/SECRETPART", False),
         ("webhook", "https:///SECRETPART", False),  # no host
+        ("webhook", "http://hooks.example.org:70000/SECRETPART", False),  # no such port
+        ("webhook", "http://hooks.example.org:0/SECRETPART", False),
+        ("webhook", "http://hooks.example.org:SECRETPART/x", False),
         ("slack", "https://hooks.slack.com/services/T0/B0/SECRETPART", True),
         ("slack", "hooks.slack.com/services/T0/B0/SECRETPART", False),
     ],
