@@ -224,6 +224,10 @@ def load_model(path: Path, model: type[ModelT], cache: ParseCache | None = None)
     try:
         return model.model_validate(data if data is not None else {})
     except ValidationError as exc:
+        if data is None:  # "id: Field required" would not say why
+            raise ConfigError(
+                [Problem(str(path), None, "the file is empty (nothing but blanks or comments)")]
+            ) from exc
         if cached is not MISSING:  # the data parsing makes, but without the lines
             node = _parse(path, text)[1]
         lines, words = _positions(node)

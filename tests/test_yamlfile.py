@@ -110,3 +110,20 @@ def test_aliases_are_followed_once_when_finding_lines(tmp_path: Path) -> None:
         f'{path}:6: any.1: {STRING}: YAML read on as a boolean; quote it: "on"',
         f"{path}:4: any.2: {STRING}",
     ]
+
+
+@pytest.mark.parametrize("yaml_text", ["", "\n\n", "# a rule, one day\n"])
+def test_an_empty_file_is_said_to_be_empty(tmp_path: Path, yaml_text: str) -> None:
+    """Not only "id: Field required", which does not say why."""
+    path = tmp_path / "rule.yaml"
+    path.write_text(yaml_text)
+    with pytest.raises(ConfigError) as caught:
+        load_model(path, Rule)
+    assert [str(p) for p in caught.value.problems] == [
+        f"{path}: the file is empty (nothing but blanks or comments)"
+    ]
+    assert load_model(path, Defaults) == Defaults(), "a model with defaults takes it"
+
+
+class Defaults(BaseModel):
+    note: str = ""
