@@ -286,6 +286,14 @@ def _include_problems(rules: list[Rule], where: dict[str, Path]) -> list[Problem
                         f"rule {rule.id}: includes unknown rule {other!r}",
                     )
                 )
+            elif other == rule.id:
+                problems.append(
+                    Problem(
+                        path,
+                        _line(where[rule.id], ("includes", index)),
+                        f"rule {rule.id}: includes itself; include only rules with patterns",
+                    )
+                )
             elif by_id[other].includes:
                 problems.append(
                     Problem(

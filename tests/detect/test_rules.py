@@ -97,6 +97,14 @@ def test_duplicate_ids_and_unknown_includes(tmp_path: Path) -> None:
     assert any("includes unknown rule 'missing'" in p for p in found)
 
 
+def test_a_rule_that_includes_itself_is_told_so(tmp_path: Path) -> None:
+    write(tmp_path, "a.yaml", GOOD)
+    write(tmp_path, "c.yaml", "id: broad\ndescription: d\nincludes: [good, broad]\n")
+    assert [p.split(": ", 1)[1] for p in problems(tmp_path)] == [
+        "rule broad: includes itself; include only rules with patterns"
+    ]
+
+
 def test_empty_folder_is_an_error(tmp_path: Path) -> None:
     assert problems(tmp_path) == [f"{tmp_path}: no rule files (*.yaml) found"]
 
