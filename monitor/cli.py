@@ -154,6 +154,7 @@ def cmd_baseline_build(args: argparse.Namespace) -> int:
 
 def cmd_rules_check(args: argparse.Namespace) -> int:
     from monitor.config import load_configuration
+    from monitor.detect.rules import disabled_references
     from monitor.envcheck import stray_warnings
     from monitor.notify.build import availability
 
@@ -171,7 +172,7 @@ def cmd_rules_check(args: argparse.Namespace) -> int:
         print(f"rules: warning: {reason} (needed to deliver, not to check)", file=sys.stderr)
     for reason in found.off.values():
         print(f"rules: {reason}: optional, off")
-    for warning in stray_warnings(config.channels):
+    for warning in [*disabled_references(ruleset.rules), *stray_warnings(config.channels)]:
         print(f"rules: warning: {warning}", file=sys.stderr)
     return 0
 

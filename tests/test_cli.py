@@ -107,6 +107,25 @@ def test_rules_check_warns_about_missing_secrets(
     assert "warning: channel hook: TEST_UNSET_URL is not set" in (capsys.readouterr().err)
 
 
+def test_rules_check_warns_of_references_to_a_disabled_rule(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Switching a rule off is allowed; the rules that include it or yield to it are named."""
+    from tests.helpers import make_rules
+
+    rules = make_rules(tmp_path, {})
+    ceasefire = rules / "watch" / "ceasefire.yaml"
+    ceasefire.write_text(ceasefire.read_text(encoding="utf-8") + "enabled: false\n")
+    assert main(["--rules", str(rules), "rules", "check"]) == 0
+    warned = [line for line in capsys.readouterr().err.splitlines() if "disabled" in line]
+    assert warned == [
+        "rules: warning: rule new-development includes ceasefire, which is disabled:"
+        " the reference does nothing",
+        "rules: warning: rule russia-position-change yields to ceasefire, which is disabled:"
+        " the reference does nothing",
+    ]
+
+
 def test_default_rules_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from monitor.settings import default_rules_dir
     from tests.conftest import RULES

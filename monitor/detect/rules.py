@@ -352,3 +352,17 @@ def _yields_back(start: str, target: str, by_id: dict[str, Rule]) -> list[str]:
                 return chain[::-1]
             pending.append(other)
     return []
+
+
+def disabled_references(rules: list[Rule]) -> list[str]:
+    """Warnings for enabled rules that include or yield to a disabled one: allowed (a rule
+    may be switched off for a while), but the reference then does nothing."""
+    disabled = {rule.id for rule in rules if not rule.enabled}
+    return [
+        f"rule {rule.id} {verb} {other}, which is disabled: the reference does nothing"
+        for rule in rules
+        if rule.enabled
+        for verb, others in (("includes", rule.includes), ("yields to", rule.yields_to))
+        for other in others
+        if other in disabled
+    ]
