@@ -66,13 +66,13 @@ def distinct_entries(articles: Sequence[Article]) -> list[Article]:
     examined them again."""
     if len({article.id for article in articles}) == len(articles):  # the rule: no hashing
         return list(articles)
+    hashed = [(article, content_hash(article)) for article in articles]
     digests: defaultdict[str, set[str]] = defaultdict(set)
-    for article in articles:
-        digests[article.id].add(content_hash(article))
+    for article, digest in hashed:
+        digests[article.id].add(digest)
     kept: list[Article] = []
     taken: set[tuple[str, str]] = set()
-    for article in articles:
-        digest = content_hash(article)
+    for article, digest in hashed:
         if (article.id, digest) in taken:
             continue
         taken.add((article.id, digest))

@@ -27,6 +27,7 @@ import sys
 import tempfile
 from collections import Counter
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -312,14 +313,7 @@ def main() -> None:
 
 def headline_only(article: Article) -> Article:
     """The article as a feed that carries its headline alone would give it."""
-    return Article(
-        id=f"{article.id}#headline",
-        feed=article.feed,
-        title=article.title,
-        text="",
-        link=article.link,
-        published=article.published,
-    )
+    return replace(article, id=f"{article.id}#headline", text="")
 
 
 def training_corpora(eval_dir: Path) -> list[Path]:

@@ -68,8 +68,9 @@ class KnownClaims:
         self._keys = [self._informative(key) for key in keys]
         self._words = [frozenset(key.split()) for key in self._keys]
         self._hypothetical = [is_hypothetical(text) for text in self.texts]
-        # (informative key, hypothetical) -> (index of the nearest claim, its similarity)
-        self._nearest: dict[tuple[str, bool], tuple[int, float]] = {}
+        # (informative key, hypothetical) -> (index of the nearest claim, its similarity,
+        # whether the two share an informative word)
+        self._nearest: dict[tuple[str, bool], tuple[int, float, bool]] = {}
         self._items: dict[str, tuple[str, bool]] = {}  # sentence -> (informative key, hyp.)
 
     def _informative(self, key: str) -> str:
@@ -99,18 +100,14 @@ class KnownClaims:
             if not item[0]:  # no informative word: nothing to compare
                 found.append(Evidence(sentence, 1.0, "", 0.0))
                 continue
-            position, best = self._nearest[item]
+            position, best, shares_word = self._nearest[item]
             shown, similarity = position, best
-            if in_meaning is not None and not self._shares_word(item[0], position):
+            if in_meaning is not None and not shares_word:
                 shown = in_meaning[index]
                 similarity = best if shown == position else self._similarity(item, shown)
             text = self.texts[shown] if best > 0.0 else ""
             found.append(Evidence(sentence, round(1.0 - best, 3), text, round(similarity, 3)))
         return found
-
-    def _shares_word(self, key: str, position: int) -> bool:
-        """Whether the informative key ``key`` has a word of claim ``position``'s."""
-        return not self._words[position].isdisjoint(key.split())
 
     def _similarity(self, item: tuple[str, bool], position: int) -> float:
         """The similarity of one (informative key, hypothetical) pair to one claim."""
@@ -146,4 +143,5 @@ class KnownClaims:
         scores = np.where(differs, scores * MODALITY_DISCOUNT, scores)
         for row, item in enumerate(items):
             position = int(scores[row].argmax())
-            self._nearest[item] = (position, float(scores[row, position]))
+            shares_word = not self._words[position].isdisjoint(item[0].split())
+            self._nearest[item] = (position, float(scores[row, position]), shares_word)

@@ -272,64 +272,44 @@ def _line(path: Path, loc: tuple[str | int, ...]) -> int | None:
         return None
 
 
+def _reference_problem(rule: Rule, path: Path, key: str, index: int, message: str) -> Problem:
+    """A problem with the ``index``-th entry of the rule's ``key`` list, at its line."""
+    return Problem(str(path), _line(path, (key, index)), f"rule {rule.id}: {message}")
+
+
 def _include_problems(rules: list[Rule], where: dict[str, Path]) -> list[Problem]:
     by_id = {rule.id: rule for rule in rules}
     problems = []
     for rule in rules:
-        path = str(where[rule.id])
+        path = where[rule.id]
         for index, other in enumerate(rule.includes):
             if other not in by_id:
-                problems.append(
-                    Problem(
-                        path,
-                        _line(where[rule.id], ("includes", index)),
-                        f"rule {rule.id}: includes unknown rule {other!r}",
-                    )
-                )
+                message = f"includes unknown rule {other!r}"
             elif other == rule.id:
-                problems.append(
-                    Problem(
-                        path,
-                        _line(where[rule.id], ("includes", index)),
-                        f"rule {rule.id}: includes itself; include only rules with patterns",
-                    )
-                )
+                message = "includes itself; include only rules with patterns"
             elif by_id[other].includes:
-                problems.append(
-                    Problem(
-                        path,
-                        _line(where[rule.id], ("includes", index)),
-                        f"rule {rule.id}: included rule {other!r} has includes "
-                        "of its own; include only rules with patterns",
-                    )
+                message = (
+                    f"included rule {other!r} has includes of its own; "
+                    "include only rules with patterns"
                 )
+            else:
+                continue
+            problems.append(_reference_problem(rule, path, "includes", index, message))
         for index, other in enumerate(rule.yields_to):
             if other not in by_id:
-                problems.append(
-                    Problem(
-                        path,
-                        _line(where[rule.id], ("yields_to", index)),
-                        f"rule {rule.id}: yields_to unknown rule {other!r}",
-                    )
-                )
+                message = f"yields_to unknown rule {other!r}"
             elif other == rule.id or rule.id in by_id[other].yields_to:
-                problems.append(
-                    Problem(
-                        path,
-                        _line(where[rule.id], ("yields_to", index)),
-                        f"rule {rule.id}: yields_to {other!r}, which yields to it; "
-                        "one of the two must take precedence",
-                    )
+                message = (
+                    f"yields_to {other!r}, which yields to it; one of the two must take precedence"
                 )
             elif circle := _yields_back(other, rule.id, by_id):
-                problems.append(
-                    Problem(
-                        path,
-                        _line(where[rule.id], ("yields_to", index)),
-                        f"rule {rule.id}: yields_to {other!r}, which yields back to it "
-                        f"({' -> '.join(circle)}); one of them must take precedence",
-                    )
+                message = (
+                    f"yields_to {other!r}, which yields back to it ({' -> '.join(circle)}); "
+                    "one of them must take precedence"
                 )
+            else:
+                continue
+            problems.append(_reference_problem(rule, path, "yields_to", index, message))
     return problems
 
 
