@@ -5,6 +5,12 @@ escapes everything taken from feeds and links only http(s) URLs. ``smtplib`` run
 worker thread; its errors become ``DeliveryError`` (4xx and network trouble retryable,
 5xx not).
 
+One attempt has a deadline for the whole exchange (``deadline_seconds``, by default three
+times ``timeout_seconds``, which bounds each answer only): a relay that trickles its
+answers, a byte every few seconds, cannot hold a delivery longer. Past it the connection
+is cut (``smtp_abort.Tripwire``) and the attempt fails, to be retried; so does an attempt
+the daemon stops.
+
 Recipients: if the relay refuses one for now (4xx, such as greylisting), the message is
 sent to nobody yet (the transaction stops before DATA) and retried for all, so nobody
 gets it twice; one refused for good (5xx) is left out with a warning naming it, and the
@@ -52,9 +58,11 @@ if TYPE_CHECKING:
     import smtplib
 
     from monitor.feedback_links import FeedbackLinks
+    from monitor.notify.smtp_abort import Tripwire
 
 log = logging.getLogger("monitor.deliver")
 SUBJECT_LIMIT = 180
+DEADLINE_FACTOR = 3  # the default deadline, in timeouts (one answer each)
 
 
 def _addresses(recipient: str) -> str:
@@ -80,8 +88,18 @@ class EmailConfig(ChannelSettings):
     password_env: str | None = Field(None, pattern=ENV_NAME)
     sender: str = Field(pattern=r"^[^\s@<>]+@[^\s@<>]+$")
     recipients: list[Annotated[str, AfterValidator(_addresses)]] = Field(min_length=1)
-    timeout_seconds: float = Field(20.0, gt=0)
+    timeout_seconds: float = Field(20.0, gt=0, description="longest wait for one answer")
+    deadline_seconds: float | None = Field(
+        None, gt=0, description="longest one attempt may take in all (3 x timeout_seconds)"
+    )
     ca_file: Path | None = Field(None, description="CA bundle to verify a private relay with")
+
+    @property
+    def deadline(self) -> float:
+        """Seconds one delivery attempt may take, connection to goodbye."""
+        if self.deadline_seconds is not None:
+            return self.deadline_seconds
+        return DEADLINE_FACTOR * self.timeout_seconds
 
     def tls_context(self) -> ssl.SSLContext:
         """The TLS context (with ``ca_file`` if given); ``ConfigError`` if it cannot load."""
@@ -173,17 +191,28 @@ class EmailChannel:
         self._username = found.require(config.username_env) if config.username_env else None
         self._password = found.require(config.password_env) if config.password_env else None
 
-    def _send_blocking(self, message: EmailMessage) -> dict[str, tuple[int, bytes]]:
-        """Send ``message``; return the recipients refused for good (left out)."""
+    def _send_blocking(self, message: EmailMessage, wire: Tripwire) -> dict[str, tuple[int, bytes]]:
+        """Send ``message`` over a connection ``wire`` can cut; return the recipients
+        refused for good (left out)."""
+        try:
+            return self._exchange(message, wire)
+        finally:
+            wire.release()
+
+    def _exchange(self, message: EmailMessage, wire: Tripwire) -> dict[str, tuple[int, bytes]]:
         import smtplib
+
+        from monitor.notify.smtp_abort import WatchedSMTP, WatchedSMTP_SSL
 
         c = self.config
         context = self._context
         smtp: smtplib.SMTP
         if c.security == "tls":
-            smtp = smtplib.SMTP_SSL(c.host, c.port, timeout=c.timeout_seconds, context=context)
+            smtp = WatchedSMTP_SSL(
+                c.host, c.port, timeout=c.timeout_seconds, wire=wire, context=context
+            )
         else:
-            smtp = smtplib.SMTP(c.host, c.port, timeout=c.timeout_seconds)
+            smtp = WatchedSMTP(c.host, c.port, timeout=c.timeout_seconds, wire=wire)
         with smtp:
             if c.security == "starttls":
                 smtp.ehlo_or_helo_if_needed()
@@ -205,7 +234,7 @@ class EmailChannel:
 
         message = email_message(alert, self.config.sender, self.config.recipients, self.links)
         try:
-            refused = await asyncio.to_thread(self._send_blocking, message)
+            refused = await self._within_deadline(message)
         except smtplib.SMTPResponseException as exc:
             raise DeliveryError(
                 self.name, f"SMTP {exc.smtp_code}", retryable=400 <= exc.smtp_code < 500
@@ -229,6 +258,28 @@ class EmailChannel:
                 extra={"channel": self.name, "refused": _refusals(refused)},
             )
         return None
+
+    async def _within_deadline(self, message: EmailMessage) -> dict[str, tuple[int, bytes]]:
+        """``_send_blocking`` in a worker thread, its connection cut at the deadline (or
+        when the daemon stops the attempt): a ``DeliveryError`` to retry says so."""
+        from monitor.notify.smtp_abort import Tripwire
+
+        wire = Tripwire()
+        deadline = self.config.deadline
+        try:
+            async with asyncio.timeout(deadline) as scope:
+                return await asyncio.to_thread(self._send_blocking, message, wire)
+        except TimeoutError as exc:
+            if not scope.expired():
+                raise  # the socket's own timeout, inside smtplib: an OSError like others
+            raise DeliveryError(
+                self.name,
+                f"SMTP exchange not finished within its deadline of {deadline:g} s "
+                "(deadline_seconds; the relay answers too slowly)",
+                retryable=True,
+            ) from exc
+        finally:
+            wire.trip()  # a thread still talking to the relay stops at once
 
     async def aclose(self) -> None:
         return None
