@@ -404,6 +404,7 @@ class Service:
                 self.web_sources(),
                 refresh_seconds=self.settings.web_refresh_seconds,
                 token=self.settings.web_token,
+                allowed_hosts=self.settings.web_hosts,
                 signer=lambda: self.feedback_signer,
             )
             await self.health.start()

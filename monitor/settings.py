@@ -11,9 +11,11 @@ signs feedback links (``SERVICE_SECRETS``) are read the way channel secrets are
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from pathlib import Path
 from typing import Any, Literal
+from urllib.parse import urlsplit
 
 from pydantic import (
     Field,
@@ -34,6 +36,7 @@ ENV_FILE = Path(".env")
 JUDGE_KEY_ENV = "NEWS_MONITOR_JUDGE_KEY"
 FEEDBACK_KEY_ENV = "NEWS_MONITOR_FEEDBACK_KEY"
 SERVICE_SECRETS = (JUDGE_KEY_ENV, FEEDBACK_KEY_ENV)
+HOST_NAME = re.compile(r"[A-Za-z0-9.-]+(:\d+)?|\[[0-9A-Fa-f:.]+\](:\d+)?|[0-9A-Fa-f:.]+")
 
 
 def default_rules_dir() -> Path:
@@ -179,6 +182,12 @@ class Settings(BaseSettings):
     web_token: SecretStr | None = Field(
         None, description="token the pages and API ask for when bound beyond loopback"
     )
+    web_allowed_hosts: str = Field(
+        "",
+        description="host names besides loopback's that the pages, bound to loopback, answer "
+        "to without the token (comma-separated; a reverse proxy's); NEWS_MONITOR_PUBLIC_URL's "
+        "host is one",
+    )
     web_refresh_seconds: int = Field(
         10, ge=1, le=3600, description="how often the pages reload themselves"
     )
@@ -233,6 +242,17 @@ class Settings(BaseSettings):
             )
         return self
 
+    @field_validator("web_allowed_hosts")
+    @classmethod
+    def _host_names(cls, value: str) -> str:
+        for name in value.split(","):
+            if name.strip() and not HOST_NAME.fullmatch(name.strip()):
+                raise ValueError(
+                    f"{name.strip()!r} is not a host name; give names as the browser's "
+                    "address bar shows them, comma-separated (monitor.lan,monitor.example.org)"
+                )
+        return value if value.strip() else ""
+
     @field_validator("health_bind")
     @classmethod
     def _host_and_port(cls, value: str) -> str:
@@ -252,6 +272,14 @@ class Settings(BaseSettings):
             return None
         host, _, port = self.health_bind.rpartition(":")
         return host.strip("[]"), int(port)
+
+    @property
+    def web_hosts(self) -> frozenset[str]:
+        """The host names the pages answer to on loopback besides loopback's own: those of
+        ``web_allowed_hosts`` and the host readers are sent to (``public_url``)."""
+        names = {name.strip() for name in self.web_allowed_hosts.split(",") if name.strip()}
+        public = urlsplit(self.public_url).hostname if self.public_url else None
+        return frozenset(names | ({public} if public else set()))
 
     @property
     def intake(self) -> Intake:

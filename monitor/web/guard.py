@@ -1,4 +1,5 @@
-"""Security for every response: a strict Content-Security-Policy and, off loopback, a token.
+"""Security for every response: a strict Content-Security-Policy; off loopback, a token; on
+loopback, a ``Host`` that names this machine.
 
 ``SecurityHeaders`` adds the policy (no inline script, nothing from other origins) and
 related headers to every response. ``TokenGate`` asks for the token on every path but the
@@ -7,6 +8,9 @@ feedback paths that check a signature themselves, and the stylesheet and icon un
 ``/static/`` that the open feedback page loads):
 ``Authorization: Bearer <token>``, or HTTP Basic with the token as password (so a browser
 can log in without JavaScript). The token is compared in constant time and never logged.
+``HostGate``, on loopback where no token is asked, refuses the same paths to a request
+named for another host (DNS rebinding: a web page whose own name was made to resolve to
+127.0.0.1 would read the pages from a reader's browser as its own).
 """
 
 from __future__ import annotations
@@ -51,6 +55,20 @@ def is_loopback(host: str) -> bool:
         return ipaddress.ip_address(host).is_loopback
     except ValueError:
         return False
+
+
+def host_name(value: str) -> str:
+    """The host name of a ``Host`` header (or of an allowed-host entry): lowercase, without
+    port, brackets or final dot (``LocalHost.:8080`` -> ``localhost``, ``[::1]:80`` ->
+    ``::1``; a bare IPv6 address is taken whole)."""
+    value = value.strip().lower()
+    if value.startswith("["):
+        name = value[1:].partition("]")[0]
+    elif value.count(":") == 1:
+        name = value.partition(":")[0]
+    else:
+        name = value
+    return name.rstrip(".")
 
 
 class SecurityHeaders:
@@ -141,3 +159,44 @@ class TokenGate:
 
     def __repr__(self) -> str:
         return f"TokenGate(token={'***' if self._token else None})"
+
+
+class HostGate:
+    """421 on every path but the open ones to a request whose ``Host`` is neither a
+    loopback name or address (``localhost``, ``127.0.0.1``, ``[::1]``, any port) nor one of
+    ``allowed``, unless it carries ``token``.
+
+    For a site on loopback, which asks no token: a browser always names the host it
+    thinks it reaches, so a hostile page rebinding its own name to 127.0.0.1 is refused. A
+    request without ``Host`` (an HTTP/1.0 script) is no browser's and passes. The open
+    paths answer anyone anywhere (orchestrators probe them by whatever address they have).
+    """
+
+    def __init__(self, app: ASGIApp, allowed: frozenset[str], token: SecretStr | None) -> None:
+        self.app = app
+        self._allowed = frozenset(host_name(name) for name in allowed)
+        self._token = token_bytes(token)
+
+    def _local(self, host: str) -> bool:
+        name = host_name(host)
+        return is_loopback(name) or name in self._allowed
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or is_open(scope["path"]):
+            await self.app(scope, receive, send)
+            return
+        headers = Headers(scope=scope)
+        host = headers.get("host")
+        if host is None or self._local(host) or carries_token(headers, self._token):
+            await self.app(scope, receive, send)
+            return
+        refused = PlainTextResponse(
+            f"misdirected request: {host_name(host)[:100]!r} is not a name of this server; "
+            "open the pages at localhost or 127.0.0.1, or list the name in "
+            "NEWS_MONITOR_WEB_ALLOWED_HOSTS\n",
+            421,
+        )
+        await refused(scope, receive, send)
+
+    def __repr__(self) -> str:
+        return f"HostGate(allowed={sorted(self._allowed)}, token={'***' if self._token else None})"

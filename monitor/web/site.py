@@ -2,7 +2,8 @@
 
 ``WebServer`` serves them with uvicorn in the daemon's event loop (``serve.AsgiServer``).
 Every response carries the Content-Security-Policy; bound to anything but loopback, all
-but ``/healthz``, ``/readyz`` and ``/metrics`` need the token (``guard.TokenGate``).
+but ``/healthz``, ``/readyz`` and ``/metrics`` need the token (``guard.TokenGate``); on
+loopback, a request for them must name this machine or an allowed host (``guard.HostGate``).
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from monitor.health import health_routes
 from monitor.metrics import Metrics
 from monitor.web.api import api_routes
 from monitor.web.feedback import feedback_routes
-from monitor.web.guard import SecurityHeaders, TokenGate, is_loopback
+from monitor.web.guard import HostGate, SecurityHeaders, TokenGate, is_loopback
 from monitor.web.pages import page_routes, state_unavailable, template_environment
 from monitor.web.serve import AsgiServer
 from monitor.web.views import WebSources
@@ -38,13 +39,17 @@ def build_site(
     refresh_seconds: int = 10,
     token: SecretStr | None = None,
     guarded: bool = False,
+    allowed_hosts: frozenset[str] = frozenset(),
     signer: Callable[[], FeedbackSigner | None] = lambda: None,
 ) -> Starlette:
-    """The Starlette app; ``guarded``: every path but the open ones needs ``token``;
-    ``signer`` gives the signer in force, which checks signed feedback (links, receivers)."""
+    """The Starlette app; ``guarded``: every path but the open ones needs ``token``; else
+    they need a loopback ``Host``, one of ``allowed_hosts``, or ``token``; ``signer`` gives
+    the signer in force, which checks signed feedback (links, receivers)."""
     middleware = [Middleware(SecurityHeaders)]
     if guarded:
         middleware.append(Middleware(TokenGate, token=token))
+    else:
+        middleware.append(Middleware(HostGate, allowed=allowed_hosts, token=token))
     return Starlette(
         routes=[
             *health_routes(problems, metrics),
@@ -59,7 +64,8 @@ def build_site(
 
 
 class WebServer(AsgiServer):
-    """The site on ``host:port`` (port 0 picks a free one); a token is needed off loopback."""
+    """The site on ``host:port`` (port 0 picks a free one); a token is needed off loopback,
+    and on loopback a ``Host`` naming it or one of ``allowed_hosts``."""
 
     def __init__(
         self,
@@ -71,6 +77,7 @@ class WebServer(AsgiServer):
         *,
         refresh_seconds: int = 10,
         token: SecretStr | None = None,
+        allowed_hosts: frozenset[str] = frozenset(),
         signer: Callable[[], FeedbackSigner | None] = lambda: None,
     ) -> None:
         self.guarded = not is_loopback(host)
@@ -81,6 +88,7 @@ class WebServer(AsgiServer):
             refresh_seconds=refresh_seconds,
             token=token,
             guarded=self.guarded,
+            allowed_hosts=allowed_hosts,
             signer=signer,
         )
         super().__init__(host, port, site)
