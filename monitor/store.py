@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any, ParamSpec, Protocol, TypeVar
 
 from monitor.dburl import is_postgres_url, redact_error, redact_url
 from monitor.errors import StateError
+from monitor.models import KEPT_TEXT
 from monitor.notify.render import alert_payload
 from monitor.silences import silence_for
 from monitor.store_db import Database
@@ -358,8 +359,9 @@ class Store(StoreViews, AlertHistory, SilenceStore, FeedbackStore, ReplicaStore)
         now: datetime,
         silence: int | None = None,
     ) -> int:
-        """Record ``alert`` with an outbox row per channel (``silenced`` rows if ``silence``);
-        return how many rows are to be sent."""
+        """Record ``alert`` (with its text, at most ``KEPT_TEXT`` characters) and an outbox
+        row per channel (``silenced`` rows if ``silence``); return how many rows are to be
+        sent."""
         cursor = db.execute(
             "INSERT INTO alerts (key, type, rule, development, description, payload, created,"
             " silence_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
@@ -379,6 +381,11 @@ class Store(StoreViews, AlertHistory, SilenceStore, FeedbackStore, ReplicaStore)
         if not rows:
             return 0
         alert_id = int(rows[0][0])
+        if alert.article.text:  # with the alert, so a silence added later reads it too
+            db.execute(
+                "INSERT INTO alert_texts (alert_id, text) VALUES (?, ?)",
+                (alert_id, alert.article.text[:KEPT_TEXT]),
+            )
         state = "pending" if silence is None else "silenced"
         for channel in channels:
             db.execute(

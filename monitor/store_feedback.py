@@ -2,8 +2,9 @@
 
 ``Store`` inherits ``FeedbackStore``. Every judgment is kept (who, when, how it came in);
 the latest one on an alert is the one that counts, so a desk may change its mind. The text
-of each alerted article is kept too (``keep_alert_texts``, at most ``MAX_TEXT`` characters),
-so a judged alert becomes a labelled item with the words the detector read.
+of each alerted article is kept too (at most ``models.KEPT_TEXT`` characters), recorded with
+the alert itself (``Store.commit_poll``), so a judged alert becomes a labelled item with the
+words the detector read.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Literal, cast
 
+from monitor.models import KEPT_TEXT
 from monitor.store_base import StorePart
 
 if TYPE_CHECKING:
@@ -21,7 +23,6 @@ if TYPE_CHECKING:
 Verdict = Literal["right", "wrong", "missed"]
 VERDICTS: tuple[Verdict, ...] = ("right", "wrong", "missed")
 
-MAX_TEXT = 20000
 _COLUMNS = "id, alert_id, verdict, rule, url, title, text, note, author, via, created"
 
 
@@ -101,13 +102,14 @@ class FeedbackStore(StorePart):
         return latest
 
     def keep_alert_texts(self, articles: Mapping[str, Article]) -> None:
-        """Keep the article text of each recorded alert (by idempotency key), once."""
+        """Keep the article text of each recorded alert (by idempotency key), once: for an
+        alert recorded without it (``commit_poll`` keeps it already)."""
         with self._transaction() as db:
             for key, article in articles.items():
                 db.execute(
                     "INSERT INTO alert_texts (alert_id, text) SELECT id, ? FROM alerts"
                     " WHERE key = ? ON CONFLICT (alert_id) DO NOTHING",
-                    (article.text[:MAX_TEXT], key),
+                    (article.text[:KEPT_TEXT], key),
                 )
 
     def alert_text(self, alert_id: int) -> str | None:

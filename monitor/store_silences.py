@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime
 from typing import TYPE_CHECKING, cast
 
@@ -99,18 +100,24 @@ class SilenceStore(StorePart):
             )
 
     def waiting_alerts(self) -> list[tuple[int, Alert]]:
-        """Alerts not silenced with a delivery still pending, by id (text not kept); not
-        the notices of news-monitor itself (a silence's summary, a digest), which no silence
-        holds."""
+        """Alerts not silenced with a delivery still pending, by id, with the text kept of
+        their article (``KEPT_TEXT``); not the notices of news-monitor itself (a silence's
+        summary, a digest), which no silence holds."""
         notices = sorted(NOTICE_RULES)
         rows = self._rows(
-            "SELECT a.id, a.payload, a.description FROM alerts a WHERE a.silence_id IS NULL"
+            "SELECT a.id, a.payload, a.description, t.text FROM alerts a"
+            " LEFT JOIN alert_texts t ON t.alert_id = a.id WHERE a.silence_id IS NULL"
             f" AND a.rule NOT IN ({', '.join('?' * len(notices))})"
             " AND EXISTS (SELECT 1 FROM outbox o WHERE o.alert_id = a.id AND o.state = 'pending')"
             " ORDER BY a.id",
             tuple(notices),
         )
-        return [(r[0], alert_from_payload(json.loads(r[1]), r[2])) for r in rows]
+        waiting = []
+        for alert_id, payload, description, text in rows:
+            alert = alert_from_payload(json.loads(payload), description)
+            article = replace(alert.article, text=text or "")
+            waiting.append((int(alert_id), replace(alert, article=article)))
+        return waiting
 
     def hold(self, alert_ids: Sequence[int], silence_id: int) -> None:
         """Record the alerts as held by the silence; their pending deliveries are not sent."""
