@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Literal, cast
 
 from monitor.models import KEPT_TEXT
-from monitor.store_base import StorePart
+from monitor.store_base import StorePart, stamp
 
 if TYPE_CHECKING:
     from monitor.models import Article
@@ -82,11 +82,11 @@ class FeedbackStore(StorePart):
             cursor = db.execute(
                 "INSERT INTO feedback (alert_id, verdict, rule, url, title, text, note, author,"
                 " via, created) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-                (alert_id, verdict, rule, url, title, text, note, author, via, now.isoformat()),
+                (alert_id, verdict, rule, url, title, text, note, author, via, stamp(now)),
             )
             new_id = int(cursor.fetchall()[0][0])  # fetched whole: the commit needs that
         return Feedback(
-            new_id, alert_id, verdict, rule, url, title, text, note, author, via, now.isoformat()
+            new_id, alert_id, verdict, rule, url, title, text, note, author, via, stamp(now)
         )
 
     def feedback(self) -> list[Feedback]:

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, cast
 
 from monitor.notify.render import NOTICE_RULES, alert_from_payload
 from monitor.silences import MatcherKind, Silence
-from monitor.store_base import StorePart
+from monitor.store_base import StorePart, stamp
 from monitor.store_db import Database
 
 if TYPE_CHECKING:
@@ -46,7 +46,7 @@ class SilenceStore(StorePart):
             # a silence whose summary was queued is over, whatever a late poll's clock says
             f"SELECT {_COLUMNS} FROM silences WHERE starts <= ? AND ends > ?"
             " AND summarised IS NULL ORDER BY id",
-            (now.isoformat(), now.isoformat()),
+            (stamp(now), stamp(now)),
         )
         return [_silence(row) for row in rows]
 
@@ -67,8 +67,8 @@ class SilenceStore(StorePart):
                 (
                     kind,
                     value,
-                    starts.isoformat(),
-                    ends.isoformat(),
+                    stamp(starts),
+                    stamp(ends),
                     comment,
                     author,
                     int(notify_on_expiry),
@@ -82,7 +82,7 @@ class SilenceStore(StorePart):
         """Every silence (only those ending after ``since`` if given), oldest first."""
         rows = self._rows(
             f"SELECT {_COLUMNS} FROM silences WHERE ends > ? ORDER BY id",
-            ((since.isoformat() if since else ""),),
+            ((stamp(since) if since else ""),),
         )
         return [_silence(row) for row in rows]
 
@@ -96,7 +96,7 @@ class SilenceStore(StorePart):
             db.execute(
                 "UPDATE silences SET ends = ?, starts = CASE WHEN starts < ? THEN starts ELSE ? END"
                 " WHERE id = ? AND ends > ?",
-                (now.isoformat(), now.isoformat(), now.isoformat(), silence_id, now.isoformat()),
+                (stamp(now), stamp(now), stamp(now), silence_id, stamp(now)),
             )
 
     def waiting_alerts(self) -> list[tuple[int, Alert]]:
@@ -163,13 +163,13 @@ class SilenceStore(StorePart):
         return held
 
     def _mark_summarised(self, db: Database, silence_id: int, now: datetime) -> None:
-        db.execute("UPDATE silences SET summarised = ? WHERE id = ?", (now.isoformat(), silence_id))
+        db.execute("UPDATE silences SET summarised = ? WHERE id = ?", (stamp(now), silence_id))
 
     def summaries_due(self, now: datetime) -> list[Silence]:
         """Ended silences that asked for a summary and have not had it."""
         rows = self._rows(
             f"SELECT {_COLUMNS} FROM silences WHERE notify_on_expiry = 1 AND ends <= ?"
             " AND summarised IS NULL ORDER BY id",
-            (now.isoformat(),),
+            (stamp(now),),
         )
         return [_silence(row) for row in rows]
