@@ -9,7 +9,8 @@ words the detector read.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import json
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Literal, cast
@@ -23,6 +24,7 @@ if TYPE_CHECKING:
 Verdict = Literal["right", "wrong", "missed"]
 VERDICTS: tuple[Verdict, ...] = ("right", "wrong", "missed")
 
+_BATCH = 500  # urls per query (SQLite takes at most 32766 parameters)
 _COLUMNS = "id, alert_id, verdict, rule, url, title, text, note, author, via, created"
 
 
@@ -116,6 +118,32 @@ class FeedbackStore(StorePart):
         """The article text kept for the alert, or None."""
         rows = self._rows("SELECT text FROM alert_texts WHERE alert_id = ?", (alert_id,))
         return str(rows[0][0]) if rows else None
+
+    def seen_articles(self, urls: Collection[str]) -> dict[str, tuple[str, str | None]]:
+        """The outlet (feed) and published time news-monitor recorded of each of ``urls``
+        it saw: from an alert whose entry has that link or id, else only the feed of a seen
+        entry with that id (its published time is not kept). Urls never seen are absent."""
+        wanted = set(urls)
+        found: dict[str, tuple[str, str | None]] = {}
+        if not wanted:
+            return found
+        for (payload,) in self._rows("SELECT payload FROM alerts ORDER BY id"):
+            entry = json.loads(payload)["entry"]
+            for url in {entry.get("link"), entry.get("id")} & wanted:
+                if entry.get("feed"):
+                    found.setdefault(url, (str(entry["feed"]), entry.get("published")))
+        rest = sorted(wanted - found.keys())
+        for start in range(0, len(rest), _BATCH):
+            batch = rest[start : start + _BATCH]
+            marks = ", ".join("?" * len(batch))
+            rows = self._rows(
+                f"SELECT entry_id, feed FROM entries WHERE entry_id IN ({marks})"
+                " ORDER BY first_seen",
+                tuple(batch),
+            )
+            for entry_id, feed in rows:
+                found.setdefault(str(entry_id), (str(feed), None))
+        return found
 
     def alert_id_for_key(self, key: str) -> int | None:
         """The id of the alert recorded with this idempotency key, or None."""
