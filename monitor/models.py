@@ -26,9 +26,6 @@ class Article:
 
 
 _UNDATED = datetime.max.replace(tzinfo=UTC)
-KEPT_TEXT = 20_000
-"""How much of an article's text the state keeps with its alert (at most), and so how much
-of it a ``--match`` silence searches, whether the alert is new or waits in the outbox."""
 
 
 def in_published_order(articles: Iterable[Article]) -> list[Article]:

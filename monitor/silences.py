@@ -20,8 +20,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Literal
 
-from monitor.models import KEPT_TEXT
 from monitor.notify.render import SILENCE_SUMMARY_RULE
+from monitor.store_base import KEPT_TEXT
 
 if TYPE_CHECKING:
     from monitor.models import Alert

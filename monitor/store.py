@@ -23,10 +23,9 @@ from typing import TYPE_CHECKING, Any, ParamSpec, Protocol, TypeVar
 
 from monitor.dburl import is_postgres_url, redact_error, redact_url
 from monitor.errors import StateError
-from monitor.models import KEPT_TEXT
 from monitor.notify.render import alert_payload
 from monitor.silences import silence_for
-from monitor.store_base import stamp
+from monitor.store_base import KEPT_TEXT, stamp
 from monitor.store_db import Database
 from monitor.store_feedback import FeedbackStore
 from monitor.store_history import AlertHistory

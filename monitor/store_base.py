@@ -18,6 +18,9 @@ from monitor.store_db import Database
 
 T = TypeVar("T")
 LARGEST_ID = 2**63 - 1  # the largest row id the state databases hold
+KEPT_TEXT = 20_000
+"""How much of an article's text the state keeps with its alert (at most), and so how much
+of it a ``--match`` silence searches, whether the alert is new or waits in the outbox."""
 
 
 def row_id(value: object) -> int | None:

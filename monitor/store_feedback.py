@@ -2,7 +2,7 @@
 
 ``Store`` inherits ``FeedbackStore``. Every judgment is kept (who, when, how it came in);
 the latest one on an alert is the one that counts, so a desk may change its mind. The text
-of each alerted article is kept too (at most ``models.KEPT_TEXT`` characters), recorded with
+of each alerted article is kept too (at most ``store_base.KEPT_TEXT`` characters), recorded with
 the alert itself (``Store.commit_poll``), so a judged alert becomes a labelled item with the
 words the detector read.
 """
@@ -15,8 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Literal, cast
 
-from monitor.models import KEPT_TEXT
-from monitor.store_base import StorePart, stamp
+from monitor.store_base import KEPT_TEXT, StorePart, stamp
 
 if TYPE_CHECKING:
     from monitor.models import Article

@@ -12,7 +12,6 @@ import pytest
 
 from monitor.app import Service
 from monitor.cli import main
-from monitor.models import KEPT_TEXT
 from monitor.silences import (
     Silence,
     hold_requeued,
@@ -21,6 +20,7 @@ from monitor.silences import (
     silence_for,
 )
 from monitor.store import Store, open_store
+from monitor.store_base import KEPT_TEXT
 from tests.conftest import RULES
 from tests.helpers import REHASH_ITEM, SHIFT_ITEM, VOTE_ITEM, make_rules, settings_for
 from tests.notify.test_channels import make_alert
