@@ -24,7 +24,7 @@ from monitor.cli_help import RULES_HELP, Subcommands, Unmade, add_command
 from monitor.cli_history import add_history_commands, add_retry_command
 from monitor.cli_silence import add_silence_commands
 from monitor.cli_state import add_state_commands
-from monitor.errors import ConfigError, NewsMonitorError, Problem, StateError
+from monitor.errors import ConfigError, NewsMonitorError, NoStateError, Problem, StateError
 
 if TYPE_CHECKING:
     from monitor.detect.engine import Detector
@@ -509,6 +509,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         for problem in exc.problems:
             print(f"error: {problem}", file=sys.stderr)
         return EXIT_USAGE
+    except NoStateError as exc:  # as status, outbox drop and state migrate say it
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
     except NewsMonitorError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE

@@ -32,10 +32,8 @@ STATE_ENV = (
     "database is (a SQLite file, or a PostgreSQL database shared by replicas)"
 )
 CONFIG_ERROR = (2, "a configuration problem (each printed as file:line: message) or bad usage")
-NO_STATE = (
-    2,
-    "no state database yet (the daemon has not run), a configuration problem or bad usage",
-)
+NO_STATE_YET = "no state database yet (the daemon has not run)"
+NO_STATE = (1, NO_STATE_YET)  # as status, outbox drop and state migrate
 
 
 @dataclass(frozen=True)
@@ -142,7 +140,7 @@ HELP: dict[str, CommandHelp] = {
         ),
         (
             (0, "dropped (the count is printed)"),
-            (1, "no state database"),
+            NO_STATE,
             (2, "the channel is still configured, or a configuration problem"),
         ),
     ),
@@ -155,7 +153,7 @@ HELP: dict[str, CommandHelp] = {
         (RULES_ENV, STATE_ENV),
         (
             (0, "copied (rows per table are printed)"),
-            (1, "no state, the daemon is running, the target holds state or cannot be used"),
+            (1, f"{NO_STATE_YET}, the daemon is running, the target holds state or is unusable"),
             (2, "URL is not postgresql://… or sqlite:///…, or a configuration problem"),
         ),
     ),
@@ -188,14 +186,14 @@ HELP: dict[str, CommandHelp] = {
         "a silence held them and their delivery state; --since and --rule narrow the list,\n"
         "--json prints a JSON array.",
         (RULES_ENV, STATE_ENV),
-        ((0, "listed"), NO_STATE),
+        ((0, "listed"), NO_STATE, CONFIG_ERROR),
     ),
     "alerts show": CommandHelp(
         "one alert: evidence, scores, every delivery attempt",
         "Show one recorded alert in full: its evidence and nearest known claims, scores,\n"
         "confidence, outlets, and every delivery attempt per channel with its outcome.",
         (RULES_ENV, STATE_ENV),
-        ((0, "shown"), (1, "no such alert"), NO_STATE),
+        ((0, "shown"), (1, f"no such alert, or {NO_STATE_YET}"), CONFIG_ERROR),
     ),
     "outbox retry": CommandHelp(
         "send deliveries that failed for good again (same idempotency key)",
@@ -204,8 +202,8 @@ HELP: dict[str, CommandHelp] = {
         (RULES_ENV, STATE_ENV, SECRETS_ENV),
         (
             (0, "queued or sent (each sent delivery's outcome is printed, failed ones too)"),
-            (1, "a delivery named is not failed, not found or not to --channel"),
-            NO_STATE,
+            (1, f"a delivery named is not failed, not found or not to --channel; {NO_STATE_YET}"),
+            CONFIG_ERROR,
         ),
     ),
     "silence add": CommandHelp(
@@ -219,13 +217,13 @@ HELP: dict[str, CommandHelp] = {
         "silences in force (or --all)",
         "List the silences in force (with --all, the expired ones too).",
         (RULES_ENV, STATE_ENV),
-        ((0, "listed"), NO_STATE),
+        ((0, "listed"), NO_STATE, CONFIG_ERROR),
     ),
     "silence expire": CommandHelp(
         "end a silence now",
         "End a silence now (one summary is sent if it was added with --notify-on-expiry).",
         (RULES_ENV, STATE_ENV),
-        ((0, "expired"), (1, "no such silence"), NO_STATE),
+        ((0, "expired"), (1, f"no such silence, or {NO_STATE_YET}"), CONFIG_ERROR),
     ),
     "feeds import": CommandHelp(
         "add the feeds of an OPML file to feeds.yaml",
@@ -243,8 +241,8 @@ HELP: dict[str, CommandHelp] = {
         (RULES_ENV, STATE_ENV),
         (
             (0, "recorded, exported or listed"),
-            (1, "no such alert"),
-            NO_STATE,
+            (1, f"no such alert, or {NO_STATE_YET}"),
+            CONFIG_ERROR,
         ),
     ),
     "calibrate": CommandHelp(

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from monitor.cli_help import add_command, later
-from monitor.errors import StateError
+from monitor.errors import NoStateError, StateError
 
 if TYPE_CHECKING:
     from monitor.settings import Settings
@@ -63,9 +63,9 @@ def write_output(text: str, target: str) -> None:
 
 @contextmanager
 def existing_store(settings: Settings) -> Iterator[Store]:
-    """The state database, closed afterwards; ``StateError`` if the daemon never ran here."""
+    """The state database, closed afterwards; ``NoStateError`` if the daemon never ran here."""
     if not settings.state_exists:
-        raise StateError(f"no state yet at {settings.state_name} (has the daemon run?)")
+        raise NoStateError(f"no state yet at {settings.state_name} (has the daemon run?)")
     from monitor.store import open_store  # the state's modules, only for commands that read it
 
     store = open_store(settings.state_location)

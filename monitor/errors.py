@@ -9,6 +9,7 @@
     │   └── ParseError       the bytes are not a usable feed
     ├── DeliveryError        one channel could not take one alert (``retryable``, ``retry_after``)
     └── StateError           the state database is unusable
+        └── NoStateError     there is no state database yet (the daemon has not run here)
 
 Third-party exceptions (httpx, sqlite3, yaml, pydantic) are translated at the boundary
 with ``raise ... from exc``; messages never contain secrets.
@@ -86,3 +87,7 @@ class DeliveryError(NewsMonitorError):
 
 class StateError(NewsMonitorError):
     """The state database cannot be opened, read or written."""
+
+
+class NoStateError(StateError):
+    """A command that reads the state found none (the command line exits 1, as ``status``)."""

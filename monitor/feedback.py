@@ -8,7 +8,9 @@ summary, kind, labels, event, why``, see ``../shared/eval/README.md``), so they 
 with the kit and calibrated on like any corpus. An alert's ``summary`` is the article text
 kept when it was recorded (its evidence sentences for alerts recorded before news-monitor
 kept texts), and ``feedback.confidence`` the development probability the detector gave it
-live; an alert marked wrong becomes a
+live. A missed development's ``outlet`` and ``published`` are those news-monitor recorded of
+the article (``Store.seen_articles``: an alert's entry, or only the feed of a seen entry);
+unknown, they are "" and the time it was noted. An alert marked wrong becomes a
 ``near-miss``, one marked right or missed a ``development`` of the rules it stands for.
 """
 
@@ -113,7 +115,9 @@ def export_items(store: Store, broad_rules: Sequence[str] = ()) -> list[dict[str
             }
         )
     by_article: dict[str, dict[str, Any]] = {}
-    for missed in (f for f in store.feedback() if f.verdict == "missed"):
+    all_missed = [f for f in store.feedback() if f.verdict == "missed"]
+    seen = store.seen_articles({f.url for f in all_missed if f.url})
+    for missed in all_missed:
         key = missed.url or f"missed-{missed.id}"
         noted = by_article.get(key)
         if noted is not None:  # the same article noted for another rule: one item
@@ -121,10 +125,11 @@ def export_items(store: Store, broad_rules: Sequence[str] = ()) -> list[dict[str
             noted["title"] = noted["title"] or missed.title
             noted["summary"] = noted["summary"] or missed.text
             continue
+        outlet, published = seen.get(key, ("", None))
         by_article[key] = {
             "id": key,
-            "published": missed.created,
-            "outlet": "",
+            "published": published or missed.created,
+            "outlet": outlet,
             "url": missed.url or "",
             "title": missed.title,
             "summary": missed.text,

@@ -2,7 +2,9 @@
 are recorded but not sent.
 
 A silence matches an alert by rule id (any of the rules it names), by development id, or
-by text (case-insensitive, in the entry's title and text and the evidence). It is
+by text (case-insensitive, in the entry's title, the first ``KEPT_TEXT`` characters of its
+text, and the evidence: what the store keeps of an alert, so that a silence decides the
+same for an alert being raised and for one waiting in the outbox). It is
 *pending* before ``starts``, *active* until ``ends`` and *expired* after; ``expire``
 moves ``ends`` to now. An alert raised while a matching silence is active is stored with
 that silence and its deliveries are marked ``silenced`` (nothing is sent after the fact);
@@ -19,6 +21,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Literal
 
 from monitor.notify.render import SILENCE_SUMMARY_RULE
+from monitor.store_base import KEPT_TEXT
 
 if TYPE_CHECKING:
     from monitor.models import Alert
@@ -58,7 +61,11 @@ class Silence:
         if self.kind == "development":
             return alert.development == self.value
         needle = self.value.casefold()
-        texts = [alert.article.title, alert.article.text, *(e.sentence for e in alert.evidence)]
+        texts = [
+            alert.article.title,
+            alert.article.text[:KEPT_TEXT],
+            *(e.sentence for e in alert.evidence),
+        ]
         return any(needle in text.casefold() for text in texts)
 
 

@@ -25,6 +25,7 @@ from monitor.dburl import is_postgres_url, redact_error, redact_url
 from monitor.errors import StateError
 from monitor.notify.render import alert_payload
 from monitor.silences import silence_for
+from monitor.store_base import KEPT_TEXT, stamp
 from monitor.store_db import Database
 from monitor.store_feedback import FeedbackStore
 from monitor.store_history import AlertHistory
@@ -50,10 +51,6 @@ def content_hash(article: Article) -> str:
 def unseen_among(known: Mapping[str, str], articles: Sequence[Article]) -> list[Article]:
     """The articles not in ``known`` (entry id -> content hash), or there with other content."""
     return [a for a in articles if known.get(a.id) != content_hash(a)]
-
-
-def _iso(moment: datetime) -> str:
-    return moment.isoformat()
 
 
 @dataclass(frozen=True)
@@ -201,7 +198,7 @@ class Store(StoreViews, AlertHistory, SilenceStore, FeedbackStore, ReplicaStore)
                 " last_modified = CASE WHEN feeds.url = excluded.url THEN feeds.last_modified END,"
                 " healthy = 0, reason = excluded.reason, failures = feeds.failures + 1,"
                 " last_poll = excluded.last_poll",
-                (name, url, reason, _iso(now)),
+                (name, url, reason, stamp(now)),
             )
         return self.feed_state(name).failures
 
@@ -220,7 +217,7 @@ class Store(StoreViews, AlertHistory, SilenceStore, FeedbackStore, ReplicaStore)
             " ON CONFLICT (name) DO UPDATE SET url = excluded.url, etag = excluded.etag,"
             " last_modified = excluded.last_modified, healthy = 1, reason = NULL, failures = 0,"
             " last_poll = excluded.last_poll, last_success = excluded.last_success",
-            (name, url, etag, last_modified, _iso(now), _iso(now)),
+            (name, url, etag, last_modified, stamp(now), stamp(now)),
         )
 
     def record_not_modified(
@@ -250,12 +247,12 @@ class Store(StoreViews, AlertHistory, SilenceStore, FeedbackStore, ReplicaStore)
     def _record_entries(
         db: Database, feed: str, articles: Iterable[Article], now: datetime
     ) -> None:
-        stamp = _iso(now)
+        seen = stamp(now)
         db.insert_many(
             "INSERT INTO entries (feed, entry_id, content_hash, first_seen, last_seen)"
             " VALUES (?, ?, ?, ?, ?) ON CONFLICT (feed, entry_id) DO UPDATE SET"
             " content_hash = excluded.content_hash, last_seen = excluded.last_seen",
-            [(feed, a.id, content_hash(a), stamp, stamp) for a in articles],
+            [(feed, a.id, content_hash(a), seen, seen) for a in articles],
         )
 
     def commit_poll(
@@ -296,7 +293,7 @@ class Store(StoreViews, AlertHistory, SilenceStore, FeedbackStore, ReplicaStore)
     def prune_entries(self, older_than: datetime) -> int:
         """Forget entries not seen since ``older_than``; return how many."""
         with self._transaction() as db:
-            cursor = db.execute("DELETE FROM entries WHERE last_seen < ?", (_iso(older_than),))
+            cursor = db.execute("DELETE FROM entries WHERE last_seen < ?", (stamp(older_than),))
         return cursor.rowcount
 
     def entry_count(self) -> int:
@@ -317,8 +314,8 @@ class Store(StoreViews, AlertHistory, SilenceStore, FeedbackStore, ReplicaStore)
                 development.id,
                 development.rule,
                 development.stage,
-                _iso(development.first_seen),
-                _iso(development.last_seen),
+                stamp(development.first_seen),
+                stamp(development.last_seen),
                 json.dumps(development.evidence),
                 json.dumps(development.entries),
                 json.dumps(development.rules),
@@ -358,8 +355,9 @@ class Store(StoreViews, AlertHistory, SilenceStore, FeedbackStore, ReplicaStore)
         now: datetime,
         silence: int | None = None,
     ) -> int:
-        """Record ``alert`` with an outbox row per channel (``silenced`` rows if ``silence``);
-        return how many rows are to be sent."""
+        """Record ``alert`` (with its text, at most ``KEPT_TEXT`` characters) and an outbox
+        row per channel (``silenced`` rows if ``silence``); return how many rows are to be
+        sent."""
         cursor = db.execute(
             "INSERT INTO alerts (key, type, rule, development, description, payload, created,"
             " silence_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
@@ -371,7 +369,7 @@ class Store(StoreViews, AlertHistory, SilenceStore, FeedbackStore, ReplicaStore)
                 alert.development,
                 alert.description,
                 json.dumps(alert_payload(alert)),
-                _iso(now),
+                stamp(now),
                 silence,
             ),
         )
@@ -379,12 +377,17 @@ class Store(StoreViews, AlertHistory, SilenceStore, FeedbackStore, ReplicaStore)
         if not rows:
             return 0
         alert_id = int(rows[0][0])
+        if alert.article.text:  # with the alert, so a silence added later reads it too
+            db.execute(
+                "INSERT INTO alert_texts (alert_id, text) VALUES (?, ?)",
+                (alert_id, alert.article.text[:KEPT_TEXT]),
+            )
         state = "pending" if silence is None else "silenced"
         for channel in channels:
             db.execute(
                 "INSERT INTO outbox (alert_id, channel, state, next_attempt, created)"
                 " VALUES (?, ?, ?, ?, ?) ON CONFLICT (alert_id, channel) DO NOTHING",
-                (alert_id, channel, state, _iso(now), _iso(now)),
+                (alert_id, channel, state, stamp(now), stamp(now)),
             )
         return len(channels) if silence is None else 0
 
@@ -430,11 +433,11 @@ class Store(StoreViews, AlertHistory, SilenceStore, FeedbackStore, ReplicaStore)
         """Pending deliveries whose time has come, oldest alert first; only to ``channels``
         when given (deliveries to other channels are held, not returned)."""
         if channels is None:
-            return self._outbox_items("o.next_attempt <= ?", (_iso(now),), limit)
+            return self._outbox_items("o.next_attempt <= ?", (stamp(now),), limit)
         names = sorted(channels)
         marks = ", ".join("?" * len(names))
         return self._outbox_items(
-            f"o.next_attempt <= ? AND o.channel IN ({marks})", (_iso(now), *names), limit
+            f"o.next_attempt <= ? AND o.channel IN ({marks})", (stamp(now), *names), limit
         )
 
     def pending_by_channel(self) -> dict[str, int]:
@@ -451,7 +454,7 @@ class Store(StoreViews, AlertHistory, SilenceStore, FeedbackStore, ReplicaStore)
             cursor = db.execute(
                 "UPDATE outbox SET state = 'failed', last_error = ?, finished = ?"
                 " WHERE channel = ? AND state = 'pending'",
-                (reason, _iso(now), channel),
+                (reason, stamp(now), channel),
             )
         return cursor.rowcount
 
@@ -471,12 +474,12 @@ class Store(StoreViews, AlertHistory, SilenceStore, FeedbackStore, ReplicaStore)
         """Whether the outbox row is still pending and due at ``now`` (another replica may
         have sent it, or put it off for a retry, since it was read)."""
         sql = "SELECT 1 FROM outbox WHERE id = ? AND state = 'pending' AND next_attempt <= ?"
-        return bool(self._rows(sql, (item_id, _iso(now))))
+        return bool(self._rows(sql, (item_id, stamp(now))))
 
     def postpone(self, item_id: int, until: datetime) -> None:
         """Hold a row back until ``until`` without counting an attempt (batched updates)."""
         with self._transaction() as db:
-            db.execute("UPDATE outbox SET next_attempt = ? WHERE id = ?", (_iso(until), item_id))
+            db.execute("UPDATE outbox SET next_attempt = ? WHERE id = ?", (stamp(until), item_id))
 
     def pending_updates(self, channel: str, development: str) -> list[OutboxItem]:
         """Every pending update of ``development`` for ``channel``, oldest first."""
@@ -489,7 +492,7 @@ class Store(StoreViews, AlertHistory, SilenceStore, FeedbackStore, ReplicaStore)
             db.execute(
                 "UPDATE outbox SET state = 'delivered', attempts = attempts + 1, finished = ?,"
                 " last_error = NULL WHERE id = ?",
-                (_iso(now), item_id),
+                (stamp(now), item_id),
             )
             self._log_attempt(db, item_id, "delivered", None, now)
 
@@ -498,7 +501,7 @@ class Store(StoreViews, AlertHistory, SilenceStore, FeedbackStore, ReplicaStore)
             db.execute(
                 "UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt = ?"
                 " WHERE id = ?",
-                (error, _iso(next_attempt), item_id),
+                (error, stamp(next_attempt), item_id),
             )
             self._log_attempt(db, item_id, "retry", error, now)
 
@@ -508,7 +511,7 @@ class Store(StoreViews, AlertHistory, SilenceStore, FeedbackStore, ReplicaStore)
                 "UPDATE outbox SET state = 'failed', attempts = attempts + 1, last_error = ?,"
                 # a row a silence held while it was being sent stays held (not retried)
                 " finished = ? WHERE id = ? AND state = 'pending'",
-                (error, _iso(now), item_id),
+                (error, stamp(now), item_id),
             )
             self._log_attempt(db, item_id, "failed", error, now)
 

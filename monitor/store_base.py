@@ -11,12 +11,16 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from contextlib import AbstractContextManager
+from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 from monitor.store_db import Database
 
 T = TypeVar("T")
 LARGEST_ID = 2**63 - 1  # the largest row id the state databases hold
+KEPT_TEXT = 20_000
+"""How much of an article's text the state keeps with its alert (at most), and so how much
+of it a ``--match`` silence searches, whether the alert is new or waits in the outbox."""
 
 
 def row_id(value: object) -> int | None:
@@ -28,6 +32,16 @@ def row_id(value: object) -> int | None:
     if type(value) is int and 0 < value <= LARGEST_ID:
         return value
     return None
+
+
+def stamp(moment: datetime) -> str:
+    """``moment`` as the state stores it: ISO 8601 in UTC. The queries compare times as
+    text, which orders them as times only when every one is in UTC (``isoformat`` writes
+    whole seconds or microseconds, and ``+`` sorts before ``.``, so either compares right);
+    a time with another offset is converted, one without an offset refused (``ValueError``)."""
+    if moment.utcoffset() is None:
+        raise ValueError(f"state: time {moment.isoformat()} without a UTC offset")
+    return moment.astimezone(UTC).isoformat()
 
 
 class StorePart:

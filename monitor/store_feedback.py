@@ -2,18 +2,20 @@
 
 ``Store`` inherits ``FeedbackStore``. Every judgment is kept (who, when, how it came in);
 the latest one on an alert is the one that counts, so a desk may change its mind. The text
-of each alerted article is kept too (``keep_alert_texts``, at most ``MAX_TEXT`` characters),
-so a judged alert becomes a labelled item with the words the detector read.
+of each alerted article is kept too (at most ``store_base.KEPT_TEXT`` characters), recorded with
+the alert itself (``Store.commit_poll``), so a judged alert becomes a labelled item with the
+words the detector read.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import json
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Literal, cast
 
-from monitor.store_base import StorePart
+from monitor.store_base import KEPT_TEXT, StorePart, stamp
 
 if TYPE_CHECKING:
     from monitor.models import Article
@@ -21,7 +23,7 @@ if TYPE_CHECKING:
 Verdict = Literal["right", "wrong", "missed"]
 VERDICTS: tuple[Verdict, ...] = ("right", "wrong", "missed")
 
-MAX_TEXT = 20000
+_BATCH = 500  # urls per query (SQLite takes at most 32766 parameters)
 _COLUMNS = "id, alert_id, verdict, rule, url, title, text, note, author, via, created"
 
 
@@ -81,11 +83,11 @@ class FeedbackStore(StorePart):
             cursor = db.execute(
                 "INSERT INTO feedback (alert_id, verdict, rule, url, title, text, note, author,"
                 " via, created) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-                (alert_id, verdict, rule, url, title, text, note, author, via, now.isoformat()),
+                (alert_id, verdict, rule, url, title, text, note, author, via, stamp(now)),
             )
             new_id = int(cursor.fetchall()[0][0])  # fetched whole: the commit needs that
         return Feedback(
-            new_id, alert_id, verdict, rule, url, title, text, note, author, via, now.isoformat()
+            new_id, alert_id, verdict, rule, url, title, text, note, author, via, stamp(now)
         )
 
     def feedback(self) -> list[Feedback]:
@@ -101,19 +103,46 @@ class FeedbackStore(StorePart):
         return latest
 
     def keep_alert_texts(self, articles: Mapping[str, Article]) -> None:
-        """Keep the article text of each recorded alert (by idempotency key), once."""
+        """Keep the article text of each recorded alert (by idempotency key), once: for an
+        alert recorded without it (``commit_poll`` keeps it already)."""
         with self._transaction() as db:
             for key, article in articles.items():
                 db.execute(
                     "INSERT INTO alert_texts (alert_id, text) SELECT id, ? FROM alerts"
                     " WHERE key = ? ON CONFLICT (alert_id) DO NOTHING",
-                    (article.text[:MAX_TEXT], key),
+                    (article.text[:KEPT_TEXT], key),
                 )
 
     def alert_text(self, alert_id: int) -> str | None:
         """The article text kept for the alert, or None."""
         rows = self._rows("SELECT text FROM alert_texts WHERE alert_id = ?", (alert_id,))
         return str(rows[0][0]) if rows else None
+
+    def seen_articles(self, urls: Collection[str]) -> dict[str, tuple[str, str | None]]:
+        """The outlet (feed) and published time news-monitor recorded of each of ``urls``
+        it saw: from an alert whose entry has that link or id, else only the feed of a seen
+        entry with that id (its published time is not kept). Urls never seen are absent."""
+        wanted = set(urls)
+        found: dict[str, tuple[str, str | None]] = {}
+        if not wanted:
+            return found
+        for (payload,) in self._rows("SELECT payload FROM alerts ORDER BY id"):
+            entry = json.loads(payload)["entry"]
+            for url in {entry.get("link"), entry.get("id")} & wanted:
+                if entry.get("feed"):
+                    found.setdefault(url, (str(entry["feed"]), entry.get("published")))
+        rest = sorted(wanted - found.keys())
+        for start in range(0, len(rest), _BATCH):
+            batch = rest[start : start + _BATCH]
+            marks = ", ".join("?" * len(batch))
+            rows = self._rows(
+                f"SELECT entry_id, feed FROM entries WHERE entry_id IN ({marks})"
+                " ORDER BY first_seen",
+                tuple(batch),
+            )
+            for entry_id, feed in rows:
+                found.setdefault(str(entry_id), (str(feed), None))
+        return found
 
     def alert_id_for_key(self, key: str) -> int | None:
         """The id of the alert recorded with this idempotency key, or None."""

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from monitor.store_base import StorePart
+from monitor.store_base import StorePart, stamp
 from monitor.store_db import Database
 
 if TYPE_CHECKING:
@@ -34,7 +34,7 @@ class AlertHistory(StorePart):
         db.execute(
             "INSERT INTO attempts (outbox_id, attempt, at, outcome, error)"
             " SELECT id, attempts, ?, ?, ? FROM outbox WHERE id = ?",
-            (at.isoformat(), outcome, error, outbox_id),
+            (stamp(at), outcome, error, outbox_id),
         )
 
     def _deliveries(self, alert_id: int, with_attempts: bool) -> tuple[Delivery, ...]:
@@ -95,10 +95,10 @@ class AlertHistory(StorePart):
         clauses, params = ["1 = 1"], list[object]()
         if since is not None:
             clauses.append("created >= ?")
-            params.append(since.isoformat())
+            params.append(stamp(since))
         if until is not None:
             clauses.append("created < ?")
-            params.append(until.isoformat())
+            params.append(stamp(until))
         if rule is not None:  # any of the rules the alert stands for
             clauses.append(
                 f"(rule = ? OR EXISTS (SELECT 1 FROM {self._db.json_list('payload')}"
@@ -149,7 +149,7 @@ class AlertHistory(StorePart):
                 db.execute(
                     "UPDATE outbox SET state = 'pending', next_attempt = ?, created = ?,"
                     " finished = NULL WHERE id = ?",
-                    (now.isoformat(), now.isoformat(), outbox_id),
+                    (stamp(now), stamp(now), outbox_id),
                 )
                 self._log_attempt(db, outbox_id, "requeued", None, now)
         return chosen

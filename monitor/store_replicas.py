@@ -27,7 +27,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 
-from monitor.store_base import StorePart
+from monitor.store_base import StorePart, stamp
 from monitor.store_db import DECISION_LOCK, Database
 
 RATE_WINDOW = timedelta(minutes=1)
@@ -60,7 +60,7 @@ class ReplicaStore(StorePart):
                 db.execute(
                     "INSERT INTO feed_leases (feed, next_due) VALUES (?, ?)"
                     " ON CONFLICT (feed) DO NOTHING",
-                    (name, (due + step * index).isoformat()),
+                    (name, stamp(due + step * index)),
                 )
 
     def claim_feeds(
@@ -78,7 +78,7 @@ class ReplicaStore(StorePart):
         names = sorted(leases)
         if not names or limit <= 0:
             return []
-        moment = now.isoformat()
+        moment = stamp(now)
         with self._transaction() as db:
             due = _due(db)
             rows = db.execute(
@@ -95,10 +95,10 @@ class ReplicaStore(StorePart):
                     "UPDATE feed_leases SET next_due = ?, holder = ?, claimed = ?,"
                     f" lease_until = ?, done = 0 WHERE feed IN ({_marks(group)})",
                     (
-                        (now + interval).isoformat(),
+                        stamp(now + interval),
                         holder,
                         moment,
-                        (now + lease).isoformat(),
+                        stamp(now + lease),
                         *group,
                     ),
                 )
@@ -112,7 +112,7 @@ class ReplicaStore(StorePart):
             db.execute(
                 f"UPDATE feed_leases SET lease_until = ? WHERE holder = ? AND done = 0"
                 f" AND feed IN ({_marks(names)})",
-                (until.isoformat(), holder, *names),
+                (stamp(until), holder, *names),
             )
 
     def finish_feed(self, name: str, holder: str, due: datetime | None = None) -> None:
@@ -122,7 +122,7 @@ class ReplicaStore(StorePart):
             db.execute(
                 "UPDATE feed_leases SET done = 1, next_due = COALESCE(?, next_due)"
                 " WHERE feed = ? AND holder = ?",
-                (due.isoformat() if due else None, name, holder),
+                (stamp(due) if due else None, name, holder),
             )
 
     def feed_due(self, name: str) -> datetime | None:
@@ -145,7 +145,7 @@ class ReplicaStore(StorePart):
                 " ON CONFLICT (channel) DO UPDATE SET holder = excluded.holder,"
                 " until = excluded.until WHERE channel_claims.holder = excluded.holder"
                 f" OR channel_claims.until <= ? OR NOT {db.present('channel_claims.holder')}",
-                (channel, holder, until.isoformat(), now.isoformat()),
+                (channel, holder, stamp(until), stamp(now)),
             )
             row = db.execute(
                 "SELECT holder FROM channel_claims WHERE channel = ?", (channel,)
@@ -164,10 +164,10 @@ class ReplicaStore(StorePart):
     def record_send(self, channel: str, at: datetime) -> None:
         """Count one send to ``channel`` at ``at`` (sends older than the window are dropped)."""
         with self._transaction() as db:
-            db.execute("INSERT INTO sends (channel, at) VALUES (?, ?)", (channel, at.isoformat()))
+            db.execute("INSERT INTO sends (channel, at) VALUES (?, ?)", (channel, stamp(at)))
             db.execute(
                 "DELETE FROM sends WHERE channel = ? AND at < ?",
-                (channel, (at - RATE_WINDOW).isoformat()),
+                (channel, stamp(at - RATE_WINDOW)),
             )
 
     def sends_since(self, channel: str, since: datetime) -> int:
@@ -176,7 +176,7 @@ class ReplicaStore(StorePart):
         return int(
             self._rows(
                 "SELECT COUNT(*) FROM sends WHERE channel = ? AND at >= ?",
-                (channel, since.isoformat()),
+                (channel, stamp(since)),
             )[0][0]
         )
 

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime
 from typing import TYPE_CHECKING, cast
 
 from monitor.notify.render import NOTICE_RULES, alert_from_payload
 from monitor.silences import MatcherKind, Silence
-from monitor.store_base import StorePart
+from monitor.store_base import StorePart, stamp
 from monitor.store_db import Database
 
 if TYPE_CHECKING:
@@ -45,7 +46,7 @@ class SilenceStore(StorePart):
             # a silence whose summary was queued is over, whatever a late poll's clock says
             f"SELECT {_COLUMNS} FROM silences WHERE starts <= ? AND ends > ?"
             " AND summarised IS NULL ORDER BY id",
-            (now.isoformat(), now.isoformat()),
+            (stamp(now), stamp(now)),
         )
         return [_silence(row) for row in rows]
 
@@ -66,8 +67,8 @@ class SilenceStore(StorePart):
                 (
                     kind,
                     value,
-                    starts.isoformat(),
-                    ends.isoformat(),
+                    stamp(starts),
+                    stamp(ends),
                     comment,
                     author,
                     int(notify_on_expiry),
@@ -81,7 +82,7 @@ class SilenceStore(StorePart):
         """Every silence (only those ending after ``since`` if given), oldest first."""
         rows = self._rows(
             f"SELECT {_COLUMNS} FROM silences WHERE ends > ? ORDER BY id",
-            ((since.isoformat() if since else ""),),
+            ((stamp(since) if since else ""),),
         )
         return [_silence(row) for row in rows]
 
@@ -95,22 +96,28 @@ class SilenceStore(StorePart):
             db.execute(
                 "UPDATE silences SET ends = ?, starts = CASE WHEN starts < ? THEN starts ELSE ? END"
                 " WHERE id = ? AND ends > ?",
-                (now.isoformat(), now.isoformat(), now.isoformat(), silence_id, now.isoformat()),
+                (stamp(now), stamp(now), stamp(now), silence_id, stamp(now)),
             )
 
     def waiting_alerts(self) -> list[tuple[int, Alert]]:
-        """Alerts not silenced with a delivery still pending, by id (text not kept); not
-        the notices of news-monitor itself (a silence's summary, a digest), which no silence
-        holds."""
+        """Alerts not silenced with a delivery still pending, by id, with the text kept of
+        their article (``KEPT_TEXT``); not the notices of news-monitor itself (a silence's
+        summary, a digest), which no silence holds."""
         notices = sorted(NOTICE_RULES)
         rows = self._rows(
-            "SELECT a.id, a.payload, a.description FROM alerts a WHERE a.silence_id IS NULL"
+            "SELECT a.id, a.payload, a.description, t.text FROM alerts a"
+            " LEFT JOIN alert_texts t ON t.alert_id = a.id WHERE a.silence_id IS NULL"
             f" AND a.rule NOT IN ({', '.join('?' * len(notices))})"
             " AND EXISTS (SELECT 1 FROM outbox o WHERE o.alert_id = a.id AND o.state = 'pending')"
             " ORDER BY a.id",
             tuple(notices),
         )
-        return [(r[0], alert_from_payload(json.loads(r[1]), r[2])) for r in rows]
+        waiting = []
+        for alert_id, payload, description, text in rows:
+            alert = alert_from_payload(json.loads(payload), description)
+            article = replace(alert.article, text=text or "")
+            waiting.append((int(alert_id), replace(alert, article=article)))
+        return waiting
 
     def hold(self, alert_ids: Sequence[int], silence_id: int) -> None:
         """Record the alerts as held by the silence; their pending deliveries are not sent."""
@@ -156,13 +163,13 @@ class SilenceStore(StorePart):
         return held
 
     def _mark_summarised(self, db: Database, silence_id: int, now: datetime) -> None:
-        db.execute("UPDATE silences SET summarised = ? WHERE id = ?", (now.isoformat(), silence_id))
+        db.execute("UPDATE silences SET summarised = ? WHERE id = ?", (stamp(now), silence_id))
 
     def summaries_due(self, now: datetime) -> list[Silence]:
         """Ended silences that asked for a summary and have not had it."""
         rows = self._rows(
             f"SELECT {_COLUMNS} FROM silences WHERE notify_on_expiry = 1 AND ends <= ?"
             " AND summarised IS NULL ORDER BY id",
-            (now.isoformat(),),
+            (stamp(now),),
         )
         return [_silence(row) for row in rows]

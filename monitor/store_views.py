@@ -10,7 +10,7 @@ import json
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from monitor.store_base import StorePart
+from monitor.store_base import StorePart, stamp
 
 if TYPE_CHECKING:
     from monitor.store_view_records import AlertRecord, DeliveryRecord
@@ -29,7 +29,7 @@ class StoreViews(StorePart):
             "SELECT id, created, payload, description, silence_id FROM alerts"
             + (f" WHERE development IN ({recent})" if since else "")
             + " ORDER BY id DESC LIMIT ?",
-            (since.isoformat(), limit) if since else (limit,),
+            (stamp(since), limit) if since else (limit,),
         )
         return [AlertRecord(r[0], r[1], json.loads(r[2]), r[3], r[4]) for r in reversed(rows)]
 

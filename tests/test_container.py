@@ -220,3 +220,28 @@ def test_env_example_offers_the_web_token_the_image_needs() -> None:
     env = container_environment({})
     assert not env["NEWS_MONITOR_HEALTH_BIND"].startswith(("127.", "localhost", "[::1]"))
     assert "NEWS_MONITOR_WEB_TOKEN=" in (ROOT / ".env.example").read_text()
+
+
+@pytest.mark.parametrize("name", ["news-monitor", "replica"])
+def test_a_calibration_applied_in_a_container_is_kept_where_every_replica_reads_it(
+    name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The calibration file (``Settings.calibration_path`` in the container) lies in a named
+    volume of the service, which every replica of it mounts: the replicas had none, so
+    ``calibrate --apply`` in one stayed in that container (and was lost with it)."""
+    from monitor.settings import Settings
+
+    compose = yaml.safe_load((ROOT / "compose.yaml").read_text())
+    service = compose["services"][name]
+    image_env = {}
+    for kind, arg in instructions():
+        if kind == "ENV":
+            image_env.update(dict(part.split("=", 1) for part in arg.split()))
+    for key, value in {**image_env, **service.get("environment", {})}.items():
+        if key.startswith("NEWS_MONITOR_"):
+            monkeypatch.setenv(key, str(value).replace("${POSTGRES_PASSWORD:-}", ""))
+    monkeypatch.chdir(ROOT / "tests")  # no .env here
+    path = Settings().calibration_path
+    mounts = [str(v).split(":") for v in service.get("volumes", [])]
+    named = [target for source, target, *_ in mounts if source in (compose.get("volumes") or {})]
+    assert [t for t in named if path.is_relative_to(t)], f"{name}: {path} is in no named volume"

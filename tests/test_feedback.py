@@ -21,9 +21,10 @@ from monitor.cli import main
 from monitor.detect.model import DEFAULT_MODEL, default_model
 from monitor.errors import ConfigError
 from monitor.feedback import export_items, record_missed, record_verdict
+from monitor.models import Article
 from monitor.notify.render import DIGEST_RULE, sample_alert
 from monitor.ruleset import detector_options
-from monitor.store import open_store
+from monitor.store import Store, open_store
 from monitor.store_base import row_id
 from tests.conftest import SHARED
 from tests.helpers import make_rules, record_alerts, settings_for
@@ -373,3 +374,28 @@ def test_a_missed_development_becomes_a_labelled_item(
     assert (item["id"], item["kind"], item["title"]) == (url, "development", "Truce declared")
     assert item["labels"] == ["ceasefire", "new-development"]
     assert item["summary"] == "Kyiv declared a truce."
+
+
+def test_a_missed_development_is_exported_with_its_outlet_and_published_time_when_known(
+    any_store: Store,
+) -> None:
+    """A missed article news-monitor recorded (in an alert, or as a seen entry of a feed)
+    is exported with that outlet, and the time it was published when an alert has it: every
+    missed item had outlet "" and the time it was noted."""
+    noted = datetime(2027, 3, 5, 9, 0, tzinfo=UTC)
+    sample = sample_alert("missed")
+    published = datetime(2027, 3, 3, 20, 45, tzinfo=UTC)
+    alerted = replace(
+        sample.article, feed="wire", link="https://example.invalid/alerted", published=published
+    )
+    record_alerts(any_store, [replace(sample, article=alerted)], published)
+    seen = Article("https://example.invalid/seen", "agency", "Seen", "Text.")
+    any_store.record_seen("agency", [seen], published)
+    for url in ("https://example.invalid/alerted", seen.id, "https://example.invalid/never"):
+        record_missed(any_store, url, "uk-parliament-vote", author="desk", now=noted)
+    exported = {i["url"]: (i["outlet"], i["published"]) for i in export_items(any_store)}
+    assert exported == {
+        "https://example.invalid/alerted": ("wire", published.isoformat()),
+        seen.id: ("agency", noted.isoformat()),
+        "https://example.invalid/never": ("", noted.isoformat()),
+    }

@@ -20,6 +20,7 @@ from monitor.silences import (
     silence_for,
 )
 from monitor.store import Store, open_store
+from monitor.store_base import KEPT_TEXT
 from tests.conftest import RULES
 from tests.helpers import REHASH_ITEM, SHIFT_ITEM, VOTE_ITEM, make_rules, settings_for
 from tests.notify.test_channels import make_alert
@@ -315,7 +316,7 @@ def test_silence_add_checks_its_input(
     with pytest.raises(SystemExit):
         main([*add, "--rule", "uk-parliament-vote", "--for", "soon"])
     assert "'soon' is not a duration" in capsys.readouterr().err
-    assert main(["--rules", str(RULES), "silence", "list"]) == 2  # nothing recorded yet
+    assert main(["--rules", str(RULES), "silence", "list"]) == 1  # nothing recorded yet
     assert "no state yet" in capsys.readouterr().err
     assert main([*add, "--rule", "uk-parliament-vote", "--author", "desk"]) == 0
     added = capsys.readouterr().out
@@ -327,3 +328,35 @@ def test_silence_add_checks_its_input(
     assert main(["--rules", str(RULES), "silence", "expire", "1"]) == 0
     assert main(["--rules", str(RULES), "silence", "expire", "1"]) == 1
     assert "already expired" in capsys.readouterr().err
+
+
+def test_a_text_silence_decides_alike_for_new_and_waiting_alerts(
+    tmp_path: Path, state_location: Path | str
+) -> None:
+    """``--match`` reads the article's text (its first ``KEPT_TEXT`` characters) of an alert
+    waiting in the outbox as of one being raised: it held only new ones before."""
+    store = open_store(state_location)
+    far = "x" * KEPT_TEXT + " Beyond the kept text."
+    texts = {"near": "MPs voted. The Kremlin responded within the hour.", "far": far}
+    base = make_alert()  # evidence: "MPs voted 401 to 60 ..."
+    alerts = {
+        name: replace(base, article=replace(base.article, id=name, text=text))
+        for name, text in texts.items()
+    }
+    for alert in alerts.values():
+        store.commit_poll(
+            feed="wire", url="http://127.0.0.1/x", etag=None, last_modified=None,
+            articles=[alert.article], alerts=[alert], developments=[],
+            route=lambda a: ["hook"], now=T0,
+        )  # fmt: skip
+    now = T0 + timedelta(minutes=1)
+    for needle, held in (("kremlin", "near"), ("beyond the kept", None)):
+        added = store.add_silence("match", needle, now, now + HOUR, "late", "ops")
+        new = {n for n, a in alerts.items() if silence_for(a, [added], now) is not None}
+        assert hold_waiting(store, added, now) == len(new)
+        assert new == ({held} if held else set())
+    assert {r.payload["entry"]["id"]: r.silence for r in store.recorded_alerts()} == {
+        "near": 1,
+        "far": None,
+    }
+    store.close()

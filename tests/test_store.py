@@ -145,3 +145,31 @@ def test_an_entry_with_a_nul_character_is_recorded_on_both_backends(
         assert store.rules_last_fired()[alert.rule] == alert.created
     finally:
         store.close()
+
+
+def test_times_with_another_offset_compare_as_times(any_store: Store) -> None:
+    """The store compares times as text; a time with another offset than UTC (a digest's
+    period in its zone) compared by its local reading: 08:00-05:00 (13:00 UTC) came before
+    12:30 UTC. Times are stored in UTC now, and a time without an offset is refused."""
+    from zoneinfo import ZoneInfo
+
+    from tests.notify.test_channels import make_alert
+
+    noon = datetime(2027, 3, 3, 12, 30, tzinfo=UTC)
+    alert = make_alert()
+    any_store.commit_poll(
+        feed="wire", url="http://127.0.0.1/x", etag=None, last_modified=None,
+        articles=[alert.article], alerts=[alert], developments=[],
+        route=lambda a: ["hook"], now=noon,
+    )  # fmt: skip
+    new_york = ZoneInfo("America/New_York")
+    after = datetime(2027, 3, 3, 8, 0, tzinfo=new_york)  # 13:00 UTC
+    before = datetime(2027, 3, 3, 8, 0, tzinfo=ZoneInfo("Asia/Tokyo"))  # 23:00 UTC the day before
+    assert any_store.recorded_alerts(since=after) == []
+    assert len(any_store.recorded_alerts(since=before, until=after)) == 1
+    assert len(any_store.due(after)) == 1 and any_store.due(before) == []
+    silence = any_store.add_silence("rule", "x", before, after, "zoned", "ops")
+    assert any_store.silence(silence.id) == silence  # read back as the same times
+    assert [s.id for s in any_store.silences(noon.astimezone(new_york))] == [silence.id]
+    with pytest.raises(ValueError, match="without a UTC offset"):
+        any_store.recorded_alerts(since=datetime(2027, 3, 3, 12, 0))
