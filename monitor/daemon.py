@@ -22,7 +22,7 @@ import contextlib
 import functools
 import logging
 import signal
-from collections.abc import Awaitable, Callable, Coroutine, Sequence
+from collections.abc import Awaitable, Callable, Coroutine, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -38,6 +38,8 @@ if TYPE_CHECKING:
 log = logging.getLogger("monitor.daemon")
 # Polls that end this close together free their slots for one claim (with leases).
 CLAIM_GATHER = 0.05
+# Work still running after the shutdown grace is cancelled; this long for it to unwind.
+UNWIND_SECONDS = 2.0
 
 
 def backoff_delay(
@@ -145,8 +147,27 @@ class Daemon:
             self._inflight.add(task)
             task.add_done_callback(self._inflight.discard)
 
+    @contextlib.contextmanager
+    def _cut_short(self, message: str, **extra: object) -> Iterator[None]:
+        """Work cancelled because the grace of a shutdown ran out ends with one warning
+        (``message``, ``extra``), not as a failed job with a traceback."""
+        try:
+            yield
+        except asyncio.CancelledError:
+            if not self._stop.is_set():
+                raise
+            log.warning(message, extra=extra)
+
     async def _poll_job(self, feed: FeedConfig) -> None:
         self._track()
+        with self._cut_short(
+            "daemon: poll cut short by the shutdown; its entries wait for the next start",
+            feed=feed.name,
+        ):
+            await self._poll_and_settle(feed)
+
+    async def _poll_and_settle(self, feed: FeedConfig) -> None:
+        """Poll ``feed``; settle its lease and, after a failure, back off."""
         started = self.leases.clock() if self.leases is not None else None
         outcome = await self._poll_safely(feed)
         started = outcome.began or started
@@ -177,7 +198,8 @@ class Daemon:
     async def _deliver_job(self) -> None:
         self._track()
         try:
-            await self.deliver()
+            with self._cut_short("daemon: delivery cut short by the shutdown; retried at start"):
+                await self.deliver()
         except StateError:
             pass  # logged once per distinct failure by the state's observer; retried
         except Exception:
@@ -351,6 +373,8 @@ class Daemon:
                 _, late = await asyncio.wait(pending, timeout=self.shutdown_grace)
                 for task in late:
                     task.cancel()
+                if late:  # unwound (and said so) before the store and the fetcher close
+                    await asyncio.wait(late, timeout=UNWIND_SECONDS)
             scheduler.shutdown(wait=False)
             self.scheduler = None
             with contextlib.suppress(NotImplementedError, RuntimeError, AttributeError):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 from datetime import timedelta
 from pathlib import Path
 
@@ -261,3 +262,31 @@ def test_a_reload_picks_up_a_secret_added_to_dotenv(
         "or the secrets directory)"
     ]
     assert (after, built) == ([], {"late"})
+
+
+def test_a_poll_cut_short_by_the_shutdown_is_awaited_and_logged_without_a_traceback(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A feed that hangs past the shutdown grace: its poll is cancelled, awaited before
+    ``run_forever`` returns, and named in one warning; no job error, no traceback (it was
+    left unwinding after "daemon: stopped", where APScheduler logged its CancelledError)."""
+    with serving(FeedServer(slow_seconds=30.0)) as server:
+        make_rules(tmp_path, {"hangs": server.url("/slow")}, interval="1s")
+
+        async def scenario() -> None:
+            service = Service.build(
+                settings_for(tmp_path, read_timeout_seconds=60.0, shutdown_grace_seconds=0.5)
+            )
+            task = asyncio.create_task(service.daemon.run_forever())
+            await asyncio.to_thread(server.entered_slow.wait, 10)
+            service.daemon.stop()
+            await asyncio.wait_for(task, 10)
+            cut = [r for r in caplog.records if r.getMessage().startswith("daemon: poll cut")]
+            assert [getattr(r, "feed", None) for r in cut] == ["hangs"]
+            await asyncio.sleep(0.2)  # anything still unwinding would log by now
+            await service.aclose()
+
+        with caplog.at_level(logging.INFO):
+            asyncio.run(scenario())
+    errors = [r for r in caplog.records if r.levelno >= logging.ERROR or r.exc_info]
+    assert errors == [], [r.getMessage() for r in errors]
