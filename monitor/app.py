@@ -129,6 +129,7 @@ class Service:
             metrics=metrics,
             intake=settings.intake,
             deciding=self.decisions.deciding if self.decisions else None,
+            configured=lambda: {feed.name for feed in self.config.feeds},
         )
         self.daemon = Daemon(
             self.poller,
@@ -304,6 +305,7 @@ class Service:
         redact_logs(redact)
         await self.outbox.replace_channels(channels, limits, policy, redact)
         self.daemon.set_feeds(config.feeds)
+        await self.poller.measure_health()  # feeds taken out no longer count
         self._channels_file = self._has_channels_file()
         self.adopt_availability(found)
         self.reload_problems = []

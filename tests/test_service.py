@@ -137,3 +137,36 @@ def test_unhealthy_feeds_metric_follows_each_poll(tmp_path: Path) -> None:
             return seen
 
         assert asyncio.run(scenario()) == [1.0, 0.0]
+
+
+def test_a_failing_feed_removed_from_feeds_yaml_stops_counting_as_unhealthy(
+    tmp_path: Path,
+) -> None:
+    """news_monitor_feeds_unhealthy counts the configured feeds: a failing feed taken out of
+    feeds.yaml (or disabled) kept it at 1 for good (its row stays in the state)."""
+    with serving(FeedServer()) as server:
+        server.feeds["/news.xml"] = rss([REHASH_ITEM])
+        make_rules(tmp_path, {"news": server.url("/news.xml"), "gone": server.url("/500")})
+
+        async def scenario() -> list[float]:
+            service = Service.build(settings_for(tmp_path))
+            seen = []
+
+            def unhealthy() -> float:
+                return samples(generate_latest(service.metrics.registry).decode())[
+                    ("news_monitor_feeds_unhealthy", ())
+                ]
+
+            try:
+                await service.daemon.run_once()
+                seen.append(unhealthy())
+                make_rules(tmp_path, {"news": server.url("/news.xml")})
+                assert await service.reload()
+                seen.append(unhealthy())  # at the reload, before any poll
+                await service.daemon.run_once()
+                seen.append(unhealthy())
+            finally:
+                await service.aclose()
+            return seen
+
+        assert asyncio.run(scenario()) == [1.0, 0.0, 0.0]
