@@ -305,6 +305,8 @@ class Service:
         redact_logs(redact)
         await self.outbox.replace_channels(channels, limits, policy, redact)
         self.daemon.set_feeds(config.feeds)
+        for name in {f.name for f in previous.feeds} - {f.name for f in config.feeds}:
+            self.metrics.forget_feed(name)
         await self.poller.measure_health()  # feeds taken out no longer count
         self._channels_file = self._has_channels_file()
         self.adopt_availability(found)

@@ -395,12 +395,14 @@ class Poller:
         if self.metrics is None:
             return
         await self.measure_health()
-        self.metrics.polls.labels(outcome.feed, outcome.status).inc()
         self.metrics.poll_seconds.observe(outcome.seconds)
-        if outcome.status == "error":
-            self.metrics.poll_errors.labels(outcome.feed).inc()
-        if outcome.new_entries:
-            self.metrics.entries.labels(outcome.feed).inc(outcome.new_entries)
+        if self.configured is None or outcome.feed in self.configured():
+            # not for a feed taken out of feeds.yaml while it was polled: its series are gone
+            self.metrics.polls.labels(outcome.feed, outcome.status).inc()
+            if outcome.status == "error":
+                self.metrics.poll_errors.labels(outcome.feed).inc()
+            if outcome.new_entries:
+                self.metrics.entries.labels(outcome.feed).inc(outcome.new_entries)
         for alert in alerts:
             for rule in alert.all_rules:
                 self.metrics.alerts.labels(rule, alert.type).inc()

@@ -170,3 +170,35 @@ def test_a_failing_feed_removed_from_feeds_yaml_stops_counting_as_unhealthy(
             return seen
 
         assert asyncio.run(scenario()) == [1.0, 0.0, 0.0]
+
+
+def test_a_feed_removed_from_feeds_yaml_leaves_no_series_in_metrics(tmp_path: Path) -> None:
+    """The per-feed series of a feed taken out of feeds.yaml go at the reload, and a poll of
+    it still in flight then does not bring them back (they stayed, one set per feed ever
+    configured, until a restart)."""
+    with serving(FeedServer(slow_seconds=1.0)) as server:
+        server.feeds["/news.xml"] = rss([REHASH_ITEM])
+        server.feeds["/slow"] = rss([VOTE_ITEM])
+        make_rules(tmp_path, {"news": server.url("/news.xml"), "gone": server.url("/slow")})
+
+        async def scenario() -> tuple[set[str], set[str]]:
+            service = Service.build(settings_for(tmp_path, read_timeout_seconds=10.0))
+
+            def feeds() -> set[str]:
+                found = samples(generate_latest(service.metrics.registry).decode())
+                return {dict(labels).get("feed", "") for _, labels in found} - {""}
+
+            try:
+                await service.daemon.run_once()
+                before = feeds()
+                server.entered_slow.clear()
+                polls = asyncio.create_task(service.daemon.poll_all())
+                await asyncio.to_thread(server.entered_slow.wait, 10)
+                make_rules(tmp_path, {"news": server.url("/news.xml")})
+                assert await service.reload()
+                await polls
+                return before, feeds()
+            finally:
+                await service.aclose()
+
+        assert asyncio.run(scenario()) == ({"news", "gone"}, {"news"})
