@@ -104,6 +104,8 @@ class Daemon:
         self.leases = leases
         self.claim_batch = claim_batch
         self._polling: set[str] = set()  # feeds this replica is polling (with leases)
+        self._in_flight: set[str] = set()  # feeds being polled (one job each, no leases)
+        self._edited: set[str] = set()  # of those, feeds rescheduled by a reload meanwhile
         self._adopted = False  # the feeds are in the state's leases (with leases)
         self._claiming = asyncio.Lock()
         self._refill: asyncio.Task[None] | None = None  # a claim for freed slots, soon
@@ -160,11 +162,34 @@ class Daemon:
 
     async def _poll_job(self, feed: FeedConfig) -> None:
         self._track()
-        with self._cut_short(
-            "daemon: poll cut short by the shutdown; its entries wait for the next start",
-            feed=feed.name,
-        ):
-            await self._poll_and_settle(feed)
+        self._in_flight.add(feed.name)
+        try:
+            with self._cut_short(
+                "daemon: poll cut short by the shutdown; its entries wait for the next start",
+                feed=feed.name,
+            ):
+                await self._poll_and_settle(feed)
+        finally:
+            self._in_flight.discard(feed.name)
+            self._follow_edit(feed)
+
+    def _follow_edit(self, polled: FeedConfig) -> None:
+        """A feed edited in feeds.yaml while it was polled is polled as it is now, once this
+        job has ended: its replaced job cannot start while this one runs (one instance per
+        job), so its first run waits for the end of this job's task."""
+        task = asyncio.current_task()
+        if polled.name not in self._edited or task is None:
+            return
+        self._edited.discard(polled.name)
+
+        def poll_now(_: object) -> None:  # after the scheduler's own end of this job
+            if self.scheduler is not None and not self._stop.is_set():
+                with contextlib.suppress(LookupError):
+                    self.scheduler.modify_job(
+                        f"feed:{polled.name}", next_run_time=datetime.now(UTC)
+                    )
+
+        task.add_done_callback(poll_now)
 
     async def _poll_and_settle(self, feed: FeedConfig) -> None:
         """Poll ``feed``; settle its lease and, after a failure, back off."""
@@ -299,8 +324,11 @@ class Daemon:
             with contextlib.suppress(LookupError):
                 self.scheduler.remove_job(f"feed:{name}")
         for feed in feeds:
-            if old.get(feed.name) != feed:
-                self._schedule_feed(feed, now)
+            if old.get(feed.name) != feed:  # being polled: at once when that poll ends
+                later = feed.name in self._in_flight
+                if later:
+                    self._edited.add(feed.name)
+                self._schedule_feed(feed, now + (feed.interval or DEFAULT_INTERVAL) * later)
 
     def _on_hangup(self) -> None:
         if self.reload is not None:

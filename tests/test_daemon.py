@@ -290,3 +290,35 @@ def test_a_poll_cut_short_by_the_shutdown_is_awaited_and_logged_without_a_traceb
             asyncio.run(scenario())
     errors = [r for r in caplog.records if r.levelno >= logging.ERROR or r.exc_info]
     assert errors == [], [r.getMessage() for r in errors]
+
+
+def test_a_feed_edited_while_it_is_polled_is_polled_at_its_new_address_when_that_ends(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """feeds.yaml gives a feed a new address while its poll runs: the new address is polled
+    as soon as that poll ends. Its job, replaced at the reload to run at once, was skipped
+    ("maximum number of running instances reached") and waited a whole interval."""
+    with serving(FeedServer(slow_seconds=1.0)) as server:
+        server.feeds["/slow"] = rss([REHASH_ITEM])
+        server.feeds["/moved.xml"] = rss([VOTE_ITEM])
+        make_rules(tmp_path, {"news": server.url("/slow")}, interval="1h")
+
+        async def scenario() -> None:
+            service = Service.build(settings_for(tmp_path, read_timeout_seconds=10.0))
+            task = asyncio.create_task(service.daemon.run_forever())
+            try:
+                await asyncio.to_thread(server.entered_slow.wait, 10)
+                make_rules(tmp_path, {"news": server.url("/moved.xml")}, interval="1h")
+                assert await service.reload()
+                async with asyncio.timeout(10):
+                    while "/moved.xml" not in server.requests:  # noqa: ASYNC110 - a server's list
+                        await asyncio.sleep(0.1)
+            finally:
+                service.daemon.stop()
+                await asyncio.wait_for(task, 10)
+                await service.aclose()
+
+        with caplog.at_level(logging.INFO):
+            asyncio.run(scenario())
+    assert server.requests == ["/slow", "/moved.xml"]
+    assert not [r for r in caplog.records if "maximum number of running" in r.getMessage()]
