@@ -303,6 +303,7 @@ class Daemon:
             jitter=min(seconds * 0.1, 30.0),
             args=[feed],
             id=f"feed:{feed.name}",
+            name=f"poll of feed {feed.name}",  # what the scheduler's own lines say
             max_instances=1,
             coalesce=True,
             misfire_grace_time=int(seconds),
