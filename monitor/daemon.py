@@ -356,7 +356,11 @@ class Daemon:
         if self._scheduler_class is None:
             self.prepare()
         assert self._scheduler_class is not None
-        scheduler = self._scheduler_class(timezone=UTC)
+        # A run due while the loop was held (a large feed, a reload) runs late rather than
+        # not at all (APScheduler's default grace is one second), once for all it missed.
+        scheduler = self._scheduler_class(
+            timezone=UTC, job_defaults={"misfire_grace_time": None, "coalesce": True}
+        )
         self.scheduler = scheduler
         now = datetime.now(UTC)
         if self.leases is not None:

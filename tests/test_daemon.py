@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import time
 from datetime import timedelta
 from pathlib import Path
 
@@ -322,3 +323,42 @@ def test_a_feed_edited_while_it_is_polled_is_polled_at_its_new_address_when_that
             asyncio.run(scenario())
     assert server.requests == ["/slow", "/moved.xml"]
     assert not [r for r in caplog.records if "maximum number of running" in r.getMessage()]
+
+
+def test_a_delivery_due_while_the_loop_was_held_runs_late_rather_than_not_at_all(
+    tmp_path: Path,
+) -> None:
+    """The deliveries (and the rule watch, the upkeep) had APScheduler's default grace of
+    one second: a loop held longer than that when one was due (a large feed, a reload)
+    dropped that run, with a 'missed' warning, and alerts waited a whole interval more."""
+    with serving(FeedServer()) as server:
+        server.feeds["/news.xml"] = rss([REHASH_ITEM])
+        make_rules(tmp_path, {"news": server.url("/news.xml")}, interval="1h")
+
+        async def scenario() -> list[float]:
+            service = Service.build(settings_for(tmp_path, delivery_interval_seconds=4.0))
+            daemon = service.daemon
+            times: list[float] = []
+            deliver = daemon.deliver
+
+            async def counted() -> int:
+                times.append(time.monotonic())
+                return await deliver()
+
+            daemon.deliver = counted
+            task = asyncio.create_task(daemon.run_forever())
+            try:
+                async with asyncio.timeout(10):
+                    while not times:  # noqa: ASYNC110 - the first delivery, at the start
+                        await asyncio.sleep(0.05)
+                await asyncio.sleep(3.5 - (time.monotonic() - times[0]))
+                time.sleep(1.5)  # noqa: ASYNC251 - the loop held past the delivery due at 4 s
+                await asyncio.sleep(1.0)
+                return [t - times[0] for t in times]
+            finally:
+                daemon.stop()
+                await asyncio.wait_for(task, 10)
+                await service.aclose()
+
+        deliveries = asyncio.run(scenario())
+    assert len(deliveries) == 2, deliveries  # the second ran as soon as the loop was free
