@@ -5,7 +5,8 @@ one of the fetcher's overall slots (the HTTP pool stays that size), and delivers
 due.
 ``Daemon.run_forever`` schedules one job per feed with jitter; a job never overlaps itself;
 a failing feed backs off exponentially (capped, honouring Retry-After) and returns to its
-interval once it recovers. SIGTERM/SIGINT stop scheduling and let work in flight finish;
+interval once it recovers. SIGTERM/SIGINT stop scheduling and let work in flight finish
+(polls still waiting for their host's turn begin no request);
 SIGHUP (and ``watch``, checked every few seconds) reloads the rules.
 
 With ``leases`` (replicas sharing a PostgreSQL state), feeds are not scheduled one job
@@ -290,8 +291,10 @@ class Daemon:
         await self._claim_job(renew=False)
 
     def stop(self) -> None:
-        """Ask ``run_forever`` to stop (signal handlers call this)."""
+        """Ask ``run_forever`` to stop (signal handlers call this): requests under way
+        finish, polls still waiting for their turn end without beginning theirs."""
         self._stop.set()
+        self.poller.stop_starting()
 
     def _schedule_feed(self, feed: FeedConfig, first: datetime) -> None:
         assert self.scheduler is not None

@@ -148,6 +148,11 @@ class Poller:
         """Run ``work`` on the worker thread; the event loop stays free meanwhile."""
         return await asyncio.get_running_loop().run_in_executor(self._worker, work)
 
+    def stop_starting(self) -> None:
+        """Begin no more fetches: polls that have not begun their request end cancelled,
+        having recorded nothing (the daemon is stopping)."""
+        self.fetcher.stop_starting()
+
     def close(self) -> None:
         """Let the worker thread go once it is idle; stop the parsing process."""
         self._worker.shutdown(wait=False)

@@ -362,3 +362,39 @@ def test_a_delivery_due_while_the_loop_was_held_runs_late_rather_than_not_at_all
 
         deliveries = asyncio.run(scenario())
     assert len(deliveries) == 2, deliveries  # the second ran as soon as the loop was free
+
+
+def test_a_stop_lets_requests_under_way_finish_but_starts_no_more(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Polls still waiting for their host's turn when the daemon is told to stop do not
+    begin their requests afterwards (each began, one after another, for as long as the
+    grace allowed: 18.4 s for nine feeds queued on one host). Nothing is recorded for them:
+    their entries wait for the next start."""
+    with serving(FeedServer(latency=(3.0, 3.0))) as server:
+        names = ("first", "second", "third")  # first polls due at 0, 1.7 and 3.3 s
+        for name in names:
+            server.feeds[f"/{name}.xml"] = rss([REHASH_ITEM])
+        make_rules(tmp_path, {n: server.url(f"/{n}.xml") for n in names}, interval="1h")
+
+        async def scenario() -> None:
+            settings = settings_for(tmp_path, max_fetches_per_host=1, read_timeout_seconds=10.0)
+            service = Service.build(settings)
+            task = asyncio.create_task(service.daemon.run_forever())
+            try:
+                async with asyncio.timeout(20):
+                    while len(server.requests) < 2:  # noqa: ASYNC110 - a server's list
+                        await asyncio.sleep(0.05)
+                await asyncio.sleep(1.5)  # "third" waits for the host, "second" is under way
+            finally:
+                service.daemon.stop()
+                await asyncio.wait_for(task, 20)
+            assert service.store.feed_state("second").healthy  # finished and recorded
+            assert service.store.feed_state("third").last_poll is None  # nothing recorded
+            await service.aclose()
+
+        with caplog.at_level(logging.INFO):
+            asyncio.run(scenario())
+    assert server.requests == ["/first.xml", "/second.xml"]
+    cut = [r for r in caplog.records if r.getMessage().startswith("daemon: poll cut")]
+    assert [getattr(r, "feed", None) for r in cut] == ["third"]
