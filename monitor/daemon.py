@@ -29,6 +29,7 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from monitor.errors import ConfigError, StateError
+from monitor.hangups import early_hangup, ignore_hangups
 from monitor.poller import Poller, PollOutcome
 from monitor.replicas import FeedLeases
 from monitor.sources.feeds import DEFAULT_INTERVAL, FeedConfig
@@ -356,6 +357,8 @@ class Daemon:
                 loop.add_signal_handler(sig, self.stop)
         with contextlib.suppress(NotImplementedError, RuntimeError, AttributeError):
             loop.add_signal_handler(signal.SIGHUP, self._on_hangup)
+            if early_hangup():  # during the start-up: the rules may have changed since
+                loop.call_soon(self._on_hangup)
         if self._scheduler_class is None:
             self.prepare()
         assert self._scheduler_class is not None
@@ -415,6 +418,7 @@ class Daemon:
             self.scheduler = None
             with contextlib.suppress(NotImplementedError, RuntimeError, AttributeError):
                 loop.remove_signal_handler(signal.SIGHUP)
+                ignore_hangups()  # not fatal while closing
             log.info("daemon: stopped")
 
     async def _watch_job(self) -> None:

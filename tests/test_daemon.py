@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import os
+import signal
 import time
 from datetime import timedelta
 from pathlib import Path
@@ -398,3 +400,41 @@ def test_a_stop_lets_requests_under_way_finish_but_starts_no_more(
     assert server.requests == ["/first.xml", "/second.xml"]
     cut = [r for r in caplog.records if r.getMessage().startswith("daemon: poll cut")]
     assert [getattr(r, "feed", None) for r in cut] == ["third"]
+
+
+def test_a_sighup_during_the_start_up_is_remembered_and_one_while_closing_ignored(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """SIGHUP's default action ends the process: one sent during the seconds of the start-up
+    (before the loop listened) killed the daemon (exit -1 seconds after starting), and so
+    did one after the loop stopped listening, while it closed. Now the first reloads the
+    rules once the daemon runs, and the second is ignored."""
+    from monitor.hangups import defer_hangups
+
+    with serving(FeedServer()) as server:
+        server.feeds["/news.xml"] = rss([REHASH_ITEM])
+        make_rules(tmp_path, {"news": server.url("/news.xml")}, interval="1h")
+        previous = signal.getsignal(signal.SIGHUP)
+        try:
+            defer_hangups()
+            os.kill(os.getpid(), signal.SIGHUP)  # the start-up: Service.build, detection
+            service = Service.build(settings_for(tmp_path, reload_check_seconds=3600.0))
+
+            async def scenario() -> None:
+                task = asyncio.create_task(service.daemon.run_forever())
+
+                def reloaded() -> bool:
+                    return any(r.getMessage() == "rules: reloaded" for r in caplog.records)
+
+                async with asyncio.timeout(10):
+                    while not reloaded():  # noqa: ASYNC110 - log records, no event to wait on
+                        await asyncio.sleep(0.05)
+                service.daemon.stop()
+                await asyncio.wait_for(task, 10)
+                os.kill(os.getpid(), signal.SIGHUP)  # closing: ignored
+                await service.aclose()
+
+            with caplog.at_level(logging.INFO):
+                asyncio.run(scenario())
+        finally:
+            signal.signal(signal.SIGHUP, previous)
