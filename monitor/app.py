@@ -342,7 +342,9 @@ class Service:
             pass  # reported to self.state
         if self.state.problem is not None:
             problems.append(f"state: {self.state.problem}")
-        if not self.daemon.scheduler_alive:
+        if self.daemon.stopping:
+            problems.append("daemon: stopping, finishing the work in flight")
+        elif not self.daemon.scheduler_alive:
             problems.append("scheduler: not running")
         return problems
 

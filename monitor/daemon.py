@@ -438,5 +438,11 @@ class Daemon:
         return job.next_run_time if job is not None else None
 
     @property
+    def stopping(self) -> bool:
+        """Told to stop: no poll starts any more (the scheduler is paused, not stopped,
+        while work in flight finishes)."""
+        return self._stop.is_set()
+
+    @property
     def scheduler_alive(self) -> bool:
         return self.scheduler is not None and bool(self.scheduler.running)

@@ -202,3 +202,31 @@ def test_a_feed_removed_from_feeds_yaml_leaves_no_series_in_metrics(tmp_path: Pa
                 await service.aclose()
 
         assert asyncio.run(scenario()) == ({"news", "gone"}, {"news"})
+
+
+def test_readyz_says_so_while_the_daemon_stops(tmp_path: Path) -> None:
+    """During the shutdown grace the scheduler is paused, not stopped, and /readyz answered
+    200 'ready' while no poll could start any more."""
+    with serving(FeedServer(slow_seconds=3.0)) as server:
+        make_rules(tmp_path, {"hangs": server.url("/slow")}, interval="1h")
+        settings = settings_for(tmp_path, health_bind="127.0.0.1:0", read_timeout_seconds=10.0)
+
+        async def scenario() -> tuple[int, object]:
+            service = Service.build(settings)
+            task = asyncio.create_task(service.serve())
+            await until(lambda: service.health is not None and service.health.port != 0)
+            assert service.health is not None
+            base = f"http://127.0.0.1:{service.health.port}"
+            try:
+                await asyncio.to_thread(server.entered_slow.wait, 10)
+                service.daemon.stop()  # the slow poll keeps the daemon in its grace
+                async with httpx.AsyncClient(base_url=base, timeout=5) as client:
+                    response = await client.get("/readyz")
+                return response.status_code, response.json()["problems"]
+            finally:
+                await asyncio.wait_for(task, 20)
+                await service.aclose()
+
+        status, problems = asyncio.run(scenario())
+    assert status == 503
+    assert problems == ["daemon: stopping, finishing the work in flight"]
