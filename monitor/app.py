@@ -129,6 +129,7 @@ class Service:
             metrics=metrics,
             intake=settings.intake,
             deciding=self.decisions.deciding if self.decisions else None,
+            configured=lambda: {feed.name for feed in self.config.feeds},
         )
         self.daemon = Daemon(
             self.poller,
@@ -304,6 +305,9 @@ class Service:
         redact_logs(redact)
         await self.outbox.replace_channels(channels, limits, policy, redact)
         self.daemon.set_feeds(config.feeds)
+        for name in {f.name for f in previous.feeds} - {f.name for f in config.feeds}:
+            self.metrics.forget_feed(name)
+        await self.poller.measure_health()  # feeds taken out no longer count
         self._channels_file = self._has_channels_file()
         self.adopt_availability(found)
         self.reload_problems = []
@@ -338,7 +342,9 @@ class Service:
             pass  # reported to self.state
         if self.state.problem is not None:
             problems.append(f"state: {self.state.problem}")
-        if not self.daemon.scheduler_alive:
+        if self.daemon.stopping:
+            problems.append("daemon: stopping, finishing the work in flight")
+        elif not self.daemon.scheduler_alive:
             problems.append("scheduler: not running")
         return problems
 

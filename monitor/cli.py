@@ -185,6 +185,10 @@ SWITCH_INTERVAL = 0.0005
 def cmd_run(args: argparse.Namespace) -> int:
     import asyncio
 
+    if not args.once:
+        from monitor.hangups import defer_hangups
+
+        defer_hangups()  # a reload asked for during the start-up is not fatal
     from monitor.logs import configure_logging
 
     settings = _settings(args)

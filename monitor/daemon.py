@@ -5,7 +5,8 @@ one of the fetcher's overall slots (the HTTP pool stays that size), and delivers
 due.
 ``Daemon.run_forever`` schedules one job per feed with jitter; a job never overlaps itself;
 a failing feed backs off exponentially (capped, honouring Retry-After) and returns to its
-interval once it recovers. SIGTERM/SIGINT stop scheduling and let work in flight finish;
+interval once it recovers. SIGTERM/SIGINT stop scheduling and let work in flight finish
+(polls still waiting for their host's turn begin no request);
 SIGHUP (and ``watch``, checked every few seconds) reloads the rules.
 
 With ``leases`` (replicas sharing a PostgreSQL state), feeds are not scheduled one job
@@ -22,12 +23,13 @@ import contextlib
 import functools
 import logging
 import signal
-from collections.abc import Awaitable, Callable, Coroutine, Sequence
+from collections.abc import Awaitable, Callable, Coroutine, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from monitor.errors import ConfigError, StateError
+from monitor.hangups import early_hangup, ignore_hangups
 from monitor.poller import Poller, PollOutcome
 from monitor.replicas import FeedLeases
 from monitor.sources.feeds import DEFAULT_INTERVAL, FeedConfig
@@ -38,6 +40,8 @@ if TYPE_CHECKING:
 log = logging.getLogger("monitor.daemon")
 # Polls that end this close together free their slots for one claim (with leases).
 CLAIM_GATHER = 0.05
+# Work still running after the shutdown grace is cancelled; this long for it to unwind.
+UNWIND_SECONDS = 2.0
 
 
 def backoff_delay(
@@ -102,6 +106,8 @@ class Daemon:
         self.leases = leases
         self.claim_batch = claim_batch
         self._polling: set[str] = set()  # feeds this replica is polling (with leases)
+        self._in_flight: set[str] = set()  # feeds being polled (one job each, no leases)
+        self._edited: set[str] = set()  # of those, feeds rescheduled by a reload meanwhile
         self._adopted = False  # the feeds are in the state's leases (with leases)
         self._claiming = asyncio.Lock()
         self._refill: asyncio.Task[None] | None = None  # a claim for freed slots, soon
@@ -145,8 +151,50 @@ class Daemon:
             self._inflight.add(task)
             task.add_done_callback(self._inflight.discard)
 
+    @contextlib.contextmanager
+    def _cut_short(self, message: str, **extra: object) -> Iterator[None]:
+        """Work cancelled because the grace of a shutdown ran out ends with one warning
+        (``message``, ``extra``), not as a failed job with a traceback."""
+        try:
+            yield
+        except asyncio.CancelledError:
+            if not self._stop.is_set():
+                raise
+            log.warning(message, extra=extra)
+
     async def _poll_job(self, feed: FeedConfig) -> None:
         self._track()
+        self._in_flight.add(feed.name)
+        try:
+            with self._cut_short(
+                "daemon: poll cut short by the shutdown; its entries wait for the next start",
+                feed=feed.name,
+            ):
+                await self._poll_and_settle(feed)
+        finally:
+            self._in_flight.discard(feed.name)
+            self._follow_edit(feed)
+
+    def _follow_edit(self, polled: FeedConfig) -> None:
+        """A feed edited in feeds.yaml while it was polled is polled as it is now, once this
+        job has ended: its replaced job cannot start while this one runs (one instance per
+        job), so its first run waits for the end of this job's task."""
+        task = asyncio.current_task()
+        if polled.name not in self._edited or task is None:
+            return
+        self._edited.discard(polled.name)
+
+        def poll_now(_: object) -> None:  # after the scheduler's own end of this job
+            if self.scheduler is not None and not self._stop.is_set():
+                with contextlib.suppress(LookupError):
+                    self.scheduler.modify_job(
+                        f"feed:{polled.name}", next_run_time=datetime.now(UTC)
+                    )
+
+        task.add_done_callback(poll_now)
+
+    async def _poll_and_settle(self, feed: FeedConfig) -> None:
+        """Poll ``feed``; settle its lease and, after a failure, back off."""
         started = self.leases.clock() if self.leases is not None else None
         outcome = await self._poll_safely(feed)
         started = outcome.began or started
@@ -177,7 +225,8 @@ class Daemon:
     async def _deliver_job(self) -> None:
         self._track()
         try:
-            await self.deliver()
+            with self._cut_short("daemon: delivery cut short by the shutdown; retried at start"):
+                await self.deliver()
         except StateError:
             pass  # logged once per distinct failure by the state's observer; retried
         except Exception:
@@ -243,8 +292,10 @@ class Daemon:
         await self._claim_job(renew=False)
 
     def stop(self) -> None:
-        """Ask ``run_forever`` to stop (signal handlers call this)."""
+        """Ask ``run_forever`` to stop (signal handlers call this): requests under way
+        finish, polls still waiting for their turn end without beginning theirs."""
         self._stop.set()
+        self.poller.stop_starting()
 
     def _schedule_feed(self, feed: FeedConfig, first: datetime) -> None:
         assert self.scheduler is not None
@@ -256,6 +307,7 @@ class Daemon:
             jitter=min(seconds * 0.1, 30.0),
             args=[feed],
             id=f"feed:{feed.name}",
+            name=f"poll of feed {feed.name}",  # what the scheduler's own lines say
             max_instances=1,
             coalesce=True,
             misfire_grace_time=int(seconds),
@@ -277,8 +329,11 @@ class Daemon:
             with contextlib.suppress(LookupError):
                 self.scheduler.remove_job(f"feed:{name}")
         for feed in feeds:
-            if old.get(feed.name) != feed:
-                self._schedule_feed(feed, now)
+            if old.get(feed.name) != feed:  # being polled: at once when that poll ends
+                later = feed.name in self._in_flight
+                if later:
+                    self._edited.add(feed.name)
+                self._schedule_feed(feed, now + (feed.interval or DEFAULT_INTERVAL) * later)
 
     def _on_hangup(self) -> None:
         if self.reload is not None:
@@ -302,10 +357,16 @@ class Daemon:
                 loop.add_signal_handler(sig, self.stop)
         with contextlib.suppress(NotImplementedError, RuntimeError, AttributeError):
             loop.add_signal_handler(signal.SIGHUP, self._on_hangup)
+            if early_hangup():  # during the start-up: the rules may have changed since
+                loop.call_soon(self._on_hangup)
         if self._scheduler_class is None:
             self.prepare()
         assert self._scheduler_class is not None
-        scheduler = self._scheduler_class(timezone=UTC)
+        # A run due while the loop was held (a large feed, a reload) runs late rather than
+        # not at all (APScheduler's default grace is one second), once for all it missed.
+        scheduler = self._scheduler_class(
+            timezone=UTC, job_defaults={"misfire_grace_time": None, "coalesce": True}
+        )
         self.scheduler = scheduler
         now = datetime.now(UTC)
         if self.leases is not None:
@@ -351,10 +412,13 @@ class Daemon:
                 _, late = await asyncio.wait(pending, timeout=self.shutdown_grace)
                 for task in late:
                     task.cancel()
+                if late:  # unwound (and said so) before the store and the fetcher close
+                    await asyncio.wait(late, timeout=UNWIND_SECONDS)
             scheduler.shutdown(wait=False)
             self.scheduler = None
             with contextlib.suppress(NotImplementedError, RuntimeError, AttributeError):
                 loop.remove_signal_handler(signal.SIGHUP)
+                ignore_hangups()  # not fatal while closing
             log.info("daemon: stopped")
 
     async def _watch_job(self) -> None:
@@ -372,6 +436,12 @@ class Daemon:
             return self.leases.next_due(feed)
         job = self.scheduler.get_job(f"feed:{feed}") if self.scheduler is not None else None
         return job.next_run_time if job is not None else None
+
+    @property
+    def stopping(self) -> bool:
+        """Told to stop: no poll starts any more (the scheduler is paused, not stopped,
+        while work in flight finishes)."""
+        return self._stop.is_set()
 
     @property
     def scheduler_alive(self) -> bool:

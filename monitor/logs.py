@@ -49,8 +49,14 @@ class TextFormatter(logging.Formatter):
         return line
 
 
+# Libraries whose warnings belong in the daemon's log, in its format (its other lines,
+# one per job run, are noise).
+WARNINGS_OF = ("apscheduler",)
+
+
 def configure_logging(level: str = "INFO", fmt: str = "auto") -> None:
-    """Send the ``monitor`` loggers to stderr in the chosen format."""
+    """Send the ``monitor`` loggers (and the warnings of ``WARNINGS_OF``) to stderr in the
+    chosen format."""
     use_json = fmt == "json" or (fmt == "auto" and not sys.stderr.isatty())
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(JsonFormatter() if use_json else TextFormatter())
@@ -58,6 +64,11 @@ def configure_logging(level: str = "INFO", fmt: str = "auto") -> None:
     logger.handlers[:] = [handler]
     logger.setLevel(level)
     logger.propagate = False
+    for name in WARNINGS_OF:
+        library = logging.getLogger(name)
+        library.handlers[:] = [handler]
+        library.setLevel(max(logging.WARNING, logger.level))
+        library.propagate = False
 
 
 class _RedactingFormatter(logging.Formatter):
@@ -72,7 +83,8 @@ class _RedactingFormatter(logging.Formatter):
 
 
 def redact_logs(redact: Callable[[str], str]) -> None:
-    """Pass every line of the ``monitor`` loggers through ``redact`` (configured secrets)."""
+    """Pass every line of the ``monitor`` loggers (and of ``WARNINGS_OF``, which share their
+    handler) through ``redact`` (configured secrets)."""
     for handler in logging.getLogger("monitor").handlers:
         inner = handler.formatter or logging.Formatter()
         if isinstance(inner, _RedactingFormatter):

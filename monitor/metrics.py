@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 
 LATENCY_BUCKETS = (0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0)
+POLL_STATUSES = ("ok", "not-modified", "error")  # the values of PollOutcome.status
 
 
 class Discard:
@@ -32,6 +33,9 @@ class Discard:
 
     def observe(self, amount: float) -> None:
         """Kept nowhere."""
+
+    def remove(self, *values: str) -> None:
+        """Nothing to remove."""
 
 
 class Metrics:
@@ -152,6 +156,13 @@ class Metrics:
         )
         self.rules_valid.set(1)
         self.state_ok.set(1)
+
+    def forget_feed(self, name: str) -> None:
+        """Drop the series of a feed no longer configured (not shown again until it is)."""
+        for status in POLL_STATUSES:
+            self.polls.remove(name, status)
+        self.poll_errors.remove(name)
+        self.entries.remove(name)
 
     def exposition(self, accept: str | None) -> tuple[bytes, str]:
         """The body and content type prometheus_client chooses for an ``Accept`` header."""

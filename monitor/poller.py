@@ -21,7 +21,7 @@ import contextlib
 import logging
 import time
 from collections import defaultdict
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Collection, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, replace
@@ -117,7 +117,8 @@ class PollOutcome:
 
 
 class Poller:
-    """Polls feeds into the store; ``detector`` and ``route`` are read at each poll."""
+    """Polls feeds into the store; ``detector`` and ``route`` are read at each poll, and
+    ``configured`` (the names of the feeds in force) at each measure of their health."""
 
     def __init__(
         self,
@@ -129,8 +130,10 @@ class Poller:
         metrics: Metrics | None = None,
         intake: Intake | None = None,
         deciding: Deciding | None = None,
+        configured: Callable[[], Collection[str]] | None = None,
     ) -> None:
         self.fetcher = fetcher
+        self.configured = configured  # the feeds in force (None: every feed the state knows)
         self.intake = intake or Intake()
         self.store = store
         self.detector = detector
@@ -144,6 +147,11 @@ class Poller:
     async def _off_loop(self, work: Callable[[], T]) -> T:
         """Run ``work`` on the worker thread; the event loop stays free meanwhile."""
         return await asyncio.get_running_loop().run_in_executor(self._worker, work)
+
+    def stop_starting(self) -> None:
+        """Begin no more fetches: polls that have not begun their request end cancelled,
+        having recorded nothing (the daemon is stopping)."""
+        self.fetcher.stop_starting()
 
     def close(self) -> None:
         """Let the worker thread go once it is idle; stop the parsing process."""
@@ -380,22 +388,26 @@ class Poller:
         await self._off_loop(lambda: book.reset(developments))
 
     async def measure_health(self) -> None:
-        """Set the unhealthy-feeds gauge from the store (after every poll, and at start)."""
+        """Set the unhealthy-feeds gauge from the store (after every poll, at start and at
+        each reload), counting only the feeds in force."""
         if self.metrics is not None:
+            among = self.configured() if self.configured is not None else None
             with contextlib.suppress(StateError):  # reported by the store; set again next poll
-                unhealthy = await self.store.run(self.store.unhealthy_count)
+                unhealthy = await self.store.run(self.store.unhealthy_count, among)
                 self.metrics.feeds_unhealthy.set(unhealthy)
 
     async def _measure(self, outcome: PollOutcome, alerts: Sequence[Alert]) -> None:
         if self.metrics is None:
             return
         await self.measure_health()
-        self.metrics.polls.labels(outcome.feed, outcome.status).inc()
         self.metrics.poll_seconds.observe(outcome.seconds)
-        if outcome.status == "error":
-            self.metrics.poll_errors.labels(outcome.feed).inc()
-        if outcome.new_entries:
-            self.metrics.entries.labels(outcome.feed).inc(outcome.new_entries)
+        if self.configured is None or outcome.feed in self.configured():
+            # not for a feed taken out of feeds.yaml while it was polled: its series are gone
+            self.metrics.polls.labels(outcome.feed, outcome.status).inc()
+            if outcome.status == "error":
+                self.metrics.poll_errors.labels(outcome.feed).inc()
+            if outcome.new_entries:
+                self.metrics.entries.labels(outcome.feed).inc(outcome.new_entries)
         for alert in alerts:
             for rule in alert.all_rules:
                 self.metrics.alerts.labels(rule, alert.type).inc()

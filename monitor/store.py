@@ -183,9 +183,11 @@ class Store(StoreViews, AlertHistory, SilenceStore, FeedbackStore, ReplicaStore)
         names = [row[0] for row in self._rows("SELECT name FROM feeds ORDER BY name")]
         return [self.feed_state(name) for name in names]
 
-    def unhealthy_count(self) -> int:
-        """How many feeds failed their last poll."""
-        return int(self._rows("SELECT COUNT(*) FROM feeds WHERE healthy = 0")[0][0])
+    def unhealthy_count(self, among: Collection[str] | None = None) -> int:
+        """How many feeds (of those named ``among``: the configured ones) failed their last
+        poll; a feed taken out of feeds.yaml keeps its row, and its last failure."""
+        names = [row[0] for row in self._rows("SELECT name FROM feeds WHERE healthy = 0")]
+        return len(names) if among is None else sum(name in among for name in names)
 
     def record_failure(self, name: str, url: str, reason: str, now: datetime) -> int:
         """Mark the feed unhealthy with ``reason``; return its consecutive failure count.

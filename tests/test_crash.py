@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import sqlite3
@@ -125,3 +126,25 @@ def test_sighup_reloads_the_rules(tmp_path: Path) -> None:
         assert '"message": "rules: reloaded"' not in log_path.read_text()
         daemon.send_signal(signal.SIGHUP)
         wait_for(lambda: '"message": "rules: reloaded"' in log_path.read_text())
+
+
+def test_the_schedulers_own_lines_are_json_and_name_the_feed(tmp_path: Path) -> None:
+    """A poll longer than its feed's interval makes APScheduler skip a run and say so: that
+    line went to stderr as plain text amid the JSON lines (a log shipper's parse error),
+    naming only ``Daemon._poll_job``, not the feed."""
+    with serving(FeedServer(slow_seconds=2.5)) as feeds:
+        feeds.feeds["/slow"] = rss([REHASH_ITEM])
+        make_rules(tmp_path, {"slow-feed": feeds.url("/slow")}, interval="1s")
+        env = daemon_env(tmp_path, read_timeout_seconds="10", shutdown_grace_seconds="10")
+        log_path = tmp_path / "daemon.log"
+        daemon = start_daemon(env, log_path)
+        try:
+            wait_for(feeds.entered_slow.is_set)
+            wait_for(lambda: "maximum number of running instances" in log_path.read_text())
+        finally:
+            daemon.send_signal(signal.SIGTERM)
+            assert daemon.wait(30) == 0
+    lines = log_path.read_text().splitlines()
+    records = [json.loads(line) for line in lines]  # every line: no plain text among them
+    skipped = [r for r in records if "maximum number of running" in r["message"]]
+    assert skipped and all("slow-feed" in r["message"] for r in skipped), skipped

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
+import os
+import signal
+import time
 from datetime import timedelta
 from pathlib import Path
 
@@ -261,3 +265,176 @@ def test_a_reload_picks_up_a_secret_added_to_dotenv(
         "or the secrets directory)"
     ]
     assert (after, built) == ([], {"late"})
+
+
+def test_a_poll_cut_short_by_the_shutdown_is_awaited_and_logged_without_a_traceback(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A feed that hangs past the shutdown grace: its poll is cancelled, awaited before
+    ``run_forever`` returns, and named in one warning; no job error, no traceback (it was
+    left unwinding after "daemon: stopped", where APScheduler logged its CancelledError)."""
+    with serving(FeedServer(slow_seconds=30.0)) as server:
+        make_rules(tmp_path, {"hangs": server.url("/slow")}, interval="1s")
+
+        async def scenario() -> None:
+            service = Service.build(
+                settings_for(tmp_path, read_timeout_seconds=60.0, shutdown_grace_seconds=0.5)
+            )
+            task = asyncio.create_task(service.daemon.run_forever())
+            await asyncio.to_thread(server.entered_slow.wait, 10)
+            service.daemon.stop()
+            await asyncio.wait_for(task, 10)
+            cut = [r for r in caplog.records if r.getMessage().startswith("daemon: poll cut")]
+            assert [getattr(r, "feed", None) for r in cut] == ["hangs"]
+            await asyncio.sleep(0.2)  # anything still unwinding would log by now
+            await service.aclose()
+
+        with caplog.at_level(logging.INFO):
+            asyncio.run(scenario())
+    errors = [r for r in caplog.records if r.levelno >= logging.ERROR or r.exc_info]
+    assert errors == [], [r.getMessage() for r in errors]
+
+
+def test_a_feed_edited_while_it_is_polled_is_polled_at_its_new_address_when_that_ends(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """feeds.yaml gives a feed a new address while its poll runs: the new address is polled
+    as soon as that poll ends. Its job, replaced at the reload to run at once, was skipped
+    ("maximum number of running instances reached") and waited a whole interval."""
+    with serving(FeedServer(slow_seconds=1.0)) as server:
+        server.feeds["/slow"] = rss([REHASH_ITEM])
+        server.feeds["/moved.xml"] = rss([VOTE_ITEM])
+        make_rules(tmp_path, {"news": server.url("/slow")}, interval="1h")
+
+        async def scenario() -> None:
+            service = Service.build(settings_for(tmp_path, read_timeout_seconds=10.0))
+            task = asyncio.create_task(service.daemon.run_forever())
+            try:
+                await asyncio.to_thread(server.entered_slow.wait, 10)
+                make_rules(tmp_path, {"news": server.url("/moved.xml")}, interval="1h")
+                assert await service.reload()
+                async with asyncio.timeout(10):
+                    while "/moved.xml" not in server.requests:  # noqa: ASYNC110 - a server's list
+                        await asyncio.sleep(0.1)
+            finally:
+                service.daemon.stop()
+                await asyncio.wait_for(task, 10)
+                await service.aclose()
+
+        with caplog.at_level(logging.INFO):
+            asyncio.run(scenario())
+    assert server.requests == ["/slow", "/moved.xml"]
+    assert not [r for r in caplog.records if "maximum number of running" in r.getMessage()]
+
+
+def test_a_delivery_due_while_the_loop_was_held_runs_late_rather_than_not_at_all(
+    tmp_path: Path,
+) -> None:
+    """The deliveries (and the rule watch, the upkeep) had APScheduler's default grace of
+    one second: a loop held longer than that when one was due (a large feed, a reload)
+    dropped that run, with a 'missed' warning, and alerts waited a whole interval more."""
+    with serving(FeedServer()) as server:
+        server.feeds["/news.xml"] = rss([REHASH_ITEM])
+        make_rules(tmp_path, {"news": server.url("/news.xml")}, interval="1h")
+
+        async def scenario() -> list[float]:
+            service = Service.build(settings_for(tmp_path, delivery_interval_seconds=4.0))
+            daemon = service.daemon
+            times: list[float] = []
+            deliver = daemon.deliver
+
+            async def counted() -> int:
+                times.append(time.monotonic())
+                return await deliver()
+
+            daemon.deliver = counted
+            task = asyncio.create_task(daemon.run_forever())
+            try:
+                async with asyncio.timeout(10):
+                    while not times:  # noqa: ASYNC110 - the first delivery, at the start
+                        await asyncio.sleep(0.05)
+                await asyncio.sleep(3.5 - (time.monotonic() - times[0]))
+                time.sleep(1.5)  # noqa: ASYNC251 - the loop held past the delivery due at 4 s
+                await asyncio.sleep(1.0)
+                return [t - times[0] for t in times]
+            finally:
+                daemon.stop()
+                await asyncio.wait_for(task, 10)
+                await service.aclose()
+
+        deliveries = asyncio.run(scenario())
+    assert len(deliveries) == 2, deliveries  # the second ran as soon as the loop was free
+
+
+def test_a_stop_lets_requests_under_way_finish_but_starts_no_more(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Polls still waiting for their host's turn when the daemon is told to stop do not
+    begin their requests afterwards (each began, one after another, for as long as the
+    grace allowed: 18.4 s for nine feeds queued on one host). Nothing is recorded for them:
+    their entries wait for the next start."""
+    with serving(FeedServer(latency=(3.0, 3.0))) as server:
+        names = ("first", "second", "third")  # first polls due at 0, 1.7 and 3.3 s
+        for name in names:
+            server.feeds[f"/{name}.xml"] = rss([REHASH_ITEM])
+        make_rules(tmp_path, {n: server.url(f"/{n}.xml") for n in names}, interval="1h")
+
+        async def scenario() -> None:
+            settings = settings_for(tmp_path, max_fetches_per_host=1, read_timeout_seconds=10.0)
+            service = Service.build(settings)
+            task = asyncio.create_task(service.daemon.run_forever())
+            try:
+                async with asyncio.timeout(20):
+                    while len(server.requests) < 2:  # noqa: ASYNC110 - a server's list
+                        await asyncio.sleep(0.05)
+                await asyncio.sleep(1.5)  # "third" waits for the host, "second" is under way
+            finally:
+                service.daemon.stop()
+                await asyncio.wait_for(task, 20)
+            assert service.store.feed_state("second").healthy  # finished and recorded
+            assert service.store.feed_state("third").last_poll is None  # nothing recorded
+            await service.aclose()
+
+        with caplog.at_level(logging.INFO):
+            asyncio.run(scenario())
+    assert server.requests == ["/first.xml", "/second.xml"]
+    cut = [r for r in caplog.records if r.getMessage().startswith("daemon: poll cut")]
+    assert [getattr(r, "feed", None) for r in cut] == ["third"]
+
+
+def test_a_sighup_during_the_start_up_is_remembered_and_one_while_closing_ignored(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """SIGHUP's default action ends the process: one sent during the seconds of the start-up
+    (before the loop listened) killed the daemon (exit -1 seconds after starting), and so
+    did one after the loop stopped listening, while it closed. Now the first reloads the
+    rules once the daemon runs, and the second is ignored."""
+    from monitor.hangups import defer_hangups
+
+    with serving(FeedServer()) as server:
+        server.feeds["/news.xml"] = rss([REHASH_ITEM])
+        make_rules(tmp_path, {"news": server.url("/news.xml")}, interval="1h")
+        previous = signal.getsignal(signal.SIGHUP)
+        try:
+            defer_hangups()
+            os.kill(os.getpid(), signal.SIGHUP)  # the start-up: Service.build, detection
+            service = Service.build(settings_for(tmp_path, reload_check_seconds=3600.0))
+
+            async def scenario() -> None:
+                task = asyncio.create_task(service.daemon.run_forever())
+
+                def reloaded() -> bool:
+                    return any(r.getMessage() == "rules: reloaded" for r in caplog.records)
+
+                async with asyncio.timeout(10):
+                    while not reloaded():  # noqa: ASYNC110 - log records, no event to wait on
+                        await asyncio.sleep(0.05)
+                service.daemon.stop()
+                await asyncio.wait_for(task, 10)
+                os.kill(os.getpid(), signal.SIGHUP)  # closing: ignored
+                await service.aclose()
+
+            with caplog.at_level(logging.INFO):
+                asyncio.run(scenario())
+        finally:
+            signal.signal(signal.SIGHUP, previous)

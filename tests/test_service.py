@@ -137,3 +137,96 @@ def test_unhealthy_feeds_metric_follows_each_poll(tmp_path: Path) -> None:
             return seen
 
         assert asyncio.run(scenario()) == [1.0, 0.0]
+
+
+def test_a_failing_feed_removed_from_feeds_yaml_stops_counting_as_unhealthy(
+    tmp_path: Path,
+) -> None:
+    """news_monitor_feeds_unhealthy counts the configured feeds: a failing feed taken out of
+    feeds.yaml (or disabled) kept it at 1 for good (its row stays in the state)."""
+    with serving(FeedServer()) as server:
+        server.feeds["/news.xml"] = rss([REHASH_ITEM])
+        make_rules(tmp_path, {"news": server.url("/news.xml"), "gone": server.url("/500")})
+
+        async def scenario() -> list[float]:
+            service = Service.build(settings_for(tmp_path))
+            seen = []
+
+            def unhealthy() -> float:
+                return samples(generate_latest(service.metrics.registry).decode())[
+                    ("news_monitor_feeds_unhealthy", ())
+                ]
+
+            try:
+                await service.daemon.run_once()
+                seen.append(unhealthy())
+                make_rules(tmp_path, {"news": server.url("/news.xml")})
+                assert await service.reload()
+                seen.append(unhealthy())  # at the reload, before any poll
+                await service.daemon.run_once()
+                seen.append(unhealthy())
+            finally:
+                await service.aclose()
+            return seen
+
+        assert asyncio.run(scenario()) == [1.0, 0.0, 0.0]
+
+
+def test_a_feed_removed_from_feeds_yaml_leaves_no_series_in_metrics(tmp_path: Path) -> None:
+    """The per-feed series of a feed taken out of feeds.yaml go at the reload, and a poll of
+    it still in flight then does not bring them back (they stayed, one set per feed ever
+    configured, until a restart)."""
+    with serving(FeedServer(slow_seconds=1.0)) as server:
+        server.feeds["/news.xml"] = rss([REHASH_ITEM])
+        server.feeds["/slow"] = rss([VOTE_ITEM])
+        make_rules(tmp_path, {"news": server.url("/news.xml"), "gone": server.url("/slow")})
+
+        async def scenario() -> tuple[set[str], set[str]]:
+            service = Service.build(settings_for(tmp_path, read_timeout_seconds=10.0))
+
+            def feeds() -> set[str]:
+                found = samples(generate_latest(service.metrics.registry).decode())
+                return {dict(labels).get("feed", "") for _, labels in found} - {""}
+
+            try:
+                await service.daemon.run_once()
+                before = feeds()
+                server.entered_slow.clear()
+                polls = asyncio.create_task(service.daemon.poll_all())
+                await asyncio.to_thread(server.entered_slow.wait, 10)
+                make_rules(tmp_path, {"news": server.url("/news.xml")})
+                assert await service.reload()
+                await polls
+                return before, feeds()
+            finally:
+                await service.aclose()
+
+        assert asyncio.run(scenario()) == ({"news", "gone"}, {"news"})
+
+
+def test_readyz_says_so_while_the_daemon_stops(tmp_path: Path) -> None:
+    """During the shutdown grace the scheduler is paused, not stopped, and /readyz answered
+    200 'ready' while no poll could start any more."""
+    with serving(FeedServer(slow_seconds=3.0)) as server:
+        make_rules(tmp_path, {"hangs": server.url("/slow")}, interval="1h")
+        settings = settings_for(tmp_path, health_bind="127.0.0.1:0", read_timeout_seconds=10.0)
+
+        async def scenario() -> tuple[int, object]:
+            service = Service.build(settings)
+            task = asyncio.create_task(service.serve())
+            await until(lambda: service.health is not None and service.health.port != 0)
+            assert service.health is not None
+            base = f"http://127.0.0.1:{service.health.port}"
+            try:
+                await asyncio.to_thread(server.entered_slow.wait, 10)
+                service.daemon.stop()  # the slow poll keeps the daemon in its grace
+                async with httpx.AsyncClient(base_url=base, timeout=5) as client:
+                    response = await client.get("/readyz")
+                return response.status_code, response.json()["problems"]
+            finally:
+                await asyncio.wait_for(task, 20)
+                await service.aclose()
+
+        status, problems = asyncio.run(scenario())
+    assert status == 503
+    assert problems == ["daemon: stopping, finishing the work in flight"]

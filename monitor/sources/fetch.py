@@ -14,7 +14,7 @@ host. A fetch takes its host's turn first and only then a slot of the overall ca
 waiting for a busy host never holds a slot that feeds of other hosts could use; feeds that
 failed or were slow last time take their host's slow lane (``hostgate``), so they never
 hold a healthy feed's turn. Every failure is a ``FetchError`` naming the feed, with the URL
-redacted.
+redacted. ``stop_starting`` makes fetches still waiting for their turn end as cancelled.
 """
 
 from __future__ import annotations
@@ -259,6 +259,7 @@ class Fetcher:
         self._overall = asyncio.Semaphore(limits.max_concurrent)
         self._hosts: dict[str, HostGate] = {}
         self._slow: set[str] = set()  # feeds whose last fetch failed or was slow
+        self._stopping = False  # see stop_starting
 
     async def __aenter__(self) -> Fetcher:
         return self
@@ -320,6 +321,11 @@ class Fetcher:
         for client in clients:
             await client.aclose()
 
+    def stop_starting(self) -> None:
+        """Begin no more requests (the daemon is stopping): a fetch that gets its turn from
+        now on is cancelled instead (``asyncio.CancelledError``); those under way go on."""
+        self._stopping = True
+
     def _host_gate(self, host: str) -> HostGate:
         if host not in self._hosts:
             self._hosts[host] = HostGate(self.limits.max_per_host)
@@ -338,6 +344,8 @@ class Fetcher:
         gate = self._host_gate(host).turn(feed.name in self._slow, slow_after)
         try:
             async with gate, self._overall:  # the host's turn first, then an overall slot
+                if self._stopping:
+                    raise asyncio.CancelledError(f"{feed.name}: not begun, the daemon stops")
                 started = time.monotonic()
                 try:
                     client = await self._client_for(host)
