@@ -3,16 +3,18 @@ each replayed in published order, scored as the evaluation kit scores new-develo
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 
 from monitor.calibrate import item_article, read_labelled
 from monitor.detect.corroboration import RecentReports
 from monitor.detect.engine import Detector
-from monitor.models import in_published_order
+from monitor.models import Article, in_published_order
 from tests.conftest import FIXTURES
 
 SETS = sorted(FIXTURES.glob("other-writer-*.jsonl"))
@@ -62,6 +64,50 @@ HEADLINE_ONLY_BARS = {
 }
 
 
+# The same sets as long reports tell them: each item's text among two to five paragraphs of
+# background, the texts of the set's own rehash items (``among_background``), each at what the
+# shipped detector reached on it, less the same margins: d 1.00 / 0.71 / 0 of 50, h 0.90 /
+# 0.86 / 2 of 65, k 0.58 / 1.00 / 8 of 51, l 0.93 / 1.00 / 1 of 43, r 1.00 / 0.93 / 0 of 54,
+# v 1.00 / 1.00 / 0 of 53, x 1.00 / 0.81 / 0 of 53, z 0.90 / 0.64 / 1 of 34; aa 1.00 / 0.88 /
+# 0 of 32, ab 0.87 / 0.87 / 2 of 35, ac 0.94 / 0.94 / 1 of 34. Background dilutes what the
+# model reads (README 'Measuring detection': developments told among paragraphs of background).
+LONG_BODY_BARS = {
+    "d": (0.95, 0.66, 0.02),
+    "h": (0.85, 0.80, 0.05),
+    "k": (0.52, 0.95, 0.18),
+    "l": (0.87, 0.95, 0.05),
+    "r": (0.95, 0.88, 0.02),
+    "v": (0.95, 0.95, 0.02),
+    "x": (0.95, 0.76, 0.02),
+    "z": (0.85, 0.59, 0.06),
+    "aa": (0.95, 0.83, 0.04),
+    "ab": (0.81, 0.81, 0.09),
+    "ac": (0.88, 0.88, 0.06),
+}
+LONG_BODY_SEED = 20260106
+BACKGROUND_PARAGRAPHS = (2, 5)
+
+
+def among_background(
+    pairs: list[tuple[dict[str, Any], Article]], rng: np.random.Generator
+) -> list[Article]:
+    """Each item's article as a long report tells it: its text among two to five paragraphs
+    of background, the texts of the other rehash items of ``pairs`` (which restate what is
+    known), drawn with ``rng``; the headline is kept."""
+    pool = [(a.id, a.text.strip()) for i, a in pairs if i["kind"] == "rehash" and a.text.strip()]
+    padded = []
+    for _, article in pairs:
+        texts = [text for source, text in pool if source != article.id]
+        low, high = BACKGROUND_PARAGRAPHS
+        count = min(len(texts), int(rng.integers(low, high + 1)))
+        chosen = [texts[n] for n in rng.choice(len(texts), size=count, replace=False)]
+        at = int(rng.integers(0, count + 1))
+        own = [article.text.strip()] if article.text.strip() else []
+        text = "\n".join([*chosen[:at], *own, *chosen[at:]])
+        padded.append(replace(article, id=f"{article.id}#background", text=text))
+    return padded
+
+
 def held_out() -> set[str]:
     """The letters listed in ``other-writers-held-out.txt`` (the training script reads it)."""
     lines = HELD_OUT_LIST.read_text(encoding="utf-8").splitlines()
@@ -76,14 +122,18 @@ class Figures:
     quiet: int
 
 
-def score(detector: Detector, labelled: list[dict[str, Any]]) -> Figures:
+def score(
+    detector: Detector,
+    labelled: list[dict[str, Any]],
+    article_of: Callable[[dict[str, Any]], Article] = item_article,
+) -> Figures:
     detector.book.reset([])
     detector.recent = RecentReports()  # nothing corroborates across sets
     by_id = {str(i["id"]): i for i in labelled}
     alerted = set()
-    for article in in_published_order(item_article(i) for i in labelled):
+    for article in in_published_order(article_of(i) for i in labelled):
         if any(alert.type == "alert" for alert in detector.examine(article)):
-            alerted.add(article.id)
+            alerted.add(article.id.removesuffix("#background"))
     developments = {i for i, item in by_id.items() if item["kind"] == "development"}
     events = {str(by_id[i]["event"]) for i in developments}
     reached = {str(by_id[i]["event"]) for i in alerted & developments}
@@ -121,7 +171,24 @@ def test_held_out_headlines_alone_alert_and_their_rehashes_stay_quiet(
     assert figures.quiet_alerted <= quiet_share * figures.quiet, figures
 
 
+@pytest.mark.parametrize("letter", sorted(LONG_BODY_BARS))
+def test_held_out_reports_told_among_background_alert_and_their_rehashes_stay_quiet(
+    shipped_detector: Detector, letter: str
+) -> None:
+    """A development told once in a long body of background is still a development."""
+    precision, recall, quiet_share = LONG_BODY_BARS[letter]
+    labelled = read_labelled(FIXTURES / f"other-writer-{letter}.jsonl")
+    pairs = [(item, item_article(item)) for item in labelled]
+    rng = np.random.default_rng(LONG_BODY_SEED)
+    padded = {a.id.removesuffix("#background"): a for a in among_background(pairs, rng)}
+    figures = score(shipped_detector, labelled, lambda item: padded[str(item["id"])])
+    assert figures.precision >= precision, figures
+    assert figures.event_recall >= recall, figures
+    assert figures.quiet_alerted <= quiet_share * figures.quiet, figures
+
+
 def test_every_held_out_set_has_its_bar_and_exists() -> None:
     letters = {p.stem.removeprefix("other-writer-") for p in SETS}
     assert len(SETS) == 29
-    assert held_out() == set(HELD_OUT_BARS) == set(HEADLINE_ONLY_BARS) and held_out() < letters
+    assert held_out() == set(HELD_OUT_BARS) == set(HEADLINE_ONLY_BARS) == set(LONG_BODY_BARS)
+    assert held_out() < letters
