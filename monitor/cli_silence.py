@@ -77,6 +77,7 @@ def cmd_silence_add(args: argparse.Namespace, settings: Settings) -> int:
     from monitor.silences import hold_waiting
     from monitor.store import open_store
 
+    fresh = not settings.state_exists
     store = open_store(settings.state_location)
     try:
         silence = store.add_silence(
@@ -93,6 +94,12 @@ def cmd_silence_add(args: argparse.Namespace, settings: Settings) -> int:
     finally:
         store.close()
     print(f"silence added:\n{describe(silence, now, held)}")
+    if fresh:
+        print(
+            f"silence: warning: there was no state at {settings.state_name}: it was created"
+            " for this silence, which holds only the alerts of a daemon run with this state",
+            file=sys.stderr,
+        )
     if not known:
         print(
             f"silence: warning: no development {value!r} recorded yet "

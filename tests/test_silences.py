@@ -319,10 +319,13 @@ def test_silence_add_checks_its_input(
     assert main(["--rules", str(RULES), "silence", "list"]) == 1  # nothing recorded yet
     assert "no state yet" in capsys.readouterr().err
     assert main([*add, "--rule", "uk-parliament-vote", "--author", "desk"]) == 0
-    added = capsys.readouterr().out
-    assert "1 active  rule=uk-parliament-vote" in added and "by desk: x (held 0)" in added
+    added = capsys.readouterr()
+    assert "1 active  rule=uk-parliament-vote" in added.out and "by desk: x (held 0)" in added.out
+    # a mistyped state folder would otherwise give a silence no daemon reads, unannounced
+    assert "there was no state at" in added.err and "it was created" in added.err
     assert main([*add, "--development", "dev-unknown"]) == 0
-    assert "no development 'dev-unknown' recorded yet" in capsys.readouterr().err
+    again = capsys.readouterr().err
+    assert "no development 'dev-unknown' recorded yet" in again and "no state at" not in again
     assert main(["--rules", str(RULES), "silence", "expire", "7"]) == 1
     assert "no silence with id 7" in capsys.readouterr().err
     assert main(["--rules", str(RULES), "silence", "expire", "1"]) == 0
