@@ -7,6 +7,7 @@ state, restores the developments seen so far and wires fetcher, poller, outbox a
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import gc
 import logging
@@ -109,6 +110,10 @@ class Service:
         self.lock: StateLock | None = None
         self._fingerprint = self._watched()
         self._channels_file = self._has_channels_file()
+        self._reloading = asyncio.Lock()  # one reload at a time
+        self._reloads_asked = 0  # reloads asked for so far
+        self._reloads_read = 0  # of those, the last one a reload began after (it read the files)
+        self._reloaded = True  # what that reload returned
         # Detection (numpy, the embedding model) is loaded at its first use: a `run --once`
         # over unchanged feeds never needs it. A configured model file (or calibration) is
         # read now, so a broken one still stops the start with its file named.
@@ -273,7 +278,20 @@ class Service:
 
         On a problem the rules in force stay in force, and the problems (file:line) are
         logged, shown by ``/readyz`` and counted in ``news_monitor_rule_reloads``.
+        Reloads run one at a time (SIGHUP and the rules watch may ask together): one asked
+        for while another runs waits for it, then reads the files as they are by then;
+        several such wait for one, whose outcome each returns. The latest files win.
         """
+        self._reloads_asked += 1
+        asked = self._reloads_asked
+        async with self._reloading:
+            if self._reloads_read >= asked:  # a reload begun since read the files for us
+                return self._reloaded
+            self._reloads_read = self._reloads_asked
+            self._reloaded = await self._reload()
+            return self._reloaded
+
+    async def _reload(self) -> bool:
         self._fingerprint = self._watched()
         try:
             config = load_configuration(self.settings, channels_required=self._channels_file)
