@@ -174,11 +174,18 @@ class Service:
             judge_budget=self.judge_budget,
         )
 
-    def _new_detector(self, config: Configuration, book: StoryBook) -> Detector:
+    def _new_detector(
+        self, config: Configuration, book: StoryBook, options: dict[str, Any] | None = None
+    ) -> Detector:
         from monitor.detect.engine import Detector
 
         rules = config.ruleset
-        return Detector(rules.claims, rules.rules, book, **self._detector_options)
+        return Detector(
+            rules.claims,
+            rules.rules,
+            book,
+            **(self._detector_options if options is None else options),
+        )
 
     @property
     def book(self) -> StoryBook:
@@ -294,7 +301,11 @@ class Service:
     async def _reload(self) -> bool:
         self._fingerprint = self._watched()
         try:
-            config = load_configuration(self.settings, channels_required=self._channels_file)
+            # Reading the files and building the new detector (0.2-0.65 s measured) happen
+            # off the event loop, which goes on answering /healthz; the switch is made on it.
+            config = await asyncio.to_thread(
+                load_configuration, self.settings, channels_required=self._channels_file
+            )
             channels, found = build_channels(config.channels, self.settings)
             options = self._options()  # a bad calibration file is rejected here
             signer = self._feedback_signer_now()
@@ -307,13 +318,15 @@ class Service:
                 extra={"problems": self.reload_problems},
             )
             return False
+        before = self._detector_now
+        if before is not None:  # the same developments and recent reports, under the new rules
+            build = functools.partial(self._new_detector, config, before.book, options)
+            detector = await self.poller.beside_detection(build)
+            detector.recent = before.recent  # what corroborates stays known
+            self._detector_now = detector
         previous, self.config = self.config, config
         self._detector_options = options
         self.feedback_signer = signer  # the key e-mail links are now signed with
-        before = self._detector_now
-        if before is not None:  # the same developments and recent reports, under the new rules
-            self._detector_now = self._new_detector(config, before.book)
-            self._detector_now.recent = before.recent  # what corroborates stays known
         limits, policy = self._outbox_settings(config)
         # Old secrets stay redacted too: errors of deliveries in flight may still carry them.
         redact = SecretRedactor(

@@ -148,6 +148,11 @@ class Poller:
         """Run ``work`` on the worker thread; the event loop stays free meanwhile."""
         return await asyncio.get_running_loop().run_in_executor(self._worker, work)
 
+    async def beside_detection(self, work: Callable[[], T]) -> T:
+        """Run ``work`` off the event loop, on the thread where detection runs (never at the
+        same time as a detection: a new detector may be built on the book in use)."""
+        return await self._off_loop(work)
+
     def stop_starting(self) -> None:
         """Begin no more fetches: polls that have not begun their request end cancelled,
         having recorded nothing (the daemon is stopping)."""
