@@ -81,6 +81,11 @@ def rules_fingerprint(
     return tuple(found)
 
 
+def _rule_ids(config: Configuration) -> set[str]:
+    """The ids of the rules ``config`` defines."""
+    return {rule.id for rule in config.ruleset.rules}
+
+
 class Service:
     """The running parts, built from settings; close with ``aclose``."""
 
@@ -135,6 +140,7 @@ class Service:
             intake=settings.intake,
             deciding=self.decisions.deciding if self.decisions else None,
             configured=lambda: {feed.name for feed in self.config.feeds},
+            rules=lambda: _rule_ids(self.config),
         )
         self.daemon = Daemon(
             self.poller,
@@ -336,8 +342,7 @@ class Service:
         redact_logs(redact)
         await self.outbox.replace_channels(channels, limits, policy, redact)
         self.daemon.set_feeds(config.feeds)
-        for name in {f.name for f in previous.feeds} - {f.name for f in config.feeds}:
-            self.metrics.forget_feed(name)
+        self._forget_removed(previous, config)
         await self.poller.measure_health()  # feeds taken out no longer count
         self._channels_file = self._has_channels_file()
         self.adopt_availability(found)
@@ -349,6 +354,16 @@ class Service:
             extra={"rules": len(config.ruleset.rules), "feeds": len(config.feeds)},
         )
         return True
+
+    def _forget_removed(self, previous: Configuration, config: Configuration) -> None:
+        """Drop the metrics series of the feeds, rules and channels a reload took out."""
+        metrics = self.metrics
+        for name in {f.name for f in previous.feeds} - {f.name for f in config.feeds}:
+            metrics.forget_feed(name)
+        for rule in _rule_ids(previous) - _rule_ids(config):
+            metrics.forget_rule(rule)
+        for name in previous.channels.by_name().keys() - config.channels.by_name().keys():
+            metrics.forget_channel(name)
 
     def _feedback_signer_now(self) -> FeedbackSigner | None:
         """The signer of the feedback key as it is now, when the pages are served."""
