@@ -49,7 +49,9 @@ def test_overlapping_reloads_leave_the_latest_rules_in_force(
                 await asyncio.to_thread(entered.wait, 10)  # the outbox is busy delivering
                 rules("older")
                 watched = asyncio.create_task(service.reload())
-                await asyncio.sleep(0.2)
+                async with asyncio.timeout(10):  # it read the older files, then waits
+                    while {feed.name for feed in service.config.feeds} != {"older"}:  # noqa: ASYNC110
+                        await asyncio.sleep(0.05)
                 folder = rules("newer")
                 if not newer_valid:
                     (folder / "watch" / "broken.yaml").write_text("id: [broken\n")
