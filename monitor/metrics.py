@@ -17,6 +17,8 @@ if TYPE_CHECKING:
 
 LATENCY_BUCKETS = (0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0)
 POLL_STATUSES = ("ok", "not-modified", "error")  # the values of PollOutcome.status
+ALERT_TYPES = ("alert", "update")  # the values of models.AlertType
+DELIVERY_OUTCOMES = ("delivered", "retry", "failed")  # what the outbox counts
 
 
 class Discard:
@@ -163,6 +165,17 @@ class Metrics:
             self.polls.remove(name, status)
         self.poll_errors.remove(name)
         self.entries.remove(name)
+
+    def forget_rule(self, rule: str) -> None:
+        """Drop the alert series of a rule no longer defined."""
+        for kind in ALERT_TYPES:
+            self.alerts.remove(rule, kind)
+
+    def forget_channel(self, name: str) -> None:
+        """Drop the delivery series of a channel no longer configured (its held deliveries
+        stay in ``news_monitor_outbox_held``)."""
+        for outcome in DELIVERY_OUTCOMES:
+            self.deliveries.remove(name, outcome)
 
     def exposition(self, accept: str | None) -> tuple[bytes, str]:
         """The body and content type prometheus_client chooses for an ``Accept`` header."""

@@ -118,7 +118,8 @@ class PollOutcome:
 
 class Poller:
     """Polls feeds into the store; ``detector`` and ``route`` are read at each poll, and
-    ``configured`` (the names of the feeds in force) at each measure of their health."""
+    ``configured`` (the names of the feeds in force) and ``rules`` (the ids of the rules in
+    force) at each measure."""
 
     def __init__(
         self,
@@ -131,9 +132,11 @@ class Poller:
         intake: Intake | None = None,
         deciding: Deciding | None = None,
         configured: Callable[[], Collection[str]] | None = None,
+        rules: Callable[[], Collection[str]] | None = None,
     ) -> None:
         self.fetcher = fetcher
         self.configured = configured  # the feeds in force (None: every feed the state knows)
+        self.rules = rules  # the ids of the rules in force (None: any)
         self.intake = intake or Intake()
         self.store = store
         self.detector = detector
@@ -147,6 +150,11 @@ class Poller:
     async def _off_loop(self, work: Callable[[], T]) -> T:
         """Run ``work`` on the worker thread; the event loop stays free meanwhile."""
         return await asyncio.get_running_loop().run_in_executor(self._worker, work)
+
+    async def beside_detection(self, work: Callable[[], T]) -> T:
+        """Run ``work`` off the event loop, on the thread where detection runs (never at the
+        same time as a detection: a new detector may be built on the book in use)."""
+        return await self._off_loop(work)
 
     def stop_starting(self) -> None:
         """Begin no more fetches: polls that have not begun their request end cancelled,
@@ -408,9 +416,12 @@ class Poller:
                 self.metrics.poll_errors.labels(outcome.feed).inc()
             if outcome.new_entries:
                 self.metrics.entries.labels(outcome.feed).inc(outcome.new_entries)
+        # not for a rule taken out while the poll ran: its series are gone
+        known = self.rules() if self.rules is not None and alerts else None
         for alert in alerts:
             for rule in alert.all_rules:
-                self.metrics.alerts.labels(rule, alert.type).inc()
+                if known is None or rule in known:
+                    self.metrics.alerts.labels(rule, alert.type).inc()
 
     async def _done(self, alerts: Sequence[Alert], outcome: PollOutcome) -> PollOutcome:
         await self._measure(outcome, alerts)

@@ -230,3 +230,58 @@ def test_readyz_says_so_while_the_daemon_stops(tmp_path: Path) -> None:
         status, problems = asyncio.run(scenario())
     assert status == 503
     assert problems == ["daemon: stopping, finishing the work in flight"]
+
+
+def test_a_rule_or_channel_removed_by_a_reload_leaves_no_series_in_metrics(
+    tmp_path: Path,
+) -> None:
+    """The alert series of a rule deleted from rules/watch and the delivery series of a
+    channel taken out of channels.yaml go at the reload (they stayed until a restart)."""
+    with serving(FeedServer()) as server:
+        server.feeds["/news.xml"] = rss([VOTE_ITEM])
+        feeds = {"news": server.url("/news.xml")}
+        make_rules(tmp_path, feeds, channels=[{"name": "old-desk", "type": "console"}])
+
+        async def scenario() -> list[tuple[set[str], set[str]]]:
+            service = Service.build(settings_for(tmp_path))
+
+            def labelled() -> tuple[set[str], set[str]]:
+                found = samples(generate_latest(service.metrics.registry).decode())
+                named = [dict(labels) for _, labels in found]
+                return {n["rule"] for n in named if "rule" in n}, {
+                    n["channel"] for n in named if "channel" in n
+                }
+
+            try:
+                await service.daemon.run_once()
+                before = labelled()
+                rules = make_rules(tmp_path, feeds, channels=[{"name": "desk", "type": "console"}])
+                (rules / "watch" / "new-development.yaml").unlink()
+                assert await service.reload()
+                return [before, labelled()]
+            finally:
+                await service.aclose()
+
+        before, after = asyncio.run(scenario())
+    assert before == ({"uk-parliament-vote", "new-development"}, {"old-desk"})
+    assert after == ({"uk-parliament-vote"}, set())
+
+
+def test_an_alert_of_a_rule_taken_out_while_its_poll_ran_adds_no_series(tmp_path: Path) -> None:
+    """A poll that decided on the rules before a reload and ends after it counts its alerts
+    only under the rules still defined (``Poller.rules``, read as the poll ends)."""
+    with serving(FeedServer()) as server:
+        server.feeds["/news.xml"] = rss([VOTE_ITEM])
+        make_rules(tmp_path, {"news": server.url("/news.xml")})
+
+        async def scenario() -> set[str]:
+            service = Service.build(settings_for(tmp_path))
+            service.poller.rules = lambda: {"new-development"}  # as a reload left them
+            try:
+                await service.daemon.run_once()
+                found = samples(generate_latest(service.metrics.registry).decode())
+                return {dict(labels)["rule"] for _, labels in found if "rule" in dict(labels)}
+            finally:
+                await service.aclose()
+
+        assert asyncio.run(scenario()) == {"new-development"}

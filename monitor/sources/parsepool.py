@@ -9,7 +9,11 @@ where they cost no start-up and no copying. The worker sends the articles back a
 tuples in pickled slices, unpacked on the thread one slice at a time: unpickling 10,000
 objects at once would hold the interpreter lock for tens of milliseconds. A worker process
 that dies (killed, out of memory) fails that one feed's poll with a clear reason and is
-replaced at the next need.
+replaced at the next need. Large bodies go to it one at a time, each with a deadline
+(``deadline``, from its submission): a parse not done by then (a pathological feed) fails
+its feed's poll, and its worker is killed and replaced. One at a time, a parse waiting
+behind one whose worker died is not failed for it, and a worker is only ever replaced by
+the parse that used it (``_generation``), so none is left running unowned.
 
 The parser (``sources/parse.py``, feedparser and the HTML-to-text code) is imported on the
 thread at the first body to parse: a ``run --once`` whose feeds all answer 304 parses
@@ -36,6 +40,9 @@ if TYPE_CHECKING:
 # About 300 entries of news-length text: parsing this much takes tens of milliseconds.
 PROCESS_BYTES = 256 * 1024
 SLICE = 500  # articles per pickled slice
+# Longest time one large body may take in the worker: a 10 MB feed (the default body cap)
+# parses in well under this.
+PARSE_DEADLINE = 120.0
 Packed = tuple[str, str | None, list[bytes]]
 
 
@@ -86,10 +93,15 @@ def _start_worker(parent: int) -> None:
 class ParsePool:
     """Parses feed bodies; ``thread`` runs the small ones (and the caller's other work)."""
 
-    def __init__(self, thread: Executor, process_bytes: int = PROCESS_BYTES) -> None:
+    def __init__(
+        self, thread: Executor, process_bytes: int = PROCESS_BYTES, deadline: float = PARSE_DEADLINE
+    ) -> None:
         self.thread = thread
         self.process_bytes = process_bytes
+        self.deadline = deadline
         self._process: ProcessPoolExecutor | None = None
+        self._generation = 0  # counts the worker processes started
+        self._turn = asyncio.Lock()  # one large body in the worker at a time
 
     def _worker(self) -> ProcessPoolExecutor:
         if self._process is None:
@@ -102,23 +114,47 @@ class ParsePool:
                 initializer=_start_worker,
                 initargs=(os.getpid(),),
             )
+            self._generation += 1
         return self._process
 
+    def _replace(self, generation: int, kill: bool = False) -> None:
+        """Let the worker of ``generation`` go (``kill``: end its process now); the next
+        large body starts a new one. A later worker is left alone."""
+        if generation != self._generation or self._process is None:
+            return
+        process, self._process = self._process, None
+        if kill:  # a parse that never returns would keep it busy for good
+            for worker in list(process._processes.values()):
+                worker.kill()
+        process.shutdown(wait=False, cancel_futures=True)
+
     async def parse(self, body: bytes, feed: str, charset: str | None = None) -> ParsedFeed:
-        """``parse_feed(body, feed, charset)`` away from the event loop's thread."""
+        """``parse_feed(body, feed, charset)`` away from the event loop's thread.
+
+        Raises ``ParseError`` naming ``feed`` for a body that is not a feed, and for a large
+        one whose worker died or that was not parsed within ``deadline`` seconds."""
         loop = asyncio.get_running_loop()
         if len(body) < self.process_bytes:
             return await loop.run_in_executor(self.thread, _parse, body, feed, charset)
         from concurrent.futures.process import BrokenProcessPool
 
-        try:
+        async with self._turn:
             # Submitted from the thread: the first submit spawns the worker process, which
             # would hold the event loop for a tenth of a second.
             submit = lambda: self._worker().submit(_parse_packed, body, feed, charset)  # noqa: E731
-            packed = await asyncio.wrap_future(await loop.run_in_executor(self.thread, submit))
-        except BrokenProcessPool as exc:
-            self._process = None  # a new one at the next large feed
-            raise ParseError(feed, "the parsing process died (out of memory?)") from exc
+            try:
+                future = await loop.run_in_executor(self.thread, submit)
+                generation = self._generation
+                packed = await asyncio.wait_for(asyncio.wrap_future(future), self.deadline)
+            except BrokenProcessPool as exc:
+                self._replace(self._generation)
+                raise ParseError(feed, "the parsing process died (out of memory?)") from exc
+            except TimeoutError as exc:
+                self._replace(generation, kill=True)
+                raise ParseError(
+                    feed,
+                    f"not parsed within {self.deadline:g} s; the parsing process was replaced",
+                ) from exc
         return await loop.run_in_executor(self.thread, _unpack, packed, feed)
 
     def close(self) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import multiprocessing
 import os
 import signal
 from concurrent.futures import ThreadPoolExecutor
@@ -42,5 +43,70 @@ def test_a_large_body_is_parsed_by_a_worker_process_that_can_die_and_be_replaced
                 assert small.articles and small.articles[0].feed == "small"
             finally:
                 pool.close()
+
+    asyncio.run(scenario())
+
+
+HUGE = rss(
+    [{"title": f"Item {n}", "guid": f"h{n}", "description": "Rain." * 20} for n in range(8000)]
+)
+
+
+def test_a_parse_past_its_deadline_fails_its_feed_and_its_worker_is_replaced() -> None:
+    """A body the worker has not parsed by the deadline (a pathological feed would hold it
+    for good) fails with its feed named; the worker is killed, and a new one parses next."""
+
+    async def scenario() -> None:
+        with ThreadPoolExecutor(1) as thread:
+            pool = ParsePool(thread, process_bytes=len(BODY))
+            try:
+                parsed = await pool.parse(BODY, "big")
+                assert pool._process is not None
+                (worker,) = pool._process._processes.values()
+                pool.deadline = 0.001
+                with pytest.raises(ParseError) as caught:
+                    await pool.parse(HUGE, "slow")
+                assert caught.value.feed == "slow"
+                assert "not parsed within 0.001 s; the parsing process was replaced" in str(
+                    caught.value
+                )
+                async with asyncio.timeout(10):  # killed (the pool's own thread may reap it)
+                    while worker.is_alive():  # noqa: ASYNC110
+                        await asyncio.sleep(0.05)
+                pool.deadline = 60.0
+                assert await pool.parse(BODY, "big") == parsed
+                (replaced,) = pool._process._processes.values()
+                assert replaced.pid != worker.pid
+            finally:
+                pool.close()
+
+    asyncio.run(scenario())
+
+
+def test_a_parse_waiting_behind_one_whose_worker_died_is_not_failed_for_it() -> None:
+    """Large bodies go to the worker one at a time: when it dies under one, the next is
+    parsed by a new worker (both failed, and the second's reset of the pool could drop a
+    third's new worker, left running unowned); closed, the pool leaves no process."""
+
+    async def scenario() -> None:
+        with ThreadPoolExecutor(1) as thread:
+            pool = ParsePool(thread, process_bytes=len(BODY))
+            try:
+                first = asyncio.create_task(pool.parse(HUGE, "huge"))
+                second = asyncio.create_task(pool.parse(BODY, "big"))
+                async with asyncio.timeout(20):
+                    while pool._process is None or not pool._process._processes:  # noqa: ASYNC110
+                        await asyncio.sleep(0.05)
+                await asyncio.sleep(0.3)  # the second is waiting by now
+                (worker,) = pool._process._processes.values()
+                os.kill(worker.pid, signal.SIGKILL)
+                with pytest.raises(ParseError, match="parsing process died"):
+                    await first
+                assert (await second) == parse_feed(BODY, "big")
+            finally:
+                pool.close()
+            async with asyncio.timeout(10):  # none left once they have ended
+                while multiprocessing.active_children():  # noqa: ASYNC110
+                    await asyncio.sleep(0.05)
 
     asyncio.run(scenario())
