@@ -33,6 +33,7 @@ from monitor.hangups import early_hangup, ignore_hangups
 from monitor.poller import Poller, PollOutcome
 from monitor.replicas import FeedLeases
 from monitor.sources.feeds import DEFAULT_INTERVAL, FeedConfig
+from monitor.sources.fetch import NotBegun
 
 if TYPE_CHECKING:
     from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -57,6 +58,9 @@ def backoff_delay(
     if retry_after is not None:  # capped before it is a timedelta: 1e20 s would overflow
         delay = max(delay, timedelta(seconds=min(retry_after, cap.total_seconds())))
     return delay
+
+
+NAMED = 20  # feeds named in a line about many
 
 
 @dataclass
@@ -107,6 +111,7 @@ class Daemon:
         self.claim_batch = claim_batch
         self._polling: set[str] = set()  # feeds this replica is polling (with leases)
         self._in_flight: set[str] = set()  # feeds being polled (one job each, no leases)
+        self._not_begun: list[str] = []  # feeds whose polls the shutdown kept from beginning
         self._edited: set[str] = set()  # of those, feeds rescheduled by a reload meanwhile
         self._adopted = False  # the feeds are in the state's leases (with leases)
         self._claiming = asyncio.Lock()
@@ -170,7 +175,10 @@ class Daemon:
                 "daemon: poll cut short by the shutdown; its entries wait for the next start",
                 feed=feed.name,
             ):
-                await self._poll_and_settle(feed)
+                try:
+                    await self._poll_and_settle(feed)
+                except NotBegun:  # told once for all at the end (hundreds may be queued)
+                    self._not_begun.append(feed.name)
         finally:
             self._in_flight.discard(feed.name)
             self._follow_edit(feed)
@@ -414,6 +422,13 @@ class Daemon:
                     task.cancel()
                 if late:  # unwound (and said so) before the store and the fetcher close
                     await asyncio.wait(late, timeout=UNWIND_SECONDS)
+            if self._not_begun:
+                log.warning(
+                    "daemon: polls not begun at the shutdown; their feeds are polled at the"
+                    " next start",
+                    extra={"polls": len(self._not_begun), "feeds": self._not_begun[:NAMED]},
+                )
+                self._not_begun = []
             scheduler.shutdown(wait=False)
             self.scheduler = None
             with contextlib.suppress(NotImplementedError, RuntimeError, AttributeError):

@@ -46,6 +46,10 @@ USER_AGENT = f"news-monitor/{__version__} (news feed monitor; polite polling wit
 _OWN_HEADERS = "news_monitor.own_headers"
 
 
+class NotBegun(asyncio.CancelledError):
+    """A fetch that got its turn after ``Fetcher.stop_starting``: cancelled unbegun."""
+
+
 @dataclass(frozen=True)
 class FetchLimits:
     """How much a fetch may cost."""
@@ -323,7 +327,8 @@ class Fetcher:
 
     def stop_starting(self) -> None:
         """Begin no more requests (the daemon is stopping): a fetch that gets its turn from
-        now on is cancelled instead (``asyncio.CancelledError``); those under way go on."""
+        now on is cancelled instead (``NotBegun``, an ``asyncio.CancelledError``); those
+        under way go on."""
         self._stopping = True
 
     def _host_gate(self, host: str) -> HostGate:
@@ -345,7 +350,7 @@ class Fetcher:
         try:
             async with gate, self._overall:  # the host's turn first, then an overall slot
                 if self._stopping:
-                    raise asyncio.CancelledError(f"{feed.name}: not begun, the daemon stops")
+                    raise NotBegun(f"{feed.name}: not begun, the daemon stops")
                 started = time.monotonic()
                 try:
                     client = await self._client_for(host)
