@@ -81,11 +81,6 @@ def rules_fingerprint(
     return tuple(found)
 
 
-def _rule_ids(config: Configuration) -> set[str]:
-    """The ids of the rules ``config`` defines."""
-    return {rule.id for rule in config.ruleset.rules}
-
-
 class Service:
     """The running parts, built from settings; close with ``aclose``."""
 
@@ -139,8 +134,8 @@ class Service:
             metrics=metrics,
             intake=settings.intake,
             deciding=self.decisions.deciding if self.decisions else None,
-            configured=lambda: {feed.name for feed in self.config.feeds},
-            rules=lambda: _rule_ids(self.config),
+            configured=lambda: self.config.feed_names,
+            rules=lambda: self.config.rule_ids,
         )
         self.daemon = Daemon(
             self.poller,
@@ -358,9 +353,9 @@ class Service:
     def _forget_removed(self, previous: Configuration, config: Configuration) -> None:
         """Drop the metrics series of the feeds, rules and channels a reload took out."""
         metrics = self.metrics
-        for name in {f.name for f in previous.feeds} - {f.name for f in config.feeds}:
+        for name in previous.feed_names - config.feed_names:
             metrics.forget_feed(name)
-        for rule in _rule_ids(previous) - _rule_ids(config):
+        for rule in previous.rule_ids - config.rule_ids:
             metrics.forget_rule(rule)
         for name in previous.channels.by_name().keys() - config.channels.by_name().keys():
             metrics.forget_channel(name)

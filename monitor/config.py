@@ -14,6 +14,7 @@ needs them, and their regular expressions cost a start tens of milliseconds to c
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -58,6 +59,16 @@ class Configuration:
             raise ConfigError(self.rules_error.problems)
         assert self._ruleset is not None
         return self._ruleset
+
+    @functools.cached_property
+    def feed_names(self) -> frozenset[str]:
+        """The names of the feeds configured."""
+        return frozenset(feed.name for feed in self.feeds)
+
+    @functools.cached_property
+    def rule_ids(self) -> frozenset[str]:
+        """The ids of the rules defined (read with the ruleset, at its first use)."""
+        return frozenset(rule.id for rule in self.ruleset.rules)
 
 
 def _checked_ruleset(rules_dir: Path, channels: ChannelsFile) -> RuleSet:

@@ -258,10 +258,6 @@ class Poller:
                 detected = await self._detect(detected.detector, examined, now)
             queued = await self._record(feed, result.validators, fresh, detected, now)
         alerts = detected.alerts if detected is not None else []
-        if alerts:  # the words the detector read, for the desk's feedback; not vital
-            texts = {a.idempotency_key: a.article for a in alerts}
-            with contextlib.suppress(StateError):
-                await store.run(store.keep_alert_texts, texts)
         for alert in alerts:
             log.info(
                 "poll: %s %s",

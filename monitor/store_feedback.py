@@ -10,15 +10,12 @@ words the detector read.
 from __future__ import annotations
 
 import json
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Literal, cast
+from typing import Literal, cast
 
-from monitor.store_base import KEPT_TEXT, StorePart, stamp
-
-if TYPE_CHECKING:
-    from monitor.models import Article
+from monitor.store_base import StorePart, stamp
 
 Verdict = Literal["right", "wrong", "missed"]
 VERDICTS: tuple[Verdict, ...] = ("right", "wrong", "missed")
@@ -101,17 +98,6 @@ class FeedbackStore(StorePart):
             if item.alert_id is not None:
                 latest[item.alert_id] = item
         return latest
-
-    def keep_alert_texts(self, articles: Mapping[str, Article]) -> None:
-        """Keep the article text of each recorded alert (by idempotency key), once: for an
-        alert recorded without it (``commit_poll`` keeps it already)."""
-        with self._transaction() as db:
-            for key, article in articles.items():
-                db.execute(
-                    "INSERT INTO alert_texts (alert_id, text) SELECT id, ? FROM alerts"
-                    " WHERE key = ? ON CONFLICT (alert_id) DO NOTHING",
-                    (article.text[:KEPT_TEXT], key),
-                )
 
     def alert_text(self, alert_id: int) -> str | None:
         """The article text kept for the alert, or None."""

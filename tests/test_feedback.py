@@ -219,7 +219,6 @@ def test_feedback_is_kept_with_who_and_when(tmp_path: Path) -> None:
     store = open_store(tmp_path / "state.db")
     now = datetime(2027, 3, 3, 21, 0, tzinfo=UTC)
     record_alerts(store, [alert], now)
-    store.keep_alert_texts({alert.idempotency_key: alert.article})
     (alert_id,) = [r.id for r in store.recorded_alerts()]
     first = record_verdict(store, alert_id, "right", author="ann", via="web", now=now)
     assert first is not None

@@ -13,7 +13,7 @@ replaced at the next need. Large bodies go to it one at a time, each with a dead
 (``deadline``, from its submission): a parse not done by then (a pathological feed) fails
 its feed's poll, and its worker is killed and replaced. One at a time, a parse waiting
 behind one whose worker died is not failed for it, and a worker is only ever replaced by
-the parse that used it (``_generation``), so none is left running unowned.
+the parse that used it, so none is left running unowned.
 
 The parser (``sources/parse.py``, feedparser and the HTML-to-text code) is imported on the
 thread at the first body to parse: a ``run --once`` whose feeds all answer 304 parses
@@ -100,7 +100,6 @@ class ParsePool:
         self.process_bytes = process_bytes
         self.deadline = deadline
         self._process: ProcessPoolExecutor | None = None
-        self._generation = 0  # counts the worker processes started
         self._turn = asyncio.Lock()  # one large body in the worker at a time
 
     def _worker(self) -> ProcessPoolExecutor:
@@ -114,13 +113,12 @@ class ParsePool:
                 initializer=_start_worker,
                 initargs=(os.getpid(),),
             )
-            self._generation += 1
         return self._process
 
-    def _replace(self, generation: int, kill: bool = False) -> None:
-        """Let the worker of ``generation`` go (``kill``: end its process now); the next
-        large body starts a new one. A later worker is left alone."""
-        if generation != self._generation or self._process is None:
+    def _replace(self, kill: bool = False) -> None:
+        """Let the worker go (``kill``: end its process now); the next large body starts a
+        new one. Called holding ``_turn``, so no other parse is using the worker."""
+        if self._process is None:
             return
         process, self._process = self._process, None
         if kill:  # a parse that never returns would keep it busy for good
@@ -144,13 +142,12 @@ class ParsePool:
             submit = lambda: self._worker().submit(_parse_packed, body, feed, charset)  # noqa: E731
             try:
                 future = await loop.run_in_executor(self.thread, submit)
-                generation = self._generation
                 packed = await asyncio.wait_for(asyncio.wrap_future(future), self.deadline)
             except BrokenProcessPool as exc:
-                self._replace(self._generation)
+                self._replace()
                 raise ParseError(feed, "the parsing process died (out of memory?)") from exc
             except TimeoutError as exc:
-                self._replace(generation, kill=True)
+                self._replace(kill=True)
                 raise ParseError(
                     feed,
                     f"not parsed within {self.deadline:g} s; the parsing process was replaced",
@@ -159,6 +156,4 @@ class ParsePool:
 
     def close(self) -> None:
         """Stop the worker process, if one was started."""
-        if self._process is not None:
-            self._process.shutdown(wait=False, cancel_futures=True)
-            self._process = None
+        self._replace()

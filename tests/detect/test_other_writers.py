@@ -93,7 +93,7 @@ def among_background(
 ) -> list[Article]:
     """Each item's article as a long report tells it: its text among two to five paragraphs
     of background, the texts of the other rehash items of ``pairs`` (which restate what is
-    known), drawn with ``rng``; the headline is kept."""
+    known), drawn with ``rng``; the headline and the id are kept."""
     pool = [(a.id, a.text.strip()) for i, a in pairs if i["kind"] == "rehash" and a.text.strip()]
     padded = []
     for _, article in pairs:
@@ -104,7 +104,7 @@ def among_background(
         at = int(rng.integers(0, count + 1))
         own = [article.text.strip()] if article.text.strip() else []
         text = "\n".join([*chosen[:at], *own, *chosen[at:]])
-        padded.append(replace(article, id=f"{article.id}#background", text=text))
+        padded.append(replace(article, text=text))
     return padded
 
 
@@ -133,7 +133,7 @@ def score(
     alerted = set()
     for article in in_published_order(article_of(i) for i in labelled):
         if any(alert.type == "alert" for alert in detector.examine(article)):
-            alerted.add(article.id.removesuffix("#background"))
+            alerted.add(article.id)
     developments = {i for i, item in by_id.items() if item["kind"] == "development"}
     events = {str(by_id[i]["event"]) for i in developments}
     reached = {str(by_id[i]["event"]) for i in alerted & developments}
@@ -180,7 +180,7 @@ def test_held_out_reports_told_among_background_alert_and_their_rehashes_stay_qu
     labelled = read_labelled(FIXTURES / f"other-writer-{letter}.jsonl")
     pairs = [(item, item_article(item)) for item in labelled]
     rng = np.random.default_rng(LONG_BODY_SEED)
-    padded = {a.id.removesuffix("#background"): a for a in among_background(pairs, rng)}
+    padded = {a.id: a for a in among_background(pairs, rng)}
     figures = score(shipped_detector, labelled, lambda item: padded[str(item["id"])])
     assert figures.precision >= precision, figures
     assert figures.event_recall >= recall, figures
