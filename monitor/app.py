@@ -136,6 +136,7 @@ class Service:
             deciding=self.decisions.deciding if self.decisions else None,
             configured=lambda: self.config.feed_names,
             rules=lambda: self.config.rule_ids,
+            parse_deadline=settings.parse_timeout_seconds,
         )
         self.daemon = Daemon(
             self.poller,

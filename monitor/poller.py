@@ -33,7 +33,7 @@ from monitor.intake import Intake
 from monitor.metrics import Metrics
 from monitor.sources.feeds import FeedConfig
 from monitor.sources.fetch import Fetcher, Validators
-from monitor.sources.parsepool import ParsePool
+from monitor.sources.parsepool import PARSE_DEADLINE, ParsePool
 from monitor.store import Store, content_hash, unseen_among
 
 if TYPE_CHECKING:
@@ -133,6 +133,7 @@ class Poller:
         deciding: Deciding | None = None,
         configured: Callable[[], Collection[str]] | None = None,
         rules: Callable[[], Collection[str]] | None = None,
+        parse_deadline: float = PARSE_DEADLINE,
     ) -> None:
         self.fetcher = fetcher
         self.configured = configured  # the feeds in force (None: every feed the state knows)
@@ -145,7 +146,7 @@ class Poller:
         self.metrics = metrics
         self.deciding = deciding
         self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="monitor-parse")
-        self._parser = ParsePool(self._worker)
+        self._parser = ParsePool(self._worker, deadline=parse_deadline)
 
     async def _off_loop(self, work: Callable[[], T]) -> T:
         """Run ``work`` on the worker thread; the event loop stays free meanwhile."""

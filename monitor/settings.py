@@ -155,6 +155,9 @@ class Settings(BaseSettings):
     poll_timeout_seconds: float = Field(
         60.0, gt=0, le=3600, description="longest time one fetch of a feed may take, in all"
     )
+    parse_timeout_seconds: float = Field(
+        120.0, gt=0, le=3600, description="longest time a large feed body may take to parse"
+    )
     max_backoff_seconds: float = Field(
         3600.0, gt=0, le=7 * 86400, description="longest wait after failures"
     )

@@ -89,3 +89,33 @@ def test_a_huge_poll_records_every_entry_and_queues_its_alert(tmp_path: Path) ->
     assert entries == 1_201
     assert sum(outbox.values()) == polled.queued
     assert [o.new_entries for o in second.outcomes] == [0]
+
+
+def test_a_large_body_past_the_parse_timeout_fails_its_feed_and_the_others_are_polled(
+    tmp_path: Path,
+) -> None:
+    """NEWS_MONITOR_PARSE_TIMEOUT_SECONDS bounds a large body's parse: past it, that feed's
+    poll fails naming the feed and the time, and the other feeds are polled as usual."""
+    filler = "Light rain is expected in the afternoon, clearing in the evening. " * 2
+    items = [
+        {"title": f"Weather report {n}", "guid": f"w{n}", "description": f"{filler}{n}"}
+        for n in range(1_200)
+    ]
+    with serving(FeedServer(etags=False)) as feeds:
+        feeds.feeds["/big.xml"] = rss(items)
+        feeds.feeds["/small.xml"] = rss([VOTE_ITEM])
+        assert len(feeds.feeds["/big.xml"]) > PROCESS_BYTES
+        make_rules(tmp_path, {"big": feeds.url("/big.xml"), "small": feeds.url("/small.xml")})
+
+        async def once() -> RunSummary:
+            service = Service.build(settings_for(tmp_path, parse_timeout_seconds=0.001))
+            try:
+                return await service.daemon.run_once()
+            finally:
+                await service.aclose()
+
+        summary = asyncio.run(once())
+    outcomes = {o.feed: o for o in summary.outcomes}
+    assert outcomes["big"].status == "error"
+    assert "not parsed within 0.001 s" in (outcomes["big"].error or "")
+    assert (outcomes["small"].status, outcomes["small"].new_entries) == ("ok", 1)

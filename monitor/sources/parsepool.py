@@ -23,6 +23,7 @@ nothing and does not pay for importing it (issue 11).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import signal
 import threading
@@ -40,8 +41,9 @@ if TYPE_CHECKING:
 # About 300 entries of news-length text: parsing this much takes tens of milliseconds.
 PROCESS_BYTES = 256 * 1024
 SLICE = 500  # articles per pickled slice
-# Longest time one large body may take in the worker: a 10 MB feed (the default body cap)
-# parses in well under this.
+# Longest time one large body may take in the worker by default (the setting
+# NEWS_MONITOR_PARSE_TIMEOUT_SECONDS): a 10 MB feed, the default body cap, parses in well
+# under this.
 PARSE_DEADLINE = 120.0
 Packed = tuple[str, str | None, list[bytes]]
 
@@ -100,6 +102,7 @@ class ParsePool:
         self.process_bytes = process_bytes
         self.deadline = deadline
         self._process: ProcessPoolExecutor | None = None
+        self._pid = 0  # the worker's process id, asked of it once started
         self._turn = asyncio.Lock()  # one large body in the worker at a time
 
     def _worker(self) -> ProcessPoolExecutor:
@@ -113,7 +116,13 @@ class ParsePool:
                 initializer=_start_worker,
                 initargs=(os.getpid(),),
             )
+            self._pid = self._process.submit(os.getpid).result(timeout=self.deadline)
         return self._process
+
+    @property
+    def worker_pid(self) -> int | None:
+        """The process id of the worker parsing large bodies; None before it is started."""
+        return self._pid if self._process is not None else None
 
     def _replace(self, kill: bool = False) -> None:
         """Let the worker go (``kill``: end its process now); the next large body starts a
@@ -121,9 +130,10 @@ class ParsePool:
         if self._process is None:
             return
         process, self._process = self._process, None
-        if kill:  # a parse that never returns would keep it busy for good
-            for worker in list(process._processes.values()):
-                worker.kill()
+        if kill and self._pid:  # a parse that never returns would keep it busy for good
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(self._pid, signal.SIGKILL)
+        self._pid = 0
         process.shutdown(wait=False, cancel_futures=True)
 
     async def parse(self, body: bytes, feed: str, charset: str | None = None) -> ParsedFeed:
