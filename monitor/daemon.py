@@ -7,7 +7,9 @@ due.
 a failing feed backs off exponentially (capped, honouring Retry-After) and returns to its
 interval once it recovers. SIGTERM/SIGINT stop scheduling and let work in flight finish
 (polls still waiting for their host's turn begin no request);
-SIGHUP (and ``watch``, checked every few seconds) reloads the rules.
+SIGHUP (and ``watch``, checked every few seconds) reloads the rules. The scheduler keeps
+its times on the wall clock: when that steps back (``clockstep``), every job's next run is
+brought back by as much, so nothing waits the size of the step.
 
 With ``leases`` (replicas sharing a PostgreSQL state), feeds are not scheduled one job
 each: a claim job, every twentieth of the shortest interval (at most 5 s), renews the
@@ -23,11 +25,13 @@ import contextlib
 import functools
 import logging
 import signal
+import time
 from collections.abc import Awaitable, Callable, Coroutine, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from monitor.clockstep import ClockStepWatch, bring_back
 from monitor.errors import ConfigError, StateError
 from monitor.hangups import early_hangup, ignore_hangups
 from monitor.poller import Poller, PollOutcome
@@ -93,6 +97,7 @@ class Daemon:
         watch_interval: timedelta = timedelta(seconds=2),
         leases: FeedLeases | None = None,
         claim_batch: int = 64,
+        wall_clock: Callable[[], float] = time.time,
     ) -> None:
         self.poller = poller
         self.feeds = list(feeds)
@@ -117,6 +122,7 @@ class Daemon:
         self._claiming = asyncio.Lock()
         self._refill: asyncio.Task[None] | None = None  # a claim for freed slots, soon
         self._scheduler_class: type[AsyncIOScheduler] | None = None
+        self.wall_clock = wall_clock  # what the clock-step watch compares with the loop's
 
     async def _poll_safely(self, feed: FeedConfig) -> PollOutcome:
         """Poll one feed; an unexpected error is logged with the feed and contained."""
@@ -407,10 +413,13 @@ class Daemon:
                 self.maintenance, "interval", hours=6, id="maintenance", next_run_time=now
             )
         scheduler.start()
+        clock_watch = ClockStepWatch(self._clock_stepped, wall=self.wall_clock)
+        clock_watch.start()
         log.info("daemon: started", extra={"feeds": len(self.feeds)})
         try:
             await self._stop.wait()
         finally:
+            clock_watch.stop()
             # Pause first: the scheduler's shutdown would cancel the jobs in flight.
             scheduler.pause()
             await asyncio.sleep(0)  # let jobs submitted just before the stop register
@@ -435,6 +444,17 @@ class Daemon:
                 loop.remove_signal_handler(signal.SIGHUP)
                 ignore_hangups()  # not fatal while closing
             log.info("daemon: stopped")
+
+    def _clock_stepped(self, step: timedelta) -> None:
+        """The wall clock stepped back ``step``: every job's next run comes back with it."""
+        if self.scheduler is None or self._stop.is_set():
+            return
+        now = datetime.fromtimestamp(self.wall_clock(), UTC)
+        moved = bring_back(self.scheduler, step, now)
+        log.warning(
+            "daemon: the wall clock stepped back; scheduled runs brought back as far",
+            extra={"step_s": round(step.total_seconds(), 1), "jobs": moved},
+        )
 
     async def _watch_job(self) -> None:
         self._track()

@@ -1,11 +1,17 @@
-"""Fair polling: a hung or slow feed never holds a healthy feed's turn, and a feed waiting
-for a busy site never keeps feeds of other sites waiting."""
+"""Fair polling: a hung or slow feed never holds a healthy feed's turn, a feed waiting
+for a busy site never keeps feeds of other sites waiting, and a wall clock stepping back
+stalls nothing."""
 
 from __future__ import annotations
 
 import asyncio
 import itertools
+import logging
+import time
+from datetime import datetime, timedelta, tzinfo
 from pathlib import Path
+
+import pytest
 
 from monitor.app import Service
 from tests.helpers import REHASH_ITEM, make_rules, settings_for
@@ -71,3 +77,76 @@ def test_a_busy_site_does_not_hold_other_sites(tmp_path: Path) -> None:
     (other_at,) = [t for t, _ in other.arrivals]
     # the other site is fetched while the busy site's first request (2 s) is still running
     assert other_at - first_busy < 1.0, other_at - first_busy
+
+
+class SteppedClock:
+    """The wall clock as the scheduler and the daemon's clock-step watch see it: ``back``
+    seconds behind the real one (the rest of the service reads the real clock)."""
+
+    def __init__(self) -> None:
+        self.back = 0.0
+
+    def time(self) -> float:
+        return time.time() - self.back
+
+    def install(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        """APScheduler 3 reads "now" as ``datetime.now(tz)`` in its scheduler base (run
+        times) and its executor base (misfires), each with no method of its own to override:
+        their ``datetime`` becomes one whose ``now`` is this clock."""
+        clock = self
+
+        class Stepped(datetime):
+            @classmethod
+            def now(cls, tz: tzinfo | None = None) -> datetime:  # type: ignore[override]
+                return datetime.now(tz) - timedelta(seconds=clock.back)
+
+        for module in ("apscheduler.schedulers.base", "apscheduler.executors.base"):
+            monkeypatch.setattr(f"{module}.datetime", Stepped)
+
+
+def test_a_wall_clock_stepped_back_an_hour_stalls_no_poll_and_no_delivery(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Every job's next run was an hour further ahead after the wall clock stepped back an
+    hour (NTP's first sync, a VM resumed): nothing was polled or delivered for an hour. Now
+    the daemon notices the step on the loop's own timer and brings the schedule back."""
+    clock = SteppedClock()
+    clock.install(monkeypatch)
+    with serving(FeedServer()) as server:
+        server.feeds["/news.xml"] = rss([REHASH_ITEM])
+        make_rules(tmp_path, {"news": server.url("/news.xml")}, interval="2s")
+
+        async def scenario() -> tuple[int, int]:
+            service = Service.build(settings_for(tmp_path, delivery_interval_seconds=1.0))
+            daemon = service.daemon
+            daemon.wall_clock = clock.time
+            deliveries: list[float] = []
+            deliver = daemon.deliver
+
+            async def counted() -> int:
+                deliveries.append(time.monotonic())
+                return await deliver()
+
+            daemon.deliver = counted
+            task = asyncio.create_task(daemon.run_forever())
+            try:
+                async with asyncio.timeout(20):
+                    while not server.requests:  # noqa: ASYNC110 - a server's list
+                        await asyncio.sleep(0.05)
+                await asyncio.sleep(0.5)  # the first poll ends; the next is due in 2 s
+                polled, delivered = len(server.requests), len(deliveries)
+                clock.back = 3600.0
+                await asyncio.sleep(6.0)
+                return len(server.requests) - polled, len(deliveries) - delivered
+            finally:
+                daemon.stop()
+                await asyncio.wait_for(task, 20)
+                await service.aclose()
+
+        with caplog.at_level(logging.INFO):
+            polls, deliveries = asyncio.run(scenario())
+    assert polls >= 2, polls  # back on its 2 s interval, not an hour later
+    assert deliveries >= 2, deliveries
+    steps = [r for r in caplog.records if "wall clock stepped back" in r.getMessage()]
+    assert len(steps) == 1, [r.getMessage() for r in steps]
+    assert abs(getattr(steps[0], "step_s", 0) - 3600) < 5
