@@ -15,7 +15,8 @@ With ``leases`` (replicas sharing a PostgreSQL state), feeds are not scheduled o
 each: a claim job, every twentieth of the shortest interval (at most 5 s), renews the
 leases of the polls in flight and claims the due feeds from the state to poll them; polls
 that end free their slots for a claim at once. A poll's end settles its lease, and a
-failing feed's back-off is recorded there for every replica.
+failing feed's back-off is recorded there for every replica. After a backward clock step,
+the feeds this replica scheduled in the state come back with it before the next claim.
 """
 
 from __future__ import annotations
@@ -352,9 +353,13 @@ class Daemon:
     def _on_hangup(self) -> None:
         if self.reload is not None:
             log.info("daemon: SIGHUP, reloading rules")
-            task: asyncio.Task[object] = asyncio.get_running_loop().create_task(self.reload())
-            self._inflight.add(task)
-            task.add_done_callback(self._inflight.discard)
+            self._spawn(self.reload())
+
+    def _spawn(self, work: Coroutine[Any, Any, object]) -> None:
+        """Run ``work`` as a task the shutdown lets finish."""
+        task: asyncio.Task[object] = asyncio.get_running_loop().create_task(work)
+        self._inflight.add(task)
+        task.add_done_callback(self._inflight.discard)
 
     def prepare(self) -> None:
         """Import the scheduler (not for `run --once`): before anything is served, since an
@@ -449,12 +454,22 @@ class Daemon:
         """The wall clock stepped back ``step``: every job's next run comes back with it."""
         if self.scheduler is None or self._stop.is_set():
             return
+        if self.leases is not None:  # before the claim the scheduler is woken for
+            self._spawn(self._leases_stepped(step))
         now = datetime.fromtimestamp(self.wall_clock(), UTC)
         moved = bring_back(self.scheduler, step, now)
         log.warning(
             "daemon: the wall clock stepped back; scheduled runs brought back as far",
             extra={"step_s": round(step.total_seconds(), 1), "jobs": moved},
         )
+
+    async def _leases_stepped(self, step: timedelta) -> None:
+        """The shared schedule's times this replica wrote come back with its clock; the
+        claims wait for it."""
+        assert self.leases is not None
+        async with self._claiming:
+            with contextlib.suppress(StateError):  # reported; those feeds wait out the step
+                await self.leases.bring_back(step)
 
     async def _watch_job(self) -> None:
         self._track()

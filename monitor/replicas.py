@@ -94,9 +94,17 @@ class FeedLeases:
         """Settle the lease after a poll that began at ``started``: the feed is next due one
         interval after that (not after its claim: a poll that began late, its replica
         busy, is not followed by another less than an interval later); with ``delay``
-        then, for every replica (a failing feed backs off)."""
-        due = self.clock() + delay if delay else started + (feed.interval or DEFAULT_INTERVAL)
+        then, for every replica (a failing feed backs off). A wall clock stepped back
+        during the poll counts from now, not from a start now ahead."""
+        now = self.clock()
+        due = now + delay if delay else min(started, now) + (feed.interval or DEFAULT_INTERVAL)
         await self.store.run(self.store.finish_feed, feed.name, self.holder, due)
+
+    async def bring_back(self, step: timedelta) -> int:
+        """This replica's wall clock stepped back ``step``: the feeds it scheduled are due
+        as much earlier (``Store.bring_back_leases``); ``StateError`` on failure."""
+        store = self.store
+        return await store.run(store.bring_back_leases, self.holder, step, self.clock())
 
     def next_due(self, name: str) -> datetime | None:
         try:

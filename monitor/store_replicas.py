@@ -6,11 +6,12 @@ counts, and the decision lock around detection.
   ``FOR UPDATE SKIP LOCKED``, so replicas claiming at once get different feeds), moves
   each one's next due time an interval ahead and leases it for a shorter time, which its
   replica renews while the poll runs (``renew_feeds``); the poll's end (``finish_feed``)
-  settles it. A lease that runs out unsettled makes the feed due at once, for any replica
-  to take; so does an unsettled lease whose replica is gone: each replica shows it runs
-  for as long as its connection lives (``be_present``, a PostgreSQL session lock), so a
-  killed replica's feeds are taken over at the next claim, not when their leases run out
-  (those remain for a replica cut off without its session ending yet).
+  settles it; after a replica's wall clock stepped back, ``bring_back_leases`` moves the
+  times it wrote back with it. A lease that runs out unsettled makes the feed due at once,
+  for any replica to take; so does an unsettled lease whose replica is gone: each replica
+  shows it runs for as long as its connection lives (``be_present``, a PostgreSQL session
+  lock), so a killed replica's feeds are taken over at the next claim, not when their
+  leases run out (those remain for a replica cut off without its session ending yet).
 - A channel's deliveries are drained by one replica at a time: ``claim_channel`` holds the
   channel until a time, renewed while draining; an expired claim, or one of a replica that
   is gone, may be taken over.
@@ -124,6 +125,25 @@ class ReplicaStore(StorePart):
                 " WHERE feed = ? AND holder = ?",
                 (stamp(due) if due else None, name, holder),
             )
+
+    def bring_back_leases(self, holder: str, step: timedelta, now: datetime) -> int:
+        """``holder``'s wall clock stepped back ``step``: the settled feeds it scheduled, and
+        those no replica claimed yet, are due ``step`` earlier, never before ``now`` (their
+        times were written with the clock before the step). Other replicas' feeds keep
+        their times; ``holder``'s unsettled leases are renewed by its claims. Returns how
+        many moved."""
+        with self._transaction() as db:
+            rows = db.execute(
+                "SELECT feed, next_due FROM feed_leases WHERE done = 1"
+                f" AND (holder = ? OR holder IS NULL) AND next_due > ?{db.lock_rows}",
+                (holder, stamp(now)),
+            ).fetchall()
+            for feed, due in rows:
+                earlier = max(now, datetime.fromisoformat(due) - step)
+                db.execute(
+                    "UPDATE feed_leases SET next_due = ? WHERE feed = ?", (stamp(earlier), feed)
+                )
+        return len(rows)
 
     def feed_due(self, name: str) -> datetime | None:
         """When the feed is next due (None when it is not leased)."""

@@ -8,7 +8,7 @@ import asyncio
 import itertools
 import logging
 import time
-from datetime import datetime, timedelta, tzinfo
+from datetime import UTC, datetime, timedelta, tzinfo
 from pathlib import Path
 
 import pytest
@@ -104,22 +104,33 @@ class SteppedClock:
             monkeypatch.setattr(f"{module}.datetime", Stepped)
 
 
+@pytest.mark.parametrize("state", ["sqlite", "postgres"])
 def test_a_wall_clock_stepped_back_an_hour_stalls_no_poll_and_no_delivery(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+    state: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+    request: pytest.FixtureRequest,
 ) -> None:
     """Every job's next run was an hour further ahead after the wall clock stepped back an
     hour (NTP's first sync, a VM resumed): nothing was polled or delivered for an hour. Now
-    the daemon notices the step on the loop's own timer and brings the schedule back."""
+    the daemon notices the step on the loop's own timer and brings the schedule back. On
+    PostgreSQL (a replica claiming its feeds), the feeds it scheduled in the state come back
+    too: they were due an hour after the clock's new time."""
     clock = SteppedClock()
     clock.install(monkeypatch)
+    shared = {"database_url": request.getfixturevalue("postgres_url")} if state != "sqlite" else {}
     with serving(FeedServer()) as server:
         server.feeds["/news.xml"] = rss([REHASH_ITEM])
         make_rules(tmp_path, {"news": server.url("/news.xml")}, interval="2s")
 
         async def scenario() -> tuple[int, int]:
-            service = Service.build(settings_for(tmp_path, delivery_interval_seconds=1.0))
+            settings = settings_for(tmp_path, delivery_interval_seconds=1.0, **shared)
+            service = Service.build(settings)
             daemon = service.daemon
             daemon.wall_clock = clock.time
+            if daemon.leases is not None:  # the replica's claims read the same wall clock
+                daemon.leases.clock = lambda: datetime.fromtimestamp(clock.time(), UTC)
             deliveries: list[float] = []
             deliver = daemon.deliver
 

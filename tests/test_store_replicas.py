@@ -3,6 +3,7 @@ claims, the rate limit's sends and the development decisions counter."""
 
 from __future__ import annotations
 
+import asyncio
 import threading
 import time
 from datetime import UTC, datetime, timedelta
@@ -11,6 +12,8 @@ from pathlib import Path
 import pytest
 
 from monitor.models import Development
+from monitor.replicas import FeedLeases
+from monitor.sources.feeds import FeedConfig
 from monitor.store import Store, open_store
 
 T0 = datetime(2027, 1, 1, tzinfo=UTC)
@@ -75,6 +78,54 @@ def test_a_lease_that_runs_out_unsettled_makes_the_feed_due(any_store: Store) ->
     any_store.finish_feed("a", "live")
     assert any_store.claim_feeds(leases, "live", T0 + 11 * LEASE, 5) == []  # settled
     assert any_store.feed_due("a") == T0 + 10 * LEASE + HOUR
+
+
+def test_a_replicas_clock_stepped_back_brings_back_the_feeds_it_scheduled(
+    any_store: Store,
+) -> None:
+    """The feeds a replica claimed were due an interval after its clock before the step;
+    after its clock stepped back an hour, claims at its time found none of them due for an
+    hour. Now the times it wrote come back by the step (never before now); feeds another
+    replica scheduled, and its own leases still in flight, keep theirs."""
+    present(any_store, "one", "two")
+    any_store.lease_feeds(["near", "far", "theirs", "flying", "new"], T0)
+    leases = {name: (MINUTE, LEASE) for name in ("near", "far", "flying")}
+    assert any_store.claim_feeds(leases, "one", T0, 5) == ["far", "flying", "near"]
+    settle(any_store, "one", ["near"])  # due T0 + 1 min
+    any_store.finish_feed("far", "one", T0 + 2 * HOUR)  # backing off
+    assert settle(
+        any_store, "two", any_store.claim_feeds({"theirs": (MINUTE, LEASE)}, "two", T0, 5)
+    )
+    any_store.lease_feeds(["new"], T0)  # known: no one claimed it yet, due T0
+    now = T0 - HOUR + 30 * timedelta(seconds=1)  # the clock of "one", stepped back an hour
+    assert any_store.bring_back_leases("one", HOUR, now) == 3
+    due = {name: any_store.feed_due(name) for name in ("near", "far", "theirs", "flying", "new")}
+    assert due == {
+        "near": T0 - HOUR + MINUTE,
+        "far": T0 + HOUR,
+        "theirs": T0 + MINUTE,
+        "flying": T0 + MINUTE,  # in flight: its end settles it from the clock then
+        "new": now,  # would have been before now
+    }
+    assert any_store.claim_feeds({"new": (MINUTE, LEASE)}, "one", now, 5) == ["new"]
+
+
+def test_a_poll_across_a_backward_clock_step_is_next_due_from_now(any_store: Store) -> None:
+    """A poll that began before its replica's clock stepped back an hour settled its feed
+    due an interval after its start, an hour ahead of the clock now."""
+    present(any_store, "one")
+    clock = [T0]
+    leases = FeedLeases(any_store, "one", lambda: clock[0])
+    feed = FeedConfig(name="a", url="http://127.0.0.1/a.xml", interval=MINUTE)
+
+    async def scenario() -> None:
+        await leases.adopt([feed])
+        assert [f.name for f in await leases.claim({"a": feed}, 5)] == ["a"]
+        clock[0] = T0 - HOUR + timedelta(seconds=3)
+        await leases.finish(feed, started=T0)
+
+    asyncio.run(scenario())
+    assert any_store.feed_due("a") == T0 - HOUR + timedelta(seconds=3) + MINUTE
 
 
 def test_replicas_claiming_at_once_get_each_feed_once(state_location: Path | str) -> None:
