@@ -80,7 +80,7 @@ def refit(
         progress(f"fold {n}/{len(unique)}")
         model = ScoringModel(trainer.fit(table, development, groups != group, {}, {}))
         for i in map(int, np.flatnonzero(groups == group)):
-            vector = model.vectorise(signals[i].text, signals[i].title)
+            vector = model.read(signals[i])
             dense = dense_features(signals[i], scored[i].corroboration)
             found = model.score(DEVELOPMENT, vector, dense)
             assert found is not None

@@ -124,7 +124,7 @@ def design(
     """The TF-IDF matrix of ``signals`` over ``vocabulary``."""
     rows, cols, values = [], [], []
     for row, s in enumerate(signals):
-        for gram, value in model.vectorise(s.text, s.title).items():
+        for gram, value in model.read(s).items():
             rows.append(row)
             cols.append(vocabulary.index[gram])
             values.append(value)

@@ -118,7 +118,7 @@ class Detector:
         signals = self.extractor.signals(article)
         corroboration = self.recent.strongest(signals.vector, article.feed, when)
         dense = dense_features(signals, corroboration)
-        vector = self.model.vectorise(signals.text, signals.title)
+        vector = self.model.read(signals)
         development = self.model.score(DEVELOPMENT, vector, dense)
         if development is None:
             raise ValueError("the scoring model has no 'development' head")

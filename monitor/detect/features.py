@@ -37,6 +37,12 @@ _HEDGES = frozenset(
     reportedly reported understood sources""".split()
 )
 _TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
+# A development told once among paragraphs of background: from this many sentences on, the
+# terms found only in sentences that restate the baseline (or are off the story) weigh
+# BACKGROUND_WEIGHT in the model's TF-IDF, so they do not drown the news (README
+# 'Measuring detection'). Shorter articles, nearly all the labelled ones, are read whole.
+LONG_ARTICLE = 10
+BACKGROUND_WEIGHT = 0.5
 _KEPT_SENTENCES = 5_000  # sentences kept prepared for matching, with answers (~5 KB each)
 
 DENSE_FEATURES = (
@@ -128,6 +134,18 @@ class ArticleSignals:
         """Indices of sentences about the story that the baseline does not hold, most novel
         first; the title alone when none qualifies."""
         return novel_indices(self.evidence, self.relevance)
+
+    def lexical_parts(self) -> tuple[str, str]:
+        """The text the model's terms are read from at full weight, and the background read
+        at ``BACKGROUND_WEIGHT``: for an article of ``LONG_ARTICLE`` sentences or more, its
+        headline and novel sentences, then the others; for a shorter one, all of it."""
+        if len(self.sentences) < LONG_ARTICLE:
+            return self.text, ""
+        news = {0, *self.novel_sentences()}
+        parts: tuple[list[str], list[str]] = ([], [])
+        for index, sentence in enumerate(self.sentences):
+            parts[index not in news].append(sentence)
+        return " ".join(parts[0]), " ".join(parts[1])
 
 
 def novel_indices(evidence: Sequence[Evidence], relevance: Sequence[float]) -> list[int]:

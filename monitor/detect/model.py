@@ -24,7 +24,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from monitor.detect.features import model_terms
+from monitor.detect.features import BACKGROUND_WEIGHT, ArticleSignals, model_terms, ngrams
 from monitor.errors import ConfigError, Problem
 
 DEFAULT_MODEL = Path(__file__).with_name("detector_model.json")
@@ -90,12 +90,22 @@ class ScoringModel:
         self.spec = spec
         self.heads = spec.heads
 
-    def vectorise(self, text: str, title: str = "") -> dict[str, float]:
-        """TF-IDF of the known terms of ``text`` (and ``title``, see ``model_terms``):
-        sublinear counts, unit length."""
+    def read(self, signals: ArticleSignals) -> dict[str, float]:
+        """The TF-IDF of a measured article (see ``ArticleSignals.lexical_parts``)."""
+        text, background = signals.lexical_parts()
+        return self.vectorise(text, signals.title, background)
+
+    def vectorise(self, text: str, title: str = "", background: str = "") -> dict[str, float]:
+        """TF-IDF of the known terms of ``text`` (and ``title``, see ``model_terms``), and of
+        those found only in ``background`` at ``BACKGROUND_WEIGHT``: sublinear counts, unit
+        length."""
         idf = self.spec.idf
         counts = Counter(filter(idf.__contains__, model_terms(text, title)))
         weights = {g: (1.0 + math.log(n)) * idf[g] for g, n in counts.items()}
+        rest = Counter(g for g in ngrams(background) if g in idf and g not in counts)
+        weights.update(
+            {g: BACKGROUND_WEIGHT * (1.0 + math.log(n)) * idf[g] for g, n in rest.items()}
+        )
         norm = math.sqrt(sum(w * w for w in weights.values()))
         return {g: w / norm for g, w in weights.items()} if norm else {}
 

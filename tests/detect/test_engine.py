@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
+from monitor.detect import features
 from monitor.detect.engine import Detector
 from monitor.models import Article
 from monitor.ruleset import load_ruleset
@@ -266,3 +269,36 @@ def test_a_truce_in_force_the_night_after_it_was_agreed_is_one_development() -> 
     (second,) = detector.examine(article(title, in_force, night, "t2"))
     assert (first.type, second.type) == ("alert", "update")
     assert second.development == first.development
+
+
+BACKGROUND = [
+    "The UK and France signed a declaration of intent in Paris on 6 January.",
+    "It set out plans to deploy troops to Ukraine after a ceasefire.",
+    "Keir Starmer pledged that MPs would vote on any deployment.",
+    "Russia called the coalition an axis of war on 8 January.",
+    "Moscow said any Western troops in Ukraine would be legitimate targets.",
+    "The coalition of the willing met in Paris to sign the declaration.",
+    "France and Britain would lead the multinational force after a ceasefire.",
+    "Russia's foreign ministry repeated that foreign troops would be targets.",
+]
+
+
+def test_a_long_report_reads_its_background_apart_from_its_news(
+    shipped_detector: Detector, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """From ``LONG_ARTICLE`` sentences on, the headline and the novel sentences are the
+    model's text and the sentences restating the baseline its background, whose terms weigh
+    less: the development scores higher than with the article read whole. A shorter article
+    is read whole."""
+    long_text = " ".join([*BACKGROUND[:4], VOTE, *BACKGROUND[4:]])
+    assert len(BACKGROUND) + 2 >= features.LONG_ARTICLE
+    signals = shipped_detector.extractor.signals(article("Commons decides on troops", long_text))
+    news, background = signals.lexical_parts()
+    assert news == f"Commons decides on troops {VOTE}"
+    assert background == " ".join(BACKGROUND)
+    short = shipped_detector.extractor.signals(article("Commons decides", VOTE))
+    assert short.lexical_parts() == (short.text, "")
+    parted = shipped_detector.assess(article("Commons decides on troops", long_text, ident="p"))
+    monkeypatch.setattr(features, "LONG_ARTICLE", 10**6)
+    whole = shipped_detector.assess(article("Commons decides on troops", long_text, ident="w"))
+    assert parted.development.probability > whole.development.probability
