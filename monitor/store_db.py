@@ -111,6 +111,11 @@ class Database:
         """A FROM item ``j`` whose ``j.value`` are the texts of ``column``'s JSON ``rules`` list."""
         return f"json_each({column}, '$.rules') j"
 
+    def json_text(self, column: str, *keys: str) -> str:
+        """An SQL expression: the text at ``keys`` (object keys, outermost first) in
+        ``column``'s JSON, NULL where there is none."""
+        return f"json_extract({column}, '$.{'.'.join(keys)}')"
+
     def damage(self) -> list[str]:
         found = [str(row[0]) for row in self.execute("PRAGMA quick_check").fetchall()]
         return [] if found == ["ok"] else found
@@ -268,6 +273,9 @@ class PostgresDatabase(Database):
 
     def json_list(self, column: str) -> str:
         return f"jsonb_array_elements_text(({column})::jsonb -> 'rules') AS j(value)"
+
+    def json_text(self, column: str, *keys: str) -> str:
+        return f"(({column})::jsonb #>> '{{{','.join(keys)}}}')"
 
     def damage(self) -> list[str]:
         return []

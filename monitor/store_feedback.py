@@ -9,7 +9,6 @@ words the detector read.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -108,16 +107,25 @@ class FeedbackStore(StorePart):
         """The outlet (feed) and published time news-monitor recorded of each of ``urls``
         it saw: from an alert whose entry has that link or id, else only the feed of a seen
         entry with that id (its published time is not kept). Urls never seen are absent."""
-        wanted = set(urls)
+        wanted = sorted(set(urls))
         found: dict[str, tuple[str, str | None]] = {}
-        if not wanted:
-            return found
-        for (payload,) in self._rows("SELECT payload FROM alerts ORDER BY id"):
-            entry = json.loads(payload)["entry"]
-            for url in {entry.get("link"), entry.get("id")} & wanted:
-                if entry.get("feed"):
-                    found.setdefault(url, (str(entry["feed"]), entry.get("published")))
-        rest = sorted(wanted - found.keys())
+        link, ident, feed, published = (
+            self._db.json_text("payload", "entry", key)
+            for key in ("link", "id", "feed", "published")
+        )
+        for start in range(0, len(wanted), _BATCH):  # only the alerts of these articles
+            batch = wanted[start : start + _BATCH]
+            marks = ", ".join("?" * len(batch))
+            rows = self._rows(
+                f"SELECT {link}, {ident}, {feed}, {published} FROM alerts"
+                f" WHERE {feed} <> '' AND ({link} IN ({marks}) OR {ident} IN ({marks}))"
+                " ORDER BY id",
+                (*batch, *batch),
+            )
+            for *names, outlet, when in rows:
+                for url in set(names).intersection(batch):
+                    found.setdefault(url, (str(outlet), when))
+        rest = [url for url in wanted if url not in found]
         for start in range(0, len(rest), _BATCH):
             batch = rest[start : start + _BATCH]
             marks = ", ".join("?" * len(batch))
