@@ -468,6 +468,7 @@ class Service:
                 token=self.settings.web_token,
                 allowed_hosts=self.settings.web_hosts,
                 signer=lambda: self.feedback_signer,
+                clock_step=lambda: self.daemon.last_clock_step,
             )
             await self.health.start()
         try:

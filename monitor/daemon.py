@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from monitor.clockstep import ClockStepWatch, bring_back
+from monitor.clockstep import ClockStep, ClockStepWatch, bring_back
 from monitor.errors import ConfigError, StateError
 from monitor.hangups import early_hangup, ignore_hangups
 from monitor.poller import Poller, PollOutcome
@@ -126,6 +126,7 @@ class Daemon:
         self._scheduler_class: type[AsyncIOScheduler] | None = None
         self.wall_clock = wall_clock  # what the clock-step watch compares with the loop's
         self.on_clock_step = on_clock_step  # (step, now): what else comes back with the clock
+        self.last_clock_step: ClockStep | None = None  # told by /healthz
 
     async def _poll_safely(self, feed: FeedConfig) -> PollOutcome:
         """Poll one feed; an unexpected error is logged with the feed and contained."""
@@ -456,6 +457,7 @@ class Daemon:
         """The wall clock stepped back ``step``: every job's next run comes back with it, and
         so does what ``on_clock_step`` brings back (the outbox's retries, the rate limit)."""
         now = datetime.fromtimestamp(self.wall_clock(), UTC)
+        self.last_clock_step = ClockStep(step.total_seconds(), now)
         if self.scheduler is None or self._stop.is_set():
             return
         if self.leases is not None:  # before the claim the scheduler is woken for

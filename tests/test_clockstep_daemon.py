@@ -1,6 +1,6 @@
 """A running daemon whose wall clock steps back an hour, with a real webhook receiver and
 feed server: a failed delivery due again in seconds is retried in seconds (on SQLite and on
-PostgreSQL, a replica)."""
+PostgreSQL, a replica), and ``/healthz`` tells of the step with the status it had."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import httpx
 import pytest
 
 from monitor.app import Service
@@ -74,3 +75,40 @@ def test_a_delivery_due_again_in_seconds_is_retried_in_seconds_after_a_step_back
         failed, retried = asyncio.run(scenario())
     assert len(hook.accepted) == 1
     assert retried - failed < 6, retried - failed  # its 2 s, the watch's tick and a drain's
+
+
+def test_healthz_tells_the_last_backward_step_and_stays_200(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    clock = SteppedClock()
+    clock.install(monkeypatch)
+    with serving(FeedServer()) as feeds:
+        feeds.feeds["/news.xml"] = rss([])
+        make_rules(tmp_path, {"news": feeds.url("/news.xml")}, interval="1h")
+
+        async def scenario() -> tuple[httpx.Response, httpx.Response, float]:
+            service = stepped_service({"health_bind": "127.0.0.1:0"}, tmp_path, clock)
+            task = asyncio.create_task(service.serve())
+            try:
+                await until(lambda: service.health is not None and service.health.port != 0)
+                assert service.health is not None
+                base = f"http://127.0.0.1:{service.health.port}"
+                async with httpx.AsyncClient(base_url=base, timeout=5) as client:
+                    before = await client.get("/healthz")
+                    clock.back = HOUR
+                    stepped_at = clock.time()
+                    await until(lambda: service.daemon.last_clock_step is not None)
+                    after = await client.get("/healthz")
+                return before, after, stepped_at
+            finally:
+                service.daemon.stop()
+                await asyncio.wait_for(task, 20)
+                await service.aclose()
+
+        before, after, stepped_at = asyncio.run(scenario())
+    assert (before.status_code, before.json()) == (200, {"status": "ok", "clock_step": None})
+    assert after.status_code == 200
+    step = after.json()["clock_step"]
+    assert abs(step["step_s"] - HOUR) < 5, step
+    at = datetime.fromisoformat(step["at"])
+    assert at.utcoffset() == timedelta(0) and abs(at.timestamp() - stepped_at) < 5, step
