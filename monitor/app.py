@@ -151,6 +151,7 @@ class Service:
             watch_interval=timedelta(seconds=settings.reload_check_seconds),
             leases=FeedLeases(store, holder, utc_now, longest) if holder else None,
             claim_batch=settings.max_concurrent_fetches,  # claimed feeds start at once
+            on_clock_step=self._deliveries_stepped,
         )
 
     def _watched(self) -> tuple[tuple[str, int, int], ...]:
@@ -409,6 +410,19 @@ class Service:
         await store.run(queue_due_digests, store, schedules, wants, now)
         return await self.outbox.deliver_due()
 
+    async def _deliveries_stepped(self, step: timedelta, now: datetime) -> None:
+        """The wall clock stepped back ``step`` (reads ``now``): the outbox's retries and the
+        rate limit's sends come back with it (``Store.bring_back_deliveries``)."""
+        store = self.store
+        try:
+            rows, sends = await store.run(store.bring_back_deliveries, step, now)
+        except StateError:
+            return  # reported by self.state; those deliveries wait out the step
+        logging.getLogger("monitor.deliver").info(
+            "deliver: retries and the rate limit brought back with the clock",
+            extra={"rows": rows, "sends": sends},
+        )
+
     async def maintain(self) -> None:
         """Periodic upkeep: forget old seen entries."""
         cutoff = datetime.now(UTC) - timedelta(days=self.settings.retention_days)
@@ -454,6 +468,7 @@ class Service:
                 token=self.settings.web_token,
                 allowed_hosts=self.settings.web_hosts,
                 signer=lambda: self.feedback_signer,
+                clock_step=lambda: self.daemon.last_clock_step,
             )
             await self.health.start()
         try:

@@ -11,7 +11,8 @@ two ticks; a wall clock that fell behind by more than ``threshold`` stepped back
 ``on_step`` is told by how much. A loop held for a while moves both clocks alike, and
 NTP's slewing moves the wall clock by under a millisecond a second: neither is a step.
 A forward step needs nothing: the jobs fall due at once and run once (coalesced).
-``bring_back`` moves every scheduled job's next run back by a step, never before now.
+``bring_back`` moves every scheduled job's next run back by a step, never before now;
+``ClockStep`` is what ``/healthz`` tells of the last step seen.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import asyncio
 import logging
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
 
@@ -27,6 +29,17 @@ log = logging.getLogger("monitor.clockstep")
 
 TICK_SECONDS = 1.0
 STEP_THRESHOLD_SECONDS = 5.0
+
+
+@dataclass(frozen=True)
+class ClockStep:
+    """A backward step of ``seconds``, seen when the wall clock read ``at`` (after it)."""
+
+    seconds: float
+    at: datetime
+
+    def as_json(self) -> dict[str, object]:
+        return {"step_s": round(self.seconds, 1), "at": self.at.isoformat()}
 
 
 class ScheduledJob(Protocol):

@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from monitor.clockstep import ClockStepWatch, bring_back
+from monitor.clockstep import ClockStep, ClockStepWatch, bring_back
 from monitor.errors import ConfigError, StateError
 from monitor.hangups import early_hangup, ignore_hangups
 from monitor.poller import Poller, PollOutcome
@@ -99,6 +99,7 @@ class Daemon:
         leases: FeedLeases | None = None,
         claim_batch: int = 64,
         wall_clock: Callable[[], float] = time.time,
+        on_clock_step: Callable[[timedelta, datetime], Coroutine[Any, Any, object]] | None = None,
     ) -> None:
         self.poller = poller
         self.feeds = list(feeds)
@@ -124,6 +125,8 @@ class Daemon:
         self._refill: asyncio.Task[None] | None = None  # a claim for freed slots, soon
         self._scheduler_class: type[AsyncIOScheduler] | None = None
         self.wall_clock = wall_clock  # what the clock-step watch compares with the loop's
+        self.on_clock_step = on_clock_step  # (step, now): what else comes back with the clock
+        self.last_clock_step: ClockStep | None = None  # told by /healthz
 
     async def _poll_safely(self, feed: FeedConfig) -> PollOutcome:
         """Poll one feed; an unexpected error is logged with the feed and contained."""
@@ -451,12 +454,16 @@ class Daemon:
             log.info("daemon: stopped")
 
     def _clock_stepped(self, step: timedelta) -> None:
-        """The wall clock stepped back ``step``: every job's next run comes back with it."""
+        """The wall clock stepped back ``step``: every job's next run comes back with it, and
+        so does what ``on_clock_step`` brings back (the outbox's retries, the rate limit)."""
+        now = datetime.fromtimestamp(self.wall_clock(), UTC)
+        self.last_clock_step = ClockStep(step.total_seconds(), now)
         if self.scheduler is None or self._stop.is_set():
             return
         if self.leases is not None:  # before the claim the scheduler is woken for
             self._spawn(self._leases_stepped(step))
-        now = datetime.fromtimestamp(self.wall_clock(), UTC)
+        if self.on_clock_step is not None:
+            self._spawn(self.on_clock_step(step, now))
         moved = bring_back(self.scheduler, step, now)
         log.warning(
             "daemon: the wall clock stepped back; scheduled runs brought back as far",

@@ -26,6 +26,7 @@ from monitor.errors import StateError
 from monitor.notify.render import alert_payload
 from monitor.silences import silence_for
 from monitor.store_base import KEPT_TEXT, stamp
+from monitor.store_clockstep import ClockStepStore
 from monitor.store_db import Database
 from monitor.store_feedback import FeedbackStore
 from monitor.store_history import AlertHistory
@@ -89,7 +90,7 @@ class StateObserver(Protocol):
     def written(self) -> None: ...
 
 
-class Store(StoreViews, AlertHistory, SilenceStore, FeedbackStore, ReplicaStore):
+class Store(StoreViews, AlertHistory, SilenceStore, FeedbackStore, ReplicaStore, ClockStepStore):
     """The state database; one connection, used by one thread at a time.
 
     Every failure is a ``StateError`` (never a raw ``sqlite3`` or ``psycopg`` error), and is

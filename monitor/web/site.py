@@ -17,6 +17,7 @@ from starlette.middleware import Middleware
 from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 
+from monitor.clockstep import ClockStep
 from monitor.errors import ConfigError, Problem, StateError
 from monitor.feedback_links import FeedbackSigner
 from monitor.health import health_routes
@@ -41,10 +42,12 @@ def build_site(
     guarded: bool = False,
     allowed_hosts: frozenset[str] = frozenset(),
     signer: Callable[[], FeedbackSigner | None] = lambda: None,
+    clock_step: Callable[[], ClockStep | None] = lambda: None,
 ) -> Starlette:
     """The Starlette app; ``guarded``: every path but the open ones needs ``token``; else
     they need a loopback ``Host``, one of ``allowed_hosts``, or ``token``; ``signer`` gives
-    the signer in force, which checks signed feedback (links, receivers)."""
+    the signer in force, which checks signed feedback (links, receivers); ``clock_step``
+    the last backward step of the wall clock (told by ``/healthz``)."""
     middleware = [Middleware(SecurityHeaders)]
     if guarded:
         middleware.append(Middleware(TokenGate, token=token))
@@ -52,7 +55,7 @@ def build_site(
         middleware.append(Middleware(HostGate, allowed=allowed_hosts, token=token))
     return Starlette(
         routes=[
-            *health_routes(problems, metrics),
+            *health_routes(problems, metrics, clock_step),
             *page_routes(sources, refresh_seconds),
             *api_routes(sources),
             *feedback_routes(sources, metrics, template_environment(), signer, token),
@@ -79,6 +82,7 @@ class WebServer(AsgiServer):
         token: SecretStr | None = None,
         allowed_hosts: frozenset[str] = frozenset(),
         signer: Callable[[], FeedbackSigner | None] = lambda: None,
+        clock_step: Callable[[], ClockStep | None] = lambda: None,
     ) -> None:
         self.guarded = not is_loopback(host)
         site = build_site(
@@ -90,6 +94,7 @@ class WebServer(AsgiServer):
             guarded=self.guarded,
             allowed_hosts=allowed_hosts,
             signer=signer,
+            clock_step=clock_step,
         )
         super().__init__(host, port, site)
         if self.guarded and not (token and token.get_secret_value()):

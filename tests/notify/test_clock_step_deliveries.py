@@ -1,0 +1,99 @@
+"""Deliveries after the wall clock stepped back an hour (``Store.bring_back_deliveries``),
+against a real receiver, on SQLite and PostgreSQL: a retry due in 30 s is tried 30 s
+later, not an hour and 30 s later, and a channel at its rate limit is held until the end
+of its minute, not for the hour its sends seemed ahead."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from monitor.notify.outbox import Outbox
+from monitor.store import Store, open_store
+from tests.notify.test_outbox import T0, Clock, alerts, outbox, queue
+from tests.servers import Receiver, serving
+
+HOUR = timedelta(hours=1)
+SECOND = timedelta(seconds=1)
+
+
+@pytest.fixture(autouse=True)
+def hook_url(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TEST_HOOK_SECRET", "s3cret")
+
+
+def deliver(box: Outbox) -> int:
+    return asyncio.run(box.deliver_due())
+
+
+def stepped_back(store: Store, clock: Clock, to: timedelta) -> tuple[int, int]:
+    """The clock stepped back an hour, to ``to`` after T0 - 1 h; the state follows."""
+    clock.now = T0 - HOUR + to
+    return store.bring_back_deliveries(HOUR, clock.now)
+
+
+def test_a_retry_due_in_30s_is_tried_30s_later_after_a_step_back(
+    state_location: Path | str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with serving(Receiver(script=[503], retry_after="30")) as receiver:
+        monkeypatch.setenv("TEST_HOOK_URL", receiver.url())
+        clock = Clock()
+        store = open_store(state_location)
+        queue(store, alerts(1), clock())
+        box = outbox(store, clock)
+        try:
+            assert deliver(box) == 0  # 503, Retry-After: 30: due at T0 + 30 s
+            assert stepped_back(store, clock, SECOND) == (1, 0)
+            clock.now += 28 * SECOND
+            assert deliver(box) == 0  # not before its 30 s
+            clock.now += 2 * SECOND
+            assert deliver(box) == 1
+        finally:
+            asyncio.run(box.aclose())
+            store.close()
+    assert len(receiver.received) == 2
+
+
+def test_a_channel_at_its_limit_is_held_for_its_minute_only_after_a_step_back(
+    state_location: Path | str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with serving(Receiver()) as receiver:
+        monkeypatch.setenv("TEST_HOOK_URL", receiver.url())
+        clock = Clock()
+        store = open_store(state_location)
+        queue(store, alerts(2), clock())
+        box = outbox(store, clock, limit=1)
+        try:
+            clock.now += 10 * SECOND
+            assert deliver(box) == 1  # the limit: the second waits for the next minute
+            # its send counts at T0 - 1 h + 10 s now: in the minute the clock reads again
+            assert stepped_back(store, clock, 20 * SECOND) == (1, 1)
+            clock.now += 10 * SECOND
+            assert deliver(box) == 0  # still within that minute
+            clock.now += 30 * SECOND  # the clock's next minute, not an hour later
+            assert deliver(box) == 1
+        finally:
+            asyncio.run(box.aclose())
+            store.close()
+    assert len(receiver.accepted) == 2
+
+
+def test_sends_made_before_now_and_rows_due_before_now_keep_their_times(
+    state_location: Path | str,
+) -> None:
+    """Another replica's sends after the step are in the past already; rows due already
+    stay due (a step never puts anything later)."""
+    clock = Clock()
+    store = open_store(state_location)
+    try:
+        queue(store, alerts(1), clock() - HOUR - HOUR)  # due long before the step
+        now = T0 - HOUR
+        store.record_send("hook", now - 5 * SECOND)
+        assert store.bring_back_deliveries(HOUR, now) == (0, 0)
+        assert store.sends_since("hook", now - 10 * SECOND) == 1
+        assert [item.id for item in store.due(now, 10, ["hook"])] != []
+    finally:
+        store.close()
