@@ -6,23 +6,33 @@ of its minute, not for the hour its sends seemed ahead."""
 from __future__ import annotations
 
 import asyncio
+import json
+from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
 from monitor.notify.outbox import Outbox
+from monitor.notify.webhook import WebhookChannel, WebhookConfig
 from monitor.store import Store, open_store
 from tests.notify.test_outbox import T0, Clock, alerts, outbox, queue
 from tests.servers import Receiver, serving
 
 HOUR = timedelta(hours=1)
 SECOND = timedelta(seconds=1)
+MINUTE = timedelta(minutes=1)
 
 
 @pytest.fixture(autouse=True)
 def hook_url(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("TEST_HOOK_SECRET", "s3cret")
+
+
+def hook() -> WebhookChannel:
+    return WebhookChannel(
+        WebhookConfig(name="hook", url_env="TEST_HOOK_URL", secret_env="TEST_HOOK_SECRET")
+    )
 
 
 def deliver(box: Outbox) -> int:
@@ -97,3 +107,34 @@ def test_sends_made_before_now_and_rows_due_before_now_keep_their_times(
         assert [item.id for item in store.due(now, 10, ["hook"])] != []
     finally:
         store.close()
+
+
+def test_a_batched_update_waits_its_window_from_its_creation_after_a_step_back(
+    state_location: Path | str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The batch window counts from the row's creation, stamped before the step: brought
+    back, the update goes out when its fifteen minutes are up, not an hour later."""
+    first, update = alerts(2)
+    update = replace(update, type="update")
+    settings = {
+        "hook": WebhookConfig(
+            name="hook", url_env="TEST_HOOK_URL", updates="batch", batch_window=15 * MINUTE
+        )
+    }
+    with serving(Receiver()) as receiver:
+        monkeypatch.setenv("TEST_HOOK_URL", receiver.url())
+        clock = Clock()
+        store = open_store(state_location)
+        queue(store, [first, update], clock())
+        box = Outbox(store, {"hook": hook()}, settings=settings, clock=clock)
+        try:
+            assert deliver(box) == 1  # the alert; the update waits until T0 + 15 min
+            assert stepped_back(store, clock, 2 * MINUTE) == (1, 1)  # T0 is 58 min ahead
+            clock.now += 12 * MINUTE
+            assert deliver(box) == 0  # 14 minutes after its creation
+            clock.now += 2 * MINUTE
+            assert deliver(box) == 1
+        finally:
+            asyncio.run(box.aclose())
+            store.close()
+    assert [json.loads(r.body)["type"] for r in receiver.accepted] == ["alert", "update"]
