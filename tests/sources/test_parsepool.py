@@ -25,7 +25,7 @@ def ended(pid: int) -> bool:
     """Whether process ``pid`` has ended (a zombie not yet reaped has)."""
     try:
         state = Path(f"/proc/{pid}/stat").read_text().rpartition(") ")[2][:1]
-    except FileNotFoundError:
+    except (FileNotFoundError, ProcessLookupError):  # gone, or going while read
         return True
     return state in ("Z", "X")
 
@@ -111,7 +111,9 @@ def test_a_parse_waiting_behind_one_whose_worker_died_is_not_failed_for_it() -> 
                     while pool.worker_pid is None:  # noqa: ASYNC110
                         await asyncio.sleep(0.05)
                 await asyncio.sleep(0.3)  # the second is waiting by now
-                os.kill(pool.worker_pid, signal.SIGKILL)
+                worker = pool.worker_pid
+                assert worker, "a pid of 0 would signal the tests' own process group"
+                os.kill(worker, signal.SIGKILL)
                 with pytest.raises(ParseError, match="parsing process died"):
                     await first
                 assert (await second) == parse_feed(BODY, "big")
