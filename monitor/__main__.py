@@ -1,5 +1,5 @@
-"""``python -m monitor``: the news-monitor command line."""
+"""``python -m monitor``: the news-monitor command line (``monitor.entry`` first)."""
 
-from monitor.cli import run
+from monitor.entry import run
 
 run()

@@ -12,18 +12,16 @@ its times on the wall clock: when that steps back (``clockstep``), every job's n
 brought back by as much, so nothing waits the size of the step.
 
 With ``leases`` (replicas sharing a PostgreSQL state), feeds are not scheduled one job
-each: a claim job, every twentieth of the shortest interval (at most 5 s), renews the
-leases of the polls in flight and claims the due feeds from the state to poll them; polls
-that end free their slots for a claim at once. A poll's end settles its lease, and a
-failing feed's back-off is recorded there for every replica. After a backward clock step,
-the feeds this replica scheduled in the state come back with it before the next claim.
+each: ``claimer.FeedClaimer`` claims the due feeds from the state to poll them. A poll's end
+settles its lease, and a failing feed's back-off is recorded there for every replica.
+After a backward clock step, the feeds this replica scheduled in the state come back with
+it before the next claim.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import functools
 import logging
 import signal
 import time
@@ -32,6 +30,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from monitor.claimer import FeedClaimer
 from monitor.clockstep import ClockStep, ClockStepWatch, bring_back
 from monitor.errors import ConfigError, StateError
 from monitor.hangups import early_hangup, ignore_hangups
@@ -44,8 +43,6 @@ if TYPE_CHECKING:
     from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 log = logging.getLogger("monitor.daemon")
-# Polls that end this close together free their slots for one claim (with leases).
-CLAIM_GATHER = 0.05
 # Work still running after the shutdown grace is cancelled; this long for it to unwind.
 UNWIND_SECONDS = 2.0
 
@@ -115,14 +112,21 @@ class Daemon:
         self._stop = asyncio.Event()
         self._inflight: set[asyncio.Task[object]] = set()
         self.leases = leases
-        self.claim_batch = claim_batch
-        self._polling: set[str] = set()  # feeds this replica is polling (with leases)
+        self._claimer = (
+            FeedClaimer(
+                leases,
+                claim_batch,
+                feeds=lambda: self.feeds,
+                poll=self._poll_job,
+                track=self._track,
+                stop=self._stop,
+            )
+            if leases is not None
+            else None
+        )
         self._in_flight: set[str] = set()  # feeds being polled (one job each, no leases)
         self._not_begun: list[str] = []  # feeds whose polls the shutdown kept from beginning
         self._edited: set[str] = set()  # of those, feeds rescheduled by a reload meanwhile
-        self._adopted = False  # the feeds are in the state's leases (with leases)
-        self._claiming = asyncio.Lock()
-        self._refill: asyncio.Task[None] | None = None  # a claim for freed slots, soon
         self._scheduler_class: type[AsyncIOScheduler] | None = None
         self.wall_clock = wall_clock  # what the clock-step watch compares with the loop's
         self.on_clock_step = on_clock_step  # (step, now): what else comes back with the clock
@@ -250,65 +254,6 @@ class Daemon:
         except Exception:
             log.exception("deliver: unexpected error")
 
-    # feeds claimed from a shared state ------------------------------------------------------
-
-    @property
-    def _shortest(self) -> timedelta:
-        return min(
-            (feed.interval or DEFAULT_INTERVAL for feed in self.feeds), default=DEFAULT_INTERVAL
-        )
-
-    def _schedule_claims(self, now: datetime) -> None:
-        assert self.scheduler is not None
-        self.scheduler.add_job(
-            self._claim_job,
-            "interval",
-            seconds=min(5.0, max(0.05, self._shortest.total_seconds() / 20)),
-            id="claim-feeds",
-            max_instances=1,
-            coalesce=True,
-            next_run_time=now,
-        )
-
-    async def _claim_job(self, renew: bool = True) -> None:
-        """Claim the due feeds (up to the batch, less those still polling) and poll them;
-        ``renew``: first renew the leases of the polls in flight (at every tick)."""
-        assert self.leases is not None
-        async with self._claiming:  # the tick's claims and those of freed slots
-            if self._stop.is_set():
-                return
-            free = {feed.name: feed for feed in self.feeds if feed.name not in self._polling}
-            room = self.claim_batch - len(self._polling)
-            try:
-                if not self._adopted:
-                    await self.leases.adopt(self.feeds)
-                    self._adopted = True
-                if renew:
-                    await self.leases.renew(self._polling, self._shortest)
-                claimed = await self.leases.claim(free, room) if room > 0 else []
-            except StateError:
-                return  # reported by the state's observer; claimed at the next tick
-            loop = asyncio.get_running_loop()
-            for feed in claimed:
-                self._polling.add(feed.name)
-                task: asyncio.Task[object] = loop.create_task(self._poll_job(feed))
-                task.add_done_callback(functools.partial(self._polled, feed.name))
-
-    def _polled(self, name: str, _: object) -> None:
-        self._polling.discard(name)
-        if self._refill is None and not self._stop.is_set():
-            self._refill = asyncio.get_running_loop().create_task(self._claim_freed())
-
-    async def _claim_freed(self) -> None:
-        """Polls ended: their slots take the next due feeds now, not at the next tick (a
-        replica keeps up with as many feeds as its slots can poll)."""
-        self._track()
-        try:
-            await asyncio.sleep(CLAIM_GATHER)
-        finally:
-            self._refill = None
-        await self._claim_job(renew=False)
-
     def stop(self) -> None:
         """Ask ``run_forever`` to stop (signal handlers call this): requests under way
         finish, polls still waiting for their turn end without beginning theirs."""
@@ -337,8 +282,8 @@ class Daemon:
         """Adopt a new feed list: new or changed feeds are (re)scheduled, removed ones dropped."""
         old = {feed.name: feed for feed in self.feeds}
         self.feeds = list(feeds)
-        if self.leases is not None:
-            self._adopted = False  # new feeds join the leases at the next claim
+        if self._claimer is not None:
+            self._claimer.feeds_changed()  # new feeds join the leases at the next claim
             return
         if self.scheduler is None:
             return
@@ -391,8 +336,8 @@ class Daemon:
         )
         self.scheduler = scheduler
         now = datetime.now(UTC)
-        if self.leases is not None:
-            self._schedule_claims(now)
+        if self._claimer is not None:
+            self._claimer.schedule(scheduler, now)
         for index, feed in enumerate(self.feeds if self.leases is None else ()):
             seconds = (feed.interval or DEFAULT_INTERVAL).total_seconds()
             # First polls are spread over a few seconds rather than fired all at once.
@@ -460,8 +405,8 @@ class Daemon:
         self.last_clock_step = ClockStep(step.total_seconds(), now)
         if self.scheduler is None or self._stop.is_set():
             return
-        if self.leases is not None:  # before the claim the scheduler is woken for
-            self._spawn(self._leases_stepped(step))
+        if self._claimer is not None:  # before the claim the scheduler is woken for
+            self._spawn(self._claimer.bring_back(step))
         if self.on_clock_step is not None:
             self._spawn(self.on_clock_step(step, now))
         moved = bring_back(self.scheduler, step, now)
@@ -469,14 +414,6 @@ class Daemon:
             "daemon: the wall clock stepped back; scheduled runs brought back as far",
             extra={"step_s": round(step.total_seconds(), 1), "jobs": moved},
         )
-
-    async def _leases_stepped(self, step: timedelta) -> None:
-        """The shared schedule's times this replica wrote come back with its clock; the
-        claims wait for it."""
-        assert self.leases is not None
-        async with self._claiming:
-            with contextlib.suppress(StateError):  # reported; those feeds wait out the step
-                await self.leases.bring_back(step)
 
     async def _watch_job(self) -> None:
         self._track()

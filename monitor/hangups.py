@@ -2,7 +2,8 @@
 
 SIGHUP's default action ends the process, and the start-up (imports, detection's model)
 takes seconds before ``Daemon.run_forever`` listens for it. ``defer_hangups``, called
-first thing by ``run``, remembers one for ``run_forever`` to act on (a reload: the rules
+by the program's first code (``monitor.entry``) and again by ``cmd_run`` (for a ``main``
+called in-process), remembers one for ``run_forever`` to act on (a reload: the rules
 may have changed after they were read); ``ignore_hangups`` keeps one harmless while the
 daemon closes. Importing this module costs nothing but ``signal``.
 """
