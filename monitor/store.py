@@ -1,8 +1,10 @@
 """Durable state in SQLite or PostgreSQL: with its parts, the only modules that know SQL.
 
-Holds feeds (HTTP validators and health), seen entries, developments, alerts and the
-delivery outbox. ``commit_poll`` records a poll's entries, alerts and outbox rows in one
-transaction, so an entry counts as seen only together with its alerts. The schema version
+Holds feeds (HTTP validators and health), seen entries, developments and alerts; the
+delivery outbox is its part ``store_outbox.OutboxStore``, and the other ``store_*`` parts are
+mixed in the same way (``store_base.StorePart``). ``commit_poll`` records a poll's entries,
+alerts and outbox rows in one transaction, so an entry counts as seen only together with its
+alerts. The schema version
 lives in ``PRAGMA user_version`` (SQLite) or the ``schema_version`` table (PostgreSQL);
 ``open_store`` upgrades older databases in place with the steps of
 ``store_schema.MIGRATIONS``, the same steps for both (``store_db`` adapts them).
@@ -23,13 +25,13 @@ from typing import TYPE_CHECKING, Any, ParamSpec, Protocol, TypeVar
 
 from monitor.dburl import is_postgres_url, redact_error, redact_url
 from monitor.errors import StateError
-from monitor.notify.render import alert_payload
 from monitor.silences import silence_for
-from monitor.store_base import KEPT_TEXT, stamp
+from monitor.store_base import stamp
 from monitor.store_clockstep import ClockStepStore
 from monitor.store_db import Database
 from monitor.store_feedback import FeedbackStore
 from monitor.store_history import AlertHistory
+from monitor.store_outbox import OutboxStore
 from monitor.store_replicas import ReplicaStore
 from monitor.store_schema import MIGRATIONS
 from monitor.store_silences import SilenceStore
@@ -69,19 +71,6 @@ class FeedState:
     url: str | None = None  # the address of its last poll (its validators came from there)
 
 
-@dataclass(frozen=True)
-class OutboxItem:
-    """One alert to deliver to one channel."""
-
-    id: int
-    alert_id: int
-    channel: str
-    attempts: int
-    created: str
-    payload: dict[str, Any]
-    description: str
-
-
 class StateObserver(Protocol):
     """Told of every failed state operation and of every write that succeeded."""
 
@@ -90,7 +79,15 @@ class StateObserver(Protocol):
     def written(self) -> None: ...
 
 
-class Store(StoreViews, AlertHistory, SilenceStore, FeedbackStore, ReplicaStore, ClockStepStore):
+class Store(
+    StoreViews,
+    OutboxStore,
+    AlertHistory,
+    SilenceStore,
+    FeedbackStore,
+    ReplicaStore,
+    ClockStepStore,
+):
     """The state database; one connection, used by one thread at a time.
 
     Every failure is a ``StateError`` (never a raw ``sqlite3`` or ``psycopg`` error), and is
@@ -350,55 +347,6 @@ class Store(StoreViews, AlertHistory, SilenceStore, FeedbackStore, ReplicaStore,
             for row in rows
         ]
 
-    @staticmethod
-    def _queue_alert(
-        db: Database,
-        alert: Alert,
-        channels: Sequence[str],
-        now: datetime,
-        silence: int | None = None,
-    ) -> int:
-        """Record ``alert`` (with its text, at most ``KEPT_TEXT`` characters) and an outbox
-        row per channel (``silenced`` rows if ``silence``); return how many rows are to be
-        sent."""
-        cursor = db.execute(
-            "INSERT INTO alerts (key, type, rule, development, description, payload, created,"
-            " silence_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
-            " ON CONFLICT (key) DO NOTHING RETURNING id",
-            (
-                alert.idempotency_key,
-                alert.type,
-                alert.rule,
-                alert.development,
-                alert.description,
-                json.dumps(alert_payload(alert)),
-                stamp(now),
-                silence,
-            ),
-        )
-        rows = cursor.fetchall()  # a statement left in progress would hold the commit back
-        if not rows:
-            return 0
-        alert_id = int(rows[0][0])
-        if alert.article.text:  # with the alert, so a silence added later reads it too
-            db.execute(
-                "INSERT INTO alert_texts (alert_id, text) VALUES (?, ?)",
-                (alert_id, alert.article.text[:KEPT_TEXT]),
-            )
-        state = "pending" if silence is None else "silenced"
-        for channel in channels:
-            db.execute(
-                "INSERT INTO outbox (alert_id, channel, state, next_attempt, created)"
-                " VALUES (?, ?, ?, ?, ?) ON CONFLICT (alert_id, channel) DO NOTHING",
-                (alert_id, channel, state, stamp(now), stamp(now)),
-            )
-        return len(channels) if silence is None else 0
-
-    def queue_alert(self, alert: Alert, channels: Sequence[str], now: datetime) -> int:
-        """Record an alert made outside a poll (a digest) for ``channels``; rows added."""
-        with self._transaction() as db:
-            return self._queue_alert(db, alert, channels, now)
-
     def queue_summary(
         self,
         silence_id: int,
@@ -414,140 +362,6 @@ class Store(StoreViews, AlertHistory, SilenceStore, FeedbackStore, ReplicaStore,
 
     def alert_count(self) -> int:
         return int(self._rows("SELECT COUNT(*) FROM alerts")[0][0])
-
-    # outbox --------------------------------------------------------------------------------
-
-    def _outbox_items(
-        self, where: str, params: tuple[object, ...], limit: int = -1
-    ) -> list[OutboxItem]:
-        """Pending outbox rows matching ``where``, oldest alert first (-1: no limit)."""
-        limit = limit if limit >= 0 else 2**62
-        rows = self._rows(
-            "SELECT o.id, o.alert_id, o.channel, o.attempts, o.created, a.payload, a.description"
-            " FROM outbox o JOIN alerts a ON a.id = o.alert_id"
-            f" WHERE o.state = 'pending' AND {where} ORDER BY o.alert_id, o.id LIMIT ?",
-            (*params, limit),
-        )
-        return [OutboxItem(r[0], r[1], r[2], r[3], r[4], json.loads(r[5]), r[6]) for r in rows]
-
-    def due(
-        self, now: datetime, limit: int = 100, channels: Collection[str] | None = None
-    ) -> list[OutboxItem]:
-        """Pending deliveries whose time has come, oldest alert first; only to ``channels``
-        when given (deliveries to other channels are held, not returned)."""
-        if channels is None:
-            return self._outbox_items("o.next_attempt <= ?", (stamp(now),), limit)
-        names = sorted(channels)
-        marks = ", ".join("?" * len(names))
-        return self._outbox_items(
-            f"o.next_attempt <= ? AND o.channel IN ({marks})", (stamp(now), *names), limit
-        )
-
-    def pending_by_channel(self) -> dict[str, int]:
-        """How many deliveries wait, per channel."""
-        return dict(
-            self._rows(
-                "SELECT channel, COUNT(*) FROM outbox WHERE state = 'pending' GROUP BY channel"
-            )
-        )
-
-    def drop_pending(self, channel: str, reason: str, now: datetime) -> int:
-        """Mark every pending delivery to ``channel`` failed with ``reason``; return how many."""
-        with self._transaction() as db:
-            cursor = db.execute(
-                "UPDATE outbox SET state = 'failed', last_error = ?, finished = ?"
-                " WHERE channel = ? AND state = 'pending'",
-                (reason, stamp(now), channel),
-            )
-        return cursor.rowcount
-
-    def retry_pending_before(self, item: OutboxItem) -> bool:
-        """Whether an older alert for the same channel failed and waits for its retry.
-
-        Later alerts wait behind it, so a channel receives its alerts in order.
-        """
-        rows = self._rows(
-            "SELECT 1 FROM outbox WHERE channel = ? AND state = 'pending' AND attempts > 0"
-            " AND alert_id < ? LIMIT 1",
-            (item.channel, item.alert_id),
-        )
-        return bool(rows)
-
-    def still_due(self, item_id: int, now: datetime) -> bool:
-        """Whether the outbox row is still pending and due at ``now`` (another replica may
-        have sent it, or put it off for a retry, since it was read)."""
-        sql = "SELECT 1 FROM outbox WHERE id = ? AND state = 'pending' AND next_attempt <= ?"
-        return bool(self._rows(sql, (item_id, stamp(now))))
-
-    def postpone(self, item_id: int, until: datetime) -> None:
-        """Hold a row back until ``until`` without counting an attempt (batched updates)."""
-        with self._transaction() as db:
-            db.execute("UPDATE outbox SET next_attempt = ? WHERE id = ?", (stamp(until), item_id))
-
-    def pending_updates(self, channel: str, development: str) -> list[OutboxItem]:
-        """Every pending update of ``development`` for ``channel``, oldest first."""
-        return self._outbox_items(
-            "o.channel = ? AND a.type = 'update' AND a.development = ?", (channel, development)
-        )
-
-    def mark_delivered(self, item_id: int, now: datetime) -> None:
-        with self._transaction() as db:
-            db.execute(
-                "UPDATE outbox SET state = 'delivered', attempts = attempts + 1, finished = ?,"
-                " last_error = NULL WHERE id = ?",
-                (stamp(now), item_id),
-            )
-            self._log_attempt(db, item_id, "delivered", None, now)
-
-    def mark_retry(self, item_id: int, error: str, next_attempt: datetime, now: datetime) -> None:
-        with self._transaction() as db:
-            db.execute(
-                "UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt = ?"
-                " WHERE id = ?",
-                (error, stamp(next_attempt), item_id),
-            )
-            self._log_attempt(db, item_id, "retry", error, now)
-
-    def mark_failed(self, item_id: int, error: str, now: datetime) -> None:
-        with self._transaction() as db:
-            db.execute(
-                "UPDATE outbox SET state = 'failed', attempts = attempts + 1, last_error = ?,"
-                # a row a silence held while it was being sent stays held (not retried)
-                " finished = ? WHERE id = ? AND state = 'pending'",
-                (error, stamp(now), item_id),
-            )
-            self._log_attempt(db, item_id, "failed", error, now)
-
-    def thread_of(self, development: str, channel: str) -> str | None:
-        """The thread reference the channel returned for the development's first alert."""
-        rows = self._rows(
-            "SELECT ref FROM threads WHERE development = ? AND channel = ?", (development, channel)
-        )
-        return str(rows[0][0]) if rows else None
-
-    def save_thread(self, development: str, channel: str, ref: str) -> None:
-        with self._transaction() as db:
-            db.execute(
-                "INSERT INTO threads (development, channel, ref) VALUES (?, ?, ?)"
-                " ON CONFLICT (development, channel) DO NOTHING",
-                (development, channel, ref),
-            )
-
-    def outbox_counts(self) -> dict[str, int]:
-        """Outbox rows by state: pending, delivered, failed."""
-        counts = {"pending": 0, "delivered": 0, "failed": 0}
-        for state, count in self._rows("SELECT state, COUNT(*) FROM outbox GROUP BY state"):
-            counts[state] = count
-        return counts
-
-    def outbox_rows(self) -> list[tuple[int, str, str, int, str | None]]:
-        """(alert id, channel, state, attempts, last error) of every outbox row."""
-        return [
-            tuple(row)
-            for row in self._rows(
-                "SELECT alert_id, channel, state, attempts, last_error FROM outbox ORDER BY id"
-            )
-        ]
 
 
 def _migrate(db: Database, name: str) -> None:

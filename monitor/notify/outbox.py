@@ -37,7 +37,8 @@ from monitor.metrics import Metrics
 from monitor.notify.base import Channel, ChannelSettings
 from monitor.notify.render import alert_from_payload, update_digest
 from monitor.poller import utc_now
-from monitor.store import OutboxItem, Store
+from monitor.store import Store
+from monitor.store_outbox import OutboxItem
 
 if TYPE_CHECKING:
     from monitor.models import Alert
