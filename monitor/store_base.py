@@ -1,9 +1,10 @@
 """What the parts of the store share: the connection, its reads and its transactions.
 
 ``Store`` (``store.py``) implements ``_rows`` and ``_transaction``; the parts it inherits
-(``store_history.py``, ``store_silences.py``) read through ``_rows`` and write through
-``_transaction``, so a database failure is always a ``StateError``. They write SQL with
-``?`` placeholders; ``store_db.Database`` adapts it to PostgreSQL.
+(``store_outbox.py``, ``store_history.py``, ``store_silences.py``, ``store_feedback.py``,
+``store_replicas.py``, ``store_clockstep.py``, ``store_views.py``) read through ``_rows``
+and write through ``_transaction``, so a database failure is always a ``StateError``.
+They write SQL with ``?`` placeholders; ``store_db.Database`` adapts it to PostgreSQL.
 """
 
 from __future__ import annotations
