@@ -32,6 +32,7 @@ STATE_ENV = (
     "database is (a SQLite file, or a PostgreSQL database shared by replicas)"
 )
 CONFIG_ERROR = (2, "a configuration problem (each printed as file:line: message) or bad usage")
+EXIT_USAGE = CONFIG_ERROR[0]  # what the commands return for bad usage
 NO_STATE_YET = "no state database yet (the daemon has not run)"
 NO_STATE = (1, NO_STATE_YET)  # as status, outbox drop and state migrate
 

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from monitor.cli import Progress, build_parser, main
+from monitor.cli import build_parser, main
+from monitor.cli_rules import Progress
 from monitor.durations import parse_duration
 from tests.conftest import RULES
 
@@ -408,7 +409,7 @@ def test_durations_in_milliseconds() -> None:
 
 @pytest.mark.parametrize("command", ["replay", "rules explain"])
 def test_help_names_every_setting_detection_reads(command: str) -> None:
-    """replay and rules explain build their detector as the daemon does (``cli._detector``):
+    """replay and rules explain build their detector as the daemon does (``cli_rules._detector``):
     the story windows, a calibration file and the judge change what they print."""
     from monitor.cli_help import HELP
 

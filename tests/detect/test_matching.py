@@ -8,14 +8,8 @@ from typing import Any
 
 import pytest
 
-from monitor.detect.matching import (
-    _MONTH,
-    CompiledRule,
-    Held,
-    Sentence,
-    compile_rules,
-    required_strings,
-)
+from monitor.detect.matching import _MONTH, CompiledRule, Held, Sentence, compile_rules
+from monitor.detect.regex_strings import required_strings
 from monitor.detect.rules import Rule
 
 
