@@ -71,6 +71,18 @@ def test_timeline_lines_are_recaps_and_a_timeline_is_one_from_its_headline() -> 
     ]
     assert recap_lines(timeline) == {0, 1, 2, 3, 4}
     assert recap_lines(["Russia rejects Western peacekeepers: timeline", news]) == {0, 1}
+    # news told first, then a box of key dates: the headline tells the news, not the past
+    reported = [
+        "Defence Secretary signs the deployment order",
+        "The Defence Secretary authorised the deployment of British troops today.",
+        "An advance party has left.",
+        "Key dates since the invasion.",
+        "Feb. 24, 2022: Russia launches a full-scale invasion.",
+        "Nov. 2022: Ukraine retakes Kherson.",
+        "Jan. 6, 2026: Britain and France sign a declaration of intent.",
+    ]
+    assert recap_lines(reported) == {4, 5, 6}
+    assert recap_lines(reported[3:]) == {0, 1, 2, 3}  # a timeline under a short introduction
     assert recap_lines([news, "Since then the truce has held."]) == {1}
 
 
