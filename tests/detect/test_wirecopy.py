@@ -83,6 +83,9 @@ def test_timeline_lines_are_recaps_and_a_timeline_is_one_from_its_headline() -> 
     ]
     assert recap_lines(reported) == {4, 5, 6}
     assert recap_lines(reported[3:]) == {0, 1, 2, 3}  # a timeline under a short introduction
+    # a box of key dates, an entry's second sentence, then today's news
+    boxed = [*reported[3:], "It was signed in Paris.", "MPs voted 398-107 last night."]
+    assert recap_lines(boxed) == {0, 1, 2, 3, 4}
     assert recap_lines([news, "Since then the truce has held."]) == {1}
 
 
