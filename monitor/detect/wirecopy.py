@@ -36,9 +36,10 @@ _CHRONOLOGY = re.compile(
     re.IGNORECASE,
 )
 _TIMELINE = 3  # lines of a timeline that make the article one
-# A timeline that begins by this sentence (the headline's index is 0) is the article, headline
-# included; one that begins later is a box of key dates under news told first.
-_TIMELINE_LEAD = 3
+# A timeline with at most this many sentences besides the headline outside it (an
+# introduction, a closing line) is the article, headline included; one with more around it
+# is a box of key dates in a report, under a headline that tells the report's news.
+_TIMELINE_AROUND = 2
 # A timeline ends this many sentences after its last line (an entry's second sentence); what
 # follows it is told of today.
 _TIMELINE_TAIL = 1
@@ -75,15 +76,16 @@ def recap_lines(sentences: Sequence[str]) -> set[int]:
     """Indices of the sentences (the headline first) that recap the past: a timeline's
     lines and sentences opening "Since then"; in an article of at least ``_TIMELINE`` such
     lines, everything from the first line to ``_TIMELINE_TAIL`` sentences after the last,
-    and the headline too when the timeline begins by ``_TIMELINE_LEAD`` (the article is a
-    timeline; later, it is a box of key dates under the news the headline tells); in one
-    headed as a timeline or a review, every sentence."""
+    and the headline too when at most ``_TIMELINE_AROUND`` other sentences lie outside that
+    (the article is a timeline, not a box of key dates in a report); in one headed as a
+    timeline or a review, every sentence."""
     if sentences and _TIMELINE_TITLE.search(sentences[0]):
         return set(range(len(sentences)))
     lines = [i for i, sentence in enumerate(sentences) if chronology_entry(sentence)]
     if len(lines) >= _TIMELINE:
-        headline = {0} if lines[0] <= _TIMELINE_LEAD else set()
         end = min(len(sentences), lines[-1] + 1 + _TIMELINE_TAIL)
+        around = len(sentences) - 1 - (end - lines[0])
+        headline = {0} if around <= _TIMELINE_AROUND else set()
         return {*headline, *range(lines[0], end)}
     return set(lines) | {i for i, sentence in enumerate(sentences) if _SINCE_THEN.match(sentence)}
 

@@ -86,6 +86,10 @@ def test_timeline_lines_are_recaps_and_a_timeline_is_one_from_its_headline() -> 
     # a box of key dates, an entry's second sentence, then today's news
     boxed = [*reported[3:], "It was signed in Paris.", "MPs voted 398-107 last night."]
     assert recap_lines(boxed) == {0, 1, 2, 3, 4}
+    # the box first, then a report of several sentences: the headline is the report's
+    treaty = ["UK and Ukraine sign security treaty", *reported[4:], "It was signed in Paris."]
+    treaty += ["The treaty was signed today.", "It is legally binding.", "Parliament will see it."]
+    assert recap_lines(treaty) == {1, 2, 3, 4}
     assert recap_lines([news, "Since then the truce has held."]) == {1}
 
 
