@@ -72,9 +72,10 @@ HEADLINE_ONLY_BARS = {
 # / 0 of 54, v 1.00 / 1.00 / 0 of 53, x 0.94 / 0.94 / 1 of 53, z 1.00 / 0.86 / 0 of 34; aa
 # 1.00 / 0.94 / 0 of 32, ab 1.00 / 1.00 / 0 of 35, ac 0.94 / 0.94 / 1 of 34 (the mean of five
 # other draws: d's event recall 0.70, z's 0.80, k 6.4 quiet items alerted, the others at least
-# 0.87 / 0.87; r 0.99 since a box of key dates is told apart from a timeline). Background dilutes what the model reads; from ``LONG_ARTICLE`` sentences on,
-# terms found only in the background weigh less (README 'Measuring detection': developments
-# told among paragraphs of background).
+# 0.87 / 0.87; r 0.99 since a box of key dates is told apart from a timeline). Background
+# dilutes what the model reads; from ``LONG_ARTICLE`` sentences on, terms found only in the
+# background weigh less (README 'Measuring detection': developments told among paragraphs of
+# background).
 LONG_BODY_BARS = {
     "d": (0.95, 0.66, 0.02),
     "h": (0.85, 0.85, 0.05),
