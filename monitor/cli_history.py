@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from monitor.cli_help import add_command, later
-from monitor.errors import NoStateError, StateError
+from monitor.errors import ConfigError, NoStateError, Problem, StateError
 
 if TYPE_CHECKING:
     from monitor.settings import Settings
@@ -54,11 +54,16 @@ def id_arg(text: str) -> int:
 
 
 def write_output(text: str, target: str) -> None:
-    """Write ``text`` to the file ``target``, or to stdout for "-"."""
+    """Write ``text`` to the file ``target``, or to stdout for "-"; ``ConfigError`` naming
+    the file when it cannot be written."""
     if target == "-":
         sys.stdout.write(text)
-    else:
+        return
+    try:
         Path(target).write_text(text, encoding="utf-8")
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        raise ConfigError([Problem(target, None, f"cannot write: {reason}")]) from exc
 
 
 @contextmanager

@@ -15,8 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from monitor.cli_help import EXIT_USAGE, add_command, later
-from monitor.cli_history import SettingsFor, with_settings
-from monitor.errors import ConfigError, Problem
+from monitor.cli_history import SettingsFor, with_settings, write_output
 
 if TYPE_CHECKING:
     from monitor.detect.engine import Detector
@@ -47,19 +46,6 @@ class Progress:
         if done >= self.total:
             self.stream.write("\n")
         self.stream.flush()
-
-
-def _write_output(text: str, target: str) -> None:
-    """Write ``text`` to the file ``target``, or to stdout for "-"; ``ConfigError`` naming
-    the file when it cannot be written."""
-    if target == "-":
-        sys.stdout.write(text)
-        return
-    try:
-        Path(target).write_text(text, encoding="utf-8")
-    except OSError as exc:
-        reason = exc.strerror or str(exc)
-        raise ConfigError([Problem(target, None, f"cannot write: {reason}")]) from exc
 
 
 def _detector(settings: Settings) -> Detector:
@@ -121,7 +107,7 @@ def cmd_baseline_build(args: argparse.Namespace) -> int:
             print(f"baseline: {path}: cannot read: {exc.strerror or exc}", file=sys.stderr)
             return EXIT_USAGE
     claims = build_claims(documents)
-    _write_output(dump_baseline(claims, story=args.story), args.output)
+    write_output(dump_baseline(claims, story=args.story), args.output)
     single = sum(1 for c in claims if c.low_corroboration)
     print(
         f"baseline: {len(claims)} candidate claims from {len(documents)} documents "
@@ -193,7 +179,7 @@ def cmd_rules_explain(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_rules_schema(args: argparse.Namespace) -> int:
     from monitor.detect.rules import rule_json_schema
 
-    _write_output(json.dumps(rule_json_schema(), indent=2) + "\n", args.output)
+    write_output(json.dumps(rule_json_schema(), indent=2) + "\n", args.output)
     return 0
 
 

@@ -295,6 +295,31 @@ def test_every_judgment_exports_as_an_item_of_its_own(tmp_path: Path) -> None:
     assert len(merge_items([], items)) == 3, "calibration keeps every judgment"
 
 
+@pytest.mark.parametrize(
+    "command", [["feedback", "export"], ["rules", "schema"], ["baseline", "build", "SEED"]]
+)
+def test_an_output_file_that_cannot_be_written_is_named_in_a_clear_error(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    command: list[str],
+) -> None:
+    """Every command with ``-o`` reports a file it cannot write as an error naming it, with
+    exit status 2, never as a traceback."""
+    monkeypatch.setenv("NEWS_MONITOR_STATE_DIR", str(tmp_path / "state"))
+    rules = make_rules(tmp_path, {})
+    store = open_store(tmp_path / "state" / "news-monitor.db")
+    record_alerts(store, [sample_alert("feedback")], datetime(2027, 3, 3, 21, 0, tzinfo=UTC))
+    store.close()
+    seed = tmp_path / "seed.txt"
+    seed.write_text("MPs voted to approve sending troops to Ukraine.", encoding="utf-8")
+    command = [str(seed) if word == "SEED" else word for word in command]
+    target = tmp_path / "no-such-folder" / "out.jsonl"
+    assert main(["--rules", str(rules), *command, "-o", str(target)]) == 2
+    err = capsys.readouterr().err
+    assert str(target) in err and "cannot write" in err and "Traceback" not in err
+
+
 def test_notices_are_not_judged(tmp_path: Path) -> None:
     store = open_store(tmp_path / "state.db")
     now = datetime(2027, 3, 3, 21, 0, tzinfo=UTC)
