@@ -285,8 +285,9 @@ class Service(RuleReloads):
         return await self.outbox.deliver_due()
 
     async def _deliveries_stepped(self, step: timedelta, now: datetime) -> None:
-        """The wall clock stepped back ``step`` (reads ``now``): the outbox's retries and the
-        rate limit's sends come back with it (``Store.bring_back_deliveries``)."""
+        """The wall clock stepped back ``step`` (reads ``now``): the outbox's retries, its
+        rows' creation and the rate limit's sends come back with it, once for the replicas
+        on one clock (``Store.bring_back_deliveries``)."""
         store = self.store
         try:
             rows, sends = await store.run(store.bring_back_deliveries, step, now)

@@ -15,9 +15,12 @@ hang-ups are deferred: ``cmd_run`` defers them too, from the parsed arguments.
 from __future__ import annotations
 
 import sys
-from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from monitor.hangups import defer_hangups
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
 
 _VALUED = ("--rules",)  # options taking a value, before or after the command
 

@@ -10,7 +10,9 @@ with that clock too. ``bring_back_deliveries`` moves all three back by the step.
 outbox rows carry no replica's name, so with replicas every pending row comes back (one
 whose time another replica wrote with a clock that did not step may be tried early, never
 before now); only sends stamped after now come back, since others' sends made meanwhile
-are in the past already.
+are in the past already. Replicas on one host all see its clock's step: the first to
+record it in ``clock_steps`` brings the times back, the others find it there (moved twice,
+a retry would be due at once).
 """
 
 from __future__ import annotations
@@ -18,6 +20,11 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from monitor.store_base import StorePart, stamp
+
+# Replicas on one host see one step of its clock, each within a few ticks of the others: a
+# step this close in size, recorded this recently, was the same one.
+SHARED_STEP_WINDOW = timedelta(minutes=1)
+SAME_STEP_SECONDS = 5.0
 
 
 class ClockStepStore(StorePart):
@@ -28,9 +35,17 @@ class ClockStepStore(StorePart):
         after now are due ``step`` earlier, never before now; their creation (from which
         batched updates wait and deliveries give up) and the sends stamped after now count
         ``step`` earlier, never after now (they were before it). Returns how many outbox rows
-        and sends moved."""
+        and sends moved: none when a replica on the same clock brought them back already (a
+        step as large recorded within ``SHARED_STEP_WINDOW``)."""
         moment = stamp(now)
+        seconds = step.total_seconds()
         with self._transaction() as db:
+            db.lock_clock_steps()
+            db.execute("DELETE FROM clock_steps WHERE seen < ?", (stamp(now - SHARED_STEP_WINDOW),))
+            recorded = db.execute("SELECT step FROM clock_steps").fetchall()
+            if any(abs(float(other) - seconds) <= SAME_STEP_SECONDS for (other,) in recorded):
+                return 0, 0
+            db.execute("INSERT INTO clock_steps (step, seen) VALUES (?, ?)", (seconds, moment))
             rows = db.execute(
                 "SELECT id, next_attempt, created FROM outbox WHERE state = 'pending'"
                 f" AND (next_attempt > ? OR created > ?){db.lock_rows}",

@@ -92,6 +92,10 @@ class Database:
         """Inside a transaction: keep other processes from migrating at the same time (the
         transaction already holds SQLite's write lock)."""
 
+    def lock_clock_steps(self) -> None:
+        """Inside a transaction: keep other processes from recording a clock step at the
+        same time (the transaction already holds SQLite's write lock)."""
+
     def schema(self, script: str) -> str:
         """A migration step in this dialect (the steps are written for SQLite)."""
         return script
@@ -232,6 +236,9 @@ class PostgresDatabase(Database):
     def lock_schema(self) -> None:
         self.execute("SELECT pg_advisory_xact_lock(?)", (MIGRATION_LOCK,))
 
+    def lock_clock_steps(self) -> None:
+        self.execute("SELECT pg_advisory_xact_lock(?)", (CLOCK_STEP_LOCK,))
+
     def schema(self, script: str) -> str:
         """Autoincrementing ``id`` keys as identity columns; text compared byte by byte (ISO times
         sort as text, whatever the database's locale)."""
@@ -305,6 +312,7 @@ class PostgresDatabase(Database):
 MIGRATION_LOCK = 0x6E6D0001  # advisory lock keys: "nm" + a number
 DECISION_LOCK = 0x6E6D0002
 PRESENCE_LOCKS = 0x6E6D0003  # with a replica name's hash: that replica's presence
+CLOCK_STEP_LOCK = 0x6E6D0004
 _PRESENCE_SQL = "SELECT pg_try_advisory_lock(%s, hashtext(%s))"
 
 

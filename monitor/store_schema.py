@@ -157,4 +157,13 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE developments ADD COLUMN outlets TEXT NOT NULL DEFAULT '[]';
     ALTER TABLE developments ADD COLUMN alerted INTEGER NOT NULL DEFAULT 1;
     """,
+    # 8: the backward clock steps whose delivery times were brought back, so replicas on
+    # one host (one clock, one step seen by each) bring them back once
+    """
+    CREATE TABLE clock_steps (
+        id INTEGER PRIMARY KEY,
+        step REAL NOT NULL,
+        seen TEXT NOT NULL
+    );
+    """,
 )

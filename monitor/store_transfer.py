@@ -5,7 +5,8 @@ Both databases are at the current schema (``open_store`` upgrades them first). E
 of every table is copied with its ids, parents before children (the foreign keys hold at
 every step), as the source was at one moment, in one transaction on the target, which must
 hold no state yet. Claims of
-channels are not copied: they belong to the processes of the old database.
+channels and the clock steps seen are not copied: they belong to the processes of the old
+database.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ ORDER = (
     "feed_leases",
     "decisions",
 )
-NOT_COPIED = {"schema_version", "channel_claims", "sqlite_sequence"}
+NOT_COPIED = {"schema_version", "channel_claims", "clock_steps", "sqlite_sequence"}
 BATCH = 1000
 
 

@@ -110,25 +110,21 @@ class ParsePool:
             import multiprocessing  # only once a large feed comes: most runs never need it
             from concurrent.futures import ProcessPoolExecutor
 
-            process = ProcessPoolExecutor(
+            # published at once, so that ``close`` meanwhile shuts it down; its pid follows
+            self._pid = 0
+            self._process = process = ProcessPoolExecutor(
                 max_workers=1,
                 mp_context=multiprocessing.get_context("spawn"),  # inherits no lock, no socket
                 initializer=_start_worker,
                 initargs=(os.getpid(),),
             )
-            try:
-                pid = process.submit(os.getpid).result(timeout=self.deadline)
-            except BaseException:
-                process.shutdown(wait=False, cancel_futures=True)
-                raise
-            # the pid first: ``worker_pid``, read from another thread, never sees a worker
-            # without it (a pid of 0 given to os.kill would signal this process's group)
-            self._pid, self._process = pid, process
+            self._pid = process.submit(os.getpid).result(timeout=self.deadline)
         return self._process
 
     @property
     def worker_pid(self) -> int | None:
-        """The process id of the worker parsing large bodies; None before it has started."""
+        """The process id of the worker parsing large bodies; None until it has answered
+        (never 0: given to os.kill, 0 signals this process's whole group)."""
         return self._pid if self._process is not None and self._pid else None
 
     def _replace(self, kill: bool = False) -> None:

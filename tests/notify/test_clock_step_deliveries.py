@@ -138,3 +138,33 @@ def test_a_batched_update_waits_its_window_from_its_creation_after_a_step_back(
             asyncio.run(box.aclose())
             store.close()
     assert [json.loads(r.body)["type"] for r in receiver.accepted] == ["alert", "update"]
+
+
+def test_replicas_on_one_clock_bring_a_retry_back_once_and_never_before_now(
+    state_location: Path | str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two replicas on one host see the same step: the second finds it recorded and leaves
+    the retry at its 30 s (moved twice it would be due at once); a row whose time less the
+    step lies before now is due now, not before."""
+    with serving(Receiver(script=[503], retry_after="30")) as receiver:
+        monkeypatch.setenv("TEST_HOOK_URL", receiver.url())
+        clock = Clock()
+        store, other = open_store(state_location), open_store(state_location)
+        queue(store, alerts(1), clock())
+        box = outbox(store, clock)
+        try:
+            assert deliver(box) == 0  # due at T0 + 30 s
+            assert stepped_back(store, clock, SECOND) == (1, 0)
+            assert other.bring_back_deliveries(HOUR + SECOND, clock.now) == (0, 0)
+            assert [item.id for item in store.due(clock.now + 28 * SECOND, 10, ["hook"])] == []
+            assert store.due(clock.now + 30 * SECOND, 10, ["hook"]) != []
+            # overdue 14 s when a later, larger step comes (another step): due now, not before
+            clock.now += 44 * SECOND
+            clock.now -= 2 * HOUR
+            assert store.bring_back_deliveries(2 * HOUR, clock.now) == (1, 0)
+            assert store.due(clock.now - SECOND, 10, ["hook"]) == []
+            assert store.due(clock.now, 10, ["hook"]) != []
+        finally:
+            asyncio.run(box.aclose())
+            store.close()
+            other.close()
