@@ -12,7 +12,8 @@ two ticks; a wall clock that fell behind by more than ``threshold`` stepped back
 NTP's slewing moves the wall clock by under a millisecond a second: neither is a step.
 A forward step needs nothing: the jobs fall due at once and run once (coalesced).
 ``bring_back`` moves every scheduled job's next run back by a step, never before now;
-``ClockStep`` is what ``/healthz`` tells of the last step seen.
+``due_sooner`` and ``done_earlier`` are the rules for times to come and times done that
+the state holds too; ``ClockStep`` is what ``/healthz`` tells of the last step seen.
 """
 
 from __future__ import annotations
@@ -57,6 +58,18 @@ class Schedule(Protocol):
     def modify_job(self, job_id: str, *, next_run_time: datetime) -> object: ...
 
 
+def due_sooner(due: datetime, step: timedelta, now: datetime) -> datetime:
+    """A time still to come that was set with the clock before it stepped back ``step``:
+    ``step`` sooner, never before ``now``; one not after ``now`` stays."""
+    return max(now, due - step) if due > now else due
+
+
+def done_earlier(done: datetime, step: timedelta, now: datetime) -> datetime:
+    """A time something was done, stamped with the clock before it stepped back ``step``,
+    that lies after ``now``: ``step`` earlier, never after ``now``; one not after stays."""
+    return min(now, done - step) if done > now else done
+
+
 def bring_back(schedule: Schedule, step: timedelta, now: datetime) -> int:
     """Move each job's next run ``step`` earlier, never before ``now`` (paused jobs, with
     no next run, stay paused); modifying a job wakes the scheduler. Returns how many moved."""
@@ -65,7 +78,7 @@ def bring_back(schedule: Schedule, step: timedelta, now: datetime) -> int:
         due = job.next_run_time
         if due is None:
             continue
-        earlier = max(now, due - step)
+        earlier = due_sooner(due, step, now)
         if earlier < due:
             schedule.modify_job(job.id, next_run_time=earlier)
             moved += 1

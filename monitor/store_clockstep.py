@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from monitor.clockstep import done_earlier, due_sooner
 from monitor.store_base import StorePart, stamp
 
 # Replicas on one host see one step of its clock, each within a few ticks of the others: a
@@ -54,7 +55,11 @@ class ClockStepStore(StorePart):
             for row_id, due, created in rows:
                 db.execute(
                     "UPDATE outbox SET next_attempt = ?, created = ? WHERE id = ?",
-                    (stamp(_sooner(due, step, now)), stamp(_earlier(created, step, now)), row_id),
+                    (
+                        stamp(due_sooner(datetime.fromisoformat(due), step, now)),
+                        stamp(done_earlier(datetime.fromisoformat(created), step, now)),
+                        row_id,
+                    ),
                 )
             sends = db.execute(
                 "SELECT channel, at, COUNT(*) FROM sends WHERE at > ? GROUP BY channel, at",
@@ -63,19 +68,6 @@ class ClockStepStore(StorePart):
             for channel, at, _ in sends:  # sends at one time to one channel move together
                 db.execute(
                     "UPDATE sends SET at = ? WHERE channel = ? AND at = ?",
-                    (stamp(_earlier(at, step, now)), channel, at),
+                    (stamp(done_earlier(datetime.fromisoformat(at), step, now)), channel, at),
                 )
         return len(rows), sum(int(count) for _, _, count in sends)
-
-
-def _sooner(due: str, step: timedelta, now: datetime) -> datetime:
-    """A time still ahead (a next attempt), ``step`` sooner but never before ``now``."""
-    when = datetime.fromisoformat(due)
-    return max(now, when - step) if when > now else when
-
-
-def _earlier(stamped: str, step: timedelta, now: datetime) -> datetime:
-    """A time of something done (a send, a row's creation) that the stepped clock put ahead
-    of ``now``: ``step`` earlier, never after ``now``; one not ahead stays."""
-    when = datetime.fromisoformat(stamped)
-    return min(now, when - step) if when > now else when

@@ -28,6 +28,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 
+from monitor.clockstep import due_sooner
 from monitor.store_base import StorePart, stamp
 from monitor.store_db import DECISION_LOCK, Database
 
@@ -139,7 +140,7 @@ class ReplicaStore(StorePart):
                 (holder, stamp(now)),
             ).fetchall()
             for feed, due in rows:
-                earlier = max(now, datetime.fromisoformat(due) - step)
+                earlier = due_sooner(datetime.fromisoformat(due), step, now)
                 db.execute(
                     "UPDATE feed_leases SET next_due = ? WHERE feed = ?", (stamp(earlier), feed)
                 )

@@ -9,7 +9,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
-from monitor.clockstep import ClockStepWatch, bring_back
+from monitor.clockstep import ClockStepWatch, bring_back, done_earlier, due_sooner
+
+NOW = datetime(2027, 3, 3, 20, 0, tzinfo=UTC)
+AN_HOUR = timedelta(hours=1)
 
 HOUR = 3600.0
 
@@ -112,3 +115,31 @@ def test_bring_back_moves_every_job_back_but_never_before_now() -> None:
         "far": now + timedelta(seconds=10),
         "paused": None,
     }
+
+
+@pytest.mark.parametrize(
+    ("due", "expected"),
+    [
+        (NOW + AN_HOUR + timedelta(seconds=30), NOW + timedelta(seconds=30)),  # due in 30 s
+        (NOW + timedelta(minutes=10), NOW),  # was overdue at the step: due now, not before
+        (NOW - timedelta(seconds=5), NOW - timedelta(seconds=5)),  # due already: stays
+    ],
+)
+def test_a_time_to_come_comes_back_by_the_step_never_before_now(
+    due: datetime, expected: datetime
+) -> None:
+    assert due_sooner(due, AN_HOUR, NOW) == expected
+
+
+@pytest.mark.parametrize(
+    ("done", "expected"),
+    [
+        (NOW + timedelta(minutes=50), NOW - timedelta(minutes=10)),  # stamped 10 min before
+        (NOW + AN_HOUR + timedelta(seconds=5), NOW),  # ahead by more than the step: now
+        (NOW - timedelta(seconds=5), NOW - timedelta(seconds=5)),  # in the past: stays
+    ],
+)
+def test_a_time_done_comes_back_by_the_step_never_after_now(
+    done: datetime, expected: datetime
+) -> None:
+    assert done_earlier(done, AN_HOUR, NOW) == expected
