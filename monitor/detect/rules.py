@@ -131,12 +131,16 @@ class Pattern(_Strict):
     *scheduled*) is a development of its own, unless ``continues`` names the stage it
     follows as announced (a truce *in force* the night after it was *agreed*): reported
     within ``NEWS_MONITOR_DEVELOPMENT_FOLLOW_HOURS`` (48) of the development's first
-    report, in either order, the two are one development.
+    report, in either order, the two are one development. ``preceded_by`` names stages that
+    come before this one: a report of one of them within that time *after* this stage was
+    reported tells its past (the motion tabled, in a report of the vote held), the same
+    development; in the usual order it is still news of its own.
     """
 
     name: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
     stage: str | None = Field(default=None, pattern=r"^[a-z0-9][a-z0-9-]*$")
     continues: list[str] = Field(default_factory=list)
+    preceded_by: list[str] = Field(default_factory=list)
     all: list[TermGroup] = Field(min_length=1)
     within: int | None = Field(default=None, ge=1)
     unless: list[TermGroup] = Field(default_factory=list)
@@ -152,6 +156,12 @@ class Pattern(_Strict):
     def stage_name(self) -> str:
         """The stage it reports: ``stage``, else its ``name``."""
         return self.stage or self.name
+
+    def earlier_stages(self) -> list[tuple[str, str]]:
+        """The stages it names as coming before its own, each with the key naming it."""
+        return [("continues", s) for s in self.continues] + [
+            ("preceded_by", s) for s in self.preceded_by
+        ]
 
 
 class Rule(_Strict):
@@ -188,13 +198,13 @@ class Rule(_Strict):
 
     @field_validator("patterns")
     @classmethod
-    def _continues_another_stage(cls, patterns: list[Pattern]) -> list[Pattern]:
+    def _earlier_stages_are_other_stages(cls, patterns: list[Pattern]) -> list[Pattern]:
         stages = {p.stage_name for p in patterns}
         for pattern in patterns:
-            for earlier in pattern.continues:
+            for key, earlier in pattern.earlier_stages():
                 if earlier == pattern.stage_name or earlier not in stages:
                     raise ValueError(
-                        f"pattern {pattern.name!r} continues {earlier!r}, which is not another "
+                        f"pattern {pattern.name!r}: {key} {earlier!r} is not another "
                         f"stage of this rule (its stages: {', '.join(sorted(stages))})"
                     )
         return patterns
@@ -203,10 +213,10 @@ class Rule(_Strict):
     def _has_a_way_to_fire(self) -> Rule:
         if not self.patterns and not self.includes and not self.examples:
             raise ValueError("a rule needs 'patterns', 'examples', 'includes' or a mix")
-        if self.includes and any(p.continues for p in self.patterns):
+        if self.includes and any(p.earlier_stages() for p in self.patterns):
             raise ValueError(
                 "a rule with 'includes' names kinds of development, not stages: 'continues' "
-                "has no effect on it"
+                "and 'preceded_by' have no effect on it"
             )
         names = [p.name for p in self.patterns]
         if len(names) != len(set(names)):

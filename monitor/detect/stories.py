@@ -18,7 +18,9 @@ analysis days after the news. A different stage of the same specific rule (a vot
 after it was *scheduled*) is a development of its own, unless the rule says one stage
 ``continues`` another (a truce *in force* the night after it was *agreed*, as announced):
 within ``follow`` of the development's first report, in either order, at least
-``close_similarity`` alike and naming no new kind, that is the same development. A broad
+``close_similarity`` alike and naming no new kind, that is the same development; so is a
+stage the rule says ``preceded_by`` it, reported after it within that time (the motion
+*tabled*, told in a report on the day after the vote was *held*). A broad
 rule's patterns name kinds of development in their own words ("pledged 3 billion", "agreed a
 fund"), not stages, so they keep no reports apart. A report that restates an older
 development (similarity at least ``known_similarity``) and updates no other is ``KNOWN``;
@@ -122,6 +124,9 @@ class StoryBook:
         self.broad: frozenset[str] = frozenset()  # rules that name no kind (``includes``)
         # (rule, earlier stage, later stage): the later follows as announced (``continues``)
         self.continuing: frozenset[tuple[str, str, str]] = frozenset()
+        # (rule, earlier stage, later stage): the earlier, reported after the later, is its
+        # past (``preceded_by``)
+        self.preceding: frozenset[tuple[str, str, str]] = frozenset()
         self.window = window
         self.burst = min(burst, window)
         self.follow = min(follow, window)
@@ -168,13 +173,17 @@ class StoryBook:
 
     def know_rules(self, rules: Sequence[Rule]) -> None:
         """Learn from the rules in use which name no kind of development (``includes``)
-        and which of their stages continue others."""
+        and which of their stages continue or come after others."""
         self.broad = frozenset(rule.id for rule in rules if rule.includes)
-        self.continuing = frozenset(
-            (rule.id, earlier, pattern.stage_name)
-            for rule in rules
-            for pattern in rule.patterns
-            for earlier in pattern.continues
+        self.continuing, self.preceding = (
+            frozenset(
+                (rule.id, earlier, pattern.stage_name)
+                for rule in rules
+                for pattern in rule.patterns
+                for key, earlier in pattern.earlier_stages()
+                if key == wanted
+            )
+            for wanted in ("continues", "preceded_by")
         )
 
     @property
@@ -223,14 +232,20 @@ class StoryBook:
         naming = set(report.rules) - self.broad
         return not (named and naming and not named & naming)
 
-    def _follows(self, development: Development, report: Report, now: datetime) -> bool:
-        """Whether ``report`` is the next stage that ``development`` announced (or the other
-        way round), reported within ``follow`` of the development's first report."""
+    def _follows(self, development: Development, report: Report, now: datetime) -> str:
+        """How ``report``'s stage and ``development``'s are one development, reported within
+        ``follow`` of its first report: the next stage it announced (or the other way round),
+        or a stage that came before it, told after it. Empty when they are not."""
         if report.rule in self.broad or development.rule != report.rule:
-            return False
+            return ""
+        if abs(now - development.first_seen) > self.follow:
+            return ""
         pairs = {(development.stage, report.stage), (report.stage, development.stage)}
-        announced = any((report.rule, *pair) in self.continuing for pair in pairs)
-        return announced and abs(now - development.first_seen) <= self.follow
+        if any((report.rule, *pair) in self.continuing for pair in pairs):
+            return f"{development.stage} and {report.stage} are one announced sequence"
+        if (report.rule, report.stage, development.stage) in self.preceding:
+            return f"{report.stage} came before {development.stage}, told after it"
+        return ""
 
     def _window_threshold(self, kin: bool, same_rule: bool, report: Report) -> float:
         """The similarity that makes a report within the window one development with an
@@ -256,7 +271,9 @@ class StoryBook:
         update is preferred to a restatement of another development."""
         best: tuple[float, Development, str] | None = None
         known: tuple[float, Development] | None = None
-        following = {d.id for d in self._developments if self._follows(d, report, now)}
+        following = {
+            d.id: how for d in self._developments if (how := self._follows(d, report, now))
+        }
         compared = [
             d for d in self._developments if d.id in following or self._comparable(d, report)
         ]
@@ -278,10 +295,7 @@ class StoryBook:
             reason = ""
             if development.id in following and not new_kind and score >= self.close_similarity:
                 since = _hours(abs(now - development.first_seen))
-                reason = (
-                    f"{development.stage} and {report.stage} are one announced sequence,"
-                    f" {since} from its first report"
-                )
+                reason = f"{following[development.id]}, {since} from its first report"
             elif (
                 age <= self.burst
                 and not new_kind

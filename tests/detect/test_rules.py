@@ -73,8 +73,18 @@ def test_shipped_rules_load() -> None:
             ["bad.yaml:1: (top level): Value error, a rule with 'includes' names kinds"],
         ),
         (
+            "id: good\ndescription: broad\nincludes: [other]\npatterns:\n  - name: held\n"
+            "    preceded_by: [tabled]\n    all:\n      - any: [voted]\n  - name: tabled\n"
+            "    all:\n      - any: [tabled]\n",
+            ["bad.yaml:1: (top level): Value error, a rule with 'includes' names kinds"],
+        ),
+        (
             GOOD.replace("held\n", "held\n    continues: [tabled]\n"),
-            ["bad.yaml:3: patterns: Value error, pattern 'held' continues 'tabled', which is not"],
+            ["bad.yaml:3: patterns: Value error, pattern 'held': continues 'tabled' is not"],
+        ),
+        (
+            GOOD.replace("held\n", "held\n    preceded_by: [held]\n"),
+            ["bad.yaml:3: patterns: Value error, pattern 'held': preceded_by 'held' is not"],
         ),
     ],
 )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -235,29 +236,55 @@ def naming(text: str, rules: tuple[str, ...], stage: str) -> Report:
     return Report(rules, stage, (text,), vector, load_model().vectorise(text), "B")
 
 
+TABLED = "The government tabled the motion on sending British troops to Ukraine last week."
+
+
+def book_that_knows_votes_are_tabled_first() -> StoryBook:
+    """A book holding a vote held at ``T0``, whose rule says "tabled" comes first."""
+    book = broad_book(report(VOTE))
+    book.preceding = frozenset({("vote", "tabled", "held")})
+    return book
+
+
+TRUCE_BOOK, VOTE_BOOK = book_that_knows_truces_take_effect, book_that_knows_votes_are_tabled_first
+
+
 @pytest.mark.parametrize(
-    ("later_report", "later", "expected"),
+    ("make_book", "later_report", "later", "expected"),
     [
         # in force the next night, as agreed: the same development, in other words
-        (report(IN_FORCE, "ceasefire", "in-force"), timedelta(hours=30), Decision.UPDATE),
+        (TRUCE_BOOK, report(IN_FORCE, "ceasefire", "in-force"), 30, Decision.UPDATE),
         # ... not once the follow time is over, nor at a stage that does not follow
-        (report(IN_FORCE, "ceasefire", "in-force"), timedelta(hours=50), Decision.NEW_DEVELOPMENT),
-        (report(IN_FORCE, "ceasefire", "collapsed"), timedelta(hours=6), Decision.NEW_DEVELOPMENT),
-        (report(IN_FORCE, "pact", "in-force"), timedelta(hours=6), Decision.NEW_DEVELOPMENT),
+        (TRUCE_BOOK, report(IN_FORCE, "ceasefire", "in-force"), 50, Decision.NEW_DEVELOPMENT),
+        (TRUCE_BOOK, report(IN_FORCE, "ceasefire", "collapsed"), 6, Decision.NEW_DEVELOPMENT),
+        (TRUCE_BOOK, report(IN_FORCE, "pact", "in-force"), 6, Decision.NEW_DEVELOPMENT),
         # ... nor another conflict's truce (not even loosely similar)
-        (report(LEBANON, "ceasefire", "in-force"), timedelta(hours=6), Decision.NEW_DEVELOPMENT),
+        (TRUCE_BOOK, report(LEBANON, "ceasefire", "in-force"), 6, Decision.NEW_DEVELOPMENT),
         # ... nor a report naming a kind the development was never reported as
         (
+            TRUCE_BOOK,
             naming(IN_FORCE, ("ceasefire", "troops", "new-development"), "in-force"),
-            timedelta(hours=30),
+            30,
+            Decision.NEW_DEVELOPMENT,
+        ),
+        # the motion tabled, told the day after the vote: the vote's past
+        (VOTE_BOOK, report(TABLED, stage="tabled"), 30, Decision.UPDATE),
+        # ... not once the follow time is over, nor for another rule's stage of that name
+        (VOTE_BOOK, report(TABLED, stage="tabled"), 50, Decision.NEW_DEVELOPMENT),
+        (VOTE_BOOK, report(TABLED, "pact", "tabled"), 30, Decision.NEW_DEVELOPMENT),
+        (
+            VOTE_BOOK,
+            naming(TABLED, ("vote", "troops", "new-development"), "tabled"),
+            30,
             Decision.NEW_DEVELOPMENT,
         ),
     ],
 )
-def test_a_stage_that_continues_another_joins_it_within_the_follow_time(
-    later_report: Report, later: timedelta, expected: Decision
+def test_a_related_stage_joins_within_the_follow_time(
+    make_book: Callable[[], StoryBook], later_report: Report, later: int, expected: Decision
 ) -> None:
-    verdict = book_that_knows_truces_take_effect().decide(later_report, T0 + later)
+    """``later`` is in hours after the development's first report."""
+    verdict = make_book().decide(later_report, T0 + timedelta(hours=later))
     assert verdict.decision is expected, verdict.reason
 
 
@@ -283,6 +310,21 @@ def test_an_earlier_stage_reported_after_the_later_one_joins_it_too() -> None:
     )
 
 
+def test_a_stage_that_came_before_is_news_of_its_own_in_the_usual_order() -> None:
+    """A motion tabled at ``T0`` and the vote held the next day: two developments; the
+    reason of the joined report says which way round it went."""
+    book = broad_book(report(TABLED, "vote", "tabled"))
+    book.preceding = frozenset({("vote", "tabled", "held")})
+    held = book.decide(report(VOTE), T0 + timedelta(hours=20))
+    assert held.decision is Decision.NEW_DEVELOPMENT, held.reason
+    told = book_that_knows_votes_are_tabled_first().decide(
+        report(TABLED, stage="tabled"), T0 + timedelta(hours=14)
+    )
+    assert told.reason.endswith(
+        "tabled came before held, told after it, 14.0 h from its first report"
+    )
+
+
 def test_know_rules_reads_broad_rules_and_continuing_stages() -> None:
     book = StoryBook()
     book.know_rules(load_ruleset(RULES).rules)
@@ -290,6 +332,12 @@ def test_know_rules_reads_broad_rules_and_continuing_stages() -> None:
     assert book.continuing == {
         ("ceasefire", "agreed", "in-force"),
         ("foreign-troops-deployed", "ordered", "deployed"),
+    }
+    assert book.preceding == {
+        ("uk-parliament-vote", "tabled", "held"),
+        ("guarantees-ratified", "signed", "ratified"),
+        ("ceasefire", "agreed", "collapsed"),
+        ("ceasefire", "in-force", "collapsed"),
     }
 
 
