@@ -21,12 +21,15 @@ GOOD = r"(is|was)\s+(over"
 BROKEN = r"(is|was\s+(over"  # an unbalanced group
 
 
-def break_a_pattern(rules: Path) -> Path:
+def break_a_pattern(rules: Path) -> tuple[Path, int]:
+    """Break the shipped ceasefire rule's first pattern; its file and the line of the
+    broken regex's ``regex:`` key (where the error points)."""
     rule = rules / "watch" / "ceasefire.yaml"
     text = rule.read_text()
     assert GOOD in text
     rule.write_text(text.replace(GOOD, BROKEN, 1))
-    return rule
+    lines = text[: text.index(GOOD)].splitlines()
+    return rule, max(n for n, line in enumerate(lines, 1) if line.strip().startswith("regex:"))
 
 
 def errors(err: str) -> list[str]:
@@ -46,12 +49,12 @@ def test_a_broken_pattern_is_named_by_rules_check_the_daemon_and_the_first_exami
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     with news_feed(tmp_path) as (_, rules):
-        rule = break_a_pattern(rules)
+        rule, line = break_a_pattern(rules)
         argv = ["--rules", str(rules)]
 
         assert main([*argv, "rules", "check"]) == 2
         checked = errors(capsys.readouterr().err)
-        assert checked[0].startswith(f"error: {rule}:41: patterns.0.all.1.regex")
+        assert checked[0].startswith(f"error: {rule}:{line}: patterns.0.all.1.regex")
         assert "does not compile" in checked[0]  # (and rules naming it: unknown to them)
 
         with pytest.raises(ConfigError) as caught:  # the daemon does not start
