@@ -198,7 +198,9 @@ class CompiledGroup:
                         yield Hit(term, (i, end))
 
     def find(self, sentence: Sentence) -> list[Hit]:
-        """Every occurrence of every alternative, as word spans."""
+        """Every occurrence of every alternative, as word spans, in the sentence's order (a
+        pattern's tightest combination is the first found, so the order must not depend on
+        how a set of words happens to iterate in this process)."""
         hits = list(self._phrases(sentence))
         if self._prefix is not None:
             for match in self._prefix.finditer(sentence.lowered):
@@ -210,6 +212,7 @@ class CompiledGroup:
                 hits.append(
                     Hit(f"/{pattern}/", (sentence.word_at(match.start()), sentence.word_at(end)))
                 )
+        hits.sort(key=lambda hit: (hit.span, hit.term))
         return hits
 
 

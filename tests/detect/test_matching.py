@@ -259,6 +259,48 @@ def test_fast_paths_agree_with_the_full_evaluation_on_the_shipped_rules(shared: 
     assert held_somewhere  # the table exercises patterns that hold, not only misses
 
 
+# Two tightest combinations of equal width, one vetoed by "will" nearby and one not: which
+# is taken followed the order of a set of words, so it changed with the hash seed.
+TIED = (
+    "France will send an initial contingent of around 1,200 soldiers to Ukraine after"
+    " President Emmanuel Macron signed off on the deployment, the presidency said."
+)
+_OUTCOMES = """
+import json, sys
+from pathlib import Path
+from monitor.detect.matching import Sentence, compile_rules
+from monitor.ruleset import load_ruleset
+rules = compile_rules(r for r in load_ruleset(Path(sys.argv[1])).rules if r.patterns)
+texts = json.loads(sys.stdin.read())
+print(json.dumps([[str(r.evaluate(Sentence.of(t))) for r in rules] for t in texts]))
+"""
+
+
+def test_pattern_outcomes_do_not_depend_on_the_hash_seed() -> None:
+    """Each process salts the hashes of strings differently; the outcomes (which terms
+    matched, which veto) of every shipped pattern must not change with it."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parents[2]
+    texts = json.dumps([TIED, *_shipped_sentences()])
+    outputs = {
+        subprocess.run(
+            [sys.executable, "-c", _OUTCOMES, str(root / "rules")],
+            input=texts,
+            capture_output=True,
+            text=True,
+            check=True,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            timeout=120,
+        ).stdout
+        for seed in ("0", "5", "6")
+    }
+    assert len(outputs) == 1
+
+
 @pytest.mark.parametrize("shared", [False, True])
 def test_the_group_index_says_what_each_group_says_on_the_shipped_rules(shared: bool) -> None:
     """``GroupIndex.possible`` answers ``may_match`` for all of a rule's pattern groups (or,
