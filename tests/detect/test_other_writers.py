@@ -48,6 +48,13 @@ HELD_OUT_BARS = {
     "ae": (0.90, 0.89, 0.06),
 }
 
+# One message per development event: the second alerts each set still gets (README
+# 'Measuring detection'), none elsewhere. ae's are features days after the news that no
+# specific pattern names; the others a report naming another kind (r, w) or stage (y) of the
+# event, one a day or more after it (j, w) or one whose evidence is a headline that says
+# nothing ("Keir Starmer on X", p).
+SECOND_ALERTS = {"ae": 6, "j": 2, "p": 1, "r": 1, "w": 2, "y": 1}
+
 # The same sets as a feed of headlines alone gives them (no summary, no body), each at what
 # the shipped detector reached on it, less the same margins: d 0.93 / 1.00 / 1 of 50, h 0.95
 # / 0.86 / 1 of 65, k 0.92 / 0.91 / 1 of 51, l 1.00 / 1.00 / 0 of 43, r 1.00 / 0.93 / 0 of 54,
@@ -149,6 +156,7 @@ class Figures:
     event_recall: float
     quiet_alerted: int
     quiet: int
+    second_alerts: int = 0  # alerts on an event beyond its first (one message per event)
 
 
 def score(
@@ -172,6 +180,7 @@ def score(
         event_recall=len(reached) / max(1, len(events)),
         quiet_alerted=len(alerted & quiet),
         quiet=len(quiet),
+        second_alerts=len(alerted & developments) - len(reached),
     )
 
 
@@ -185,6 +194,7 @@ def test_other_writers_reports_alert_and_their_rehashes_stay_quiet(
     assert figures.precision >= precision, figures
     assert figures.event_recall >= recall, figures
     assert figures.quiet_alerted <= quiet_share * figures.quiet, figures
+    assert figures.second_alerts <= SECOND_ALERTS.get(letter, 0), figures
 
 
 @pytest.mark.parametrize("letter", sorted(HEADLINE_ONLY_BARS))
