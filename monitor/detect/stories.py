@@ -43,7 +43,7 @@ from monitor.detect.similarity import copy_similarity
 from monitor.models import Decision, Development
 
 if TYPE_CHECKING:
-    from monitor.detect.rules import Rule
+    from monitor.detect.rules import Pattern, Rule
 
 DEFAULT_WINDOW = timedelta(days=7)
 DEFAULT_BURST = timedelta(days=1)
@@ -175,16 +175,8 @@ class StoryBook:
         """Learn from the rules in use which name no kind of development (``includes``)
         and which of their stages continue or come after others."""
         self.broad = frozenset(rule.id for rule in rules if rule.includes)
-        self.continuing, self.preceding = (
-            frozenset(
-                (rule.id, earlier, pattern.stage_name)
-                for rule in rules
-                for pattern in rule.patterns
-                for key, earlier in pattern.earlier_stages()
-                if key == wanted
-            )
-            for wanted in ("continues", "preceded_by")
-        )
+        self.continuing = _stage_pairs(rules, lambda pattern: pattern.continues)
+        self.preceding = _stage_pairs(rules, lambda pattern: pattern.preceded_by)
 
     @property
     def developments(self) -> list[Development]:
@@ -377,6 +369,18 @@ class StoryBook:
             development.outlets.append(report.outlet)
         copies.append(text)
         del copies[:-KEPT_REPORTS]
+
+
+def _stage_pairs(
+    rules: Sequence[Rule], earlier: Callable[[Pattern], Sequence[str]]
+) -> frozenset[tuple[str, str, str]]:
+    """(rule, earlier stage, later stage) for each stage a pattern names in ``earlier``."""
+    return frozenset(
+        (rule.id, stage, pattern.stage_name)
+        for rule in rules
+        for pattern in rule.patterns
+        for stage in earlier(pattern)
+    )
 
 
 def _hours(age: timedelta) -> str:
