@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, TextIO
 
 from monitor.cli_help import EXIT_USAGE, add_command, later
 from monitor.cli_history import SettingsFor, with_settings, write_output
+from monitor.text import counted
 
 if TYPE_CHECKING:
     from monitor.detect.engine import Detector
@@ -84,8 +85,9 @@ def cmd_replay(args: argparse.Namespace, settings: Settings) -> int:
         else:
             print(printable(alert_text(alert)) + "\n")
     print(
-        f"replay: {len(files)} files, {len(articles)} entries, {counts['alert']} alerts, "
-        f"{counts['update']} updates, {problems} files with problems",
+        f"replay: {counted(len(files), 'file')}, {counted(len(articles), 'entry', 'entries')}, "
+        f"{counted(counts['alert'], 'alert')}, {counted(counts['update'], 'update')}, "
+        f"{counted(problems, 'file')} with problems",
         file=sys.stderr,
     )
     if detector.judge is not None:

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from monitor.notify.render import DIGEST_RULE
+from monitor.text import counted
 
 if TYPE_CHECKING:
     from monitor.models import Alert
@@ -103,8 +104,7 @@ def _line(reports: list[AlertRecord]) -> str:
     rules = ", ".join(first.payload.get("rules") or [first.rule])
     text = f"{rules} ({kind}): {_title(first)}"
     if further:
-        count = len(further)
-        text += f"; {count} update{'' if count == 1 else 's'}, latest: {_title(further[-1])}"
+        text += f"; {counted(len(further), 'update')}, latest: {_title(further[-1])}"
     outlets = max(int(r.payload.get("outlets") or 1) for r in reports)
     confirmed = f"; confirmed by {outlets} independent outlets" if outlets > 1 else ""
     return text + f" [reported by {', '.join(feeds)}{confirmed}]"
@@ -137,7 +137,7 @@ def build_digest(
     article = Article(
         id=key,
         feed="news-monitor",
-        title=f"{schedule.name} digest: {count} development{'' if count == 1 else 's'}, {span}",
+        title=f"{schedule.name} digest: {counted(count, 'development')}, {span}",
         text="",
         published=end,
     )

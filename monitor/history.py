@@ -9,17 +9,14 @@ from typing import Any
 
 from monitor.notify.render import NOTICE_RULES
 from monitor.store_history_records import AlertRecord, Delivery
-
-
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
+from monitor.text import counted
 
 
 def delivery_summary(delivery: Delivery) -> str:
     """``ops failed (3 attempts)`` and the like."""
     text = f"{delivery.channel} {delivery.state}"
     if delivery.state in ("failed", "pending") and delivery.attempts:
-        text += f" ({_plural(delivery.attempts, 'attempt')})"
+        text += f" ({counted(delivery.attempts, 'attempt')})"
     return text
 
 

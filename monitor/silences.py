@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Literal
 
 from monitor.notify.render import SILENCE_SUMMARY_RULE
 from monitor.store_base import KEPT_TEXT
+from monitor.text import counted
 
 if TYPE_CHECKING:
     from monitor.models import Alert
@@ -112,8 +113,8 @@ def expiry_summary(silence: Silence, held: Sequence[Alert], part: int = 1) -> Al
     )
     more = len(held) - len(lines)
     title = (
-        f"Silence {silence.id} ({silence.matcher}) has ended; it held {len(held)} "
-        f"alert{'' if len(held) == 1 else 's'}" + (f" ({more} more not listed)" if more else "")
+        f"Silence {silence.id} ({silence.matcher}) has ended; it held "
+        f"{counted(len(held), 'alert')}" + (f" ({more} more not listed)" if more else "")
     )
     article = Article(
         id=f"silence-{silence.id}" if part == 1 else f"silence-{silence.id}-{part}",

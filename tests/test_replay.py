@@ -65,6 +65,16 @@ def test_text_format_and_summary(capsys: pytest.CaptureFixture[str]) -> None:
     assert "replay: 2 files, 7 entries" in err
 
 
+def test_the_summary_counts_one_file_in_the_singular(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    one = sorted(EXAMPLES.iterdir())[0]
+    assert main(["--rules", str(RULES), "replay", str(one)]) == 0
+    err = capsys.readouterr().err
+    assert "replay: 1 file, " in err
+    assert " 0 files with problems" in err
+
+
 def test_bad_files_are_reported_and_skipped(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
