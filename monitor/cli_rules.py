@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, TextIO
 
 from monitor.cli_help import EXIT_USAGE, add_command, later
 from monitor.cli_history import SettingsFor, with_settings, write_output
-from monitor.text import counted
+from monitor.plural import counted
 
 if TYPE_CHECKING:
     from monitor.detect.engine import Detector

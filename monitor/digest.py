@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from monitor.notify.render import DIGEST_RULE
-from monitor.text import counted
+from monitor.plural import counted
 
 if TYPE_CHECKING:
     from monitor.models import Alert

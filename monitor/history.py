@@ -8,8 +8,8 @@ from __future__ import annotations
 from typing import Any
 
 from monitor.notify.render import NOTICE_RULES
+from monitor.plural import counted
 from monitor.store_history_records import AlertRecord, Delivery
-from monitor.text import counted
 
 
 def delivery_summary(delivery: Delivery) -> str:

@@ -21,8 +21,8 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Literal
 
 from monitor.notify.render import SILENCE_SUMMARY_RULE
+from monitor.plural import counted
 from monitor.store_base import KEPT_TEXT
-from monitor.text import counted
 
 if TYPE_CHECKING:
     from monitor.models import Alert

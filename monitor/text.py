@@ -46,12 +46,6 @@ class _TextExtractor(HTMLParser):
             self.parts.append(data)
 
 
-def counted(count: int, noun: str, plural: str = "") -> str:
-    """``"1 file"``, ``"2 files"``: a count and its noun, plural (``noun + "s"`` unless
-    given) unless the count is one."""
-    return f"{count} {noun if count == 1 else plural or noun + 's'}"
-
-
 def html_to_text(markup: str) -> str:
     """Return the visible text of an HTML fragment (or plain text, unchanged but tidied)."""
     if "<" not in markup and "&" not in markup:

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from monitor.text import counted, html_to_text, normalise, split_sentences, words
+from monitor.text import html_to_text, normalise, split_sentences, words
 
 
 @pytest.mark.parametrize(
@@ -69,10 +69,3 @@ def test_words_kept_for_a_recurring_text_are_never_shared() -> None:
     first = words("MPs voted on the deployment.")
     first.append("changed")
     assert words("MPs voted on the deployment.") == ["mps", "voted", "on", "the", "deployment"]
-
-
-def test_counted_says_one_in_the_singular_and_others_in_the_plural() -> None:
-    assert counted(1, "file") == "1 file"
-    assert [counted(n, "file") for n in (0, 2)] == ["0 files", "2 files"]
-    assert counted(1, "entry", "entries") == "1 entry"
-    assert counted(3, "entry", "entries") == "3 entries"
