@@ -62,6 +62,7 @@ def story_book(settings: Settings, developments: Iterable[Development] = ()) -> 
         window=timedelta(hours=settings.development_window_hours),
         burst=timedelta(hours=settings.development_burst_hours),
         follow=timedelta(hours=settings.development_follow_hours),
+        history=timedelta(days=settings.development_history_days),
     )
 
 

@@ -145,6 +145,13 @@ class Settings(BaseSettings):
         "in force after it was agreed) updates the development within this time of its first "
         "report",
     )
+    development_history_days: float = Field(
+        14.0,
+        gt=0,
+        le=3650,
+        description="a report each of whose evidence sentences tells only of times at least "
+        "this long before its publication (a year in review) retells: no alert",
+    )
     max_concurrent_fetches: int = Field(32, ge=1, le=256, description="fetches at once, overall")
     max_fetches_per_host: int = Field(2, ge=1, le=64, description="fetches at once, per host")
     max_response_bytes: int = Field(

@@ -421,6 +421,7 @@ def test_help_names_every_setting_detection_reads(command: str) -> None:
         "DEVELOPMENT_WINDOW_HOURS",
         "DEVELOPMENT_BURST_HOURS",
         "DEVELOPMENT_FOLLOW_HOURS",
+        "DEVELOPMENT_HISTORY_DAYS",
         "CALIBRATION_FILE",
         "JUDGE_URL",
     )

@@ -35,6 +35,7 @@ from monitor.detect.model import DEVELOPMENT, Score, ScoringModel, default_model
 from monitor.detect.novelty import KnownClaims
 from monitor.detect.rules import Rule, Severity
 from monitor.detect.stories import UNSTAGED, Report, StoryBook
+from monitor.detect.timeref import days_told
 from monitor.models import Alert, AlertType, Article, Claim, Evidence, JudgeNote
 
 if TYPE_CHECKING:
@@ -233,6 +234,7 @@ class Detector:
             vector=signals.vector,
             terms=terms,
             outlet=article.feed,
+            told=tuple(days_told(e.sentence, when) for e in evidence),
         )
         verdict = self.book.decide(report, when)
         known = set(verdict.development.rules) if verdict.development is not None else set()

@@ -20,13 +20,16 @@ after it was *scheduled*) is a development of its own, unless the rule says one 
 within ``follow`` of the development's first report, in either order, at least
 ``close_similarity`` alike and naming no new kind, that is the same development; so is a
 stage the rule says ``preceded_by`` it, reported after it within that time (the motion
-*tabled*, told in a report on the day after the vote was *held*). A broad
+*tabled*, told in a report on the day after the vote was *held*). Within the window a
+report that tells of the day a development was first reported ("MPs voted on Tuesday", read on
+Thursday) updates it when related (``group_similarity``). A broad
 rule's patterns name kinds of development in their own words ("pledged 3 billion", "agreed a
 fund"), not stages, so they keep no reports apart. A report that restates an older
-development (similarity at least ``known_similarity``) and updates no other is ``KNOWN``;
-anything else is a ``NEW_DEVELOPMENT``. ``record`` applies a decision and counts the
-independent outlets that reported each development. Developments are plain data so the store
-can persist them.
+development (similarity at least ``known_similarity``) and updates no other is ``KNOWN``, and
+so is one each of whose evidence sentences tells only of times ``history`` or longer before it
+(a year in review, an anniversary piece); anything else is a ``NEW_DEVELOPMENT``. ``record``
+applies a decision and counts the independent outlets that reported each development.
+Developments are plain data so the store can persist them.
 """
 
 from __future__ import annotations
@@ -34,12 +37,13 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from monitor.detect.similarity import copy_similarity
+from monitor.detect.timeref import Period
 from monitor.models import Decision, Development
 
 if TYPE_CHECKING:
@@ -48,6 +52,7 @@ if TYPE_CHECKING:
 DEFAULT_WINDOW = timedelta(days=7)
 DEFAULT_BURST = timedelta(days=1)
 DEFAULT_FOLLOW = timedelta(days=2)
+DEFAULT_HISTORY = timedelta(days=14)
 DEFAULT_GROUP_SIMILARITY = 0.2
 DEFAULT_CLOSE_SIMILARITY = 0.1
 DEFAULT_RELATED_SIMILARITY = 0.3
@@ -74,6 +79,8 @@ class Report:
     vector: np.ndarray
     terms: Terms
     outlet: str
+    # the periods each evidence sentence names (``timeref.days_told``), in the same order
+    told: tuple[tuple[Period, ...], ...] = ()
 
     @property
     def rule(self) -> str:
@@ -113,6 +120,7 @@ class StoryBook:
         window: timedelta = DEFAULT_WINDOW,
         burst: timedelta = DEFAULT_BURST,
         follow: timedelta = DEFAULT_FOLLOW,
+        history: timedelta = DEFAULT_HISTORY,
         group_similarity: float = DEFAULT_GROUP_SIMILARITY,
         close_similarity: float = DEFAULT_CLOSE_SIMILARITY,
         related_similarity: float = DEFAULT_RELATED_SIMILARITY,
@@ -130,6 +138,7 @@ class StoryBook:
         self.window = window
         self.burst = min(burst, window)
         self.follow = min(follow, window)
+        self.history = history
         self.group_similarity = group_similarity
         if close_similarity > group_similarity:
             raise ValueError(
@@ -258,9 +267,28 @@ class StoryBook:
         share = min(1.0, age / self.burst) if self.burst else 1.0
         return self.close_similarity + (self.group_similarity - self.close_similarity) * share
 
+    def _history(self, report: Report, now: datetime) -> bool:
+        """Whether each of ``report``'s evidence sentences names a time and every time it
+        names ended ``history`` or longer before ``now``: it retells, it is not news."""
+        latest = now.date() - self.history
+        return bool(report.told) and all(
+            told and all(period.last <= latest for period in told) for told in report.told
+        )
+
     def decide(self, report: Report, now: datetime) -> Verdict:
         """Classify ``report`` at ``now`` against the developments recorded so far; an
         update is preferred to a restatement of another development."""
+        if self._history(report, now):
+            told = self.history.days
+            reason = f"tells only of times {told} days or more before it"
+            return Verdict(Decision.KNOWN, None, 0.0, reason)
+        # the single days before ``now`` the report tells of ("on Tuesday", read on Thursday)
+        before = {
+            period.first
+            for told in report.told
+            for period in told
+            if period.first == period.last < now.date()
+        }
         best: tuple[float, Development, str] | None = None
         known: tuple[float, Development] | None = None
         following = {
@@ -300,6 +328,13 @@ class StoryBook:
                 reason = f"similar ({score:.2f}) {_hours(age)} after its last report"
             elif age <= self.window and score >= self._window_threshold(kin, same_rule, report):
                 reason = f"says nearly the same ({score:.2f}) within the window"
+            elif (
+                age <= self.window
+                and not new_kind
+                and score >= self.group_similarity
+                and _near(development.first_seen, before)
+            ):
+                reason = f"tells of the day it was first reported ({score:.2f})"
             if reason and (best is None or score > best[0]):
                 best = (score, development, reason)
             elif not reason and score >= self.known_similarity and known is None:
@@ -381,6 +416,12 @@ def _stage_pairs(
         for pattern in rule.patterns
         for stage in earlier(pattern)
     )
+
+
+def _near(moment: datetime, days: Iterable[date]) -> bool:
+    """Whether ``moment`` falls on one of ``days`` or a day either side (a report of late
+    evening, news told "on Tuesday" first reported on Wednesday)."""
+    return any(abs((moment.date() - day).days) <= 1 for day in days)
 
 
 def _hours(age: timedelta) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -16,6 +17,7 @@ from monitor.detect.stories import (
     Report,
     StoryBook,
 )
+from monitor.detect.timeref import days_told
 from monitor.models import Decision
 from monitor.ruleset import load_ruleset
 from tests.conftest import RULES
@@ -90,6 +92,65 @@ def test_known_is_not_recorded() -> None:
     old = report(VOTE)
     assert book.record(book.decide(old, at), old, "entry-9", at) is None
     assert book.developments[0].entries == ["entry-1"]
+
+
+FEATURE = "Three days after MPs voted {day}, defence chiefs began choosing the units for Ukraine."
+
+
+@pytest.mark.parametrize(
+    ("day", "expected"),
+    [("on Tuesday", Decision.UPDATE), ("on Saturday", Decision.NEW_DEVELOPMENT), ("", None)],
+)
+def test_a_report_that_tells_of_the_day_of_a_development_updates_it(
+    day: str, expected: Decision | None
+) -> None:
+    """Read on Friday, "MPs voted on Tuesday" tells of the day the vote was first reported
+    (T0, a Tuesday): related (similar 0.37, where 0.45 is asked of a report days later that
+    names no day), it is that development; another day, or none, is not."""
+    at = T0 + timedelta(days=3)
+    text = " ".join(FEATURE.format(day=day).split())
+    verdict = book_with_vote().decide(told(report(text, "new-development", UNSTAGED), at), at)
+    assert verdict.decision is (expected or Decision.NEW_DEVELOPMENT), verdict.reason
+    if expected is Decision.UPDATE:
+        assert "tells of the day it was first reported" in verdict.reason
+
+
+HISTORY = "In March the Bundestag ratified the security pact with Kyiv after a long debate."
+
+
+@pytest.mark.parametrize(
+    ("evidence", "history", "expected"),
+    [
+        ((HISTORY,), timedelta(days=14), Decision.KNOWN),
+        ((HISTORY, "On Monday Berlin sent its first engineers."), timedelta(days=14), None),
+        ((HISTORY, OTHER), timedelta(days=14), None),  # one sentence names no time
+        ((HISTORY,), timedelta(days=120), None),  # March is not that long ago in June
+    ],
+)
+def test_a_report_that_tells_only_of_times_long_past_retells(
+    evidence: tuple[str, ...], history: timedelta, expected: Decision | None
+) -> None:
+    """A year in review: each evidence sentence names a time, all of them ``history`` or
+    more before the report. It is known even to a book that holds no development."""
+    book = StoryBook(
+        embed=bundled_embedder().embed, vectorise=load_model().vectorise, history=history
+    )
+    at = datetime(2027, 6, 10, 9, 0, tzinfo=UTC)
+    text = " ".join(evidence)
+    vector = bundled_embedder().embed([text])[0]
+    first = Report(("pact",), UNSTAGED, evidence, vector, load_model().vectorise(text), "A")
+    verdict = book.decide(told(first, at), at)
+    assert verdict.decision is (expected or Decision.NEW_DEVELOPMENT), verdict.reason
+    if expected is Decision.KNOWN:
+        assert verdict.reason == "tells only of times 14 days or more before it"
+        assert verdict.development is None
+        assert book.record(verdict, first, "entry-1", at) is None
+        assert book.developments == []
+
+
+def told(report: Report, at: datetime) -> Report:
+    """``report`` with the times its evidence names, read as published ``at``."""
+    return replace(report, told=tuple(days_told(sentence, at) for sentence in report.evidence))
 
 
 def test_reset_recomputes_similarity_from_stored_evidence() -> None:

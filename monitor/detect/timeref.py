@@ -1,0 +1,97 @@
+"""The days a news sentence tells of, read against when it was published.
+
+``days_told(sentence, published)`` finds the calendar periods a sentence names: a date
+("12 June", "June 12, 2026"), a month alone ("in March", the whole month), a weekday ("on
+Tuesday": the latest such day up to the publication, unless the sentence speaks of what will
+happen), "yesterday", and "today" or "tonight". A date without a year is in the publication's
+year unless that puts it more than half a year ahead, then in the year before. Pure; never
+raises on odd text.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from monitor.detect.novelty import speaks_hypothetically
+from monitor.text import words
+
+_MONTHS = {name.lower(): number for number, name in enumerate(calendar.month_name) if name}
+_MONTHS |= {name[:3]: number for name, number in list(_MONTHS.items()) if name != "may"}
+_MONTH = "|".join(sorted(_MONTHS, key=len, reverse=True))
+_DAY_FIRST = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+({_MONTH})\b\.?(?:,?\s+(20\d\d))?", re.I)
+_MONTH_FIRST = re.compile(
+    rf"\b({_MONTH})\b\.?(?:\s+(\d{{1,2}})(?:st|nd|rd|th)?\b)?(?:,?\s+(20\d\d))?", re.I
+)
+_WEEKDAYS = [name.lower() for name in calendar.day_name]
+_WEEKDAY = re.compile(rf"\b(next\s+|this\s+coming\s+)?({'|'.join(_WEEKDAYS)})\b", re.I)
+_YESTERDAY = re.compile(r"\byesterday\b", re.I)
+_TODAY = re.compile(r"\b(?:today|tonight|this (?:morning|afternoon|evening))\b", re.I)
+# "may" alone is the verb far more often than the month
+_MAY_AS_MONTH = re.compile(r"\b(?:in|of|since|until|early|late|mid|by)[\s-]+may\b", re.I)
+AHEAD = timedelta(days=183)
+
+
+@dataclass(frozen=True)
+class Period:
+    """The days from ``first`` to ``last``, both included."""
+
+    first: date
+    last: date
+
+    def includes(self, day: date, slack: int = 0) -> bool:
+        """Whether ``day`` lies in the period, ``slack`` days either side allowed."""
+        return self.first - timedelta(days=slack) <= day <= self.last + timedelta(days=slack)
+
+
+def days_told(sentence: str, published: datetime) -> tuple[Period, ...]:
+    """The periods ``sentence`` names, in the order found (see the module's docstring)."""
+    today = published.date()
+    found: list[Period] = []
+    taken: list[tuple[int, int]] = []
+    for match in _DAY_FIRST.finditer(sentence):
+        taken.append(match.span())
+        day = _dated(today, _MONTHS[match[2].lower()], int(match[1]), match[3])
+        if day is not None:
+            found.append(Period(day, day))
+    for match in _MONTH_FIRST.finditer(sentence):
+        if any(start <= match.start() < end for start, end in taken):
+            continue
+        name = match[1].lower()
+        if name == "may" and not (match[2] or match[3] or _MAY_AS_MONTH.search(sentence)):
+            continue
+        month = _MONTHS[name]
+        if match[2]:
+            day = _dated(today, month, int(match[2]), match[3])
+            if day is not None:
+                found.append(Period(day, day))
+            continue
+        first = _dated(today, month, 1, match[3])
+        if first is not None:
+            last = first.replace(day=calendar.monthrange(first.year, first.month)[1])
+            found.append(Period(first, last))
+    if not speaks_hypothetically(words(sentence)):
+        for match in _WEEKDAY.finditer(sentence):
+            if match[1]:  # "next Tuesday" is ahead
+                continue
+            back = (today.weekday() - _WEEKDAYS.index(match[2].lower())) % 7
+            day = today - timedelta(days=back)
+            found.append(Period(day, day))
+    if _YESTERDAY.search(sentence):
+        found.append(Period(today - timedelta(days=1), today - timedelta(days=1)))
+    if _TODAY.search(sentence):
+        found.append(Period(today, today))
+    return tuple(found)
+
+
+def _dated(today: date, month: int, day: int, year: str | None) -> date | None:
+    """The date of ``day`` ``month`` (``year`` when given), None when there is no such day."""
+    try:
+        if year:
+            return date(int(year), month, day)
+        told = date(today.year, month, day)
+        return told if told - today <= AHEAD else date(today.year - 1, month, day)
+    except ValueError:
+        return None

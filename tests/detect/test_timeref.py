@@ -1,0 +1,58 @@
+"""The days a sentence tells of, read against its publication (a Thursday in July)."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import pytest
+
+from monitor.detect.timeref import Period, days_told
+
+PUBLISHED = datetime(2026, 7, 2, 18, 30, tzinfo=UTC)  # a Thursday
+
+
+def day(month: int, number: int, year: int = 2026) -> Period:
+    return Period(date(year, month, number), date(year, month, number))
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("The treaty signed in Kyiv on 12 June was ratified.", [day(6, 12)]),
+        ("Talks resumed on June 12th in Geneva.", [day(6, 12)]),
+        ("The motion tabled on 14 October, 2025 lapsed.", [day(10, 14, 2025)]),
+        ("Feb. 3 talks ended without a deal.", [day(2, 3)]),
+        ("MPs will vote on 14 September.", [day(9, 14)]),  # ahead, but within half a year
+        ("In March, MPs approved the deployment.", [Period(date(2026, 3, 1), date(2026, 3, 31))]),
+        ("The truce collapsed in May.", [Period(date(2026, 5, 1), date(2026, 5, 31))]),
+        ("Talks may resume.", []),  # the verb
+        ("Parliament voted on Tuesday.", [day(6, 30)]),
+        ("Parliament voted on Thursday.", [day(7, 2)]),  # the day itself
+        ("Parliament will vote on Tuesday.", []),  # what will happen: which Tuesday is unsaid
+        ("Parliament votes next Tuesday.", []),
+        ("Yesterday Russia rejected the plan.", [day(7, 1)]),
+        ("Tonight the first troops landed.", [day(7, 2)]),
+        ("The vote on 31 February never was.", []),  # no such day, and not all of February
+        ("Nothing here names a time.", []),
+    ],
+)
+def test_days_told(sentence: str, expected: list[Period]) -> None:
+    assert days_told(sentence, PUBLISHED) == tuple(expected)
+
+
+def test_a_date_more_than_half_a_year_ahead_without_a_year_is_last_years() -> None:
+    february = datetime(2027, 2, 11, tzinfo=UTC)
+    assert days_told("The ceasefire of 20 December held.", february) == (day(12, 20),)
+    assert days_told("The vote is set for 20 March.", february) == (day(3, 20, 2027),)
+
+
+def test_several_times_in_one_sentence_in_the_order_found() -> None:
+    sentence = "Kyiv ratified on Tuesday the treaty it signed on 12 June."
+    assert days_told(sentence, PUBLISHED) == (day(6, 12), day(6, 30))
+
+
+def test_a_period_includes_its_days_and_the_slack_around_them() -> None:
+    june = Period(date(2026, 6, 1), date(2026, 6, 30))
+    assert june.includes(date(2026, 6, 15))
+    assert not june.includes(date(2026, 7, 1))
+    assert june.includes(date(2026, 7, 1), slack=1)
