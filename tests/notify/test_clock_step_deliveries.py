@@ -1,7 +1,8 @@
 """Deliveries after the wall clock stepped back an hour (``Store.bring_back_deliveries``),
 against a real receiver, on SQLite and PostgreSQL: a retry due in 30 s is tried 30 s
-later, not an hour and 30 s later, and a channel at its rate limit is held until the end
-of its minute, not for the hour its sends seemed ahead."""
+later, not an hour and 30 s later, a channel at its rate limit is held until the end of
+its minute, not for the hour its sends seemed ahead, and a failing delivery gives up when
+its time is up, not an hour later."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from monitor.notify.outbox import Outbox
+from monitor.notify.outbox import Outbox, RetryPolicy
 from monitor.notify.webhook import WebhookChannel, WebhookConfig
 from monitor.store import Store, open_store
 from tests.notify.test_outbox import T0, Clock, alerts, outbox, queue
@@ -89,6 +90,33 @@ def test_a_channel_at_its_limit_is_held_for_its_minute_only_after_a_step_back(
             asyncio.run(box.aclose())
             store.close()
     assert len(receiver.accepted) == 2
+
+
+def test_a_failing_delivery_gives_up_on_time_after_a_step_back(
+    state_location: Path | str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Giving up counts from the row's creation, which moves back with the clock: with
+    ``give_up_after`` five minutes, a delivery failing since T0 gives up six minutes after
+    it as the stepped clock reads, not an hour later."""
+    with serving(Receiver(script=[503] * 3, retry_after="30")) as receiver:
+        monkeypatch.setenv("TEST_HOOK_URL", receiver.url())
+        clock = Clock()
+        store = open_store(state_location)
+        queue(store, alerts(1), clock())
+        box = outbox(store, clock, RetryPolicy(give_up_after=5 * MINUTE))
+        try:
+            assert deliver(box) == 0  # 503: retried from T0 + 30 s
+            assert stepped_back(store, clock, SECOND) == (1, 0)
+            clock.now += MINUTE
+            assert deliver(box) == 0  # 503 a minute on: still within its five minutes
+            assert store.outbox_counts()["pending"] == 1
+            clock.now += 5 * MINUTE
+            assert deliver(box) == 0  # 503 six minutes on: given up, not retried
+            assert store.outbox_counts() == {"pending": 0, "delivered": 0, "failed": 1}
+        finally:
+            asyncio.run(box.aclose())
+            store.close()
+    assert len(receiver.received) == 3
 
 
 def test_sends_made_before_now_and_rows_due_before_now_keep_their_times(
