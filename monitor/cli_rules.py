@@ -11,6 +11,7 @@ import argparse
 import json
 import sys
 import time
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
@@ -158,7 +159,7 @@ def cmd_rules_explain(args: argparse.Namespace, settings: Settings) -> int:
         )
         return EXIT_USAGE
     if args.text is not None:
-        items = [("", args.text)]
+        items: list[tuple[str, str, datetime | None]] = [("", args.text, None)]
     else:
         unread: list[Path] = []
 
@@ -166,11 +167,11 @@ def cmd_rules_explain(args: argparse.Namespace, settings: Settings) -> int:
             unread.append(path)
             print(f"rules explain: {path}: {message}", file=sys.stderr)
 
-        items = [(a.title, a.text) for a in read_articles([Path(args.feed)], report)]
+        items = [(a.title, a.text, a.published) for a in read_articles([Path(args.feed)], report)]
         if unread and not items:  # nothing to explain: the file is missing or not a feed
             return EXIT_USAGE
-    for title, text in items:
-        assessment = detector.explain(title, text)
+    for title, text, published in items:
+        assessment = detector.explain(title, text, published)
         if args.json:
             print(json.dumps(assessment_payload(assessment, title, args.rule)))
         else:

@@ -191,6 +191,27 @@ def test_explain_a_feed_file(capsys: pytest.CaptureFixture[str]) -> None:
     assert "russia-position-change: HOLDS: pattern softens (stage stance) holds" in out
 
 
+def test_explain_reads_a_feed_entry_as_of_its_publication(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An entry whose evidence tells only of months before its publication date is the
+    story's history: explain says so, as replay would send nothing."""
+    title = "In October, the Commons backed the deployment"
+    text = "In October, MPs voted to send troops to Ukraine."
+    feed = tmp_path / "review.xml"
+    feed.write_text(
+        "<rss version='2.0'><channel><title>Review</title><item><guid>r1</guid>"
+        f"<title>{title}</title><description>{text}</description>"
+        "<pubDate>Mon, 01 Mar 2027 12:00:00 GMT</pubDate></item></channel></rss>",
+        encoding="utf-8",
+    )
+    argv = ["--rules", str(RULES), "rules", "explain", "--rule", "uk-parliament-vote"]
+    assert main([*argv, "--feed", str(feed)]) == 0
+    out = capsys.readouterr().out
+    assert "article: quiet" in out
+    assert "but it tells only of times 14 days or more before it: no alert" in out
+
+
 @pytest.mark.parametrize(
     "argv",
     [

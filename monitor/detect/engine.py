@@ -35,7 +35,7 @@ from monitor.detect.model import DEVELOPMENT, Score, ScoringModel, default_model
 from monitor.detect.novelty import KnownClaims
 from monitor.detect.rules import Rule, Severity
 from monitor.detect.stories import UNSTAGED, Report, StoryBook
-from monitor.detect.timeref import days_told
+from monitor.detect.timeref import Period, days_told
 from monitor.models import Alert, AlertType, Article, Claim, Evidence, JudgeNote
 
 if TYPE_CHECKING:
@@ -234,7 +234,7 @@ class Detector:
             vector=signals.vector,
             terms=terms,
             outlet=article.feed,
-            told=tuple(days_told(e.sentence, when) for e in evidence),
+            told=_told(evidence, when),
         )
         verdict = self.book.decide(report, when)
         known = set(verdict.development.rules) if verdict.development is not None else set()
@@ -272,10 +272,26 @@ class Detector:
             )
         ]
 
-    def explain(self, title: str, text: str) -> Assessment:
-        """The same assessment ``examine`` makes, for any text; a rule that does not hold
-        also says which of its topic groups the text misses (its patterns were not read)."""
-        assessment = self.assess(Article(id="explain", feed="explain", title=title, text=text))
+    def explain(self, title: str, text: str, published: datetime | None = None) -> Assessment:
+        """The same assessment ``examine`` makes, for any text (published ``published``, or
+        now); a rule that does not hold also says which of its topic groups the text misses
+        (its patterns were not read). An article whose evidence tells only of the story's
+        history (``StoryBook.tells_history``), which ``examine`` never alerts on whatever the
+        story holds, holds no rule."""
+        article = Article(id="explain", feed="explain", title=title, text=text, published=published)
+        when = _when(article, None)
+        assessment = self.assess(article, when)
+        if assessment.alerts:
+            told = _told(_evidence(assessment.signals, assessment.holding), when)
+            history = self.book.tells_history(told, when)
+            if history:
+                rules = tuple(
+                    replace(v, holds=False, reason=f"{v.reason}, but it {history}: no alert")
+                    if v.holds
+                    else v
+                    for v in assessment.rules
+                )
+                assessment = replace(assessment, rules=rules)
         sentences = [Sentence.of(sentence) for sentence in assessment.signals.sentences]
         by_id = {compiled.rule.id: compiled for compiled in self.extractor.rules}
         verdicts = []
@@ -317,6 +333,11 @@ def _lead_end(signals: ArticleSignals) -> int:
             if slots == 0:
                 return index + 1
     return len(signals.evidence)
+
+
+def _told(evidence: Sequence[Evidence], when: datetime) -> tuple[tuple[Period, ...], ...]:
+    """The times each evidence sentence names, read as published ``when``."""
+    return tuple(days_told(e.sentence, when) for e in evidence)
 
 
 def _evidence(signals: ArticleSignals, holding: Sequence[RuleVerdict]) -> tuple[Evidence, ...]:

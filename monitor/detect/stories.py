@@ -267,21 +267,20 @@ class StoryBook:
         share = min(1.0, age / self.burst) if self.burst else 1.0
         return self.close_similarity + (self.group_similarity - self.close_similarity) * share
 
-    def _history(self, report: Report, now: datetime) -> bool:
-        """Whether each of ``report``'s evidence sentences names a time and every time it
-        names ended ``history`` or longer before ``now``: it retells, it is not news."""
+    def tells_history(self, told: Sequence[Sequence[Period]], now: datetime) -> str:
+        """Why a report whose evidence sentences name the times ``told`` (one sequence per
+        sentence) retells the story's history rather than news: each names a time, every one
+        ended ``history`` or longer before ``now``. Empty when it does not."""
         latest = now.date() - self.history
-        return bool(report.told) and all(
-            told and all(period.last <= latest for period in told) for told in report.told
-        )
+        if told and all(periods and all(p.last <= latest for p in periods) for periods in told):
+            return f"tells only of times {self.history.days} days or more before it"
+        return ""
 
     def decide(self, report: Report, now: datetime) -> Verdict:
         """Classify ``report`` at ``now`` against the developments recorded so far; an
         update is preferred to a restatement of another development."""
-        if self._history(report, now):
-            told = self.history.days
-            reason = f"tells only of times {told} days or more before it"
-            return Verdict(Decision.KNOWN, None, 0.0, reason)
+        if history := self.tells_history(report.told, now):
+            return Verdict(Decision.KNOWN, None, 0.0, history)
         # the single days before ``now`` the report tells of ("on Tuesday", read on Thursday)
         before = {
             period.first

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from monitor.detect import features
+from monitor.detect.corroboration import RecentReports
 from monitor.detect.engine import Detector
 from monitor.models import Article
 from monitor.ruleset import load_ruleset
@@ -129,10 +130,32 @@ def test_every_alert_explains_itself(shipped_detector: Detector) -> None:
 def test_explain_agrees_with_examine(shipped_detector: Detector) -> None:
     for title, text, _ in detection_cases()[:40]:
         shipped_detector.book.reset([])
-        assessment = shipped_detector.explain(title, text)
+        shipped_detector.recent = RecentReports()  # no outlet reported anything before
+        assessment = shipped_detector.explain(title, text, T0)
         alerts = shipped_detector.examine(article(title, text))
         assert assessment.alerts == bool(alerts), title
         assert [v.rule for v in assessment.holding] == list(alerts[0].rules if alerts else [])
+
+
+def test_the_storys_history_alerts_neither_in_examine_nor_in_explain(
+    shipped_detector: Detector,
+) -> None:
+    """Read on 1 March 2027, a report whose evidence tells only of October is the story's
+    history: examine sends nothing and explain says no rule holds, and why; read in
+    October it is news to both."""
+    title = "In October, the Commons backed the deployment"
+    text = "In October, MPs voted to send troops to Ukraine."
+    october = datetime(2026, 10, 21, 9, 0, tzinfo=UTC)
+    for at, news in ((T0, False), (october, True)):
+        shipped_detector.book.reset([])
+        shipped_detector.recent = RecentReports()
+        assert bool(shipped_detector.examine(article(title, text, at))) is news
+        assessment = shipped_detector.explain(title, text, at)
+        assert assessment.alerts is news
+        vote = next(v for v in assessment.rules if v.rule == "uk-parliament-vote")
+        assert vote.holds is news
+        history = "but it tells only of times 14 days or more before it: no alert"
+        assert vote.reason.endswith(history) is not news, vote.reason
 
 
 def test_explain_names_the_topic_a_rule_missed(shipped_detector: Detector) -> None:
