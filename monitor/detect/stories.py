@@ -43,7 +43,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from monitor.detect.similarity import copy_similarity
-from monitor.detect.timeref import Period
+from monitor.detect.timeref import Period, before
 from monitor.models import Decision, Development
 
 if TYPE_CHECKING:
@@ -271,7 +271,9 @@ class StoryBook:
         """Why a report whose evidence sentences name the times ``told`` (one sequence per
         sentence) retells the story's history rather than news: each names a time, every one
         ended ``history`` or longer before ``now``. Empty when it does not."""
-        latest = now.date() - self.history
+        latest = before(now.date(), self.history.days)
+        if latest is None:
+            return ""
         if told and all(periods and all(p.last <= latest for p in periods) for periods in told):
             return f"tells only of times {self.history.days} days or more before it"
         return ""

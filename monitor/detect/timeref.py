@@ -41,10 +41,6 @@ class Period:
     first: date
     last: date
 
-    def includes(self, day: date, slack: int = 0) -> bool:
-        """Whether ``day`` lies in the period, ``slack`` days either side allowed."""
-        return self.first - timedelta(days=slack) <= day <= self.last + timedelta(days=slack)
-
 
 def days_told(sentence: str, published: datetime) -> tuple[Period, ...]:
     """The periods ``sentence`` names, in the order found (see the module's docstring)."""
@@ -77,13 +73,24 @@ def days_told(sentence: str, published: datetime) -> tuple[Period, ...]:
             if match[1]:  # "next Tuesday" is ahead
                 continue
             back = (today.weekday() - _WEEKDAYS.index(match[2].lower())) % 7
-            day = today - timedelta(days=back)
-            found.append(Period(day, day))
-    if _YESTERDAY.search(sentence):
-        found.append(Period(today - timedelta(days=1), today - timedelta(days=1)))
+            day = before(today, back)
+            if day is not None:
+                found.append(Period(day, day))
+    yesterday = before(today, 1)
+    if yesterday is not None and _YESTERDAY.search(sentence):
+        found.append(Period(yesterday, yesterday))
     if _TODAY.search(sentence):
         found.append(Period(today, today))
     return tuple(found)
+
+
+def before(day: date, days: int) -> date | None:
+    """The date ``days`` before ``day``; None before the calendar's first day (a feed that
+    dates its entries in the year 1)."""
+    try:
+        return day - timedelta(days=days)
+    except OverflowError:
+        return None
 
 
 def _dated(today: date, month: int, day: int, year: str | None) -> date | None:

@@ -177,6 +177,18 @@ def test_future_dates_are_clamped_to_now(shipped_detector: Detector) -> None:
     assert development.first_seen == T0
 
 
+def test_an_entry_dated_in_the_year_1_is_examined_and_explained(
+    shipped_detector: Detector,
+) -> None:
+    """The story's history is measured back from the publication: from 5 January of the
+    year 1 it cannot be, and a feed's odd date must not stop detection."""
+    first = datetime(1, 1, 5, 9, 0, tzinfo=UTC)
+    title = "On Monday, in December and yesterday, MPs voted"
+    (alert,) = shipped_detector.examine(article(title, VOTE, first))
+    assert alert.type == "alert"
+    assert shipped_detector.explain(title, VOTE, first).alerts
+
+
 def test_huge_entries_are_bounded(shipped_detector: Detector) -> None:
     filler = "Nothing of note happened in the village today. " * 20_000
     assert shipped_detector.examine(article("Village news", filler + VOTE)) == []

@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from monitor.detect.timeref import Period, days_told
+from monitor.detect.timeref import Period, before, days_told
 
 PUBLISHED = datetime(2026, 7, 2, 18, 30, tzinfo=UTC)  # a Thursday
 
@@ -51,8 +51,9 @@ def test_several_times_in_one_sentence_in_the_order_found() -> None:
     assert days_told(sentence, PUBLISHED) == (day(6, 12), day(6, 30))
 
 
-def test_a_period_includes_its_days_and_the_slack_around_them() -> None:
-    june = Period(date(2026, 6, 1), date(2026, 6, 30))
-    assert june.includes(date(2026, 6, 15))
-    assert not june.includes(date(2026, 7, 1))
-    assert june.includes(date(2026, 7, 1), slack=1)
+def test_times_before_the_calendars_first_day_are_left_out() -> None:
+    """A feed may date an entry in the year 1: nothing before 1 January 1 is told."""
+    first = datetime(1, 1, 1, 12, 0, tzinfo=UTC)  # a Monday
+    assert days_told("Yesterday and on Sunday MPs voted; on Monday, too.", first) == (day(1, 1, 1),)
+    assert before(date(1, 1, 1), 1) is None
+    assert before(date(1, 1, 2), 1) == date(1, 1, 1)
