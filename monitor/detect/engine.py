@@ -116,7 +116,7 @@ class Detector:
         return self._assess(article, _when(article, now))[0]
 
     def _assess(self, article: Article, when: datetime) -> tuple[Assessment, dict[str, float]]:
-        signals = self.extractor.signals(article)
+        signals = self.extractor.signals(article, self.book.told)
         corroboration = self.recent.strongest(signals.vector, article.feed, when)
         dense = dense_features(signals, corroboration)
         vector = self.model.read(signals)
@@ -235,6 +235,7 @@ class Detector:
             terms=terms,
             outlet=article.feed,
             told=_told(evidence, when),
+            sentences=signals.sentences,
         )
         verdict = self.book.decide(report, when)
         known = set(verdict.development.rules) if verdict.development is not None else set()

@@ -1,7 +1,8 @@
 """What detection measures in an article, before any decision: pure, no I/O.
 
-``FeatureExtractor.signals(article)`` reads each sentence against the baseline: its lexical
-novelty and nearest claim (``KnownClaims``), its semantic relevance to the story and its
+``FeatureExtractor.signals(article, told)`` reads each sentence against the baseline: its
+lexical novelty and nearest claim (``KnownClaims``; a sentence the story has ``told`` in an
+earlier report is known as well), its semantic relevance to the story and its
 semantic distance from the nearest claim (embeddings), and which watch-rule patterns hold on
 it. ``dense_features`` turns those signals into the named numbers the scoring model weighs;
 ``ngrams`` gives the words and word pairs of the article's text for its lexical part.
@@ -20,6 +21,7 @@ from monitor.detect.embedding import Embedder
 from monitor.detect.headline import explains
 from monitor.detect.matching import CompiledRule, Sentence, topic_reading
 from monitor.detect.novelty import KnownClaims
+from monitor.detect.similarity import content_key
 from monitor.detect.wirecopy import Casing, recap_lines, without_dateline, without_slug
 from monitor.models import Article, Evidence
 from monitor.text import split_sentences, words
@@ -202,8 +204,10 @@ class FeatureExtractor:
             self._last = (key, texts, self.embedder.embed(list(map(self._casing.restore, texts))))
         return self._last[1], self._last[2]
 
-    def signals(self, article: Article) -> ArticleSignals:
-        """Measure ``article``: per sentence novelty, relevance and rule hits."""
+    def signals(self, article: Article, told: Mapping[str, str] | None = None) -> ArticleSignals:
+        """Measure ``article``: per sentence novelty, relevance and rule hits. A sentence
+        whose content key is in ``told`` (``StoryBook.told``) restates an earlier report:
+        it is known (novelty 0), that report's sentence its nearest claim."""
         texts, vectors = self._embedded(article)
         closeness = vectors @ self._claims.T if len(self._claims) else None
         if closeness is None:
@@ -212,6 +216,8 @@ class FeatureExtractor:
         else:
             evidence = tuple(self.known.assess_all(texts, closeness.argmax(axis=1).tolist()))
             semantic = 1.0 - closeness.max(axis=1)
+        if told:
+            evidence = tuple(_restated(e, told) for e in evidence)
         relevance = vectors @ self._centre
         relevant = tuple(relevance.tolist())  # Python floats, as float(x) gives
         centre = vectors[novel_indices(evidence, relevant)].mean(axis=0)
@@ -271,6 +277,12 @@ class FeatureExtractor:
                     rank, outcome = held
                     hits.append(RuleHit(rule.id, outcome.stage, index, rank, outcome.pattern))
         return tuple(hits)
+
+
+def _restated(evidence: Evidence, told: Mapping[str, str]) -> Evidence:
+    """``evidence`` as known when its sentence restates one in ``told``."""
+    earlier = told.get(content_key(evidence.sentence))
+    return evidence if earlier is None else Evidence(evidence.sentence, 0.0, earlier, 1.0)
 
 
 def _best(vectors: np.ndarray, by_rule: Mapping[str, np.ndarray]) -> dict[str, float]:

@@ -28,13 +28,17 @@ fund"), not stages, so they keep no reports apart. A report that restates an old
 development (similarity at least ``known_similarity``) and updates no other is ``KNOWN``, and
 so is one each of whose evidence sentences tells only of times ``history`` or longer before it
 (a year in review, an anniversary piece); anything else is a ``NEW_DEVELOPMENT``. ``record``
-applies a decision and counts the independent outlets that reported each development.
+applies a decision and counts the independent outlets that reported each development; the
+sentences of every report it records are what the story has ``told`` (a later article that
+repeats one, as agency copy repeats its earlier paragraphs for background, says nothing new
+in it, and one that repeats them all is ``KNOWN``).
 Developments are plain data so the store can persist them.
 """
 
 from __future__ import annotations
 
 import hashlib
+import itertools
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -42,7 +46,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from monitor.detect.similarity import copy_similarity
+from monitor.detect.similarity import content_key, copy_similarity
 from monitor.detect.timeref import Period, before
 from monitor.models import Decision, Development
 
@@ -65,6 +69,7 @@ Embed = Callable[[Sequence[str]], np.ndarray]
 Terms = Mapping[str, float]
 Vectorise = Callable[[str], Terms]
 KEPT_REPORTS = 8  # reports compared per development: bounds the cost of long-running ones
+KEPT_TOLD = 20_000  # sentences the story has told, latest kept (~2 MB)
 TERM_WEIGHT = 2.0  # a shared rare name or number says "same event" more than wording does
 
 
@@ -81,6 +86,7 @@ class Report:
     outlet: str
     # the periods each evidence sentence names (``timeref.days_told``), in the same order
     told: tuple[tuple[Period, ...], ...] = ()
+    sentences: tuple[str, ...] = ()  # all of the article's, for what the story has told
 
     @property
     def rule(self) -> str:
@@ -157,6 +163,7 @@ class StoryBook:
         self._kept: dict[str, list[_Kept]] = {}
         self._columns: dict[str, int] = {}  # every term of a kept report, numbered
         self._copies: dict[str, list[str]] = {}
+        self._told: dict[str, str] = {}  # content key -> the sentence first told with it
         self.generation = 0  # how many times ``reset`` replaced what the book knows
         # set when the book forgot decisions the store never recorded and could not be told
         # what the store holds: it must be reset from the store before its next decision
@@ -171,7 +178,9 @@ class StoryBook:
         self._kept = {}
         self._columns = {}
         self._copies = {}
+        self._told = {}
         for development in self._developments:
+            self._tell(development.evidence)
             text = " ".join(development.evidence)
             if self.embed and self.vectorise and text:
                 vector = self.embed([text])[0]
@@ -190,6 +199,21 @@ class StoryBook:
     @property
     def developments(self) -> list[Development]:
         return list(self._developments)
+
+    @property
+    def told(self) -> Mapping[str, str]:
+        """The sentences of the reports recorded (after a ``reset``, the developments'
+        evidence), by their content key (``similarity.content_key``)."""
+        return self._told
+
+    def _tell(self, sentences: Iterable[str]) -> None:
+        """Add ``sentences`` to what the story has told; the oldest go past ``KEPT_TOLD``."""
+        for sentence in sentences:
+            key = content_key(sentence)
+            if key and key not in self._told:
+                self._told[key] = sentence
+        for stale in list(itertools.islice(self._told, max(0, len(self._told) - KEPT_TOLD))):
+            del self._told[stale]
 
     def _keep(self, vector: np.ndarray, terms: Terms) -> _Kept:
         columns = [self._columns.setdefault(term, len(self._columns)) for term in terms]
@@ -281,6 +305,8 @@ class StoryBook:
     def decide(self, report: Report, now: datetime) -> Verdict:
         """Classify ``report`` at ``now`` against the developments recorded so far; an
         update is preferred to a restatement of another development."""
+        if report.sentences and all(content_key(s) in self._told for s in report.sentences):
+            return Verdict(Decision.KNOWN, None, 0.0, "repeats what the story has told")
         if history := self.tells_history(report.told, now):
             return Verdict(Decision.KNOWN, None, 0.0, history)
         # the single days before ``now`` the report tells of ("on Tuesday", read on Thursday)
@@ -391,6 +417,7 @@ class StoryBook:
             self._kept[development.id] = []
             self._copies[development.id] = []
             self._add_outlet(development, report)
+        self._tell(report.sentences or report.evidence)
         reports = self._kept[development.id]
         reports.append(self._keep(report.vector, report.terms))
         del reports[:-KEPT_REPORTS]  # the latest reports speak for the development
@@ -398,7 +425,7 @@ class StoryBook:
 
     def _add_outlet(self, development: Development, report: Report) -> None:
         """Count ``report``'s outlet unless it only republishes a report already counted."""
-        text = " ".join(report.evidence)
+        text = " ".join(report.sentences or report.evidence)
         copies = self._copies[development.id]
         wire_copy = bool(copies) and copy_similarity(text, copies) >= WIRE_COPY_SIMILARITY
         if report.outlet not in development.outlets and not wire_copy:

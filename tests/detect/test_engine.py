@@ -149,8 +149,8 @@ def test_the_storys_history_alerts_neither_in_examine_nor_in_explain(
     for at, news in ((T0, False), (october, True)):
         shipped_detector.book.reset([])
         shipped_detector.recent = RecentReports()
+        assessment = shipped_detector.explain(title, text, at)  # before the story tells it
         assert bool(shipped_detector.examine(article(title, text, at))) is news
-        assessment = shipped_detector.explain(title, text, at)
         assert assessment.alerts is news
         vote = next(v for v in assessment.rules if v.rule == "uk-parliament-vote")
         assert vote.holds is news
@@ -187,6 +187,29 @@ def test_an_entry_dated_in_the_year_1_is_examined_and_explained(
     (alert,) = shipped_detector.examine(article(title, VOTE, first))
     assert alert.type == "alert"
     assert shipped_detector.explain(title, VOTE, first).alerts
+
+
+def test_a_paragraph_told_in_an_earlier_report_is_background(
+    shipped_detector: Detector,
+) -> None:
+    """Agency copy repeats its earlier paragraphs: three days after the vote was alerted, a
+    report of a truce that repeats the vote's sentence is the truce's alert (not an update
+    of the vote), with the repeated sentence known and out of its evidence; an opinion piece
+    that repeats it sends nothing."""
+    shipped_detector.book.reset([])
+    shipped_detector.examine(article("MPs back Ukraine deployment", VOTE, T0, "a1"))
+    later = T0 + timedelta(days=3)
+    truce = "Russia and Ukraine agreed a 30-day ceasefire on Friday, US mediators said."
+    report = article("Russia and Ukraine agree ceasefire", f"{truce} {VOTE}", later, "a2")
+    signals = shipped_detector.assess(report, later).signals
+    repeated = signals.evidence[signals.sentences.index(VOTE)]
+    assert (repeated.novelty, repeated.nearest_claim) == (0.0, VOTE)
+    (alert,) = shipped_detector.examine(report)
+    assert (alert.type, alert.rules) == ("alert", ("ceasefire", "new-development"))
+    assert VOTE not in [e.sentence for e in alert.evidence]
+    opinion = "The deployment is a mistake Britain will come to regret, writes our columnist."
+    comment = article("Comment: a costly mission", f"{opinion} {VOTE}", later, "a3")
+    assert shipped_detector.examine(comment) == []
 
 
 def test_huge_entries_are_bounded(shipped_detector: Detector) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -57,9 +57,9 @@ HELD_OUT_BARS = {
 # One message per development event: the second alerts each set still gets (README 'Measuring
 # detection'), none elsewhere. ae's are features days after the news that no specific pattern names,
 # most of af's long retrospectives; the others a report naming another kind (r, w) or stage (y) of
-# the event, one a day or more after it (j, w) or one whose evidence is a headline that says nothing
-# ("Keir Starmer on X", p).
-SECOND_ALERTS = {"ae": 4, "af": 6, "ag": 1, "j": 2, "p": 1, "r": 1, "w": 2, "y": 1}
+# the event or one a day or more after it (j, w). (p's "Keir Starmer on X", the headline of an
+# earlier alerted post too, no longer alerts: what the story has told is known.)
+SECOND_ALERTS = {"ae": 4, "af": 6, "ag": 1, "j": 2, "r": 1, "w": 2, "y": 1}
 
 # The same sets as a feed of headlines alone gives them (no summary, no body), each at what
 # the shipped detector reached on it, less the same margins: d 0.93 / 1.00 / 1 of 50, h 0.95
@@ -91,39 +91,69 @@ HEADLINE_ONLY_BARS = {
 
 # The same sets as long reports tell them: each item's text among two to five paragraphs of
 # background, the texts of the set's own rehash items published no later (``among_background``),
-# each at what the shipped detector reached on it, less the same margins: d 1.00 / 0.71 / 0 of 50, h
-# 0.90 / 0.90 / 2 of 65, k 0.62 / 0.91 / 6 of 51, l 0.87 / 1.00 / 2 of 43, r 1.00 / 0.93 / 0 of 54,
-# v 1.00 / 1.00 / 0 of 53, x 0.94 / 0.94 / 1 of 53, z 1.00 / 0.86 / 0 of 34; aa 1.00 / 0.94 / 0 of
-# 32, ab 1.00 / 1.00 / 0 of 35, ac 0.94 / 0.94 / 1 of 34, ad 0.88 / 0.78 / 2 of 41, ae 0.86 / 0.33 /
-# 1 of 38, af 0.83 / 0.47 / 2 of 40, ag 0.76 / 0.94 / 5 of 40, ah 0.62 / 0.67 / 8 of 40 (eight of
-# its fourteen rehash items, which the background is drawn from, are retrospectives that retell
-# its earlier developments), ai 0.93 / 0.78 / 1 of 40 (ae's bodies are six to twelve
-# paragraphs as written: padded with its own long rehashes, a report runs to thirty and more) (the
-# mean of five other draws: d's event recall 0.70, z's 0.80, k 6.4 quiet items alerted, the others
-# at least 0.87 / 0.87; r 0.99 since a box of key dates is told apart from a timeline). Background
-# dilutes what the model reads; from ``LONG_ARTICLE`` sentences on, terms found only in the
-# background weigh less (README 'Measuring detection': developments told among paragraphs of
-# background).
+# each at what the shipped detector reached on it, less the same margins: d 1.00 / 0.79 / 0 of 50, h
+# 0.90 / 0.86 / 2 of 65, k 0.65 / 1.00 / 6 of 51, l 0.80 / 1.00 / 3 of 43, r 1.00 / 0.93 / 0 of 54,
+# v 1.00 / 1.00 / 0 of 53, x 0.94 / 0.94 / 1 of 53, z 1.00 / 0.79 / 0 of 34; aa 0.94 / 0.94 / 1 of
+# 32, ab 1.00 / 1.00 / 0 of 35, ac 0.88 / 0.94 / 2 of 34, ad 0.94 / 0.89 / 1 of 41, ae 0.93 / 0.72 /
+# 1 of 38, af 0.73 / 0.89 / 7 of 40, ag 0.77 / 0.94 / 5 of 40, ah 0.69 / 0.94 / 8 of 40, ai 0.84 /
+# 0.89 / 3 of 40 (ae's bodies are six to twelve paragraphs as written: padded with its own long
+# rehashes, a report runs to thirty and more; af's and ah's rehashes are mostly retrospectives
+# that alert as written too). Background dilutes what the model reads; from ``LONG_ARTICLE``
+# sentences on, terms found only in the background weigh less (README 'Measuring detection':
+# developments told among paragraphs of background), and a paragraph an alerted report told
+# already is known (what the story has told).
 LONG_BODY_BARS = {
-    "d": (0.95, 0.66, 0.02),
-    "h": (0.85, 0.85, 0.05),
-    "k": (0.57, 0.85, 0.14),
-    "l": (0.81, 0.95, 0.07),
+    "d": (0.95, 0.73, 0.02),
+    "h": (0.85, 0.80, 0.05),
+    "k": (0.59, 0.95, 0.14),
+    "l": (0.75, 0.95, 0.10),
     "r": (0.95, 0.88, 0.02),
     "v": (0.95, 0.95, 0.02),
     "x": (0.88, 0.88, 0.04),
-    "z": (0.95, 0.80, 0.03),
-    "aa": (0.95, 0.89, 0.04),
+    "z": (0.95, 0.73, 0.03),
+    "aa": (0.89, 0.89, 0.07),
     "ab": (0.95, 0.95, 0.03),
-    "ac": (0.88, 0.88, 0.06),
-    "ad": (0.82, 0.72, 0.08),
-    "ae": (0.80, 0.28, 0.06),
-    "af": (0.78, 0.42, 0.08),
-    "ag": (0.71, 0.89, 0.15),
-    "ah": (0.56, 0.61, 0.23),
-    "ai": (0.88, 0.72, 0.05),
+    "ac": (0.83, 0.88, 0.09),
+    "ad": (0.89, 0.83, 0.05),
+    "ae": (0.87, 0.67, 0.06),
+    "af": (0.68, 0.84, 0.20),
+    "ag": (0.72, 0.89, 0.15),
+    "ah": (0.64, 0.89, 0.23),
+    "ai": (0.79, 0.83, 0.10),
+}
+
+# The same sets as agency copy tells them, repeating its earlier paragraphs for background:
+# each item's text among two to five texts of development items of other events published two
+# days or more before it (``among_earlier_developments``), each at what the shipped detector
+# reached on it, less the same margins: d 0.74 / 1.00 / 5 of 50, h 0.81 / 1.00 / 5 of 65, k 0.69
+# / 1.00 / 5 of 51, l 0.87 / 1.00 / 2 of 43, r 0.83 / 1.00 / 3 of 54, v 0.70 / 0.88 / 6 of 53, x
+# 0.84 / 1.00 / 3 of 53, z 0.68 / 0.93 / 6 of 34; aa 0.84 / 0.94 / 3 of 32, ab 0.80 / 1.00 / 4 of
+# 35, ac 0.85 / 1.00 / 3 of 34, ad 0.85 / 0.94 / 3 of 41, ae 0.86 / 0.89 / 3 of 38, af 0.77 / 1.00
+# / 7 of 40, ag 0.67 / 0.94 / 9 of 40, ah 0.59 / 0.94 / 12 of 40, ai 0.77 / 0.94 / 5 of 40. Before
+# what the story has told was known, event recall was 0.44 to 0.86 on these sets (README
+# 'Measuring detection'). Quiet items alert where a paragraph comes from a report that did not
+# alert (nothing told it), and its news reads as the item's own.
+EARLIER_BARS = {
+    "d": (0.68, 0.95, 0.12),
+    "h": (0.76, 0.95, 0.10),
+    "k": (0.63, 0.95, 0.12),
+    "l": (0.81, 0.95, 0.07),
+    "r": (0.78, 0.95, 0.08),
+    "v": (0.64, 0.82, 0.14),
+    "x": (0.79, 0.95, 0.08),
+    "z": (0.63, 0.87, 0.21),
+    "aa": (0.79, 0.89, 0.13),
+    "ab": (0.75, 0.95, 0.15),
+    "ac": (0.80, 0.95, 0.12),
+    "ad": (0.80, 0.89, 0.10),
+    "ae": (0.80, 0.83, 0.11),
+    "af": (0.72, 0.95, 0.20),
+    "ag": (0.61, 0.89, 0.25),
+    "ah": (0.53, 0.89, 0.33),
+    "ai": (0.72, 0.89, 0.15),
 }
 LONG_BODY_SEED = 20260106
+EARLIER = timedelta(days=2)
 BACKGROUND_PARAGRAPHS = (2, 5)
 
 
@@ -153,6 +183,35 @@ def among_background(
         own = [article.text.strip()] if article.text.strip() else []
         text = "\n".join([*chosen[:at], *own, *chosen[at:]])
         padded.append(replace(article, text=text))
+    return padded
+
+
+def among_earlier_developments(
+    pairs: list[tuple[dict[str, Any], Article]], rng: np.random.Generator
+) -> list[Article]:
+    """Each item's article as agency copy tells it, its earlier paragraphs repeated for
+    background: its text among two to five texts of development items of other events
+    published two days or more before it, drawn with ``rng``; headline and id kept."""
+    pool = [
+        (item["event"], article.published, article.text.strip())
+        for item, article in pairs
+        if item["kind"] == "development" and article.text.strip() and article.published
+    ]
+    padded = []
+    for item, article in pairs:
+        texts = [
+            text
+            for event, published, text in pool
+            if event != item.get("event")
+            and article.published is not None
+            and published <= article.published - EARLIER
+        ]
+        low, high = BACKGROUND_PARAGRAPHS
+        count = min(len(texts), int(rng.integers(low, high + 1)))
+        chosen = [texts[n] for n in rng.choice(len(texts), size=count, replace=False)]
+        at = int(rng.integers(0, count + 1))
+        own = [article.text.strip()] if article.text.strip() else []
+        padded.append(replace(article, text="\n".join([*chosen[:at], *own, *chosen[at:]])))
     return padded
 
 
@@ -243,8 +302,26 @@ def test_held_out_reports_told_among_background_alert_and_their_rehashes_stay_qu
     assert figures.quiet_alerted <= quiet_share * figures.quiet, figures
 
 
+@pytest.mark.parametrize("letter", sorted(EARLIER_BARS))
+def test_held_out_reports_that_repeat_earlier_reports_alert_and_their_rehashes_stay_quiet(
+    shipped_detector: Detector, letter: str
+) -> None:
+    """Paragraphs of reports the story alerted on days before, repeated as background, are
+    not news of their own and do not take a new development's place."""
+    precision, recall, quiet_share = EARLIER_BARS[letter]
+    labelled = read_labelled(FIXTURES / f"other-writer-{letter}.jsonl")
+    pairs = [(item, item_article(item)) for item in labelled]
+    rng = np.random.default_rng(LONG_BODY_SEED)
+    padded = {a.id: a for a in among_earlier_developments(pairs, rng)}
+    figures = score(shipped_detector, labelled, lambda item: padded[str(item["id"])])
+    assert figures.precision >= precision, figures
+    assert figures.event_recall >= recall, figures
+    assert figures.quiet_alerted <= quiet_share * figures.quiet, figures
+
+
 def test_every_held_out_set_has_its_bar_and_exists() -> None:
     letters = {p.stem.removeprefix("other-writer-") for p in SETS}
     assert len(SETS) == 35
     assert held_out() == set(HELD_OUT_BARS) == set(HEADLINE_ONLY_BARS) == set(LONG_BODY_BARS)
+    assert set(EARLIER_BARS) == held_out()
     assert held_out() < letters

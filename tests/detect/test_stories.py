@@ -10,6 +10,7 @@ import pytest
 
 from monitor.detect.embedding import bundled_embedder
 from monitor.detect.model import load_model
+from monitor.detect.similarity import content_key
 from monitor.detect.stories import (
     DEFAULT_CLOSE_SIMILARITY,
     DEFAULT_GROUP_SIMILARITY,
@@ -151,6 +152,27 @@ def test_a_report_that_tells_only_of_times_long_past_retells(
 def told(report: Report, at: datetime) -> Report:
     """``report`` with the times its evidence names, read as published ``at``."""
     return replace(report, told=tuple(days_told(sentence, at) for sentence in report.evidence))
+
+
+def test_what_the_story_has_told_is_every_sentence_of_its_reports(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Recorded reports add all their sentences, by content key, the first wording kept;
+    a reset keeps the developments' evidence (all the store has); past ``KEPT_TOLD`` the
+    oldest go."""
+    book = book_with_vote()
+    assert list(book.told.values()) == [VOTE]
+    at = T0 + timedelta(hours=2)
+    again = replace(report(VOTE_AGAIN), sentences=(VOTE_AGAIN, ANALYSIS, VOTE + " "))
+    book.record(book.decide(again, at), again, "entry-2", at)
+    assert list(book.told.values()) == [VOTE, VOTE_AGAIN, ANALYSIS]
+    assert book.told[content_key(ANALYSIS)] == ANALYSIS
+    book.reset(book.developments)
+    assert list(book.told.values()) == [VOTE, VOTE_AGAIN]  # the evidence
+    monkeypatch.setattr("monitor.detect.stories.KEPT_TOLD", 2)
+    other = replace(report(OTHER, "pact", UNSTAGED), sentences=(OTHER,))
+    book.record(book.decide(other, at), other, "entry-3", at)
+    assert list(book.told.values()) == [VOTE_AGAIN, OTHER]
 
 
 def test_reset_recomputes_similarity_from_stored_evidence() -> None:
