@@ -176,13 +176,7 @@ def among_background(
             for source, published, text in pool
             if source != article.id and _no_later(published, article.published)
         ]
-        low, high = BACKGROUND_PARAGRAPHS
-        count = min(len(texts), int(rng.integers(low, high + 1)))
-        chosen = [texts[n] for n in rng.choice(len(texts), size=count, replace=False)]
-        at = int(rng.integers(0, count + 1))
-        own = [article.text.strip()] if article.text.strip() else []
-        text = "\n".join([*chosen[:at], *own, *chosen[at:]])
-        padded.append(replace(article, text=text))
+        padded.append(_among(article, texts, rng))
     return padded
 
 
@@ -206,13 +200,19 @@ def among_earlier_developments(
             and article.published is not None
             and published <= article.published - EARLIER
         ]
-        low, high = BACKGROUND_PARAGRAPHS
-        count = min(len(texts), int(rng.integers(low, high + 1)))
-        chosen = [texts[n] for n in rng.choice(len(texts), size=count, replace=False)]
-        at = int(rng.integers(0, count + 1))
-        own = [article.text.strip()] if article.text.strip() else []
-        padded.append(replace(article, text="\n".join([*chosen[:at], *own, *chosen[at:]])))
+        padded.append(_among(article, texts, rng))
     return padded
+
+
+def _among(article: Article, texts: list[str], rng: np.random.Generator) -> Article:
+    """``article`` with its text among ``BACKGROUND_PARAGRAPHS`` of ``texts``, drawn with
+    ``rng``, at a drawn place."""
+    low, high = BACKGROUND_PARAGRAPHS
+    count = min(len(texts), int(rng.integers(low, high + 1)))
+    chosen = [texts[n] for n in rng.choice(len(texts), size=count, replace=False)]
+    at = int(rng.integers(0, count + 1))
+    own = [article.text.strip()] if article.text.strip() else []
+    return replace(article, text="\n".join([*chosen[:at], *own, *chosen[at:]]))
 
 
 def _no_later(published: datetime | None, than: datetime | None) -> bool:
