@@ -310,7 +310,7 @@ class StoryBook:
         if history := self.tells_history(report.told, now):
             return Verdict(Decision.KNOWN, None, 0.0, history)
         # the single days before ``now`` the report tells of ("on Tuesday", read on Thursday)
-        before = {
+        days_before = {
             period.first
             for told in report.told
             for period in told
@@ -359,7 +359,7 @@ class StoryBook:
                 age <= self.window
                 and not new_kind
                 and score >= self.group_similarity
-                and _near(development.first_seen, before)
+                and _near(development.first_seen, days_before)
             ):
                 reason = f"tells of the day it was first reported ({score:.2f})"
             if reason and (best is None or score > best[0]):
