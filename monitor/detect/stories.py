@@ -69,7 +69,7 @@ Embed = Callable[[Sequence[str]], np.ndarray]
 Terms = Mapping[str, float]
 Vectorise = Callable[[str], Terms]
 KEPT_REPORTS = 8  # reports compared per development: bounds the cost of long-running ones
-KEPT_TOLD = 20_000  # sentences the story has told, latest kept (~2 MB)
+KEPT_TOLD = 20_000  # sentences the story has told, latest kept (about 10 MB measured)
 TERM_WEIGHT = 2.0  # a shared rare name or number says "same event" more than wording does
 
 
