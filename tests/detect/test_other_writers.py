@@ -131,8 +131,8 @@ LONG_BODY_BARS = {
 # 35, ac 0.85 / 1.00 / 3 of 34, ad 0.85 / 0.94 / 3 of 41, ae 0.86 / 0.89 / 3 of 38, af 0.77 / 1.00
 # / 7 of 40, ag 0.67 / 0.94 / 9 of 40, ah 0.59 / 0.94 / 12 of 40, ai 0.77 / 0.94 / 5 of 40. Before
 # what the story has told was known, event recall was 0.44 to 0.86 on these sets (README
-# 'Measuring detection'). Quiet items alert where a paragraph comes from a report that did not
-# alert (nothing told it), and its news reads as the item's own.
+# 'Measuring detection'). Why the quiet items that alert here do was not traced item by item (a
+# paragraph from a report that never alerted is not told, so its news may read as the item's own).
 EARLIER_BARS = {
     "d": (0.68, 0.95, 0.12),
     "h": (0.76, 0.95, 0.10),
