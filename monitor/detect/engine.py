@@ -234,7 +234,7 @@ class Detector:
             vector=signals.vector,
             terms=terms,
             outlet=article.feed,
-            told=_told(evidence, when),
+            times=_times(evidence, when),
             sentences=signals.sentences,
         )
         verdict = self.book.decide(report, when)
@@ -283,8 +283,8 @@ class Detector:
         when = _when(article, None)
         assessment = self.assess(article, when)
         if assessment.alerts:
-            told = _told(_evidence(assessment.signals, assessment.holding), when)
-            history = self.book.tells_history(told, when)
+            times = _times(_evidence(assessment.signals, assessment.holding), when)
+            history = self.book.tells_history(times, when)
             if history:
                 rules = tuple(
                     replace(v, holds=False, reason=f"{v.reason}, but it {history}: no alert")
@@ -336,7 +336,7 @@ def _lead_end(signals: ArticleSignals) -> int:
     return len(signals.evidence)
 
 
-def _told(evidence: Sequence[Evidence], when: datetime) -> tuple[tuple[Period, ...], ...]:
+def _times(evidence: Sequence[Evidence], when: datetime) -> tuple[tuple[Period, ...], ...]:
     """The times each evidence sentence names, read as published ``when``."""
     return tuple(days_told(e.sentence, when) for e in evidence)
 

@@ -85,7 +85,7 @@ class Report:
     terms: Terms
     outlet: str
     # the periods each evidence sentence names (``timeref.days_told``), in the same order
-    told: tuple[tuple[Period, ...], ...] = ()
+    times: tuple[tuple[Period, ...], ...] = ()
     sentences: tuple[str, ...] = ()  # all of the article's, for what the story has told
 
     @property
@@ -291,14 +291,14 @@ class StoryBook:
         share = min(1.0, age / self.burst) if self.burst else 1.0
         return self.close_similarity + (self.group_similarity - self.close_similarity) * share
 
-    def tells_history(self, told: Sequence[Sequence[Period]], now: datetime) -> str:
-        """Why a report whose evidence sentences name the times ``told`` (one sequence per
+    def tells_history(self, times: Sequence[Sequence[Period]], now: datetime) -> str:
+        """Why a report whose evidence sentences name ``times`` (one sequence per
         sentence) retells the story's history rather than news: each names a time, every one
         ended ``history`` or longer before ``now``. Empty when it does not."""
         latest = before(now.date(), self.history.days)
         if latest is None:
             return ""
-        if told and all(periods and all(p.last <= latest for p in periods) for periods in told):
+        if times and all(periods and all(p.last <= latest for p in periods) for periods in times):
             return f"tells only of times {self.history.days} days or more before it"
         return ""
 
@@ -307,13 +307,13 @@ class StoryBook:
         update is preferred to a restatement of another development."""
         if report.sentences and all(content_key(s) in self._told for s in report.sentences):
             return Verdict(Decision.KNOWN, None, 0.0, "repeats what the story has told")
-        if history := self.tells_history(report.told, now):
+        if history := self.tells_history(report.times, now):
             return Verdict(Decision.KNOWN, None, 0.0, history)
         # the single days before ``now`` the report tells of ("on Tuesday", read on Thursday)
         days_before = {
             period.first
-            for told in report.told
-            for period in told
+            for periods in report.times
+            for period in periods
             if period.first == period.last < now.date()
         }
         best: tuple[float, Development, str] | None = None

@@ -110,7 +110,7 @@ def test_a_report_that_tells_of_the_day_of_a_development_updates_it(
     names no day), it is that development; another day, or none, is not."""
     at = T0 + timedelta(days=3)
     text = " ".join(FEATURE.format(day=day).split())
-    verdict = book_with_vote().decide(told(report(text, "new-development", UNSTAGED), at), at)
+    verdict = book_with_vote().decide(dated(report(text, "new-development", UNSTAGED), at), at)
     assert verdict.decision is (expected or Decision.NEW_DEVELOPMENT), verdict.reason
     if expected is Decision.UPDATE:
         assert "tells of the day it was first reported" in verdict.reason
@@ -140,7 +140,7 @@ def test_a_report_that_tells_only_of_times_long_past_retells(
     text = " ".join(evidence)
     vector = bundled_embedder().embed([text])[0]
     first = Report(("pact",), UNSTAGED, evidence, vector, load_model().vectorise(text), "A")
-    verdict = book.decide(told(first, at), at)
+    verdict = book.decide(dated(first, at), at)
     assert verdict.decision is (expected or Decision.NEW_DEVELOPMENT), verdict.reason
     if expected is Decision.KNOWN:
         assert verdict.reason == "tells only of times 14 days or more before it"
@@ -149,9 +149,9 @@ def test_a_report_that_tells_only_of_times_long_past_retells(
         assert book.developments == []
 
 
-def told(report: Report, at: datetime) -> Report:
+def dated(report: Report, at: datetime) -> Report:
     """``report`` with the times its evidence names, read as published ``at``."""
-    return replace(report, told=tuple(days_told(sentence, at) for sentence in report.evidence))
+    return replace(report, times=tuple(days_told(sentence, at) for sentence in report.evidence))
 
 
 def test_what_the_story_has_told_is_every_sentence_of_its_reports(
