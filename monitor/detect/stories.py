@@ -1,37 +1,36 @@
 """Group reports into developments: the first is an alert, later ones are updates.
 
-``StoryBook.decide`` is a pure decision over the developments recorded so far, with the
-clock passed in. Similarity joins two measures: the cosine of the reports' embeddings and
-that of their TF-IDF terms (shared rare names and numbers). A report is an ``UPDATE`` of a
-development last reported within the *burst* (reports of one event cluster within a day)
-when it is similar enough or names the same specific rule at the same pattern stage (or is
-itself at a stage no pattern named). Time is the distance from the development's reports, so
-a late-arriving older report is not "at once". Similar enough rises with the time since the
-development's last report, from ``close_similarity`` at once to ``group_similarity`` at the
-end of the burst: reports of distinct developments of one story share much of their wording,
-so closeness in time tells about as much as wording does; a report naming a kind the
-development was never reported as needs ``group_similarity`` at once. Within the longer
-*window* a report updates a development when it says nearly the same thing
-(``late_similarity``), is related (``group_similarity``) and of the same rule and stage, or
-is of the same rule with no pattern stage and closer (``related_similarity``): features and
-analysis days after the news. A different stage of the same specific rule (a vote *held*
-after it was *scheduled*) is a development of its own, unless the rule says one stage
+``StoryBook.decide`` is a pure decision over the developments recorded so far, with the clock
+passed in. Similarity joins two measures: the cosine of the reports' embeddings and that of
+their TF-IDF terms (shared rare names and numbers). A report is an ``UPDATE`` of a development
+last reported within the *burst* (reports of one event cluster within a day) when it is similar
+enough or names the same specific rule at the same pattern stage; within the longer *follow*
+one of the same rule at a stage no pattern named updates it whatever its wording (the next
+day's analysis of a truce's end). Time is the distance from the development's reports, so a
+late-arriving older report is not "at once". Similar enough rises with the time since the
+development's last report, from ``close_similarity`` at once to ``group_similarity`` at the end
+of the burst: reports of distinct developments of one story share much of their wording, so
+closeness in time tells about as much as wording does; a report naming a kind the development
+was never reported as needs ``group_similarity`` at once. Within the longer *window* a report
+updates a development when it says nearly the same thing (``late_similarity``), or is related
+(``group_similarity``) and of the same rule, at the same stage or at none a pattern named:
+features and analysis days after the news. A different stage of the same specific rule (a vote
+*held* after it was *scheduled*) is a development of its own, unless the rule says one stage
 ``continues`` another (a truce *in force* the night after it was *agreed*, as announced):
 within ``follow`` of the development's first report, in either order, at least
-``close_similarity`` alike and naming no new kind, that is the same development; so is a
-stage the rule says ``preceded_by`` it, reported after it within that time (the motion
-*tabled*, told in a report on the day after the vote was *held*). Within the window a
-report that tells of the day a development was first reported ("MPs voted on Tuesday", read on
-Thursday) updates it when related (``group_similarity``). A broad
-rule's patterns name kinds of development in their own words ("pledged 3 billion", "agreed a
-fund"), not stages, so they keep no reports apart. A report that restates an older
-development (similarity at least ``known_similarity``) and updates no other is ``KNOWN``, and
-so is one each of whose evidence sentences tells only of times ``history`` or longer before it
-(a year in review, an anniversary piece); anything else is a ``NEW_DEVELOPMENT``. ``record``
-applies a decision and counts the independent outlets that reported each development; the
-sentences of every report it records are what the story has ``told`` (a later article that
-repeats one, as agency copy repeats its earlier paragraphs for background, says nothing new
-in it, and one that repeats them all is ``KNOWN``).
+``close_similarity`` alike and naming no new kind, that is the same development; so is a stage
+the rule says ``preceded_by`` it, reported after it within that time (the motion *tabled*, told
+in a report on the day after the vote was *held*). Within the window a report that tells of the
+day a development was first reported ("MPs voted on Tuesday", read on Thursday) updates it when
+related (``group_similarity``). A broad rule's patterns name kinds of development in their own
+words ("pledged 3 billion", "agreed a fund"), not stages, so they keep no reports apart. A
+report that restates an older development (similarity at least ``known_similarity``) and
+updates no other is ``KNOWN``, and so is one each of whose evidence sentences tells only of
+times ``history`` or longer before it (a year in review, an anniversary piece); anything else
+is a ``NEW_DEVELOPMENT``. ``record`` applies a decision and counts the independent outlets that
+reported each development; the sentences of every report it records are what the story has
+``told`` (a later article that repeats one, as agency copy repeats its earlier paragraphs for
+background, says nothing new in it, and one that repeats them all is ``KNOWN``).
 Developments are plain data so the store can persist them.
 """
 
@@ -59,7 +58,6 @@ DEFAULT_FOLLOW = timedelta(days=2)
 DEFAULT_HISTORY = timedelta(days=14)
 DEFAULT_GROUP_SIMILARITY = 0.2
 DEFAULT_CLOSE_SIMILARITY = 0.1
-DEFAULT_RELATED_SIMILARITY = 0.3
 DEFAULT_LATE_SIMILARITY = 0.45
 DEFAULT_KNOWN_SIMILARITY = 0.7
 WIRE_COPY_SIMILARITY = 0.9  # lexical overlap above which two reports are one wire story
@@ -129,7 +127,6 @@ class StoryBook:
         history: timedelta = DEFAULT_HISTORY,
         group_similarity: float = DEFAULT_GROUP_SIMILARITY,
         close_similarity: float = DEFAULT_CLOSE_SIMILARITY,
-        related_similarity: float = DEFAULT_RELATED_SIMILARITY,
         late_similarity: float = DEFAULT_LATE_SIMILARITY,
         known_similarity: float = DEFAULT_KNOWN_SIMILARITY,
     ) -> None:
@@ -151,12 +148,10 @@ class StoryBook:
                 f"close_similarity {close_similarity} is above group_similarity {group_similarity}"
             )
         self.close_similarity = close_similarity
-        if not group_similarity <= related_similarity <= late_similarity:
+        if late_similarity < group_similarity:
             raise ValueError(
-                f"related_similarity {related_similarity} is not between group_similarity"
-                f" {group_similarity} and late_similarity {late_similarity}"
+                f"late_similarity {late_similarity} is below group_similarity {group_similarity}"
             )
-        self.related_similarity = related_similarity
         self.late_similarity = late_similarity
         self.known_similarity = known_similarity
         self._developments: list[Development] = []
@@ -272,16 +267,12 @@ class StoryBook:
             return f"{report.stage} came before {development.stage}, told after it"
         return ""
 
-    def _window_threshold(self, kin: bool, same_rule: bool, report: Report) -> float:
+    def _window_threshold(self, kin: bool, unstaged_kin: bool) -> float:
         """The similarity that makes a report within the window one development with an
-        older one: ``group_similarity`` for the same kind and stage, ``related_similarity``
-        for a report of the same kind that no pattern staged (a feature or analysis days
-        after the news), ``late_similarity`` for anything else."""
-        if kin:
-            return self.group_similarity
-        if same_rule and report.stage == UNSTAGED:
-            return self.related_similarity
-        return self.late_similarity
+        older one: ``group_similarity`` for the same kind, at the same stage or at none a
+        pattern named (a feature or analysis days after the news), ``late_similarity`` for
+        anything else."""
+        return self.group_similarity if kin or unstaged_kin else self.late_similarity
 
     def _burst_threshold(self, age: timedelta) -> float:
         """The similarity that makes a report within the burst one development with one
@@ -336,6 +327,8 @@ class StoryBook:
             # the same specific kind and stage of development
             staged = UNSTAGED not in (development.stage, report.stage)
             kin = same_rule and staged and development.stage == report.stage
+            # the same specific kind, in a report no pattern staged (analysis, a feature)
+            unstaged_kin = same_rule and report.stage == UNSTAGED
             # a report naming a kind the development was never reported as needs the whole
             # similarity: joined, that kind would get no alert of its own
             new_kind = not naming.issubset(development.rules)
@@ -343,17 +336,15 @@ class StoryBook:
             if development.id in following and not new_kind and score >= self.close_similarity:
                 since = _hours(abs(now - development.first_seen))
                 reason = f"{following[development.id]}, {since} from its first report"
-            elif (
-                age <= self.burst
-                and not new_kind
-                and (kin or (same_rule and report.stage == UNSTAGED))
-            ):
+            elif age <= self.burst and not new_kind and kin:
                 reason = "the same kind of development, within a day"
+            elif age <= self.follow and not new_kind and unstaged_kin:
+                reason = f"the same kind of development, {_hours(age)} after its last report"
             elif age <= self.burst and score >= (
                 self.group_similarity if new_kind else self._burst_threshold(age)
             ):
                 reason = f"similar ({score:.2f}) {_hours(age)} after its last report"
-            elif age <= self.window and score >= self._window_threshold(kin, same_rule, report):
+            elif age <= self.window and score >= self._window_threshold(kin, unstaged_kin):
                 reason = f"says nearly the same ({score:.2f}) within the window"
             elif (
                 age <= self.window

@@ -28,6 +28,8 @@ VOTE = "MPs voted 467 to 54 to approve sending troops to Ukraine."
 VOTE_AGAIN = "The Commons approved the troop deployment to Ukraine by 467 votes to 54."
 ANALYSIS = "What the Commons vote on sending British troops to Ukraine means for the mission."
 OTHER = "Lawmakers in Berlin ratified the security pact with Kyiv after a long debate."
+# related to VOTE (similarity 0.22) but in few of its words: a feature days after the vote
+FEATURE = "What Tuesday's decision in Westminster means for the soldiers who will go to Ukraine."
 
 
 def report(text: str, rule: str = "vote", stage: str = "held", outlet: str = "A") -> Report:
@@ -59,8 +61,10 @@ def book_with_vote() -> StoryBook:
         # within the window, a related report of the same kind and stage (an analysis)
         (report(ANALYSIS), timedelta(days=5), Decision.UPDATE),
         (report(ANALYSIS, "pact", UNSTAGED), timedelta(days=5), Decision.NEW_DEVELOPMENT),
-        # ... and one of the same kind that no pattern staged, when closer (a feature)
+        # ... and one of the same kind that no pattern staged (a feature), as related
         (report(ANALYSIS, "vote", UNSTAGED), timedelta(days=5), Decision.UPDATE),
+        (report(FEATURE, "vote", UNSTAGED), timedelta(days=5), Decision.UPDATE),
+        (report(FEATURE, "pact", UNSTAGED), timedelta(days=5), Decision.NEW_DEVELOPMENT),
         (report(OTHER, "vote", UNSTAGED), timedelta(days=5), Decision.NEW_DEVELOPMENT),
         (report(VOTE), timedelta(days=30), Decision.KNOWN),  # old news restated
         (report(VOTE, stage="tabled"), timedelta(hours=3), Decision.NEW_DEVELOPMENT),
@@ -218,14 +222,16 @@ def broad(text: str, stage: str = UNSTAGED) -> Report:
     [
         # the same specific rule at a stage no pattern named: the same truce, that day
         (report(SILENCE, "ceasefire", UNSTAGED), timedelta(hours=6), Decision.UPDATE),
-        # ... but not once the burst is over, nor for another rule
-        (report(SILENCE, "ceasefire", UNSTAGED), timedelta(hours=30), Decision.NEW_DEVELOPMENT),
+        # ... and the next (the day after's analysis), within ``follow`` (two days)
+        (report(SILENCE, "ceasefire", UNSTAGED), timedelta(hours=30), Decision.UPDATE),
+        # ... but not once that is over, in other words (similarity 0.02), nor for another rule
+        (report(SILENCE, "ceasefire", UNSTAGED), timedelta(hours=50), Decision.NEW_DEVELOPMENT),
         (report(SILENCE, "pact", UNSTAGED), timedelta(hours=6), Decision.NEW_DEVELOPMENT),
         # a later stage named by a pattern is still news of its own
         (report(SILENCE, "ceasefire", "in-force"), timedelta(hours=6), Decision.NEW_DEVELOPMENT),
     ],
 )
-def test_a_report_of_the_same_rule_at_no_named_stage_joins_within_the_burst(
+def test_a_report_of_the_same_rule_at_no_named_stage_joins_within_follow(
     later_report: Report, later: timedelta, expected: Decision
 ) -> None:
     book = broad_book(report(TRUCE, "ceasefire", "agreed"))
@@ -291,11 +297,22 @@ def test_two_reports_of_one_broad_kind_still_need_similarity() -> None:
     assert verdict.decision is Decision.NEW_DEVELOPMENT, verdict.reason
 
 
-def test_an_update_says_why_it_joined() -> None:
+@pytest.mark.parametrize(
+    ("stage", "later", "reason"),
+    [
+        ("agreed", timedelta(hours=6), "the same kind of development, within a day"),
+        (
+            UNSTAGED,
+            timedelta(hours=30),
+            "the same kind of development, 30.0 h after its last report",
+        ),
+    ],
+)
+def test_an_update_says_why_it_joined(stage: str, later: timedelta, reason: str) -> None:
     book = broad_book(report(TRUCE, "ceasefire", "agreed"))
-    verdict = book.decide(report(SILENCE, "ceasefire", UNSTAGED), T0 + timedelta(hours=6))
+    verdict = book.decide(report(SILENCE, "ceasefire", stage), T0 + later)
     assert verdict.decision is Decision.UPDATE
-    assert verdict.reason.endswith("the same kind of development, within a day")
+    assert verdict.reason.endswith(reason)
 
 
 IN_FORCE = "Guns fell silent along the Ukrainian front on Sunday as the truce came into force."
@@ -424,6 +441,6 @@ def test_know_rules_reads_broad_rules_and_continuing_stages() -> None:
     }
 
 
-def test_related_similarity_outside_its_bounds_is_refused() -> None:
-    with pytest.raises(ValueError, match=r"related_similarity 0\.5 is not between"):
-        StoryBook(related_similarity=0.5)
+def test_late_similarity_below_group_similarity_is_refused() -> None:
+    with pytest.raises(ValueError, match=r"late_similarity 0\.1 is below group_similarity 0\.2"):
+        StoryBook(late_similarity=0.1)
