@@ -235,7 +235,7 @@ class Detector:
             terms=terms,
             outlet=article.feed,
             times=_times(evidence, when),
-            sentences=signals.sentences,
+            sentences=(*signals.sentences, *signals.told),
         )
         verdict = self.book.decide(report, when)
         known = set(verdict.development.rules) if verdict.development is not None else set()

@@ -2,10 +2,11 @@
 
 ``FeatureExtractor.signals(article, told)`` reads each sentence against the baseline: its
 lexical novelty and nearest claim (``KnownClaims``; a sentence the story has ``told`` in an
-earlier report is known as well), its semantic relevance to the story and its
-semantic distance from the nearest claim (embeddings), and which watch-rule patterns hold on
-it. ``dense_features`` turns those signals into the named numbers the scoring model weighs;
-``ngrams`` gives the words and word pairs of the article's text for its lexical part.
+earlier report is left out, and a headline it told is known), its semantic relevance to the
+story and its semantic distance from the nearest claim (embeddings), and which watch-rule
+patterns hold on it. ``dense_features`` turns those signals into the named numbers the
+scoring model weighs; ``ngrams`` gives the words and word pairs of the article's text for
+its lexical part.
 """
 
 from __future__ import annotations
@@ -114,6 +115,8 @@ class ArticleSignals:
     example_similarity: Mapping[str, float]
     counter_similarity: Mapping[str, float]
     vector: np.ndarray  # unit-length embedding of the article's novel, relevant sentences
+    # the sentences left out because an earlier report of the story told them
+    told: tuple[str, ...] = ()
 
     @property
     def text(self) -> str:
@@ -207,8 +210,16 @@ class FeatureExtractor:
     def signals(self, article: Article, told: Mapping[str, str] | None = None) -> ArticleSignals:
         """Measure ``article``: per sentence novelty, relevance and rule hits. A sentence
         whose content key is in ``told`` (``StoryBook.told``) restates an earlier report:
-        it is known (novelty 0), that report's sentence its nearest claim."""
+        the article is measured without it (its repeated background paragraphs would
+        otherwise lend it their relevance and their words), but for the headline, which is
+        known (novelty 0, that report's sentence its nearest claim)."""
         texts, vectors = self._embedded(article)
+        repeated: list[str] = []
+        if told:
+            kept = [i for i, text in enumerate(texts) if i == 0 or content_key(text) not in told]
+            if len(kept) < len(texts):
+                repeated = [text for i, text in enumerate(texts) if i not in kept]
+                texts, vectors = [texts[i] for i in kept], vectors[kept]
         closeness = vectors @ self._claims.T if len(self._claims) else None
         if closeness is None:
             evidence = tuple(self.known.assess_all(texts))
@@ -231,6 +242,7 @@ class FeatureExtractor:
             example_similarity=_best(vectors, self._examples),
             counter_similarity=_best(vectors, self._counters),
             vector=centre / norm if norm else centre,
+            told=tuple(repeated),
         )
 
     def _hits(self, texts: Sequence[str], evidence: Sequence[Evidence]) -> tuple[RuleHit, ...]:
