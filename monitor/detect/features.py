@@ -214,12 +214,7 @@ class FeatureExtractor:
         otherwise lend it their relevance and their words), but for the headline, which is
         known (novelty 0, that report's sentence its nearest claim)."""
         texts, vectors = self._embedded(article)
-        repeated: list[str] = []
-        if told:
-            kept = [i for i, text in enumerate(texts) if i == 0 or content_key(text) not in told]
-            if len(kept) < len(texts):
-                repeated = [text for i, text in enumerate(texts) if i not in kept]
-                texts, vectors = [texts[i] for i in kept], vectors[kept]
+        texts, vectors, repeated = _without_told(texts, vectors, told or {})
         closeness = vectors @ self._claims.T if len(self._claims) else None
         if closeness is None:
             evidence = tuple(self.known.assess_all(texts))
@@ -289,6 +284,19 @@ class FeatureExtractor:
                     rank, outcome = held
                     hits.append(RuleHit(rule.id, outcome.stage, index, rank, outcome.pattern))
         return tuple(hits)
+
+
+def _without_told(
+    texts: list[str], vectors: np.ndarray, told: Mapping[str, str]
+) -> tuple[list[str], np.ndarray, list[str]]:
+    """``texts`` and their ``vectors`` without the sentences ``told`` holds (the headline,
+    first, always stays), and the sentences left out."""
+    repeated = [i for i, text in enumerate(texts) if i and told and content_key(text) in told]
+    if not repeated:
+        return texts, vectors, []
+    left_out = set(repeated)
+    kept = [i for i in range(len(texts)) if i not in left_out]
+    return [texts[i] for i in kept], vectors[kept], [texts[i] for i in repeated]
 
 
 def _restated(evidence: Evidence, told: Mapping[str, str]) -> Evidence:
