@@ -222,8 +222,8 @@ class FeatureExtractor:
         else:
             evidence = tuple(self.known.assess_all(texts, closeness.argmax(axis=1).tolist()))
             semantic = 1.0 - closeness.max(axis=1)
-        if told:
-            evidence = tuple(_restated(e, told) for e in evidence)
+        if told:  # every other sentence told is left out: only the headline may be one
+            evidence = (_restated(evidence[0], told), *evidence[1:])
         relevance = vectors @ self._centre
         relevant = tuple(relevance.tolist())  # Python floats, as float(x) gives
         centre = vectors[novel_indices(evidence, relevant)].mean(axis=0)
@@ -291,7 +291,9 @@ def _without_told(
 ) -> tuple[list[str], np.ndarray, list[str]]:
     """``texts`` and their ``vectors`` without the sentences ``told`` holds (the headline,
     first, always stays), and the sentences left out."""
-    repeated = [i for i, text in enumerate(texts) if i and told and content_key(text) in told]
+    if not told:
+        return texts, vectors, []
+    repeated = [i for i, text in enumerate(texts) if i and content_key(text) in told]
     if not repeated:
         return texts, vectors, []
     left_out = set(repeated)
