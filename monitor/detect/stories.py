@@ -11,7 +11,9 @@ late-arriving older report is not "at once". Similar enough rises with the time 
 development's last report, from ``close_similarity`` at once to ``group_similarity`` at the end
 of the burst: reports of distinct developments of one story share much of their wording, so
 closeness in time tells about as much as wording does; a report naming a kind the development
-was never reported as needs ``group_similarity`` at once. Within the longer *window* a report
+was never reported as needs ``group_similarity`` at once, and one sharing no specific kind with
+it (Russia's new terms for a truce, named a truce by another outlet's wording) joins only
+within the burst, at ``other_kind_similarity``. Within the longer *window* a report
 updates a development when it says nearly the same thing (``late_similarity``), or is related
 (``group_similarity``) and of the same rule, at the same stage or at none a pattern named:
 features and analysis days after the news. A different stage of the same specific rule (a vote
@@ -59,6 +61,7 @@ DEFAULT_HISTORY = timedelta(days=14)
 DEFAULT_GROUP_SIMILARITY = 0.2
 DEFAULT_CLOSE_SIMILARITY = 0.1
 DEFAULT_LATE_SIMILARITY = 0.45
+DEFAULT_OTHER_KIND_SIMILARITY = 0.3
 DEFAULT_KNOWN_SIMILARITY = 0.7
 WIRE_COPY_SIMILARITY = 0.9  # lexical overlap above which two reports are one wire story
 UNSTAGED = "reported"  # the stage of a development named by the model, not by a pattern
@@ -129,6 +132,7 @@ class StoryBook:
         close_similarity: float = DEFAULT_CLOSE_SIMILARITY,
         late_similarity: float = DEFAULT_LATE_SIMILARITY,
         known_similarity: float = DEFAULT_KNOWN_SIMILARITY,
+        other_kind_similarity: float = DEFAULT_OTHER_KIND_SIMILARITY,
     ) -> None:
         self.embed = embed
         self.vectorise = vectorise
@@ -153,6 +157,12 @@ class StoryBook:
                 f"late_similarity {late_similarity} is below group_similarity {group_similarity}"
             )
         self.late_similarity = late_similarity
+        if other_kind_similarity < group_similarity:
+            raise ValueError(
+                f"other_kind_similarity {other_kind_similarity} is below group_similarity "
+                f"{group_similarity}"
+            )
+        self.other_kind_similarity = other_kind_similarity
         self.known_similarity = known_similarity
         self._developments: list[Development] = []
         self._kept: dict[str, list[_Kept]] = {}
@@ -248,9 +258,13 @@ class StoryBook:
         specific = report.rule not in self.broad
         if specific and development.rule == report.rule and staged:
             return development.stage == report.stage
+        return not self._named_apart(development, report)
+
+    def _named_apart(self, development: Development, report: Report) -> bool:
+        """Whether ``report`` and ``development`` name specific kinds and share none."""
         named = set(development.rules) - self.broad
         naming = set(report.rules) - self.broad
-        return not (named and naming and not named & naming)
+        return bool(named and naming and not named & naming)
 
     def _follows(self, development: Development, report: Report, now: datetime) -> str:
         """How ``report``'s stage and ``development``'s are one development, reported within
@@ -273,6 +287,14 @@ class StoryBook:
         pattern named (a feature or analysis days after the news), ``late_similarity`` for
         anything else."""
         return self.group_similarity if kin or unstaged_kin else self.late_similarity
+
+    def _at_once_threshold(self, age: timedelta, new_kind: bool, apart: bool) -> float:
+        """The similarity that joins a report to a development within the burst:
+        ``other_kind_similarity`` for one named apart, ``group_similarity`` for one naming a
+        new kind besides, else ``_burst_threshold``."""
+        if apart:
+            return self.other_kind_similarity
+        return self.group_similarity if new_kind else self._burst_threshold(age)
 
     def _burst_threshold(self, age: timedelta) -> float:
         """The similarity that makes a report within the burst one development with one
@@ -313,16 +335,18 @@ class StoryBook:
             d.id: how for d in self._developments if (how := self._follows(d, report, now))
         }
         compared = [
-            d for d in self._developments if d.id in following or self._comparable(d, report)
+            d
+            for d in self._developments
+            if d.id in following
+            or self._comparable(d, report)
+            or (self._named_apart(d, report) and _age(d, now) <= self.burst)
         ]
         scores = self._similarities(report, [d.id for d in compared])
         specific = report.rule not in self.broad
         naming = set(report.rules) - self.broad
         for development in compared:
             score = scores[development.id]
-            # how far ``now`` lies from the development's reports (a late-arriving older
-            # report is as far from it as a newer one)
-            age = max(now - development.last_seen, development.first_seen - now, timedelta(0))
+            age = _age(development, now)
             same_rule = specific and development.rule == report.rule
             # the same specific kind and stage of development
             staged = UNSTAGED not in (development.stage, report.stage)
@@ -332,6 +356,10 @@ class StoryBook:
             # a report naming a kind the development was never reported as needs the whole
             # similarity: joined, that kind would get no alert of its own
             new_kind = not naming.issubset(development.rules)
+            # named only as kinds it never was: one event two outlets' wordings name apart
+            # ("Moscow drops its demand" and "ready to fix the truce line"), joined at once
+            # only when alike
+            apart = self._named_apart(development, report)
             reason = ""
             if development.id in following and not new_kind and score >= self.close_similarity:
                 since = _hours(abs(now - development.first_seen))
@@ -340,9 +368,7 @@ class StoryBook:
                 reason = "the same kind of development, within a day"
             elif age <= self.follow and not new_kind and unstaged_kin:
                 reason = f"the same kind of development, {_hours(age)} after its last report"
-            elif age <= self.burst and score >= (
-                self.group_similarity if new_kind else self._burst_threshold(age)
-            ):
+            elif age <= self.burst and score >= self._at_once_threshold(age, new_kind, apart):
                 reason = f"similar ({score:.2f}) {_hours(age)} after its last report"
             elif age <= self.window and score >= self._window_threshold(kin, unstaged_kin):
                 reason = f"says nearly the same ({score:.2f}) within the window"
@@ -441,6 +467,12 @@ def _near(moment: datetime, days: Iterable[date]) -> bool:
     """Whether ``moment`` falls on one of ``days`` or a day either side (a report of late
     evening, news told "on Tuesday" first reported on Wednesday)."""
     return any(abs((moment.date() - day).days) <= 1 for day in days)
+
+
+def _age(development: Development, now: datetime) -> timedelta:
+    """How far ``now`` lies from ``development``'s reports (a late-arriving older report is
+    as far from it as a newer one)."""
+    return max(now - development.last_seen, development.first_seen - now, timedelta(0))
 
 
 def _hours(age: timedelta) -> str:

@@ -14,6 +14,7 @@ from monitor.detect.similarity import content_key
 from monitor.detect.stories import (
     DEFAULT_CLOSE_SIMILARITY,
     DEFAULT_GROUP_SIMILARITY,
+    DEFAULT_OTHER_KIND_SIMILARITY,
     UNSTAGED,
     Report,
     StoryBook,
@@ -266,6 +267,43 @@ def test_a_report_naming_a_new_kind_needs_the_whole_similarity_at_once() -> None
     book = broad_book(broad(PLEDGE, "commitment"))
     verdict = book.decide(report(FUND, "pact", UNSTAGED), T0 + timedelta(hours=1))
     assert verdict.decision is Decision.NEW_DEVELOPMENT, verdict.reason
+
+
+DROPS = (
+    "Moscow dropped its demand that Ukrainian forces leave Donetsk before a truce, Kremlin says."
+)
+LINE = (
+    "The Kremlin said Russia is ready to fix the present line of contact as the truce line, "
+    "without a Ukrainian pullout from Donetsk."
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "later", "expected"),
+    [
+        (LINE, timedelta(hours=2), Decision.UPDATE),  # one event, named two ways, alike
+        (VOTE, timedelta(hours=2), Decision.NEW_DEVELOPMENT),  # another event that day
+        (LINE, timedelta(hours=30), Decision.NEW_DEVELOPMENT),  # alike, but past the burst
+    ],
+)
+def test_a_report_named_apart_joins_at_once_only_when_alike(
+    text: str, later: timedelta, expected: Decision
+) -> None:
+    """Two outlets' wordings may name one event as two kinds (Russia's terms, the truce):
+    a report sharing no specific kind with a development joins it within the burst at
+    ``other_kind_similarity``, and is news of its own otherwise."""
+    book = broad_book(report(DROPS, "russia-position-change", UNSTAGED))
+    (development,) = book.developments
+    similarity = book._similarities(report(text, "ceasefire"), [development.id])[development.id]
+    alike = text == LINE
+    assert (similarity >= DEFAULT_OTHER_KIND_SIMILARITY) is alike, similarity
+    verdict = book.decide(report(text, "ceasefire", UNSTAGED), T0 + later)
+    assert verdict.decision is expected, verdict.reason
+
+
+def test_other_kind_similarity_below_group_similarity_is_refused() -> None:
+    with pytest.raises(ValueError, match=r"other_kind_similarity 0\.1 is below group_similarity"):
+        StoryBook(other_kind_similarity=0.1)
 
 
 def test_close_similarity_above_group_similarity_is_refused() -> None:
