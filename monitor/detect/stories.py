@@ -249,16 +249,17 @@ class StoryBook:
         found.update(best)
         return found
 
-    def _comparable(self, development: Development, report: Report) -> bool:
+    def _comparable(self, development: Development, report: Report, now: datetime) -> bool:
         """Whether ``report`` may be (or restate) ``development``: not another stage of the
         same kind of development, which is news of its own, and not only kinds of development
-        this one was never reported as."""
+        this one was never reported as, unless within the burst (one event that two outlets'
+        wordings name apart)."""
         staged = UNSTAGED not in (development.stage, report.stage)
         # a broad rule's patterns name kinds of development in its own words, not stages
         specific = report.rule not in self.broad
         if specific and development.rule == report.rule and staged:
             return development.stage == report.stage
-        return not self._named_apart(development, report)
+        return not self._named_apart(development, report) or _age(development, now) <= self.burst
 
     def _named_apart(self, development: Development, report: Report) -> bool:
         """Whether ``report`` and ``development`` name specific kinds and share none."""
@@ -335,11 +336,7 @@ class StoryBook:
             d.id: how for d in self._developments if (how := self._follows(d, report, now))
         }
         compared = [
-            d
-            for d in self._developments
-            if d.id in following
-            or self._comparable(d, report)
-            or (self._named_apart(d, report) and _age(d, now) <= self.burst)
+            d for d in self._developments if d.id in following or self._comparable(d, report, now)
         ]
         scores = self._similarities(report, [d.id for d in compared])
         specific = report.rule not in self.broad
