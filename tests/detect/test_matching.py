@@ -204,6 +204,26 @@ def test_shipped_rules_read_hedging_only_near_the_event(
     assert (shipped.first_held(Sentence.of(sentence)) is not None) is held
 
 
+@pytest.mark.parametrize(
+    ("sentence", "stage"),
+    [
+        # the truce named by what befell it before: the news is its restoring
+        ("A protocol signed in Geneva restores the truce that collapsed in May.", None),
+        ("The ceasefire which broke down in March is back in force from Saturday.", None),
+        ("The truce collapsed overnight as Russian forces attacked near Orikhiv.", "collapsed"),
+    ],
+)
+def test_a_truce_named_by_its_earlier_collapse_is_not_collapsing(
+    sentence: str, stage: str | None
+) -> None:
+    from monitor.detect.rules import load_rules
+    from tests.conftest import RULES
+
+    (shipped,) = [CompiledRule(r) for r in load_rules(RULES / "watch") if r.id == "ceasefire"]
+    stages = {o.stage for o in shipped.evaluate(Sentence.of(sentence)) if o.held}
+    assert ("collapsed" in stages) is (stage == "collapsed")
+
+
 def _shipped_sentences() -> list[str]:
     """Sentences of the bundled demo feeds and of the shipped rules' examples."""
     from monitor.replay import collect_feed_files
