@@ -54,6 +54,11 @@ def assessment_payload(assessment: Assessment, title: str, rules: Sequence[str])
                 "relevance": round(signals.relevance[i], 3),
                 "semantic_novelty": round(signals.semantic_novelty[i], 3),
                 "patterns": [f"{h.rule}/{h.stage}" for h in signals.hits if h.sentence == i],
+                "retells": [
+                    {"pattern": f"{h.rule}/{h.stage}", **dataclasses.asdict(r)}
+                    for h, r in signals.retold
+                    if h.sentence == i
+                ],
             }
             for i, e in enumerate(signals.evidence)
         ],
@@ -87,4 +92,9 @@ def assessment_text(assessment: Assessment, title: str, rules: Sequence[str]) ->
         )
         if patterns:
             lines.append(f"  patterns holding: {', '.join(patterns)}")
+        for hit, retelling in (pair for pair in signals.retold if pair[0].sentence == i):
+            lines.append(
+                f"  pattern {hit.rule}/{hit.stage} retells development {retelling.development}"
+                f" ({retelling.similarity:.2f}): {retelling.claim}"
+            )
     return "\n".join(lines)

@@ -104,6 +104,7 @@ class Detector:
             min_novelty=min_novelty,
         )
         self.recent = RecentReports()
+        self._settled_generation = -1  # the book's generation the settled developments are of
         self.book = book if book is not None else StoryBook()
         self.book.know_rules(self.rules)
         if self.book.embed is None or self.book.vectorise is None:
@@ -115,8 +116,18 @@ class Detector:
         """Score ``article`` and name its development; no story state is changed."""
         return self._assess(article, _when(article, now))[0]
 
+    def _settle(self, when: datetime) -> None:
+        """Know from now on the developments the book no longer joins reports to (last
+        reported longer ago than its window), as the book knows them since its last reset."""
+        if self._settled_generation != self.book.generation:
+            self.extractor.settled.forget()
+            self._settled_generation = self.book.generation
+        if when - datetime.min.replace(tzinfo=when.tzinfo) > self.book.window:  # not year 1
+            self.extractor.settled.settle(self.book.developments, when - self.book.window)
+
     def _assess(self, article: Article, when: datetime) -> tuple[Assessment, dict[str, float]]:
-        signals = self.extractor.signals(article, self.book.told)
+        self._settle(when)
+        signals = self.extractor.without_retold(self.extractor.signals(article, self.book.told))
         corroboration = self.recent.strongest(signals.vector, article.feed, when)
         dense = dense_features(signals, corroboration)
         vector = self.model.read(signals)

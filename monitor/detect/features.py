@@ -14,7 +14,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -22,6 +22,7 @@ from monitor.detect.embedding import Embedder
 from monitor.detect.headline import explains
 from monitor.detect.matching import CompiledRule, Sentence, topic_reading
 from monitor.detect.novelty import KnownClaims
+from monitor.detect.retold import Retelling, SettledDevelopments
 from monitor.detect.similarity import content_key
 from monitor.detect.wirecopy import Casing, recap_lines, without_dateline, without_slug
 from monitor.models import Article, Evidence
@@ -117,6 +118,8 @@ class ArticleSignals:
     vector: np.ndarray  # unit-length embedding of the article's novel, relevant sentences
     # the sentences left out because an earlier report of the story told them
     told: tuple[str, ...] = ()
+    # patterns that held on a sentence retelling a settled development (not in ``hits``)
+    retold: tuple[tuple[RuleHit, Retelling], ...] = ()
 
     @property
     def text(self) -> str:
@@ -188,6 +191,8 @@ class FeatureExtractor:
         )
         self._last: tuple[tuple[str, str, str], list[str], np.ndarray] | None = None
         self._prepared: dict[str, Sentence] = {}
+        self._by_id = {compiled.rule.id: compiled for compiled in self.rules}
+        self.settled = SettledDevelopments(known)
 
     def on_story(self, article: Article) -> bool:
         """Whether any sentence comes close enough to the story to examine the article,
@@ -245,15 +250,9 @@ class FeatureExtractor:
         for matching only when a rule reads them (never for an article that surely misses
         its topic): its novel ones first, the rest only while its topic is unconfirmed. A
         prepared sentence is kept with the answers found in it, for when it recurs."""
-        kept = self._prepared
 
         def sentence(index: int) -> Sentence:
-            prepared = kept.get(texts[index])
-            if prepared is None:
-                if len(kept) >= _KEPT_SENTENCES:
-                    kept.clear()
-                prepared = kept[texts[index]] = Sentence.of(texts[index])
-            return prepared
+            return self._sentence(texts[index])
 
         hits = []
         timeline = recap_lines(texts)
@@ -284,6 +283,59 @@ class FeatureExtractor:
                     rank, outcome = held
                     hits.append(RuleHit(rule.id, outcome.stage, index, rank, outcome.pattern))
         return tuple(hits)
+
+    def _sentence(self, text: str) -> Sentence:
+        """``text`` prepared for matching, kept with the answers found in it."""
+        prepared = self._prepared.get(text)
+        if prepared is None:
+            if len(self._prepared) >= _KEPT_SENTENCES:
+                self._prepared.clear()
+            prepared = self._prepared[text] = Sentence.of(text)
+        return prepared
+
+    def without_retold(self, signals: ArticleSignals) -> ArticleSignals:
+        """``signals`` whose pattern hits on sentences retelling a settled development
+        (``retold``) are moved to ``retold``; a later pattern of the rule that names another
+        stage, and is news, takes such a hit's place."""
+        if not self.settled or not signals.hits:
+            return signals
+        hits, retold = [], []
+        for hit in signals.hits:
+            compiled = self._by_id[hit.rule]
+            retelling = self._retelling(compiled, hit.stage, signals.sentences[hit.sentence])
+            if retelling is None:
+                hits.append(hit)
+                continue
+            retold.append((hit, retelling))
+            other = self._news_stage(compiled, hit, signals.sentences[hit.sentence])
+            if other is not None:
+                hits.append(other)
+        if not retold:
+            return signals
+        return replace(signals, hits=tuple(hits), retold=(*signals.retold, *retold))
+
+    def _retelling(self, compiled: CompiledRule, stage: str, text: str) -> Retelling | None:
+        rule = compiled.rule
+        if not rule.novel:
+            return None
+        return self.settled.retells(
+            text,
+            rule.id,
+            broad=bool(rule.includes),
+            stage=stage,
+            min_novelty=rule.min_novelty if rule.min_novelty is not None else self.min_novelty,
+        )
+
+    def _news_stage(self, compiled: CompiledRule, hit: RuleHit, text: str) -> RuleHit | None:
+        """The first pattern after ``hit``'s that holds on its sentence at another stage
+        and retells nothing (a truce agreed weeks ago, said in force today)."""
+        for rank, pattern in enumerate(compiled.patterns):
+            if rank <= hit.rank or pattern.stage == hit.stage:
+                continue
+            outcome = pattern.holds(self._sentence(text))
+            if outcome is not None and self._retelling(compiled, outcome.stage, text) is None:
+                return RuleHit(hit.rule, outcome.stage, hit.sentence, rank, outcome.pattern)
+        return None
 
 
 def _without_told(

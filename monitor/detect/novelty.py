@@ -73,6 +73,33 @@ class KnownClaims:
         self._nearest: dict[tuple[str, bool], tuple[int, float, bool]] = {}
         self._items: dict[str, tuple[str, bool]] = {}  # sentence -> (informative key, hyp.)
 
+    def extend(self, texts: Iterable[str]) -> None:
+        """Add ``texts`` to the claims; the story's vocabulary stays the one measured on
+        the claims first given."""
+        for text in texts:
+            key = self._informative(content_key(text))
+            self.texts.append(text)
+            self._keys.append(key)
+            self._words.append(frozenset(key.split()))
+            self._hypothetical.append(is_hypothetical(text))
+        self._nearest.clear()
+
+    def informative_words(self, sentence: str) -> list[str]:
+        """The words of ``sentence`` a comparison reads (not the story's own)."""
+        return self._item(sentence)[0].split()
+
+    def similarities(self, sentence: str, positions: Sequence[int]) -> np.ndarray:
+        """The similarity of ``sentence`` to the claims at ``positions``, as ``assess``
+        measures it (0.0 for a sentence with no informative word)."""
+        key, hypothetical = self._item(sentence)
+        if not key or not positions:
+            return np.zeros(len(positions))
+        keys = [self._keys[position] for position in positions]
+        scores = process.cdist([key], keys, scorer=fuzz.token_set_ratio, processor=None)[0] / 100.0
+        differs = np.array([self._hypothetical[p] for p in positions]) != hypothetical
+        discounted: np.ndarray = np.where(differs, scores * MODALITY_DISCOUNT, scores)
+        return discounted
+
     def _informative(self, key: str) -> str:
         return " ".join(word for word in key.split() if word not in self.story_words)
 

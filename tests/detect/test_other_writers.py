@@ -28,31 +28,34 @@ TRAINED_BARS = (0.85, 0.85, 0.05)
 # item alerted. Precision counts alerts, so where a set has false alerts it also falls when a
 # second report of a development joins the first as an update (one message per development).
 # Reached (precision / event recall / quiet alerted): ab 1.00 / 1.00 / 0 of 35, ac 0.94 / 0.94 / 1
-# of 34; ad 1.00 / 0.94 / 0 of 41, ae 0.95 / 0.94 / 1 of 38, af 0.76 / 0.95 / 7 of 40 (long
-# retrospectives of developments the story already had), ag 0.82 / 0.94 / 4 of 40; ah 0.75 / 1.00
+# of 34; ad 1.00 / 0.94 / 0 of 41, ae 0.95 / 0.94 / 1 of 38, af 0.75 / 0.89 / 7 of 40 (long
+# retrospectives of developments the story already had), ag 0.85 / 0.94 / 3 of 40; ah 0.75 / 1.00
 # / 6 of 40 (follow-ups naming the day of the news, retrospectives weeks and months later), ai
 # 0.95 / 1.00 / 1 of 40; aj 0.89 / 1.00 / 2 of 41 (hedged, attributed agency and broadsheet
 # reports), ak 0.95 / 1.00 / 1 of 40 (live blogs, newsletters, press releases, local papers); al
-# 0.81 / 1.00 / 4 of 41 (hedged, attributed wire and newspaper reports with background), am 0.80
-# / 0.94 / 4 of 41 (live blogs, bundled newsletters, tabloid, translated press, news buried); an
-# 0.71 / 0.89 / 7 of 48 (the hardest near-misses around real developments: officials restating
+# 0.81 / 1.00 / 4 of 41 (hedged, attributed wire and newspaper reports with background), am 0.84
+# / 0.94 / 3 of 41 (live blogs, bundled newsletters, tabloid, translated press, news buried); an
+# 0.77 / 0.89 / 5 of 48 (the hardest near-misses around real developments: officials restating
 # old positions, a truce "still holding", other governments' own roles, drafts, denials), ao
-# 0.64 / 1.00 / 10 of 42 (looking back: round-ups, anniversaries, timelines, long reads).
+# 0.69 / 1.00 / 8 of 42 (looking back: round-ups, anniversaries, timelines, long reads). Since
+# stop 34 a pattern on a sentence retelling a development reported over a week before is no
+# news (README 'Measuring detection': developments long reported are known): ag, am, an and ao
+# alerted 1, 1, 2 and 2 quiet items fewer, af lost an event, and ak's headlines alone one.
 HELD_OUT_BARS = {
     "ab": (0.95, 0.95, 0.03),
     "ac": (0.88, 0.88, 0.06),
     "ad": (0.95, 0.89, 0.03),
     "ae": (0.90, 0.89, 0.06),
-    "af": (0.70, 0.89, 0.20),
-    "ag": (0.76, 0.89, 0.13),
+    "af": (0.70, 0.84, 0.20),
+    "ag": (0.80, 0.89, 0.10),
     "ah": (0.70, 0.95, 0.18),
     "ai": (0.89, 0.95, 0.05),
     "aj": (0.84, 0.95, 0.08),
     "ak": (0.89, 0.95, 0.05),
     "al": (0.75, 0.95, 0.13),
-    "am": (0.75, 0.89, 0.13),
-    "an": (0.66, 0.84, 0.17),
-    "ao": (0.59, 0.95, 0.27),
+    "am": (0.79, 0.89, 0.10),
+    "an": (0.72, 0.84, 0.13),
+    "ao": (0.64, 0.95, 0.22),
 }
 
 # One message per development event: the second alerts each set still gets (README 'Measuring
@@ -68,8 +71,8 @@ SECOND_ALERTS = {"ae": 3, "af": 4, "ag": 2, "an": 1, "r": 1, "w": 1}
 # shipped detector reached on it, less the same margins: ab 0.94 / 0.93 / 1 of 35, ac 1.00 / 0.75
 # / 0 of 34, ad 1.00 / 0.89 / 0 of 41, ae 1.00 / 0.72 / 0 of 38, af 1.00 / 0.58 / 0 of 40, ag 1.00
 # / 0.82 / 0 of 40, ah 1.00 / 0.94 / 0 of 40, ai 1.00 / 0.94 / 0 of 40; aj 1.00 / 0.88 / 0 of 41,
-# ak 1.00 / 0.83 / 0 of 40, al 0.90 / 0.94 / 2 of 41, am 0.88 / 0.88 / 2 of 41, an 0.80 / 0.83 /
-# 4 of 48, ao 0.83 / 0.50 / 2 of 42.
+# ak 1.00 / 0.78 / 0 of 40 (0.83 before stop 34), al 0.90 / 0.94 / 2 of 41, am 0.88 / 0.88 / 2
+# of 41, an 0.80 / 0.83 / 4 of 48, ao 0.83 / 0.50 / 2 of 42.
 HEADLINE_ONLY_BARS = {
     "ab": (0.88, 0.88, 0.06),
     "ac": (0.95, 0.70, 0.03),
@@ -80,7 +83,7 @@ HEADLINE_ONLY_BARS = {
     "ah": (0.95, 0.89, 0.03),
     "ai": (0.95, 0.89, 0.03),
     "aj": (0.95, 0.83, 0.03),
-    "ak": (0.95, 0.78, 0.03),
+    "ak": (0.95, 0.72, 0.03),
     "al": (0.85, 0.89, 0.08),
     "am": (0.83, 0.83, 0.08),
     "an": (0.75, 0.78, 0.11),

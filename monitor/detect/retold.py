@@ -1,0 +1,142 @@
+"""Developments reported long ago are known: a pattern on a sentence retelling one is no news.
+
+The baseline holds what was known when the story began. A development the story book no
+longer joins reports to (its last report is older than the book's window) is known from then
+on too: its evidence sentences become claims, each kept with the rule and stage the
+development was reported under. A rule's pattern holding on a sentence no more novel
+against such a claim than the rule asks of novelty against the baseline (``min_novelty``)
+retells that development ("the ceasefire signed in Geneva took effect in July", read in
+October), unless the pattern names another stage of the development's own rule (the vote
+*held*, weeks after it was *scheduled*): that is news of its own. A broad rule's patterns
+(``includes``) name kinds of development, not stages, so any settled development counts for
+them. A claim of fewer than ``MIN_WORDS`` informative words is not kept: a short headline
+("Is it legal?") is contained in too many sentences; past ``KEPT_CLAIMS`` the oldest go.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from monitor.detect.novelty import KnownClaims
+from monitor.detect.stories import UNSTAGED
+from monitor.models import Development
+
+MIN_WORDS = 4
+KEPT_CLAIMS = 2_000  # settled claims compared (about 1 ms a sentence measured at the most)
+_KEPT_ROWS = 2_000  # sentences kept with their similarities (a few MB at most)
+
+
+@dataclass(frozen=True)
+class Retelling:
+    """The settled development a sentence retells, and the claim of it the sentence repeats."""
+
+    development: str
+    claim: str
+    similarity: float
+
+
+@dataclass(frozen=True)
+class _Owner:
+    """The development a kept claim came from: its id, rules and the stage of its lead rule."""
+
+    development: str
+    rule: str
+    rules: frozenset[str]
+    stage: str
+
+    def counts_for(self, rule: str, broad: bool, stage: str) -> bool:
+        """Whether a pattern of ``rule`` at ``stage`` would retell this development."""
+        if broad:
+            return True
+        if rule not in self.rules:
+            return False
+        return rule != self.rule or UNSTAGED in (stage, self.stage) or stage == self.stage
+
+
+class SettledDevelopments:
+    """The evidence of developments reported longer ago than the story book's window."""
+
+    def __init__(self, baseline: KnownClaims) -> None:
+        self._baseline = list(baseline.texts)
+        self._settled: set[str] = set()  # the developments whose evidence was kept
+        self._keep([], [])
+
+    def __bool__(self) -> bool:
+        return bool(self._owners)
+
+    def _keep(self, texts: list[str], owners: list[_Owner]) -> None:
+        """Hold ``texts`` (with their ``owners``) as the settled claims, and nothing else."""
+        # compared as the baseline is, with the baseline's story vocabulary left out
+        self._claims = KnownClaims(self._baseline)
+        self._texts: list[str] = []
+        self._owners: list[_Owner] = []
+        self._by_word: dict[str, list[int]] = {}  # informative word -> claims (offsets)
+        self._add(texts, owners)
+
+    def _add(self, texts: list[str], owners: list[_Owner]) -> None:
+        for offset, text in enumerate(texts, len(self._texts)):
+            for word in set(self._claims.informative_words(text)):
+                self._by_word.setdefault(word, []).append(offset)
+        self._claims.extend(texts)
+        self._texts += texts
+        self._owners += owners
+        # per sentence, the claims sharing a word with it and its similarity to each
+        self._rows: dict[str, tuple[list[int], list[float]]] = {}
+
+    def forget(self) -> None:
+        """Know no development (the story book was reset)."""
+        self._settled = set()
+        self._keep([], [])
+
+    def settle(self, developments: Iterable[Development], before: datetime) -> None:
+        """Keep the evidence of each development last reported by ``before``; past
+        ``KEPT_CLAIMS`` the oldest claims go."""
+        texts: list[str] = []
+        owners: list[_Owner] = []
+        for development in developments:
+            if development.id in self._settled or development.last_seen > before:
+                continue
+            self._settled.add(development.id)
+            owner = _Owner(
+                development.id, development.rule, frozenset(development.rules), development.stage
+            )
+            for text in development.evidence:
+                if len(self._claims.informative_words(text)) >= MIN_WORDS:
+                    texts.append(text)
+                    owners.append(owner)
+        if len(self._texts) + len(texts) > KEPT_CLAIMS:
+            self._keep((self._texts + texts)[-KEPT_CLAIMS:], (self._owners + owners)[-KEPT_CLAIMS:])
+        elif texts:
+            self._add(texts, owners)
+
+    def retells(
+        self, sentence: str, rule: str, *, broad: bool, stage: str, min_novelty: float
+    ) -> Retelling | None:
+        """The settled development that ``rule``'s pattern at ``stage`` on ``sentence``
+        retells (the most similar), or None when the sentence is news for it. Only claims
+        sharing an informative word with the sentence are compared."""
+        if not self._owners:
+            return None
+        offsets, similarities = self._compared(sentence)
+        best: Retelling | None = None
+        for offset, similarity in zip(offsets, similarities, strict=True):
+            owner = self._owners[offset]
+            if 1.0 - similarity >= min_novelty or not owner.counts_for(rule, broad, stage):
+                continue
+            if best is None or similarity > best.similarity:
+                best = Retelling(owner.development, self._texts[offset], round(similarity, 3))
+        return best
+
+    def _compared(self, sentence: str) -> tuple[list[int], list[float]]:
+        found = self._rows.get(sentence)
+        if found is None:
+            words = set(self._claims.informative_words(sentence))
+            offsets = sorted({o for w in words & self._by_word.keys() for o in self._by_word[w]})
+            start = len(self._baseline)
+            scores = self._claims.similarities(sentence, [start + o for o in offsets])
+            if len(self._rows) >= _KEPT_ROWS:
+                self._rows = {}
+            found = self._rows[sentence] = (offsets, scores.tolist())
+        return found

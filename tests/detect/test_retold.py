@@ -1,0 +1,153 @@
+"""Developments reported longer ago than the story book's window are known: a pattern on a
+sentence that retells one is no news, unless it names another stage (text written for
+these tests, in no corpus)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from monitor.detect import retold
+from monitor.detect.engine import Detector
+from monitor.detect.novelty import KnownClaims
+from monitor.detect.retold import SettledDevelopments
+from monitor.models import Article, Development
+from monitor.ruleset import load_ruleset
+from tests.conftest import RULES
+
+T0 = datetime(2027, 3, 1, 12, 0, tzinfo=UTC)
+VOTE = (
+    "MPs voted 380 to 95 on Wednesday to approve sending up to 7,500 British troops to Ukraine"
+    " once a ceasefire holds."
+)
+# the vote told again, in other words, weeks later
+RETOLD = (
+    "MPs approved sending up to 7,500 British troops to Ukraine by 380 votes to 95 once a"
+    " ceasefire holds."
+)
+
+
+def vote_development() -> Development:
+    return Development(
+        id="uk-parliament-vote-20270301-0",
+        rule="uk-parliament-vote",
+        stage="held",
+        first_seen=T0,
+        last_seen=T0,
+        evidence=["Commons approves deployment", VOTE],
+        rules=["uk-parliament-vote", "new-development"],
+    )
+
+
+@pytest.fixture(scope="module")
+def settled() -> SettledDevelopments:
+    found = SettledDevelopments(KnownClaims(c.text for c in load_ruleset(RULES).claims))
+    found.settle([vote_development()], T0 + timedelta(days=1))
+    return found
+
+
+def test_only_developments_reported_by_then_settle() -> None:
+    baseline = KnownClaims(c.text for c in load_ruleset(RULES).claims)
+    found = SettledDevelopments(baseline)
+    found.settle([vote_development()], T0 - timedelta(hours=1))
+    assert not found
+    found.settle([vote_development()], T0)
+    assert found
+    retelling = found.retells(
+        RETOLD, "uk-parliament-vote", broad=False, stage="held", min_novelty=0.3
+    )
+    assert retelling is not None and retelling.claim == VOTE  # the short headline is not kept
+    assert len(baseline.texts) == len(load_ruleset(RULES).claims)  # the baseline is untouched
+
+
+@pytest.mark.parametrize(
+    ("rule", "broad", "stage", "retells"),
+    [
+        ("uk-parliament-vote", False, "held", True),
+        ("uk-parliament-vote", False, "reported", True),  # named by the model, no stage
+        ("uk-parliament-vote", False, "tabled", False),  # another stage is news of its own
+        ("ceasefire", False, "agreed", False),  # a kind the development was never named
+        ("new-development", True, "mandate", True),  # a broad rule's kinds are no stages
+    ],
+)
+def test_a_retelling_counts_for_the_developments_kind_and_stage(
+    settled: SettledDevelopments, rule: str, broad: bool, stage: str, retells: bool
+) -> None:
+    retelling = settled.retells(RETOLD, rule, broad=broad, stage=stage, min_novelty=0.3)
+    assert (retelling is not None) is retells
+    if retelling is not None:
+        assert retelling.development == "uk-parliament-vote-20270301-0"
+        assert retelling.similarity > 0.7
+
+
+def test_a_sentence_saying_something_else_retells_nothing(settled: SettledDevelopments) -> None:
+    other = "France ordered its first troops across the Polish border into Ukraine overnight."
+    assert settled.retells(other, "new-development", broad=True, stage="", min_novelty=0.3) is None
+
+
+def article(ident: str, title: str, text: str, at: datetime) -> Article:
+    return Article(id=ident, feed="test", title=title, text=text, published=at)
+
+
+def test_a_vote_retold_weeks_later_alerts_once() -> None:
+    """The retelling is news to a detector that knows nothing of the vote, and within the
+    window it is the vote's development; three weeks on it retells a settled one: no alert,
+    and explain says which development its pattern retells."""
+    ruleset = load_ruleset(RULES)
+    title = "The mission, explained"
+    fresh = Detector(ruleset.claims, ruleset.rules)
+    assert fresh.examine(article("r0", title, RETOLD, T0))
+
+    detector = Detector(ruleset.claims, ruleset.rules)
+    (first,) = detector.examine(article("v1", "Commons approves Ukraine deployment", VOTE, T0))
+    later = T0 + timedelta(days=21)
+    assessment = detector.explain(title, RETOLD, later)
+    assert detector.examine(article("r1", title, RETOLD, later)) == []
+    assert not assessment.alerts
+    retold = {(hit.rule, retelling.development) for hit, retelling in assessment.signals.retold}
+    assert ("uk-parliament-vote", first.development) in retold
+    assert not any(hit.rule == "uk-parliament-vote" for hit in assessment.signals.hits)
+
+
+def test_within_the_window_nothing_is_settled() -> None:
+    ruleset = load_ruleset(RULES)
+    detector = Detector(ruleset.claims, ruleset.rules)
+    detector.examine(article("v1", "Commons approves Ukraine deployment", VOTE, T0))
+    assessment = detector.explain("The mission, explained", RETOLD, T0 + timedelta(days=3))
+    assert assessment.signals.retold == ()
+    assert any(hit.rule == "uk-parliament-vote" for hit in assessment.signals.hits)
+
+
+def test_a_reset_book_forgets_what_had_settled() -> None:
+    """What is settled follows the story book: reset (from the store, or for another
+    corpus), the developments it no longer holds are no longer known."""
+    ruleset = load_ruleset(RULES)
+    detector = Detector(ruleset.claims, ruleset.rules)
+    detector.examine(article("v1", "Commons approves Ukraine deployment", VOTE, T0))
+    later = T0 + timedelta(days=21)
+    assert detector.explain("The mission, explained", RETOLD, later).signals.retold
+    detector.book.reset([])
+    assessment = detector.explain("The mission, explained", RETOLD, later)
+    assert assessment.signals.retold == ()
+    assert assessment.alerts
+
+
+def test_past_the_bound_the_oldest_claims_go(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(retold, "KEPT_CLAIMS", 1)
+    found = SettledDevelopments(KnownClaims(c.text for c in load_ruleset(RULES).claims))
+    found.settle([vote_development()], T0)
+    truce = "Russia and Ukraine signed a ceasefire in Baku that took effect at midnight on Friday."
+    later = Development(
+        id="ceasefire-20270310-0",
+        rule="ceasefire",
+        stage="agreed",
+        first_seen=T0 + timedelta(days=9),
+        last_seen=T0 + timedelta(days=9),
+        evidence=[truce],
+        rules=["ceasefire", "new-development"],
+    )
+    found.settle([later], T0 + timedelta(days=9))
+    assert found.retells(RETOLD, "new-development", broad=True, stage="", min_novelty=0.3) is None
+    kept = found.retells(truce, "new-development", broad=True, stage="", min_novelty=0.3)
+    assert kept is not None and kept.development == "ceasefire-20270310-0"
