@@ -104,7 +104,8 @@ class Detector:
             min_novelty=min_novelty,
         )
         self.recent = RecentReports()
-        self._settled_generation = -1  # the book's generation the settled developments are of
+        # the book (and its generation) that the settled developments are of
+        self._settled_of: tuple[StoryBook, int] | None = None
         self.book = book if book is not None else StoryBook()
         self.book.know_rules(self.rules)
         if self.book.embed is None or self.book.vectorise is None:
@@ -118,10 +119,10 @@ class Detector:
 
     def _settle(self, when: datetime) -> None:
         """Know from now on the developments the book no longer joins reports to (last
-        reported longer ago than its window), as the book knows them since its last reset."""
-        if self._settled_generation != self.book.generation:
+        reported longer ago than its window), as the book in use knows them since its last reset."""
+        if self._settled_of != (self.book, self.book.generation):
             self.extractor.settled.forget()
-            self._settled_generation = self.book.generation
+            self._settled_of = (self.book, self.book.generation)
         if when - datetime.min.replace(tzinfo=when.tzinfo) > self.book.window:  # not year 1
             self.extractor.settled.settle(self.book.developments, when - self.book.window)
 

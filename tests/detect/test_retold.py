@@ -12,6 +12,7 @@ from monitor.detect import retold
 from monitor.detect.engine import Detector
 from monitor.detect.novelty import KnownClaims
 from monitor.detect.retold import SettledDevelopments
+from monitor.detect.stories import StoryBook
 from monitor.models import Article, Development
 from monitor.ruleset import load_ruleset
 from tests.conftest import RULES
@@ -131,6 +132,23 @@ def test_a_reset_book_forgets_what_had_settled() -> None:
     assessment = detector.explain("The mission, explained", RETOLD, later)
     assert assessment.signals.retold == ()
     assert assessment.alerts
+
+
+def test_another_book_forgets_what_had_settled() -> None:
+    """A detector given a new story book (as each replay of the training script is) knows
+    none of the old book's developments, though both books are at their first generation."""
+    ruleset = load_ruleset(RULES)
+    detector = Detector(ruleset.claims, ruleset.rules)
+    detector.examine(article("v1", "Commons approves Ukraine deployment", VOTE, T0))
+    later = T0 + timedelta(days=21)
+    assert detector.explain("The mission, explained", RETOLD, later).signals.retold
+    fresh = StoryBook(embed=detector.book.embed, vectorise=detector.book.vectorise)
+    fresh.know_rules(detector.rules)
+    while fresh.generation < detector.book.generation:
+        fresh.reset([])
+    assert fresh.generation == detector.book.generation
+    detector.book = fresh
+    assert detector.explain("The mission, explained", RETOLD, later).signals.retold == ()
 
 
 def test_past_the_bound_the_oldest_claims_go(monkeypatch: pytest.MonkeyPatch) -> None:
