@@ -118,13 +118,15 @@ class Detector:
         return self._assess(article, _when(article, now))[0]
 
     def _settle(self, when: datetime) -> None:
-        """Know from now on the developments the book no longer joins reports to (last
-        reported longer ago than its window), as the book in use knows them since its last reset."""
+        """Read the article published ``when`` knowing the developments the book would no
+        longer join it to (last reported longer than its window before), as the book in use
+        knows them since its last reset."""
         if self._settled_of != (self.book, self.book.generation):
             self.extractor.settled.forget()
             self._settled_of = (self.book, self.book.generation)
-        if when - datetime.min.replace(tzinfo=when.tzinfo) > self.book.window:  # not year 1
-            self.extractor.settled.settle(self.book.developments, when - self.book.window)
+        year_one = when - datetime.min.replace(tzinfo=when.tzinfo) <= self.book.window
+        before = None if year_one else when - self.book.window
+        self.extractor.settled.settle(self.book.developments, before)
 
     def _assess(self, article: Article, when: datetime) -> tuple[Assessment, dict[str, float]]:
         self._settle(when)

@@ -6,16 +6,20 @@ on too: its evidence sentences become claims, each kept with the rule and stage 
 development was reported under. A rule's pattern holding on a sentence no more novel
 against such a claim than the rule asks of novelty against the baseline (``min_novelty``)
 retells that development ("the ceasefire signed in Geneva took effect in July", read in
-October), unless the pattern names another stage of the development's own rule (the vote
-*held*, weeks after it was *scheduled*): that is news of its own. A broad rule's patterns
+October), unless the pattern names another stage of the development's lead rule (the vote
+*held*, weeks after it was *tabled*): that is news of its own. Whether a development is
+settled is read at each article's own time, so a report that arrives late (a feed back after
+days down) is read as the story stood when it was published, and a development reported
+again after it settled is read again. A broad rule's patterns
 (``includes``) name kinds of development, not stages, so any settled development counts for
-them. A claim of fewer than ``MIN_WORDS`` informative words is not kept: a short headline
-("Is it legal?") is contained in too many sentences; past ``KEPT_CLAIMS`` the oldest go.
+them. A claim or a sentence of fewer than ``MIN_WORDS`` informative words is not compared: a
+short headline ("Is it legal?", "Ceasefire collapses") is contained in too many sentences;
+past ``KEPT_CLAIMS`` the oldest claims go.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -39,12 +43,24 @@ class Retelling:
 
 @dataclass(frozen=True)
 class _Owner:
-    """The development a kept claim came from: its id, rules and the stage of its lead rule."""
+    """The development a kept claim came from: its id, rules, the stage of its lead rule and
+    when it was last reported."""
 
     development: str
     rule: str
     rules: frozenset[str]
     stage: str
+    last_seen: datetime
+
+    @classmethod
+    def of(cls, development: Development) -> _Owner:
+        return cls(
+            development.id,
+            development.rule,
+            frozenset(development.rules),
+            development.stage,
+            development.last_seen,
+        )
 
     def counts_for(self, rule: str, broad: bool, stage: str) -> bool:
         """Whether a pattern of ``rule`` at ``stage`` would retell this development."""
@@ -60,7 +76,9 @@ class SettledDevelopments:
 
     def __init__(self, baseline: KnownClaims) -> None:
         self._baseline = list(baseline.texts)
-        self._settled: set[str] = set()  # the developments whose evidence was kept
+        # the developments whose evidence was kept, as they were when it was kept
+        self._settled: dict[str, _Owner] = {}
+        self._before: datetime | None = None  # settled: last reported before this
         self._keep([], [])
 
     def __bool__(self) -> bool:
@@ -87,29 +105,50 @@ class SettledDevelopments:
 
     def forget(self) -> None:
         """Know no development (the story book was reset)."""
-        self._settled = set()
+        self._settled = {}
+        self._before = None
         self._keep([], [])
 
-    def settle(self, developments: Iterable[Development], before: datetime) -> None:
-        """Keep the evidence of each development last reported by ``before``; past
-        ``KEPT_CLAIMS`` the oldest claims go."""
-        texts: list[str] = []
-        owners: list[_Owner] = []
+    def settle(self, developments: Sequence[Development], before: datetime | None) -> None:
+        """Read the next sentences as of a time when the developments last reported before
+        ``before`` are settled (None: none is); keep the evidence of those not kept yet. A
+        kept development reported again since is read again; past ``KEPT_CLAIMS`` the oldest
+        claims go."""
+        self._before = before
+        if before is None:
+            return
+        fresh: list[Development] = []
+        changed = False
         for development in developments:
-            if development.id in self._settled or development.last_seen > before:
+            if development.last_seen >= before:
                 continue
-            self._settled.add(development.id)
-            owner = _Owner(
-                development.id, development.rule, frozenset(development.rules), development.stage
-            )
-            for text in development.evidence:
-                if len(self._claims.informative_words(text)) >= MIN_WORDS:
-                    texts.append(text)
-                    owners.append(owner)
+            kept = self._settled.get(development.id)
+            if kept is not None and kept == _Owner.of(development):
+                continue
+            changed = changed or kept is not None
+            self._settled[development.id] = _Owner.of(development)
+            fresh.append(development)
+        if changed:  # a development reported again since it was kept: read all anew
+            fresh = [d for d in developments if d.id in self._settled]
+            self._settled = {d.id: _Owner.of(d) for d in fresh}
+            self._keep([], [])
+        texts, owners = self._claims_of(fresh)
         if len(self._texts) + len(texts) > KEPT_CLAIMS:
             self._keep((self._texts + texts)[-KEPT_CLAIMS:], (self._owners + owners)[-KEPT_CLAIMS:])
         elif texts:
             self._add(texts, owners)
+
+    def _claims_of(self, developments: Iterable[Development]) -> tuple[list[str], list[_Owner]]:
+        """The evidence sentences of ``developments`` long enough to compare, with their owners."""
+        texts: list[str] = []
+        owners: list[_Owner] = []
+        for development in developments:
+            owner = _Owner.of(development)
+            for text in development.evidence:
+                if len(self._claims.informative_words(text)) >= MIN_WORDS:
+                    texts.append(text)
+                    owners.append(owner)
+        return texts, owners
 
     def retells(
         self, sentence: str, rule: str, *, broad: bool, stage: str, min_novelty: float
@@ -117,13 +156,18 @@ class SettledDevelopments:
         """The settled development that ``rule``'s pattern at ``stage`` on ``sentence``
         retells (the most similar), or None when the sentence is news for it. Only claims
         sharing an informative word with the sentence are compared."""
-        if not self._owners:
+        before = self._before
+        if not self._owners or before is None:
+            return None
+        if len(self._claims.informative_words(sentence)) < MIN_WORDS:
             return None
         offsets, similarities = self._compared(sentence)
         best: Retelling | None = None
         for offset, similarity in zip(offsets, similarities, strict=True):
             owner = self._owners[offset]
-            if 1.0 - similarity >= min_novelty or not owner.counts_for(rule, broad, stage):
+            if 1.0 - similarity >= min_novelty or owner.last_seen >= before:
+                continue
+            if not owner.counts_for(rule, broad, stage):
                 continue
             if best is None or similarity > best.similarity:
                 best = Retelling(owner.development, self._texts[offset], round(similarity, 3))

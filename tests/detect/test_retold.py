@@ -51,9 +51,9 @@ def settled() -> SettledDevelopments:
 def test_only_developments_reported_by_then_settle() -> None:
     baseline = KnownClaims(c.text for c in load_ruleset(RULES).claims)
     found = SettledDevelopments(baseline)
-    found.settle([vote_development()], T0 - timedelta(hours=1))
+    found.settle([vote_development()], T0)  # reported at that very time: not before it
     assert not found
-    found.settle([vote_development()], T0)
+    found.settle([vote_development()], T0 + timedelta(minutes=1))
     assert found
     retelling = found.retells(
         RETOLD, "uk-parliament-vote", broad=False, stage="held", min_novelty=0.3
@@ -154,7 +154,7 @@ def test_another_book_forgets_what_had_settled() -> None:
 def test_past_the_bound_the_oldest_claims_go(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(retold, "KEPT_CLAIMS", 1)
     found = SettledDevelopments(KnownClaims(c.text for c in load_ruleset(RULES).claims))
-    found.settle([vote_development()], T0)
+    found.settle([vote_development()], T0 + timedelta(minutes=1))
     truce = "Russia and Ukraine signed a ceasefire in Baku that took effect at midnight on Friday."
     later = Development(
         id="ceasefire-20270310-0",
@@ -165,7 +165,55 @@ def test_past_the_bound_the_oldest_claims_go(monkeypatch: pytest.MonkeyPatch) ->
         evidence=[truce],
         rules=["ceasefire", "new-development"],
     )
-    found.settle([later], T0 + timedelta(days=9))
+    found.settle([later], T0 + timedelta(days=9, minutes=1))
     assert found.retells(RETOLD, "new-development", broad=True, stage="", min_novelty=0.3) is None
     kept = found.retells(truce, "new-development", broad=True, stage="", min_novelty=0.3)
     assert kept is not None and kept.development == "ceasefire-20270310-0"
+
+
+def test_a_short_sentence_retells_nothing(settled: SettledDevelopments) -> None:
+    """ "MPs voted to send" is contained in the vote's evidence, and in many other sentences."""
+    for words, retells in (
+        ("MPs voted to send", False),
+        ("MPs voted 380 to 95 to send troops", True),
+    ):
+        retelling = settled.retells(words, "new-development", broad=True, stage="", min_novelty=0.3)
+        assert (retelling is not None) is retells
+
+
+def test_settled_is_read_at_each_sentences_own_time() -> None:
+    """A development is settled only for what is published over the window after its last
+    report, whatever was read before; reported again since it was kept, it is read again."""
+    found = SettledDevelopments(KnownClaims(c.text for c in load_ruleset(RULES).claims))
+    vote = vote_development()
+    found.settle([vote], T0 + timedelta(days=21))
+    assert found.retells(RETOLD, "uk-parliament-vote", broad=False, stage="held", min_novelty=0.3)
+    found.settle([vote], T0 - timedelta(days=4))  # a late report, published before the vote
+    assert not found.retells(
+        RETOLD, "uk-parliament-vote", broad=False, stage="held", min_novelty=0.3
+    )
+    found.settle([vote], None)  # published in the window's first days after the year 1
+    assert not found.retells(
+        RETOLD, "uk-parliament-vote", broad=False, stage="held", min_novelty=0.3
+    )
+    again = "The Commons vote on the Ukraine mission was confirmed by the Speaker on Monday."
+    vote.last_seen = T0 + timedelta(days=10)
+    vote.evidence.append(again)
+    found.settle([vote], T0 + timedelta(days=9))  # the new report is not before this
+    assert not found.retells(again, "new-development", broad=True, stage="", min_novelty=0.3)
+    found.settle([vote], T0 + timedelta(days=11))
+    retelling = found.retells(again, "new-development", broad=True, stage="", min_novelty=0.3)
+    assert retelling is not None and retelling.claim == again
+
+
+def test_a_late_report_is_read_as_the_story_stood_when_it_was_published() -> None:
+    """Once a report of three weeks on has been read, one published three days after the
+    vote (a feed back after days down) is still the vote's update."""
+    ruleset = load_ruleset(RULES)
+    detector = Detector(ruleset.claims, ruleset.rules)
+    detector.examine(article("v1", "Commons approves Ukraine deployment", VOTE, T0))
+    detector.examine(
+        article("v2", "Weather", "It rained in Kyiv on Tuesday.", T0 + timedelta(days=21))
+    )
+    late = detector.examine(article("v3", "Westminster diary", RETOLD, T0 + timedelta(days=3)))
+    assert [alert.type for alert in late] == ["update"]
