@@ -30,6 +30,7 @@ from monitor.detect.features import (
     dense_features,
     rule_features,
 )
+from monitor.detect.headline import packaged
 from monitor.detect.matching import Sentence, compile_rules
 from monitor.detect.model import DEVELOPMENT, Score, ScoringModel, default_model
 from monitor.detect.novelty import KnownClaims
@@ -179,6 +180,14 @@ class Detector:
             closest = signals.closest
             reason = f"not about the story (closest sentence {closest:.2f}, needs {OFF_STORY})"
             ordered = [replace(verdict, holds=False, reason=reason) for verdict in ordered]
+        elif (package := packaged(article.title)) is not None:
+            reason = f"the headline packages {package}, which retells the story so far"
+            ordered = [
+                replace(verdict, holds=False, reason=f"{verdict.reason}, but {reason}")
+                if verdict.holds
+                else verdict
+                for verdict in ordered
+            ]
         note = judged.note if judged is not None else None
         return Assessment(signals, development, tuple(ordered), note), vector
 

@@ -1,7 +1,11 @@
-"""What a headline's form says about the article: an explainer, an analysis or a question
-("How the force would work", "Analysis: ...", "Could the truce hold?") mostly goes over what
-is known, where news is headlined as a statement. A soft signal for the scoring model, never
-a veto: an analysis may carry news of its own.
+"""What a headline's form says about the article.
+
+An explainer, an analysis or a question ("How the force would work", "Analysis: ...", "Could
+the truce hold?") mostly goes over what is known, where news is headlined as a statement:
+``explains`` is a soft signal for the scoring model, never a veto, since an analysis may carry
+news of its own. A piece packaged as reference or as a look back ("Factbox: ...", "... explained",
+"Six months after Paris", "2026 in review") is written to retell the story so far: ``packaged``
+names such a headline, and the detector does not alert on it (``Detector`` says why).
 """
 
 from __future__ import annotations
@@ -12,12 +16,36 @@ import re
 _QUESTION_OPENING = re.compile(
     r"(?:How|What|What's|Why|Who|Where|When|Will|Would|Could|Can|Should|Is|Are|Does|Do|Did)\b"
 )
-# A label, then a colon, a bar, a dash between spaces, or a dash before a capital
-# ("EXPLAINER-What..."); "Background-check bill" and "Opinion-poll lead" are not labels.
-_FEATURE_LABEL = re.compile(
-    r"(?:analysis|explainer|explained|comment|opinion|q\s*&\s*a|fact\s*box|factbox|timeline"
-    r"|in depth|editorial|column|background|guide|long read|what we know)"
-    r"(?:\s*[:|]|\s+[-\u2013\u2014]\s|[-\u2013\u2014]\s*(?-i:[A-Z0-9]))",
+# Labels of pieces that explain what is known (those ``explains`` reads, which the model was
+# trained on, and the wider set ``packaged`` reads) and of pieces that give a view.
+_EXPLAINER_LABELS = (
+    r"explainer|explained|q\s*&\s*a|fact\s*box|factbox|timeline|background|guide|what we know"
+)
+_REFERENCE_LABELS = (
+    rf"{_EXPLAINER_LABELS}|backgrounder|fact\s*check|key facts|at a glance|in numbers|recap"
+)
+_VIEW_LABELS = r"analysis|comment|opinion|in depth|editorial|column|long read"
+# A label opens the headline when a colon, a bar, a dash between spaces, or a dash before a
+# capital ("EXPLAINER-What...") follows it; "Background-check bill" and "Opinion-poll lead"
+# are not labels.
+_AFTER_LABEL = r"(?:\s*[:|]|\s+[-\u2013\u2014]\s|[-\u2013\u2014]\s*(?-i:[A-Z0-9]))"
+_FEATURE_LABEL = re.compile(f"(?:{_EXPLAINER_LABELS}|{_VIEW_LABELS}){_AFTER_LABEL}", re.IGNORECASE)
+_REFERENCE_LABEL = re.compile(f"(?:{_REFERENCE_LABELS}){_AFTER_LABEL}", re.IGNORECASE)
+# Reference put anywhere in the headline: "The week in diplomacy, explained", "Britain's
+# deployment in numbers", "How the treaty works", "What we know about the leaked plan".
+_REFERENCE = re.compile(
+    r"[,:]\s*explained\W*$|\bwhat we know\b|\ba guide to\b|\bhow\b.{0,60}\bworks?\b"
+    r"|\bin numbers\b|\bat a glance\b|\bkey facts\b",
+    re.IGNORECASE,
+)
+_COUNT = r"(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\d+)"
+# A look back from weeks, months or years on: "Six months after Paris", "a year on", "2026 in
+# review", "The month that was", "the year the guns fell silent", an anniversary. Days are too
+# near: "Two days after the vote, the first troops leave" is news.
+_LOOK_BACK = re.compile(
+    rf"\b{_COUNT}\s+(?:weeks?|months?|years?)\s+(?:on|since|after|later)\b"
+    r"|\bin review\b|\bthe (?:week|month|year) that was\b|\b(?:19|20)\d\d: the year\b"
+    r"|\bthe year (?:the|that|when)\b|\banniversary\b|\blooking back\b|\bretrospective\b",
     re.IGNORECASE,
 )
 
@@ -26,3 +54,14 @@ def explains(headline: str) -> bool:
     """Whether ``headline`` is put as a question or labelled as an explainer or analysis."""
     text = headline.strip()
     return text.endswith("?") or bool(_QUESTION_OPENING.match(text) or _FEATURE_LABEL.match(text))
+
+
+def packaged(headline: str) -> str | None:
+    """What ``headline`` packages its article as, if as reference ("an explainer") or as a
+    look back ("a look back"), or None for a headline of news."""
+    text = headline.strip()
+    if _LOOK_BACK.search(text):
+        return "a look back"
+    if _REFERENCE_LABEL.match(text) or _REFERENCE.search(text):
+        return "an explainer"
+    return None

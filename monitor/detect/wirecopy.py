@@ -16,7 +16,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 
 _DATELINE = re.compile(
-    r"""^(?:[A-Z][A-Z.'\-]+(?:\s[A-Z][A-Z.'\-]+){0,3})   # the place, in capitals
+    r"""^(?:[A-Z][A-Z.'\-]+(?:[\s/][A-Z][A-Z.'\-]+){0,3})   # the place(s), in capitals
     (?:,\s[^()\n]{1,30}?)?                              # a date
     \s*(?:\([A-Za-z][\w .&/-]{0,30}\)|/[A-Za-z\- ]{2,20}/\.?)  # (Agency) or /TASS/.
     \s*[-:.]+\s+""",

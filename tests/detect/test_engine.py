@@ -158,6 +158,28 @@ def test_the_storys_history_alerts_neither_in_examine_nor_in_explain(
         assert vote.reason.endswith(history) is not news, vote.reason
 
 
+@pytest.mark.parametrize(
+    "headline",
+    ["2027 in review: the year the Commons said yes", "Factbox: what MPs approved in the vote"],
+)
+def test_a_piece_packaged_as_a_look_back_or_explainer_does_not_alert(
+    shipped_detector: Detector, headline: str
+) -> None:
+    """The same news under a headline of news alerts; under a headline that packages the
+    piece as a look back or an explainer it does not, and explain says why."""
+    shipped_detector.book.reset([])
+    shipped_detector.recent = RecentReports()
+    assert shipped_detector.examine(article("MPs back sending UK troops to Ukraine", VOTE))
+    shipped_detector.book.reset([])
+    shipped_detector.recent = RecentReports()
+    assert shipped_detector.examine(article(headline, VOTE, ident="a2")) == []
+    assessment = shipped_detector.explain(headline, VOTE, T0)
+    assert not assessment.alerts
+    vote = next(v for v in assessment.rules if v.rule == "uk-parliament-vote")
+    assert vote.hit is not None
+    assert "the headline packages" in vote.reason, vote.reason
+
+
 def test_explain_names_the_topic_a_rule_missed(shipped_detector: Detector) -> None:
     """A rule whose topic the text misses says which topic group; one on topic does not."""
     text = "Russia said on Tuesday it would allow unarmed observers, a shift from its stance."

@@ -2,7 +2,7 @@
 
 import pytest
 
-from monitor.detect.headline import explains
+from monitor.detect.headline import explains, packaged
 
 
 @pytest.mark.parametrize(
@@ -42,3 +42,39 @@ def test_explainers_analyses_and_questions(headline: str) -> None:
 )
 def test_news_put_as_statements(headline: str) -> None:
     assert not explains(headline)
+
+
+@pytest.mark.parametrize(
+    ("headline", "package"),
+    [
+        ("2026 in review: the year the guns fell silent", "a look back"),
+        ("Six months after Paris, where are the guarantees?", "a look back"),
+        ("The deployment, a year on", "a look back"),
+        ("The month that was: July in Ukraine", "a look back"),
+        ("On the treaty's first anniversary, Kyiv counts the cost", "a look back"),
+        ("Factbox: Britain's deployment in numbers", "an explainer"),
+        ("BACKGROUNDER - the mission's rules of engagement", "an explainer"),
+        ("Fact check: has Britain ordered troops into Ukraine?", "an explainer"),
+        ("The week in diplomacy, explained", "an explainer"),
+        ("How the UK-Ukraine security treaty works", "an explainer"),
+        ("What we know about the leaked plan", "an explainer"),
+    ],
+)
+def test_pieces_packaged_as_reference_or_a_look_back(headline: str, package: str) -> None:
+    assert packaged(headline) == package
+
+
+@pytest.mark.parametrize(
+    "headline",
+    [
+        "MPs back sending UK troops to Ukraine",
+        "Two days after the vote, the first troops leave for Ukraine",  # days are news
+        "Analysis: Senate vote gives Kyiv the signature it was missing",  # a view, not reference
+        "Could the truce hold through the winter?",
+        "Minister explained the plan to MPs on Tuesday",  # a verb, not a label
+        "Background-check bill passes the Senate",
+        "Kremlin says a year is too long for the mission",
+    ],
+)
+def test_news_is_not_packaged(headline: str) -> None:
+    assert packaged(headline) is None

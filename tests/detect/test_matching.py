@@ -216,6 +216,29 @@ def test_a_truce_named_by_its_earlier_collapse_is_not_collapsing(
     assert ("collapsed" in {o.stage for o in outcomes if o.held}) is collapses
 
 
+@pytest.mark.parametrize(
+    ("sentence", "signed"),
+    [
+        # the treaty named by its signing months before: the news is something else
+        (
+            "Senate leaders said a vote on the security agreement signed in October was likely.",
+            False,
+        ),
+        ("Full text of the UK-Ukraine security guarantee treaty signed last May", False),
+        (
+            "Kyiv and London signed the security guarantee treaty in Downing Street on Tuesday.",
+            True,
+        ),
+        ("Security pact signed in London as allies pledge to defend Ukraine", True),
+    ],
+)
+def test_a_treaty_named_by_its_signing_long_before_is_not_being_signed(
+    sentence: str, signed: bool
+) -> None:
+    outcomes = _shipped_rule("guarantees-ratified").evaluate(Sentence.of(sentence))
+    assert ("signed" in {o.stage for o in outcomes if o.held}) is signed
+
+
 def _shipped_rule(rule_id: str) -> CompiledRule:
     """The shipped watch rule ``rule_id``, compiled."""
     from monitor.detect.rules import load_rules

@@ -21,6 +21,7 @@ from monitor.detect.wirecopy import (
         "NEW YORK, 3 March (AFP) -- Russia said it could accept monitors.",
         "MOSCOW, March 3. /TASS/. Russia said it could accept monitors.",
         "LONDON, Jan 21 (Thomson Reuters Foundation) - Russia said it could accept monitors.",
+        "LONDON/KYIV, July 14 (CP) - Russia said it could accept monitors.",  # two places
     ],
 )
 def test_a_dateline_is_dropped(paragraph: str) -> None:
@@ -33,6 +34,7 @@ def test_a_dateline_is_dropped(paragraph: str) -> None:
         "Russia (the Kremlin said) - accepts nothing.",
         "NATO (a defensive alliance) is not a party.",
         "UK troops - 500 of them - arrived on Monday.",
+        "UK/FRANCE talks (a new format) - no deal.",
     ],
 )
 def test_ordinary_openings_stay(paragraph: str) -> None:
