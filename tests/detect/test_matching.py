@@ -239,6 +239,20 @@ def test_a_treaty_named_by_its_signing_long_before_is_not_being_signed(
     assert ("signed" in {o.stage for o in outcomes if o.held}) is signed
 
 
+@pytest.mark.parametrize(
+    ("sentence", "shifts"),
+    [
+        # declining to comment on reports of a shift confirms nothing
+        ("Peskov declined to comment on media reports that Moscow could accept observers.", False),
+        ("The Kremlin refused to comment on claims Russia now accepts observers.", False),
+        ("Russia said on Thursday it now accepts international observers.", True),
+    ],
+)
+def test_no_comment_on_a_reported_shift_is_no_shift(sentence: str, shifts: bool) -> None:
+    outcomes = _shipped_rule("russia-position-change").evaluate(Sentence.of(sentence))
+    assert ("stance" in {o.stage for o in outcomes if o.held}) is shifts
+
+
 def _shipped_rule(rule_id: str) -> CompiledRule:
     """The shipped watch rule ``rule_id``, compiled."""
     from monitor.detect.rules import load_rules

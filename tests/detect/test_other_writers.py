@@ -51,7 +51,8 @@ TRAINED_BARS = (0.85, 0.85, 0.05)
 # 0.81 / 0.85 / 4 of 50, ar 0.73 / 0.90 / 7 of 51 (0.71 / 0.85 / 7 and 0.68 / 0.90 / 9 by the
 # detector before it). as (hedged, attributed agency copy, many kinds of development), written
 # after the change and replayed first with the signing change too: 0.65 / 0.80 / 9 of 48 (0.52 /
-# 0.80 / 16 of 48 by the detector before stop 35).
+# 0.80 / 16 of 48 by the detector before stop 35); since Moscow declining to comment on reports
+# of a shift is no shift (its false alerts read), 0.69 / 0.85 / 8 of 48.
 HELD_OUT_BARS = {
     "ab": (0.95, 0.95, 0.03),
     "ac": (0.88, 0.88, 0.06),
@@ -70,7 +71,7 @@ HELD_OUT_BARS = {
     "ap": (0.89, 0.84, 0.05),
     "aq": (0.76, 0.80, 0.10),
     "ar": (0.68, 0.85, 0.16),
-    "as": (0.60, 0.75, 0.21),
+    "as": (0.64, 0.80, 0.19),
 }
 
 # One message per development event: the second alerts each set still gets (README 'Measuring
@@ -118,7 +119,7 @@ HEADLINE_ONLY_BARS = {
 # of 40, ag 0.81 / 0.94 / 4 of 40, ah 0.81 / 0.94 / 4 of 40, ai 0.95 / 1.00 / 1 of 40, aj 0.85 /
 # 1.00 / 3 of 41, ak 0.95 / 1.00 / 1 of 40, al 0.89 / 1.00 / 2 of 41, am 0.84 / 0.94 / 3 of 41, an
 # 0.77 / 0.89 / 5 of 48, ao 0.76 / 0.89 / 5 of 42, ap 0.90 / 0.94 / 2 of 44, aq 0.72 / 0.90 / 7 of
-# 50, ar 0.70 / 0.90 / 8 of 51, as 0.64 / 0.85 / 10 of 48 (ae's bodies are six to twelve paragraphs
+# 50, ar 0.70 / 0.90 / 8 of 51, as 0.68 / 0.90 / 9 of 48 (ae's bodies are six to twelve paragraphs
 # as written: padded with its own long rehashes, a report runs to thirty and more; af's and ah's
 # rehashes are mostly retrospectives that alert as written too). Background dilutes what the model
 # reads; from ``LONG_ARTICLE`` sentences on, terms found only in the background weigh less (README
@@ -142,7 +143,7 @@ LONG_BODY_BARS = {
     "ap": (0.85, 0.89, 0.07),
     "aq": (0.67, 0.85, 0.16),
     "ar": (0.65, 0.85, 0.18),
-    "as": (0.59, 0.80, 0.23),
+    "as": (0.63, 0.85, 0.21),
 }
 
 # The same sets as agency copy tells them, repeating its earlier paragraphs for background: each
@@ -152,7 +153,7 @@ LONG_BODY_BARS = {
 # 41, ae 0.90 / 0.94 / 2 of 38, af 0.88 / 0.89 / 3 of 40, ag 0.85 / 0.94 / 3 of 40, ah 0.90 / 1.00
 # / 2 of 40, ai 0.95 / 1.00 / 1 of 40, aj 0.89 / 1.00 / 2 of 41, ak 1.00 / 1.00 / 0 of 40, al 0.85
 # / 1.00 / 3 of 41, am 0.84 / 0.94 / 3 of 41, an 0.85 / 0.89 / 3 of 48, ao 0.82 / 1.00 / 4 of 42,
-# ap 0.90 / 0.94 / 2 of 44, aq 0.74 / 0.85 / 6 of 50, ar 0.73 / 0.90 / 7 of 51, as 0.67 / 0.85 / 9
+# ap 0.90 / 0.94 / 2 of 44, aq 0.74 / 0.85 / 6 of 50, ar 0.73 / 0.90 / 7 of 51, as 0.70 / 0.90 / 8
 # of 48.
 # Before what the story has told was known, event recall was 0.44 to 0.86 on these sets; until an
 # article was measured without the sentences the story had told (stop 31), the repeated paragraphs
@@ -176,7 +177,7 @@ EARLIER_BARS = {
     "ap": (0.85, 0.89, 0.07),
     "aq": (0.69, 0.80, 0.14),
     "ar": (0.68, 0.85, 0.16),
-    "as": (0.62, 0.80, 0.21),
+    "as": (0.65, 0.85, 0.19),
 }
 LONG_BODY_SEED = 20260106
 EARLIER = timedelta(days=2)
