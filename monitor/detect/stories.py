@@ -25,7 +25,9 @@ the rule says ``preceded_by`` it, reported after it within that time (the motion
 in a report on the day after the vote was *held*). Within the window a report that tells of the
 day a development was first reported ("MPs voted on Tuesday", read on Thursday) updates it when
 related (``group_similarity``). A broad rule's patterns name kinds of development in their own
-words ("pledged 3 billion", "agreed a fund"), not stages, so they keep no reports apart. A
+words ("pledged 3 billion", "agreed a fund"), not stages, so they keep no reports apart, but
+a report one of them names as a kind the development was not (a court's ruling, the day after a
+pact was signed) needs ``group_similarity`` at once, as a report naming a new kind does. A
 report that restates an older development (similarity at least ``known_similarity``) and
 updates no other is ``KNOWN``, and so is one each of whose evidence sentences tells only of
 times ``history`` or longer before it (a year in review, an anniversary piece); anything else
@@ -352,7 +354,11 @@ class StoryBook:
             unstaged_kin = same_rule and report.stage == UNSTAGED
             # a report naming a kind the development was never reported as needs the whole
             # similarity: joined, that kind would get no alert of its own
-            new_kind = not naming.issubset(development.rules)
+            # so does one a broad rule's pattern names as another kind than the development
+            # was reported as (a ruling, beside a pact signed): kinds, not stages, but not alike
+            new_kind = not naming.issubset(development.rules) or (
+                not specific and _other_kind(development, report)
+            )
             # named only as kinds it never was: one event two outlets' wordings name apart
             # ("Moscow drops its demand" and "ready to fix the truce line"), joined at once
             # only when alike
@@ -464,6 +470,14 @@ def _near(moment: datetime, days: Iterable[date]) -> bool:
     """Whether ``moment`` falls on one of ``days`` or a day either side (a report of late
     evening, news told "on Tuesday" first reported on Wednesday)."""
     return any(abs((moment.date() - day).days) <= 1 for day in days)
+
+
+def _other_kind(development: Development, report: Report) -> bool:
+    """Whether ``report``, named by a broad rule's pattern, names another kind of development
+    than the pattern that named ``development`` (neither named by the model alone)."""
+    if UNSTAGED in (report.stage, development.stage):
+        return False
+    return report.stage != development.stage
 
 
 def _age(development: Development, now: datetime) -> timedelta:

@@ -52,7 +52,8 @@ TRAINED_BARS = (0.85, 0.85, 0.05)
 # detector before it). as (hedged, attributed agency copy, many kinds of development), written
 # after the change and replayed first with the signing change too: 0.65 / 0.80 / 9 of 48 (0.52 /
 # 0.80 / 16 of 48 by the detector before stop 35); since Moscow declining to comment on reports
-# of a shift is no shift (its false alerts read), 0.69 / 0.85 / 8 of 48.
+# of a shift is no shift (its false alerts read), 0.69 / 0.85 / 8 of 48; since a court's ruling
+# needs the related similarity to join a pact signed the day before, 0.70 / 0.90 / 8 of 48.
 HELD_OUT_BARS = {
     "ab": (0.95, 0.95, 0.03),
     "ac": (0.88, 0.88, 0.06),
@@ -71,7 +72,7 @@ HELD_OUT_BARS = {
     "ap": (0.89, 0.84, 0.05),
     "aq": (0.76, 0.80, 0.10),
     "ar": (0.68, 0.85, 0.16),
-    "as": (0.64, 0.80, 0.19),
+    "as": (0.65, 0.85, 0.19),
 }
 
 # One message per development event: the second alerts each set still gets (README 'Measuring

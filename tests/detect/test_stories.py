@@ -248,6 +248,19 @@ def test_a_broad_rules_patterns_are_kinds_not_stages() -> None:
 
 
 @pytest.mark.parametrize(
+    ("stage", "expected"), [(UNSTAGED, Decision.UPDATE), ("ruling", Decision.NEW_DEVELOPMENT)]
+)
+def test_a_report_a_broad_pattern_names_another_kind_needs_the_whole_similarity(
+    stage: str, expected: Decision
+) -> None:
+    """Loosely similar (0.17) an hour after a pledge: named by the model alone it joins, named
+    by a pattern as another kind (a court's ruling) it needs ``group_similarity``."""
+    book = broad_book(broad(PLEDGE, "commitment"))
+    verdict = book.decide(broad(FUND, stage), T0 + timedelta(hours=1))
+    assert verdict.decision is expected, verdict.reason
+
+
+@pytest.mark.parametrize(
     ("later", "expected"),
     [(timedelta(hours=1), Decision.UPDATE), (timedelta(hours=20), Decision.NEW_DEVELOPMENT)],
 )
