@@ -54,6 +54,8 @@ TRAINED_BARS = (0.85, 0.85, 0.05)
 # 0.80 / 16 of 48 by the detector before stop 35); since Moscow declining to comment on reports
 # of a shift is no shift (its false alerts read), 0.69 / 0.85 / 8 of 48; since a court's ruling
 # needs the related similarity to join a pact signed the day before, 0.70 / 0.90 / 8 of 48.
+# at (hedged, attributed agency and broadsheet copy), written last in stop 35 and replayed
+# only: 0.66 / 0.95 / 10 of 48 (0.61 / 0.95 / 12 of 48 by the detector before stop 35).
 HELD_OUT_BARS = {
     "ab": (0.95, 0.95, 0.03),
     "ac": (0.88, 0.88, 0.06),
@@ -73,6 +75,7 @@ HELD_OUT_BARS = {
     "aq": (0.76, 0.80, 0.10),
     "ar": (0.68, 0.85, 0.16),
     "as": (0.65, 0.85, 0.19),
+    "at": (0.61, 0.90, 0.23),
 }
 
 # One message per development event: the second alerts each set still gets (README 'Measuring
@@ -90,7 +93,8 @@ SECOND_ALERTS = {"ae": 2, "af": 4, "ag": 2, "an": 1, "ap": 1, "ar": 1, "as": 1, 
 # / 0.82 / 0 of 40, ah 1.00 / 0.94 / 0 of 40, ai 1.00 / 0.94 / 0 of 40; aj 1.00 / 0.88 / 0 of 41,
 # ak 1.00 / 0.78 / 0 of 40 (0.83 before stop 34), al 0.95 / 0.94 / 1 of 41, am 0.94 / 0.88 / 1
 # of 41, an 0.89 / 0.83 / 2 of 48, ao 1.00 / 0.50 / 0 of 42, ap 1.00 / 0.72 / 0 of 44, aq 1.00 /
-# 0.70 / 0 of 50, ar 0.91 / 0.95 / 2 of 51, as 0.95 / 0.90 / 1 of 48.
+# 0.70 / 0 of 50, ar 0.91 / 0.95 / 2 of 51, as 0.95 / 0.90 / 1 of 48, at 0.95 /
+# 0.90 / 1 of 48.
 HEADLINE_ONLY_BARS = {
     "ab": (0.88, 0.88, 0.06),
     "ac": (0.95, 0.70, 0.03),
@@ -110,6 +114,7 @@ HEADLINE_ONLY_BARS = {
     "aq": (0.95, 0.65, 0.02),
     "ar": (0.86, 0.90, 0.06),
     "as": (0.90, 0.85, 0.05),
+    "at": (0.90, 0.85, 0.05),
 }
 
 
@@ -145,6 +150,7 @@ LONG_BODY_BARS = {
     "aq": (0.67, 0.85, 0.16),
     "ar": (0.65, 0.85, 0.18),
     "as": (0.63, 0.85, 0.21),
+    "at": (0.61, 0.90, 0.23),
 }
 
 # The same sets as agency copy tells them, repeating its earlier paragraphs for background: each
@@ -179,6 +185,7 @@ EARLIER_BARS = {
     "aq": (0.69, 0.80, 0.14),
     "ar": (0.68, 0.85, 0.16),
     "as": (0.65, 0.85, 0.19),
+    "at": (0.61, 0.90, 0.23),
 }
 LONG_BODY_SEED = 20260106
 EARLIER = timedelta(days=2)
@@ -349,7 +356,7 @@ def test_held_out_reports_that_repeat_earlier_reports_alert_and_their_rehashes_s
 
 def test_every_held_out_set_has_its_bar_and_exists() -> None:
     letters = {p.stem.removeprefix("other-writer-") for p in SETS}
-    assert len(SETS) == 45
+    assert len(SETS) == 46
     assert held_out() == set(HELD_OUT_BARS) == set(HEADLINE_ONLY_BARS) == set(LONG_BODY_BARS)
     assert set(EARLIER_BARS) == held_out()
     assert held_out() < letters
