@@ -43,14 +43,24 @@ class Retelling:
 
 @dataclass(frozen=True)
 class _Owner:
-    """The development a kept claim came from: its id, rules, the stage of its lead rule and
-    when it was last reported."""
+    """The development a kept claim came from: its id, rules, the stage of its lead rule, when
+    it was last reported and how many evidence sentences it had."""
 
     development: str
     rule: str
     rules: frozenset[str]
     stage: str
     last_seen: datetime
+    evidence: int
+
+    def still(self, development: Development) -> bool:
+        """Whether ``development`` is as it was when this was taken of it."""
+        return (
+            self.last_seen == development.last_seen
+            and self.evidence == len(development.evidence)
+            and self.stage == development.stage
+            and len(self.rules) == len(development.rules)
+        )
 
     @classmethod
     def of(cls, development: Development) -> _Owner:
@@ -60,6 +70,7 @@ class _Owner:
             frozenset(development.rules),
             development.stage,
             development.last_seen,
+            len(development.evidence),
         )
 
     def counts_for(self, rule: str, broad: bool, stage: str) -> bool:
@@ -123,7 +134,7 @@ class SettledDevelopments:
             if development.last_seen >= before:
                 continue
             kept = self._settled.get(development.id)
-            if kept is not None and kept == _Owner.of(development):
+            if kept is not None and kept.still(development):
                 continue
             changed = changed or kept is not None
             self._settled[development.id] = _Owner.of(development)

@@ -235,3 +235,16 @@ def test_a_second_collapse_told_in_few_words_is_news() -> None:
     later = T0 + timedelta(days=30)
     alerts = detector.examine(article("c2", "Ukraine truce collapses", second, later))
     assert [(alert.type, alert.rule) for alert in alerts] == [("alert", "ceasefire")]
+
+
+def test_evidence_a_late_report_added_is_read_too() -> None:
+    """A report published before a development's last one adds evidence without moving its
+    last report: kept already, the development is read again all the same."""
+    found = SettledDevelopments(KnownClaims(c.text for c in load_ruleset(RULES).claims))
+    vote = vote_development()
+    found.settle([vote], T0 + timedelta(days=21))
+    late = "The Speaker confirmed the Commons result on the Ukraine mission after a recount."
+    assert not found.retells(late, "new-development", broad=True, stage="", min_novelty=0.3)
+    vote.evidence.append(late)
+    found.settle([vote], T0 + timedelta(days=21))
+    assert found.retells(late, "new-development", broad=True, stage="", min_novelty=0.3)
