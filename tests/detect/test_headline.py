@@ -52,10 +52,12 @@ def test_news_put_as_statements(headline: str) -> None:
         ("The deployment, a year on", "a look back"),
         ("The month that was: July in Ukraine", "a look back"),
         ("On the treaty's first anniversary, Kyiv counts the cost", "a look back"),
+        ("The week in Ukraine diplomacy: a leaked plan and a warning", "a look back"),
+        ("Month since arrival: the troops settle in", "a look back"),
         ("Factbox: Britain's deployment in numbers", "an explainer"),
         ("BACKGROUNDER - the mission's rules of engagement", "an explainer"),
         ("Fact check: has Britain ordered troops into Ukraine?", "an explainer"),
-        ("The week in diplomacy, explained", "an explainer"),
+        ("The mission's rules of engagement, explained", "an explainer"),
         ("How the UK-Ukraine security treaty works", "an explainer"),
         ("What we know about the leaked plan", "an explainer"),
     ],
@@ -74,6 +76,7 @@ def test_pieces_packaged_as_reference_or_a_look_back(headline: str, package: str
         "Minister explained the plan to MPs on Tuesday",  # a verb, not a label
         "Background-check bill passes the Senate",
         "Kremlin says a year is too long for the mission",
+        "Week-long talks in Geneva end with a ceasefire",  # not a round-up of the week
     ],
 )
 def test_news_is_not_packaged(headline: str) -> None:
