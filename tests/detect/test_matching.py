@@ -200,57 +200,77 @@ def test_shipped_rules_read_hedging_only_near_the_event(
     assert (_shipped_rule(rule_id).first_held(Sentence.of(sentence)) is not None) is held
 
 
+TRUCE, TREATY, SHIFT = "ceasefire", "guarantees-ratified", "russia-position-change"
+
+
 @pytest.mark.parametrize(
-    ("sentence", "collapses"),
+    ("rule_id", "stage", "sentence", "held"),
     [
         # the truce named by what befell it before: the news is its restoring
-        ("A protocol signed in Geneva restores the truce that collapsed in May.", False),
-        ("The ceasefire which broke down in March is back in force from Saturday.", False),
-        ("The truce collapsed overnight as Russian forces attacked near Orikhiv.", True),
-    ],
-)
-def test_a_truce_named_by_its_earlier_collapse_is_not_collapsing(
-    sentence: str, collapses: bool
-) -> None:
-    outcomes = _shipped_rule("ceasefire").evaluate(Sentence.of(sentence))
-    assert ("collapsed" in {o.stage for o in outcomes if o.held}) is collapses
-
-
-@pytest.mark.parametrize(
-    ("sentence", "signed"),
-    [
+        (
+            TRUCE,
+            "collapsed",
+            "A protocol signed in Geneva restores the truce that collapsed in May.",
+            False,
+        ),
+        (
+            TRUCE,
+            "collapsed",
+            "The ceasefire which broke down in March is back in force from Saturday.",
+            False,
+        ),
+        (
+            TRUCE,
+            "collapsed",
+            "The truce collapsed overnight as Russian forces attacked near Orikhiv.",
+            True,
+        ),
         # the treaty named by its signing months before: the news is something else
         (
+            TREATY,
+            "signed",
             "Senate leaders said a vote on the security agreement signed in October was likely.",
             False,
         ),
-        ("Full text of the UK-Ukraine security guarantee treaty signed last May", False),
         (
+            TREATY,
+            "signed",
+            "Full text of the UK-Ukraine security guarantee treaty signed last May",
+            False,
+        ),
+        (
+            TREATY,
+            "signed",
             "Kyiv and London signed the security guarantee treaty in Downing Street on Tuesday.",
             True,
         ),
-        ("Security pact signed in London as allies pledge to defend Ukraine", True),
-    ],
-)
-def test_a_treaty_named_by_its_signing_long_before_is_not_being_signed(
-    sentence: str, signed: bool
-) -> None:
-    outcomes = _shipped_rule("guarantees-ratified").evaluate(Sentence.of(sentence))
-    assert ("signed" in {o.stage for o in outcomes if o.held}) is signed
-
-
-@pytest.mark.parametrize(
-    ("sentence", "shifts"),
-    [
+        (
+            TREATY,
+            "signed",
+            "Security pact signed in London as allies pledge to defend Ukraine",
+            True,
+        ),
         # declining to comment on reports of a shift confirms nothing
-        ("Peskov declined to comment on media reports that Moscow could accept observers.", False),
-        ("The Kremlin refused to comment on claims Russia now accepts observers.", False),
-        ("Russia said on Thursday it now accepts international observers.", True),
+        (
+            SHIFT,
+            "stance",
+            "Peskov declined to comment on media reports that Moscow could accept observers.",
+            False,
+        ),
+        (
+            SHIFT,
+            "stance",
+            "The Kremlin refused to comment on claims Russia now accepts observers.",
+            False,
+        ),
+        (SHIFT, "stance", "Russia said on Thursday it now accepts international observers.", True),
     ],
 )
-def test_no_comment_on_a_reported_shift_is_no_shift(sentence: str, shifts: bool) -> None:
-    outcomes = _shipped_rule("russia-position-change").evaluate(Sentence.of(sentence))
-    assert ("stance" in {o.stage for o in outcomes if o.held}) is shifts
+def test_a_stage_named_as_background_or_unconfirmed_is_not_news(
+    rule_id: str, stage: str, sentence: str, held: bool
+) -> None:
+    outcomes = _shipped_rule(rule_id).evaluate(Sentence.of(sentence))
+    assert (stage in {o.stage for o in outcomes if o.held}) is held
 
 
 def _shipped_rule(rule_id: str) -> CompiledRule:
