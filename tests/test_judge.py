@@ -14,6 +14,7 @@ from pydantic import SecretStr
 
 from monitor.cli import main
 from monitor.detect.engine import OFF_STORY, Detector
+from monitor.detect.headline import packaged
 from monitor.judge import Judge, JudgeSettings
 from monitor.models import Alert, Article
 from monitor.notify.email import email_message
@@ -149,6 +150,11 @@ def test_a_key_no_header_can_carry_keeps_the_local_decision(articles: list[Artic
 
 
 def test_budget_per_hour(articles: list[Article]) -> None:
+    # the articles the judge is asked about: about the story, not packaged to retell it
+    local_detector = detector()
+    articles = [
+        a for a in articles if local_detector.extractor.on_story(a) and packaged(a.title) is None
+    ]
     now = [0.0]
     with serving(ChatServer(decide=say_no)) as server:
         judge = judge_for(server, calls_per_hour=2)
@@ -266,4 +272,19 @@ def test_articles_off_the_story_are_not_sent() -> None:
         assert checked.extractor.relevance(football) < OFF_STORY
         assert not checked.assess(football).alerts
         assert checked.examine(football) == []
+    assert server.requests == [] and judge.counts["answered"] == 0
+
+
+def test_pieces_packaged_to_retell_the_story_are_not_sent() -> None:
+    recap = Article(
+        "recap-1",
+        "wire",
+        "2027 in review: the year the Commons said yes",
+        "MPs voted 380 to 95 to approve sending British troops to Ukraine.",
+    )
+    with serving(ChatServer(say_yes)) as server:
+        judge = judge_for(server)
+        checked = detector(judge)
+        assert not checked.assess(recap).alerts
+        assert checked.examine(recap) == []
     assert server.requests == [] and judge.counts["answered"] == 0

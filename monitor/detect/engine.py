@@ -141,11 +141,13 @@ class Detector:
         if self.threshold is not None:
             development = Score(development.probability, self.threshold, development.contributions)
         pattern_floor = self.model.spec.pattern_floor
+        # a piece packaged to retell the story holds no rule, whatever the judge would say
+        package = packaged(article.title) if signals.on_story else None
         # The optional judge decides candidates about the story (issue 15); None keeps the
         # local decision.
         judged = (
             self.judge.consult(article, signals, development, pattern_floor, self.rules)
-            if self.judge is not None and signals.on_story
+            if self.judge is not None and signals.on_story and package is None
             else None
         )
         if judged is not None:
@@ -180,7 +182,7 @@ class Detector:
             closest = signals.closest
             reason = f"not about the story (closest sentence {closest:.2f}, needs {OFF_STORY})"
             ordered = [replace(verdict, holds=False, reason=reason) for verdict in ordered]
-        elif (package := packaged(article.title)) is not None:
+        elif package is not None:
             reason = f"the headline packages {package}, which retells the story so far"
             ordered = [
                 replace(verdict, holds=False, reason=f"{verdict.reason}, but {reason}")

@@ -44,10 +44,10 @@ _COUNT = r"(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelv
 # the week ("The week in Ukraine diplomacy: ..."). Days are too near: "Two days after the vote,
 # the first troops leave" is news.
 _LOOK_BACK = re.compile(
-    rf"\b{_COUNT}\s+(?:weeks?|months?|years?)\s+(?:on|since|after|later)\b"
+    rf"(?:\b{_COUNT}\s+|^)(?:weeks?|months?|years?)\s+(?:on|since|after|later)\b"
     r"|\bin review\b|\bthe (?:week|month|year) that was\b|\b(?:19|20)\d\d: the year\b"
     r"|\bthe year (?:the|that|when)\b|\banniversary\b|\blooking back\b|\bretrospective\b"
-    r"|^(?:the|this) week in\b|^(?:weeks?|months?|years?) (?:on|since|after)\b",
+    r"|^(?:the|this) week in\b",
     re.IGNORECASE,
 )
 
