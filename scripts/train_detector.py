@@ -2,6 +2,7 @@
 """Train the detector's scoring model and report it by leave-one-event-out cross-validation.
 
 Usage: python scripts/train_detector.py [--eval DIR] [--out FILE] [--report FILE] [--cv-alerts DIR]
+       [--development THRESHOLD FLOOR]
 
 Reads the labelled corpora (``DIR/dev.jsonl`` and ``DIR/dev2.jsonl``, default
 ``../shared/eval``, and the sets by other writers in ``tests/fixtures/other-writer-*.jsonl``
@@ -13,7 +14,9 @@ a model that never saw its event. The alert thresholds are chosen on those out-o
 the figures are scored with the kit's ``score.py``, and the final model (trained on everything,
 with those thresholds) is written as a small JSON file of weights (``--out``, by default the
 packaged ``monitor/detect/detector_model.json``); ``--cv-alerts`` keeps each corpus's out-of-
-fold alert lines (``DIR/<corpus>.jsonl``, the replay contract) for reading its errors. Needs
+fold alert lines (``DIR/<corpus>.jsonl``, the replay contract) for reading its errors;
+``--development`` gives the development threshold and pattern floor instead of choosing them
+(the shipped model: ``--development 0.85 0.35``, README 'Measuring detection'). Needs
 scikit-learn (``pip install -e '.[train]'``). Deterministic: a fixed seed, sorted inputs."""
 
 from __future__ import annotations
@@ -235,7 +238,21 @@ def main() -> None:
     parser.add_argument(
         "--cv-alerts", type=Path, default=None, help="write each corpus's out-of-fold alerts here"
     )
+    parser.add_argument(
+        "--development",
+        type=float,
+        nargs=2,
+        metavar=("THRESHOLD", "FLOOR"),
+        default=None,
+        help="use this development threshold and pattern floor instead of choosing them "
+        "(the rule heads are still chosen); the model file records them",
+    )
     args = parser.parse_args()
+    fixed: tuple[float, float] | None = (
+        (args.development[0], args.development[1]) if args.development else None
+    )
+    if fixed is not None and not 0.0 < fixed[1] < fixed[0] <= 1.0:
+        parser.error("--development: the floor must be above 0 and below the threshold (at most 1)")
     kit = load_kit(args.eval)
     rules = load_rules(ROOT / "rules" / "watch")
     claims = load_baseline(ROOT / "rules" / "baseline.yaml")
@@ -289,13 +306,21 @@ def main() -> None:
                 folds[article.id] = model
     print(file=sys.stderr)
     _VOCABULARY.append(next(iter(folds.values())))
-    chosen, table, cv_alerts = choose_thresholds(kit, probe, corpora, folds, list(labels))
+    chosen, table, cv_alerts = choose_thresholds(
+        kit,
+        probe,
+        corpora,
+        folds,
+        list(labels),
+        fixed,
+    )
     pattern_floor = chosen.pop("pattern_floor")
     example_match = {k.split(":", 1)[1]: chosen.pop(k) for k in list(chosen) if ":" in k}
     about = {
         "trained_on": [f"{name}.jsonl" for name in corpora],
         "script": "scripts/train_detector.py",
         "seed": SEED,
+        **({"development_given": list(fixed)} if fixed is not None else {}),
         "cross_validation": {name: _summary(result) for name, result in table.items()},
     }
     kept = {h: y for h, y in labels.items() if chosen[h] <= 1.0}  # heads that earned a place
@@ -391,9 +416,11 @@ def choose_thresholds(
     corpora: dict[str, tuple[list[dict[str, object]], list[Article]]],
     folds: dict[str, ScoringModel],
     heads: Sequence[str],
+    fixed: tuple[float, float] | None = None,
 ) -> tuple[dict[str, float], dict[str, dict[str, Any]], dict[str, list[dict[str, object]]]]:
-    """Pick the development threshold, then each rule head's, on the out-of-fold replays;
-    return them, the scorer's figures per corpus at those values and the alert lines."""
+    """Pick the development threshold and pattern floor (unless ``fixed`` gives them), then
+    each rule head's, on the out-of-fold replays; return them, the scorer's figures per
+    corpus at those values and the alert lines."""
 
     examples: dict[str, float] = {}
     alerts: dict[str, list[dict[str, object]]] = {}  # each corpus's lines of the latest run
@@ -439,7 +466,9 @@ def choose_thresholds(
 
     thresholds = {h: 1.01 for h in heads}
     best: tuple[float, float, float] | None = None
-    for t in GRID:
+    if fixed is not None:  # given: nothing to choose
+        best = (0.0, *fixed)
+    for t in GRID if fixed is None else ():
         for floor in (f for f in FLOORS if f < t):
             result = run({**thresholds, DEVELOPMENT: t}, floor)
             precision, recall = worst(result, "new-development")

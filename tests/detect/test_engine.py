@@ -62,12 +62,17 @@ def test_case_table_alerts_on_developments_and_stays_quiet_on_the_rest(
 
 # Style cases the shipped model gets wrong, each with what it does. The model trained with
 # headline-only copies (scripts/train_detector.py, HEADLINE_COPY_WEIGHT) found more events on
-# the held-out sets, whole (d, z) and as headlines alone (ac, d, h, r, v, z), and lost these
-# two, which the model before it got right (README 'Measuring detection').
+# the held-out sets, whole (d, z) and as headlines alone (ac, d, h, r, v, z), and lost the
+# first two, which the model before it got right; the model that learns from the hedged sets
+# ar and as too (stop 36) lost the order signed for Catterick: it scores 0.32, 'in march' and
+# 'a week' weighing against it (README 'Measuring detection').
 KNOWN_WRONG = {
     "Germany is considering a contribution of up to 2 billion euros to the multinational"
     " force for Ukraine, officials said.": "['new-development'] (expected quiet)",
     "Commons vote on Ukraine troops postponed": "quiet (expected ['new-development'])",
+    "Orders signed: Catterick infantry to deploy to Ukraine in March": (
+        "quiet (expected ['foreign-troops-deployed', 'new-development'])"
+    ),
 }
 
 
