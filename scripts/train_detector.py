@@ -465,21 +465,22 @@ def choose_thresholds(
         return (correct / alerts if alerts else 1.0), sum(row.get("events_hit", 0) for row in rows)
 
     thresholds = {h: 1.01 for h in heads}
-    best: tuple[float, float, float] | None = None
     if fixed is not None:  # given: nothing to choose
-        best = (0.0, *fixed)
-    for t in GRID if fixed is None else ():
-        for floor in (f for f in FLOORS if f < t):
-            result = run({**thresholds, DEVELOPMENT: t}, floor)
-            precision, recall = worst(result, "new-development")
-            print(
-                f"development {t:.2f} floor {floor:.2f}: {precision:.2f} {recall:.2f}",
-                file=sys.stderr,
-            )
-            if best is None or min(precision, recall) > best[0] + 1e-9:
-                best = (min(precision, recall), t, floor)
-    assert best is not None
-    _, thresholds[DEVELOPMENT], floor = best
+        thresholds[DEVELOPMENT], floor = fixed
+    else:
+        best: tuple[float, float, float] | None = None
+        for t in GRID:
+            for floor in (f for f in FLOORS if f < t):
+                result = run({**thresholds, DEVELOPMENT: t}, floor)
+                precision, recall = worst(result, "new-development")
+                print(
+                    f"development {t:.2f} floor {floor:.2f}: {precision:.2f} {recall:.2f}",
+                    file=sys.stderr,
+                )
+                if best is None or min(precision, recall) > best[0] + 1e-9:
+                    best = (min(precision, recall), t, floor)
+        assert best is not None
+        _, thresholds[DEVELOPMENT], floor = best
     for rule in (h for h in heads if h != DEVELOPMENT):
         # A head or an example match is kept where it finds more events over all corpora
         # together at the rule's precision bar there (a worst-corpus rule would let one
