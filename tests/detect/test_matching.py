@@ -200,6 +200,23 @@ def test_shipped_rules_read_hedging_only_near_the_event(
     assert (_shipped_rule(rule_id).first_held(Sentence.of(sentence)) is not None) is held
 
 
+@pytest.mark.parametrize(
+    ("sentence", "held"),
+    [
+        # another country's parliament, however far the vote's other words run from its name
+        ("Canada's House of Commons voted on Tuesday to extend the troop deployment.", False),
+        ("Irish lawmakers approved sending officers to the Ukraine mission.", False),
+        ("The Canadian House of Commons backed the deployment of troops to Ukraine.", False),
+        # the partners named elsewhere in a report of the Commons vote are not its parliament
+        ("British MPs voted to send troops to Ukraine alongside French soldiers.", True),
+        ("UK MPs approve sending troops to Ukraine, 412 votes to 118.", True),
+    ],
+)
+def test_shipped_vote_rule_knows_another_countrys_parliament(sentence: str, held: bool) -> None:
+    rule = _shipped_rule("uk-parliament-vote")
+    assert (rule.first_held(Sentence.of(sentence)) is not None) is held
+
+
 TRUCE, TREATY, SHIFT = "ceasefire", "guarantees-ratified", "russia-position-change"
 
 
