@@ -207,9 +207,29 @@ def test_shipped_rules_read_hedging_only_near_the_event(
         ("Canada's House of Commons voted on Tuesday to extend the troop deployment.", False),
         ("Irish lawmakers approved sending officers to the Ukraine mission.", False),
         ("The Canadian House of Commons backed the deployment of troops to Ukraine.", False),
-        # the partners named elsewhere in a report of the Commons vote are not its parliament
+        # other parliaments a report of the Commons vote mentions besides are not the one that voted
         ("British MPs voted to send troops to Ukraine alongside French soldiers.", True),
         ("UK MPs approve sending troops to Ukraine, 412 votes to 118.", True),
+        (
+            "MPs voted 412 to 118 to approve sending British troops to Ukraine, days after"
+            " France's National Assembly backed its own deployment.",
+            True,
+        ),
+        (
+            "MPs voted to approve sending British troops to Ukraine, and Ukraine's parliament"
+            " welcomed the result.",
+            True,
+        ),
+        (
+            "Scottish and Northern Irish MPs joined the majority as the Commons approved the"
+            " deployment of troops to Ukraine.",
+            True,
+        ),
+        (
+            "The Ukraine Commons vote went the government's way as MPs approved the deployment"
+            " of troops.",
+            True,
+        ),
     ],
 )
 def test_shipped_vote_rule_knows_another_countrys_parliament(sentence: str, held: bool) -> None:
