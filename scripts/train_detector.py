@@ -251,8 +251,10 @@ def main() -> None:
     fixed: tuple[float, float] | None = (
         (args.development[0], args.development[1]) if args.development else None
     )
-    if fixed is not None and not 0.0 < fixed[1] < fixed[0] <= 1.0:
-        parser.error("--development: the floor must be above 0 and below the threshold (at most 1)")
+    if fixed is not None and not 0.0 < fixed[1] < fixed[0] < 1.0:
+        parser.error("--development: the floor must be above 0 and below the threshold (below 1)")
+    if not (args.eval / "score.py").is_file():
+        parser.error(f"--eval {args.eval}: no score.py there (the evaluation kit's folder)")
     kit = load_kit(args.eval)
     rules = load_rules(ROOT / "rules" / "watch")
     claims = load_baseline(ROOT / "rules" / "baseline.yaml")
@@ -467,6 +469,7 @@ def choose_thresholds(
     thresholds = {h: 1.01 for h in heads}
     if fixed is not None:  # given: nothing to choose
         thresholds[DEVELOPMENT], floor = fixed
+        print(f"development {fixed[0]:.2f} floor {fixed[1]:.2f}: given", file=sys.stderr)
     else:
         best: tuple[float, float, float] | None = None
         for t in GRID:
