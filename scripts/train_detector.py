@@ -248,9 +248,7 @@ def main() -> None:
         "(the rule heads are still chosen); the model file records them",
     )
     args = parser.parse_args()
-    fixed: tuple[float, float] | None = (
-        (args.development[0], args.development[1]) if args.development else None
-    )
+    fixed: tuple[float, float] | None = tuple(args.development) if args.development else None
     if fixed is not None and not 0.0 < fixed[1] < fixed[0] < 1.0:
         parser.error("--development: the floor must be above 0 and below the threshold (below 1)")
     if not (args.eval / "score.py").is_file():
@@ -308,14 +306,7 @@ def main() -> None:
                 folds[article.id] = model
     print(file=sys.stderr)
     _VOCABULARY.append(next(iter(folds.values())))
-    chosen, table, cv_alerts = choose_thresholds(
-        kit,
-        probe,
-        corpora,
-        folds,
-        list(labels),
-        fixed,
-    )
+    chosen, table, cv_alerts = choose_thresholds(kit, probe, corpora, folds, list(labels), fixed)
     pattern_floor = chosen.pop("pattern_floor")
     example_match = {k.split(":", 1)[1]: chosen.pop(k) for k in list(chosen) if ":" in k}
     about = {
@@ -466,11 +457,8 @@ def choose_thresholds(
         correct = sum(row.get("correct_alerts", 0) for row in rows)
         return (correct / alerts if alerts else 1.0), sum(row.get("events_hit", 0) for row in rows)
 
-    thresholds = {h: 1.01 for h in heads}
-    if fixed is not None:  # given: nothing to choose
-        thresholds[DEVELOPMENT], floor = fixed
-        print(f"development {fixed[0]:.2f} floor {fixed[1]:.2f}: given", file=sys.stderr)
-    else:
+    def searched() -> tuple[float, float]:
+        """The development threshold and floor where the worst corpus does best."""
         best: tuple[float, float, float] | None = None
         for t in GRID:
             for floor in (f for f in FLOORS if f < t):
@@ -483,7 +471,12 @@ def choose_thresholds(
                 if best is None or min(precision, recall) > best[0] + 1e-9:
                     best = (min(precision, recall), t, floor)
         assert best is not None
-        _, thresholds[DEVELOPMENT], floor = best
+        return best[1], best[2]
+
+    thresholds = {h: 1.01 for h in heads}
+    if fixed is not None:
+        print(f"development {fixed[0]:.2f} floor {fixed[1]:.2f}: given", file=sys.stderr)
+    thresholds[DEVELOPMENT], floor = fixed if fixed is not None else searched()
     for rule in (h for h in heads if h != DEVELOPMENT):
         # A head or an example match is kept where it finds more events over all corpora
         # together at the rule's precision bar there (a worst-corpus rule would let one
