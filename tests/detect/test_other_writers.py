@@ -92,13 +92,14 @@ HELD_OUT_BARS = {
 
 # One message per development event: the second alerts each set still gets (README 'Measuring
 # detection'), none elsewhere. ae's are features days after the news that no specific pattern
-# names, af's long retrospectives; r's a report naming another kind of the event; ag's (held
-# out) were not traced. (Since stop 36, when ar and as moved to training, af has two fewer, ag
-# one fewer, and w's no longer alerts. p's "Keir Starmer on X", the headline of an earlier alerted
-# post too, no longer alerts: what the story has told is known; ak's second report, named by
-# another rule 18 hours after the first, joins it: alike at 0.3; y's "restores the truce that
-# collapsed in May" no longer names a collapse, so it is the restored truce's update.)
-SECOND_ALERTS = {"ae": 2, "af": 2, "ag": 1, "an": 1, "ap": 1, "as": 1, "r": 1}
+# names, af's long retrospectives; ag's (held out) were not traced. r's, "Peskov says freeze along
+# contact line", staged a day after the first report the model named, joins it (stop 37). (Since
+# stop 36, when ar and as moved to training, af has two fewer, ag one fewer, and w's no longer
+# alerts. p's "Keir Starmer on X", the headline of an earlier alerted post too, no longer alerts:
+# what the story has told is known; ak's second report, named by another rule 18 hours after the
+# first, joins it: alike at 0.3; y's "restores the truce that collapsed in May" no longer names a
+# collapse, so it is the restored truce's update.)
+SECOND_ALERTS = {"ae": 2, "af": 2, "ag": 1, "an": 1, "ap": 1, "as": 1}
 
 # The same sets as a feed of headlines alone gives them (no summary, no body), each at what the
 # shipped detector reached on it, less the same margins: ab 0.93 / 0.93 / 1 of 35, ac 1.00 / 0.75

@@ -332,6 +332,27 @@ def test_a_development_no_pattern_staged_takes_no_stage_on_trust() -> None:
     assert verdict.decision is Decision.NEW_DEVELOPMENT, verdict.reason
 
 
+@pytest.mark.parametrize(
+    ("text", "later", "expected"),
+    [
+        # the vote the model named, then a pattern's "held" the next day, alike: one vote
+        (VOTE_AGAIN, timedelta(hours=30), Decision.UPDATE),
+        # ... but not once ``follow`` (two days) is over, nor when not alike
+        (VOTE_AGAIN, timedelta(hours=50), Decision.NEW_DEVELOPMENT),
+        (OTHER, timedelta(hours=30), Decision.NEW_DEVELOPMENT),
+    ],
+)
+def test_a_staged_report_joins_an_unstaged_development_within_follow_when_alike(
+    text: str, later: timedelta, expected: Decision
+) -> None:
+    book = broad_book(report(VOTE, "vote", UNSTAGED))
+    (development,) = book.developments
+    similarity = book._similarities(report(text), [development.id])[development.id]
+    assert (similarity >= DEFAULT_GROUP_SIMILARITY) is (text == VOTE_AGAIN), similarity
+    verdict = book.decide(report(text, "vote", "held"), T0 + later)
+    assert verdict.decision is expected, verdict.reason
+
+
 def test_a_report_older_than_the_development_is_as_far_from_it_as_a_newer_one() -> None:
     """A report that arrives late, published ten days before the development, is not "at
     once" after it."""
