@@ -306,8 +306,8 @@ class Store(
         db.execute(
             "INSERT INTO developments (id, rule, stage, first_seen, last_seen, evidence,"
             " entries, rules, outlets, alerted) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-            " ON CONFLICT (id) DO UPDATE SET last_seen = excluded.last_seen,"
-            " evidence = excluded.evidence,"
+            " ON CONFLICT (id) DO UPDATE SET stage = excluded.stage,"
+            " last_seen = excluded.last_seen, evidence = excluded.evidence,"
             " entries = excluded.entries, rules = excluded.rules, outlets = excluded.outlets,"
             " alerted = excluded.alerted",
             (

@@ -248,10 +248,10 @@ def test_a_gone_replicas_feeds_and_channel_are_taken_over_at_once(postgres_url: 
 
 def test_a_development_keeps_its_rules_and_outlets_across_a_restart(any_store: Store) -> None:
     """Each cron run starts from the store: a development comes back with every rule it was
-    reported under, its outlets and whether it was alerted, so later reports group, count
-    and wait for ``confirm`` as they would in a running daemon."""
+    reported under, its outlets, whether it was alerted and the stage a later report told, so
+    later reports group, count and wait for ``confirm`` as they would in a running daemon."""
     development = Development(
-        "ceasefire-1", "ceasefire", "agreed", T0, T0, ["Truce agreed."], ["e1"], ["ceasefire"]
+        "ceasefire-1", "ceasefire", "reported", T0, T0, ["Truce agreed."], ["e1"], ["ceasefire"]
     )
     development.alerted = False
     commit_developments(any_store, [development])
@@ -262,6 +262,7 @@ def test_a_development_keeps_its_rules_and_outlets_across_a_restart(any_store: S
     assert waiting.rules == ["ceasefire", "new-development"]
     assert (waiting.outlets, waiting.alerted) == (["wire", "desk"], False)
     development.alerted = True
+    development.stage = "agreed"  # a later report a pattern staged
     commit_developments(any_store, [development])
     (confirmed,) = any_store.developments()
     assert (confirmed.alerted, confirmed.stage) == (True, "agreed")

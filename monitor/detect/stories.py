@@ -7,36 +7,36 @@ last reported within the *burst* (reports of one event cluster within a day) whe
 enough or names the same specific rule at the same pattern stage; within the longer *follow*
 one of the same rule at a stage no pattern named updates it whatever its wording (the next
 day's analysis of a truce's end), and one a pattern stages updates a development no pattern
-staged when related (``group_similarity``). Time is the distance from the development's
-reports, so a late-arriving older report is not "at once". Similar enough rises with the time
-since the development's last report, from ``close_similarity`` at once to ``group_similarity``
-at the end of the burst: reports of distinct developments of one story share much of their
-wording, so closeness in time tells about as much as wording does; a report naming a kind the
-development was never reported as needs ``group_similarity`` at once, and one sharing no
-specific kind with it (Russia's new terms for a truce, named a truce by another outlet's
-wording) joins only within the burst, at ``other_kind_similarity``. Within the longer *window*
-a report updates a development when it says nearly the same thing (``late_similarity``), or is
-related (``group_similarity``) and of the same rule, at the same stage or at none a pattern
-named: features and analysis days after the news. A different stage of the same specific rule
-(a vote *held* after it was *scheduled*) is a development of its own, unless the rule says one
-stage ``continues`` another (a truce *in force* the night after it was *agreed*, as announced):
-within ``follow`` of the development's first report, in either order, at least
-``close_similarity`` alike and naming no new kind, that is the same development; so is a stage
-the rule says ``preceded_by`` it, reported after it within that time (the motion *tabled*, told
-in a report on the day after the vote was *held*). Within the window a report that tells of the
-day a development was first reported ("MPs voted on Tuesday", read on Thursday) updates it when
-related (``group_similarity``). A broad rule's patterns name kinds of development in their own
-words ("pledged 3 billion", "agreed a fund"), not stages, so they keep no reports apart, but a
-report one of them names as a kind the development was not (a court's ruling, the day after a
-pact was signed) needs ``group_similarity`` at once, as a report naming a new kind does. A
-report that restates an older development (similarity at least ``known_similarity``) and
-updates no other is ``KNOWN``, and so is one each of whose evidence sentences tells only of
-times ``history`` or longer before it (a year in review, an anniversary piece); anything else
-is a ``NEW_DEVELOPMENT``. ``record`` applies a decision and counts the independent outlets that
-reported each development; the sentences of every report it records are what the story has
-``told`` (a later article that repeats one, as agency copy repeats its earlier paragraphs for
-background, says nothing new in it, and one that repeats them all is ``KNOWN``). Developments
-are plain data so the store can persist them.
+staged when related (``group_similarity``) and tells it its stage. Time is the distance from
+the development's reports, so a late-arriving older report is not "at once". Similar enough
+rises with the time since the development's last report, from ``close_similarity`` at once to
+``group_similarity`` at the end of the burst: reports of distinct developments of one story
+share much of their wording, so closeness in time tells about as much as wording does; a report
+naming a kind the development was never reported as needs ``group_similarity`` at once, and one
+sharing no specific kind with it (Russia's new terms for a truce, named a truce by another
+outlet's wording) joins only within the burst, at ``other_kind_similarity``. Within the longer
+*window* a report updates a development when it says nearly the same thing
+(``late_similarity``), or is related (``group_similarity``) and of the same rule, at the same
+stage or at none a pattern named: features and analysis days after the news. A different stage
+of the same specific rule (a vote *held* after it was *scheduled*) is a development of its own,
+unless the rule says one stage ``continues`` another (a truce *in force* the night after it was
+*agreed*, as announced): within ``follow`` of the development's first report, in either order,
+at least ``close_similarity`` alike and naming no new kind, that is the same development; so is
+a stage the rule says ``preceded_by`` it, reported after it within that time (the motion
+*tabled*, told in a report on the day after the vote was *held*). Within the window a report
+that tells of the day a development was first reported ("MPs voted on Tuesday", read on
+Thursday) updates it when related (``group_similarity``). A broad rule's patterns name kinds of
+development in their own words ("pledged 3 billion", "agreed a fund"), not stages, so they keep
+no reports apart, but a report one of them names as a kind the development was not (a court's
+ruling, the day after a pact was signed) needs ``group_similarity`` at once, as a report naming
+a new kind does. A report that restates an older development (similarity at least
+``known_similarity``) and updates no other is ``KNOWN``, and so is one each of whose evidence
+sentences tells only of times ``history`` or longer before it (a year in review, an anniversary
+piece); anything else is a ``NEW_DEVELOPMENT``. ``record`` applies a decision and counts the
+independent outlets that reported each development; the sentences of every report it records
+are what the story has ``told`` (a later article that repeats one, as agency copy repeats its
+earlier paragraphs for background, says nothing new in it, and one that repeats them all is
+``KNOWN``). Developments are plain data so the store can persist them.
 """
 
 from __future__ import annotations
@@ -427,6 +427,10 @@ class StoryBook:
             development = verdict.development
             development.last_seen = max(development.last_seen, now)
             development.entries.append(entry)
+            if development.stage == UNSTAGED and report.rule == development.rule:
+                # the first report a pattern stages tells which stage the development is at:
+                # another stage of it, reported later, is news of its own
+                development.stage = report.stage
             for rule in report.rules:
                 if rule not in development.rules:
                     development.rules.append(rule)

@@ -23,55 +23,56 @@ HELD_OUT_LIST = FIXTURES / "other-writers-held-out.txt"  # never trained on nor 
 # The model learns from the other sets, and rules were widened after reading them: they
 # must stay at the issue's bars (precision, event recall, share of quiet items alerted).
 TRAINED_BARS = (0.85, 0.85, 0.05)
-# The held-out sets guard against regressions, each at what the shipped detector reached on
-# it (README 'Measuring detection'): precision and event recall less 0.05, one more quiet
-# item alerted. Precision counts alerts, so where a set has false alerts it also falls when a
-# second report of a development joins the first as an update (one message per development).
-# Reached (precision / event recall / quiet alerted): ab 1.00 / 1.00 / 0 of 35, ac 0.94 / 0.94 / 1
-# of 34; ad 1.00 / 0.94 / 0 of 41, ae 1.00 / 0.94 / 0 of 38, af 1.00 / 0.89 / 0 of 40 (long
-# retrospectives of developments the story already had), ag 0.90 / 1.00 / 2 of 40; ah 0.90 / 1.00
-# / 2 of 40 (follow-ups naming the day of the news, retrospectives weeks and months later), ai
-# 1.00 / 1.00 / 0 of 40; aj 0.94 / 1.00 / 1 of 41 (hedged, attributed agency and broadsheet
-# reports), ak 1.00 / 1.00 / 0 of 40 (live blogs, newsletters, press releases, local papers); al
-# 0.85 / 1.00 / 3 of 41 (hedged, attributed wire and newspaper reports with background), am 0.94 /
-# 0.94 / 1 of 41 (live blogs, bundled newsletters, tabloid, translated press, news buried); an
-# 1.00 / 0.89 / 0 of 48 (the hardest near-misses around real developments: officials restating old
-# positions, a truce "still holding", other governments' own roles, drafts, denials), ao 0.94 /
-# 0.94 / 1 of 42 (looking back: round-ups, anniversaries, timelines, long reads), ap 0.94 / 0.89 /
-# 1 of 44 (a year in which kinds of development recur, a second ratification, vote, truce and
-# arrival worded like the first, and are retold weeks later). Since stop 34 a pattern on a
-# sentence retelling a development reported over a week before is no news (README 'Measuring
-# detection': developments long reported are known). Since stop 35 a headline that packages its
-# piece as an explainer or a look back holds no rule (README 'Measuring detection': pieces
-# packaged to retell the story): 26 quiet items fewer over af, ah, ak, al, am, an, ao and ap,
-# while ao lost an event (a timeline whose headline carries the news) and ap one (a month's review
-# whose summary does). aq (pieces packaged as explainers, reviews, newsletters and anniversaries,
-# a third of them carrying news of the day) and ar (hedged, attributed wire and newspaper reports)
-# were written in stop 35 after that change and replayed with it first: aq 0.81 / 0.85 / 4 of 50,
-# ar 0.73 / 0.90 / 7 of 51 (0.71 / 0.85 / 7 and 0.68 / 0.90 / 9 by the detector before it). as
-# (hedged, attributed agency copy, many kinds of development), written after the change and
-# replayed first with the signing change too: 0.65 / 0.80 / 9 of 48 (0.52 / 0.80 / 16 of 48 by the
-# detector before stop 35); since Moscow declining to comment on reports of a shift is no shift
-# (its false alerts read), 0.69 / 0.85 / 8 of 48; since a court's ruling needs the related
-# similarity to join a pact signed the day before, 0.70 / 0.90 / 8 of 48. Since a round-up of the
-# week is a look back too: aq 0.89 / 0.85 / 2 of 50, ar 0.78 / 0.90 / 5 of 51, as 0.73 / 0.90 / 7
-# of 48. at (hedged, attributed agency and broadsheet copy), written last in stop 35 and replayed
-# only: 0.66 / 0.95 / 10 of 48 (0.61 / 0.95 / 12 of 48 by the detector before stop 35). Since stop
-# 36 the model learns from ar and as too, with the development threshold and pattern floor given
-# (README 'Measuring detection': training on the hedged sets): the figures first given above for
-# ab to ap are those now, aq 0.94 / 0.80 / 1 of 50 and at 0.76 / 0.95 / 6 of 48 (0.89 / 0.85 / 2
-# and 0.66 / 0.95 / 10 before). av (agency reports paraphrased by regional, national and non-UK
-# papers, broadcasters and a trade title, the news often under background, opinion and bulletins
-# beside it), written in stop 36 and replayed first with that model: 0.95 / 0.95 / 1 of 44 (0.78 /
-# 0.90 / 5 of 44 by the model before it). au (the hedged, attributed style of an agency's wire
-# copy, republished word for word by other outlets), written in stop 36 too and replayed first
-# with that model: 0.76 / 0.95 / 6 of 47 (0.75 / 0.90 / 6 of 47 by the model before it); its false
-# alerts read, since the parliament that voted may be named by its country however far the vote's
-# other words run, 0.80 / 1.00 / 5 of 47. aw (wire copy and the papers that run it, hedged and
-# attributed, the news often deep in long bodies under headlines that do not state it) and ax
-# (English editions of foreign outlets, a financial daily, broadcasters, a trade title and a
-# parliamentary service, hedged and attributed), written in stop 37 and replayed first with
-# that stop's grouping: 0.78 / 0.90 / 5 of 45 and 0.86 / 0.90 / 3 of 51.
+# The held-out sets guard against regressions, each at what the shipped detector reached on it
+# (README 'Measuring detection'): precision and event recall less 0.05, one more quiet item
+# alerted. Precision counts alerts, so where a set has false alerts it also falls when a second
+# report of a development joins the first as an update (one message per development). Reached
+# (precision / event recall / quiet alerted): ab 1.00 / 1.00 / 0 of 35, ac 0.94 / 0.94 / 1 of 34;
+# ad 1.00 / 0.94 / 0 of 41, ae 1.00 / 0.94 / 0 of 38, af 1.00 / 0.89 / 0 of 40 (long retrospectives
+# of developments the story already had), ag 0.90 / 1.00 / 2 of 40; ah 0.90 / 1.00 / 2 of 40
+# (follow-ups naming the day of the news, retrospectives weeks and months later), ai 1.00 / 1.00 /
+# 0 of 40; aj 0.94 / 1.00 / 1 of 41 (hedged, attributed agency and broadsheet reports), ak 1.00 /
+# 1.00 / 0 of 40 (live blogs, newsletters, press releases, local papers); al 0.85 / 1.00 / 3 of 41
+# (hedged, attributed wire and newspaper reports with background), am 0.94 / 0.94 / 1 of 41 (live
+# blogs, bundled newsletters, tabloid, translated press, news buried); an 1.00 / 0.89 / 0 of 48
+# (the hardest near-misses around real developments: officials restating old positions, a truce
+# "still holding", other governments' own roles, drafts, denials), ao 0.94 / 0.94 / 1 of 42
+# (looking back: round-ups, anniversaries, timelines, long reads), ap 0.94 / 0.89 / 1 of 44 (a year
+# in which kinds of development recur, a second ratification, vote, truce and arrival worded like
+# the first, and are retold weeks later). Since stop 34 a pattern on a sentence retelling a
+# development reported over a week before is no news (README 'Measuring detection': developments
+# long reported are known). Since stop 35 a headline that packages its piece as an explainer or a
+# look back holds no rule (README 'Measuring detection': pieces packaged to retell the story): 26
+# quiet items fewer over af, ah, ak, al, am, an, ao and ap, while ao lost an event (a timeline
+# whose headline carries the news) and ap one (a month's review whose summary does). aq (pieces
+# packaged as explainers, reviews, newsletters and anniversaries, a third of them carrying news of
+# the day) and ar (hedged, attributed wire and newspaper reports) were written in stop 35 after
+# that change and replayed with it first: aq 0.81 / 0.85 / 4 of 50, ar 0.73 / 0.90 / 7 of 51 (0.71
+# / 0.85 / 7 and 0.68 / 0.90 / 9 by the detector before it). as (hedged, attributed agency copy,
+# many kinds of development), written after the change and replayed first with the signing change
+# too: 0.65 / 0.80 / 9 of 48 (0.52 / 0.80 / 16 of 48 by the detector before stop 35); since Moscow
+# declining to comment on reports of a shift is no shift (its false alerts read), 0.69 / 0.85 / 8
+# of 48; since a court's ruling needs the related similarity to join a pact signed the day before,
+# 0.70 / 0.90 / 8 of 48. Since a round-up of the week is a look back too: aq 0.89 / 0.85 / 2 of 50,
+# ar 0.78 / 0.90 / 5 of 51, as 0.73 / 0.90 / 7 of 48. at (hedged, attributed agency and broadsheet
+# copy), written last in stop 35 and replayed only: 0.66 / 0.95 / 10 of 48 (0.61 / 0.95 / 12 of 48
+# by the detector before stop 35). Since stop 36 the model learns from ar and as too, with the
+# development threshold and pattern floor given (README 'Measuring detection': training on the
+# hedged sets): the figures first given above for ab to ap are those now, aq 0.94 / 0.80 / 1 of 50
+# and at 0.76 / 0.95 / 6 of 48 (0.89 / 0.85 / 2 and 0.66 / 0.95 / 10 before). av (agency reports
+# paraphrased by regional, national and non-UK papers, broadcasters and a trade title, the news
+# often under background, opinion and bulletins beside it), written in stop 36 and replayed first
+# with that model: 0.95 / 0.95 / 1 of 44 (0.78 / 0.90 / 5 of 44 by the model before it). au (the
+# hedged, attributed style of an agency's wire copy, republished word for word by other outlets),
+# written in stop 36 too and replayed first with that model: 0.76 / 0.95 / 6 of 47 (0.75 / 0.90 / 6
+# of 47 by the model before it); its false alerts read, since the parliament that voted may be
+# named by its country however far the vote's other words run, 0.80 / 1.00 / 5 of 47. aw (wire copy
+# and the papers that run it, hedged and attributed, the news often deep in long bodies under
+# headlines that do not state it) and ax (English editions of foreign outlets, a financial daily,
+# broadcasters, a trade title and a parliamentary service, hedged and attributed), written in stop
+# 37 and replayed first with that stop's grouping: 0.78 / 0.90 / 5 of 45 and 0.86 / 0.90 / 3 of 51;
+# once a development the model named takes the stage a later report's pattern tells (aw's false
+# alerts and misses read first), 0.82 / 0.90 / 4 of 45 and 0.90 / 0.95 / 2 of 51.
 HELD_OUT_BARS = {
     "ab": (0.95, 0.95, 0.03),
     "ac": (0.88, 0.88, 0.06),
@@ -92,8 +93,8 @@ HELD_OUT_BARS = {
     "at": (0.71, 0.90, 0.15),
     "au": (0.75, 0.95, 0.13),
     "av": (0.90, 0.90, 0.05),
-    "aw": (0.73, 0.85, 0.14),
-    "ax": (0.81, 0.85, 0.09),
+        "aw": (0.77, 0.85, 0.12),
+    "ax": (0.85, 0.90, 0.07),
 }
 
 # One message per development event: the second alerts each set still gets (README 'Measuring
@@ -147,8 +148,8 @@ HEADLINE_ONLY_BARS = {
 # of 40, ag 0.86 / 1.00 / 3 of 40, ah 0.86 / 1.00 / 3 of 40, ai 1.00 / 1.00 / 0 of 40, aj 0.89 /
 # 1.00 / 2 of 41, ak 1.00 / 1.00 / 0 of 40, al 0.89 / 1.00 / 2 of 41, am 0.89 / 0.94 / 2 of 41, an
 # 0.95 / 0.94 / 1 of 48, ao 0.94 / 0.83 / 1 of 42, ap 0.95 / 1.00 / 1 of 44, aq 0.90 / 0.90 / 2 of
-# 50, at 0.73 / 0.95 / 7 of 48, au 0.77 / 1.00 / 6 of 47, av 0.86 / 0.95 / 3 of 44, aw 0.79 / 0.95 /
-# 5 of 45, ax 0.78 / 0.90 / 5 of 51 (since stop 36, when ar and as moved to training; ae's bodies
+# 50, at 0.73 / 0.95 / 7 of 48, au 0.77 / 1.00 / 6 of 47, av 0.86 / 0.95 / 3 of 44, aw 0.83 / 0.95
+# / 4 of 45, ax 0.78 / 0.90 / 5 of 51 (since stop 36, when ar and as moved to training; ae's bodies
 # are six to twelve paragraphs as written: padded with its own long rehashes, a report runs to
 # thirty and more; af's and ah's rehashes are mostly retrospectives that alert as written too).
 # Background dilutes what the model reads; from ``LONG_ARTICLE`` sentences on, terms found only in
@@ -174,24 +175,24 @@ LONG_BODY_BARS = {
     "at": (0.68, 0.90, 0.17),
     "au": (0.72, 0.95, 0.15),
     "av": (0.81, 0.90, 0.10),
-    "aw": (0.74, 0.90, 0.14),
+        "aw": (0.78, 0.90, 0.12),
     "ax": (0.73, 0.85, 0.13),
 }
 
 # The same sets as agency copy tells them, repeating its earlier paragraphs for background: each
 # item's text among two to five texts of development items of other events published two days or
-# more before it (``among_earlier_developments``), each at what the shipped detector reached on
-# it, less the same margins: ab 1.00 / 1.00 / 0 of 35, ac 0.94 / 0.94 / 1 of 34, ad 1.00 / 0.94 /
-# 0 of 41, ae 0.95 / 0.94 / 1 of 38, af 1.00 / 0.89 / 0 of 40, ag 0.90 / 1.00 / 2 of 40, ah 0.90 /
-# 1.00 / 2 of 40, ai 1.00 / 1.00 / 0 of 40, aj 0.94 / 1.00 / 1 of 41, ak 1.00 / 1.00 / 0 of 40, al
-# 0.85 / 1.00 / 3 of 41, am 0.94 / 0.94 / 1 of 41, an 0.94 / 0.89 / 1 of 48, ao 0.90 / 1.00 / 2 of
-# 42, ap 0.90 / 0.94 / 2 of 44, aq 0.89 / 0.85 / 2 of 50, at 0.76 / 0.95 / 6 of 48, au 0.80 / 1.00
-# / 5 of 47, av 0.86 / 0.90 / 3 of 44 (since stop 36, when ar and as moved to training), aw 0.75
-# / 0.90 / 6 of 45, ax 0.86 / 0.90 / 3 of 51 (stop 37). Before
-# what the story has told was known, event recall was 0.44 to 0.86 on these sets; until an article
-# was measured without the sentences the story had told (stop 31), the repeated paragraphs lent
-# quiet items their relevance and their words and 113 quiet items alerted over the nineteen sets
-# then held out (README 'Measuring detection').
+# more before it (``among_earlier_developments``), each at what the shipped detector reached on it,
+# less the same margins: ab 1.00 / 1.00 / 0 of 35, ac 0.94 / 0.94 / 1 of 34, ad 1.00 / 0.94 / 0 of
+# 41, ae 0.95 / 0.94 / 1 of 38, af 1.00 / 0.89 / 0 of 40, ag 0.90 / 1.00 / 2 of 40, ah 0.90 / 1.00
+# / 2 of 40, ai 1.00 / 1.00 / 0 of 40, aj 0.94 / 1.00 / 1 of 41, ak 1.00 / 1.00 / 0 of 40, al 0.85
+# / 1.00 / 3 of 41, am 0.94 / 0.94 / 1 of 41, an 0.94 / 0.89 / 1 of 48, ao 0.90 / 1.00 / 2 of 42,
+# ap 0.90 / 0.94 / 2 of 44, aq 0.89 / 0.85 / 2 of 50, at 0.76 / 0.95 / 6 of 48, au 0.80 / 1.00 / 5
+# of 47, av 0.86 / 0.90 / 3 of 44 (since stop 36, when ar and as moved to training), aw 0.78 / 0.90
+# / 5 of 45, ax 0.90 / 0.95 / 2 of 51 (stop 37). Before what the story has told was known, event
+# recall was 0.44 to 0.86 on these sets; until an article was measured without the sentences the
+# story had told (stop 31), the repeated paragraphs lent quiet items their relevance and their
+# words and 113 quiet items alerted over the nineteen sets then held out (README 'Measuring
+# detection').
 EARLIER_BARS = {
     "ab": (0.95, 0.95, 0.03),
     "ac": (0.88, 0.88, 0.06),
@@ -212,8 +213,8 @@ EARLIER_BARS = {
     "at": (0.71, 0.90, 0.15),
     "au": (0.75, 0.95, 0.13),
     "av": (0.81, 0.85, 0.10),
-    "aw": (0.70, 0.85, 0.16),
-    "ax": (0.81, 0.85, 0.09),
+        "aw": (0.73, 0.85, 0.14),
+    "ax": (0.85, 0.90, 0.07),
 }
 LONG_BODY_SEED = 20260106
 EARLIER = timedelta(days=2)

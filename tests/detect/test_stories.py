@@ -14,6 +14,7 @@ from monitor.detect.similarity import content_key
 from monitor.detect.stories import (
     DEFAULT_CLOSE_SIMILARITY,
     DEFAULT_GROUP_SIMILARITY,
+    DEFAULT_LATE_SIMILARITY,
     DEFAULT_OTHER_KIND_SIMILARITY,
     UNSTAGED,
     Report,
@@ -351,6 +352,25 @@ def test_a_staged_report_joins_an_unstaged_development_within_follow_when_alike(
     assert (similarity >= DEFAULT_GROUP_SIMILARITY) is (text == VOTE_AGAIN), similarity
     verdict = book.decide(report(text, "vote", "held"), T0 + later)
     assert verdict.decision is expected, verdict.reason
+
+
+def test_a_development_the_model_named_takes_the_stage_a_pattern_tells_later() -> None:
+    """A vote the model named, then the motion tabled (a pattern's stage) joins it and tells
+    its stage: the vote held days later is news of its own, however alike the words."""
+    promised = "MPs will get a vote on sending British troops to Ukraine, the prime minister said."
+    tabled = "The government tabled a motion for MPs to vote next week on sending British troops."
+    held = "MPs voted to approve sending British troops to Ukraine after a long debate."
+    book = broad_book(report(promised, "vote", UNSTAGED))
+    later = T0 + timedelta(hours=2)
+    verdict = book.decide(report(tabled, "vote", "tabled"), later)
+    assert verdict.decision is Decision.UPDATE, verdict.reason
+    (development,) = book.developments
+    book.record(verdict, report(tabled, "vote", "tabled"), "entry-2", later)
+    assert development.stage == "tabled"
+    (similarity,) = book._similarities(report(held), [development.id]).values()
+    assert similarity >= DEFAULT_LATE_SIMILARITY  # alike enough to join an unstaged one
+    verdict = book.decide(report(held, "vote", "held"), T0 + timedelta(days=4))
+    assert verdict.decision is Decision.NEW_DEVELOPMENT, verdict.reason
 
 
 def test_a_report_older_than_the_development_is_as_far_from_it_as_a_newer_one() -> None:
