@@ -3,8 +3,9 @@
 An explainer, an analysis or a question ("How the force would work", "Analysis: ...", "Could
 the truce hold?") mostly goes over what is known, where news is headlined as a statement:
 ``explains`` is a soft signal for the scoring model, never a veto, since an analysis may carry
-news of its own. A piece packaged as reference or as a look back ("Factbox: ...", "... explained",
-"Six months after Paris", "2026 in review") is written to retell the story so far: ``packaged``
+news of its own. A piece packaged as reference or as a look back ("Factbox: ...", "...
+explained", "Six months after Paris", "2026 in review"), or a question asking what something is
+("What is the new five-party format?"), is written to retell the story so far: ``packaged``
 names such a headline, and the detector does not alert on it (``Detector`` says why).
 """
 
@@ -38,6 +39,10 @@ _REFERENCE = re.compile(
     r"|\bin numbers\b|\bat a glance\b|\bkey facts\b",
     re.IGNORECASE,
 )
+# A headline that asks what something is or who someone is ("What is the new five-party
+# format?", "Who is in the coalition?") introduces it to the reader: reference, where a
+# question of what may happen ("Could the truce hold?") is only a soft signal.
+_DEFINING_QUESTION = re.compile(r"^(?:what|who)\s+(?:is|are)\b.*\?$", re.IGNORECASE)
 _COUNT = r"(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\d+)"
 # A look back from weeks, months or years on: "Six months after Paris", "a year on", "2026 in
 # review", "The month that was", "the year the guns fell silent", an anniversary, a round-up of
@@ -64,6 +69,6 @@ def packaged(headline: str) -> str | None:
     text = headline.strip()
     if _LOOK_BACK.search(text):
         return "a look back"
-    if _REFERENCE_LABEL.match(text) or _REFERENCE.search(text):
+    if _REFERENCE_LABEL.match(text) or _REFERENCE.search(text) or _DEFINING_QUESTION.match(text):
         return "an explainer"
     return None

@@ -60,6 +60,9 @@ def test_news_put_as_statements(headline: str) -> None:
         ("The mission's rules of engagement, explained", "an explainer"),
         ("How the UK-Ukraine security treaty works", "an explainer"),
         ("What we know about the leaked plan", "an explainer"),
+        ("What is the new 'five-party format' and can it end the war?", "an explainer"),
+        ("Who is in the coalition of the willing, and what has each offered?", "an explainer"),
+        ("WHAT ARE THE MILITARY HUBS?", "an explainer"),
     ],
 )
 def test_pieces_packaged_as_reference_or_a_look_back(headline: str, package: str) -> None:
@@ -73,6 +76,9 @@ def test_pieces_packaged_as_reference_or_a_look_back(headline: str, package: str
         "Two days after the vote, the first troops leave for Ukraine",  # days are news
         "Analysis: Senate vote gives Kyiv the signature it was missing",  # a view, not reference
         "Could the truce hold through the winter?",
+        "What is Moscow offering? Kremlin drops its Donbas demand",  # news after the question
+        "Who is in charge? Coalition names a French commander",
+        "What is next for the force after MPs back deployment",  # asks nothing
         "Minister explained the plan to MPs on Tuesday",  # a verb, not a label
         "Background-check bill passes the Senate",
         "Kremlin says a year is too long for the mission",
