@@ -237,6 +237,29 @@ def test_shipped_vote_rule_knows_another_countrys_parliament(sentence: str, held
     assert (rule.first_held(Sentence.of(sentence)) is not None) is held
 
 
+@pytest.mark.parametrize(
+    ("sentence", "held"),
+    [
+        # an arrival told as the time of something else is background, however many
+        # nationalities name the soldiers
+        (
+            "Two weeks after the first British and French soldiers of the multinational force"
+            " arrived in Ukraine, residents are getting used to the uniforms.",
+            False,
+        ),
+        ("Since the first French troops arrived in Kyiv, the city has changed.", False),
+        # a time before the arrival is not the arrival as a time
+        ("Two days after the vote the first British soldiers arrived in Kyiv.", True),
+        ("The first British and French soldiers arrived in Ukraine on Friday.", True),
+    ],
+)
+def test_shipped_deployment_rule_reads_an_arrival_as_a_time_as_background(
+    sentence: str, held: bool
+) -> None:
+    rule = _shipped_rule("foreign-troops-deployed")
+    assert (rule.first_held(Sentence.of(sentence)) is not None) is held
+
+
 TRUCE, TREATY, SHIFT = "ceasefire", "guarantees-ratified", "russia-position-change"
 
 
