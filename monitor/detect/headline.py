@@ -41,8 +41,15 @@ _REFERENCE = re.compile(
 )
 # A headline that asks what something is or who someone is ("What is the new five-party
 # format?", "Who is in the coalition?") introduces it to the reader: reference, where a
-# question of what may happen ("Could the truce hold?") is only a soft signal.
-_DEFINING_QUESTION = re.compile(r"^(?:what|who)\s+(?:is|are)\b.*\?$", re.IGNORECASE)
+# question of what may happen ("Could the truce hold?") is only a soft signal. Not one asking
+# what goes on or went on ("What is behind the U-turn?", "Who is sending troops?", "What are MPs
+# voting on tonight?"), nor "WHO" (the organisation), nor a question followed by news.
+_DEFINING_QUESTION = re.compile(
+    r"^(?:What|Who)\s+(?i:is|are)\s+"
+    r"(?!(?i:behind|happening|next|to\s+blame)\b|\w+ing\b)"
+    r"(?!.*\b(?i:today|tonight|yesterday|(?:mon|tues|wednes|thurs|fri|satur|sun)day)\b)"
+    r"[^?]*\?[\"'\u2019\u201d]*$"
+)
 _COUNT = r"(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\d+)"
 # A look back from weeks, months or years on: "Six months after Paris", "a year on", "2026 in
 # review", "The month that was", "the year the guns fell silent", an anniversary, a round-up of

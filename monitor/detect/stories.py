@@ -6,37 +6,38 @@ their TF-IDF terms (shared rare names and numbers). A report is an ``UPDATE`` of
 last reported within the *burst* (reports of one event cluster within a day) when it is similar
 enough or names the same specific rule at the same pattern stage; within the longer *follow*
 one of the same rule at a stage no pattern named updates it whatever its wording (the next
-day's analysis of a truce's end), and one a pattern stages updates a development no pattern
-staged when related (``group_similarity``) and tells it its stage. Time is the distance from
-the development's reports, so a late-arriving older report is not "at once". Similar enough
-rises with the time since the development's last report, from ``close_similarity`` at once to
-``group_similarity`` at the end of the burst: reports of distinct developments of one story
-share much of their wording, so closeness in time tells about as much as wording does; a report
-naming a kind the development was never reported as needs ``group_similarity`` at once, and one
-sharing no specific kind with it (Russia's new terms for a truce, named a truce by another
-outlet's wording) joins only within the burst, at ``other_kind_similarity``. Within the longer
-*window* a report updates a development when it says nearly the same thing
-(``late_similarity``), or is related (``group_similarity``) and of the same rule, at the same
-stage or at none a pattern named: features and analysis days after the news. A different stage
-of the same specific rule (a vote *held* after it was *scheduled*) is a development of its own,
-unless the rule says one stage ``continues`` another (a truce *in force* the night after it was
-*agreed*, as announced): within ``follow`` of the development's first report, in either order,
-at least ``close_similarity`` alike and naming no new kind, that is the same development; so is
-a stage the rule says ``preceded_by`` it, reported after it within that time (the motion
-*tabled*, told in a report on the day after the vote was *held*). Within the window a report
-that tells of the day a development was first reported ("MPs voted on Tuesday", read on
-Thursday) updates it when related (``group_similarity``). A broad rule's patterns name kinds of
-development in their own words ("pledged 3 billion", "agreed a fund"), not stages, so they keep
-no reports apart, but a report one of them names as a kind the development was not (a court's
-ruling, the day after a pact was signed) needs ``group_similarity`` at once, as a report naming
-a new kind does. A report that restates an older development (similarity at least
-``known_similarity``) and updates no other is ``KNOWN``, and so is one each of whose evidence
-sentences tells only of times ``history`` or longer before it (a year in review, an anniversary
-piece); anything else is a ``NEW_DEVELOPMENT``. ``record`` applies a decision and counts the
-independent outlets that reported each development; the sentences of every report it records
-are what the story has ``told`` (a later article that repeats one, as agency copy repeats its
-earlier paragraphs for background, says nothing new in it, and one that repeats them all is
-``KNOWN``). Developments are plain data so the store can persist them.
+day's analysis of a truce's end), and one a pattern stages updates a development of a specific
+rule no pattern staged when related (``group_similarity``), within *follow* of its first
+report, and tells it its stage. Time is the distance from the development's reports, so a late-
+arriving older report is not "at once". Similar enough rises with the time since the
+development's last report, from ``close_similarity`` at once to ``group_similarity`` at the end
+of the burst: reports of distinct developments of one story share much of their wording, so
+closeness in time tells about as much as wording does; a report naming a kind the development
+was never reported as needs ``group_similarity`` at once, and one sharing no specific kind with
+it (Russia's new terms for a truce, named a truce by another outlet's wording) joins only
+within the burst, at ``other_kind_similarity``. Within the longer *window* a report updates a
+development when it says nearly the same thing (``late_similarity``), or is related
+(``group_similarity``) and of the same rule, at the same stage or at none a pattern named:
+features and analysis days after the news. A different stage of the same specific rule (a vote
+*held* after it was *scheduled*) is a development of its own, unless the rule says one stage
+``continues`` another (a truce *in force* the night after it was *agreed*, as announced):
+within ``follow`` of the development's first report, in either order, at least
+``close_similarity`` alike and naming no new kind, that is the same development; so is a stage
+the rule says ``preceded_by`` it, reported after it within that time (the motion *tabled*, told
+in a report on the day after the vote was *held*). Within the window a report that tells of the
+day a development was first reported ("MPs voted on Tuesday", read on Thursday) updates it when
+related (``group_similarity``). A broad rule's patterns name kinds of development in their own
+words ("pledged 3 billion", "agreed a fund"), not stages, so they keep no reports apart, but a
+report one of them names as a kind the development was not (a court's ruling, the day after a
+pact was signed) needs ``group_similarity`` at once, as a report naming a new kind does. A
+report that restates an older development (similarity at least ``known_similarity``) and
+updates no other is ``KNOWN``, and so is one each of whose evidence sentences tells only of
+times ``history`` or longer before it (a year in review, an anniversary piece); anything else
+is a ``NEW_DEVELOPMENT``. ``record`` applies a decision and counts the independent outlets that
+reported each development; the sentences of every report it records are what the story has
+``told`` (a later article that repeats one, as agency copy repeats its earlier paragraphs for
+background, says nothing new in it, and one that repeats them all is ``KNOWN``). Developments
+are plain data so the store can persist them.
 """
 
 from __future__ import annotations
@@ -353,8 +354,8 @@ class StoryBook:
             kin = same_rule and staged and development.stage == report.stage
             # the same specific kind, in a report no pattern staged (analysis, a feature)
             unstaged_kin = same_rule and report.stage == UNSTAGED
-            # the same specific kind, in a report a pattern staged after one no pattern did
-            # (the model named the first report): alike, the day after, no other stage is told
+            # the same specific kind, in a report a pattern staged, of a development no pattern
+            # staged (the model named its first report)
             staged_after_unstaged = (
                 same_rule and development.stage == UNSTAGED and report.stage != UNSTAGED
             )
@@ -377,15 +378,16 @@ class StoryBook:
                 reason = "the same kind of development, within a day"
             elif age <= self.follow and not new_kind and unstaged_kin:
                 reason = f"the same kind of development, {_hours(age)} after its last report"
+            elif age <= self.burst and score >= self._at_once_threshold(age, new_kind, apart):
+                reason = f"similar ({score:.2f}) {_hours(age)} after its last report"
             elif (
-                age <= self.follow
+                abs(now - development.first_seen) <= self.follow
                 and not new_kind
                 and staged_after_unstaged
                 and score >= self.group_similarity
             ):
-                reason = f"similar ({score:.2f}), the same kind, {_hours(age)} after it"
-            elif age <= self.burst and score >= self._at_once_threshold(age, new_kind, apart):
-                reason = f"similar ({score:.2f}) {_hours(age)} after its last report"
+                since = _hours(abs(now - development.first_seen))
+                reason = f"similar ({score:.2f}), the same kind, {since} from its first report"
             elif age <= self.window and score >= self._window_threshold(kin, unstaged_kin):
                 reason = f"says nearly the same ({score:.2f}) within the window"
             elif (
@@ -427,7 +429,8 @@ class StoryBook:
             development = verdict.development
             development.last_seen = max(development.last_seen, now)
             development.entries.append(entry)
-            if development.stage == UNSTAGED and report.rule == development.rule:
+            specific = report.rule not in self.broad  # a broad rule's "stages" are kinds
+            if specific and development.stage == UNSTAGED and report.rule == development.rule:
                 # the first report a pattern stages tells which stage the development is at:
                 # another stage of it, reported later, is news of its own
                 development.stage = report.stage

@@ -62,7 +62,7 @@ def test_news_put_as_statements(headline: str) -> None:
         ("What we know about the leaked plan", "an explainer"),
         ("What is the new 'five-party format' and can it end the war?", "an explainer"),
         ("Who is in the coalition of the willing, and what has each offered?", "an explainer"),
-        ("WHAT ARE THE MILITARY HUBS?", "an explainer"),
+        ("What are the 'military hubs' Britain and France want in Ukraine?\u201d", "an explainer"),
     ],
 )
 def test_pieces_packaged_as_reference_or_a_look_back(headline: str, package: str) -> None:
@@ -79,6 +79,14 @@ def test_pieces_packaged_as_reference_or_a_look_back(headline: str, package: str
         "What is Moscow offering? Kremlin drops its Donbas demand",  # news after the question
         "Who is in charge? Coalition names a French commander",
         "What is next for the force after MPs back deployment",  # asks nothing
+        # what goes on or went on is news in a question
+        "What is in the security deal Starmer and Zelensky signed today?",
+        "Who are the 300 British soldiers who arrived in Kyiv on Friday?",
+        "What is behind Russia's sudden U-turn on peacekeepers?",
+        "Who is to blame for the collapse of the ceasefire?",
+        "Who is sending troops to Ukraine - and who is not?",
+        "What are MPs voting on tonight?",
+        "WHO is sending medics to Kyiv?",  # the organisation
         "Minister explained the plan to MPs on Tuesday",  # a verb, not a label
         "Background-check bill passes the Senate",
         "Kremlin says a year is too long for the mission",

@@ -250,6 +250,13 @@ def test_shipped_vote_rule_knows_another_countrys_parliament(sentence: str, held
         ("Since the first French troops arrived in Kyiv, the city has changed.", False),
         # a time before the arrival is not the arrival as a time
         ("Two days after the vote the first British soldiers arrived in Kyiv.", True),
+        ("Two days after the Commons vote British soldiers arrived in Kyiv.", True),
+        ("Two days after MPs voted British troops arrived in Kyiv.", True),
+        (
+            "Kyiv residents waved flags on Saturday after hundreds of British soldiers arrived"
+            " in Ukraine overnight.",
+            True,
+        ),
         ("The first British and French soldiers arrived in Ukraine on Friday.", True),
     ],
 )

@@ -373,6 +373,29 @@ def test_a_development_the_model_named_takes_the_stage_a_pattern_tells_later() -
     assert verdict.decision is Decision.NEW_DEVELOPMENT, verdict.reason
 
 
+def test_a_staged_report_joins_an_unstaged_development_only_within_follow_of_its_first() -> None:
+    """Analysis days after a development the model named does not stretch ``follow``: the
+    time counts from its first report."""
+    book = broad_book(report(VOTE, "vote", UNSTAGED))
+    analysis = report(ANALYSIS, "vote", UNSTAGED)
+    verdict = book.decide(analysis, T0 + timedelta(hours=30))
+    assert verdict.decision is Decision.UPDATE, verdict.reason
+    book.record(verdict, analysis, "entry-2", T0 + timedelta(hours=30))
+    verdict = book.decide(report(FEATURE, "vote", "held"), T0 + timedelta(hours=56))
+    assert verdict.decision is Decision.NEW_DEVELOPMENT, verdict.reason
+
+
+def test_a_broad_development_takes_no_stage() -> None:
+    """A broad rule's patterns name kinds, not stages: its development keeps none."""
+    book = broad_book(broad(PLEDGE))
+    later = broad(PLEDGE, "commitment")
+    verdict = book.decide(later, T0 + timedelta(hours=1))
+    assert verdict.decision is Decision.UPDATE, verdict.reason
+    book.record(verdict, later, "entry-2", T0 + timedelta(hours=1))
+    (development,) = book.developments
+    assert development.stage == UNSTAGED
+
+
 def test_a_report_older_than_the_development_is_as_far_from_it_as_a_newer_one() -> None:
     """A report that arrives late, published ten days before the development, is not "at
     once" after it."""
