@@ -8,19 +8,20 @@ enough or names the same specific rule at the same pattern stage; within the lon
 one of the same rule at a stage no pattern named updates it whatever its wording (the next
 day's analysis of a truce's end), and one a pattern stages updates a development of a specific
 rule no pattern staged when related (``group_similarity``), within *follow* of its first
-report, and tells it its stage. Time is the distance from the development's reports, so a late-
-arriving older report is not "at once". Similar enough rises with the time since the
-development's last report, from ``close_similarity`` at once to ``group_similarity`` at the end
-of the burst: reports of distinct developments of one story share much of their wording, so
-closeness in time tells about as much as wording does; a report naming a kind the development
-was never reported as needs ``group_similarity`` at once, and one sharing no specific kind with
-it (Russia's new terms for a truce, named a truce by another outlet's wording) joins only
-within the burst, at ``other_kind_similarity``. Within the longer *window* a report updates a
-development when it says nearly the same thing (``late_similarity``), or is related
-(``group_similarity``) and of the same rule, at the same stage or at none a pattern named:
-features and analysis days after the news. A different stage of the same specific rule (a vote
-*held* after it was *scheduled*) is a development of its own, unless the rule says one stage
-``continues`` another (a truce *in force* the night after it was *agreed*, as announced):
+report, and tells it its stage (which keeps other stages apart once the burst of its first
+report is over; a restart trusts it at once). Time is the distance from the development's
+reports, so a late- arriving older report is not "at once". Similar enough rises with the time
+since the development's last report, from ``close_similarity`` at once to ``group_similarity``
+at the end of the burst: reports of distinct developments of one story share much of their
+wording, so closeness in time tells about as much as wording does; a report naming a kind the
+development was never reported as needs ``group_similarity`` at once, and one sharing no
+specific kind with it (Russia's new terms for a truce, named a truce by another outlet's
+wording) joins only within the burst, at ``other_kind_similarity``. Within the longer *window*
+a report updates a development when it says nearly the same thing (``late_similarity``), or is
+related (``group_similarity``) and of the same rule, at the same stage or at none a pattern
+named: features and analysis days after the news. A different stage of the same specific rule
+(a vote *held* after it was *scheduled*) is a development of its own, unless the rule says one
+stage ``continues`` another (a truce *in force* the night after it was *agreed*, as announced):
 within ``follow`` of the development's first report, in either order, at least
 ``close_similarity`` alike and naming no new kind, that is the same development; so is a stage
 the rule says ``preceded_by`` it, reported after it within that time (the motion *tabled*, told
@@ -172,6 +173,8 @@ class StoryBook:
         self._kept: dict[str, list[_Kept]] = {}
         self._columns: dict[str, int] = {}  # every term of a kept report, numbered
         self._copies: dict[str, list[str]] = {}
+        # developments that took their stage from a later report (``record``), in this process
+        self._adopted: set[str] = set()
         self._told: dict[str, str] = {}  # content key -> the sentence first told with it
         self.generation = 0  # how many times ``reset`` replaced what the book knows
         # set when the book forgot decisions the store never recorded and could not be told
@@ -187,6 +190,7 @@ class StoryBook:
         self._kept = {}
         self._columns = {}
         self._copies = {}
+        self._adopted = set()
         self._told = {}
         for development in self._developments:
             self._tell(development.evidence)
@@ -258,12 +262,23 @@ class StoryBook:
         same kind of development, which is news of its own, and not only kinds of development
         this one was never reported as, unless within the burst (one event that two outlets'
         wordings name apart)."""
-        staged = UNSTAGED not in (development.stage, report.stage)
+        stage = self._stage(development, now)
+        staged = UNSTAGED not in (stage, report.stage)
         # a broad rule's patterns name kinds of development in its own words, not stages
         specific = report.rule not in self.broad
         if specific and development.rule == report.rule and staged:
-            return development.stage == report.stage
+            return stage == report.stage
         return not self._named_apart(development, report) or _age(development, now) <= self.burst
+
+    def _stage(self, development: Development, now: datetime) -> str:
+        """The stage ``development`` is read at: one it took from a later report counts only
+        after the burst of its first report (within it the model may have named the event
+        itself, and a pattern only its background: the vote held, then "the vote set for
+        Tuesday went ahead")."""
+        taken = development.id in self._adopted
+        if taken and abs(now - development.first_seen) <= self.burst:
+            return UNSTAGED
+        return development.stage
 
     def _named_apart(self, development: Development, report: Report) -> bool:
         """Whether ``report`` and ``development`` name specific kinds and share none."""
@@ -349,16 +364,15 @@ class StoryBook:
             score = scores[development.id]
             age = _age(development, now)
             same_rule = specific and development.rule == report.rule
+            stage = self._stage(development, now)
             # the same specific kind and stage of development
-            staged = UNSTAGED not in (development.stage, report.stage)
-            kin = same_rule and staged and development.stage == report.stage
+            staged = UNSTAGED not in (stage, report.stage)
+            kin = same_rule and staged and stage == report.stage
             # the same specific kind, in a report no pattern staged (analysis, a feature)
             unstaged_kin = same_rule and report.stage == UNSTAGED
             # the same specific kind, in a report a pattern staged, of a development no pattern
             # staged (the model named its first report)
-            staged_after_unstaged = (
-                same_rule and development.stage == UNSTAGED and report.stage != UNSTAGED
-            )
+            staged_after_unstaged = same_rule and stage == UNSTAGED and report.stage != UNSTAGED
             # a report naming a kind the development was never reported as needs the whole
             # similarity: joined, that kind would get no alert of its own
             # so does one a broad rule's pattern names as another kind than the development
@@ -434,6 +448,7 @@ class StoryBook:
                 # the first report a pattern stages tells which stage the development is at:
                 # another stage of it, reported later, is news of its own
                 development.stage = report.stage
+                self._adopted.add(development.id)
             for rule in report.rules:
                 if rule not in development.rules:
                     development.rules.append(rule)

@@ -34,6 +34,13 @@ OTHER = "Lawmakers in Berlin ratified the security pact with Kyiv after a long d
 FEATURE = "What Tuesday's decision in Westminster means for the soldiers who will go to Ukraine."
 
 
+BLESSING = "Parliament gave its blessing to the British mission in Ukraine late on Tuesday."
+WENT_AHEAD = (
+    "The Commons vote on sending British troops to Ukraine, set for Tuesday, went ahead despite"
+    " a late rebellion."
+)
+
+
 def report(text: str, rule: str = "vote", stage: str = "held", outlet: str = "A") -> Report:
     vector = bundled_embedder().embed([text])[0]
     return Report(
@@ -371,6 +378,19 @@ def test_a_development_the_model_named_takes_the_stage_a_pattern_tells_later() -
     assert similarity >= DEFAULT_LATE_SIMILARITY  # alike enough to join an unstaged one
     verdict = book.decide(report(held, "vote", "held"), T0 + timedelta(days=4))
     assert verdict.decision is Decision.NEW_DEVELOPMENT, verdict.reason
+
+
+def test_a_stage_taken_within_the_burst_keeps_no_report_apart_until_it_is_over() -> None:
+    """The model named the vote itself; an hour later a pattern reads only its background
+    ("set for Tuesday"): the vote held, reported an hour after that, is still the same
+    development."""
+    book = broad_book(report(BLESSING, "vote", UNSTAGED))
+    background = report(WENT_AHEAD, "vote", "tabled")
+    verdict = book.decide(background, T0 + timedelta(hours=1))
+    assert verdict.decision is Decision.UPDATE, verdict.reason
+    book.record(verdict, background, "entry-2", T0 + timedelta(hours=1))
+    held = report(VOTE, "vote", "held")
+    assert book.decide(held, T0 + timedelta(hours=2)).decision is Decision.UPDATE
 
 
 def test_a_staged_report_joins_an_unstaged_development_only_within_follow_of_its_first() -> None:
