@@ -143,7 +143,8 @@ class Settings(BaseSettings):
         le=8760,
         description="a report at the stage a rule says follows another as announced (a truce "
         "in force after it was agreed) updates the development within this time of its first "
-        "report; one of its rule that no pattern stages (an analysis), of its last report",
+        "report, as does a related one a pattern stages of a development of its rule that no "
+        "pattern staged; one of its rule that no pattern stages (an analysis), of its last report",
     )
     development_history_days: float = Field(
         14.0,
