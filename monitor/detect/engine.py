@@ -30,7 +30,7 @@ from monitor.detect.features import (
     dense_features,
     rule_features,
 )
-from monitor.detect.headline import packaged
+from monitor.detect.headline import set_aside
 from monitor.detect.matching import Sentence, compile_rules
 from monitor.detect.model import DEVELOPMENT, Score, ScoringModel, default_model
 from monitor.detect.novelty import KnownClaims
@@ -141,13 +141,14 @@ class Detector:
         if self.threshold is not None:
             development = Score(development.probability, self.threshold, development.contributions)
         pattern_floor = self.model.spec.pattern_floor
-        # a piece packaged to retell the story holds no rule, whatever the judge would say
-        package = packaged(article.title) if signals.on_story else None
+        # a piece packaged to retell the story, or one headlined as a denial, holds no rule,
+        # whatever the judge would say
+        aside = set_aside(article.title) if signals.on_story else None
         # The optional judge decides candidates about the story (issue 15); None keeps the
         # local decision.
         judged = (
             self.judge.consult(article, signals, development, pattern_floor, self.rules)
-            if self.judge is not None and signals.on_story and package is None
+            if self.judge is not None and signals.on_story and aside is None
             else None
         )
         if judged is not None:
@@ -182,10 +183,9 @@ class Detector:
             closest = signals.closest
             reason = f"not about the story (closest sentence {closest:.2f}, needs {OFF_STORY})"
             ordered = [replace(verdict, holds=False, reason=reason) for verdict in ordered]
-        elif package is not None:
-            reason = f"the headline packages {package}, which retells the story so far"
+        elif aside is not None:
             ordered = [
-                replace(verdict, holds=False, reason=f"{verdict.reason}, but {reason}")
+                replace(verdict, holds=False, reason=f"{verdict.reason}, but {aside}")
                 if verdict.holds
                 else verdict
                 for verdict in ordered

@@ -6,7 +6,8 @@ the truce hold?") mostly goes over what is known, where news is headlined as a s
 news of its own. A piece packaged as reference or as a look back ("Factbox: ...", "...
 explained", "Six months after Paris", "2026 in review"), or a question asking what something is
 ("What is the new five-party format?"), is written to retell the story so far: ``packaged``
-names such a headline, and the detector does not alert on it (``Detector`` says why).
+names such a headline. So is a headline reporting a denial ("Kremlin denies report...",
+``denies``): ``set_aside`` says why the detector does not alert on either.
 """
 
 from __future__ import annotations
@@ -64,6 +65,18 @@ _LOOK_BACK = re.compile(
 )
 
 
+# A headline reporting a denial ("Kremlin denies report Putin accepted European troops", "MoD
+# says it's 'not government policy'", "... Kyiv and Washington say it's fake") tells of what did
+# not happen as reported; denying someone consent or entry is a decision, not a denial.
+_DENIAL = re.compile(
+    r"\bden(?:y|ies|ied|ying)\b(?!\s+(?:\w+\s+){0,3}(?:consent|entry|access|approval|permission)\b)"
+    r"|\b(?:dismiss(?:es|ed)?|reject(?:s|ed)?|rubbish(?:es|ed)?)\s+(?:the\s+|a\s+)?"
+    r"(?:reports?|claims?|rumou?rs?)\b"
+    r"|\b(?:it'?s|is|are|as)\s+['\u2018]?(?:fake|untrue|baseless)\b|\bnot government policy\b",
+    re.IGNORECASE,
+)
+
+
 def explains(headline: str) -> bool:
     """Whether ``headline`` is put as a question or labelled as an explainer or analysis."""
     text = headline.strip()
@@ -78,4 +91,19 @@ def packaged(headline: str) -> str | None:
         return "a look back"
     if _REFERENCE_LABEL.match(text) or _REFERENCE.search(text) or _DEFINING_QUESTION.match(text):
         return "an explainer"
+    return None
+
+
+def denies(headline: str) -> bool:
+    """Whether ``headline`` reports a denial of what it tells."""
+    return bool(_DENIAL.search(headline))
+
+
+def set_aside(headline: str) -> str | None:
+    """Why no rule holds on an article so headlined (packaged to retell the story, or
+    reporting a denial), or None for a headline of news."""
+    if package := packaged(headline):
+        return f"the headline packages {package}, which retells the story so far"
+    if denies(headline):
+        return "the headline reports a denial"
     return None

@@ -2,7 +2,7 @@
 
 import pytest
 
-from monitor.detect.headline import explains, packaged
+from monitor.detect.headline import denies, explains, packaged, set_aside
 
 
 @pytest.mark.parametrize(
@@ -97,3 +97,28 @@ def test_pieces_packaged_as_reference_or_a_look_back(headline: str, package: str
 )
 def test_news_is_not_packaged(headline: str) -> None:
     assert packaged(headline) is None
+
+
+@pytest.mark.parametrize(
+    ("headline", "denial"),
+    [
+        ("Kremlin denies report that Putin is ready to accept European troops", True),
+        ("Peskov dismisses reports of a change in Russia's position", True),
+        ("LEAKED: Secret plan for 20,000 troops - MoD says 'not government policy'", True),
+        ("Leaked Donetsk draft - Kyiv and Washington say it's fake", True),
+        ("Senate denies consent to the Ukraine security treaty", False),  # a decision
+        ("Moscow denies coalition officers entry to the monitoring zone", False),
+        ("Kremlin drops its demand for the whole of Donetsk", False),
+        ("Russia rejects Western troops plan", False),  # refusing a plan is no denial
+    ],
+)
+def test_a_headline_reporting_a_denial(headline: str, denial: bool) -> None:
+    assert denies(headline) is denial
+    assert (set_aside(headline) == "the headline reports a denial") is denial
+
+
+def test_a_packaged_piece_is_set_aside_with_its_package() -> None:
+    assert set_aside("Factbox: Britain's deployment in numbers") == (
+        "the headline packages an explainer, which retells the story so far"
+    )
+    assert set_aside("MPs back sending UK troops to Ukraine") is None

@@ -75,7 +75,7 @@ TRAINED_BARS = (0.85, 0.85, 0.05)
 # alerts and misses read first), 0.82 / 0.90 / 4 of 45 and 0.90 / 0.95 / 2 of 51; aw 0.86 / 0.90 /
 # 3 of 45 once a headline asking what something is packages its piece as reference, 0.90 / 0.90 / 2
 # of 45 once an arrival told as the time of something else is background however many nationalities
-# name the soldiers.
+# name the soldiers, 0.95 / 0.90 / 1 of 45 once a headline reporting a denial is set aside.
 HELD_OUT_BARS = {
     "ab": (0.95, 0.95, 0.03),
     "ac": (0.88, 0.88, 0.06),
@@ -96,7 +96,7 @@ HELD_OUT_BARS = {
     "at": (0.71, 0.90, 0.15),
     "au": (0.75, 0.95, 0.13),
     "av": (0.90, 0.90, 0.05),
-    "aw": (0.85, 0.85, 0.07),
+    "aw": (0.90, 0.85, 0.05),
     "ax": (0.85, 0.90, 0.07),
 }
 
@@ -112,13 +112,14 @@ HELD_OUT_BARS = {
 SECOND_ALERTS = {"ae": 2, "af": 2, "ag": 1, "an": 1, "ap": 1, "as": 1}
 
 # The same sets as a feed of headlines alone gives them (no summary, no body), each at what the
-# shipped detector reached on it, less the same margins: ab 0.93 / 0.93 / 1 of 35, ac 1.00 / 0.75
-# / 0 of 34, ad 1.00 / 0.89 / 0 of 41, ae 1.00 / 0.72 / 0 of 38, af 1.00 / 0.58 / 0 of 40, ag 1.00
-# / 0.88 / 0 of 40, ah 1.00 / 0.94 / 0 of 40, ai 1.00 / 0.94 / 0 of 40, aj 1.00 / 0.88 / 0 of 41,
-# ak 1.00 / 0.83 / 0 of 40, al 0.95 / 1.00 / 1 of 41, am 1.00 / 0.88 / 0 of 41, an 0.94 / 0.83 / 1
-# of 48, ao 1.00 / 0.44 / 0 of 42, ap 1.00 / 0.72 / 0 of 44, aq 1.00 / 0.70 / 0 of 50, at 1.00 /
-# 0.90 / 0 of 48, au 0.90 / 0.90 / 2 of 47, av 1.00 / 1.00 / 0 of 44 (since stop 36, when ar and
-# as moved to training), aw 0.84 / 0.75 / 3 of 45, ax 0.80 / 0.95 / 5 of 51 (stop 37).
+# shipped detector reached on it, less the same margins: ab 0.93 / 0.93 / 1 of 35, ac 1.00 / 0.75 /
+# 0 of 34, ad 1.00 / 0.89 / 0 of 41, ae 1.00 / 0.72 / 0 of 38, af 1.00 / 0.58 / 0 of 40, ag 1.00 /
+# 0.88 / 0 of 40, ah 1.00 / 0.94 / 0 of 40, ai 1.00 / 0.94 / 0 of 40, aj 1.00 / 0.88 / 0 of 41, ak
+# 1.00 / 0.83 / 0 of 40, al 0.95 / 1.00 / 1 of 41, am 1.00 / 0.88 / 0 of 41, an 0.94 / 0.83 / 1 of
+# 48, ao 1.00 / 0.44 / 0 of 42, ap 1.00 / 0.72 / 0 of 44, aq 1.00 / 0.70 / 0 of 50, at 1.00 / 0.90
+# / 0 of 48, au 0.90 / 0.90 / 2 of 47, av 1.00 / 1.00 / 0 of 44 (since stop 36, when ar and as
+# moved to training), aw 0.84 / 0.75 / 3 of 45 (0.89 / 0.75 / 2 once a headline reporting a denial
+# is set aside), ax 0.80 / 0.95 / 5 of 51 (stop 37).
 HEADLINE_ONLY_BARS = {
     "ab": (0.88, 0.88, 0.06),
     "ac": (0.95, 0.70, 0.03),
@@ -139,7 +140,7 @@ HEADLINE_ONLY_BARS = {
     "at": (0.95, 0.85, 0.03),
     "au": (0.85, 0.85, 0.07),
     "av": (0.95, 0.95, 0.03),
-    "aw": (0.79, 0.70, 0.10),
+    "aw": (0.84, 0.70, 0.08),
     "ax": (0.75, 0.90, 0.13),
 }
 
@@ -151,8 +152,8 @@ HEADLINE_ONLY_BARS = {
 # of 40, ag 0.86 / 1.00 / 3 of 40, ah 0.86 / 1.00 / 3 of 40, ai 1.00 / 1.00 / 0 of 40, aj 0.89 /
 # 1.00 / 2 of 41, ak 1.00 / 1.00 / 0 of 40, al 0.89 / 1.00 / 2 of 41, am 0.89 / 0.94 / 2 of 41, an
 # 0.95 / 0.94 / 1 of 48, ao 0.94 / 0.83 / 1 of 42, ap 0.95 / 1.00 / 1 of 44, aq 0.90 / 0.90 / 2 of
-# 50, at 0.73 / 0.95 / 7 of 48, au 0.77 / 1.00 / 6 of 47, av 0.86 / 0.95 / 3 of 44, aw 0.83 / 0.95
-# / 4 of 45, ax 0.78 / 0.90 / 5 of 51 (since stop 36, when ar and as moved to training; ae's bodies
+# 50, at 0.73 / 0.95 / 7 of 48, au 0.77 / 1.00 / 6 of 47, av 0.86 / 0.95 / 3 of 44, aw 0.86 / 0.95
+# / 3 of 45, ax 0.78 / 0.90 / 5 of 51 (since stop 36, when ar and as moved to training; ae's bodies
 # are six to twelve paragraphs as written: padded with its own long rehashes, a report runs to
 # thirty and more; af's and ah's rehashes are mostly retrospectives that alert as written too).
 # Background dilutes what the model reads; from ``LONG_ARTICLE`` sentences on, terms found only in
@@ -178,7 +179,7 @@ LONG_BODY_BARS = {
     "at": (0.68, 0.90, 0.17),
     "au": (0.72, 0.95, 0.15),
     "av": (0.81, 0.90, 0.10),
-    "aw": (0.78, 0.90, 0.12),
+    "aw": (0.81, 0.90, 0.10),
     "ax": (0.73, 0.85, 0.13),
 }
 
@@ -190,8 +191,8 @@ LONG_BODY_BARS = {
 # / 2 of 40, ai 1.00 / 1.00 / 0 of 40, aj 0.94 / 1.00 / 1 of 41, ak 1.00 / 1.00 / 0 of 40, al 0.85
 # / 1.00 / 3 of 41, am 0.94 / 0.94 / 1 of 41, an 0.94 / 0.89 / 1 of 48, ao 0.90 / 1.00 / 2 of 42,
 # ap 0.90 / 0.94 / 2 of 44, aq 0.89 / 0.85 / 2 of 50, at 0.76 / 0.95 / 6 of 48, au 0.80 / 1.00 / 5
-# of 47, av 0.86 / 0.90 / 3 of 44 (since stop 36, when ar and as moved to training), aw 0.86 / 0.90
-# / 3 of 45, ax 0.90 / 0.95 / 2 of 51 (stop 37). Before what the story has told was known, event
+# of 47, av 0.86 / 0.90 / 3 of 44 (since stop 36, when ar and as moved to training), aw 0.90 / 0.90
+# / 2 of 45, ax 0.90 / 0.95 / 2 of 51 (stop 37). Before what the story has told was known, event
 # recall was 0.44 to 0.86 on these sets; until an article was measured without the sentences the
 # story had told (stop 31), the repeated paragraphs lent quiet items their relevance and their
 # words and 113 quiet items alerted over the nineteen sets then held out (README 'Measuring
@@ -216,7 +217,7 @@ EARLIER_BARS = {
     "at": (0.71, 0.90, 0.15),
     "au": (0.75, 0.95, 0.13),
     "av": (0.81, 0.85, 0.10),
-    "aw": (0.81, 0.85, 0.10),
+    "aw": (0.85, 0.85, 0.08),
     "ax": (0.85, 0.90, 0.07),
 }
 LONG_BODY_SEED = 20260106
