@@ -63,8 +63,6 @@ _LOOK_BACK = re.compile(
     r"|^(?:the|this) week in\b",
     re.IGNORECASE,
 )
-
-
 # A headline reporting a denial ("Kremlin denies report Putin accepted European troops", "MoD
 # says it's 'not government policy'", "... Kyiv and Washington say it's fake") tells of what did
 # not happen as reported; denying someone consent or entry is a decision, not a denial.

@@ -10,7 +10,7 @@ day's analysis of a truce's end), and one a pattern stages updates a development
 rule no pattern staged when related (``group_similarity``), within *follow* of its first
 report, and tells it its stage (which keeps other stages apart once the burst of its first
 report is over; a restart trusts it at once). Time is the distance from the development's
-reports, so a late- arriving older report is not "at once". Similar enough rises with the time
+reports, so a late-arriving older report is not "at once". Similar enough rises with the time
 since the development's last report, from ``close_similarity`` at once to ``group_similarity``
 at the end of the burst: reports of distinct developments of one story share much of their
 wording, so closeness in time tells about as much as wording does; a report naming a kind the
@@ -363,6 +363,7 @@ class StoryBook:
         for development in compared:
             score = scores[development.id]
             age = _age(development, now)
+            from_first = abs(now - development.first_seen)
             same_rule = specific and development.rule == report.rule
             stage = self._stage(development, now)
             # the same specific kind and stage of development
@@ -386,7 +387,7 @@ class StoryBook:
             apart = self._named_apart(development, report)
             reason = ""
             if development.id in following and not new_kind and score >= self.close_similarity:
-                since = _hours(abs(now - development.first_seen))
+                since = _hours(from_first)
                 reason = f"{following[development.id]}, {since} from its first report"
             elif age <= self.burst and not new_kind and kin:
                 reason = "the same kind of development, within a day"
@@ -395,12 +396,12 @@ class StoryBook:
             elif age <= self.burst and score >= self._at_once_threshold(age, new_kind, apart):
                 reason = f"similar ({score:.2f}) {_hours(age)} after its last report"
             elif (
-                abs(now - development.first_seen) <= self.follow
+                from_first <= self.follow
                 and not new_kind
                 and staged_after_unstaged
                 and score >= self.group_similarity
             ):
-                since = _hours(abs(now - development.first_seen))
+                since = _hours(from_first)
                 reason = f"similar ({score:.2f}), the same kind, {since} from its first report"
             elif age <= self.window and score >= self._window_threshold(kin, unstaged_kin):
                 reason = f"says nearly the same ({score:.2f}) within the window"
