@@ -340,6 +340,105 @@ def test_a_stage_named_as_background_or_unconfirmed_is_not_news(
     assert (stage in {o.stage for o in outcomes if o.held}) is held
 
 
+BROAD, TRUCE_RULE = "new-development", "ceasefire"
+
+
+@pytest.mark.parametrize(
+    ("rule_id", "sentence", "pattern"),
+    [
+        # a step of a parliament short of ratifying is no ratification
+        (
+            "guarantees-ratified",
+            "The Verkhovna Rada's foreign policy committee recommended that parliament ratify"
+            " the Lancaster House treaty.",
+            None,
+        ),
+        (
+            "guarantees-ratified",
+            "German lawmakers held a first reading of the bill to ratify the Hague treaty on"
+            " Ukraine's security; no vote was taken.",
+            None,
+        ),
+        (
+            "guarantees-ratified",
+            "The secretary of state urged senators to ratify the security agreement with Ukraine.",
+            None,
+        ),
+        (
+            "guarantees-ratified",
+            "The Bundestag voted to ratify the security guarantee treaty with Ukraine on Friday.",
+            "ratified",
+        ),
+        (
+            "guarantees-ratified",
+            "The Rada ratified the security treaty with Ukraine's allies by 338 votes.",
+            "ratified",
+        ),
+        # doubts raised over the force change nothing in it
+        (
+            BROAD,
+            "Peers debate Ukraine mission as questions raised over the multinational force's"
+            " rules of engagement",
+            None,
+        ),
+        (
+            BROAD,
+            "The coalition raised the Ukraine force's size to 12,000 troops on Monday.",
+            "force-change",
+        ),
+        # "decrees" names the act; it is not the act of adopting one
+        (
+            BROAD,
+            "The Verkhovna Rada of Ukraine supported the President's decrees on the extension of"
+            " martial law from February 17, despite the ceasefire.",
+            None,
+        ),
+        (
+            BROAD,
+            "Parliament adopted a law on the status of the multinational force in Ukraine.",
+            "enacted",
+        ),
+        # a truce named as the time of something else ("now that ...") is background
+        (
+            TRUCE_RULE,
+            "Starmer said MPs will vote before Christmas, now that the armistice agreed in"
+            " Istanbul has taken effect in Ukraine.",
+            None,
+        ),
+        (TRUCE_RULE, "The armistice took effect across Ukraine at noon on Sunday.", "in-force"),
+        # Moscow accepting others at the table is talks in a new format, not a new stance
+        (
+            "russia-position-change",
+            "British, French and German advisers took part in talks in Riyadh alongside US,"
+            " Russian and Ukrainian delegations, the first time Moscow has accepted coalition"
+            " envoys in the negotiating room.",
+            None,
+        ),
+        (
+            "russia-position-change",
+            "Moscow accepted coalition monitors on the ceasefire line for the first time.",
+            "softens",
+        ),
+        # Russia and Ukraine agreeing together is an agreement, not Russia's own decision
+        (
+            "russia-position-change",
+            "Russia, Ukraine agree map of demilitarised zone in Donbas",
+            None,
+        ),
+        (
+            "russia-position-change",
+            "Russia agrees to a demilitarised zone in Donbas, dropping its earlier demand",
+            "decides",
+        ),
+    ],
+)
+def test_shipped_rules_read_process_steps_and_background_as_no_development(
+    rule_id: str, sentence: str, pattern: str | None
+) -> None:
+    held = _shipped_rule(rule_id).first_held(Sentence.of(sentence))
+    assert (held[1].pattern if held is not None else None) == pattern
+
+
 def _shipped_rule(rule_id: str) -> CompiledRule:
     """The shipped watch rule ``rule_id``, compiled."""
     from monitor.detect.rules import load_rules
