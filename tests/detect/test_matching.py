@@ -398,6 +398,18 @@ BROAD, TRUCE_RULE = "new-development", "ceasefire"
             "Parliament adopted a law on the status of the multinational force in Ukraine.",
             "enacted",
         ),
+        # the coalition's soldiers harmed is news, however the harm came; none harmed is not
+        (
+            BROAD,
+            "Two British soldiers injured as drone hits coalition depot in Ukraine",
+            "casualties",
+        ),
+        (
+            BROAD,
+            "The Ministry of Defence said no UK personnel were hurt when the depot in Ukraine was"
+            " struck.",
+            None,
+        ),
         # a truce named as the time of something else ("now that ...") is background
         (
             TRUCE_RULE,
@@ -432,7 +444,7 @@ BROAD, TRUCE_RULE = "new-development", "ceasefire"
         ),
     ],
 )
-def test_shipped_rules_read_process_steps_and_background_as_no_development(
+def test_shipped_rules_tell_news_from_process_steps_and_background(
     rule_id: str, sentence: str, pattern: str | None
 ) -> None:
     held = _shipped_rule(rule_id).first_held(Sentence.of(sentence))
