@@ -410,6 +410,13 @@ BROAD, TRUCE_RULE = "new-development", "ceasefire"
             " struck.",
             None,
         ),
+        # a government ruling out its part in the force is news; Moscow's and Washington's
+        # refusals are the story's start, and not ruling out is no refusal
+        (BROAD, "Merz rules out German ground troops for Ukraine force", "withdraws"),
+        (BROAD, "Poland formally rules out sending troops to the Ukraine force", "withdraws"),
+        (BROAD, "Germany does not rule out sending troops to the Ukraine force", None),
+        (BROAD, "Moscow rules out coalition troops in Ukraine under any flag", None),
+        (BROAD, "U.S. backs European plan for Ukraine but rules out sending its own troops", None),
         # a truce named as the time of something else ("now that ...") is background
         (
             TRUCE_RULE,
