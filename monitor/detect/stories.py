@@ -31,8 +31,9 @@ related (``group_similarity``). A broad rule's patterns name kinds of developmen
 words ("pledged 3 billion", "agreed a fund"), not stages, so they keep no reports apart, but a
 report one of them names as a kind the development was not (a court's ruling, the day after a
 pact was signed) needs ``group_similarity`` at once, as a report naming a new kind does. A
-report that restates an older development (similarity at least ``known_similarity``) and
-updates no other is ``KNOWN``, and so is one each of whose evidence sentences tells only of
+report that restates an older development (similarity at least ``known_similarity``: nearly
+its words, since another parliament ratifying the same treaty months later reads 0.7-0.8 alike)
+and updates no other is ``KNOWN``, and so is one each of whose evidence sentences tells only of
 times ``history`` or longer before it (a year in review, an anniversary piece); anything else
 is a ``NEW_DEVELOPMENT``. ``record`` applies a decision and counts the independent outlets that
 reported each development; the sentences of every report it records are what the story has
@@ -67,7 +68,7 @@ DEFAULT_GROUP_SIMILARITY = 0.2
 DEFAULT_CLOSE_SIMILARITY = 0.1
 DEFAULT_LATE_SIMILARITY = 0.45
 DEFAULT_OTHER_KIND_SIMILARITY = 0.3
-DEFAULT_KNOWN_SIMILARITY = 0.7
+DEFAULT_KNOWN_SIMILARITY = 0.8
 WIRE_COPY_SIMILARITY = 0.9  # lexical overlap above which two reports are one wire story
 UNSTAGED = "reported"  # the stage of a development named by the model, not by a pattern
 

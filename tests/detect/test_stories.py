@@ -129,6 +129,40 @@ def test_a_report_that_tells_of_the_day_of_a_development_updates_it(
         assert "tells of the day it was first reported" in verdict.reason
 
 
+RATIFIED = (
+    "France's National Assembly ratified the treaty on security guarantees for Ukraine by 380"
+    " votes to 120."
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the same treaty ratified by another parliament months later is news of its own
+        (
+            "Germany's Bundestag ratified the treaty on security guarantees for Ukraine by 468"
+            " votes to 139.",
+            Decision.NEW_DEVELOPMENT,
+        ),
+        # the older ratification told again in nearly its words is known
+        (
+            "In October France's National Assembly ratified the security guarantees treaty for"
+            " Ukraine by 380 votes to 120.",
+            Decision.KNOWN,
+        ),
+    ],
+)
+def test_only_nearly_the_same_words_restate_an_older_development(
+    text: str, expected: Decision
+) -> None:
+    book = StoryBook(embed=bundled_embedder().embed, vectorise=load_model().vectorise)
+    first = report(RATIFIED, "treaty", "ratified")
+    book.record(book.decide(first, T0), first, "entry-1", T0)
+    later = T0 + timedelta(days=120)
+    verdict = book.decide(report(text, "treaty", "ratified"), later)
+    assert verdict.decision is expected, verdict.reason
+
+
 HISTORY = "In March the Bundestag ratified the security pact with Kyiv after a long debate."
 
 
