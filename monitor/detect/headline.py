@@ -53,12 +53,13 @@ _DEFINING_QUESTION = re.compile(
 )
 _COUNT = r"(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\d+)"
 # A look back from weeks, months or years on: "Six months after Paris", "a year on", "2026 in
-# review", "The month that was", "the year the guns fell silent", "ten months that changed the
-# war", an anniversary, a round-up of the week ("The week in Ukraine diplomacy: ..."). Days are
-# too near: "Two days after the vote, the first troops leave" is news.
+# review", "The month that was", "the year the guns fell silent", "The long read: ten months that
+# changed the war" (opening the headline or its part after a label, not "a truce collapses after
+# six weeks that brought a lull"), an anniversary, a round-up of the week ("The week in Ukraine
+# diplomacy: ..."). Days are too near: "Two days after the vote, the first troops leave" is news.
 _LOOK_BACK = re.compile(
     rf"(?:\b{_COUNT}\s+|^)(?:weeks?|months?|years?)\s+(?:on|since|after|later)\b"
-    rf"|\b{_COUNT}\s+(?:weeks|months|years)\s+that\b"
+    rf"|(?:^|[:|]\s*|\bthe\s+){_COUNT}\s+(?:weeks|months|years)\s+that\b"
     r"|\bin review\b|\bthe (?:week|month|year) that was\b|\b(?:19|20)\d\d: the year\b"
     r"|\bthe year (?:the|that|when)\b|\banniversary\b|\blooking back\b|\bretrospective\b"
     r"|^(?:the|this) week in\b",

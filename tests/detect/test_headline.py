@@ -55,6 +55,7 @@ def test_news_put_as_statements(headline: str) -> None:
         ("The week in Ukraine diplomacy: a leaked plan and a warning", "a look back"),
         ("Month since arrival: the troops settle in", "a look back"),
         ("The long read: ten months that changed Ukraine's war", "a look back"),
+        ("The 10 months that changed Ukraine", "a look back"),
         ("From Paris to Istanbul: 10 months that reshaped Ukraine's security", "a look back"),
         ("Factbox: Britain's deployment in numbers", "an explainer"),
         ("BACKGROUNDER - the mission's rules of engagement", "an explainer"),
@@ -95,7 +96,8 @@ def test_pieces_packaged_as_reference_or_a_look_back(headline: str, package: str
         "Week-long talks in Geneva end with a ceasefire",  # not a round-up of the week
         "From Westminster to Kyiv: MPs back sending British troops",  # a journey is news too
         "From Monday to Friday: MPs to debate Ukraine deployment",
-        "Russia gives Kyiv two weeks to answer the ceasefire offer",  # a deadline, not a look back
+        "Ukraine truce collapses after six weeks that brought a lull in the fighting",
+        "Britain to keep troops in Ukraine for three years that could be extended, Healey says",
     ],
 )
 def test_news_is_not_packaged(headline: str) -> None:

@@ -366,7 +366,23 @@ BROAD, TRUCE_RULE = "new-development", "ceasefire"
         ),
         (
             "guarantees-ratified",
+            "MPs approved the security treaty with Ukraine at first reading by 400 votes to 50.",
+            None,
+        ),
+        (
+            "guarantees-ratified",
             "The Bundestag voted to ratify the security guarantee treaty with Ukraine on Friday.",
+            "ratified",
+        ),
+        (
+            "guarantees-ratified",
+            "The Senate voted 75-22 to ratify the security agreement with Ukraine.",
+            "ratified",
+        ),
+        (
+            "guarantees-ratified",
+            "The Senate ratified the security agreement with Ukraine 81-17, as the Foreign"
+            " Relations Committee had recommended.",
             "ratified",
         ),
         (
@@ -384,6 +400,12 @@ BROAD, TRUCE_RULE = "new-development", "ceasefire"
         (
             BROAD,
             "The coalition raised the Ukraine force's size to 12,000 troops on Monday.",
+            "force-change",
+        ),
+        (
+            BROAD,
+            "France raised its contingent in the Ukraine coalition force to 3,000 troops,"
+            " answering concerns raised by Kyiv",
             "force-change",
         ),
         # "decrees" names the act; it is not the act of adopting one
@@ -406,16 +428,37 @@ BROAD, TRUCE_RULE = "new-development", "ceasefire"
         ),
         (
             BROAD,
+            "Three British soldiers were wounded, none seriously, in the attack near Lviv.",
+            "casualties",
+        ),
+        (
+            BROAD,
             "The Ministry of Defence said no UK personnel were hurt when the depot in Ukraine was"
             " struck.",
             None,
         ),
+        (BROAD, "The row hurt plans for British troops in Ukraine", None),
         # a government ruling out its part in the force is news; Moscow's and Washington's
         # refusals are the story's start, and not ruling out is no refusal
         (BROAD, "Merz rules out German ground troops for Ukraine force", "withdraws"),
         (BROAD, "Poland formally rules out sending troops to the Ukraine force", "withdraws"),
-        (BROAD, "Germany does not rule out sending troops to the Ukraine force", None),
+        (
+            BROAD,
+            "Italy rules out sending troops to the Ukraine force without a US backstop",
+            "withdraws",
+        ),
+        (BROAD, "Germany hasn't ruled out sending troops to the Ukraine force", None),
+        (
+            BROAD,
+            "Zelensky rules out withdrawing troops from Donbas as part of any peace deal",
+            None,
+        ),
         (BROAD, "Moscow rules out coalition troops in Ukraine under any flag", None),
+        (
+            BROAD,
+            "Foreign Minister Sergei Lavrov on Tuesday ruled out European troops in Ukraine",
+            None,
+        ),
         (BROAD, "U.S. backs European plan for Ukraine but rules out sending its own troops", None),
         # a truce named as the time of something else ("now that ...") is background
         (
@@ -425,6 +468,7 @@ BROAD, TRUCE_RULE = "new-development", "ceasefire"
             None,
         ),
         (TRUCE_RULE, "The armistice took effect across Ukraine at noon on Sunday.", "in-force"),
+        (TRUCE_RULE, "Despite the armistice, Russian drones struck Odesa overnight.", None),
         # Moscow accepting others at the table is talks in a new format, not a new stance
         (
             "russia-position-change",
@@ -438,12 +482,19 @@ BROAD, TRUCE_RULE = "new-development", "ceasefire"
             "Moscow accepted coalition monitors on the ceasefire line for the first time.",
             "softens",
         ),
+        (
+            "russia-position-change",
+            "Moscow signalled openness to European monitors along the ceasefire line as"
+            " delegations met in Riyadh",
+            "softens",
+        ),
         # Russia and Ukraine agreeing together is an agreement, not Russia's own decision
         (
             "russia-position-change",
             "Russia, Ukraine agree map of demilitarised zone in Donbas",
             None,
         ),
+        ("russia-position-change", "Russia, U.S. agree to restore embassy staff in Ukraine", None),
         (
             "russia-position-change",
             "Russia agrees to a demilitarised zone in Donbas, dropping its earlier demand",
