@@ -381,6 +381,19 @@ BROAD, TRUCE_RULE = "new-development", "ceasefire"
         ),
         (
             "guarantees-ratified",
+            "The U.S. Senate voted 71 to 27 on Thursday to ratify a security agreement with"
+            " Ukraine.",
+            "ratified",
+        ),
+        # a headline's present tense is the act
+        ("guarantees-ratified", "German lawmakers ratify Ukraine defence pact", "ratified"),
+        (
+            "guarantees-ratified",
+            "France becomes first country to ratify binding guarantee for Ukraine",
+            "ratified",
+        ),
+        (
+            "guarantees-ratified",
             "The Senate ratified the security agreement with Ukraine 81-17, as the Foreign"
             " Relations Committee had recommended.",
             "ratified",
@@ -440,14 +453,17 @@ BROAD, TRUCE_RULE = "new-development", "ceasefire"
         (BROAD, "The row hurt plans for British troops in Ukraine", None),
         # a government ruling out its part in the force is news; Moscow's and Washington's
         # refusals are the story's start, and not ruling out is no refusal
-        (BROAD, "Merz rules out German ground troops for Ukraine force", "withdraws"),
-        (BROAD, "Poland formally rules out sending troops to the Ukraine force", "withdraws"),
+        (BROAD, "Merz rules out German ground troops for Ukraine force", "declines"),
+        (BROAD, "Poland formally rules out sending troops to the Ukraine force", "declines"),
         (
             BROAD,
             "Italy rules out sending troops to the Ukraine force without a US backstop",
-            "withdraws",
+            "declines",
         ),
         (BROAD, "Germany hasn't ruled out sending troops to the Ukraine force", None),
+        (BROAD, "But Donald Trump has ruled out sending American ground troops to Ukraine", None),
+        # Moscow walking out is news, whoever is known to refuse what
+        (BROAD, "Russia walks out of Ukraine truce commission over British troops", "withdraws"),
         (
             BROAD,
             "Zelensky rules out withdrawing troops from Donbas as part of any peace deal",
