@@ -12,9 +12,12 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import os
+import time
 from pathlib import Path
 
 from monitor.errors import StateError
+
+PID_WAIT = 0.5  # seconds a refused process waits for the holder to write its pid
 
 
 def lock_path(database: Path) -> Path:
@@ -41,7 +44,7 @@ class StateLock:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError as exc:
-            holder = _read_pid(fd)
+            holder = _holder_pid(fd)
             os.close(fd)
             who = f"process {holder}" if holder else "another process"
             raise StateError(
@@ -60,6 +63,15 @@ class StateLock:
                 fcntl.flock(self._fd, fcntl.LOCK_UN)
             os.close(self._fd)
             self._fd = None
+
+
+def _holder_pid(fd: int) -> int | None:
+    """The pid of the lock's holder: it writes it just after taking the lock, so a process
+    refused in between waits a moment (``PID_WAIT``) for it to appear."""
+    deadline = time.monotonic() + PID_WAIT
+    while (pid := _read_pid(fd)) is None and time.monotonic() < deadline:
+        time.sleep(0.02)
+    return pid
 
 
 def _read_pid(fd: int) -> int | None:

@@ -16,6 +16,7 @@ import hashlib
 import json
 import sqlite3
 import threading
+import time
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -42,6 +43,7 @@ if TYPE_CHECKING:
     from monitor.models import Alert, Article, Development
 
 SCHEMA_VERSION = len(MIGRATIONS)
+WAL_SWITCH_WAIT = 30.0  # seconds, as the connection's busy timeout
 P = ParamSpec("P")
 T = TypeVar("T")
 
@@ -391,10 +393,26 @@ def open_sqlite(path: Path) -> Database:
     """A connection to the SQLite file at ``path`` (created with its folder if missing)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     connection = sqlite3.connect(path, timeout=30, check_same_thread=False)  # see run
-    connection.execute("PRAGMA journal_mode = WAL")
+    _use_wal(connection)
     connection.execute("PRAGMA synchronous = NORMAL")
     connection.execute("PRAGMA foreign_keys = ON")
     return Database(connection, str(path))
+
+
+def _use_wal(connection: sqlite3.Connection) -> None:
+    """Switch the file to write-ahead logging (kept in the file once set). Processes that
+    create the same file at one instant may find it locked while another one switches; the
+    busy timeout does not cover that moment, so the switch is retried for up to
+    ``WAL_SWITCH_WAIT`` seconds."""
+    deadline = time.monotonic() + WAL_SWITCH_WAIT
+    while True:
+        try:
+            connection.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() >= deadline:
+                raise
+            time.sleep(0.05)
 
 
 def open_store(location: Path | str) -> Store:

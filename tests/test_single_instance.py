@@ -58,6 +58,7 @@ def test_schema_creation_is_safe_under_a_race(tmp_path: Path) -> None:
         )
         for _ in range(6)
     ]
-    for racer in racers:
-        _, err = racer.communicate(timeout=60)
+    # every racer is waited for (and its pipe closed) before any is judged
+    errors = [racer.communicate(timeout=60)[1] for racer in racers]
+    for racer, err in zip(racers, errors, strict=True):
         assert racer.returncode == 0, err
