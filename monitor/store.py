@@ -43,7 +43,7 @@ if TYPE_CHECKING:
     from monitor.models import Alert, Article, Development
 
 SCHEMA_VERSION = len(MIGRATIONS)
-WAL_SWITCH_WAIT = 30.0  # seconds, as the connection's busy timeout
+BUSY_TIMEOUT = 30.0  # seconds a connection waits for another's lock (and for a WAL switch)
 P = ParamSpec("P")
 T = TypeVar("T")
 
@@ -392,7 +392,7 @@ def _migrate(db: Database, name: str) -> None:
 def open_sqlite(path: Path) -> Database:
     """A connection to the SQLite file at ``path`` (created with its folder if missing)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    connection = sqlite3.connect(path, timeout=30, check_same_thread=False)  # see run
+    connection = sqlite3.connect(path, timeout=BUSY_TIMEOUT, check_same_thread=False)  # see run
     _use_wal(connection)
     connection.execute("PRAGMA synchronous = NORMAL")
     connection.execute("PRAGMA foreign_keys = ON")
@@ -402,9 +402,9 @@ def open_sqlite(path: Path) -> Database:
 def _use_wal(connection: sqlite3.Connection) -> None:
     """Switch the file to write-ahead logging (kept in the file once set). Processes that
     create the same file at one instant may find it locked while another one switches; the
-    busy timeout does not cover that moment, so the switch is retried for up to
-    ``WAL_SWITCH_WAIT`` seconds."""
-    deadline = time.monotonic() + WAL_SWITCH_WAIT
+    busy timeout does not cover that moment, so the switch is retried for as long
+    (``BUSY_TIMEOUT``)."""
+    deadline = time.monotonic() + BUSY_TIMEOUT
     while True:
         try:
             connection.execute("PRAGMA journal_mode = WAL")
