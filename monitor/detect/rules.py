@@ -182,11 +182,27 @@ class Rule(_Strict):
     examples: list[str] = Field(default_factory=list)
     counter_examples: list[str] = Field(default_factory=list)
     confirm: int = Field(default=1, ge=1, le=10)
+    # who acts, one group per party named by its label (a country, by its names and
+    # words): two reports at a stage a pattern named, whose pattern sentences both name
+    # parties and none in common, are two developments (French troops arriving a week after
+    # British ones)
+    parties: list[TermGroup] = Field(default_factory=list)
 
     @field_validator("topic")
     @classmethod
     def _topic_without_within(cls, groups: list[TermGroup]) -> list[TermGroup]:
         return _without_within(groups, "topic")
+
+    @field_validator("parties")
+    @classmethod
+    def _parties_are_named(cls, groups: list[TermGroup]) -> list[TermGroup]:
+        _without_within(groups, "parties")
+        labels = [group.label for group in groups]
+        if None in labels:
+            raise ValueError("each group of 'parties' needs a 'label': the party it names")
+        if len(labels) != len(set(labels)):
+            raise ValueError("the labels of 'parties' must be unique: one group per party")
+        return groups
 
     @field_validator("examples", "counter_examples")
     @classmethod

@@ -4,42 +4,45 @@
 passed in. Similarity joins two measures: the cosine of the reports' embeddings and that of
 their TF-IDF terms (shared rare names and numbers). A report is an ``UPDATE`` of a development
 last reported within the *burst* (reports of one event cluster within a day) when it is similar
-enough or names the same specific rule at the same pattern stage; within the longer *follow*
-one of the same rule at a stage no pattern named updates it whatever its wording (the next
-day's analysis of a truce's end), and one a pattern stages updates a development of a specific
-rule no pattern staged when related (``group_similarity``), within *follow* of its first
-report, and tells it its stage (which keeps other stages apart once the burst of its first
-report is over; a restart trusts it at once). Time is the distance from the development's
-reports, so a late-arriving older report is not "at once". Similar enough rises with the time
-since the development's last report, from ``close_similarity`` at once to ``group_similarity``
-at the end of the burst: reports of distinct developments of one story share much of their
-wording, so closeness in time tells about as much as wording does; a report naming a kind the
-development was never reported as needs ``group_similarity`` at once, and one sharing no
-specific kind with it (Russia's new terms for a truce, named a truce by another outlet's
-wording) joins only within the burst, at ``other_kind_similarity``. Within the longer *window*
-a report updates a development when it says nearly the same thing (``late_similarity``), or is
-related (``group_similarity``) and of the same rule, at the same stage or at none a pattern
-named: features and analysis days after the news. A different stage of the same specific rule
-(a vote *held* after it was *scheduled*) is a development of its own, unless the rule says one
-stage ``continues`` another (a truce *in force* the night after it was *agreed*, as announced):
-within ``follow`` of the development's first report, in either order, at least
-``close_similarity`` alike and naming no new kind, that is the same development; so is a stage
-the rule says ``preceded_by`` it, reported after it within that time (the motion *tabled*, told
-in a report on the day after the vote was *held*). Within the window a report that tells of the
-day a development was first reported ("MPs voted on Tuesday", read on Thursday) updates it when
-related (``group_similarity``). A broad rule's patterns name kinds of development in their own
-words ("pledged 3 billion", "agreed a fund"), not stages, so they keep no reports apart, but a
-report one of them names as a kind the development was not (a court's ruling, the day after a
-pact was signed) needs ``group_similarity`` at once, as a report naming a new kind does. A
-report that restates an older development (similarity at least ``known_similarity``: nearly
-its words, since another parliament ratifying the same treaty months later reads 0.7-0.8 alike)
-and updates no other is ``KNOWN``, and so is one each of whose evidence sentences tells only of
-times ``history`` or longer before it (a year in review, an anniversary piece); anything else
-is a ``NEW_DEVELOPMENT``. ``record`` applies a decision and counts the independent outlets that
-reported each development; the sentences of every report it records are what the story has
-``told`` (a later article that repeats one, as agency copy repeats its earlier paragraphs for
-background, says nothing new in it, and one that repeats them all is ``KNOWN``). Developments
-are plain data so the store can persist them.
+enough or names the same specific rule at the same pattern stage; within the longer *follow* one
+of the same rule at a stage no pattern named updates it whatever its wording (the next day's
+analysis of a truce's end), and one a pattern stages updates a development of a specific rule no
+pattern staged when related (``group_similarity``), within *follow* of its first report, and
+tells it its stage (which keeps other stages apart once the burst of its first report is over; a
+restart trusts it at once). Time is the distance from the development's reports, so a
+late-arriving older report is not "at once". Similar enough rises with the time since the
+development's last report, from ``close_similarity`` at once to ``group_similarity`` at the end
+of the burst: reports of distinct developments of one story share much of their wording, so
+closeness in time tells about as much as wording does; a report naming a kind the development
+was never reported as needs ``group_similarity`` at once, and one sharing no specific kind with
+it (Russia's new terms for a truce, named a truce by another outlet's wording) joins only within
+the burst, at ``other_kind_similarity``. Within the longer *window* a report updates a
+development when it says nearly the same thing (``late_similarity``), or is related
+(``group_similarity``) and of the same rule, at the same stage or at none a pattern named:
+features and analysis days after the news. A different stage of the same specific rule (a vote
+*held* after it was *scheduled*) is a development of its own, unless the rule says one stage
+``continues`` another (a truce *in force* the night after it was *agreed*, as announced): within
+``follow`` of the development's first report, in either order, at least ``close_similarity``
+alike and naming no new kind, that is the same development; so is a stage the rule says
+``preceded_by`` it, reported after it within that time (the motion *tabled*, told in a report on
+the day after the vote was *held*). Within the window a report that tells of the day a
+development was first reported ("MPs voted on Tuesday", read on Thursday) updates it when
+related (``group_similarity``). A rule may name who acts (``parties``: the countries whose
+troops arrive): two reports of it at a stage a pattern named, whose pattern sentences name
+parties and none in common, are two developments whatever else holds (French troops arriving a
+week after British ones, or ordered the day after). A broad rule's patterns name kinds of
+development in their own words ("pledged 3 billion", "agreed a fund"), not stages, so they keep
+no reports apart, but a report one of them names as a kind the development was not (a court's
+ruling, the day after a pact was signed) needs ``group_similarity`` at once, as a report naming
+a new kind does. A report that restates an older development (similarity at least
+``known_similarity``: nearly its words, since another parliament ratifying the same treaty
+months later reads 0.7-0.8 alike) and updates no other is ``KNOWN``, and so is one each of whose
+evidence sentences tells only of times ``history`` or longer before it (a year in review, an
+anniversary piece); anything else is a ``NEW_DEVELOPMENT``. ``record`` applies a decision and
+counts the independent outlets that reported each development; the sentences of every report it
+records are what the story has ``told`` (a later article that repeats one, as agency copy
+repeats its earlier paragraphs for background, says nothing new in it, and one that repeats them
+all is ``KNOWN``). Developments are plain data so the store can persist them.
 """
 
 from __future__ import annotations
@@ -53,6 +56,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from monitor.detect.matching import CompiledGroup, Sentence
 from monitor.detect.similarity import content_key, copy_similarity
 from monitor.detect.timeref import Period, before
 from monitor.models import Decision, Development
@@ -77,6 +81,7 @@ Terms = Mapping[str, float]
 Vectorise = Callable[[str], Terms]
 KEPT_REPORTS = 8  # reports compared per development: bounds the cost of long-running ones
 KEPT_TOLD = 20_000  # sentences the story has told, latest kept (about 10 MB measured)
+KEPT_PARTIES = 10_000  # texts whose parties are kept (the developments' first sentences)
 TERM_WEIGHT = 2.0  # a shared rare name or number says "same event" more than wording does
 
 
@@ -148,6 +153,9 @@ class StoryBook:
         # (rule, earlier stage, later stage): the earlier, reported after the later, is its
         # past (``preceded_by``)
         self.preceding: frozenset[tuple[str, str, str]] = frozenset()
+        # each rule's groups naming who acts (``parties``), and the parties found in a text
+        self._party_groups: dict[str, list[CompiledGroup]] = {}
+        self._parties_in: dict[tuple[str, str], frozenset[str]] = {}
         self.window = window
         self.burst = min(burst, window)
         self.follow = min(follow, window)
@@ -209,6 +217,12 @@ class StoryBook:
         self.broad = frozenset(rule.id for rule in rules if rule.includes)
         self.continuing = _stage_pairs(rules, lambda pattern: pattern.continues)
         self.preceding = _stage_pairs(rules, lambda pattern: pattern.preceded_by)
+        self._party_groups = {
+            rule.id: [CompiledGroup(group) for group in rule.parties]
+            for rule in rules
+            if rule.parties
+        }
+        self._parties_in = {}
 
     @property
     def developments(self) -> list[Development]:
@@ -287,6 +301,32 @@ class StoryBook:
         naming = set(report.rules) - self.broad
         return bool(named and naming and not named & naming)
 
+    def _other_parties(self, development: Development, report: Report) -> bool:
+        """Whether ``report`` and ``development``, of one rule that names who acts and each
+        at a stage a pattern named, name parties in their pattern sentences (the first of
+        their evidence) and none in common: two developments."""
+        if report.rule != development.rule or report.rule not in self._party_groups:
+            return False
+        if UNSTAGED in (development.stage, report.stage):
+            return False
+        if not report.evidence or not development.evidence:
+            return False
+        ours = self._parties(report.rule, report.evidence[0])
+        theirs = self._parties(report.rule, development.evidence[0])
+        return bool(ours and theirs and ours.isdisjoint(theirs))
+
+    def _parties(self, rule: str, text: str) -> frozenset[str]:
+        """The labels of ``rule``'s party groups found in ``text``, kept for the next time."""
+        found = self._parties_in.get((rule, text))
+        if found is None:
+            if len(self._parties_in) >= KEPT_PARTIES:
+                self._parties_in.clear()
+            sentence = Sentence.of(text)
+            groups = self._party_groups[rule]
+            found = frozenset(group.name for group in groups if group.occurs(sentence))
+            self._parties_in[(rule, text)] = found
+        return found
+
     def _follows(self, development: Development, report: Report, now: datetime) -> str:
         """How ``report``'s stage and ``development``'s are one development, reported within
         ``follow`` of its first report: the next stage it announced (or the other way round),
@@ -352,12 +392,10 @@ class StoryBook:
         }
         best: tuple[float, Development, str] | None = None
         known: tuple[float, Development] | None = None
-        following = {
-            d.id: how for d in self._developments if (how := self._follows(d, report, now))
-        }
-        compared = [
-            d for d in self._developments if d.id in following or self._comparable(d, report, now)
-        ]
+        # another party's development of the same kind is never this one
+        candidates = [d for d in self._developments if not self._other_parties(d, report)]
+        following = {d.id: how for d in candidates if (how := self._follows(d, report, now))}
+        compared = [d for d in candidates if d.id in following or self._comparable(d, report, now)]
         scores = self._similarities(report, [d.id for d in compared])
         specific = report.rule not in self.broad
         naming = set(report.rules) - self.broad

@@ -253,6 +253,36 @@ def test_within_where_it_has_no_effect_is_refused(tmp_path: Path, text: str, exp
     assert problems(tmp_path) == [f"{tmp_path / expected}"]
 
 
+@pytest.mark.parametrize(
+    ("parties", "expected"),
+    [
+        (
+            "  - any: [France, French]\n",
+            "Value error, each group of 'parties' needs a 'label': the party it names",
+        ),
+        (
+            "  - label: France\n    any: [France]\n  - label: France\n    any: [French]\n",
+            "Value error, the labels of 'parties' must be unique: one group per party",
+        ),
+        (
+            "  - label: France\n    any: [France]\n    within: 3\n",
+            "Value error, 'within' on a group of 'parties' has no effect: it limits 'unless' "
+            "groups only",
+        ),
+    ],
+)
+def test_parties_are_labelled_groups(tmp_path: Path, parties: str, expected: str) -> None:
+    write(tmp_path, "bad.yaml", GOOD + "parties:\n" + parties)
+    assert problems(tmp_path) == [f"{tmp_path / 'bad.yaml'}:7: parties: {expected}"]
+
+
+def test_a_rule_names_its_parties(tmp_path: Path) -> None:
+    write(tmp_path, "good.yaml", GOOD + "parties:\n  - label: France\n    any: [France, French]\n")
+    (rule,) = load_rules(tmp_path)
+    parties = [(group.label, group.any) for group in rule.parties]
+    assert parties == [("France", ["France", "French"])]
+
+
 def test_hidden_files_of_editors_and_copies_are_not_rules(tmp_path: Path) -> None:
     write(tmp_path, "good.yaml", GOOD)
     # emacs's lock while good.yaml is being edited: a link to nowhere

@@ -613,3 +613,44 @@ def test_know_rules_reads_broad_rules_and_continuing_stages() -> None:
 def test_late_similarity_below_group_similarity_is_refused() -> None:
     with pytest.raises(ValueError, match=r"late_similarity 0\.1 is below group_similarity 0\.2"):
         StoryBook(late_similarity=0.1)
+
+
+BRITISH_ARRIVE = "The first British troops of the multinational force arrived in Ukraine."
+FRENCH_ARRIVE = "The first French soldiers of the force arrived in Odesa on Monday."
+BRITISH_SETTLE = "British soldiers of the force settled into their base near Kyiv."
+BOTH_ARRIVE = "French soldiers joined the British troops of the force in Ukraine."
+DEPLOYED = "foreign-troops-deployed"
+
+
+def book_with_parties(first: Report) -> StoryBook:
+    """A book that knows the shipped rules (foreign-troops-deployed names its parties)."""
+    book = StoryBook(embed=bundled_embedder().embed, vectorise=load_model().vectorise)
+    book.know_rules(load_ruleset(RULES).rules)
+    book.record(book.decide(first, T0), first, "entry-1", T0)
+    return book
+
+
+@pytest.mark.parametrize(
+    ("text", "stage", "expected"),
+    [
+        (FRENCH_ARRIVE, "deployed", Decision.NEW_DEVELOPMENT),  # another country's troops
+        (FRENCH_ARRIVE, "ordered", Decision.NEW_DEVELOPMENT),  # ... ordered the next day
+        (BRITISH_SETTLE, "deployed", Decision.UPDATE),  # the same country's
+        (BOTH_ARRIVE, "deployed", Decision.UPDATE),  # naming both, one party in common
+        (FRENCH_ARRIVE, UNSTAGED, Decision.UPDATE),  # no pattern named it: no parties read
+    ],
+)
+def test_reports_naming_other_parties_of_a_rule_are_other_developments(
+    text: str, stage: str, expected: Decision
+) -> None:
+    book = book_with_parties(report(BRITISH_ARRIVE, DEPLOYED, "deployed"))
+    verdict = book.decide(report(text, DEPLOYED, stage), T0 + timedelta(hours=20))
+    assert verdict.decision is expected, verdict.reason
+
+
+def test_parties_keep_reports_apart_only_for_a_rule_that_names_them() -> None:
+    book = StoryBook(embed=bundled_embedder().embed, vectorise=load_model().vectorise)
+    first = report(BRITISH_ARRIVE, "troops", "deployed")
+    book.record(book.decide(first, T0), first, "entry-1", T0)
+    later = report(FRENCH_ARRIVE, "troops", "deployed")
+    assert book.decide(later, T0 + timedelta(hours=20)).decision is Decision.UPDATE
