@@ -511,6 +511,13 @@ BROAD, TRUCE_RULE = "new-development", "ceasefire"
             None,
         ),
         ("russia-position-change", "Russia, U.S. agree to restore embassy staff in Ukraine", None),
+        # a council adopting a measure that pays for the force commits money to it
+        (
+            "new-development",
+            "EU Council adopts assistance measure of EUR 3.4 billion for the Multinational"
+            " Force Ukraine",
+            "commitment",
+        ),
         (
             "russia-position-change",
             "Russia agrees to a demilitarised zone in Donbas, dropping its earlier demand",
