@@ -511,6 +511,30 @@ BROAD, TRUCE_RULE = "new-development", "ceasefire"
             None,
         ),
         ("russia-position-change", "Russia, U.S. agree to restore embassy staff in Ukraine", None),
+        # Moscow stepping back from its threat, or no longer regarding troops as targets
+        (
+            "russia-position-change",
+            "Russia quietly steps back from threat to hit Western troops in Ukraine",
+            "softens",
+        ),
+        (
+            "russia-position-change",
+            "Moscow will no longer regard coalition bases in western Ukraine as legitimate"
+            " targets, the Kremlin said.",
+            "softens",
+        ),
+        (
+            "russia-position-change",
+            "Putin said Russia would regard any Western troops in Ukraine as legitimate targets.",
+            None,
+        ),
+        # a court throwing out a challenge to the mission rules on it
+        (
+            "new-development",
+            "High Court throws out challenge to Ukraine troops plan: deployment is a matter for"
+            " ministers",
+            "ruling",
+        ),
         # a council adopting a measure that pays for the force commits money to it
         (
             "new-development",
