@@ -535,6 +535,18 @@ BROAD, TRUCE_RULE = "new-development", "ceasefire"
             " ministers",
             "ruling",
         ),
+        # a government deciding not to send troops declines a role; repeating a refusal does not
+        (
+            "new-development",
+            "Italy will not send ground troops to Ukraine force, cabinet decides",
+            "declines",
+        ),
+        (
+            "new-development",
+            "The Dutch government decided it will not send troops to the Ukraine force.",
+            "declines",
+        ),
+        ("new-development", "Poland will not send troops to Ukraine, Tusk repeated.", None),
         # a council adopting a measure that pays for the force commits money to it
         (
             "new-development",
