@@ -183,9 +183,9 @@ class Rule(_Strict):
     counter_examples: list[str] = Field(default_factory=list)
     confirm: int = Field(default=1, ge=1, le=10)
     # who acts, one group per party named by its label (a country, by its names and
-    # words): two reports at a stage a pattern named, whose pattern sentences both name
-    # parties and none in common, are two developments (French troops arriving a week after
-    # British ones)
+    # words): a report of the rule at a stage a pattern named and a development at such a
+    # stage, whose pattern sentences both name parties and none in common, are two
+    # developments (French troops arriving a week after British ones)
     parties: list[TermGroup] = Field(default_factory=list)
 
     @field_validator("topic")

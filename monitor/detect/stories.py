@@ -28,9 +28,10 @@ alike and naming no new kind, that is the same development; so is a stage the ru
 the day after the vote was *held*). Within the window a report that tells of the day a
 development was first reported ("MPs voted on Tuesday", read on Thursday) updates it when
 related (``group_similarity``). A rule may name who acts (``parties``: the countries whose
-troops arrive): two reports of it at a stage a pattern named, whose pattern sentences name
-parties and none in common, are two developments whatever else holds (French troops arriving a
-week after British ones, or ordered the day after). A broad rule's patterns name kinds of
+troops arrive): a report of it at a stage a pattern named and a development at such a stage,
+whose pattern sentences name parties and none in common, are two developments whatever else
+holds (French troops arriving a week after British ones, or ordered hours after a Commons vote
+on British troops). A broad rule's patterns name kinds of
 development in their own words ("pledged 3 billion", "agreed a fund"), not stages, so they keep
 no reports apart, but a report one of them names as a kind the development was not (a court's
 ruling, the day after a pact was signed) needs ``group_similarity`` at once, as a report naming
@@ -302,10 +303,11 @@ class StoryBook:
         return bool(named and naming and not named & naming)
 
     def _other_parties(self, development: Development, report: Report) -> bool:
-        """Whether ``report`` and ``development``, of one rule that names who acts and each
-        at a stage a pattern named, name parties in their pattern sentences (the first of
-        their evidence) and none in common: two developments."""
-        if report.rule != development.rule or report.rule not in self._party_groups:
+        """Whether ``report``, of a rule that names who acts, and ``development``, each at a
+        stage a pattern named, name parties of that rule in their pattern sentences (the first
+        of their evidence) and none in common: two developments, whatever the development's
+        kind (French troops ordered hours after a Commons vote on British ones)."""
+        if report.rule not in self._party_groups:
             return False
         if UNSTAGED in (development.stage, report.stage):
             return False

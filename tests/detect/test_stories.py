@@ -648,6 +648,23 @@ def test_reports_naming_other_parties_of_a_rule_are_other_developments(
     assert verdict.decision is expected, verdict.reason
 
 
+UK_VOTE = "MPs voted to approve sending British troops to Ukraine after a long debate."
+# alike (0.65) but France's own: the deputies voting are not the MPs
+FRENCH_ORDER = (
+    "France orders troops to Ukraine after a long debate in which deputies voted to approve the"
+    " deployment."
+)
+
+
+def test_parties_keep_a_report_apart_from_a_development_of_another_kind() -> None:
+    """France ordering troops hours after the Commons voted on British ones: news of its own."""
+    book = book_with_parties(report(UK_VOTE, "uk-parliament-vote", "held"))
+    later = report(FRENCH_ORDER, DEPLOYED, "ordered")
+    assert book.decide(later, T0 + timedelta(hours=3)).decision is Decision.NEW_DEVELOPMENT
+    british = report(FRENCH_ORDER.replace("France", "Britain"), DEPLOYED, "ordered")
+    assert book.decide(british, T0 + timedelta(hours=3)).decision is Decision.UPDATE
+
+
 def test_parties_keep_reports_apart_only_for_a_rule_that_names_them() -> None:
     book = StoryBook(embed=bundled_embedder().embed, vectorise=load_model().vectorise)
     first = report(BRITISH_ARRIVE, "troops", "deployed")
