@@ -56,10 +56,13 @@ _COUNT = r"(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelv
 # review", "The month that was", "the year the guns fell silent", "The long read: ten months that
 # changed the war" (opening the headline or its part after a label, not "a truce collapses after
 # six weeks that brought a lull"), an anniversary, a round-up of the week ("The week in Ukraine
-# diplomacy: ..."). Days are too near: "Two days after the vote, the first troops leave" is news.
+# diplomacy: ..."), or a count of thirty days or more opening it ("100 days of ceasefire: what
+# has changed?"). Fewer days are too near: "Two days after the vote, the first troops leave" is
+# news, and so is "30 days to pull troops out" (no "after", "since", "of", "on" or "into").
 _LOOK_BACK = re.compile(
     rf"(?:\b{_COUNT}\s+|^)(?:weeks?|months?|years?)\s+(?:on|since|after|later)\b"
     rf"|(?:^|[:|]\s*|\bthe\s+){_COUNT}\s+(?:weeks|months|years)\s+that\b"
+    r"|(?:^|[:|]\s*)(?:[3-9]\d|[1-9]\d\d)\s+days\s+(?:after|since|of|on|into)\b"
     r"|\bin review\b|\bthe (?:week|month|year) that was\b|\b(?:19|20)\d\d: the year\b"
     r"|\bthe year (?:the|that|when)\b|\banniversary\b|\blooking back\b|\bretrospective\b"
     r"|^(?:the|this) week in\b",
