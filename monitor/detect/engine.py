@@ -261,6 +261,7 @@ class Detector:
             outlet=article.feed,
             times=_times(evidence, when),
             sentences=(*signals.sentences, *signals.told),
+            headline=signals.title,
         )
         verdict = self.book.decide(report, when)
         known = set(verdict.development.rules) if verdict.development is not None else set()

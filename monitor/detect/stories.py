@@ -31,19 +31,22 @@ related (``group_similarity``). A rule may name who acts (``parties``: the count
 troops arrive): a report of it at a stage a pattern named and a development at such a stage,
 whose pattern sentences name parties and none in common, are two developments whatever else
 holds (French troops arriving a week after British ones, or ordered hours after a Commons vote
-on British troops). A broad rule's patterns name kinds of
-development in their own words ("pledged 3 billion", "agreed a fund"), not stages, so they keep
-no reports apart, but a report one of them names as a kind the development was not (a court's
-ruling, the day after a pact was signed) needs ``group_similarity`` at once, as a report naming
-a new kind does. A report that restates an older development (similarity at least
-``known_similarity``: nearly its words, since another parliament ratifying the same treaty
-months later reads 0.7-0.8 alike) and updates no other is ``KNOWN``, and so is one each of whose
-evidence sentences tells only of times ``history`` or longer before it (a year in review, an
-anniversary piece); anything else is a ``NEW_DEVELOPMENT``. ``record`` applies a decision and
-counts the independent outlets that reported each development; the sentences of every report it
-records are what the story has ``told`` (a later article that repeats one, as agency copy
-repeats its earlier paragraphs for background, says nothing new in it, and one that repeats them
-all is ``KNOWN``). Developments are plain data so the store can persist them.
+on British troops). A broad rule's patterns name kinds of development in their own words
+("pledged 3 billion", "agreed a fund"), not stages, so they keep no reports apart, but a report
+one of them names as a kind the development was not (a court's ruling, the day after a pact was
+signed) needs ``group_similarity`` at once, as a report naming a new kind does. A report
+headlined as an explainer, an analysis or a question (``headline.explains``) that goes over a
+development last reported longer than the burst before (similarity at least
+``explained_similarity``) and updates none is ``KNOWN`` too: "Why Russia took the troops
+question to the UN", nine days after it did. A report that restates an older development
+(similarity at least ``known_similarity``: nearly its words, since another parliament ratifying
+the same treaty months later reads 0.7-0.8 alike) and updates no other is ``KNOWN``, and so is
+one each of whose evidence sentences tells only of times ``history`` or longer before it (a year
+in review, an anniversary piece); anything else is a ``NEW_DEVELOPMENT``. ``record`` applies a
+decision and counts the independent outlets that reported each development; the sentences of
+every report it records are what the story has ``told`` (a later article that repeats one, as
+agency copy repeats its earlier paragraphs for background, says nothing new in it, and one that
+repeats them all is ``KNOWN``). Developments are plain data so the store can persist them.
 """
 
 from __future__ import annotations
@@ -57,6 +60,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from monitor.detect.headline import explains
 from monitor.detect.matching import CompiledGroup, Sentence
 from monitor.detect.similarity import content_key, copy_similarity
 from monitor.detect.timeref import Period, before
@@ -74,6 +78,7 @@ DEFAULT_CLOSE_SIMILARITY = 0.1
 DEFAULT_LATE_SIMILARITY = 0.45
 DEFAULT_OTHER_KIND_SIMILARITY = 0.3
 DEFAULT_KNOWN_SIMILARITY = 0.8
+DEFAULT_EXPLAINED_SIMILARITY = 0.4
 WIRE_COPY_SIMILARITY = 0.9  # lexical overlap above which two reports are one wire story
 UNSTAGED = "reported"  # the stage of a development named by the model, not by a pattern
 
@@ -100,6 +105,7 @@ class Report:
     # the periods each evidence sentence names (``timeref.days_told``), in the same order
     times: tuple[tuple[Period, ...], ...] = ()
     sentences: tuple[str, ...] = ()  # all of the article's, for what the story has told
+    headline: str = ""  # as measured (``ArticleSignals.title``)
 
     @property
     def rule(self) -> str:
@@ -144,6 +150,7 @@ class StoryBook:
         close_similarity: float = DEFAULT_CLOSE_SIMILARITY,
         late_similarity: float = DEFAULT_LATE_SIMILARITY,
         known_similarity: float = DEFAULT_KNOWN_SIMILARITY,
+        explained_similarity: float = DEFAULT_EXPLAINED_SIMILARITY,
         other_kind_similarity: float = DEFAULT_OTHER_KIND_SIMILARITY,
     ) -> None:
         self.embed = embed
@@ -179,6 +186,7 @@ class StoryBook:
             )
         self.other_kind_similarity = other_kind_similarity
         self.known_similarity = known_similarity
+        self.explained_similarity = explained_similarity
         self._developments: list[Development] = []
         self._kept: dict[str, list[_Kept]] = {}
         self._columns: dict[str, int] = {}  # every term of a kept report, numbered
@@ -473,7 +481,29 @@ class StoryBook:
                 score,
                 f"restates development {development.id} ({score:.2f})",
             )
+        explained = self._explained(report, now)
+        if explained is not None:
+            score, development = explained
+            return Verdict(
+                Decision.KNOWN,
+                development,
+                score,
+                f"explains development {development.id} ({score:.2f}), "
+                f"{_hours(_age(development, now))} after its last report",
+            )
         return Verdict(Decision.NEW_DEVELOPMENT, None, 0.0, "no similar development")
+
+    def _explained(self, report: Report, now: datetime) -> tuple[float, Development] | None:
+        """The development, last reported longer than the burst before ``now``, that a report
+        headlined as an explainer, an analysis or a question (``headline.explains``) goes over
+        again, when related at least ``explained_similarity``: "Why Russia took the troops
+        question to the UN", nine days after it did. None when there is none."""
+        if not explains(report.headline):
+            return None
+        older = [d for d in self._developments if _age(d, now) > self.burst]
+        scores = self._similarities(report, [d.id for d in older])
+        found = [(scores[d.id], d) for d in older if scores[d.id] >= self.explained_similarity]
+        return max(found, key=lambda pair: pair[0]) if found else None
 
     def record(
         self, verdict: Verdict, report: Report, entry: str, now: datetime

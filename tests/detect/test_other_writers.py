@@ -90,7 +90,10 @@ TRAINED_BARS = (0.85, 0.85, 0.05)
 # against the 0.35 floor (0.346 before), and one more of ax (ai 0.95 / 1.00 / 1 of 40, ax 0.87 /
 # 1.00 / 3 of 51). ba (hedged, attributed wire and newspaper copy), written in stop 39, replayed
 # first at 0.83 / 1.00 / 4 of 48; 0.87 / 1.00 / 3 of 48 once a headline opening with a hundred
-# days of something packages a look back (ba's false alerts read).
+# days of something packages a look back (ba's false alerts read); since a piece headlined as an
+# explainer, analysis or question that goes over a development reported over a day before is
+# known (README: how detection works, group): ah 1.00 / 1.00 / 0 of 40, au 0.91 / 1.00 / 2 of 47,
+# aw 1.00 / 0.95 / 0 of 45, ba 0.91 / 1.00 / 2 of 48, and no other set moved in any form.
 HELD_OUT_BARS = {
     "ab": (0.95, 0.95, 0.03),
     "ac": (0.89, 0.95, 0.06),
@@ -98,7 +101,7 @@ HELD_OUT_BARS = {
     "ae": (0.95, 0.89, 0.03),
     "af": (0.95, 0.84, 0.03),
     "ag": (0.89, 0.95, 0.05),
-    "ah": (0.89, 0.95, 0.05),
+    "ah": (0.95, 0.95, 0.03),
     "ai": (0.89, 0.95, 0.05),
     "aj": (0.89, 0.95, 0.05),
     "ak": (0.95, 0.95, 0.03),
@@ -109,13 +112,13 @@ HELD_OUT_BARS = {
     "ap": (0.95, 0.95, 0.03),
     "aq": (0.89, 0.85, 0.04),
     "at": (0.71, 0.95, 0.15),
-    "au": (0.78, 0.95, 0.11),
+    "au": (0.85, 0.95, 0.07),
     "av": (0.90, 0.90, 0.05),
-    "aw": (0.90, 0.90, 0.05),
+    "aw": (0.95, 0.90, 0.03),
     "ax": (0.81, 0.95, 0.08),
     "ay": (0.90, 0.95, 0.05),
     "az": (0.82, 0.95, 0.09),
-    "ba": (0.81, 0.95, 0.09),
+    "ba": (0.85, 0.95, 0.07),
 }
 
 # One message per development event: the second alerts each set still gets (README 'Measuring
@@ -209,7 +212,7 @@ LONG_BODY_BARS = {
     "ae": (0.89, 0.78, 0.06),
     "af": (0.81, 0.84, 0.10),
     "ag": (0.85, 0.95, 0.08),
-    "ah": (0.89, 0.95, 0.05),
+    "ah": (0.95, 0.95, 0.03),
     "ai": (0.89, 0.95, 0.05),
     "aj": (0.84, 0.95, 0.08),
     "ak": (0.95, 0.95, 0.03),
@@ -220,13 +223,13 @@ LONG_BODY_BARS = {
     "ap": (0.95, 0.95, 0.03),
     "aq": (0.85, 0.85, 0.06),
     "at": (0.71, 0.95, 0.15),
-    "au": (0.72, 0.95, 0.15),
+    "au": (0.75, 0.95, 0.13),
     "av": (0.81, 0.90, 0.10),
-    "aw": (0.81, 0.95, 0.09),
+    "aw": (0.85, 0.95, 0.07),
     "ax": (0.71, 0.90, 0.14),
     "ay": (0.81, 0.95, 0.09),
     "az": (0.75, 0.95, 0.14),
-    "ba": (0.78, 0.95, 0.11),
+    "ba": (0.81, 0.95, 0.09),
 }
 
 # The same sets as agency copy tells them, repeating its earlier paragraphs for background: each
@@ -257,7 +260,7 @@ EARLIER_BARS = {
     "ae": (0.90, 0.89, 0.06),
     "af": (0.95, 0.84, 0.03),
     "ag": (0.89, 0.95, 0.05),
-    "ah": (0.89, 0.95, 0.05),
+    "ah": (0.95, 0.95, 0.03),
     "ai": (0.89, 0.95, 0.05),
     "aj": (0.89, 0.95, 0.05),
     "ak": (0.95, 0.95, 0.03),
@@ -268,13 +271,13 @@ EARLIER_BARS = {
     "ap": (0.90, 0.95, 0.05),
     "aq": (0.85, 0.85, 0.06),
     "at": (0.71, 0.95, 0.15),
-    "au": (0.78, 0.95, 0.11),
+    "au": (0.85, 0.95, 0.07),
     "av": (0.81, 0.85, 0.10),
-    "aw": (0.85, 0.90, 0.07),
+    "aw": (0.90, 0.90, 0.05),
     "ax": (0.81, 0.95, 0.08),
     "ay": (0.90, 0.95, 0.05),
     "az": (0.79, 0.95, 0.12),
-    "ba": (0.81, 0.95, 0.09),
+    "ba": (0.85, 0.95, 0.07),
 }
 LONG_BODY_SEED = 20260106
 EARLIER = timedelta(days=2)

@@ -163,6 +163,30 @@ def test_only_nearly_the_same_words_restate_an_older_development(
     assert verdict.decision is expected, verdict.reason
 
 
+WHY_THE_VOTE = "Why MPs voted 467 to 54 to send troops to Ukraine, and what comes next"
+
+
+@pytest.mark.parametrize(
+    ("text", "headline", "expected"),
+    [
+        # an explainer of the vote ten days on (0.62 alike) goes over it again
+        (WHY_THE_VOTE, WHY_THE_VOTE, Decision.KNOWN),
+        # the same words under a headline of news are news
+        (WHY_THE_VOTE, "MPs back the mission", Decision.NEW_DEVELOPMENT),
+        # an explainer less related to it (0.35) may carry news of its own
+        (ANALYSIS, ANALYSIS, Decision.NEW_DEVELOPMENT),
+    ],
+)
+def test_an_explainer_of_an_older_development_goes_over_it_again(
+    text: str, headline: str, expected: Decision
+) -> None:
+    later = replace(report(text, "pact", UNSTAGED), headline=headline)
+    verdict = book_with_vote().decide(later, T0 + timedelta(days=10))
+    assert verdict.decision is expected, verdict.reason
+    if expected is Decision.KNOWN:
+        assert verdict.reason.startswith("explains development vote-")
+
+
 HISTORY = "In March the Bundestag ratified the security pact with Kyiv after a long debate."
 
 
