@@ -1,13 +1,15 @@
 """What a headline's form says about the article.
 
-An explainer, an analysis or a question ("How the force would work", "Analysis: ...", "Could
-the truce hold?") mostly goes over what is known, where news is headlined as a statement:
-``explains`` is a soft signal for the scoring model, never a veto, since an analysis may carry
-news of its own. A piece packaged as reference or as a look back ("Factbox: ...", "...
-explained", "Six months after Paris", "2026 in review"), or a question asking what something is
-("What is the new five-party format?"), is written to retell the story so far: ``packaged``
-names such a headline. So is a headline reporting a denial ("Kremlin denies report...",
-``denies``): ``set_aside`` says why the detector does not alert on either.
+An explainer, an analysis or a question ("How the force would work", "Analysis: ...", "Could the
+truce hold?") mostly goes over what is known, where news is headlined as a statement:
+``explains`` is a soft signal for the scoring model, since an analysis may carry news of its
+own; the story book reads it beside what it knows (a piece so headlined that goes over a
+development reported days before is known, ``stories.StoryBook.decide``). A piece packaged as
+reference or as a look back ("Factbox: ...", "... explained", "Six months after Paris", "2026 in
+review"), or a question asking what something is ("What is the new five-party format?"), is
+written to retell the story so far: ``packaged`` names such a headline. So is a headline
+reporting a denial ("Kremlin denies report...", ``denies``): ``set_aside`` says why the detector
+does not alert on either.
 """
 
 from __future__ import annotations
@@ -56,13 +58,15 @@ _COUNT = r"(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelv
 # review", "The month that was", "the year the guns fell silent", "The long read: ten months that
 # changed the war" (opening the headline or its part after a label, not "a truce collapses after
 # six weeks that brought a lull"), an anniversary, a round-up of the week ("The week in Ukraine
-# diplomacy: ..."), or a count of thirty days or more opening it ("100 days of ceasefire: what
-# has changed?"). Fewer days are too near: "Two days after the vote, the first troops leave" is
-# news, and so is "30 days to pull troops out" (no "after", "since", "of", "on" or "into").
+# diplomacy: ..."), or a count of thirty days or more, in digits, opening it and then a colon or
+# a question ("100 days of ceasefire: what has changed?", "1,000 days since the invasion: ...").
+# Fewer days are too near ("Two days after the vote, the first troops leave" is news), and so is
+# a count told as news ("30 days into truce, Russia strikes Odesa", "30 days to pull troops out").
 _LOOK_BACK = re.compile(
     rf"(?:\b{_COUNT}\s+|^)(?:weeks?|months?|years?)\s+(?:on|since|after|later)\b"
     rf"|(?:^|[:|]\s*|\bthe\s+){_COUNT}\s+(?:weeks|months|years)\s+that\b"
-    r"|(?:^|[:|]\s*)(?:[3-9]\d|[1-9]\d\d)\s+days\s+(?:after|since|of|on|into)\b"
+    r"|(?:^|[:|]\s*)(?:[3-9]\d|[1-9]\d{2,3}|\d{1,3},\d{3})\s+days\s+(?:after|since|of|on|into)\b"
+    r"[^:?]{0,80}[:?]"
     r"|\bin review\b|\bthe (?:week|month|year) that was\b|\b(?:19|20)\d\d: the year\b"
     r"|\bthe year (?:the|that|when)\b|\banniversary\b|\blooking back\b|\bretrospective\b"
     r"|^(?:the|this) week in\b",

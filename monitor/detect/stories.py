@@ -1,52 +1,54 @@
 """Group reports into developments: the first is an alert, later ones are updates.
 
 ``StoryBook.decide`` is a pure decision over the developments recorded so far, with the clock
-passed in. Similarity joins two measures: the cosine of the reports' embeddings and that of
-their TF-IDF terms (shared rare names and numbers). A report is an ``UPDATE`` of a development
-last reported within the *burst* (reports of one event cluster within a day) when it is similar
-enough or names the same specific rule at the same pattern stage; within the longer *follow* one
-of the same rule at a stage no pattern named updates it whatever its wording (the next day's
-analysis of a truce's end), and one a pattern stages updates a development of a specific rule no
-pattern staged when related (``group_similarity``), within *follow* of its first report, and
-tells it its stage (which keeps other stages apart once the burst of its first report is over; a
-restart trusts it at once). Time is the distance from the development's reports, so a
-late-arriving older report is not "at once". Similar enough rises with the time since the
-development's last report, from ``close_similarity`` at once to ``group_similarity`` at the end
-of the burst: reports of distinct developments of one story share much of their wording, so
-closeness in time tells about as much as wording does; a report naming a kind the development
-was never reported as needs ``group_similarity`` at once, and one sharing no specific kind with
-it (Russia's new terms for a truce, named a truce by another outlet's wording) joins only within
-the burst, at ``other_kind_similarity``. Within the longer *window* a report updates a
-development when it says nearly the same thing (``late_similarity``), or is related
-(``group_similarity``) and of the same rule, at the same stage or at none a pattern named:
-features and analysis days after the news. A different stage of the same specific rule (a vote
-*held* after it was *scheduled*) is a development of its own, unless the rule says one stage
-``continues`` another (a truce *in force* the night after it was *agreed*, as announced): within
-``follow`` of the development's first report, in either order, at least ``close_similarity``
-alike and naming no new kind, that is the same development; so is a stage the rule says
-``preceded_by`` it, reported after it within that time (the motion *tabled*, told in a report on
-the day after the vote was *held*). Within the window a report that tells of the day a
-development was first reported ("MPs voted on Tuesday", read on Thursday) updates it when
-related (``group_similarity``). A rule may name who acts (``parties``: the countries whose
-troops arrive): a report of it at a stage a pattern named and a development at such a stage,
-whose pattern sentences name parties and none in common, are two developments whatever else
-holds (French troops arriving a week after British ones, or ordered hours after a Commons vote
-on British troops). A broad rule's patterns name kinds of development in their own words
-("pledged 3 billion", "agreed a fund"), not stages, so they keep no reports apart, but a report
-one of them names as a kind the development was not (a court's ruling, the day after a pact was
-signed) needs ``group_similarity`` at once, as a report naming a new kind does. A report
-headlined as an explainer, an analysis or a question (``headline.explains``) that goes over a
-development last reported longer than the burst before (similarity at least
-``explained_similarity``) and updates none is ``KNOWN`` too: "Why Russia took the troops
-question to the UN", nine days after it did. A report that restates an older development
-(similarity at least ``known_similarity``: nearly its words, since another parliament ratifying
-the same treaty months later reads 0.7-0.8 alike) and updates no other is ``KNOWN``, and so is
-one each of whose evidence sentences tells only of times ``history`` or longer before it (a year
-in review, an anniversary piece); anything else is a ``NEW_DEVELOPMENT``. ``record`` applies a
-decision and counts the independent outlets that reported each development; the sentences of
-every report it records are what the story has ``told`` (a later article that repeats one, as
-agency copy repeats its earlier paragraphs for background, says nothing new in it, and one that
-repeats them all is ``KNOWN``). Developments are plain data so the store can persist them.
+passed in (it keeps only a cache of the parties it read). Similarity joins two measures: the
+cosine of the reports' embeddings and that of their TF-IDF terms (shared rare names and
+numbers). A report is an ``UPDATE`` of a development last reported within the *burst* (reports
+of one event cluster within a day) when it is similar enough or names the same specific rule at
+the same pattern stage; within the longer *follow* one of the same rule at a stage no pattern
+named updates it whatever its wording (the next day's analysis of a truce's end), and one a
+pattern stages updates a development of a specific rule no pattern staged when related
+(``group_similarity``), within *follow* of its first report, and tells it its stage (which keeps
+other stages apart once the burst of its first report is over; a restart trusts it at once).
+Time is the distance from the development's reports, so a late-arriving older report is not "at
+once". Similar enough rises with the time since the development's last report, from
+``close_similarity`` at once to ``group_similarity`` at the end of the burst: reports of
+distinct developments of one story share much of their wording, so closeness in time tells about
+as much as wording does; a report naming a kind the development was never reported as needs
+``group_similarity`` at once, and one sharing no specific kind with it (Russia's new terms for a
+truce, named a truce by another outlet's wording) joins only within the burst, at
+``other_kind_similarity``. Within the longer *window* a report updates a development when it
+says nearly the same thing (``late_similarity``), or is related (``group_similarity``) and of
+the same rule, at the same stage or at none a pattern named: features and analysis days after
+the news. A different stage of the same specific rule (a vote *held* after it was *scheduled*)
+is a development of its own, unless the rule says one stage ``continues`` another (a truce *in
+force* the night after it was *agreed*, as announced): within ``follow`` of the development's
+first report, in either order, at least ``close_similarity`` alike and naming no new kind, that
+is the same development; so is a stage the rule says ``preceded_by`` it, reported after it
+within that time (the motion *tabled*, told in a report on the day after the vote was *held*).
+Within the window a report that tells of the day a development was first reported ("MPs voted on
+Tuesday", read on Thursday) updates it when related (``group_similarity``). A rule may name who
+acts (``parties``: the countries whose troops arrive): a report of it at a stage a pattern named
+and a development at such a stage, whose pattern sentences name parties and none in common, are
+two developments whatever else holds (French troops arriving a week after British ones, or
+ordered hours after a Commons vote on British troops). A broad rule's patterns name kinds of
+development in their own words ("pledged 3 billion", "agreed a fund"), not stages, so they keep
+no reports apart, but a report one of them names as a kind the development was not (a court's
+ruling, the day after a pact was signed) needs ``group_similarity`` at once, as a report naming
+a new kind does. A report headlined as an explainer, an analysis or a question
+(``headline.explains``) that goes over a development it may be (not another stage of its kind,
+nor another party's), of every kind it names, last reported longer than the burst before
+(similarity at least ``explained_similarity``), and updates none, is ``KNOWN`` too: "Why Russia
+took the troops question to the UN", nine days after it did. A report that restates an older
+development (similarity at least ``known_similarity``: nearly its words, since another
+parliament ratifying the same treaty months later reads 0.7-0.8 alike) and updates no other is
+``KNOWN``, and so is one each of whose evidence sentences tells only of times ``history`` or
+longer before it (a year in review, an anniversary piece); anything else is a
+``NEW_DEVELOPMENT``. ``record`` applies a decision and counts the independent outlets that
+reported each development; the sentences of every report it records are what the story has
+``told`` (a later article that repeats one, as agency copy repeats its earlier paragraphs for
+background, says nothing new in it, and one that repeats them all is ``KNOWN``). Developments
+are plain data so the store can persist them.
 """
 
 from __future__ import annotations
@@ -319,6 +321,8 @@ class StoryBook:
             return False
         if UNSTAGED in (development.stage, report.stage):
             return False
+        if development.id in self._adopted:  # its first sentence is the model's, not a pattern's
+            return False
         if not report.evidence or not development.evidence:
             return False
         ours = self._parties(report.rule, report.evidence[0])
@@ -402,6 +406,9 @@ class StoryBook:
         }
         best: tuple[float, Development, str] | None = None
         known: tuple[float, Development] | None = None
+        # developments it may be, of every kind it names, last reported over the burst before:
+        # what a piece headlined as an explainer goes over when related enough
+        explainable: list[tuple[float, Development]] = []
         # another party's development of the same kind is never this one
         candidates = [d for d in self._developments if not self._other_parties(d, report)]
         following = {d.id: how for d in candidates if (how := self._follows(d, report, now))}
@@ -465,6 +472,8 @@ class StoryBook:
                 best = (score, development, reason)
             elif not reason and score >= self.known_similarity and known is None:
                 known = (score, development)
+            if not new_kind and age > self.burst and score >= self.explained_similarity:
+                explainable.append((score, development))
         if best is not None:
             score, development, reason = best
             return Verdict(
@@ -481,9 +490,8 @@ class StoryBook:
                 score,
                 f"restates development {development.id} ({score:.2f})",
             )
-        explained = self._explained(report, now)
-        if explained is not None:
-            score, development = explained
+        if explainable and explains(report.headline):
+            score, development = max(explainable, key=lambda pair: pair[0])
             return Verdict(
                 Decision.KNOWN,
                 development,
@@ -492,18 +500,6 @@ class StoryBook:
                 f"{_hours(_age(development, now))} after its last report",
             )
         return Verdict(Decision.NEW_DEVELOPMENT, None, 0.0, "no similar development")
-
-    def _explained(self, report: Report, now: datetime) -> tuple[float, Development] | None:
-        """The development, last reported longer than the burst before ``now``, that a report
-        headlined as an explainer, an analysis or a question (``headline.explains``) goes over
-        again, when related at least ``explained_similarity``: "Why Russia took the troops
-        question to the UN", nine days after it did. None when there is none."""
-        if not explains(report.headline):
-            return None
-        older = [d for d in self._developments if _age(d, now) > self.burst]
-        scores = self._similarities(report, [d.id for d in older])
-        found = [(scores[d.id], d) for d in older if scores[d.id] >= self.explained_similarity]
-        return max(found, key=lambda pair: pair[0]) if found else None
 
     def record(
         self, verdict: Verdict, report: Report, entry: str, now: datetime

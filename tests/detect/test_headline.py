@@ -58,7 +58,7 @@ def test_news_put_as_statements(headline: str) -> None:
         ("The 10 months that changed Ukraine", "a look back"),
         ("From Paris to Istanbul: 10 months that reshaped Ukraine's security", "a look back"),
         ("100 days of ceasefire in Ukraine: what has changed?", "a look back"),
-        ("Analysis: 90 days into the truce, the front holds", "a look back"),
+        ("1,000 days since the invasion: what the war has cost", "a look back"),
         ("Factbox: Britain's deployment in numbers", "an explainer"),
         ("BACKGROUNDER - the mission's rules of engagement", "an explainer"),
         ("Fact check: has Britain ordered troops into Ukraine?", "an explainer"),
@@ -80,7 +80,11 @@ def test_pieces_packaged_as_reference_or_a_look_back(headline: str, package: str
         "MPs back sending UK troops to Ukraine",
         "Two days after the vote, the first troops leave for Ukraine",  # days are news
         "10 days after the vote, the first troops leave for Ukraine",
-        "Russia gives France 30 days to pull troops out of Odesa region",  # a deadline
+        "30 days to pull troops out of Odesa region, Russia tells France",  # a deadline
+        # a count of days told as news, not opening a question or a label's subject
+        "Breaking: 30 days into truce, Russia breaks it with strike on Odesa",
+        "Ukraine live: 40 days after the truce, Russia shells Kharkiv",
+        "30 days of ceasefire agreed as Putin and Zelensky meet in Istanbul",
         "Analysis: Senate vote gives Kyiv the signature it was missing",  # a view, not reference
         "Could the truce hold through the winter?",
         "What is Moscow offering? Kremlin drops its Donbas demand",  # news after the question

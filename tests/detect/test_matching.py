@@ -547,6 +547,46 @@ BROAD, TRUCE_RULE = "new-development", "ceasefire"
             "declines",
         ),
         ("new-development", "Poland will not send troops to Ukraine, Tusk repeated.", None),
+        # ... but not a refusal told again, nor a decision on something else
+        (
+            "new-development",
+            "Poland confirms it will not send troops to the Ukraine force, as Tusk has said"
+            " since January.",
+            None,
+        ),
+        (
+            "new-development",
+            "Tusk repeated that Poland decided it would not send troops to the force in Ukraine.",
+            None,
+        ),
+        (
+            "new-development",
+            "Germany decided it would not commit to a timetable for the force.",
+            None,
+        ),
+        # Moscow never considering troops acceptable is its refusal, not a softening
+        (
+            "russia-position-change",
+            "Moscow would never consider Western troops in Ukraine acceptable.",
+            None,
+        ),
+        # a court dismissing a challenge rules; a president dismissing a commander does not
+        (
+            "new-development",
+            "The court dismissed the challenge to the deployment of troops to Ukraine.",
+            "ruling",
+        ),
+        (
+            "new-development",
+            "Zelensky dismissed the commander of the troops after a court martial.",
+            None,
+        ),
+        # adopting rules or a name for the force commits nothing to it
+        (
+            "new-development",
+            "The force adopted rules of engagement for its 2,000 troops in Ukraine.",
+            None,
+        ),
         # a council adopting a measure that pays for the force commits money to it
         (
             "new-development",

@@ -180,7 +180,7 @@ WHY_THE_VOTE = "Why MPs voted 467 to 54 to send troops to Ukraine, and what come
 def test_an_explainer_of_an_older_development_goes_over_it_again(
     text: str, headline: str, expected: Decision
 ) -> None:
-    later = replace(report(text, "pact", UNSTAGED), headline=headline)
+    later = replace(report(text, "vote", UNSTAGED), headline=headline)
     verdict = book_with_vote().decide(later, T0 + timedelta(days=10))
     assert verdict.decision is expected, verdict.reason
     if expected is Decision.KNOWN:
@@ -695,3 +695,58 @@ def test_parties_keep_reports_apart_only_for_a_rule_that_names_them() -> None:
     book.record(book.decide(first, T0), first, "entry-1", T0)
     later = report(FRENCH_ARRIVE, "troops", "deployed")
     assert book.decide(later, T0 + timedelta(hours=20)).decision is Decision.UPDATE
+
+
+def test_an_explainer_never_goes_over_another_stage_or_another_partys_development() -> None:
+    """An analysis of the vote held goes over no vote tabled days before; one of French troops
+    arriving goes over no British arrival: each is news of its own."""
+    book = book_with_parties(
+        report(
+            "MPs will vote next Tuesday on sending British troops to Ukraine.",
+            "uk-parliament-vote",
+            "tabled",
+        )
+    )
+    held = replace(
+        report(
+            "MPs backed sending British troops to Ukraine by 402 votes to 88.",
+            "uk-parliament-vote",
+            "held",
+        ),
+        headline="Analysis: MPs back troops for Ukraine",
+    )
+    assert book.decide(held, T0 + timedelta(days=3)).decision is Decision.NEW_DEVELOPMENT
+    book = book_with_parties(report(BRITISH_ARRIVE, DEPLOYMENT_RULE, "deployed"))
+    french = replace(
+        report(
+            "The first French troops of the multinational force arrived in Ukraine.",
+            DEPLOYMENT_RULE,
+            "deployed",
+        ),
+        headline="Analysis: the French arrive",
+    )
+    assert book.decide(french, T0 + timedelta(days=2)).decision is Decision.NEW_DEVELOPMENT
+
+
+def test_a_development_that_took_its_stage_later_names_no_parties() -> None:
+    """The first sentence of a development the model named is not a pattern's: it keeps no
+    report of the stage it took apart."""
+    book = StoryBook(embed=bundled_embedder().embed, vectorise=load_model().vectorise)
+    book.know_rules(load_ruleset(RULES).rules)
+    convoy = report(
+        "A convoy of Polish troops of the multinational force crossed into Ukraine at dawn.",
+        DEPLOYMENT_RULE,
+        UNSTAGED,
+    )
+    book.record(book.decide(convoy, T0), convoy, "entry-1", T0)
+    staged = report(BRITISH_ARRIVE, DEPLOYMENT_RULE, "deployed")
+    at = T0 + timedelta(hours=2)
+    verdict = book.decide(staged, at)
+    assert verdict.decision is Decision.UPDATE, verdict.reason
+    book.record(verdict, staged, "entry-2", at)
+    again = report(
+        "The first British soldiers of the force have arrived in Ukraine.",
+        DEPLOYMENT_RULE,
+        "deployed",
+    )
+    assert book.decide(again, T0 + timedelta(hours=4)).decision is Decision.UPDATE
