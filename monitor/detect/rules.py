@@ -6,6 +6,7 @@ or whose text says the same as one of its ``examples`` (compared by meaning, not
 where one of its ``patterns`` holds on a novel sentence (every term group of the pattern
 matches, optionally within N words, and no ``unless`` group vetoes it; ``topic`` groups
 must appear somewhere in the article): patterns are the high-precision fast path.
+``fragments`` name parts of regexes written once and used as ``{{name}}`` (fragments.py).
 ``includes`` lets a broad rule hold wherever narrower rules hold; ``yields_to`` lets a rule
 step aside where a more fitting one names the development. ``confirm: N`` waits for
 N independent outlets before alerting. Loading validates everything and raises
@@ -22,6 +23,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from monitor.detect.fragments import write_out
 from monitor.errors import ConfigError, Problem
 from monitor.yamlfile import line_of, load_model, load_yaml
 
@@ -187,6 +189,13 @@ class Rule(_Strict):
     # stage, whose pattern sentences both name parties and none in common, are two
     # developments (French troops arriving a week after British ones)
     parties: list[TermGroup] = Field(default_factory=list)
+    # named parts of regexes, used in any regex of the rule as {{name}} (fragments.py)
+    fragments: dict[str, str] = Field(default_factory=dict)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _fragments_written_out(cls, data: Any) -> Any:
+        return write_out(data) if isinstance(data, dict) else data
 
     @field_validator("topic")
     @classmethod

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -290,3 +291,61 @@ def test_hidden_files_of_editors_and_copies_are_not_rules(tmp_path: Path) -> Non
     # macOS's metadata beside a copied file: not text
     (tmp_path / "._good.yaml").write_bytes(b"\x00\x05\x16\x07\x00\x02\x00\x00Mac OS X\xff\xfe")
     assert [rule.id for rule in load_rules(tmp_path)] == ["good"]
+
+
+FRAGMENTED = """\
+id: good
+description: fires on votes
+fragments:
+  votes: 'voted|votes'
+patterns:
+  - name: held
+    all:
+      - regex: ['\\bmps {{votes}}\\b']
+    unless:
+      - regex: ['\\bnot {{ votes }}']
+"""
+
+
+def test_a_fragment_is_written_out_wherever_a_regex_uses_it(tmp_path: Path) -> None:
+    write(tmp_path, "good.yaml", FRAGMENTED)
+    (rule,) = load_rules(tmp_path)
+    (pattern,) = rule.patterns
+    assert pattern.all[0].regex == [r"\bmps (?:voted|votes)\b"]
+    assert pattern.unless[0].regex == [r"\bnot (?:voted|votes)"]
+    assert rule.fragments == {"votes": "voted|votes"}
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        (
+            "{{ votes }}",
+            "{{vote}}",
+            r"regex '\\bnot {{vote}}' uses {{vote}}, which 'fragments' does not define "
+            "(defined: votes)",
+        ),
+        ("  votes:", "  spare: 'x'\n  votes:", "fragment(s) used by no regex of the rule: spare"),
+        ("'voted|votes'", "'(voted'", "fragment 'votes' does not compile"),
+        ("'voted|votes'", "'{{votes}}'", "fragment 'votes' uses another fragment"),
+        ("  votes:", "  Votes:", "fragment name 'Votes': lower-case letters"),
+    ],
+)
+def test_fragments_that_cannot_be_written_out_are_refused(
+    tmp_path: Path, old: str, new: str, expected: str
+) -> None:
+    write(tmp_path, "bad.yaml", FRAGMENTED.replace(old, new))
+    (found,) = problems(tmp_path)
+    assert found.startswith(f"{tmp_path / 'bad.yaml'}:1: (top level): Value error, "), found
+    assert expected in found, found
+
+
+def test_a_shipped_rule_written_with_fragments_matches_as_written_out() -> None:
+    """foreign-troops-deployed names its parties with fragments: each regex of its parties
+    reads a country's troops or its sending them, as the written-out regex does."""
+    (rule,) = [r for r in load_rules(RULES / "watch") if r.id == "foreign-troops-deployed"]
+    assert rule.fragments
+    (uk,) = [group for group in rule.parties if group.label == "UK"]
+    texts = ["british special forces crossed", "london sends engineers", "britain said"]
+    read = [any(re.search(r, text) for r in uk.regex) for text in texts]
+    assert read == [True, True, False]
