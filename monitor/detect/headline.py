@@ -9,7 +9,8 @@ reference or as a look back ("Factbox: ...", "... explained", "Six months after 
 review"), or a question asking what something is ("What is the new five-party format?"), is
 written to retell the story so far: ``packaged`` names such a headline. So is a headline
 reporting a denial ("Kremlin denies report...", ``denies``): ``set_aside`` says why the detector
-does not alert on either.
+does not alert on either. An explainer none of whose sentences is news against the baseline goes
+over what the story began with: ``retells_what_is_known`` says so.
 """
 
 from __future__ import annotations
@@ -53,7 +54,10 @@ _DEFINING_QUESTION = re.compile(
     r"(?!.*\b(?i:today|tonight|yesterday|(?:mon|tues|wednes|thurs|fri|satur|sun)day)\b)"
     r"[^?]*\?[\"'\u2019\u201d]*$"
 )
-_COUNT = r"(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\d+)"
+_COUNT = (
+    r"(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve"
+    r"|(?:thir|four|fif|six|seven|eigh|nine)teen|(?:twenty|thirty)(?:-\w+)?|\d+)"
+)
 # A look back from weeks, months or years on: "Six months after Paris", "a year on", "2026 in
 # review", "The month that was", "the year the guns fell silent", "The long read: ten months that
 # changed the war" (opening the headline or its part after a label, not "a truce collapses after
@@ -113,4 +117,12 @@ def set_aside(headline: str) -> str | None:
         return f"the headline packages {package}, which retells the story so far"
     if denies(headline):
         return "the headline reports a denial"
+    return None
+
+
+def retells_what_is_known(headline: str) -> str | None:
+    """Why no rule holds on an article so headlined none of whose sentences is news: an
+    explainer, an analysis or a question that goes over what the story began with."""
+    if explains(headline):
+        return "the headline puts it as an explainer, analysis or question, and no sentence is news"
     return None

@@ -38,13 +38,14 @@ ruling, the day after a pact was signed) needs ``group_similarity`` at once, as 
 a new kind does. A report headlined as an explainer, an analysis or a question
 (``headline.explains``) that goes over a development it may be (not another stage of its kind,
 nor another party's), of every kind it names, last reported longer than the burst before
-(similarity at least ``explained_similarity``), and updates none, is ``KNOWN`` too: "Why Russia
-took the troops question to the UN", nine days after it did. A report that restates an older
-development (similarity at least ``known_similarity``: nearly its words, since another
-parliament ratifying the same treaty months later reads 0.7-0.8 alike) and updates no other is
-``KNOWN``, and so is one each of whose evidence sentences tells only of times ``history`` or
-longer before it (a year in review, an anniversary piece); anything else is a
-``NEW_DEVELOPMENT``. ``record`` applies a decision and counts the independent outlets that
+(similarity at least ``explained_similarity``, or any when a pattern names the same kind and
+stage), and updates none, is ``KNOWN`` too: "Why Russia took the troops question to the UN",
+nine days after it did; "What the Commons vote did, and didn't, authorise", weeks after it. A
+report that restates an older development (similarity at least ``known_similarity``: nearly its
+words, since another parliament ratifying the same treaty months later reads 0.7-0.8 alike) and
+updates no other is ``KNOWN``, and so is one each of whose evidence sentences tells only of
+times ``history`` or longer before it (a year in review, an anniversary piece); anything else is
+a ``NEW_DEVELOPMENT``. ``record`` applies a decision and counts the independent outlets that
 reported each development; the sentences of every report it records are what the story has
 ``told`` (a later article that repeats one, as agency copy repeats its earlier paragraphs for
 background, says nothing new in it, and one that repeats them all is ``KNOWN``). Developments
@@ -407,7 +408,8 @@ class StoryBook:
         best: tuple[float, Development, str] | None = None
         known: tuple[float, Development] | None = None
         # developments it may be, of every kind it names, last reported over the burst before:
-        # what a piece headlined as an explainer goes over when related enough
+        # what a piece headlined as an explainer goes over when related enough or of the same
+        # kind and stage
         explainable: list[tuple[float, Development]] = []
         # another party's development of the same kind is never this one
         candidates = [d for d in self._developments if not self._other_parties(d, report)]
@@ -472,7 +474,12 @@ class StoryBook:
                 best = (score, development, reason)
             elif not reason and score >= self.known_similarity and known is None:
                 known = (score, development)
-            if not new_kind and age > self.burst and score >= self.explained_similarity:
+            if (
+                not new_kind
+                and age > self.burst
+                # of the same kind and stage, the piece goes over that one however told
+                and (kin or score >= self.explained_similarity)
+            ):
                 explainable.append((score, development))
         if best is not None:
             score, development, reason = best

@@ -57,6 +57,9 @@ def test_news_put_as_statements(headline: str) -> None:
         ("The long read: ten months that changed Ukraine's war", "a look back"),
         ("The 10 months that changed Ukraine", "a look back"),
         ("From Paris to Istanbul: 10 months that reshaped Ukraine's security", "a look back"),
+        ("From Paris to Orikhiv: the fifteen months that made the force", "a look back"),
+        ("Eighteen months on, the troops are still in Odesa", "a look back"),
+        ("Twenty-four months that changed Europe's defence", "a look back"),
         ("100 days of ceasefire in Ukraine: what has changed?", "a look back"),
         ("1,000 days since the invasion: what the war has cost", "a look back"),
         ("Factbox: Britain's deployment in numbers", "an explainer"),
@@ -105,6 +108,8 @@ def test_pieces_packaged_as_reference_or_a_look_back(headline: str, package: str
         "From Westminster to Kyiv: MPs back sending British troops",  # a journey is news too
         "From Monday to Friday: MPs to debate Ukraine deployment",
         "Ukraine truce collapses after six weeks that brought a lull in the fighting",
+        "Fifteen British soldiers arrive in Kyiv as the mission begins",
+        "Truce collapses after fifteen weeks that brought a lull in the fighting",
         "Britain to keep troops in Ukraine for three years that could be extended, Healey says",
     ],
 )

@@ -187,6 +187,24 @@ def test_an_explainer_of_an_older_development_goes_over_it_again(
         assert verdict.reason.startswith("explains development vote-")
 
 
+@pytest.mark.parametrize(
+    ("headline", "expected"),
+    [
+        # a pattern names it the vote held again: an analysis of it goes over that vote, however
+        # little alike (0.35)
+        (ANALYSIS, Decision.KNOWN),
+        # told under a headline of news, the same words are news
+        ("MPs back the mission", Decision.NEW_DEVELOPMENT),
+    ],
+)
+def test_an_explainer_of_the_same_kind_and_stage_goes_over_it_however_told(
+    headline: str, expected: Decision
+) -> None:
+    later = replace(report(ANALYSIS, "vote", "held"), headline=headline)
+    verdict = book_with_vote().decide(later, T0 + timedelta(days=10))
+    assert verdict.decision is expected, verdict.reason
+
+
 HISTORY = "In March the Bundestag ratified the security pact with Kyiv after a long debate."
 
 
