@@ -230,6 +230,17 @@ def test_shipped_rules_read_hedging_only_near_the_event(
             " of troops.",
             True,
         ),
+        # a government decides, however near the parliament it informs
+        (
+            "In a letter to parliament on Tuesday, ministers said the cabinet had approved the"
+            " deployment of 650 troops to Ukraine.",
+            False,
+        ),
+        (
+            "MPs approved the deployment of troops to Ukraine a week after the cabinet endorsed"
+            " the mission.",
+            True,
+        ),
     ],
 )
 def test_shipped_vote_rule_knows_another_countrys_parliament(sentence: str, held: bool) -> None:
