@@ -303,6 +303,22 @@ TRUCE, TREATY, SHIFT = "ceasefire", "guarantees-ratified", "russia-position-chan
             "The truce collapsed overnight as Russian forces attacked near Orikhiv.",
             True,
         ),
+        # the truce destroyed, no longer existing: a collapse in other words; not something
+        # destroyed during it
+        (
+            TRUCE,
+            "collapsed",
+            "Zelensky said the ceasefire had been destroyed by the overnight assault.",
+            True,
+        ),
+        (TRUCE, "collapsed", "\"Russia has destroyed the ceasefire,\" Zelensky said.", True),
+        (TRUCE, "collapsed", "Kyiv says the Black Sea truce no longer exists.", True),
+        (
+            TRUCE,
+            "collapsed",
+            "A Russian drone destroyed a fuel depot near Odesa despite the ceasefire.",
+            False,
+        ),
         # the treaty named by its signing months before: the news is something else
         (
             TREATY,
