@@ -30,7 +30,7 @@ from monitor.detect.features import (
     dense_features,
     rule_features,
 )
-from monitor.detect.headline import retells_what_is_known, set_aside
+from monitor.detect.headline import set_aside
 from monitor.detect.matching import Sentence, compile_rules
 from monitor.detect.model import DEVELOPMENT, Score, ScoringModel, default_model
 from monitor.detect.novelty import KnownClaims
@@ -144,8 +144,6 @@ class Detector:
         # a piece packaged to retell the story, or one headlined as a denial, holds no rule,
         # whatever the judge would say
         aside = set_aside(article.title) if signals.on_story else None
-        if aside is None and signals.on_story and signals.tells_nothing_new:
-            aside = retells_what_is_known(article.title)
         # The optional judge decides candidates about the story (issue 15); None keeps the
         # local decision.
         judged = (

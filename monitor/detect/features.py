@@ -138,15 +138,6 @@ class ArticleSignals:
     def on_story(self) -> bool:
         return self.closest >= OFF_STORY
 
-    @property
-    def tells_nothing_new(self) -> bool:
-        """Whether the article has a text and none of its sentences about the story, the
-        headline included, says what the baseline does not (or the story has told)."""
-        return len(self.sentences) > 1 and not any(
-            e.novelty >= NOVEL and r >= RELEVANT
-            for e, r in zip(self.evidence, self.relevance, strict=True)
-        )
-
     def novel_sentences(self) -> list[int]:
         """Indices of sentences about the story that the baseline does not hold, most novel
         first; the title alone when none qualifies."""

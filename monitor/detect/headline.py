@@ -9,8 +9,7 @@ reference or as a look back ("Factbox: ...", "... explained", "Six months after 
 review"), or a question asking what something is ("What is the new five-party format?"), is
 written to retell the story so far: ``packaged`` names such a headline. So is a headline
 reporting a denial ("Kremlin denies report...", ``denies``): ``set_aside`` says why the detector
-does not alert on either. An explainer none of whose sentences is news against the baseline goes
-over what the story began with: ``retells_what_is_known`` says so.
+does not alert on either.
 """
 
 from __future__ import annotations
@@ -56,7 +55,8 @@ _DEFINING_QUESTION = re.compile(
 )
 _COUNT = (
     r"(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve"
-    r"|(?:thir|four|fif|six|seven|eigh|nine)teen|(?:twenty|thirty)(?:-\w+)?|\d+)"
+    r"|(?:thir|four|fif|six|seven|eigh|nine)teen|(?:twenty|thirty|forty|fifty)"
+    r"(?:-(?:one|two|three|four|five|six|seven|eight|nine))?|\d+)"
 )
 # A look back from weeks, months or years on: "Six months after Paris", "a year on", "2026 in
 # review", "The month that was", "the year the guns fell silent", "The long read: ten months that
@@ -67,7 +67,7 @@ _COUNT = (
 # Fewer days are too near ("Two days after the vote, the first troops leave" is news), and so is
 # a count told as news ("30 days into truce, Russia strikes Odesa", "30 days to pull troops out").
 _LOOK_BACK = re.compile(
-    rf"(?:\b{_COUNT}\s+|^)(?:weeks?|months?|years?)\s+(?:on|since|after|later)\b"
+    rf"(?:(?:^|[:|,]\s*)(?:the\s+)?{_COUNT}\s+|^)(?:weeks?|months?|years?)\s+(?:on|since|after|later)\b"
     rf"|(?:^|[:|]\s*|\bthe\s+){_COUNT}\s+(?:weeks|months|years)\s+that\b"
     r"|(?:^|[:|]\s*)(?:[3-9]\d|[1-9]\d{2,3}|\d{1,3},\d{3})\s+days\s+(?:after|since|of|on|into)\b"
     r"[^:?]{0,80}[:?]"
@@ -90,8 +90,14 @@ _DENIAL = re.compile(
 
 def explains(headline: str) -> bool:
     """Whether ``headline`` is put as a question or labelled as an explainer or analysis."""
+    return headline.strip().endswith("?") or opens_as_explainer(headline)
+
+
+def opens_as_explainer(headline: str) -> bool:
+    """Whether ``headline`` opens as a question or with an explainer's or analysis's label
+    ("Why MPs backed ...", "Analysis: ..."; not news ending in one: "MPs back it: what next?")."""
     text = headline.strip()
-    return text.endswith("?") or bool(_QUESTION_OPENING.match(text) or _FEATURE_LABEL.match(text))
+    return bool(_QUESTION_OPENING.match(text) or _FEATURE_LABEL.match(text))
 
 
 def packaged(headline: str) -> str | None:
@@ -117,12 +123,4 @@ def set_aside(headline: str) -> str | None:
         return f"the headline packages {package}, which retells the story so far"
     if denies(headline):
         return "the headline reports a denial"
-    return None
-
-
-def retells_what_is_known(headline: str) -> str | None:
-    """Why no rule holds on an article so headlined none of whose sentences is news: an
-    explainer, an analysis or a question that goes over what the story began with."""
-    if explains(headline):
-        return "the headline puts it as an explainer, analysis or question, and no sentence is news"
     return None

@@ -19,11 +19,18 @@ import re
 import re._constants as sre  # type: ignore[import-not-found]  # the regex parser: no stubs
 import re._parser as sre_parse  # type: ignore[import-not-found]
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
 
-from monitor.detect.fragments import write_out
+from monitor.detect.fragments import FRAGMENT_NAME, USE, check_fragment, write_out
 from monitor.errors import ConfigError, Problem
 from monitor.yamlfile import line_of, load_model, load_yaml
 
@@ -89,6 +96,11 @@ class TermGroup(_Strict):
     @classmethod
     def _regexes_compile(cls, patterns: list[str]) -> list[str]:
         for pattern in patterns:
+            if use := USE.search(pattern):
+                raise ValueError(
+                    f"regex {pattern!r} uses {use.group(0)}, which names no fragment of the rule "
+                    "(a literal brace is written '\\{')"
+                )
             try:
                 re.compile(pattern)
             except re.error as exc:
@@ -190,12 +202,20 @@ class Rule(_Strict):
     # developments (French troops arriving a week after British ones)
     parties: list[TermGroup] = Field(default_factory=list)
     # named parts of regexes, used in any regex of the rule as {{name}} (fragments.py)
-    fragments: dict[str, str] = Field(default_factory=dict)
+    fragments: dict[
+        Annotated[str, StringConstraints(pattern=FRAGMENT_NAME)],
+        Annotated[str, Field(min_length=1)],
+    ] = Field(default_factory=dict)
 
     @model_validator(mode="before")
     @classmethod
     def _fragments_written_out(cls, data: Any) -> Any:
         return write_out(data) if isinstance(data, dict) else data
+
+    @field_validator("fragments")
+    @classmethod
+    def _fragments_can_be_written_out(cls, fragments: dict[str, str]) -> dict[str, str]:
+        return {name: check_fragment(name, text) for name, text in fragments.items()}
 
     @field_validator("topic")
     @classmethod

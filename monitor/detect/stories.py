@@ -38,9 +38,11 @@ ruling, the day after a pact was signed) needs ``group_similarity`` at once, as 
 a new kind does. A report headlined as an explainer, an analysis or a question
 (``headline.explains``) that goes over a development it may be (not another stage of its kind,
 nor another party's), of every kind it names, last reported longer than the burst before
-(similarity at least ``explained_similarity``, or any when a pattern names the same kind and
-stage), and updates none, is ``KNOWN`` too: "Why Russia took the troops question to the UN",
-nine days after it did; "What the Commons vote did, and didn't, authorise", weeks after it. A
+(similarity at least ``explained_similarity``; ``group_similarity`` when a pattern names the same
+kind and stage and the headline opens as a question or with a label), and updates none, is
+``KNOWN`` too: "Why Russia took the troops question to the UN", nine days after it did; "What the
+Commons vote did, and didn't, authorise", weeks after it (the price: a second vote first
+reported under "Why MPs backed ..." would be taken for the first). A
 report that restates an older development (similarity at least ``known_similarity``: nearly its
 words, since another parliament ratifying the same treaty months later reads 0.7-0.8 alike) and
 updates no other is ``KNOWN``, and so is one each of whose evidence sentences tells only of
@@ -63,7 +65,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from monitor.detect.headline import explains
+from monitor.detect.headline import explains, opens_as_explainer
 from monitor.detect.matching import CompiledGroup, Sentence
 from monitor.detect.similarity import content_key, copy_similarity
 from monitor.detect.timeref import Period, before
@@ -411,6 +413,7 @@ class StoryBook:
         # what a piece headlined as an explainer goes over when related enough or of the same
         # kind and stage
         explainable: list[tuple[float, Development]] = []
+        opening_explainer = opens_as_explainer(report.headline)
         # another party's development of the same kind is never this one
         candidates = [d for d in self._developments if not self._other_parties(d, report)]
         following = {d.id: how for d in candidates if (how := self._follows(d, report, now))}
@@ -477,8 +480,12 @@ class StoryBook:
             if (
                 not new_kind
                 and age > self.burst
-                # of the same kind and stage, the piece goes over that one however told
-                and (kin or score >= self.explained_similarity)
+                and (
+                    score >= self.explained_similarity
+                    # of the same kind and stage, related at all, under a headline opening as a
+                    # question or a label, the piece goes over that one however told
+                    or (kin and opening_explainer and score >= self.group_similarity)
+                )
             ):
                 explainable.append((score, development))
         if best is not None:

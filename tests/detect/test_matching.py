@@ -311,13 +311,33 @@ TRUCE, TREATY, SHIFT = "ceasefire", "guarantees-ratified", "russia-position-chan
             "Zelensky said the ceasefire had been destroyed by the overnight assault.",
             True,
         ),
-        (TRUCE, "collapsed", "\"Russia has destroyed the ceasefire,\" Zelensky said.", True),
+        (TRUCE, "collapsed", '"Russia has destroyed the ceasefire," Zelensky said.', True),
         (TRUCE, "collapsed", "Kyiv says the Black Sea truce no longer exists.", True),
         (
             TRUCE,
             "collapsed",
-            "A Russian drone destroyed a fuel depot near Odesa despite the ceasefire.",
+            "The village where the truce was signed no longer exists after the shelling.",
             False,
+        ),
+        (
+            TRUCE,
+            "collapsed",
+            "The joint commission overseeing the ceasefire ceased to function in March.",
+            False,
+        ),
+        (TRUCE, "collapsed", "Russian forces wrecked a truce-monitoring post near Orikhiv.", False),
+        # a call for ratified guarantees is no ratification; a ratification called for is one
+        (
+            TREATY,
+            "ratified",
+            "Zelenskyy has continued to press for guarantees ratified by national parliaments.",
+            False,
+        ),
+        (
+            TREATY,
+            "ratified",
+            "The Bundestag ratified the security guarantees treaty, as Kyiv had long demanded.",
+            True,
         ),
         # the treaty named by its signing months before: the news is something else
         (

@@ -195,6 +195,9 @@ def test_an_explainer_of_an_older_development_goes_over_it_again(
         (ANALYSIS, Decision.KNOWN),
         # told under a headline of news, the same words are news
         ("MPs back the mission", Decision.NEW_DEVELOPMENT),
+        # and so under news ending in a question: only a headline opening as a question or with
+        # a label reads a little related report of the kind and stage as going over it
+        ("MPs back the mission: what happens next?", Decision.NEW_DEVELOPMENT),
     ],
 )
 def test_an_explainer_of_the_same_kind_and_stage_goes_over_it_however_told(
