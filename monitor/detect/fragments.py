@@ -27,11 +27,16 @@ def check_fragment(name: str, text: str) -> str:
             f"fragment {name!r} holds a numbered backreference or a global flag, which mean "
             "something else inside another regex"
         )
-    try:
-        re.compile(text)
-    except re.error as exc:
-        raise ValueError(f"fragment {name!r} does not compile: {exc}") from exc
+    check_compiles(text, f"fragment {name!r}")
     return text
+
+
+def check_compiles(regex: str, what: str) -> None:
+    """Raise ``ValueError`` naming ``what`` if ``regex`` does not compile."""
+    try:
+        re.compile(regex)
+    except re.error as exc:
+        raise ValueError(f"{what} does not compile: {exc}") from exc
 
 
 def write_out(rule: dict[str, Any]) -> dict[str, Any]:

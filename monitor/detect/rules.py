@@ -30,7 +30,13 @@ from pydantic import (
     model_validator,
 )
 
-from monitor.detect.fragments import FRAGMENT_NAME, USE, check_fragment, write_out
+from monitor.detect.fragments import (
+    FRAGMENT_NAME,
+    USE,
+    check_compiles,
+    check_fragment,
+    write_out,
+)
 from monitor.errors import ConfigError, Problem
 from monitor.yamlfile import line_of, load_model, load_yaml
 
@@ -101,10 +107,7 @@ class TermGroup(_Strict):
                     f"regex {pattern!r} uses {use.group(0)}, which names no fragment of the rule "
                     "(a literal brace is written '\\{')"
                 )
-            try:
-                re.compile(pattern)
-            except re.error as exc:
-                raise ValueError(f"regex {pattern!r} does not compile: {exc}") from exc
+            check_compiles(pattern, f"regex {pattern!r}")
             if _repeats_a_repeat(list(sre_parse.parse(pattern)), inside=False):
                 raise ValueError(
                     f"regex {pattern!r} repeats a part that can itself repeat without end: on "
