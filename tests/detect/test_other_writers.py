@@ -101,7 +101,9 @@ TRAINED_BARS = (0.85, 0.85, 0.05)
 # development a pattern names as the same kind and stage, related 0.2 (ah's "What the Commons
 # vote on Ukraine did, and didn't, authorise", am's analysis of Moscow's softening), and a call
 # for guarantees ratified by parliaments is no ratification: ah and am 1.00 / 1.00 / 0 of 40 and
-# 41, bb 0.96 / 0.96 / 1 of 50.
+# 41, bb 0.96 / 0.96 / 1 of 50. bc (wire flashes in capitals, translated press, headline-only
+# items and long bodies around one new sentence), written last in stop 40 and replayed only:
+# 0.84 / 0.91 / 4 of 51, as by the detector at the start of the stop.
 HELD_OUT_BARS = {
     "ab": (0.95, 0.95, 0.03),
     "ac": (0.89, 0.95, 0.06),
@@ -128,6 +130,7 @@ HELD_OUT_BARS = {
     "az": (0.82, 0.95, 0.09),
     "ba": (0.85, 0.95, 0.07),
     "bb": (0.91, 0.91, 0.04),
+    "bc": (0.79, 0.86, 0.10),
 }
 
 # One message per development event: the second alerts each set still gets (README 'Measuring
@@ -145,7 +148,8 @@ HELD_OUT_BARS = {
 # another country's are another development, as most writers label them (French troops after
 # British in ad, ar, as and ax). g labels Canada's and the Netherlands' arrivals on one day one
 # event, az a French order the day after the UK's: one second alert each.
-SECOND_ALERTS = {"ae": 2, "af": 2, "ag": 1, "an": 1, "ap": 1, "az": 1, "g": 1}
+# bc's (held out, never read) was not traced.
+SECOND_ALERTS = {"ae": 2, "af": 2, "ag": 1, "an": 1, "ap": 1, "az": 1, "bc": 1, "g": 1}
 
 # The same sets as a feed of headlines alone gives them (no summary, no body), each at what the
 # shipped detector reached on it, less the same margins: ab 0.93 / 0.93 / 1 of 35, ac 1.00 / 0.75 /
@@ -162,7 +166,8 @@ SECOND_ALERTS = {"ae": 2, "af": 2, "ag": 1, "an": 1, "ap": 1, "az": 1, "g": 1}
 # Stop 39: ad 1.00 / 0.94 / 0 of 41, am 1.00 / 0.94 / 0 of 41, an 0.95 / 0.94 / 1 of 48, ap 1.00 /
 # 0.83 / 0 of 44, ax 0.83 / 0.95 / 4 of 51, az 0.94 / 0.70 / 1 of 45 (a second alert), ba 1.00 /
 # 0.85 / 0 of 48 (new). Stop 40: an 0.95 / 1.00 / 1 of 48 (a truce that "no longer exists" has
-# collapsed), bb 1.00 / 0.78 / 0 of 50 (new).
+# collapsed), bb 1.00 / 0.78 / 0 of 50 (new), aw 0.94 / 0.75 / 1 of 45 and bc 0.95 / 0.86 / 1 of 51
+# (new) with the model trained again on this stop's rules.
 HEADLINE_ONLY_BARS = {
     "ab": (0.88, 0.88, 0.06),
     "ac": (0.95, 0.70, 0.03),
@@ -189,6 +194,7 @@ HEADLINE_ONLY_BARS = {
     "az": (0.88, 0.65, 0.05),
     "ba": (0.95, 0.80, 0.03),
     "bb": (0.95, 0.73, 0.02),
+    "bc": (0.90, 0.81, 0.04),
 }
 
 
@@ -216,7 +222,9 @@ HEADLINE_ONLY_BARS = {
 # 0.95 / 3 of 44, az 0.81 / 1.00 / 5 of 45 (a second alert), ba 0.83 / 1.00 / 4 of 48 (new); with
 # the model trained again on this stop's rules, ai 0.95 / 1.00 / 1 of 40, aw 0.87 / 1.00 / 3 of 45
 # and ax 0.76 / 0.95 / 6 of 51 (a near-miss each, scored at the floor or just over the threshold).
-# Stop 40: ah 1.00 / 1.00 / 0 of 40, am 0.94 / 1.00 / 1 of 41, bb 0.85 / 0.96 / 4 of 50 (new).
+# Stop 40: ah 1.00 / 1.00 / 0 of 40, am 0.94 / 1.00 / 1 of 41, bb 0.85 / 0.96 / 4 of 50 (new), bc
+# 0.75 / 0.91 / 7 of 51 (new); with the model trained again on this stop's rules, ae 0.95 / 0.89 / 1
+# of 38 and av 0.83 / 0.95 / 4 of 44.
 LONG_BODY_BARS = {
     "ab": (0.95, 0.95, 0.03),
     "ac": (0.83, 0.95, 0.09),
@@ -243,6 +251,7 @@ LONG_BODY_BARS = {
     "az": (0.75, 0.95, 0.14),
     "ba": (0.81, 0.95, 0.09),
     "bb": (0.80, 0.91, 0.10),
+    "bc": (0.70, 0.86, 0.16),
 }
 
 # The same sets as agency copy tells them, repeating its earlier paragraphs for background: each
@@ -266,7 +275,8 @@ LONG_BODY_BARS = {
 # 1.00 / 0 of 48, ap 0.95 / 1.00 / 1 of 44, aw 0.90 / 0.95 / 2 of 45, az 0.84 / 1.00 / 4 of 45 (a
 # second alert), ba 0.87 / 1.00 / 3 of 48 (new); with the model trained again on this stop's
 # rules, ai 0.95 / 1.00 / 1 of 40 and ax 0.87 / 1.00 / 3 of 51.
-# Stop 40: ah and am 1.00 / 1.00 / 0 of 40 and 41, bb 0.96 / 0.96 / 1 of 50 (new).
+# Stop 40: ah and am 1.00 / 1.00 / 0 of 40 and 41, bb 0.96 / 0.96 / 1 of 50 and bc 0.84 / 0.91 / 4
+# of 51 (new).
 EARLIER_BARS = {
     "ab": (0.95, 0.95, 0.03),
     "ac": (0.89, 0.95, 0.06),
@@ -293,6 +303,7 @@ EARLIER_BARS = {
     "az": (0.79, 0.95, 0.12),
     "ba": (0.85, 0.95, 0.07),
     "bb": (0.91, 0.91, 0.04),
+    "bc": (0.79, 0.86, 0.10),
 }
 LONG_BODY_SEED = 20260106
 EARLIER = timedelta(days=2)
@@ -463,7 +474,7 @@ def test_held_out_reports_that_repeat_earlier_reports_alert_and_their_rehashes_s
 
 def test_every_held_out_set_has_its_bar_and_exists() -> None:
     letters = {p.stem.removeprefix("other-writer-") for p in SETS}
-    assert len(SETS) == 54
+    assert len(SETS) == 55
     assert held_out() == set(HELD_OUT_BARS) == set(HEADLINE_ONLY_BARS) == set(LONG_BODY_BARS)
     assert set(EARLIER_BARS) == held_out()
     assert held_out() < letters
