@@ -96,6 +96,8 @@ class TermGroup(_Strict):
                 raise ValueError(f"term {term!r} has no letters or digits")
             if "*" in term.rstrip("*") or term.endswith("**"):
                 raise ValueError(f"term {term!r}: '*' is allowed once, at the end only")
+            if USE.search(term):
+                raise ValueError(f"term {term!r}: fragments are used in 'regex' only")
         return terms
 
     @field_validator("regex")

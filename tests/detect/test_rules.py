@@ -344,6 +344,11 @@ def test_a_fragment_is_written_out_wherever_a_regex_uses_it(tmp_path: Path) -> N
             ["bad.yaml:3: fragments: Value error, fragment 'votes' holds a numbered backreference"],
         ),
         ("votes", "Votes", ["bad.yaml:4: fragments.Votes.[key]: String should match"]),
+        (
+            "      - regex: ['\\bmps {{votes}}\\b']",
+            "      - any: ['{{votes}}']",
+            ["bad.yaml:8: patterns.0.all.0.any: Value error, term '{{votes}}': fragments are"],
+        ),
         # with every other problem of the file
         (
             "description: fires on votes\n",
