@@ -6,7 +6,9 @@ cosine of the reports' embeddings and that of their TF-IDF terms (shared rare na
 numbers). A report is an ``UPDATE`` of a development last reported within the *burst* (reports
 of one event cluster within a day) when it is similar enough or names the same specific rule at
 the same pattern stage; within the longer *follow* one of the same rule at a stage no pattern
-named updates it whatever its wording (the next day's analysis of a truce's end), and one a
+named updates it whatever its wording (the next day's analysis of a truce's end), one that no
+specific rule names and no pattern stages (the model's own: the next day's feature or
+newsletter) updates any development it is clearly related to (``unnamed_similarity``), and one a
 pattern stages updates a development of a specific rule no pattern staged when related
 (``group_similarity``), within *follow* of its first report, and tells it its stage (which keeps
 other stages apart once the burst of its first report is over; a restart trusts it at once).
@@ -84,6 +86,7 @@ DEFAULT_LATE_SIMILARITY = 0.45
 DEFAULT_OTHER_KIND_SIMILARITY = 0.3
 DEFAULT_KNOWN_SIMILARITY = 0.8
 DEFAULT_EXPLAINED_SIMILARITY = 0.4
+DEFAULT_UNNAMED_SIMILARITY = 0.3
 WIRE_COPY_SIMILARITY = 0.9  # lexical overlap above which two reports are one wire story
 UNSTAGED = "reported"  # the stage of a development named by the model, not by a pattern
 
@@ -157,6 +160,7 @@ class StoryBook:
         known_similarity: float = DEFAULT_KNOWN_SIMILARITY,
         explained_similarity: float = DEFAULT_EXPLAINED_SIMILARITY,
         other_kind_similarity: float = DEFAULT_OTHER_KIND_SIMILARITY,
+        unnamed_similarity: float = DEFAULT_UNNAMED_SIMILARITY,
     ) -> None:
         self.embed = embed
         self.vectorise = vectorise
@@ -192,6 +196,7 @@ class StoryBook:
         self.other_kind_similarity = other_kind_similarity
         self.known_similarity = known_similarity
         self.explained_similarity = explained_similarity
+        self.unnamed_similarity = unnamed_similarity
         self._developments: list[Development] = []
         self._kept: dict[str, list[_Kept]] = {}
         self._columns: dict[str, int] = {}  # every term of a kept report, numbered
@@ -454,6 +459,14 @@ class StoryBook:
                 reason = "the same kind of development, within a day"
             elif age <= self.follow and not new_kind and unstaged_kin:
                 reason = f"the same kind of development, {_hours(age)} after its last report"
+            elif (
+                age <= self.follow
+                and not naming
+                and report.stage == UNSTAGED
+                and score >= self.unnamed_similarity
+            ):
+                # named by no specific rule nor stage (the next day's feature or newsletter)
+                reason = f"related ({score:.2f}), {_hours(age)} after its last report"
             elif age <= self.burst and score >= self._at_once_threshold(age, new_kind, apart):
                 reason = f"similar ({score:.2f}) {_hours(age)} after its last report"
             elif (

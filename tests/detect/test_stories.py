@@ -771,3 +771,28 @@ def test_a_development_that_took_its_stage_later_names_no_parties() -> None:
         "deployed",
     )
     assert book.decide(again, T0 + timedelta(hours=4)).decision is Decision.UPDATE
+
+
+MEANS = "What the vote of 467 to 54 means for the soldiers who will go to Ukraine."
+SUMMONED = "Russia's foreign ministry summoned the French ambassador over drone flights."
+
+
+@pytest.mark.parametrize(
+    ("text", "hours", "expected"),
+    [
+        # the model's own report the next day, related 0.38: the vote's update
+        (MEANS, 30, Decision.UPDATE),
+        # past the follow (48 hours) it needs the window's nearly the same words
+        (MEANS, 60, Decision.NEW_DEVELOPMENT),
+        # not related: news of its own
+        (SUMMONED, 30, Decision.NEW_DEVELOPMENT),
+    ],
+)
+def test_a_report_no_specific_rule_names_updates_a_related_development_within_the_follow(
+    text: str, hours: int, expected: Decision
+) -> None:
+    book = book_with_parties(report(VOTE, "uk-parliament-vote", "held"))
+    verdict = book.decide(report(text, "new-development", UNSTAGED), T0 + timedelta(hours=hours))
+    assert verdict.decision is expected, verdict.reason
+    if expected is Decision.UPDATE:
+        assert "related (0.38), 30.0 h after its last report" in verdict.reason
