@@ -339,6 +339,12 @@ TRUCE, TREATY, SHIFT = "ceasefire", "guarantees-ratified", "russia-position-chan
             "The Bundestag ratified the security guarantees treaty, as Kyiv had long demanded.",
             True,
         ),
+        (
+            TREATY,
+            "ratified",
+            "Kyiv demanded that the Bundestag ratify the security guarantees treaty.",
+            False,
+        ),
         # the treaty named by its signing months before: the news is something else
         (
             TREATY,
