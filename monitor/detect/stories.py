@@ -414,11 +414,12 @@ class StoryBook:
         }
         best: tuple[float, Development, str] | None = None
         known: tuple[float, Development] | None = None
-        # developments it may be, of every kind it names, last reported over the burst before:
-        # what a piece headlined as an explainer goes over when related enough or of the same
-        # kind and stage
-        explainable: list[tuple[float, Development]] = []
-        opening_explainer = opens_as_explainer(report.headline)
+        # the development it may be, of every kind it names, last reported over the burst
+        # before, most alike: what a piece headlined as an explainer goes over when related
+        # enough or of the same kind and stage
+        explained: tuple[float, Development] | None = None
+        explaining = explains(report.headline)
+        opening_explainer = explaining and opens_as_explainer(report.headline)
         # another party's development of the same kind is never this one
         candidates = [d for d in self._developments if not self._other_parties(d, report)]
         following = {d.id: how for d in candidates if (how := self._follows(d, report, now))}
@@ -491,8 +492,10 @@ class StoryBook:
             elif not reason and score >= self.known_similarity and known is None:
                 known = (score, development)
             if (
-                not new_kind
+                explaining
+                and not new_kind
                 and age > self.burst
+                and (explained is None or score > explained[0])
                 and (
                     score >= self.explained_similarity
                     # of the same kind and stage, related at all, under a headline opening as a
@@ -500,7 +503,7 @@ class StoryBook:
                     or (kin and opening_explainer and score >= self.group_similarity)
                 )
             ):
-                explainable.append((score, development))
+                explained = (score, development)
         if best is not None:
             score, development, reason = best
             return Verdict(
@@ -517,8 +520,8 @@ class StoryBook:
                 score,
                 f"restates development {development.id} ({score:.2f})",
             )
-        if explainable and explains(report.headline):
-            score, development = max(explainable, key=lambda pair: pair[0])
+        if explained is not None:
+            score, development = explained
             return Verdict(
                 Decision.KNOWN,
                 development,
