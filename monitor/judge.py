@@ -27,7 +27,7 @@ import ssl
 import threading
 import time
 from collections.abc import Callable, Coroutine, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import httpx
@@ -171,13 +171,11 @@ class Judge:
             answer.development, answer.rule, answer.sentence, answer.reason, self.settings.model
         )
         if answer.development:
-            moved = Score(
-                development.probability,
-                min(development.threshold, development.probability),
-                development.contributions,
+            moved = replace(
+                development, threshold=min(development.threshold, development.probability)
             )
             return Judged(moved, pattern_floor, note)
-        refused = Score(development.probability, UNREACHABLE, development.contributions)
+        refused = replace(development, threshold=UNREACHABLE)
         return Judged(refused, UNREACHABLE, note)
 
     def _count(self, outcome: str) -> None:

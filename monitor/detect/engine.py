@@ -139,7 +139,7 @@ class Detector:
         if development is None:
             raise ValueError("the scoring model has no 'development' head")
         if self.threshold is not None:
-            development = Score(development.probability, self.threshold, development.contributions)
+            development = replace(development, threshold=self.threshold)
         pattern_floor = self.model.spec.pattern_floor
         # a piece packaged to retell the story, or one headlined as a denial, holds no rule,
         # whatever the judge would say

@@ -72,15 +72,24 @@ class ModelFile(_Strict):
 
 @dataclass(frozen=True)
 class Score:
-    """A head's probability, its threshold, and the features that moved it most."""
+    """A head's probability, its threshold, and each feature's share of its logit (n-grams
+    and dense features apart); ``contributions`` ranks them when asked."""
 
     probability: float
     threshold: float
-    contributions: tuple[tuple[str, float], ...]
+    grams: tuple[tuple[str, float], ...] = ()
+    dense: tuple[tuple[str, float], ...] = ()
 
     @property
     def holds(self) -> bool:
         return self.probability >= self.threshold
+
+    @functools.cached_property
+    def contributions(self) -> tuple[tuple[str, float], ...]:
+        """The features that moved the score most, n-grams quoted, largest first."""
+        quoted = ((f"'{gram}'", value) for gram, value in _largest(list(self.grams)))
+        shown = _largest([*quoted, *self.dense])
+        return tuple((name, round(value, 3)) for name, value in shown)
 
 
 class ScoringModel:
@@ -129,11 +138,11 @@ class ScoringModel:
             for name, weight in head.dense.items()
         ]
         logit = head.bias + sum(value for _, value in grams) + sum(v for _, v in dense_parts)
-        shown = _largest([*((f"'{gram}'", value) for gram, value in _largest(grams)), *dense_parts])
         return Score(
             probability=1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, logit)))),
             threshold=head.threshold,
-            contributions=tuple((name, round(value, 3)) for name, value in shown),
+            grams=tuple(grams),
+            dense=tuple(dense_parts),
         )
 
 
