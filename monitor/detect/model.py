@@ -18,7 +18,7 @@ import functools
 import json
 import math
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -87,7 +87,7 @@ class Score:
     @functools.cached_property
     def contributions(self) -> tuple[tuple[str, float], ...]:
         """The features that moved the score most, n-grams quoted, largest first."""
-        quoted = ((f"'{gram}'", value) for gram, value in _largest(list(self.grams)))
+        quoted = ((f"'{gram}'", value) for gram, value in _largest(self.grams))
         shown = _largest([*quoted, *self.dense])
         return tuple((name, round(value, 3)) for name, value in shown)
 
@@ -146,7 +146,7 @@ class ScoringModel:
         )
 
 
-def _largest(parts: list[tuple[str, float]]) -> list[tuple[str, float]]:
+def _largest(parts: Sequence[tuple[str, float]]) -> list[tuple[str, float]]:
     """The ``_SHOWN`` parts of largest magnitude, the earlier first among equals (what
     ``heapq.nlargest`` gives, with the magnitudes taken once)."""
     magnitudes = [abs(value) for _, value in parts]
