@@ -107,7 +107,9 @@ TRAINED_BARS = (0.85, 0.85, 0.05)
 # rule names nor pattern stages updates a development it is related to (0.3) within the follow:
 # an's second alert joins its development, ax 0.91 / 1.00 / 2 of 51. bd (live blogs, press
 # releases, parliamentary sketches, think-tank briefings, regional and American papers), written
-# in stop 41 and replayed only: 0.85 / 0.96 / 4 of 51.
+# in stop 41 and replayed only: 0.85 / 0.96 / 4 of 51. be (the hedged, attributed style of agency
+# and broadsheet reporting, with recurrences worded like the first), written in stop 42 and
+# replayed only: 0.82 / 1.00 / 5 of 51.
 HELD_OUT_BARS = {
     "ab": (0.95, 0.95, 0.03),
     "ac": (0.89, 0.95, 0.06),
@@ -136,6 +138,7 @@ HELD_OUT_BARS = {
     "bb": (0.91, 0.91, 0.04),
     "bc": (0.79, 0.86, 0.10),
     "bd": (0.80, 0.91, 0.10),
+    "be": (0.77, 0.95, 0.12),
 }
 
 # One message per development event: the second alerts each set still gets (README 'Measuring
@@ -175,6 +178,7 @@ SECOND_ALERTS = {"ae": 2, "af": 2, "ag": 1, "ap": 1, "az": 1, "bc": 1, "g": 1}
 # 0.85 / 0 of 48 (new). Stop 40: an 0.95 / 1.00 / 1 of 48 (a truce that "no longer exists" has
 # collapsed), bb 1.00 / 0.78 / 0 of 50 (new), aw 0.94 / 0.75 / 1 of 45 and bc 0.95 / 0.86 / 1 of 51
 # (new) with the model trained again on this stop's rules. Stop 41: bd 0.91 / 0.91 / 2 of 51 (new).
+# Stop 42: be 0.96 / 0.91 / 1 of 51 (new).
 HEADLINE_ONLY_BARS = {
     "ab": (0.88, 0.88, 0.06),
     "ac": (0.95, 0.70, 0.03),
@@ -203,6 +207,7 @@ HEADLINE_ONLY_BARS = {
     "bb": (0.95, 0.73, 0.02),
     "bc": (0.90, 0.81, 0.04),
     "bd": (0.86, 0.86, 0.06),
+    "be": (0.91, 0.86, 0.04),
 }
 
 
@@ -233,6 +238,7 @@ HEADLINE_ONLY_BARS = {
 # Stop 40: ah 1.00 / 1.00 / 0 of 40, am 0.94 / 1.00 / 1 of 41, bb 0.85 / 0.96 / 4 of 50 (new), bc
 # 0.75 / 0.91 / 7 of 51 (new); with the model trained again on this stop's rules, ae 0.95 / 0.89 / 1
 # of 38 and av 0.83 / 0.95 / 4 of 44. Stop 41: bd 0.85 / 0.96 / 4 of 51 (new).
+# Stop 42: be 0.81 / 0.96 / 5 of 51 (new).
 LONG_BODY_BARS = {
     "ab": (0.95, 0.95, 0.03),
     "ac": (0.83, 0.95, 0.09),
@@ -261,6 +267,7 @@ LONG_BODY_BARS = {
     "bb": (0.80, 0.91, 0.10),
     "bc": (0.70, 0.86, 0.16),
     "bd": (0.80, 0.91, 0.10),
+    "be": (0.76, 0.91, 0.12),
 }
 
 # The same sets as agency copy tells them, repeating its earlier paragraphs for background: each
@@ -286,6 +293,7 @@ LONG_BODY_BARS = {
 # rules, ai 0.95 / 1.00 / 1 of 40 and ax 0.87 / 1.00 / 3 of 51.
 # Stop 40: ah and am 1.00 / 1.00 / 0 of 40 and 41, bb 0.96 / 0.96 / 1 of 50 and bc 0.84 / 0.91 / 4
 # of 51 (new). Stop 41: bd 0.84 / 0.91 / 4 of 51 (new).
+# Stop 42: be 0.82 / 1.00 / 5 of 51 (new).
 EARLIER_BARS = {
     "ab": (0.95, 0.95, 0.03),
     "ac": (0.89, 0.95, 0.06),
@@ -314,6 +322,7 @@ EARLIER_BARS = {
     "bb": (0.91, 0.91, 0.04),
     "bc": (0.79, 0.86, 0.10),
     "bd": (0.79, 0.86, 0.10),
+    "be": (0.77, 0.95, 0.12),
 }
 LONG_BODY_SEED = 20260106
 EARLIER = timedelta(days=2)
@@ -484,7 +493,7 @@ def test_held_out_reports_that_repeat_earlier_reports_alert_and_their_rehashes_s
 
 def test_every_held_out_set_has_its_bar_and_exists() -> None:
     letters = {p.stem.removeprefix("other-writer-") for p in SETS}
-    assert len(SETS) == 56
+    assert len(SETS) == 57
     assert held_out() == set(HELD_OUT_BARS) == set(HEADLINE_ONLY_BARS) == set(LONG_BODY_BARS)
     assert set(EARLIER_BARS) == held_out()
     assert held_out() < letters
