@@ -113,7 +113,10 @@ TRAINED_BARS = (0.85, 0.85, 0.05)
 # Stop 42: au, aw, az, ba and bb moved to training; every held-out bar below (all four forms) was
 # set again from the figures of the model trained with them, less 0.05 (README 'Measuring
 # detection'): as written at 0.87 / 1.00 / 3 of 48, bc 0.88 / 1.00 / 3 of 51, bd 0.88 / 0.96 / 3
-# of 51, be 0.88 / 1.00 / 3 of 51, af 1.00 / 0.79 / 0 of 40, ab 1.00 / 0.93 / 0 of 35.
+# of 51, be 0.88 / 1.00 / 3 of 51, af 1.00 / 0.79 / 0 of 40, ab 1.00 / 0.93 / 0 of 35. bf
+# (paraphrased reporting, headlines leading with reaction or context), written after that and
+# replayed only: 0.91 / 0.91 / 2 of 50 (0.91 / 0.86 / 2 of 50 and a second alert with the model
+# before).
 HELD_OUT_BARS = {
     "ab": (0.95, 0.88, 0.03),
     "ac": (0.95, 0.95, 0.03),
@@ -138,6 +141,7 @@ HELD_OUT_BARS = {
     "bc": (0.83, 0.95, 0.08),
     "bd": (0.83, 0.91, 0.08),
     "be": (0.83, 0.95, 0.08),
+    "bf": (0.86, 0.86, 0.06),
 }
 
 # One message per development event: the second alerts each set still gets (README 'Measuring
@@ -202,6 +206,7 @@ HEADLINE_ONLY_BARS = {
     "bc": (0.91, 0.95, 0.04),
     "bd": (0.87, 0.86, 0.06),
     "be": (0.91, 0.86, 0.04),
+    "bf": (0.95, 0.72, 0.02),
 }
 
 
@@ -257,6 +262,7 @@ LONG_BODY_BARS = {
     "bc": (0.80, 0.95, 0.10),
     "bd": (0.83, 0.86, 0.08),
     "be": (0.80, 0.91, 0.10),
+    "bf": (0.90, 0.77, 0.04),
 }
 
 # The same sets as agency copy tells them, repeating its earlier paragraphs for background: each
@@ -307,6 +313,7 @@ EARLIER_BARS = {
     "bc": (0.83, 0.95, 0.08),
     "bd": (0.83, 0.91, 0.08),
     "be": (0.83, 0.95, 0.08),
+    "bf": (0.86, 0.90, 0.06),
 }
 LONG_BODY_SEED = 20260106
 EARLIER = timedelta(days=2)
@@ -477,7 +484,7 @@ def test_held_out_reports_that_repeat_earlier_reports_alert_and_their_rehashes_s
 
 def test_every_held_out_set_has_its_bar_and_exists() -> None:
     letters = {p.stem.removeprefix("other-writer-") for p in SETS}
-    assert len(SETS) == 57
+    assert len(SETS) == 58
     assert held_out() == set(HELD_OUT_BARS) == set(HEADLINE_ONLY_BARS) == set(LONG_BODY_BARS)
     assert set(EARLIER_BARS) == held_out()
     assert held_out() < letters
