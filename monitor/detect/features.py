@@ -69,11 +69,15 @@ RULE_FEATURES = ("rule_pattern", "rule_example_similarity", "rule_counter_simila
 
 
 def article_sentences(article: Article) -> list[str]:
-    """Title first, then the sentences of the text (its first ``MAX_TEXT_CHARS``); exact
-    repeats dropped."""
+    """Title first, then the sentences of the text (its first ``MAX_TEXT_CHARS``); repeats
+    dropped whatever their case (a wire headline in capitals over the same words as its lead
+    is one sentence, as it is in ordinary type)."""
     text = "\n".join(map(without_dateline, article.text[:MAX_TEXT_CHARS].split("\n")))
     title = without_slug(article.title)
-    return list(dict.fromkeys([*split_sentences(title), *split_sentences(text)]))
+    first_of: dict[str, str] = {}
+    for sentence in (*split_sentences(title), *split_sentences(text)):
+        first_of.setdefault(sentence.casefold(), sentence)
+    return list(first_of.values())
 
 
 def ngrams(text: str) -> list[str]:

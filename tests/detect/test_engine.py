@@ -375,15 +375,12 @@ def test_news_off_the_story_never_holds_in_explain_either(shipped_detector: Dete
 
 
 # Style cases the model decides differently under a slug and a dateline (README 'Measuring
-# detection', stop 42): a one-line case's capitalised headline no longer repeats its body word for
-# word, so it reads as two sentences; the truce's capitalised headline alone moves its score from
-# 0.36 to 0.32, under the pattern floor.
+# detection', stops 42 and 43): the truce's capitalised headline alone moves its score from 0.36
+# to 0.32, under the pattern floor ("VICTORY DAY" is written "victory day" for the embedding: the
+# baseline never writes the name; taking the article's own forms measured no better, stop 43).
+# A one-line case whose headline repeats its body in capitals is one sentence since stop 43.
 KNOWN_WIRE_DIFFERENCES = {
-    "Germany is considering a contribution of up to 2 billion euros to the multinational force"
-    " for Ukraine, officials said.": "['new-development'] became []",
     "Putin announces three-day Victory Day truce": "['ceasefire', 'new-development'] became []",
-    "Russia summoned the French ambassador and handed him a note demanding that Paris drop its"
-    " plan for troops in Ukraine.": "['russia-position-change', 'new-development'] became []",
 }
 
 

@@ -117,12 +117,19 @@ TRAINED_BARS = (0.85, 0.85, 0.05)
 # (paraphrased reporting, headlines leading with reaction or context), written after that and
 # replayed only: 0.91 / 0.91 / 2 of 50 (0.91 / 0.86 / 2 of 50 and a second alert with the model
 # before).
+# Stop 43: a rule's head is kept only where the alerts it adds are themselves at the rule's bar
+# (README 'Measuring detection'); every held-out bar was set again from that model's figures, less
+# 0.05: ag 0.94 / 0.94 / 1 of 40 and no second alert, ax 0.95 / 1.00 / 1 of 51, af 1.00 / 0.84 /
+# 0 of 40 with two second alerts, bc 0.88 / 0.95 / 3 of 51, bf 0.91 / 0.95 / 2 of 50. bg (morning
+# briefings, paraphrased Russian and Ukrainian media, UK regional and parliamentary reporting,
+# Q&A formats), written at the start of that stop and replayed only: 0.88 / 1.00 / 3 of 49 and a
+# second alert, with the model before and this one alike.
 HELD_OUT_BARS = {
     "ab": (0.95, 0.88, 0.03),
     "ac": (0.95, 0.95, 0.03),
     "ad": (0.95, 0.95, 0.03),
     "ae": (0.95, 0.84, 0.03),
-    "af": (0.95, 0.74, 0.03),
+    "af": (0.95, 0.79, 0.03),
     "ag": (0.89, 0.89, 0.05),
     "ah": (0.95, 0.95, 0.03),
     "ai": (0.95, 0.95, 0.03),
@@ -136,12 +143,13 @@ HELD_OUT_BARS = {
     "aq": (0.95, 0.85, 0.02),
     "at": (0.82, 0.95, 0.09),
     "av": (0.90, 0.90, 0.05),
-    "ax": (0.86, 0.95, 0.06),
+    "ax": (0.90, 0.95, 0.04),
     "ay": (0.95, 0.90, 0.03),
-    "bc": (0.83, 0.95, 0.08),
+    "bc": (0.83, 0.90, 0.08),
     "bd": (0.83, 0.91, 0.08),
     "be": (0.83, 0.95, 0.08),
-    "bf": (0.86, 0.86, 0.06),
+    "bf": (0.86, 0.90, 0.06),
+    "bg": (0.83, 0.95, 0.09),
 }
 
 # One message per development event: the second alerts each set still gets (README 'Measuring
@@ -162,7 +170,12 @@ HELD_OUT_BARS = {
 # bc's (held out, never read) was not traced.
 # an's, a feature the day after the news that the model alone named, joins its development since
 # stop 40 (related 0.3 within the follow).
-SECOND_ALERTS = {"ae": 2, "af": 1, "ag": 1, "ap": 1, "az": 1, "bc": 1, "g": 1}
+# Since stop 43 the heads name fewer reports: a retrospective two or three days after the news
+# that the ceasefire head named joined the development as its update, and now alerts unnamed (af's
+# second, "Seven months from the Élysée", two days after the Geneva signing; j's "BOOTS ON THE
+# GROUND" the day after the first troops arrived, in sample); ag's is gone. bg's (held out, never
+# read) was not traced.
+SECOND_ALERTS = {"ae": 2, "af": 2, "ap": 1, "az": 1, "bc": 1, "bg": 1, "g": 1, "j": 1}
 
 # The same sets as a feed of headlines alone gives them (no summary, no body), each at what the
 # shipped detector reached on it, less the same margins: ab 0.93 / 0.93 / 1 of 35, ac 1.00 / 0.75 /
@@ -202,11 +215,12 @@ HEADLINE_ONLY_BARS = {
     "at": (0.95, 0.90, 0.03),
     "av": (0.90, 0.90, 0.05),
     "ax": (0.81, 0.90, 0.08),
-    "ay": (0.90, 0.95, 0.05),
+    "ay": (0.86, 0.95, 0.07),
     "bc": (0.91, 0.95, 0.04),
     "bd": (0.87, 0.86, 0.06),
     "be": (0.91, 0.86, 0.04),
     "bf": (0.95, 0.72, 0.02),
+    "bg": (0.95, 0.81, 0.03),
 }
 
 
@@ -257,12 +271,13 @@ LONG_BODY_BARS = {
     "aq": (0.89, 0.80, 0.04),
     "at": (0.78, 0.95, 0.11),
     "av": (0.85, 0.85, 0.07),
-    "ax": (0.85, 0.90, 0.06),
+    "ax": (0.90, 0.90, 0.04),
     "ay": (0.90, 0.85, 0.05),
-    "bc": (0.80, 0.95, 0.10),
+    "bc": (0.80, 0.90, 0.10),
     "bd": (0.83, 0.86, 0.08),
     "be": (0.80, 0.91, 0.10),
     "bf": (0.90, 0.77, 0.04),
+    "bg": (0.86, 0.86, 0.07),
 }
 
 # The same sets as agency copy tells them, repeating its earlier paragraphs for background: each
@@ -294,7 +309,7 @@ EARLIER_BARS = {
     "ac": (0.95, 0.95, 0.03),
     "ad": (0.95, 0.95, 0.03),
     "ae": (0.95, 0.84, 0.03),
-    "af": (0.89, 0.79, 0.05),
+    "af": (0.90, 0.84, 0.05),
     "ag": (0.84, 0.89, 0.08),
     "ah": (0.95, 0.95, 0.03),
     "ai": (0.95, 0.95, 0.03),
@@ -308,12 +323,13 @@ EARLIER_BARS = {
     "aq": (0.90, 0.85, 0.04),
     "at": (0.82, 0.95, 0.09),
     "av": (0.81, 0.85, 0.10),
-    "ax": (0.86, 0.95, 0.06),
+    "ax": (0.90, 0.95, 0.04),
     "ay": (0.95, 0.90, 0.03),
-    "bc": (0.83, 0.95, 0.08),
+    "bc": (0.83, 0.90, 0.08),
     "bd": (0.83, 0.91, 0.08),
     "be": (0.83, 0.95, 0.08),
     "bf": (0.86, 0.90, 0.06),
+    "bg": (0.83, 0.95, 0.09),
 }
 LONG_BODY_SEED = 20260106
 EARLIER = timedelta(days=2)
@@ -484,7 +500,7 @@ def test_held_out_reports_that_repeat_earlier_reports_alert_and_their_rehashes_s
 
 def test_every_held_out_set_has_its_bar_and_exists() -> None:
     letters = {p.stem.removeprefix("other-writer-") for p in SETS}
-    assert len(SETS) == 58
+    assert len(SETS) == 59
     assert held_out() == set(HELD_OUT_BARS) == set(HEADLINE_ONLY_BARS) == set(LONG_BODY_BARS)
     assert set(EARLIER_BARS) == held_out()
     assert held_out() < letters

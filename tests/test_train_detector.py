@@ -1,0 +1,25 @@
+"""The training script's choice of a rule head's threshold (scripts/train_detector.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from monitor.refit import load_trainer
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "kept"),
+    [
+        ((40, 39, 20), (41, 40, 21), True),  # one more event, by a correct alert
+        ((40, 39, 20), (50, 47, 22), False),  # precise overall (0.94), but 8 of 10 added right
+        ((40, 39, 20), (50, 48, 22), True),  # 9 of 10 added right: at the bar
+        ((40, 39, 20), (42, 41, 20), False),  # correct alerts, but no event more
+        ((0, 0, 0), (1, 1, 1), True),  # a rule no pattern of which ever held
+    ],
+)
+def test_a_head_is_kept_where_the_alerts_it_adds_are_at_the_bar(
+    before: tuple[int, int, int], after: tuple[int, int, int], kept: bool
+) -> None:
+    trainer = load_trainer()
+    assert trainer.RULE_PRECISION == 0.9
+    assert trainer.adds_enough(before, after) is kept
