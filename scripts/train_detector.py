@@ -40,6 +40,7 @@ from scipy.sparse import csr_matrix, hstack
 from sklearn.linear_model import LogisticRegression
 
 from monitor.baseline import load_baseline
+from monitor.calibrate import adds_enough
 from monitor.detect.corroboration import RecentReports
 from monitor.detect.engine import Detector
 from monitor.detect.features import (
@@ -79,7 +80,6 @@ def other_writers() -> list[str]:
     return [name for name in found if name not in held_out]
 
 
-RULE_PRECISION = 0.9  # a rule head is kept only where the alerts it adds (by CV) reach this
 MIN_POSITIVES = 6
 # Headline-only copies of the items with a text train the model as well, at this weight: a
 # feed that carries headlines alone is common, and a model that saw only whole items learns
@@ -401,16 +401,6 @@ FLOORS = (0.1, 0.2, 0.45)  # a rule's pattern alerts on a development scored at 
 # (on a tie, the first: hedged reports of real developments score low, and patterns are precise).
 # Never the threshold itself: patterns would then only name, and hedged one-line reports of
 # real developments (tests/fixtures/style_cases.txt) went quiet when cross-validation chose it.
-
-
-def adds_enough(before: tuple[int, int, int], after: tuple[int, int, int]) -> bool:
-    """Whether ``after`` (a rule's alerts, correct alerts and events found) finds more events
-    than ``before`` and the alerts it adds are themselves at the rule's precision bar: the
-    patterns' precise alerts would otherwise carry a head that names developments wrongly
-    (on the held-out sets a third of the heads' namings were wrong, four of
-    uk-parliament-vote's five)."""
-    added = after[0] - before[0]
-    return after[2] > before[2] and after[1] - before[1] >= RULE_PRECISION * added
 
 
 def choose_thresholds(
