@@ -124,6 +124,8 @@ TRAINED_BARS = (0.85, 0.85, 0.05)
 # briefings, paraphrased Russian and Ukrainian media, UK regional and parliamentary reporting,
 # Q&A formats), written at the start of that stop and replayed only: 0.88 / 1.00 / 3 of 49 and a
 # second alert, with the model before and this one alike.
+# bh (defence trade press, a markets desk, tabloid and mid-market papers), written after that model
+# was kept and replayed only: 0.92 / 1.00 / 2 of 50 (the same with the model before the stop).
 HELD_OUT_BARS = {
     "ab": (0.95, 0.88, 0.03),
     "ac": (0.95, 0.95, 0.03),
@@ -150,6 +152,7 @@ HELD_OUT_BARS = {
     "be": (0.83, 0.95, 0.08),
     "bf": (0.86, 0.90, 0.06),
     "bg": (0.83, 0.95, 0.09),
+    "bh": (0.87, 0.95, 0.06),
 }
 
 # One message per development event: the second alerts each set still gets (README 'Measuring
@@ -221,6 +224,7 @@ HEADLINE_ONLY_BARS = {
     "be": (0.91, 0.86, 0.04),
     "bf": (0.95, 0.72, 0.02),
     "bg": (0.95, 0.81, 0.03),
+    "bh": (0.95, 0.78, 0.02),
 }
 
 
@@ -278,6 +282,7 @@ LONG_BODY_BARS = {
     "be": (0.80, 0.91, 0.10),
     "bf": (0.90, 0.77, 0.04),
     "bg": (0.86, 0.86, 0.07),
+    "bh": (0.80, 0.91, 0.10),
 }
 
 # The same sets as agency copy tells them, repeating its earlier paragraphs for background: each
@@ -330,6 +335,7 @@ EARLIER_BARS = {
     "be": (0.83, 0.95, 0.08),
     "bf": (0.86, 0.90, 0.06),
     "bg": (0.83, 0.95, 0.09),
+    "bh": (0.87, 0.95, 0.06),
 }
 LONG_BODY_SEED = 20260106
 EARLIER = timedelta(days=2)
@@ -500,7 +506,7 @@ def test_held_out_reports_that_repeat_earlier_reports_alert_and_their_rehashes_s
 
 def test_every_held_out_set_has_its_bar_and_exists() -> None:
     letters = {p.stem.removeprefix("other-writer-") for p in SETS}
-    assert len(SETS) == 59
+    assert len(SETS) == 60
     assert held_out() == set(HELD_OUT_BARS) == set(HEADLINE_ONLY_BARS) == set(LONG_BODY_BARS)
     assert set(EARLIER_BARS) == held_out()
     assert held_out() < letters
