@@ -40,7 +40,7 @@ from scipy.sparse import csr_matrix, hstack
 from sklearn.linear_model import LogisticRegression
 
 from monitor.baseline import load_baseline
-from monitor.calibrate import adds_enough
+from monitor.calibrate import RuleCounts, adds_enough
 from monitor.detect.corroboration import RecentReports
 from monitor.detect.engine import Detector
 from monitor.detect.features import (
@@ -450,10 +450,10 @@ def choose_thresholds(
         )
         return precision, recall
 
-    def pooled(results: dict[str, dict[str, Any]], rule: str) -> tuple[int, int, int]:
-        """A rule's alerts and correct alerts over all corpora together, and its events found."""
+    def pooled(results: dict[str, dict[str, Any]], rule: str) -> RuleCounts:
+        """A rule's alerts, correct alerts and events found over all corpora together."""
         rows = [r["rules"].get(rule) or {} for r in results.values()]
-        return (
+        return RuleCounts(
             sum(row.get("alerts", 0) for row in rows),
             sum(row.get("correct_alerts", 0) for row in rows),
             sum(row.get("events_hit", 0) for row in rows),

@@ -24,7 +24,13 @@ from monitor.detect.matching import CompiledRule, Sentence, topic_reading
 from monitor.detect.novelty import KnownClaims
 from monitor.detect.retold import Retelling, SettledDevelopments
 from monitor.detect.similarity import content_key
-from monitor.detect.wirecopy import Casing, recap_lines, without_dateline, without_slug
+from monitor.detect.wirecopy import (
+    Casing,
+    in_capitals,
+    recap_lines,
+    without_dateline,
+    without_slug,
+)
 from monitor.models import Article, Evidence
 from monitor.text import split_sentences, words
 
@@ -70,13 +76,16 @@ RULE_FEATURES = ("rule_pattern", "rule_example_similarity", "rule_counter_simila
 
 def article_sentences(article: Article) -> list[str]:
     """Title first, then the sentences of the text (its first ``MAX_TEXT_CHARS``); repeats
-    dropped whatever their case (a wire headline in capitals over the same words as its lead
-    is one sentence, as it is in ordinary type)."""
+    dropped whatever their case, in the headline's place but in ordinary type where either
+    has it (a wire headline in capitals over the same words as its lead is one sentence, as
+    it is in ordinary type)."""
     text = "\n".join(map(without_dateline, article.text[:MAX_TEXT_CHARS].split("\n")))
     title = without_slug(article.title)
     first_of: dict[str, str] = {}
     for sentence in (*split_sentences(title), *split_sentences(text)):
-        first_of.setdefault(sentence.casefold(), sentence)
+        kept = first_of.setdefault(sentence.casefold(), sentence)
+        if in_capitals(kept) and not in_capitals(sentence):
+            first_of[sentence.casefold()] = sentence
     return list(first_of.values())
 
 

@@ -21,4 +21,10 @@ def test_the_headline_comes_first_and_repeats_are_one_sentence() -> None:
 def test_a_wire_headline_in_capitals_over_the_same_words_is_one_sentence() -> None:
     title = "UPDATE 2-RUSSIA SUMMONED THE FRENCH AMBASSADOR."
     text = "MOSCOW, March 3 (Reuters) - Russia summoned the French ambassador. Paris said no."
-    assert sentences_of(title, text) == ["RUSSIA SUMMONED THE FRENCH AMBASSADOR.", "Paris said no."]
+    assert sentences_of(title, text) == ["Russia summoned the French ambassador.", "Paris said no."]
+    # the headline's place, the lead's type
+    text = "Russia summoned the French ambassador. Paris called it theatre."
+    assert sentences_of("PARIS CALLED IT THEATRE.", text) == [
+        "Paris called it theatre.",
+        "Russia summoned the French ambassador.",
+    ]
