@@ -83,9 +83,10 @@ def article_sentences(article: Article) -> list[str]:
     title = without_slug(article.title)
     first_of: dict[str, str] = {}
     for sentence in (*split_sentences(title), *split_sentences(text)):
-        kept = first_of.setdefault(sentence.casefold(), sentence)
-        if in_capitals(kept) and not in_capitals(sentence):
-            first_of[sentence.casefold()] = sentence
+        key = sentence.casefold()
+        kept = first_of.setdefault(key, sentence)
+        if kept is not sentence and in_capitals(kept) and not in_capitals(sentence):
+            first_of[key] = sentence
     return list(first_of.values())
 
 
