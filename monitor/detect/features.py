@@ -49,8 +49,8 @@ _HEDGES = frozenset(
 _TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 # A development told once among paragraphs of background: from this many sentences on, the
 # terms found only in sentences that restate the baseline (or are off the story) weigh
-# BACKGROUND_WEIGHT in the model's TF-IDF, so they do not drown the news (README
-# 'Measuring detection'). Shorter articles, nearly all the labelled ones, are read whole.
+# BACKGROUND_WEIGHT in the model's TF-IDF, so they do not drown the news
+# (docs/detection-history.md). Shorter articles, nearly all the labelled ones, are read whole.
 LONG_ARTICLE = 10
 BACKGROUND_WEIGHT = 0.5
 _KEPT_SENTENCES = 5_000  # sentences kept prepared for matching, with answers (~5 KB each)

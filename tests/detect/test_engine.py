@@ -65,7 +65,7 @@ def test_case_table_alerts_on_developments_and_stays_quiet_on_the_rest(
 # the held-out sets, whole (d, z) and as headlines alone (ac, d, h, r, v, z), and lost the
 # first two, which the model before it got right; the model that learns from the hedged sets
 # ar and as too (stop 36) lost the order signed for Catterick: it scores 0.32, 'in march' and
-# 'a week' weighing against it (README 'Measuring detection').
+# 'a week' weighing against it (docs/detection-history.md).
 KNOWN_WRONG = {
     "Germany is considering a contribution of up to 2 billion euros to the multinational"
     " force for Ukraine, officials said.": "['new-development'] (expected quiet)",
@@ -374,8 +374,8 @@ def test_news_off_the_story_never_holds_in_explain_either(shipped_detector: Dete
     assert shipped_detector.examine(article("Buses change", council)) == []
 
 
-# Style cases the model decides differently under a slug and a dateline (README 'Measuring
-# detection', stops 42 and 43): the truce's capitalised headline alone moves its score from 0.36
+# Style cases the model decides differently under a slug and a dateline (docs/detection-history.md,
+# stops 42 and 43): the truce's capitalised headline alone moves its score from 0.36
 # to 0.32, under the pattern floor ("VICTORY DAY" is written "victory day" for the embedding: the
 # baseline never writes the name; taking the article's own forms measured no better, stop 43).
 # A one-line case whose headline repeats its body in capitals is one sentence since stop 43.
