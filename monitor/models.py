@@ -67,6 +67,18 @@ class Decision(enum.Enum):
     KNOWN = "known"
 
 
+@dataclass(frozen=True)
+class ReportTrace:
+    """One report of a development as the story book compares later reports with it: its
+    embedding (float32 bytes), its TF-IDF terms and its sentences. The latest few are kept
+    with the development, so that a restart, or another replica, compares as the book that
+    recorded them did."""
+
+    vector: bytes
+    terms: dict[str, float]
+    sentences: tuple[str, ...]
+
+
 @dataclass
 class Development:
     """A real-world development, first reported by one alert and possibly updated since."""
@@ -81,6 +93,8 @@ class Development:
     rules: list[str] = field(default_factory=list)  # every rule it was reported under
     outlets: list[str] = field(default_factory=list)  # independent outlets that reported it
     alerted: bool = True  # False while it waits for the outlets a rule's ``confirm`` asks
+    reports: list[ReportTrace] = field(default_factory=list)  # the latest, oldest first
+    adopted: bool = False  # its stage was told by a later report, not its first
 
 
 @dataclass(frozen=True)

@@ -445,4 +445,5 @@ def _snapshot(development: Development) -> Development:
         entries=list(development.entries),
         rules=list(development.rules),
         outlets=list(development.outlets),
+        reports=list(development.reports),
     )

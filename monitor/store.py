@@ -12,6 +12,7 @@ lives in ``PRAGMA user_version`` (SQLite) or the ``schema_version`` table (Postg
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 import sqlite3
@@ -40,7 +41,7 @@ from monitor.store_thread import StoreThread
 from monitor.store_views import StoreViews
 
 if TYPE_CHECKING:
-    from monitor.models import Alert, Article, Development
+    from monitor.models import Alert, Article, Development, ReportTrace
 
 SCHEMA_VERSION = len(MIGRATIONS)
 BUSY_TIMEOUT = 30.0  # seconds a connection waits for another's lock (and for a WAL switch)
@@ -307,11 +308,13 @@ class Store(
     def _save_development(db: Database, development: Development) -> None:
         db.execute(
             "INSERT INTO developments (id, rule, stage, first_seen, last_seen, evidence,"
-            " entries, rules, outlets, alerted) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            " entries, rules, outlets, alerted, reports, adopted)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
             " ON CONFLICT (id) DO UPDATE SET stage = excluded.stage,"
-            " last_seen = excluded.last_seen, evidence = excluded.evidence,"
-            " entries = excluded.entries, rules = excluded.rules, outlets = excluded.outlets,"
-            " alerted = excluded.alerted",
+            " first_seen = excluded.first_seen, last_seen = excluded.last_seen,"
+            " evidence = excluded.evidence, entries = excluded.entries, rules = excluded.rules,"
+            " outlets = excluded.outlets, alerted = excluded.alerted,"
+            " reports = excluded.reports, adopted = excluded.adopted",
             (
                 development.id,
                 development.rule,
@@ -323,6 +326,8 @@ class Store(
                 json.dumps(development.rules),
                 json.dumps(development.outlets),
                 int(development.alerted),
+                _reports_text(development.reports),
+                int(development.adopted),
             ),
         )
 
@@ -331,7 +336,7 @@ class Store(
 
         rows = self._rows(
             "SELECT id, rule, stage, first_seen, last_seen, evidence, entries, rules, outlets,"
-            " alerted FROM developments ORDER BY first_seen"
+            " alerted, reports, adopted FROM developments ORDER BY first_seen"
         )
         return [
             Development(
@@ -345,6 +350,8 @@ class Store(
                 json.loads(row[7]),
                 json.loads(row[8]),
                 bool(row[9]),
+                _reports_read(row[10]),
+                bool(row[11]),
             )
             for row in rows
         ]
@@ -443,3 +450,27 @@ def open_store(location: Path | str) -> Store:
     except (sqlite3.Error, OSError) as exc:
         raise StateError(f"cannot open state database {path}: {exc}") from exc
     return Store(db)
+
+
+def _reports_text(reports: Sequence[ReportTrace]) -> str:
+    """A development's kept reports as JSON (each embedding as base64 of its bytes)."""
+    return json.dumps(
+        [
+            {
+                "vector": base64.b64encode(report.vector).decode("ascii"),
+                "terms": report.terms,
+                "sentences": list(report.sentences),
+            }
+            for report in reports
+        ]
+    )
+
+
+def _reports_read(text: str) -> list[ReportTrace]:
+    """``_reports_text`` read back."""
+    from monitor.models import ReportTrace
+
+    return [
+        ReportTrace(base64.b64decode(item["vector"]), item["terms"], tuple(item["sentences"]))
+        for item in json.loads(text)
+    ]

@@ -166,4 +166,11 @@ MIGRATIONS: tuple[str, ...] = (
         seen TEXT NOT NULL
     );
     """,
+    # 9: each development's latest reports as the story book compares later ones with them,
+    # and whether a later report told its stage, so a restart (or another replica) groups
+    # later reports as the book that recorded them did
+    """
+    ALTER TABLE developments ADD COLUMN reports TEXT NOT NULL DEFAULT '[]';
+    ALTER TABLE developments ADD COLUMN adopted INTEGER NOT NULL DEFAULT 0;
+    """,
 )

@@ -8,12 +8,12 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 import yaml
 
-from monitor.models import Alert
+from monitor.models import Alert, Development
 from monitor.settings import Settings
 from monitor.store import Store
 from tests.conftest import RULES
@@ -144,4 +144,21 @@ def record_alerts(
         developments=[],
         route=lambda alert: list(channels),
         now=now,
+    )
+
+
+def commit_developments(
+    store: Store, developments: Sequence[Development], now: datetime | None = None
+) -> None:
+    """A poll of one feed that records ``developments`` and nothing else."""
+    store.commit_poll(
+        feed="f",
+        url="u",
+        etag=None,
+        last_modified=None,
+        articles=[],
+        alerts=[],
+        developments=developments,
+        route=lambda a: [],
+        now=now or datetime(2027, 1, 1, tzinfo=UTC),
     )

@@ -82,8 +82,35 @@ def test_older_schema_is_upgraded_in_place(tmp_path: Path) -> None:
     assert store.thread_of("dev-1", "slack") == "1700000000.000001"
     store.close()
     with sqlite3.connect(path) as db:
-        assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 8
+        assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 9
         assert db.execute("SELECT COUNT(*) FROM attempts").fetchone()[0] == 0
+
+
+def test_a_development_stored_before_reports_were_kept_reads_back_without_them(
+    tmp_path: Path,
+) -> None:
+    """A state written by version 8 keeps its developments; the story book compares them by
+    their evidence (``StoryBook.reset``) until a new report is recorded."""
+    from monitor.store_schema import MIGRATIONS
+
+    path = tmp_path / "state.db"
+    with sqlite3.connect(path) as db:
+        for step in MIGRATIONS[:8]:
+            db.executescript(step)
+        db.execute(
+            "INSERT INTO developments (id, rule, stage, first_seen, last_seen, evidence, entries,"
+            " rules, outlets) VALUES ('d1', 'vote', 'held', ?, ?, '[\"MPs voted.\"]',"
+            " '[\"f:1\"]', '[\"vote\"]', '[\"wire\"]')",
+            (T0.isoformat(), T0.isoformat()),
+        )
+        db.execute("PRAGMA user_version = 8")
+    store = open_store(path)
+    try:
+        (development,) = store.developments()
+    finally:
+        store.close()
+    assert (development.evidence, development.outlets) == (["MPs voted."], ["wire"])
+    assert (development.reports, development.adopted) == ([], False)
 
 
 def test_the_pages_queries_read_the_same_on_both_backends(any_store: Store) -> None:

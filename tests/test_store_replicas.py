@@ -9,12 +9,14 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import numpy as np
 import pytest
 
-from monitor.models import Development
+from monitor.models import Development, ReportTrace
 from monitor.replicas import FeedLeases
 from monitor.sources.feeds import FeedConfig
 from monitor.store import Store, open_store
+from tests.helpers import commit_developments
 
 T0 = datetime(2027, 1, 1, tzinfo=UTC)
 MINUTE = timedelta(minutes=1)
@@ -180,21 +182,6 @@ def test_sends_are_counted_from_a_time_and_kept_for_a_minute(any_store: Store) -
     assert any_store.sends_since("hook", T0) == 1
 
 
-def commit_developments(store: Store, developments: list[Development]) -> None:
-    """A poll of one feed that records ``developments`` and nothing else."""
-    store.commit_poll(
-        feed="f",
-        url="u",
-        etag=None,
-        last_modified=None,
-        articles=[],
-        alerts=[],
-        developments=developments,
-        route=lambda a: [],
-        now=T0,
-    )
-
-
 def test_recording_developments_changes_the_decisions_counter(any_store: Store) -> None:
     before = any_store.decisions_seq()
     commit_developments(any_store, [])
@@ -263,9 +250,16 @@ def test_a_development_keeps_its_rules_and_outlets_across_a_restart(any_store: S
     assert (waiting.outlets, waiting.alerted) == (["wire", "desk"], False)
     development.alerted = True
     development.stage = "agreed"  # a later report a pattern staged
+    development.adopted = True
+    development.first_seen = T0 - timedelta(hours=3)  # a late report, older than the first
+    # what the story book compares later reports with: bytes and floats come back exact
+    vector = np.array([0.1, -2.5e-8, 1 / 3], dtype=np.float32).tobytes()
+    development.reports = [ReportTrace(vector, {"truce agreed": 0.1 + 0.2}, ("Truce agreed.",))]
     commit_developments(any_store, [development])
     (confirmed,) = any_store.developments()
-    assert (confirmed.alerted, confirmed.stage) == (True, "agreed")
+    assert (confirmed.alerted, confirmed.stage, confirmed.adopted) == (True, "agreed", True)
+    assert confirmed.first_seen == development.first_seen
+    assert confirmed.reports == development.reports
 
 
 def test_a_replica_cut_off_shows_it_runs_again_once_its_old_session_is_gone(

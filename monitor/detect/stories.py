@@ -29,22 +29,22 @@ first report, in either order, at least ``close_similarity`` alike and naming no
 is the same development; so is a stage the rule says ``preceded_by`` it, reported after it
 within that time (the motion *tabled*, told in a report on the day after the vote was *held*).
 Within the window a report that tells of the day a development was first reported ("MPs voted on
-Tuesday", read on Thursday) updates it when related (``group_similarity``). A rule may name who
-acts (``parties``: the countries whose troops arrive): a report of it at a stage a pattern named
-and a development at such a stage, whose pattern sentences name parties and none in common, are
-two developments whatever else holds (French troops arriving a week after British ones, or
-ordered hours after a Commons vote on British troops). A broad rule's patterns name kinds of
-development in their own words ("pledged 3 billion", "agreed a fund"), not stages, so they keep
-no reports apart, but a report one of them names as a kind the development was not (a court's
-ruling, the day after a pact was signed) needs ``group_similarity`` at once, as a report naming
-a new kind does. A report headlined as an explainer, an analysis or a question
-(``headline.explains``) that goes over a development it may be (not another stage of its kind,
-nor another party's), of every kind it names, last reported longer than the burst before
-(similarity at least ``explained_similarity``; ``group_similarity`` when a pattern names the same
-kind and stage and the headline opens as a question or with a label), and updates none, is
-``KNOWN`` too: "Why Russia took the troops question to the UN", nine days after it did; "What the
-Commons vote did, and didn't, authorise", weeks after it (the price: a second vote first
-reported under "Why MPs backed ..." would be taken for the first). A
+Tuesday", read on Thursday) updates it when related (``group_similarity``) and naming no new
+kind. A rule may name who acts (``parties``: the countries whose troops arrive): a report of it
+at a stage a pattern named and a development at such a stage, whose pattern sentences name
+parties and none in common, are two developments whatever else holds (French troops arriving a
+week after British ones, or ordered hours after a Commons vote on British troops). A broad
+rule's patterns name kinds of development in their own words ("pledged 3 billion", "agreed a
+fund"), not stages, so they keep no reports apart, but a report one of them names as a kind the
+development was not (a court's ruling, the day after a pact was signed) needs
+``group_similarity`` at once, as a report naming a new kind does. A report headlined as an
+explainer, an analysis or a question (``headline.explains``) that goes over a development it may
+be (not another stage of its kind, nor another party's), of every kind it names, last reported
+longer than the burst before (similarity at least ``explained_similarity``; ``group_similarity``
+when a pattern names the same kind and stage and the headline opens as a question or with a
+label), and updates none, is ``KNOWN`` too: "Why Russia took the troops question to the UN",
+nine days after it did; "What the Commons vote did, and didn't, authorise", weeks after it (the
+price: a second vote first reported under "Why MPs backed ..." would be taken for the first). A
 report that restates an older development (similarity at least ``known_similarity``: nearly its
 words, since another parliament ratifying the same treaty months later reads 0.7-0.8 alike) and
 updates no other is ``KNOWN``, and so is one each of whose evidence sentences tells only of
@@ -53,13 +53,16 @@ a ``NEW_DEVELOPMENT``. ``record`` applies a decision and counts the independent 
 reported each development; the sentences of every report it records are what the story has
 ``told`` (a later article that repeats one, as agency copy repeats its earlier paragraphs for
 background, says nothing new in it, and one that repeats them all is ``KNOWN``). Developments
-are plain data so the store can persist them.
+are plain data so the store can persist them, each with its latest reports as the book compares
+them (``Development.reports``) and whether a later report told its stage: a book reset from the
+store (a restart, another replica) decides as the one that recorded them.
 """
 
 from __future__ import annotations
 
 import hashlib
 import itertools
+import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -71,7 +74,7 @@ from monitor.detect.headline import explains, opens_as_explainer
 from monitor.detect.matching import CompiledGroup, Sentence
 from monitor.detect.similarity import content_key, copy_similarity
 from monitor.detect.timeref import Period, before
-from monitor.models import Decision, Development
+from monitor.models import Decision, Development, ReportTrace
 
 if TYPE_CHECKING:
     from monitor.detect.rules import Pattern, Rule
@@ -200,9 +203,6 @@ class StoryBook:
         self._developments: list[Development] = []
         self._kept: dict[str, list[_Kept]] = {}
         self._columns: dict[str, int] = {}  # every term of a kept report, numbered
-        self._copies: dict[str, list[str]] = {}
-        # developments that took their stage from a later report (``record``), in this process
-        self._adopted: set[str] = set()
         self._told: dict[str, str] = {}  # content key -> the sentence first told with it
         self.generation = 0  # how many times ``reset`` replaced what the book knows
         # set when the book forgot decisions the store never recorded and could not be told
@@ -211,24 +211,25 @@ class StoryBook:
         self.reset(developments)
 
     def reset(self, developments: Iterable[Development]) -> None:
-        """Replace what the book knows, e.g. with what the store actually recorded."""
+        """Replace what the book knows, e.g. with what the store actually recorded: each
+        development's latest reports (``Development.reports``) are compared with later ones,
+        and their sentences are what the story has told, as when they were recorded. A
+        development stored without them (before they were kept) is compared by its evidence,
+        embedded and read as one text."""
         self._developments = list(developments)
         self.generation += 1
         self.needs_reload = False
         self._kept = {}
         self._columns = {}
-        self._copies = {}
-        self._adopted = set()
         self._told = {}
         for development in self._developments:
             self._tell(development.evidence)
+            for trace in development.reports:
+                self._tell(trace.sentences)
+            self._kept[development.id] = [self._keep(trace) for trace in development.reports]
             text = " ".join(development.evidence)
-            if self.embed and self.vectorise and text:
-                vector = self.embed([text])[0]
-                self._kept[development.id] = [self._keep(vector, self.vectorise(text))]
-            else:
-                self._kept[development.id] = []
-            self._copies[development.id] = [" ".join(development.evidence)]
+            if not development.reports and self.embed and self.vectorise and text:
+                self._kept[development.id] = [self._keep(self._trace(text))]
 
     def know_rules(self, rules: Sequence[Rule]) -> None:
         """Learn from the rules in use which name no kind of development (``includes``)
@@ -262,14 +263,21 @@ class StoryBook:
         for stale in list(itertools.islice(self._told, max(0, len(self._told) - KEPT_TOLD))):
             del self._told[stale]
 
-    def _keep(self, vector: np.ndarray, terms: Terms) -> _Kept:
+    def _keep(self, trace: ReportTrace) -> _Kept:
+        terms = trace.terms
         columns = [self._columns.setdefault(term, len(self._columns)) for term in terms]
         weights = np.fromiter(terms.values(), dtype=np.float64, count=len(terms))
+        vector = np.frombuffer(trace.vector, dtype=np.float32)
         return _Kept(vector, np.array(columns, dtype=np.int64), weights)
+
+    def _trace(self, text: str) -> ReportTrace:
+        """A development's evidence, stored without its reports, read as one report."""
+        assert self.embed is not None and self.vectorise is not None
+        return _traced(self.embed([text])[0], self.vectorise(text), ())
 
     def _similarities(self, report: Report, developments: Sequence[str]) -> dict[str, float]:
         """How alike ``report`` and the closest kept report of each of ``developments`` are,
-        in [0, 1]: a weighted mean of the cosines of their embeddings and of their TF-IDF
+        at most 1: a weighted mean of the cosines of their embeddings and of their TF-IDF
         terms (0.0 for a development with no kept report)."""
         kept = [(name, k) for name in developments for k in self._kept.get(name) or []]
         found = dict.fromkeys(developments, 0.0)
@@ -309,8 +317,7 @@ class StoryBook:
         after the burst of its first report (within it the model may have named the event
         itself, and a pattern only its background: the vote held, then "the vote set for
         Tuesday went ahead")."""
-        taken = development.id in self._adopted
-        if taken and abs(now - development.first_seen) <= self.burst:
+        if development.adopted and abs(now - development.first_seen) <= self.burst:
             return UNSTAGED
         return development.stage
 
@@ -329,7 +336,7 @@ class StoryBook:
             return False
         if UNSTAGED in (development.stage, report.stage):
             return False
-        if development.id in self._adopted:  # its first sentence is the model's, not a pattern's
+        if development.adopted:  # its first sentence is the model's, not a pattern's
             return False
         if not report.evidence or not development.evidence:
             return False
@@ -391,11 +398,12 @@ class StoryBook:
         """Why a report whose evidence sentences name ``times`` (one sequence per
         sentence) retells the story's history rather than news: each names a time, every one
         ended ``history`` or longer before ``now``. Empty when it does not."""
-        latest = before(now.date(), self.history.days)
+        days = math.ceil(self.history / timedelta(days=1))  # whole days, however set
+        latest = before(now.date(), days)
         if latest is None:
             return ""
         if times and all(periods and all(p.last <= latest for p in periods) for periods in times):
-            return f"tells only of times {self.history.days} days or more before it"
+            return f"tells only of times {days} days or more before it"
         return ""
 
     def decide(self, report: Report, now: datetime) -> Verdict:
@@ -489,7 +497,11 @@ class StoryBook:
                 reason = f"tells of the day it was first reported ({score:.2f})"
             if reason and (best is None or score > best[0]):
                 best = (score, development, reason)
-            elif not reason and score >= self.known_similarity and known is None:
+            elif (
+                not reason
+                and score >= self.known_similarity
+                and (known is None or score > known[0])
+            ):
                 known = (score, development)
             if (
                 explaining
@@ -539,6 +551,7 @@ class StoryBook:
             return None
         if verdict.decision is Decision.UPDATE and verdict.development is not None:
             development = verdict.development
+            development.first_seen = min(development.first_seen, now)  # a late, older report
             development.last_seen = max(development.last_seen, now)
             development.entries.append(entry)
             specific = report.rule not in self.broad  # a broad rule's "stages" are kinds
@@ -546,7 +559,7 @@ class StoryBook:
                 # the first report a pattern stages tells which stage the development is at:
                 # another stage of it, reported later, is news of its own
                 development.stage = report.stage
-                self._adopted.add(development.id)
+                development.adopted = True
             for rule in report.rules:
                 if rule not in development.rules:
                     development.rules.append(rule)
@@ -568,23 +581,34 @@ class StoryBook:
             )
             self._developments.append(development)
             self._kept[development.id] = []
-            self._copies[development.id] = []
             self._add_outlet(development, report)
-        self._tell(report.sentences or report.evidence)
-        reports = self._kept[development.id]
-        reports.append(self._keep(report.vector, report.terms))
-        del reports[:-KEPT_REPORTS]  # the latest reports speak for the development
+        sentences = report.sentences or report.evidence
+        self._tell(sentences)
+        trace = _traced(report.vector, report.terms, sentences)
+        # the latest reports speak for the development
+        development.reports = [*development.reports, trace][-KEPT_REPORTS:]
+        kept = self._kept[development.id]
+        kept.append(self._keep(trace))
+        del kept[:-KEPT_REPORTS]
         return development
 
     def _add_outlet(self, development: Development, report: Report) -> None:
-        """Count ``report``'s outlet unless it only republishes a report already counted."""
+        """Count ``report``'s outlet unless it only republishes a report already counted
+        (one of the development's latest, or its evidence when stored without them)."""
         text = " ".join(report.sentences or report.evidence)
-        copies = self._copies[development.id]
+        copies = [" ".join(trace.sentences) for trace in development.reports]
+        if not copies and len(development.entries) > 1:  # stored before reports were kept
+            copies = [" ".join(development.evidence)]
         wire_copy = bool(copies) and copy_similarity(text, copies) >= WIRE_COPY_SIMILARITY
         if report.outlet not in development.outlets and not wire_copy:
             development.outlets.append(report.outlet)
-        copies.append(text)
-        del copies[:-KEPT_REPORTS]
+
+
+def _traced(vector: np.ndarray, terms: Terms, sentences: Sequence[str]) -> ReportTrace:
+    """A report as the book keeps it: its embedding as float32 bytes (what the embedder
+    gives; a restart reads back the same numbers), its terms and its sentences."""
+    as_stored = np.asarray(vector, dtype=np.float32).tobytes()
+    return ReportTrace(as_stored, dict(terms), tuple(sentences))
 
 
 def _stage_pairs(

@@ -241,6 +241,37 @@ def test_a_report_that_tells_only_of_times_long_past_retells(
         assert book.developments == []
 
 
+@pytest.mark.parametrize(("days", "read_as"), [(0.5, 1), (1.9, 2), (2.0, 2)])
+def test_history_in_part_days_counts_whole_days(days: float, read_as: int) -> None:
+    """``development_history_days`` may be set in part days: a part counts as a whole day,
+    so news of today is never history."""
+    book = StoryBook(history=timedelta(days=days))
+    now = datetime(2027, 2, 9, 20, 0, tzinfo=UTC)
+    for sentence, ago in (("MPs voted today.", 0), ("MPs voted yesterday.", 1)):
+        reason = book.tells_history((days_told(sentence, now),), now)
+        expected = f"tells only of times {read_as} days or more before it"
+        assert reason == (expected if ago >= read_as else ""), (sentence, days)
+
+
+def test_a_late_older_report_moves_the_first_report_back() -> None:
+    """Time is the distance from a development's reports, whatever order they arrive in:
+    a report dated before the first one joined makes the first report that much earlier, so
+    what joins later does not depend on which feed answered first."""
+    texts = {"a": VOTE, "b": VOTE_AGAIN}
+    times = {"a": T0, "b": T0 - timedelta(hours=20)}
+    later = report(OTHER, stage="held")
+    outcomes = []
+    for order in ("ab", "ba"):
+        book = StoryBook(embed=bundled_embedder().embed, vectorise=load_model().vectorise)
+        for name in order:
+            each = report(texts[name])
+            book.record(book.decide(each, times[name]), each, name, times[name])
+        (development,) = book.developments
+        assert development.first_seen == times["b"]
+        outcomes.append(book.decide(later, T0 - timedelta(hours=30)).decision)
+    assert outcomes[0] is outcomes[1]
+
+
 def dated(report: Report, at: datetime) -> Report:
     """``report`` with the times its evidence names, read as published ``at``."""
     return replace(report, times=tuple(days_told(sentence, at) for sentence in report.evidence))
@@ -250,8 +281,8 @@ def test_what_the_story_has_told_is_every_sentence_of_its_reports(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """Recorded reports add all their sentences, by content key, the first wording kept;
-    a reset keeps the developments' evidence (all the store has); past ``KEPT_TOLD`` the
-    oldest go."""
+    a reset keeps what the developments' kept reports said (a development stored before they
+    were kept: its evidence); past ``KEPT_TOLD`` the oldest go."""
     book = book_with_vote()
     assert list(book.told.values()) == [VOTE]
     at = T0 + timedelta(hours=2)
@@ -260,6 +291,8 @@ def test_what_the_story_has_told_is_every_sentence_of_its_reports(
     assert list(book.told.values()) == [VOTE, VOTE_AGAIN, ANALYSIS]
     assert book.told[content_key(ANALYSIS)] == ANALYSIS
     book.reset(book.developments)
+    assert list(book.told.values()) == [VOTE, VOTE_AGAIN, ANALYSIS]
+    book.reset([replace(d, reports=[]) for d in book.developments])
     assert list(book.told.values()) == [VOTE, VOTE_AGAIN]  # the evidence
     monkeypatch.setattr("monitor.detect.stories.KEPT_TOLD", 2)
     other = replace(report(OTHER, "pact", UNSTAGED), sentences=(OTHER,))
@@ -268,7 +301,8 @@ def test_what_the_story_has_told_is_every_sentence_of_its_reports(
 
 
 def test_reset_recomputes_similarity_from_stored_evidence() -> None:
-    stored = book_with_vote().developments
+    """A development stored before its reports were kept is compared by its evidence."""
+    stored = [replace(d, reports=[]) for d in book_with_vote().developments]
     book = StoryBook(stored, embed=bundled_embedder().embed, vectorise=load_model().vectorise)
     verdict = book.decide(report(VOTE_AGAIN), T0 + timedelta(days=4))
     assert verdict.decision is Decision.UPDATE, verdict.reason
