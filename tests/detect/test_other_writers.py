@@ -129,6 +129,9 @@ TRAINED_BARS = (0.85, 0.85, 0.05)
 # bi (paraphrased real reporting: few developments among many rehashes and near-misses), written
 # last in that stop and replayed only: 0.87 / 0.92 / 2 of 77 and a second alert (the same with the
 # model before the stop); bi's second alert was not traced.
+# bj (English-language services of foreign agencies and papers, translated or by non-native
+# writers, and news channels' short posts; 24 events), written in stop 44 and replayed only:
+# 0.92 / 0.92 / 2 of 75 and a second alert, not traced.
 HELD_OUT_BARS = {
     "ab": (0.95, 0.88, 0.03),
     "ac": (0.95, 0.95, 0.03),
@@ -157,6 +160,7 @@ HELD_OUT_BARS = {
     "bg": (0.83, 0.95, 0.09),
     "bh": (0.87, 0.95, 0.06),
     "bi": (0.82, 0.87, 0.04),
+    "bj": (0.87, 0.87, 0.04),
 }
 
 # One message per development event: the second alerts each set still gets (README 'Measuring
@@ -182,7 +186,18 @@ HELD_OUT_BARS = {
 # second, "Seven months from the Élysée", two days after the Geneva signing; j's "BOOTS ON THE
 # GROUND" the day after the first troops arrived, in sample); ag's is gone. bg's (held out, never
 # read) was not traced.
-SECOND_ALERTS = {"ae": 2, "af": 2, "ap": 1, "az": 1, "bc": 1, "bg": 1, "bi": 1, "g": 1, "j": 1}
+SECOND_ALERTS = {
+    "ae": 2,
+    "af": 2,
+    "ap": 1,
+    "az": 1,
+    "bc": 1,
+    "bg": 1,
+    "bi": 1,
+    "bj": 1,
+    "g": 1,
+    "j": 1,
+}
 
 # The same sets as a feed of headlines alone gives them (no summary, no body), each at what the
 # shipped detector reached on it, less the same margins: ab 0.93 / 0.93 / 1 of 35, ac 1.00 / 0.75 /
@@ -230,6 +245,7 @@ HEADLINE_ONLY_BARS = {
     "bg": (0.95, 0.81, 0.03),
     "bh": (0.95, 0.78, 0.02),
     "bi": (0.81, 0.80, 0.04),
+    "bj": (0.81, 0.70, 0.06),
 }
 
 
@@ -289,6 +305,7 @@ LONG_BODY_BARS = {
     "bg": (0.86, 0.86, 0.07),
     "bh": (0.80, 0.91, 0.10),
     "bi": (0.87, 0.80, 0.03),
+    "bj": (0.83, 0.87, 0.06),
 }
 
 # The same sets as agency copy tells them, repeating its earlier paragraphs for background: each
@@ -343,6 +360,7 @@ EARLIER_BARS = {
     "bg": (0.83, 0.95, 0.09),
     "bh": (0.87, 0.95, 0.06),
     "bi": (0.76, 0.87, 0.06),
+    "bj": (0.87, 0.87, 0.04),
 }
 LONG_BODY_SEED = 20260106
 EARLIER = timedelta(days=2)
@@ -513,7 +531,7 @@ def test_held_out_reports_that_repeat_earlier_reports_alert_and_their_rehashes_s
 
 def test_every_held_out_set_has_its_bar_and_exists() -> None:
     letters = {p.stem.removeprefix("other-writer-") for p in SETS}
-    assert len(SETS) == 61
+    assert len(SETS) == 62
     assert held_out() == set(HELD_OUT_BARS) == set(HEADLINE_ONLY_BARS) == set(LONG_BODY_BARS)
     assert set(EARLIER_BARS) == held_out()
     assert held_out() < letters
