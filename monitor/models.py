@@ -68,6 +68,18 @@ class Decision(enum.Enum):
 
 
 @dataclass(frozen=True)
+class OutletReport:
+    """A report another outlet's may be corroborated by: the vector of its novel sentences
+    (float32 bytes), its outlet and when it was published. ``id`` is its row in the state (0
+    until it is stored)."""
+
+    id: int
+    outlet: str
+    at: datetime
+    vector: bytes
+
+
+@dataclass(frozen=True)
 class ReportTrace:
     """One report of a development as the story book compares later reports with it: its
     embedding (float32 bytes), its TF-IDF terms and its sentences. The latest few are kept

@@ -18,13 +18,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import time
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Collection, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import AbstractAsyncContextManager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, TypeVar
 
@@ -34,12 +35,12 @@ from monitor.metrics import Metrics
 from monitor.sources.feeds import FeedConfig
 from monitor.sources.fetch import Fetcher, Validators
 from monitor.sources.parsepool import PARSE_DEADLINE, ParsePool
-from monitor.store import Store, content_hash, unseen_among
+from monitor.store import REPORTS_KEPT, Store, content_hash, unseen_among
 
 if TYPE_CHECKING:
     from monitor.detect.engine import Detector
     from monitor.detect.stories import StoryBook
-    from monitor.models import Alert, Article, Development
+    from monitor.models import Alert, Article, Development, OutletReport
 
 log = logging.getLogger("monitor.poll")
 
@@ -90,6 +91,7 @@ class Detected:
     generation: int
     alerts: list[Alert]
     developments: list[Development]  # copies of those opened or extended, alerted or not
+    observed: list[OutletReport] = field(default_factory=list)  # for corroboration, to store
 
     @property
     def outdated(self) -> bool:
@@ -304,14 +306,19 @@ class Poller:
         """The alerts and updates ``examined`` raises, oldest entry first, and copies of the
         developments they opened or extended, as they stood then (off the loop, where
         detection runs one feed at a time). A book emptied by a failed reload is reloaded
-        first, also when the reload failed while this job waited for the worker."""
+        first, also when the reload failed while this job waited for the worker. What other
+        polls stored for corroboration (other replicas, this daemon before a restart) is
+        taken in first; what this one observed is returned, to store."""
+        recent = detector.recent
 
-        def detect() -> Detected | None:
+        def detect(others: Sequence[OutletReport]) -> Detected | None:
             from monitor.models import in_published_order
 
             book = detector.book
             if book.needs_reload:
                 return None
+            recent.share()
+            recent.take_in(others)
             generation = book.generation
             reported = {d.id: len(d.entries) for d in book.developments}
             ordered = in_published_order(examined)
@@ -319,12 +326,15 @@ class Poller:
             changed = [
                 _snapshot(d) for d in book.developments if len(d.entries) > reported.get(d.id, 0)
             ]
-            return Detected(detector, generation, alerts, changed)
+            return Detected(detector, generation, alerts, changed, recent.drain())
 
+        store = self.store
         while True:  # until the book is sound, or the store's StateError ends the poll
             if detector.book.needs_reload:
                 await self._reload(detector.book)
-            detected = await self._off_loop(detect)
+            since = now - REPORTS_KEPT
+            others = await store.run(store.reports_of_others, recent.unsure, since, recent.observer)
+            detected = await self._off_loop(functools.partial(detect, others))
             if detected is not None:
                 return detected
 
@@ -354,6 +364,8 @@ class Poller:
                 developments=detected.developments if detected is not None else [],
                 route=self.route,
                 now=now,
+                observed=detected.observed if detected is not None else [],
+                observer=detected.detector.recent.observer if detected is not None else "",
             )
             for start in range(0, len(quiet), SEEN_SLICE):  # other calls run between slices
                 part = quiet[start : start + SEEN_SLICE]

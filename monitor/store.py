@@ -21,7 +21,7 @@ import time
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ParamSpec, Protocol, TypeVar
 
@@ -41,9 +41,12 @@ from monitor.store_thread import StoreThread
 from monitor.store_views import StoreViews
 
 if TYPE_CHECKING:
-    from monitor.models import Alert, Article, Development, ReportTrace
+    from monitor.models import Alert, Article, Development, OutletReport, ReportTrace
 
 SCHEMA_VERSION = len(MIGRATIONS)
+# reports stored for corroboration are kept this long: twice its window, for entries
+# published up to a window before their poll
+REPORTS_KEPT = timedelta(hours=144)
 BUSY_TIMEOUT = 30.0  # seconds a connection waits for another's lock (and for a WAL switch)
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -270,11 +273,15 @@ class Store(
         developments: Iterable[Development],
         route: Callable[[Alert], Sequence[str]],
         now: datetime,
+        observed: Sequence[OutletReport] = (),
+        observer: str = "",
     ) -> int:
         """Record a poll in one transaction; return the number of outbox rows added.
 
         An alert matching a silence active at ``now`` is recorded with it, its outbox rows
-        marked ``silenced`` (not counted).
+        marked ``silenced`` (not counted). The reports detection ``observed`` (for
+        corroboration, by ``observer``) are stored, and those stored before ``now`` less
+        ``REPORTS_KEPT`` forgotten.
         """
         queued = 0
         developments = list(developments)
@@ -291,7 +298,39 @@ class Store(
                     db, alert, route(alert), now, silence.id if silence else None
                 )
             self._record_success(db, feed, url, etag, last_modified, now)
+            if observed:
+                self._store_reports(db, observed, observer, now)
         return queued
+
+    @staticmethod
+    def _store_reports(
+        db: Database, observed: Sequence[OutletReport], observer: str, now: datetime
+    ) -> None:
+        db.insert_many(
+            "INSERT INTO recent_reports (at, outlet, observer, vector) VALUES (?, ?, ?, ?)",
+            [
+                (stamp(r.at), r.outlet, observer, base64.b64encode(r.vector).decode("ascii"))
+                for r in observed
+            ],
+        )
+        db.execute("DELETE FROM recent_reports WHERE at < ?", (stamp(now - REPORTS_KEPT),))
+
+    def reports_of_others(self, after: int, since: datetime, observer: str) -> list[OutletReport]:
+        """The reports stored after row ``after``, published ``since`` or later, that
+        ``observer`` did not store, oldest row first."""
+        from monitor.models import OutletReport
+
+        rows = self._rows(
+            "SELECT id, outlet, at, vector FROM recent_reports"
+            " WHERE id > ? AND at >= ? AND observer <> ? ORDER BY id",
+            (after, stamp(since), observer),
+        )
+        return [
+            OutletReport(
+                int(row[0]), row[1], datetime.fromisoformat(row[2]), base64.b64decode(row[3])
+            )
+            for row in rows
+        ]
 
     def prune_entries(self, older_than: datetime) -> int:
         """Forget entries not seen since ``older_than``; return how many."""

@@ -173,4 +173,16 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE developments ADD COLUMN reports TEXT NOT NULL DEFAULT '[]';
     ALTER TABLE developments ADD COLUMN adopted INTEGER NOT NULL DEFAULT 0;
     """,
+    # 10: the reports detection compares for corroboration (``RecentReports``), of the last
+    # days, so replicas and a restarted daemon know what another poll observed
+    """
+    CREATE TABLE recent_reports (
+        id INTEGER PRIMARY KEY,
+        at TEXT NOT NULL,
+        outlet TEXT NOT NULL,
+        observer TEXT NOT NULL,
+        vector TEXT NOT NULL
+    );
+    CREATE INDEX recent_reports_at ON recent_reports (at);
+    """,
 )

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import yaml
 
-from monitor.models import Alert, Development
+from monitor.models import Alert, Development, OutletReport
 from monitor.settings import Settings
 from monitor.store import Store
 from tests.conftest import RULES
@@ -148,9 +148,14 @@ def record_alerts(
 
 
 def commit_developments(
-    store: Store, developments: Sequence[Development], now: datetime | None = None
+    store: Store,
+    developments: Sequence[Development],
+    now: datetime | None = None,
+    observed: Sequence[OutletReport] = (),
+    observer: str = "",
 ) -> None:
-    """A poll of one feed that records ``developments`` and nothing else."""
+    """A poll of one feed that records ``developments`` (and the reports detection
+    ``observed``) and nothing else."""
     store.commit_poll(
         feed="f",
         url="u",
@@ -161,4 +166,6 @@ def commit_developments(
         developments=developments,
         route=lambda a: [],
         now=now or datetime(2027, 1, 1, tzinfo=UTC),
+        observed=observed,
+        observer=observer,
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import threading
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
@@ -181,3 +182,61 @@ def test_a_job_queued_behind_a_failed_reload_waits_for_the_book(
     assert routed == ["alert"]
     # the store's book knows the development: the copy is a report of it (no new alert)
     assert [a.type for a in detected.alerts if a.type == "alert"] == [], detected.alerts
+
+
+OTHER_VOTE_ITEM = {
+    "title": "MPs approve British troop mission in Ukraine",
+    "guid": "vote-2",
+    "description": "The Commons voted by 401 to 60 to send British soldiers to Ukraine with "
+    "the multinational force, the government said.",
+    "pubDate": "Wed, 03 Mar 2027 22:30:00 GMT",
+}
+
+
+def _same(detector: Detector) -> Detector:
+    return detector
+
+
+def _polls(tmp_path: Path, runs: list[list[str]]) -> tuple[list[tuple[str, float, int]], Detector]:
+    """Poll the feeds ``wire`` and ``paper`` of one state, each run by a poller of its own
+    (a restart between runs, as each cron run is); the alerts and updates routed (type,
+    confidence, outlets) and the last run's detector."""
+    ruleset = load_ruleset(RULES)
+    routed: list[tuple[str, float, int]] = []
+
+    def route(alert: Alert) -> list[str]:
+        routed.append((alert.type, alert.confidence, alert.outlets))
+        return []
+
+    with serving(FeedServer()) as server:
+        server.feeds["/wire.xml"] = rss([VOTE_ITEM])
+        server.feeds["/paper.xml"] = rss([OTHER_VOTE_ITEM])
+        for names in runs:
+            store = open_store(tmp_path / "state.db")
+            detector = Detector(ruleset.claims, ruleset.rules)
+            detector.book.reset(store.developments())
+            poller = Poller(
+                Fetcher(FetchLimits()), store, functools.partial(_same, detector), route
+            )
+
+            async def run(names: list[str] = names, poller: Poller = poller) -> None:
+                for name in names:
+                    await poller.poll(FeedConfig(name=name, url=server.url(f"/{name}.xml")))
+
+            try:
+                asyncio.run(run())
+            finally:
+                poller.close()
+                store.close()
+    return routed, detector
+
+
+def test_a_restarted_daemon_knows_what_corroborates_as_the_running_one(tmp_path: Path) -> None:
+    """The paper's report of the vote is scored with the wire's report of it as its
+    corroboration, whether the daemon ran on or started again between the two polls (each
+    cron run does): the state keeps what each poll observed."""
+    running, _ = _polls(tmp_path / "running", [["wire", "paper"]])
+    restarted, detector = _polls(tmp_path / "restarted", [["wire"], ["paper"]])
+    assert [kind for kind, _, _ in running] == ["alert", "update"], running
+    assert restarted == running
+    assert len(detector.recent) == 2  # the wire's report, taken in, and its own

@@ -12,10 +12,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from monitor.models import Development, ReportTrace
+from monitor.models import Development, OutletReport, ReportTrace
 from monitor.replicas import FeedLeases
 from monitor.sources.feeds import FeedConfig
-from monitor.store import Store, open_store
+from monitor.store import REPORTS_KEPT, Store, open_store
 from tests.helpers import commit_developments
 
 T0 = datetime(2027, 1, 1, tzinfo=UTC)
@@ -305,3 +305,21 @@ def test_a_replica_cut_off_shows_it_runs_again_once_its_old_session_is_gone(
         old_session.close()
         cut.close()
         other.close()
+
+
+def test_reports_for_corroboration_are_shared_and_forgotten_after_their_days(
+    any_store: Store,
+) -> None:
+    """A poll stores what detection observed; another replica (or the daemon after a
+    restart) reads what it did not store itself, after the last row it read; reports older
+    than ``REPORTS_KEPT`` are forgotten as polls go on."""
+    vector = np.array([0.6, 0.8], dtype=np.float32).tobytes()
+    old = OutletReport(0, "wire", T0 - REPORTS_KEPT - timedelta(hours=1), vector)
+    fresh = OutletReport(0, "paper", T0 - timedelta(hours=2), vector)
+    commit_developments(any_store, [], T0, observed=[old, fresh], observer="replica-a")
+    since = T0 - REPORTS_KEPT
+    assert any_store.reports_of_others(0, since, "replica-a") == []  # its own
+    (read,) = any_store.reports_of_others(0, T0 - 2 * REPORTS_KEPT, "replica-b")
+    assert (read.outlet, read.at, read.vector) == ("paper", fresh.at, vector)  # old: forgotten
+    assert read.id > 0
+    assert any_store.reports_of_others(read.id, since, "replica-b") == []

@@ -4,18 +4,27 @@ Several independent outlets reporting the same novel thing within days is among 
 strongest signs of a real development. ``RecentReports`` keeps the novel-sentence vectors
 of the articles examined lately (a ring of at most ``MAX_REPORTS``); ``strongest`` gives
 the highest cosine between an article and those of *other* outlets within the window, a
-feature of the scoring model. Pure and in memory: the clock is passed in, and a restart
-starts from an empty memory.
+feature of the scoring model. Pure and in memory: the clock is passed in. A daemon shares
+the memory through its state (``share``, ``drain``, ``take_in``): each poll stores what it
+observed and takes in what others stored (another replica, or the process before a restart
+or a cron run's last), so that all of them know what the one process of a replay knows.
 """
 
 from __future__ import annotations
 
+import secrets
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 import numpy as np
 
+from monitor.models import OutletReport
+
 WINDOW = timedelta(hours=72)
 MAX_REPORTS = 5_000  # about 5 MB of vectors; news on one story rarely comes faster
+# rows stored just before the last one taken in may commit after it (another replica's
+# transaction): the next reading goes back this many rows, and skips those already taken
+RECHECK = 100
 
 
 class RecentReports:
@@ -29,6 +38,10 @@ class RecentReports:
         self._outlets = np.zeros(limit, dtype=np.int64)
         self._codes: dict[str, int] = {}
         self._next = self._count = 0
+        self.observer = secrets.token_hex(8)  # names what this memory stores
+        self._pending: list[OutletReport] | None = None  # observed, not yet stored
+        self._taken: set[int] = set()  # rows of the state taken in (the latest)
+        self.synced = 0  # the highest row taken in
 
     def __len__(self) -> int:
         return self._count
@@ -48,9 +61,46 @@ class RecentReports:
         return max(0.0, float(scores[valid].max()))
 
     def observe(self, vector: np.ndarray, outlet: str, when: datetime) -> None:
-        """Remember a report (one with nothing novel to compare is not kept)."""
+        """Remember a report (one with nothing novel to compare is not kept); when shared,
+        it waits in ``drain`` to be stored."""
         if not vector.any():
             return
+        self._add(vector, outlet, when)
+        if self._pending is not None:
+            stored = np.asarray(vector, dtype=np.float32).tobytes()
+            self._pending.append(OutletReport(0, outlet, when, stored))
+
+    def share(self) -> None:
+        """Keep what is observed from now on for ``drain`` (a daemon stores it)."""
+        if self._pending is None:
+            self._pending = []
+
+    def drain(self) -> list[OutletReport]:
+        """The reports observed since the last drain, to store."""
+        pending = self._pending or []
+        if self._pending is not None:
+            self._pending = []
+        return pending
+
+    def take_in(self, reports: Iterable[OutletReport]) -> None:
+        """Remember reports others stored (each row once), as if observed here."""
+        for report in reports:
+            if report.id in self._taken or report.id <= self.unsure:  # taken in before
+                continue
+            self._taken.add(report.id)
+            self.synced = max(self.synced, report.id)
+            vector = np.frombuffer(report.vector, dtype=np.float32)
+            if vector.any():
+                self._add(vector, report.outlet, report.at)
+        if len(self._taken) > 2 * RECHECK:  # only rows after ``synced - RECHECK`` come again
+            self._taken = {row for row in self._taken if row > self.synced - RECHECK}
+
+    @property
+    def unsure(self) -> int:
+        """The row after which the state may hold rows not taken in yet."""
+        return max(0, self.synced - RECHECK)
+
+    def _add(self, vector: np.ndarray, outlet: str, when: datetime) -> None:
         if self._vectors is None:
             self._vectors = np.zeros((self.limit, len(vector)), dtype=np.float32)
         slot = self._next
