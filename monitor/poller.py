@@ -311,14 +311,15 @@ class Poller:
         taken in first; what this one observed is returned, to store."""
         recent = detector.recent
 
-        def detect(others: Sequence[OutletReport]) -> Detected | None:
+        def detect(stored: tuple[list[int], list[OutletReport]]) -> Detected | None:
             from monitor.models import in_published_order
 
             book = detector.book
             if book.needs_reload:
                 return None
             recent.share()
-            recent.take_in(others)
+            rows, others = stored
+            recent.take_in(others, rows, now)
             generation = book.generation
             reported = {d.id: len(d.entries) for d in book.developments}
             ordered = in_published_order(examined)
@@ -333,8 +334,10 @@ class Poller:
             if detector.book.needs_reload:
                 await self._reload(detector.book)
             since = now - REPORTS_KEPT
-            others = await store.run(store.reports_of_others, recent.unsure, since, recent.observer)
-            detected = await self._off_loop(functools.partial(detect, others))
+            stored = await store.run(
+                store.stored_reports, recent.synced, recent.missing, since, recent.observer
+            )
+            detected = await self._off_loop(functools.partial(detect, stored))
             if detected is not None:
                 return detected
 

@@ -315,22 +315,29 @@ class Store(
         )
         db.execute("DELETE FROM recent_reports WHERE at < ?", (stamp(now - REPORTS_KEPT),))
 
-    def reports_of_others(self, after: int, since: datetime, observer: str) -> list[OutletReport]:
-        """The reports stored after row ``after``, published ``since`` or later, that
+    def stored_reports(
+        self, after: int, missing: Collection[int], since: datetime, observer: str
+    ) -> tuple[list[int], list[OutletReport]]:
+        """The rows stored after row ``after`` or among ``missing``, of reports published
+        ``since`` or later: the ids of all of them, and the reports among them that
         ``observer`` did not store, oldest row first."""
         from monitor.models import OutletReport
 
+        asked = sorted(missing)
+        among = f" OR id IN ({', '.join('?' * len(asked))})" if asked else ""
         rows = self._rows(
-            "SELECT id, outlet, at, vector FROM recent_reports"
-            " WHERE id > ? AND at >= ? AND observer <> ? ORDER BY id",
-            (after, stamp(since), observer),
+            "SELECT id, observer = ?, outlet, at, CASE WHEN observer = ? THEN '' ELSE vector END"
+            f" FROM recent_reports WHERE (id > ?{among}) AND at >= ? ORDER BY id",
+            (observer, observer, after, *asked, stamp(since)),
         )
-        return [
+        others = [
             OutletReport(
-                int(row[0]), row[1], datetime.fromisoformat(row[2]), base64.b64decode(row[3])
+                int(row[0]), row[2], datetime.fromisoformat(row[3]), base64.b64decode(row[4])
             )
             for row in rows
+            if not row[1]
         ]
+        return [int(row[0]) for row in rows], others
 
     def prune_entries(self, older_than: datetime) -> int:
         """Forget entries not seen since ``older_than``; return how many."""

@@ -318,8 +318,10 @@ def test_reports_for_corroboration_are_shared_and_forgotten_after_their_days(
     fresh = OutletReport(0, "paper", T0 - timedelta(hours=2), vector)
     commit_developments(any_store, [], T0, observed=[old, fresh], observer="replica-a")
     since = T0 - REPORTS_KEPT
-    assert any_store.reports_of_others(0, since, "replica-a") == []  # its own
-    (read,) = any_store.reports_of_others(0, T0 - 2 * REPORTS_KEPT, "replica-b")
+    rows, others = any_store.stored_reports(0, [], since, "replica-a")
+    assert (len(rows), others) == (1, [])  # its own: the row, not the report
+    rows, (read,) = any_store.stored_reports(0, [], T0 - 2 * REPORTS_KEPT, "replica-b")
     assert (read.outlet, read.at, read.vector) == ("paper", fresh.at, vector)  # old: forgotten
-    assert read.id > 0
-    assert any_store.reports_of_others(read.id, since, "replica-b") == []
+    assert rows == [read.id] and read.id > 0
+    assert any_store.stored_reports(read.id, [], since, "replica-b") == ([], [])
+    assert any_store.stored_reports(read.id, [read.id], since, "replica-b") == (rows, [read])

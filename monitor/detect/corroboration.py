@@ -22,9 +22,11 @@ from monitor.models import OutletReport
 
 WINDOW = timedelta(hours=72)
 MAX_REPORTS = 5_000  # about 5 MB of vectors; news on one story rarely comes faster
-# rows stored just before the last one taken in may commit after it (another replica's
-# transaction): the next reading goes back this many rows, and skips those already taken
-RECHECK = 100
+# A row another replica had not committed yet when the rows after it were read is asked
+# for again (``missing``) for this long; then it is taken for one that never comes (a
+# transaction rolled back, a report pruned as soon as stored).
+GAP_WAIT = timedelta(minutes=2)
+MAX_GAPS = 1_000  # more rows skipped at once than this: pruned ones, not late ones
 
 
 class RecentReports:
@@ -40,8 +42,10 @@ class RecentReports:
         self._next = self._count = 0
         self.observer = secrets.token_hex(8)  # names what this memory stores
         self._pending: list[OutletReport] | None = None  # observed, not yet stored
-        self._taken: set[int] = set()  # rows of the state taken in (the latest)
-        self.synced = 0  # the highest row taken in
+        self.synced = 0  # the highest row of the state read
+        # rows below ``synced`` not read yet, and since when they are missed (replaced, never
+        # changed in place: the event loop reads it while the worker takes rows in)
+        self._gaps: dict[int, datetime] = {}
 
     def __len__(self) -> int:
         return self._count
@@ -82,23 +86,35 @@ class RecentReports:
             self._pending = []
         return pending
 
-    def take_in(self, reports: Iterable[OutletReport]) -> None:
-        """Remember reports others stored (each row once), as if observed here."""
-        for report in reports:
-            if report.id in self._taken or report.id <= self.unsure:  # taken in before
-                continue
-            self._taken.add(report.id)
-            self.synced = max(self.synced, report.id)
-            vector = np.frombuffer(report.vector, dtype=np.float32)
-            if vector.any():
-                self._add(vector, report.outlet, report.at)
-        if len(self._taken) > 2 * RECHECK:  # only rows after ``synced - RECHECK`` come again
-            self._taken = {row for row in self._taken if row > self.synced - RECHECK}
-
     @property
-    def unsure(self) -> int:
-        """The row after which the state may hold rows not taken in yet."""
-        return max(0, self.synced - RECHECK)
+    def missing(self) -> list[int]:
+        """Rows below ``synced`` that were not committed when the rows after them were read."""
+        return list(self._gaps)
+
+    def take_in(self, reports: Iterable[OutletReport], rows: Iterable[int], now: datetime) -> None:
+        """Remember the reports others stored, as if observed here, each row once: ``rows``
+        are the ids of every row read (this memory's own too), after ``synced`` or among
+        ``missing``; rows skipped between them are asked for again until ``GAP_WAIT``
+        after ``now``. A vector of another size (stored by another embedding model) is
+        left out."""
+        gaps = self._gaps
+        fresh = {row for row in rows if row > self.synced or row in gaps}
+        for report in reports:
+            vector = np.frombuffer(report.vector, dtype=np.float32)
+            if report.id in fresh and vector.any() and self._fits(vector):
+                self._add(vector, report.outlet, report.at)
+        gaps = {row: since for row, since in gaps.items() if row not in fresh}
+        top = max(fresh, default=0)
+        if top > self.synced:
+            skipped = range(self.synced + 1, top)
+            # the first reading has none: what it did not find was pruned
+            if self.synced and len(skipped) <= MAX_GAPS:
+                gaps.update((row, now) for row in skipped if row not in fresh)
+            self.synced = top
+        self._gaps = {row: since for row, since in gaps.items() if now - since <= GAP_WAIT}
+
+    def _fits(self, vector: np.ndarray) -> bool:
+        return self._vectors is None or len(vector) == self._vectors.shape[1]
 
     def _add(self, vector: np.ndarray, outlet: str, when: datetime) -> None:
         if self._vectors is None:

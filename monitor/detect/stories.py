@@ -214,21 +214,24 @@ class StoryBook:
         """Replace what the book knows, e.g. with what the store actually recorded: each
         development's latest reports (``Development.reports``) are compared with later ones,
         and their sentences are what the story has told, as when they were recorded. A
-        development stored without them (before they were kept) is compared by its evidence,
-        embedded and read as one text."""
+        development stored without them (before they were kept, or by an embedding model of
+        another size) is compared by its evidence, embedded and read as one text."""
         self._developments = list(developments)
         self.generation += 1
         self.needs_reload = False
         self._kept = {}
         self._columns = {}
         self._told = {}
+        # the size of a stored embedding (reports stored by another model are not compared)
+        size = self.embed([""]).shape[1] * 4 if self.embed else None
         for development in self._developments:
             self._tell(development.evidence)
             for trace in development.reports:
                 self._tell(trace.sentences)
-            self._kept[development.id] = [self._keep(trace) for trace in development.reports]
+            fits = [trace for trace in development.reports if size in (None, len(trace.vector))]
+            self._kept[development.id] = [self._keep(trace) for trace in fits]
             text = " ".join(development.evidence)
-            if not development.reports and self.embed and self.vectorise and text:
+            if not fits and self.embed and self.vectorise and text:
                 self._kept[development.id] = [self._keep(self._trace(text))]
 
     def know_rules(self, rules: Sequence[Rule]) -> None:

@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 import numpy as np
 import pytest
 
-from monitor.detect.corroboration import RECHECK, RecentReports
+from monitor.detect.corroboration import GAP_WAIT, RecentReports
 from monitor.models import OutletReport
 
 T0 = datetime(2027, 3, 1, 12, 0, tzinfo=UTC)
@@ -51,26 +51,40 @@ def test_a_shared_memory_gives_what_it_observed_to_store_once() -> None:
     assert len(recent) == 2
 
 
+def _stored(row: int, vector: np.ndarray = NORTH, outlet: str = "wire") -> OutletReport:
+    return OutletReport(row, outlet, T0, vector.astype(np.float32).tobytes())
+
+
 def test_reports_others_stored_corroborate_once_each() -> None:
     recent = RecentReports()
-    elsewhere = OutletReport(7, "wire", T0, NORTH.astype(np.float32).tobytes())
     later = T0 + timedelta(hours=1)
     assert recent.strongest(NORTH, "paper", later) == 0.0
-    recent.take_in([elsewhere])
+    recent.take_in([_stored(7)], [6, 7], later)  # row 6: this memory's own
     assert recent.strongest(NORTH, "paper", later) == pytest.approx(1.0)
     assert recent.strongest(NORTH, "wire", later) == 0.0  # its own outlet still does not count
-    recent.take_in([elsewhere])  # read again with the rows just before the last one taken in
-    assert (len(recent), recent.synced) == (1, 7)
+    recent.take_in([_stored(7)], [7], later)  # a stale reading gives it back again
+    assert (len(recent), recent.synced, recent.missing) == (1, 7, [])
     assert recent.drain() == []  # taken in, not observed: nothing to store again
 
 
-def test_rows_long_taken_in_are_not_read_again() -> None:
+def test_a_row_committed_late_is_asked_for_until_it_comes_or_is_given_up() -> None:
+    """Another replica's transaction may commit a row after rows numbered above it: it is
+    asked for again (``missing``), and given up ``GAP_WAIT`` after it was first missed."""
     recent = RecentReports()
-    rows = [
-        OutletReport(n, "wire", T0, EAST.astype(np.float32).tobytes())
-        for n in range(1, 2 * RECHECK + 2)
-    ]
-    recent.take_in(rows)
-    assert recent.unsure == 2 * RECHECK + 1 - RECHECK
-    recent.take_in(rows)  # what a stale reading gives back again
-    assert len(recent) == len(rows)
+    recent.take_in([_stored(1)], [1], T0)
+    recent.take_in([_stored(2), _stored(5)], [2, 5], T0)
+    assert (recent.synced, sorted(recent.missing)) == (5, [3, 4])
+    recent.take_in([_stored(4, EAST)], [4], T0 + timedelta(minutes=1))
+    assert recent.missing == [3]
+    assert recent.strongest(EAST, "paper", T0 + timedelta(hours=1)) == pytest.approx(1.0)
+    recent.take_in([], [], T0 + GAP_WAIT + timedelta(seconds=1))
+    assert recent.missing == []
+    assert len(recent) == 4
+
+
+def test_a_vector_of_another_size_is_left_out() -> None:
+    """Stored by another embedding model: not comparable, and not a crash."""
+    recent = RecentReports()
+    recent.take_in([_stored(1)], [1], T0)
+    recent.take_in([_stored(2, np.ones(3) / np.sqrt(3.0))], [2], T0)
+    assert (len(recent), recent.synced) == (1, 2)

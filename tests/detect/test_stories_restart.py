@@ -10,6 +10,7 @@ from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from monitor.detect.embedding import bundled_embedder
@@ -146,3 +147,24 @@ def test_the_store_gives_back_each_kept_report_exactly(tmp_path: Path) -> None:
     assert stored.adopted and development.adopted
     assert stored.reports == development.reports
     assert len(stored.reports) == 2
+
+
+def test_reports_stored_by_an_embedding_model_of_another_size_are_not_compared() -> None:
+    """After a change of embedding model the stored reports' vectors do not fit: the book
+    compares such a development by its evidence, as one stored before reports were kept."""
+    running = _book()
+    later, after = many_reports_then_a_restatement(running)
+    odd = np.ones(3, dtype=np.float32).tobytes()
+    stored = [
+        replace(d, reports=[replace(trace, vector=odd) for trace in d.reports])
+        for d in running.developments
+    ]
+    by_evidence = [replace(d, reports=[]) for d in running.developments]
+    books = {}
+    for name, developments in (("odd", stored), ("evidence", by_evidence)):
+        books[name] = _book()
+        books[name].reset(developments)
+    at = T0 + after
+    odd_verdict, evidence_verdict = (books[n].decide(later, at) for n in ("odd", "evidence"))
+    assert odd_verdict.similarity == evidence_verdict.similarity
+    assert odd_verdict.decision is evidence_verdict.decision
