@@ -224,15 +224,29 @@ class StoryBook:
         self._told = {}
         # the size of a stored embedding (reports stored by another model are not compared)
         size = self.embed([""]).shape[1] * 4 if self.embed else None
+        self._retell(self._developments)
         for development in self._developments:
-            self._tell(development.evidence)
-            for trace in development.reports:
-                self._tell(trace.sentences)
             fits = [trace for trace in development.reports if size in (None, len(trace.vector))]
             self._kept[development.id] = [self._keep(trace) for trace in fits]
             text = " ".join(development.evidence)
             if not fits and self.embed and self.vectorise and text:
                 self._kept[development.id] = [self._keep(self._trace(text))]
+
+    def _retell(self, developments: Sequence[Development]) -> None:
+        """Learn what the story has told from the developments' evidence and latest reports:
+        the latest ``KEPT_TOLD`` sentences or so (what a running book keeps), oldest first,
+        so that a long story is not read again sentence by sentence."""
+        latest: list[Sequence[str]] = []
+        seen: set[str] = set()
+        for development in reversed(developments):
+            traces = (trace.sentences for trace in reversed(development.reports))
+            for sentences in (*traces, development.evidence):
+                if len(seen) >= KEPT_TOLD:
+                    break
+                latest.append(sentences)
+                seen.update(sentences)
+        for sentences in reversed(latest):
+            self._tell(sentences)
 
     def know_rules(self, rules: Sequence[Rule]) -> None:
         """Learn from the rules in use which name no kind of development (``includes``)

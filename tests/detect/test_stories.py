@@ -298,6 +298,9 @@ def test_what_the_story_has_told_is_every_sentence_of_its_reports(
     other = replace(report(OTHER, "pact", UNSTAGED), sentences=(OTHER,))
     book.record(book.decide(other, at), other, "entry-3", at)
     assert list(book.told.values()) == [VOTE_AGAIN, OTHER]
+    book.reset(book.developments)  # read back: the latest reports' sentences, about as many
+    assert list(book.told.values())[-1] == OTHER
+    assert len(book.told) == 2
 
 
 def test_reset_recomputes_similarity_from_stored_evidence() -> None:
