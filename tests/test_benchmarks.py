@@ -1,4 +1,5 @@
-"""The detection benchmark runs on the bundled feeds, and ``--without`` really skips a stage.
+"""The benchmarks run: detection on the bundled feeds (``--without`` really skips a stage), and
+the story book read back from a state.
 
 No timing is asserted: the benchmark prints figures, these tests only keep it working.
 """
@@ -20,9 +21,11 @@ BENCHMARKS = ROOT / "benchmarks"
 SOFTENING = "Kremlin says Russia could accept peacekeepers from neutral states in Ukraine"
 
 
-def _run(*args: str) -> str:
+def _run(*args: str, script: str = "detection.py") -> str:
+    if script == "detection.py":
+        args = ("--repeat", "1", *args)
     done = subprocess.run(
-        [sys.executable, str(BENCHMARKS / "detection.py"), "--repeat", "1", *args],
+        [sys.executable, str(BENCHMARKS / script), *args],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -63,3 +66,12 @@ def test_skipping_patterns_leaves_no_hits_and_skipping_novelty_no_measure(
     skipped = shipped_detector.extractor.signals(article)
     assert skipped.hits == ()
     assert [e.novelty for e in skipped.evidence] == [0.5]
+
+
+def test_the_story_book_benchmark_stores_and_reads_back() -> None:
+    output = _run(
+        "--developments", "2", "--reports", "2", "--sentences", "3", script="storybook.py"
+    )
+    lines = output.splitlines()
+    assert [line.split(":")[0] for line in lines] == ["with reports", "without"]
+    assert all("read from it" in line and "into a book" in line for line in lines)
