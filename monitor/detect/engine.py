@@ -37,6 +37,7 @@ from monitor.detect.novelty import KnownClaims
 from monitor.detect.rules import Rule, Severity
 from monitor.detect.stories import UNSTAGED, Report, StoryBook
 from monitor.detect.timeref import Period, days_told
+from monitor.detect.wirecopy import without_slug
 from monitor.models import Alert, AlertType, Article, Claim, Evidence, JudgeNote
 
 if TYPE_CHECKING:
@@ -143,7 +144,7 @@ class Detector:
         pattern_floor = self.model.spec.pattern_floor
         # a piece packaged to retell the story, or one headlined as a denial, holds no rule,
         # whatever the judge would say
-        aside = set_aside(article.title) if signals.on_story else None
+        aside = set_aside(without_slug(article.title)) if signals.on_story else None
         # The optional judge decides candidates about the story (issue 15); None keeps the
         # local decision.
         judged = (

@@ -83,9 +83,12 @@ _DENIAL = re.compile(
     r"\bden(?:y|ies|ied|ying)\b(?!\s+(?:\w+\s+){0,3}(?:consent|entry|access|approval|permission)\b)"
     r"|\b(?:dismiss(?:es|ed)?|reject(?:s|ed)?|rubbish(?:es|ed)?)\s+(?:the\s+|a\s+)?"
     r"(?:reports?|claims?|rumou?rs?)\b"
-    r"|\b(?:it'?s|is|are|as)\s+['\u2018]?(?:fake|untrue|baseless)\b|\bnot government policy\b",
+    r"|\b(?:it'?s|is|are|as|calls?\s+(?:the\s+)?(?:reports?|claims?))\s+'?(?:fake|untrue|baseless)\b"
+    r"|\bnot government policy\b",
     re.IGNORECASE,
 )
+# typographic quotes and apostrophes (U+2018, U+2019, U+201C, U+201D) read as plain ones
+_PLAIN_QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'})
 
 
 def explains(headline: str) -> bool:
@@ -119,6 +122,7 @@ def denies(headline: str) -> bool:
 def set_aside(headline: str) -> str | None:
     """Why no rule holds on an article so headlined (packaged to retell the story, or
     reporting a denial), or None for a headline of news."""
+    headline = headline.translate(_PLAIN_QUOTES)
     if package := packaged(headline):
         return f"the headline packages {package}, which retells the story so far"
     if denies(headline):

@@ -29,8 +29,15 @@ _WEEKDAYS = [name.lower() for name in calendar.day_name]
 _WEEKDAY = re.compile(rf"\b(next\s+|this\s+coming\s+)?({'|'.join(_WEEKDAYS)})\b", re.I)
 _YESTERDAY = re.compile(r"\byesterday\b", re.I)
 _TODAY = re.compile(r"\b(?:today|tonight|this (?:morning|afternoon|evening))\b", re.I)
-# "may" alone is the verb far more often than the month
-_MAY_AS_MONTH = re.compile(r"\b(?:in|of|since|until|early|late|mid|by)[\s-]+may\b", re.I)
+_ABBREVIATED = frozenset(name for name in _MONTHS if len(name) == 3 and name != "may")
+# a month named alone, without a day or a year, is one only when written with a capital
+# ("Jan Lipavsky" and "Mar" are names, "thousands march" a verb, "august" a word), and "May"
+# only after a word a month often follows ("in May", "last May": alone it is the verb far
+# more often, and a name)
+_VERBS = frozenset({"may"})
+_AS_MONTH = re.compile(
+    r"\b(?:in|of|since|until|early|late|mid|by|last|next|this|from|during)[\s-]+$", re.I
+)
 AHEAD = timedelta(days=183)
 
 
@@ -56,7 +63,7 @@ def days_told(sentence: str, published: datetime) -> tuple[Period, ...]:
         if any(start <= match.start() < end for start, end in taken):
             continue
         name = match[1].lower()
-        if name == "may" and not (match[2] or match[3] or _MAY_AS_MONTH.search(sentence)):
+        if not (match[2] or match[3] or _alone_a_month(sentence, match.start(), match[1])):
             continue
         month = _MONTHS[name]
         if match[2]:
@@ -82,6 +89,15 @@ def days_told(sentence: str, published: datetime) -> tuple[Period, ...]:
     if _TODAY.search(sentence):
         found.append(Period(today, today))
     return tuple(found)
+
+
+def _alone_a_month(sentence: str, start: int, written: str) -> bool:
+    """Whether ``written``, a month's name at ``start`` with no day or year beside it, names
+    the month (see ``_VERBS``)."""
+    name = written.lower()
+    if name in _ABBREVIATED or not written[0].isupper():
+        return False
+    return name not in _VERBS or bool(_AS_MONTH.search(sentence[:start]))
 
 
 def before(day: date, days: int) -> date | None:

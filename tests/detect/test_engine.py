@@ -167,7 +167,11 @@ def test_the_storys_history_alerts_neither_in_examine_nor_in_explain(
 
 @pytest.mark.parametrize(
     "headline",
-    ["2027 in review: the year the Commons said yes", "Factbox: what MPs approved in the vote"],
+    [
+        "2027 in review: the year the Commons said yes",
+        "Factbox: what MPs approved in the vote",
+        "EXCLUSIVE-Factbox: what MPs approved in the vote",  # under a wire slug
+    ],
 )
 def test_a_piece_packaged_as_a_look_back_or_explainer_does_not_alert(
     shipped_detector: Detector, headline: str

@@ -139,6 +139,20 @@ def test_a_headline_reporting_a_denial(headline: str, denial: bool) -> None:
     assert (set_aside(headline) == "the headline reports a denial") is denial
 
 
+@pytest.mark.parametrize(
+    "headline",
+    [
+        "UK troops in Ukraine: Downing Street says it\u2019s fake",
+        "Kremlin calls report \u2018fake\u2019",
+        "Kremlin calls reports 'untrue'",
+    ],
+)
+def test_a_denial_in_typographic_quotes_or_calling_a_report_fake_is_set_aside(
+    headline: str,
+) -> None:
+    assert set_aside(headline) == "the headline reports a denial"
+
+
 def test_a_packaged_piece_is_set_aside_with_its_package() -> None:
     assert set_aside("Factbox: Britain's deployment in numbers") == (
         "the headline packages an explainer, which retells the story so far"

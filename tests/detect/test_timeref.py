@@ -26,6 +26,13 @@ def day(month: int, number: int, year: int = 2026) -> Period:
         ("In March, MPs approved the deployment.", [Period(date(2026, 3, 1), date(2026, 3, 31))]),
         ("The truce collapsed in May.", [Period(date(2026, 5, 1), date(2026, 5, 31))]),
         ("Talks may resume.", []),  # the verb
+        ("The treaty signed last May holds.", [Period(date(2026, 5, 1), date(2026, 5, 31))]),
+        ("Theresa May said so.", []),
+        ("Talks ended in Dec 2025.", [Period(date(2025, 12, 1), date(2025, 12, 31))]),
+        ("Jan Lipavsky said the troops arrived.", []),  # a name, not January
+        ("Thousands march in Kyiv.", []),  # the verb
+        ("The august body met.", []),
+        ("A busy March lies ahead.", [Period(date(2026, 3, 1), date(2026, 3, 31))]),
         ("Parliament voted on Tuesday.", [day(6, 30)]),
         ("Parliament voted on Thursday.", [day(7, 2)]),  # the day itself
         ("Parliament will vote on Tuesday.", []),  # what will happen: which Tuesday is unsaid
