@@ -11,7 +11,7 @@ import argparse
 import json
 import sys
 import time
-from datetime import datetime
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
@@ -20,7 +20,7 @@ from monitor.cli_history import SettingsFor, with_settings, write_output
 from monitor.plural import counted
 
 if TYPE_CHECKING:
-    from monitor.detect.engine import Detector
+    from monitor.detect.engine import Assessment, Detector
     from monitor.settings import Settings
 
 # Each command imports what it uses when it runs: detection (numpy, the embedding model)
@@ -146,6 +146,7 @@ def cmd_rules_check(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_rules_explain(args: argparse.Namespace, settings: Settings) -> int:
     from monitor.explain import assessment_payload, assessment_text
+    from monitor.models import in_published_order
     from monitor.notify.render import printable
     from monitor.replay import read_articles
 
@@ -159,7 +160,7 @@ def cmd_rules_explain(args: argparse.Namespace, settings: Settings) -> int:
         )
         return EXIT_USAGE
     if args.text is not None:
-        items: list[tuple[str, str, datetime | None]] = [("", args.text, None)]
+        explained: Iterable[tuple[str, Assessment]] = [("", detector.explain("", args.text))]
     else:
         unread: list[Path] = []
 
@@ -167,11 +168,15 @@ def cmd_rules_explain(args: argparse.Namespace, settings: Settings) -> int:
             unread.append(path)
             print(f"rules explain: {path}: {message}", file=sys.stderr)
 
-        items = [(a.title, a.text, a.published) for a in read_articles([Path(args.feed)], report)]
-        if unread and not items:  # nothing to explain: the file is missing or not a feed
+        articles = read_articles([Path(args.feed)], report)
+        if unread and not articles:  # nothing to explain: the file is missing or not a feed
             return EXIT_USAGE
-    for title, text, published in items:
-        assessment = detector.explain(title, text, published)
+        # the entries in a stream, as replay reads them: each after the ones published before
+        explained = (
+            (a.title, detector.explain_followed(detector.follow(a)))
+            for a in in_published_order(articles)
+        )
+    for title, assessment in explained:
         if args.json:
             print(json.dumps(assessment_payload(assessment, title, args.rule)))
         else:

@@ -5,7 +5,9 @@ features that moved it most), every sentence's novelty, nearest known claim, rel
 the story and the patterns that held on it, and for each rule whether it holds and by
 which path, and what the judge said when one was asked. They read the same ``Assessment``
 that ``replay`` and the daemon act on, so a rule marked HOLDS is one that would be in the
-alert.
+alert. Explained in a stream (a feed's entries, oldest first, as ``replay`` reads them), it
+also says what the story made of each: an alert, an update of a development, or no message
+and why, and a rule holds only where that message stands for it.
 """
 
 from __future__ import annotations
@@ -41,6 +43,7 @@ def assessment_payload(assessment: Assessment, title: str, rules: Sequence[str])
         "alerts": assessment.alerts,
         "development": _score(assessment.development),
         **({"judge": dataclasses.asdict(assessment.judge)} if assessment.judge else {}),
+        **({"stream": assessment.stream} if assessment.stream else {}),
         "rules": [
             {"rule": v.rule, "holds": v.holds, "reason": v.reason, "score": _score(v.score)}
             for v in _chosen(assessment, rules)
@@ -81,6 +84,8 @@ def assessment_text(assessment: Assessment, title: str, rules: Sequence[str]) ->
     )
     if assessment.judge is not None:
         lines.append(f"  {judge_line(assessment.judge)} (this decides the article)")
+    if assessment.stream:
+        lines.append(f"  in the stream: {assessment.stream}")
     for v in _chosen(assessment, rules):
         lines.append(f"  {v.rule}: {'HOLDS' if v.holds else 'no'}: {v.reason}")
     for i, e in enumerate(signals.evidence):

@@ -209,7 +209,7 @@ def test_explain_reads_a_feed_entry_as_of_its_publication(
     assert main([*argv, "--feed", str(feed)]) == 0
     out = capsys.readouterr().out
     assert "article: quiet" in out
-    assert "but it tells only of times 14 days or more before it: no alert" in out
+    assert "in the stream: no message: tells only of times 14 days or more before it" in out
 
 
 @pytest.mark.parametrize(
@@ -500,3 +500,70 @@ def test_rules_commands_that_cannot_do_their_work_say_so_and_exit_2(
     err = capsys.readouterr().err
     assert message in err
     assert "Traceback" not in err
+
+
+VOTE_TITLE = "Commons backs sending troops to Ukraine"
+REPORT = "MPs voted 401 to 60 to approve the deployment of British troops to Ukraine."
+DEBATE = (
+    "The House of Commons backed the government motion on sending UK forces to Ukraine late"
+    " on Wednesday, with a large majority."
+)
+
+
+def test_explain_reads_a_feeds_entries_as_a_stream(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Entries are explained oldest first, each after those before it, as replay reads them:
+    the first report of the vote alerts, another report of it is its update, and a later
+    entry repeating the first word for word is quiet (the story has told it), whatever
+    that entry alone would say."""
+    items = [
+        ("r3", VOTE_TITLE, REPORT, "Thu, 04 Mar 2027 01:00:00 GMT"),
+        (
+            "r2",
+            "Parliament approves Ukraine deployment after long debate",
+            DEBATE,
+            "Wed, 03 Mar 2027 23:00:00 GMT",
+        ),
+        ("r1", VOTE_TITLE, REPORT, "Wed, 03 Mar 2027 21:00:00 GMT"),
+    ]
+    feed = tmp_path / "desk.xml"
+    feed.write_text(
+        "<rss version='2.0'><channel><title>Desk</title>"
+        + "".join(
+            f"<item><guid>{guid}</guid><title>{title}</title><description>{text}"
+            f"</description><pubDate>{date}</pubDate></item>"
+            for guid, title, text, date in items
+        )
+        + "</channel></rss>",
+        encoding="utf-8",
+    )
+    argv = ["--rules", str(RULES), "rules", "explain", "--json", "--rule", "uk-parliament-vote"]
+    assert main([*argv, "--feed", str(feed)]) == 0
+    first, update, again = (json.loads(line) for line in capsys.readouterr().out.splitlines())
+    assert first["stream"].startswith("alert: new development uk-parliament-vote-")
+    development = first["stream"].split()[-1]
+    assert update["stream"].startswith(f"update: same development as {development}: ")
+    assert first["rules"][0]["holds"] and update["rules"][0]["holds"]
+    assert "stream" not in again
+    assert not again["alerts"] and not again["rules"][0]["holds"]
+    assert main([*argv, "--text", f"{VOTE_TITLE}. {REPORT}"]) == 0
+    assert json.loads(capsys.readouterr().out)["rules"][0]["holds"]  # alone, it would alert
+
+
+def test_explain_of_a_feed_agrees_with_replay(capsys: pytest.CaptureFixture[str]) -> None:
+    """For every entry of a feed, explain says it alerts (or updates) exactly where replay
+    sends an alert (or an update) for it."""
+    from tests.conftest import ROOT
+
+    feed = ROOT / "examples" / "feeds" / "example-desk.xml"
+    assert main(["--rules", str(RULES), "replay", str(feed), "--format", "jsonl"]) == 0
+    sent = {}
+    for line in capsys.readouterr().out.splitlines():
+        alert = json.loads(line)
+        sent[alert["entry"]["title"]] = alert["type"]
+    assert main(["--rules", str(RULES), "rules", "explain", "--json", "--feed", str(feed)]) == 0
+    explained = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    told = {e["title"]: e.get("stream", "").split(":")[0] for e in explained}
+    assert {title: kind for title, kind in told.items() if kind in ("alert", "update")} == sent
+    assert sent and len(explained) > len(sent)

@@ -35,7 +35,7 @@ from monitor.detect.matching import Sentence, compile_rules
 from monitor.detect.model import DEVELOPMENT, Score, ScoringModel, default_model
 from monitor.detect.novelty import KnownClaims
 from monitor.detect.rules import Rule, Severity
-from monitor.detect.stories import UNSTAGED, Report, StoryBook
+from monitor.detect.stories import UNSTAGED, Report, StoryBook, Verdict
 from monitor.detect.timeref import Period, days_told
 from monitor.detect.wirecopy import without_slug
 from monitor.models import Alert, AlertType, Article, Claim, Evidence, JudgeNote
@@ -68,6 +68,7 @@ class Assessment:
     development: Score
     rules: tuple[RuleVerdict, ...]
     judge: JudgeNote | None = None  # the judge's answer, when it was asked and answered
+    stream: str | None = None  # what the story made of it, when explained in a stream
 
     @property
     def holding(self) -> list[RuleVerdict]:
@@ -76,6 +77,18 @@ class Assessment:
     @property
     def alerts(self) -> bool:
         return bool(self.holding)
+
+
+@dataclass(frozen=True)
+class Followed:
+    """What ``Detector.follow`` made of an article: its assessment, the story book's verdict
+    (None when no rule held), the alert or update it gave (none or one) and the independent
+    outlets its development has then (0 when none was recorded)."""
+
+    assessment: Assessment
+    verdict: Verdict | None
+    alerts: list[Alert]
+    outlets: int = 0
 
 
 class Detector:
@@ -244,11 +257,24 @@ class Detector:
         when = _when(article, now)
         if not self.extractor.on_story(article):
             return []
+        return self._follow(article, when, *self._assess(article, when)).alerts
+
+    def follow(self, article: Article, now: datetime | None = None) -> Followed:
+        """``examine``, telling why: the assessment (also of an article off the story, which
+        ``examine`` does not measure), the story book's verdict, and the alert or update."""
+        when = _when(article, now)
         assessment, terms = self._assess(article, when)
+        if not assessment.signals.on_story:
+            return Followed(assessment, None, [])
+        return self._follow(article, when, assessment, terms)
+
+    def _follow(
+        self, article: Article, when: datetime, assessment: Assessment, terms: dict[str, float]
+    ) -> Followed:
         self.recent.observe(assessment.signals.vector, article.feed, when)
         holding = assessment.holding
         if not holding:
-            return []
+            return Followed(assessment, None, [])
         signals = assessment.signals
         first = holding[0]
         stage = first.hit.stage if first.hit is not None else UNSTAGED
@@ -268,37 +294,36 @@ class Detector:
         known = set(verdict.development.rules) if verdict.development is not None else set()
         development = self.book.record(verdict, report, article.id, when)
         if development is None:
-            return []
+            return Followed(assessment, verdict, [])
         outlets = max(1, len(development.outlets))
         # A rule that asks for ``confirm: N`` outlets stands for the message only once N
         # independent outlets have reported the development.
         rules = [self._by_id[r] for r in report.rules if self._by_id[r].confirm <= outlets]
         if not rules:
-            return []
+            return Followed(assessment, verdict, [], outlets)
         kind: AlertType = "update" if development.alerted else "alert"
         # A rule that names the development for the first time leads its update (and adds
         # its channels): one development stays one alert, however its reports name it.
         rules.sort(key=lambda rule: rule.id in known or bool(rule.includes))
         development.alerted = True
         channels = dict.fromkeys(c for rule in rules for c in rule.channels or ())
-        return [
-            Alert(
-                type=kind,
-                rule=rules[0].id,
-                development=development.id,
-                severity=max((r.severity for r in rules), key=_SEVERITY.index),
-                article=article,
-                score=round(assessment.development.probability, 3),
-                evidence=evidence,
-                channels=tuple(channels),
-                description=rules[0].description,
-                rules=tuple(rule.id for rule in rules),
-                confidence=round(assessment.development.probability, 3),
-                outlets=outlets,
-                default_channels=any(rule.channels is None for rule in rules),
-                judge=assessment.judge,
-            )
-        ]
+        alert = Alert(
+            type=kind,
+            rule=rules[0].id,
+            development=development.id,
+            severity=max((r.severity for r in rules), key=_SEVERITY.index),
+            article=article,
+            score=round(assessment.development.probability, 3),
+            evidence=evidence,
+            channels=tuple(channels),
+            description=rules[0].description,
+            rules=tuple(rule.id for rule in rules),
+            confidence=round(assessment.development.probability, 3),
+            outlets=outlets,
+            default_channels=any(rule.channels is None for rule in rules),
+            judge=assessment.judge,
+        )
+        return Followed(assessment, verdict, [alert], outlets)
 
     def explain(self, title: str, text: str, published: datetime | None = None) -> Assessment:
         """The same assessment ``examine`` makes, for any text (published ``published``, or
@@ -320,6 +345,44 @@ class Detector:
                     for v in assessment.rules
                 )
                 assessment = replace(assessment, rules=rules)
+        return self._with_topics(assessment)
+
+    def explain_followed(self, followed: Followed) -> Assessment:
+        """``follow``'s assessment as ``explain`` shows it, in a stream of articles (``rules
+        explain --feed``): a rule holds only where the alert or update stands for it, and
+        the assessment says what the story made of the article (an alert, an update of a
+        development, or no message and why)."""
+        assessment, verdict, outlets = followed.assessment, followed.verdict, followed.outlets
+        standing = {rule for alert in followed.alerts for rule in alert.rules}
+        if followed.alerts:
+            alert = followed.alerts[0]
+            stream = f"alert: new development {alert.development}"
+            if alert.type == "update" and verdict is not None:
+                stream = f"update: {verdict.reason}"
+        elif not assessment.alerts or verdict is None:
+            return self._with_topics(assessment)
+        elif outlets:  # recorded, but every rule waits for more outlets
+            stream = f"no message: its rules wait for more independent outlets ({outlets} so far)"
+        else:
+            stream = f"no message: {verdict.reason}"
+
+        def held_back(rule: str) -> str:
+            if outlets:
+                confirm = self._by_id[rule].confirm
+                return f"it waits for {confirm} independent outlets ({outlets} so far)"
+            return f"in the stream: {stream}"
+
+        rules = tuple(
+            replace(v, holds=False, reason=f"{v.reason}, but {held_back(v.rule)}")
+            if v.holds and v.rule not in standing
+            else v
+            for v in assessment.rules
+        )
+        return self._with_topics(replace(assessment, rules=rules, stream=stream))
+
+    def _with_topics(self, assessment: Assessment) -> Assessment:
+        """``assessment`` whose rules that do not hold say which of their topic groups the
+        text misses."""
         sentences = [Sentence.of(sentence) for sentence in assessment.signals.sentences]
         by_id = {compiled.rule.id: compiled for compiled in self.extractor.rules}
         verdicts = []
