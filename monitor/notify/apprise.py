@@ -4,9 +4,15 @@ any service Apprise supports, through the same outbox, retries and rate limit as
 The URL is a secret (it carries tokens and keys): it is read from the environment
 variable ``url_env`` names and never reaches logs, errors or ``repr``. Apprise answers a
 send with success or failure and logs the cause; that log line is captured (Apprise's
-logger prints nothing itself) and becomes the ``DeliveryError``: an HTTP status 4xx
-(other than 408 and 429) is permanent, anything else is retried. Sends through Apprise
-run one at a time, in a worker thread, so each failure is told apart from the others.
+logger prints nothing itself) and becomes the ``DeliveryError``: an HTTP status 401, 403,
+404 or 410 refuses the channel (``ChannelRefused``, retried), another 4xx (other than 408
+and 429) is permanent, anything else is retried. Sends through Apprise run one at a time,
+in a worker thread, so each failure is told apart from the others.
+
+Apprise escapes a service's formatting but not its mentions: ``@everyone`` or ``<@&123>``
+in a headline would ping a Discord server. Every mention in the title and text is made
+inert (``render.inert_mentions``), for every service; only a plain http(s) link is kept
+whole, to stay a link.
 """
 
 from __future__ import annotations
@@ -15,6 +21,7 @@ import asyncio
 import logging
 import re
 import threading
+from dataclasses import replace
 from typing import Literal
 from urllib.parse import parse_qsl, urlsplit
 
@@ -22,8 +29,9 @@ from pydantic import Field
 
 from monitor.errors import ConfigError, DeliveryError, Problem
 from monitor.models import Alert
-from monitor.notify.base import ChannelSettings, channel_secrets
-from monitor.notify.render import alert_text, headline, one_line
+from monitor.notify.base import REFUSING_STATUSES, ChannelRefused, ChannelSettings, channel_secrets
+from monitor.notify.render import alert_text, headline, inert_mentions, one_line
+from monitor.notify.slack import safe_link
 from monitor.notify.webhook import ENV_NAME
 from monitor.redact import host_secrets
 from monitor.secrets import Secrets
@@ -57,6 +65,14 @@ def _secret_parts(url: str) -> list[str]:
     pieces = [url, parts.username, parts.password, *host_secrets(parts), *parts.path.split("/")]
     pieces += [value for _, value in parse_qsl(parts.query)]
     return sorted({p for p in pieces if p and len(p) >= 4}, key=len, reverse=True)
+
+
+def chat_text(alert: Alert) -> str:
+    """``alert_text`` with every mention made inert, but for a plain http(s) link (its
+    last line), which must stay whole to be a link."""
+    link = alert.article.link
+    text = inert_mentions(alert_text(replace(alert, article=replace(alert.article, link=""))))
+    return text + (f"\n  {safe_link(link) or inert_mentions(link)}" if link else "")
 
 
 class AppriseConfig(ChannelSettings):
@@ -105,11 +121,14 @@ class AppriseChannel:
         return one_line(said)[:300] or "Apprise reported a failure"
 
     async def send(self, alert: Alert, thread: str | None = None) -> str | None:
-        failure = await asyncio.to_thread(self._notify, headline(alert), alert_text(alert))
+        title = inert_mentions(headline(alert))
+        failure = await asyncio.to_thread(self._notify, title, chat_text(alert))
         if failure is None:
             return None
         status = _STATUS.search(failure)
         code = int(status.group(1)) if status else None
+        if code in REFUSING_STATUSES:
+            raise ChannelRefused(self.name, failure)
         permanent = code is not None and 400 <= code < 500 and code not in (408, 429)
         raise DeliveryError(self.name, failure, retryable=not permanent)
 

@@ -2,8 +2,8 @@
 
 A channel makes exactly one delivery attempt per ``send``: it returns on success (with a
 thread reference if it has one) and raises ``DeliveryError(retryable=..., retry_after=...)``
-otherwise. Retries, backoff,
-ordering and rate limits belong to the outbox, never to a channel.
+otherwise, ``ChannelRefused`` when the receiver refuses the channel itself. Retries,
+backoff, ordering and rate limits belong to the outbox, never to a channel.
 """
 
 from __future__ import annotations
@@ -15,10 +15,25 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from monitor.digest import DigestSchedule, parse_schedule
 from monitor.durations import Duration
+from monitor.errors import DeliveryError
 from monitor.secrets import Secrets, read_secrets
 
 if TYPE_CHECKING:
     from monitor.models import Alert
+
+
+# HTTP statuses that refuse the address or credentials, not the alert (a rotated webhook).
+REFUSING_STATUSES = frozenset({401, 403, 404, 410})
+
+
+class ChannelRefused(DeliveryError):
+    """The receiver refused the channel itself (its address or credentials), not the alert:
+    retryable, so the outbox keeps the alert (and those behind it) until its maximum age,
+    and an operator who fixes the secret in that time loses nothing."""
+
+    def __init__(self, channel: str, reason: str, retry_after: float | None = None) -> None:
+        reason = f"{reason} (the receiver refuses the channel's address or credentials)"
+        super().__init__(channel, reason, retryable=True, retry_after=retry_after)
 
 
 class ChannelSettings(BaseModel):

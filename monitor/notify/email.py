@@ -14,9 +14,11 @@ the daemon stops.
 Recipients: if the relay refuses one for now (4xx, such as greylisting), the message is
 sent to nobody yet (the transaction stops before DATA) and retried for all, so nobody
 gets it twice; one refused for good (5xx) is left out with a warning naming it, and the
-others get the message. Once the relay has taken the message, what it answers to QUIT
-does not matter: it is delivered, never sent again. An alert sent again all the same (its
-answer lost, or a crash before the delivery was recorded) has the same ``Message-ID``.
+others get the message. Once the relay has taken the message (DATA answered 250), it is
+delivered, never sent again: QUIT is said without waiting for its answer, and a deadline
+that passes after that point fails nothing. An alert sent again all the same (its answer
+lost, or a crash before the delivery was recorded) has the same ``Message-ID``. A relay
+refusing the login (``535``) refuses the channel, not the alert (``ChannelRefused``).
 """
 
 from __future__ import annotations
@@ -39,7 +41,7 @@ from pydantic import AfterValidator, Field
 
 from monitor.errors import ConfigError, DeliveryError, Problem
 from monitor.models import Alert
-from monitor.notify.base import ChannelSettings, channel_secrets
+from monitor.notify.base import ChannelRefused, ChannelSettings, channel_secrets
 from monitor.notify.render import (
     NOTICE_RULES,
     alert_text,
@@ -61,6 +63,7 @@ if TYPE_CHECKING:
     from monitor.notify.smtp_abort import Tripwire
 
 log = logging.getLogger("monitor.deliver")
+Refused = dict[str, tuple[int, bytes]]  # recipients refused for good: address -> (code, text)
 SUBJECT_LIMIT = 180
 DEADLINE_FACTOR = 3  # the default deadline, in timeouts (one answer each)
 
@@ -191,15 +194,17 @@ class EmailChannel:
         self._username = found.require(config.username_env) if config.username_env else None
         self._password = found.require(config.password_env) if config.password_env else None
 
-    def _send_blocking(self, message: EmailMessage, wire: Tripwire) -> dict[str, tuple[int, bytes]]:
+    def _send_blocking(
+        self, message: EmailMessage, wire: Tripwire, taken: list[Refused]
+    ) -> Refused:
         """Send ``message`` over a connection ``wire`` can cut; return the recipients
-        refused for good (left out)."""
+        refused for good (left out), also put in ``taken`` as soon as the relay has it."""
         try:
-            return self._exchange(message, wire)
+            return self._exchange(message, wire, taken)
         finally:
             wire.release()
 
-    def _exchange(self, message: EmailMessage, wire: Tripwire) -> dict[str, tuple[int, bytes]]:
+    def _exchange(self, message: EmailMessage, wire: Tripwire, taken: list[Refused]) -> Refused:
         import smtplib
 
         from monitor.notify.smtp_abort import WatchedSMTP, WatchedSMTP_SSL
@@ -213,7 +218,7 @@ class EmailChannel:
             )
         else:
             smtp = WatchedSMTP(c.host, c.port, timeout=c.timeout_seconds, wire=wire)
-        with smtp:
+        try:
             if c.security == "starttls":
                 smtp.ehlo_or_helo_if_needed()
                 if not smtp.has_extn("starttls"):
@@ -225,9 +230,10 @@ class EmailChannel:
             if self._username is not None and self._password is not None:
                 smtp.login(self._username.get_secret_value(), self._password.get_secret_value())
             refused = _transfer(smtp, message, c.sender, c.recipients)
-            with contextlib.suppress(smtplib.SMTPException, OSError):
-                smtp.quit()  # the relay has the message: a failed goodbye must not resend it
-        return refused
+            taken.append(refused)
+            return refused
+        finally:
+            _hang_up(smtp)
 
     async def send(self, alert: Alert, thread: str | None = None) -> str | None:
         import smtplib  # only where an e-mail channel sends
@@ -236,9 +242,10 @@ class EmailChannel:
         try:
             refused = await self._within_deadline(message)
         except smtplib.SMTPResponseException as exc:
-            raise DeliveryError(
-                self.name, f"SMTP {exc.smtp_code}", retryable=400 <= exc.smtp_code < 500
-            ) from exc
+            code = exc.smtp_code
+            if isinstance(exc, smtplib.SMTPAuthenticationError) and code >= 500:
+                raise ChannelRefused(self.name, f"SMTP {code} (login refused)") from exc
+            raise DeliveryError(self.name, f"SMTP {code}", retryable=400 <= code < 500) from exc
         except smtplib.SMTPRecipientsRefused as exc:
             now = any(code < 500 for code, _ in exc.recipients.values())
             raise DeliveryError(
@@ -259,19 +266,23 @@ class EmailChannel:
             )
         return None
 
-    async def _within_deadline(self, message: EmailMessage) -> dict[str, tuple[int, bytes]]:
+    async def _within_deadline(self, message: EmailMessage) -> Refused:
         """``_send_blocking`` in a worker thread, its connection cut at the deadline (or
-        when the daemon stops the attempt): a ``DeliveryError`` to retry says so."""
+        when the daemon stops the attempt): a ``DeliveryError`` to retry says so, unless
+        the relay had taken the message by then (it is delivered)."""
         from monitor.notify.smtp_abort import Tripwire
 
         wire = Tripwire()
+        taken: list[Refused] = []
         deadline = self.config.deadline
         try:
             async with asyncio.timeout(deadline) as scope:
-                return await asyncio.to_thread(self._send_blocking, message, wire)
+                return await asyncio.to_thread(self._send_blocking, message, wire, taken)
         except TimeoutError as exc:
             if not scope.expired():
                 raise  # the socket's own timeout, inside smtplib: an OSError like others
+            if taken:
+                return taken[0]
             raise DeliveryError(
                 self.name,
                 f"SMTP exchange not finished within its deadline of {deadline:g} s "
@@ -285,14 +296,24 @@ class EmailChannel:
         return None
 
 
-def _refusals(refused: dict[str, tuple[int, bytes]]) -> str:
+def _hang_up(smtp: smtplib.SMTP) -> None:
+    """Say QUIT without waiting for the answer, and close the connection: once the relay
+    has the message, a slow or failed goodbye must not make it a failure to send again."""
+    import smtplib
+
+    with contextlib.suppress(smtplib.SMTPException, OSError):
+        smtp.send("QUIT\r\n")
+    smtp.close()
+
+
+def _refusals(refused: Refused) -> str:
     """``address code`` for each refused recipient (the relay's text is left out)."""
     return ", ".join(f"{address} {code}" for address, (code, _) in refused.items())
 
 
 def _transfer(
     smtp: smtplib.SMTP, message: EmailMessage, sender: str, recipients: list[str]
-) -> dict[str, tuple[int, bytes]]:
+) -> Refused:
     """MAIL, RCPT for each recipient, then DATA; return the recipients refused for good.
 
     ``smtplib``'s ``send_message`` goes on to DATA when some recipients are refused, so a
@@ -308,7 +329,7 @@ def _transfer(
     code, reply = smtp.mail(sender, options)
     if code != 250:
         raise smtplib.SMTPSenderRefused(code, reply, sender)
-    refused: dict[str, tuple[int, bytes]] = {}
+    refused: Refused = {}
     for address in addresses:
         code, reply = smtp.rcpt(address)
         if code not in (250, 251):

@@ -7,18 +7,21 @@ delivered; a retryable failure reschedules it with capped exponential backoff an
 (longer if the receiver sent ``Retry-After``) and holds back the channel's later rows so
 they arrive in order (and only that channel's); a permanent failure, or one still
 failing after ``give_up_after``, marks the row failed, visibly in the log and in the
-state. A row survives restarts until it is finished.
+state. A receiver refusing the channel itself (``ChannelRefused``: a revoked token, a
+deleted webhook) is no fault of the alert: it is retried as a 5xx is, so the backlog waits
+for the operator to fix the secret instead of failing within a second. A row survives
+restarts until it is finished.
 
 A channel set to ``updates: batch`` gets the updates of a development as one digest: an
 update waits until ``batch_window`` after it was raised, then goes out together with
 every other pending update of the same development. One set to ``updates: thread``
 (the Slack Web API) posts updates as replies under the development's first alert.
 
-A channel's rate limit (``max_per_minute``) counts the sends recorded in the state in the
-current minute of the clock, so it holds across ``run --once`` invocations (a cron job
-each minute sends the limit each time) and across replicas. Given a ``holder`` (replicas
-sharing a PostgreSQL state), a channel is drained only by the replica that claimed it, and
-its due rows are read after the claim.
+A channel's rate limit (``max_per_minute``) counts the attempts, failed or not, recorded in
+the state in the current minute of the clock, so it holds across ``run --once``
+invocations (a cron job each minute sends the limit each time) and across replicas. Given
+a ``holder`` (replicas sharing a PostgreSQL state), a channel is drained only by the
+replica that claimed it, and its due rows are read after the claim.
 """
 
 from __future__ import annotations
@@ -34,8 +37,8 @@ from typing import TYPE_CHECKING
 
 from monitor.errors import DeliveryError
 from monitor.metrics import Metrics
-from monitor.notify.base import Channel, ChannelSettings
-from monitor.notify.render import alert_from_payload, update_digest
+from monitor.notify.base import Channel, ChannelRefused, ChannelSettings
+from monitor.notify.render import alert_from_payload, truncate, update_digest
 from monitor.poller import utc_now
 from monitor.store import Store
 from monitor.store_outbox import OutboxItem
@@ -45,6 +48,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("monitor.deliver")
 _EACH = ChannelSettings(name="default")
+REASON_LIMIT = 300  # characters of a failure's reason stored and logged (once redacted)
 
 
 @dataclass(frozen=True)
@@ -250,12 +254,11 @@ class Outbox:
         try:
             reference = await channel.send(alert, thread)
         except DeliveryError as exc:
-            return await self._retry_or_fail(
-                group, exc.reason, exc.retryable, exc.retry_after, extra
-            )
+            return await self._retry_or_fail(group, exc, extra)
         except Exception as exc:  # a bug in a channel must not stop the daemon
             log.exception("deliver: channel raised unexpectedly", extra=extra)
-            return await self._retry_or_fail(group, type(exc).__name__, True, None, extra)
+            unknown = DeliveryError(channel.name, type(exc).__name__, retryable=True)
+            return await self._retry_or_fail(group, unknown, extra)
         finally:
             if self.metrics is not None:
                 self.metrics.delivery_seconds.observe(time.monotonic() - started)
@@ -282,28 +285,28 @@ class Outbox:
         self.store.record_send(channel, now)
 
     async def _retry_or_fail(
-        self,
-        group: list[OutboxItem],
-        reason: str,
-        retryable: bool,
-        retry_after: float | None,
-        extra: dict[str, object],
+        self, group: list[OutboxItem], error: DeliveryError, extra: dict[str, object]
     ) -> str:
-        """Reschedule ("retry") or give up on ("failed") a failed delivery of ``group``.
+        """Reschedule ("retry") or give up on ("failed") a failed delivery of ``group``; the
+        attempt counts toward the channel's rate limit as a delivery does.
 
-        The reason is stored and logged with every configured secret redacted: receivers
-        echo URLs ("Cannot POST /hook/<token>")."""
-        reason = self.redact(reason)
+        The reason is stored and logged with every configured secret redacted, and only
+        then cut short: receivers echo URLs ("Cannot POST /hook/<token>")."""
+        reason = truncate(self.redact(error.reason), REASON_LIMIT)
         now = self.clock()
         first = group[0]
+        await self.store.run(self.store.record_send, first.channel, now)
         age = now - datetime.fromisoformat(first.created)
-        if retryable and age < self.policy.give_up_after:
-            delay = self.policy.next_delay(first.attempts + 1, retry_after, self.rng)
+        if error.retryable and age < self.policy.give_up_after:
+            delay = self.policy.next_delay(first.attempts + 1, error.retry_after, self.rng)
             for row in group:
                 await self.store.run(self.store.mark_retry, row.id, reason, now + delay, now)
             self._count(first.channel, "retry", len(group))
             log.warning(
-                "deliver: failed, will retry",
+                "deliver: the receiver refused the channel's address or credentials (check "
+                "its secret); will retry"
+                if isinstance(error, ChannelRefused)
+                else "deliver: failed, will retry",
                 extra={**extra, "reason": reason, "retry_in_s": round(delay.total_seconds(), 1)},
             )
             return "retry"

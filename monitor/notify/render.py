@@ -2,7 +2,8 @@
 
 ``alert_payload`` is the JSON contract of DESIGN.md (``replay --format jsonl``, the webhook
 body and what the outbox stores); ``alert_text`` is the readable plain-text form;
-``one_line``/``truncate``/``headline`` are the building blocks channels escape further.
+``one_line``/``truncate``/``headline`` are the building blocks channels escape further,
+``inert_mentions`` keeps text from pinging a chat's members.
 """
 
 from __future__ import annotations
@@ -91,6 +92,25 @@ def alert_text(alert: Alert) -> str:
     if article.link:
         lines.append(f"  {article.link}")
     return "\n".join(lines)
+
+
+# Mentions a chat service may turn into a ping: Discord's and Slack's ``<@U123>``, ``<@&123>``
+# and ``<!channel>`` (broken after the ``<``); a whole room's ``@everyone``, ``@here``,
+# ``@channel``, ``@all`` or ``@room`` wherever it stands; ``@name`` (or Zulip's ``@**all**``)
+# beginning a word, not in an e-mail address or a URL (``https://m.example/@name``).
+_MENTION = re.compile(
+    r"<(?=[@!])"
+    r"|@(?=(?:everyone|here|channel|all|room)\b)"
+    r"|(?<![\w/.:%+=~<-])@(?=[\w*])",
+    re.IGNORECASE,
+)
+ZERO_WIDTH_SPACE = "\u200b"
+
+
+def inert_mentions(text: str) -> str:
+    """``text`` with a zero-width space after the ``<`` or ``@`` of every mention: it reads
+    the same, but pings nobody."""
+    return _MENTION.sub(lambda m: m[0] + ZERO_WIDTH_SPACE, text)
 
 
 def judge_line(note: JudgeNote) -> str:

@@ -16,7 +16,7 @@ from pydantic import Field, model_validator
 
 from monitor.errors import DeliveryError
 from monitor.models import Alert
-from monitor.notify.base import ChannelSettings, channel_secrets
+from monitor.notify.base import ChannelRefused, ChannelSettings, channel_secrets
 from monitor.notify.render import (
     corroboration,
     headline,
@@ -147,9 +147,26 @@ def slack_message(alert: Alert) -> dict[str, Any]:
     return {"text": fallback, "blocks": blocks}
 
 
-# Web API errors worth retrying; any other error means the request itself is wrong.
+# Web API errors worth retrying; any other error means the request itself is wrong, but
+# for those refusing the token or the channel (``ChannelRefused``, retried as well).
 _RETRYABLE_API_ERRORS = frozenset(
     {"ratelimited", "internal_error", "fatal_error", "service_unavailable", "request_timeout"}
+)
+_REFUSING_API_ERRORS = frozenset(
+    {
+        "invalid_auth",
+        "not_authed",
+        "token_revoked",
+        "token_expired",
+        "account_inactive",
+        "invalid_token",
+        "no_service",
+        "channel_not_found",
+        "not_in_channel",
+        "is_archived",
+        "missing_scope",
+        "team_access_not_granted",
+    }
 )
 
 
@@ -190,6 +207,8 @@ class SlackChannel:
             )
         if not answer.get("ok"):
             error = str(answer.get("error") or "unknown error")[:100]
+            if error in _REFUSING_API_ERRORS:
+                raise ChannelRefused(self.name, f"Slack API error: {error}")
             raise DeliveryError(
                 self.name, f"Slack API error: {error}", retryable=error in _RETRYABLE_API_ERRORS
             )

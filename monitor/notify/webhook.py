@@ -2,8 +2,9 @@
 
 Headers: ``X-News-Monitor-Timestamp`` (Unix seconds), ``X-News-Monitor-Signature``
 (``sha256=`` + hex HMAC-SHA256 over ``"<timestamp>.<body>"`` with the shared secret) and
-``Idempotency-Key`` (the same on every retry of one alert). Receivers should reject a
-signature that does not verify or a timestamp older than a few minutes.
+``Idempotency-Key`` (the same on every retry of one alert: its key, percent-encoded where
+it is not printable ASCII, as a feed's guid may be). Receivers should reject a signature
+that does not verify or a timestamp older than a few minutes.
 """
 
 from __future__ import annotations
@@ -11,9 +12,10 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import string
 import time
 from typing import TYPE_CHECKING, Literal
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from pydantic import Field, SecretStr
 
@@ -27,6 +29,7 @@ if TYPE_CHECKING:
     import httpx
 
 ENV_NAME = r"^[A-Z_][A-Z0-9_]*$"
+_KEPT = string.punctuation.replace("%", "")  # with letters and digits: printable ASCII
 
 
 class WebhookConfig(ChannelSettings):
@@ -39,6 +42,13 @@ def signature(secret: str, timestamp: str, body: bytes) -> str:
     """``sha256=<hex>`` over ``timestamp.body``: what a receiver recomputes to verify."""
     digest = hmac.new(secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256)
     return "sha256=" + digest.hexdigest()
+
+
+def idempotency_header(key: str) -> str:
+    """``key`` as a header value: printable ASCII kept as it is (but ``%`` and spaces),
+    the rest (a guid's ``ï``, a line break) percent-encoded as UTF-8: the same for the
+    same alert, different for different ones."""
+    return quote(key, safe=_KEPT)
 
 
 def posting_url(secrets: Secrets, variable: str) -> SecretStr:
@@ -82,7 +92,7 @@ class WebhookChannel:
         timestamp = str(int(time.time()))
         headers = {
             "Content-Type": "application/json",
-            "Idempotency-Key": alert.idempotency_key,
+            "Idempotency-Key": idempotency_header(alert.idempotency_key),
             "X-News-Monitor-Timestamp": timestamp,
         }
         if self._secret is not None:

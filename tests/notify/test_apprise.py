@@ -7,6 +7,7 @@ import base64
 import json
 import logging
 import random
+from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
@@ -15,7 +16,9 @@ import pytest
 from monitor.errors import ConfigError
 from monitor.notify.apprise import AppriseChannel, AppriseConfig
 from monitor.notify.outbox import Outbox
+from monitor.notify.render import inert_mentions
 from monitor.store import open_store
+from tests.notify.test_channels import make_alert
 from tests.notify.test_outbox import Clock, alerts, drain, queue
 from tests.servers import Receiver, serving
 
@@ -87,3 +90,52 @@ def test_apprise_url_it_does_not_accept_is_a_clear_error_without_the_url(
     message = str(caught.value)
     assert message.startswith("channels.yaml: channel chat: Apprise does not accept the URL in")
     assert url not in message and "s3cr3t" not in message
+
+
+HOSTILE_TITLE = "@everyone <@&123> <@!456> <@U789> <!channel> <!here> @here: markets crash"
+
+
+def test_mentions_from_feeds_reach_apprise_inert(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Apprise escapes formatting, not mentions: a headline must not ping a server."""
+    alert = make_alert(
+        title=HOSTILE_TITLE,
+        text="Sources told @Room and x@everyone; write to desk@example.org.",
+        link="https://mastodon.example/@desk/1",
+    )
+    alert = replace(alert, description="Markets @here")
+    with serving(Receiver()) as receiver:
+        monkeypatch.setenv("TEST_APPRISE_URL", f"json://127.0.0.1:{receiver.port}/{TOKEN}")
+        clock = Clock()
+        store = open_store(tmp_path / "state.db")
+        queue(store, [alert], clock(), channel="chat")
+        channel = AppriseChannel(AppriseConfig(name="chat", url_env="TEST_APPRISE_URL"))
+        box = Outbox(store, {"chat": channel}, clock=clock)
+        drain(box, clock, 1, timedelta(minutes=1))
+        asyncio.run(box.aclose())
+    (body,) = [json.loads(r.body) for r in receiver.accepted]
+    sent = body["title"] + "\n" + body["message"]
+    for live in ("@everyone", "@here", "@Room", "<@&", "<@!", "<@U", "<!channel>", "<!here>"):
+        assert live not in sent, (live, sent)
+    assert body["title"] == "New development: Markets @\u200bhere"
+    assert "@\u200beveryone <\u200b@&123> <\u200b@!456>" in body["message"]
+    assert "desk@example.org" in body["message"], "an address is no mention"
+    assert body["message"].endswith("\n  https://mastodon.example/@desk/1"), "the link whole"
+
+
+@pytest.mark.parametrize(
+    ("text", "inert"),
+    [
+        ("@everyone", "@\u200beveryone"),
+        ("hi @Here!", "hi @\u200bHere!"),
+        ("x@channel", "x@\u200bchannel"),
+        ("<@123> <@&4> <!subteam^S1>", "<\u200b@123> <\u200b@&4> <\u200b!subteam^S1>"),
+        ("@elon said", "@\u200belon said"),
+        ("@**all**", "@\u200b**all**"),
+        ("desk@example.org https://m.example/@desk", "desk@example.org https://m.example/@desk"),
+        ("no mention", "no mention"),
+    ],
+)
+def test_inert_mentions(text: str, inert: str) -> None:
+    assert inert_mentions(text) == inert

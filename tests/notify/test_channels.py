@@ -146,7 +146,8 @@ def test_webhook_rejects_tampering(monkeypatch: pytest.MonkeyPatch) -> None:
         (500, False, True, None),
         (500, True, True, 1.0),  # Retry-After counts with any status
         (429, True, True, 1.0),
-        (404, False, False, None),
+        (400, False, False, None),
+        (404, False, True, None),  # the channel's address refused: retried, not the alert's fault
     ],
 )
 def test_http_failures_classified(

@@ -13,14 +13,19 @@ import select
 import socket
 import ssl
 import threading
+import time
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
 from monitor.errors import DeliveryError
 from monitor.notify.email import EmailChannel, EmailConfig
+from monitor.notify.outbox import Outbox
+from monitor.store import open_store
 from tests.notify.test_channels import make_alert
+from tests.notify.test_outbox import Clock, drain, queue
 from tests.tls import self_signed_certificate, server_context
 
 TRICKLE_PAUSE = 0.05  # between two bytes of a trickled answer
@@ -205,7 +210,49 @@ def test_a_slow_relay_within_the_deadline_gets_the_message(
         assert asyncio.run(attempt(channel(server.port, security, certificate[0], 30))) is None
         server.join(15)
         assert server.delivered
-        assert server.hung_up_at is None
+        assert server.step == "quit"  # said goodbye, without waiting for the answer
+        assert server.hung_up_at in (None, "quit")
+
+
+class SlowGoodbye(SlowRelay):
+    """Takes the message at once, then answers QUIT after ``QUIT_PAUSE`` seconds."""
+
+    def __init__(self) -> None:
+        super().__init__("none", None, 0.0, None)
+        self.quit_seen = threading.Event()
+
+    def _answer(self, conn: socket.socket, step: str, text: bytes) -> None:
+        self.step = step
+        if step == "quit":
+            self.quit_seen.set()
+            self._wait(conn, QUIT_PAUSE)
+        conn.sendall(text)
+
+
+QUIT_PAUSE = 5.0
+
+
+def test_a_message_the_relay_took_is_delivered_whatever_quit_does(
+    tmp_path: Path, certificate: tuple[Path, Path]
+) -> None:
+    """Past the deadline while the relay is slow to say goodbye, the message it took is
+    delivered (not retried, which would send it again at every retry)."""
+    server = SlowGoodbye()
+    server.start()
+    store = open_store(tmp_path / "state.db")
+    clock = Clock()
+    queue(store, [make_alert()], clock(), channel="mail")
+    box = Outbox(store, {"mail": channel(server.port, "none", certificate[0], 0.6)}, clock=clock)
+    started = time.monotonic()
+    try:
+        drain(box, clock, 3, timedelta(minutes=5))
+    finally:
+        asyncio.run(box.aclose())
+        server.listener.close()
+        server.join(15)
+    assert time.monotonic() - started < QUIT_PAUSE, "the goodbye's answer was not awaited"
+    assert server.delivered and server.quit_seen.is_set()
+    assert [row[2:5] for row in store.outbox_rows()] == [("delivered", 1, None)]
 
 
 def test_an_attempt_the_daemon_stops_is_cut(certificate: tuple[Path, Path]) -> None:

@@ -71,8 +71,9 @@ def channel(kind: str, port: int, monkeypatch: pytest.MonkeyPatch) -> Channel:
 @pytest.mark.parametrize(
     ("receiver", "kind", "retryable", "reason"),
     [
-        # 400 MB of error page: the channel stops reading long before the end
-        (Streaming(400, b"x" * 65536, 6400), "webhook", False, "HTTP 400: xxx"),
+        # 400 MB of error page: the channel stops reading long before the end (and passes
+        # on none of it: a run of 2,000 characters without a space may be a secret)
+        (Streaming(400, b"x" * 65536, 6400), "webhook", False, "HTTP 400"),
         (Streaming(503, b"x" * 65536, 6400), "webhook", True, "HTTP 503"),
         (Streaming(200, b"x" * 65536, 6400), "slack", True, "Slack API answered"),
         # a body trickled a byte at a time: each read is quick, the whole is not; a

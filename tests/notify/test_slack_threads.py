@@ -110,7 +110,13 @@ NOT_AN_OBJECT = "Slack API answered with something not a JSON object"
 @pytest.mark.parametrize(
     ("answer", "reason", "retryable"),
     [
-        (FakeSlackApi("channel_not_found"), "Slack API error: channel_not_found", False),
+        (FakeSlackApi("invalid_blocks"), "Slack API error: invalid_blocks", False),
+        (
+            FakeSlackApi("channel_not_found"),  # the channel refused, not the alert: retried
+            "Slack API error: channel_not_found (the receiver refuses the channel's address "
+            "or credentials)",
+            True,
+        ),
         (FakeSlackApi("ratelimited"), "Slack API error: ratelimited", True),
         *(
             ((lambda received, body=body: body), NOT_AN_OBJECT, True)

@@ -28,7 +28,10 @@ def test_success_and_failure(
         assert capsys.readouterr().out == "test-alert: hook: delivered\n"
         assert run(tmp_path, "hook") == 1
         err = capsys.readouterr().err
-    assert err == "test-alert: hook: FAILED (permanent): HTTP 404: no\n"
+    assert err == (
+        "test-alert: hook: FAILED (temporary): HTTP 404: no (the receiver refuses the "
+        "channel's address or credentials)\n"
+    )
     assert "secret-path-token" not in err
     assert json.loads(receiver.accepted[0].body)["rule"] == "test-alert"
 
