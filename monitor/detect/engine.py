@@ -398,9 +398,12 @@ class Detector:
 
 
 def _when(article: Article, now: datetime | None) -> datetime:
-    """When the article counts as reported: when it was published, but never after ``now``
-    (a feed's clock in the future must not stretch a development's window)."""
+    """When the article counts as reported: when it was published (a time without an offset
+    read as UTC, as feeds give them), but never after ``now`` (a feed's clock in the future
+    must not stretch a development's window)."""
     when = article.published or now or datetime.now(UTC)
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
     return now if now is not None and when > now else when
 
 

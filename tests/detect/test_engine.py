@@ -124,6 +124,19 @@ def test_second_report_is_an_update_and_old_news_stays_quiet(shipped_detector: D
     assert a3 == []
 
 
+def test_a_time_without_an_offset_is_read_as_utc(shipped_detector: Detector) -> None:
+    """An article dated without an offset after one with (a caller of the API, not a feed
+    parser) is read as UTC: its report is the same development's update, not a crash."""
+    second = "The Commons backed the deployment of UK troops to Ukraine by 380 votes to 95."
+    first = shipped_detector.examine(article("MPs back Ukraine deployment", VOTE, T0, "a1"))
+    naive = (T0 + timedelta(hours=5)).replace(tzinfo=None)
+    later = Article(
+        id="a2", feed="other", title="Commons approves troops", text=second, published=naive
+    )
+    (update,) = shipped_detector.examine(later)
+    assert update.type == "update" and update.development == first[0].development
+
+
 def test_every_alert_explains_itself(shipped_detector: Detector) -> None:
     text = "MPs voted to approve sending British troops to Ukraine."
     (alert,) = shipped_detector.examine(article("Vote", text))
