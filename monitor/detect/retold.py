@@ -123,17 +123,21 @@ class SettledDevelopments:
     def settle(self, developments: Sequence[Development], before: datetime | None) -> None:
         """Read the next sentences as of a time when the developments last reported before
         ``before`` are settled (None: none is); keep the evidence of those not kept yet. A
-        kept development reported again since is read again; past ``KEPT_CLAIMS`` the oldest
-        claims go."""
+        kept development reported again since is read again, and one reported on or after
+        ``before`` (again, or read at an earlier time) is no longer settled; past
+        ``KEPT_CLAIMS`` the oldest claims go."""
         self._before = before
         if before is None:
             return
         fresh: list[Development] = []
         changed = False
         for development in developments:
-            if development.last_seen >= before:
-                continue
             kept = self._settled.get(development.id)
+            if development.last_seen >= before:
+                if kept is not None:
+                    del self._settled[development.id]
+                    changed = True
+                continue
             if kept is not None and kept.still(development):
                 continue
             changed = changed or kept is not None

@@ -248,3 +248,20 @@ def test_evidence_a_late_report_added_is_read_too() -> None:
     vote.evidence.append(late)
     found.settle([vote], T0 + timedelta(days=21))
     assert found.retells(late, "new-development", broad=True, stage="", min_novelty=0.3)
+
+
+def test_a_development_reported_again_is_no_longer_settled() -> None:
+    """Settled, then reported again (or read at a time before its last report): within
+    the window again, it retells nothing until it settles anew."""
+    found = SettledDevelopments(KnownClaims(c.text for c in load_ruleset(RULES).claims))
+    development = vote_development()
+    found.settle([development], T0 + timedelta(days=8))
+    assert found.retells(RETOLD, "uk-parliament-vote", broad=False, stage="held", min_novelty=0.3)
+    development.last_seen = T0 + timedelta(days=9)  # a later report of the vote
+    found.settle([development], T0 + timedelta(days=8, hours=12))
+    assert not found
+    assert not found.retells(
+        RETOLD, "uk-parliament-vote", broad=False, stage="held", min_novelty=0.3
+    )
+    found.settle([development], T0 + timedelta(days=10))
+    assert found
