@@ -5,7 +5,9 @@ queued for their channels, and their deliveries.
 channel inside the caller's transaction (``Store.commit_poll`` records a poll's alerts with
 its entries, ``Store.queue_summary`` a silence's summary with its end); the outbox
 (``notify/outbox.py``) reads the rows that are due and marks each attempt, which is logged
-in the alert history (``AlertHistory._log_attempt``) in the same transaction.
+in the alert history (``AlertHistory._log_attempt``) in the same transaction. A successful
+send is recorded whole in one transaction (``record_delivery``): its rows, the send the
+rate limit counts and a new thread's reference, all of them or (a ``StateError``) none.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from monitor.notify.render import alert_payload
 from monitor.store_base import KEPT_TEXT, StorePart, stamp
 from monitor.store_db import Database
 from monitor.store_history import AlertHistory
+from monitor.store_replicas import count_send
 
 if TYPE_CHECKING:
     from monitor.models import Alert
@@ -163,14 +166,37 @@ class OutboxStore(StorePart):
             "o.channel = ? AND a.type = 'update' AND a.development = ?", (channel, development)
         )
 
+    @staticmethod
+    def _mark_delivered(db: Database, item_id: int, now: datetime) -> None:
+        db.execute(
+            "UPDATE outbox SET state = 'delivered', attempts = attempts + 1, finished = ?,"
+            " last_error = NULL WHERE id = ?",
+            (stamp(now), item_id),
+        )
+        AlertHistory._log_attempt(db, item_id, "delivered", None, now)
+
     def mark_delivered(self, item_id: int, now: datetime) -> None:
         with self._transaction() as db:
-            db.execute(
-                "UPDATE outbox SET state = 'delivered', attempts = attempts + 1, finished = ?,"
-                " last_error = NULL WHERE id = ?",
-                (stamp(now), item_id),
-            )
-            AlertHistory._log_attempt(db, item_id, "delivered", None, now)
+            self._mark_delivered(db, item_id, now)
+
+    def record_delivery(
+        self,
+        channel: str,
+        item_ids: Sequence[int],
+        now: datetime,
+        thread: tuple[str, str] | None = None,
+    ) -> None:
+        """Record one successful send to ``channel`` in one transaction: the rows
+        ``item_ids`` delivered, the send counted for the rate limit (as ``record_send``
+        does) and, given ``thread`` (development, reference), the thread its updates reply
+        in; all of it, or (``StateError``) none, so no row is left to be sent again."""
+        with self._transaction() as db:
+            if thread is not None:
+                development, ref = thread
+                self._save_thread(db, development, channel, ref)
+            for item_id in item_ids:
+                self._mark_delivered(db, item_id, now)
+            count_send(db, channel, now)
 
     def mark_retry(self, item_id: int, error: str, next_attempt: datetime, now: datetime) -> None:
         with self._transaction() as db:
@@ -198,13 +224,17 @@ class OutboxStore(StorePart):
         )
         return str(rows[0][0]) if rows else None
 
+    @staticmethod
+    def _save_thread(db: Database, development: str, channel: str, ref: str) -> None:
+        db.execute(
+            "INSERT INTO threads (development, channel, ref) VALUES (?, ?, ?)"
+            " ON CONFLICT (development, channel) DO NOTHING",
+            (development, channel, ref),
+        )
+
     def save_thread(self, development: str, channel: str, ref: str) -> None:
         with self._transaction() as db:
-            db.execute(
-                "INSERT INTO threads (development, channel, ref) VALUES (?, ?, ?)"
-                " ON CONFLICT (development, channel) DO NOTHING",
-                (development, channel, ref),
-            )
+            self._save_thread(db, development, channel, ref)
 
     def outbox_counts(self) -> dict[str, int]:
         """Outbox rows by state: pending, delivered, failed."""

@@ -185,11 +185,7 @@ class ReplicaStore(StorePart):
     def record_send(self, channel: str, at: datetime) -> None:
         """Count one send to ``channel`` at ``at`` (sends older than the window are dropped)."""
         with self._transaction() as db:
-            db.execute("INSERT INTO sends (channel, at) VALUES (?, ?)", (channel, stamp(at)))
-            db.execute(
-                "DELETE FROM sends WHERE channel = ? AND at < ?",
-                (channel, stamp(at - RATE_WINDOW)),
-            )
+            count_send(db, channel, at)
 
     def sends_since(self, channel: str, since: datetime) -> int:
         """How many sends to ``channel`` were made at ``since`` or later (within the rate
@@ -219,3 +215,10 @@ class ReplicaStore(StorePart):
         """A number that changes whenever a poll records developments."""
         rows = self._rows("SELECT seq FROM decisions WHERE name = 'developments'")
         return int(rows[0][0]) if rows else 0
+
+
+def count_send(db: Database, channel: str, at: datetime) -> None:
+    """Count one send to ``channel`` at ``at`` in the caller's transaction, dropping the
+    channel's sends older than the rate window."""
+    db.execute("INSERT INTO sends (channel, at) VALUES (?, ?)", (channel, stamp(at)))
+    db.execute("DELETE FROM sends WHERE channel = ? AND at < ?", (channel, stamp(at - RATE_WINDOW)))

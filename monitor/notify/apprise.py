@@ -6,8 +6,17 @@ variable ``url_env`` names and never reaches logs, errors or ``repr``. Apprise a
 send with success or failure and logs the cause; that log line is captured (Apprise's
 logger prints nothing itself) and becomes the ``DeliveryError``: an HTTP status 401, 403,
 404 or 410 refuses the channel (``ChannelRefused``, retried), another 4xx (other than 408
-and 429) is permanent, anything else is retried. Sends through Apprise run one at a time,
-in a worker thread, so each failure is told apart from the others.
+and 429) is permanent, anything else is retried. Each send keeps what Apprise logs while
+it runs apart from every other's (a context variable), so sends need no common lock.
+
+Apprise's HTTP timeouts bound each read, not a send: a service answering a byte at a time
+would hold it for as long as it likes. So a send runs in a thread of its own and has a
+deadline (``deadline_seconds``); past it the send fails, to be retried, and the outbox
+goes on. Apprise cannot be interrupted: the thread is left to finish alone (a daemon
+thread, which neither holds other channels nor the process's exit), and the channel
+sends nothing else until it has (``AppriseBusy``, retried), so one channel never has two
+sends in flight. A send abandoned this way may still reach the service in the end; its
+retry then sends the alert again.
 
 Apprise escapes a service's formatting but not its mentions: ``@everyone`` or ``<@&123>``
 in a headline would ping a Discord server. Every mention in the title and text is made
@@ -21,8 +30,10 @@ import asyncio
 import logging
 import re
 import threading
+from concurrent.futures import Future
+from contextvars import ContextVar
 from dataclasses import replace
-from typing import Literal
+from typing import Any, Literal
 from urllib.parse import parse_qsl, urlsplit
 
 from pydantic import Field
@@ -37,17 +48,23 @@ from monitor.redact import host_secrets
 from monitor.secrets import Secrets
 
 _STATUS = re.compile(r"error=(\d{3})\b")
+DEADLINE_SECONDS = 30.0  # the default deadline of one send, as the HTTP channels have
+MAX_DEADLINE_SECONDS = 600.0
+_SAID: ContextVar[list[str] | None] = ContextVar("apprise_said", default=None)
+_RUNNING: dict[str, Future[str | None]] = {}  # by channel name: its send in flight
 
 
 class _Captured(logging.Handler):
-    """Keeps Apprise's warnings and errors (of the one send in progress)."""
+    """Keeps Apprise's warnings and errors in the list of the send that logged them (the
+    thread's context; Apprise 2 copies it into its own workers); others are dropped."""
 
     def __init__(self) -> None:
         super().__init__(logging.WARNING)
-        self.lines: list[str] = []
 
     def emit(self, record: logging.LogRecord) -> None:
-        self.lines.append(record.getMessage())
+        lines = _SAID.get()
+        if lines is not None:
+            lines.append(record.getMessage())
 
 
 _CAPTURED = _Captured()
@@ -56,7 +73,14 @@ _LOGGER.handlers[:] = [_CAPTURED]
 _LOGGER.setLevel(logging.WARNING)  # its debug lines show URLs
 _LOGGER.propagate = False
 logging.getLogger("urllib3").setLevel(logging.WARNING)  # Apprise's HTTP: debug lines show paths
-_ONE_AT_A_TIME = threading.Lock()
+
+
+class AppriseBusy(DeliveryError):
+    """The channel's previous send, abandoned at its deadline, still runs: retried later."""
+
+    def __init__(self, channel: str) -> None:
+        reason = "its previous send, abandoned at its deadline, still runs (the service is slow)"
+        super().__init__(channel, reason, retryable=True)
 
 
 def _secret_parts(url: str) -> list[str]:
@@ -78,19 +102,34 @@ def chat_text(alert: Alert) -> str:
 class AppriseConfig(ChannelSettings):
     type: Literal["apprise"] = "apprise"
     url_env: str = Field(pattern=ENV_NAME, description="environment variable with the URL")
+    deadline_seconds: float = Field(
+        DEADLINE_SECONDS,
+        gt=0,
+        le=MAX_DEADLINE_SECONDS,
+        description="longest one send may take in all (Apprise's timeouts bound each read)",
+    )
+
+
+def _asset(apprise: Any) -> Any:
+    """Apprise's settings: Apprise 2 sends in a pool of its own, past its own timeout too,
+    whose threads the process waits for at exit; without that timeout it sends in the
+    calling thread, as Apprise 1 does (the deadline is ``AppriseChannel``'s)."""
+    try:
+        return apprise.AppriseAsset(service_timeout=0)
+    except (AttributeError, TypeError):  # Apprise 1: no such setting
+        return apprise.AppriseAsset()
 
 
 class AppriseChannel:
     def __init__(self, config: AppriseConfig, secrets: Secrets | None = None) -> None:
         self.name = config.name
+        self.deadline = config.deadline_seconds
         self._url = channel_secrets(config, secrets).require(config.url_env)
         import apprise  # a fifth of a second to import: only where an Apprise channel is built
 
-        self._apprise = apprise.Apprise()
+        self._apprise = apprise.Apprise(asset=_asset(apprise))
         self._text = apprise.NotifyFormat.TEXT
-        with _ONE_AT_A_TIME:
-            accepted = self._apprise.add(self._url.get_secret_value())
-            _CAPTURED.lines.clear()  # its complaint may quote the URL
+        accepted = self._apprise.add(self._url.get_secret_value())  # its complaint: dropped
         if not accepted:
             raise ConfigError(
                 [
@@ -109,20 +148,50 @@ class AppriseChannel:
 
     def _notify(self, title: str, body: str) -> str | None:
         """Send once; None on success, else what Apprise said (the URL blanked out)."""
-        with _ONE_AT_A_TIME:
-            _CAPTURED.lines.clear()
-            delivered = bool(self._apprise.notify(body=body, title=title, body_format=self._text))
-            said = " ".join(_CAPTURED.lines)
-            _CAPTURED.lines.clear()
-        if delivered:
+        said: list[str] = []
+        _SAID.set(said)  # this thread's own context: it runs this send only
+        if self._apprise.notify(body=body, title=title, body_format=self._text):
             return None
+        text = " ".join(said)
         for part in _secret_parts(self._url.get_secret_value()):
-            said = said.replace(part, "<redacted>")
-        return one_line(said)[:300] or "Apprise reported a failure"
+            text = text.replace(part, "<redacted>")
+        return one_line(text)[:300] or "Apprise reported a failure"
+
+    def _run(self, title: str, body: str, result: Future[str | None]) -> None:
+        """``_notify`` with its outcome put in ``result`` (the body of the send's thread)."""
+        try:
+            result.set_result(self._notify(title, body))
+        except BaseException as exc:  # passed on to the waiting send, if it still waits
+            result.set_exception(exc)
+
+    async def _within_deadline(self, title: str, body: str) -> str | None:
+        """``_notify`` in a daemon thread, waited for until the deadline; past it a
+        ``DeliveryError`` to retry, and the thread left to finish alone (``AppriseBusy``
+        until it has)."""
+        previous = _RUNNING.get(self.name)
+        if previous is not None and not previous.done():
+            raise AppriseBusy(self.name)
+        result: Future[str | None] = Future()
+        result.set_running_or_notify_cancel()  # never cancelled: the thread sets it
+        _RUNNING[self.name] = result
+        args = (title, body, result)
+        threading.Thread(target=self._run, args=args, name="apprise-send", daemon=True).start()
+        try:
+            async with asyncio.timeout(self.deadline) as scope:
+                return await asyncio.wrap_future(result)
+        except TimeoutError as exc:
+            if not scope.expired():
+                raise  # raised by the send itself
+            raise DeliveryError(
+                self.name,
+                f"Apprise send not finished within its deadline of {self.deadline:g} s "
+                "(deadline_seconds; the service answers too slowly)",
+                retryable=True,
+            ) from exc
 
     async def send(self, alert: Alert, thread: str | None = None) -> str | None:
         title = inert_mentions(headline(alert))
-        failure = await asyncio.to_thread(self._notify, title, chat_text(alert))
+        failure = await self._within_deadline(title, chat_text(alert))
         if failure is None:
             return None
         status = _STATUS.search(failure)

@@ -21,12 +21,20 @@ A channel's rate limit (``max_per_minute``) counts the attempts, failed or not, 
 the state in the current minute of the clock, so it holds across ``run --once``
 invocations (a cron job each minute sends the limit each time) and across replicas. Given
 a ``holder`` (replicas sharing a PostgreSQL state), a channel is drained only by the
-replica that claimed it, and its due rows are read after the claim.
+replica that claimed it, and its due rows are read after the claim. The claim (of
+``claim_for``) is renewed before each send and, while a send lasts, every third of its
+length: a send as long as its channel's deadline (an e-mail's may be minutes) never
+outlives it, so no other replica sends the channel meanwhile.
+
+A successful send is recorded in one transaction (``Store.record_delivery``): its rows
+delivered, the send counted, a new thread kept; a state error leaves none of it recorded,
+never some rows delivered and the others to be sent again.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import random
 import time
@@ -35,7 +43,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from monitor.errors import DeliveryError
+from monitor.errors import DeliveryError, StateError
 from monitor.metrics import Metrics
 from monitor.notify.base import Channel, ChannelRefused, ChannelSettings
 from monitor.notify.render import alert_from_payload, truncate, update_digest
@@ -49,6 +57,7 @@ if TYPE_CHECKING:
 log = logging.getLogger("monitor.deliver")
 _EACH = ChannelSettings(name="default")
 REASON_LIMIT = 300  # characters of a failure's reason stored and logged (once redacted)
+CLAIM_RENEWALS = 3  # times a channel's claim is renewed within its length while a send lasts
 
 
 @dataclass(frozen=True)
@@ -252,7 +261,7 @@ class Outbox:
         )
         started = time.monotonic()
         try:
-            reference = await channel.send(alert, thread)
+            reference = await self._claimed_send(channel, alert, thread)
         except DeliveryError as exc:
             return await self._retry_or_fail(group, exc, extra)
         except Exception as exc:  # a bug in a channel must not stop the daemon
@@ -262,27 +271,40 @@ class Outbox:
         finally:
             if self.metrics is not None:
                 self.metrics.delivery_seconds.observe(time.monotonic() - started)
-        reference = reference if threaded else None
-        await store.run(self._sent, channel.name, alert, reference, group, self.clock())
+        kept = None  # a new alert's thread, for its updates to reply in
+        if threaded and reference and alert.type == "alert":
+            kept = (alert.development, reference)
+        ids = [row.id for row in group]
+        await store.run(store.record_delivery, channel.name, ids, self.clock(), kept)
         self._count(channel.name, "delivered", len(group))
         log.info("deliver: sent", extra={**extra, "rows": len(group)})
         return "delivered"
 
-    def _sent(
-        self,
-        channel: str,
-        alert: Alert,
-        reference: str | None,
-        group: list[OutboxItem],
-        now: datetime,
-    ) -> None:
-        """Record a delivery of ``group`` (on the store's thread): delivered, counted for
-        the rate limit, and a new alert's thread ``reference`` kept for its updates."""
-        if reference and alert.type == "alert":
-            self.store.save_thread(alert.development, channel, reference)
-        for row in group:
-            self.store.mark_delivered(row.id, now)
-        self.store.record_send(channel, now)
+    async def _claimed_send(self, channel: Channel, alert: Alert, thread: str | None) -> str | None:
+        """``channel.send``; with a ``holder``, the channel's claim is renewed meanwhile,
+        so no send outlives it, however long its channel's deadline."""
+        if self.holder is None:
+            return await channel.send(alert, thread)
+        keeper = asyncio.create_task(self._keep_claim(channel.name))
+        try:
+            return await channel.send(alert, thread)
+        finally:
+            keeper.cancel()
+            await asyncio.gather(keeper, return_exceptions=True)
+
+    async def _keep_claim(self, name: str) -> None:
+        """Renew the claim on ``name`` every third of its time (until cancelled); if another
+        replica has it, say so (the send in flight cannot be taken back)."""
+        while True:
+            await asyncio.sleep(self.claim_for.total_seconds() / CLAIM_RENEWALS)
+            with contextlib.suppress(StateError):  # reported by the store; tried again
+                if not await self._claim(name):
+                    log.warning(
+                        "deliver: the channel's claim ran out during a send; another "
+                        "replica may send its next alerts",
+                        extra={"channel": name},
+                    )
+                    return
 
     async def _retry_or_fail(
         self, group: list[OutboxItem], error: DeliveryError, extra: dict[str, object]
