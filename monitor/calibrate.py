@@ -13,7 +13,10 @@ the model changed since). At a ``Cut`` (threshold ``t``, pattern floor
 probabilities from which the detector alerts.
 
 The cut is chosen for the best worse-of precision and event recall (ties: nearest the cut
-in force), with the desk's items counting ``desk_weight`` times. The figures *after* are by
+in force), with the desk's items counting ``desk_weight`` times. Precision is measured only
+on negative items (alerts marked wrong, quiet items): with fewer than ``MIN_NEGATIVES`` the
+cut may not fall below the one in force (neither threshold nor floor), since every alert
+would then count as right. The figures *after* are by
 leave-one-event-out: each development event (and each block of quiet items) is judged at
 a cut chosen without it, so they are what to expect on items not yet seen; the figures
 *before* are those of the cut in force. When items share an id, the desk's judgment wins
@@ -49,6 +52,10 @@ STREAM = "_stream"  # the source an item was read from (set by the caller; not e
 KINDS = ("development", "near-miss", "rehash", "unrelated")  # as the kit's README lists them
 # a rule head's threshold is lowered only where the alerts it adds are right this often
 RULE_PRECISION = 0.9
+# below this many negative items (wrong alerts, quiet items) precision is not measured and
+# the cut is not lowered
+MIN_NEGATIVES = 5
+TEXT_FIELDS = ("title", "summary", "content", "outlet", "url", "why")
 
 
 def read_labelled(path: Path) -> list[dict[str, Any]]:
@@ -92,6 +99,15 @@ def _item_problem(item: dict[str, Any]) -> str | None:
         return "labels: not a list of rule ids"
     if item.get("event") is not None and not isinstance(item["event"], str):
         return "event: not text"
+    for field in TEXT_FIELDS:
+        if item.get(field) is not None and not isinstance(item[field], str):
+            return f"{field}: not text"
+    feedback = item.get("feedback")
+    if feedback is not None and not isinstance(feedback, dict):
+        return "feedback: not an object"
+    confidence = (feedback or {}).get("confidence")
+    if confidence is not None and not _probability(confidence):
+        return f"feedback.confidence: {confidence!r} is not a number from 0 to 1"
     published = item.get("published")
     if published:
         try:
@@ -101,6 +117,11 @@ def _item_problem(item: dict[str, Any]) -> str | None:
         if when is None or when.tzinfo is None:
             return f"published: {published!r} is not a date-time with a zone (2026-03-10T12:00:00Z)"
     return None
+
+
+def _probability(value: object) -> bool:
+    """Whether ``value`` is a number from 0 to 1 (not a boolean, not NaN)."""
+    return isinstance(value, int | float) and not isinstance(value, bool) and 0 <= value <= 1
 
 
 def merge_items(
@@ -319,10 +340,19 @@ def _cuts(scored: Sequence[Scored], current: Cut) -> tuple[np.ndarray, np.ndarra
     return thresholds, floors
 
 
+def negatives(scored: Sequence[Scored]) -> int:
+    """The items that should not alert (alerts marked wrong, quiet items)."""
+    return sum(1 for s in scored if s.event is None)
+
+
 def choose_cut(scored: Sequence[Scored], current: Cut) -> Cut:
     """The cut with the best worse-of precision and event recall; ties go to the one
-    nearest ``current``."""
+    nearest ``current``. With fewer than ``MIN_NEGATIVES`` negative items (precision
+    not measured), only cuts that alert no more than ``current``."""
     thresholds, floors = _cuts(scored, current)
+    if negatives(scored) < MIN_NEGATIVES:
+        keep = (thresholds >= current.threshold) & (floors >= current.floor)
+        thresholds, floors = thresholds[keep], floors[keep]
     balance = np.round(_Table(scored).balances(thresholds, floors), 9)
     distance = np.abs(thresholds - current.threshold) + np.abs(floors - current.floor)
     best = np.lexsort((distance, -balance))[0]
@@ -351,6 +381,7 @@ class Report:
     desk_after: Figures | None
     items: int
     desk_items: int
+    negatives: int  # below ``MIN_NEGATIVES``: the cut was not lowered
 
     def as_json(self) -> dict[str, Any]:
         def plain(f: Figures | None) -> dict[str, Any] | None:
@@ -365,6 +396,8 @@ class Report:
             "pattern_floor_chosen": self.chosen.floor,
             "items": self.items,
             "desk_items": self.desk_items,
+            "negative_items": self.negatives,
+            "precision_measured": self.negatives >= MIN_NEGATIVES,
             "before": plain(self.before),
             "after_leave_one_event_out": plain(self.after),
             "desk_before": plain(self.desk_before),
@@ -390,6 +423,7 @@ def calibrate(
         desk_after=figures(desk_scored, [held_out[i] for i in desk], None) if desk else None,
         items=len(scored),
         desk_items=len(desk),
+        negatives=negatives(scored),
     )
 
 

@@ -139,6 +139,7 @@ def cmd_feedback(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_calibrate(args: argparse.Namespace, settings: Settings) -> int:
     from monitor.calibrate import (  # detection is heavy: loaded for this command only
+        MIN_NEGATIVES,
         STREAM,
         Cut,
         calibrate,
@@ -209,6 +210,13 @@ def cmd_calibrate(args: argparse.Namespace, settings: Settings) -> int:
         print(
             f"calibrate: warning: only {len(items)} labelled items; values chosen on so few "
             "follow them closely (add --corpus files, or wait for more judgments)",
+            file=sys.stderr,
+        )
+    if report.negatives < MIN_NEGATIVES:
+        print(
+            f"calibrate: warning: only {report.negatives} negative labels (alerts marked "
+            f"wrong, quiet items); precision cannot be measured on fewer than {MIN_NEGATIVES},"
+            " so the threshold and pattern floor are not lowered below those in force",
             file=sys.stderr,
         )
     if settings.alert_threshold is not None:

@@ -35,17 +35,18 @@ def record_verdict(
     via: str,
     now: datetime,
     note: str = "",
+    once: bool = False,
 ) -> Feedback | None:
     """Record ``verdict`` (right or wrong) on the alert; None when there is no such alert
-    to judge (digests and silence summaries are notices, not developments)."""
+    to judge (digests and silence summaries are notices, not developments), or, ``once``,
+    when this verdict came in by ``via`` before (a signed link is taken once)."""
     if verdict == "missed":
         raise ValueError("a missed development is recorded with record_missed")
     record = store.alert_record(alert_id)
     if record is None or record.rule in NOTICE_RULES:
         return None
-    return store.add_feedback(
-        verdict, alert_id=alert_id, author=author, via=via, now=now, note=note.strip()
-    )
+    add = store.add_feedback_once if once else store.add_feedback
+    return add(verdict, alert_id=alert_id, author=author, via=via, now=now, note=note.strip())
 
 
 def record_missed(

@@ -10,11 +10,12 @@ words the detector read.
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass, replace
 from datetime import datetime
 from typing import Literal, cast
 
 from monitor.store_base import StorePart, stamp
+from monitor.store_db import Database
 
 Verdict = Literal["right", "wrong", "missed"]
 VERDICTS: tuple[Verdict, ...] = ("right", "wrong", "missed")
@@ -57,6 +58,16 @@ def _feedback(row: Sequence[object]) -> Feedback:
     )
 
 
+def _insert(db: Database, item: Feedback) -> int:
+    """Insert ``item`` (all but its id) as a row; the row's id."""
+    cursor = db.execute(
+        f"INSERT INTO feedback ({_COLUMNS.removeprefix('id, ')})"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+        astuple(item)[1:],
+    )
+    return int(cursor.fetchall()[0][0])  # fetched whole: the commit needs that
+
+
 class FeedbackStore(StorePart):
     """The desk's judgments; mixed into ``Store``."""
 
@@ -75,16 +86,33 @@ class FeedbackStore(StorePart):
         note: str = "",
     ) -> Feedback:
         """Record one judgment and return it (the caller checked that the alert exists)."""
+        made = Feedback(0, alert_id, verdict, rule, url, title, text, note, author, via, stamp(now))
         with self._transaction() as db:
-            cursor = db.execute(
-                "INSERT INTO feedback (alert_id, verdict, rule, url, title, text, note, author,"
-                " via, created) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-                (alert_id, verdict, rule, url, title, text, note, author, via, stamp(now)),
-            )
-            new_id = int(cursor.fetchall()[0][0])  # fetched whole: the commit needs that
-        return Feedback(
-            new_id, alert_id, verdict, rule, url, title, text, note, author, via, stamp(now)
-        )
+            new_id = _insert(db, made)
+        return replace(made, id=new_id)
+
+    def add_feedback_once(
+        self,
+        verdict: Verdict,
+        *,
+        alert_id: int,
+        author: str,
+        via: str,
+        now: datetime,
+        note: str = "",
+    ) -> Feedback | None:
+        """As ``add_feedback``, but None and nothing recorded when the alert already has
+        this verdict by ``via`` (a signed link posted again: a later judgment stands)."""
+        made = Feedback(0, alert_id, verdict, None, None, "", "", note, author, via, stamp(now))
+        with self._transaction() as db:
+            known = db.execute(
+                "SELECT id FROM feedback WHERE alert_id = ? AND verdict = ? AND via = ?",
+                (alert_id, verdict, via),
+            ).fetchall()
+            if known:
+                return None
+            new_id = _insert(db, made)
+        return replace(made, id=new_id)
 
     def feedback(self) -> list[Feedback]:
         """Every judgment, oldest first."""

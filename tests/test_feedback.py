@@ -15,7 +15,15 @@ import numpy as np
 import pytest
 
 from monitor.app import Service
-from monitor.calibrate import Cut, Scored, calibrate, figures, merge_items, read_labelled
+from monitor.calibrate import (
+    MIN_NEGATIVES,
+    Cut,
+    Scored,
+    calibrate,
+    figures,
+    merge_items,
+    read_labelled,
+)
 from monitor.calibration_file import Calibration, apply_calibration, load_calibration
 from monitor.cli import main
 from monitor.detect.model import DEFAULT_MODEL, default_model
@@ -133,7 +141,8 @@ def scored(p: float, event: str | None, desk: bool = False, pattern: bool = Fals
 
 
 def test_labels_saying_more_should_alert_lower_the_threshold() -> None:
-    items = [scored(0.9, "a"), scored(0.8, "b"), scored(0.1, None), scored(0.2, None)]
+    items = [scored(0.9, "a"), scored(0.8, "b")]
+    items += [scored(0.1 + 0.02 * n, None) for n in range(MIN_NEGATIVES)]  # precision measured
     items += [scored(0.5, f"desk-{n}", desk=True) for n in range(3)]  # missed developments
     report = calibrate(items, current=Cut(0.7, 0.7))
     assert report.chosen.threshold <= 0.5 < report.current.threshold
@@ -423,3 +432,18 @@ def test_a_missed_development_is_exported_with_its_outlet_and_published_time_whe
         seen.id: ("agency", noted.isoformat()),
         "https://example.invalid/never": ("", noted.isoformat()),
     }
+
+
+def test_a_link_verdict_is_recorded_once_and_a_later_judgment_stands(any_store: Store) -> None:
+    now = datetime(2027, 3, 3, 21, 0, tzinfo=UTC)
+    record_alerts(any_store, [sample_alert("feedback")], now)
+    (alert_id,) = [r.id for r in any_store.recorded_alerts()]
+    judge = {"author": "e-mail link", "via": "link", "now": now, "once": True}
+    assert record_verdict(any_store, alert_id, "right", **judge) is not None
+    record_verdict(any_store, alert_id, "wrong", author="ann", via="web", now=now)
+    assert record_verdict(any_store, alert_id, "right", **judge) is None
+    assert [(f.verdict, f.via) for f in any_store.feedback()] == [
+        ("right", "link"),
+        ("wrong", "web"),
+    ]
+    assert any_store.latest_feedback()[alert_id].verdict == "wrong"

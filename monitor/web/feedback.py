@@ -8,7 +8,10 @@
   alerts.
 - ``GET /feedback/{right|wrong}?alert=KEY&sig=...``: a signed e-mail link; shows a page
   asking to confirm (following the link records nothing); ``POST`` to the same address
-  records. Open without the token: the signature is the credential.
+  records. Open without the token: the signature is the credential. A link is good for
+  ``feedback_links.LINK_DAYS`` days (an expired one gets a page saying so, 410), and its
+  verdict is recorded once: posted again, it is answered as before but adds nothing, so a
+  later judgment on the page stands.
 - ``POST /api/feedback`` (JSON ``{"alert": ID or "key": KEY, "verdict": ..., "note": ...,
   "by": ...}``): a webhook receiver's judgment, signed like webhook deliveries
   (``feedback_links.FeedbackSigner.post_ok``) or carrying the web token as a bearer token
@@ -36,7 +39,7 @@ from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Re
 from starlette.routing import BaseRoute, Route
 
 from monitor.feedback import record_verdict
-from monitor.feedback_links import MAX_SKEW, FeedbackSigner
+from monitor.feedback_links import LINK_DAYS, MAX_SKEW, UNTIMED, FeedbackSigner, link_expired
 from monitor.metrics import Metrics
 from monitor.store_base import row_id
 from monitor.store_feedback import Verdict
@@ -98,10 +101,20 @@ def feedback_routes(
     store = sources.store
     seen = SeenSignatures()
 
-    async def record(alert_id: int, verdict: Verdict, author: str, via: str, note: str) -> bool:
+    async def record(
+        alert_id: int, verdict: Verdict, author: str, via: str, note: str, once: bool = False
+    ) -> bool:
         now = datetime.now(UTC)
         done = await store.run(
-            record_verdict, store, alert_id, verdict, author=author, via=via, now=now, note=note
+            record_verdict,
+            store,
+            alert_id,
+            verdict,
+            author=author,
+            via=via,
+            now=now,
+            note=note,
+            once=once,
         )
         if done is not None:
             metrics.feedback.labels(verdict).inc()
@@ -125,8 +138,8 @@ def feedback_routes(
             return Response("feedback: no such alert\n", 404)
         return RedirectResponse(story_place(form.get("back", "")), 303)
 
-    def page(**data: Any) -> Response:
-        status = 400 if data.get("problem") else 200
+    def page(status: int | None = None, **data: Any) -> Response:
+        status = status or (400 if data.get("problem") else 200)
         defaults = {"problem": "", "recorded": False, "title": "", "alert_key": "", "sig": ""}
         return HTMLResponse(
             env.get_template("feedback.html").render(**{**defaults, **data}), status
@@ -143,17 +156,25 @@ def feedback_routes(
         checker = signer()
         if checker is None:
             return page(verdict=verdict, problem="This news-monitor takes no signed feedback.")
-        if verdict not in JUDGMENTS or not checker.link_ok(key, verdict, sig):
+        issued = checker.link_issued(key, verdict, sig) if verdict in JUDGMENTS else None
+        if issued is None:
             problem = "This link is not valid (altered, or signed with another key)."
             return page(verdict=verdict, problem=problem)
         alert_id = await store.run(store.alert_id_for_key, key)
         found = await store.run(store.alert_record, alert_id) if alert_id is not None else None
         if alert_id is None or found is None:
             return page(verdict=verdict, problem="This alert is no longer recorded.")
+        if _link_expired(issued, found.created):
+            problem = (
+                f"This link has expired: the links in an e-mail alert are good for {LINK_DAYS}"
+                " days. Judge the alert on the Story page instead."
+            )
+            return page(410, verdict=verdict, problem=problem)
         title = str(found.payload["entry"].get("title") or "")
         if request.method != "POST":
             return page(verdict=verdict, title=title, alert_key=key, sig=sig)
-        await record(alert_id, verdict, "e-mail link", "link", values.get("note", "")[:NOTE_LIMIT])
+        note = values.get("note", "")[:NOTE_LIMIT]
+        await record(alert_id, verdict, "e-mail link", "link", note, once=True)
         return page(verdict=verdict, title=title, recorded=True)
 
     async def from_receiver(request: Request) -> Response:
@@ -209,6 +230,14 @@ def story_place(back: str) -> str:
     if parts.scheme or parts.netloc or parts.path != "/":
         return "/"
     return urlunsplit(("", "", "/", parts.query, parts.fragment))
+
+
+def _link_expired(issued: int, alert_created: str) -> bool:
+    """Whether an e-mail link is past its days; a link made before links carried their
+    time counts from when its alert was recorded (about when the e-mail was sent)."""
+    if issued == UNTIMED:
+        return link_expired(datetime.fromisoformat(alert_created).timestamp())
+    return link_expired(issued)
 
 
 def _basic_user(request: Request) -> str | None:

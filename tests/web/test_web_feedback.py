@@ -9,7 +9,7 @@ import html
 import json
 import re
 import time
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -17,7 +17,7 @@ import httpx
 import pytest
 from pydantic import SecretStr
 
-from monitor.feedback_links import FeedbackLinks, FeedbackSigner
+from monitor.feedback_links import LINK_DAYS, FeedbackLinks, FeedbackSigner
 from monitor.models import Alert, Article, Evidence
 from monitor.notify.email import email_message
 from monitor.notify.webhook import signature
@@ -173,7 +173,7 @@ def test_a_new_feedback_key_is_taken_at_the_next_reload(
     key = vote_alert().idempotency_key
 
     def link(secret: str) -> str:
-        sig = FeedbackSigner(SecretStr(secret)).link_token(key, "right")
+        sig = FeedbackSigner(SecretStr(secret)).link_token(key, "right", int(time.time()))
         return f"/feedback/right?alert={key}&sig={sig}"
 
     async def scenario() -> None:
@@ -191,7 +191,7 @@ def test_the_signed_link_page_loads_its_stylesheet_and_icon_without_the_token(
     recorded: Path,
 ) -> None:
     key = vote_alert().idempotency_key
-    sig = FeedbackSigner(SecretStr(KEY)).link_token(key, "right")
+    sig = FeedbackSigner(SecretStr(KEY)).link_token(key, "right", int(time.time()))
 
     async def check(client: httpx.AsyncClient) -> None:
         page = await client.get(f"/feedback/right?alert={key}&sig={sig}")
@@ -268,3 +268,94 @@ def test_the_note_page_asks_for_the_token_and_a_judgeable_alert(recorded: Path) 
         assert answer.status_code == 413 and "1,000 characters" in answer.text, answer.text
 
     with_service(recorded, check, health_bind="0.0.0.0:0", web_token=TOKEN)
+
+
+def link_path(verdict: str, now: float | None = None) -> str:
+    """The path and query of the e-mail link for the vote alert, made at ``now``."""
+    links = FeedbackLinks("https://monitor.example.org", FeedbackSigner(SecretStr(KEY)))
+    url = urlsplit(links.link(vote_alert().idempotency_key, verdict, now))
+    return f"{url.path}?{url.query}"
+
+
+def link_form(link: str, note: str = "") -> dict[str, str]:
+    """What the confirm page posts for ``link``."""
+    query = dict(part.split("=", 1) for part in urlsplit(link).query.split("&"))
+    return {"alert": vote_alert().idempotency_key, "sig": query["sig"], "note": note}
+
+
+def test_an_email_link_posted_again_does_not_undo_a_later_judgment(recorded: Path) -> None:
+    """The desk follows the "right" link, then marks the alert wrong on the page: the old
+    link posted again is answered as before but records nothing, so "wrong" stands (each
+    post of the link added a row, and the latest counted)."""
+    right = link_path("right")
+    same = {**BEARER, "Sec-Fetch-Site": "same-origin"}
+
+    async def check(client: httpx.AsyncClient) -> None:
+        first = await client.post(right.split("?")[0], data=link_form(right))
+        assert first.status_code == 200 and "marked <b>right</b>" in first.text
+        page = {"alert": "1", "verdict": "wrong", "note": "a recap"}
+        assert (await client.post("/story/feedback", data=page, headers=same)).status_code == 303
+        again = await client.post(right.split("?")[0], data=link_form(right, "replayed"))
+        assert again.status_code == 200 and "marked <b>right</b>" in again.text
+        metrics = (await client.get("/metrics")).text
+        assert 'news_monitor_feedback_total{verdict="right"} 1.0' in metrics
+
+    with_service(recorded, check, health_bind="0.0.0.0:0", web_token=TOKEN)
+    assert judgments(recorded) == [
+        ("right", "e-mail link", "link", ""),
+        ("wrong", "web", "web", "a recap"),
+    ]
+    store = open_store(settings_for(recorded).database_path)
+    try:
+        assert store.latest_feedback()[1].verdict == "wrong"
+    finally:
+        store.close()
+
+
+def test_an_expired_email_link_gets_a_page_saying_so(recorded: Path) -> None:
+    day = 86400.0
+    expired = link_path("right", time.time() - (LINK_DAYS + 1) * day)
+    fresh = link_path("right", time.time() - (LINK_DAYS - 1) * day)
+    stamp, signed = link_form(expired)["sig"].split(".")
+    prolonged = expired.replace(f"sig={stamp}.", f"sig={int(time.time())}.")
+
+    async def check(client: httpx.AsyncClient) -> None:
+        asked = await client.get(expired)
+        assert asked.status_code == 410 and "This link has expired" in asked.text
+        assert f"good for {LINK_DAYS} days" in asked.text
+        posted = await client.post(expired.split("?")[0], data=link_form(expired))
+        assert posted.status_code == 410 and "This link has expired" in posted.text
+        assert (await client.get(fresh)).status_code == 200
+        # the time is signed: a link cannot be made to last longer
+        assert prolonged != expired and signed in prolonged
+        assert (await client.get(prolonged)).status_code == 400
+
+    with_service(recorded, check, health_bind="0.0.0.0:0", web_token=TOKEN)
+    assert judgments(recorded) == []
+
+
+@pytest.mark.parametrize("recorded_days_ago", [1, LINK_DAYS + 1])
+def test_a_link_sent_before_links_carried_their_time_lasts_as_long_from_its_alert(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, recorded_days_ago: int
+) -> None:
+    """A link of an e-mail sent before links were timed (signed over key and verdict only)
+    works for ``LINK_DAYS`` days after its alert was recorded, then gets the expired page."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("NEWS_MONITOR_FEEDBACK_KEY", KEY)
+    store = open_store(settings_for(tmp_path).database_path)
+    alerted = datetime.now(UTC) - timedelta(days=recorded_days_ago)
+    record_alerts(store, [vote_alert()], alerted)
+    store.close()
+    key = vote_alert().idempotency_key
+    sig = FeedbackSigner(SecretStr(KEY)).link_token(key, "wrong")
+    expired = recorded_days_ago > LINK_DAYS
+
+    async def check(client: httpx.AsyncClient) -> None:
+        asked = await client.get(f"/feedback/wrong?alert={key}&sig={sig}")
+        assert asked.status_code == (410 if expired else 200)
+        posted = await client.post("/feedback/wrong", data={"alert": key, "sig": sig})
+        assert posted.status_code == (410 if expired else 200)
+        assert ("This link has expired" in posted.text) == expired
+
+    with_service(tmp_path, check, health_bind="0.0.0.0:0", web_token=TOKEN)
+    assert judgments(tmp_path) == ([] if expired else [("wrong", "e-mail link", "link", "")])
