@@ -3,7 +3,9 @@
 ``Poller.poll`` never raises for a feed's own trouble: a fetch or parse failure marks the
 feed unhealthy with its reason and returns an outcome saying so, and the caller (the
 daemon) backs off. Entries with alerts count as seen only in the transaction that queues
-those alerts (a poll of many new entries records the others just after, in slices).
+those alerts (a poll of many new entries records the others just after, in slices, and the
+feed's success with its validators once they all are). Entries the feed still lists are
+seen again, so they are never pruned while listed (see ``store.stale_before``).
 
 Detection runs on one worker thread, one feed at a time (detection's story book is never
 touched by two threads); parsing too, except for large bodies, which a separate process
@@ -35,7 +37,7 @@ from monitor.metrics import Metrics
 from monitor.sources.feeds import FeedConfig
 from monitor.sources.fetch import Fetcher, Validators
 from monitor.sources.parsepool import PARSE_DEADLINE, ParsePool
-from monitor.store import REPORTS_KEPT, Store, content_hash, unseen_among
+from monitor.store import REPORTS_KEPT, Listing, Store, compare_listing, content_hash
 
 if TYPE_CHECKING:
     from monitor.detect.engine import Detector
@@ -51,7 +53,8 @@ Deciding = Callable[
 T = TypeVar("T")
 # A poll with more new entries than this records those that queue nothing after its own
 # transaction, in slices of this many, yielding to the event loop in between (a
-# 10,000-entry first poll in one transaction held the loop for a quarter of a second).
+# 10,000-entry first poll in one transaction held the loop for a quarter of a second); the
+# feed's success and validators only after the last slice.
 SEEN_SLICE = 500
 
 
@@ -227,6 +230,7 @@ class Poller:
                 result.validators.etag,
                 result.validators.last_modified,
                 now,
+                state.last_success,
             )
             return await self._done(
                 [],
@@ -244,8 +248,11 @@ class Poller:
                 "poll: feed is ill-formed, using what was recovered",
                 extra={"feed": feed.name, "reason": parsed.warning},
             )
-        known = await store.run(store.seen_hashes, feed.name)
-        fresh = await self._off_loop(lambda: unseen_among(known, distinct_entries(parsed.articles)))
+        known = await store.run(store.seen_entries, feed.name)
+        listing = await self._off_loop(
+            lambda: compare_listing(known, distinct_entries(parsed.articles), now)
+        )
+        fresh = listing.unseen
         examined = self.intake.select(fresh, now, first_poll=state.last_success is None)
         # Nothing new to judge (a feed without validators sent what was seen): detection is
         # not even loaded for it (issue 11).
@@ -259,7 +266,7 @@ class Poller:
         async with guard as stale:
             if detected is not None and detected.developments and (stale or detected.outdated):
                 detected = await self._detect(detected.detector, examined, now)
-            queued = await self._record(feed, result.validators, fresh, detected, now)
+            queued = await self._record(feed, result.validators, listing, detected, now)
         alerts = detected.alerts if detected is not None else []
         for alert in alerts:
             log.info(
@@ -293,8 +300,11 @@ class Poller:
     def _quiet(fresh: Sequence[Article], alerts: Sequence[Alert]) -> list[Article]:
         """When a poll brings many new entries, those that queue nothing: they are
         recorded after the poll's own transaction, in slices, letting the event loop run
-        between them. Should that fail, they are examined again later (an alert is never
-        lost for it); entries with alerts are always recorded with their alerts."""
+        between them, and the feed's success and validators after them. Should a slice
+        fail (or a shutdown cancel it), the next poll reads the whole feed again and takes
+        the entries not recorded as this one would (a first poll stays a first poll; an
+        alert is never lost for it); entries with alerts are always recorded with their
+        alerts."""
         if len(fresh) <= SEEN_SLICE:
             return []
         loud = {alert.article.id for alert in alerts}
@@ -345,14 +355,16 @@ class Poller:
         self,
         feed: FeedConfig,
         validators: Validators,
-        fresh: Sequence[Article],
+        listing: Listing,
         detected: Detected | None,
         now: datetime,
     ) -> int:
-        """Record the poll with its alerts and the developments it changed; outbox rows
-        added (``detected`` is None when nothing was examined)."""
+        """Record the poll (the ``listing`` of its response) with its alerts and the
+        developments it changed; outbox rows added (``detected`` is None when nothing was
+        examined)."""
         alerts = detected.alerts if detected is not None else []
         store = self.store
+        fresh = listing.unseen
         try:
             quiet = self._quiet(fresh, alerts)
             later = {a.id for a in quiet}
@@ -369,10 +381,22 @@ class Poller:
                 now=now,
                 observed=detected.observed if detected is not None else [],
                 observer=detected.detector.recent.observer if detected is not None else "",
+                listing=listing,
+                complete=not quiet,
             )
             for start in range(0, len(quiet), SEEN_SLICE):  # other calls run between slices
                 part = quiet[start : start + SEEN_SLICE]
                 await store.run(store.record_seen, feed.name, part, now)
+            if quiet:
+                await store.run(
+                    store.record_success,
+                    feed.name,
+                    str(feed.url),
+                    validators.etag,
+                    validators.last_modified,
+                    now,
+                    listing.gone,
+                )
         except StateError:
             # What detection decided was not recorded: forget it; the next poll decides again.
             await self._resync(detected)

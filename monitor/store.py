@@ -21,7 +21,7 @@ import time
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ParamSpec, Protocol, TypeVar
 
@@ -47,6 +47,7 @@ SCHEMA_VERSION = len(MIGRATIONS)
 # reports stored for corroboration are kept this long: twice its window, for entries
 # published up to a window before their poll
 REPORTS_KEPT = timedelta(hours=144)
+SEEN_REFRESH = timedelta(hours=1)  # see stale_before
 BUSY_TIMEOUT = 30.0  # seconds a connection waits for another's lock (and for a WAL switch)
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -60,6 +61,44 @@ def content_hash(article: Article) -> str:
 def unseen_among(known: Mapping[str, str], articles: Sequence[Article]) -> list[Article]:
     """The articles not in ``known`` (entry id -> content hash), or there with other content."""
     return [a for a in articles if known.get(a.id) != content_hash(a)]
+
+
+def stale_before(now: datetime) -> datetime:
+    """The entries a feed lists are seen again (their ``last_seen`` written) when last seen
+    before this: the start of the hour of ``now``, less an hour; those it no longer lists,
+    when last seen since, are marked seen just before it. So after every successful poll,
+    the entries last seen since ``stale_before`` of its time are exactly those the feed
+    lists (a 304 renews them), none older than two hours, for one write an hour each."""
+    hour = now.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
+    return hour - SEEN_REFRESH
+
+
+@dataclass(frozen=True)
+class Listing:
+    """A feed's full response against the entries the feed had (``compare_listing``)."""
+
+    unseen: list[Article]  # entries new, or with other content
+    stale: list[str]  # ids of the others, last seen before ``stale_before``: seen again
+    gone: list[str]  # ids of entries it no longer lists, last seen since ``stale_before``
+
+
+def compare_listing(
+    known: Mapping[str, tuple[str, str]], articles: Sequence[Article], now: datetime
+) -> Listing:
+    """``articles`` (a full response at ``now``) against ``known`` (entry id -> content
+    hash and ``last_seen``, ``Store.seen_entries``)."""
+    before = stamp(stale_before(now))
+    unseen: list[Article] = []
+    stale: list[str] = []
+    for article in articles:
+        seen = known.get(article.id)
+        if seen is None or seen[0] != content_hash(article):
+            unseen.append(article)
+        elif seen[1] < before:
+            stale.append(article.id)
+    listed = {article.id for article in articles}
+    gone = [key for key, (_, last) in known.items() if last >= before and key not in listed]
+    return Listing(unseen, stale, gone)
 
 
 @dataclass(frozen=True)
@@ -227,10 +266,46 @@ class Store(
         )
 
     def record_not_modified(
-        self, name: str, url: str, etag: str | None, last_modified: str | None, now: datetime
+        self,
+        name: str,
+        url: str,
+        etag: str | None,
+        last_modified: str | None,
+        now: datetime,
+        last_success: str | None = None,
     ) -> None:
-        with self._transaction(alone=True) as db:  # every 304: one round trip
+        """Record a 304: the feed lists what it listed at its last success (``last_success``,
+        as stored), the entries last seen since ``stale_before`` of that time; they are
+        seen again once an hour."""
+        before = stamp(stale_before(now))
+        since = ""
+        if last_success is not None:
+            since = stamp(stale_before(datetime.fromisoformat(last_success)))
+        due = since < before
+        with self._transaction(alone=not due) as db:  # most 304s: one round trip
             self._record_success(db, name, url, etag, last_modified, now)
+            if due:
+                db.execute(
+                    "UPDATE entries SET last_seen = ?"
+                    " WHERE feed = ? AND last_seen >= ? AND last_seen < ?",
+                    (stamp(now), name, since, before),
+                )
+
+    def record_success(
+        self,
+        name: str,
+        url: str,
+        etag: str | None,
+        last_modified: str | None,
+        now: datetime,
+        gone: Collection[str] = (),
+    ) -> None:
+        """Record the success of a poll whose entries ``commit_poll`` (not ``complete``)
+        and ``record_seen`` recorded, once they all are; with its validators, and the
+        entries it no longer lists (``Listing.gone``)."""
+        with self._transaction(alone=not gone) as db:
+            self._record_success(db, name, url, etag, last_modified, now)
+            self._no_longer_listed(db, name, gone, now)
 
     # entries -----------------------------------------------------------------------------
 
@@ -242,6 +317,12 @@ class Store(
         """Entry id -> content hash of every entry ``feed`` is known to have had."""
         sql = "SELECT entry_id, content_hash FROM entries WHERE feed = ?"
         return dict(self._rows(sql, (feed,)))
+
+    def seen_entries(self, feed: str) -> dict[str, tuple[str, str]]:
+        """Entry id -> content hash and ``last_seen`` of every entry ``feed`` is known to
+        have had."""
+        sql = "SELECT entry_id, content_hash, last_seen FROM entries WHERE feed = ?"
+        return {row[0]: (row[1], row[2]) for row in self._rows(sql, (feed,))}
 
     def record_seen(self, feed: str, articles: Iterable[Article], now: datetime) -> None:
         """Record ``articles`` of ``feed`` as seen, in a transaction of their own: for entries
@@ -261,6 +342,21 @@ class Store(
             [(feed, a.id, content_hash(a), seen, seen) for a in articles],
         )
 
+    @staticmethod
+    def _seen_at(db: Database, feed: str, entry_ids: Collection[str], when: datetime) -> None:
+        if entry_ids:
+            db.insert_many(
+                "UPDATE entries SET last_seen = ? WHERE feed = ? AND entry_id = ?",
+                [(stamp(when), feed, entry_id) for entry_id in entry_ids],
+            )
+
+    @classmethod
+    def _no_longer_listed(
+        cls, db: Database, feed: str, entry_ids: Collection[str], now: datetime
+    ) -> None:
+        """Mark entries seen just before ``stale_before(now)``: a 304 renews them no more."""
+        cls._seen_at(db, feed, entry_ids, stale_before(now) - timedelta(microseconds=1))
+
     def commit_poll(
         self,
         *,
@@ -275,19 +371,26 @@ class Store(
         now: datetime,
         observed: Sequence[OutletReport] = (),
         observer: str = "",
+        listing: Listing | None = None,
+        complete: bool = True,
     ) -> int:
         """Record a poll in one transaction; return the number of outbox rows added.
 
         An alert matching a silence active at ``now`` is recorded with it, its outbox rows
         marked ``silenced`` (not counted). The reports detection ``observed`` (for
         corroboration, by ``observer``) are stored, and those stored before ``now`` less
-        ``REPORTS_KEPT`` forgotten.
+        ``REPORTS_KEPT`` forgotten. The ``listing``'s stale entries are seen again. Unless
+        ``complete`` (entries are still to be recorded, ``record_seen``), the feed's success
+        and validators are not recorded, nor the entries gone from it: ``record_success``
+        records them after.
         """
         queued = 0
         developments = list(developments)
         with self._transaction() as db:
             silences = self._active_silences(db, now) if alerts else []
             self._record_entries(db, feed, articles, now)
+            if listing is not None:
+                self._seen_at(db, feed, listing.stale, now)
             for development in developments:
                 self._save_development(db, development)
             if developments:  # other replicas see that developments changed
@@ -297,7 +400,10 @@ class Store(
                 queued += self._queue_alert(
                     db, alert, route(alert), now, silence.id if silence else None
                 )
-            self._record_success(db, feed, url, etag, last_modified, now)
+            if complete:
+                self._record_success(db, feed, url, etag, last_modified, now)
+                if listing is not None:
+                    self._no_longer_listed(db, feed, listing.gone, now)
             if observed:
                 self._store_reports(db, observed, observer, now)
         return queued
@@ -340,9 +446,12 @@ class Store(
         return [int(row[0]) for row in rows], others
 
     def prune_entries(self, older_than: datetime) -> int:
-        """Forget entries not seen since ``older_than``; return how many."""
+        """Forget entries not seen since ``older_than``; return how many. An entry a feed
+        still lists is seen again at every successful poll, to within two hours
+        (``stale_before``): it is kept while the feed had a success since ``older_than``."""
+        cutoff = stamp(older_than - 2 * SEEN_REFRESH)
         with self._transaction() as db:
-            cursor = db.execute("DELETE FROM entries WHERE last_seen < ?", (stamp(older_than),))
+            cursor = db.execute("DELETE FROM entries WHERE last_seen < ?", (cutoff,))
         return cursor.rowcount
 
     def entry_count(self) -> int:

@@ -185,4 +185,11 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX recent_reports_at ON recent_reports (at);
     """,
+    # 11: the entries a feed still lists are seen again at each of its polls (a 304: those
+    # seen at its last success, see ``store.stale_before``); until a feed's next full
+    # response, every entry it had counts as listed then, so none is pruned while it lists it
+    """
+    UPDATE entries SET last_seen = (SELECT last_success FROM feeds WHERE name = entries.feed)
+    WHERE last_seen < (SELECT last_success FROM feeds WHERE name = entries.feed);
+    """,
 )

@@ -240,3 +240,56 @@ def test_a_restarted_daemon_knows_what_corroborates_as_the_running_one(tmp_path:
     assert [kind for kind, _, _ in running] == ["alert", "update"], running
     assert restarted == running
     assert len(detector.recent) == 2  # the wire's report, taken in, and its own
+
+
+def test_an_entry_still_listed_is_not_forgotten_and_never_alerts_again(tmp_path: Path) -> None:
+    """An undated entry the feed kept listing, through 304s and full responses: its
+    ``last_seen`` was never written again, pruning forgot it 30 days after it was first
+    seen, and the next full response took it as new (it was examined, and alerted again).
+    One the feed no longer lists is forgotten."""
+    undated = {k: v for k, v in VOTE_ITEM.items() if k != "pubDate"}
+    dropped = {"title": "Weather", "guid": "weather-0", "description": "Rain in town."}
+    ruleset = load_ruleset(RULES)
+    detector = Detector(ruleset.claims, ruleset.rules)
+    store = open_store(tmp_path / "state.db")
+    routed: list[str] = []
+    clock = [T0]
+    poller = Poller(
+        Fetcher(FetchLimits()),
+        store,
+        lambda: detector,
+        lambda alert: routed.append(alert.article.id) or [],
+        clock=lambda: clock[0],
+    )
+    timeline = [  # (day, the feed's entries, the poll's status, its new entries)
+        (0, [undated, dropped], "ok", 2),
+        (10, [undated, dropped], "not-modified", 0),
+        (20, [undated], "ok", 0),
+        (29, [undated], "not-modified", 0),
+        (40, [undated], "not-modified", 0),
+        (55, [undated], "not-modified", 0),
+    ]
+    with serving(FeedServer()) as server:
+        feed = FeedConfig(name="wire", url=server.url("/wire.xml"))
+
+        async def scenario() -> list[tuple[int, str, int]]:
+            polled = []
+            for day, items, _, _ in timeline:
+                clock[0] = T0 + timedelta(days=day)
+                server.feeds["/wire.xml"] = rss(items)
+                outcome = await poller.poll(feed)
+                polled.append((day, outcome.status, outcome.new_entries))
+            pruned = store.prune_entries(clock[0] - timedelta(days=30))
+            clock[0] += timedelta(hours=1)
+            later = {"title": "Markets", "guid": "markets-1", "description": "Shares rose."}
+            server.feeds["/wire.xml"] = rss([undated, later])
+            outcome = await poller.poll(feed)
+            return [*polled, (pruned, outcome.status, outcome.new_entries)]
+
+        try:
+            polled = asyncio.run(scenario())
+        finally:
+            poller.close()
+            store.close()
+    assert polled == [*((day, s, n) for day, _, s, n in timeline), (1, "ok", 1)]
+    assert routed == ["vote-1"]

@@ -10,7 +10,7 @@ import pytest
 
 from monitor.errors import StateError
 from monitor.models import Article
-from monitor.store import SCHEMA_VERSION, Store, open_store
+from monitor.store import SCHEMA_VERSION, Store, compare_listing, open_store
 
 T0 = datetime(2027, 1, 1, tzinfo=UTC)
 
@@ -82,7 +82,7 @@ def test_older_schema_is_upgraded_in_place(tmp_path: Path) -> None:
     assert store.thread_of("dev-1", "slack") == "1700000000.000001"
     store.close()
     with sqlite3.connect(path) as db:
-        assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 10
+        assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 11
         assert db.execute("SELECT COUNT(*) FROM attempts").fetchone()[0] == 0
 
 
@@ -200,3 +200,83 @@ def test_times_with_another_offset_compare_as_times(any_store: Store) -> None:
     assert [s.id for s in any_store.silences(noon.astimezone(new_york))] == [silence.id]
     with pytest.raises(ValueError, match="without a UTC offset"):
         any_store.recorded_alerts(since=datetime(2027, 3, 3, 12, 0))
+
+
+def _poll(store: Store, feed: list[Article], now: datetime) -> None:
+    """Record a full response listing ``feed`` at ``now``, as the poller does."""
+    listing = compare_listing(store.seen_entries("feed"), feed, now)
+    store.commit_poll(
+        feed="feed",
+        url="u",
+        etag='"e"',
+        last_modified=None,
+        articles=listing.unseen,
+        alerts=[],
+        developments=[],
+        route=lambda a: [],
+        now=now,
+        listing=listing,
+    )
+
+
+def test_entries_a_feed_still_lists_are_not_pruned(any_store: Store) -> None:
+    """``last_seen`` was written only for new or changed entries, and a 304 wrote nothing:
+    entries still listed were pruned 30 days after first seen (the next full response
+    took them as new: an undated one alerted again)."""
+    kept = Article("kept", "feed", "Kept", "Listed all along")
+    dropped = Article("dropped", "feed", "Dropped", "Listed until day 10")
+    _poll(any_store, [kept, dropped], T0)
+    any_store.record_not_modified("feed", "u", '"e"', None, T0 + timedelta(days=10), T0.isoformat())
+    day_10 = T0 + timedelta(days=10, minutes=30)
+    _poll(any_store, [kept], day_10)  # the feed no longer lists ``dropped``
+    for day in (20, 30, 40):  # 304s renew what the feed listed at its last success
+        last = any_store.feed_state("feed").last_success
+        any_store.record_not_modified("feed", "u", '"e"', None, T0 + timedelta(days=day), last)
+    assert any_store.prune_entries(T0 + timedelta(days=35)) == 1  # ``dropped`` only
+    assert any_store.unseen("feed", [kept, dropped]) == [dropped]
+    any_store.record_not_modified("feed", "u", '"e"', None, T0 + timedelta(days=70), None)
+    assert any_store.prune_entries(T0 + timedelta(days=65)) == 0
+
+
+def test_a_304_renews_the_entries_once_an_hour(any_store: Store) -> None:
+    entry = Article("a", "feed", "Title", "Text")
+    _poll(any_store, [entry], T0)
+
+    def not_modified(minutes: int) -> str:
+        last = any_store.feed_state("feed").last_success
+        any_store.record_not_modified(
+            "feed", "u", None, None, T0 + timedelta(minutes=minutes), last
+        )
+        return any_store.seen_entries("feed")["a"][1]
+
+    assert not_modified(59) == T0.isoformat()  # the same hour: no write
+    assert not_modified(119) == T0.isoformat()  # seen within the hour before: none either
+    assert not_modified(150) == (T0 + timedelta(minutes=150)).isoformat()
+
+
+def test_an_upgraded_state_counts_every_entry_as_listed_at_its_feeds_last_success(
+    tmp_path: Path,
+) -> None:
+    """Entries recorded before ``last_seen`` was renewed: a feed that answers 304 from
+    then on keeps them."""
+    from monitor.store_schema import MIGRATIONS
+
+    path = tmp_path / "state.db"
+    with sqlite3.connect(path) as db:
+        for step in MIGRATIONS[:10]:
+            db.executescript(step)
+        late = (T0 + timedelta(days=20)).isoformat()
+        db.execute("INSERT INTO feeds (name, url, last_success) VALUES ('feed', 'u', ?)", (late,))
+        db.execute("INSERT INTO feeds (name, url) VALUES ('never', 'u')")
+        db.executemany(
+            "INSERT INTO entries (feed, entry_id, content_hash, first_seen, last_seen)"
+            " VALUES (?, ?, 'h', ?, ?)",
+            [(feed, "a", T0.isoformat(), T0.isoformat()) for feed in ("feed", "never")],
+        )
+        db.execute("PRAGMA user_version = 10")
+    store = open_store(path)
+    try:
+        assert store.seen_entries("feed") == {"a": ("h", late)}
+        assert store.seen_entries("never") == {"a": ("h", T0.isoformat())}
+    finally:
+        store.close()

@@ -7,7 +7,7 @@ with no fetch under way, are closed beyond a few dozen: at most 128 idle connect
 Conditional GET with the ETag / Last-Modified of the last poll (a 304 costs no parsing);
 gzip/deflate decoded here with a cap on the *decoded* size, so neither a huge body nor a
 compression bomb can exhaust memory; bounded redirects, a feed's own ``headers`` sent to
-its own host only (httpx drops only Authorization when a redirect leaves it);
+its own origin only (httpx drops only Authorization when a redirect leaves it);
 connect/read timeouts and a limit on the whole fetch (``total_timeout``); ``Retry-After``
 (with any error status) reported to the caller; a cap on concurrent fetches overall and per
 host. A fetch takes its host's turn first and only then a slot of the overall cap, so a feed
@@ -108,21 +108,33 @@ def retry_after_seconds(value: str | None, now: float | None = None) -> float | 
     return min(max(0.0, wait), RETRY_AFTER_MOST)
 
 
+# deflate: bytes kept, until its first output, to read it again without its zlib wrapper
+_HEAD_MOST = 1024
+# compressed bytes handed to zlib at a time: a gzip member's end copies at most this much
+# (what follows it, ``unused_data``), so a body of many tiny members costs no quadratic time
+_STEP = 16384
+
+
 class _Decoder:
-    """Decodes gzip/deflate incrementally, never producing more than ``limit`` bytes.
+    """Decodes gzip/deflate incrementally, never producing more than ``limit`` bytes in all.
 
     gzip may come as several members one after the other (RFC 1952): each is decoded;
     bytes after the last that do not start another (padding) are ignored. ``deflate`` is
-    taken with its zlib wrapper or without (as some servers send it). ``finish`` raises
-    ``zlib.error`` when the body stopped before its compressed stream ended."""
+    taken with its zlib wrapper or without (as some servers send it). ``feed`` raises
+    ``OverflowError`` once the bytes decoded, over all chunks and members, exceed
+    ``limit``, and once the bytes received do (as a Content-Length over it is refused):
+    deflate adds only a few bytes to what it holds, so a larger body is one of empty
+    blocks or padding. ``finish`` raises ``zlib.error`` when the body stopped before its
+    compressed stream ended."""
 
     def __init__(self, encoding: str, limit: int) -> None:
         encoding = encoding.strip().lower()
         self.limit = limit
-        self.size = 0
+        self.size = 0  # bytes decoded
+        self.received = 0  # bytes on the wire
         self._gzip = encoding in ("gzip", "x-gzip")
         self._started = False  # compressed bytes came
-        self._head = None if self._gzip else b""  # deflate: its bytes until its first output
+        self._head: bytes | None = None if self._gzip else b""  # see _HEAD_MOST
         self._after = b""  # gzip: bytes after a complete member, until two say what follows
         self._padding = False  # what followed the end of the stream is not another member
         if self._gzip:
@@ -135,40 +147,53 @@ class _Decoder:
             raise ValueError(f"unsupported Content-Encoding {encoding!r}")
 
     def feed(self, chunk: bytes) -> bytes:
-        out = chunk if self._zlib is None else self._inflate(self._zlib, chunk)
+        self.received += len(chunk)
+        if self.received > self.limit:
+            raise OverflowError
+        if self._zlib is None:
+            self._count(chunk)
+            return chunk
+        return self._inflate(self._zlib, chunk)
+
+    def _count(self, out: bytes) -> None:
         self.size += len(out)
         if self.size > self.limit:
-            raise OverflowError
-        return out
+            raise OverflowError("after decoding")
 
     def _inflate(self, stream: zlib._Decompress, data: bytes) -> bytes:
-        out = b""
+        out: list[bytes] = []
         self._started = self._started or bool(data)
-        while data and not self._padding:
+        if self._after:
+            data, self._after = self._after + data, b""
+        view, at = memoryview(data), 0
+        while at < len(view) and not self._padding:
             if stream.eof:  # the stream (a gzip member) ended: another member, or padding
-                data, self._after = self._after + data, b""
-                if len(data) < 2:
-                    self._after = data
+                if len(view) - at < 2:
+                    self._after = bytes(view[at:])
                     break
-                if not (self._gzip and data.startswith(b"\x1f\x8b")):
+                if not (self._gzip and view[at : at + 2].tobytes() == b"\x1f\x8b"):
                     self._padding = True
                     break
                 stream = self._zlib = zlib.decompressobj(16 + zlib.MAX_WBITS)
-            try:
-                out += stream.decompress(data, self.limit - self.size - len(out) + 1)
+            step = view[at : at + _STEP]
+            try:  # never more than one byte past the limit (max_length 0 would be none)
+                piece = stream.decompress(step, self.limit - self.size + 1)
             except zlib.error:
-                if self._head is None or out or self.size:
+                if self._head is None or self.size:
                     raise
                 # deflate without its zlib wrapper: again, raw, from its first byte
-                data, self._head = self._head + data, None
+                view, at, self._head = memoryview(self._head + view[at:]), 0, None
                 stream = self._zlib = zlib.decompressobj(-zlib.MAX_WBITS)
                 continue
-            if stream.unconsumed_tail:
-                raise OverflowError
-            if self._head is not None:
-                self._head = None if out else self._head + data
-            data = stream.unused_data if stream.eof else b""
-        return out
+            self._count(piece)
+            out.append(piece)
+            if stream.unconsumed_tail:  # output stopped at the limit
+                raise OverflowError("after decoding")
+            if self._head is not None:  # kept a little while nothing came out, no longer
+                fits = not piece and len(self._head) + len(step) <= _HEAD_MOST
+                self._head = self._head + step if fits else None
+            at += len(step) - len(stream.unused_data)
+        return b"".join(out)
 
     def finish(self) -> None:
         """Raise ``zlib.error`` if the compressed stream did not end."""
@@ -228,15 +253,25 @@ def _tls_context() -> ssl.SSLContext:
     return context
 
 
+_Origin = tuple[str, str, int | None]
+
+
+def _origin(url: httpx.URL) -> _Origin:
+    """Scheme, host (in ASCII: an IDN host in punycode, lower case) and port (None: the
+    scheme's own) of ``url``."""
+    return url.scheme, url.raw_host.decode("ascii").lower(), url.port
+
+
 async def _keep_own_headers_home(request: httpx.Request) -> None:
-    """A feed's own headers go with every request to the feed's host, a redirect's too
-    (httpx drops a Cookie header at each redirect), and with none to another host: a key
-    or cookie meant for the feed's site is not handed to whatever site it redirects to."""
+    """A feed's own headers go with every request to the feed's origin (scheme, host and
+    port), a redirect's too (httpx drops a Cookie header at each redirect), and with none
+    to another: a key or cookie meant for the feed's site is not handed to whatever site,
+    port or plain-http address it redirects to."""
     own = request.extensions.get(_OWN_HEADERS)
     if own is None:
         return
-    host, headers = own
-    if (request.url.host or "").lower() == host.lower():
+    home, headers = own
+    if _origin(request.url) == home:
         request.headers.update(headers)
     else:
         for name in headers:
@@ -375,6 +410,13 @@ class Fetcher:
                     raise FetchError(
                         feed.name, f"{type(exc).__name__} ({redact_url(url)})"
                     ) from exc
+                except httpx.InvalidURL as exc:  # a redirect to mailto:, javascript:, ...
+                    raise FetchError(
+                        feed.name,
+                        f"redirected to an address that cannot be fetched: {exc} "
+                        f"({redact_url(url)})",
+                        retryable=False,
+                    ) from exc
                 finally:
                     self._done(host)
         except FetchError:
@@ -395,7 +437,7 @@ class Fetcher:
         validators: Validators,
         started: float,
     ) -> FetchResult:
-        own = (urlsplit(url).hostname or "", dict(feed.headers))
+        own = (_origin(httpx.URL(url)), dict(feed.headers))
         extensions = {_OWN_HEADERS: own}
         async with client.stream("GET", url, headers=headers, extensions=extensions) as response:
             where = redact_url(str(response.url))
@@ -436,10 +478,10 @@ class Fetcher:
                     body += decoder.feed(chunk)
                 decoder.finish()
             except OverflowError as exc:
+                how = f" {exc}" if str(exc) else ""  # after decoding, or as sent
                 raise FetchError(
                     feed.name,
-                    f"response exceeds the {self.limits.max_bytes}-byte "
-                    f"limit after decoding ({where})",
+                    f"response exceeds the {self.limits.max_bytes}-byte limit{how} ({where})",
                     retryable=False,
                 ) from exc
             except (ValueError, zlib.error) as exc:

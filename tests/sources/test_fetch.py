@@ -5,28 +5,46 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import gc
 import gzip
+import itertools
+import socket
 import ssl
 import threading
 import time
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from monitor.errors import ConfigError, FetchError
 from monitor.sources.feeds import FeedConfig
 from monitor.sources.fetch import Fetcher, FetchLimits, FetchResult, _Decoder
-from tests.servers import rss, send, serving
+from tests.servers import gzip_bomb, rss, send, serving
 from tests.tls import self_signed_certificate, server_context
 
 BODY = rss([{"title": "Weather", "guid": "w1", "description": "Rain in town."}])
 ETAG = '"v1"'
+
+
+@contextmanager
+def _running(server: ThreadingHTTPServer) -> Iterator[int]:
+    """``server`` serving on a thread of its own; its port, until it is shut down."""
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05})
+    thread.start()
+    try:
+        yield server.server_address[1]
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(5)
 
 
 @contextmanager
@@ -53,17 +71,10 @@ def keep_alive_server(
             return None
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
     if tls is not None:
         server.socket = tls.wrap_socket(server.socket, server_side=True)
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05})
-    thread.start()
-    try:
-        yield server.server_address[1]
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(5)
+    with _running(server) as port:
+        yield port
 
 
 def test_not_modified_responses_keep_their_connection() -> None:
@@ -340,7 +351,8 @@ def test_a_trickling_server_meets_the_limit_on_the_whole_fetch() -> None:
 
 @dataclass
 class _Hop:
-    """Redirects every GET to ``to`` (when set) or answers a small feed; notes the headers."""
+    """Redirects a GET of /feed.xml to ``to`` (when set), answers others with a small feed;
+    notes the headers."""
 
     to: str = ""
     port: int = 0
@@ -348,24 +360,34 @@ class _Hop:
 
     def handle(self, request: BaseHTTPRequestHandler) -> None:
         (self.seen if self.seen is not None else []).append(dict(request.headers))
-        if self.to:
+        if self.to and request.path == "/feed.xml":
             send(request, 302, b"", {"Location": self.to})
         else:
             send(request, 200, rss([{"title": "t", "guid": "g", "description": "d"}]))
 
 
+OWN = {"X-Api-Key": "feed-key-123", "Cookie": "session=abc"}
+
+
+def _own_headers_in(seen: dict[str, str]) -> set[str]:
+    """Which of the feed's own headers a request (its headers ``seen``) carried."""
+    names = {name.lower(): value for name, value in seen.items()}
+    assert "news-monitor" in names["user-agent"]
+    return set(names) & {name.lower() for name in OWN}
+
+
 @pytest.mark.parametrize(
-    ("target_host", "kept"),
+    ("target", "kept"),
     [
-        ("localhost", False),  # another host: the feed's key and cookie stay behind
-        ("127.0.0.1", True),  # the feed's own host (another port): they go along
+        ("http://localhost:{target}/feed.xml", False),  # another host: they stay behind
+        ("http://127.0.0.1:{target}/feed.xml", False),  # the same host, another port: too
+        ("http://127.0.0.1:{origin}/moved.xml", True),  # the same origin: they go along
     ],
 )
-def test_a_feeds_own_headers_go_to_its_own_host_only(target_host: str, kept: bool) -> None:
-    own = {"X-Api-Key": "feed-key-123", "Cookie": "session=abc"}
-    with serving(_Hop(seen=[])) as target, serving(_Hop()) as origin:
-        origin.to = f"http://{target_host}:{target.port}/feed.xml"
-        feed = FeedConfig(name="f", url=f"http://127.0.0.1:{origin.port}/feed.xml", headers=own)
+def test_a_feeds_own_headers_go_to_its_own_origin_only(target: str, kept: bool) -> None:
+    with serving(_Hop(seen=[])) as other, serving(_Hop(seen=[])) as origin:
+        origin.to = target.format(target=other.port, origin=origin.port)
+        feed = FeedConfig(name="f", url=f"http://127.0.0.1:{origin.port}/feed.xml", headers=OWN)
 
         async def fetch() -> FetchResult:
             async with Fetcher(FetchLimits()) as fetcher:
@@ -373,8 +395,181 @@ def test_a_feeds_own_headers_go_to_its_own_host_only(target_host: str, kept: boo
 
         result = asyncio.run(fetch())
     assert result.status == 200
-    assert target.seen is not None and len(target.seen) == 1
-    arrived = {name.lower(): value for name, value in target.seen[0].items()}
-    assert ("x-api-key" in arrived) is kept
-    assert ("cookie" in arrived) is kept
-    assert "news-monitor" in arrived["user-agent"]
+    assert other.seen is not None and origin.seen is not None
+    first, *more = origin.seen
+    (redirected,) = more or other.seen
+    assert _own_headers_in(first) == {"x-api-key", "cookie"}
+    assert _own_headers_in(redirected) == ({"x-api-key", "cookie"} if kept else set())
+
+
+@contextmanager
+def plain_and_tls_on_one_port(
+    tls: ssl.SSLContext, seen: list[tuple[str, dict[str, str]]]
+) -> Iterator[int]:
+    """A server speaking HTTPS or plain HTTP on one port (whichever the client speaks):
+    over HTTPS it redirects /feed.xml to the same address over plain HTTP; notes the
+    scheme and headers of every request."""
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            secure = isinstance(self.connection, ssl.SSLSocket)
+            seen.append(("https" if secure else "http", dict(self.headers)))
+            if secure:
+                port = self.server.server_address[1]
+                send(self, 302, b"", {"Location": f"http://127.0.0.1:{port}/feed.xml"})
+            else:
+                send(self, 200, BODY)
+
+        def log_message(self, format: str, *args: object) -> None:
+            return None
+
+    class Either(ThreadingHTTPServer):
+        def get_request(self) -> tuple[socket.socket, Any]:
+            connection, peer = super().get_request()
+            if connection.recv(1, socket.MSG_PEEK) == b"\x16":  # a TLS handshake begins
+                connection = tls.wrap_socket(connection, server_side=True)
+            return connection, peer
+
+    with _running(Either(("127.0.0.1", 0), Handler)) as port:
+        yield port
+
+
+def test_a_feeds_own_headers_never_go_over_plain_http_from_https(
+    certificate: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The same host and port, but http: the host alone was compared, and the key and
+    cookie went over the network in clear."""
+    monkeypatch.setenv("SSL_CERT_FILE", str(certificate[0]))
+    seen: list[tuple[str, dict[str, str]]] = []
+    with plain_and_tls_on_one_port(server_context(certificate), seen) as port:
+        feed = FeedConfig(name="f", url=f"https://127.0.0.1:{port}/feed.xml", headers=OWN)
+
+        async def fetch() -> FetchResult:
+            async with Fetcher() as fetcher:
+                return await fetcher.fetch(feed)
+
+        assert asyncio.run(fetch()).body == BODY
+    assert [scheme for scheme, _ in seen] == ["https", "http"]
+    assert _own_headers_in(seen[0][1]) == {"x-api-key", "cookie"}
+    assert _own_headers_in(seen[1][1]) == set()
+
+
+def test_a_feeds_own_headers_go_to_its_own_idn_host(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A host in Unicode (stored in punycode) was compared in Unicode with the punycode
+    form, so the feed's headers were never sent. The request goes through a local proxy
+    (the name resolves nowhere)."""
+    with serving(_Hop(seen=[])) as proxy:
+        for name in ("http_proxy", "HTTP_PROXY"):
+            monkeypatch.setenv(name, f"http://127.0.0.1:{proxy.port}")
+        for name in ("no_proxy", "NO_PROXY", "all_proxy", "ALL_PROXY"):
+            monkeypatch.delenv(name, raising=False)
+        feed = FeedConfig(name="f", url="http://bücher.example/feed.xml", headers=OWN)
+
+        async def fetch() -> FetchResult:
+            async with Fetcher() as fetcher:
+                return await fetcher.fetch(feed)
+
+        result = asyncio.run(fetch())
+    assert result.url == "http://xn--bcher-kva.example/feed.xml"
+    assert proxy.seen is not None and len(proxy.seen) == 1
+    assert _own_headers_in(proxy.seen[0]) == {"x-api-key", "cookie"}
+
+
+@dataclass
+class Streamed:
+    """Sends ``parts`` (made as they are sent) as one body with ``encoding``, no length."""
+
+    encoding: str
+    parts: Callable[[], Iterator[bytes]]
+    port: int = 0
+
+    def handle(self, request: BaseHTTPRequestHandler) -> None:
+        request.send_response(200)
+        request.send_header("Content-Encoding", self.encoding)
+        request.end_headers()
+        try:
+            for part in self.parts():
+                request.wfile.write(part)
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+
+
+def _exactly_over_then_a_bomb(limit: int) -> Iterator[bytes]:
+    """A gzip member decoding to one byte past ``limit`` and, in the same write, the start
+    of another, a bomb (64 MB in all)."""
+    bomb = itertools.islice(gzip_bomb(), 64)
+    yield _gzip(b"a" * (limit + 1)) + b"".join(itertools.islice(bomb, 8))
+    yield from bomb
+
+
+def _empty_deflate_blocks() -> Iterator[bytes]:
+    """A zlib stream of empty stored blocks that never ends (nor decodes to anything)."""
+    yield b"\x78\x9c"
+    blocks = b"\x00\x00\x00\xff\xff" * 13_000
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        yield blocks
+
+
+@pytest.mark.parametrize(
+    ("encoding", "parts"),
+    [
+        # one member decoded to limit + 1: the next was decoded without any limit (62.7 MB
+        # from 61 kB under a 1 MiB cap)
+        ("gzip", functools.partial(_exactly_over_then_a_bomb, 64 * 1024)),
+        # no output ever: its bytes were kept (and copied at every chunk) until the fetch
+        # gave up
+        ("deflate", _empty_deflate_blocks),
+    ],
+)
+def test_the_cap_holds_over_all_members_and_chunks(
+    encoding: str, parts: Callable[[], Iterator[bytes]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    limit = 64 * 1024
+    decoded: list[int] = []
+    feed_chunk = _Decoder.feed
+
+    def noting(decoder: _Decoder, chunk: bytes) -> bytes:
+        try:
+            return feed_chunk(decoder, chunk)
+        finally:
+            decoded.append(decoder.size)
+
+    monkeypatch.setattr(_Decoder, "feed", noting)
+    with serving(Streamed(encoding, parts)) as server:
+        feed = FeedConfig(name="bomb", url=f"http://127.0.0.1:{server.port}/")
+
+        async def fetch() -> None:
+            async with Fetcher(FetchLimits(max_bytes=limit, total_timeout=20)) as fetcher:
+                await fetcher.fetch(feed)
+
+        started = time.monotonic()
+        with pytest.raises(FetchError, match=rf"^feed bomb: response exceeds the {limit}-byte"):
+            asyncio.run(fetch())
+    assert time.monotonic() - started < 10
+    assert max(decoded) <= limit + 1
+
+
+REDIRECTS = {  # path: Location
+    "/mailto": "mailto:feeds@example.com",
+    "/javascript": "javascript:alert(1)",
+}
+
+
+@pytest.mark.parametrize("path", list(REDIRECTS))
+def test_a_redirect_to_an_address_that_cannot_be_fetched_fails_the_feed(path: str) -> None:
+    """httpx raises InvalidURL (not an httpx.HTTPError) for it: it escaped as an unexpected
+    error, the feed never marked unhealthy and never backed off."""
+    answers = {p: (302, {"Location": to}) for p, to in REDIRECTS.items()}
+    with serving(Answers(answers)) as server:
+        feed = FeedConfig(name="moved", url=f"http://127.0.0.1:{server.port}{path}")
+
+        async def fetch() -> None:
+            async with Fetcher() as fetcher:
+                await fetcher.fetch(feed)
+
+        with pytest.raises(FetchError) as caught:
+            asyncio.run(fetch())
+    assert str(caught.value).startswith("feed moved: redirected to an address that cannot be")
+    assert f"(http://127.0.0.1:{server.port}{path})" in caught.value.reason
+    assert not caught.value.retryable
