@@ -9,7 +9,8 @@ that asks to confirm (a mail scanner that follows links records nothing). Links 
 before they carried their time (``sig=<signature>`` of ``key + verdict``) are good for
 ``LINK_DAYS`` days after their alert was recorded. A receiver posts JSON with
 ``X-News-Monitor-Timestamp`` and ``X-News-Monitor-Signature`` over
-``"<timestamp>.<body>"``, at most ``MAX_SKEW`` seconds old.
+``"<timestamp>.<body>"``, at most ``MAX_SKEW`` seconds old and at most ``MAX_AHEAD``
+seconds ahead (the sender's clock may run a little fast; a later post is refused).
 """
 
 from __future__ import annotations
@@ -24,7 +25,8 @@ from pydantic import SecretStr
 from monitor.notify.webhook import signature
 from monitor.settings import FEEDBACK_KEY_ENV, Settings
 
-MAX_SKEW = 300.0
+MAX_SKEW = 300.0  # how old a receiver's post may be
+MAX_AHEAD = 30.0  # how far ahead of this clock a receiver's post may be dated
 LINK_DAYS = 30  # how long an e-mail's feedback links are good for
 LINK_SECONDS = LINK_DAYS * 86400.0
 _LINK = "feedback-link"  # links without their time (made before links carried it)
@@ -64,13 +66,15 @@ class FeedbackSigner:
         return issued or UNTIMED
 
     def post_ok(self, timestamp: str, body: bytes, given: str, now: float | None = None) -> bool:
-        """Whether a receiver's post is signed with the key and fresh."""
+        """Whether a receiver's post is signed with the key and fresh: dated at most
+        ``MAX_SKEW`` seconds ago and at most ``MAX_AHEAD`` seconds ahead."""
         try:
-            age = abs((now if now is not None else time.time()) - float(timestamp))
+            age = (now if now is not None else time.time()) - float(timestamp)
         except ValueError:
             return False
         expected = signature(self.key.get_secret_value(), timestamp, body)
-        return age <= MAX_SKEW and hmac.compare_digest(expected.encode(), given.encode())
+        fresh = -MAX_AHEAD <= age <= MAX_SKEW  # False for nan
+        return fresh and hmac.compare_digest(expected.encode(), given.encode())
 
 
 @dataclass(frozen=True)

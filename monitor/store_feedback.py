@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from dataclasses import astuple, dataclass, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Literal, cast
 
 from monitor.store_base import StorePart, stamp
@@ -113,6 +113,19 @@ class FeedbackStore(StorePart):
                 return None
             new_id = _insert(db, made)
         return replace(made, id=new_id)
+
+    def first_post(self, digest: str, now: datetime, keep: timedelta) -> bool:
+        """Record a signed post (``digest`` of its signature) as taken at ``now``; False
+        when it was taken already (a replay, by this process or any other on the state).
+        Posts taken more than ``keep`` ago are forgotten (by then they are stale anyway)."""
+        with self._transaction() as db:
+            db.execute("DELETE FROM seen_posts WHERE seen < ?", (stamp(now - keep),))
+            taken = db.execute(
+                "INSERT INTO seen_posts (digest, seen) VALUES (?, ?)"
+                " ON CONFLICT (digest) DO NOTHING RETURNING digest",
+                (digest, stamp(now)),
+            ).fetchall()  # fetched whole: the commit needs that
+        return bool(taken)
 
     def feedback(self) -> list[Feedback]:
         """Every judgment, oldest first."""

@@ -192,4 +192,13 @@ MIGRATIONS: tuple[str, ...] = (
     UPDATE entries SET last_seen = (SELECT last_success FROM feeds WHERE name = entries.feed)
     WHERE last_seen < (SELECT last_success FROM feeds WHERE name = entries.feed);
     """,
+    # 12: the signed receiver posts taken (a digest of each signature) within their
+    # freshness window, so a replayed post is refused after a restart and by every replica
+    """
+    CREATE TABLE seen_posts (
+        digest TEXT PRIMARY KEY,
+        seen TEXT NOT NULL
+    );
+    CREATE INDEX seen_posts_seen ON seen_posts (seen);
+    """,
 )

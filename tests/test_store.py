@@ -82,7 +82,7 @@ def test_older_schema_is_upgraded_in_place(tmp_path: Path) -> None:
     assert store.thread_of("dev-1", "slack") == "1700000000.000001"
     store.close()
     with sqlite3.connect(path) as db:
-        assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 11
+        assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 12
         assert db.execute("SELECT COUNT(*) FROM attempts").fetchone()[0] == 0
 
 

@@ -17,7 +17,9 @@
   (``feedback_links.FeedbackSigner.post_ok``) or carrying the web token as a bearer token
   (not as a Basic login, which a browser would send with another site's form).
   A signed post is taken once: the same signature again within its freshness window is
-  refused (a captured post replayed cannot undo a later judgment).
+  refused with 409 (a captured post replayed cannot undo a later judgment). The posts
+  taken are remembered in the state (``Store.first_post``), so this holds after a restart
+  and across replicas sharing the state.
 
 Judgments are recorded through ``feedback.record_verdict`` and counted in
 ``news_monitor_feedback``.
@@ -25,10 +27,10 @@ Judgments are recorded through ``feedback.record_verdict`` and counted in
 
 from __future__ import annotations
 
+import hashlib
 import json
-import time
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import parse_qs, urlsplit, urlunsplit
 
@@ -39,7 +41,14 @@ from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Re
 from starlette.routing import BaseRoute, Route
 
 from monitor.feedback import record_verdict
-from monitor.feedback_links import LINK_DAYS, MAX_SKEW, UNTIMED, FeedbackSigner, link_expired
+from monitor.feedback_links import (
+    LINK_DAYS,
+    MAX_AHEAD,
+    MAX_SKEW,
+    UNTIMED,
+    FeedbackSigner,
+    link_expired,
+)
 from monitor.metrics import Metrics
 from monitor.store_base import row_id
 from monitor.store_feedback import Verdict
@@ -49,6 +58,9 @@ from monitor.web.views import WebSources
 MAX_BODY = 16 * 1024
 NOTE_LIMIT = 1000  # characters kept of a note (the forms' maxlength)
 JUDGMENTS: tuple[Verdict, ...] = ("right", "wrong")
+# How long a signed post is remembered after it was taken: it was dated at most
+# ``MAX_AHEAD`` seconds ahead then, so after this it is stale (refused without a look).
+SEEN_KEPT = timedelta(seconds=MAX_SKEW + MAX_AHEAD)
 
 
 async def _body(request: Request) -> bytes | None:
@@ -59,21 +71,6 @@ async def _body(request: Request) -> bytes | None:
         if len(body) > MAX_BODY:
             return None
     return body
-
-
-class SeenSignatures:
-    """The signatures of receiver posts taken within the last ``MAX_SKEW`` seconds (older
-    posts are refused as stale anyway), so that each signed post counts once."""
-
-    def __init__(self) -> None:
-        self._seen: dict[str, float] = {}
-
-    def first_time(self, signature: str, now: float) -> bool:
-        self._seen = {s: t for s, t in self._seen.items() if now - t <= 2 * MAX_SKEW}
-        if signature in self._seen:
-            return False
-        self._seen[signature] = now
-        return True
 
 
 def _form(body: bytes) -> dict[str, str]:
@@ -99,7 +96,6 @@ def feedback_routes(
     """The three ways in (see the module docstring); ``signer`` gives the signer in force
     (the feedback key may change while the daemon runs)."""
     store = sources.store
-    seen = SeenSignatures()
 
     async def record(
         alert_id: int, verdict: Verdict, author: str, via: str, note: str, once: bool = False
@@ -191,8 +187,11 @@ def feedback_routes(
                 },
                 401,
             )
-        if signed is not None and not seen.first_time(signed, time.time()):
-            return JSONResponse({"error": "this signed post was taken already"}, 409)
+        if signed is not None:
+            digest = hashlib.sha256(signed.encode()).hexdigest()
+            now = datetime.now(UTC)
+            if not await store.run(store.first_post, digest, now, SEEN_KEPT):
+                return JSONResponse({"error": "this signed post was taken already"}, 409)
         needs = JSONResponse({"error": "needs verdict and alert (id) or key"}, 400)
         try:
             data = json.loads(body)

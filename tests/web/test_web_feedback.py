@@ -16,12 +16,18 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 from pydantic import SecretStr
+from starlette.testclient import TestClient
 
 from monitor.feedback_links import LINK_DAYS, FeedbackLinks, FeedbackSigner
+from monitor.metrics import Metrics
 from monitor.models import Alert, Article, Evidence
 from monitor.notify.email import email_message
 from monitor.notify.webhook import signature
-from monitor.store import open_store
+from monitor.ruleset import load_ruleset
+from monitor.store import Store, open_store
+from monitor.web.site import build_site
+from monitor.web.views import WebSources
+from tests.conftest import RULES
 from tests.helpers import record_alerts, settings_for
 from tests.web.test_web_site import TOKEN, serving_site, with_service
 
@@ -359,3 +365,65 @@ def test_a_link_sent_before_links_carried_their_time_lasts_as_long_from_its_aler
 
     with_service(tmp_path, check, health_bind="0.0.0.0:0", web_token=TOKEN)
     assert judgments(tmp_path) == ([] if expired else [("wrong", "e-mail link", "link", "")])
+
+
+def receiver_app(store: Store) -> TestClient:
+    """The pages of a daemon just started on ``store`` (a restart, or another replica)."""
+    signer = FeedbackSigner(SecretStr(KEY))
+    sources = WebSources(store, lambda: load_ruleset(RULES), list, list, lambda _: None)
+    site = build_site(list, Metrics(), sources, token=SecretStr(TOKEN), signer=lambda: signer)
+    return TestClient(site, base_url="http://127.0.0.1")
+
+
+def signed_post(client: TestClient, body: bytes, stamp: int) -> int:
+    headers = {
+        "X-News-Monitor-Timestamp": str(stamp),
+        "X-News-Monitor-Signature": signature(KEY, str(stamp), body),
+        "Content-Type": "application/json",
+    }
+    return client.post("/api/feedback", content=body, headers=headers).status_code
+
+
+def test_a_signed_post_is_taken_once_across_restarts_and_replicas(
+    state_location: Path | str,
+) -> None:
+    first, second = open_store(state_location), open_store(state_location)
+    try:
+        record_alerts(first, [vote_alert()], NOW)
+        body = json.dumps({"alert": 1, "verdict": "wrong"}).encode()
+        stamp = int(time.time())
+        assert signed_post(receiver_app(first), body, stamp) == 200
+        # the same post to a daemon started afresh on the state, and to another replica
+        assert signed_post(receiver_app(first), body, stamp) == 409
+        assert signed_post(receiver_app(second), body, stamp) == 409
+        assert [f.verdict for f in second.feedback()] == ["wrong"]
+        # another post (a new timestamp, so a new signature) is taken
+        assert signed_post(receiver_app(second), body, stamp + 1) == 200
+    finally:
+        first.close()
+        second.close()
+
+
+def test_a_signed_post_dated_a_minute_ahead_is_refused(tmp_path: Path) -> None:
+    store = open_store(tmp_path / "state.db")
+    try:
+        record_alerts(store, [vote_alert()], NOW)
+        body = json.dumps({"alert": 1, "verdict": "right"}).encode()
+        assert signed_post(receiver_app(store), body, int(time.time()) + 60) == 401
+        assert store.feedback() == []
+    finally:
+        store.close()
+
+
+def test_a_signed_post_dated_a_little_ahead_is_taken_once(tmp_path: Path) -> None:
+    store = open_store(tmp_path / "state.db")
+    try:
+        record_alerts(store, [vote_alert()], NOW)
+        body = json.dumps({"alert": 1, "verdict": "right"}).encode()
+        stamp = int(time.time()) + 20  # the receiver's clock runs a little fast
+        assert signed_post(receiver_app(store), body, stamp) == 200
+        # remembered for as long as it stays fresh: a replay to a fresh daemon is refused
+        assert signed_post(receiver_app(store), body, stamp) == 409
+        assert [f.verdict for f in store.feedback()] == ["right"]
+    finally:
+        store.close()
