@@ -13,17 +13,22 @@ from __future__ import annotations
 
 import argparse
 import random
+import sys
 import tempfile
 import time
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from monitor.detect.embedding import bundled_embedder
-from monitor.detect.model import default_model
-from monitor.detect.stories import Report, StoryBook, Verdict
-from monitor.models import Decision, Development
-from monitor.store import open_store
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from monitor.detect.embedding import bundled_embedder  # noqa: E402
+from monitor.detect.model import default_model  # noqa: E402
+from monitor.detect.stories import Report, StoryBook, Verdict  # noqa: E402
+from monitor.models import Decision, Development  # noqa: E402
+from monitor.store import open_store  # noqa: E402
+from tests.helpers import commit_developments  # noqa: E402
 
 WORDS = (
     "troops ukraine coalition ministers vote commons kyiv moscow ceasefire force british "
@@ -69,17 +74,7 @@ def _measure(path: Path, developments: list[Development]) -> tuple[float, float,
     read them from it and into a fresh book."""
     store = open_store(path)
     try:
-        store.commit_poll(
-            feed="f",
-            url="u",
-            etag=None,
-            last_modified=None,
-            articles=[],
-            alerts=[],
-            developments=developments,
-            route=lambda alert: [],
-            now=T0,
-        )
+        commit_developments(store, developments, T0)
         started = time.process_time()
         read = store.developments()
         reading = time.process_time() - started

@@ -255,7 +255,12 @@ class Store(
         etag: str | None,
         last_modified: str | None,
         now: datetime,
+        gone: Collection[str] = (),
     ) -> None:
+        """The feed's success with its validators; given the entries a full response no
+        longer lists (``Listing.gone``), they are marked seen just before
+        ``stale_before(now)``, so a 304 renews them no more."""
+        self._seen_at(db, name, gone, stale_before(now) - timedelta(microseconds=1))
         db.execute(
             "INSERT INTO feeds (name, url, etag, last_modified, healthy, reason, failures,"
             " last_poll, last_success) VALUES (?, ?, ?, ?, 1, NULL, 0, ?, ?)"
@@ -304,8 +309,7 @@ class Store(
         and ``record_seen`` recorded, once they all are; with its validators, and the
         entries it no longer lists (``Listing.gone``)."""
         with self._transaction(alone=not gone) as db:
-            self._record_success(db, name, url, etag, last_modified, now)
-            self._no_longer_listed(db, name, gone, now)
+            self._record_success(db, name, url, etag, last_modified, now, gone)
 
     # entries -----------------------------------------------------------------------------
 
@@ -349,13 +353,6 @@ class Store(
                 "UPDATE entries SET last_seen = ? WHERE feed = ? AND entry_id = ?",
                 [(stamp(when), feed, entry_id) for entry_id in entry_ids],
             )
-
-    @classmethod
-    def _no_longer_listed(
-        cls, db: Database, feed: str, entry_ids: Collection[str], now: datetime
-    ) -> None:
-        """Mark entries seen just before ``stale_before(now)``: a 304 renews them no more."""
-        cls._seen_at(db, feed, entry_ids, stale_before(now) - timedelta(microseconds=1))
 
     def commit_poll(
         self,
@@ -401,9 +398,8 @@ class Store(
                     db, alert, route(alert), now, silence.id if silence else None
                 )
             if complete:
-                self._record_success(db, feed, url, etag, last_modified, now)
-                if listing is not None:
-                    self._no_longer_listed(db, feed, listing.gone, now)
+                gone = listing.gone if listing is not None else ()
+                self._record_success(db, feed, url, etag, last_modified, now, gone)
             if observed:
                 self._store_reports(db, observed, observer, now)
         return queued
