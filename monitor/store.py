@@ -58,11 +58,6 @@ def content_hash(article: Article) -> str:
     return hashlib.sha256(f"{article.title}\0{article.text}".encode()).hexdigest()
 
 
-def unseen_among(known: Mapping[str, str], articles: Sequence[Article]) -> list[Article]:
-    """The articles not in ``known`` (entry id -> content hash), or there with other content."""
-    return [a for a in articles if known.get(a.id) != content_hash(a)]
-
-
 def stale_before(now: datetime) -> datetime:
     """The entries a feed lists are seen again (their ``last_seen`` written) when last seen
     before this: the start of the hour of ``now``, less an hour; those it no longer lists,
@@ -312,10 +307,6 @@ class Store(
             self._record_success(db, name, url, etag, last_modified, now, gone)
 
     # entries -----------------------------------------------------------------------------
-
-    def unseen(self, feed: str, articles: Sequence[Article]) -> list[Article]:
-        """The articles never seen in ``feed``, or seen with different content."""
-        return unseen_among(self.seen_hashes(feed), articles)
 
     def seen_hashes(self, feed: str) -> dict[str, str]:
         """Entry id -> content hash of every entry ``feed`` is known to have had."""
