@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from monitor.notify.render import DIGEST_RULE
 from monitor.plural import counted
@@ -85,7 +85,9 @@ def parse_schedule(text: str) -> DigestSchedule:
     zone = text.split()[-1] if found["zone"] else "UTC"  # as written: zone names have case
     try:
         ZoneInfo(zone)
-    except (ZoneInfoNotFoundError, ValueError) as exc:
+    # not found (ZoneInfoNotFoundError, a KeyError), a malformed key or file (ValueError),
+    # a folder of the zone database such as "Europe" or an unreadable file (OSError)
+    except (KeyError, ValueError, OSError) as exc:
         raise ValueError(f"unknown time zone {zone!r} (use an IANA name)") from exc
     return DigestSchedule(hour, minute, zone, DAYS.index(day) if day else None)
 

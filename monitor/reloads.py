@@ -135,14 +135,10 @@ class RuleReloads:
             options = self._options()  # a bad calibration file is rejected here
             signer = self._feedback_signer_now()
         except ConfigError as exc:
-            self.reload_problems = [str(p) for p in exc.problems]
-            self.metrics.rules_valid.set(0)
-            self.metrics.reloads.labels("rejected").inc()
-            log.error(
-                "rules: reload rejected; the previous rules stay in force",
-                extra={"problems": self.reload_problems},
-            )
-            return False
+            return self._rejected([str(p) for p in exc.problems])
+        except Exception as exc:  # a defect, not a file's fault: rejected all the same
+            problem = f"{self.settings.rules_dir}: cannot load: {type(exc).__name__}: {exc}"
+            return self._rejected([problem], exc)
         before = self._detector_now
         if before is not None:  # the same developments and recent reports, under the new rules
             build = functools.partial(self._new_detector, config, before.book, options)
@@ -173,6 +169,19 @@ class RuleReloads:
             extra={"rules": len(config.ruleset.rules), "feeds": len(config.feeds)},
         )
         return True
+
+    def _rejected(self, problems: list[str], unexpected: Exception | None = None) -> bool:
+        """Keep the rules in force and say why the new files were not adopted: logged (an
+        ``unexpected`` error with its traceback), kept for ``/readyz``, counted. Returns False."""
+        self.reload_problems = problems
+        self.metrics.rules_valid.set(0)
+        self.metrics.reloads.labels("rejected").inc()
+        log.error(
+            "rules: reload rejected; the previous rules stay in force",
+            extra={"problems": problems},
+            exc_info=unexpected,
+        )
+        return False
 
     def _forget_removed(self, previous: Configuration, config: Configuration) -> None:
         """Drop the metrics series of the feeds, rules and channels a reload took out."""

@@ -71,6 +71,9 @@ def test_digest_period(schedule: str, now: str, start: str, end: str) -> None:
         ("daily at 25:00", "is not a time of day"),
         ("weekly on funday at 08:00", "is not a day of the week"),
         ("daily at 08:00 Mars/Olympus", "unknown time zone 'Mars/Olympus'"),
+        # a folder of the zone database, not a zone: ZoneInfo raised IsADirectoryError,
+        # a traceback from rules check, status and a reload
+        ("daily at 08:00 Europe", "unknown time zone 'Europe'"),
     ],
 )
 def test_bad_digest_schedules_are_rejected_at_load(digest: str, message: str) -> None:

@@ -13,6 +13,7 @@ import pytest
 from monitor.app import Service
 from tests.helpers import VOTE_ITEM, make_rules, settings_for
 from tests.servers import FeedServer, Received, Receiver, rss, serving
+from tests.test_service import samples
 
 
 @pytest.mark.parametrize("newer_valid", [True, False], ids=["newer-valid", "newer-broken"])
@@ -122,3 +123,28 @@ def test_health_answers_while_a_reload_builds_the_new_detector(
 
     asyncio.run(scenario())
     assert answers == ["ok"]
+
+
+def test_a_reload_that_fails_unexpectedly_is_rejected_like_a_broken_file(tmp_path: Path) -> None:
+    """A digest zone that is a folder of the zone database ("Europe") made ZoneInfo raise
+    IsADirectoryError, which escaped the reload: the rules still counted valid, /readyz
+    saw no problem, and the rules watch (its fingerprint already taken) never tried again.
+    Whatever loading the files raises, the reload is rejected and says why."""
+    make_rules(tmp_path, {})
+
+    async def scenario() -> tuple[bool, list[str], str]:
+        service = Service.build(settings_for(tmp_path, health_bind="127.0.0.1:0"))
+        try:
+            digest = {"name": "console", "type": "console", "digest": "daily at 08:00 Europe"}
+            make_rules(tmp_path, {}, channels=[digest])
+            reloaded = await service.reload()
+            return reloaded, service.reload_problems, service.metrics.exposition(None)[0].decode()
+        finally:
+            await service.aclose()
+
+    reloaded, problems, metrics = asyncio.run(scenario())
+    assert reloaded is False
+    assert problems and all("Europe" in p for p in problems), problems
+    found = samples(metrics)
+    assert found[("news_monitor_rules_valid", ())] == 0
+    assert found[("news_monitor_rule_reloads_total", (("outcome", "rejected"),))] == 1
