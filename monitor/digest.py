@@ -7,11 +7,14 @@ them. The period of a digest runs from one scheduled time to the next (in local 
 daylight saving does not shift it); ``queue_due_digests`` queues the digest of the period
 that ended last, once (its idempotency key names channel and period), listing each
 development reported in the period to that channel with its updates and the feeds that
-reported it. A period without developments sends nothing. The clock is passed in.
+reported it, and the reports dated earlier but committed after the channel's previous
+digest (see ``queue_due_digests``). A period without developments sends nothing. The
+clock is passed in.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -165,19 +168,36 @@ def queue_due_digests(
     """Queue each channel's digest of its last complete period, once; return how many.
 
     ``wants(channel, report)`` says whether a recorded report belongs to the channel.
+
+    A report is dated by its poll's clock, read before detection: a poll that read it
+    just before a period ended may commit after that period's digest was queued. Such a
+    report is listed by the channel's next digest: a digest lists the reports dated in
+    its period and those dated earlier but committed after the channel's previous digest
+    (``Store.queue_digest``, which sees the reports in the order they were committed). So
+    every report committed is in one digest of each channel that wants it, whatever a
+    poll takes; a channel's first digest lists only its period's.
     """
     queued = 0
     for channel, schedule in schedules.items():
         start, end = schedule.period(now)
         key = digest_id(channel, end)
         if store.has_alert(f"{DIGEST_RULE}:{key}:{key}"):
-            continue
-        reports = [
-            r
-            for r in store.recorded_alerts(since=start, until=end)
-            if r.silence is None and r.rule != DIGEST_RULE and wants(channel, r)
-        ]
-        digest = build_digest(channel, schedule, start, end, reports)
-        if digest is not None:
-            queued += bool(store.queue_alert(digest, [channel], now))
+            continue  # (spares the transaction; one queued meanwhile is not queued again)
+        make = functools.partial(_digest, channel, schedule, start, end, wants)
+        queued += store.queue_digest(channel, start, end, make, now)
     return queued
+
+
+def _digest(
+    channel: str,
+    schedule: DigestSchedule,
+    start: datetime,
+    end: datetime,
+    wants: Callable[[str, AlertRecord], bool],
+    reports: Sequence[AlertRecord],
+) -> Alert | None:
+    """The digest of ``reports`` that ``channel`` wants (none a silence held, no digest)."""
+    chosen = [
+        r for r in reports if r.silence is None and r.rule != DIGEST_RULE and wants(channel, r)
+    ]
+    return build_digest(channel, schedule, start, end, chosen)

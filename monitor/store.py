@@ -42,6 +42,7 @@ from monitor.store_views import StoreViews
 
 if TYPE_CHECKING:
     from monitor.models import Alert, Article, Development, OutletReport, ReportTrace
+    from monitor.store_history_records import AlertRecord
 
 SCHEMA_VERSION = len(MIGRATIONS)
 # reports stored for corroboration are kept this long: twice its window, for entries
@@ -510,6 +511,47 @@ class Store(
             for summary, channels in summaries:
                 self._queue_alert(db, summary, channels, now)
             self._mark_summarised(db, silence_id, now)
+
+    def queue_digest(
+        self,
+        channel: str,
+        start: datetime,
+        end: datetime,
+        make: Callable[[list[AlertRecord]], Alert | None],
+        now: datetime,
+    ) -> bool:
+        """Queue ``channel``'s digest of the period from ``start`` to ``end``, once; whether
+        it was queued. ``make`` builds it (or None: nothing to say) from the reports
+        recorded, oldest first, that are either dated in the period or dated before it and
+        committed after the channel's previous digest (a channel's first digest: none
+        such): so a report whose poll read its clock before a period ended and committed
+        after that period's digest was queued is in the channel's next digest, and every
+        report in one digest only.
+
+        One transaction, which first waits for the transactions recording alerts and keeps
+        new ones out (``Database.lock_alerts``): a report committed later has a larger id
+        than this digest, and so is after it in commit order.
+        """
+        from monitor.notify.render import DIGEST_RULE
+
+        with self._transaction() as db:
+            db.lock_alerts()
+            previous = db.execute(
+                "SELECT MAX(a.id) FROM alerts a JOIN outbox o ON o.alert_id = a.id"
+                " WHERE a.rule = ? AND o.channel = ?",
+                (DIGEST_RULE, channel),
+            ).fetchall()[0][0]
+            late, params = "", [stamp(end), stamp(start)]
+            if previous is not None:
+                late = " OR id > ?"
+                params.append(int(previous))
+            reports = self._records(
+                f"created < ? AND (created >= ?{late})", params, with_attempts=False
+            )
+            digest = make(reports)
+            if digest is None:
+                return False
+            return bool(self._queue_alert(db, digest, [channel], now))
 
     def alert_count(self) -> int:
         return int(self._rows("SELECT COUNT(*) FROM alerts")[0][0])

@@ -96,6 +96,12 @@ class Database:
         """Inside a transaction: keep other processes from recording a clock step at the
         same time (the transaction already holds SQLite's write lock)."""
 
+    def lock_alerts(self) -> None:
+        """Inside a transaction: wait for every transaction that is recording alerts to
+        end, and keep new ones out until this one does, so that the alerts committed so far
+        are exactly those with a smaller id than any recorded later (the transaction
+        already holds SQLite's write lock: SQLite commits one transaction at a time)."""
+
     def schema(self, script: str) -> str:
         """A migration step in this dialect (the steps are written for SQLite)."""
         return script
@@ -238,6 +244,11 @@ class PostgresDatabase(Database):
 
     def lock_clock_steps(self) -> None:
         self.execute("SELECT pg_advisory_xact_lock(?)", (CLOCK_STEP_LOCK,))
+
+    def lock_alerts(self) -> None:
+        # conflicts with the ROW EXCLUSIVE lock an INSERT takes before it draws its id, and
+        # with itself; reads go on
+        self.execute("LOCK TABLE alerts IN SHARE ROW EXCLUSIVE MODE")
 
     def schema(self, script: str) -> str:
         """Autoincrementing ``id`` keys as identity columns; text compared byte by byte (ISO times

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
+import threading
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -198,3 +199,95 @@ def test_digest_periods_follow_each_other_across_a_clock_change(start: str) -> N
         now += timedelta(minutes=15)
     ordered = sorted(periods)
     assert all(a[1] == b[0] for a, b in itertools.pairwise(ordered)), ordered
+
+
+def test_a_report_committed_after_its_periods_digest_is_in_the_next_one(
+    state_location: Path | str,
+) -> None:
+    """A poll reads its clock before a period ends and commits after the period's digest
+    was queued: its report, dated in that period, was in no digest ever. Digests go by
+    the order reports were committed in: it is in the channel's next digest, and in no
+    other; a report dated before the channel's first digest period is in none."""
+    store = open_store(state_location)
+    schedules = {"desk": parse_schedule("daily at 08:00")}
+
+    def wants(channel: str, report: AlertRecord) -> bool:
+        return True
+
+    vote = "uk-parliament-vote"
+    record(store, "2027-03-02 07:00", report(vote, "dev-before", "b1"))  # before the first
+    record(store, "2027-03-03 06:00", report(vote, "dev-early", "e1"))
+    assert queue_due_digests(store, schedules, wants, at("2027-03-03 08:00:01")) == 1
+    record(store, "2027-03-03 07:59:58", report(vote, "dev-late", "l1"))  # committed now
+    record(store, "2027-03-03 09:00", report(vote, "dev-next", "n1"))
+    assert queue_due_digests(store, schedules, wants, at("2027-03-03 08:00:05")) == 0
+    assert queue_due_digests(store, schedules, wants, at("2027-03-04 08:00:01")) == 1
+    assert queue_due_digests(store, schedules, wants, at("2027-03-05 08:00:01")) == 0
+    digests = [
+        [e["sentence"].split(": ")[1].split(" [")[0] for e in r.payload["evidence"]]
+        for r in store.recorded_alerts()
+        if r.rule == "digest"
+    ]
+    store.close()
+    assert digests == [["Report e1"], ["Report l1", "Report n1"]]
+
+
+def test_a_digest_queued_while_a_poll_commits_waits_for_its_reports(
+    state_location: Path | str,
+) -> None:
+    """The digest of a period is queued while a poll dated in it is recording its reports
+    (one recorded, the next being routed): on PostgreSQL the digest read the reports
+    committed so far and took a larger id than the one recorded, which was then in no
+    digest. It waits for the poll, and every report is in exactly one digest."""
+    poll, deliver = open_store(state_location), open_store(state_location)
+    schedules = {"desk": parse_schedule("daily at 08:00")}
+
+    def wants(channel: str, report: AlertRecord) -> bool:
+        return True
+
+    vote = "uk-parliament-vote"
+    record(poll, "2027-03-03 06:00", report(vote, "dev-early", "e1"))
+    routing, release = threading.Event(), threading.Event()
+    routed: list[Alert] = []
+
+    def route(alert: Alert) -> list[str]:
+        routed.append(alert)
+        if len(routed) == 2:  # the first report is recorded, the transaction still open
+            routing.set()
+            release.wait(10)
+        return []
+
+    late = [report(vote, "dev-late", "l1"), report(vote, "dev-later", "l2")]
+
+    def commit() -> None:
+        poll.commit_poll(
+            feed="wire", url="http://127.0.0.1/x", etag=None, last_modified=None,
+            articles=[a.article for a in late], alerts=late, developments=[],
+            route=route, now=at("2027-03-03 07:59:58"),
+        )  # fmt: skip
+
+    committing = threading.Thread(target=commit)
+    committing.start()
+    assert routing.wait(10)
+    queued: list[int] = []
+    digesting = threading.Thread(
+        target=lambda: queued.append(
+            queue_due_digests(deliver, schedules, wants, at("2027-03-03 08:00:01"))
+        )
+    )
+    digesting.start()
+    digesting.join(0.5)
+    release.set()
+    committing.join(10)
+    digesting.join(40)
+    assert queued == [1]
+    assert queue_due_digests(deliver, schedules, wants, at("2027-03-04 08:00:01")) == 0
+    listed = [
+        e["sentence"].split(": ")[1].split(" [")[0]
+        for r in deliver.recorded_alerts()
+        if r.rule == "digest"
+        for e in r.payload["evidence"]
+    ]
+    poll.close()
+    deliver.close()
+    assert sorted(listed) == ["Report e1", "Report l1", "Report l2"]
