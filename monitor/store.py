@@ -541,7 +541,7 @@ class Store(
                 " WHERE a.rule = ? AND o.channel = ?",
                 (DIGEST_RULE, channel),
             ).fetchall()[0][0]
-            late, params = "", [stamp(end), stamp(start)]
+            late, params = "", list[object]([stamp(end), stamp(start)])
             if previous is not None:
                 late = " OR id > ?"
                 params.append(int(previous))
