@@ -113,7 +113,7 @@ def cmd_alerts_show(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_outbox_retry(args: argparse.Namespace, settings: Settings) -> int:
-    from monitor.silences import hold_requeued
+    from monitor.plural import counted
 
     if not args.ids and not args.failed:
         print("outbox retry: name delivery ids, or --failed", file=sys.stderr)
@@ -132,15 +132,18 @@ def cmd_outbox_retry(args: argparse.Namespace, settings: Settings) -> int:
         ]
         now = datetime.now(UTC)
         requeued = store.requeue_failed(now, ids=args.ids, channel=args.channel)
-        held = hold_requeued(store, now) if requeued else 0
     for problem in problems:
         print(f"outbox retry: {problem}", file=sys.stderr)
-    silenced = f"; {held} held by a silence instead" if held else ""
-    print(f"outbox retry: {len(requeued)} deliveries requeued{silenced}", file=sys.stderr)
-    if requeued and not args.queue_only:
+    held = len(requeued.held)
+    silenced = f"; {held} of them held by a silence instead" if held else ""
+    print(
+        f"outbox retry: {counted(len(requeued.ids), 'delivery', 'deliveries')} requeued" + silenced,
+        file=sys.stderr,
+    )
+    if requeued.pending and not args.queue_only:
         import asyncio
 
-        asyncio.run(_deliver(settings, requeued))
+        asyncio.run(_deliver(settings, requeued.pending))
     return 1 if problems else 0
 
 

@@ -8,7 +8,9 @@ same for an alert being raised and for one waiting in the outbox). It is
 *pending* before ``starts``, *active* until ``ends`` and *expired* after; ``expire``
 moves ``ends`` to now. An alert raised while a matching silence is active is stored with
 that silence and its deliveries are marked ``silenced`` (nothing is sent after the fact);
-so is an alert still waiting in the outbox when the silence is added (``hold_waiting``).
+so is an alert still waiting in the outbox when the silence is added (``hold_waiting``),
+and a failed delivery ``outbox retry`` requeues of an alert a silence holds or matches
+(``Store.requeue_failed``).
 A silence made with ``notify_on_expiry`` sends one summary of what it held once it has
 ended (``expiry_summary``). Everything here is pure; the store keeps silences.
 """
@@ -137,21 +139,11 @@ def expiry_summary(silence: Silence, held: Sequence[Alert], part: int = 1) -> Al
 
 def hold_waiting(store: Store, silence: Silence, now: datetime) -> int:
     """Silence alerts already waiting in the outbox that ``silence`` matches (as
-    Alertmanager silences at notification time); return how many it now holds."""
+    Alertmanager silences at notification time), in one transaction; return how many it
+    now holds: those it stopped a pending delivery of (``Store.hold_matching``)."""
     if silence.state(now) != "active":
         return 0
-    held = [alert_id for alert_id, alert in store.waiting_alerts() if silence.matches(alert)]
-    store.hold(held, silence.id)
-    return len(held)
-
-
-def hold_requeued(store: Store, now: datetime) -> int:
-    """After ``outbox retry`` made failed deliveries pending again: those of alerts a silence
-    held stay held, and every active silence holds the waiting alerts it matches (their
-    deliveries had failed before it began); return how many deliveries or alerts it held."""
-    again = store.hold_again()
-    active = [s for s in store.silences() if s.state(now) == "active"]
-    return again + sum(hold_waiting(store, silence, now) for silence in active)
+    return store.hold_matching(silence)
 
 
 def queue_expiry_summaries(store: Store, now: datetime) -> list[int]:

@@ -3,8 +3,9 @@
 Part of the store (with ``store.py``, the only modules that know SQL). ``Store`` inherits
 ``AlertHistory``; every delivery attempt the outbox makes is logged through
 ``_log_attempt`` in the same transaction that changes the outbox row, so the history
-matches the outbox. ``requeue`` gives deliveries that failed for good another go,
-keeping their alert (and so its idempotency key).
+matches the outbox. ``requeue_failed`` gives deliveries that failed for good another go,
+keeping their alert (and so its idempotency key), and holds those a silence holds in
+the same transaction (``SilenceStore._hold_requeued``).
 """
 
 from __future__ import annotations
@@ -16,9 +17,10 @@ from typing import TYPE_CHECKING
 
 from monitor.store_base import StorePart, stamp
 from monitor.store_db import Database
+from monitor.store_silences import SilenceStore
 
 if TYPE_CHECKING:
-    from monitor.store_history_records import AlertRecord, Attempt, Delivery
+    from monitor.store_history_records import AlertRecord, Attempt, Delivery, Requeued
 
 _DELIVERY = "id, channel, state, attempts, last_error, finished"
 
@@ -125,12 +127,16 @@ class AlertHistory(StorePart):
 
     def requeue_failed(
         self, now: datetime, *, ids: Sequence[int] = (), channel: str | None = None
-    ) -> list[int]:
-        """Make failed deliveries pending again, due ``now``, with a fresh give-up window.
+    ) -> Requeued:
+        """Make failed deliveries pending again, due ``now``, with a fresh give-up window;
+        those of alerts a silence held, or that a silence active at ``now`` matches, are
+        held (``silenced``) instead, in the same transaction, so no daemon sends them.
 
         Only rows in state ``failed`` are touched: those of ``ids`` if given, else every
-        failed row (of ``channel`` if given). Returns the ids requeued.
+        failed row (of ``channel`` if given). Returns the ids requeued and those held.
         """
+        from monitor.store_history_records import Requeued
+
         clauses, params = ["state = 'failed'"], list[object]()
         if ids:
             clauses.append(f"id IN ({', '.join('?' * len(ids))})")
@@ -152,4 +158,5 @@ class AlertHistory(StorePart):
                     (stamp(now), stamp(now), outbox_id),
                 )
                 self._log_attempt(db, outbox_id, "requeued", None, now)
-        return chosen
+            held = SilenceStore._hold_requeued(db, chosen, now)
+        return Requeued(chosen, held)

@@ -49,3 +49,17 @@ class AlertRecord:
     payload: dict[str, Any]
     deliveries: tuple[Delivery, ...] = field(default_factory=tuple)
     silence: int | None = None
+
+
+@dataclass(frozen=True)
+class Requeued:
+    """What ``outbox retry`` did (``AlertHistory.requeue_failed``): the failed deliveries
+    it requeued, and those of them a silence holds instead of sending (``silenced``)."""
+
+    ids: list[int]
+    held: list[int]
+
+    @property
+    def pending(self) -> list[int]:
+        """The requeued deliveries that are to be sent."""
+        return [i for i in self.ids if i not in self.held]

@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, cast
 
 from monitor.notify.render import NOTICE_RULES, alert_from_payload
-from monitor.silences import MatcherKind, Silence
+from monitor.silences import MatcherKind, Silence, silence_for
 from monitor.store_base import StorePart, stamp
 from monitor.store_db import Database
 
@@ -99,45 +99,89 @@ class SilenceStore(StorePart):
                 (stamp(now), stamp(now), stamp(now), silence_id, stamp(now)),
             )
 
-    def waiting_alerts(self) -> list[tuple[int, Alert]]:
-        """Alerts not silenced with a delivery still pending, by id, with the text kept of
-        their article (``KEPT_TEXT``); not the notices of news-monitor itself (a silence's
-        summary, a digest), which no silence holds."""
-        notices = sorted(NOTICE_RULES)
-        rows = self._rows(
-            "SELECT a.id, a.payload, a.description, t.text FROM alerts a"
-            " LEFT JOIN alert_texts t ON t.alert_id = a.id WHERE a.silence_id IS NULL"
-            f" AND a.rule NOT IN ({', '.join('?' * len(notices))})"
-            " AND EXISTS (SELECT 1 FROM outbox o WHERE o.alert_id = a.id AND o.state = 'pending')"
-            " ORDER BY a.id",
-            tuple(notices),
-        )
-        waiting = []
-        for alert_id, payload, description, text in rows:
+    @staticmethod
+    def _alerts(
+        db: Database, where: str, params: Sequence[object]
+    ) -> list[tuple[int, int | None, Alert]]:
+        """The alerts matching ``where`` (over ``alerts a``), by id, each with the silence
+        that holds it and the text kept of its article (``KEPT_TEXT``)."""
+        rows = db.execute(
+            "SELECT a.id, a.silence_id, a.payload, a.description, t.text FROM alerts a"
+            f" LEFT JOIN alert_texts t ON t.alert_id = a.id WHERE {where} ORDER BY a.id",
+            tuple(params),
+        ).fetchall()
+        found = []
+        for alert_id, silence_id, payload, description, text in rows:
             alert = alert_from_payload(json.loads(payload), description)
             article = replace(alert.article, text=text or "")
-            waiting.append((int(alert_id), replace(alert, article=article)))
-        return waiting
+            found.append((int(alert_id), silence_id, replace(alert, article=article)))
+        return found
 
-    def hold(self, alert_ids: Sequence[int], silence_id: int) -> None:
-        """Record the alerts as held by the silence; their pending deliveries are not sent."""
-        with self._transaction() as db:
-            for alert_id in alert_ids:
-                db.execute("UPDATE alerts SET silence_id = ? WHERE id = ?", (silence_id, alert_id))
-                db.execute(
-                    "UPDATE outbox SET state = 'silenced' WHERE alert_id = ? AND state = 'pending'",
-                    (alert_id,),
-                )
-
-    def hold_again(self) -> int:
-        """Deliveries made pending again of alerts a silence held go back to ``silenced``;
-        return how many rows."""
-        with self._transaction() as db:
+    @staticmethod
+    def _hold(db: Database, alert_ids: Sequence[int], silence_id: int) -> list[int]:
+        """Mark the pending deliveries of the alerts ``silenced``, and record as held by the
+        silence the alerts that had one (an alert delivered everywhere meanwhile was not
+        held); return their ids."""
+        held = []
+        for alert_id in alert_ids:
             cursor = db.execute(
-                "UPDATE outbox SET state = 'silenced' WHERE state = 'pending' AND alert_id IN"
-                " (SELECT id FROM alerts WHERE silence_id IS NOT NULL)"
+                "UPDATE outbox SET state = 'silenced' WHERE alert_id = ? AND state = 'pending'",
+                (alert_id,),
             )
-        return int(cursor.rowcount)
+            if cursor.rowcount > 0:
+                db.execute("UPDATE alerts SET silence_id = ? WHERE id = ?", (silence_id, alert_id))
+                held.append(alert_id)
+        return held
+
+    def hold(self, alert_ids: Sequence[int], silence_id: int) -> int:
+        """Hold the alerts' pending deliveries for the silence (they are not sent); return
+        how many alerts had one, which are recorded as held."""
+        with self._transaction() as db:
+            return len(self._hold(db, alert_ids, silence_id))
+
+    def hold_matching(self, silence: Silence) -> int:
+        """In one transaction, hold the alerts waiting in the outbox (not silenced, with a
+        delivery pending) that ``silence`` matches; return how many it held. Not the
+        notices of news-monitor itself (a silence's summary, a digest), which no silence
+        holds. A delivery sent meanwhile by a daemon (PostgreSQL: by a transaction that
+        committed after this one read) is left as sent, and its alert not held by it."""
+        notices = sorted(NOTICE_RULES)
+        with self._transaction() as db:
+            waiting = self._alerts(
+                db,
+                f"a.silence_id IS NULL AND a.rule NOT IN ({', '.join('?' * len(notices))})"
+                " AND EXISTS (SELECT 1 FROM outbox o WHERE o.alert_id = a.id"
+                " AND o.state = 'pending')",
+                notices,
+            )
+            matching = [alert_id for alert_id, _, alert in waiting if silence.matches(alert)]
+            return len(self._hold(db, matching, silence.id))
+
+    @staticmethod
+    def _hold_requeued(db: Database, outbox_ids: Sequence[int], now: datetime) -> list[int]:
+        """Inside ``requeue_failed``'s transaction, after the rows ``outbox_ids`` were made
+        pending again: the pending deliveries of their alerts that a silence held stay held,
+        and so are those of alerts a silence active at ``now`` matches (their deliveries
+        failed before it began), as ``silence add`` would have held them; not a notice of
+        news-monitor's own. Returns the ids among ``outbox_ids`` now held."""
+        if not outbox_ids:
+            return []
+        marks = ", ".join("?" * len(outbox_ids))
+        alerts = SilenceStore._alerts(
+            db, f"a.id IN (SELECT alert_id FROM outbox WHERE id IN ({marks}))", outbox_ids
+        )
+        silences = SilenceStore._active_silences(db, now)
+        for alert_id, silence_id, alert in alerts:
+            if silence_id is None and alert.rule not in NOTICE_RULES:
+                found = silence_for(alert, silences, now)
+                silence_id = found.id if found is not None else None
+            if silence_id is not None:
+                SilenceStore._hold(db, [alert_id], silence_id)
+        rows = db.execute(
+            f"SELECT id FROM outbox WHERE id IN ({marks}) AND state = 'silenced' ORDER BY id",
+            tuple(outbox_ids),
+        ).fetchall()
+        return [int(row[0]) for row in rows]
 
     def held_count(self, silence_id: int) -> int:
         """How many alerts and updates the silence held back."""

@@ -9,6 +9,7 @@ import pytest
 
 from monitor.cli import main
 from monitor.errors import StateError
+from monitor.plural import counted
 from monitor.statelock import StateLock
 from monitor.store import open_store
 from tests.helpers import VOTE_ITEM, make_rules
@@ -62,7 +63,7 @@ def test_failed_delivery_is_retried_with_the_same_key_and_shown_in_history(
         try:
             assert main(["--rules", rules, "outbox", "retry", "--failed"]) == 0
             err = capsys.readouterr().err
-            assert f"{len(listed)} deliveries requeued" in err
+            assert f"{counted(len(listed), 'delivery', 'deliveries')} requeued" in err
             assert "is locked by" in err and "wait in the outbox" in err
         finally:
             daemon.release()

@@ -14,7 +14,6 @@ from monitor.app import Service
 from monitor.cli import main
 from monitor.silences import (
     Silence,
-    hold_requeued,
     hold_waiting,
     queue_expiry_summaries,
     silence_for,
@@ -189,19 +188,111 @@ def test_a_poll_committed_after_the_summary_is_not_held(
 def test_a_retry_does_not_send_what_a_silence_holds(
     tmp_path: Path, state_location: Path | str
 ) -> None:
+    """The failed delivery of an alert a silence matches (it failed before the silence
+    began) is requeued and held in one transaction: requeued first and held in a second
+    one, a daemon asking for what is due in between sent it."""
     store = open_store(state_location)
     _poll(store, T0)
     store.mark_failed(1, "HTTP 400", T0)
     silence = store.add_silence("rule", "uk-parliament-vote", T0, T0 + HOUR, "c", "ops")
     assert hold_waiting(store, silence, T0) == 0  # nothing pending to hold yet
-    assert store.requeue_failed(T0, ids=[1]) == [1]
-    assert hold_requeued(store, T0) == 1
+    requeued = store.requeue_failed(T0, ids=[1])
     assert store.due(T0) == [], "held by the silence, not sent"
+    assert (requeued.ids, requeued.held) == ([1], [1])
     (record,) = store.recorded_alerts()
     assert record.silence == silence.id
     store.mark_failed(1, "HTTP 500", T0)  # a send already under way when it was held
-    assert store.requeue_failed(T0) == []
+    assert store.requeue_failed(T0).ids == []
     store.close()
+
+
+def test_a_retry_of_an_alert_a_silence_held_holds_it_again(
+    tmp_path: Path, state_location: Path | str
+) -> None:
+    """The hook's delivery failed, then a silence held the alert (the desk's delivery
+    still waited): after the silence, ``outbox retry`` requeues the hook's delivery as held
+    in the same transaction; requeued first and held in a second one, it was due between."""
+    store = open_store(state_location)
+    alert = make_alert()
+    store.commit_poll(
+        feed="wire", url="http://127.0.0.1/x", etag=None, last_modified=None,
+        articles=[alert.article], alerts=[alert], developments=[],
+        route=lambda a: ["hook", "desk"], now=T0,
+    )  # fmt: skip
+    store.mark_failed(1, "HTTP 400", T0)
+    silence = store.add_silence("rule", "uk-parliament-vote", T0, T0 + HOUR, "c", "ops")
+    assert hold_waiting(store, silence, T0) == 1
+    later = T0 + 2 * HOUR  # the silence is over; what it held stays held
+    requeued = store.requeue_failed(later)
+    assert store.due(later) == []
+    assert (requeued.ids, requeued.held) == ([1], [1])
+    (record,) = store.recorded_alerts()
+    assert [d.state for d in record.deliveries] == ["silenced", "silenced"]
+    store.close()
+
+
+def test_a_hold_records_only_the_alerts_whose_deliveries_it_stopped(
+    state_location: Path | str,
+) -> None:
+    """``silence add`` read the waiting alerts, then held them in a second transaction; an
+    alert the daemon delivered in between was recorded as held (its count, ``alerts
+    show``, the summary, and digests leave it out). The hold records an alert as held only
+    where it stopped a pending delivery, and says how many it held."""
+    store = open_store(state_location)
+    first, second = make_alert(), make_alert()
+    second = replace(second, article=replace(second.article, id="partly-sent"))
+    for alert in (first, second):
+        store.commit_poll(
+            feed="wire", url="http://127.0.0.1/x", etag=None, last_modified=None,
+            articles=[alert.article], alerts=[alert], developments=[],
+            route=lambda a: ["hook", "desk"], now=T0,
+        )  # fmt: skip
+    store.mark_delivered(1, T0)  # the first alert went to both channels meanwhile
+    store.mark_delivered(2, T0)
+    store.mark_delivered(3, T0)  # the second to the hook only
+    silence = store.add_silence("rule", "uk-parliament-vote", T0, T0 + HOUR, "c", "ops")
+    assert store.hold([1, 2], silence.id) == 1
+    assert [(r.payload["entry"]["id"], r.silence) for r in store.recorded_alerts()] == [
+        ("entry-1", None),
+        ("partly-sent", silence.id),
+    ]
+    assert store.held_count(silence.id) == 1
+    assert [(a.article.id, channels) for a, channels in store.held_alerts(silence.id)] == [
+        ("partly-sent", ["desk"])
+    ]
+    assert hold_waiting(store, silence, T0) == 0  # nothing left waiting
+    store.close()
+
+
+def test_outbox_retry_counts_the_deliveries_a_silence_holds_instead(
+    tmp_path: Path, cli_state: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``outbox retry`` said "2 deliveries requeued; 1 held by a silence instead" for one
+    alert's two deliveries, both held: it counted alerts, not deliveries. It counts the
+    deliveries it requeued that a silence holds, and sends the others."""
+    now = datetime.now(UTC)
+    store = open_store(cli_state / "news-monitor.db")
+    first, other = make_alert(), make_alert()
+    other = replace(other, rule="russia-position-change", development="dev-2")
+    other = replace(other, article=replace(other.article, id="other"))
+    for alert, channels in ((first, ["hook", "desk"]), (other, ["hook"])):
+        store.commit_poll(
+            feed="wire", url="http://127.0.0.1/x", etag=None, last_modified=None,
+            articles=[alert.article], alerts=[alert], developments=[],
+            route=lambda a, c=channels: c, now=now - HOUR,
+        )  # fmt: skip
+    for outbox_id in (1, 2, 3):
+        store.mark_failed(outbox_id, "HTTP 500", now - HOUR)
+    store.add_silence("rule", "uk-parliament-vote", now - HOUR, now + HOUR, "c", "ops")
+    store.close()
+    retry = ["--rules", str(RULES), "outbox", "retry", "--failed", "--queue-only"]
+    assert main(retry) == 0
+    err = capsys.readouterr().err
+    assert "outbox retry: 3 deliveries requeued; 2 of them held by a silence" in err, err
+    store = open_store(cli_state / "news-monitor.db")
+    states = [(d.id, d.state) for r in store.recorded_alerts() for d in r.deliveries]
+    store.close()
+    assert states == [(1, "silenced"), (2, "silenced"), (3, "pending")]
 
 
 def test_expiring_one_silence_speaks_of_its_own_summary_only(
