@@ -3,6 +3,7 @@
 ``collect_status`` reads the database (never writes it): its integrity and the free disk
 room beside it, feed health, the outbox and the deliveries held for channels that
 ``channels.yaml`` no longer defines; and it checks which channels can get their secrets.
+A feed's last address is redacted as in the logs (``redact.redact_url``).
 It raises ``StateError`` when the database cannot be read. ``status_text`` renders the
 report for people, ``status_json`` for scripts (``status --json``: the same fields).
 """
@@ -11,12 +12,13 @@ from __future__ import annotations
 
 import json
 import shutil
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 from monitor.errors import ConfigError
 from monitor.notify.build import availability
 from monitor.notify.channels import load_channels
+from monitor.redact import redact_url
 from monitor.settings import Settings
 from monitor.statehealth import read_only
 from monitor.store import FeedState, open_store
@@ -72,7 +74,10 @@ def collect_status(settings: Settings) -> StatusReport:
             else:
                 report.free_bytes = shutil.disk_usage(settings.database_path.parent).free
                 report.read_only = read_only(settings.database_path.parent)
-            report.feeds = store.feed_states()
+            report.feeds = [  # its last address, as in the logs: no key in its query
+                replace(feed, url=redact_url(feed.url)) if feed.url else feed
+                for feed in store.feed_states()
+            ]
             pending = store.pending_by_channel()
             report.outbox = store.outbox_counts()
             report.alerts = store.alert_count()

@@ -405,6 +405,28 @@ def test_status_json(
     assert report["channels_unavailable"] == {} and report["channels_defined"] == 1
 
 
+@pytest.mark.parametrize("as_json", [True, False], ids=["json", "text"])
+def test_status_shows_feed_addresses_without_their_secrets(
+    cli_state: Path, capsys: pytest.CaptureFixture[str], as_json: bool
+) -> None:
+    """``status --json`` printed each feed's last address whole, an API key in its query
+    too; it is redacted as in the logs, in either output."""
+    from datetime import UTC, datetime
+
+    from monitor.store import open_store
+
+    url = "https://feeds.example.com/rss?api_key=SUPERSECRET123&x=1"
+    store = open_store(cli_state / "news-monitor.db")
+    store.record_failure("wire", url, "HTTP 500", datetime.now(UTC))
+    store.close()
+    assert main(["--rules", str(RULES), "status", *(["--json"] if as_json else [])]) == 0
+    out = capsys.readouterr().out
+    assert "SUPERSECRET123" not in out
+    if as_json:
+        (feed,) = json.loads(out)["feeds"]
+        assert feed["url"] == "https://feeds.example.com/rss?api_key=***&x=***"
+
+
 @pytest.mark.parametrize(
     "argv",
     [
