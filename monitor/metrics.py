@@ -10,6 +10,7 @@ instruments record nothing, and does not import prometheus_client.
 
 from __future__ import annotations
 
+import contextlib
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -162,20 +163,20 @@ class Metrics:
     def forget_feed(self, name: str) -> None:
         """Drop the series of a feed no longer configured (not shown again until it is)."""
         for status in POLL_STATUSES:
-            self.polls.remove(name, status)
-        self.poll_errors.remove(name)
-        self.entries.remove(name)
+            _remove(self.polls, name, status)
+        _remove(self.poll_errors, name)
+        _remove(self.entries, name)
 
     def forget_rule(self, rule: str) -> None:
         """Drop the alert series of a rule no longer defined."""
         for kind in ALERT_TYPES:
-            self.alerts.remove(rule, kind)
+            _remove(self.alerts, rule, kind)
 
     def forget_channel(self, name: str) -> None:
         """Drop the delivery series of a channel no longer configured (its held deliveries
         stay in ``news_monitor_outbox_held``)."""
         for outcome in DELIVERY_OUTCOMES:
-            self.deliveries.remove(name, outcome)
+            _remove(self.deliveries, name, outcome)
 
     def exposition(self, accept: str | None) -> tuple[bytes, str]:
         """The body and content type prometheus_client chooses for an ``Accept`` header."""
@@ -185,3 +186,11 @@ class Metrics:
 
         encoder, content_type = choose_encoder(accept or "")
         return bytes(encoder(self.registry)), content_type
+
+
+def _remove(metric: Counter | Discard, *labels: str) -> None:
+    """Drop one series of ``metric`` if it was ever made: older prometheus_client releases
+    that pyproject allows (0.21.1 does) raise KeyError for one that was not (a feed that
+    never failed has no error series); newer ones ignore it."""
+    with contextlib.suppress(KeyError):
+        metric.remove(*labels)
