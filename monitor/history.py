@@ -97,8 +97,10 @@ def show_text(record: AlertRecord) -> str:
                 f" {evidence['nearest_claim']}"
             )
     lines.append(f"  idempotency key: {record.key}")
-    if record.silence is not None:
-        lines.append(f"  silenced by silence {record.silence}: not sent")
+    if record.silence is not None:  # a channel may have had it before the silence began
+        held = [d.channel for d in record.deliveries if d.state == "silenced"]
+        where = f"not sent to {', '.join(held)}" if held else "not sent"
+        lines.append(f"  silenced by silence {record.silence}: {where}")
     lines.append("deliveries:" if record.deliveries else "deliveries: none (no channel)")
     for delivery in record.deliveries:
         lines.append(f"  delivery {delivery.id} to {delivery_summary(delivery)}")

@@ -111,3 +111,27 @@ def test_history_reads_fail_as_state_errors(tmp_path: Path, state_location: Path
         closed = r"state database: (Cannot operate on a|the connection is) closed"
         with pytest.raises(StateError, match=closed):
             read()
+
+
+def test_alerts_show_says_which_channels_a_silence_held_an_alert_from(tmp_path: Path) -> None:
+    """An alert the desk had before a silence held it from the hook: ``alerts show`` said
+    "silenced by silence 1: not sent", which the desk knew to be untrue."""
+    from datetime import UTC, datetime, timedelta
+
+    from monitor.history import show_text
+    from monitor.silences import hold_waiting
+    from tests.helpers import record_alerts
+    from tests.notify.test_channels import make_alert
+
+    now = datetime(2027, 3, 3, 21, 0, tzinfo=UTC)
+    store = open_store(tmp_path / "state.db")
+    record_alerts(store, [make_alert()], now, channels=["desk", "hook"])
+    store.mark_delivered(1, now)  # the desk had it; the hook's delivery waits
+    silence = store.add_silence("rule", "uk-parliament-vote", now, now + timedelta(hours=1), "", "")
+    assert hold_waiting(store, silence, now) == 1
+    record = store.alert_record(1)
+    store.close()
+    assert record is not None
+    lines = show_text(record).splitlines()
+    assert "  silenced by silence 1: not sent to hook" in lines
+    assert "  delivery 1 to desk delivered" in lines
