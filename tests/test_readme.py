@@ -68,3 +68,17 @@ def test_files_readme_and_pyproject_promise_exist(name: str) -> None:
     if name == "LICENSE":
         assert (ROOT / name).read_text().startswith("MIT License\n")
         assert 'license = "MIT"' in (ROOT / "pyproject.toml").read_text()
+
+
+def test_every_metric_is_in_the_readme_by_the_name_it_is_exposed_as() -> None:
+    """The README listed ``news_monitor_judge_calls`` (exposed as ``..._total``) and left
+    out ``news_monitor_judge_calls_total`` and ``news_monitor_feedback_total``."""
+    from monitor.metrics import Metrics
+
+    text = Metrics().exposition(None)[0].decode()
+    families = re.findall(r"^# TYPE (news_monitor_\w+) ", text, re.MULTILINE)
+    exposed = {name for name in families if not name.endswith("_created")}
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    named = set(re.findall(r"`(news_monitor_\w+)", readme))
+    assert len(exposed) > 10 and exposed - named == set()
+    assert named - exposed == set()
