@@ -28,13 +28,17 @@ if TYPE_CHECKING:
 
 
 def describe(silence: Silence, now: datetime, held: int) -> str:
-    """One line: id, state, matcher, window, author, comment and what it held."""
+    """One line: id, state, matcher, window, author, comment and what it held; what an
+    operator wrote (matcher, author, comment) with its control characters shown as
+    ``\\xNN`` (``printable``), as ``alerts list`` shows feed text."""
+    from monitor.notify.render import printable
+
     notify = ", summary on expiry" if silence.notify_on_expiry else ""
     return (
-        f"{silence.id:>4} {silence.state(now):<7} {silence.matcher}"
+        f"{silence.id:>4} {silence.state(now):<7} {printable(silence.matcher)}"
         f" from {silence.starts.isoformat(timespec='seconds')}"
         f" until {silence.ends.isoformat(timespec='seconds')}"
-        f" by {silence.author}: {silence.comment} (held {held}{notify})"
+        f" by {printable(silence.author)}: {printable(silence.comment)} (held {held}{notify})"
     )
 
 

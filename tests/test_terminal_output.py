@@ -50,3 +50,24 @@ def test_dry_run_and_alert_history_print_feed_text_inert(
     assert printed_inert(capsys.readouterr().out)
     assert main(["--rules", rules, "alerts", "show", "1"]) == 0
     assert printed_inert(capsys.readouterr().out)
+
+
+def test_silence_list_prints_what_another_operator_wrote_inert(
+    cli_state: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A silence's comment, author and matcher come from whoever added it (a shared state
+    has several operators): ``silence list`` printed them raw."""
+    from datetime import UTC, datetime, timedelta
+
+    from monitor.store import open_store
+
+    now = datetime.now(UTC)
+    store = open_store(cli_state / "news-monitor.db")
+    hostile = "\x1b]0;pwned\x07\x1b[2J"
+    store.add_silence(
+        "match", f"{hostile}x", now, now + timedelta(hours=1), f"{hostile}Commons backs", hostile
+    )
+    store.close()
+    assert main(["silence", "list"]) == 0
+    out = capsys.readouterr().out
+    assert printed_inert(out) and out.count("\\x1b") == 6, out
