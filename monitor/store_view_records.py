@@ -19,7 +19,7 @@ class AlertRecord:
     created: str
     payload: dict[str, Any]
     description: str
-    silence: int | None = None  # the silence that held it back (not sent)
+    silence: int | None = None  # the silence that held back its waiting deliveries
 
 
 @dataclass(frozen=True)

@@ -65,7 +65,7 @@ class ReportView:
     alert_id: int = 0
     feedback: str = ""  # the desk's latest judgment: right | wrong | "" (none yet)
     judge: str = ""  # what the judge said, when one was asked
-    silenced_by: int | None = None  # the silence that held it back: not sent
+    silenced_by: int | None = None  # the silence that held back its waiting deliveries
 
 
 @dataclass(frozen=True)

@@ -435,6 +435,6 @@ def test_the_story_says_which_reports_a_silence_held_back(tmp_path: Path) -> Non
         held = {d["id"]: d["reports"][0]["silenced_by"] for d in story["developments"]}
         assert held == {"d-0": None, "d-1": silence}
         page = (await client.get("/")).text
-        assert page.count(f"held back by silence {silence} (not sent)") == 1
+        assert page.count(f"held back by silence {silence} (not sent where it still waited)") == 1
 
     with_service(tmp_path, check, health_bind="127.0.0.1:0")
