@@ -109,11 +109,18 @@ def test_a_parse_waiting_behind_one_whose_worker_died_is_not_failed_for_it() -> 
                 second = asyncio.create_task(pool.parse(BODY, "big"))
                 async with asyncio.timeout(20):
                     while pool.worker_pid is None:  # noqa: ASYNC110
-                        await asyncio.sleep(0.05)
-                await asyncio.sleep(0.3)  # the second is waiting by now
+                        await asyncio.sleep(0.005)
                 worker = pool.worker_pid
                 assert worker, "a pid of 0 would signal the tests' own process group"
-                os.kill(worker, signal.SIGKILL)
+                # Stopped, the worker cannot finish the first parse, however fast the machine.
+                os.kill(worker, signal.SIGSTOP)
+                try:
+                    async with asyncio.timeout(10):  # the second waits for its turn
+                        while not pool._turn._waiters:  # noqa: ASYNC110
+                            await asyncio.sleep(0.01)
+                    assert not first.done() and not second.done()
+                finally:
+                    os.kill(worker, signal.SIGKILL)
                 with pytest.raises(ParseError, match="parsing process died"):
                     await first
                 assert (await second) == parse_feed(BODY, "big")
