@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 import json
 import logging
 import os
 import signal
 import time
+from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
@@ -126,23 +128,37 @@ def test_scheduled_daemon_polls_backs_off_and_stops(tmp_path: Path) -> None:
 
         async def scenario() -> None:
             service = Service.build(settings_for(tmp_path))
+            store = service.store
             task = asyncio.create_task(service.daemon.run_forever())
-            await asyncio.sleep(1.2)
-            server.feeds["/good.xml"] = rss([REHASH_ITEM, VOTE_ITEM])
-            await asyncio.sleep(2.6)
-            assert service.daemon.scheduler_alive
-            service.daemon.stop()
-            await asyncio.wait_for(task, 10)
+
+            async def done() -> bool:  # the added entry alerted; 3 polls of each feed
+                tries = server.requests.count("/good.xml"), server.requests.count("/500")
+                return min(tries) >= 3 and await store.run(store.alert_count) == 1
+
+            try:
+                async with asyncio.timeout(20):  # the first poll of "good", recorded
+                    while (await store.run(store.feed_state, "good")).last_poll is None:  # noqa: ASYNC110
+                        await asyncio.sleep(0.05)
+                server.feeds["/good.xml"] = rss([REHASH_ITEM, VOTE_ITEM])
+                async with asyncio.timeout(40):
+                    while not await done():  # noqa: ASYNC110 - the state is polled
+                        await asyncio.sleep(0.1)
+                assert service.daemon.scheduler_alive
+            finally:
+                service.daemon.stop()
+                await asyncio.wait_for(task, 10)
             assert not service.daemon.scheduler_alive
-            assert service.store.alert_count() == 1, "the entry added between polls alerted"
-            assert service.store.feed_state("bad").failures >= 1
+            assert store.alert_count() == 1, "the entry added between polls alerted once"
+            assert store.feed_state("bad").failures >= 3
             await service.aclose()
 
         asyncio.run(scenario())
-    good, bad = server.requests.count("/good.xml"), server.requests.count("/500")
-    assert good >= 3, server.requests
-    # 1 s interval, backing off 1 s, 2 s, 4 s: at most three attempts in ~3.8 s
-    assert 1 <= bad <= 3, server.requests
+    # 1 s interval; after each failure of /500 the next try waits 1 s, 2 s, 4 s, ...
+    # (measured from the end of the failed poll; a little slack for the two clocks)
+    tries = [moment for moment, path in server.arrivals if path == "/500"]
+    gaps = [later - earlier for earlier, later in itertools.pairwise(tries)]
+    assert gaps[0] >= 1.0 - 0.05 and gaps[1] >= 2.0 - 0.05, gaps
+    assert all(gap >= 4.0 - 0.05 for gap in gaps[2:]), gaps
 
 
 def test_json_log_line_per_poll(
@@ -382,12 +398,20 @@ def test_a_stop_lets_requests_under_way_finish_but_starts_no_more(
         async def scenario() -> None:
             settings = settings_for(tmp_path, max_fetches_per_host=1, read_timeout_seconds=10.0)
             service = Service.build(settings)
+            fetcher = service.fetcher
+            # No request moves to the host's slow lane (2 s by default, giving its regular
+            # turn to "third"): each waits for the one before it to end, 3 s apart.
+            fetcher.limits = replace(fetcher.limits, slow_after=60.0)
+
+            def third_waits() -> bool:  # "second" under way, "third" waiting for the host
+                waiting = sum(len(gate._waiters) for gate in fetcher._hosts.values())
+                return server.requests == ["/first.xml", "/second.xml"] and waiting == 1
+
             task = asyncio.create_task(service.daemon.run_forever())
             try:
                 async with asyncio.timeout(20):
-                    while len(server.requests) < 2:  # noqa: ASYNC110 - a server's list
-                        await asyncio.sleep(0.05)
-                await asyncio.sleep(1.5)  # "third" waits for the host, "second" is under way
+                    while not third_waits():  # noqa: ASYNC110 - a server's list, a gate's queue
+                        await asyncio.sleep(0.02)
             finally:
                 service.daemon.stop()
                 await asyncio.wait_for(task, 20)
@@ -436,10 +460,14 @@ def test_a_sighup_during_the_start_up_is_remembered_and_one_while_closing_ignore
                         await asyncio.sleep(0.05)
                 service.daemon.stop()
                 await asyncio.wait_for(task, 10)
-                os.kill(os.getpid(), signal.SIGHUP)  # closing: ignored
+                # Closing: ignored (were it not, the kill below would end the tests' process).
+                assert signal.getsignal(signal.SIGHUP) == signal.SIG_IGN
+                os.kill(os.getpid(), signal.SIGHUP)
                 await service.aclose()
 
             with caplog.at_level(logging.INFO):
                 asyncio.run(scenario())
         finally:
             signal.signal(signal.SIGHUP, previous)
+    told = ("daemon: SIGHUP, reloading rules", "rules: reloaded")
+    assert [r.getMessage() for r in caplog.records if r.getMessage() in told] == list(told)
