@@ -156,6 +156,7 @@ class Received:
     path: str
     headers: dict[str, str]
     body: bytes
+    at: float = field(default_factory=time.time)  # wall clock: rate limits count its minutes
 
 
 @dataclass
