@@ -5,6 +5,7 @@ stalls nothing."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 import logging
 import time
@@ -40,10 +41,20 @@ def test_hung_feeds_do_not_starve_healthy_feeds_on_their_host(tmp_path: Path) ->
         async def scenario() -> None:
             service = Service.build(settings)
             task = asyncio.create_task(service.daemon.run_forever())
-            await asyncio.sleep(13)
-            service.daemon.stop()
-            await asyncio.wait_for(task, 30)
-            await service.aclose()
+
+            def polled() -> bool:  # each good feed four times
+                paths = server.requests
+                return all(paths.count(f"/good{n}.xml") >= 4 for n in range(3))
+
+            try:  # (not in 40 s: the checks below say which feed waited)
+                with contextlib.suppress(TimeoutError):
+                    async with asyncio.timeout(40):
+                        while not polled():  # noqa: ASYNC110 - a server's list
+                            await asyncio.sleep(0.1)
+            finally:
+                service.daemon.stop()
+                await asyncio.wait_for(task, 30)
+                await service.aclose()
 
         asyncio.run(scenario())
     assert server.entered_slow.is_set()
