@@ -543,10 +543,9 @@ def test_the_cap_holds_over_all_members_and_chunks(
             async with Fetcher(FetchLimits(max_bytes=limit, total_timeout=20)) as fetcher:
                 await fetcher.fetch(feed)
 
-        started = time.monotonic()
+        # stopped by the cap, not by the fetch's 20 s (which says "gave up after 20 s")
         with pytest.raises(FetchError, match=rf"^feed bomb: response exceeds the {limit}-byte"):
             asyncio.run(fetch())
-    assert time.monotonic() - started < 10
     assert max(decoded) <= limit + 1
 
 
