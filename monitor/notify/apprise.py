@@ -40,7 +40,14 @@ from pydantic import Field
 
 from monitor.errors import ConfigError, DeliveryError, Problem
 from monitor.models import Alert
-from monitor.notify.base import REFUSING_STATUSES, ChannelRefused, ChannelSettings, channel_secrets
+from monitor.notify.base import (
+    DEADLINE_SECONDS,
+    MAX_DEADLINE_SECONDS,
+    REFUSING_STATUSES,
+    ChannelRefused,
+    ChannelSettings,
+    channel_secrets,
+)
 from monitor.notify.render import alert_text, headline, inert_mentions, one_line
 from monitor.notify.slack import safe_link
 from monitor.notify.webhook import ENV_NAME
@@ -48,8 +55,6 @@ from monitor.redact import host_secrets
 from monitor.secrets import Secrets
 
 _STATUS = re.compile(r"error=(\d{3})\b")
-DEADLINE_SECONDS = 30.0  # the default deadline of one send, as the HTTP channels have
-MAX_DEADLINE_SECONDS = 600.0
 _SAID: ContextVar[list[str] | None] = ContextVar("apprise_said", default=None)
 _RUNNING: dict[str, Future[str | None]] = {}  # by channel name: its send in flight
 

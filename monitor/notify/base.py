@@ -24,6 +24,10 @@ if TYPE_CHECKING:
 
 # HTTP statuses that refuse the address or credentials, not the alert (a rotated webhook).
 REFUSING_STATUSES = frozenset({401, 403, 404, 410})
+# The longest one send of a webhook, Slack or Apprise channel may take in all, by default
+# and at most (their ``deadline_seconds``).
+DEADLINE_SECONDS = 30.0
+MAX_DEADLINE_SECONDS = 600.0
 
 
 class ChannelRefused(DeliveryError):

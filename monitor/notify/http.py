@@ -11,8 +11,9 @@ on up to ``MAX_DETAIL`` characters, cut only where no URL or token can go on (a 
 quote, a tag): the outbox redacts the secrets it holds, whole, before cutting it shorter.
 
 A receiver cannot hold a channel (and with it the outbox's drain) with its answer: the
-whole exchange has ``TOTAL_SECONDS``, at most ``MAX_ANSWER`` bytes of an answer are read,
-and a 2xx answer's body is read only by a caller that needs it (the Slack Web API's).
+whole exchange has the channel's ``deadline`` (its ``deadline_seconds``, 30 s by default),
+at most ``MAX_ANSWER`` bytes of an answer are read, and a 2xx answer's body is read only by
+a caller that needs it (the Slack Web API's).
 """
 
 from __future__ import annotations
@@ -26,12 +27,11 @@ import ssl
 import httpx
 
 from monitor.errors import DeliveryError
-from monitor.notify.base import REFUSING_STATUSES, ChannelRefused
+from monitor.notify.base import DEADLINE_SECONDS, REFUSING_STATUSES, ChannelRefused
 from monitor.notify.render import one_line
 from monitor.sources.fetch import USER_AGENT, retry_after_seconds
 
 TIMEOUT = httpx.Timeout(15.0, connect=5.0)
-TOTAL_SECONDS = 30.0
 MAX_ANSWER = 1024 * 1024  # the Slack Web API echoes the message: ample room for that
 MAX_DETAIL = 2000  # characters of an error answer passed on
 _BREAK = re.compile(r'[\s"<>{}|\\^`]')  # never in a URL (RFC 3986), nor in a token
@@ -111,12 +111,14 @@ async def post(
     headers: dict[str, str],
     *,
     answer: bool = False,
+    deadline: float = DEADLINE_SECONDS,
 ) -> bytes:
     """POST ``body``; on 2xx return the start of the answer's body (with ``answer``; else
-    nothing is read and ``b""`` returned), raise ``DeliveryError`` otherwise."""
+    nothing is read and ``b""`` returned), raise ``DeliveryError`` otherwise, and when the
+    whole exchange has not ended within ``deadline`` seconds."""
     request = _request(client, channel, url, body, headers)
     try:
-        async with asyncio.timeout(TOTAL_SECONDS):
+        async with asyncio.timeout(deadline):
             response = await client.send(request, stream=True)
             try:
                 status = response.status_code
@@ -134,7 +136,9 @@ async def post(
         ) from exc
     except TimeoutError as exc:
         raise DeliveryError(
-            channel, f"timed out (no whole answer within {TOTAL_SECONDS:g} s)", retryable=True
+            channel,
+            f"timed out (no whole answer within {deadline:g} s, the channel's deadline_seconds)",
+            retryable=True,
         ) from exc
     if ok:
         return content

@@ -16,7 +16,13 @@ from pydantic import Field, model_validator
 
 from monitor.errors import DeliveryError
 from monitor.models import Alert
-from monitor.notify.base import ChannelRefused, ChannelSettings, channel_secrets
+from monitor.notify.base import (
+    DEADLINE_SECONDS,
+    MAX_DEADLINE_SECONDS,
+    ChannelRefused,
+    ChannelSettings,
+    channel_secrets,
+)
 from monitor.notify.render import (
     corroboration,
     headline,
@@ -43,6 +49,12 @@ class SlackConfig(ChannelSettings):
     token_env: str | None = Field(None, pattern=ENV_NAME, description="bot token (Web API)")
     channel: str | None = Field(None, min_length=1, description="channel ID (Web API)")
     api_url: str = Field("https://slack.com/api", pattern=r"^https?://\S+$")
+    deadline_seconds: float = Field(
+        DEADLINE_SECONDS,
+        gt=0,
+        le=MAX_DEADLINE_SECONDS,
+        description="longest one send may take in all, the whole answer read",
+    )
 
     @model_validator(mode="after")
     def _one_way_to_post(self) -> SlackConfig:
@@ -185,10 +197,12 @@ class SlackChannel:
         from monitor.notify.http import post
 
         message = slack_message(alert)
+        deadline = self.config.deadline_seconds
         headers = {"Content-Type": "application/json; charset=utf-8"}
         if self.config.url_env is not None:
             body = json.dumps(message, ensure_ascii=False).encode()
-            await post(self._client, self.name, self._secret.get_secret_value(), body, headers)
+            url = self._secret.get_secret_value()
+            await post(self._client, self.name, url, body, headers, deadline=deadline)
             return None
         message["channel"] = self.config.channel
         if thread:
@@ -196,7 +210,9 @@ class SlackChannel:
         headers["Authorization"] = f"Bearer {self._secret.get_secret_value()}"
         body = json.dumps(message, ensure_ascii=False).encode()
         url = self.config.api_url.rstrip("/") + "/chat.postMessage"
-        content = await post(self._client, self.name, url, body, headers, answer=True)
+        content = await post(
+            self._client, self.name, url, body, headers, answer=True, deadline=deadline
+        )
         try:
             answer = json.loads(content)
         except ValueError:

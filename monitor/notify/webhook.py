@@ -21,7 +21,12 @@ from pydantic import Field, SecretStr
 
 from monitor.errors import ConfigError, Problem
 from monitor.models import Alert
-from monitor.notify.base import ChannelSettings, channel_secrets
+from monitor.notify.base import (
+    DEADLINE_SECONDS,
+    MAX_DEADLINE_SECONDS,
+    ChannelSettings,
+    channel_secrets,
+)
 from monitor.notify.render import described_payload
 from monitor.secrets import Secrets
 
@@ -36,6 +41,12 @@ class WebhookConfig(ChannelSettings):
     type: Literal["webhook"] = "webhook"
     url_env: str = Field(pattern=ENV_NAME, description="environment variable with the URL")
     secret_env: str | None = Field(None, pattern=ENV_NAME, description="HMAC key variable")
+    deadline_seconds: float = Field(
+        DEADLINE_SECONDS,
+        gt=0,
+        le=MAX_DEADLINE_SECONDS,
+        description="longest one send may take in all, the whole answer read",
+    )
 
 
 def signature(secret: str, timestamp: str, body: bytes) -> str:
@@ -83,6 +94,7 @@ class WebhookChannel:
         found = channel_secrets(config, secrets)
         self._url = posting_url(found, config.url_env)
         self._secret = found.require(config.secret_env) if config.secret_env else None
+        self._deadline = config.deadline_seconds
         self._client = new_http_client()
 
     async def send(self, alert: Alert, thread: str | None = None) -> str | None:
@@ -99,7 +111,8 @@ class WebhookChannel:
             headers["X-News-Monitor-Signature"] = signature(
                 self._secret.get_secret_value(), timestamp, body
             )
-        await post(self._client, self.name, self._url.get_secret_value(), body, headers)
+        url = self._url.get_secret_value()
+        await post(self._client, self.name, url, body, headers, deadline=self._deadline)
         return None
 
     async def aclose(self) -> None:

@@ -13,9 +13,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from pydantic import ValidationError
 
 from monitor.errors import DeliveryError
-from monitor.notify import http
 from monitor.notify.base import Channel
 from monitor.notify.slack import SlackChannel, SlackConfig
 from monitor.notify.webhook import WebhookChannel, WebhookConfig
@@ -54,16 +54,21 @@ class Streaming:
             self.done.set()
 
 
+DEADLINE = 1.0  # the channel's deadline_seconds: a trickled answer takes 6 s
+
+
 def channel(kind: str, port: int, monkeypatch: pytest.MonkeyPatch) -> Channel:
     monkeypatch.setenv("TEST_HOOK_URL", f"http://127.0.0.1:{port}/hook")
     monkeypatch.setenv("TEST_SLACK_TOKEN", "xoxb-test-token")
     if kind == "webhook":
-        return WebhookChannel(WebhookConfig(name="hook", url_env="TEST_HOOK_URL"))
+        hook = WebhookConfig(name="hook", url_env="TEST_HOOK_URL", deadline_seconds=DEADLINE)
+        return WebhookChannel(hook)
     config = SlackConfig(
         name="slack",
         token_env="TEST_SLACK_TOKEN",
         channel="C0123",
         api_url=f"http://127.0.0.1:{port}/api",
+        deadline_seconds=DEADLINE,
     )
     return SlackChannel(config)
 
@@ -77,9 +82,11 @@ def channel(kind: str, port: int, monkeypatch: pytest.MonkeyPatch) -> Channel:
         (Streaming(503, b"x" * 65536, 6400), "webhook", True, "HTTP 503"),
         (Streaming(200, b"x" * 65536, 6400), "slack", True, "Slack API answered"),
         # a body trickled a byte at a time: each read is quick, the whole is not; a
-        # webhook has its answer in the status, the Slack API's is in the body
+        # webhook has its answer in the status (but for an error's text), the Slack API's
+        # is in the body
         (Streaming(200, b"x", 60, pause=0.1), "webhook", None, ""),
-        (Streaming(200, b" ", 60, pause=0.1), "slack", True, "timed out"),
+        (Streaming(400, b"x", 60, pause=0.1), "webhook", True, "timed out (no whole answer"),
+        (Streaming(200, b" ", 60, pause=0.1), "slack", True, "timed out (no whole answer"),
     ],
 )
 def test_a_receiver_cannot_hold_a_channel_with_its_answer(
@@ -89,7 +96,6 @@ def test_a_receiver_cannot_hold_a_channel_with_its_answer(
     retryable: bool | None,
     reason: str,
 ) -> None:
-    monkeypatch.setattr(http, "TOTAL_SECONDS", 1.0)
     with serving(receiver) as server:
         failure: DeliveryError | None = None
         try:
@@ -102,7 +108,25 @@ def test_a_receiver_cannot_hold_a_channel_with_its_answer(
     else:
         assert failure is not None and failure.retryable is retryable
         assert failure.reason.startswith(reason)
+        if reason.startswith("timed out"):  # at the channel's deadline_seconds
+            assert failure.reason == (
+                "timed out (no whole answer within 1 s, the channel's deadline_seconds)"
+            )
     assert receiver.sent < len(receiver.chunk) * receiver.chunks, "the channel hung up early"
+
+
+@pytest.mark.parametrize("kind", ["webhook", "slack"])
+def test_the_deadline_has_a_default_and_is_checked(kind: str) -> None:
+    def config(**deadline: float) -> WebhookConfig | SlackConfig:
+        if kind == "webhook":
+            return WebhookConfig(name="hook", url_env="X", **deadline)
+        return SlackConfig(name="slack", url_env="X", **deadline)
+
+    assert config().deadline_seconds == 30
+    assert config(deadline_seconds=600).deadline_seconds == 600
+    for seconds in (0, -1, 601):
+        with pytest.raises(ValidationError, match="deadline_seconds"):
+            config(deadline_seconds=seconds)
 
 
 @pytest.fixture(scope="module")
