@@ -114,13 +114,16 @@ def test_three_replicas_share_the_work_and_survive_a_kill(
             for i in SHIFT_FEEDS:
                 feeds.feeds[f"/{names[i]}"] = rss([bland(i), {**SHIFT_ITEM, "guid": f"shift-{i}"}])
             wait_for(
-                "the shift's feeds polled", lambda: polled_since(killed, SHIFT_FEEDS), 20, logs
+                "the shift's feeds polled",
+                lambda: polled_since(killed, SHIFT_FEEDS),
+                20,
+                postgres_url,
             )
             wait_for(
                 "every feed polled after the kill",
                 lambda: polled_since(killed, range(FEEDS)),
                 20,
-                logs,
+                postgres_url,
             )
             wait_for("the outbox drained", settled, 20, postgres_url)
             ended = time.monotonic()
