@@ -177,7 +177,10 @@ class Receiver:
 
     def handle(self, request: BaseHTTPRequestHandler) -> None:
         length = int(request.headers.get("Content-Length") or 0)
-        item = Received(request.path, dict(request.headers.items()), request.rfile.read(length))
+        body = request.rfile.read(length)
+        if len(body) < length:  # the sender went away mid-request (killed): nothing came
+            return
+        item = Received(request.path, dict(request.headers.items()), body)
         self.received.append(item)
         status = self.script.pop(0) if self.script else 200
         if status == 200 and self.check is not None:
