@@ -12,7 +12,10 @@ import signal
 import sqlite3
 import subprocess
 import time
+import warnings
 from pathlib import Path
+
+import pytest
 
 from tests.helpers import (
     HOOK,
@@ -28,6 +31,7 @@ from tests.test_crash import wait_for
 from tests.test_state_failures import fill, mounted_disk
 
 KILLS = 12
+REJECTED = '"rules: reload rejected; the previous rules stay in force"'
 
 
 def outbox(database: Path) -> tuple[set[str], int]:
@@ -43,6 +47,8 @@ def up_or_gone(daemon: subprocess.Popen[bytes], log: Path) -> bool:
     return '"daemon: started"' in log.read_text() or daemon.poll() is not None
 
 
+# A phase that cannot run here is told in pytest's warnings summary, not failed for.
+@pytest.mark.filterwarnings("default:chaos phase left out:UserWarning")
 def test_chaos(tmp_path: Path) -> None:
     rng = random.Random(int(os.environ.get("CHAOS_SEED", "9")))
     state = tmp_path / "state"
@@ -52,6 +58,8 @@ def test_chaos(tmp_path: Path) -> None:
         serving(FeedServer()) as feeds,
         serving(flapping) as receiver,
     ):
+        if no_disk:  # the other phases run all the same
+            warnings.warn(f"chaos phase left out: the full disk ({no_disk})", stacklevel=1)
         feeds.feeds["/news.xml"] = rss([REHASH_ITEM])
         rules = make_rules(tmp_path, {"news": feeds.url("/news.xml")}, channels=HOOK, interval="1s")
         channels = (rules / "channels.yaml").read_text()
@@ -71,7 +79,10 @@ def test_chaos(tmp_path: Path) -> None:
 
         def channels_away_and_back() -> None:
             (rules / "channels.yaml").unlink()
-            time.sleep(1.0)  # the reload is rejected; the webhook stays in force
+            # the reload is rejected (the webhook stays in force) before the file is back
+            told = (REJECTED, '"rules: reloaded"')
+            wait_for(lambda: any(t in log.read_text() for t in told) or daemon.poll() is not None)
+            assert REJECTED in log.read_text(), log.read_text()[-3000:]
             (rules / "channels.yaml").write_text(channels)
 
         events = {
@@ -107,5 +118,3 @@ def test_chaos(tmp_path: Path) -> None:
         delivered.setdefault(what, set()).add(item.headers["Idempotency-Key"])
     assert {k for ks in delivered.values() for k in ks} == keys, "every alert, none lost"
     assert all(len(ks) == 1 for ks in delivered.values()), "none under two keys"
-    if no_disk:
-        print(f"chaos: the full-disk phase was left out: {no_disk}")
