@@ -132,12 +132,20 @@ TRAINED_BARS = (0.85, 0.85, 0.05)
 # bj (English-language services of foreign agencies and papers, translated or by non-native
 # writers, and news channels' short posts; 24 events), written in stop 44 and replayed only:
 # 0.92 / 0.92 / 2 of 75 and a second alert, not traced.
+# Stop 45: at, av, ax, ay and bc to bj moved to training (docs/detection-history.md: training on
+# twelve more writers); every held-out bar below (all four forms) was set again from the figures
+# of the model trained with them, less 0.05. bk (the hedged, attributed style of agency and
+# newspaper reporting), bl (news repackaged: digests, explainers, fact-checks, corrections,
+# columns) and bm (paraphrased reporting by American and Commonwealth outlets, few developments
+# among many rehashes), written in that stop before any model saw them and replayed only: with
+# the model before, 0.92 / 0.91 / 2 of 67, 0.95 / 0.83 / 1 of 72 and 0.92 / 1.00 / 1 of 73; with
+# this one, 0.96 / 0.96 / 1 of 67, 1.00 / 0.79 / 0 of 72 and 1.00 / 1.00 / 0 of 73.
 HELD_OUT_BARS = {
     "ab": (0.95, 0.88, 0.03),
     "ac": (0.95, 0.95, 0.03),
-    "ad": (0.95, 0.95, 0.03),
+    "ad": (0.95, 0.89, 0.03),
     "ae": (0.95, 0.84, 0.03),
-    "af": (0.95, 0.79, 0.03),
+    "af": (0.95, 0.84, 0.03),
     "ag": (0.89, 0.89, 0.05),
     "ah": (0.95, 0.95, 0.03),
     "ai": (0.95, 0.95, 0.03),
@@ -146,21 +154,12 @@ HELD_OUT_BARS = {
     "al": (0.95, 0.95, 0.03),
     "am": (0.95, 0.95, 0.03),
     "an": (0.95, 0.95, 0.03),
-    "ao": (0.89, 0.84, 0.05),
+    "ao": (0.89, 0.89, 0.05),
     "ap": (0.95, 0.95, 0.03),
     "aq": (0.95, 0.85, 0.02),
-    "at": (0.82, 0.95, 0.09),
-    "av": (0.90, 0.90, 0.05),
-    "ax": (0.90, 0.95, 0.04),
-    "ay": (0.95, 0.90, 0.03),
-    "bc": (0.83, 0.90, 0.08),
-    "bd": (0.83, 0.91, 0.08),
-    "be": (0.83, 0.95, 0.08),
-    "bf": (0.86, 0.90, 0.06),
-    "bg": (0.83, 0.95, 0.09),
-    "bh": (0.87, 0.95, 0.06),
-    "bi": (0.82, 0.87, 0.04),
-    "bj": (0.87, 0.87, 0.04),
+    "bk": (0.91, 0.91, 0.03),
+    "bl": (0.95, 0.74, 0.02),
+    "bm": (0.95, 0.95, 0.02),
 }
 
 # One message per development event: the second alerts each set still gets (README 'Measuring
@@ -186,17 +185,29 @@ HELD_OUT_BARS = {
 # second, "Seven months from the Élysée", two days after the Geneva signing; j's "BOOTS ON THE
 # GROUND" the day after the first troops arrived, in sample); ag's is gone. bg's (held out, never
 # read) was not traced.
+# Since stop 45, when twelve more writers moved to training, the trained sets b, n, r, w, bf and bh
+# have a second alert each as written (read in sample: the model scores the later reports of
+# events it learnt from high), af one fewer, and of the held-out sets ah one and bk one more; bk's
+# two, bl's and ah's were not traced.
 SECOND_ALERTS = {
-    "ae": 2,
-    "af": 2,
+    "ae": 1,
+    "af": 1,
+    "ah": 1,
     "ap": 1,
     "az": 1,
+    "b": 1,
     "bc": 1,
+    "bf": 1,
     "bg": 1,
+    "bh": 1,
     "bi": 1,
     "bj": 1,
+    "bk": 2,
+    "bl": 1,
     "g": 1,
-    "j": 1,
+    "n": 1,
+    "r": 1,
+    "w": 1,
 }
 
 # The same sets as a feed of headlines alone gives them (no summary, no body), each at what the
@@ -218,34 +229,25 @@ SECOND_ALERTS = {
 # (new) with the model trained again on this stop's rules. Stop 41: bd 0.91 / 0.91 / 2 of 51 (new).
 # Stop 42: be 0.96 / 0.91 / 1 of 51 (new).
 HEADLINE_ONLY_BARS = {
-    "ab": (0.89, 0.95, 0.06),
-    "ac": (0.95, 0.76, 0.03),
+    "ab": (0.95, 0.95, 0.03),
+    "ac": (0.95, 0.70, 0.03),
     "ad": (0.95, 0.89, 0.03),
     "ae": (0.95, 0.78, 0.03),
     "af": (0.95, 0.63, 0.03),
     "ag": (0.95, 0.83, 0.03),
     "ah": (0.95, 0.89, 0.03),
     "ai": (0.95, 0.89, 0.03),
-    "aj": (0.95, 0.83, 0.03),
-    "ak": (0.95, 0.84, 0.03),
+    "aj": (0.95, 0.89, 0.03),
+    "ak": (0.89, 0.84, 0.05),
     "al": (0.95, 0.95, 0.03),
-    "am": (0.95, 0.89, 0.03),
+    "am": (0.95, 0.83, 0.03),
     "an": (0.90, 0.95, 0.05),
     "ao": (0.95, 0.56, 0.03),
-    "ap": (0.95, 0.73, 0.03),
-    "aq": (0.95, 0.75, 0.02),
-    "at": (0.95, 0.90, 0.03),
-    "av": (0.90, 0.90, 0.05),
-    "ax": (0.81, 0.90, 0.08),
-    "ay": (0.86, 0.95, 0.07),
-    "bc": (0.91, 0.95, 0.04),
-    "bd": (0.87, 0.86, 0.06),
-    "be": (0.91, 0.86, 0.04),
-    "bf": (0.95, 0.72, 0.02),
-    "bg": (0.95, 0.81, 0.03),
-    "bh": (0.95, 0.78, 0.02),
-    "bi": (0.81, 0.80, 0.04),
-    "bj": (0.81, 0.70, 0.06),
+    "ap": (0.95, 0.78, 0.03),
+    "aq": (0.95, 0.80, 0.02),
+    "bk": (0.88, 0.43, 0.03),
+    "bl": (0.95, 0.33, 0.02),
+    "bm": (0.95, 0.95, 0.02),
 }
 
 
@@ -280,32 +282,23 @@ HEADLINE_ONLY_BARS = {
 LONG_BODY_BARS = {
     "ab": (0.95, 0.88, 0.03),
     "ac": (0.95, 0.95, 0.03),
-    "ad": (0.95, 0.89, 0.03),
-    "ae": (0.87, 0.56, 0.06),
-    "af": (0.84, 0.74, 0.08),
+    "ad": (0.95, 0.84, 0.03),
+    "ae": (0.87, 0.51, 0.06),
+    "af": (0.89, 0.79, 0.05),
     "ag": (0.84, 0.89, 0.08),
     "ah": (0.95, 0.95, 0.03),
     "ai": (0.95, 0.95, 0.03),
-    "aj": (0.89, 0.89, 0.05),
+    "aj": (0.95, 0.89, 0.03),
     "ak": (0.95, 0.95, 0.03),
     "al": (0.95, 0.95, 0.03),
-    "am": (0.89, 0.89, 0.05),
+    "am": (0.95, 0.95, 0.03),
     "an": (0.90, 0.95, 0.05),
     "ao": (0.89, 0.78, 0.05),
     "ap": (0.95, 0.89, 0.03),
     "aq": (0.89, 0.80, 0.04),
-    "at": (0.78, 0.95, 0.11),
-    "av": (0.85, 0.85, 0.07),
-    "ax": (0.90, 0.90, 0.04),
-    "ay": (0.90, 0.85, 0.05),
-    "bc": (0.80, 0.90, 0.10),
-    "bd": (0.83, 0.86, 0.08),
-    "be": (0.80, 0.91, 0.10),
-    "bf": (0.90, 0.77, 0.04),
-    "bg": (0.86, 0.86, 0.07),
-    "bh": (0.80, 0.91, 0.10),
-    "bi": (0.87, 0.80, 0.03),
-    "bj": (0.83, 0.87, 0.06),
+    "bk": (0.95, 0.82, 0.02),
+    "bl": (0.62, 0.03, 0.03),
+    "bm": (0.70, 0.95, 0.07),
 }
 
 # The same sets as agency copy tells them, repeating its earlier paragraphs for background: each
@@ -335,9 +328,9 @@ LONG_BODY_BARS = {
 EARLIER_BARS = {
     "ab": (0.95, 0.88, 0.03),
     "ac": (0.95, 0.95, 0.03),
-    "ad": (0.95, 0.95, 0.03),
-    "ae": (0.95, 0.84, 0.03),
-    "af": (0.90, 0.84, 0.05),
+    "ad": (0.95, 0.89, 0.03),
+    "ae": (0.89, 0.84, 0.06),
+    "af": (0.95, 0.84, 0.03),
     "ag": (0.84, 0.89, 0.08),
     "ah": (0.95, 0.95, 0.03),
     "ai": (0.95, 0.95, 0.03),
@@ -346,21 +339,12 @@ EARLIER_BARS = {
     "al": (0.95, 0.95, 0.03),
     "am": (0.95, 0.95, 0.03),
     "an": (0.95, 0.95, 0.03),
-    "ao": (0.84, 0.89, 0.08),
+    "ao": (0.85, 0.95, 0.08),
     "ap": (0.90, 0.95, 0.05),
-    "aq": (0.90, 0.85, 0.04),
-    "at": (0.82, 0.95, 0.09),
-    "av": (0.81, 0.85, 0.10),
-    "ax": (0.90, 0.95, 0.04),
-    "ay": (0.95, 0.90, 0.03),
-    "bc": (0.83, 0.90, 0.08),
-    "bd": (0.83, 0.91, 0.08),
-    "be": (0.83, 0.95, 0.08),
-    "bf": (0.86, 0.90, 0.06),
-    "bg": (0.83, 0.95, 0.09),
-    "bh": (0.87, 0.95, 0.06),
-    "bi": (0.76, 0.87, 0.06),
-    "bj": (0.87, 0.87, 0.04),
+    "aq": (0.95, 0.85, 0.02),
+    "bk": (0.91, 0.91, 0.03),
+    "bl": (0.85, 0.74, 0.05),
+    "bm": (0.95, 0.95, 0.02),
 }
 LONG_BODY_SEED = 20260106
 EARLIER = timedelta(days=2)
@@ -531,7 +515,7 @@ def test_held_out_reports_that_repeat_earlier_reports_alert_and_their_rehashes_s
 
 def test_every_held_out_set_has_its_bar_and_exists() -> None:
     letters = {p.stem.removeprefix("other-writer-") for p in SETS}
-    assert len(SETS) == 62
+    assert len(SETS) == 65
     assert held_out() == set(HELD_OUT_BARS) == set(HEADLINE_ONLY_BARS) == set(LONG_BODY_BARS)
     assert set(EARLIER_BARS) == held_out()
     assert held_out() < letters
