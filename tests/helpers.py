@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -169,3 +170,11 @@ def commit_developments(
         observed=observed,
         observer=observer,
     )
+
+
+async def until(check: Callable[[], bool], seconds: float = 10.0, every: float = 0.05) -> None:
+    """Wait (at most ``seconds``, else TimeoutError) until ``check()`` holds: state another task
+    or process changes (a server's list, the database, log records) that no event announces."""
+    async with asyncio.timeout(seconds):
+        while not check():  # noqa: ASYNC110 - polled state, no event to wait on
+            await asyncio.sleep(every)

@@ -5,7 +5,6 @@ PostgreSQL, a replica), and ``/healthz`` tells of the step with the status it ha
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -14,17 +13,11 @@ import pytest
 
 from monitor.app import Service
 from monitor.notify.outbox import RetryPolicy
-from tests.helpers import HOOK, VOTE_ITEM, make_rules, settings_for
+from tests.helpers import HOOK, VOTE_ITEM, make_rules, settings_for, until
 from tests.servers import FeedServer, Receiver, rss, serving
 from tests.test_scheduling import SteppedClock
 
 HOUR = 3600.0
-
-
-async def until(check: Callable[[], bool], seconds: float = 10.0) -> None:
-    async with asyncio.timeout(seconds):
-        while not check():  # noqa: ASYNC110 - servers' lists, no event to wait on
-            await asyncio.sleep(0.05)
 
 
 def stepped_service(

@@ -17,7 +17,7 @@ import pytest
 
 from monitor.app import Service
 from monitor.daemon import backoff_delay
-from tests.helpers import REHASH_ITEM, SHIFT_ITEM, VOTE_ITEM, make_rules, settings_for
+from tests.helpers import REHASH_ITEM, SHIFT_ITEM, VOTE_ITEM, make_rules, settings_for, until
 from tests.servers import FeedServer, gzip_bomb, rss, serving
 
 
@@ -366,9 +366,7 @@ def test_a_delivery_due_while_the_loop_was_held_runs_late_rather_than_not_at_all
             daemon.deliver = counted
             task = asyncio.create_task(daemon.run_forever())
             try:
-                async with asyncio.timeout(10):
-                    while not times:  # noqa: ASYNC110 - the first delivery, at the start
-                        await asyncio.sleep(0.05)
+                await until(lambda: bool(times))  # the first delivery, at the start
                 await asyncio.sleep(3.5 - (time.monotonic() - times[0]))
                 time.sleep(1.5)  # noqa: ASYNC251 - the loop held past the delivery due at 4 s
                 await asyncio.sleep(1.0)
@@ -409,9 +407,7 @@ def test_a_stop_lets_requests_under_way_finish_but_starts_no_more(
 
             task = asyncio.create_task(service.daemon.run_forever())
             try:
-                async with asyncio.timeout(20):
-                    while not third_waits():  # noqa: ASYNC110 - a server's list, a gate's queue
-                        await asyncio.sleep(0.02)
+                await until(third_waits, 20, every=0.02)
             finally:
                 service.daemon.stop()
                 await asyncio.wait_for(task, 20)
@@ -455,9 +451,7 @@ def test_a_sighup_during_the_start_up_is_remembered_and_one_while_closing_ignore
                 def reloaded() -> bool:
                     return any(r.getMessage() == "rules: reloaded" for r in caplog.records)
 
-                async with asyncio.timeout(10):
-                    while not reloaded():  # noqa: ASYNC110 - log records, no event to wait on
-                        await asyncio.sleep(0.05)
+                await until(reloaded)
                 service.daemon.stop()
                 await asyncio.wait_for(task, 10)
                 # Closing: ignored (were it not, the kill below would end the tests' process).

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from monitor.app import Service
-from tests.helpers import REHASH_ITEM, make_rules, settings_for
+from tests.helpers import REHASH_ITEM, make_rules, settings_for, until
 from tests.servers import FeedServer, rss, serving
 
 INTERVAL = 3.0
@@ -48,9 +48,7 @@ def test_hung_feeds_do_not_starve_healthy_feeds_on_their_host(tmp_path: Path) ->
 
             try:  # (not in 40 s: the checks below say which feed waited)
                 with contextlib.suppress(TimeoutError):
-                    async with asyncio.timeout(40):
-                        while not polled():  # noqa: ASYNC110 - a server's list
-                            await asyncio.sleep(0.1)
+                    await until(polled, 40, every=0.1)
             finally:
                 service.daemon.stop()
                 await asyncio.wait_for(task, 30)
@@ -152,9 +150,7 @@ def test_a_wall_clock_stepped_back_an_hour_stalls_no_poll_and_no_delivery(
             daemon.deliver = counted
             task = asyncio.create_task(daemon.run_forever())
             try:
-                async with asyncio.timeout(20):
-                    while not server.requests:  # noqa: ASYNC110 - a server's list
-                        await asyncio.sleep(0.05)
+                await until(lambda: bool(server.requests), 20)
                 await asyncio.sleep(0.5)  # the first poll ends; the next is due in 2 s
                 polled, delivered = len(server.requests), len(deliveries)
                 clock.back = 3600.0

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 import httpx
@@ -12,15 +11,8 @@ from prometheus_client import generate_latest
 from prometheus_client.parser import text_string_to_metric_families
 
 from monitor.app import Service
-from tests.helpers import REHASH_ITEM, VOTE_ITEM, make_rules, settings_for
+from tests.helpers import REHASH_ITEM, VOTE_ITEM, make_rules, settings_for, until
 from tests.servers import FeedServer, rss, serving
-
-
-async def until(check: Callable[[], bool]) -> None:
-    """Wait (at most 10 s) for state another task changes: the database, a server's port."""
-    async with asyncio.timeout(10):
-        while not check():  # noqa: ASYNC110 - the state is polled, no event to wait on
-            await asyncio.sleep(0.1)
 
 
 def samples(metrics_text: str) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
