@@ -197,7 +197,7 @@ def test_explain_reads_a_feed_entry_as_of_its_publication(
     """An entry whose evidence tells only of months before its publication date is the
     story's history: explain says so, as replay would send nothing."""
     title = "In October, the Commons backed the deployment"
-    text = "On 20 October, MPs voted to send troops to Ukraine."
+    text = "On 20 October, MPs voted 350 to 120 to send British troops to Ukraine."
     feed = tmp_path / "review.xml"
     feed.write_text(
         "<rss version='2.0'><channel><title>Review</title><item><guid>r1</guid>"
