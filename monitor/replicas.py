@@ -10,7 +10,9 @@ and none of this is used).
 - ``SharedDecisions``: a poll that opens or extends developments records them under a lock
   shared by all replicas; if others recorded developments since this replica's book took
   them in, the book takes them in and detection runs again first. So two replicas reading
-  two reports of one event at once open one development.
+  two reports of one event at once open one development. The poll's commit checks that
+  none were recorded since (should the lock have been lost with its session): the lock
+  saves work, the commit's check keeps the decisions right.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ import os
 import secrets
 import socket
 from collections.abc import AsyncIterator, Awaitable, Callable, Collection, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -113,8 +116,33 @@ class FeedLeases:
             return None
 
 
+@dataclass
+class Turn:
+    """One poll's turn to decide: ``stale`` says the book was reset from the state (detect
+    again); ``seen`` is the decisions counter the book reflects, which the poll's commit
+    names (``Store.commit_poll(decided_on=...)``) and, once it recorded developments,
+    moves on with ``recorded``."""
+
+    stale: bool
+    seen: int
+
+    def recorded(self) -> None:
+        """The poll's commit recorded developments: the counter reads one more."""
+        self.seen += 1
+
+
 class SharedDecisions:
-    """Serialises detection across replicas (and across this replica's polls)."""
+    """Serialises detection across replicas (and across this replica's polls).
+
+    What makes two replicas' decisions safe is the commit: it records the developments
+    only if the decisions counter still reads what the book was decided on (one guarded
+    ``UPDATE decisions SET seq = seq + 1 WHERE seq = ?`` in the poll's transaction; a
+    concurrent commit waits for its row lock and then does not match), else nothing and
+    ``DecisionsMoved``, and the poll takes the others' developments in and decides again.
+    The session advisory lock around the decision only keeps replicas from deciding at
+    the same time and redoing their work: it is lost silently with its session (the store
+    reconnects at the next statement without it), which the commit's check covers.
+    """
 
     def __init__(self, store: Store, seen: int | None = None) -> None:
         self.store = store
@@ -124,10 +152,11 @@ class SharedDecisions:
     @contextlib.asynccontextmanager
     async def deciding(
         self, detector: Detector, reload: Callable[[StoryBook], Awaitable[None]]
-    ) -> AsyncIterator[bool]:
-        """Hold the decision lock; yields whether others recorded developments since the
-        detector's book last took them in (it has now: ``reload`` reset the book from the
-        state, so the caller must detect again). Leaving the block lets the lock go."""
+    ) -> AsyncIterator[Turn]:
+        """Hold the decision lock; yields the ``Turn``: whether others recorded developments
+        since the detector's book last took them in (it has now: ``reload`` reset the book
+        from the state, so the caller must detect again), and the counter to commit on.
+        Leaving the block lets the lock go."""
         store = self.store
         async with self._local:
             while True:  # another replica holds it while it records: a few milliseconds
@@ -135,12 +164,13 @@ class SharedDecisions:
                     break
                 await asyncio.sleep(LOCK_RETRY_SECONDS)
             try:
-                seq = await store.run(store.decisions_seq)
+                seq = await store.run(store.decisions_seq)  # read before the book's reload
                 stale = seq != self._seen
                 if stale:
                     await reload(detector.book)
-                yield stale
-                self._seen = await store.run(store.decisions_seq)
+                turn = Turn(stale, seq)
+                yield turn
+                self._seen = turn.seen
             finally:
                 with contextlib.suppress(StateError):  # reported; the lock ends with the session
                     await store.run(store.release_decision_lock)
