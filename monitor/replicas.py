@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import os
 import secrets
 import socket
@@ -35,7 +36,10 @@ if TYPE_CHECKING:  # detection loads at its first use (start-up speed)
     from monitor.detect.engine import Detector
     from monitor.detect.stories import StoryBook
 
+log = logging.getLogger("monitor.replicas")
 LOCK_RETRY_SECONDS = 0.01
+# How long a poll waits for another replica's decision lock before deciding without it.
+LOCK_WAIT = 30.0
 LEASE_SHARE = 0.4
 SPREAD = timedelta(seconds=5)
 
@@ -144,8 +148,9 @@ class SharedDecisions:
     reconnects at the next statement without it), which the commit's check covers.
     """
 
-    def __init__(self, store: Store, seen: int | None = None) -> None:
+    def __init__(self, store: Store, seen: int | None = None, wait: float = LOCK_WAIT) -> None:
         self.store = store
+        self.wait = wait  # seconds to wait for another replica's lock before deciding anyway
         self._local = asyncio.Lock()
         self._seen = seen  # the decisions counter this replica's book reflects
 
@@ -156,11 +161,27 @@ class SharedDecisions:
         """Hold the decision lock; yields the ``Turn``: whether others recorded developments
         since the detector's book last took them in (it has now: ``reload`` reset the book
         from the state, so the caller must detect again), and the counter to commit on.
-        Leaving the block lets the lock go."""
+        Leaving the block lets the lock go.
+
+        Another replica holds the lock for as long as it decides and records (usually
+        milliseconds). One that holds it longer than ``wait`` (frozen, or cut off without
+        its session ending yet: keepalives end that within about a minute) is named in a
+        warning and this replica decides without the lock, on the commit's check."""
         store = self.store
         async with self._local:
-            while True:  # another replica holds it while it records: a few milliseconds
-                if await store.run(store.try_decision_lock):
+            loop = asyncio.get_running_loop()
+            until = loop.time() + self.wait
+            held = True
+            while not await store.run(store.try_decision_lock):
+                if loop.time() >= until:
+                    held = False
+                    log.warning(
+                        "replicas: another replica has held the decision lock for %.0f s"
+                        " (frozen, or cut off without its session ending yet); deciding"
+                        " without it, the commit checks no developments were recorded since",
+                        self.wait,
+                        extra={"waited_s": round(self.wait)},
+                    )
                     break
                 await asyncio.sleep(LOCK_RETRY_SECONDS)
             try:
@@ -172,5 +193,6 @@ class SharedDecisions:
                 yield turn
                 self._seen = turn.seen
             finally:
-                with contextlib.suppress(StateError):  # reported; the lock ends with the session
-                    await store.run(store.release_decision_lock)
+                if held:
+                    with contextlib.suppress(StateError):  # reported; ends with the session
+                        await store.run(store.release_decision_lock)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from datetime import UTC, datetime
 
 import psycopg
@@ -12,6 +13,7 @@ from monitor.errors import DecisionsMoved, StateError
 from monitor.models import Development
 from monitor.replicas import SharedDecisions
 from monitor.store import open_store
+from monitor.store_db import DECISION_LOCK
 from tests.helpers import commit_developments
 
 T0 = datetime(2027, 1, 1, tzinfo=UTC)
@@ -77,3 +79,57 @@ def test_a_replica_that_lost_the_decision_lock_with_its_session_records_nothing(
     assert recorded == ["b"]
     assert counter == seen + 1
     assert stale and detector.book == ["reloaded"]
+
+
+def test_a_replica_holding_the_decision_lock_too_long_is_named_and_decided_past(
+    postgres_url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A replica frozen while it holds the lock does not hold the others' polls without
+    bound: past the wait they decide without it (the commit's check keeps them right)."""
+    frozen = psycopg.connect(postgres_url, autocommit=True)
+    frozen.execute("SELECT pg_advisory_lock(%s)", (DECISION_LOCK,))
+    store = open_store(postgres_url)
+    seen = store.decisions_seq()
+    decisions = SharedDecisions(store, seen, wait=0.3)
+
+    async def noreload(book: list[str]) -> None:
+        return None
+
+    async def scenario() -> None:
+        async with asyncio.timeout(10), decisions.deciding(Detector(), noreload) as turn:  # type: ignore[arg-type]
+            await store.run(
+                lambda: commit_developments(store, [development("d")], decided_on=turn.seen)
+            )
+            turn.recorded()
+
+    try:
+        with caplog.at_level(logging.WARNING, logger="monitor.replicas"):
+            asyncio.run(scenario())
+        still_held = not store.try_decision_lock()  # left alone: not this replica's lock
+        counter = store.decisions_seq()
+    finally:
+        frozen.close()
+        store.close()
+    assert still_held
+    assert counter == seen + 1
+    assert any("held the decision lock" in r.getMessage() for r in caplog.records)
+
+
+def test_the_state_connection_keeps_tcp_keepalives_both_ways(postgres_url: str) -> None:
+    """A peer cut off is noticed within about a minute, by either side: the server ends a
+    cut-off replica's session, and with it its locks."""
+    store = open_store(postgres_url)
+    try:
+        server = store._rows(
+            "SELECT current_setting('tcp_keepalives_idle'),"
+            " current_setting('tcp_keepalives_interval'), current_setting('tcp_keepalives_count')"
+        )[0]
+        client = store._guarded(lambda db: db._conn.info.get_parameters())  # type: ignore[attr-defined]
+    finally:
+        store.close()
+    assert tuple(server) == ("20", "10", "3")
+    assert (client["keepalives"], client["keepalives_idle"], client["keepalives_count"]) == (
+        "1",
+        "20",
+        "3",
+    )
