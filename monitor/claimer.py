@@ -1,9 +1,10 @@
 """A replica's claims: which due feeds of a shared state it polls, and when.
 
 With leases (replicas sharing a PostgreSQL state), feeds are not scheduled one job each:
-a claim job, every twentieth of the shortest interval (at most 5 s), renews the leases of
-the polls in flight and claims the due feeds from the state (up to the batch, less those
-still polling) to poll them; polls that end free their slots for a claim at once (a
+a claim job, every twentieth of the shortest interval (at most 5 s; rescheduled when a
+reload changes the shortest interval), renews the leases of the polls in flight and
+claims the due feeds from the state (up to the batch, less those still polling) to poll
+them; polls that end free their slots for a claim at once (a
 replica keeps up with as many feeds as its slots can poll). After a backward clock step,
 the feeds this replica scheduled in the state come back with it before the next claim.
 A state failure is reported by the state's observer; the feeds are claimed at the next tick.
@@ -27,6 +28,7 @@ if TYPE_CHECKING:
 
 # Polls that end this close together free their slots for one claim.
 CLAIM_GATHER = 0.05
+CLAIM_JOB = "claim-feeds"
 
 
 class FeedClaimer:
@@ -56,6 +58,7 @@ class FeedClaimer:
         self._adopted = False  # the feeds are in the state's leases
         self._claiming = asyncio.Lock()
         self._refill: asyncio.Task[None] | None = None  # a claim for freed slots, soon
+        self._scheduler: AsyncIOScheduler | None = None  # where the claim job runs
 
     @property
     def _shortest(self) -> timedelta:
@@ -63,17 +66,36 @@ class FeedClaimer:
             (feed.interval or DEFAULT_INTERVAL for feed in self._feeds()), default=DEFAULT_INTERVAL
         )
 
+    @property
+    def tick(self) -> float:
+        """Seconds between two claims: a twentieth of the shortest interval (at least 50 ms,
+        at most 5 s), so the leases renewed at each (0.4 of that interval) outlast eight
+        ticks."""
+        return min(5.0, max(0.05, self._shortest.total_seconds() / 20))
+
     def feeds_changed(self) -> None:
-        """The feed list changed: new feeds join the leases at the next claim."""
+        """The feed list changed: new feeds join the leases at the next claim, and the claim
+        job ticks as often as the new shortest interval asks (a reload adding a feed polled
+        more often shortens the leases each renewal writes: renewed at the old pace, those
+        of polls in flight would run out between two ticks and another replica would take
+        over a poll still running)."""
         self._adopted = False
+        scheduler = self._scheduler
+        if scheduler is None:
+            return
+        job = scheduler.get_job(CLAIM_JOB)
+        if job is None or job.trigger.interval.total_seconds() == self.tick:
+            return
+        scheduler.reschedule_job(CLAIM_JOB, trigger="interval", seconds=self.tick)
 
     def schedule(self, scheduler: AsyncIOScheduler, now: datetime) -> None:
         """Add the claim job to ``scheduler``, its first tick at ``now``."""
+        self._scheduler = scheduler
         scheduler.add_job(
             self.claim,
             "interval",
-            seconds=min(5.0, max(0.05, self._shortest.total_seconds() / 20)),
-            id="claim-feeds",
+            seconds=self.tick,
+            id=CLAIM_JOB,
             max_instances=1,
             coalesce=True,
             next_run_time=now,

@@ -9,7 +9,8 @@
     │   └── ParseError       the bytes are not a usable feed
     ├── DeliveryError        one channel could not take one alert (``retryable``, ``retry_after``)
     └── StateError           the state database is unusable
-        └── NoStateError     there is no state database yet (the daemon has not run here)
+        ├── NoStateError     there is no state database yet (the daemon has not run here)
+        └── DecisionsMoved   another replica recorded developments since this one decided
 
 Third-party exceptions (httpx, sqlite3, yaml, pydantic) are translated at the boundary
 with ``raise ... from exc``; messages never contain secrets.
@@ -91,3 +92,9 @@ class StateError(NewsMonitorError):
 
 class NoStateError(StateError):
     """A command that reads the state found none (the command line exits 1, as ``status``)."""
+
+
+class DecisionsMoved(StateError):
+    """A poll's developments were not recorded (nothing of its transaction was): another
+    replica recorded developments after this replica's book took them in, so what this
+    poll decided may repeat theirs. The poll takes theirs in and decides again."""

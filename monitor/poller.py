@@ -31,7 +31,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, TypeVar
 
-from monitor.errors import FeedError, FetchError, StateError
+from monitor.errors import DecisionsMoved, FeedError, FetchError, StateError
 from monitor.intake import Intake
 from monitor.metrics import Metrics
 from monitor.sources.feeds import FeedConfig
@@ -43,13 +43,16 @@ if TYPE_CHECKING:
     from monitor.detect.engine import Detector
     from monitor.detect.stories import StoryBook
     from monitor.models import Alert, Article, Development, OutletReport
+    from monitor.replicas import Turn
 
 log = logging.getLogger("monitor.poll")
 
 Clock = Callable[[], datetime]
 Deciding = Callable[
-    ["Detector", Callable[["StoryBook"], Awaitable[None]]], AbstractAsyncContextManager[bool]
+    ["Detector", Callable[["StoryBook"], Awaitable[None]]], AbstractAsyncContextManager["Turn"]
 ]
+# How many times a poll decides when other replicas keep recording developments meanwhile.
+DECISION_ATTEMPTS = 3
 T = TypeVar("T")
 # A poll with more new entries than this records those that queue nothing after its own
 # transaction, in slices of this many, yielding to the event loop in between (a
@@ -260,13 +263,32 @@ class Poller:
         detected = await self._detect(detector, examined, now) if detector is not None else None
         # Replicas sharing a state record developments one poll at a time; when others
         # recorded developments meanwhile (or the book was reset since), detection runs again.
-        guard: AbstractAsyncContextManager[bool] = contextlib.nullcontext(False)
-        if detected is not None and detected.developments and self.deciding is not None:
-            guard = self.deciding(detected.detector, self._reload)
-        async with guard as stale:
-            if detected is not None and detected.developments and (stale or detected.outdated):
-                detected = await self._detect(detected.detector, examined, now)
-            queued = await self._record(feed, result.validators, listing, detected, now)
+        # Should another replica have recorded some all the same (the lock lost with its
+        # session), the commit records nothing and the poll decides again.
+        for attempt in range(1, DECISION_ATTEMPTS + 1):
+            guard: AbstractAsyncContextManager[Turn | None] = contextlib.nullcontext(None)
+            if detected is not None and detected.developments and self.deciding is not None:
+                guard = self.deciding(detected.detector, self._reload)
+            try:
+                async with guard as turn:
+                    stale = turn is not None and turn.stale
+                    if (
+                        detected is not None
+                        and detected.developments
+                        and (stale or detected.outdated)
+                    ):
+                        detected = await self._detect(detected.detector, examined, now)
+                    queued = await self._record(
+                        feed, result.validators, listing, detected, now, turn
+                    )
+                break
+            except DecisionsMoved:
+                if attempt == DECISION_ATTEMPTS:
+                    raise
+                log.info(
+                    "poll: another replica recorded developments meanwhile, deciding again",
+                    extra={"feed": feed.name, "attempt": attempt},
+                )
         alerts = detected.alerts if detected is not None else []
         for alert in alerts:
             log.info(
@@ -358,10 +380,12 @@ class Poller:
         listing: Listing,
         detected: Detected | None,
         now: datetime,
+        turn: Turn | None = None,
     ) -> int:
         """Record the poll (the ``listing`` of its response) with its alerts and the
         developments it changed; outbox rows added (``detected`` is None when nothing was
-        examined)."""
+        examined). With a ``turn`` (replicas), the developments are recorded only on the
+        decisions counter it names (``DecisionsMoved`` otherwise)."""
         alerts = detected.alerts if detected is not None else []
         store = self.store
         fresh = listing.unseen
@@ -383,7 +407,10 @@ class Poller:
                 observer=detected.detector.recent.observer if detected is not None else "",
                 listing=listing,
                 complete=not quiet,
+                decided_on=turn.seen if turn is not None else None,
             )
+            if turn is not None and detected is not None and detected.developments:
+                turn.recorded()
             for start in range(0, len(quiet), SEEN_SLICE):  # other calls run between slices
                 part = quiet[start : start + SEEN_SLICE]
                 await store.run(store.record_seen, feed.name, part, now)

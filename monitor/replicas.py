@@ -10,17 +10,21 @@ and none of this is used).
 - ``SharedDecisions``: a poll that opens or extends developments records them under a lock
   shared by all replicas; if others recorded developments since this replica's book took
   them in, the book takes them in and detection runs again first. So two replicas reading
-  two reports of one event at once open one development.
+  two reports of one event at once open one development. The poll's commit checks that
+  none were recorded since (should the lock have been lost with its session): the lock
+  saves work, the commit's check keeps the decisions right.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import os
 import secrets
 import socket
 from collections.abc import AsyncIterator, Awaitable, Callable, Collection, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -32,7 +36,10 @@ if TYPE_CHECKING:  # detection loads at its first use (start-up speed)
     from monitor.detect.engine import Detector
     from monitor.detect.stories import StoryBook
 
+log = logging.getLogger("monitor.replicas")
 LOCK_RETRY_SECONDS = 0.01
+# How long a poll waits for another replica's decision lock before deciding without it.
+LOCK_WAIT = 30.0
 LEASE_SHARE = 0.4
 SPREAD = timedelta(seconds=5)
 
@@ -113,34 +120,79 @@ class FeedLeases:
             return None
 
 
-class SharedDecisions:
-    """Serialises detection across replicas (and across this replica's polls)."""
+@dataclass
+class Turn:
+    """One poll's turn to decide: ``stale`` says the book was reset from the state (detect
+    again); ``seen`` is the decisions counter the book reflects, which the poll's commit
+    names (``Store.commit_poll(decided_on=...)``) and, once it recorded developments,
+    moves on with ``recorded``."""
 
-    def __init__(self, store: Store, seen: int | None = None) -> None:
+    stale: bool
+    seen: int
+
+    def recorded(self) -> None:
+        """The poll's commit recorded developments: the counter reads one more."""
+        self.seen += 1
+
+
+class SharedDecisions:
+    """Serialises detection across replicas (and across this replica's polls).
+
+    What makes two replicas' decisions safe is the commit: it records the developments
+    only if the decisions counter still reads what the book was decided on (one guarded
+    ``UPDATE decisions SET seq = seq + 1 WHERE seq = ?`` in the poll's transaction; a
+    concurrent commit waits for its row lock and then does not match), else nothing and
+    ``DecisionsMoved``, and the poll takes the others' developments in and decides again.
+    The session advisory lock around the decision only keeps replicas from deciding at
+    the same time and redoing their work: it is lost silently with its session (the store
+    reconnects at the next statement without it), which the commit's check covers.
+    """
+
+    def __init__(self, store: Store, seen: int | None = None, wait: float = LOCK_WAIT) -> None:
         self.store = store
+        self.wait = wait  # seconds to wait for another replica's lock before deciding anyway
         self._local = asyncio.Lock()
         self._seen = seen  # the decisions counter this replica's book reflects
 
     @contextlib.asynccontextmanager
     async def deciding(
         self, detector: Detector, reload: Callable[[StoryBook], Awaitable[None]]
-    ) -> AsyncIterator[bool]:
-        """Hold the decision lock; yields whether others recorded developments since the
-        detector's book last took them in (it has now: ``reload`` reset the book from the
-        state, so the caller must detect again). Leaving the block lets the lock go."""
+    ) -> AsyncIterator[Turn]:
+        """Hold the decision lock; yields the ``Turn``: whether others recorded developments
+        since the detector's book last took them in (it has now: ``reload`` reset the book
+        from the state, so the caller must detect again), and the counter to commit on.
+        Leaving the block lets the lock go.
+
+        Another replica holds the lock for as long as it decides and records (usually
+        milliseconds). One that holds it longer than ``wait`` (frozen, or cut off without
+        its session ending yet: keepalives end that within about a minute) is named in a
+        warning and this replica decides without the lock, on the commit's check."""
         store = self.store
         async with self._local:
-            while True:  # another replica holds it while it records: a few milliseconds
-                if await store.run(store.try_decision_lock):
+            loop = asyncio.get_running_loop()
+            until = loop.time() + self.wait
+            held = True
+            while not await store.run(store.try_decision_lock):
+                if loop.time() >= until:
+                    held = False
+                    log.warning(
+                        "replicas: another replica has held the decision lock for %.0f s"
+                        " (frozen, or cut off without its session ending yet); deciding"
+                        " without it, the commit checks no developments were recorded since",
+                        self.wait,
+                        extra={"waited_s": round(self.wait)},
+                    )
                     break
                 await asyncio.sleep(LOCK_RETRY_SECONDS)
             try:
-                seq = await store.run(store.decisions_seq)
+                seq = await store.run(store.decisions_seq)  # read before the book's reload
                 stale = seq != self._seen
                 if stale:
                     await reload(detector.book)
-                yield stale
-                self._seen = await store.run(store.decisions_seq)
+                turn = Turn(stale, seq)
+                yield turn
+                self._seen = turn.seen
             finally:
-                with contextlib.suppress(StateError):  # reported; the lock ends with the session
-                    await store.run(store.release_decision_lock)
+                if held:
+                    with contextlib.suppress(StateError):  # reported; ends with the session
+                        await store.run(store.release_decision_lock)

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, ParamSpec, Protocol, TypeVar
 
 from monitor.dburl import is_postgres_url, redact_error, redact_url
-from monitor.errors import StateError
+from monitor.errors import DecisionsMoved, StateError
 from monitor.silences import silence_for
 from monitor.store_base import stamp
 from monitor.store_clockstep import ClockStepStore
@@ -362,6 +362,7 @@ class Store(
         observer: str = "",
         listing: Listing | None = None,
         complete: bool = True,
+        decided_on: int | None = None,
     ) -> int:
         """Record a poll in one transaction; return the number of outbox rows added.
 
@@ -371,18 +372,32 @@ class Store(
         ``REPORTS_KEPT`` forgotten. The ``listing``'s stale entries are seen again. Unless
         ``complete`` (entries are still to be recorded, ``record_seen``), the feed's success
         and validators are not recorded, nor the entries gone from it: ``record_success``
-        records them after.
+        records them after. With ``decided_on`` (replicas), the developments are recorded
+        only if the decisions counter still reads that (it then reads one more); otherwise
+        nothing is and ``DecisionsMoved`` is raised.
         """
         queued = 0
         developments = list(developments)
         with self._transaction() as db:
+            if developments and decided_on is not None:
+                # Replicas: the developments are recorded only on the book they were decided
+                # on (the row lock makes a concurrent commit wait, and then not match).
+                moved = db.execute(
+                    "UPDATE decisions SET seq = seq + 1 WHERE name = 'developments' AND seq = ?",
+                    (decided_on,),
+                )
+                if moved.rowcount != 1:
+                    raise DecisionsMoved(
+                        f"state: developments were recorded by another replica since this"
+                        f" one decided (feed {feed}); deciding again"
+                    )
             silences = self._active_silences(db, now) if alerts else []
             self._record_entries(db, feed, articles, now)
             if listing is not None:
                 self._seen_at(db, feed, listing.stale, now)
             for development in developments:
                 self._save_development(db, development)
-            if developments:  # other replicas see that developments changed
+            if developments and decided_on is None:  # others see that developments changed
                 db.execute("UPDATE decisions SET seq = seq + 1 WHERE name = 'developments'")
             for alert in alerts:
                 silence = silence_for(alert, silences, now)

@@ -175,7 +175,7 @@ class PostgresDatabase(Database):
     one closed by ``close`` stays closed. The replica's presence (``be_present``) is taken
     again with it: at once, or, while the server still keeps the old session (a network
     cut it has not noticed yet) and with it the presence lock, at each statement until that
-    session ends.
+    session ends (TCP keepalives end it within about a minute: ``_connect``).
     """
 
     dialect = "postgres"
@@ -189,19 +189,36 @@ class PostgresDatabase(Database):
         self.url = url
         self.name = redact_url(url)
         self._psycopg = psycopg
-        self._conn = psycopg.connect(url, autocommit=True, connect_timeout=30)
+        self._conn = self._connect()
         self._closed = False
         self._presence: str | None = None
         self._present = False  # this session holds the presence lock
 
     def _connection(self) -> Any:
         if self._conn.closed and not self._closed:
-            self._conn = self._psycopg.connect(self.url, autocommit=True, connect_timeout=30)
+            self._conn = self._connect()
             self._present = False  # the old session's lock went with it, or goes with it
         if self._presence is not None and not self._present:
             row = self._conn.execute(_PRESENCE_SQL, (PRESENCE_LOCKS, self._presence)).fetchone()
             self._present = bool(row and row[0])
         return self._conn
+
+    def _connect(self) -> Any:
+        """A new session, with TCP keepalives both ways (unless the URL sets them): this
+        side notices a server cut off, and the server ends the session of a replica cut off
+        (and lets its presence and decision locks go) within about a minute, not when the
+        operating system gives up on the connection (hours)."""
+        from psycopg.conninfo import conninfo_to_dict
+
+        given = conninfo_to_dict(self.url)
+        keepalives = {key: value for key, value in KEEPALIVES.items() if key not in given}
+        conn = self._psycopg.connect(self.url, autocommit=True, connect_timeout=30, **keepalives)
+        try:  # the server's side: settable by any user, for this session
+            conn.execute(_SERVER_KEEPALIVES_SQL)
+        except BaseException:
+            conn.close()
+            raise
+        return conn
 
     def execute(self, sql: str, params: Sequence[object] = ()) -> Cursor:
         cursor: Cursor = self._connection().execute(_postgres_sql(sql), tuple(params))
@@ -325,6 +342,19 @@ DECISION_LOCK = 0x6E6D0002
 PRESENCE_LOCKS = 0x6E6D0003  # with a replica name's hash: that replica's presence
 CLOCK_STEP_LOCK = 0x6E6D0004
 _PRESENCE_SQL = "SELECT pg_try_advisory_lock(%s, hashtext(%s))"
+# A peer silent for 20 s is probed every 10 s; after 3 probes unanswered (50 s) its
+# connection ends.
+KEEPALIVES: dict[str, Any] = {
+    "keepalives": 1,
+    "keepalives_idle": 20,
+    "keepalives_interval": 10,
+    "keepalives_count": 3,
+}
+_SERVER_KEEPALIVES_SQL = (
+    "SELECT set_config('tcp_keepalives_idle', '20', false),"
+    " set_config('tcp_keepalives_interval', '10', false),"
+    " set_config('tcp_keepalives_count', '3', false)"
+)
 
 
 def connect(location: object) -> Database:

@@ -168,12 +168,15 @@ class OutboxStore(StorePart):
 
     @staticmethod
     def _mark_delivered(db: Database, item_id: int, now: datetime) -> None:
-        db.execute(
+        """The row was delivered (unless it was already: another replica that took the
+        channel over delivered it too, and that delivery stays the one recorded)."""
+        cursor = db.execute(
             "UPDATE outbox SET state = 'delivered', attempts = attempts + 1, finished = ?,"
-            " last_error = NULL WHERE id = ?",
+            " last_error = NULL WHERE id = ? AND state <> 'delivered'",
             (stamp(now), item_id),
         )
-        AlertHistory._log_attempt(db, item_id, "delivered", None, now)
+        if cursor.rowcount:
+            AlertHistory._log_attempt(db, item_id, "delivered", None, now)
 
     def mark_delivered(self, item_id: int, now: datetime) -> None:
         with self._transaction() as db:
@@ -199,23 +202,29 @@ class OutboxStore(StorePart):
             count_send(db, channel, now)
 
     def mark_retry(self, item_id: int, error: str, next_attempt: datetime, now: datetime) -> None:
+        """A failed attempt, to be retried at ``next_attempt``; nothing for a row delivered
+        meanwhile (by another replica that took the channel over)."""
         with self._transaction() as db:
-            db.execute(
+            cursor = db.execute(
                 "UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt = ?"
-                " WHERE id = ?",
+                " WHERE id = ? AND state <> 'delivered'",
                 (error, stamp(next_attempt), item_id),
             )
-            AlertHistory._log_attempt(db, item_id, "retry", error, now)
+            if cursor.rowcount:
+                AlertHistory._log_attempt(db, item_id, "retry", error, now)
 
     def mark_failed(self, item_id: int, error: str, now: datetime) -> None:
+        """A failed attempt, not retried: the row failed for good, if still pending (a row
+        delivered meanwhile, by another replica, or held by a silence is left as it is)."""
         with self._transaction() as db:
-            db.execute(
+            cursor = db.execute(
                 "UPDATE outbox SET state = 'failed', attempts = attempts + 1, last_error = ?,"
                 # a row a silence held while it was being sent stays held (not retried)
                 " finished = ? WHERE id = ? AND state = 'pending'",
                 (error, stamp(now), item_id),
             )
-            AlertHistory._log_attempt(db, item_id, "failed", error, now)
+            if cursor.rowcount:
+                AlertHistory._log_attempt(db, item_id, "failed", error, now)
 
     def thread_of(self, development: str, channel: str) -> str | None:
         """The thread reference the channel returned for the development's first alert."""

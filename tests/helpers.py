@@ -154,9 +154,10 @@ def commit_developments(
     now: datetime | None = None,
     observed: Sequence[OutletReport] = (),
     observer: str = "",
+    decided_on: int | None = None,
 ) -> None:
     """A poll of one feed that records ``developments`` (and the reports detection
-    ``observed``) and nothing else."""
+    ``observed``) and nothing else; ``decided_on``: a replica's, on that decisions counter."""
     store.commit_poll(
         feed="f",
         url="u",
@@ -169,6 +170,7 @@ def commit_developments(
         now=now or datetime(2027, 1, 1, tzinfo=UTC),
         observed=observed,
         observer=observer,
+        decided_on=decided_on,
     )
 
 

@@ -152,9 +152,17 @@ class Outbox:
             try:
                 return await self._deliver(claimed)
             finally:
-                if self.holder is not None:
-                    for name in claimed:
-                        await self.store.run(self.store.release_channel, name, self.holder)
+                await self._release(claimed)
+
+    async def _release(self, claimed: list[str]) -> None:
+        """Give up the claims on ``claimed``: each one, even when the state fails to let
+        another go (reported by the state's observer; that claim runs out instead), and
+        without hiding the exception that ended the drain."""
+        if self.holder is None:
+            return
+        for name in claimed:
+            with contextlib.suppress(StateError):
+                await self.store.run(self.store.release_channel, name, self.holder)
 
     async def _deliver(self, claimed: list[str]) -> int:
         """Drain the due rows of the ``claimed`` channels, in parallel."""

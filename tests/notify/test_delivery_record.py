@@ -106,3 +106,50 @@ def test_a_digest_of_updates_is_recorded_whole_or_not_at_all(
     assert [d["entry"]["title"][:18] for d in digests] == ["2 further reports;"] * 2
     rows, sends, _ = recorded(store, "hook")
     assert (rows, sends) == ([("delivered", 1)] * 3, 1)  # the first one's left the window
+
+
+def test_a_row_delivered_by_another_replica_keeps_that_delivery_alone(any_store: Store) -> None:
+    """After a takeover, the replica that lost the channel may still record its own
+    outcome of the same row: a row already delivered gets no further attempt, error or
+    history from it."""
+    queue(any_store, alerts(1), T0)
+    (item,) = any_store.due(T0)
+    any_store.mark_delivered(item.id, T0)  # the replica that took the channel over
+    later = T0 + timedelta(seconds=5)
+    any_store.mark_retry(item.id, "HTTP 503", later + timedelta(minutes=1), later)
+    any_store.mark_failed(item.id, "HTTP 400", later)
+    any_store.record_delivery("hook", [item.id], later)
+    record = any_store.alert_record(item.alert_id)
+    assert record is not None
+    (delivery,) = record.deliveries
+    assert (delivery.state, delivery.attempts, delivery.last_error) == ("delivered", 1, None)
+    assert [attempt.outcome for attempt in delivery.history] == ["delivered"]
+
+
+def test_every_claim_is_given_up_when_giving_up_one_fails(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The state refuses to let one channel's claim go: the other channels' claims go all
+    the same, and the drain ends as it would have."""
+    monkeypatch.setenv("TEST_HOOK_URL", "http://127.0.0.1:9/hook")  # never sent to
+    path = tmp_path / "state.db"
+    store = open_store(path)
+    clock = Clock()
+    for channel in ("first", "second"):
+        queue(store, alerts(1), T0, channel)
+    for item in store.due(T0):  # pending, not due: claimed, nothing sent
+        store.mark_retry(item.id, "HTTP 503", T0 + timedelta(hours=1), T0)
+    channels = {
+        name: WebhookChannel(WebhookConfig(name=name, url_env="TEST_HOOK_URL"))
+        for name in ("first", "second")
+    }
+    box = Outbox(store, channels, clock=clock, holder="replica-1")
+    fault(path, "BEFORE DELETE ON channel_claims WHEN OLD.channel = 'first'")
+    try:
+        delivered = asyncio.run(box.deliver_due())
+        fault(path, None)
+        claims = store._rows("SELECT channel FROM channel_claims ORDER BY channel")
+    finally:
+        store.close()
+    assert delivered == 0
+    assert [row[0] for row in claims] == ["first"]
