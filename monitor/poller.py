@@ -289,6 +289,13 @@ class Poller:
                     "poll: another replica recorded developments meanwhile, deciding again",
                     extra={"feed": feed.name, "attempt": attempt},
                 )
+            except StateError:
+                # The guard itself failed (the state did not answer as the poll began to
+                # decide): the book holds developments never recorded, and the counter has
+                # not moved to tell the next poll so. (_record resyncs its own failures;
+                # a second reload costs a query.)
+                await self._resync(detected)
+                raise
         alerts = detected.alerts if detected is not None else []
         for alert in alerts:
             log.info(

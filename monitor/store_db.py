@@ -8,6 +8,7 @@ values, an advisory lock). psycopg is imported here only, and only for PostgreSQ
 
 from __future__ import annotations
 
+import os
 import re
 import sqlite3
 from collections.abc import Iterator, Sequence
@@ -213,11 +214,15 @@ class PostgresDatabase(Database):
         given = conninfo_to_dict(self.url)
         keepalives = {key: value for key, value in KEEPALIVES.items() if key not in given}
         conn = self._psycopg.connect(self.url, autocommit=True, connect_timeout=30, **keepalives)
-        try:  # the server's side: settable by any user, for this session
-            conn.execute(_SERVER_KEEPALIVES_SQL)
-        except BaseException:
-            conn.close()
-            raise
+        # the server's side, settable by any user for this session, unless the URL (or
+        # PGOPTIONS) sets it or turns keepalives off
+        chosen = f"{given.get('options', '')} {os.environ.get('PGOPTIONS', '')}"
+        if "tcp_keepalives" not in chosen and str(given.get("keepalives", "1")) != "0":
+            try:
+                conn.execute(_SERVER_KEEPALIVES_SQL)
+            except BaseException:
+                conn.close()
+                raise
         return conn
 
     def execute(self, sql: str, params: Sequence[object] = ()) -> Cursor:

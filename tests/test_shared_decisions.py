@@ -9,12 +9,19 @@ from datetime import UTC, datetime
 import psycopg
 import pytest
 
+from monitor.detect.engine import Detector as EngineDetector
 from monitor.errors import DecisionsMoved, StateError
-from monitor.models import Development
+from monitor.models import Alert, Development
+from monitor.poller import Poller
 from monitor.replicas import SharedDecisions
+from monitor.ruleset import load_ruleset
+from monitor.sources.feeds import FeedConfig
+from monitor.sources.fetch import Fetcher, FetchLimits
 from monitor.store import open_store
 from monitor.store_db import DECISION_LOCK
-from tests.helpers import commit_developments
+from tests.conftest import RULES
+from tests.helpers import VOTE_ITEM, commit_developments
+from tests.servers import FeedServer, rss, serving
 
 T0 = datetime(2027, 1, 1, tzinfo=UTC)
 
@@ -133,3 +140,66 @@ def test_the_state_connection_keeps_tcp_keepalives_both_ways(postgres_url: str) 
         "20",
         "3",
     )
+
+
+def server_keepalive_idle(url: str) -> str:
+    store = open_store(url)
+    try:
+        return str(store._rows("SELECT current_setting('tcp_keepalives_idle')")[0][0])
+    finally:
+        store.close()
+
+
+def test_keepalives_the_url_sets_are_left_as_it_sets_them(postgres_url: str) -> None:
+    """The URL's own server setting stands, and keepalives turned off leave the server's
+    default (the operating system's), not this project's 20 s."""
+    assert server_keepalive_idle(f"{postgres_url}?options=-c%20tcp_keepalives_idle%3D300") == "300"
+    assert server_keepalive_idle(f"{postgres_url}?keepalives=0") != "20"
+    assert server_keepalive_idle(postgres_url) == "20"
+
+
+def test_a_poll_whose_decision_guard_failed_alerts_next_time(
+    postgres_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The state fails as a poll enters the decision guard, after detection changed its book:
+    the book is put back to what the store recorded, so the next poll alerts (it found the
+    report already in an unrecorded development and sent nothing)."""
+    ruleset = load_ruleset(RULES)
+    store = open_store(postgres_url)
+    decisions = SharedDecisions(store, store.decisions_seq())
+    detector = EngineDetector(ruleset.claims, ruleset.rules)
+    routed: list[str] = []
+
+    def route(alert: Alert) -> list[str]:
+        routed.append(alert.type)
+        return ["desk"]
+
+    poller = Poller(
+        Fetcher(FetchLimits()), store, lambda: detector, route, deciding=decisions.deciding
+    )
+    answered = store.decisions_seq
+    failures = [StateError("decisions_seq: connection lost")]
+
+    def decisions_seq() -> int:
+        if failures:
+            raise failures.pop()
+        return answered()
+
+    monkeypatch.setattr(store, "decisions_seq", decisions_seq)  # the state fails once
+    with serving(FeedServer()) as server:
+        server.feeds["/wire.xml"] = rss([VOTE_ITEM])
+        wire = FeedConfig(name="wire", url=server.url("/wire.xml"))
+
+        async def two_polls() -> None:
+            with pytest.raises(StateError):
+                await poller.poll(wire)
+            assert [d.id for d in detector.book.developments] == []  # as the store
+            await poller.poll(wire)
+
+        try:
+            asyncio.run(two_polls())
+            assert routed == ["alert"]
+            assert len(store.developments()) == 1
+        finally:
+            poller.close()
+            store.close()
