@@ -269,8 +269,10 @@ class Poller:
             guard: AbstractAsyncContextManager[Turn | None] = contextlib.nullcontext(None)
             if detected is not None and detected.developments and self.deciding is not None:
                 guard = self.deciding(detected.detector, self._reload)
+            entered = False
             try:
                 async with guard as turn:
+                    entered = True
                     stale = turn is not None and turn.stale
                     if (
                         detected is not None
@@ -292,9 +294,9 @@ class Poller:
             except StateError:
                 # The guard itself failed (the state did not answer as the poll began to
                 # decide): the book holds developments never recorded, and the counter has
-                # not moved to tell the next poll so. (_record resyncs its own failures;
-                # a second reload costs a query.)
-                await self._resync(detected)
+                # not moved to tell the next poll so. (_record resyncs its own failures.)
+                if not entered:
+                    await self._resync(detected)
                 raise
         alerts = detected.alerts if detected is not None else []
         for alert in alerts:
