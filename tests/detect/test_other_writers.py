@@ -140,6 +140,11 @@ TRAINED_BARS = (0.85, 0.85, 0.05)
 # among many rehashes), written in that stop before any model saw them and replayed only: with
 # the model before, 0.92 / 0.91 / 2 of 67, 0.95 / 0.83 / 1 of 72 and 0.92 / 1.00 / 1 of 73; with
 # this one, 0.96 / 0.96 / 1 of 67, 1.00 / 0.79 / 0 of 72 and 1.00 / 1.00 / 0 of 73.
+# Stop 46: eleven sets by new writers (bn to bx; README 'Measuring detection'), replayed before
+# any model saw them, are held out at the shipped model's figures less 0.05: as written bn 0.88 /
+# 0.86 / 3 of 58, bo 0.90 / 0.95 / 2 of 68, bp 0.92 / 0.88 / 2 of 62, bq 0.81 / 0.86 / 5 of 58,
+# br 1.00 / 0.85 / 0 of 61, bs 0.95 / 0.87 / 1 of 69, bt 1.00 / 0.64 / 0 of 70, bu 0.91 / 0.82 / 2
+# of 60, bv 0.86 / 0.82 / 3 of 61, bw 0.88 / 1.00 / 3 of 50, bx 1.00 / 0.94 / 0 of 66.
 HELD_OUT_BARS = {
     "ab": (0.95, 0.88, 0.03),
     "ac": (0.95, 0.95, 0.03),
@@ -160,6 +165,17 @@ HELD_OUT_BARS = {
     "bk": (0.91, 0.91, 0.03),
     "bl": (0.95, 0.74, 0.02),
     "bm": (0.95, 0.95, 0.02),
+    "bn": (0.83, 0.81, 0.07),
+    "bo": (0.85, 0.90, 0.05),
+    "bp": (0.87, 0.83, 0.05),
+    "bq": (0.76, 0.81, 0.11),
+    "br": (0.95, 0.80, 0.02),
+    "bs": (0.90, 0.82, 0.03),
+    "bt": (0.95, 0.59, 0.02),
+    "bu": (0.86, 0.77, 0.05),
+    "bv": (0.81, 0.77, 0.07),
+    "bw": (0.83, 0.95, 0.08),
+    "bx": (0.95, 0.89, 0.02),
 }
 
 # One message per development event: the second alerts each set still gets (README 'Measuring
@@ -189,6 +205,7 @@ HELD_OUT_BARS = {
 # have a second alert each as written (read in sample: the model scores the later reports of
 # events it learnt from high), af one fewer, and of the held-out sets ah one and bk one more; bk's
 # two, bl's and ah's were not traced.
+# bn, bq, bs and bu (held out since stop 46, never read) have three, two, one and two: not traced.
 SECOND_ALERTS = {
     "ae": 1,
     "af": 1,
@@ -204,6 +221,10 @@ SECOND_ALERTS = {
     "bj": 1,
     "bk": 2,
     "bl": 1,
+    "bn": 3,
+    "bq": 2,
+    "bs": 1,
+    "bu": 2,
     "g": 1,
     "n": 1,
     "r": 1,
@@ -248,6 +269,17 @@ HEADLINE_ONLY_BARS = {
     "bk": (0.88, 0.43, 0.03),
     "bl": (0.95, 0.33, 0.02),
     "bm": (0.95, 0.95, 0.02),
+    "bn": (0.70, 0.36, 0.07),
+    "bo": (0.84, 0.79, 0.05),
+    "bp": (0.91, 0.83, 0.04),
+    "bq": (0.72, 0.77, 0.13),
+    "br": (0.90, 0.64, 0.04),
+    "bs": (0.89, 0.56, 0.03),
+    "bt": (0.95, 0.40, 0.02),
+    "bu": (0.83, 0.63, 0.05),
+    "bv": (0.81, 0.45, 0.05),
+    "bw": (0.91, 0.95, 0.04),
+    "bx": (0.95, 0.89, 0.02),
 }
 
 
@@ -299,6 +331,17 @@ LONG_BODY_BARS = {
     "bk": (0.95, 0.82, 0.02),
     "bl": (0.62, 0.03, 0.03),
     "bm": (0.70, 0.95, 0.07),
+    "bn": (0.72, 0.68, 0.11),
+    "bo": (0.84, 0.79, 0.05),
+    "bp": (0.91, 0.83, 0.04),
+    "bq": (0.74, 0.59, 0.09),
+    "br": (0.91, 0.83, 0.04),
+    "bs": (0.90, 0.73, 0.03),
+    "bt": (0.95, 0.45, 0.02),
+    "bu": (0.85, 0.72, 0.05),
+    "bv": (0.78, 0.81, 0.09),
+    "bw": (0.82, 0.82, 0.08),
+    "bx": (0.83, 0.73, 0.05),
 }
 
 # The same sets as agency copy tells them, repeating its earlier paragraphs for background: each
@@ -345,6 +388,17 @@ EARLIER_BARS = {
     "bk": (0.91, 0.91, 0.03),
     "bl": (0.85, 0.74, 0.05),
     "bm": (0.95, 0.95, 0.02),
+    "bn": (0.83, 0.81, 0.07),
+    "bo": (0.85, 0.90, 0.05),
+    "bp": (0.91, 0.83, 0.04),
+    "bq": (0.76, 0.81, 0.11),
+    "br": (0.91, 0.80, 0.04),
+    "bs": (0.83, 0.82, 0.06),
+    "bt": (0.88, 0.54, 0.03),
+    "bu": (0.87, 0.86, 0.05),
+    "bv": (0.77, 0.77, 0.09),
+    "bw": (0.83, 0.95, 0.08),
+    "bx": (0.95, 0.89, 0.02),
 }
 LONG_BODY_SEED = 20260106
 EARLIER = timedelta(days=2)
@@ -515,7 +569,7 @@ def test_held_out_reports_that_repeat_earlier_reports_alert_and_their_rehashes_s
 
 def test_every_held_out_set_has_its_bar_and_exists() -> None:
     letters = {p.stem.removeprefix("other-writer-") for p in SETS}
-    assert len(SETS) == 65
+    assert len(SETS) == 76
     assert held_out() == set(HELD_OUT_BARS) == set(HEADLINE_ONLY_BARS) == set(LONG_BODY_BARS)
     assert set(EARLIER_BARS) == held_out()
     assert held_out() < letters
