@@ -145,6 +145,9 @@ TRAINED_BARS = (0.85, 0.85, 0.05)
 # 0.86 / 3 of 58, bo 0.90 / 0.95 / 2 of 68, bp 0.92 / 0.88 / 2 of 62, bq 0.81 / 0.86 / 5 of 58,
 # br 1.00 / 0.85 / 0 of 61, bs 0.95 / 0.87 / 1 of 69, bt 1.00 / 0.64 / 0 of 70, bu 0.91 / 0.82 / 2
 # of 60, bv 0.86 / 0.82 / 3 of 61, bw 0.88 / 1.00 / 3 of 50, bx 1.00 / 0.94 / 0 of 66.
+# Stop 47: four sets by new writers (by to cb; README 'Measuring detection'), replayed before any
+# model saw them, are held out at the shipped model's figures less 0.05: as written by 1.00 / 0.96
+# / 0 of 56, bz 0.90 / 0.95 / 2 of 66, ca 0.96 / 0.96 / 1 of 58, cb 1.00 / 1.00 / 0 of 61.
 HELD_OUT_BARS = {
     "ab": (0.95, 0.88, 0.03),
     "ac": (0.95, 0.95, 0.03),
@@ -176,6 +179,10 @@ HELD_OUT_BARS = {
     "bv": (0.81, 0.77, 0.07),
     "bw": (0.83, 0.95, 0.08),
     "bx": (0.95, 0.89, 0.02),
+    "by": (0.95, 0.90, 0.02),
+    "bz": (0.85, 0.90, 0.05),
+    "ca": (0.90, 0.90, 0.04),
+    "cb": (0.95, 0.95, 0.02),
 }
 
 # One message per development event: the second alerts each set still gets (README 'Measuring
@@ -206,6 +213,7 @@ HELD_OUT_BARS = {
 # events it learnt from high), af one fewer, and of the held-out sets ah one and bk one more; bk's
 # two, bl's and ah's were not traced.
 # bn, bq, bs and bu (held out since stop 46, never read) have three, two, one and two: not traced.
+# by and cb (held out since stop 47, never read) have two and one: not traced.
 SECOND_ALERTS = {
     "ae": 1,
     "af": 1,
@@ -225,6 +233,8 @@ SECOND_ALERTS = {
     "bq": 2,
     "bs": 1,
     "bu": 2,
+    "by": 2,
+    "cb": 1,
     "g": 1,
     "n": 1,
     "r": 1,
@@ -280,6 +290,10 @@ HEADLINE_ONLY_BARS = {
     "bv": (0.81, 0.45, 0.05),
     "bw": (0.91, 0.95, 0.04),
     "bx": (0.95, 0.89, 0.02),
+    "by": (0.85, 0.74, 0.06),
+    "bz": (0.95, 0.80, 0.02),
+    "ca": (0.85, 0.77, 0.06),
+    "cb": (0.86, 0.78, 0.05),
 }
 
 
@@ -342,6 +356,10 @@ LONG_BODY_BARS = {
     "bv": (0.78, 0.81, 0.09),
     "bw": (0.82, 0.82, 0.08),
     "bx": (0.83, 0.73, 0.05),
+    "by": (0.91, 0.86, 0.04),
+    "bz": (0.85, 0.95, 0.05),
+    "ca": (0.90, 0.90, 0.04),
+    "cb": (0.95, 0.90, 0.02),
 }
 
 # The same sets as agency copy tells them, repeating its earlier paragraphs for background: each
@@ -399,6 +417,10 @@ EARLIER_BARS = {
     "bv": (0.77, 0.77, 0.09),
     "bw": (0.83, 0.95, 0.08),
     "bx": (0.95, 0.89, 0.02),
+    "by": (0.91, 0.90, 0.04),
+    "bz": (0.85, 0.85, 0.05),
+    "ca": (0.90, 0.90, 0.04),
+    "cb": (0.95, 0.95, 0.02),
 }
 LONG_BODY_SEED = 20260106
 EARLIER = timedelta(days=2)
@@ -569,7 +591,7 @@ def test_held_out_reports_that_repeat_earlier_reports_alert_and_their_rehashes_s
 
 def test_every_held_out_set_has_its_bar_and_exists() -> None:
     letters = {p.stem.removeprefix("other-writer-") for p in SETS}
-    assert len(SETS) == 76
+    assert len(SETS) == 80
     assert held_out() == set(HELD_OUT_BARS) == set(HEADLINE_ONLY_BARS) == set(LONG_BODY_BARS)
     assert set(EARLIER_BARS) == held_out()
     assert held_out() < letters
