@@ -22,14 +22,17 @@ scikit-learn (``pip install -e '.[train]'``). Deterministic: a fixed seed, sorte
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib.util
 import json
 import math
+import multiprocessing
+import os
 import subprocess
 import sys
 import tempfile
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from pathlib import Path
 from types import ModuleType
@@ -44,11 +47,13 @@ from monitor.calibrate import RuleCounts, adds_enough
 from monitor.detect.corroboration import RecentReports
 from monitor.detect.engine import Detector
 from monitor.detect.features import (
+    BACKGROUND_WEIGHT,
     DENSE_FEATURES,
     RULE_FEATURES,
     ArticleSignals,
     dense_features,
     model_terms,
+    ngrams,
     rule_features,
 )
 from monitor.detect.model import DEFAULT_MODEL, DEVELOPMENT, ModelFile, ScoringModel
@@ -108,30 +113,63 @@ def corpus_articles(eval_dir: Path, corpus: Path, work: Path) -> list[Article]:
     return read_articles(collect_feed_files([out]), lambda path, why: None)
 
 
-class Vocabulary:
-    """Document frequencies of terms over training articles, and the resulting IDF."""
+class Terms:
+    """Each training article's terms, counted once: every fold's vocabulary and TF-IDF are
+    read from these arrays, as ``ScoringModel.read`` gives them (same values, summed in the
+    same order, so a model comes out the same to the last bit), without reading any text."""
 
     def __init__(self, signals: Sequence[ArticleSignals]) -> None:
-        df: Counter[str] = Counter()
+        found = [set(model_terms(s.text, s.title)) for s in signals]
+        weighed: list[list[tuple[str, float]]] = []  # per article, its terms' sublinear counts
         for s in signals:
-            df.update(set(model_terms(s.text, s.title)))
-        kept = sorted((g for g, n in df.items() if n >= MIN_DF), key=lambda g: (-df[g], g))
-        n = len(signals)
-        self.idf = {g: math.log((1 + n) / (1 + df[g])) + 1.0 for g in kept[:MAX_VOCABULARY]}
-        self.index = {g: i for i, g in enumerate(sorted(self.idf))}
+            text, background = s.lexical_parts()
+            counts = Counter(model_terms(text, s.title))
+            rest = Counter(g for g in ngrams(background) if g not in counts)
+            weighed.append(
+                [(g, 1.0 + math.log(n)) for g, n in counts.items()]
+                + [(g, BACKGROUND_WEIGHT * (1.0 + math.log(n))) for g, n in rest.items()]
+            )
+        self.terms = sorted(set().union(*found, *({g for g, _ in row} for row in weighed)))
+        column = {g: i for i, g in enumerate(self.terms)}
+        present = [sorted(column[g] for g in f) for f in found]
+        self.present = csr_matrix(
+            (
+                np.ones(sum(map(len, present))),
+                np.fromiter((c for row in present for c in row), dtype=np.int64),
+                np.cumsum([0, *map(len, present)]),
+            ),
+            shape=(len(signals), len(self.terms)),
+        )
+        # every article's (term, value) in the order the model reads them, end to end
+        self.columns = np.fromiter((column[g] for row in weighed for g, _ in row), dtype=np.int64)
+        self.values = np.fromiter((v for row in weighed for _, v in row), dtype=float)
+        self.row = np.repeat(np.arange(len(signals)), list(map(len, weighed)))
 
+    def vocabulary(self, train: np.ndarray) -> dict[str, float]:
+        """The IDF of the terms of the articles where ``train`` is true: those in at least
+        ``MIN_DF`` of them, the ``MAX_VOCABULARY`` most frequent (ties alphabetical)."""
+        df = np.asarray(self.present[train].sum(axis=0)).ravel().round().astype(int)
+        candidates = np.flatnonzero(df >= MIN_DF)
+        kept = np.sort(candidates[np.lexsort((candidates, -df[candidates]))][:MAX_VOCABULARY])
+        n = int(train.sum())
+        return {self.terms[c]: math.log((1 + n) / (1 + int(df[c]))) + 1.0 for c in kept}
 
-def design(
-    model: ScoringModel, vocabulary: Vocabulary, signals: Sequence[ArticleSignals]
-) -> csr_matrix:
-    """The TF-IDF matrix of ``signals`` over ``vocabulary``."""
-    rows, cols, values = [], [], []
-    for row, s in enumerate(signals):
-        for gram, value in model.read(s).items():
-            rows.append(row)
-            cols.append(vocabulary.index[gram])
-            values.append(value)
-    return csr_matrix((values, (rows, cols)), shape=(len(signals), len(vocabulary.index)))
+    def design(self, train: np.ndarray, idf: dict[str, float]) -> csr_matrix:
+        """The TF-IDF matrix of the articles where ``train`` is true over ``idf``'s terms
+        (alphabetical columns): sublinear counts, background terms at their weight, unit
+        length."""
+        columns = np.searchsorted(self.terms, sorted(idf))
+        scale, rank = np.zeros(len(self.terms)), np.full(len(self.terms), -1)
+        scale[columns] = [idf[self.terms[c]] for c in columns]
+        rank[columns] = np.arange(len(columns))
+        kept = train[self.row] & (rank[self.columns] >= 0)
+        weights = self.values[kept] * scale[self.columns[kept]]
+        rows = np.cumsum(train)[self.row[kept]] - 1  # the article's row among those trained on
+        squares, ends = (weights * weights).tolist(), np.cumsum(np.bincount(rows)).tolist()
+        norms = [math.sqrt(sum(squares[a:b])) for a, b in zip([0, *ends], ends, strict=False)]
+        values = weights / np.repeat(norms, np.diff([0, *ends]))
+        shape = (int(train.sum()), len(columns))
+        return csr_matrix((values, (rows, rank[self.columns[kept]])), shape=shape)
 
 
 class Table:
@@ -144,6 +182,7 @@ class Table:
         heads: Sequence[str],
     ) -> None:
         self.signals = signals
+        self.terms = Terms(signals)
         self.names: dict[str, tuple[str, ...]] = {}
         self.dense: dict[str, np.ndarray] = {}
         common = [dense_features(s, c) for s, c in zip(signals, corroboration, strict=True)]
@@ -167,11 +206,9 @@ def fit(
 ) -> ModelFile:
     """One model trained on the items where ``train`` is true, each at its weight in
     ``item_weights`` (all alike when None)."""
-    chosen = [table.signals[i] for i in np.flatnonzero(train)]
-    vocabulary = Vocabulary(chosen)
-    model = ScoringModel(ModelFile(format=1, idf=vocabulary.idf, scaling={}, heads={}))
-    lexical = design(model, vocabulary, chosen)
-    grams = sorted(vocabulary.index, key=lambda g: vocabulary.index[g])
+    idf = table.terms.vocabulary(train)
+    lexical = table.terms.design(train, idf)
+    grams = sorted(idf)
     heads: dict[str, dict[str, object]] = {}
     scaling: dict[str, dict[str, float]] = {}
     for head, y in labels.items():
@@ -205,7 +242,7 @@ def fit(
         {
             "format": 1,
             "about": about,
-            "idf": {g: round(v, 4) for g, v in vocabulary.idf.items()},
+            "idf": {g: round(v, 4) for g, v in idf.items()},
             "scaling": scaling,
             "heads": heads,
         }
@@ -247,7 +284,15 @@ def main() -> None:
         help="use this development threshold and pattern floor instead of choosing them "
         "(the rule heads are still chosen); the model file records them",
     )
+    parser.add_argument(
+        "--jobs",
+        type=int,
+        default=len(os.sched_getaffinity(0)),
+        help="fit this many cross-validation folds at once (default: the usable cores)",
+    )
     args = parser.parse_args()
+    if args.jobs < 1:
+        parser.error("--jobs: at least 1")
     fixed: tuple[float, float] | None = tuple(args.development) if args.development else None
     if fixed is not None and not 0.0 < fixed[1] < fixed[0] < 1.0:
         parser.error("--development: the floor must be above 0 and below the threshold (below 1)")
@@ -296,15 +341,11 @@ def main() -> None:
     )[rows]
     corroboration = corroborated(corpora, cache, entries)
     measured = Table(signals, [corroboration[n] for n in rows], list(labels))
-    folds: dict[str, ScoringModel] = {}
-    unique = sorted(set(groups))
-    for n, group in enumerate(unique, 1):
-        print(f"\rfold {n}/{len(unique)}", end="", file=sys.stderr)
-        model = ScoringModel(fit(measured, labels, groups != group, {}, {}, weights))
-        for (_, _, article), g in zip(entries, groups[: len(entries)], strict=True):
-            if g == group:
-                folds[article.id] = model
-    print(file=sys.stderr)
+    by_group = fold_models(measured, labels, groups, weights, args.jobs)
+    folds = {
+        article.id: by_group[g]
+        for (_, _, article), g in zip(entries, groups[: len(entries)], strict=True)
+    }
     _VOCABULARY.append(next(iter(folds.values())))
     chosen, table, cv_alerts = choose_thresholds(kit, probe, corpora, folds, list(labels), fixed)
     pattern_floor = chosen.pop("pattern_floor")
@@ -332,6 +373,42 @@ def main() -> None:
         for name, lines in cv_alerts.items():
             text = "".join(json.dumps(line, sort_keys=True) + "\n" for line in lines)
             (args.cv_alerts / f"{name}.jsonl").write_text(text)
+
+
+_FOLDING: list[tuple[Table, dict[str, np.ndarray], np.ndarray, np.ndarray]] = []
+
+
+def _fold(group: str) -> ModelFile:
+    """The model trained on everything but ``group`` (in a worker: ``_FOLDING`` came with the
+    fork)."""
+    table, labels, groups, weights = _FOLDING[0]
+    return fit(table, labels, groups != group, {}, {}, weights)
+
+
+def fold_models(
+    table: Table,
+    labels: dict[str, np.ndarray],
+    groups: np.ndarray,
+    weights: np.ndarray,
+    jobs: int,
+) -> dict[str, ScoringModel]:
+    """Per group (an event, or a block of quiet items), the model trained without it, fitted
+    ``jobs`` at a time in forked processes; the same models whatever ``jobs`` is."""
+    unique = sorted(set(groups))
+    _FOLDING[:] = [(table, labels, groups, weights)]
+    models: dict[str, ScoringModel] = {}
+    with contextlib.ExitStack() as stack:
+        if jobs > 1:
+            pool = stack.enter_context(multiprocessing.get_context("fork").Pool(jobs))
+            fitted: Iterable[ModelFile] = pool.imap(_fold, unique)
+        else:
+            fitted = map(_fold, unique)
+        for n, (group, spec) in enumerate(zip(unique, fitted, strict=True), 1):
+            print(f"\rfold {n}/{len(unique)}", end="", file=sys.stderr)
+            models[group] = ScoringModel(spec)
+    print(file=sys.stderr)
+    _FOLDING.clear()
+    return models
 
 
 def headline_only(article: Article) -> Article:
