@@ -22,7 +22,6 @@ scikit-learn (``pip install -e '.[train]'``). Deterministic: a fixed seed, sorte
 from __future__ import annotations
 
 import argparse
-import contextlib
 import importlib.util
 import json
 import math
@@ -32,7 +31,7 @@ import subprocess
 import sys
 import tempfile
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
 from types import ModuleType
@@ -347,7 +346,9 @@ def main() -> None:
         for (_, _, article), g in zip(entries, groups[: len(entries)], strict=True)
     }
     _VOCABULARY.append(next(iter(folds.values())))
-    chosen, table, cv_alerts = choose_thresholds(kit, probe, corpora, folds, list(labels), fixed)
+    chosen, table, cv_alerts = choose_thresholds(
+        kit, probe, corpora, folds, list(labels), fixed, args.jobs
+    )
     pattern_floor = chosen.pop("pattern_floor")
     example_match = {k.split(":", 1)[1]: chosen.pop(k) for k in list(chosen) if ":" in k}
     about = {
@@ -375,13 +376,22 @@ def main() -> None:
             (args.cv_alerts / f"{name}.jsonl").write_text(text)
 
 
-_FOLDING: list[tuple[Table, dict[str, np.ndarray], np.ndarray, np.ndarray]] = []
+_SHARED: list[Any] = []  # what forked workers read: set before the fork, cleared after
+
+
+def forked_map(function: Callable[[Any], Any], items: Sequence[Any], jobs: int) -> Iterator[Any]:
+    """``function`` over ``items`` in order, in ``jobs`` forked processes (in this one when
+    ``jobs`` is 1): ``function`` reads its other inputs from ``_SHARED``."""
+    if jobs <= 1:
+        yield from map(function, items)
+        return
+    with multiprocessing.get_context("fork").Pool(jobs) as pool:
+        yield from pool.imap(function, items)
 
 
 def _fold(group: str) -> ModelFile:
-    """The model trained on everything but ``group`` (in a worker: ``_FOLDING`` came with the
-    fork)."""
-    table, labels, groups, weights = _FOLDING[0]
+    """The model trained on everything but ``group``."""
+    table, labels, groups, weights = _SHARED
     return fit(table, labels, groups != group, {}, {}, weights)
 
 
@@ -393,22 +403,26 @@ def fold_models(
     jobs: int,
 ) -> dict[str, ScoringModel]:
     """Per group (an event, or a block of quiet items), the model trained without it, fitted
-    ``jobs`` at a time in forked processes; the same models whatever ``jobs`` is."""
+    ``jobs`` at a time; the same models whatever ``jobs`` is."""
     unique = sorted(set(groups))
-    _FOLDING[:] = [(table, labels, groups, weights)]
+    _SHARED[:] = [table, labels, groups, weights]
     models: dict[str, ScoringModel] = {}
-    with contextlib.ExitStack() as stack:
-        if jobs > 1:
-            pool = stack.enter_context(multiprocessing.get_context("fork").Pool(jobs))
-            fitted: Iterable[ModelFile] = pool.imap(_fold, unique)
-        else:
-            fitted = map(_fold, unique)
-        for n, (group, spec) in enumerate(zip(unique, fitted, strict=True), 1):
-            print(f"\rfold {n}/{len(unique)}", end="", file=sys.stderr)
-            models[group] = ScoringModel(spec)
+    for n, (group, spec) in enumerate(zip(unique, forked_map(_fold, unique, jobs), strict=True), 1):
+        print(f"\rfold {n}/{len(unique)}", end="", file=sys.stderr)
+        models[group] = ScoringModel(spec)
     print(file=sys.stderr)
-    _FOLDING.clear()
+    _SHARED.clear()
     return models
+
+
+def _replay(corpus: tuple[list[dict[str, object]], list[Article]]) -> list[dict[str, object]]:
+    """A corpus's alert lines, replayed from a fresh story by ``_SHARED``'s detector and
+    models."""
+    probe, model_for = _SHARED
+    probe.book, probe.recent = StoryBook(), RecentReports()
+    probe.book.know_rules(probe.rules)
+    probe.book.embed, probe.book.vectorise = probe.extractor.embedder.embed, _terms
+    return replay_alerts(probe, corpus[1], model_for)
 
 
 def headline_only(article: Article) -> Article:
@@ -487,10 +501,11 @@ def choose_thresholds(
     folds: dict[str, ScoringModel],
     heads: Sequence[str],
     fixed: tuple[float, float] | None = None,
+    jobs: int = 1,
 ) -> tuple[dict[str, float], dict[str, dict[str, Any]], dict[str, list[dict[str, object]]]]:
     """Pick the development threshold and pattern floor (unless ``fixed`` gives them), then
-    each rule head's, on the out-of-fold replays; return them, the scorer's figures per
-    corpus at those values and the alert lines."""
+    each rule head's, on the out-of-fold replays (``jobs`` corpora at a time); return them,
+    the scorer's figures per corpus at those values and the alert lines."""
 
     examples: dict[str, float] = {}
     alerts: dict[str, list[dict[str, object]]] = {}  # each corpus's lines of the latest run
@@ -511,12 +526,12 @@ def choose_thresholds(
                 retuned[id(base)] = ScoringModel(base.spec.model_copy(update=update))
             return retuned[id(base)]
 
-        for name, (items, articles) in corpora.items():
-            probe.book, probe.recent = StoryBook(), RecentReports()
-            probe.book.know_rules(probe.rules)
-            probe.book.embed, probe.book.vectorise = probe.extractor.embedder.embed, _terms
-            alerts[name] = replay_alerts(probe, articles, model_for)
-            results[name] = kit.score(items, alerts[name])
+        _SHARED[:] = [probe, model_for]
+        replayed = forked_map(_replay, list(corpora.values()), jobs)
+        for (name, (items, _)), lines in zip(corpora.items(), replayed, strict=True):
+            alerts[name] = lines
+            results[name] = kit.score(items, lines)
+        _SHARED.clear()
         return results
 
     def worst(results: dict[str, dict[str, Any]], rule: str) -> tuple[float, float]:
