@@ -2,7 +2,7 @@
 """Train the detector's scoring model and report it by leave-one-event-out cross-validation.
 
 Usage: python scripts/train_detector.py [--eval DIR] [--out FILE] [--report FILE] [--cv-alerts DIR]
-       [--development THRESHOLD FLOOR]
+       [--development THRESHOLD FLOOR] [--jobs N]
 
 Reads the labelled corpora (``DIR/dev.jsonl`` and ``DIR/dev2.jsonl``, default
 ``../shared/eval``, and the sets by other writers in ``tests/fixtures/other-writer-*.jsonl``
@@ -16,8 +16,10 @@ with those thresholds) is written as a small JSON file of weights (``--out``, by
 packaged ``monitor/detect/detector_model.json``); ``--cv-alerts`` keeps each corpus's out-of-
 fold alert lines (``DIR/<corpus>.jsonl``, the replay contract) for reading its errors;
 ``--development`` gives the development threshold and pattern floor instead of choosing them
-(the shipped model: ``--development 0.85 0.35``, README 'Measuring detection'). Needs
-scikit-learn (``pip install -e '.[train]'``). Deterministic: a fixed seed, sorted inputs."""
+(the shipped model: ``--development 0.85 0.35``, README 'Measuring detection'); ``--jobs``
+fits folds and replays corpora in that many processes (default: the usable cores). Needs
+scikit-learn (``pip install -e '.[train]'``). Deterministic: a fixed seed, sorted inputs, the
+same model whatever ``--jobs`` is."""
 
 from __future__ import annotations
 
