@@ -192,7 +192,7 @@ def _model_without(part: str) -> dict[str, object]:
     [
         (b"\xff\xfe{\x00", "not UTF-8 text"),
         ({"model": _model_without("development")}, "no 'development' head"),
-        ({"model": _model_without("corroboration")}, "no scaling for ['corroboration']"),
+        ({"model": _model_without("hedging")}, "no scaling for ['hedging']"),
     ],
     ids=["bytes", "no-development-head", "no-scaling"],
 )

@@ -68,21 +68,24 @@ def test_case_table_alerts_on_developments_and_stays_quiet_on_the_rest(
 # 'a week' weighing against it (docs/detection-history.md). The model that learns from twelve
 # more writers (stop 45) lost two one-line cases: Moscow turning down a named proposal scores
 # under the floor, and the Victory Day truce 0.09 (0.36 before), "May 8" read as the modal "may"
-# and "Day" in the headline as a look back's (docs/detection-history.md).
+# and "Day" in the headline as a look back's (docs/detection-history.md). The model of stop 47
+# (sixty-five writers, corroboration left out) gets three of those right (the German pledge
+# considered stays quiet; the Catterick orders and the turned-down plan alert) and three others
+# wrong: aid and a trade deal in the story's words alert, and the division on the motion scores
+# under the floor.
 KNOWN_WRONG = {
-    "Germany is considering a contribution of up to 2 billion euros to the multinational"
-    " force for Ukraine, officials said.": "['new-development'] (expected quiet)",
     "Commons vote on Ukraine troops postponed": "quiet (expected ['new-development'])",
     "The European Parliament passed a non-binding resolution backing the multinational force"
     " for Ukraine.": "['new-development'] (expected quiet)",
-    "Orders signed: Catterick infantry to deploy to Ukraine in March": (
-        "quiet (expected ['foreign-troops-deployed', 'new-development'])"
-    ),
-    "Kremlin rejects Trump's 30-day ceasefire plan": (
-        "quiet (expected ['new-development', 'russia-position-change'])"
-    ),
     "Putin announces three-day Victory Day truce": (
         "quiet (expected ['ceasefire', 'new-development'])"
+    ),
+    "Japan pledges $500m to Ukraine reconstruction fund": "['new-development'] (expected quiet)",
+    "Ukraine and Poland sign grain transit deal": (
+        "['ceasefire', 'new-development'] (expected quiet)"
+    ),
+    "The House divided on the Ukraine deployment motion": (
+        "quiet (expected ['new-development', 'uk-parliament-vote'])"
     ),
 }
 
@@ -212,12 +215,18 @@ def test_a_piece_packaged_as_a_look_back_or_explainer_does_not_alert(
     assert not assessment.alerts
     vote = next(v for v in assessment.rules if v.rule == "uk-parliament-vote")
     assert vote.hit is not None
-    assert "the headline packages" in vote.reason, vote.reason
+    # explain gives the first reason that stops it: the model of stop 47 scores the year in
+    # review under the development threshold itself, before its headline is read
+    packaged = "the headline packages" in vote.reason
+    assert packaged or (headline.startswith("2027") and vote.reason == "not a development"), (
+        vote.reason
+    )
 
 
 def test_explain_names_the_topic_a_rule_missed(shipped_detector: Detector) -> None:
     """A rule whose topic the text misses says which topic group; one on topic does not."""
-    text = "Russia said on Tuesday it would allow unarmed observers, a shift from its stance."
+    # (the words of a report the rule's head names whatever its topic are left out: "a shift")
+    text = "Russia said on Tuesday it would allow observers, a change from its stance."
     reasons = {v.rule: v.reason for v in shipped_detector.explain("Observers", text).rules}
     assert reasons["russia-position-change"].endswith(
         "topic not found: Ukraine or the peace process"
