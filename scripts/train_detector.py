@@ -296,7 +296,7 @@ def main() -> None:
     parser.add_argument(
         "--jobs",
         type=int,
-        default=len(os.sched_getaffinity(0)),
+        default=usable_cores(),
         help="fit this many cross-validation folds at once (default: the usable cores)",
     )
     args = parser.parse_args()
@@ -389,10 +389,18 @@ def main() -> None:
 _SHARED: list[Any] = []  # what forked workers read: set before the fork, cleared after
 
 
+def usable_cores() -> int:
+    """The cores this process may run on (all of them where the system cannot say)."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
 def forked_map(function: Callable[[Any], Any], items: Sequence[Any], jobs: int) -> Iterator[Any]:
     """``function`` over ``items`` in order, in ``jobs`` forked processes (in this one when
-    ``jobs`` is 1): ``function`` reads its other inputs from ``_SHARED``."""
-    if jobs <= 1:
+    ``jobs`` is 1, or where processes cannot be forked): ``function`` reads its other inputs
+    from ``_SHARED``."""
+    if jobs <= 1 or "fork" not in multiprocessing.get_all_start_methods():
         yield from map(function, items)
         return
     with multiprocessing.get_context("fork").Pool(jobs) as pool:
