@@ -146,7 +146,11 @@ class Detector:
     def _assess(self, article: Article, when: datetime) -> tuple[Assessment, dict[str, float]]:
         self._settle(when)
         signals = self.extractor.without_retold(self.extractor.signals(article, self.book.told))
-        corroboration = self.recent.strongest(signals.vector, article.feed, when)
+        corroboration = (  # other outlets' reports are compared only for a model weighing them
+            self.recent.strongest(signals.vector, article.feed, when)
+            if "corroboration" in self.model.weighed
+            else 0.0
+        )
         dense = dense_features(signals, corroboration)
         vector = self.model.read(signals)
         development = self.model.score(DEVELOPMENT, vector, dense)

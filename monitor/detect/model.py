@@ -98,6 +98,8 @@ class ScoringModel:
     def __init__(self, spec: ModelFile) -> None:
         self.spec = spec
         self.heads = spec.heads
+        # the dense features some head weighs: the others need not be measured
+        self.weighed = frozenset(name for head in spec.heads.values() for name in head.dense)
 
     def read(self, signals: ArticleSignals) -> dict[str, float]:
         """The TF-IDF of a measured article (see ``ArticleSignals.lexical_parts``)."""

@@ -9,6 +9,7 @@ import pytest
 from monitor.detect import features
 from monitor.detect.corroboration import RecentReports
 from monitor.detect.engine import Detector
+from monitor.detect.model import ModelFile, ScoringModel
 from monitor.models import Article
 from monitor.ruleset import load_ruleset
 from tests.conftest import FIXTURES, RULES
@@ -501,3 +502,32 @@ def test_an_explainer_where_a_pattern_holds_is_news(shipped_detector: Detector) 
     assessment = shipped_detector.explain(title, text, T0)
     assert assessment.signals.hits
     assert "ceasefire" in [v.rule for v in assessment.holding]
+
+
+def test_other_outlets_reports_are_compared_only_for_a_model_weighing_them(
+    shipped_detector: Detector, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The shipped model gives corroboration no weight, so a full memory of other outlets'
+    reports (about 0.1 ms an article to compare) is not read; a model that weighs it is
+    moved by an earlier report of the same news from another outlet."""
+    report = article("MPs back sending UK troops to Ukraine", VOTE, T0, "a1")
+    assert "corroboration" not in shipped_detector.model.weighed
+
+    def unexpected(*_: object) -> float:
+        raise AssertionError("other outlets' reports compared for a model that ignores them")
+
+    monkeypatch.setattr(shipped_detector.recent, "strongest", unexpected)
+    assert shipped_detector.examine(report)
+    spec = shipped_detector.model.spec.model_dump()
+    spec["heads"]["development"]["dense"]["corroboration"] = 2.0
+    spec["scaling"]["corroboration"] = {"mean": 0.2, "scale": 0.2}
+    weighing = ScoringModel(ModelFile.model_validate(spec))
+    ruleset = load_ruleset(RULES)
+    scores = []
+    for earlier in (False, True):
+        detector = Detector(ruleset.claims, ruleset.rules, model=weighing)
+        if earlier:
+            vector = detector.assess(report, T0).signals.vector
+            detector.recent.observe(vector, "another outlet", T0 - timedelta(hours=2))
+        scores.append(detector.assess(report, T0).development.probability)
+    assert scores[1] > scores[0], scores
