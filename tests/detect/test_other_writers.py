@@ -155,6 +155,11 @@ TRAINED_BARS = (0.85, 0.85, 0.05)
 # 0.96 / 0.92 / 1 of 61, bs 0.96 / 0.96 / 1 of 69, bt 0.91 / 0.91 / 2 of 70, bu 0.92 / 0.95 / 2 of
 # 60, bv 1.00 / 0.86 / 0 of 61, bw 0.92 / 1.00 / 2 of 50, bx 0.95 / 1.00 / 1 of 66, by 0.96 / 1.00
 # / 1 of 56, bz 0.91 / 1.00 / 2 of 66, ca 0.95 / 0.91 / 1 of 58, cb 0.96 / 1.00 / 1 of 61.
+# cc (hedged, attributed wire and broadsheet copy), cd (foreign agencies' English services), ce
+# (long bodies around one new sentence, headline-only items) and cf (paraphrased reporting, few
+# developments), written after that model was kept and replayed only: 1.00 / 1.00 / 0 of 57,
+# 0.96 / 0.92 / 1 of 57, 1.00 / 0.87 / 0 of 59 and 0.82 / 0.93 / 3 of 72 (with the model before
+# the stop 0.96 / 0.92 / 1, 1.00 / 0.88 / 0, 1.00 / 0.78 / 0 and 0.82 / 0.93 / 3).
 HELD_OUT_BARS = {
     "bn": (0.83, 0.90, 0.07),
     "bo": (0.77, 0.95, 0.08),
@@ -171,6 +176,10 @@ HELD_OUT_BARS = {
     "bz": (0.85, 0.95, 0.05),
     "ca": (0.90, 0.86, 0.04),
     "cb": (0.91, 0.95, 0.04),
+    "cc": (0.95, 0.95, 0.02),
+    "cd": (0.90, 0.86, 0.04),
+    "ce": (0.95, 0.81, 0.02),
+    "cf": (0.77, 0.87, 0.06),
 }
 
 # One message per development event: the second alerts each set still gets (README 'Measuring
@@ -204,6 +213,7 @@ HELD_OUT_BARS = {
 # by and cb (held out since stop 47, never read) have two and one: not traced.
 # Stop 47's model (ab to aq and bk to bm trained on, corroboration left out): ah, b, n, r, w and
 # bh have none, ae one more (in sample), bk and by one fewer, cb one more: not traced.
+# cf (held out, never read) has one: not traced.
 SECOND_ALERTS = {
     "ae": 2,
     "af": 1,
@@ -222,6 +232,7 @@ SECOND_ALERTS = {
     "bu": 2,
     "by": 1,
     "cb": 2,
+    "cf": 1,
     "g": 1,
 }
 
@@ -259,6 +270,10 @@ HEADLINE_ONLY_BARS = {
     "bz": (0.89, 0.85, 0.04),
     "ca": (0.75, 0.81, 0.11),
     "cb": (0.75, 0.82, 0.10),
+    "cc": (0.95, 0.78, 0.02),
+    "cd": (0.95, 0.70, 0.02),
+    "ce": (0.95, 0.51, 0.02),
+    "cf": (0.82, 0.87, 0.05),
 }
 
 
@@ -306,6 +321,10 @@ LONG_BODY_BARS = {
     "bz": (0.90, 0.90, 0.04),
     "ca": (0.90, 0.86, 0.04),
     "cb": (0.91, 0.90, 0.04),
+    "cc": (0.91, 0.95, 0.04),
+    "cd": (0.90, 0.74, 0.04),
+    "ce": (0.95, 0.77, 0.02),
+    "cf": (0.76, 0.80, 0.06),
 }
 
 # The same sets as agency copy tells them, repeating its earlier paragraphs for background: each
@@ -348,6 +367,10 @@ EARLIER_BARS = {
     "bz": (0.85, 0.95, 0.05),
     "ca": (0.90, 0.86, 0.04),
     "cb": (0.91, 0.95, 0.04),
+    "cc": (0.95, 0.95, 0.02),
+    "cd": (0.87, 0.90, 0.06),
+    "ce": (0.90, 0.81, 0.04),
+    "cf": (0.77, 0.87, 0.06),
 }
 LONG_BODY_SEED = 20260106
 EARLIER = timedelta(days=2)
@@ -518,7 +541,7 @@ def test_held_out_reports_that_repeat_earlier_reports_alert_and_their_rehashes_s
 
 def test_every_held_out_set_has_its_bar_and_exists() -> None:
     letters = {p.stem.removeprefix("other-writer-") for p in SETS}
-    assert len(SETS) == 80
+    assert len(SETS) == 84
     assert held_out() == set(HELD_OUT_BARS) == set(HEADLINE_ONLY_BARS) == set(LONG_BODY_BARS)
     assert set(EARLIER_BARS) == held_out()
     assert held_out() < letters
