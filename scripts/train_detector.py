@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
+import itertools
 import json
 import math
 import multiprocessing
@@ -124,8 +125,8 @@ def corpus_articles(eval_dir: Path, corpus: Path, work: Path) -> list[Article]:
 
 class Terms:
     """Each training article's terms, counted once: every fold's vocabulary and TF-IDF are
-    read from these arrays, as ``ScoringModel.read`` gives them (same values, summed in the
-    same order, so a model comes out the same to the last bit), without reading any text."""
+    read from these arrays, as ``ScoringModel.read`` gives them with that vocabulary's IDF
+    (same values, summed in the same order, to the last bit), without reading any text."""
 
     def __init__(self, signals: Sequence[ArticleSignals]) -> None:
         found = [set(model_terms(s.text, s.title)) for s in signals]
@@ -174,15 +175,17 @@ class Terms:
         kept = train[self.row] & (rank[self.columns] >= 0)
         weights = self.values[kept] * scale[self.columns[kept]]
         rows = np.cumsum(train)[self.row[kept]] - 1  # the article's row among those trained on
-        squares, ends = (weights * weights).tolist(), np.cumsum(np.bincount(rows)).tolist()
-        norms = [math.sqrt(sum(squares[a:b])) for a, b in zip([0, *ends], ends, strict=False)]
-        values = weights / np.repeat(norms, np.diff([0, *ends]))
+        counts = np.bincount(rows)  # each article's terms, in ``rows`` order
+        squares, bounds = (weights * weights).tolist(), [0, *np.cumsum(counts).tolist()]
+        norms = [math.sqrt(sum(squares[a:b])) for a, b in itertools.pairwise(bounds)]
+        values = weights / np.repeat(norms, counts)
         shape = (int(train.sum()), len(columns))
         return csr_matrix((values, (rows, rank[self.columns[kept]])), shape=shape)
 
 
 class Table:
-    """Each article's dense features, measured once: per head, a matrix in its column order."""
+    """Each article's terms (``Terms``) and dense features, measured once: per head, a matrix
+    in its column order."""
 
     def __init__(
         self,
@@ -215,6 +218,7 @@ def fit(
 ) -> ModelFile:
     """One model trained on the items where ``train`` is true, each at its weight in
     ``item_weights`` (all alike when None)."""
+    train = np.asarray(train, dtype=bool)  # a mask, never row numbers
     idf = table.terms.vocabulary(train)
     lexical = table.terms.design(train, idf)
     grams = sorted(idf)
@@ -297,7 +301,8 @@ def main() -> None:
         "--jobs",
         type=int,
         default=usable_cores(),
-        help="fit this many cross-validation folds at once (default: the usable cores)",
+        help="fit this many cross-validation folds, and replay this many corpora, at once "
+        "(default: the usable cores; each worker adds to the memory used)",
     )
     args = parser.parse_args()
     if args.jobs < 1:
@@ -400,10 +405,10 @@ def forked_map(function: Callable[[Any], Any], items: Sequence[Any], jobs: int) 
     """``function`` over ``items`` in order, in ``jobs`` forked processes (in this one when
     ``jobs`` is 1, or where processes cannot be forked): ``function`` reads its other inputs
     from ``_SHARED``."""
-    if jobs <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+    if jobs <= 1 or len(items) <= 1 or "fork" not in multiprocessing.get_all_start_methods():
         yield from map(function, items)
         return
-    with multiprocessing.get_context("fork").Pool(jobs) as pool:
+    with multiprocessing.get_context("fork").Pool(min(jobs, len(items))) as pool:
         yield from pool.imap(function, items)
 
 
@@ -425,22 +430,25 @@ def fold_models(
     unique = sorted(set(groups))
     _SHARED[:] = [table, labels, groups, weights]
     models: dict[str, ScoringModel] = {}
-    for n, (group, spec) in enumerate(zip(unique, forked_map(_fold, unique, jobs), strict=True), 1):
-        print(f"\rfold {n}/{len(unique)}", end="", file=sys.stderr)
-        models[group] = ScoringModel(spec)
+    try:
+        fitted = forked_map(_fold, unique, jobs)
+        for n, (group, spec) in enumerate(zip(unique, fitted, strict=True), 1):
+            print(f"\rfold {n}/{len(unique)}", end="", file=sys.stderr)
+            models[group] = ScoringModel(spec)
+    finally:
+        _SHARED.clear()
     print(file=sys.stderr)
-    _SHARED.clear()
     return models
 
 
-def _replay(corpus: tuple[list[dict[str, object]], list[Article]]) -> list[dict[str, object]]:
-    """A corpus's alert lines, replayed from a fresh story by ``_SHARED``'s detector and
-    models."""
-    probe, model_for = _SHARED
+def _replay(corpus: int) -> list[dict[str, object]]:
+    """The alert lines of ``_SHARED``'s corpus number ``corpus``, replayed from a fresh story
+    by its detector and models (a worker is given the number, not the corpus)."""
+    probe, model_for, corpora = _SHARED
     probe.book, probe.recent = StoryBook(), RecentReports()
     probe.book.know_rules(probe.rules)
     probe.book.embed, probe.book.vectorise = probe.extractor.embedder.embed, _terms
-    return replay_alerts(probe, corpus[1], model_for)
+    return replay_alerts(probe, corpora[corpus][1], model_for)
 
 
 def headline_only(article: Article) -> Article:
@@ -544,12 +552,14 @@ def choose_thresholds(
                 retuned[id(base)] = ScoringModel(base.spec.model_copy(update=update))
             return retuned[id(base)]
 
-        _SHARED[:] = [probe, model_for]
-        replayed = forked_map(_replay, list(corpora.values()), jobs)
-        for (name, (items, _)), lines in zip(corpora.items(), replayed, strict=True):
-            alerts[name] = lines
-            results[name] = kit.score(items, lines)
-        _SHARED.clear()
+        _SHARED[:] = [probe, model_for, list(corpora.values())]
+        try:
+            replayed = forked_map(_replay, range(len(corpora)), jobs)
+            for (name, (items, _)), lines in zip(corpora.items(), replayed, strict=True):
+                alerts[name] = lines
+                results[name] = kit.score(items, lines)
+        finally:
+            _SHARED.clear()
         return results
 
     def worst(results: dict[str, dict[str, Any]], rule: str) -> tuple[float, float]:

@@ -4,6 +4,8 @@ by one."""
 
 from __future__ import annotations
 
+import math
+import os
 import sys
 from collections import Counter
 from collections.abc import Iterator
@@ -80,3 +82,27 @@ def test_folds_fitted_in_parallel_are_the_folds_fitted_one_by_one(
     assert sorted(alone) == sorted(together) == ["g0", "g1", "g2", "g3"]
     assert all(alone[g].spec == together[g].spec for g in alone)
     assert alone["g0"].spec != alone["g1"].spec
+
+
+def test_a_fold_keeps_its_most_frequent_terms_alphabetical_on_ties(
+    trainer: ModuleType, signals: list[ArticleSignals], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(trainer, "MAX_VOCABULARY", 50)
+    train = np.arange(len(signals)) % 3 != 0
+    chosen = [s for s, kept in zip(signals, train, strict=True) if kept]
+    df = Counter(g for s in chosen for g in set(model_terms(s.text, s.title)))
+    frequent = [g for g, n in df.items() if n >= trainer.MIN_DF]
+    kept = sorted(frequent, key=lambda g: (-df[g], g))[:50]
+    assert len(frequent) > 50
+    idf = {g: math.log((1 + len(chosen)) / (1 + df[g])) + 1.0 for g in kept}
+    assert trainer.Terms(signals).vocabulary(train) == idf
+
+
+def _process(_: object) -> int:
+    return os.getpid()
+
+
+def test_jobs_run_in_other_processes(trainer: ModuleType) -> None:
+    workers = set(trainer.forked_map(_process, range(8), 2))
+    assert workers and os.getpid() not in workers
+    assert set(trainer.forked_map(_process, range(8), 1)) == {os.getpid()}
