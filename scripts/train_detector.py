@@ -50,6 +50,7 @@ from monitor.detect.corroboration import RecentReports
 from monitor.detect.engine import Detector
 from monitor.detect.features import (
     BACKGROUND_WEIGHT,
+    CORROBORATION,
     DENSE_FEATURES,
     RULE_FEATURES,
     ArticleSignals,
@@ -100,7 +101,7 @@ GRID = [round(x, 2) for x in np.arange(0.2, 0.86, 0.05)]
 # eleven sets written in stop 46: 215 -> 232 of 244 events found without it, quiet items
 # alerted 19 -> 23 of 683; docs/detection-history.md). Confirmation by a second outlet stays
 # the story's (an update, and a rule's ``confirm``).
-LEFT_OUT = frozenset({"corroboration"})
+LEFT_OUT = frozenset({CORROBORATION})
 WEIGHED = tuple(name for name in DENSE_FEATURES if name not in LEFT_OUT)
 
 

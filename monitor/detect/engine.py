@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, get_args
 from monitor.detect.corroboration import RecentReports
 from monitor.detect.embedding import Embedder, bundled_embedder
 from monitor.detect.features import (
+    CORROBORATION,
     NOVEL,
     OFF_STORY,
     ArticleSignals,
@@ -148,7 +149,7 @@ class Detector:
         signals = self.extractor.without_retold(self.extractor.signals(article, self.book.told))
         corroboration = (  # other outlets' reports are compared only for a model weighing them
             self.recent.strongest(signals.vector, article.feed, when)
-            if "corroboration" in self.model.weighed
+            if CORROBORATION in self.model.weighed
             else 0.0
         )
         dense = dense_features(signals, corroboration)

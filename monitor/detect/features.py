@@ -55,6 +55,7 @@ LONG_ARTICLE = 10
 BACKGROUND_WEIGHT = 0.5
 _KEPT_SENTENCES = 5_000  # sentences kept prepared for matching, with answers (~5 KB each)
 
+CORROBORATION = "corroboration"  # the one measure from outside the article (corroboration.py)
 DENSE_FEATURES = (
     "title_novelty",
     "relevant_novelty",
@@ -69,7 +70,7 @@ DENSE_FEATURES = (
     "pattern_hits",
     "example_similarity",
     "counter_similarity",
-    "corroboration",
+    CORROBORATION,
 )
 RULE_FEATURES = ("rule_pattern", "rule_example_similarity", "rule_counter_similarity")
 
@@ -406,7 +407,7 @@ def dense_features(signals: ArticleSignals, corroboration: float = 0.0) -> dict[
         "pattern_hits": float(len({h.rule for h in signals.hits})),
         "example_similarity": max(signals.example_similarity.values(), default=0.0),
         "counter_similarity": max(signals.counter_similarity.values(), default=0.0),
-        "corroboration": corroboration,
+        CORROBORATION: corroboration,
     }
 
 
