@@ -160,6 +160,7 @@ class Service(RuleReloads):
             rules.claims,
             rules.rules,
             book,
+            as_of=rules.as_of,
             **(self._detector_options if options is None else options),
         )
 

@@ -3,13 +3,16 @@
 ``build_claims`` proposes candidate claims from documents (plain text or HTML): their
 sentences, with near-duplicates across documents merged and each claim carrying the
 documents that support it, most corroborated first, for a human to review.
-``load_baseline`` / ``save_baseline`` read and write ``rules/baseline.yaml``.
+``dump_baseline`` writes them as YAML; ``load_baseline`` reads ``rules/baseline.yaml``: the
+claims and, optionally, ``as_of``, the day they tell the story up to (an article published on
+or before it is part of that story, never a development of it).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 import yaml
@@ -54,7 +57,20 @@ class BaselineFile(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     story: str = ""
+    as_of: date | None = Field(
+        default=None,
+        description="the day the claims tell the story up to: articles published on or "
+        "before it are part of the story the baseline knows",
+    )
     claims: list[ClaimEntry] = Field(min_length=1)
+
+
+@dataclass(frozen=True)
+class Baseline:
+    """What is known: the claims, and the day they tell the story up to (None: not said)."""
+
+    claims: list[Claim]
+    as_of: date | None = None
 
 
 @dataclass
@@ -89,10 +105,11 @@ def build_claims(documents: Sequence[tuple[str, str]]) -> list[Claim]:
     return [Claim(c.text, tuple(c.sources)) for c in candidates]
 
 
-def load_baseline(path: Path) -> list[Claim]:
+def load_baseline(path: Path) -> Baseline:
     """Read a baseline file; raises ``ConfigError`` naming the file and line of a problem."""
     model = load_model(path, BaselineFile)
-    return [Claim(entry.text, tuple(entry.sources)) for entry in model.claims]
+    claims = [Claim(entry.text, tuple(entry.sources)) for entry in model.claims]
+    return Baseline(claims, model.as_of)
 
 
 def dump_baseline(claims: Sequence[Claim], story: str = "") -> str:

@@ -57,7 +57,8 @@ def _detector(settings: Settings) -> Detector:
 
     ruleset = load_ruleset(settings.rules_dir)
     book = story_book(settings)
-    return Detector(ruleset.claims, ruleset.rules, book, **detector_options(settings))
+    options = detector_options(settings)
+    return Detector(ruleset.claims, ruleset.rules, book, as_of=ruleset.as_of, **options)
 
 
 def cmd_replay(args: argparse.Namespace, settings: Settings) -> int:
@@ -129,8 +130,9 @@ def cmd_rules_check(args: argparse.Namespace, settings: Settings) -> int:
     config = load_configuration(settings)
     ruleset = config.ruleset
     enabled = sum(1 for r in ruleset.rules if r.enabled)
+    up_to = f" (the story up to {ruleset.as_of.isoformat()})" if ruleset.as_of else ""
     print(
-        f"rules: OK: {len(ruleset.claims)} baseline claims, {len(ruleset.rules)} rules "
+        f"rules: OK: {len(ruleset.claims)} baseline claims{up_to}, {len(ruleset.rules)} rules "
         f"({enabled} enabled), {len(config.feeds)} feeds, "
         f"{len(config.channels.channels)} channels in {settings.rules_dir}"
     )

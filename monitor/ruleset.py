@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -25,10 +26,12 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class RuleSet:
-    """The baseline claims and the watch rules, validated together."""
+    """The baseline claims (and the day they tell the story up to) and the watch rules,
+    validated together."""
 
     claims: list[Claim]
     rules: list[Rule]
+    as_of: date | None = None
 
 
 def load_ruleset(rules_dir: Path) -> RuleSet:
@@ -37,19 +40,19 @@ def load_ruleset(rules_dir: Path) -> RuleSet:
     from monitor.detect.rules import load_rules
 
     problems: list[Problem] = []
-    claims: list[Claim] = []
+    baseline = None
     rules: list[Rule] = []
     try:
-        claims = load_baseline(rules_dir / "baseline.yaml")
+        baseline = load_baseline(rules_dir / "baseline.yaml")
     except ConfigError as exc:
         problems.extend(exc.problems)
     try:
         rules = load_rules(rules_dir / "watch")
     except ConfigError as exc:
         problems.extend(exc.problems)
-    if problems:
+    if problems or baseline is None:
         raise ConfigError(problems)
-    return RuleSet(claims, rules)
+    return RuleSet(baseline.claims, rules, baseline.as_of)
 
 
 def detector_options(

@@ -315,7 +315,7 @@ def main() -> None:
         parser.error(f"--eval {args.eval}: no score.py there (the evaluation kit's folder)")
     kit = load_kit(args.eval)
     rules = load_rules(ROOT / "rules" / "watch")
-    claims = load_baseline(ROOT / "rules" / "baseline.yaml")
+    baseline = load_baseline(ROOT / "rules" / "baseline.yaml")
     specific = [r.id for r in rules if not r.includes and r.enabled]
     corpora: dict[str, tuple[list[dict[str, object]], list[Article]]] = {}
     with tempfile.TemporaryDirectory() as work:
@@ -328,7 +328,7 @@ def main() -> None:
     for name, (items, articles) in corpora.items():
         by_id = {str(i["id"]): i for i in items}
         entries += [(name, by_id[a.id], a) for a in articles if a.id in by_id]
-    probe = Detector(claims, rules, model=_placeholder(specific))
+    probe = Detector(baseline.claims, rules, model=_placeholder(specific), as_of=baseline.as_of)
     signals = [probe.extractor.signals(a) for _, _, a in entries]
     cache = {a.id: s for (_, _, a), s in zip(entries, signals, strict=True)}
     copies = [n for n, (_, _, a) in enumerate(entries) if a.text.strip()]

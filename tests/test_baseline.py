@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -33,7 +34,7 @@ def test_dump_and_load_round_trip(tmp_path: Path) -> None:
     claims = build_claims([("a.txt", DOC_A), ("b.html", DOC_B)])
     path = tmp_path / "baseline.yaml"
     path.write_text(dump_baseline(claims, "story"), encoding="utf-8")
-    assert load_baseline(path) == claims
+    assert load_baseline(path).claims == claims
     data = yaml.safe_load(path.read_text())
     assert data["claims"][0]["corroboration"] == 2
     assert data["claims"][1]["low_corroboration"] is True
@@ -52,11 +53,11 @@ def test_cli_build(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert "3 candidate claims from 2 documents (2 found in one document only)" in (
         capsys.readouterr().err
     )
-    assert len(load_baseline(out)) == 3
+    assert len(load_baseline(out).claims) == 3
 
 
 def test_shipped_baseline_cites_the_seed_documents() -> None:
-    claims = load_baseline(RULES / "baseline.yaml")
+    claims = load_baseline(RULES / "baseline.yaml").claims
     assert len(claims) >= 20
     seeds = SHARED / "seeds"
     if seeds.is_dir():
@@ -82,6 +83,19 @@ def test_corroboration_marks_must_match_sources(tmp_path: Path, entry: str, mess
     with pytest.raises(ConfigError) as caught:
         load_baseline(path)
     assert str(caught.value) == f"{path}:2: claims.0: Value error, {message}"
+
+
+def test_the_day_the_baseline_tells_the_story_up_to_is_read_and_checked(tmp_path: Path) -> None:
+    from monitor.errors import ConfigError
+
+    assert load_baseline(RULES / "baseline.yaml").as_of == date(2026, 1, 8)
+    path = tmp_path / "baseline.yaml"
+    path.write_text("claims:\n  - text: A claim.\n", encoding="utf-8")
+    assert load_baseline(path).as_of is None  # not said: every article is examined
+    path.write_text("as_of: 8 January\nclaims:\n  - text: A claim.\n", encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        load_baseline(path)
+    assert str(caught.value).startswith(f"{path}:1: as_of: Input should be a valid date")
 
 
 def test_shipped_baseline_marks_single_source_claims() -> None:

@@ -105,7 +105,9 @@ def test_rules_check_warns_about_missing_secrets(
     )
     monkeypatch.delenv("TEST_UNSET_URL", raising=False)
     assert main(["--rules", str(tmp_path / "rules"), "rules", "check"]) == 0
-    assert "warning: channel hook: TEST_UNSET_URL is not set" in (capsys.readouterr().err)
+    printed = capsys.readouterr()
+    assert "warning: channel hook: TEST_UNSET_URL is not set" in printed.err
+    assert "baseline claims (the story up to 2026-01-08), 6 rules" in printed.out
 
 
 def test_rules_check_warns_of_references_to_a_disabled_rule(

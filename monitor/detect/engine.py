@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, get_args
 
 from monitor.detect.corroboration import RecentReports
@@ -106,9 +106,11 @@ class Detector:
         threshold: float | None = None,
         embedder: Embedder | None = None,
         judge: Judge | None = None,
+        as_of: date | None = None,
     ) -> None:
         embedder = embedder or bundled_embedder()
         self.judge = judge
+        self.as_of = as_of  # the baseline tells the story up to this day
         self.rules = [rule for rule in rules if rule.enabled]
         self._by_id = {rule.id: rule for rule in self.rules}
         self.model = model or default_model()
@@ -160,9 +162,13 @@ class Detector:
         if self.threshold is not None:
             development = replace(development, threshold=self.threshold)
         pattern_floor = self.model.spec.pattern_floor
-        # a piece packaged to retell the story, or one headlined as a denial, holds no rule,
-        # whatever the judge would say
-        aside = set_aside(without_slug(article.title)) if signals.on_story else None
+        # a piece published while the story stood as the baseline tells it, packaged to
+        # retell the story, or headlined as a denial holds no rule, whatever the judge would say
+        aside = (
+            self._within_baseline(when) or set_aside(without_slug(article.title))
+            if signals.on_story
+            else None
+        )
         # The optional judge decides candidates about the story (issue 15); None keeps the
         # local decision.
         judged = (
@@ -211,6 +217,14 @@ class Detector:
             ]
         note = judged.note if judged is not None else None
         return Assessment(signals, development, tuple(ordered), note), vector
+
+    def _within_baseline(self, when: datetime) -> str | None:
+        """Why an article published ``when`` is part of the story the baseline tells (on or
+        before its ``as_of`` day, read in UTC), or None."""
+        day = when.astimezone(UTC).date()
+        if self.as_of is None or day > self.as_of:
+            return None
+        return f"it was published on {day.isoformat()}, within the story the baseline tells"
 
     def _name(
         self,

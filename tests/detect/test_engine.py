@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
 
@@ -251,9 +251,39 @@ def test_an_entry_dated_in_the_year_1_is_examined_and_explained(
     year 1 it cannot be, and a feed's odd date must not stop detection."""
     first = datetime(1, 1, 5, 9, 0, tzinfo=UTC)
     title = "On Monday, in December and yesterday, MPs voted"
+    (vote, *_) = shipped_detector.explain(title, VOTE, first).rules
+    assert vote.reason.endswith("published on 0001-01-05, within the story the baseline tells")
+    shipped_detector.as_of = None  # a baseline that does not say its day
     assert shipped_detector.explain(title, VOTE, first).alerts  # before the story tells it
     (alert,) = shipped_detector.examine(article(title, VOTE, first))
     assert alert.type == "alert"
+
+
+@pytest.mark.parametrize(
+    ("published", "alerts"),
+    [
+        (datetime(2026, 1, 7, 10, 0, tzinfo=UTC), False),
+        (datetime(2026, 1, 8, 23, 59, tzinfo=UTC), False),
+        (datetime(2026, 1, 9, 1, 0, tzinfo=timezone(timedelta(hours=2))), False),  # 8th in UTC
+        (datetime(2026, 1, 8, 23, 30, tzinfo=timezone(timedelta(hours=-2))), True),  # 9th
+        (datetime(2026, 1, 9, 0, 0, tzinfo=UTC), True),
+    ],
+)
+def test_news_published_within_the_story_the_baseline_tells_does_not_alert(
+    shipped_detector: Detector, published: datetime, alerts: bool
+) -> None:
+    """The shipped baseline tells the story up to 8 January 2026 (its ``as_of``): a report
+    published on or before that day (in UTC) is part of it, whatever it says, and explain
+    says so; from the next day the same words alert."""
+    assert shipped_detector.as_of == date(2026, 1, 8)
+    alerted = shipped_detector.examine(
+        article("MPs back sending UK troops to Ukraine", VOTE, published)
+    )
+    assert bool(alerted) is alerts
+    verdicts = shipped_detector.explain("MPs back sending UK troops to Ukraine", VOTE, published)
+    assert verdicts.alerts is alerts
+    vote = next(v for v in verdicts.rules if v.rule == "uk-parliament-vote")
+    assert vote.reason.endswith("within the story the baseline tells") is not alerts, vote.reason
 
 
 def test_a_paragraph_told_in_an_earlier_report_is_background(
