@@ -112,10 +112,11 @@ def load_baseline(path: Path) -> Baseline:
     return Baseline(claims, model.as_of)
 
 
-def dump_baseline(claims: Sequence[Claim], story: str = "") -> str:
-    """YAML text for ``claims``, with corroboration shown for review."""
-    data = {
-        "story": story,
+def dump_baseline(claims: Sequence[Claim], story: str = "", as_of: date | None = None) -> str:
+    """YAML text for ``claims`` (and ``as_of`` when given), with corroboration shown for
+    review."""
+    data: dict[str, object] = {"story": story, **({"as_of": as_of} if as_of else {})}
+    data |= {
         "claims": [
             {
                 "text": claim.text,

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from monitor.cli_help import EXIT_USAGE, add_command, later
-from monitor.cli_history import SettingsFor, with_settings, write_output
+from monitor.cli_history import SettingsFor, day_arg, with_settings, write_output
 from monitor.plural import counted
 
 if TYPE_CHECKING:
@@ -111,7 +111,7 @@ def cmd_baseline_build(args: argparse.Namespace) -> int:
             print(f"baseline: {path}: cannot read: {exc.strerror or exc}", file=sys.stderr)
             return EXIT_USAGE
     claims = build_claims(documents)
-    write_output(dump_baseline(claims, story=args.story), args.output)
+    write_output(dump_baseline(claims, story=args.story, as_of=args.as_of), args.output)
     single = sum(1 for c in claims if c.low_corroboration)
     print(
         f"baseline: {len(claims)} candidate claims from {len(documents)} documents "
@@ -210,6 +210,14 @@ def add_rule_commands(
         p.add_argument("documents", nargs="+", help="plain text or HTML documents")
         p.add_argument("-o", "--output", default="-", help="output file (default: stdout)")
         p.add_argument("--story", default="", help="a one-line name of the story")
+        p.add_argument(
+            "--as-of",
+            type=day_arg,
+            default=None,
+            metavar="YYYY-MM-DD",
+            help="the day the documents tell the story up to: articles published on or before "
+            "it never alert (as_of in the file)",
+        )
         p.set_defaults(func=cmd_baseline_build)
 
     def rules(group: argparse.ArgumentParser) -> None:

@@ -54,6 +54,14 @@ def test_cli_build(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
         capsys.readouterr().err
     )
     assert len(load_baseline(out).claims) == 3
+    assert load_baseline(out).as_of is None
+    documents = [str(tmp_path / "a.txt"), "-o", str(out), "--as-of", "2026-01-08"]
+    assert main(["baseline", "build", *documents]) == 0
+    assert load_baseline(out).as_of == date(2026, 1, 8)
+    with pytest.raises(SystemExit) as caught:
+        main(["baseline", "build", str(tmp_path / "a.txt"), "--as-of", "8 January"])
+    assert caught.value.code == 2
+    assert "argument --as-of: '8 January' is not a day (YYYY-MM-DD)" in capsys.readouterr().err
 
 
 def test_shipped_baseline_cites_the_seed_documents() -> None:
