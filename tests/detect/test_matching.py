@@ -652,6 +652,15 @@ BROAD, TRUCE_RULE = "new-development", "ceasefire"
             "Russia agrees to a demilitarised zone in Donbas, dropping its earlier demand",
             "decides",
         ),
+        # a division's count is a vote held, in any tense; a whip's forecast of one is not
+        ("uk-parliament-vote", "MPs vote 402-88 to enlarge the UK deployment in Ukraine", "held"),
+        ("uk-parliament-vote", "Commons votes 350 to 120 for Ukraine troop mission", "held"),
+        ("uk-parliament-vote", "Troops motion: MPs split 301 votes to 290", "held"),
+        (
+            "uk-parliament-vote",
+            "Whips say MPs are expected to vote 400 to 100 for the Ukraine troop mission",
+            None,
+        ),
     ],
 )
 def test_shipped_rules_tell_news_from_process_steps_and_background(
