@@ -489,6 +489,46 @@ def test_a_truce_in_force_the_night_after_it_was_agreed_is_one_development() -> 
     assert second.development == first.development
 
 
+def test_a_parliaments_mandate_and_the_order_after_it_are_two_developments(
+    shipped_detector: Detector,
+) -> None:
+    """Another country's parliament authorising its troops for Ukraine is named a deployment
+    at the stage ``mandated``; a second report of it that day updates it, and the order that
+    sends the troops two days later is a development of its own (written for this test)."""
+    reports = [
+        (
+            "French parliament authorises deployment of up to 2,000 troops to Ukraine",
+            "The National Assembly voted 380 to 150 to authorise the deployment of up to 2,000"
+            " French soldiers to the multinational force in Ukraine.",
+            T0,
+        ),
+        (
+            "French deputies back Ukraine troop mandate",
+            "Deputies approved sending up to 2,000 French soldiers to Ukraine, hours after a"
+            " heated debate.",
+            T0 + timedelta(hours=3),
+        ),
+        (
+            "Macron signs order sending first French troops to Ukraine",
+            "President Macron signed the order on Thursday for the first 600 French soldiers to"
+            " deploy to the multinational force in Ukraine.",
+            T0 + timedelta(days=2),
+        ),
+    ]
+    shipped_detector.book.reset([])
+    given = [
+        shipped_detector.examine(article(title, text, at, f"m{n}"))
+        for n, (title, text, at) in enumerate(reports)
+    ]
+    assert [[(a.type, a.rule) for a in alerts] for alerts in given] == [
+        [("alert", "foreign-troops-deployed")],
+        [("update", "foreign-troops-deployed")],
+        [("alert", "foreign-troops-deployed")],
+    ]
+    stages = {d.id: d.stage for d in shipped_detector.book.developments}
+    assert [stages[alerts[0].development] for alerts in given] == ["mandated"] * 2 + ["ordered"]
+
+
 BACKGROUND = [
     "The UK and France signed a declaration of intent in Paris on 6 January.",
     "It set out plans to deploy troops to Ukraine after a ceasefire.",

@@ -652,6 +652,36 @@ BROAD, TRUCE_RULE = "new-development", "ceasefire"
             "Russia agrees to a demilitarised zone in Donbas, dropping its earlier demand",
             "decides",
         ),
+        # another parliament's mandate for its troops in Ukraine, and a cabinet's, are named;
+        # the UK Parliament's vote, a vote to come, a mandate elsewhere and a hub at home not
+        (
+            "foreign-troops-deployed",
+            "The Storting approved sending 300 Norwegian engineers to the multinational force.",
+            "mandated",
+        ),
+        (
+            "foreign-troops-deployed",
+            "Turkish lawmakers authorised naval units for mine clearance off Ukraine's coast.",
+            "mandated",
+        ),
+        (
+            "foreign-troops-deployed",
+            "The Czech cabinet approved a mandate for 200 soldiers to serve in Ukraine.",
+            "ordered",
+        ),
+        ("foreign-troops-deployed", "Parliament approved sending British troops to Ukraine.", None),
+        ("foreign-troops-deployed", "The Bundestag is to vote on the Ukraine mission soon.", None),
+        ("foreign-troops-deployed", "Bundestag extends mandate for Bundeswehr in Lithuania.", None),
+        (
+            "foreign-troops-deployed",
+            "The Sejm approved a logistics hub for the Ukraine mission on Polish soil.",
+            None,
+        ),
+        (
+            "foreign-troops-deployed",
+            "The Duma approved sending Russian troops to Ukraine's border regions.",
+            None,
+        ),
         # a division's count is a vote held, in any tense; a whip's forecast of one is not
         ("uk-parliament-vote", "MPs vote 402-88 to enlarge the UK deployment in Ukraine", "held"),
         ("uk-parliament-vote", "Commons votes 350 to 120 for Ukraine troop mission", "held"),
