@@ -115,7 +115,9 @@ def load_baseline(path: Path) -> Baseline:
 def dump_baseline(claims: Sequence[Claim], story: str = "", as_of: date | None = None) -> str:
     """YAML text for ``claims`` (and ``as_of`` when given), with corroboration shown for
     review."""
-    data: dict[str, object] = {"story": story, **({"as_of": as_of} if as_of else {})}
+    data: dict[str, object] = {"story": story}
+    if as_of is not None:
+        data["as_of"] = as_of
     data |= {
         "claims": [
             {

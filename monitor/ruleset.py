@@ -20,6 +20,7 @@ from monitor.errors import ConfigError, Problem
 from monitor.settings import JUDGE_KEY_ENV, Settings
 
 if TYPE_CHECKING:
+    from monitor.baseline import Baseline
     from monitor.detect.rules import Rule
     from monitor.models import Claim
 
@@ -40,7 +41,7 @@ def load_ruleset(rules_dir: Path) -> RuleSet:
     from monitor.detect.rules import load_rules
 
     problems: list[Problem] = []
-    baseline = None
+    baseline: Baseline | None = None
     rules: list[Rule] = []
     try:
         baseline = load_baseline(rules_dir / "baseline.yaml")

@@ -84,6 +84,28 @@ def _read(path: Path) -> str:
         raise ConfigError([Problem(str(path), None, f"cannot read: {exc}")]) from exc
 
 
+def _unreadable_value(path: Path, root: yaml.Node | None, error: ValueError) -> Problem:
+    """The problem of a scalar written as a date or time that is none ("2026-13-08"),
+    on its line when it can be found."""
+    import yaml
+
+    constructor = yaml.constructor.SafeConstructor()
+    pending = [root] if root is not None else []
+    while pending:
+        node = pending.pop()
+        if isinstance(node, yaml.ScalarNode) and node.tag.endswith(":timestamp"):
+            try:
+                constructor.construct_yaml_timestamp(node)
+            except ValueError as exc:
+                line = node.start_mark.line + 1
+                return Problem(str(path), line, f"{node.value!r} is not a date: {exc}")
+        elif isinstance(node, yaml.MappingNode):
+            pending.extend(value for pair in reversed(node.value) for value in reversed(pair))
+        elif isinstance(node, yaml.SequenceNode):
+            pending.extend(reversed(node.value))
+    return Problem(str(path), None, f"a value YAML cannot read: {error}")
+
+
 def _duplicate_keys(path: Path, root: yaml.Node) -> list[Problem]:
     """A problem for each key written twice in one mapping (YAML would keep the last in
     silence). Merge keys (``<<``) are not counted: a mapping's own keys override them."""
@@ -137,6 +159,8 @@ def _parse(path: Path, text: str) -> tuple[Any, yaml.Node | None]:
     except yaml.MarkedYAMLError as exc:
         line = exc.problem_mark.line + 1 if exc.problem_mark else None
         raise ConfigError([Problem(str(path), line, f"YAML syntax: {exc.problem}")]) from exc
+    except ValueError as exc:  # a value YAML reads by its form, as a date, that is none
+        raise ConfigError([_unreadable_value(path, node, exc)]) from exc
     except yaml.YAMLError as exc:
         raise ConfigError([Problem(str(path), None, f"YAML syntax: {exc}")]) from exc
     finally:

@@ -112,6 +112,26 @@ def test_aliases_are_followed_once_when_finding_lines(tmp_path: Path) -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    ("yaml_text", "expected"),
+    [
+        ("id: a\ntags:\n  since: 2026-13-08\n", "3: '2026-13-08' is not a date: month must be"),
+        ("id: a\ntags: [x, 2026-02-30]\n", "2: '2026-02-30' is not a date: day is out of range"),
+    ],
+)
+def test_a_date_that_is_none_is_named_with_its_line(
+    tmp_path: Path, yaml_text: str, expected: str
+) -> None:
+    """YAML reads a value written as a date by its form; one that is no date in the calendar
+    is a problem on its line, not a traceback."""
+    path = tmp_path / "rule.yaml"
+    path.write_text(yaml_text)
+    with pytest.raises(ConfigError) as caught:
+        load_model(path, Rule)
+    (problem,) = [str(p) for p in caught.value.problems]
+    assert problem.startswith(f"{path}:{expected}"), problem
+
+
 @pytest.mark.parametrize("yaml_text", ["", "\n\n", "# a rule, one day\n"])
 def test_an_empty_file_is_said_to_be_empty(tmp_path: Path, yaml_text: str) -> None:
     """Not only "id: Field required", which does not say why."""

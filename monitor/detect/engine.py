@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING, get_args
 
 from monitor.detect.corroboration import RecentReports
@@ -165,7 +165,7 @@ class Detector:
         # a piece published while the story stood as the baseline tells it, packaged to
         # retell the story, or headlined as a denial holds no rule, whatever the judge would say
         aside = (
-            self._within_baseline(when) or set_aside(without_slug(article.title))
+            (self._within_baseline(when) or set_aside(without_slug(article.title)))
             if signals.on_story
             else None
         )
@@ -220,11 +220,15 @@ class Detector:
 
     def _within_baseline(self, when: datetime) -> str | None:
         """Why an article published ``when`` is part of the story the baseline tells (on or
-        before its ``as_of`` day, read in UTC), or None."""
-        day = when.astimezone(UTC).date()
-        if self.as_of is None or day > self.as_of:
+        before its ``as_of`` day, read in UTC), or None. ``when`` is compared, not converted:
+        a date near the calendar's ends could not be."""
+        if self.as_of is None:
             return None
-        return f"it was published on {day.isoformat()}, within the story the baseline tells"
+        if self.as_of < date.max:
+            next_day = datetime.combine(self.as_of + timedelta(days=1), time(), UTC)
+            if when >= next_day:
+                return None
+        return f"it was published by {self.as_of.isoformat()}, within the story the baseline tells"
 
     def _name(
         self,

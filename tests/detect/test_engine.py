@@ -252,9 +252,12 @@ def test_an_entry_dated_in_the_year_1_is_examined_and_explained(
     first = datetime(1, 1, 5, 9, 0, tzinfo=UTC)
     title = "On Monday, in December and yesterday, MPs voted"
     (vote, *_) = shipped_detector.explain(title, VOTE, first).rules
-    assert vote.reason.endswith("published on 0001-01-05, within the story the baseline tells")
+    assert vote.reason.endswith("published by 2026-01-08, within the story the baseline tells")
+    east = first.replace(hour=1, tzinfo=timezone(timedelta(hours=2)))  # the year 0 in UTC
+    assert not shipped_detector.explain(title, VOTE, east).alerts
     shipped_detector.as_of = None  # a baseline that does not say its day
     assert shipped_detector.explain(title, VOTE, first).alerts  # before the story tells it
+    assert shipped_detector.explain(title, VOTE, east).alerts
     (alert,) = shipped_detector.examine(article(title, VOTE, first))
     assert alert.type == "alert"
 
