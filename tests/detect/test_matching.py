@@ -669,28 +669,55 @@ BROAD, TRUCE_RULE = "new-development", "ceasefire"
             "The Czech cabinet approved a mandate for 200 soldiers to serve in Ukraine.",
             "ordered",
         ),
-        ("foreign-troops-deployed", "Parliament approved sending British troops to Ukraine.", None),
-        ("foreign-troops-deployed", "The Bundestag is to vote on the Ukraine mission soon.", None),
-        ("foreign-troops-deployed", "Bundestag extends mandate for Bundeswehr in Lithuania.", None),
         (
             "foreign-troops-deployed",
-            "The Sejm approved a logistics hub for the Ukraine mission on Polish soil.",
+            "The French National Assembly voted to send 2,000 troops to join the UK-led force in"
+            " Ukraine.",
+            "mandated",
+        ),
+        (
+            "foreign-troops-deployed",
+            "Macron signs order sending French troops to Ukraine, two days after deputies"
+            " approved the mission",
+            "ordered",
+        ),
+        ("foreign-troops-deployed", "Parliament approved sending British troops to Ukraine.", None),
+        (
+            "foreign-troops-deployed",
+            "The Bundestag is to vote on approving 600 Bundeswehr soldiers to serve in Ukraine.",
             None,
         ),
         (
             "foreign-troops-deployed",
-            "The Duma approved sending Russian troops to Ukraine's border regions.",
+            "The Bundestag approved sending 600 Bundeswehr soldiers to the Lithuania brigade.",
+            None,
+        ),
+        (
+            "foreign-troops-deployed",
+            "The Sejm approved hosting the troops deploying to Ukraine at a hub on Polish soil.",
+            None,
+        ),
+        (
+            "foreign-troops-deployed",
+            "The Bundestag approved funding for sending 600 soldiers to Ukraine.",
+            None,
+        ),
+        (
+            "foreign-troops-deployed",
+            "The Dutch parliament passed a bill barring Dutch troops from deploying to Ukraine.",
+            None,
+        ),
+        (
+            "foreign-troops-deployed",
+            "EU ministers approved an extended mandate for the EU's 300 personnel in Ukraine.",
             None,
         ),
         # a division's count is a vote held, in any tense; a whip's forecast of one is not
         ("uk-parliament-vote", "MPs vote 402-88 to enlarge the UK deployment in Ukraine", "held"),
         ("uk-parliament-vote", "Commons votes 350 to 120 for Ukraine troop mission", "held"),
         ("uk-parliament-vote", "Troops motion: MPs split 301 votes to 290", "held"),
-        (
-            "uk-parliament-vote",
-            "Whips say MPs are expected to vote 400 to 100 for the Ukraine troop mission",
-            None,
-        ),
+        ("uk-parliament-vote", "MPs are due to vote 400 to 100 on Ukraine troops", None),
+        ("uk-parliament-vote", "MPs will vote 400 to 100 for the Ukraine troop mission", None),
     ],
 )
 def test_shipped_rules_tell_news_from_process_steps_and_background(
