@@ -506,8 +506,8 @@ def test_a_parliaments_mandate_and_the_order_after_it_are_two_developments(
             T0,
         ),
         (
-            "French deputies back Ukraine troop mandate",
-            "Deputies approved sending up to 2,000 French soldiers to Ukraine, hours after a"
+            "French lawmakers back Ukraine troop mandate",
+            "French deputies approved sending up to 2,000 soldiers to Ukraine, hours after a"
             " heated debate.",
             T0 + timedelta(hours=3),
         ),
