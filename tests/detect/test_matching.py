@@ -717,6 +717,26 @@ BROAD, TRUCE_RULE = "new-development", "ceasefire"
         ("uk-parliament-vote", "Commons votes 350 to 120 for Ukraine troop mission", "held"),
         ("uk-parliament-vote", "Troops motion: MPs split 301 votes to 290", "held"),
         ("uk-parliament-vote", "MPs are due to vote 400 to 100 on Ukraine troops", None),
+        # a treaty laid before Parliament for ratification, and a vote of a past date told as
+        # the background of another development, are no vote
+        (
+            "uk-parliament-vote",
+            "The treaty will be laid before the UK Parliament under the Constitutional Reform and"
+            " Governance Act, and British troops will stay in Ukraine.",
+            None,
+        ),
+        (
+            "uk-parliament-vote",
+            "The Defence Secretary signed the order to send troops to Ukraine under the mandate"
+            " approved by MPs on 1 April.",
+            None,
+        ),
+        (
+            "uk-parliament-vote",
+            "The first British soldiers arrived in Ukraine after the UK Parliament approved the"
+            " deployment.",
+            None,
+        ),
         ("uk-parliament-vote", "MPs will vote 400 to 100 for the Ukraine troop mission", None),
     ],
 )
