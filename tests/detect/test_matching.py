@@ -712,6 +712,23 @@ BROAD, TRUCE_RULE = "new-development", "ceasefire"
             "EU ministers approved an extended mandate for the EU's 300 personnel in Ukraine.",
             None,
         ),
+        # Moscow withdrawing its threat in another tense or voice softens; repeating it does not
+        (
+            "russia-position-change",
+            "Kremlin says foreign units west of Dnipro will not be treated as targets while the"
+            " truce holds",
+            "softens",
+        ),
+        (
+            "russia-position-change",
+            "Kremlin says coalition troops in western Ukraine 'not a threat'",
+            "softens",
+        ),
+        (
+            "russia-position-change",
+            "Lavrov said foreign troops in Ukraine will be regarded as targets",
+            None,
+        ),
         # a division's count is a vote held, in any tense; a whip's forecast of one is not
         ("uk-parliament-vote", "MPs vote 402-88 to enlarge the UK deployment in Ukraine", "held"),
         ("uk-parliament-vote", "Commons votes 350 to 120 for Ukraine troop mission", "held"),
