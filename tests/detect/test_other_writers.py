@@ -165,7 +165,10 @@ TRAINED_BARS = (0.85, 0.85, 0.05)
 # bulletins), written in stop 48, replayed first with the shipped model and rules: 1.00 / 0.91 /
 # 0 of 60, 0.95 / 0.86 / 1 of 57, 1.00 / 0.96 / 0 of 60 and 0.96 / 0.96 / 1 of 58; their bars
 # are set from the figures once a parliament's mandate was read as a deployment (cg and ci one
-# event more each).
+# event more each). ck (hedged, attributed wire and broadsheet copy), cl (paraphrased reporting
+# as an aggregator shows it), cm (the American press) and cn (Ukrainian and Russian outlets'
+# English output), written in stop 48 after its rule changes and replayed only: 1.00 / 0.96 / 0
+# of 57, 0.96 / 1.00 / 1 of 60, 1.00 / 0.82 / 0 of 58 and 1.00 / 0.96 / 0 of 61.
 HELD_OUT_BARS = {
     "bn": (0.83, 0.90, 0.07),
     "bo": (0.77, 0.95, 0.08),
@@ -190,6 +193,10 @@ HELD_OUT_BARS = {
     "ch": (0.90, 0.81, 0.04),
     "ci": (0.95, 0.95, 0.02),
     "cj": (0.90, 0.90, 0.04),
+    "ck": (0.95, 0.90, 0.02),
+    "cl": (0.90, 0.95, 0.04),
+    "cm": (0.95, 0.76, 0.02),
+    "cn": (0.95, 0.90, 0.02),
 }
 
 # One message per development event: the second alerts each set still gets (README 'Measuring
@@ -243,6 +250,7 @@ SECOND_ALERTS = {
     "by": 1,
     "cb": 2,
     "cf": 1,
+    "cn": 1,
     "g": 1,
 }
 
@@ -288,6 +296,10 @@ HEADLINE_ONLY_BARS = {
     "ch": (0.95, 0.76, 0.02),
     "ci": (0.91, 0.86, 0.04),
     "cj": (0.90, 0.82, 0.04),
+    "ck": (0.95, 0.82, 0.02),
+    "cl": (0.95, 0.77, 0.02),
+    "cm": (0.80, 0.76, 0.07),
+    "cn": (0.95, 0.90, 0.02),
 }
 
 
@@ -343,6 +355,10 @@ LONG_BODY_BARS = {
     "ch": (0.89, 0.72, 0.04),
     "ci": (0.95, 0.95, 0.02),
     "cj": (0.89, 0.70, 0.04),
+    "ck": (0.95, 0.86, 0.02),
+    "cl": (0.95, 0.95, 0.02),
+    "cm": (0.95, 0.67, 0.02),
+    "cn": (0.90, 0.90, 0.04),
 }
 
 # The same sets as agency copy tells them, repeating its earlier paragraphs for background: each
@@ -393,6 +409,10 @@ EARLIER_BARS = {
     "ch": (0.95, 0.76, 0.02),
     "ci": (0.95, 0.95, 0.02),
     "cj": (0.90, 0.90, 0.04),
+    "ck": (0.95, 0.90, 0.02),
+    "cl": (0.90, 0.95, 0.04),
+    "cm": (0.89, 0.76, 0.04),
+    "cn": (0.95, 0.90, 0.02),
 }
 LONG_BODY_SEED = 20260106
 EARLIER = timedelta(days=2)
@@ -563,7 +583,7 @@ def test_held_out_reports_that_repeat_earlier_reports_alert_and_their_rehashes_s
 
 def test_every_held_out_set_has_its_bar_and_exists() -> None:
     letters = {p.stem.removeprefix("other-writer-") for p in SETS}
-    assert len(SETS) == 88
+    assert len(SETS) == 92
     assert held_out() == set(HELD_OUT_BARS) == set(HEADLINE_ONLY_BARS) == set(LONG_BODY_BARS)
     assert set(EARLIER_BARS) == held_out()
     assert held_out() < letters
