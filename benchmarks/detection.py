@@ -82,7 +82,7 @@ def main() -> None:
         started = time.process_time()
         parsed = [a for name, data in blobs for a in parse_feed(data, name).articles]
         parse_seconds += time.process_time() - started
-        detector = Detector(ruleset.claims, ruleset.rules, as_of=ruleset.as_of)
+        detector = Detector.of(ruleset)
         started = time.process_time()
         for article in in_published_order(parsed):
             alerts += len(detector.examine(article))

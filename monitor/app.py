@@ -155,13 +155,8 @@ class Service(RuleReloads):
     ) -> Detector:
         from monitor.detect.engine import Detector
 
-        rules = config.ruleset
-        return Detector(
-            rules.claims,
-            rules.rules,
-            book,
-            as_of=rules.as_of,
-            **(self._detector_options if options is None else options),
+        return Detector.of(
+            config.ruleset, book, **(self._detector_options if options is None else options)
         )
 
     @property

@@ -179,7 +179,7 @@ def cmd_calibrate(args: argparse.Namespace, settings: Settings) -> int:
         return 1
     ruleset = load_ruleset(settings.rules_dir)
     options = {k: v for k, v in detector_options(settings).items() if k != "judge"}
-    detector = Detector(ruleset.claims, ruleset.rules, as_of=ruleset.as_of, **options)
+    detector = Detector.of(ruleset, **options)
     head = detector.model.heads[DEVELOPMENT]
     threshold = detector.threshold if detector.threshold is not None else head.threshold
     current = Cut(threshold, detector.model.spec.pattern_floor)

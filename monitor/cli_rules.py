@@ -57,8 +57,7 @@ def _detector(settings: Settings) -> Detector:
 
     ruleset = load_ruleset(settings.rules_dir)
     book = story_book(settings)
-    options = detector_options(settings)
-    return Detector(ruleset.claims, ruleset.rules, book, as_of=ruleset.as_of, **options)
+    return Detector.of(ruleset, book, **detector_options(settings))
 
 
 def cmd_replay(args: argparse.Namespace, settings: Settings) -> int:

@@ -25,7 +25,7 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 @pytest.fixture
 def shipped_detector() -> Detector:
     ruleset = load_ruleset(RULES)
-    return Detector(ruleset.claims, ruleset.rules, as_of=ruleset.as_of)
+    return Detector.of(ruleset)
 
 
 @pytest.fixture(scope="session")

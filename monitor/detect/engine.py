@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
-from typing import TYPE_CHECKING, get_args
+from typing import TYPE_CHECKING, Any, get_args
 
 from monitor.detect.corroboration import RecentReports
 from monitor.detect.embedding import Embedder, bundled_embedder
@@ -43,6 +43,7 @@ from monitor.models import Alert, AlertType, Article, Claim, Evidence, JudgeNote
 
 if TYPE_CHECKING:
     from monitor.judge import Judge
+    from monitor.ruleset import RuleSet
 
 DEFAULT_MIN_NOVELTY = 0.3
 MAX_EVIDENCE = 3
@@ -130,6 +131,11 @@ class Detector:
             self.book.embed = embedder.embed
             self.book.vectorise = self.model.vectorise
             self.book.reset(self.book.developments)
+
+    @classmethod
+    def of(cls, ruleset: RuleSet, book: StoryBook | None = None, **options: Any) -> Detector:
+        """A detector of ``ruleset``'s baseline (its claims and its day) and watch rules."""
+        return cls(ruleset.claims, ruleset.rules, book, as_of=ruleset.as_of, **options)
 
     def assess(self, article: Article, now: datetime | None = None) -> Assessment:
         """Score ``article`` and name its development; no story state is changed."""
