@@ -91,8 +91,12 @@ def _unreadable_value(path: Path, root: yaml.Node | None, error: ValueError) -> 
 
     constructor = yaml.constructor.SafeConstructor()
     pending = [root] if root is not None else []
+    seen: set[int] = set()  # an alias may name a node that holds it
     while pending:
         node = pending.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
         if isinstance(node, yaml.ScalarNode) and node.tag.endswith(":timestamp"):
             try:
                 constructor.construct_yaml_timestamp(node)

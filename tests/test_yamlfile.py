@@ -117,6 +117,10 @@ def test_aliases_are_followed_once_when_finding_lines(tmp_path: Path) -> None:
     [
         ("id: a\ntags:\n  since: 2026-13-08\n", "3: '2026-13-08' is not a date: month must be"),
         ("id: a\ntags: [x, 2026-02-30]\n", "2: '2026-02-30' is not a date: day is out of range"),
+        (
+            "id: a\ntags: &t [*t, 2026-02-30]\n",
+            "2: '2026-02-30' is not a date: day is out of range",
+        ),
     ],
 )
 def test_a_date_that_is_none_is_named_with_its_line(
