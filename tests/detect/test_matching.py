@@ -729,6 +729,19 @@ BROAD, TRUCE_RULE = "new-development", "ceasefire"
             "Lavrov said foreign troops in Ukraine will be regarded as targets",
             None,
         ),
+        # a denial of others' claims and a humanitarian exchange are not a shift in position;
+        # turning down a new proposal is
+        (
+            "russia-position-change",
+            "Moscow rejects Kyiv's claims of a ceasefire breach near Huliaipole",
+            None,
+        ),
+        ("russia-position-change", "Russia accepts UAE-brokered prisoner swap: 150 for 150", None),
+        (
+            "russia-position-change",
+            "Russia rejects the US proposal for a demilitarised zone in Donbas",
+            "rejects",
+        ),
         # a division's count is a vote held, in any tense; a whip's forecast of one is not
         ("uk-parliament-vote", "MPs vote 402-88 to enlarge the UK deployment in Ukraine", "held"),
         ("uk-parliament-vote", "Commons votes 350 to 120 for Ukraine troop mission", "held"),
