@@ -742,6 +742,13 @@ BROAD, TRUCE_RULE = "new-development", "ceasefire"
             "Russia rejects the US proposal for a demilitarised zone in Donbas",
             "rejects",
         ),
+        # Moscow leads the sentence after a kicker or a dateline too
+        (
+            "russia-position-change",
+            "EXPELLED: Moscow on Tuesday ordered out Britain's defence attache over the"
+            " coalition's plans for Ukraine.",
+            "decides",
+        ),
         # a division's count is a vote held, in any tense; a whip's forecast of one is not
         ("uk-parliament-vote", "MPs vote 402-88 to enlarge the UK deployment in Ukraine", "held"),
         ("uk-parliament-vote", "Commons votes 350 to 120 for Ukraine troop mission", "held"),
