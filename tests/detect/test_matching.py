@@ -749,6 +749,48 @@ BROAD, TRUCE_RULE = "new-development", "ceasefire"
             " coalition's plans for Ukraine.",
             "decides",
         ),
+        # a condition dropped or set, and Moscow leaving or rejoining a joint body, in the
+        # ways reports say them; others urging it, or the force's own timing, are not
+        (
+            "russia-position-change",
+            "Russia is prepared to agree a ceasefire along the current front line without first"
+            " requiring Ukrainian forces to leave the parts of Donetsk they still hold.",
+            "drops-condition",
+        ),
+        (
+            "russia-position-change",
+            "Washington urged Moscow to drop its demand that Ukraine leave Donetsk.",
+            None,
+        ),
+        (
+            "russia-position-change",
+            "The foreign ministry said Russia was suspending its participation in the Joint"
+            " Monitoring Commission in protest at the deployment.",
+            "walks-out",
+        ),
+        (
+            "russia-position-change",
+            "Russia pulls its officers from US-led ceasefire monitoring cell in Ukraine",
+            "decides",
+        ),
+        (
+            "russia-position-change",
+            "Russia to return to Istanbul ceasefire commission after Vatican-brokered understanding"
+            " on Ukraine",
+            "decides",
+        ),
+        (
+            "russia-position-change",
+            "Lavrov said Russia would agree to a new ceasefire only after the EU lifts restrictions"
+            " on its farm bank.",
+            "new-condition",
+        ),
+        (
+            "russia-position-change",
+            "The UK-French force deploys to Ukraine only after a peace deal, with Moscow"
+            " threatening to target it.",
+            None,
+        ),
         # a division's count is a vote held, in any tense; a whip's forecast of one is not
         ("uk-parliament-vote", "MPs vote 402-88 to enlarge the UK deployment in Ukraine", "held"),
         ("uk-parliament-vote", "Commons votes 350 to 120 for Ukraine troop mission", "held"),
