@@ -791,6 +791,24 @@ BROAD, TRUCE_RULE = "new-development", "ceasefire"
             " threatening to target it.",
             None,
         ),
+        # an open-ended truce has not ended, and an earlier truce's end told for comparison is
+        # background; a truce that ended is named
+        (
+            "ceasefire",
+            "Ukraine and Russia sign open-ended ceasefire after Turkish-brokered talks",
+            "agreed",
+        ),
+        (
+            "ceasefire",
+            "Unlike the Easter truce, which collapsed after a day, the Istanbul text sets no end"
+            " date.",
+            None,
+        ),
+        (
+            "ceasefire",
+            "The Easter truce ended at midnight as Russian shelling resumed.",
+            "collapsed",
+        ),
         # a division's count is a vote held, in any tense; a whip's forecast of one is not
         ("uk-parliament-vote", "MPs vote 402-88 to enlarge the UK deployment in Ukraine", "held"),
         ("uk-parliament-vote", "Commons votes 350 to 120 for Ukraine troop mission", "held"),
