@@ -36,9 +36,11 @@ _AFTER_LABEL = r"(?:\s*[:|]|\s+[-\u2013\u2014]\s|[-\u2013\u2014]\s*(?-i:[A-Z0-9]
 _FEATURE_LABEL = re.compile(f"(?:{_EXPLAINER_LABELS}|{_VIEW_LABELS}){_AFTER_LABEL}", re.IGNORECASE)
 _REFERENCE_LABEL = re.compile(f"(?:{_REFERENCE_LABELS}){_AFTER_LABEL}", re.IGNORECASE)
 # Reference put anywhere in the headline: "The week in diplomacy, explained", "Britain's
-# deployment in numbers", "How the treaty works", "What we know about the leaked plan".
+# deployment in numbers", "How the treaty works", "What we know about the leaked plan", "A
+# reader's guide to the framework".
 _REFERENCE = re.compile(
-    r"[,:]\s*explained\W*$|\bwhat we know\b|\ba guide to\b|\bhow\b.{0,60}\bworks?\b"
+    r"[,:]\s*explained\W*$|\bwhat we know\b|\ba\s+(?:[\w\u2019'-]+\s+){0,2}guide to\b"
+    r"|\bhow\b.{0,60}\bworks?\b"
     r"|\bin numbers\b|\bat a glance\b|\bkey facts\b",
     re.IGNORECASE,
 )

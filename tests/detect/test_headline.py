@@ -69,6 +69,8 @@ def test_news_put_as_statements(headline: str) -> None:
         ("The mission's rules of engagement, explained", "an explainer"),
         ("How the UK-Ukraine security treaty works", "an explainer"),
         ("What we know about the leaked plan", "an explainer"),
+        ("A reader's guide to the Geneva framework", "an explainer"),
+        ("A short guide to the truce's terms", "an explainer"),
         ("What is the new 'five-party format' and can it end the war?", "an explainer"),
         ("Who is in the coalition of the willing, and what has each offered?", "an explainer"),
         ("What are the 'military hubs' Britain and France want in Ukraine?\u201d", "an explainer"),
