@@ -169,6 +169,15 @@ TRAINED_BARS = (0.85, 0.85, 0.05)
 # as an aggregator shows it), cm (the American press) and cn (Ukrainian and Russian outlets'
 # English output), written in stop 48 after its rule changes and replayed only: 1.00 / 0.96 / 0
 # of 57, 0.96 / 1.00 / 1 of 60, 1.00 / 0.82 / 0 of 58 and 1.00 / 0.96 / 0 of 61.
+# co (analysts' newsletters and notes), cp (diplomatic correspondents, Moscow's answers), cq
+# (primary sources in officialese), cr (the forces' community press), cs (a Moscow bureau's wire
+# copy), ct (broadcasters' websites and explainers), cu (Russia-watchers) and cv (outlets outside
+# Europe), written in stop 49 and replayed first with the shipped model and stop 48's rules: 1.00
+# / 0.83 / 0 of 58, 0.96 / 0.96 / 1 of 58, 0.95 / 0.75 / 1 of 59, 1.00 / 0.96 / 0 of 61, 1.00 /
+# 0.96 / 0 of 60, 0.96 / 0.96 / 1 of 59, 0.96 / 1.00 / 1 of 59 and 1.00 / 0.96 / 0 of 60; their
+# bars are set from the figures after stop 49's changes (the same but for co's and cp's second
+# alerts). Of co, cp, cq, cr and cs the misses of russia-position-change, foreign-troops-deployed
+# and new-development were read; ct, cu and cv stay unread.
 HELD_OUT_BARS = {
     "bn": (0.83, 0.90, 0.07),
     "bo": (0.77, 0.95, 0.08),
@@ -197,6 +206,14 @@ HELD_OUT_BARS = {
     "cl": (0.90, 0.95, 0.04),
     "cm": (0.95, 0.76, 0.02),
     "cn": (0.95, 0.90, 0.02),
+    "co": (0.95, 0.77, 0.02),
+    "cp": (0.90, 0.90, 0.04),
+    "cq": (0.89, 0.70, 0.04),
+    "cr": (0.95, 0.90, 0.02),
+    "cs": (0.95, 0.90, 0.02),
+    "ct": (0.91, 0.90, 0.04),
+    "cu": (0.91, 0.95, 0.04),
+    "cv": (0.95, 0.90, 0.02),
 }
 
 # One message per development event: the second alerts each set still gets (README 'Measuring
@@ -231,6 +248,8 @@ HELD_OUT_BARS = {
 # Stop 47's model (ab to aq and bk to bm trained on, corroboration left out): ah, b, n, r, w and
 # bh have none, ae one more (in sample), bk and by one fewer, cb one more: not traced.
 # cf (held out, never read) has one: not traced.
+# co's is a truce's first night told two days after it was declared; ct's two and cu's one
+# (never read) were not traced.
 SECOND_ALERTS = {
     "ae": 2,
     "af": 1,
@@ -251,6 +270,9 @@ SECOND_ALERTS = {
     "cb": 2,
     "cf": 1,
     "cn": 1,
+    "co": 1,
+    "ct": 2,
+    "cu": 1,
     "g": 1,
 }
 
@@ -300,6 +322,14 @@ HEADLINE_ONLY_BARS = {
     "cl": (0.95, 0.77, 0.02),
     "cm": (0.80, 0.76, 0.07),
     "cn": (0.95, 0.90, 0.02),
+    "co": (0.95, 0.55, 0.02),
+    "cp": (0.85, 0.81, 0.06),
+    "cq": (0.89, 0.61, 0.04),
+    "cr": (0.88, 0.53, 0.04),
+    "cs": (0.90, 0.86, 0.04),
+    "ct": (0.86, 0.81, 0.06),
+    "cu": (0.75, 0.82, 0.11),
+    "cv": (0.85, 0.77, 0.05),
 }
 
 
@@ -359,6 +389,14 @@ LONG_BODY_BARS = {
     "cl": (0.95, 0.95, 0.02),
     "cm": (0.95, 0.67, 0.02),
     "cn": (0.90, 0.90, 0.04),
+    "co": (0.95, 0.68, 0.02),
+    "cp": (0.95, 0.90, 0.02),
+    "cq": (0.88, 0.53, 0.04),
+    "cr": (0.95, 0.82, 0.02),
+    "cs": (0.95, 0.86, 0.02),
+    "ct": (0.90, 0.90, 0.04),
+    "cu": (0.91, 0.95, 0.04),
+    "cv": (0.95, 0.86, 0.02),
 }
 
 # The same sets as agency copy tells them, repeating its earlier paragraphs for background: each
@@ -413,6 +451,14 @@ EARLIER_BARS = {
     "cl": (0.90, 0.95, 0.04),
     "cm": (0.89, 0.76, 0.04),
     "cn": (0.95, 0.90, 0.02),
+    "co": (0.95, 0.73, 0.02),
+    "cp": (0.90, 0.90, 0.04),
+    "cq": (0.85, 0.70, 0.06),
+    "cr": (0.95, 0.90, 0.02),
+    "cs": (0.90, 0.90, 0.04),
+    "ct": (0.87, 0.90, 0.06),
+    "cu": (0.91, 0.95, 0.04),
+    "cv": (0.90, 0.90, 0.04),
 }
 LONG_BODY_SEED = 20260106
 EARLIER = timedelta(days=2)
@@ -583,7 +629,7 @@ def test_held_out_reports_that_repeat_earlier_reports_alert_and_their_rehashes_s
 
 def test_every_held_out_set_has_its_bar_and_exists() -> None:
     letters = {p.stem.removeprefix("other-writer-") for p in SETS}
-    assert len(SETS) == 92
+    assert len(SETS) == 100
     assert held_out() == set(HELD_OUT_BARS) == set(HEADLINE_ONLY_BARS) == set(LONG_BODY_BARS)
     assert set(EARLIER_BARS) == held_out()
     assert held_out() < letters
