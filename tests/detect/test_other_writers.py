@@ -177,7 +177,11 @@ TRAINED_BARS = (0.85, 0.85, 0.05)
 # 0.96 / 0 of 60, 0.96 / 0.96 / 1 of 59, 0.96 / 1.00 / 1 of 59 and 1.00 / 0.96 / 0 of 60; their
 # bars are set from the figures after stop 49's changes (the same but for co's and cp's second
 # alerts). Of co, cp, cq, cr and cs the misses of russia-position-change, foreign-troops-deployed
-# and new-development were read; ct, cu and cv stay unread.
+# and new-development were read; ct, cu and cv stay unread. cw (hedged, attributed wire copy),
+# cx (paraphrased reporting as a monitoring service summarises it), cy (scenario reports) and cz
+# (long broadsheet reporting, hedged and attributed), written in stop 49 after its changes and
+# replayed only: 1.00 / 1.00 / 0 of 60, 1.00 / 1.00 / 0 of 59, 0.96 / 1.00 / 1 of 58 and 0.96 /
+# 0.96 / 1 of 60 (the same with stop 48's rules).
 HELD_OUT_BARS = {
     "bn": (0.83, 0.90, 0.07),
     "bo": (0.77, 0.95, 0.08),
@@ -214,6 +218,10 @@ HELD_OUT_BARS = {
     "ct": (0.91, 0.90, 0.04),
     "cu": (0.91, 0.95, 0.04),
     "cv": (0.95, 0.90, 0.02),
+    "cw": (0.95, 0.95, 0.02),
+    "cx": (0.95, 0.95, 0.02),
+    "cy": (0.91, 0.95, 0.04),
+    "cz": (0.90, 0.90, 0.04),
 }
 
 # One message per development event: the second alerts each set still gets (README 'Measuring
@@ -249,7 +257,7 @@ HELD_OUT_BARS = {
 # bh have none, ae one more (in sample), bk and by one fewer, cb one more: not traced.
 # cf (held out, never read) has one: not traced.
 # co's is a truce's first night told two days after it was declared; ct's two and cu's one
-# (never read) were not traced.
+# (never read) were not traced, nor cw's one (never read).
 SECOND_ALERTS = {
     "ae": 2,
     "af": 1,
@@ -273,6 +281,7 @@ SECOND_ALERTS = {
     "co": 1,
     "ct": 2,
     "cu": 1,
+    "cw": 1,
     "g": 1,
 }
 
@@ -330,6 +339,10 @@ HEADLINE_ONLY_BARS = {
     "ct": (0.86, 0.81, 0.06),
     "cu": (0.75, 0.82, 0.11),
     "cv": (0.85, 0.77, 0.05),
+    "cw": (0.95, 0.76, 0.02),
+    "cx": (0.86, 0.86, 0.06),
+    "cy": (0.90, 0.74, 0.04),
+    "cz": (0.90, 0.86, 0.04),
 }
 
 
@@ -397,6 +410,10 @@ LONG_BODY_BARS = {
     "ct": (0.90, 0.90, 0.04),
     "cu": (0.91, 0.95, 0.04),
     "cv": (0.95, 0.86, 0.02),
+    "cw": (0.95, 0.90, 0.02),
+    "cx": (0.95, 0.78, 0.02),
+    "cy": (0.95, 0.86, 0.02),
+    "cz": (0.95, 0.90, 0.02),
 }
 
 # The same sets as agency copy tells them, repeating its earlier paragraphs for background: each
@@ -459,6 +476,10 @@ EARLIER_BARS = {
     "ct": (0.87, 0.90, 0.06),
     "cu": (0.91, 0.95, 0.04),
     "cv": (0.90, 0.90, 0.04),
+    "cw": (0.87, 0.95, 0.05),
+    "cx": (0.95, 0.95, 0.02),
+    "cy": (0.87, 0.95, 0.06),
+    "cz": (0.90, 0.90, 0.04),
 }
 LONG_BODY_SEED = 20260106
 EARLIER = timedelta(days=2)
@@ -629,7 +650,7 @@ def test_held_out_reports_that_repeat_earlier_reports_alert_and_their_rehashes_s
 
 def test_every_held_out_set_has_its_bar_and_exists() -> None:
     letters = {p.stem.removeprefix("other-writer-") for p in SETS}
-    assert len(SETS) == 100
+    assert len(SETS) == 104
     assert held_out() == set(HELD_OUT_BARS) == set(HEADLINE_ONLY_BARS) == set(LONG_BODY_BARS)
     assert set(EARLIER_BARS) == held_out()
     assert held_out() < letters
