@@ -747,6 +747,19 @@ def test_parties_keep_a_report_apart_from_a_development_of_another_kind() -> Non
     assert book.decide(british, T0 + timedelta(hours=3)).decision is Decision.UPDATE
 
 
+def test_the_defence_secretary_signing_the_order_names_britain() -> None:
+    """The order told through the Defence Secretary, no British named: France's order the next
+    day is news of its own, and the Defence Secretary's troops arriving are not."""
+    order = "Defence Secretary signs deployment order for the Multinational Force Ukraine."
+    book = book_with_parties(report(order, DEPLOYMENT_RULE, "ordered"))
+    french = report("Macron orders first French contingent to Ukraine.", DEPLOYMENT_RULE, "ordered")
+    assert book.decide(french, T0 + timedelta(hours=20)).decision is Decision.NEW_DEVELOPMENT
+    more = report(
+        "Healey signed the order sending the first British units.", DEPLOYMENT_RULE, "ordered"
+    )
+    assert book.decide(more, T0 + timedelta(hours=20)).decision is Decision.UPDATE
+
+
 def test_parties_keep_reports_apart_only_for_a_rule_that_names_them() -> None:
     book = StoryBook(embed=bundled_embedder().embed, vectorise=load_model().vectorise)
     first = report(BRITISH_ARRIVE, "troops", "deployed")
