@@ -37,9 +37,11 @@ _FEATURE_LABEL = re.compile(f"(?:{_EXPLAINER_LABELS}|{_VIEW_LABELS}){_AFTER_LABE
 _REFERENCE_LABEL = re.compile(f"(?:{_REFERENCE_LABELS}){_AFTER_LABEL}", re.IGNORECASE)
 # Reference put anywhere in the headline: "The week in diplomacy, explained", "Britain's
 # deployment in numbers", "How the treaty works", "What we know about the leaked plan", "A
-# reader's guide to the framework".
+# reader's guide to the framework" (a guide so qualified, not "a new guide to its terms").
 _REFERENCE = re.compile(
-    r"[,:]\s*explained\W*$|\bwhat we know\b|\ba\s+(?:[\w\u2019'-]+\s+){0,2}guide to\b"
+    r"[,:]\s*explained\W*$|\bwhat we know\b"
+    r"|\ba\s+(?:(?:reader|beginner|layman)[\u2019']s\s+|(?:short|quick|brief|simple|visual|handy"
+    r"|practical|complete)\s+)?guide to\b"
     r"|\bhow\b.{0,60}\bworks?\b"
     r"|\bin numbers\b|\bat a glance\b|\bkey facts\b",
     re.IGNORECASE,

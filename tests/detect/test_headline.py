@@ -93,6 +93,7 @@ def test_pieces_packaged_as_reference_or_a_look_back(headline: str, package: str
         "30 days of ceasefire agreed as Putin and Zelensky meet in Istanbul",
         "Analysis: Senate vote gives Kyiv the signature it was missing",  # a view, not reference
         "Could the truce hold through the winter?",
+        "Kremlin releases a new guide to its terms for a truce",  # a guide as news
         "What is Moscow offering? Kremlin drops its Donbas demand",  # news after the question
         "Who is in charge? Coalition names a French commander",
         "What is next for the force after MPs back deployment",  # asks nothing

@@ -742,12 +742,16 @@ BROAD, TRUCE_RULE = "new-development", "ceasefire"
             "Russia rejects the US proposal for a demilitarised zone in Donbas",
             "rejects",
         ),
-        # Moscow leads the sentence after a kicker or a dateline too
+        # a land swap is no prisoner swap; a speaker's label before Moscow is no kicker
         (
             "russia-position-change",
-            "EXPELLED: Moscow on Tuesday ordered out Britain's defence attache over the"
-            " coalition's plans for Ukraine.",
+            "Putin agrees to land swap in Donbas under US peace plan for Ukraine.",
             "decides",
+        ),
+        (
+            "russia-position-change",
+            "Zelensky: Russia agreed to the exchange of monitors, then broke its word.",
+            None,
         ),
         # a condition dropped or set, and Moscow leaving or rejoining a joint body, in the
         # ways reports say them; others urging it, or the force's own timing, are not
@@ -785,10 +789,42 @@ BROAD, TRUCE_RULE = "new-development", "ceasefire"
             " on its farm bank.",
             "new-condition",
         ),
+        # ... but not when another sets the condition or drops a demand, or it is urged,
+        # expected or long held; nor troops leaving a place, nor an end demanded of Moscow
         (
             "russia-position-change",
-            "The UK-French force deploys to Ukraine only after a peace deal, with Moscow"
-            " threatening to target it.",
+            "Ukraine will not agree to a ceasefire until Russia withdraws from Zaporizhzhia,"
+            " Zelensky said.",
+            None,
+        ),
+        (
+            "russia-position-change",
+            "Russia has long said it will not sign a peace treaty until Ukraine leaves Donbas.",
+            None,
+        ),
+        (
+            "russia-position-change",
+            "Ukraine dropped its demand that Russia withdraw before a ceasefire, Moscow said.",
+            None,
+        ),
+        (
+            "russia-position-change",
+            "Russia is expected to drop its demand that Ukraine leave Donetsk.",
+            None,
+        ),
+        (
+            "russia-position-change",
+            "The US agreed to a ceasefire in Ukraine without first requiring Russia to withdraw.",
+            None,
+        ),
+        (
+            "russia-position-change",
+            "Russian troops have withdrawn from positions near Kupiansk in Ukraine.",
+            None,
+        ),
+        (
+            "russia-position-change",
+            "Zelensky demanded that Russia end its role in the occupation of Zaporizhzhia plant.",
             None,
         ),
         # an open-ended truce has not ended, and an earlier truce's end told for comparison is
@@ -807,6 +843,17 @@ BROAD, TRUCE_RULE = "new-development", "ceasefire"
         (
             "ceasefire",
             "The Easter truce ended at midnight as Russian shelling resumed.",
+            "collapsed",
+        ),
+        (
+            "ceasefire",
+            "Ukraine and Russia sign open ended ceasefire after talks in Istanbul",
+            "agreed",
+        ),
+        (
+            "ceasefire",
+            "Unlike the last ceasefire, this truce between Russia and Ukraine collapsed within"
+            " hours.",
             "collapsed",
         ),
         # a division's count is a vote held, in any tense; a whip's forecast of one is not

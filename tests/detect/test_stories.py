@@ -749,14 +749,12 @@ def test_parties_keep_a_report_apart_from_a_development_of_another_kind() -> Non
 
 def test_the_defence_secretary_signing_the_order_names_britain() -> None:
     """The order told through the Defence Secretary, no British named: France's order the next
-    day is news of its own, and the Defence Secretary's troops arriving are not."""
+    day is news of its own, and Healey's order told again is not."""
     order = "Defence Secretary signs deployment order for the Multinational Force Ukraine."
     book = book_with_parties(report(order, DEPLOYMENT_RULE, "ordered"))
     french = report("Macron orders first French contingent to Ukraine.", DEPLOYMENT_RULE, "ordered")
     assert book.decide(french, T0 + timedelta(hours=20)).decision is Decision.NEW_DEVELOPMENT
-    more = report(
-        "Healey signed the order sending the first British units.", DEPLOYMENT_RULE, "ordered"
-    )
+    more = report("Healey signed the order sending the first units.", DEPLOYMENT_RULE, "ordered")
     assert book.decide(more, T0 + timedelta(hours=20)).decision is Decision.UPDATE
 
 
