@@ -181,7 +181,10 @@ TRAINED_BARS = (0.85, 0.85, 0.05)
 # cx (paraphrased reporting as a monitoring service summarises it), cy (scenario reports) and cz
 # (long broadsheet reporting, hedged and attributed), written in stop 49 after its changes and
 # replayed only: 1.00 / 1.00 / 0 of 60, 1.00 / 1.00 / 0 of 59, 0.96 / 1.00 / 1 of 58 and 0.96 /
-# 0.96 / 1 of 60 (the same with stop 48's rules).
+# 0.96 / 1 of 60 (the same with stop 48's rules). da (hedged, attributed newspaper reporting),
+# db (a broadcaster's general world feed), dc (scenario reports) and dd (a press-review
+# newsletter), written last in stop 49 and replayed only: 0.95 / 0.88 / 1 of 59, 1.00 / 0.95 / 0
+# of 58, 1.00 / 0.92 / 0 of 57 and 1.00 / 0.96 / 0 of 60.
 HELD_OUT_BARS = {
     "bn": (0.83, 0.90, 0.07),
     "bo": (0.77, 0.95, 0.08),
@@ -222,6 +225,10 @@ HELD_OUT_BARS = {
     "cx": (0.95, 0.95, 0.02),
     "cy": (0.91, 0.95, 0.04),
     "cz": (0.90, 0.90, 0.04),
+    "da": (0.90, 0.82, 0.04),
+    "db": (0.95, 0.90, 0.02),
+    "dc": (0.95, 0.86, 0.02),
+    "dd": (0.95, 0.90, 0.02),
 }
 
 # One message per development event: the second alerts each set still gets (README 'Measuring
@@ -343,6 +350,10 @@ HEADLINE_ONLY_BARS = {
     "cx": (0.86, 0.86, 0.06),
     "cy": (0.90, 0.74, 0.04),
     "cz": (0.90, 0.86, 0.04),
+    "da": (0.90, 0.74, 0.04),
+    "db": (0.95, 0.85, 0.02),
+    "dc": (0.95, 0.90, 0.02),
+    "dd": (0.85, 0.81, 0.05),
 }
 
 
@@ -414,6 +425,10 @@ LONG_BODY_BARS = {
     "cx": (0.95, 0.78, 0.02),
     "cy": (0.95, 0.86, 0.02),
     "cz": (0.95, 0.90, 0.02),
+    "da": (0.90, 0.78, 0.04),
+    "db": (0.95, 0.85, 0.02),
+    "dc": (0.95, 0.86, 0.02),
+    "dd": (0.95, 0.86, 0.02),
 }
 
 # The same sets as agency copy tells them, repeating its earlier paragraphs for background: each
@@ -480,6 +495,10 @@ EARLIER_BARS = {
     "cx": (0.95, 0.95, 0.02),
     "cy": (0.87, 0.95, 0.06),
     "cz": (0.90, 0.90, 0.04),
+    "da": (0.86, 0.82, 0.06),
+    "db": (0.85, 0.85, 0.06),
+    "dc": (0.95, 0.86, 0.02),
+    "dd": (0.95, 0.90, 0.02),
 }
 LONG_BODY_SEED = 20260106
 EARLIER = timedelta(days=2)
@@ -650,7 +669,7 @@ def test_held_out_reports_that_repeat_earlier_reports_alert_and_their_rehashes_s
 
 def test_every_held_out_set_has_its_bar_and_exists() -> None:
     letters = {p.stem.removeprefix("other-writer-") for p in SETS}
-    assert len(SETS) == 104
+    assert len(SETS) == 108
     assert held_out() == set(HELD_OUT_BARS) == set(HEADLINE_ONLY_BARS) == set(LONG_BODY_BARS)
     assert set(EARLIER_BARS) == held_out()
     assert held_out() < letters
