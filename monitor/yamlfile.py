@@ -20,6 +20,8 @@ from monitor.errors import ConfigError, Problem
 from monitor.yamlcache import MISSING, ParseCache
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     import yaml
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
@@ -90,24 +92,37 @@ def _unreadable_value(path: Path, root: yaml.Node | None, error: ValueError) -> 
     import yaml
 
     constructor = yaml.constructor.SafeConstructor()
-    pending = [root] if root is not None else []
-    seen: set[int] = set()  # an alias may name a node that holds it
-    while pending:
-        node = pending.pop()
-        if id(node) in seen:
-            continue
-        seen.add(id(node))
+    for node, _ in _nodes_once(root):
         if isinstance(node, yaml.ScalarNode) and node.tag.endswith(":timestamp"):
             try:
                 constructor.construct_yaml_timestamp(node)
             except ValueError as exc:
                 line = node.start_mark.line + 1
                 return Problem(str(path), line, f"{node.value!r} is not a date: {exc}")
-        elif isinstance(node, yaml.MappingNode):
-            pending.extend(value for pair in reversed(node.value) for value in reversed(pair))
-        elif isinstance(node, yaml.SequenceNode):
-            pending.extend(reversed(node.value))
     return Problem(str(path), None, f"a value YAML cannot read: {error}")
+
+
+def _nodes_once(root: yaml.Node | None) -> Iterator[tuple[yaml.Node, Location]]:
+    """Each node under ``root`` with its key path, in the order written, each once: an alias
+    names a node met before (or one that holds it), walked where it was first met."""
+    import yaml
+
+    pending: list[tuple[yaml.Node, Location]] = [(root, ())] if root is not None else []
+    seen: set[int] = set()
+    while pending:
+        node, here = pending.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        yield node, here
+        if isinstance(node, yaml.MappingNode):
+            for key_node, value_node in reversed(node.value):
+                key = key_node.value if isinstance(key_node, yaml.ScalarNode) else str(key_node)
+                pending.append((value_node, (*here, key)))
+                pending.append((key_node, (*here, key)))
+        elif isinstance(node, yaml.SequenceNode):
+            items = list(enumerate(node.value))
+            pending.extend((item, (*here, index)) for index, item in reversed(items))
 
 
 def _duplicate_keys(path: Path, root: yaml.Node) -> list[Problem]:
@@ -116,16 +131,10 @@ def _duplicate_keys(path: Path, root: yaml.Node) -> list[Problem]:
     import yaml
 
     problems = []
-    seen: set[int] = set()  # an alias names a node met before: its keys were checked there
-    pending: list[tuple[yaml.Node, Location]] = [(root, ())]
-    while pending:
-        node, here = pending.pop()
-        if id(node) in seen:
-            continue
-        seen.add(id(node))
+    for node, here in _nodes_once(root):  # an alias's keys were checked where first met
         if isinstance(node, yaml.MappingNode):
             first: dict[tuple[str, str], int] = {}
-            for key_node, value_node in node.value:
+            for key_node, _ in node.value:
                 key = key_node.value if isinstance(key_node, yaml.ScalarNode) else str(key_node)
                 line = key_node.start_mark.line + 1
                 if isinstance(key_node, yaml.ScalarNode) and key_node.tag != MERGE_TAG:
@@ -141,9 +150,6 @@ def _duplicate_keys(path: Path, root: yaml.Node) -> list[Problem]:
                             )
                         )
                     first.setdefault((key_node.tag, key), line)
-                pending.append((value_node, (*here, key)))
-        elif isinstance(node, yaml.SequenceNode):
-            pending.extend((item, (*here, index)) for index, item in enumerate(node.value))
     return sorted(problems, key=lambda problem: problem.line or 0)
 
 
