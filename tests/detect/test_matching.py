@@ -856,6 +856,36 @@ BROAD, TRUCE_RULE = "new-development", "ceasefire"
             " hours.",
             "collapsed",
         ),
+        # a truce agreed before, told as it takes effect, is in force, however the officialese
+        # words it; its taking effect as a condition is not
+        (
+            "ceasefire",
+            "The ceasefire signed in Istanbul came into force at midnight.",
+            "in-force",
+        ),
+        (
+            "ceasefire",
+            "At 00:00 Kyiv time the ceasefire regime entered into force along the entire line of"
+            " contact.",
+            "in-force",
+        ),
+        (
+            "ceasefire",
+            "Russia and Ukraine signed a ceasefire in Istanbul that takes effect on Monday.",
+            "agreed",
+        ),
+        (
+            "ceasefire",
+            "MPs are asked to approve the deployment to Ukraine following the entry into force of"
+            " a ceasefire.",
+            None,
+        ),
+        (
+            "ceasefire",
+            "The Commission assesses that the ceasefire regime that entered into force on 25"
+            " December is being observed.",
+            None,
+        ),
         # a division's count is a vote held, in any tense; a whip's forecast of one is not
         ("uk-parliament-vote", "MPs vote 402-88 to enlarge the UK deployment in Ukraine", "held"),
         ("uk-parliament-vote", "Commons votes 350 to 120 for Ukraine troop mission", "held"),
@@ -873,6 +903,12 @@ BROAD, TRUCE_RULE = "new-development", "ceasefire"
             "uk-parliament-vote",
             "The Defence Secretary signed the order to send troops to Ukraine under the mandate"
             " approved by MPs on 1 April.",
+            None,
+        ),
+        (
+            "uk-parliament-vote",
+            "The first British troops deployed under the Commons-approved mission arrived in"
+            " Ukraine overnight.",
             None,
         ),
         (

@@ -845,3 +845,16 @@ def test_a_report_no_specific_rule_names_updates_a_related_development_within_th
     assert verdict.decision is expected, verdict.reason
     if expected is Decision.UPDATE:
         assert "related (0.35), 30.0 h after its last report" in verdict.reason
+
+
+def test_a_country_s_contribution_or_its_elements_name_it() -> None:
+    """France's troops told as its contribution: Britain's arrival the next day is news of its
+    own."""
+    french = (
+        "The first elements of the French contribution to the Multinational Force Ukraine"
+        " arrived today in Odesa."
+    )
+    book = book_with_parties(report(french, DEPLOYMENT_RULE, "deployed"))
+    british = report(BRITISH_ARRIVE, DEPLOYMENT_RULE, "deployed")
+    assert book.decide(british, T0 + timedelta(hours=20)).decision is Decision.NEW_DEVELOPMENT
+
