@@ -857,4 +857,3 @@ def test_a_country_s_contribution_or_its_elements_name_it() -> None:
     book = book_with_parties(report(french, DEPLOYMENT_RULE, "deployed"))
     british = report(BRITISH_ARRIVE, DEPLOYMENT_RULE, "deployed")
     assert book.decide(british, T0 + timedelta(hours=20)).decision is Decision.NEW_DEVELOPMENT
-
