@@ -891,6 +891,13 @@ BROAD, TRUCE_RULE = "new-development", "ceasefire"
         ("uk-parliament-vote", "Commons votes 350 to 120 for Ukraine troop mission", "held"),
         ("uk-parliament-vote", "Troops motion: MPs split 301 votes to 290", "held"),
         ("uk-parliament-vote", "MPs are due to vote 400 to 100 on Ukraine troops", None),
+        # the motion's own words are no outcome
+        (
+            "uk-parliament-vote",
+            "Motion tabled: MPs asked to back up to 7,500 troops for Ukraine",
+            "tabled",
+        ),
+        ("uk-parliament-vote", "MPs back sending up to 7,500 troops to Ukraine", "held"),
         # a treaty laid before Parliament for ratification, and a vote of a past date told as
         # the background of another development, are no vote
         (

@@ -185,6 +185,12 @@ TRAINED_BARS = (0.85, 0.85, 0.05)
 # db (a broadcaster's general world feed), dc (scenario reports) and dd (a press-review
 # newsletter), written last in stop 49 and replayed only: 0.95 / 0.88 / 1 of 59, 1.00 / 0.95 / 0
 # of 58, 1.00 / 0.92 / 0 of 57 and 1.00 / 0.96 / 0 of 60.
+# de (hedged, attributed Washington and Brussels correspondents), df (paraphrased reporting as an
+# archive logs it), dg (understated scenario reports) and dh (live blogs and breaking-news
+# alerts), written in stop 50 and replayed first with the shipped model and stop 49's rules:
+# 1.00 / 0.91 / 0 of 61, 1.00 / 0.96 / 0 of 58, 1.00 / 0.91 / 0 of 60 and 1.00 / 1.00 / 0 of 58
+# (the same after stop 50's changes, but for de's false uk-parliament-vote naming); their misses
+# and second alerts were read.
 HELD_OUT_BARS = {
     "bn": (0.83, 0.90, 0.07),
     "bo": (0.77, 0.95, 0.08),
@@ -229,6 +235,10 @@ HELD_OUT_BARS = {
     "db": (0.95, 0.90, 0.02),
     "dc": (0.95, 0.86, 0.02),
     "dd": (0.95, 0.90, 0.02),
+    "de": (0.95, 0.86, 0.02),
+    "df": (0.95, 0.90, 0.02),
+    "dg": (0.95, 0.86, 0.02),
+    "dh": (0.95, 0.95, 0.02),
 }
 
 # One message per development event: the second alerts each set still gets (README 'Measuring
@@ -264,7 +274,10 @@ HELD_OUT_BARS = {
 # bh have none, ae one more (in sample), bk and by one fewer, cb one more: not traced.
 # cf (held out, never read) has one: not traced.
 # co's is a truce's first night told two days after it was declared; ct's two and cu's one
-# (never read) were not traced, nor cw's one (never read).
+# (never read) were not traced, nor cw's one (never read). dg's is a truce's collapse told first
+# through its consequences (evacuation buses), then named; dh's a truce Moscow accepted, named a
+# change of position, then a ceasefire when it began (its other, a motion's own words "MPs asked
+# to back" read as the vote's outcome, is gone since stop 50).
 SECOND_ALERTS = {
     "ae": 2,
     "af": 1,
@@ -289,6 +302,8 @@ SECOND_ALERTS = {
     "ct": 2,
     "cu": 1,
     "cw": 1,
+    "dg": 1,
+    "dh": 1,
     "g": 1,
 }
 
@@ -354,6 +369,10 @@ HEADLINE_ONLY_BARS = {
     "db": (0.95, 0.85, 0.02),
     "dc": (0.95, 0.90, 0.02),
     "dd": (0.85, 0.81, 0.05),
+    "de": (0.90, 0.81, 0.04),
+    "df": (0.95, 0.78, 0.02),
+    "dg": (0.85, 0.34, 0.04),
+    "dh": (0.90, 0.81, 0.04),
 }
 
 
@@ -429,6 +448,10 @@ LONG_BODY_BARS = {
     "db": (0.95, 0.85, 0.02),
     "dc": (0.95, 0.86, 0.02),
     "dd": (0.95, 0.86, 0.02),
+    "de": (0.95, 0.68, 0.02),
+    "df": (0.95, 0.90, 0.02),
+    "dg": (0.95, 0.47, 0.02),
+    "dh": (0.95, 0.68, 0.02),
 }
 
 # The same sets as agency copy tells them, repeating its earlier paragraphs for background: each
@@ -499,6 +522,10 @@ EARLIER_BARS = {
     "db": (0.85, 0.85, 0.06),
     "dc": (0.95, 0.86, 0.02),
     "dd": (0.95, 0.90, 0.02),
+    "de": (0.95, 0.86, 0.02),
+    "df": (0.95, 0.90, 0.02),
+    "dg": (0.90, 0.86, 0.04),
+    "dh": (0.95, 0.95, 0.02),
 }
 LONG_BODY_SEED = 20260106
 EARLIER = timedelta(days=2)
@@ -669,7 +696,7 @@ def test_held_out_reports_that_repeat_earlier_reports_alert_and_their_rehashes_s
 
 def test_every_held_out_set_has_its_bar_and_exists() -> None:
     letters = {p.stem.removeprefix("other-writer-") for p in SETS}
-    assert len(SETS) == 108
+    assert len(SETS) == 112
     assert held_out() == set(HELD_OUT_BARS) == set(HEADLINE_ONLY_BARS) == set(LONG_BODY_BARS)
     assert set(EARLIER_BARS) == held_out()
     assert held_out() < letters
