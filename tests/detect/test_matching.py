@@ -891,6 +891,58 @@ BROAD, TRUCE_RULE = "new-development", "ceasefire"
         ("uk-parliament-vote", "Commons votes 350 to 120 for Ukraine troop mission", "held"),
         ("uk-parliament-vote", "Troops motion: MPs split 301 votes to 290", "held"),
         ("uk-parliament-vote", "MPs are due to vote 400 to 100 on Ukraine troops", None),
+        # another parliament of the UK, a vote told as the mission's warrant or of a past month,
+        # and a debate that takes note decide nothing today
+        (
+            "uk-parliament-vote",
+            "The Scottish Parliament has voted against the deployment of British troops to"
+            " Ukraine.",
+            None,
+        ),
+        (
+            "uk-parliament-vote",
+            "A spokesperson said the deployment to Ukraine was proceeding as approved by the House"
+            " of Commons.",
+            None,
+        ),
+        (
+            "uk-parliament-vote",
+            "Healey told the Commons that 3,100 British personnel were in Ukraine, within the limit"
+            " approved in October.",
+            None,
+        ),
+        (
+            "uk-parliament-vote",
+            "The House of Lords spent five hours on Tuesday debating the deployment of British"
+            " troops to Ukraine, on a government motion 'that this House takes note' of the"
+            " decision.",
+            None,
+        ),
+        # a treaty laid before its ratification, and a statement signed about the guarantees,
+        # are neither a ratification nor an arrangement
+        (
+            "guarantees-ratified",
+            "The government laid the Ukraine security guarantee treaty before Parliament, starting"
+            " the scrutiny period before it can be ratified.",
+            None,
+        ),
+        (
+            "guarantees-ratified",
+            "EU leaders signed off on a joint statement backing the security guarantees for"
+            " Ukraine.",
+            None,
+        ),
+        (
+            "new-development",
+            "EU leaders signed off on a joint statement backing the security guarantees for"
+            " Ukraine.",
+            None,
+        ),
+        (
+            "guarantees-ratified",
+            "EU leaders signed a legally binding security guarantee treaty with Ukraine.",
+            "signed",
+        ),
         # the motion's own words are no outcome
         (
             "uk-parliament-vote",

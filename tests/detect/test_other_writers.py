@@ -190,7 +190,11 @@ TRAINED_BARS = (0.85, 0.85, 0.05)
 # alerts), written in stop 50 and replayed first with the shipped model and stop 49's rules:
 # 1.00 / 0.91 / 0 of 61, 1.00 / 0.96 / 0 of 58, 1.00 / 0.91 / 0 of 60 and 1.00 / 1.00 / 0 of 58
 # (the same after stop 50's changes, but for de's false uk-parliament-vote naming); their misses
-# and second alerts were read.
+# and second alerts were read. di (a wire agency's Europe desk, hedged and attributed), dj
+# (paraphrased reporting as a news-summary service gives it), dk (scenario reports with the news
+# in the second or third sentence) and dl (a regional British newspaper group and local radio),
+# written in stop 50 and replayed only after its changes (the same with stop 49's rules): 1.00 /
+# 0.91 / 0 of 60, 0.92 / 0.96 / 2 of 59, 1.00 / 0.88 / 0 of 59 and 0.96 / 0.92 / 1 of 60.
 HELD_OUT_BARS = {
     "bn": (0.83, 0.90, 0.07),
     "bo": (0.77, 0.95, 0.08),
@@ -239,6 +243,10 @@ HELD_OUT_BARS = {
     "df": (0.95, 0.90, 0.02),
     "dg": (0.95, 0.86, 0.02),
     "dh": (0.95, 0.95, 0.02),
+    "di": (0.95, 0.85, 0.02),
+    "dj": (0.87, 0.90, 0.06),
+    "dk": (0.95, 0.82, 0.02),
+    "dl": (0.90, 0.86, 0.04),
 }
 
 # One message per development event: the second alerts each set still gets (README 'Measuring
@@ -373,6 +381,10 @@ HEADLINE_ONLY_BARS = {
     "df": (0.95, 0.78, 0.02),
     "dg": (0.85, 0.34, 0.04),
     "dh": (0.90, 0.81, 0.04),
+    "di": (0.89, 0.76, 0.04),
+    "dj": (0.90, 0.78, 0.04),
+    "dk": (0.90, 0.74, 0.04),
+    "dl": (0.85, 0.74, 0.05),
 }
 
 
@@ -452,6 +464,10 @@ LONG_BODY_BARS = {
     "df": (0.95, 0.90, 0.02),
     "dg": (0.95, 0.47, 0.02),
     "dh": (0.95, 0.68, 0.02),
+    "di": (0.95, 0.85, 0.02),
+    "dj": (0.87, 0.49, 0.04),
+    "dk": (0.95, 0.78, 0.02),
+    "dl": (0.90, 0.82, 0.04),
 }
 
 # The same sets as agency copy tells them, repeating its earlier paragraphs for background: each
@@ -526,6 +542,10 @@ EARLIER_BARS = {
     "df": (0.95, 0.90, 0.02),
     "dg": (0.90, 0.86, 0.04),
     "dh": (0.95, 0.95, 0.02),
+    "di": (0.95, 0.85, 0.02),
+    "dj": (0.87, 0.90, 0.06),
+    "dk": (0.95, 0.82, 0.02),
+    "dl": (0.90, 0.86, 0.04),
 }
 LONG_BODY_SEED = 20260106
 EARLIER = timedelta(days=2)
@@ -696,7 +716,7 @@ def test_held_out_reports_that_repeat_earlier_reports_alert_and_their_rehashes_s
 
 def test_every_held_out_set_has_its_bar_and_exists() -> None:
     letters = {p.stem.removeprefix("other-writer-") for p in SETS}
-    assert len(SETS) == 112
+    assert len(SETS) == 116
     assert held_out() == set(HELD_OUT_BARS) == set(HEADLINE_ONLY_BARS) == set(LONG_BODY_BARS)
     assert set(EARLIER_BARS) == held_out()
     assert held_out() < letters
