@@ -943,6 +943,55 @@ BROAD, TRUCE_RULE = "new-development", "ceasefire"
             "EU leaders signed a legally binding security guarantee treaty with Ukraine.",
             "signed",
         ),
+        # Moscow calling a truce impossible without something sets a condition; breaking off the
+        # talks is a step of its own; a truce lasting "only as long as" Putin likes is an opinion,
+        # and halting talks on a prisoner exchange is humanitarian
+        (
+            "russia-position-change",
+            "Moscow says truce impossible unless Zaporizhzhia plant stays with Rosatom",
+            "new-condition",
+        ),
+        (
+            "russia-position-change",
+            "Moscow breaks off negotiations with Kyiv over the peace framework",
+            "walks-out",
+        ),
+        (
+            "russia-position-change",
+            "Zelensky says truce impossible unless Russia withdraws from Zaporizhzhia",
+            None,
+        ),
+        (
+            "russia-position-change",
+            "A ceasefire in Ukraine without soldiers to back it would last only as long as Vladimir"
+            " Putin found convenient.",
+            None,
+        ),
+        (
+            "russia-position-change",
+            "Moscow halted talks with Kyiv on Ukraine's prisoner exchange",
+            None,
+        ),
+        # a mandate asked for is not granted, and Russia's pacts with its allies are not the
+        # story's
+        (
+            "new-development",
+            "The German government intends to ask the Bundestag for a mandate for a Bundeswehr"
+            " contribution to the multinational force in Ukraine this autumn.",
+            None,
+        ),
+        (
+            "new-development",
+            "The Bundestag approved a mandate for up to 500 Bundeswehr personnel in the"
+            " multinational force in Ukraine.",
+            "mandate",
+        ),
+        (
+            "new-development",
+            "Russia and Belarus signed a protocol in Minsk expanding their treaty on security"
+            " guarantees, the Kremlin said.",
+            None,
+        ),
         # the motion's own words are no outcome
         (
             "uk-parliament-vote",
