@@ -992,6 +992,44 @@ BROAD, TRUCE_RULE = "new-development", "ceasefire"
             " guarantees, the Kremlin said.",
             None,
         ),
+        # a map of which nothing is agreed, deployment agreed to stay contingent on a ceasefire,
+        # and German troops "only with a Bundestag mandate" are no arrangement or mandate;
+        # Moscow "remains open", a treaty binding "until it is ratified", and one "ratified in
+        # September" in a recap are no news
+        (
+            "new-development",
+            "Draft Donbas Line Map Circulates in Riyadh; Officials Say Nothing Agreed",
+            None,
+        ),
+        (
+            "new-development",
+            "Ministers agreed that deployment of the Multinational Force remains contingent on a"
+            " cessation of hostilities in Ukraine.",
+            None,
+        ),
+        (
+            "new-development",
+            "Merz: German troops only with Bundestag mandate and a ceasefire in Ukraine",
+            None,
+        ),
+        (
+            "russia-position-change",
+            "The Kremlin said Russia remained open to unarmed observers from neutral countries in"
+            " Ukraine.",
+            None,
+        ),
+        (
+            "guarantees-ratified",
+            "The US-Ukraine pact is welcome, but until it is ratified it binds only as long as the"
+            " President wishes it to.",
+            None,
+        ),
+        (
+            "guarantees-ratified",
+            "Our briefing recaps the year: a Ukraine security pact signed in June and ratified in"
+            " September.",
+            None,
+        ),
         # the motion's own words are no outcome
         (
             "uk-parliament-vote",
