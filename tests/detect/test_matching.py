@@ -992,6 +992,18 @@ BROAD, TRUCE_RULE = "new-development", "ceasefire"
             " guarantees, the Kremlin said.",
             None,
         ),
+        # a truce that "remains in force" is no restatement of Moscow's position; a position
+        # that "remains" is
+        (
+            "russia-position-change",
+            "Russia suspends political talks, says ceasefire remains in force",
+            "decides",
+        ),
+        (
+            "russia-position-change",
+            "Russia remains opposed to foreign troops and suspends talks on the peace framework",
+            None,
+        ),
         # a map of which nothing is agreed, deployment agreed to stay contingent on a ceasefire,
         # and German troops "only with a Bundestag mandate" are no arrangement or mandate;
         # Moscow "remains open", a treaty binding "until it is ratified", and one "ratified in
