@@ -1042,6 +1042,74 @@ BROAD, TRUCE_RULE = "new-development", "ceasefire"
             " September.",
             None,
         ),
+        # what a review of these vetoes found they must not silence, nor the patterns read
+        (
+            "ceasefire",
+            "The ceasefire agreed in Istanbul has taken effect, Ukraine's military said.",
+            "in-force",
+        ),
+        (
+            "ceasefire",
+            "Russia and Ukraine signed a ceasefire agreement that entered into force at midnight.",
+            "agreed",
+        ),
+        (
+            "ceasefire",
+            "Russia tore up the ceasefire agreement that was signed in Istanbul last month, Kyiv"
+            " said.",
+            "collapsed",
+        ),
+        (
+            "uk-parliament-vote",
+            "MPs voted to approve the deployment of British troops to Ukraine under the framework"
+            " endorsed in January by coalition leaders.",
+            "held",
+        ),
+        (
+            "uk-parliament-vote",
+            "Tory MPs pushed back against the deployment of British troops to Ukraine.",
+            None,
+        ),
+        (
+            "uk-parliament-vote",
+            "Starmer was back in the Commons on Monday to defend the deployment of troops to"
+            " Ukraine.",
+            None,
+        ),
+        (
+            "guarantees-ratified",
+            "Britain and Ukraine signed a legally binding security guarantee treaty, a statement"
+            " said.",
+            "signed",
+        ),
+        (
+            "new-development",
+            "Ukraine and Poland signed an agreement on security guarantees covering the border with"
+            " Belarus.",
+            "arrangement",
+        ),
+        ("russia-position-change", "Russia halted gas transit talks with Ukraine.", None),
+        (
+            "russia-position-change",
+            "Russia halted attacks during talks with Ukraine in Istanbul.",
+            None,
+        ),
+        (
+            "russia-position-change",
+            "The foreign ministry said Moscow was suspending the peace talks with Ukraine.",
+            "walks-out",
+        ),
+        (
+            "russia-position-change",
+            "Starmer said the coalition force would stay in Ukraine for as long as it takes,"
+            " despite Russia's threats.",
+            None,
+        ),
+        (
+            "russia-position-change",
+            "Kremlin says Ukraine truce impossible unless plant stays with Rosatom.",
+            "new-condition",
+        ),
         # the motion's own words are no outcome
         (
             "uk-parliament-vote",
