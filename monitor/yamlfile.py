@@ -56,7 +56,7 @@ def _walk(
         words[here] = node.value  # as written, unquoted: "on" before YAML made it True
     if isinstance(node, yaml.MappingNode):
         for key_node, value_node in node.value:
-            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else str(key_node)
+            key = _key_text(key_node)
             lines[(*here, key)] = key_node.start_mark.line + 1
             _walk(value_node, (*here, key), lines, words, seen)
             lines[(*here, key)] = key_node.start_mark.line + 1
@@ -102,6 +102,13 @@ def _unreadable_value(path: Path, root: yaml.Node | None, error: ValueError) -> 
     return Problem(str(path), None, f"a value YAML cannot read: {error}")
 
 
+def _key_text(key_node: yaml.Node) -> str:
+    """How a mapping key is named in a key path and a problem: a scalar's text, else the node."""
+    import yaml
+
+    return str(key_node.value) if isinstance(key_node, yaml.ScalarNode) else str(key_node)
+
+
 def _nodes_once(root: yaml.Node | None) -> Iterator[tuple[yaml.Node, Location]]:
     """Each node under ``root`` with its key path, in the order written, each once: an alias
     names a node met before (or one that holds it), walked where it was first met."""
@@ -117,7 +124,7 @@ def _nodes_once(root: yaml.Node | None) -> Iterator[tuple[yaml.Node, Location]]:
         yield node, here
         if isinstance(node, yaml.MappingNode):
             for key_node, value_node in reversed(node.value):
-                key = key_node.value if isinstance(key_node, yaml.ScalarNode) else str(key_node)
+                key = _key_text(key_node)
                 pending.append((value_node, (*here, key)))
                 pending.append((key_node, (*here, key)))
         elif isinstance(node, yaml.SequenceNode):
@@ -135,7 +142,7 @@ def _duplicate_keys(path: Path, root: yaml.Node) -> list[Problem]:
         if isinstance(node, yaml.MappingNode):
             first: dict[tuple[str, str], int] = {}
             for key_node, _ in node.value:
-                key = key_node.value if isinstance(key_node, yaml.ScalarNode) else str(key_node)
+                key = _key_text(key_node)
                 line = key_node.start_mark.line + 1
                 if isinstance(key_node, yaml.ScalarNode) and key_node.tag != MERGE_TAG:
                     if (key_node.tag, key) in first:
