@@ -48,6 +48,9 @@ if TYPE_CHECKING:
 DEFAULT_MIN_NOVELTY = 0.3
 MAX_EVIDENCE = 3
 LEAD_SENTENCES = 3  # the headline and the first two sentences of the text that are news
+# A rule's pattern on a novel lead sentence names the development whatever the development
+# head says (below the pattern floor) when the rule's own head is at least this sure.
+SURE_HEAD = 0.95
 _SEVERITY = get_args(Severity)  # in rising order
 
 
@@ -244,10 +247,14 @@ class Detector:
         head: Score | None,
         pattern_floor: float,
     ) -> RuleVerdict:
-        """A specific rule holds by its pattern (the fast path), its head or its examples."""
+        """A specific rule holds by its pattern (the fast path: over the pattern floor, or with its
+        own head sure), its head or its examples."""
         hit = _lead_hit(signals, rule.id)
         if hit is not None and development.probability >= pattern_floor:
             return RuleVerdict(rule.id, True, hit.describe(), head, hit)
+        if hit is not None and head is not None and head.probability >= SURE_HEAD:
+            reason = f"{hit.describe()}, head {head.probability:.2f} (sure at {SURE_HEAD:.2f})"
+            return RuleVerdict(rule.id, True, reason, head, hit)
         if not development.holds:
             return RuleVerdict(rule.id, False, "not a development", head, hit)
         if head is not None:

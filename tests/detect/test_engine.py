@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import copy
 from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
 
 from monitor.detect import features
 from monitor.detect.corroboration import RecentReports
-from monitor.detect.engine import Detector
+from monitor.detect.engine import SURE_HEAD, Detector
 from monitor.detect.model import ModelFile, ScoringModel
 from monitor.models import Article
 from monitor.ruleset import load_ruleset
@@ -604,3 +605,30 @@ def test_other_outlets_reports_are_compared_only_for_a_model_weighing_them(
             detector.recent.observe(vector, "another outlet", T0 - timedelta(hours=2))
         scores.append(detector.assess(report, T0).development.probability)
     assert scores[1] > scores[0], scores
+
+
+def test_a_pattern_names_the_development_when_its_rule_head_is_sure(
+    shipped_detector: Detector,
+) -> None:
+    """Under the pattern floor, a pattern on a novel lead sentence still names the development
+    when its rule's own head is at least ``SURE_HEAD`` sure (a vote reported with the words of
+    near-misses: a month, "a year"); with that head unsure, the article stays quiet."""
+    report = article("MPs back sending UK troops to Ukraine", VOTE)
+    spec = shipped_detector.model.spec.model_dump()
+    spec["heads"]["development"]["bias"] -= 40.0  # every article under the pattern floor
+    ruleset = load_ruleset(RULES)
+    verdicts = []
+    for vote_bias in (0.0, -40.0):
+        changed = copy.deepcopy(spec)
+        changed["heads"]["uk-parliament-vote"]["bias"] += vote_bias
+        detector = Detector(
+            ruleset.claims, ruleset.rules, model=ScoringModel(ModelFile.model_validate(changed))
+        )
+        assessment = detector.assess(report, T0)
+        assert assessment.development.probability < detector.model.spec.pattern_floor
+        assert {h.rule for h in assessment.signals.hits} == {"uk-parliament-vote"}
+        verdicts.append({v.rule: v for v in assessment.rules}["uk-parliament-vote"])
+    sure, unsure = verdicts
+    assert sure.holds and sure.score is not None and sure.score.probability >= SURE_HEAD
+    assert "sure" in sure.reason
+    assert not unsure.holds

@@ -681,6 +681,96 @@ BROAD, TRUCE_RULE = "new-development", "ceasefire"
             " approved the mission",
             "ordered",
         ),
+        # a parliament that voted to approve (not one that is to), a day told between the
+        # approval and what it approves, the mission or a city of Ukraine as the destination
+        (
+            "foreign-troops-deployed",
+            "The Bundestag voted to approve the deployment of 800 Bundeswehr soldiers to Ukraine.",
+            "mandated",
+        ),
+        (
+            "foreign-troops-deployed",
+            "The Italian Senate approves up to 500 soldiers for the Ukraine mission",
+            "mandated",
+        ),
+        (
+            "foreign-troops-deployed",
+            "The Spanish government approved on Monday the dispatch of 250 soldiers to Ukraine.",
+            "ordered",
+        ),
+        (
+            "foreign-troops-deployed",
+            "The Czech cabinet approved on 3 June a mandate for 200 soldiers to serve in Ukraine.",
+            "ordered",
+        ),
+        (
+            "foreign-troops-deployed",
+            "The Romanian government approved sending 150 engineers to a depot near Odesa.",
+            "ordered",
+        ),
+        (
+            "foreign-troops-deployed",
+            "The Bundestag is due to vote to approve the deployment of 800 soldiers to Ukraine.",
+            None,
+        ),
+        (
+            "foreign-troops-deployed",
+            "The Bundestag is expected to approve the deployment of 800 soldiers to Ukraine.",
+            None,
+        ),
+        (
+            "foreign-troops-deployed",
+            "The cabinet approved on Monday a plan for sending 200 soldiers to Ukraine.",
+            None,
+        ),
+        (
+            "foreign-troops-deployed",
+            "The government approved on Tuesday the dispatch of 300 soldiers to a training area"
+            " in Poland.",
+            None,
+        ),
+        (
+            "foreign-troops-deployed",
+            "The Italian Senate approves funding for the Ukraine mission",
+            None,
+        ),
+        # contingents and brigades arrive as a contingent does; a demand that they leave is no
+        # arrival
+        (
+            "foreign-troops-deployed",
+            "Estonian and Danish contingents arrive in Ukraine to join the multinational force.",
+            "deployed",
+        ),
+        (
+            "foreign-troops-deployed",
+            "Two Polish brigades crossed into western Ukraine overnight.",
+            "deployed",
+        ),
+        (
+            "foreign-troops-deployed",
+            "Moscow's draft demands the withdrawal of all foreign contingents deployed to Ukraine.",
+            None,
+        ),
+        # a truce extended or restored is agreed again; a push to extend it is not
+        (
+            "ceasefire",
+            "The ceasefire in Ukraine was extended by 60 days after talks in Istanbul.",
+            "agreed",
+        ),
+        (
+            "ceasefire",
+            "Kyiv and Moscow extended the energy moratorium for another month.",
+            "agreed",
+        ),
+        (
+            "ceasefire",
+            "After a week of fighting, the ceasefire was restored along the southern front.",
+            "agreed",
+        ),
+        ("ceasefire", "Washington is pushing to extend the truce as its expiry nears.", None),
+        ("ceasefire", "The Kremlin said the door was open to restoring the ceasefire.", None),
+        ("ceasefire", "Both sides could extend the ceasefire if talks progress.", None),
+        ("ceasefire", "Israel and Hamas extended the Gaza ceasefire by two weeks.", None),
         ("foreign-troops-deployed", "Parliament approved sending British troops to Ukraine.", None),
         (
             "foreign-troops-deployed",
