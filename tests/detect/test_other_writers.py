@@ -195,6 +195,12 @@ TRAINED_BARS = (0.85, 0.85, 0.05)
 # in the second or third sentence) and dl (a regional British newspaper group and local radio),
 # written in stop 50 and replayed only after its changes (the same with stop 49's rules): 1.00 /
 # 0.91 / 0 of 60, 0.92 / 0.96 / 2 of 59, 1.00 / 0.88 / 0 of 59 and 0.96 / 0.92 / 1 of 60.
+# dm (agency bureaus and a broadsheet's diplomatic desk, hedged and attributed), dn (paraphrased
+# reporting as a media-monitoring service logs it), do (scenario reports over 2026-2028, kinds
+# of development recurring) and dp (outlets outside the UK and Russia, some translated, some
+# headlines alone), written in stop 51 and replayed first with stop 50's detector: 1.00 / 0.92 /
+# 0 of 60, 0.96 / 1.00 / 1 of 59, 1.00 / 0.96 / 0 of 59 and 0.95 / 0.91 / 1 of 60; with stop 51's
+# changes (made before and without reading them) dm 1.00 / 0.96 and do 1.00 / 1.00. Never read.
 HELD_OUT_BARS = {
     "bn": (0.83, 0.90, 0.07),
     "bo": (0.77, 0.95, 0.08),
@@ -247,6 +253,10 @@ HELD_OUT_BARS = {
     "dj": (0.87, 0.90, 0.06),
     "dk": (0.95, 0.82, 0.02),
     "dl": (0.90, 0.86, 0.04),
+    "dm": (0.95, 0.90, 0.02),
+    "dn": (0.91, 0.95, 0.04),
+    "do": (0.95, 0.95, 0.02),
+    "dp": (0.90, 0.86, 0.04),
 }
 
 # One message per development event: the second alerts each set still gets (README 'Measuring
@@ -285,7 +295,8 @@ HELD_OUT_BARS = {
 # (never read) were not traced, nor cw's one (never read). dg's is a truce's collapse told first
 # through its consequences (evacuation buses), then named; dh's a truce Moscow accepted, named a
 # change of position, then a ceasefire when it began (its other, a motion's own words "MPs asked
-# to back" read as the vote's outcome, is gone since stop 50).
+# to back" read as the vote's outcome, is gone since stop 50). do's (stop 51, never read) was
+# not traced.
 SECOND_ALERTS = {
     "ae": 2,
     "af": 1,
@@ -312,6 +323,7 @@ SECOND_ALERTS = {
     "cw": 1,
     "dg": 1,
     "dh": 1,
+    "do": 1,
     "g": 1,
 }
 
@@ -385,6 +397,10 @@ HEADLINE_ONLY_BARS = {
     "dj": (0.90, 0.78, 0.04),
     "dk": (0.90, 0.74, 0.04),
     "dl": (0.85, 0.74, 0.05),
+    "dm": (0.89, 0.65, 0.04),
+    "dn": (0.86, 0.82, 0.06),
+    "do": (0.95, 0.86, 0.02),
+    "dp": (0.86, 0.86, 0.05),
 }
 
 
@@ -468,6 +484,10 @@ LONG_BODY_BARS = {
     "dj": (0.87, 0.49, 0.04),
     "dk": (0.95, 0.78, 0.02),
     "dl": (0.90, 0.82, 0.04),
+    "dm": (0.95, 0.86, 0.02),
+    "dn": (0.90, 0.90, 0.04),
+    "do": (0.95, 0.90, 0.02),
+    "dp": (0.95, 0.86, 0.02),
 }
 
 # The same sets as agency copy tells them, repeating its earlier paragraphs for background: each
@@ -546,6 +566,10 @@ EARLIER_BARS = {
     "dj": (0.87, 0.90, 0.06),
     "dk": (0.95, 0.82, 0.02),
     "dl": (0.90, 0.86, 0.04),
+    "dm": (0.95, 0.90, 0.02),
+    "dn": (0.91, 0.95, 0.04),
+    "do": (0.95, 0.95, 0.02),
+    "dp": (0.90, 0.90, 0.04),
 }
 LONG_BODY_SEED = 20260106
 EARLIER = timedelta(days=2)
@@ -716,7 +740,7 @@ def test_held_out_reports_that_repeat_earlier_reports_alert_and_their_rehashes_s
 
 def test_every_held_out_set_has_its_bar_and_exists() -> None:
     letters = {p.stem.removeprefix("other-writer-") for p in SETS}
-    assert len(SETS) == 116
+    assert len(SETS) == 120
     assert held_out() == set(HELD_OUT_BARS) == set(HEADLINE_ONLY_BARS) == set(LONG_BODY_BARS)
     assert set(EARLIER_BARS) == held_out()
     assert held_out() < letters
