@@ -771,6 +771,19 @@ BROAD, TRUCE_RULE = "new-development", "ceasefire"
         ("ceasefire", "The Kremlin said the door was open to restoring the ceasefire.", None),
         ("ceasefire", "Both sides could extend the ceasefire if talks progress.", None),
         ("ceasefire", "Israel and Hamas extended the Gaza ceasefire by two weeks.", None),
+        # money put behind Ukraine's own army or a deterrence fund, in agency shorthand too
+        (
+            "new-development",
+            "Allies pledge $25 billion over four years to sustain Ukraine's army after the war.",
+            "commitment",
+        ),
+        (
+            "new-development",
+            "EU leaders agree a 30 bln euro fund for Ukraine's deterrence force.",
+            "commitment",
+        ),
+        ("new-development", "The summit backs a €12bn deterrence fund for Ukraine.", "commitment"),
+        ("new-development", "Allies could pledge $25 billion to sustain Ukraine's army.", None),
         ("foreign-troops-deployed", "Parliament approved sending British troops to Ukraine.", None),
         (
             "foreign-troops-deployed",
