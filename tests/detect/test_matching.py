@@ -784,6 +784,28 @@ BROAD, TRUCE_RULE = "new-development", "ceasefire"
         ),
         ("new-development", "The summit backs a €12bn deterrence fund for Ukraine.", "commitment"),
         ("new-development", "Allies could pledge $25 billion to sustain Ukraine's army.", None),
+        # a country joining the coalition is a new actor; one that may join, or joined long ago
+        # as background, is not; a newspaper revealing plans is a leak
+        (
+            "new-development",
+            "Turkey joins the coalition for Ukraine and will lead its Black Sea component.",
+            "joins",
+        ),
+        ("new-development", "Japan formally joined the Ukraine coalition on Tuesday.", "joins"),
+        ("new-development", "Turkey could join the coalition if a ceasefire holds.", None),
+        ("new-development", "Norway may have joined the coalition.", None),
+        (
+            "new-development",
+            "Since Turkey joined the coalition, its navy has cleared mines off Odesa.",
+            None,
+        ),
+        ("new-development", "Russia's allies joined in condemning the coalition.", None),
+        (
+            "new-development",
+            "Revealed: MoD plans for an 8,000-strong rotating force in Ukraine, seen by this"
+            " newspaper.",
+            "leaked-plan",
+        ),
         ("foreign-troops-deployed", "Parliament approved sending British troops to Ukraine.", None),
         (
             "foreign-troops-deployed",
