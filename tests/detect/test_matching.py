@@ -806,6 +806,23 @@ BROAD, TRUCE_RULE = "new-development", "ceasefire"
             " newspaper.",
             "leaked-plan",
         ),
+        # a referendum on the peace terms called for a date; one promised, or demanded, is not
+        (
+            "new-development",
+            "Zelensky calls a referendum on the peace settlement for 14 February.",
+            "referendum",
+        ),
+        (
+            "new-development",
+            "The Rada set 28 March as the date for the referendum on the peace agreement.",
+            "referendum",
+        ),
+        (
+            "new-development",
+            "Zelensky says he will call a referendum if a peace deal is reached.",
+            None,
+        ),
+        ("new-development", "Farage demands a national referendum before any peace deal.", None),
         ("foreign-troops-deployed", "Parliament approved sending British troops to Ukraine.", None),
         (
             "foreign-troops-deployed",
