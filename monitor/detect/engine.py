@@ -252,8 +252,10 @@ class Detector:
         hit = _lead_hit(signals, rule.id)
         if hit is not None and development.probability >= pattern_floor:
             return RuleVerdict(rule.id, True, hit.describe(), head, hit)
-        if hit is not None and head is not None and head.probability >= SURE_HEAD:
-            reason = f"{hit.describe()}, head {head.probability:.2f} (sure at {SURE_HEAD:.2f})"
+        # never surer than the floor asks (a judge that refused the article raised it out of reach)
+        sure = max(SURE_HEAD, pattern_floor)
+        if hit is not None and head is not None and head.probability >= sure:
+            reason = f"{hit.describe()}, head {head.probability:.2f} (sure at {sure:.2f})"
             return RuleVerdict(rule.id, True, reason, head, hit)
         if not development.holds:
             return RuleVerdict(rule.id, False, "not a development", head, hit)

@@ -74,7 +74,8 @@ def test_case_table_alerts_on_developments_and_stays_quiet_on_the_rest(
 # (sixty-five writers, corroboration left out) gets three of those right (the German pledge
 # considered stays quiet; the Catterick orders and the turned-down plan alert) and three others
 # wrong: aid and a trade deal in the story's words alert, and the division on the motion scores
-# under the floor.
+# under the floor (since stop 51 named all the same: its pattern holds and the vote's head is sure,
+# ``SURE_HEAD``).
 KNOWN_WRONG = {
     "Commons vote on Ukraine troops postponed": "quiet (expected ['new-development'])",
     "The European Parliament passed a non-binding resolution backing the multinational force"
@@ -85,9 +86,6 @@ KNOWN_WRONG = {
     "Japan pledges $500m to Ukraine reconstruction fund": "['new-development'] (expected quiet)",
     "Ukraine and Poland sign grain transit deal": (
         "['ceasefire', 'new-development'] (expected quiet)"
-    ),
-    "The House divided on the Ukraine deployment motion": (
-        "quiet (expected ['new-development', 'uk-parliament-vote'])"
     ),
 }
 
