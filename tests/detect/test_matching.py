@@ -705,7 +705,7 @@ BROAD, TRUCE_RULE = "new-development", "ceasefire"
         ),
         (
             "foreign-troops-deployed",
-            "The Romanian government approved sending 150 engineers to a depot near Odesa.",
+            "The Romanian government approved sending 150 Romanian engineers to Odesa.",
             "ordered",
         ),
         (
@@ -759,7 +759,7 @@ BROAD, TRUCE_RULE = "new-development", "ceasefire"
         ),
         (
             "ceasefire",
-            "Kyiv and Moscow extended the energy moratorium for another month.",
+            "Kyiv and Moscow extended the energy truce for another month.",
             "agreed",
         ),
         (
@@ -823,6 +823,172 @@ BROAD, TRUCE_RULE = "new-development", "ceasefire"
             None,
         ),
         ("new-development", "Farage demands a national referendum before any peace deal.", None),
+        # a review's sentences: what the widened patterns must still tell apart
+        (
+            "foreign-troops-deployed",
+            "Polish lawmakers vote to approve sending 300 engineers to Ukraine.",
+            "mandated",
+        ),
+        (
+            "foreign-troops-deployed",
+            "The Storting voted 120 to 49 to approve sending Norwegian troops to Ukraine.",
+            "mandated",
+        ),
+        (
+            "foreign-troops-deployed",
+            "Danish lawmakers approved sending a frigate to escort grain ships for Ukraine"
+            " through the Baltic.",
+            None,
+        ),
+        ("foreign-troops-deployed", "Macron ordered the first French units to Kyiv.", "ordered"),
+        (
+            "foreign-troops-deployed",
+            "The Pentagon ordered additional Marines to guard the US embassy in Kyiv.",
+            None,
+        ),
+        (
+            "foreign-troops-deployed",
+            "Zelensky ordered the deployment of extra air defence units to Odesa after a night"
+            " of drone strikes.",
+            None,
+        ),
+        (
+            "foreign-troops-deployed",
+            "Two Ukrainian brigades trained by British instructors were deployed to Zaporizhzhia"
+            " last week.",
+            None,
+        ),
+        (
+            "foreign-troops-deployed",
+            "NATO's eight battlegroups were deployed soon after the war in Ukraine began.",
+            None,
+        ),
+        (
+            "foreign-troops-deployed",
+            "Moscow regards any European contingents sent to Ukraine as an occupying force.",
+            None,
+        ),
+        (
+            "foreign-troops-deployed",
+            "British troops arrived in Ukraine to monitor the withdrawal of heavy weapons from"
+            " the front line.",
+            "deployed",
+        ),
+        (
+            "foreign-troops-deployed",
+            "French battlegroups reached western Ukraine overnight.",
+            "deployed",
+        ),
+        (
+            "ceasefire",
+            "Kyiv had wanted the truce extended, but Moscow resumed strikes on Friday.",
+            None,
+        ),
+        ("ceasefire", "Kyiv asked for the truce to be extended.", None),
+        (
+            "ceasefire",
+            "The brief truce saw electricity restored to 200,000 homes in Kharkiv.",
+            None,
+        ),
+        (
+            "ceasefire",
+            "Power to the nuclear station was restored during a ceasefire to allow repairs.",
+            None,
+        ),
+        ("ceasefire", "Investors are betting on a prolonged truce in Ukraine this summer.", None),
+        (
+            "ceasefire",
+            "Russia extended its moratorium on gasoline exports until the end of the year.",
+            None,
+        ),
+        (
+            "ceasefire",
+            "The ceasefire has been renewed for 60 days, Kyiv and Moscow said.",
+            "agreed",
+        ),
+        (
+            "ceasefire",
+            "Russia and Ukraine agreed a local ceasefire around the Zaporizhzhia nuclear plant"
+            " on Friday.",
+            "agreed",
+        ),
+        (
+            "ceasefire",
+            "Inspectors took over under the arrangement agreed in the framework of the renewed"
+            " ceasefire.",
+            None,
+        ),
+        (
+            "new-development",
+            "Zelensky confirmed that Ukraine's army now has 880,000 soldiers under arms.",
+            None,
+        ),
+        (
+            "new-development",
+            "Most analysts agree that the 25,000 troops Europe has offered are too few for the"
+            " mission.",
+            None,
+        ),
+        (
+            "new-development",
+            "A majority of Britons backs sending 10,000 troops to the mission, a YouGov poll"
+            " found.",
+            None,
+        ),
+        (
+            "new-development",
+            "NATO allies pledged $50bn last week to bolster deterrence on the eastern flank.",
+            None,
+        ),
+        (
+            "new-development",
+            "Critics say Britain's pledge of 10,000 troops for the force was never realistic.",
+            None,
+        ),
+        (
+            "new-development",
+            "Zelensky revealed plans to hold presidential elections within 90 days of a ceasefire.",
+            None,
+        ),
+        (
+            "new-development",
+            "Turkey has not joined the coalition of the willing, Erdogan's office said.",
+            None,
+        ),
+        (
+            "new-development",
+            "Canada, which joined the coalition last year, announced a new aid package for Kyiv.",
+            None,
+        ),
+        (
+            "new-development",
+            "In Berlin the SPD, which joined the coalition in May, opposes sending German troops"
+            " to Ukraine.",
+            None,
+        ),
+        ("new-development", "Zelensky called for a referendum on the peace terms.", None),
+        (
+            "new-development",
+            "Peskov called the referendum on the peace terms a delaying tactic.",
+            None,
+        ),
+        (
+            "new-development",
+            "The referendum on the peace deal, announced last month, has divided Ukrainians.",
+            None,
+        ),
+        (
+            "new-development",
+            "Ukraine's constitution sets a referendum as the bar for any peace deal that cedes"
+            " land.",
+            None,
+        ),
+        (
+            "new-development",
+            "Leaders agreed to set up a Ukraine Deterrence Facility worth 40 billion euros,"
+            " which diplomats said would finance the army.",
+            "commitment",
+        ),
         ("foreign-troops-deployed", "Parliament approved sending British troops to Ukraine.", None),
         (
             "foreign-troops-deployed",
