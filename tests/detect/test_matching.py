@@ -989,6 +989,18 @@ BROAD, TRUCE_RULE = "new-development", "ceasefire"
             " which diplomats said would finance the army.",
             "commitment",
         ),
+        # the House of Lords votes too; its debates without a vote are no vote
+        (
+            "uk-parliament-vote",
+            "Peers voted 310 to 120 to approve the deployment of British troops to Ukraine.",
+            "held",
+        ),
+        ("uk-parliament-vote", "Peers debate Ukraine deployment but hold no vote.", None),
+        (
+            "uk-parliament-vote",
+            "Lords to debate Ukraine mission next week, but peers will not vote.",
+            None,
+        ),
         ("foreign-troops-deployed", "Parliament approved sending British troops to Ukraine.", None),
         (
             "foreign-troops-deployed",

@@ -747,6 +747,24 @@ def test_parties_keep_a_report_apart_from_a_development_of_another_kind() -> Non
     assert book.decide(british, T0 + timedelta(hours=3)).decision is Decision.UPDATE
 
 
+def test_the_lords_vote_days_after_the_commons_vote_is_a_development_of_its_own() -> None:
+    """uk-parliament-vote names the chamber that votes: the peers' vote three days after the
+    MPs' is news of its own, and another report of the MPs' vote is not."""
+    book = book_with_parties(report(UK_VOTE, "uk-parliament-vote", "held"))
+    peers = report(
+        "Peers voted to approve sending British troops to Ukraine after a long debate.",
+        "uk-parliament-vote",
+        "held",
+    )
+    assert book.decide(peers, T0 + timedelta(days=3)).decision is Decision.NEW_DEVELOPMENT
+    again = report(
+        "MPs voted to approve sending British troops to Ukraine, with a large majority.",
+        "uk-parliament-vote",
+        "held",
+    )
+    assert book.decide(again, T0 + timedelta(days=3)).decision is Decision.UPDATE
+
+
 def test_the_defence_secretary_signing_the_order_names_britain() -> None:
     """The order told through the Defence Secretary, no British named: France's order the next
     day is news of its own, and Healey's order told again is not."""
