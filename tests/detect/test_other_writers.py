@@ -201,6 +201,16 @@ TRAINED_BARS = (0.85, 0.85, 0.05)
 # headlines alone), written in stop 51 and replayed first with stop 50's detector: 1.00 / 0.92 /
 # 0 of 60, 0.96 / 1.00 / 1 of 59, 1.00 / 0.96 / 0 of 59 and 0.95 / 0.91 / 1 of 60; with stop 51's
 # changes (made before and without reading them) dm 1.00 / 0.96 and do 1.00 / 1.00. Never read.
+# dq (Sunday broadsheet and magazine features beside agency items), dr (broadcast and audio news
+# as text), ds (scenarios seen from the other coalition capitals), dt (an agency's own feed:
+# flashes, write-throughs, corrections), written in stop 51 after its first changes and replayed
+# first: 0.96 / 0.96 / 1 of 59, 0.96 / 0.88 / 1 of 60, 0.96 / 1.00 / 1 of 60, 0.96 / 0.88 / 1 of
+# 60 (the same with stop 50's detector); their specific rules' misses were then read (dq's
+# Lords vote, found since). du (an American paper's foreign desk, hedged and attributed), dv
+# (paraphrased reporting as a clippings file keeps it), dw (scenarios in many outlets' voices)
+# and dx (newsletters, blogs, local TV, think tanks), written last in stop 51, never read: 1.00 /
+# 0.88 / 0 of 60, 0.93 / 1.00 / 2 of 60, 0.96 / 1.00 / 1 of 60, 1.00 / 0.92 / 0 of 60 with stop
+# 51's detector before the Lords change (the same with stop 50's), dx 1.00 / 0.96 after it.
 HELD_OUT_BARS = {
     "bn": (0.83, 0.90, 0.07),
     "bo": (0.77, 0.95, 0.08),
@@ -257,6 +267,14 @@ HELD_OUT_BARS = {
     "dn": (0.91, 0.95, 0.04),
     "do": (0.95, 0.95, 0.02),
     "dp": (0.90, 0.86, 0.04),
+    "dq": (0.91, 0.95, 0.04),
+    "dr": (0.90, 0.82, 0.04),
+    "ds": (0.91, 0.95, 0.04),
+    "dt": (0.90, 0.82, 0.04),
+    "du": (0.95, 0.82, 0.02),
+    "dv": (0.87, 0.95, 0.05),
+    "dw": (0.90, 0.95, 0.04),
+    "dx": (0.95, 0.90, 0.02),
 }
 
 # One message per development event: the second alerts each set still gets (README 'Measuring
@@ -296,7 +314,7 @@ HELD_OUT_BARS = {
 # through its consequences (evacuation buses), then named; dh's a truce Moscow accepted, named a
 # change of position, then a ceasefire when it began (its other, a motion's own words "MPs asked
 # to back" read as the vote's outcome, is gone since stop 50). do's (stop 51, never read) was
-# not traced.
+# not traced, nor dq's two, dt's, dv's and dx's (stop 51).
 SECOND_ALERTS = {
     "ae": 2,
     "af": 1,
@@ -324,6 +342,10 @@ SECOND_ALERTS = {
     "dg": 1,
     "dh": 1,
     "do": 1,
+    "dq": 2,
+    "dt": 1,
+    "dv": 1,
+    "dx": 1,
     "g": 1,
 }
 
@@ -401,6 +423,14 @@ HEADLINE_ONLY_BARS = {
     "dn": (0.86, 0.82, 0.06),
     "do": (0.95, 0.86, 0.02),
     "dp": (0.86, 0.86, 0.05),
+    "dq": (0.95, 0.82, 0.02),
+    "dr": (0.88, 0.53, 0.04),
+    "ds": (0.85, 0.74, 0.05),
+    "dt": (0.95, 0.95, 0.02),
+    "du": (0.86, 0.86, 0.05),
+    "dv": (0.83, 0.90, 0.07),
+    "dw": (0.90, 0.86, 0.04),
+    "dx": (0.85, 0.32, 0.04),
 }
 
 
@@ -488,6 +518,14 @@ LONG_BODY_BARS = {
     "dn": (0.90, 0.90, 0.04),
     "do": (0.95, 0.90, 0.02),
     "dp": (0.95, 0.86, 0.02),
+    "dq": (0.91, 0.95, 0.04),
+    "dr": (0.90, 0.74, 0.04),
+    "ds": (0.95, 0.95, 0.02),
+    "dt": (0.90, 0.74, 0.04),
+    "du": (0.95, 0.82, 0.02),
+    "dv": (0.91, 0.95, 0.04),
+    "dw": (0.95, 0.90, 0.02),
+    "dx": (0.95, 0.86, 0.02),
 }
 
 # The same sets as agency copy tells them, repeating its earlier paragraphs for background: each
@@ -570,6 +608,14 @@ EARLIER_BARS = {
     "dn": (0.91, 0.95, 0.04),
     "do": (0.95, 0.95, 0.02),
     "dp": (0.90, 0.90, 0.04),
+    "dq": (0.91, 0.95, 0.04),
+    "dr": (0.90, 0.82, 0.04),
+    "ds": (0.91, 0.95, 0.04),
+    "dt": (0.90, 0.82, 0.04),
+    "du": (0.95, 0.82, 0.02),
+    "dv": (0.87, 0.95, 0.05),
+    "dw": (0.90, 0.95, 0.04),
+    "dx": (0.95, 0.90, 0.02),
 }
 LONG_BODY_SEED = 20260106
 EARLIER = timedelta(days=2)
@@ -740,7 +786,7 @@ def test_held_out_reports_that_repeat_earlier_reports_alert_and_their_rehashes_s
 
 def test_every_held_out_set_has_its_bar_and_exists() -> None:
     letters = {p.stem.removeprefix("other-writer-") for p in SETS}
-    assert len(SETS) == 120
+    assert len(SETS) == 128
     assert held_out() == set(HELD_OUT_BARS) == set(HEADLINE_ONLY_BARS) == set(LONG_BODY_BARS)
     assert set(EARLIER_BARS) == held_out()
     assert held_out() < letters
