@@ -896,6 +896,7 @@ BROAD, TRUCE_RULE = "new-development", "ceasefire"
             None,
         ),
         ("ceasefire", "Investors are betting on a prolonged truce in Ukraine this summer.", None),
+        ("ceasefire", "Ukraine: second week of restored truce mostly calm", None),
         (
             "ceasefire",
             "Russia extended its moratorium on gasoline exports until the end of the year.",
