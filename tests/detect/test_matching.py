@@ -899,6 +899,12 @@ BROAD, TRUCE_RULE = "new-development", "ceasefire"
         ("ceasefire", "Ukraine: second week of restored truce mostly calm", None),
         (
             "ceasefire",
+            "Reports that Russia and Ukraine had agreed a ceasefire are premature, the Kremlin"
+            " said.",
+            None,
+        ),
+        (
+            "ceasefire",
             "Russia extended its moratorium on gasoline exports until the end of the year.",
             None,
         ),
