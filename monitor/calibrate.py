@@ -9,8 +9,9 @@ measured as ``replay`` measures it. A judged alert keeps the probability the det
 it live (``feedback.confidence``, with the corroboration of the whole live stream, which
 the desk's few items cannot reproduce); ``rescore`` assesses it again instead (needed when
 the model changed since). At a ``Cut`` (threshold ``t``, pattern floor
-``f``) an item alerts when ``p >= t``, or when a pattern holds and ``p >= f``: the two
-probabilities from which the detector alerts.
+``f``) an item alerts when ``p >= t``, or when a pattern holds and ``p >= f`` or the head of
+a rule its pattern names is sure (``SURE_HEAD``, never below ``f``): the detector's own
+paths. A floor above the threshold is a candidate too: it tightens the last path alone.
 
 The cut is chosen for the best worse-of precision and event recall (ties: nearest the cut
 in force), with the desk's items counting ``desk_weight`` times. Precision is measured only
@@ -38,7 +39,7 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from monitor.detect.corroboration import RecentReports
-from monitor.detect.engine import Detector
+from monitor.detect.engine import SURE_HEAD, Assessment, Detector, sure_bar
 from monitor.detect.model import ScoringModel
 from monitor.errors import ConfigError, Problem
 from monitor.models import Article
@@ -46,6 +47,8 @@ from monitor.text import html_to_text
 
 GRID = tuple(round(0.05 + 0.01 * i, 2) for i in range(95))  # thresholds 0.05 .. 0.99
 FLOORS = (0.0, 0.1, 0.2, 0.3, 0.4, 0.45, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.99)
+# floors above SURE_HEAD: only a sure head at least as high names a development by its pattern
+SURE_FLOORS = (0.97, 0.98, 0.99, 0.995, 0.999, 1.0)
 QUIET_BLOCKS = 20  # quiet items are held out in this many blocks
 UNREACHABLE = 1.01
 STREAM = "_stream"  # the source an item was read from (set by the caller; not exported)
@@ -182,10 +185,12 @@ class Scored:
     weight: float = 1.0
     desk: bool = False
     corroboration: float = 0.0  # as the detector measured it in the item's stream
+    head: float = 0.0  # the surest head of a rule its pattern names (0.0: none)
 
     def alerts(self, cut: Cut) -> bool:
         p = self.probability
-        return p >= cut.threshold or (self.pattern and p >= cut.floor)
+        sure = self.head >= sure_bar(cut.floor)
+        return p >= cut.threshold or (self.pattern and (p >= cut.floor or sure))
 
 
 def _quiet_block(item_id: str) -> str:
@@ -219,6 +224,7 @@ def score_items(
     detector.model = ScoringModel(detector.model.spec.model_copy(update={"pattern_floor": 0.0}))
     found: dict[int, Scored] = {}
     stream: object = None
+    broad = {rule.id for rule in detector.rules if rule.includes}
     try:
         for i in _stream_order(items):
             item, desk = items[i]
@@ -248,10 +254,23 @@ def score_items(
                 weight,
                 desk,
                 corroboration,
+                _surest_named_head(assessment, broad),
             )
     finally:
         detector.threshold, detector.model, detector.recent = kept
     return [found[i] for i in range(len(items))]
+
+
+def _surest_named_head(assessment: Assessment, broad: set[str]) -> float:
+    """The highest head probability of a rule (not a broad one) its pattern names."""
+    return max(
+        (
+            verdict.score.probability
+            for verdict in assessment.holding
+            if verdict.hit is not None and verdict.score is not None and verdict.rule not in broad
+        ),
+        default=0.0,
+    )
 
 
 @dataclass(frozen=True)
@@ -273,6 +292,7 @@ class _Table:
     def __init__(self, scored: Sequence[Scored]) -> None:
         self.p = np.array([s.probability for s in scored])
         self.pattern = np.array([s.pattern for s in scored], bool)
+        self.head = np.array([s.head for s in scored])
         self.weight = np.array([s.weight for s in scored])
         self.development = np.array([s.event is not None for s in scored], bool)
         events = sorted({s.event for s in scored if s.event is not None})
@@ -286,7 +306,9 @@ class _Table:
 
     def balances(self, thresholds: np.ndarray, floors: np.ndarray) -> np.ndarray:
         """For each cut, the worse of precision and event recall (1.0 where undefined)."""
-        alerts = (self.p >= thresholds[:, None]) | (self.pattern & (self.p >= floors[:, None]))
+        sure = self.head >= np.maximum(SURE_HEAD, floors)[:, None]  # sure_bar, for many cuts
+        by_pattern = self.pattern & ((self.p >= floors[:, None]) | sure)
+        alerts = (self.p >= thresholds[:, None]) | by_pattern
         weighted = alerts * self.weight
         alerted = weighted.sum(axis=1)
         right = weighted[:, self.development].sum(axis=1)
@@ -330,11 +352,16 @@ def at_cut(scored: Sequence[Scored], cut: Cut) -> Figures:
 
 def _cuts(scored: Sequence[Scored], current: Cut) -> tuple[np.ndarray, np.ndarray]:
     """Thresholds and floors to try: the grid and the midpoints between the items'
-    probabilities, each with every floor below it and a floor at the threshold (patterns
-    then only name the development); the cut in force first."""
+    probabilities, each with every floor below it, a floor at the threshold (patterns then
+    only name the development) and the floors above it that a sure head must also reach
+    (``SURE_FLOORS``); the cut in force first."""
     seen = np.unique([s.probability for s in scored])
     values = np.unique(np.round([*GRID, *((seen[1:] + seen[:-1]) / 2)], 6))
-    pairs = [(t, f) for t in values for f in (*(f for f in FLOORS if f < t), t)]
+    pairs = [
+        (t, f)
+        for t in values
+        for f in (*(f for f in FLOORS if f < t), t, *(f for f in SURE_FLOORS if f > t))
+    ]
     thresholds = np.array([current.threshold, *(t for t, _ in pairs)])
     floors = np.array([current.floor, *(f for _, f in pairs)])
     return thresholds, floors

@@ -131,3 +131,17 @@ def test_calibrate_names_the_bad_line_of_a_feedback_file_without_a_traceback(
     assert main(["--rules", str(RULES), "calibrate", "--feedback", str(desk)]) == 2
     err = capsys.readouterr().err
     assert f"{desk}:2: feedback.confidence" in err and "Traceback" not in err
+
+
+def test_a_wrong_alert_named_by_a_sure_head_is_quieted_by_a_floor_above_that_head() -> None:
+    """A pattern whose rule's head is sure (0.98) alerted below the floor and the desk found
+    it wrong: a floor between the probabilities leaves it alerting, so the chosen floor
+    rises above its head (past the threshold), while the developments keep alerting."""
+    right = [scored(0.9 + 0.01 * n, f"ev{n}") for n in range(5)]
+    quiet = [scored(0.02 * n, None) for n in range(1, MIN_NEGATIVES + 1)]
+    wrong = Scored("sure", "quiet-sure", None, 0.5, True, 1.0, True, head=0.98)
+    report = calibrate([*right, *quiet, wrong], IN_FORCE)
+    assert wrong.alerts(IN_FORCE) and wrong.alerts(Cut(0.85, 0.9))
+    assert report.before.quiet_alerted == 1
+    assert report.chosen.floor > 0.98 and not wrong.alerts(report.chosen)
+    assert all(item.alerts(report.chosen) for item in right)

@@ -54,6 +54,13 @@ SURE_HEAD = 0.95
 _SEVERITY = get_args(Severity)  # in rising order
 
 
+def sure_bar(pattern_floor: float) -> float:
+    """The head probability from which a rule's pattern names the development below the
+    pattern floor: never less than the floor (a judge that refused the article raised it
+    out of reach; a calibration that raised it quiets what the desk found wrong)."""
+    return max(SURE_HEAD, pattern_floor)
+
+
 @dataclass(frozen=True)
 class RuleVerdict:
     """Whether one rule names the article's development, and by which path."""
@@ -252,8 +259,7 @@ class Detector:
         hit = _lead_hit(signals, rule.id)
         if hit is not None and development.probability >= pattern_floor:
             return RuleVerdict(rule.id, True, hit.describe(), head, hit)
-        # never surer than the floor asks (a judge that refused the article raised it out of reach)
-        sure = max(SURE_HEAD, pattern_floor)
+        sure = sure_bar(pattern_floor)
         if hit is not None and head is not None and head.probability >= sure:
             reason = f"{hit.describe()}, head {head.probability:.2f} (sure at {sure:.2f})"
             return RuleVerdict(rule.id, True, reason, head, hit)
