@@ -13,14 +13,14 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
 
 from monitor.detect.embedding import Embedder
 from monitor.detect.headline import explains
-from monitor.detect.matching import CompiledRule, Sentence, topic_reading
+from monitor.detect.matching import CompiledRule, Sentence, parties_named, topic_reading
 from monitor.detect.novelty import KnownClaims
 from monitor.detect.retold import Retelling, SettledDevelopments
 from monitor.detect.similarity import content_key
@@ -339,7 +339,24 @@ class FeatureExtractor:
             broad=bool(rule.includes),
             stage=stage,
             min_novelty=rule.min_novelty if rule.min_novelty is not None else self.min_novelty,
+            apart=self._of_other_parties(compiled, text),
         )
+
+    def _of_other_parties(self, compiled: CompiledRule, text: str) -> Callable[[str], bool] | None:
+        """For a rule that names who acts, and a sentence naming some: whether a claim names
+        parties of the rule and none of the sentence's (Norway's troops arriving retell no
+        arrival of French ones). None when there is nothing to tell apart."""
+        if not compiled.parties:
+            return None
+        ours = parties_named(compiled.parties, self._sentence(text))
+        if not ours:
+            return None
+
+        def apart(claim: str) -> bool:
+            theirs = parties_named(compiled.parties, self._sentence(claim))
+            return bool(theirs) and theirs.isdisjoint(ours)
+
+        return apart
 
     def _news_stage(self, compiled: CompiledRule, hit: RuleHit, text: str) -> RuleHit | None:
         """The first pattern after ``hit``'s that holds on its sentence at another stage

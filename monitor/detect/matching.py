@@ -361,6 +361,11 @@ def topic_reading(texts: Sequence[str]) -> tuple[str, frozenset[str]]:
 Held = tuple[int, PatternOutcome]  # the index of the pattern that holds, and its outcome
 
 
+def parties_named(groups: Sequence[CompiledGroup], sentence: Sentence) -> frozenset[str]:
+    """The labels of a rule's party ``groups`` (who acts) found in ``sentence``."""
+    return frozenset(group.name for group in groups if group.occurs(sentence))
+
+
 class CompiledRule:
     """A ``Rule`` ready to evaluate; included rules are resolved by the engine. Its patterns'
     groups are looked up in its own ``GroupIndex``, or in one that ``compile_rules`` shares
@@ -372,6 +377,7 @@ class CompiledRule:
         rule_vetoes = [CompiledGroup(group) for group in rule.unless]
         self.patterns = [CompiledPattern(p, rule_vetoes) for p in rule.patterns]
         self.topic = [CompiledGroup(group) for group in rule.topic]
+        self.parties = [CompiledGroup(group) for group in rule.parties]
         self.groups = [group for pattern in self.patterns for group in pattern.groups]
         self.index = GroupIndex(self.groups)
         # the serials of each pattern's groups, as ``index`` names them

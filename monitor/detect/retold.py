@@ -7,7 +7,8 @@ development was reported under. A rule's pattern holding on a sentence no more n
 against such a claim than the rule asks of novelty against the baseline (``min_novelty``)
 retells that development ("the ceasefire signed in Geneva took effect in July", read in
 October), unless the pattern names another stage of the development's lead rule (the vote
-*held*, weeks after it was *tabled*): that is news of its own. Whether a development is
+*held*, weeks after it was *tabled*) or, for a rule that names who acts, the sentence and the
+claim name different parties (the Lords' vote after the Commons'): that is news of its own. Whether a development is
 settled is read at each article's own time, so a report that arrives late (a feed back after
 days down) is read as the story stood when it was published, and a development reported
 again after it settled is read again. A broad rule's patterns
@@ -19,7 +20,7 @@ past ``KEPT_CLAIMS`` the oldest claims go.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -166,11 +167,19 @@ class SettledDevelopments:
         return texts, owners
 
     def retells(
-        self, sentence: str, rule: str, *, broad: bool, stage: str, min_novelty: float
+        self,
+        sentence: str,
+        rule: str,
+        *,
+        broad: bool,
+        stage: str,
+        min_novelty: float,
+        apart: Callable[[str], bool] | None = None,
     ) -> Retelling | None:
         """The settled development that ``rule``'s pattern at ``stage`` on ``sentence``
         retells (the most similar), or None when the sentence is news for it. Only claims
-        sharing an informative word with the sentence are compared."""
+        sharing an informative word with the sentence are compared, and none that ``apart``
+        says is of others (who acts in it is not who acts in the sentence)."""
         before = self._before
         if not self._owners or before is None:
             return None
@@ -183,6 +192,8 @@ class SettledDevelopments:
             if 1.0 - similarity >= min_novelty or owner.last_seen >= before:
                 continue
             if not owner.counts_for(rule, broad, stage):
+                continue
+            if apart is not None and apart(self._texts[offset]):
                 continue
             if best is None or similarity > best.similarity:
                 best = Retelling(owner.development, self._texts[offset], round(similarity, 3))

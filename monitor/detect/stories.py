@@ -71,7 +71,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from monitor.detect.headline import explains, opens_as_explainer
-from monitor.detect.matching import CompiledGroup, Sentence
+from monitor.detect.matching import CompiledGroup, Sentence, parties_named
 from monitor.detect.similarity import content_key, copy_similarity
 from monitor.detect.timeref import Period, before
 from monitor.models import Decision, Development, ReportTrace
@@ -367,9 +367,7 @@ class StoryBook:
         if found is None:
             if len(self._parties_in) >= KEPT_PARTIES:
                 self._parties_in.clear()
-            sentence = Sentence.of(text)
-            groups = self._party_groups[rule]
-            found = frozenset(group.name for group in groups if group.occurs(sentence))
+            found = parties_named(self._party_groups[rule], Sentence.of(text))
             self._parties_in[(rule, text)] = found
         return found
 

@@ -265,3 +265,24 @@ def test_a_development_reported_again_is_no_longer_settled() -> None:
     )
     found.settle([development], T0 + timedelta(days=10))
     assert found
+
+
+def test_the_same_step_taken_by_others_weeks_later_is_news() -> None:
+    """A rule that names who acts: the Lords approving the deployment in the Commons' words,
+    three weeks on, and Norwegian troops arriving as French ones had, retell nothing; the
+    Commons' vote told again still does."""
+    ruleset = load_ruleset(RULES)
+    detector = Detector(ruleset.claims, ruleset.rules)
+    commons = "MPs voted 380 to 95 on Wednesday to approve sending British troops to Ukraine."
+    arrival = "The first 600 French troops arrived in Ukraine on Monday, the defence ministry said."
+    assert detector.examine(article("v1", "Westminster diary", commons, T0))
+    assert detector.examine(article("a1", "French troops arrive in Ukraine", arrival, T0))
+    later = T0 + timedelta(days=21)
+    peers = commons.replace("MPs voted 380 to 95", "Peers voted 210 to 80")
+    alerts = detector.examine(article("l1", "Westminster diary", peers, later))
+    assert [(alert.type, alert.rule) for alert in alerts] == [("alert", "uk-parliament-vote")]
+    norway = arrival.replace("600 French", "400 Norwegian")
+    alerts = detector.examine(article("n1", "Nordic contingent", norway, later))
+    assert [(alert.type, alert.rule) for alert in alerts] == [("alert", "foreign-troops-deployed")]
+    retold = "MPs approved sending British troops to Ukraine by 380 votes to 95 last month."
+    assert detector.examine(article("r1", "Westminster diary", retold, later)) == []
