@@ -8,10 +8,10 @@ against such a claim than the rule asks of novelty against the baseline (``min_n
 retells that development ("the ceasefire signed in Geneva took effect in July", read in
 October), unless the pattern names another stage of the development's lead rule (the vote
 *held*, weeks after it was *tabled*) or, for a rule that names who acts, the sentence and the
-claim name different parties (the Lords' vote after the Commons'): that is news of its own. Whether a development is
-settled is read at each article's own time, so a report that arrives late (a feed back after
-days down) is read as the story stood when it was published, and a development reported
-again after it settled is read again. A broad rule's patterns
+claim name different parties (the Lords' vote after the Commons'): that is news of its own.
+Whether a development is settled is read at each article's own time, so a report that arrives
+late (a feed back after days down) is read as the story stood when it was published, and a
+development reported again after it settled is read again. A broad rule's patterns
 (``includes``) name kinds of development, not stages, so any settled development counts for
 them. A claim or a sentence of fewer than ``MIN_WORDS`` informative words is not compared: a
 short headline ("Is it legal?", "Ceasefire collapses") is contained in too many sentences;
