@@ -438,8 +438,22 @@ BROAD, TRUCE_RULE = "new-development", "ceasefire"
             " Ukraine.",
             "ratified",
         ),
-        # a headline's present tense is the act
+        # a headline's present tense is the act, its "to ratify" one to come (the signing
+        # stands); the Senate's advice and consent is its ratification
         ("guarantees-ratified", "German lawmakers ratify Ukraine defence pact", "ratified"),
+        (
+            "guarantees-ratified",
+            "Ukraine and U.S. sign binding security agreement; Senate and Rada to ratify",
+            "signed",
+        ),
+        ("guarantees-ratified", "Dutch parliament to ratify Ukraine security pact", None),
+        (
+            "guarantees-ratified",
+            "The US Senate voted 71 to 27 on Wednesday to give its advice and consent to"
+            " ratification of the US-Ukraine Security Agreement signed in May, clearing the way"
+            " for the president to ratify it.",
+            "ratified",
+        ),
         (
             "guarantees-ratified",
             "France becomes first country to ratify binding guarantee for Ukraine",
@@ -564,6 +578,20 @@ BROAD, TRUCE_RULE = "new-development", "ceasefire"
             None,
         ),
         ("russia-position-change", "Russia, U.S. agree to restore embassy staff in Ukraine", None),
+        # a law on foreign troops passed by the Duma or signed by Putin is a new action; the
+        # upper house's speaker opening a session is none
+        (
+            "russia-position-change",
+            "Duma passes law treating foreign troops in Ukraine as 'illegal armed formations'",
+            "decides",
+        ),
+        ("russia-position-change", "Putin signs foreign-contingents law", "decides"),
+        (
+            "russia-position-change",
+            "Federation Council Speaker Valentina Matviyenko opened the plenary session with a"
+            " statement on foreign troops in Ukraine.",
+            None,
+        ),
         # Moscow stepping back from its threat, or no longer regarding troops as targets
         (
             "russia-position-change",
