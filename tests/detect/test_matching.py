@@ -851,6 +851,20 @@ BROAD, TRUCE_RULE = "new-development", "ceasefire"
             None,
         ),
         ("new-development", "Farage demands a national referendum before any peace deal.", None),
+        # the decree that calls it, in a release's nominal style too; not "calling it a trap"
+        (
+            "new-development",
+            "Decree of the President of Ukraine on the Calling of an All-Ukrainian Referendum on"
+            " the Approval of the Framework Agreement",
+            "referendum",
+        ),
+        (
+            "new-development",
+            "Opposition leaders are calling a referendum on the peace deal a trap.",
+            None,
+        ),
+        # the deal is what the referendum is on, not what was signed
+        ("ceasefire", "Zelensky signs decree calling referendum on peace deal", None),
         # a review's sentences: what the widened patterns must still tell apart
         (
             "foreign-troops-deployed",
