@@ -211,6 +211,11 @@ TRAINED_BARS = (0.85, 0.85, 0.05)
 # and dx (newsletters, blogs, local TV, think tanks), written last in stop 51, never read: 1.00 /
 # 0.88 / 0 of 60, 0.93 / 1.00 / 2 of 60, 0.96 / 1.00 / 1 of 60, 1.00 / 0.92 / 0 of 60 with stop
 # 51's detector before the Lords change (the same with stop 50's), dx 1.00 / 0.96 after it.
+# dy (a live blog's entries), dz (official releases, readouts, parliamentary records), ea (markets
+# and business desks) and eb (Ukrainian and Central European outlets in English, some machine-
+# translated), written in stop 52 and replayed first with stop 51's detector: 1.00 / 0.92 / 0 of
+# 60, 1.00 / 0.75 / 0 of 60, 1.00 / 0.92 / 0 of 60 and 0.91 / 0.88 / 2 of 60; dy's and dz's
+# misses were then read (dz 1.00 / 0.79 after this stop's changes); ea and eb never read.
 HELD_OUT_BARS = {
     "bn": (0.83, 0.90, 0.07),
     "bo": (0.77, 0.95, 0.08),
@@ -275,6 +280,10 @@ HELD_OUT_BARS = {
     "dv": (0.87, 0.95, 0.05),
     "dw": (0.90, 0.95, 0.04),
     "dx": (0.95, 0.90, 0.02),
+    "dy": (0.95, 0.86, 0.02),
+    "dz": (0.95, 0.74, 0.02),
+    "ea": (0.95, 0.86, 0.02),
+    "eb": (0.86, 0.82, 0.05),
 }
 
 # One message per development event: the second alerts each set still gets (README 'Measuring
@@ -431,6 +440,10 @@ HEADLINE_ONLY_BARS = {
     "dv": (0.83, 0.90, 0.07),
     "dw": (0.90, 0.86, 0.04),
     "dx": (0.85, 0.32, 0.04),
+    "dy": (0.84, 0.65, 0.05),
+    "dz": (0.95, 0.61, 0.02),
+    "ea": (0.90, 0.78, 0.04),
+    "eb": (0.95, 0.74, 0.02),
 }
 
 
@@ -526,6 +539,10 @@ LONG_BODY_BARS = {
     "dv": (0.91, 0.95, 0.04),
     "dw": (0.95, 0.90, 0.02),
     "dx": (0.95, 0.86, 0.02),
+    "dy": (0.95, 0.82, 0.02),
+    "dz": (0.90, 0.78, 0.04),
+    "ea": (0.95, 0.65, 0.02),
+    "eb": (0.95, 0.57, 0.02),
 }
 
 # The same sets as agency copy tells them, repeating its earlier paragraphs for background: each
@@ -616,6 +633,10 @@ EARLIER_BARS = {
     "dv": (0.87, 0.95, 0.05),
     "dw": (0.90, 0.95, 0.04),
     "dx": (0.95, 0.90, 0.02),
+    "dy": (0.91, 0.95, 0.04),
+    "dz": (0.90, 0.78, 0.04),
+    "ea": (0.95, 0.86, 0.02),
+    "eb": (0.85, 0.78, 0.05),
 }
 LONG_BODY_SEED = 20260106
 EARLIER = timedelta(days=2)
@@ -786,7 +807,7 @@ def test_held_out_reports_that_repeat_earlier_reports_alert_and_their_rehashes_s
 
 def test_every_held_out_set_has_its_bar_and_exists() -> None:
     letters = {p.stem.removeprefix("other-writer-") for p in SETS}
-    assert len(SETS) == 128
+    assert len(SETS) == 132
     assert held_out() == set(HELD_OUT_BARS) == set(HEADLINE_ONLY_BARS) == set(LONG_BODY_BARS)
     assert set(EARLIER_BARS) == held_out()
     assert held_out() < letters
