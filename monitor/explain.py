@@ -42,6 +42,7 @@ def assessment_payload(assessment: Assessment, title: str, rules: Sequence[str])
         "title": title,
         "alerts": assessment.alerts,
         "development": _score(assessment.development),
+        **({"passage": list(assessment.passage)} if assessment.passage else {}),
         **({"judge": dataclasses.asdict(assessment.judge)} if assessment.judge else {}),
         **({"stream": assessment.stream} if assessment.stream else {}),
         "rules": [
@@ -82,6 +83,8 @@ def assessment_text(assessment: Assessment, title: str, rules: Sequence[str]) ->
         "  moved most by: "
         + ", ".join(f"{name} {value:+.2f}" for name, value in development.contributions)
     )
+    if assessment.passage is not None:
+        lines.append(f"  {_passage_line(assessment.passage)}")
     if assessment.judge is not None:
         lines.append(f"  {judge_line(assessment.judge)} (this decides the article)")
     if assessment.stream:
@@ -103,3 +106,14 @@ def assessment_text(assessment: Assessment, title: str, rules: Sequence[str]) ->
                 f" ({retelling.similarity:.2f}): {retelling.claim}"
             )
     return "\n".join(lines)
+
+
+def _passage_line(passage: tuple[int, int]) -> str:
+    """Where a long article's development score was read (``Assessment.passage``)."""
+    start, end = passage
+    where = (
+        "the headline alone"
+        if start == end
+        else f"the headline with sentences {start} to {end - 1} (the headline is 0)"
+    )
+    return f"read in {where}: the passage holding a pattern the model is surest of"

@@ -23,6 +23,7 @@ from monitor.detect.corroboration import RecentReports
 from monitor.detect.embedding import Embedder, bundled_embedder
 from monitor.detect.features import (
     CORROBORATION,
+    LONG_ARTICLE,
     NOVEL,
     OFF_STORY,
     ArticleSignals,
@@ -51,6 +52,13 @@ LEAD_SENTENCES = 3  # the headline and the first two sentences of the text that 
 # A rule's pattern on a novel lead sentence names the development whatever the development
 # head says (below the pattern floor) when the rule's own head is at least this sure.
 SURE_HEAD = 0.95
+# In an article of LONG_ARTICLE sentences or more, a passage of this many sentences in which a
+# rule's pattern holds (or under a headline in which one does), read with the headline alone,
+# or the headline alone that holds one, gives the article its development probability when the
+# model is at least PASSAGE_SURE of it and less of the whole: a development told once among
+# paragraphs of background is not drowned by their words.
+PASSAGE_SENTENCES = 3
+PASSAGE_SURE = 0.95
 _SEVERITY = get_args(Severity)  # in rising order
 
 
@@ -81,6 +89,9 @@ class Assessment:
     rules: tuple[RuleVerdict, ...]
     judge: JudgeNote | None = None  # the judge's answer, when it was asked and answered
     stream: str | None = None  # what the story made of it, when explained in a stream
+    # the sentences (from, to: the headline is 0; equal, the headline alone) the development
+    # was read in, with the headline, when a passage decided it (``PASSAGE_SENTENCES``)
+    passage: tuple[int, int] | None = None
 
     @property
     def holding(self) -> list[RuleVerdict]:
@@ -175,6 +186,7 @@ class Detector:
         development = self.model.score(DEVELOPMENT, vector, dense)
         if development is None:
             raise ValueError("the scoring model has no 'development' head")
+        development, passage = self._surest_passage(signals, dense, development)
         if self.threshold is not None:
             development = replace(development, threshold=self.threshold)
         pattern_floor = self.model.spec.pattern_floor
@@ -232,7 +244,31 @@ class Detector:
                 for verdict in ordered
             ]
         note = judged.note if judged is not None else None
-        return Assessment(signals, development, tuple(ordered), note), vector
+        return Assessment(signals, development, tuple(ordered), note, passage=passage), vector
+
+    def _surest_passage(
+        self, signals: ArticleSignals, dense: dict[str, float], development: Score
+    ) -> tuple[Score, tuple[int, int] | None]:
+        """The development score of the passage the model is surest of (see
+        ``PASSAGE_SENTENCES``; the headline alone is one too) and where it lies, or
+        ``development`` and None."""
+        sentences = signals.sentences
+        if len(sentences) < LONG_ARTICLE:
+            return development, None
+        hit_at = {hit.sentence for hit in signals.hits}
+        starts = range(1, len(sentences), PASSAGE_SENTENCES)
+        passages = [(1, 1), *((s, min(s + PASSAGE_SENTENCES, len(sentences))) for s in starts)]
+        best: tuple[Score, tuple[int, int] | None] = (development, None)
+        for start, end in passages:
+            if 0 not in hit_at and hit_at.isdisjoint(range(start, end)):
+                continue
+            text = " ".join([sentences[0], *sentences[start:end]])
+            score = self.model.score(DEVELOPMENT, self.model.vectorise(text, signals.title), dense)
+            if score is None or score.probability < PASSAGE_SURE:
+                continue
+            if score.probability > best[0].probability:
+                best = (score, (start, end))
+        return best
 
     def _within_baseline(self, when: datetime) -> str | None:
         """Why an article published ``when`` is part of the story the baseline tells (on or
