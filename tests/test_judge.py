@@ -13,7 +13,8 @@ import pytest
 from pydantic import SecretStr
 
 from monitor.cli import main
-from monitor.detect.engine import OFF_STORY, Detector
+from monitor.detect.engine import Detector
+from monitor.detect.features import OFF_STORY
 from monitor.detect.headline import packaged
 from monitor.judge import Judge, JudgeSettings
 from monitor.models import Alert, Article

@@ -25,11 +25,11 @@ from monitor.detect.features import (
     CORROBORATION,
     LONG_ARTICLE,
     NOVEL,
-    OFF_STORY,
     ArticleSignals,
     FeatureExtractor,
     RuleHit,
     dense_features,
+    off_story_bar,
     rule_features,
 )
 from monitor.detect.headline import set_aside
@@ -234,7 +234,8 @@ class Detector:
         )
         if not signals.on_story:  # ``examine`` stops before measuring such an article
             closest = signals.closest
-            reason = f"not about the story (closest sentence {closest:.2f}, needs {OFF_STORY})"
+            bar = off_story_bar(len(signals.sentences))
+            reason = f"not about the story (closest sentence {closest:.2f}, needs {bar})"
             ordered = [replace(verdict, holds=False, reason=reason) for verdict in ordered]
         elif aside is not None:
             ordered = [

@@ -630,3 +630,19 @@ def test_a_pattern_names_the_development_when_its_rule_head_is_sure(
     assert sure.holds and sure.score is not None and sure.score.probability >= SURE_HEAD
     assert "sure" in sure.reason
     assert not unsure.holds
+
+
+def test_a_headline_alone_is_read_at_its_own_relevance_bar(shipped_detector: Detector) -> None:
+    """An entry with no text: "Verkhovna Rada ratifies Istanbul guarantee protocol and US
+    treaty" comes 0.16 close to the story, under the bar for articles (0.2), and was never
+    examined; a headline alone needs 0.12, and this one alerts. The same words with a line of
+    text are measured at the article's bar, and a football score stays off the story."""
+    shipped_detector.book.reset([])
+    rada = "Verkhovna Rada ratifies Istanbul guarantee protocol and US treaty"
+    assert features.OFF_STORY_HEADLINE < shipped_detector.extractor.relevance(article(rada))
+    assert shipped_detector.extractor.relevance(article(rada)) < features.OFF_STORY
+    (alert,) = shipped_detector.examine(article(rada))
+    assert alert.type == "alert" and "guarantees-ratified" in alert.rules
+    football = article("Arsenal beat Chelsea 2-0 at the Emirates", ident="f1")
+    assert not shipped_detector.extractor.on_story(football)
+    assert features.off_story_bar(2) == features.OFF_STORY
