@@ -262,11 +262,13 @@ def score_items(
 
 
 def _surest_named_head(assessment: Assessment, broad: set[str]) -> float:
-    """The highest head probability of a rule (not a broad one) its pattern names."""
+    """The highest head probability of a rule (not a broad one) whose pattern holds in the
+    lead, whether it holds or yields to another (at a real floor the other may not hold, and
+    the yielding rule alerts by its sure head)."""
     return max(
         (
             verdict.score.probability
-            for verdict in assessment.holding
+            for verdict in assessment.rules
             if verdict.hit is not None and verdict.score is not None and verdict.rule not in broad
         ),
         default=0.0,

@@ -111,9 +111,10 @@ def assessment_text(assessment: Assessment, title: str, rules: Sequence[str]) ->
 def _passage_line(passage: tuple[int, int]) -> str:
     """Where a long article's development score was read (``Assessment.passage``)."""
     start, end = passage
-    where = (
-        "the headline alone"
-        if start == end
-        else f"the headline with sentences {start} to {end - 1} (the headline is 0)"
-    )
+    if start == end:
+        where = "the headline alone"
+    elif end - start == 1:
+        where = f"the headline with sentence {start} (the headline is 0)"
+    else:
+        where = f"the headline with sentences {start} to {end - 1} (the headline is 0)"
     return f"read in {where}: the passage holding a pattern the model is surest of"

@@ -89,8 +89,9 @@ class Assessment:
     rules: tuple[RuleVerdict, ...]
     judge: JudgeNote | None = None  # the judge's answer, when it was asked and answered
     stream: str | None = None  # what the story made of it, when explained in a stream
-    # the sentences (from, to: the headline is 0; equal, the headline alone) the development
-    # was read in, with the headline, when a passage decided it (``PASSAGE_SENTENCES``)
+    # the sentences (from, up to but not including to; the headline is 0; equal: the headline
+    # alone) the development was read in, with the headline, when a passage decided it
+    # (``PASSAGE_SENTENCES``)
     passage: tuple[int, int] | None = None
 
     @property
@@ -234,7 +235,7 @@ class Detector:
         )
         if not signals.on_story:  # ``examine`` stops before measuring such an article
             closest = signals.closest
-            bar = off_story_bar(len(signals.sentences))
+            bar = off_story_bar(signals.sentence_count)
             reason = f"not about the story (closest sentence {closest:.2f}, needs {bar})"
             ordered = [replace(verdict, holds=False, reason=reason) for verdict in ordered]
         elif aside is not None:
@@ -294,7 +295,9 @@ class Detector:
         """A specific rule holds by its pattern (the fast path: over the pattern floor, or with its
         own head sure), its head or its examples."""
         hit = _lead_hit(signals, rule.id)
-        if hit is not None and development.probability >= pattern_floor:
+        # a development over the threshold is never less than a pattern's floor asks (a
+        # calibrated floor above the threshold tightens the sure path, not the naming)
+        if hit is not None and (development.probability >= pattern_floor or development.holds):
             return RuleVerdict(rule.id, True, hit.describe(), head, hit)
         sure = sure_bar(pattern_floor)
         if hit is not None and head is not None and head.probability >= sure:

@@ -155,7 +155,13 @@ class ArticleSignals:
 
     @property
     def on_story(self) -> bool:
-        return self.closest >= off_story_bar(len(self.sentences))
+        return self.closest >= off_story_bar(self.sentence_count)
+
+    @property
+    def sentence_count(self) -> int:
+        """The article's sentences before those told earlier were left out, as
+        ``FeatureExtractor.on_story`` counts them."""
+        return len(self.sentences) + len(self.told)
 
     def novel_sentences(self) -> list[int]:
         """Indices of sentences about the story that the baseline does not hold, most novel

@@ -8,7 +8,8 @@ against such a claim than the rule asks of novelty against the baseline (``min_n
 retells that development ("the ceasefire signed in Geneva took effect in July", read in
 October), unless the pattern names another stage of the development's lead rule (the vote
 *held*, weeks after it was *tabled*) or, for a rule that names who acts, the sentence and the
-claim name different parties (the Lords' vote after the Commons'): that is news of its own.
+development's first evidence sentence name different parties (the Lords' vote after the
+Commons'): that is news of its own.
 Whether a development is settled is read at each article's own time, so a report that arrives
 late (a feed back after days down) is read as the story stood when it was published, and a
 development reported again after it settled is read again. A broad rule's patterns
@@ -45,7 +46,7 @@ class Retelling:
 @dataclass(frozen=True)
 class _Owner:
     """The development a kept claim came from: its id, rules, the stage of its lead rule, when
-    it was last reported and how many evidence sentences it had."""
+    it was last reported, how many evidence sentences it had and the first of them."""
 
     development: str
     rule: str
@@ -53,6 +54,7 @@ class _Owner:
     stage: str
     last_seen: datetime
     evidence: int
+    lead: str  # its first evidence sentence: the one a pattern named, who acts in it
 
     def still(self, development: Development) -> bool:
         """Whether ``development`` is as it was when this was taken of it."""
@@ -72,6 +74,7 @@ class _Owner:
             development.stage,
             development.last_seen,
             len(development.evidence),
+            development.evidence[0] if development.evidence else "",
         )
 
     def counts_for(self, rule: str, broad: bool, stage: str) -> bool:
@@ -178,8 +181,9 @@ class SettledDevelopments:
     ) -> Retelling | None:
         """The settled development that ``rule``'s pattern at ``stage`` on ``sentence``
         retells (the most similar), or None when the sentence is news for it. Only claims
-        sharing an informative word with the sentence are compared, and none that ``apart``
-        says is of others (who acts in it is not who acts in the sentence)."""
+        sharing an informative word with the sentence are compared, and none of a development
+        that ``apart`` says is of others (who acts in its first evidence sentence is not who
+        acts in the sentence, as the story book tells two developments apart)."""
         before = self._before
         if not self._owners or before is None:
             return None
@@ -193,7 +197,7 @@ class SettledDevelopments:
                 continue
             if not owner.counts_for(rule, broad, stage):
                 continue
-            if apart is not None and apart(self._texts[offset]):
+            if apart is not None and apart(owner.lead):
                 continue
             if best is None or similarity > best.similarity:
                 best = Retelling(owner.development, self._texts[offset], round(similarity, 3))

@@ -646,3 +646,33 @@ def test_a_headline_alone_is_read_at_its_own_relevance_bar(shipped_detector: Det
     football = article("Arsenal beat Chelsea 2-0 at the Emirates", ident="f1")
     assert not shipped_detector.extractor.on_story(football)
     assert features.off_story_bar(2) == features.OFF_STORY
+
+
+def test_examine_and_follow_count_the_same_sentences_for_the_relevance_bar(
+    shipped_detector: Detector,
+) -> None:
+    """A headline whose one line of text an earlier report told: measured without that line,
+    the article still has two sentences, so ``examine``'s gate and the signals' own agree
+    (the headline-alone bar is for an entry with no text)."""
+    from monitor.detect.similarity import content_key
+
+    line = "Shares in European airlines rose in early trading on Tuesday."
+    entry = article("Verkhovna Rada ratifies Istanbul guarantee protocol and US treaty", line)
+    signals = shipped_detector.extractor.signals(entry, {content_key(line): "earlier report"})
+    assert len(signals.sentences) == 1 and signals.told == (line,)
+    assert signals.sentence_count == 2
+    assert not signals.on_story and not shipped_detector.extractor.on_story(entry)
+
+
+def test_a_floor_above_the_threshold_keeps_the_rule_a_pattern_names() -> None:
+    """A calibrated pattern floor above the alert threshold only tightens the sure-head
+    path: an article over the threshold with a pattern in its lead is still named by it."""
+    ruleset = load_ruleset(RULES)
+    shipped = Detector.of(ruleset)
+    spec = shipped.model.spec.model_copy(update={"pattern_floor": 1.0})
+    strict = Detector.of(ruleset, model=ScoringModel(spec))
+    text = "MPs voted to approve sending British troops to Ukraine."
+    assessment = strict.assess(article("Commons backs Ukraine deployment", text))
+    assert 0.85 <= assessment.development.probability < 1.0
+    (vote,) = [v for v in assessment.rules if v.rule == "uk-parliament-vote"]
+    assert vote.holds and vote.hit is not None and vote.reason == vote.hit.describe()
