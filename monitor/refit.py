@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 
 from monitor.calibrate import Scored, item_article
-from monitor.detect.engine import Detector
+from monitor.detect.engine import Detector, surest_passage
 from monitor.detect.features import dense_features
 from monitor.detect.model import DEVELOPMENT, ModelFile, ScoringModel
 from monitor.errors import ConfigError, Problem
@@ -84,7 +84,8 @@ def refit(
             dense = dense_features(signals[i], scored[i].corroboration)
             found = model.score(DEVELOPMENT, vector, dense)
             assert found is not None
-            probabilities[i] = found.probability
+            # as the detector reads a long article: in its surest passage
+            probabilities[i] = surest_passage(model, signals[i], dense, found)[0].probability
     thresholds = {h: head.threshold for h, head in detector.model.heads.items()}
     about = {"refitted_by": "news-monitor calibrate", "items": len(items)}
     spec = trainer.prune(trainer.fit(table, labels, np.ones(len(items), bool), thresholds, about))

@@ -62,6 +62,31 @@ PASSAGE_SURE = 0.95
 _SEVERITY = get_args(Severity)  # in rising order
 
 
+def surest_passage(
+    model: ScoringModel, signals: ArticleSignals, dense: dict[str, float], development: Score
+) -> tuple[Score, tuple[int, int] | None]:
+    """The development score of the passage ``model`` is surest of (see
+    ``PASSAGE_SENTENCES``; the headline alone is one too) and where it lies, or
+    ``development`` and None."""
+    sentences = signals.sentences
+    if len(sentences) < LONG_ARTICLE:
+        return development, None
+    hit_at = {hit.sentence for hit in signals.hits}
+    starts = range(1, len(sentences), PASSAGE_SENTENCES)
+    passages = [(1, 1), *((s, min(s + PASSAGE_SENTENCES, len(sentences))) for s in starts)]
+    best: tuple[Score, tuple[int, int] | None] = (development, None)
+    for start, end in passages:
+        if 0 not in hit_at and hit_at.isdisjoint(range(start, end)):
+            continue
+        text = " ".join([sentences[0], *sentences[start:end]])
+        score = model.score(DEVELOPMENT, model.vectorise(text, signals.title), dense)
+        if score is None or score.probability < PASSAGE_SURE:
+            continue
+        if score.probability > best[0].probability:
+            best = (score, (start, end))
+    return best
+
+
 def sure_bar(pattern_floor: float) -> float:
     """The head probability from which a rule's pattern names the development below the
     pattern floor: never less than the floor (a judge that refused the article raised it
@@ -187,7 +212,7 @@ class Detector:
         development = self.model.score(DEVELOPMENT, vector, dense)
         if development is None:
             raise ValueError("the scoring model has no 'development' head")
-        development, passage = self._surest_passage(signals, dense, development)
+        development, passage = surest_passage(self.model, signals, dense, development)
         if self.threshold is not None:
             development = replace(development, threshold=self.threshold)
         pattern_floor = self.model.spec.pattern_floor
@@ -247,30 +272,6 @@ class Detector:
             ]
         note = judged.note if judged is not None else None
         return Assessment(signals, development, tuple(ordered), note, passage=passage), vector
-
-    def _surest_passage(
-        self, signals: ArticleSignals, dense: dict[str, float], development: Score
-    ) -> tuple[Score, tuple[int, int] | None]:
-        """The development score of the passage the model is surest of (see
-        ``PASSAGE_SENTENCES``; the headline alone is one too) and where it lies, or
-        ``development`` and None."""
-        sentences = signals.sentences
-        if len(sentences) < LONG_ARTICLE:
-            return development, None
-        hit_at = {hit.sentence for hit in signals.hits}
-        starts = range(1, len(sentences), PASSAGE_SENTENCES)
-        passages = [(1, 1), *((s, min(s + PASSAGE_SENTENCES, len(sentences))) for s in starts)]
-        best: tuple[Score, tuple[int, int] | None] = (development, None)
-        for start, end in passages:
-            if 0 not in hit_at and hit_at.isdisjoint(range(start, end)):
-                continue
-            text = " ".join([sentences[0], *sentences[start:end]])
-            score = self.model.score(DEVELOPMENT, self.model.vectorise(text, signals.title), dense)
-            if score is None or score.probability < PASSAGE_SURE:
-                continue
-            if score.probability > best[0].probability:
-                best = (score, (start, end))
-        return best
 
     def _within_baseline(self, when: datetime) -> str | None:
         """Why an article published ``when`` is part of the story the baseline tells (on or
