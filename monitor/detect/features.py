@@ -358,17 +358,18 @@ class FeatureExtractor:
         )
 
     def _of_other_parties(self, compiled: CompiledRule, text: str) -> Callable[[str], bool] | None:
-        """For a rule that names who acts, and a sentence naming some: whether a claim names
-        parties of the rule and none of the sentence's (Norway's troops arriving retell no
-        arrival of French ones). None when there is nothing to tell apart."""
+        """For a rule that names who acts, and a sentence naming some: whether a settled
+        development's first sentence names parties of the rule and none of the sentence's
+        (Norway's troops arriving retell no arrival of French ones). None when there is
+        nothing to tell apart."""
         if not compiled.parties:
             return None
         ours = parties_named(compiled.parties, self._sentence(text))
         if not ours:
             return None
 
-        def apart(claim: str) -> bool:
-            theirs = parties_named(compiled.parties, self._sentence(claim))
+        def apart(lead: str) -> bool:
+            theirs = parties_named(compiled.parties, self._sentence(lead))
             return bool(theirs) and theirs.isdisjoint(ours)
 
         return apart

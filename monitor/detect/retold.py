@@ -191,14 +191,18 @@ class SettledDevelopments:
             return None
         offsets, similarities = self._compared(sentence)
         best: Retelling | None = None
+        others: dict[str, bool] = {}  # per development: ``apart`` of its first sentence
         for offset, similarity in zip(offsets, similarities, strict=True):
             owner = self._owners[offset]
             if 1.0 - similarity >= min_novelty or owner.last_seen >= before:
                 continue
             if not owner.counts_for(rule, broad, stage):
                 continue
-            if apart is not None and apart(owner.lead):
-                continue
+            if apart is not None:
+                if owner.development not in others:
+                    others[owner.development] = apart(owner.lead)
+                if others[owner.development]:
+                    continue
             if best is None or similarity > best.similarity:
                 best = Retelling(owner.development, self._texts[offset], round(similarity, 3))
         return best
