@@ -246,7 +246,7 @@ class Detector:
         held = {rule for rule, verdict in verdicts.items() if verdict.holds}
         for rule in (r for r in self.rules if r.id in held and r.yields_to):
             winners = [other for other in rule.yields_to if other in held]
-            if winners:
+            if winners and not _named_unyielding(rule, signals.hits):
                 verdict = verdicts[rule.id]
                 verdicts[rule.id] = replace(verdict, holds=False, reason=f"yields to {winners[0]}")
         for rule in (r for r in self.rules if r.includes):
@@ -490,6 +490,13 @@ def _when(article: Article, now: datetime | None) -> datetime:
     if when.tzinfo is None:
         when = when.replace(tzinfo=UTC)
     return now if now is not None and when > now else when
+
+
+def _named_unyielding(rule: Rule, hits: Sequence[RuleHit]) -> bool:
+    """Whether one of ``hits`` is of a pattern of ``rule`` that never yields
+    (``Pattern.yields``): the rule stays named beside the rule it yields to."""
+    unyielding = {pattern.name for pattern in rule.patterns if not pattern.yields}
+    return any(hit.rule == rule.id and hit.pattern in unyielding for hit in hits)
 
 
 def _lead_hit(signals: ArticleSignals, rule: str) -> RuleHit | None:

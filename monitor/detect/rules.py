@@ -153,7 +153,10 @@ class Pattern(_Strict):
     report, in either order, the two are one development. ``preceded_by`` names stages that
     come before this one: a report of one of them within that time *after* this stage was
     reported tells its past (the motion tabled, in a report of the vote held), the same
-    development; in the usual order it is still news of its own.
+    development; in the usual order it is still news of its own. ``yields: false`` keeps
+    the rule named where a hit of this pattern is found and the rule would otherwise yield
+    (``Rule.yields_to``): Moscow accepting foreign troops, in a report of the truce signed,
+    is a change of its position besides the truce.
     """
 
     name: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
@@ -163,6 +166,7 @@ class Pattern(_Strict):
     all: list[TermGroup] = Field(min_length=1)
     within: int | None = Field(default=None, ge=1)
     unless: list[TermGroup] = Field(default_factory=list)
+    yields: bool = True
 
     @field_validator("all")
     @classmethod

@@ -39,6 +39,9 @@ _AS_MONTH = re.compile(
     r"\b(?:in|of|since|until|early|late|mid|by|last|next|this|from|during)[\s-]+$", re.I
 )
 AHEAD = timedelta(days=183)
+# a time named to compare with ("narrower than January's threat", "more than in March") is
+# not one the sentence tells of
+_COMPARED = re.compile(r"\bthan\s+(?:in\s+|on\s+|at\s+|the\s+)?$", re.I)
 
 
 @dataclass(frozen=True)
@@ -56,6 +59,8 @@ def days_told(sentence: str, published: datetime) -> tuple[Period, ...]:
     taken: list[tuple[int, int]] = []
     for match in _DAY_FIRST.finditer(sentence):
         taken.append(match.span())
+        if _COMPARED.search(sentence, 0, match.start()):
+            continue
         day = _dated(today, _MONTHS[match[2].lower()], int(match[1]), match[3])
         if day is not None:
             found.append(Period(day, day))
@@ -64,6 +69,8 @@ def days_told(sentence: str, published: datetime) -> tuple[Period, ...]:
             continue
         name = match[1].lower()
         if not (match[2] or match[3] or _alone_a_month(sentence, match.start(), match[1])):
+            continue
+        if _COMPARED.search(sentence, 0, match.start()):
             continue
         month = _MONTHS[name]
         if match[2]:

@@ -409,6 +409,19 @@ def test_a_rule_yields_to_the_rule_that_fits_better(shipped_detector: Detector) 
     assert (russia.holds, russia.reason) == (False, "yields to ceasefire")
 
 
+def test_a_pattern_that_never_yields_keeps_its_rule_named(shipped_detector: Detector) -> None:
+    """Moscow accepting foreign troops, in a report of the truce signed, is named beside it:
+    the shipped rule's ``softens`` pattern does not yield."""
+    signed = (
+        "Russia and Ukraine signed a ceasefire agreement in Geneva on Friday. The Kremlin said"
+        " it would no longer object to European troops west of the Dnipro."
+    )
+    assessment = shipped_detector.assess(article("Truce signed in Geneva", signed))
+    verdicts = {v.rule: v for v in assessment.rules}
+    assert verdicts["ceasefire"].holds
+    assert verdicts["russia-position-change"].holds, verdicts["russia-position-change"].reason
+
+
 def test_a_later_report_naming_the_development_anew_is_an_update(
     shipped_detector: Detector,
 ) -> None:

@@ -1513,6 +1513,105 @@ BROAD, TRUCE_RULE = "new-development", "ceasefire"
             None,
         ),
         ("uk-parliament-vote", "MPs will vote 400 to 100 for the Ukraine troop mission", None),
+        # a country beyond Britain, France and Ukraine signing the January declaration joins
+        # the story; its first signatories signing it, or one about to, is no news
+        (
+            "new-development",
+            "Portugal signs on to the Franco-British declaration for a Ukraine force",
+            "signs-declaration",
+        ),
+        (
+            "new-development",
+            "On Monday Denmark formally adhered to the Paris declaration of intent, offering a"
+            " field hospital for the force in Ukraine.",
+            "signs-declaration",
+        ),
+        (
+            "new-development",
+            "Keir Starmer, Emmanuel Macron and Volodymyr Zelensky signed the declaration of"
+            " intent at the Elysee, pledging forces for Ukraine after a ceasefire.",
+            None,
+        ),
+        (
+            "new-development",
+            "Portugal is expected to sign the Paris declaration of intent on Ukraine next month.",
+            None,
+        ),
+        (
+            "new-development",
+            "Poland and Ukraine signed a declaration on grain transit on Tuesday.",
+            None,
+        ),
+        # money signed into the mission is committed; a referendum called in headline style
+        (
+            "new-development",
+            "Six coalition governments sign EUR 2bn into the Ukraine mission fund",
+            "commitment",
+        ),
+        (
+            "new-development",
+            "Zelensky calls snap referendum on the peace settlement for 9 May",
+            "referendum",
+        ),
+        ("new-development", "Zelensky called for referendum on any peace settlement", None),
+        (
+            "new-development",
+            "Kyiv: EU-funded ceasefire verification centre opens in Chernihiv",
+            "arrangement",
+        ),
+        # Moscow saying nothing has moved, or denying talk of a shift, is no shift
+        (
+            "russia-position-change",
+            "Kremlin says 'no change' on Western troops in Ukraine after the truce",
+            None,
+        ),
+        (
+            "russia-position-change",
+            "Moscow dismisses talk of openness to a European presence in Ukraine as invention",
+            None,
+        ),
+        (
+            "russia-position-change",
+            "Russian jets dropped glide bombs on Kharkiv overnight as Moscow reported gains near"
+            " Kupiansk.",
+            None,
+        ),
+        # taking effect, beside a commission named after the truce
+        (
+            "ceasefire",
+            "The truce took effect at 00:00 on Sunday, and the Joint Ceasefire Commission logged a"
+            " handful of incidents in Ukraine.",
+            "in-force",
+        ),
+        # a collapse in a scenario, or of something else that ended with the truce, is none
+        (
+            "ceasefire",
+            "Coalition staff rehearsed a scenario in which the ceasefire in Ukraine collapses.",
+            None,
+        ),
+        (
+            "ceasefire",
+            "Talks resumed in Vienna, replacing the Ankara format that collapsed with the spring"
+            " truce in Ukraine.",
+            None,
+        ),
+        # troops coming ashore, or arriving at a hub near a Ukrainian city
+        (
+            "foreign-troops-deployed",
+            "Some 600 Italian soldiers disembarked at the port of Odesa on Friday.",
+            "deployed",
+        ),
+        (
+            "foreign-troops-deployed",
+            "The first Danish engineers arrived at the coalition depot near Rivne on Sunday.",
+            "deployed",
+        ),
+        # a parliament's opinion binds no one
+        (
+            "guarantees-ratified",
+            "Chilean deputies passed a non-binding resolution welcoming the Ukraine peace accord.",
+            None,
+        ),
     ],
 )
 def test_shipped_rules_tell_news_from_process_steps_and_background(

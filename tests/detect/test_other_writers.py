@@ -217,6 +217,13 @@ TRAINED_BARS = (0.85, 0.85, 0.05)
 # translated), written in stop 52 and replayed first with stop 51's detector: 1.00 / 0.92 / 0 of
 # 60, 1.00 / 0.75 / 0 of 60, 1.00 / 0.92 / 0 of 60 and 0.91 / 0.88 / 2 of 60; dy's and dz's
 # misses were then read (dz 1.00 / 0.79 after this stop's changes); ea and eb never read.
+# ec (a defence trade press desk), ed (terse wire briefs and ticker lines), ee (interviews,
+# question-and-answer pieces and press conferences written up as news) and ef (English-language
+# outlets in Asia, the Middle East and Latin America), written in stop 53 and replayed first with
+# stop 52's detector: 0.88 / 0.83 / 3 of 60, 0.95 / 0.75 / 1 of 60, 0.96 / 0.96 / 1 of 60 and
+# 0.89 / 0.92 / 3 of 60; their misses and false alerts were then read (after stop 53's changes
+# 0.92 / 0.96 / 2, 1.00 / 0.83 / 0, 1.00 / 0.96 / 0 and 0.96 / 1.00 / 1; ed's briefs that never
+# name Ukraine miss the rules' topic).
 # In stop 52, after long articles were read in passages, every bar of the four forms that had
 # stayed below what the detector then reached (precision and recall less 0.05, one more quiet
 # item) was raised to it: 107 bars of 268.
@@ -288,6 +295,10 @@ HELD_OUT_BARS = {
     "dz": (0.95, 0.74, 0.02),
     "ea": (0.95, 0.86, 0.02),
     "eb": (0.86, 0.82, 0.05),
+    "ec": (0.87, 0.90, 0.05),
+    "ed": (0.95, 0.78, 0.02),
+    "ee": (0.95, 0.90, 0.02),
+    "ef": (0.91, 0.95, 0.04),
 }
 
 # One message per development event: the second alerts each set still gets (README 'Measuring
@@ -330,7 +341,10 @@ HELD_OUT_BARS = {
 # not traced, nor dq's two, dt's, dv's and dx's (stop 51). Stop 52's passages (a long article
 # read in the passage the model is surest of) gave af and co one more each: af's "After the
 # division bell" and co's "Gulf venue, new table", features days after the vote and the first
-# talks, which the story book found like no development it holds.
+# talks, which the story book found like no development it holds. ec's, ee's and ef's (stop 53,
+# read): an analysis of a motion the day after it was tabled; Moscow's protest at an arrival,
+# named a change of its position; two foreign follow-ups of an arrival and of a treaty (a
+# supplier's contract, another government's study) the model alone named.
 SECOND_ALERTS = {
     "ae": 2,
     "af": 2,
@@ -363,6 +377,9 @@ SECOND_ALERTS = {
     "dv": 1,
     "dx": 1,
     "g": 1,
+    "ec": 1,
+    "ee": 1,
+    "ef": 2,
 }
 
 # The same sets as a feed of headlines alone gives them (no summary, no body), each at what the
@@ -453,6 +470,10 @@ HEADLINE_ONLY_BARS = {
     "dz": (0.95, 0.61, 0.02),
     "ea": (0.90, 0.78, 0.04),
     "eb": (0.95, 0.74, 0.02),
+    "ec": (0.89, 0.65, 0.04),
+    "ed": (0.85, 0.78, 0.05),
+    "ee": (0.95, 0.78, 0.02),
+    "ef": (0.82, 0.90, 0.09),
 }
 
 
@@ -552,6 +573,10 @@ LONG_BODY_BARS = {
     "dz": (0.90, 0.78, 0.04),
     "ea": (0.95, 0.65, 0.02),
     "eb": (0.95, 0.74, 0.02),
+    "ec": (0.90, 0.82, 0.04),
+    "ed": (0.85, 0.78, 0.05),
+    "ee": (0.95, 0.86, 0.02),
+    "ef": (0.91, 0.90, 0.04),
 }
 
 # The same sets as agency copy tells them, repeating its earlier paragraphs for background: each
@@ -646,6 +671,10 @@ EARLIER_BARS = {
     "dz": (0.90, 0.78, 0.04),
     "ea": (0.95, 0.86, 0.02),
     "eb": (0.85, 0.78, 0.05),
+    "ec": (0.87, 0.86, 0.05),
+    "ed": (0.90, 0.74, 0.04),
+    "ee": (0.95, 0.90, 0.02),
+    "ef": (0.84, 0.95, 0.07),
 }
 LONG_BODY_SEED = 20260106
 T0 = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
@@ -846,7 +875,7 @@ def test_a_development_told_over_paragraphs_of_background_is_read_in_its_passage
 
 def test_every_held_out_set_has_its_bar_and_exists() -> None:
     letters = {p.stem.removeprefix("other-writer-") for p in SETS}
-    assert len(SETS) == 132
+    assert len(SETS) == 136
     assert held_out() == set(HELD_OUT_BARS) == set(HEADLINE_ONLY_BARS) == set(LONG_BODY_BARS)
     assert set(EARLIER_BARS) == held_out()
     assert held_out() < letters

@@ -41,6 +41,9 @@ def day(month: int, number: int, year: int = 2026) -> Period:
         ("Tonight the first troops landed.", [day(7, 2)]),
         ("The vote on 31 February never was.", []),  # no such day, and not all of February
         ("Nothing here names a time.", []),
+        # a time named to compare with is not one the sentence tells of
+        ("Moscow's new line is narrower than January's threat.", []),
+        ("Fewer troops than in March crossed on Tuesday.", [day(6, 30)]),
     ],
 )
 def test_days_told(sentence: str, expected: list[Period]) -> None:
