@@ -1612,6 +1612,35 @@ BROAD, TRUCE_RULE = "new-development", "ceasefire"
             "Chilean deputies passed a non-binding resolution welcoming the Ukraine peace accord.",
             None,
         ),
+        (
+            "new-development",
+            "Ireland adheres to the UK\u2013France declaration of intent on a force for Ukraine",
+            "signs-declaration",
+        ),
+        # a fake debunked, or a mandate not yet before a parliament, is no development
+        (
+            "new-development",
+            "Debunked: clip of 'British troops killed in Kharkiv' was staged, Kyiv says",
+            None,
+        ),
+        (
+            "new-development",
+            "The debate showed splits over a Dutch contribution to the Ukraine force, but a mandate"
+            " is not before parliament yet.",
+            None,
+        ),
+        (
+            "russia-position-change",
+            "Moscow answers the coalition deployment with Iskanders in Belarus and Ukraine"
+            " warnings",
+            "countermove",
+        ),
+        (
+            "foreign-troops-deployed",
+            "Two Czech engineer companies arrived in Ukraine on Thursday to join the coalition"
+            " force.",
+            "deployed",
+        ),
     ],
 )
 def test_shipped_rules_tell_news_from_process_steps_and_background(

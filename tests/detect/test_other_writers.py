@@ -223,7 +223,12 @@ TRAINED_BARS = (0.85, 0.85, 0.05)
 # stop 52's detector: 0.88 / 0.83 / 3 of 60, 0.95 / 0.75 / 1 of 60, 0.96 / 0.96 / 1 of 60 and
 # 0.89 / 0.92 / 3 of 60; their misses and false alerts were then read (after stop 53's changes
 # 0.92 / 0.96 / 2, 1.00 / 0.83 / 0, 1.00 / 0.96 / 0 and 0.96 / 1.00 / 1; ed's briefs that never
-# name Ukraine miss the rules' topic).
+# name Ukraine miss the rules' topic). eg (a fact-checking desk), eh (local American papers and
+# stations), ei (parliamentary, legal and treaty correspondents) and ej (journalists' and
+# analysts' social-media posts), written in stop 53 after its first changes and replayed first:
+# 0.96 / 0.96 / 1 of 60, 0.96 / 0.96 / 1 of 60, 0.95 / 0.83 / 1 of 60 and 0.96 / 0.92 / 1 of 60
+# (stop 52's detector: the same for eg and ei, eh 0.92 / 0.92 / 2, ej 0.96 / 0.88 / 1); ei's and
+# ej's misses were then read (1.00 / 0.88 / 0 and 1.00 / 0.96 / 0 after); eg and eh never read.
 # In stop 52, after long articles were read in passages, every bar of the four forms that had
 # stayed below what the detector then reached (precision and recall less 0.05, one more quiet
 # item) was raised to it: 107 bars of 268.
@@ -299,6 +304,10 @@ HELD_OUT_BARS = {
     "ed": (0.95, 0.78, 0.02),
     "ee": (0.95, 0.90, 0.02),
     "ef": (0.91, 0.95, 0.04),
+    "eg": (0.90, 0.90, 0.04),
+    "eh": (0.91, 0.90, 0.04),
+    "ei": (0.95, 0.82, 0.02),
+    "ej": (0.95, 0.90, 0.02),
 }
 
 # One message per development event: the second alerts each set still gets (README 'Measuring
@@ -344,7 +353,8 @@ HELD_OUT_BARS = {
 # talks, which the story book found like no development it holds. ec's, ee's and ef's (stop 53,
 # read): an analysis of a motion the day after it was tabled; Moscow's protest at an arrival,
 # named a change of its position; two foreign follow-ups of an arrival and of a treaty (a
-# supplier's contract, another government's study) the model alone named.
+# supplier's contract, another government's study) the model alone named. eh's two (never read)
+# and ej's two (read) were not traced.
 SECOND_ALERTS = {
     "ae": 2,
     "af": 2,
@@ -380,6 +390,8 @@ SECOND_ALERTS = {
     "ec": 1,
     "ee": 1,
     "ef": 2,
+    "eh": 2,
+    "ej": 2,
 }
 
 # The same sets as a feed of headlines alone gives them (no summary, no body), each at what the
@@ -474,6 +486,10 @@ HEADLINE_ONLY_BARS = {
     "ed": (0.85, 0.78, 0.05),
     "ee": (0.95, 0.78, 0.02),
     "ef": (0.82, 0.90, 0.09),
+    "eg": (0.85, 0.70, 0.05),
+    "eh": (0.87, 0.95, 0.05),
+    "ei": (0.90, 0.82, 0.04),
+    "ej": (0.95, 0.70, 0.02),
 }
 
 
@@ -577,6 +593,10 @@ LONG_BODY_BARS = {
     "ed": (0.85, 0.78, 0.05),
     "ee": (0.95, 0.86, 0.02),
     "ef": (0.91, 0.90, 0.04),
+    "eg": (0.90, 0.90, 0.04),
+    "eh": (0.91, 0.90, 0.04),
+    "ei": (0.90, 0.74, 0.04),
+    "ej": (0.95, 0.82, 0.02),
 }
 
 # The same sets as agency copy tells them, repeating its earlier paragraphs for background: each
@@ -675,6 +695,10 @@ EARLIER_BARS = {
     "ed": (0.90, 0.74, 0.04),
     "ee": (0.95, 0.90, 0.02),
     "ef": (0.84, 0.95, 0.07),
+    "eg": (0.80, 0.90, 0.09),
+    "eh": (0.91, 0.90, 0.04),
+    "ei": (0.95, 0.78, 0.02),
+    "ej": (0.95, 0.90, 0.02),
 }
 LONG_BODY_SEED = 20260106
 T0 = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
@@ -875,7 +899,7 @@ def test_a_development_told_over_paragraphs_of_background_is_read_in_its_passage
 
 def test_every_held_out_set_has_its_bar_and_exists() -> None:
     letters = {p.stem.removeprefix("other-writer-") for p in SETS}
-    assert len(SETS) == 136
+    assert len(SETS) == 140
     assert held_out() == set(HELD_OUT_BARS) == set(HEADLINE_ONLY_BARS) == set(LONG_BODY_BARS)
     assert set(EARLIER_BARS) == held_out()
     assert held_out() < letters
