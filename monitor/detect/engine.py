@@ -246,8 +246,13 @@ class Detector:
         held = {rule for rule, verdict in verdicts.items() if verdict.holds}
         for rule in (r for r in self.rules if r.id in held and r.yields_to):
             winners = [other for other in rule.yields_to if other in held]
-            if winners and not _named_unyielding(rule, signals.hits):
-                verdict = verdicts[rule.id]
+            if not winners:
+                continue
+            verdict = verdicts[rule.id]
+            if kept := _unyielding_lead_hit(rule, signals):
+                reason = f"{verdict.reason}; beside {winners[0]}: pattern {kept} does not yield"
+                verdicts[rule.id] = replace(verdict, reason=reason)
+            else:
                 verdicts[rule.id] = replace(verdict, holds=False, reason=f"yields to {winners[0]}")
         for rule in (r for r in self.rules if r.includes):
             verdicts[rule.id] = self._broad(rule, signals, development, verdicts, pattern_floor)
@@ -492,11 +497,19 @@ def _when(article: Article, now: datetime | None) -> datetime:
     return now if now is not None and when > now else when
 
 
-def _named_unyielding(rule: Rule, hits: Sequence[RuleHit]) -> bool:
-    """Whether one of ``hits`` is of a pattern of ``rule`` that never yields
-    (``Pattern.yields``): the rule stays named beside the rule it yields to."""
+def _unyielding_lead_hit(rule: Rule, signals: ArticleSignals) -> str:
+    """The pattern of ``rule`` that never yields (``Pattern.yields``) holding in the lead,
+    where news states what happened; empty when there is none (the rule yields)."""
     unyielding = {pattern.name for pattern in rule.patterns if not pattern.yields}
-    return any(hit.rule == rule.id and hit.pattern in unyielding for hit in hits)
+    end = _lead_end(signals)
+    return next(
+        (
+            hit.pattern
+            for hit in signals.hits
+            if hit.rule == rule.id and hit.sentence < end and hit.pattern in unyielding
+        ),
+        "",
+    )
 
 
 def _lead_hit(signals: ArticleSignals, rule: str) -> RuleHit | None:

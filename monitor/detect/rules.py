@@ -8,7 +8,8 @@ matches, optionally within N words, and no ``unless`` group vetoes it; ``topic``
 must appear somewhere in the article): patterns are the high-precision fast path.
 ``fragments`` name parts of regexes written once and used as ``{{name}}`` (fragments.py).
 ``includes`` lets a broad rule hold wherever narrower rules hold; ``yields_to`` lets a rule
-step aside where a more fitting one names the development. ``confirm: N`` waits for
+step aside where a more fitting one names the development, unless a pattern that says
+``yields: false`` holds in the lead. ``confirm: N`` waits for
 N independent outlets before alerting. Loading validates everything and raises
 ``ConfigError`` listing every problem with file and line.
 """
@@ -154,9 +155,9 @@ class Pattern(_Strict):
     come before this one: a report of one of them within that time *after* this stage was
     reported tells its past (the motion tabled, in a report of the vote held), the same
     development; in the usual order it is still news of its own. ``yields: false`` keeps
-    the rule named where a hit of this pattern is found and the rule would otherwise yield
-    (``Rule.yields_to``): Moscow accepting foreign troops, in a report of the truce signed,
-    is a change of its position besides the truce.
+    the rule named where this pattern holds in the article's lead and the rule would
+    otherwise yield (``Rule.yields_to``): Moscow accepting foreign troops, in a report of the
+    truce signed, is a change of its position besides the truce.
     """
 
     name: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
@@ -275,6 +276,8 @@ class Rule(_Strict):
         names = [p.name for p in self.patterns]
         if len(names) != len(set(names)):
             raise ValueError("pattern names must be unique within a rule")
+        if not self.yields_to and any(not p.yields for p in self.patterns):
+            raise ValueError("'yields: false' has no effect on a rule without 'yields_to'")
         return self
 
 

@@ -3,9 +3,9 @@
 ``days_told(sentence, published)`` finds the calendar periods a sentence names: a date
 ("12 June", "June 12, 2026"), a month alone ("in March", the whole month), a weekday ("on
 Tuesday": the latest such day up to the publication, unless the sentence speaks of what will
-happen), "yesterday", and "today" or "tonight". A date without a year is in the publication's
-year unless that puts it more than half a year ahead, then in the year before. Pure; never
-raises on odd text.
+happen), "yesterday", and "today" or "tonight"; not a time named to compare with ("narrower
+than January's threat"). A date without a year is in the publication's year unless that puts
+it more than half a year ahead, then in the year before. Pure; never raises on odd text.
 """
 
 from __future__ import annotations
@@ -39,9 +39,11 @@ _AS_MONTH = re.compile(
     r"\b(?:in|of|since|until|early|late|mid|by|last|next|this|from|during)[\s-]+$", re.I
 )
 AHEAD = timedelta(days=183)
-# a time named to compare with ("narrower than January's threat", "more than in March") is
-# not one the sentence tells of
-_COMPARED = re.compile(r"\bthan\s+(?:in\s+|on\s+|at\s+|the\s+)?$", re.I)
+# "than" before a time ("narrower than January's threat", "more than in March"), and what
+# makes it a deadline instead ("no later than 30 June")
+_THAN = re.compile(
+    r"\b(?:(no|not|nor)\s+(?:later|earlier|sooner)\s+)?than\s+(?:in\s+|on\s+|the\s+)?$", re.I
+)
 
 
 @dataclass(frozen=True)
@@ -59,7 +61,7 @@ def days_told(sentence: str, published: datetime) -> tuple[Period, ...]:
     taken: list[tuple[int, int]] = []
     for match in _DAY_FIRST.finditer(sentence):
         taken.append(match.span())
-        if _COMPARED.search(sentence, 0, match.start()):
+        if _compared(sentence, match.start()):
             continue
         day = _dated(today, _MONTHS[match[2].lower()], int(match[1]), match[3])
         if day is not None:
@@ -70,7 +72,7 @@ def days_told(sentence: str, published: datetime) -> tuple[Period, ...]:
         name = match[1].lower()
         if not (match[2] or match[3] or _alone_a_month(sentence, match.start(), match[1])):
             continue
-        if _COMPARED.search(sentence, 0, match.start()):
+        if _compared(sentence, match.start()):
             continue
         month = _MONTHS[name]
         if match[2]:
@@ -84,7 +86,7 @@ def days_told(sentence: str, published: datetime) -> tuple[Period, ...]:
             found.append(Period(first, last))
     if not speaks_hypothetically(words(sentence)):
         for match in _WEEKDAY.finditer(sentence):
-            if match[1]:  # "next Tuesday" is ahead
+            if match[1] or _compared(sentence, match.start()):  # "next Tuesday" is ahead
                 continue
             back = (today.weekday() - _WEEKDAYS.index(match[2].lower())) % 7
             day = before(today, back)
@@ -96,6 +98,13 @@ def days_told(sentence: str, published: datetime) -> tuple[Period, ...]:
     if _TODAY.search(sentence):
         found.append(Period(today, today))
     return tuple(found)
+
+
+def _compared(sentence: str, start: int) -> bool:
+    """Whether the time named at ``start`` is one to compare with ("narrower than January's
+    threat"), which the sentence does not tell of; a deadline ("no later than") is told."""
+    match = _THAN.search(sentence, max(0, start - 32), start)
+    return match is not None and match[1] is None
 
 
 def _alone_a_month(sentence: str, start: int, written: str) -> bool:

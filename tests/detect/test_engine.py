@@ -419,7 +419,26 @@ def test_a_pattern_that_never_yields_keeps_its_rule_named(shipped_detector: Dete
     assessment = shipped_detector.assess(article("Truce signed in Geneva", signed))
     verdicts = {v.rule: v for v in assessment.rules}
     assert verdicts["ceasefire"].holds
-    assert verdicts["russia-position-change"].holds, verdicts["russia-position-change"].reason
+    russia = verdicts["russia-position-change"]
+    assert russia.holds, russia.reason
+    assert "beside ceasefire: pattern softens does not yield" in russia.reason
+    # told as background, far below the lead, it is no news of the report: the rule yields
+    background = " ".join(
+        [
+            "Russia and Ukraine signed a ceasefire agreement in Geneva on Friday.",
+            "The truce takes effect at midnight along the whole front line.",
+            "Monitors from the OSCE will patrol the line of contact.",
+            "Prisoner exchanges are to begin within a week.",
+            "Talks on a final settlement resume in September.",
+            "In March the Kremlin said it would no longer object to European troops west of"
+            " the Dnipro.",
+        ]
+    )
+    assessment = shipped_detector.assess(article("Truce signed in Geneva", background))
+    verdicts = {v.rule: v for v in assessment.rules}
+    assert verdicts["ceasefire"].holds
+    assert any(h.rule == "russia-position-change" for h in assessment.signals.hits)
+    assert verdicts["russia-position-change"].reason == "yields to ceasefire"
 
 
 def test_a_later_report_naming_the_development_anew_is_an_update(

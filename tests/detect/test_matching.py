@@ -1641,6 +1641,44 @@ BROAD, TRUCE_RULE = "new-development", "ceasefire"
             " force.",
             "deployed",
         ),
+        # near a Ukrainian city, not in a neighbour near Ukraine's border
+        (
+            "foreign-troops-deployed",
+            "British troops arrived in Poland near Ukraine's border on Monday.",
+            None,
+        ),
+        # "signs of", a company's declaration, a signing told in reported speech
+        (
+            "new-development",
+            "There were early signs that the 5,000 troops of the coalition mission would be late.",
+            None,
+        ),
+        (
+            "new-development",
+            "An arms maker signed a declaration of intent on a shell plant in Ukraine.",
+            None,
+        ),
+        (
+            "new-development",
+            "Canada, a steadfast backer of Ukraine, signed the Paris declaration of intent.",
+            "signs-declaration",
+        ),
+        (
+            "new-development",
+            "Oslo said on Monday that it had signed the Paris declaration of intent on Ukraine.",
+            "signs-declaration",
+        ),
+        ("new-development", "Zelensky calls off referendum on the peace deal", None),
+        (
+            "russia-position-change",
+            "Moscow responded to the coalition deployment in Ukraine with harsh words.",
+            None,
+        ),
+        (
+            "russia-position-change",
+            "Russia formally dropped the demand that Ukraine stay neutral.",
+            "drops-condition",
+        ),
     ],
 )
 def test_shipped_rules_tell_news_from_process_steps_and_background(

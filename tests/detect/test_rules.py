@@ -377,3 +377,11 @@ def test_a_shipped_rule_written_with_fragments_matches_as_written_out() -> None:
     texts = ["british special forces crossed", "london sends engineers", "britain said"]
     read = [any(re.search(r, text) for r in uk.regex) for text in texts]
     assert read == [True, True, False]
+
+
+def test_a_pattern_that_never_yields_needs_a_rule_that_yields(tmp_path: Path) -> None:
+    write(
+        tmp_path, "a.yaml", GOOD.replace("  - name: held\n", "  - name: held\n    yields: false\n")
+    )
+    (found,) = problems(tmp_path)
+    assert "'yields: false' has no effect on a rule without 'yields_to'" in found

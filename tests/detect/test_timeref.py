@@ -44,6 +44,7 @@ def day(month: int, number: int, year: int = 2026) -> Period:
         # a time named to compare with is not one the sentence tells of
         ("Moscow's new line is narrower than January's threat.", []),
         ("Fewer troops than in March crossed on Tuesday.", [day(6, 30)]),
+        ("The force must leave no later than 30 June.", [day(6, 30)]),  # a deadline is told
     ],
 )
 def test_days_told(sentence: str, expected: list[Period]) -> None:
