@@ -441,6 +441,22 @@ def test_a_pattern_that_never_yields_keeps_its_rule_named(shipped_detector: Dete
     assert verdicts["russia-position-change"].reason == "yields to ceasefire"
 
 
+def test_a_brief_naming_the_storys_declaration_and_not_the_country_is_on_topic(
+    shipped_detector: Detector,
+) -> None:
+    """new-development's topic reads the story's own names (the Paris declaration, the
+    reassurance force) as well as Ukraine's: a brief may give those instead."""
+    brief = (
+        "The Portuguese defence minister signed an accession letter to the UK-French declaration"
+        " of intent on Friday, offering an engineer company for the reassurance force."
+    )
+    assessment = shipped_detector.assess(
+        article("Lisbon puts its name to the Paris declaration", brief)
+    )
+    verdicts = {v.rule: v for v in assessment.rules}
+    assert verdicts["new-development"].reason == "pattern signs-declaration holds"
+
+
 def test_a_later_report_naming_the_development_anew_is_an_update(
     shipped_detector: Detector,
 ) -> None:

@@ -1669,6 +1669,18 @@ BROAD, TRUCE_RULE = "new-development", "ceasefire"
             "signs-declaration",
         ),
         ("new-development", "Zelensky calls off referendum on the peace deal", None),
+        # a parliament completing ratification; a battalion crossing into Ukraine
+        (
+            "guarantees-ratified",
+            "The Bundestag completes German ratification of the Ukraine security treaty",
+            "ratified",
+        ),
+        (
+            "guarantees-ratified",
+            "Senators voted 71 to 20 to authorise ratification of the Ukraine guarantee treaty.",
+            "ratified",
+        ),
+        ("foreign-troops-deployed", "Polish-Lithuanian battalion crosses into Ukraine", "deployed"),
         (
             "russia-position-change",
             "Moscow responded to the coalition deployment in Ukraine with harsh words.",

@@ -229,6 +229,12 @@ TRAINED_BARS = (0.85, 0.85, 0.05)
 # 0.96 / 0.96 / 1 of 60, 0.96 / 0.96 / 1 of 60, 0.95 / 0.83 / 1 of 60 and 0.96 / 0.92 / 1 of 60
 # (stop 52's detector: the same for eg and ei, eh 0.92 / 0.92 / 2, ej 0.96 / 0.88 / 1); ei's and
 # ej's misses were then read (1.00 / 0.88 / 0 and 1.00 / 0.96 / 0 after); eg and eh never read.
+# em (scenario reports, the news hinted in the headline and stated in the summary), written last
+# in stop 53 and replayed first: 1.00 / 0.83 / 0 of 60 (the same with stop 52's detector); its
+# misses were read (1.00 / 0.96 / 0 after). ek (a wire agency's hedged, attributed copy) and el
+# (paraphrased reporting as a press digest compiles it), written with it and never read: 0.92 /
+# 1.00 / 2 of 60 and 0.96 / 0.88 / 1 of 60 at their first replay (the same with stop 52's
+# detector but for el's second alerts, two then, one now).
 # In stop 52, after long articles were read in passages, every bar of the four forms that had
 # stayed below what the detector then reached (precision and recall less 0.05, one more quiet
 # item) was raised to it: 107 bars of 268.
@@ -308,6 +314,9 @@ HELD_OUT_BARS = {
     "eh": (0.91, 0.90, 0.04),
     "ei": (0.95, 0.82, 0.02),
     "ej": (0.95, 0.90, 0.02),
+    "ek": (0.87, 0.95, 0.05),
+    "el": (0.90, 0.82, 0.04),
+    "em": (0.95, 0.90, 0.02),
 }
 
 # One message per development event: the second alerts each set still gets (README 'Measuring
@@ -354,7 +363,7 @@ HELD_OUT_BARS = {
 # read): an analysis of a motion the day after it was tabled; Moscow's protest at an arrival,
 # named a change of its position; two foreign follow-ups of an arrival and of a treaty (a
 # supplier's contract, another government's study) the model alone named. eh's two (never read)
-# and ej's two (read) were not traced.
+# and ej's two (read) were not traced, nor el's one (never read).
 SECOND_ALERTS = {
     "ae": 2,
     "af": 2,
@@ -392,6 +401,7 @@ SECOND_ALERTS = {
     "ef": 2,
     "eh": 2,
     "ej": 2,
+    "el": 1,
 }
 
 # The same sets as a feed of headlines alone gives them (no summary, no body), each at what the
@@ -490,6 +500,9 @@ HEADLINE_ONLY_BARS = {
     "eh": (0.87, 0.95, 0.05),
     "ei": (0.90, 0.82, 0.04),
     "ej": (0.95, 0.70, 0.02),
+    "ek": (0.79, 0.82, 0.09),
+    "el": (0.90, 0.78, 0.04),
+    "em": (0.95, 0.70, 0.02),
 }
 
 
@@ -597,6 +610,9 @@ LONG_BODY_BARS = {
     "eh": (0.91, 0.90, 0.04),
     "ei": (0.90, 0.74, 0.04),
     "ej": (0.95, 0.82, 0.02),
+    "ek": (0.86, 0.86, 0.05),
+    "el": (0.90, 0.70, 0.04),
+    "em": (0.95, 0.86, 0.02),
 }
 
 # The same sets as agency copy tells them, repeating its earlier paragraphs for background: each
@@ -699,6 +715,9 @@ EARLIER_BARS = {
     "eh": (0.91, 0.90, 0.04),
     "ei": (0.95, 0.78, 0.02),
     "ej": (0.95, 0.90, 0.02),
+    "ek": (0.87, 0.95, 0.05),
+    "el": (0.90, 0.82, 0.04),
+    "em": (0.90, 0.90, 0.04),
 }
 LONG_BODY_SEED = 20260106
 T0 = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
@@ -899,7 +918,7 @@ def test_a_development_told_over_paragraphs_of_background_is_read_in_its_passage
 
 def test_every_held_out_set_has_its_bar_and_exists() -> None:
     letters = {p.stem.removeprefix("other-writer-") for p in SETS}
-    assert len(SETS) == 140
+    assert len(SETS) == 143
     assert held_out() == set(HELD_OUT_BARS) == set(HEADLINE_ONLY_BARS) == set(LONG_BODY_BARS)
     assert set(EARLIER_BARS) == held_out()
     assert held_out() < letters
