@@ -234,7 +234,9 @@ TRAINED_BARS = (0.85, 0.85, 0.05)
 # misses were read (1.00 / 0.96 / 0 after). ek (a wire agency's hedged, attributed copy) and el
 # (paraphrased reporting as a press digest compiles it), written with it and never read: 0.92 /
 # 1.00 / 2 of 60 and 0.96 / 0.88 / 1 of 60 at their first replay (the same with stop 52's
-# detector but for el's second alerts, two then, one now).
+# detector but for el's second alerts, two then, one now). en (the English-language services of
+# continental European broadcasters and papers), written last and never read: 0.93 / 0.96 / 2 of
+# 60 at its first replay (0.92 / 0.92 / 2 with stop 52's detector).
 # In stop 52, after long articles were read in passages, every bar of the four forms that had
 # stayed below what the detector then reached (precision and recall less 0.05, one more quiet
 # item) was raised to it: 107 bars of 268.
@@ -317,6 +319,7 @@ HELD_OUT_BARS = {
     "ek": (0.87, 0.95, 0.05),
     "el": (0.90, 0.82, 0.04),
     "em": (0.95, 0.90, 0.02),
+    "en": (0.87, 0.90, 0.05),
 }
 
 # One message per development event: the second alerts each set still gets (README 'Measuring
@@ -363,7 +366,7 @@ HELD_OUT_BARS = {
 # read): an analysis of a motion the day after it was tabled; Moscow's protest at an arrival,
 # named a change of its position; two foreign follow-ups of an arrival and of a treaty (a
 # supplier's contract, another government's study) the model alone named. eh's two (never read)
-# and ej's two (read) were not traced, nor el's one (never read).
+# and ej's two (read) were not traced, nor el's one and en's two (never read).
 SECOND_ALERTS = {
     "ae": 2,
     "af": 2,
@@ -402,6 +405,7 @@ SECOND_ALERTS = {
     "eh": 2,
     "ej": 2,
     "el": 1,
+    "en": 2,
 }
 
 # The same sets as a feed of headlines alone gives them (no summary, no body), each at what the
@@ -503,6 +507,7 @@ HEADLINE_ONLY_BARS = {
     "ek": (0.79, 0.82, 0.09),
     "el": (0.90, 0.78, 0.04),
     "em": (0.95, 0.70, 0.02),
+    "en": (0.87, 0.78, 0.05),
 }
 
 
@@ -613,6 +618,7 @@ LONG_BODY_BARS = {
     "ek": (0.86, 0.86, 0.05),
     "el": (0.90, 0.70, 0.04),
     "em": (0.95, 0.86, 0.02),
+    "en": (0.87, 0.86, 0.05),
 }
 
 # The same sets as agency copy tells them, repeating its earlier paragraphs for background: each
@@ -718,6 +724,7 @@ EARLIER_BARS = {
     "ek": (0.87, 0.95, 0.05),
     "el": (0.90, 0.82, 0.04),
     "em": (0.90, 0.90, 0.04),
+    "en": (0.87, 0.90, 0.05),
 }
 LONG_BODY_SEED = 20260106
 T0 = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
@@ -918,7 +925,7 @@ def test_a_development_told_over_paragraphs_of_background_is_read_in_its_passage
 
 def test_every_held_out_set_has_its_bar_and_exists() -> None:
     letters = {p.stem.removeprefix("other-writer-") for p in SETS}
-    assert len(SETS) == 143
+    assert len(SETS) == 144
     assert held_out() == set(HELD_OUT_BARS) == set(HEADLINE_ONLY_BARS) == set(LONG_BODY_BARS)
     assert set(EARLIER_BARS) == held_out()
     assert held_out() < letters
