@@ -457,6 +457,19 @@ def test_a_brief_naming_the_storys_declaration_and_not_the_country_is_on_topic(
     assert verdicts["new-development"].reason == "pattern signs-declaration holds"
 
 
+def test_another_coalition_of_the_willing_is_not_the_storys(shipped_detector: Detector) -> None:
+    """The story's own names in the topic are its declaration and its force, not phrases other
+    coalitions and declarations share: a Gulf mission's "coalition of the willing" stays quiet."""
+    gulf = (
+        "A coalition of the willing led by the United States began a naval mission in the Strait"
+        " of Hormuz. Britain committed three minehunters and 250 personnel to the mission."
+    )
+    shipped_detector.book.reset([])
+    assert (
+        shipped_detector.examine(article("Norway joins Gulf coalition of the willing", gulf)) == []
+    )
+
+
 def test_a_later_report_naming_the_development_anew_is_an_update(
     shipped_detector: Detector,
 ) -> None:

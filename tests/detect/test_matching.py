@@ -1682,6 +1682,21 @@ BROAD, TRUCE_RULE = "new-development", "ceasefire"
         ),
         ("foreign-troops-deployed", "Polish-Lithuanian battalion crosses into Ukraine", "deployed"),
         (
+            "foreign-troops-deployed",
+            "Moscow says deployment of French troops crosses a red line in Ukraine",
+            None,
+        ),
+        (
+            "guarantees-ratified",
+            "Deputies voted down the bill to authorise ratification of the Ukraine treaty.",
+            None,
+        ),
+        (
+            "guarantees-ratified",
+            "Lawmakers are completing ratification of the Ukraine treaty.",
+            None,
+        ),
+        (
             "russia-position-change",
             "Moscow responded to the coalition deployment in Ukraine with harsh words.",
             None,
