@@ -498,27 +498,23 @@ def _when(article: Article, now: datetime | None) -> datetime:
 
 
 def _unyielding_lead_hit(rule: Rule, signals: ArticleSignals) -> str:
-    """The pattern of ``rule`` that never yields (``Pattern.yields``) holding in the lead,
-    where news states what happened; empty when there is none (the rule yields)."""
+    """The pattern of ``rule`` that never yields (``Pattern.yields``) holding in the lead;
+    empty when there is none (the rule yields)."""
     unyielding = {pattern.name for pattern in rule.patterns if not pattern.yields}
-    end = _lead_end(signals)
-    return next(
-        (
-            hit.pattern
-            for hit in signals.hits
-            if hit.rule == rule.id and hit.sentence < end and hit.pattern in unyielding
-        ),
-        "",
-    )
+    return next((h.pattern for h in _lead_hits(signals, rule.id) if h.pattern in unyielding), "")
 
 
 def _lead_hit(signals: ArticleSignals, rule: str) -> RuleHit | None:
-    """The rule's first pattern hit in the article's lead (headline and first sentences),
-    where news states what happened; later sentences are mostly background. Within one
+    """The rule's first pattern hit in the article's lead (``_lead_hits``). Within one
     sentence the pattern listed first wins."""
+    return min(_lead_hits(signals, rule), key=lambda h: (h.sentence, h.rank), default=None)
+
+
+def _lead_hits(signals: ArticleSignals, rule: str) -> list[RuleHit]:
+    """The rule's pattern hits in the article's lead (headline and first sentences), where
+    news states what happened; later sentences are mostly background."""
     end = _lead_end(signals)
-    lead = [h for h in signals.hits if h.rule == rule and h.sentence < end]
-    return min(lead, key=lambda h: (h.sentence, h.rank), default=None)
+    return [h for h in signals.hits if h.rule == rule and h.sentence < end]
 
 
 def _lead_end(signals: ArticleSignals) -> int:
