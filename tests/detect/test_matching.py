@@ -1706,6 +1706,86 @@ BROAD, TRUCE_RULE = "new-development", "ceasefire"
             "Russia formally dropped the demand that Ukraine stay neutral.",
             "drops-condition",
         ),
+        (
+            "foreign-troops-deployed",
+            "Italian engineers arrived in the port city of Odesa overnight.",
+            "deployed",
+        ),
+        (
+            "foreign-troops-deployed",
+            "Dutch soldiers are expected to reach Lviv next week.",
+            None,
+        ),
+        (
+            "foreign-troops-deployed",
+            "The first company of Belgian soldiers is now in Kharkiv, the ministry said.",
+            "deployed",
+        ),
+        (
+            "foreign-troops-deployed",
+            "A Danish battalion crossed from Poland into Ukraine on Sunday.",
+            "deployed",
+        ),
+        (
+            "new-development",
+            "Norway has formally become a member of the coalition of the willing for Ukraine.",
+            "joins",
+        ),
+        (
+            "new-development",
+            "Norway hopes to become a member of the coalition of the willing for Ukraine.",
+            None,
+        ),
+        (
+            "new-development",
+            "The command centre of the reassurance force for Ukraine was activated in Brussels.",
+            "arrangement",
+        ),
+        (
+            "new-development",
+            "The Kremlin dismissed the leaked draft of the Ukraine peace plan as invented.",
+            None,
+        ),
+        (
+            "new-development",
+            "Latvia's parliament adopts a resolution praising the Ukraine force.",
+            None,
+        ),
+        (
+            "russia-position-change",
+            "Russia will not ratify the Ukraine peace treaty until coalition forces leave Kherson.",
+            "new-condition",
+        ),
+        (
+            "russia-position-change",
+            "Moscow ties the Ukraine settlement to the withdrawal of British troops.",
+            "new-condition",
+        ),
+        (
+            "russia-position-change",
+            "Russian Telegram channels said missiles hit the coalition base in Ukraine.",
+            None,
+        ),
+        (
+            "russia-position-change",
+            "The Ukraine truce comes two weeks after Russia dropped its demand for neutrality.",
+            None,
+        ),
+        (
+            "ceasefire",
+            "Both sides signed a peace agreement turning the Ukraine ceasefire line into a border.",
+            "agreed",
+        ),
+        (
+            "ceasefire",
+            "Zelensky signed a decree putting the peace agreement to a national referendum.",
+            None,
+        ),
+        (
+            "ceasefire",
+            "The Ukraine truce took effect at dawn, commanders issuing ceasefire orders to units.",
+            "in-force",
+        ),
     ],
 )
 def test_shipped_rules_tell_news_from_process_steps_and_background(

@@ -875,3 +875,23 @@ def test_a_country_s_contribution_or_its_elements_name_it() -> None:
     book = book_with_parties(report(french, DEPLOYMENT_RULE, "deployed"))
     british = report(BRITISH_ARRIVE, DEPLOYMENT_RULE, "deployed")
     assert book.decide(british, T0 + timedelta(hours=20)).decision is Decision.NEW_DEVELOPMENT
+
+
+FRENCH_RATIFY = "The National Assembly ratified the security guarantee treaty with Ukraine."
+GERMAN_RATIFY = "The Bundestag ratified its security guarantee treaty with Ukraine."
+FRENCH_RATIFY_AGAIN = "French lawmakers ratified the guarantee treaty with Ukraine."
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (GERMAN_RATIFY, Decision.NEW_DEVELOPMENT),  # another parliament's ratification
+        (FRENCH_RATIFY_AGAIN, Decision.UPDATE),  # the same parliament's, told again
+    ],
+)
+def test_ratifications_by_other_parliaments_are_other_developments(
+    text: str, expected: Decision
+) -> None:
+    book = book_with_parties(report(FRENCH_RATIFY, "guarantees-ratified", "ratified"))
+    verdict = book.decide(report(text, "guarantees-ratified", "ratified"), T0 + timedelta(hours=20))
+    assert verdict.decision is expected, verdict.reason
