@@ -139,8 +139,6 @@ def split_sentences(text: str) -> list[str]:
     return [s for s in sentences if any(ch.isalnum() for ch in s)]
 
 
-def word_spans(text: str) -> tuple[str, list[str], list[int]]:
-    """The comparable text (normalised, possessives dropped), its words and their offsets."""
-    lowered = comparable(text)
-    found = list(_WORD.finditer(lowered))
-    return lowered, [m.group() for m in found], [m.start() for m in found]
+def word_starts(lowered: str) -> list[int]:
+    """The offset of each of the words (``words``) of ``lowered``, a ``comparable`` text."""
+    return [match.start() for match in _WORD.finditer(lowered)]

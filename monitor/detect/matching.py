@@ -9,6 +9,7 @@ regexes run only where a string they require occurs (``regex_strings``).
 from __future__ import annotations
 
 import bisect
+import functools
 import itertools
 import re
 from collections.abc import Iterable, Iterator, Sequence
@@ -16,7 +17,7 @@ from dataclasses import dataclass, field
 
 from monitor.detect.regex_strings import required_strings
 from monitor.detect.rules import Pattern, Rule, TermGroup
-from monitor.text import comparable, word_spans, words
+from monitor.text import comparable, word_starts, words
 
 Span = tuple[int, int]  # first and last word index, inclusive
 _MONTH = "may (the month)"  # so that "from May 21" is not read as the modal "may"
@@ -30,7 +31,6 @@ class Sentence:
     text: str
     lowered: str
     words: tuple[str, ...]
-    starts: tuple[int, ...]
     positions: dict[str, tuple[int, ...]]
     vocabulary: frozenset[str]  # the keys of ``positions``, for set operations in C
     # answers kept with the sentence, so that one that recurs (in another article, or for
@@ -43,20 +43,27 @@ class Sentence:
 
     @classmethod
     def of(cls, text: str) -> Sentence:
-        lowered, words, starts = word_spans(text)
-        if "may" in words:
-            words = [
-                _MONTH if _is_the_month(words, i, text, starts[i]) else word
-                for i, word in enumerate(words)
+        lowered, tokens = comparable(text), words(text)
+        if "may" in tokens:
+            starts = word_starts(lowered)
+            tokens = [
+                _MONTH if _is_the_month(tokens, i, text, starts[i]) else word
+                for i, word in enumerate(tokens)
             ]
         positions: dict[str, list[int]] = {}
-        for index, word in enumerate(words):
+        for index, word in enumerate(tokens):
             if word in positions:
                 positions[word].append(index)
             else:
                 positions[word] = [index]
         frozen = {word: tuple(found) for word, found in positions.items()}
-        return cls(text, lowered, tuple(words), tuple(starts), frozen, frozenset(frozen))
+        return cls(text, lowered, tuple(tokens), frozen, frozenset(frozen))
+
+    @functools.cached_property
+    def starts(self) -> tuple[int, ...]:
+        """The offset of each word in ``lowered``: found only for a sentence where a prefix
+        or a regex matches, to place the match among the words."""
+        return tuple(word_starts(self.lowered))
 
     def word_at(self, offset: int) -> int:
         return max(0, bisect.bisect_right(self.starts, offset) - 1)
@@ -105,7 +112,7 @@ class CompiledGroup:
         prefixes: list[str] = []
         for term in group.any:
             prefix = term.endswith("*")
-            tokens = tuple(word_spans(term.rstrip("*"))[1])
+            tokens = tuple(words(term.rstrip("*")))
             if prefix and len(tokens) == 1:
                 prefixes.append(tokens[0])
             else:

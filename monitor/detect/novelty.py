@@ -18,9 +18,9 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 
 import numpy as np
-from rapidfuzz import fuzz, process
+from rapidfuzz import fuzz
 
-from monitor.detect.similarity import content_key, key_of
+from monitor.detect.similarity import content_key, key_of, key_ratios
 from monitor.models import Evidence
 from monitor.text import words
 
@@ -68,6 +68,9 @@ class KnownClaims:
         self._keys = [self._informative(key) for key in keys]
         self._words = [frozenset(key.split()) for key in self._keys]
         self._hypothetical = [is_hypothetical(text) for text in self.texts]
+        self._having: dict[str, list[int]] = {}  # word -> the claims whose keys hold it
+        for position, claim_words in enumerate(self._words):
+            self._index(position, claim_words)
         # (informative key, hypothetical) -> (index of the nearest claim, its similarity,
         # whether the two share an informative word)
         self._nearest: dict[tuple[str, bool], tuple[int, float, bool]] = {}
@@ -82,7 +85,13 @@ class KnownClaims:
             self._keys.append(key)
             self._words.append(frozenset(key.split()))
             self._hypothetical.append(is_hypothetical(text))
+            self._index(len(self._keys) - 1, self._words[-1])
         self._nearest.clear()
+
+    def _index(self, position: int, claim_words: Iterable[str]) -> None:
+        """Note the claim at ``position`` under each of its informative words."""
+        for word in claim_words:
+            self._having.setdefault(word, []).append(position)
 
     def informative_words(self, sentence: str) -> list[str]:
         """The words of ``sentence`` a comparison reads (not the story's own)."""
@@ -94,11 +103,20 @@ class KnownClaims:
         key, hypothetical = self._item(sentence)
         if not key or not positions:
             return np.zeros(len(positions))
-        keys = [self._keys[position] for position in positions]
-        scores = process.cdist([key], keys, scorer=fuzz.token_set_ratio, processor=None)[0] / 100.0
+        scores = self._ratios([key], positions)[0] / 100.0
         differs = np.array([self._hypothetical[p] for p in positions]) != hypothetical
         discounted: np.ndarray = np.where(differs, scores * MODALITY_DISCOUNT, scores)
         return discounted
+
+    def _ratios(self, keys: Sequence[str], positions: Sequence[int]) -> np.ndarray:
+        """The token set ratio (0-100, as ``process.cdist`` gives it) of each informative
+        key to each claim at ``positions``."""
+        columns = {position: column for column, position in enumerate(positions)}
+        sharing = [
+            {columns[p] for word in key.split() for p in self._having.get(word, ()) if p in columns}
+            for key in keys
+        ]
+        return key_ratios(keys, [self._keys[position] for position in positions], sharing)
 
     def _informative(self, key: str) -> str:
         return " ".join(word for word in key.split() if word not in self.story_words)
@@ -159,12 +177,7 @@ class KnownClaims:
             return
         if len(self._nearest) + len(items) > _KEPT_COMPARISONS:
             self._nearest.clear()
-        scores = (
-            process.cdist(
-                [key for key, _ in items], self._keys, scorer=fuzz.token_set_ratio, processor=None
-            )
-            / 100.0
-        )
+        scores = self._ratios([key for key, _ in items], range(len(self._keys))) / 100.0
         hypothetical = np.array([hypothetical for _, hypothetical in items])
         differs = hypothetical[:, None] != np.array(self._hypothetical)[None, :]
         scores = np.where(differs, scores * MODALITY_DISCOUNT, scores)

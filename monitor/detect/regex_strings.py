@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import re._constants as sre  # type: ignore[import-not-found]  # the regex parser: no stubs
 import re._parser as sre_parse  # type: ignore[import-not-found]
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 _Parsed = Sequence[tuple[Any, Any]]  # a regex as ``re._parser`` reads it
@@ -26,7 +26,16 @@ def required_strings(pattern: str) -> frozenset[str] | None:
     parsed = sre_parse.parse(pattern)
     if parsed.state.flags & re.IGNORECASE:
         return None
-    return _required(list(parsed))
+    required = _required(list(parsed))
+    return fewest(required) if required is not None else None
+
+
+def fewest(strings: Iterable[str]) -> frozenset[str]:
+    """``strings`` without those that contain another of them: a text holds one of the
+    rest exactly when it holds one of ``strings`` ("soldier" for "soldier", "soldiers"),
+    with fewer substring tests."""
+    kept = frozenset(strings)
+    return frozenset(s for s in kept if not any(other in s for other in kept if other != s))
 
 
 def _required(items: _Parsed) -> frozenset[str] | None:

@@ -12,7 +12,9 @@ import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+import numpy as np
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import Indel
 
 from monitor.text import words
 
@@ -41,6 +43,25 @@ def content_key(text: str) -> str:
 def key_of(tokens: Iterable[str]) -> str:
     """``content_key`` of text whose ``words`` are ``tokens``."""
     return " ".join(sorted({_stem(w) for w in tokens if w not in _STOPWORDS}))
+
+
+def key_ratios(
+    keys: Sequence[str], others: Sequence[str], sharing: Sequence[Iterable[int]]
+) -> np.ndarray:
+    """``process.cdist(keys, others, scorer=fuzz.token_set_ratio, processor=None)`` of
+    content keys (sorted distinct words, one space apart; ``keys`` not empty), where
+    ``sharing[i]`` holds the columns of the ``others`` that share a word with ``keys[i]``.
+    Keys that share no word are each the other's difference, so their token set ratio
+    is the normalised Indel distance of the keys themselves, as ``token_set_ratio`` works
+    it out: measured for all pairs at once, far cheaper than ``token_set_ratio`` itself,
+    which is asked only of the pairs that share a word."""
+    distances = process.cdist(keys, others, scorer=Indel.distance, processor=None)
+    lengths = np.array([len(key) for key in keys])[:, None] + [len(other) for other in others]
+    ratios: np.ndarray = (100 - 100 * distances / lengths).astype(np.float32)
+    for row, columns in enumerate(sharing):
+        for column in columns:
+            ratios[row, column] = fuzz.token_set_ratio(keys[row], others[column], processor=None)
+    return ratios
 
 
 @dataclass

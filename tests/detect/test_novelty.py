@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from monitor.detect import novelty
@@ -102,13 +104,13 @@ def test_a_recurring_sentence_is_compared_once_with_the_same_result(
     """The nearest claim of each sentence is kept: a wire copy or a repeated title costs no
     second comparison, and its evidence is what a fresh comparison gives."""
     compared: list[str] = []
-    cdist = novelty.process.cdist
+    measure = novelty.key_ratios
 
-    def counting(queries: list[str], *args: object, **kwargs: object) -> object:
-        compared.extend(queries)
-        return cdist(queries, *args, **kwargs)
+    def counting(keys: list[str], *args: Any, **kwargs: Any) -> Any:
+        compared.extend(keys)
+        return measure(keys, *args, **kwargs)
 
-    monkeypatch.setattr(novelty.process, "cdist", counting)
+    monkeypatch.setattr(novelty, "key_ratios", counting)
     sentences = [
         "Moscow warned Western troops in Ukraine would be legitimate targets.",
         "MPs voted on the deployment of British troops.",
@@ -152,3 +154,31 @@ def test_a_recurring_sentence_is_read_into_words_once(monkeypatch: pytest.Monkey
     assert known.assess(unrelated) == KnownClaims(CLAIMS).assess(unrelated)
     assert len(known._items) == 1
     assert known.assess_all(sentences) == first
+
+
+def test_key_ratios_are_what_cdist_gives() -> None:
+    """Keys that share no word are measured by their Indel distance, the others by
+    ``token_set_ratio``: the matrix is ``process.cdist``'s, to the bit."""
+    import numpy as np
+    from rapidfuzz import fuzz, process
+
+    from monitor.detect.similarity import content_key, key_ratios
+
+    texts = [
+        *CLAIMS,
+        "MPs voted on the deployment of British troops.",
+        "Commons backs sending soldiers to Kyiv.",
+        "The Bundestag ratified a security treaty with Kyiv.",
+        "Troops.",
+    ]
+    keys = [content_key(text) for text in texts]
+    others = [*keys, ""]  # a claim with no informative word
+    sharing = [
+        {column for column, other in enumerate(others) if set(key.split()) & set(other.split())}
+        for key in keys
+    ]
+    assert any(sharing) and not all(len(columns) == len(others) for columns in sharing)
+    found = key_ratios(keys, others, sharing)
+    expected = process.cdist(keys, others, scorer=fuzz.token_set_ratio, processor=None)
+    assert found.dtype == expected.dtype
+    assert np.array_equal(found, expected)
