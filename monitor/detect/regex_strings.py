@@ -27,10 +27,10 @@ def required_strings(pattern: str) -> frozenset[str] | None:
     if parsed.state.flags & re.IGNORECASE:
         return None
     required = _required(list(parsed))
-    return fewest(required) if required is not None else None
+    return _fewest(required) if required is not None else None
 
 
-def fewest(strings: Iterable[str]) -> frozenset[str]:
+def _fewest(strings: Iterable[str]) -> frozenset[str]:
     """``strings`` without those that contain another of them: a text holds one of the
     rest exactly when it holds one of ``strings`` ("soldier" for "soldier", "soldiers"),
     with fewer substring tests."""
