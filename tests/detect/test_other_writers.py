@@ -237,6 +237,15 @@ TRAINED_BARS = (0.85, 0.85, 0.05)
 # detector but for el's second alerts, two then, one now). en (the English-language services of
 # continental European broadcasters and papers), written last and never read: 0.93 / 0.96 / 2 of
 # 60 at its first replay (0.92 / 0.92 / 2 with stop 52's detector).
+# Seven sets written in stop 54 and replayed first with stop 53's detector: eo (a wire agency's
+# hedged, attributed copy) 0.88 / 0.92 / 3 of 60, ep (plain-English news for learners) 1.00 / 0.88
+# / 0, eq (a current-events portal's terse entries) 0.88 / 0.92 / 3, er (open-source intelligence
+# analysts) 0.92 / 0.88 / 2, es (a broadsheet's diplomatic desk, hedged) 0.96 / 0.92 / 1, et
+# (scenarios) 0.97 / 0.96 / 1, eu (reporting paraphrased as an aggregator condenses it) 0.96 /
+# 0.96 / 1. ep's, eq's and er's misses and false alerts were then read, eo's and eu's missed events,
+# false alerts and wrong namings, et's second alerts' headlines; es never. With stop 54's rules:
+# eo and es the same, ep 1.00 / 0.96 / 0, eq 0.92 / 0.96 / 2, er 0.96 / 0.92 / 1, et 0.97 / 0.96 /
+# 1, eu 0.96 / 0.96 / 1 (its ceasefire's precision 0.75 before, 1.00 after).
 # In stop 52, after long articles were read in passages, every bar of the four forms that had
 # stayed below what the detector then reached (precision and recall less 0.05, one more quiet
 # item) was raised to it: 107 bars of 268.
@@ -320,6 +329,13 @@ HELD_OUT_BARS = {
     "el": (0.90, 0.82, 0.04),
     "em": (0.95, 0.90, 0.02),
     "en": (0.87, 0.90, 0.05),
+    "eo": (0.83, 0.86, 0.07),
+    "ep": (0.95, 0.90, 0.02),
+    "eq": (0.87, 0.90, 0.05),
+    "er": (0.90, 0.86, 0.04),
+    "es": (0.90, 0.86, 0.04),
+    "et": (0.91, 0.90, 0.04),
+    "eu": (0.91, 0.90, 0.04),
 }
 
 # One message per development event: the second alerts each set still gets (README 'Measuring
@@ -367,6 +383,9 @@ HELD_OUT_BARS = {
 # named a change of its position; two foreign follow-ups of an arrival and of a treaty (a
 # supplier's contract, another government's study) the model alone named. eh's two (never read)
 # and ej's two (read) were not traced, nor el's one and en's two (never read).
+# et's five (scenarios, read) are where its writer told an order and the arrival it led to, or a
+# vote and a feature on it, as one event, and the detector alerts each; eq's, er's, es's and eu's
+# (one, one, one and two) were not traced.
 SECOND_ALERTS = {
     "ae": 2,
     "af": 2,
@@ -406,6 +425,11 @@ SECOND_ALERTS = {
     "ej": 2,
     "el": 1,
     "en": 2,
+    "eq": 1,
+    "er": 1,
+    "es": 1,
+    "et": 5,
+    "eu": 2,
 }
 
 # The same sets as a feed of headlines alone gives them (no summary, no body), each at what the
@@ -508,6 +532,13 @@ HEADLINE_ONLY_BARS = {
     "el": (0.90, 0.78, 0.04),
     "em": (0.95, 0.70, 0.02),
     "en": (0.87, 0.78, 0.05),
+    "eo": (0.81, 0.74, 0.07),
+    "ep": (0.88, 0.53, 0.04),
+    "eq": (0.77, 0.70, 0.09),
+    "er": (0.84, 0.65, 0.05),
+    "es": (0.95, 0.90, 0.02),
+    "et": (0.95, 0.78, 0.02),
+    "eu": (0.95, 0.70, 0.02),
 }
 
 
@@ -619,6 +650,13 @@ LONG_BODY_BARS = {
     "el": (0.90, 0.70, 0.04),
     "em": (0.95, 0.86, 0.02),
     "en": (0.87, 0.86, 0.05),
+    "eo": (0.90, 0.86, 0.04),
+    "ep": (0.95, 0.74, 0.02),
+    "eq": (0.87, 0.86, 0.05),
+    "er": (0.90, 0.74, 0.04),
+    "es": (0.87, 0.86, 0.05),
+    "et": (0.91, 0.86, 0.04),
+    "eu": (0.90, 0.86, 0.04),
 }
 
 # The same sets as agency copy tells them, repeating its earlier paragraphs for background: each
@@ -725,6 +763,13 @@ EARLIER_BARS = {
     "el": (0.90, 0.82, 0.04),
     "em": (0.90, 0.90, 0.04),
     "en": (0.87, 0.90, 0.05),
+    "eo": (0.83, 0.86, 0.07),
+    "ep": (0.95, 0.90, 0.02),
+    "eq": (0.87, 0.90, 0.05),
+    "er": (0.87, 0.90, 0.05),
+    "es": (0.87, 0.86, 0.05),
+    "et": (0.88, 0.90, 0.05),
+    "eu": (0.83, 0.90, 0.07),
 }
 LONG_BODY_SEED = 20260106
 T0 = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
@@ -925,7 +970,7 @@ def test_a_development_told_over_paragraphs_of_background_is_read_in_its_passage
 
 def test_every_held_out_set_has_its_bar_and_exists() -> None:
     letters = {p.stem.removeprefix("other-writer-") for p in SETS}
-    assert len(SETS) == 144
+    assert len(SETS) == 151
     assert held_out() == set(HELD_OUT_BARS) == set(HEADLINE_ONLY_BARS) == set(LONG_BODY_BARS)
     assert set(EARLIER_BARS) == held_out()
     assert held_out() < letters
