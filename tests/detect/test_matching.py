@@ -1786,6 +1786,22 @@ BROAD, TRUCE_RULE = "new-development", "ceasefire"
             "The Ukraine truce took effect at dawn, commanders issuing ceasefire orders to units.",
             "in-force",
         ),
+        (
+            "ceasefire",
+            "Russia and Ukraine agree to a 30-day halt of strikes on energy facilities.",
+            "announced",
+        ),
+        (
+            "ceasefire",
+            "Kyiv and Moscow agreed a cessation of hostilities from midnight on Sunday.",
+            "agreed",
+        ),
+        (
+            "ceasefire",
+            "Moscow says foreign troops in Ukraine undermine the cessation of hostilities agreed"
+            " in March.",
+            None,
+        ),
     ],
 )
 def test_shipped_rules_tell_news_from_process_steps_and_background(
