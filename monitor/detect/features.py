@@ -359,7 +359,7 @@ class FeatureExtractor:
 
     def _of_other_parties(self, compiled: CompiledRule, text: str) -> Callable[[str], bool] | None:
         """For a rule that names who acts, and a sentence naming some: whether a settled
-        development's first sentence names parties of the rule and none of the sentence's
+        development's first evidence sentences name parties of the rule and none of the sentence's
         (Norway's troops arriving retell no arrival of French ones). None when there is
         nothing to tell apart."""
         if not compiled.parties:

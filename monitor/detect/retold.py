@@ -8,7 +8,7 @@ against such a claim than the rule asks of novelty against the baseline (``min_n
 retells that development ("the ceasefire signed in Geneva took effect in July", read in
 October), unless the pattern names another stage of the development's lead rule (the vote
 *held*, weeks after it was *tabled*) or, for a rule that names who acts, the sentence and the
-development's first evidence sentence name different parties (the Lords' vote after the
+development's first evidence sentences name different parties (the Lords' vote after the
 Commons'): that is news of its own.
 Whether a development is settled is read at each article's own time, so a report that arrives
 late (a feed back after days down) is read as the story stood when it was published, and a
@@ -30,6 +30,10 @@ from monitor.detect.stories import UNSTAGED
 from monitor.models import Development
 
 MIN_WORDS = 4
+# who acts in a settled development is read in its first evidence sentences: the one a
+# pattern named may give only a council's approval ("France's defence council approved the
+# deployment"), the next the soldiers' country
+PARTY_SENTENCES = 3
 KEPT_CLAIMS = 2_000  # settled claims compared (about 1 ms a sentence measured at the most)
 _KEPT_ROWS = 2_000  # sentences kept with their similarities (a few MB at most)
 
@@ -54,7 +58,7 @@ class _Owner:
     stage: str
     last_seen: datetime
     evidence: int
-    lead: str  # its first evidence sentence: the one a pattern named, who acts in it
+    lead: str  # its first evidence sentences, where who acts in it is read
 
     def still(self, development: Development) -> bool:
         """Whether ``development`` is as it was when this was taken of it."""
@@ -74,7 +78,7 @@ class _Owner:
             development.stage,
             development.last_seen,
             len(development.evidence),
-            development.evidence[0] if development.evidence else "",
+            " ".join(development.evidence[:PARTY_SENTENCES]),
         )
 
     def counts_for(self, rule: str, broad: bool, stage: str) -> bool:
@@ -182,7 +186,7 @@ class SettledDevelopments:
         """The settled development that ``rule``'s pattern at ``stage`` on ``sentence``
         retells (the most similar), or None when the sentence is news for it. Only claims
         sharing an informative word with the sentence are compared, and none of a development
-        that ``apart`` says is of others (who acts in its first evidence sentence is not who
+        that ``apart`` says is of others (who acts in its first evidence sentences is not who
         acts in the sentence, as the story book tells two developments apart)."""
         before = self._before
         if not self._owners or before is None:
@@ -191,7 +195,7 @@ class SettledDevelopments:
             return None
         offsets, similarities = self._compared(sentence)
         best: Retelling | None = None
-        others: dict[str, bool] = {}  # per development: ``apart`` of its first sentence
+        others: dict[str, bool] = {}  # per development: ``apart`` of its first sentences
         for offset, similarity in zip(offsets, similarities, strict=True):
             owner = self._owners[offset]
             if 1.0 - similarity >= min_novelty or owner.last_seen >= before:

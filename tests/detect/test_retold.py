@@ -286,3 +286,27 @@ def test_the_same_step_taken_by_others_weeks_later_is_news() -> None:
     assert [(alert.type, alert.rule) for alert in alerts] == [("alert", "foreign-troops-deployed")]
     retold = "MPs approved sending British troops to Ukraine by 380 votes to 95 last month."
     assert detector.examine(article("r1", "Westminster diary", retold, later)) == []
+
+
+def test_who_acts_is_read_past_the_first_evidence_sentence() -> None:
+    """A settled order whose first evidence sentence names no country (a council's approval)
+    and whose next names France's soldiers: Poland's order told in its words, weeks later,
+    retells nothing."""
+    ruleset = load_ruleset(RULES)
+    detector = Detector(ruleset.claims, ruleset.rules)
+    order = (
+        "The defence council approved on Tuesday the deployment of about 1,500 soldiers to"
+        " Ukraine as part of the multinational force. The French soldiers are due to leave"
+        " within days, the armed forces ministry said."
+    )
+    assert detector.examine(article("o1", "Defence council meets in Paris", order, T0))
+    (development,) = detector.book.developments
+    assert "French" not in development.evidence[0] and "French" in development.evidence[1]
+    polish = (
+        "The defence council approved on Tuesday the deployment of about 800 Polish soldiers to"
+        " Ukraine as part of the multinational force, the defence ministry said."
+    )
+    later = T0 + timedelta(days=21)
+    followed = detector.follow(article("p1", "Defence council meets in Warsaw", polish, later))
+    assert followed.assessment.signals.hits
+    assert followed.assessment.signals.retold == ()
