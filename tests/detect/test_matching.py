@@ -1787,6 +1787,12 @@ BROAD, TRUCE_RULE = "new-development", "ceasefire"
             "in-force",
         ),
         (
+            "foreign-troops-deployed",
+            "A Russian senator said British soldiers sent to Ukraine under the Paris plan would be"
+            " hit by Russian missiles.",
+            None,
+        ),
+        (
             "ceasefire",
             "Russia and Ukraine agree to a 30-day halt of strikes on energy facilities.",
             "announced",
