@@ -4,7 +4,8 @@
 ("12 June", "June 12, 2026"), a month alone ("in March", the whole month), a weekday ("on
 Tuesday": the latest such day up to the publication, unless the sentence speaks of what will
 happen), "yesterday", and "today" or "tonight"; not a time named to compare with ("narrower
-than January's threat"). A date without a year is in the publication's year unless that puts
+than January's threat"), nor the month a thing it names was done ("the treaty signed in
+December"). A date without a year is in the publication's year unless that puts
 it more than half a year ahead, then in the year before. Pure; never raises on odd text.
 """
 
@@ -39,6 +40,15 @@ _AS_MONTH = re.compile(
     r"\b(?:in|of|since|until|early|late|mid|by|last|next|this|from|during)[\s-]+$", re.I
 )
 AHEAD = timedelta(days=183)
+# a month that says when a thing the sentence names was done ("ratification of the treaty
+# signed with Kyiv in December"), not when what the sentence tells happened (a day so named,
+# "the agreement signed on Thursday", still ties a report to that day's news)
+_WHEN_IT_WAS_DONE = re.compile(
+    r"\b(?:treaty|agreement|deal|accord|declaration|pact|cease-?fire|truce|armistice|law|bill"
+    r"|resolution|memorandum|guarantees?)\s+(?:signed|agreed|reached|adopted|concluded|brokered"
+    r"|struck|sealed|initialled|initialed)\b(?:\s+[\w'\u2019-]+){0,4}?\s+in\s+$",
+    re.I,
+)
 # "than" before a time ("narrower than January's threat", "more than in March"), and what
 # makes it a deadline instead ("no later than 30 June")
 _THAN = re.compile(
@@ -61,7 +71,7 @@ def days_told(sentence: str, published: datetime) -> tuple[Period, ...]:
     taken: list[tuple[int, int]] = []
     for match in _DAY_FIRST.finditer(sentence):
         taken.append(match.span())
-        if _compared(sentence, match.start()):
+        if _not_told(sentence, match.start()):
             continue
         day = _dated(today, _MONTHS[match[2].lower()], int(match[1]), match[3])
         if day is not None:
@@ -72,7 +82,7 @@ def days_told(sentence: str, published: datetime) -> tuple[Period, ...]:
         name = match[1].lower()
         if not (match[2] or match[3] or _alone_a_month(sentence, match.start(), match[1])):
             continue
-        if _compared(sentence, match.start()):
+        if _not_told(sentence, match.start()):
             continue
         month = _MONTHS[name]
         if match[2]:
@@ -86,7 +96,7 @@ def days_told(sentence: str, published: datetime) -> tuple[Period, ...]:
             found.append(Period(first, last))
     if not speaks_hypothetically(words(sentence)):
         for match in _WEEKDAY.finditer(sentence):
-            if match[1] or _compared(sentence, match.start()):  # "next Tuesday" is ahead
+            if match[1] or _not_told(sentence, match.start()):  # "next Tuesday" is ahead
                 continue
             back = (today.weekday() - _WEEKDAYS.index(match[2].lower())) % 7
             day = before(today, back)
@@ -100,9 +110,12 @@ def days_told(sentence: str, published: datetime) -> tuple[Period, ...]:
     return tuple(found)
 
 
-def _compared(sentence: str, start: int) -> bool:
-    """Whether the time named at ``start`` is one to compare with ("narrower than January's
-    threat"), which the sentence does not tell of; a deadline ("no later than") is told."""
+def _not_told(sentence: str, start: int) -> bool:
+    """Whether the time named at ``start`` is one the sentence does not tell of: one to
+    compare with ("narrower than January's threat"; a deadline, "no later than", is told) or
+    the month a thing it names was done (``_WHEN_IT_WAS_DONE``)."""
+    if _WHEN_IT_WAS_DONE.search(sentence, max(0, start - 80), start):
+        return True
     match = _THAN.search(sentence, max(0, start - 32), start)
     return match is not None and match[1] is None
 

@@ -45,6 +45,10 @@ def day(month: int, number: int, year: int = 2026) -> Period:
         ("Moscow's new line is narrower than January's threat.", []),
         ("Fewer troops than in March crossed on Tuesday.", [day(6, 30)]),
         ("The force must leave no later than 30 June.", [day(6, 30)]),  # a deadline is told
+        # nor the month a thing the sentence names was done, which a day so named still is
+        ("MPs voted to ratify the security treaty signed with Kyiv in March.", []),
+        ("The treaty was signed in March.", [Period(date(2026, 3, 1), date(2026, 3, 31))]),
+        ("The agreement signed on Tuesday took effect.", [day(6, 30)]),
     ],
 )
 def test_days_told(sentence: str, expected: list[Period]) -> None:
