@@ -141,6 +141,20 @@ def test_topic_must_appear_somewhere_in_the_article() -> None:
     assert compiled.topic_missing([Sentence.of("MPs voted on troops for Estonia.")]) == ["Ukraine"]
 
 
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "A Nordic battalion reached a training hub in Zhytomyr region.",
+        "The first British engineers arrived in Mykolaiv overnight.",
+        "The truce held overnight, Ukrenergo said.",
+    ],
+)
+def test_the_shipped_rules_read_ukraines_cities_as_their_topic(sentence: str) -> None:
+    """A brief may name only a Ukrainian city, the river or the grid operator."""
+    for rule_id in ("ceasefire", "foreign-troops-deployed", "new-development"):
+        assert _shipped_rule(rule_id).topic_missing([Sentence.of(sentence)]) == [], rule_id
+
+
 def test_stage_defaults_to_pattern_name_and_can_be_shared() -> None:
     compiled = rule(
         patterns=[
