@@ -1807,6 +1807,12 @@ BROAD, TRUCE_RULE = "new-development", "ceasefire"
             None,
         ),
         (
+            "new-development",
+            "A French weekly has published what it says is the classified draft of the rules of"
+            " engagement for the multinational force in Ukraine.",
+            "leaked-plan",
+        ),
+        (
             "ceasefire",
             "Russia and Ukraine agree to a 30-day halt of strikes on energy facilities.",
             "announced",
