@@ -1814,6 +1814,22 @@ BROAD, TRUCE_RULE = "new-development", "ceasefire"
         ),
         (
             "ceasefire",
+            "Russia and Ukraine signed a peace agreement in Istanbul that formally ends the war.",
+            "agreed",
+        ),
+        (
+            "ceasefire",
+            "The truce collapsed on Sunday, ending hopes of an end to the war in Ukraine.",
+            "collapsed",
+        ),
+        (
+            "new-development",
+            "A classified annex setting out the Ukraine force's rules of engagement has been"
+            " obtained by this newspaper.",
+            "leaked-plan",
+        ),
+        (
+            "ceasefire",
             "Russia and Ukraine agree to a 30-day halt of strikes on energy facilities.",
             "announced",
         ),
