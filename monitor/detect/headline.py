@@ -8,8 +8,8 @@ development reported days before is known, ``stories.StoryBook.decide``). A piec
 reference or as a look back ("Factbox: ...", "... explained", "Six months after Paris", "2026 in
 review"), or a question asking what something is ("What is the new five-party format?"), is
 written to retell the story so far: ``packaged`` names such a headline. So is a headline
-reporting a denial ("Kremlin denies report...", ``denies``): ``set_aside`` says why the detector
-does not alert on either.
+reporting a denial ("Kremlin denies report...", ``denies``) or an opinion poll ("..., survey
+shows", ``reports_poll``): ``set_aside`` says why the detector does not alert on any of them.
 """
 
 from __future__ import annotations
@@ -91,6 +91,15 @@ _DENIAL = re.compile(
     r"|\bnot government policy\b",
     re.IGNORECASE,
 )
+# A headline reporting an opinion poll ("French voters cool on sending troops, survey shows",
+# "Pre-referendum polling: 'yes' leads") tells what people think, never a step taken; not the
+# voting itself ("polls open in the referendum", "exit poll"), nor a survey ship or team.
+_POLL = re.compile(
+    r"(?<!\bexit )\b(?:polls?|polling|surveys?)\b"
+    r"(?!\s+(?:open|opens|opened|close|closes|closed|stations?|day|ships?|vessels?|teams?"
+    r"|missions?|flights?)\b)",
+    re.IGNORECASE,
+)
 # typographic quotes and apostrophes (U+2018, U+2019, U+201C, U+201D) read as plain ones
 _PLAIN_QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'})
 
@@ -123,12 +132,19 @@ def denies(headline: str) -> bool:
     return bool(_DENIAL.search(headline))
 
 
+def reports_poll(headline: str) -> bool:
+    """Whether ``headline`` reports an opinion poll."""
+    return bool(_POLL.search(headline))
+
+
 def set_aside(headline: str) -> str | None:
-    """Why no rule holds on an article so headlined (packaged to retell the story, or
-    reporting a denial), or None for a headline of news."""
+    """Why no rule holds on an article so headlined (packaged to retell the story, reporting
+    a denial or an opinion poll), or None for a headline of news."""
     headline = headline.translate(_PLAIN_QUOTES)
     if package := packaged(headline):
         return f"the headline packages {package}, which retells the story so far"
     if denies(headline):
         return "the headline reports a denial"
+    if reports_poll(headline):
+        return "the headline reports an opinion poll"
     return None

@@ -2,7 +2,7 @@
 
 import pytest
 
-from monitor.detect.headline import denies, explains, packaged, set_aside
+from monitor.detect.headline import denies, explains, packaged, reports_poll, set_aside
 
 
 @pytest.mark.parametrize(
@@ -154,6 +154,23 @@ def test_a_denial_in_typographic_quotes_or_calling_a_report_fake_is_set_aside(
     headline: str,
 ) -> None:
     assert set_aside(headline) == "the headline reports a denial"
+
+
+@pytest.mark.parametrize(
+    ("headline", "poll"),
+    [
+        ("French voters cool on sending troops to Ukraine, survey shows", True),
+        ("Pre-referendum polling: 'yes' leads, many undecided", True),
+        ("Polls before Ukraine\u2019s referendum: a majority for \u2018yes\u2019", True),
+        ("Opinion poll: most Britons back the Ukraine mission", True),
+        ("Polls open in Ukraine's referendum on the peace deal", False),  # the vote itself
+        ("Exit poll: Ukrainians approve the peace agreement", False),
+        ("Royal Navy survey ships reach Odesa to clear mines", False),
+    ],
+)
+def test_a_headline_reporting_an_opinion_poll(headline: str, poll: bool) -> None:
+    assert reports_poll(headline) is poll
+    assert (set_aside(headline) == "the headline reports an opinion poll") is poll
 
 
 def test_a_packaged_piece_is_set_aside_with_its_package() -> None:
