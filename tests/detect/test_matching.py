@@ -1829,6 +1829,12 @@ BROAD, TRUCE_RULE = "new-development", "ceasefire"
             "leaked-plan",
         ),
         (
+            "foreign-troops-deployed",
+            "France's armed forces ministry says about 350 personnel, the advance element of the"
+            " southern hub, crossed from Romania at Isaccea-Orlivka and reached Odesa oblast.",
+            "deployed",
+        ),
+        (
             "ceasefire",
             "Russia and Ukraine agree to a 30-day halt of strikes on energy facilities.",
             "announced",
