@@ -1835,6 +1835,17 @@ BROAD, TRUCE_RULE = "new-development", "ceasefire"
             "deployed",
         ),
         (
+            "foreign-troops-deployed",
+            "The Dutch government's decision to commit 350 service members to the coalition force"
+            " in Ukraine won cross-party support.",
+            "ordered",
+        ),
+        (
+            "foreign-troops-deployed",
+            "Rome signed the order sending Italian engineers to western Ukraine.",
+            "ordered",
+        ),
+        (
             "ceasefire",
             "Russia and Ukraine agree to a 30-day halt of strikes on energy facilities.",
             "announced",
