@@ -6,7 +6,8 @@ Tuesday": the latest such day up to the publication, unless the sentence speaks 
 happen), "yesterday", and "today" or "tonight"; not a time named to compare with ("narrower
 than January's threat"), nor the month a thing it names was done ("the treaty signed in
 December"). A date without a year is in the publication's year unless that puts
-it more than half a year ahead, then in the year before. Pure; never raises on odd text.
+it more than half a year ahead, then in the year before; one something is set for ("a
+referendum for 22 February") is the next such day. Pure; never raises on odd text.
 """
 
 from __future__ import annotations
@@ -49,6 +50,9 @@ _WHEN_IT_WAS_DONE = re.compile(
     r"|struck|sealed|initialled|initialed)\b(?:\s+[\w'\u2019-]+){0,4}?\s+in\s+$",
     re.I,
 )
+# a date something is set for ("calls a referendum for 22 February", "a vote scheduled on 3
+# March") is the next such day, however far ahead
+_SET_FOR = re.compile(r"\b(?:for|(?:set|scheduled|due|planned|slated)\s+(?:for|on))\s+$", re.I)
 # "than" before a time ("narrower than January's threat", "more than in March"), and what
 # makes it a deadline instead ("no later than 30 June")
 _THAN = re.compile(
@@ -73,7 +77,8 @@ def days_told(sentence: str, published: datetime) -> tuple[Period, ...]:
         taken.append(match.span())
         if _not_told(sentence, match.start()):
             continue
-        day = _dated(today, _MONTHS[match[2].lower()], int(match[1]), match[3])
+        ahead = bool(_SET_FOR.search(sentence, max(0, match.start() - 16), match.start()))
+        day = _dated(today, _MONTHS[match[2].lower()], int(match[1]), match[3], ahead)
         if day is not None:
             found.append(Period(day, day))
     for match in _MONTH_FIRST.finditer(sentence):
@@ -86,7 +91,8 @@ def days_told(sentence: str, published: datetime) -> tuple[Period, ...]:
             continue
         month = _MONTHS[name]
         if match[2]:
-            day = _dated(today, month, int(match[2]), match[3])
+            ahead = bool(_SET_FOR.search(sentence, max(0, match.start() - 16), match.start()))
+            day = _dated(today, month, int(match[2]), match[3], ahead)
             if day is not None:
                 found.append(Period(day, day))
             continue
@@ -138,12 +144,15 @@ def before(day: date, days: int) -> date | None:
         return None
 
 
-def _dated(today: date, month: int, day: int, year: str | None) -> date | None:
-    """The date of ``day`` ``month`` (``year`` when given), None when there is no such day."""
+def _dated(today: date, month: int, day: int, year: str | None, ahead: bool = False) -> date | None:
+    """The date of ``day`` ``month`` (``year`` when given), None when there is no such day;
+    ``ahead``: the next such day from ``today`` (a date something is set for)."""
     try:
         if year:
             return date(int(year), month, day)
         told = date(today.year, month, day)
+        if ahead:
+            return told if told >= today else date(today.year + 1, month, day)
         return told if told - today <= AHEAD else date(today.year - 1, month, day)
     except ValueError:
         return None

@@ -1847,6 +1847,39 @@ BROAD, TRUCE_RULE = "new-development", "ceasefire"
         ),
         (
             "ceasefire",
+            "Church bells, air-raid sirens and a Ukraine Easter truce that nobody agreed to.",
+            None,
+        ),
+        (
+            "foreign-troops-deployed",
+            "The ambassador said British soldiers sent to Ukraine under the Paris arrangement"
+            " would be fair game for Russian forces.",
+            None,
+        ),
+        (
+            "foreign-troops-deployed",
+            "Dutch cabinet approves 250-strong contribution to the multinational force in Ukraine.",
+            "ordered",
+        ),
+        (
+            "foreign-troops-deployed",
+            "Federal cabinet approves Bundeswehr contribution to Ukraine guarantees, but no"
+            " soldiers in Ukraine.",
+            None,
+        ),
+        (
+            "new-development",
+            "New five-way group on Ukraine's guarantees holds first session in Berlin.",
+            "first-talks",
+        ),
+        (
+            "new-development",
+            "General Assembly, Eighty-First Session: statements concerning the situation in"
+            " Ukraine.",
+            None,
+        ),
+        (
+            "ceasefire",
             "Russia and Ukraine agree to a 30-day halt of strikes on energy facilities.",
             "announced",
         ),

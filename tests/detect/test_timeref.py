@@ -49,6 +49,9 @@ def day(month: int, number: int, year: int = 2026) -> Period:
         ("MPs voted to ratify the security treaty signed with Kyiv in March.", []),
         ("The treaty was signed in March.", [Period(date(2026, 3, 1), date(2026, 3, 31))]),
         ("The agreement signed on Tuesday took effect.", [day(6, 30)]),
+        # a date something is set for is the next such day
+        ("The president called a referendum for 22 February.", [day(2, 22, 2027)]),
+        ("The vote is scheduled for 3 March.", [day(3, 3, 2027)]),
     ],
 )
 def test_days_told(sentence: str, expected: list[Period]) -> None:
