@@ -355,6 +355,7 @@ class FeatureExtractor:
             stage=stage,
             min_novelty=rule.min_novelty if rule.min_novelty is not None else self.min_novelty,
             apart=self._of_other_parties(compiled, text),
+            own_kind=stage in compiled.own_kinds,
         )
 
     def _of_other_parties(self, compiled: CompiledRule, text: str) -> Callable[[str], bool] | None:

@@ -385,6 +385,8 @@ class CompiledRule:
         self.patterns = [CompiledPattern(p, rule_vetoes) for p in rule.patterns]
         self.topic = [CompiledGroup(group) for group in rule.topic]
         self.parties = [CompiledGroup(group) for group in rule.parties]
+        # the stages of patterns naming a kind of development of its own (``Pattern.own_kind``)
+        self.own_kinds = frozenset(p.stage_name for p in rule.patterns if p.own_kind)
         self.groups = [group for pattern in self.patterns for group in pattern.groups]
         self.index = GroupIndex(self.groups)
         # the serials of each pattern's groups, as ``index`` names them

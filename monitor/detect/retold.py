@@ -81,10 +81,11 @@ class _Owner:
             " ".join(development.evidence[:PARTY_SENTENCES]),
         )
 
-    def counts_for(self, rule: str, broad: bool, stage: str) -> bool:
-        """Whether a pattern of ``rule`` at ``stage`` would retell this development."""
+    def counts_for(self, rule: str, broad: bool, stage: str, own_kind: bool = False) -> bool:
+        """Whether a pattern of ``rule`` at ``stage`` would retell this development (a broad
+        rule's pattern of a kind of its own, ``Pattern.own_kind``, only one of that kind)."""
         if broad:
-            return True
+            return not own_kind or self.stage in (UNSTAGED, stage)
         if rule not in self.rules:
             return False
         return rule != self.rule or UNSTAGED in (stage, self.stage) or stage == self.stage
@@ -182,6 +183,7 @@ class SettledDevelopments:
         stage: str,
         min_novelty: float,
         apart: Callable[[str], bool] | None = None,
+        own_kind: bool = False,
     ) -> Retelling | None:
         """The settled development that ``rule``'s pattern at ``stage`` on ``sentence``
         retells (the most similar), or None when the sentence is news for it. Only claims
@@ -200,7 +202,7 @@ class SettledDevelopments:
             owner = self._owners[offset]
             if 1.0 - similarity >= min_novelty or owner.last_seen >= before:
                 continue
-            if not owner.counts_for(rule, broad, stage):
+            if not owner.counts_for(rule, broad, stage, own_kind):
                 continue
             if apart is not None:
                 if owner.development not in others:

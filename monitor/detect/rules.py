@@ -157,7 +157,11 @@ class Pattern(_Strict):
     development; in the usual order it is still news of its own. ``yields: false`` keeps
     the rule named where this pattern holds in the article's lead and the rule would
     otherwise yield (``Rule.yields_to``): Moscow accepting foreign troops, in a report of the
-    truce signed, is a change of its position besides the truce.
+    truce signed, is a change of its position besides the truce. ``own_kind: true``, in a
+    rule with ``includes``, marks a pattern naming a kind of development of its own (a
+    referendum, a first round of talks in a new format): a sentence it holds on retells only
+    a development long reported as that kind, not any it resembles (the referendum's result
+    names the agreement it approves).
     """
 
     name: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
@@ -168,6 +172,7 @@ class Pattern(_Strict):
     within: int | None = Field(default=None, ge=1)
     unless: list[TermGroup] = Field(default_factory=list)
     yields: bool = True
+    own_kind: bool = False
 
     @field_validator("all")
     @classmethod
@@ -278,6 +283,8 @@ class Rule(_Strict):
             raise ValueError("pattern names must be unique within a rule")
         if not self.yields_to and any(not p.yields for p in self.patterns):
             raise ValueError("'yields: false' has no effect on a rule without 'yields_to'")
+        if not self.includes and any(p.own_kind for p in self.patterns):
+            raise ValueError("'own_kind: true' has no effect on a rule without 'includes'")
         return self
 
 

@@ -310,3 +310,35 @@ def test_who_acts_is_read_past_the_first_evidence_sentence() -> None:
     followed = detector.follow(article("p1", "Defence council meets in Warsaw", polish, later))
     assert followed.assessment.signals.hits
     assert followed.assessment.signals.retold == ()
+
+
+def test_a_pattern_of_a_kind_of_its_own_retells_only_that_kind() -> None:
+    """A referendum approving a peace agreement long reported names the agreement: a broad
+    rule's pattern of a kind of its own (``own_kind``) retells only a development reported
+    as that kind, where any other of its patterns retells whatever it resembles."""
+    signed = "Russia and Ukraine signed the Geneva peace agreement in Geneva on Tuesday."
+    agreement = Development(
+        id="ceasefire-20270301-0",
+        rule="ceasefire",
+        stage="agreed",
+        first_seen=T0,
+        last_seen=T0,
+        evidence=[signed],
+        rules=["ceasefire", "new-development"],
+    )
+    found = SettledDevelopments(KnownClaims(c.text for c in load_ruleset(RULES).claims))
+    found.settle([agreement], T0 + timedelta(days=30))
+    approved = "Ukrainians approved the Geneva peace agreement signed by Russia and Ukraine."
+    told = {
+        own_kind: found.retells(
+            approved,
+            "new-development",
+            broad=True,
+            stage="referendum",
+            min_novelty=0.35,
+            own_kind=own_kind,
+        )
+        for own_kind in (False, True)
+    }
+    assert told[False] is not None and told[False].development == agreement.id
+    assert told[True] is None

@@ -385,3 +385,11 @@ def test_a_pattern_that_never_yields_needs_a_rule_that_yields(tmp_path: Path) ->
     )
     (found,) = problems(tmp_path)
     assert "'yields: false' has no effect on a rule without 'yields_to'" in found
+
+
+def test_a_pattern_of_its_own_kind_needs_a_broad_rule(tmp_path: Path) -> None:
+    write(
+        tmp_path, "a.yaml", GOOD.replace("  - name: held\n", "  - name: held\n    own_kind: true\n")
+    )
+    (found,) = problems(tmp_path)
+    assert "'own_kind: true' has no effect on a rule without 'includes'" in found
