@@ -246,6 +246,17 @@ TRAINED_BARS = (0.85, 0.85, 0.05)
 # false alerts and wrong namings, et's second alerts' headlines; es never. With stop 54's rules:
 # eo and es the same, ep 1.00 / 0.96 / 0, eq 0.92 / 0.96 / 2, er 0.96 / 0.92 / 1, et 0.97 / 0.96 /
 # 1, eu 0.96 / 0.96 / 1 (its ceasefire's precision 0.75 before, 1.00 after).
+# Eight sets written in stop 55 and replayed first: ev (a big agency's hedged wire copy, updates
+# as follow-ups), ew (a regional daily's Westminster desk), ex (Moscow-watchers reading Russian
+# officials and state media), ey (the English services of regional and far-away agencies), with
+# stop 54's detector: 0.90 / 0.96 / 3 of 60, 0.96 / 0.96 / 1, 0.85 / 0.92 / 4, 1.00 / 0.88 / 0;
+# ez (an American agency's hedged wire copy), fa (a Sunday paper's political editors), fb (defence
+# trade press and official releases), fc (a broadcaster's live page), with this stop's detector
+# after its changes for the first four (stop 54's the same on them): 0.96 / 0.88 / 1, 0.93 / 0.92
+# / 2, 0.95 / 0.83 / 1, 0.83 / 0.83 / 4. ev's, ex's, ey's, fa's, fb's and fc's misses and false
+# alerts were then read; ew and ez never. At the end of stop 55: ev 0.94 / 1.00 / 2, ew 0.96 /
+# 0.96 / 1, ex 0.89 / 1.00 / 3, ey 1.00 / 0.92 / 0, ez 0.96 / 0.88 / 1, fa 0.96 / 0.92 / 1, fb
+# 0.96 / 0.88 / 1, fc 0.88 / 0.92 / 3.
 # In stop 52, after long articles were read in passages, every bar of the four forms that had
 # stayed below what the detector then reached (precision and recall less 0.05, one more quiet
 # item) was raised to it: 107 bars of 268.
@@ -336,6 +347,14 @@ HELD_OUT_BARS = {
     "es": (0.90, 0.86, 0.04),
     "et": (0.91, 0.90, 0.04),
     "eu": (0.91, 0.90, 0.04),
+    "ev": (0.88, 0.95, 0.05),
+    "ew": (0.91, 0.90, 0.04),
+    "ex": (0.83, 0.95, 0.07),
+    "ey": (0.95, 0.86, 0.02),
+    "ez": (0.90, 0.82, 0.04),
+    "fa": (0.91, 0.86, 0.04),
+    "fb": (0.90, 0.82, 0.04),
+    "fc": (0.83, 0.86, 0.07),
 }
 
 # One message per development event: the second alerts each set still gets (README 'Measuring
@@ -386,6 +405,9 @@ HELD_OUT_BARS = {
 # et's five (scenarios, read) are where its writer told an order and the arrival it led to, or a
 # vote and a feature on it, as one event, and the detector alerts each; eq's, er's, es's and eu's
 # (one, one, one and two) were not traced.
+# ev's five (read) are where its writer told a vote set and the vote held days later, or an order
+# and the arrival it led to, as one event, and the detector alerts each stage; ew's two, ez's two
+# (never read), fa's four and fb's one were not traced.
 SECOND_ALERTS = {
     "ae": 2,
     "af": 2,
@@ -430,6 +452,11 @@ SECOND_ALERTS = {
     "es": 1,
     "et": 5,
     "eu": 2,
+    "ev": 5,
+    "ew": 2,
+    "ez": 2,
+    "fa": 4,
+    "fb": 1,
 }
 
 # The same sets as a feed of headlines alone gives them (no summary, no body), each at what the
@@ -539,6 +566,14 @@ HEADLINE_ONLY_BARS = {
     "es": (0.95, 0.90, 0.02),
     "et": (0.95, 0.78, 0.02),
     "eu": (0.95, 0.70, 0.02),
+    "ev": (0.87, 0.86, 0.05),
+    "ew": (0.90, 0.78, 0.04),
+    "ex": (0.81, 0.74, 0.07),
+    "ey": (0.95, 0.78, 0.02),
+    "ez": (0.75, 0.70, 0.10),
+    "fa": (0.78, 0.65, 0.09),
+    "fb": (0.90, 0.70, 0.04),
+    "fc": (0.86, 0.74, 0.05),
 }
 
 
@@ -657,6 +692,14 @@ LONG_BODY_BARS = {
     "es": (0.87, 0.86, 0.05),
     "et": (0.91, 0.86, 0.04),
     "eu": (0.90, 0.86, 0.04),
+    "ev": (0.88, 0.90, 0.05),
+    "ew": (0.95, 0.82, 0.02),
+    "ex": (0.86, 0.82, 0.05),
+    "ey": (0.95, 0.82, 0.02),
+    "ez": (0.90, 0.82, 0.04),
+    "fa": (0.95, 0.74, 0.02),
+    "fb": (0.90, 0.78, 0.04),
+    "fc": (0.80, 0.70, 0.07),
 }
 
 # The same sets as agency copy tells them, repeating its earlier paragraphs for background: each
@@ -770,6 +813,14 @@ EARLIER_BARS = {
     "es": (0.87, 0.86, 0.05),
     "et": (0.88, 0.90, 0.05),
     "eu": (0.83, 0.90, 0.07),
+    "ev": (0.88, 0.95, 0.05),
+    "ew": (0.91, 0.90, 0.04),
+    "ex": (0.80, 0.95, 0.09),
+    "ey": (0.95, 0.90, 0.02),
+    "ez": (0.83, 0.86, 0.07),
+    "fa": (0.87, 0.86, 0.05),
+    "fb": (0.87, 0.86, 0.05),
+    "fc": (0.86, 0.82, 0.05),
 }
 LONG_BODY_SEED = 20260106
 T0 = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
@@ -970,7 +1021,7 @@ def test_a_development_told_over_paragraphs_of_background_is_read_in_its_passage
 
 def test_every_held_out_set_has_its_bar_and_exists() -> None:
     letters = {p.stem.removeprefix("other-writer-") for p in SETS}
-    assert len(SETS) == 151
+    assert len(SETS) == 159
     assert held_out() == set(HELD_OUT_BARS) == set(HEADLINE_ONLY_BARS) == set(LONG_BODY_BARS)
     assert set(EARLIER_BARS) == held_out()
     assert held_out() < letters
