@@ -91,13 +91,17 @@ _DENIAL = re.compile(
     r"|\bnot government policy\b",
     re.IGNORECASE,
 )
-# A headline reporting an opinion poll ("French voters cool on sending troops, survey shows",
-# "Pre-referendum polling: 'yes' leads") tells what people think, never a step taken; not the
-# voting itself ("polls open in the referendum", "exit poll"), nor a survey ship or team.
+# A headline reporting an opinion poll tells what people think, never a step taken: a poll so
+# called ("Opinion poll: ...", "Pre-referendum polling: ..."), one that finds or shows ("...,
+# survey shows"), or a poll or survey opening the headline ("Poll: 52% of Britons ...", "Polls
+# before the referendum: ..."). Not the voting itself ("goes to the polls", "polls open", "exit
+# poll", "Poll result: yes wins", "backed in Ukraine poll"), nor a survey of waters or damage.
 _POLL = re.compile(
-    r"(?<!\bexit )\b(?:polls?|polling|surveys?)\b"
-    r"(?!\s+(?:open|opens|opened|close|closes|closed|stations?|day|ships?|vessels?|teams?"
-    r"|missions?|flights?)\b)",
+    r"(?<![\w-])(?:opinion|snap|new|latest|pre-referendum)\s+(?:polls?|polling|surveys?)\b"
+    r"|(?<![\w-])(?:polls?|surveys?|polling)\s+(?:finds?|found|shows?|showed|suggests?|suggested)\b"
+    r"|(?<![\w-])poll\s+of\b|(?<![\w-])polling\s*:"
+    r"|^(?:polls?|surveys?|polling)\b"
+    r"(?!\s+(?:open|opens|opening|opened|close|closes|closing|closed|results?)\b)",
     re.IGNORECASE,
 )
 # typographic quotes and apostrophes (U+2018, U+2019, U+201C, U+201D) read as plain ones

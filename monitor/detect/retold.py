@@ -32,7 +32,8 @@ from monitor.models import Development
 MIN_WORDS = 4
 # who acts in a settled development is read in its first evidence sentences: the one a
 # pattern named may give only a council's approval ("France's defence council approved the
-# deployment"), the next the soldiers' country
+# deployment"), the next the soldiers' country (the story book, telling a report from a
+# development days old, reads the first alone: reading more there split reports of one event)
 PARTY_SENTENCES = 3
 KEPT_CLAIMS = 2_000  # settled claims compared (about 1 ms a sentence measured at the most)
 _KEPT_ROWS = 2_000  # sentences kept with their similarities (a few MB at most)
@@ -50,7 +51,7 @@ class Retelling:
 @dataclass(frozen=True)
 class _Owner:
     """The development a kept claim came from: its id, rules, the stage of its lead rule, when
-    it was last reported, how many evidence sentences it had and the first of them."""
+    it was last reported, how many evidence sentences it had and its first ones, joined."""
 
     development: str
     rule: str
@@ -83,9 +84,10 @@ class _Owner:
 
     def counts_for(self, rule: str, broad: bool, stage: str, own_kind: bool = False) -> bool:
         """Whether a pattern of ``rule`` at ``stage`` would retell this development (a broad
-        rule's pattern of a kind of its own, ``Pattern.own_kind``, only one of that kind)."""
+        rule's pattern of a kind of its own, ``Pattern.own_kind``, only one that rule reported
+        as that kind, or at no stage)."""
         if broad:
-            return not own_kind or self.stage in (UNSTAGED, stage)
+            return not own_kind or (self.rule == rule and self.stage in (UNSTAGED, stage))
         if rule not in self.rules:
             return False
         return rule != self.rule or UNSTAGED in (stage, self.stage) or stage == self.stage
@@ -189,7 +191,7 @@ class SettledDevelopments:
         retells (the most similar), or None when the sentence is news for it. Only claims
         sharing an informative word with the sentence are compared, and none of a development
         that ``apart`` says is of others (who acts in its first evidence sentences is not who
-        acts in the sentence, as the story book tells two developments apart)."""
+        acts in the sentence)."""
         before = self._before
         if not self._owners or before is None:
             return None

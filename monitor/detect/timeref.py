@@ -43,16 +43,25 @@ _AS_MONTH = re.compile(
 AHEAD = timedelta(days=183)
 # a month that says when a thing the sentence names was done ("ratification of the treaty
 # signed with Kyiv in December"), not when what the sentence tells happened (a day so named,
-# "the agreement signed on Thursday", still ties a report to that day's news)
+# "the agreement signed on Thursday", still ties a report to that day's news); only a place or
+# the parties may come between ("the ceasefire agreed in Istanbul collapsed in March" tells
+# of March)
 _WHEN_IT_WAS_DONE = re.compile(
     r"\b(?:treaty|agreement|deal|accord|declaration|pact|cease-?fire|truce|armistice|law|bill"
     r"|resolution|memorandum|guarantees?)\s+(?:signed|agreed|reached|adopted|concluded|brokered"
-    r"|struck|sealed|initialled|initialed)\b(?:\s+[\w'\u2019-]+){0,4}?\s+in\s+$",
+    r"|struck|sealed|initialled|initialed)\b(?:\s+(?:with|by|between|in|at)\s+(?:the\s+)?"
+    r"[\w'\u2019-]+(?:\s+and\s+[\w'\u2019-]+)?)?\s+in\s+$",
     re.I,
 )
-# a date something is set for ("calls a referendum for 22 February", "a vote scheduled on 3
-# March") is the next such day, however far ahead
-_SET_FOR = re.compile(r"\b(?:for|(?:set|scheduled|due|planned|slated)\s+(?:for|on))\s+$", re.I)
+# a date a vote or talks are set for ("calls a referendum on the agreement for 22 February", "a
+# vote scheduled on 3 March") is the next such day when the one this year is weeks gone (one
+# just gone is read as the day it was held: "the referendum set for 30 June was held")
+_SET_FOR = re.compile(
+    r"\b(?:(?:referendum|vote|ballot|election|talks|summit|debate)\b(?:\s+[\w'-]+){0,4}\s+for"
+    r"|(?:set|scheduled|due|planned|slated)\s+(?:for|on))\s+$",
+    re.I,
+)
+SET_FOR_GONE = timedelta(days=31)
 # "than" before a time ("narrower than January's threat", "more than in March"), and what
 # makes it a deadline instead ("no later than 30 June")
 _THAN = re.compile(
@@ -77,7 +86,7 @@ def days_told(sentence: str, published: datetime) -> tuple[Period, ...]:
         taken.append(match.span())
         if _not_told(sentence, match.start()):
             continue
-        ahead = bool(_SET_FOR.search(sentence, max(0, match.start() - 16), match.start()))
+        ahead = bool(_SET_FOR.search(sentence, max(0, match.start() - 60), match.start()))
         day = _dated(today, _MONTHS[match[2].lower()], int(match[1]), match[3], ahead)
         if day is not None:
             found.append(Period(day, day))
@@ -91,7 +100,7 @@ def days_told(sentence: str, published: datetime) -> tuple[Period, ...]:
             continue
         month = _MONTHS[name]
         if match[2]:
-            ahead = bool(_SET_FOR.search(sentence, max(0, match.start() - 16), match.start()))
+            ahead = bool(_SET_FOR.search(sentence, max(0, match.start() - 60), match.start()))
             day = _dated(today, month, int(match[2]), match[3], ahead)
             if day is not None:
                 found.append(Period(day, day))
@@ -146,13 +155,13 @@ def before(day: date, days: int) -> date | None:
 
 def _dated(today: date, month: int, day: int, year: str | None, ahead: bool = False) -> date | None:
     """The date of ``day`` ``month`` (``year`` when given), None when there is no such day;
-    ``ahead``: the next such day from ``today`` (a date something is set for)."""
+    ``ahead``: a date something is set for, next year's when this year's is weeks gone."""
     try:
         if year:
             return date(int(year), month, day)
         told = date(today.year, month, day)
-        if ahead:
-            return told if told >= today else date(today.year + 1, month, day)
+        if ahead and today - told > SET_FOR_GONE:
+            return date(today.year + 1, month, day)
         return told if told - today <= AHEAD else date(today.year - 1, month, day)
     except ValueError:
         return None

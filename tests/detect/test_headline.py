@@ -163,9 +163,17 @@ def test_a_denial_in_typographic_quotes_or_calling_a_report_fake_is_set_aside(
         ("Pre-referendum polling: 'yes' leads, many undecided", True),
         ("Polls before Ukraine\u2019s referendum: a majority for \u2018yes\u2019", True),
         ("Opinion poll: most Britons back the Ukraine mission", True),
+        ("Poll: 52% of Britons back sending troops to Ukraine", True),
         ("Polls open in Ukraine's referendum on the peace deal", False),  # the vote itself
+        ("Polls opening across Ukraine", False),
+        ("Ukraine goes to the polls on the peace deal", False),
         ("Exit poll: Ukrainians approve the peace agreement", False),
+        ("Exit-poll: yes wins", False),
+        ("Poll result: yes wins", False),
+        ("Peace deal backed in Ukraine poll", False),
         ("Royal Navy survey ships reach Odesa to clear mines", False),
+        ("Minehunters complete survey of Odesa approaches", False),
+        ("Zelensky surveys damage in Kharkiv", False),
     ],
 )
 def test_a_headline_reporting_an_opinion_poll(headline: str, poll: bool) -> None:

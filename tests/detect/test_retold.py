@@ -342,3 +342,20 @@ def test_a_pattern_of_a_kind_of_its_own_retells_only_that_kind() -> None:
     }
     assert told[False] is not None and told[False].development == agreement.id
     assert told[True] is None
+    # ... where a referendum long reported as such is retold by it
+    called = "Zelensky called a referendum on the Geneva peace agreement for 22 February."
+    referendum = Development(
+        id="new-development-20270301-1",
+        rule="new-development",
+        stage="referendum",
+        first_seen=T0,
+        last_seen=T0,
+        evidence=[called],
+        rules=["new-development"],
+    )
+    found.settle([agreement, referendum], T0 + timedelta(days=30))
+    again = "Zelensky has called a referendum on the Geneva peace agreement for 22 February."
+    retelling = found.retells(
+        again, "new-development", broad=True, stage="referendum", min_novelty=0.35, own_kind=True
+    )
+    assert retelling is not None and retelling.development == referendum.id

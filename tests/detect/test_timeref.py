@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 from datetime import UTC, date, datetime
 
 import pytest
@@ -13,6 +14,10 @@ PUBLISHED = datetime(2026, 7, 2, 18, 30, tzinfo=UTC)  # a Thursday
 
 def day(month: int, number: int, year: int = 2026) -> Period:
     return Period(date(year, month, number), date(year, month, number))
+
+
+def month(number: int) -> Period:
+    return Period(date(2026, number, 1), date(2026, number, calendar.monthrange(2026, number)[1]))
 
 
 @pytest.mark.parametrize(
@@ -49,9 +54,12 @@ def day(month: int, number: int, year: int = 2026) -> Period:
         ("MPs voted to ratify the security treaty signed with Kyiv in March.", []),
         ("The treaty was signed in March.", [Period(date(2026, 3, 1), date(2026, 3, 31))]),
         ("The agreement signed on Tuesday took effect.", [day(6, 30)]),
+        ("The ceasefire agreed in Istanbul collapsed in March.", [month(3)]),
         # a date something is set for is the next such day
         ("The president called a referendum for 22 February.", [day(2, 22, 2027)]),
         ("The vote is scheduled for 3 March.", [day(3, 3, 2027)]),
+        ("The referendum set for 30 June was held.", [day(6, 30)]),  # just gone: held
+        ("Kyiv blamed Moscow for 12 June strikes.", [day(6, 12)]),  # no vote set for it
     ],
 )
 def test_days_told(sentence: str, expected: list[Period]) -> None:
