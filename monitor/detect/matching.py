@@ -172,7 +172,7 @@ class CompiledGroup:
     def _occurs(self, sentence: Sentence) -> bool:
         if not self.may_match(sentence):
             return False
-        if any(True for _ in self._phrases(sentence)):
+        if self._phrases(sentence):
             return True
         if self._prefix is not None and self._prefix.search(sentence.lowered):
             return True
@@ -187,10 +187,14 @@ class CompiledGroup:
             if needs is None or any(map(lowered.__contains__, needs)):
                 yield pattern, regex
 
-    def _phrases(self, sentence: Sentence) -> Iterator[Hit]:
+    def _phrases(self, sentence: Sentence) -> list[Hit]:
         """The occurrences of the group's words and phrases (not its prefixes or regexes)."""
+        firsts = self._first_words & sentence.vocabulary
+        if not firsts:
+            return []
+        hits = []
         words = sentence.words
-        for first in self._first_words & sentence.vocabulary:
+        for first in firsts:
             for i in sentence.positions[first]:
                 for term, tokens, prefix in self._by_first[first]:
                     end = i + len(tokens) - 1
@@ -202,25 +206,34 @@ class CompiledGroup:
                         or last == tokens[-1]
                         or (prefix and last.startswith(tokens[-1]))
                     ):
-                        yield Hit(term, (i, end))
+                        hits.append(Hit(term, (i, end)))
+        return hits
 
     def find(self, sentence: Sentence) -> list[Hit]:
         """Every occurrence of every alternative, as word spans, in the sentence's order (a
         pattern's tightest combination is the first found, so the order must not depend on
         how a set of words happens to iterate in this process)."""
-        hits = list(self._phrases(sentence))
+        hits = self._phrases(sentence)
+        lowered = sentence.lowered
         if self._prefix is not None:
-            for match in self._prefix.finditer(sentence.lowered):
+            for match in self._prefix.finditer(lowered):
                 index = sentence.word_at(match.start())
                 hits.append(Hit(match.group(1) + "*", (index, index)))
-        for pattern, regex in self._runnable(sentence.lowered):
-            for match in regex.finditer(sentence.lowered):
+        for pattern, regex, needs in self._regexes:  # ``_runnable``, without a generator
+            if needs is not None and not any(map(lowered.__contains__, needs)):
+                continue
+            for match in regex.finditer(lowered):
                 end = max(match.start(), match.end() - 1)
                 hits.append(
                     Hit(f"/{pattern}/", (sentence.word_at(match.start()), sentence.word_at(end)))
                 )
-        hits.sort(key=lambda hit: (hit.span, hit.term))
+        if len(hits) > 1:
+            hits.sort(key=_order)
         return hits
+
+
+def _order(hit: Hit) -> tuple[Span, str]:
+    return hit.span, hit.term
 
 
 @dataclass(frozen=True)
