@@ -86,6 +86,37 @@ def _is_the_month(words: Sequence[str], index: int, text: str, start: int) -> bo
     return any(word.isdigit() for word in beside)
 
 
+_LETTERS_AND_DIGITS = re.compile(r"[a-z0-9]+")
+
+
+def _word_parts(needs: Iterable[frozenset[str] | None]) -> frozenset[str] | None:
+    """For regexes that require one of ``needs[i]`` each (``required_strings``): the longest
+    run of letters and digits of each required string. Such a run lies within one word of
+    any ``comparable`` text that holds it, so a set of words tells where none of the regexes
+    can match. None when a regex requires nothing known, or a string with no such run."""
+    parts = set()
+    for strings in needs:
+        if strings is None:
+            return None
+        for string in strings:
+            runs = _LETTERS_AND_DIGITS.findall(string)
+            if not runs:
+                return None
+            parts.add(max(runs, key=len))
+    return frozenset(parts)
+
+
+@functools.lru_cache(maxsize=65_536)
+def _parts_in(word: str, parts: frozenset[str]) -> frozenset[str]:
+    """The ``parts`` (strings of letters and digits) that ``word`` holds."""
+    return frozenset(
+        part
+        for start in range(len(word))
+        for end in range(start + 1, len(word) + 1)
+        if (part := word[start:end]) in parts
+    )
+
+
 @dataclass(frozen=True)
 class Hit:
     term: str
@@ -97,6 +128,7 @@ class Hit:
 _ALTERNATIVES: dict[tuple[tuple[str, ...], tuple[str, ...]], int] = {}
 _RULES = itertools.count()  # serial numbers of compiled rules
 _INDEXES = itertools.count()  # serial numbers of group indexes
+_PART_SETS: dict[frozenset[str], frozenset[str]] = {}  # each index's parts, one object each
 
 
 class CompiledGroup:
@@ -126,6 +158,7 @@ class CompiledGroup:
         self._regexes = [
             (pattern, re.compile(pattern), required_strings(pattern)) for pattern in group.regex
         ]
+        self._parts = _word_parts(needs for _, _, needs in self._regexes)
         self._prefixes = tuple(prefixes)
 
     @property
@@ -139,8 +172,10 @@ class CompiledGroup:
         return self._prefixes
 
     @property
-    def has_regex(self) -> bool:
-        return bool(self._regexes)
+    def regex_parts(self) -> frozenset[str] | None:
+        """Runs of letters and digits one of which is in a word of every sentence where one
+        of the group's regexes matches (empty without regexes); None when unknown."""
+        return self._parts
 
     def may_occur(self, lowered: str, vocabulary: frozenset[str]) -> bool:
         """False only when no alternative can match any of some texts, given as their
@@ -156,9 +191,10 @@ class CompiledGroup:
         """False only when ``find`` surely finds nothing in ``sentence``: a set check on its
         words and a substring check for prefixes, without building any hit."""
         return (
-            bool(self._regexes)
-            or not self._first_words.isdisjoint(sentence.vocabulary)
+            not self._first_words.isdisjoint(sentence.vocabulary)
             or any(map(sentence.lowered.__contains__, self._prefixes))
+            or self._parts is None
+            or any(map(sentence.lowered.__contains__, self._parts))
         )
 
     def occurs(self, sentence: Sentence) -> bool:
@@ -335,10 +371,10 @@ class CompiledPattern:
 class GroupIndex:
     """Which of many groups may match a sentence (``CompiledGroup.may_match`` of each), found
     in one pass and kept with the sentence: its words looked up among the groups' first
-    words, and each distinct prefix looked for once. Groups are named by their ``serial``,
-    so groups with the same alternatives (in several patterns or rules) are looked up once.
-    (Looking for the strings that the groups' regexes require costs more than the searches
-    it spares: such groups may always match.)"""
+    words, each distinct prefix looked for once, and the parts of words the groups' regexes
+    require (``regex_parts``) found among the parts of its words, which are kept per word
+    across sentences. Groups are named by their ``serial``, so groups with the same
+    alternatives (in several patterns or rules) are looked up once."""
 
     def __init__(self, groups: Iterable[CompiledGroup]) -> None:
         self.serial = next(_INDEXES)
@@ -346,14 +382,21 @@ class GroupIndex:
         self._always: set[int] = set()
         self._by_word: dict[str, set[int]] = {}
         self._by_prefix: dict[str, set[int]] = {}
+        self._by_part: dict[str, set[int]] = {}
         for group in groups:
             self.serials.add(group.serial)
-            if group.has_regex:
+            parts = group.regex_parts
+            if parts is None:
                 self._always.add(group.serial)
+            for part in parts or ():
+                self._by_part.setdefault(part, set()).add(group.serial)
             for word in group.first_words:
                 self._by_word.setdefault(word, set()).add(group.serial)
             for prefix in group.prefixes:
                 self._by_prefix.setdefault(prefix, set()).add(group.serial)
+        # one object for equal sets, so that ``_parts_in`` finds its answers by identity
+        parts = frozenset(self._by_part)
+        self._parts = _PART_SETS.setdefault(parts, parts)
 
     def possible(self, sentence: Sentence) -> frozenset[int]:
         """The serials of the groups that may match ``sentence``."""
@@ -369,7 +412,16 @@ class GroupIndex:
         for prefix, serials in self._by_prefix.items():
             if prefix in sentence.lowered:
                 found |= serials
+        for part in self._word_parts(sentence):
+            found |= self._by_part[part]
         return frozenset(found)
+
+    def _word_parts(self, sentence: Sentence) -> set[str]:
+        """The regexes' parts of words (``regex_parts``) that the sentence's words hold."""
+        found: set[str] = set()
+        for word in sentence.vocabulary:
+            found |= _parts_in("may" if word == _MONTH else word, self._parts)
+        return found
 
 
 def topic_reading(texts: Sequence[str]) -> tuple[str, frozenset[str]]:

@@ -2091,3 +2091,32 @@ def test_may_is_read_as_the_month_only_where_it_names_one(text: str, month: bool
     """A hedge read as the month would let "troops sent in may not arrive" through the
     rules' "may" vetoes."""
     assert (_MONTH in Sentence.of(text).words) is month
+
+
+@pytest.mark.parametrize(
+    ("regex", "text", "possible"),
+    [
+        # the part a regex requires may lie inside a longer word ("agree" in "disagreement")
+        (r"agree", "Their disagreement deepened.", True),
+        (r"\bagreed\b", "Talks ended without a deal.", False),
+        # a required string with spaces or punctuation stands by its longest run of letters
+        (r"\d+ (days|weeks)\b", "A truce for 30 days.", True),
+        (r"\d+ (days|weeks)\b", "A truce for 30 hours.", False),
+        # "May" read as the month is still the word "may" to a regex
+        (r"\bin may\b", "The deal was signed in May 2026.", True),
+        # a regex that requires no known string, or only one without letters, may match anywhere
+        (r"\w+", "Nothing here.", True),
+        (r"[$]\d+", "Nothing here.", True),
+    ],
+)
+def test_the_group_index_skips_a_regex_group_only_where_its_parts_are_absent(
+    regex: str, text: str, possible: bool
+) -> None:
+    """A regex group is looked up by the parts of words its regexes require: it may match
+    a sentence exactly when ``may_match`` says so, and never where ``find`` finds it."""
+    compiled = rule(patterns=[{"name": "p", "all": [{"any": [], "regex": [regex]}]}])
+    group = compiled.groups[0]
+    sentence = Sentence.of(text)
+    assert (group.serial in compiled.index.possible(sentence)) is possible
+    assert group.may_match(sentence) is possible
+    assert possible or not group.find(sentence)
