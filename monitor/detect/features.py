@@ -305,7 +305,7 @@ class FeatureExtractor:
                 continue
             rest = set(range(len(texts))).difference(novel)
             order = [*novel, *sorted(rest)]
-            if compiled.topic_missing(sentence(i) for i in order):
+            if compiled.topic_missing((sentence(i) for i in order), vocabulary):
                 continue
             for index in novel:
                 held = compiled.first_held(sentence(index))

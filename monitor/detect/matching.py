@@ -150,6 +150,12 @@ class CompiledGroup:
             else:
                 self._by_first.setdefault(tokens[0], []).append((term, tokens, prefix))
         self._first_words = frozenset(self._by_first)
+        # its one-word terms: each is found wherever its word is ("may" but for the month)
+        self._words = frozenset(
+            first
+            for first, terms in self._by_first.items()
+            if first != "may" and any(len(tokens) == 1 for _, tokens, _ in terms)
+        )
         self._prefix = (
             re.compile(r"(?<![a-z0-9])(" + "|".join(map(re.escape, prefixes)) + ")")
             if prefixes
@@ -165,6 +171,11 @@ class CompiledGroup:
     def first_words(self) -> frozenset[str]:
         """The first words of the group's words and phrases."""
         return self._first_words
+
+    def named_in(self, vocabulary: frozenset[str]) -> bool:
+        """Whether one of the group's one-word terms is among the words (``words``) of some
+        texts: ``find`` then finds it in the text that holds it (True only then)."""
+        return not self._words.isdisjoint(vocabulary)
 
     @property
     def prefixes(self) -> tuple[str, ...]:
@@ -463,13 +474,15 @@ class CompiledRule:
         """``off_topic`` of texts read by ``topic_reading`` (once for every rule)."""
         return any(not group.may_occur(lowered, vocabulary) for group in self.topic)
 
-    def topic_missing(self, sentences: Iterable[Sentence]) -> list[str]:
+    def topic_missing(
+        self, sentences: Iterable[Sentence], vocabulary: frozenset[str] = frozenset()
+    ) -> list[str]:
         """The topic groups found in none of the article's sentences (empty when on topic);
-        reads ``sentences`` only as far as it must."""
-        missing = list(self.topic)
-        for sentence in sentences:
-            if not missing:
-                break
+        reads ``sentences`` only as far as it must: not at all for a group with a one-word
+        term among the words of all of them, when their ``vocabulary`` is given."""
+        missing = [group for group in self.topic if not group.named_in(vocabulary)]
+        unread = iter(sentences)
+        while missing and (sentence := next(unread, None)) is not None:
             missing = [group for group in missing if not group.occurs(sentence)]
         return [group.name for group in missing]
 

@@ -141,6 +141,35 @@ def test_topic_must_appear_somewhere_in_the_article() -> None:
     assert compiled.topic_missing([Sentence.of("MPs voted on troops for Estonia.")]) == ["Ukraine"]
 
 
+def test_a_topic_word_among_the_article_words_spares_reading_its_sentences() -> None:
+    """A topic group with a one-word term among the words of all the article's sentences is
+    found without reading them; a phrase, a prefix or "may" (read as the month in "in May
+    2026") still needs the sentences, and the answers are those of reading them."""
+    from monitor.detect.matching import topic_reading
+
+    def missing(terms: list[str], texts: list[str], read: list[str]) -> list[str]:
+        compiled = rule(patterns=[{"name": "p", "all": VOTE}], topic=[{"any": terms}])
+        _, vocabulary = topic_reading(texts)
+
+        def sentences() -> Any:
+            for text in texts:
+                read.append(text)
+                yield Sentence.of(text)
+
+        found = compiled.topic_missing(sentences(), vocabulary)
+        assert found == compiled.topic_missing([Sentence.of(text) for text in texts])
+        return found
+
+    texts = ["MPs voted.", "Troops go to Kyiv in May 2026.", "A peace plan."]
+    read: list[str] = []
+    assert missing(["Ukraine", "Kyiv"], texts, read) == [] and read == []
+    assert missing(["peace deal", "Moscow"], texts, read) != [] and read == texts
+    read.clear()
+    assert missing(["peace plan"], texts, read) == [] and read == texts
+    read.clear()
+    assert missing(["may"], texts, read) != [] and read == texts
+
+
 def test_stage_defaults_to_pattern_name_and_can_be_shared() -> None:
     compiled = rule(
         patterns=[
