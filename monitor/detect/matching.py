@@ -50,14 +50,10 @@ class Sentence:
                 _MONTH if _is_the_month(tokens, i, text, starts[i]) else word
                 for i, word in enumerate(tokens)
             ]
-        positions: dict[str, list[int]] = {}
-        for index, word in enumerate(tokens):
-            if word in positions:
-                positions[word].append(index)
-            else:
-                positions[word] = [index]
-        frozen = {word: tuple(found) for word, found in positions.items()}
-        return cls(text, lowered, tuple(tokens), frozen, frozenset(frozen))
+        positions: dict[str, tuple[int, ...]] = {}
+        for index, word in enumerate(tokens):  # a word rarely recurs: tuples from the start
+            positions[word] = (*positions[word], index) if word in positions else (index,)
+        return cls(text, lowered, tuple(tokens), positions, frozenset(positions))
 
     @functools.cached_property
     def starts(self) -> tuple[int, ...]:
@@ -260,7 +256,7 @@ class CompiledGroup:
         """Every occurrence of every alternative, as word spans, in the sentence's order (a
         pattern's tightest combination is the first found, so the order must not depend on
         how a set of words happens to iterate in this process)."""
-        hits = self._phrases(sentence)
+        hits = self._phrases(sentence) if self._by_first else []
         lowered = sentence.lowered
         if self._prefix is not None:
             for match in self._prefix.finditer(lowered):
