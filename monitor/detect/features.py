@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -303,9 +303,7 @@ class FeatureExtractor:
                 lowered, vocabulary = topic_reading(texts)
             if compiled.off_topic_in(lowered, vocabulary):
                 continue
-            rest = set(range(len(texts))).difference(novel)
-            order = [*novel, *sorted(rest)]
-            if compiled.topic_missing(sentence(i) for i in order):
+            if compiled.topic_missing(map(sentence, _novel_first(novel, len(texts))), vocabulary):
                 continue
             for index in novel:
                 held = compiled.first_held(sentence(index))
@@ -385,6 +383,13 @@ class FeatureExtractor:
             if outcome is not None and self._retelling(compiled, outcome.stage, text) is None:
                 return RuleHit(hit.rule, outcome.stage, hit.sentence, rank, outcome.pattern)
         return None
+
+
+def _novel_first(novel: Sequence[int], count: int) -> Iterator[int]:
+    """The indices of ``count`` sentences, those in ``novel`` first (as they come), then the
+    rest in order; the rest put together only when asked for."""
+    yield from novel
+    yield from sorted(set(range(count)).difference(novel))
 
 
 def _without_told(

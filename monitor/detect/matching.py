@@ -50,14 +50,10 @@ class Sentence:
                 _MONTH if _is_the_month(tokens, i, text, starts[i]) else word
                 for i, word in enumerate(tokens)
             ]
-        positions: dict[str, list[int]] = {}
-        for index, word in enumerate(tokens):
-            if word in positions:
-                positions[word].append(index)
-            else:
-                positions[word] = [index]
-        frozen = {word: tuple(found) for word, found in positions.items()}
-        return cls(text, lowered, tuple(tokens), frozen, frozenset(frozen))
+        positions: dict[str, tuple[int, ...]] = {}
+        for index, word in enumerate(tokens):  # a word rarely recurs: tuples from the start
+            positions[word] = (*positions[word], index) if word in positions else (index,)
+        return cls(text, lowered, tuple(tokens), positions, frozenset(positions))
 
     @functools.cached_property
     def starts(self) -> tuple[int, ...]:
@@ -86,6 +82,37 @@ def _is_the_month(words: Sequence[str], index: int, text: str, start: int) -> bo
     return any(word.isdigit() for word in beside)
 
 
+_LETTERS_AND_DIGITS = re.compile(r"[a-z0-9]+")
+
+
+def _word_parts(needs: Iterable[frozenset[str] | None]) -> frozenset[str] | None:
+    """For regexes that require one of ``needs[i]`` each (``required_strings``): the longest
+    run of letters and digits of each required string. Such a run lies within one word of
+    any ``comparable`` text that holds it, so a set of words tells where none of the regexes
+    can match. None when a regex requires nothing known, or a string with no such run."""
+    parts = set()
+    for strings in needs:
+        if strings is None:
+            return None
+        for string in strings:
+            runs = _LETTERS_AND_DIGITS.findall(string)
+            if not runs:
+                return None
+            parts.add(max(runs, key=len))
+    return frozenset(parts)
+
+
+@functools.lru_cache(maxsize=65_536)
+def _parts_in(word: str, parts: frozenset[str]) -> frozenset[str]:
+    """The ``parts`` (strings of letters and digits) that ``word`` holds."""
+    return frozenset(
+        part
+        for start in range(len(word))
+        for end in range(start + 1, len(word) + 1)
+        if (part := word[start:end]) in parts
+    )
+
+
 @dataclass(frozen=True)
 class Hit:
     term: str
@@ -97,6 +124,7 @@ class Hit:
 _ALTERNATIVES: dict[tuple[tuple[str, ...], tuple[str, ...]], int] = {}
 _RULES = itertools.count()  # serial numbers of compiled rules
 _INDEXES = itertools.count()  # serial numbers of group indexes
+_PART_SETS: dict[frozenset[str], frozenset[str]] = {}  # each index's parts, one object each
 
 
 class CompiledGroup:
@@ -118,6 +146,12 @@ class CompiledGroup:
             else:
                 self._by_first.setdefault(tokens[0], []).append((term, tokens, prefix))
         self._first_words = frozenset(self._by_first)
+        # its one-word terms: each is found wherever its word is ("may" but for the month)
+        self._words = frozenset(
+            first
+            for first, terms in self._by_first.items()
+            if first != "may" and any(len(tokens) == 1 for _, tokens, _ in terms)
+        )
         self._prefix = (
             re.compile(r"(?<![a-z0-9])(" + "|".join(map(re.escape, prefixes)) + ")")
             if prefixes
@@ -126,6 +160,7 @@ class CompiledGroup:
         self._regexes = [
             (pattern, re.compile(pattern), required_strings(pattern)) for pattern in group.regex
         ]
+        self._parts = _word_parts(needs for _, _, needs in self._regexes)
         self._prefixes = tuple(prefixes)
 
     @property
@@ -133,14 +168,21 @@ class CompiledGroup:
         """The first words of the group's words and phrases."""
         return self._first_words
 
+    def named_in(self, vocabulary: frozenset[str]) -> bool:
+        """Whether one of the group's one-word terms is among the words (``words``) of some
+        texts: ``find`` then finds it in the text that holds it (True only then)."""
+        return not self._words.isdisjoint(vocabulary)
+
     @property
     def prefixes(self) -> tuple[str, ...]:
         """The group's one-word prefixes ("deploy" for "deploy*")."""
         return self._prefixes
 
     @property
-    def has_regex(self) -> bool:
-        return bool(self._regexes)
+    def regex_parts(self) -> frozenset[str] | None:
+        """Runs of letters and digits one of which is in a word of every sentence where one
+        of the group's regexes matches (empty without regexes); None when unknown."""
+        return self._parts
 
     def may_occur(self, lowered: str, vocabulary: frozenset[str]) -> bool:
         """False only when no alternative can match any of some texts, given as their
@@ -156,9 +198,10 @@ class CompiledGroup:
         """False only when ``find`` surely finds nothing in ``sentence``: a set check on its
         words and a substring check for prefixes, without building any hit."""
         return (
-            bool(self._regexes)
-            or not self._first_words.isdisjoint(sentence.vocabulary)
+            not self._first_words.isdisjoint(sentence.vocabulary)
             or any(map(sentence.lowered.__contains__, self._prefixes))
+            or self._parts is None
+            or any(map(sentence.lowered.__contains__, self._parts))
         )
 
     def occurs(self, sentence: Sentence) -> bool:
@@ -172,7 +215,7 @@ class CompiledGroup:
     def _occurs(self, sentence: Sentence) -> bool:
         if not self.may_match(sentence):
             return False
-        if any(True for _ in self._phrases(sentence)):
+        if self._phrases(sentence):
             return True
         if self._prefix is not None and self._prefix.search(sentence.lowered):
             return True
@@ -187,10 +230,14 @@ class CompiledGroup:
             if needs is None or any(map(lowered.__contains__, needs)):
                 yield pattern, regex
 
-    def _phrases(self, sentence: Sentence) -> Iterator[Hit]:
+    def _phrases(self, sentence: Sentence) -> list[Hit]:
         """The occurrences of the group's words and phrases (not its prefixes or regexes)."""
+        firsts = self._first_words & sentence.vocabulary
+        if not firsts:
+            return []
+        hits = []
         words = sentence.words
-        for first in self._first_words & sentence.vocabulary:
+        for first in firsts:
             for i in sentence.positions[first]:
                 for term, tokens, prefix in self._by_first[first]:
                     end = i + len(tokens) - 1
@@ -202,25 +249,34 @@ class CompiledGroup:
                         or last == tokens[-1]
                         or (prefix and last.startswith(tokens[-1]))
                     ):
-                        yield Hit(term, (i, end))
+                        hits.append(Hit(term, (i, end)))
+        return hits
 
     def find(self, sentence: Sentence) -> list[Hit]:
         """Every occurrence of every alternative, as word spans, in the sentence's order (a
         pattern's tightest combination is the first found, so the order must not depend on
         how a set of words happens to iterate in this process)."""
-        hits = list(self._phrases(sentence))
+        hits = self._phrases(sentence) if self._by_first else []
+        lowered = sentence.lowered
         if self._prefix is not None:
-            for match in self._prefix.finditer(sentence.lowered):
+            for match in self._prefix.finditer(lowered):
                 index = sentence.word_at(match.start())
                 hits.append(Hit(match.group(1) + "*", (index, index)))
-        for pattern, regex in self._runnable(sentence.lowered):
-            for match in regex.finditer(sentence.lowered):
+        for pattern, regex, needs in self._regexes:  # ``_runnable``, without a generator
+            if needs is not None and not any(map(lowered.__contains__, needs)):
+                continue
+            for match in regex.finditer(lowered):
                 end = max(match.start(), match.end() - 1)
                 hits.append(
                     Hit(f"/{pattern}/", (sentence.word_at(match.start()), sentence.word_at(end)))
                 )
-        hits.sort(key=lambda hit: (hit.span, hit.term))
+        if len(hits) > 1:
+            hits.sort(key=_order)
         return hits
+
+
+def _order(hit: Hit) -> tuple[Span, str]:
+    return hit.span, hit.term
 
 
 @dataclass(frozen=True)
@@ -322,10 +378,10 @@ class CompiledPattern:
 class GroupIndex:
     """Which of many groups may match a sentence (``CompiledGroup.may_match`` of each), found
     in one pass and kept with the sentence: its words looked up among the groups' first
-    words, and each distinct prefix looked for once. Groups are named by their ``serial``,
-    so groups with the same alternatives (in several patterns or rules) are looked up once.
-    (Looking for the strings that the groups' regexes require costs more than the searches
-    it spares: such groups may always match.)"""
+    words, each distinct prefix looked for once, and the parts of words the groups' regexes
+    require (``regex_parts``) found among the parts of its words, which are kept per word
+    across sentences. Groups are named by their ``serial``, so groups with the same
+    alternatives (in several patterns or rules) are looked up once."""
 
     def __init__(self, groups: Iterable[CompiledGroup]) -> None:
         self.serial = next(_INDEXES)
@@ -333,14 +389,21 @@ class GroupIndex:
         self._always: set[int] = set()
         self._by_word: dict[str, set[int]] = {}
         self._by_prefix: dict[str, set[int]] = {}
+        self._by_part: dict[str, set[int]] = {}
         for group in groups:
             self.serials.add(group.serial)
-            if group.has_regex:
+            parts = group.regex_parts
+            if parts is None:
                 self._always.add(group.serial)
+            for part in parts or ():
+                self._by_part.setdefault(part, set()).add(group.serial)
             for word in group.first_words:
                 self._by_word.setdefault(word, set()).add(group.serial)
             for prefix in group.prefixes:
                 self._by_prefix.setdefault(prefix, set()).add(group.serial)
+        # one object for equal sets, so that ``_parts_in`` finds its answers by identity
+        parts = frozenset(self._by_part)
+        self._parts = _PART_SETS.setdefault(parts, parts)
 
     def possible(self, sentence: Sentence) -> frozenset[int]:
         """The serials of the groups that may match ``sentence``."""
@@ -356,7 +419,16 @@ class GroupIndex:
         for prefix, serials in self._by_prefix.items():
             if prefix in sentence.lowered:
                 found |= serials
+        for part in self._word_parts(sentence):
+            found |= self._by_part[part]
         return frozenset(found)
+
+    def _word_parts(self, sentence: Sentence) -> set[str]:
+        """The regexes' parts of words (``regex_parts``) that the sentence's words hold."""
+        found: set[str] = set()
+        for word in sentence.vocabulary:
+            found |= _parts_in("may" if word == _MONTH else word, self._parts)
+        return found
 
 
 def topic_reading(texts: Sequence[str]) -> tuple[str, frozenset[str]]:
@@ -400,13 +472,15 @@ class CompiledRule:
         """``off_topic`` of texts read by ``topic_reading`` (once for every rule)."""
         return any(not group.may_occur(lowered, vocabulary) for group in self.topic)
 
-    def topic_missing(self, sentences: Iterable[Sentence]) -> list[str]:
+    def topic_missing(
+        self, sentences: Iterable[Sentence], vocabulary: frozenset[str] = frozenset()
+    ) -> list[str]:
         """The topic groups found in none of the article's sentences (empty when on topic);
-        reads ``sentences`` only as far as it must."""
-        missing = list(self.topic)
-        for sentence in sentences:
-            if not missing:
-                break
+        reads ``sentences`` only as far as it must: not at all for a group with a one-word
+        term among the words of all of them, when their ``vocabulary`` is given."""
+        missing = [group for group in self.topic if not group.named_in(vocabulary)]
+        unread = iter(sentences)
+        while missing and (sentence := next(unread, None)) is not None:
             missing = [group for group in missing if not group.occurs(sentence)]
         return [group.name for group in missing]
 

@@ -155,6 +155,35 @@ def test_the_shipped_rules_read_ukraines_cities_as_their_topic(sentence: str) ->
         assert _shipped_rule(rule_id).topic_missing([Sentence.of(sentence)]) == [], rule_id
 
 
+def test_a_topic_word_among_the_article_words_spares_reading_its_sentences() -> None:
+    """A topic group with a one-word term among the words of all the article's sentences is
+    found without reading them; a phrase, a prefix or "may" (read as the month in "in May
+    2026") still needs the sentences, and the answers are those of reading them."""
+    from monitor.detect.matching import topic_reading
+
+    def missing(terms: list[str], texts: list[str], read: list[str]) -> list[str]:
+        compiled = rule(patterns=[{"name": "p", "all": VOTE}], topic=[{"any": terms}])
+        _, vocabulary = topic_reading(texts)
+
+        def sentences() -> Any:
+            for text in texts:
+                read.append(text)
+                yield Sentence.of(text)
+
+        found = compiled.topic_missing(sentences(), vocabulary)
+        assert found == compiled.topic_missing([Sentence.of(text) for text in texts])
+        return found
+
+    texts = ["MPs voted.", "Troops go to Kyiv in May 2026.", "A peace plan."]
+    read: list[str] = []
+    assert missing(["Ukraine", "Kyiv"], texts, read) == [] and read == []
+    assert missing(["peace deal", "Moscow"], texts, read) != [] and read == texts
+    read.clear()
+    assert missing(["peace plan"], texts, read) == [] and read == texts
+    read.clear()
+    assert missing(["may"], texts, read) != [] and read == texts
+
+
 def test_stage_defaults_to_pattern_name_and_can_be_shared() -> None:
     compiled = rule(
         patterns=[
@@ -2177,3 +2206,32 @@ def test_may_is_read_as_the_month_only_where_it_names_one(text: str, month: bool
     """A hedge read as the month would let "troops sent in may not arrive" through the
     rules' "may" vetoes."""
     assert (_MONTH in Sentence.of(text).words) is month
+
+
+@pytest.mark.parametrize(
+    ("regex", "text", "possible"),
+    [
+        # the part a regex requires may lie inside a longer word ("agree" in "disagreement")
+        (r"agree", "Their disagreement deepened.", True),
+        (r"\bagreed\b", "Talks ended without a deal.", False),
+        # a required string with spaces or punctuation stands by its longest run of letters
+        (r"\d+ (days|weeks)\b", "A truce for 30 days.", True),
+        (r"\d+ (days|weeks)\b", "A truce for 30 hours.", False),
+        # "May" read as the month is still the word "may" to a regex
+        (r"\bin may\b", "The deal was signed in May 2026.", True),
+        # a regex that requires no known string, or only one without letters, may match anywhere
+        (r"\w+", "Nothing here.", True),
+        (r"[$]\d+", "Nothing here.", True),
+    ],
+)
+def test_the_group_index_skips_a_regex_group_only_where_its_parts_are_absent(
+    regex: str, text: str, possible: bool
+) -> None:
+    """A regex group is looked up by the parts of words its regexes require: it may match
+    a sentence exactly when ``may_match`` says so, and never where ``find`` finds it."""
+    compiled = rule(patterns=[{"name": "p", "all": [{"any": [], "regex": [regex]}]}])
+    group = compiled.groups[0]
+    sentence = Sentence.of(text)
+    assert (group.serial in compiled.index.possible(sentence)) is possible
+    assert group.may_match(sentence) is possible
+    assert possible or not group.find(sentence)
