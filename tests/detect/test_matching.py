@@ -1907,6 +1907,17 @@ BROAD, TRUCE_RULE = "new-development", "ceasefire"
             " Ukraine.",
             None,
         ),
+        ("uk-parliament-vote", "MPs renew the Ukraine mission for a year.", "renewed"),
+        (
+            "uk-parliament-vote",
+            "Ministers will ask MPs to extend the Ukraine mission next month.",
+            None,
+        ),
+        (
+            "uk-parliament-vote",
+            "The UK contingent in Ukraine stays under the mandate MPs renewed in November.",
+            None,
+        ),
         (
             "ceasefire",
             "Russia and Ukraine agree to a 30-day halt of strikes on energy facilities.",

@@ -359,3 +359,18 @@ def test_a_pattern_of_a_kind_of_its_own_retells_only_that_kind() -> None:
         again, "new-development", broad=True, stage="referendum", min_novelty=0.35, own_kind=True
     )
     assert retelling is not None and retelling.development == referendum.id
+
+
+def test_a_vote_renewing_the_deployment_months_later_is_news() -> None:
+    """MPs extending the deployment months after they approved it: a vote of its own (the
+    pattern names the renewal), not a retelling of the first."""
+    ruleset = load_ruleset(RULES)
+    detector = Detector(ruleset.claims, ruleset.rules)
+    assert detector.examine(article("v1", "Commons approves Ukraine deployment", VOTE, T0))
+    renewal = (
+        "MPs voted 380 to 95 on Wednesday to extend the deployment of up to 7,500 British troops"
+        " in Ukraine once a ceasefire holds."
+    )
+    later = T0 + timedelta(days=120)
+    alerts = detector.examine(article("v2", "Westminster diary", renewal, later))
+    assert [(alert.type, alert.rule) for alert in alerts] == [("alert", "uk-parliament-vote")]
