@@ -683,6 +683,7 @@ def test_know_rules_reads_broad_rules_and_continuing_stages() -> None:
     assert book.continuing == {
         ("ceasefire", "agreed", "in-force"),
         ("foreign-troops-deployed", "ordered", "deployed"),
+        ("uk-parliament-vote", "held", "renewed"),
     }
     assert book.preceding == {
         ("uk-parliament-vote", "tabled", "held"),
