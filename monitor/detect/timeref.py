@@ -86,8 +86,9 @@ def days_told(sentence: str, published: datetime) -> tuple[Period, ...]:
         taken.append(match.span())
         if _not_told(sentence, match.start()):
             continue
-        ahead = bool(_SET_FOR.search(sentence, max(0, match.start() - 60), match.start()))
-        day = _dated(today, _MONTHS[match[2].lower()], int(match[1]), match[3], ahead)
+        day = _dated(
+            today, _MONTHS[match[2].lower()], int(match[1]), match[3], _set_for(sentence, match)
+        )
         if day is not None:
             found.append(Period(day, day))
     for match in _MONTH_FIRST.finditer(sentence):
@@ -100,8 +101,7 @@ def days_told(sentence: str, published: datetime) -> tuple[Period, ...]:
             continue
         month = _MONTHS[name]
         if match[2]:
-            ahead = bool(_SET_FOR.search(sentence, max(0, match.start() - 60), match.start()))
-            day = _dated(today, month, int(match[2]), match[3], ahead)
+            day = _dated(today, month, int(match[2]), match[3], _set_for(sentence, match))
             if day is not None:
                 found.append(Period(day, day))
             continue
@@ -133,6 +133,11 @@ def _not_told(sentence: str, start: int) -> bool:
         return True
     match = _THAN.search(sentence, max(0, start - 32), start)
     return match is not None and match[1] is None
+
+
+def _set_for(sentence: str, match: re.Match[str]) -> bool:
+    """Whether the date ``match`` found is one a vote or talks are set for (``_SET_FOR``)."""
+    return bool(_SET_FOR.search(sentence, max(0, match.start() - 60), match.start()))
 
 
 def _alone_a_month(sentence: str, start: int, written: str) -> bool:

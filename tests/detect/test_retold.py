@@ -312,20 +312,26 @@ def test_who_acts_is_read_past_the_first_evidence_sentence() -> None:
     assert followed.assessment.signals.retold == ()
 
 
+def reported_at_t0(ident: str, stage: str, sentence: str, rule: str = "") -> Development:
+    """A development of ``rule`` (else new-development alone) reported once, at T0."""
+    rules = [rule, "new-development"] if rule else ["new-development"]
+    return Development(
+        id=ident,
+        rule=rules[0],
+        stage=stage,
+        first_seen=T0,
+        last_seen=T0,
+        evidence=[sentence],
+        rules=rules,
+    )
+
+
 def test_a_pattern_of_a_kind_of_its_own_retells_only_that_kind() -> None:
     """A referendum approving a peace agreement long reported names the agreement: a broad
     rule's pattern of a kind of its own (``own_kind``) retells only a development reported
     as that kind, where any other of its patterns retells whatever it resembles."""
     signed = "Russia and Ukraine signed the Geneva peace agreement in Geneva on Tuesday."
-    agreement = Development(
-        id="ceasefire-20270301-0",
-        rule="ceasefire",
-        stage="agreed",
-        first_seen=T0,
-        last_seen=T0,
-        evidence=[signed],
-        rules=["ceasefire", "new-development"],
-    )
+    agreement = reported_at_t0("ceasefire-20270301-0", "agreed", signed, "ceasefire")
     found = SettledDevelopments(KnownClaims(c.text for c in load_ruleset(RULES).claims))
     found.settle([agreement], T0 + timedelta(days=30))
     approved = "Ukrainians approved the Geneva peace agreement signed by Russia and Ukraine."
@@ -344,15 +350,7 @@ def test_a_pattern_of_a_kind_of_its_own_retells_only_that_kind() -> None:
     assert told[True] is None
     # ... where a referendum long reported as such is retold by it
     called = "Zelensky called a referendum on the Geneva peace agreement for 22 February."
-    referendum = Development(
-        id="new-development-20270301-1",
-        rule="new-development",
-        stage="referendum",
-        first_seen=T0,
-        last_seen=T0,
-        evidence=[called],
-        rules=["new-development"],
-    )
+    referendum = reported_at_t0("new-development-20270301-1", "referendum", called)
     found.settle([agreement, referendum], T0 + timedelta(days=30))
     again = "Zelensky has called a referendum on the Geneva peace agreement for 22 February."
     retelling = found.retells(
