@@ -161,6 +161,12 @@ class Detector:
         self.as_of = as_of  # the baseline tells the story up to this day
         self.rules = [rule for rule in rules if rule.enabled]
         self._by_id = {rule.id: rule for rule in self.rules}
+        # the patterns naming a kind of development of its own (``Pattern.own_kind``), by rule
+        self._own_kinds = {
+            rule.id: {p.name for p in rule.patterns if p.own_kind}
+            for rule in self.rules
+            if any(p.own_kind for p in rule.patterns)
+        }
         self.model = model or default_model()
         self.threshold = threshold
         self.extractor = FeatureExtractor(
@@ -311,6 +317,10 @@ class Detector:
             return RuleVerdict(rule.id, True, reason, head, hit)
         if not development.holds:
             return RuleVerdict(rule.id, False, "not a development", head, hit)
+        if hit is None and (kind := self._own_kind_in_headline(signals)):
+            # "Zelensky calls a referendum on the peace deal": the deal is what it is about
+            reason = f"the headline reports a development of its own kind ({kind})"
+            return RuleVerdict(rule.id, False, reason, head, hit)
         if head is not None:
             reason = f"head {head.probability:.2f} (needs {head.threshold:.2f})"
             return RuleVerdict(rule.id, head.holds, reason, head, hit)
@@ -318,6 +328,14 @@ class Detector:
         counter = signals.counter_similarity.get(rule.id, 0.0)
         holds = example >= self.model.spec.example_threshold(rule.id) and example > counter
         return RuleVerdict(rule.id, holds, f"example similarity {example:.2f}", None, hit)
+
+    def _own_kind_in_headline(self, signals: ArticleSignals) -> str:
+        """The pattern of a kind of its own (``Pattern.own_kind``) holding on the headline
+        and retelling nothing, as "rule/pattern"; empty when none does."""
+        for hit in signals.hits:
+            if hit.sentence == 0 and hit.pattern in self._own_kinds.get(hit.rule, ()):
+                return f"{hit.rule}/{hit.pattern}"
+        return ""
 
     def _broad(
         self,

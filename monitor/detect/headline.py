@@ -65,9 +65,10 @@ _COUNT = (
 # A look back from weeks, months or years on: "Six months after Paris", "a year on", "2026 in
 # review", "The month that was", "the year the guns fell silent", "The long read: ten months that
 # changed the war" (opening the headline or its part after a label, not "a truce collapses after
-# six weeks that brought a lull"), an anniversary, a round-up of the week ("The week in Ukraine
-# diplomacy: ..."), or a count of thirty days or more, in digits, opening it and then a colon or
-# a question ("100 days of ceasefire: what has changed?", "1,000 days since the invasion: ...").
+# six weeks that brought a lull"), an anniversary, a round-up of the week, month or year ("The
+# week in Ukraine diplomacy: ...", "The year in review"), or a count of thirty days or more, in
+# digits, opening it and then a colon or a question ("100 days of ceasefire: what has
+# changed?", "1,000 days since the invasion: ...").
 # Fewer days are too near ("Two days after the vote, the first troops leave" is news), and so is
 # a count told as news ("30 days into truce, Russia strikes Odesa", "30 days to pull troops out").
 _LOOK_BACK = re.compile(
@@ -77,7 +78,7 @@ _LOOK_BACK = re.compile(
     r"[^:?]{0,80}[:?]"
     r"|\bin review\b|\bthe (?:week|month|year) that was\b|\b(?:19|20)\d\d: the year\b"
     r"|\bthe year (?:the|that|when)\b|\banniversary\b|\blooking back\b|\bretrospective\b"
-    r"|^(?:the|this) week in\b",
+    r"|^(?:the|this) (?:week|month|year) in\b",
     re.IGNORECASE,
 )
 # A headline reporting a denial ("Kremlin denies report Putin accepted European troops", "MoD

@@ -62,6 +62,15 @@ _SET_FOR = re.compile(
     re.I,
 )
 SET_FOR_GONE = timedelta(days=31)
+# the time of a former stance the news is measured against ("in a shift from its January
+# warning", "a condition it did not attach when it first floated the idea in February")
+_FORMER_STANCE = re.compile(
+    r"(?:\b(?:shift|change|departure|break|retreat|u-turn|climbdown)\s+(?:away\s+)?from"
+    r"\s+(?:its|their|his|her|the|moscow's|russia's)\s+"
+    r"|\bwhen\s+(?:it|they|he|she|moscow|russia|the\s+kremlin)\s+(?:first|originally|initially)"
+    r"\s+(?:[\w'\u2019-]+\s+){1,6}?(?:in|on)\s+)$",
+    re.I,
+)
 # "than" before a time ("narrower than January's threat", "more than in March"), and what
 # makes it a deadline instead ("no later than 30 June")
 _THAN = re.compile(
@@ -127,9 +136,12 @@ def days_told(sentence: str, published: datetime) -> tuple[Period, ...]:
 
 def _not_told(sentence: str, start: int) -> bool:
     """Whether the time named at ``start`` is one the sentence does not tell of: one to
-    compare with ("narrower than January's threat"; a deadline, "no later than", is told) or
-    the month a thing it names was done (``_WHEN_IT_WAS_DONE``)."""
+    compare with ("narrower than January's threat"; a deadline, "no later than", is told; a
+    former stance, ``_FORMER_STANCE``) or the month a thing it names was done
+    (``_WHEN_IT_WAS_DONE``)."""
     if _WHEN_IT_WAS_DONE.search(sentence, max(0, start - 80), start):
+        return True
+    if _FORMER_STANCE.search(sentence, max(0, start - 80), start):
         return True
     match = _THAN.search(sentence, max(0, start - 32), start)
     return match is not None and match[1] is None

@@ -441,6 +441,26 @@ def test_a_pattern_that_never_yields_keeps_its_rule_named(shipped_detector: Dete
     assert verdicts["russia-position-change"].reason == "yields to ceasefire"
 
 
+def test_a_headline_of_a_kind_of_its_own_names_no_rule_by_its_head_alone(
+    shipped_detector: Detector,
+) -> None:
+    """A referendum called on the peace deal is news of its own kind: the ceasefire rule,
+    whose head reads the deal's words, is not named without a pattern of its own."""
+    called = "Ukraine's president signed a decree putting the peace agreement to a national vote."
+    assessment = shipped_detector.assess(
+        article("Zelensky calls referendum on Istanbul peace deal for 21 February", called)
+    )
+    verdicts = {v.rule: v for v in assessment.rules}
+    assert verdicts["new-development"].holds
+    ceasefire = verdicts["ceasefire"]
+    assert ceasefire.hit is None and ceasefire.score is not None
+    assert ceasefire.score.holds, "its head alone would name it"
+    assert (ceasefire.holds, ceasefire.reason) == (
+        False,
+        "the headline reports a development of its own kind (new-development/referendum)",
+    )
+
+
 def test_a_brief_naming_the_storys_declaration_and_not_the_country_is_on_topic(
     shipped_detector: Detector,
 ) -> None:

@@ -53,6 +53,7 @@ def test_news_put_as_statements(headline: str) -> None:
         ("The month that was: July in Ukraine", "a look back"),
         ("On the treaty's first anniversary, Kyiv counts the cost", "a look back"),
         ("The week in Ukraine diplomacy: a leaked plan and a warning", "a look back"),
+        ("The year in Ukraine diplomacy: from a truce to a signed framework", "a look back"),
         ("Month since arrival: the troops settle in", "a look back"),
         ("The long read: ten months that changed Ukraine's war", "a look back"),
         ("The 10 months that changed Ukraine", "a look back"),

@@ -1817,7 +1817,7 @@ BROAD, TRUCE_RULE = "new-development", "ceasefire"
         (
             "ceasefire",
             "Both sides signed a peace agreement turning the Ukraine ceasefire line into a border.",
-            "agreed",
+            "peace-signed",
         ),
         (
             "ceasefire",
@@ -1844,7 +1844,7 @@ BROAD, TRUCE_RULE = "new-development", "ceasefire"
         (
             "ceasefire",
             "Russia and Ukraine signed a peace agreement in Istanbul that formally ends the war.",
-            "agreed",
+            "peace-signed",
         ),
         (
             "ceasefire",
@@ -1934,6 +1934,61 @@ BROAD, TRUCE_RULE = "new-development", "ceasefire"
             " in March.",
             None,
         ),
+        (
+            "ceasefire",
+            "The framework agreement freezes the front line and sets a ceasefire from 1 April.",
+            "agreed",
+        ),
+        (
+            "ceasefire",
+            "Russia and Ukraine signed a peace treaty in Vienna on Thursday.",
+            "peace-signed",
+        ),
+        (
+            "ceasefire",
+            "Russia will not sign a final peace treaty while coalition troops remain in Ukraine.",
+            None,
+        ),
+        (
+            "ceasefire",
+            "Zelensky signed a decree calling a referendum on 13 June on the peace agreement signed"
+            " in Geneva.",
+            None,
+        ),
+        (
+            "ceasefire",
+            "Generals met to review their options after the collapse of the Easter truce; no"
+            " decision was announced.",
+            None,
+        ),
+        (
+            "russia-position-change",
+            "Ceasefire signed in Istanbul; Moscow accepts a European force west of the Dnipro.",
+            "softens",
+        ),
+        (
+            "russia-position-change",
+            "The State Duma passed in final reading a law letting the army strike foreign"
+            " contingents in Ukraine.",
+            "decides",
+        ),
+        (
+            "russia-position-change",
+            "Moscow eases its demand on the size of Ukraine's post-war army.",
+            "drops-condition",
+        ),
+        (
+            "russia-position-change",
+            "Lavrov said Russia would consider proposals to widen ceasefire monitoring but insisted"
+            " its position on foreign forces was exactly the same.",
+            None,
+        ),
+        ("new-development", "Bundestag opens debate on Ukraine guarantee protocol.", None),
+        (
+            "foreign-troops-deployed",
+            "Bundestag mandates up to 800 German troops for Ukraine reassurance force.",
+            "mandated",
+        ),
     ],
 )
 def test_shipped_rules_tell_news_from_process_steps_and_background(
@@ -1941,6 +1996,14 @@ def test_shipped_rules_tell_news_from_process_steps_and_background(
 ) -> None:
     held = _shipped_rule(rule_id).first_held(Sentence.of(sentence))
     assert (held[1].pattern if held is not None else None) == pattern
+
+
+def test_a_guarantee_protocol_is_the_guarantees_rules_topic() -> None:
+    """A ratification report naming only "the Istanbul guarantee protocol" is on topic."""
+    sentence = Sentence.of(
+        "French National Assembly approves ratification of Istanbul guarantee protocol."
+    )
+    assert _shipped_rule("guarantees-ratified").topic_missing([sentence]) == []
 
 
 def _shipped_rule(rule_id: str) -> CompiledRule:

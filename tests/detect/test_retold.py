@@ -372,3 +372,25 @@ def test_a_vote_renewing_the_deployment_months_later_is_news() -> None:
     later = T0 + timedelta(days=120)
     alerts = detector.examine(article("v2", "Westminster diary", renewal, later))
     assert [(alert.type, alert.rule) for alert in alerts] == [("alert", "uk-parliament-vote")]
+
+
+def test_a_peace_treaty_signed_months_after_the_truce_is_news() -> None:
+    """Signing a peace agreement is a stage of its own (``peace-signed``), not the truce's
+    (``agreed``): a report of it, months on, can retell no settled truce."""
+    ruleset = load_ruleset(RULES)
+    detector = Detector(ruleset.claims, ruleset.rules)
+    truce = (
+        "Russia and Ukraine signed a ceasefire agreement in Geneva on Tuesday, to take effect"
+        " along the whole front line at midnight."
+    )
+    assert detector.examine(article("t1", "Russia and Ukraine sign ceasefire in Geneva", truce, T0))
+    treaty = (
+        "Russia and Ukraine signed a peace agreement in Vienna on Thursday, ten months after"
+        " the ceasefire agreement signed in Geneva."
+    )
+    later = T0 + timedelta(days=300)
+    alerts = detector.examine(
+        article("t2", "Russia and Ukraine sign peace agreement in Vienna", treaty, later)
+    )
+    assert [(alert.type, alert.rule) for alert in alerts] == [("alert", "ceasefire")]
+    assert detector.book.developments[-1].stage == "peace-signed"

@@ -682,6 +682,7 @@ def test_know_rules_reads_broad_rules_and_continuing_stages() -> None:
     assert book.broad == {"new-development"}
     assert book.continuing == {
         ("ceasefire", "agreed", "in-force"),
+        ("ceasefire", "peace-signed", "in-force"),
         ("foreign-troops-deployed", "ordered", "deployed"),
         ("uk-parliament-vote", "held", "renewed"),
     }

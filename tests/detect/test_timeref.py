@@ -50,6 +50,10 @@ def month(number: int) -> Period:
         ("Moscow's new line is narrower than January's threat.", []),
         ("Fewer troops than in March crossed on Tuesday.", [day(6, 30)]),
         ("The force must leave no later than 30 June.", [day(6, 30)]),  # a deadline is told
+        # nor the time of a former stance the news is measured against
+        ("In a shift from its January warning, Moscow said it would not target them.", []),
+        ("A condition Moscow did not attach when it first floated the idea in February.", []),
+        ("Moscow first floated the idea in February.", [month(2)]),
         # nor the month a thing the sentence names was done, which a day so named still is
         ("MPs voted to ratify the security treaty signed with Kyiv in March.", []),
         ("The treaty was signed in March.", [Period(date(2026, 3, 1), date(2026, 3, 31))]),
