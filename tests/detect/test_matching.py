@@ -1985,6 +1985,27 @@ BROAD, TRUCE_RULE = "new-development", "ceasefire"
         ),
         ("new-development", "Bundestag opens debate on Ukraine guarantee protocol.", None),
         (
+            "russia-position-change",
+            "Russia and the coalition force open a direct military hotline.",
+            "hotline",
+        ),
+        (
+            "russia-position-change",
+            "Peskov said the deconfliction line with the coalition force did not mean Moscow"
+            " accepted its presence.",
+            None,
+        ),
+        (
+            "russia-position-change",
+            "US, Russian and Ukrainian generals set up a standing military hotline in Abu Dhabi.",
+            None,
+        ),
+        (
+            "russia-position-change",
+            "Russia hands mediators a revised paper ahead of the next round of talks.",
+            "decides",
+        ),
+        (
             "foreign-troops-deployed",
             "Bundestag mandates up to 800 German troops for Ukraine reassurance force.",
             "mandated",

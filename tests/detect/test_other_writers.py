@@ -257,6 +257,15 @@ TRAINED_BARS = (0.85, 0.85, 0.05)
 # alerts were then read; ew and ez never. At the end of stop 55: ev 0.94 / 1.00 / 2, ew 0.96 /
 # 0.96 / 1, ex 0.89 / 1.00 / 3, ey 1.00 / 0.92 / 0, ez 0.96 / 0.88 / 1, fa 0.96 / 0.92 / 1, fb
 # 0.96 / 0.88 / 1, fc 0.88 / 0.92 / 3.
+# Eight sets written in stop 56 and replayed first with stop 55's detector: fd (a wire agency's
+# hedged copy, the news deep in long bodies) 1.00 / 0.92 / 0 of 60, fe (Commonwealth world desks)
+# 0.96 / 0.92 / 1, ff (a financial paper and a markets wire) 1.00 / 0.96 / 0, fg (a think-tank's
+# weekly briefing) 1.00 / 0.92 / 0, fh (radio and television bulletins) 1.00 / 0.88 / 0, fi
+# (British tabloids) 0.96 / 1.00 / 1, fj (Ukrainian English-language outlets) 0.91 / 0.88 / 2, fk
+# (a French agency's English wire) 0.86 / 1.00 / 4. fd's, fg's, fh's, fi's, fj's and fk's misses
+# and false alerts were then read; fe and ff never. With stop 56's rules: fj 0.92 / 0.92 / 2, fk
+# 0.96 / 1.00 / 1 (its ceasefire's precision 0.71 before, 1.00 after), fg's and fi's ceasefire
+# 1.00 / 1.00 and 1.00 / 0.80, the others as at first sight.
 # In stop 52, after long articles were read in passages, every bar of the four forms that had
 # stayed below what the detector then reached (precision and recall less 0.05, one more quiet
 # item) was raised to it: 107 bars of 268.
@@ -355,6 +364,14 @@ HELD_OUT_BARS = {
     "fa": (0.91, 0.86, 0.04),
     "fb": (0.90, 0.82, 0.04),
     "fc": (0.83, 0.86, 0.07),
+    "fd": (0.95, 0.86, 0.02),
+    "fe": (0.90, 0.86, 0.04),
+    "ff": (0.95, 0.90, 0.02),
+    "fg": (0.95, 0.86, 0.02),
+    "fh": (0.95, 0.82, 0.02),
+    "fi": (0.91, 0.95, 0.04),
+    "fj": (0.86, 0.86, 0.05),
+    "fk": (0.91, 0.95, 0.04),
 }
 
 # One message per development event: the second alerts each set still gets (README 'Measuring
@@ -410,6 +427,9 @@ HELD_OUT_BARS = {
 # (never read) and fa's four were not traced; of fb's two, one is where its writer told the
 # motion to renew the mandate tabled and the vote renewing it nine days later as one event (the
 # vote's report alerts since renewal votes are read as votes of their own, stop 55).
+# fd's four and fg's five (read) are where their writers told a signing and Moscow's change of
+# position in it, an order and the arrival it led to, a truce agreed and in force days later,
+# or a vote and a feature on who voted against, as one event; fi's one was not traced.
 SECOND_ALERTS = {
     "ae": 2,
     "af": 2,
@@ -459,6 +479,9 @@ SECOND_ALERTS = {
     "ez": 2,
     "fa": 4,
     "fb": 2,
+    "fd": 4,
+    "fg": 5,
+    "fi": 1,
 }
 
 # The same sets as a feed of headlines alone gives them (no summary, no body), each at what the
@@ -576,6 +599,14 @@ HEADLINE_ONLY_BARS = {
     "fa": (0.78, 0.65, 0.09),
     "fb": (0.90, 0.70, 0.04),
     "fc": (0.86, 0.74, 0.05),
+    "fd": (0.85, 0.65, 0.05),
+    "fe": (0.95, 0.74, 0.02),
+    "ff": (0.95, 0.78, 0.02),
+    "fg": (0.90, 0.70, 0.04),
+    "fh": (0.86, 0.82, 0.05),
+    "fi": (0.85, 0.74, 0.05),
+    "fj": (0.87, 0.86, 0.05),
+    "fk": (0.87, 0.95, 0.05),
 }
 
 
@@ -702,6 +733,14 @@ LONG_BODY_BARS = {
     "fa": (0.95, 0.74, 0.02),
     "fb": (0.90, 0.78, 0.04),
     "fc": (0.80, 0.70, 0.07),
+    "fd": (0.95, 0.86, 0.02),
+    "fe": (0.90, 0.86, 0.04),
+    "ff": (0.95, 0.90, 0.02),
+    "fg": (0.95, 0.86, 0.02),
+    "fh": (0.95, 0.74, 0.02),
+    "fi": (0.90, 0.82, 0.04),
+    "fj": (0.86, 0.82, 0.05),
+    "fk": (0.91, 0.95, 0.04),
 }
 
 # The same sets as agency copy tells them, repeating its earlier paragraphs for background: each
@@ -823,6 +862,14 @@ EARLIER_BARS = {
     "fa": (0.87, 0.86, 0.05),
     "fb": (0.87, 0.86, 0.05),
     "fc": (0.86, 0.82, 0.05),
+    "fd": (0.95, 0.86, 0.02),
+    "fe": (0.86, 0.86, 0.05),
+    "ff": (0.95, 0.90, 0.02),
+    "fg": (0.91, 0.86, 0.04),
+    "fh": (0.95, 0.82, 0.02),
+    "fi": (0.91, 0.95, 0.04),
+    "fj": (0.86, 0.86, 0.05),
+    "fk": (0.91, 0.95, 0.04),
 }
 LONG_BODY_SEED = 20260106
 T0 = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
@@ -1023,7 +1070,7 @@ def test_a_development_told_over_paragraphs_of_background_is_read_in_its_passage
 
 def test_every_held_out_set_has_its_bar_and_exists() -> None:
     letters = {p.stem.removeprefix("other-writer-") for p in SETS}
-    assert len(SETS) == 159
+    assert len(SETS) == 167
     assert held_out() == set(HELD_OUT_BARS) == set(HEADLINE_ONLY_BARS) == set(LONG_BODY_BARS)
     assert set(EARLIER_BARS) == held_out()
     assert held_out() < letters
