@@ -26,7 +26,7 @@ _EXPLAINER_LABELS = (
     r"explainer|explained|q\s*&\s*a|fact\s*box|factbox|timeline|background|guide|what we know"
 )
 _REFERENCE_LABELS = (
-    rf"{_EXPLAINER_LABELS}|backgrounder|fact\s*check|key facts|at a glance|in numbers|recap"
+    rf"{_EXPLAINER_LABELS}|backgrounder|fact\s*check|key facts|at a glance|in numbers|recap|preview"
 )
 _VIEW_LABELS = r"analysis|comment|opinion|in depth|editorial|column|long read"
 # A label opens the headline when a colon, a bar, a dash between spaces, or a dash before a
@@ -37,13 +37,16 @@ _FEATURE_LABEL = re.compile(f"(?:{_EXPLAINER_LABELS}|{_VIEW_LABELS}){_AFTER_LABE
 _REFERENCE_LABEL = re.compile(f"(?:{_REFERENCE_LABELS}){_AFTER_LABEL}", re.IGNORECASE)
 # Reference put anywhere in the headline: "The week in diplomacy, explained", "Britain's
 # deployment in numbers", "How the treaty works", "What we know about the leaked plan", "A
-# reader's guide to the framework" (a guide so qualified, not "a new guide to its terms").
+# reader's guide to the framework" (a guide so qualified, not "a new guide to its terms"), "MPs
+# debate the deployment: what you need to know", "Ukraine vote preview", "what MPs will decide".
 _REFERENCE = re.compile(
     r"[,:]\s*explained\W*$|\bwhat we know\b"
     r"|\ba\s+(?:(?:reader|beginner|layman)[\u2019']s\s+|(?:short|quick|brief|simple|visual|handy"
     r"|practical|complete)\s+)?guide to\b"
     r"|\bhow\b.{0,60}\bworks?\b"
-    r"|\bin numbers\b|\bat a glance\b|\bkey facts\b",
+    r"|\bin numbers\b|\bat a glance\b|\bkey facts\b"
+    r"|\bwhat you need to know\b|\bwhat to (?:expect|watch)\b|\bpreview\W*$"
+    r"|\bwhat\s+(?:[\w-]+\s+){0,2}(?:will|would)\s+(?:decide|vote\s+on|mean)\b",
     re.IGNORECASE,
 )
 # A headline that asks what something is or who someone is ("What is the new five-party

@@ -65,6 +65,10 @@ def test_news_put_as_statements(headline: str) -> None:
         ("100 days of ceasefire in Ukraine: what has changed?", "a look back"),
         ("1,000 days since the invasion: what the war has cost", "a look back"),
         ("Factbox: Britain's deployment in numbers", "an explainer"),
+        ("MPs debate Ukraine deployment this week: what you need to know", "an explainer"),
+        ("Ukraine vote preview", "an explainer"),
+        ("Preview: the Commons vote on Ukraine", "an explainer"),
+        ("Ukraine deployment vote: what MPs will decide on Tuesday", "an explainer"),
         ("BACKGROUNDER - the mission's rules of engagement", "an explainer"),
         ("Fact check: has Britain ordered troops into Ukraine?", "an explainer"),
         ("The mission's rules of engagement, explained", "an explainer"),
@@ -119,6 +123,8 @@ def test_pieces_packaged_as_reference_or_a_look_back(headline: str, package: str
         "Truce collapses two weeks after it began",
         "Truce collapses after fifteen weeks that brought a lull in the fighting",
         "Britain to keep troops in Ukraine for three years that could be extended, Healey says",
+        "Ministers preview deployment plan to MPs before Tuesday's vote",  # a verb, not a label
+        "What MPs decided: Commons backs sending troops to Ukraine",  # what was decided is news
     ],
 )
 def test_news_is_not_packaged(headline: str) -> None:

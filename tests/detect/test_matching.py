@@ -1910,6 +1910,11 @@ BROAD, TRUCE_RULE = "new-development", "ceasefire"
         ("uk-parliament-vote", "MPs renew the Ukraine mission for a year.", "renewed"),
         (
             "uk-parliament-vote",
+            "The Commons approved the mission a fortnight ago by a large majority.",
+            None,
+        ),
+        (
+            "uk-parliament-vote",
             "Ministers will ask MPs to extend the Ukraine mission next month.",
             None,
         ),
@@ -1976,6 +1981,11 @@ BROAD, TRUCE_RULE = "new-development", "ceasefire"
             "russia-position-change",
             "Moscow eases its demand on the size of Ukraine's post-war army.",
             "drops-condition",
+        ),
+        (
+            "russia-position-change",
+            "Zelensky said a deal was within touching distance if Moscow drops its new demands.",
+            None,
         ),
         (
             "russia-position-change",
