@@ -318,7 +318,8 @@ class Detector:
         if not development.holds:
             return RuleVerdict(rule.id, False, "not a development", head, hit)
         if hit is None and (kind := self._own_kind_in_headline(signals)):
-            # "Zelensky calls a referendum on the peace deal": the deal is what it is about
+            # "Zelensky calls a referendum on the peace deal": the deal is what it is about (a
+            # rule with no pattern in the lead is named neither by its head nor its examples)
             reason = f"the headline reports a development of its own kind ({kind})"
             return RuleVerdict(rule.id, False, reason, head, hit)
         if head is not None:
@@ -331,7 +332,8 @@ class Detector:
 
     def _own_kind_in_headline(self, signals: ArticleSignals) -> str:
         """The pattern of a kind of its own (``Pattern.own_kind``) holding on the headline
-        and retelling nothing, as "rule/pattern"; empty when none does."""
+        (the first sentence, as the model's title features read it) and retelling nothing, as
+        "rule/pattern"; empty when none does."""
         for hit in signals.hits:
             if hit.sentence == 0 and hit.pattern in self._own_kinds.get(hit.rule, ()):
                 return f"{hit.rule}/{hit.pattern}"

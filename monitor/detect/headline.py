@@ -38,7 +38,9 @@ _REFERENCE_LABEL = re.compile(f"(?:{_REFERENCE_LABELS}){_AFTER_LABEL}", re.IGNOR
 # Reference put anywhere in the headline: "The week in diplomacy, explained", "Britain's
 # deployment in numbers", "How the treaty works", "What we know about the leaked plan", "A
 # reader's guide to the framework" (a guide so qualified, not "a new guide to its terms"), "MPs
-# debate the deployment: what you need to know", "Ukraine vote preview", "what MPs will decide".
+# debate the deployment: what you need to know", "Ukraine vote preview", "Ukraine vote: what MPs
+# will decide" (opening the headline or its part after a colon or dash: not "in what officials
+# say will mean a breakthrough").
 _REFERENCE = re.compile(
     r"[,:]\s*explained\W*$|\bwhat we know\b"
     r"|\ba\s+(?:(?:reader|beginner|layman)[\u2019']s\s+|(?:short|quick|brief|simple|visual|handy"
@@ -46,7 +48,7 @@ _REFERENCE = re.compile(
     r"|\bhow\b.{0,60}\bworks?\b"
     r"|\bin numbers\b|\bat a glance\b|\bkey facts\b"
     r"|\bwhat you need to know\b|\bwhat to (?:expect|watch)\b|\bpreview\W*$"
-    r"|\bwhat\s+(?:[\w-]+\s+){0,2}(?:will|would)\s+(?:decide|vote\s+on|mean)\b",
+    r"|(?:^|[:|\u2013\u2014-]\s*)what\s+(?:[\w-]+\s+){0,2}(?:will|would)\s+(?:decide|vote\s+on|mean)\b",
     re.IGNORECASE,
 )
 # A headline that asks what something is or who someone is ("What is the new five-party

@@ -161,9 +161,9 @@ class Pattern(_Strict):
     rule with ``includes``, marks a pattern naming a kind of development of its own (a
     referendum, a first round of talks in a new format): a sentence it holds on retells only
     a development long reported as that kind, not any it resembles (the referendum's result
-    names the agreement it approves); holding on the headline, it keeps a specific rule with no
-    pattern of its own there from being named by its head alone (a referendum called on the
-    peace deal is not the deal).
+    names the agreement it approves); holding on the headline (the first sentence), it keeps a
+    specific rule with no pattern of its own in the lead from being named by its head or its
+    examples (a referendum called on the peace deal is not the deal).
     """
 
     name: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")

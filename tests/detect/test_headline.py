@@ -125,6 +125,8 @@ def test_pieces_packaged_as_reference_or_a_look_back(headline: str, package: str
         "Britain to keep troops in Ukraine for three years that could be extended, Healey says",
         "Ministers preview deployment plan to MPs before Tuesday's vote",  # a verb, not a label
         "What MPs decided: Commons backs sending troops to Ukraine",  # what was decided is news
+        "Commons backs what ministers say will mean 5,000 British troops in Ukraine",
+        "Russia drops neutrality demand in what officials say will mean a breakthrough",
     ],
 )
 def test_news_is_not_packaged(headline: str) -> None:

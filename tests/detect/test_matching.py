@@ -1996,6 +1996,41 @@ BROAD, TRUCE_RULE = "new-development", "ceasefire"
         ("new-development", "Bundestag opens debate on Ukraine guarantee protocol.", None),
         (
             "russia-position-change",
+            "Russia accepted the ceasefire agreed in Istanbul, which coalition monitors police.",
+            None,
+        ),
+        (
+            "russia-position-change",
+            "Lavrov said Russia would accept a European force west of the Dnipro, though its"
+            " position on NATO membership remains unchanged.",
+            "softens",
+        ),
+        (
+            "russia-position-change",
+            "Lavrov said Russia would consider coalition proposals but insisted its position on"
+            " foreign forces, set out a year ago, was 'exactly the same'.",
+            None,
+        ),
+        (
+            "russia-position-change",
+            "Russia used the hotline with the coalition force to warn of strikes.",
+            None,
+        ),
+        (
+            "russia-position-change",
+            "A Russian missile landed in the direct line of a coalition force convoy near Odesa.",
+            None,
+        ),
+        ("ceasefire", "Ukraine signs framework agreement with the EU on reconstruction.", None),
+        ("ceasefire", "Zelensky to sign peace treaty in Vienna next month.", None),
+        (
+            "ceasefire",
+            "Russia and Ukraine signed a peace treaty in Vienna that sets conditions for the"
+            " withdrawal of foreign troops.",
+            "peace-signed",
+        ),
+        (
+            "russia-position-change",
             "Russia and the coalition force open a direct military hotline.",
             "hotline",
         ),

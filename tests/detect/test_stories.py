@@ -683,6 +683,7 @@ def test_know_rules_reads_broad_rules_and_continuing_stages() -> None:
     assert book.continuing == {
         ("ceasefire", "agreed", "in-force"),
         ("ceasefire", "peace-signed", "in-force"),
+        ("ceasefire", "agreed", "peace-signed"),
         ("foreign-troops-deployed", "ordered", "deployed"),
         ("uk-parliament-vote", "held", "renewed"),
     }
