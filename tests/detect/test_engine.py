@@ -612,6 +612,36 @@ def test_a_parliaments_mandate_and_the_order_after_it_are_two_developments(
     assert [stages[alerts[0].development] for alerts in given] == ["mandated"] * 2 + ["ordered"]
 
 
+def test_the_lords_vote_a_day_after_the_commons_is_a_development_of_its_own(
+    shipped_detector: Detector,
+) -> None:
+    """The Commons' vote told as "UK lawmakers" (the Commons' party), and the Lords' approval
+    the next day: two parliaments' votes, two alerts (written for this test)."""
+    reports = [
+        (
+            "UK lawmakers approve sending troops to Ukraine",
+            "British lawmakers voted 390 to 120 on Tuesday to approve sending up to 5,000 troops"
+            " to the multinational force in Ukraine.",
+            T0,
+        ),
+        (
+            "UK House of Lords backs Ukraine deployment motion",
+            "The House of Lords approved the government's motion on deploying forces to Ukraine"
+            " by 298 votes to 41 on Wednesday.",
+            T0 + timedelta(hours=20),
+        ),
+    ]
+    shipped_detector.book.reset([])
+    given = [
+        shipped_detector.examine(article(title, text, at, f"l{n}"))
+        for n, (title, text, at) in enumerate(reports)
+    ]
+    assert [[(a.type, a.rule) for a in alerts] for alerts in given] == [
+        [("alert", "uk-parliament-vote")],
+        [("alert", "uk-parliament-vote")],
+    ]
+
+
 BACKGROUND = [
     "The UK and France signed a declaration of intent in Paris on 6 January.",
     "It set out plans to deploy troops to Ukraine after a ceasefire.",
