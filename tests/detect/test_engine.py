@@ -11,7 +11,7 @@ from monitor.detect import features
 from monitor.detect.corroboration import RecentReports
 from monitor.detect.engine import SURE_HEAD, Detector
 from monitor.detect.model import ModelFile, ScoringModel
-from monitor.models import Article
+from monitor.models import Alert, Article
 from monitor.ruleset import load_ruleset
 from tests.conftest import FIXTURES, RULES
 
@@ -23,6 +23,17 @@ CASE_PRECISION, CASE_RECALL = 0.85, 0.7
 
 def article(title: str, text: str = "", at: datetime = T0, ident: str = "a1") -> Article:
     return Article(id=ident, feed="test", title=title, text=text, published=at)
+
+
+def examined_in_turn(
+    detector: Detector, reports: list[tuple[str, str, datetime]]
+) -> list[list[Alert]]:
+    """What ``detector``, its story book emptied, sends for each (title, text, time) in turn."""
+    detector.book.reset([])
+    return [
+        detector.examine(article(title, text, at, f"r{n}"))
+        for n, (title, text, at) in enumerate(reports)
+    ]
 
 
 def detection_cases(name: str = "detection_cases.txt") -> list[tuple[str, str, set[str]]]:
@@ -598,11 +609,7 @@ def test_a_parliaments_mandate_and_the_order_after_it_are_two_developments(
             T0 + timedelta(days=2),
         ),
     ]
-    shipped_detector.book.reset([])
-    given = [
-        shipped_detector.examine(article(title, text, at, f"m{n}"))
-        for n, (title, text, at) in enumerate(reports)
-    ]
+    given = examined_in_turn(shipped_detector, reports)
     assert [[(a.type, a.rule) for a in alerts] for alerts in given] == [
         [("alert", "foreign-troops-deployed")],
         [("update", "foreign-troops-deployed")],
@@ -631,11 +638,7 @@ def test_the_lords_vote_a_day_after_the_commons_is_a_development_of_its_own(
             T0 + timedelta(hours=20),
         ),
     ]
-    shipped_detector.book.reset([])
-    given = [
-        shipped_detector.examine(article(title, text, at, f"l{n}"))
-        for n, (title, text, at) in enumerate(reports)
-    ]
+    given = examined_in_turn(shipped_detector, reports)
     assert [[(a.type, a.rule) for a in alerts] for alerts in given] == [
         [("alert", "uk-parliament-vote")],
         [("alert", "uk-parliament-vote")],
