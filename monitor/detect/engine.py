@@ -161,12 +161,6 @@ class Detector:
         self.as_of = as_of  # the baseline tells the story up to this day
         self.rules = [rule for rule in rules if rule.enabled]
         self._by_id = {rule.id: rule for rule in self.rules}
-        # the patterns naming a kind of development of its own (``Pattern.own_kind``), by rule
-        self._own_kinds = {
-            rule.id: {p.name for p in rule.patterns if p.own_kind}
-            for rule in self.rules
-            if any(p.own_kind for p in rule.patterns)
-        }
         self.model = model or default_model()
         self.threshold = threshold
         self.extractor = FeatureExtractor(
@@ -335,7 +329,7 @@ class Detector:
         (the first sentence, as the model's title features read it) and retelling nothing, as
         "rule/pattern"; empty when none does."""
         for hit in signals.hits:
-            if hit.sentence == 0 and hit.pattern in self._own_kinds.get(hit.rule, ()):
+            if hit.sentence == 0 and self.extractor.of_own_kind(hit):
                 return f"{hit.rule}/{hit.pattern}"
         return ""
 

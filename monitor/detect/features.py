@@ -342,6 +342,12 @@ class FeatureExtractor:
             return signals
         return replace(signals, hits=tuple(hits), retold=(*signals.retold, *retold))
 
+    def of_own_kind(self, hit: RuleHit) -> bool:
+        """Whether ``hit``'s pattern names a kind of development of its own
+        (``Pattern.own_kind``, read by its stage as the retelling reads it)."""
+        compiled = self._by_id.get(hit.rule)
+        return compiled is not None and hit.stage in compiled.own_kinds
+
     def _retelling(self, compiled: CompiledRule, stage: str, text: str) -> Retelling | None:
         rule = compiled.rule
         if not rule.novel:
