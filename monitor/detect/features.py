@@ -359,8 +359,21 @@ class FeatureExtractor:
             stage=stage,
             min_novelty=rule.min_novelty if rule.min_novelty is not None else self.min_novelty,
             apart=self._of_other_parties(compiled, text),
+            says_stage=self._says_stage(compiled, stage),
             own_kind=stage in compiled.own_kinds,
         )
+
+    def _says_stage(self, compiled: CompiledRule, stage: str) -> Callable[[str], bool]:
+        """A test of whether a pattern of ``compiled`` at ``stage`` holds on a text (a settled
+        development's claim)."""
+
+        def says(text: str) -> bool:
+            sentence = self._sentence(text)
+            return any(
+                p.stage == stage and p.holds(sentence) is not None for p in compiled.patterns
+            )
+
+        return says
 
     def _of_other_parties(self, compiled: CompiledRule, text: str) -> Callable[[str], bool] | None:
         """For a rule that names who acts, and a sentence naming some: whether a settled

@@ -7,9 +7,11 @@ development was reported under. A rule's pattern holding on a sentence no more n
 against such a claim than the rule asks of novelty against the baseline (``min_novelty``)
 retells that development ("the ceasefire signed in Geneva took effect in July", read in
 October), unless the pattern names another stage of the development's lead rule (the vote
-*held*, weeks after it was *tabled*) or, for a rule that names who acts, the sentence and the
-development's first evidence sentences name different parties (the Lords' vote after the
-Commons'): that is news of its own.
+*held*, weeks after it was *tabled*), or, for another rule the development was named for (whose
+stage it does not record), the claim is not one that pattern's stage holds on (a guarantee
+protocol signed beside a truce, ratified months later), or, for a rule that names who acts, the
+sentence and the development's first evidence sentences name different parties (the Lords'
+vote after the Commons'): that is news of its own.
 Whether a development is settled is read at each article's own time, so a report that arrives
 late (a feed back after days down) is read as the story stood when it was published, and a
 development reported again after it settled is read again. A broad rule's patterns
@@ -185,13 +187,15 @@ class SettledDevelopments:
         stage: str,
         min_novelty: float,
         apart: Callable[[str], bool] | None = None,
+        says_stage: Callable[[str], bool] | None = None,
         own_kind: bool = False,
     ) -> Retelling | None:
         """The settled development that ``rule``'s pattern at ``stage`` on ``sentence``
         retells (the most similar), or None when the sentence is news for it. Only claims
-        sharing an informative word with the sentence are compared, and none of a development
+        sharing an informative word with the sentence are compared, none of a development
         that ``apart`` says is of others (who acts in its first evidence sentences is not who
-        acts in the sentence)."""
+        acts in the sentence), and of a development whose lead rule is another, only claims
+        ``says_stage`` holds on (a pattern of ``rule`` at ``stage`` holds there)."""
         before = self._before
         if not self._owners or before is None:
             return None
@@ -200,12 +204,19 @@ class SettledDevelopments:
         offsets, similarities = self._compared(sentence)
         best: Retelling | None = None
         others: dict[str, bool] = {}  # per development: ``apart`` of its first sentences
+        said: dict[str, bool] = {}  # per claim: ``says_stage``
         for offset, similarity in zip(offsets, similarities, strict=True):
             owner = self._owners[offset]
             if 1.0 - similarity >= min_novelty or owner.last_seen >= before:
                 continue
             if not owner.counts_for(rule, broad, stage, own_kind):
                 continue
+            if says_stage is not None and not broad and rule != owner.rule:
+                claim = self._texts[offset]
+                if claim not in said:
+                    said[claim] = says_stage(claim)
+                if not said[claim]:
+                    continue
             if apart is not None:
                 if owner.development not in others:
                     others[owner.development] = apart(owner.lead)

@@ -47,8 +47,8 @@ AHEAD = timedelta(days=183)
 # the parties may come between ("the ceasefire agreed in Istanbul collapsed in March" tells
 # of March)
 _WHEN_IT_WAS_DONE = re.compile(
-    r"\b(?:treaty|agreement|deal|accord|declaration|pact|cease-?fire|truce|armistice|law|bill"
-    r"|resolution|memorandum|guarantees?)\s+(?:signed|agreed|reached|adopted|concluded|brokered"
+    r"\b(?:treat(?:y|ies)|agreements?|deals?|accords?|declarations?|pacts?|cease-?fires?"
+    r"|truces?|armistices?|laws?|bills?|resolutions?|memorand(?:um|a)|guarantees?)\s+(?:signed|agreed|reached|adopted|concluded|brokered"
     r"|struck|sealed|initialled|initialed)\b(?:\s+(?:with|by|between|in|at)\s+(?:the\s+)?"
     r"[\w'\u2019-]+(?:\s+and\s+[\w'\u2019-]+)?)?\s+in\s+$",
     re.I,

@@ -1723,6 +1723,37 @@ BROAD, TRUCE_RULE = "new-development", "ceasefire"
             "Senators voted 71 to 20 to authorise ratification of the Ukraine guarantee treaty.",
             "ratified",
         ),
+        (
+            "guarantees-ratified",
+            "The Assembly voted 389 to 142 to approve ratification of the guarantees protocol.",
+            "ratified",
+        ),
+        # a headline's present tense, not a vote put to MPs or asked about
+        (
+            "uk-parliament-vote",
+            "British MPs vote to keep troops in Ukraine for another year",
+            "held",
+        ),
+        (
+            "uk-parliament-vote",
+            "Ministers hope to put the second Ukraine deployment vote to MPs next week.",
+            None,
+        ),
+        ("uk-parliament-vote", "Should MPs vote to send British troops to Ukraine?", None),
+        # the agreement named by when and where it was signed is background
+        (
+            "ceasefire",
+            "Russia has attached a new condition to the peace agreement signed in Geneva last"
+            " summer, demanding that coalition troops keep out of a strip of Ukraine.",
+            None,
+        ),
+        # a peace treaty taking effect, as a truce does
+        (
+            "ceasefire",
+            "The peace treaty between Russia and Ukraine entered into force at midnight.",
+            "in-force",
+        ),
+        ("ceasefire", "The peace agreement would enter into force after a referendum.", None),
         ("foreign-troops-deployed", "Polish-Lithuanian battalion crosses into Ukraine", "deployed"),
         (
             "foreign-troops-deployed",

@@ -91,6 +91,18 @@ def article(ident: str, title: str, text: str, at: datetime) -> Article:
     return Article(id=ident, feed="test", title=title, text=text, published=at)
 
 
+def shipped_detector() -> Detector:
+    """A detector with the shipped baseline and rules."""
+    ruleset = load_ruleset(RULES)
+    return Detector(ruleset.claims, ruleset.rules)
+
+
+def told_later(detector: Detector, title: str, text: str, days: int) -> list[tuple[str, str]]:
+    """The (type, rule) of each alert ``detector`` sends for a report ``days`` after T0."""
+    later = article(f"later-{days}", title, text, T0 + timedelta(days=days))
+    return [(alert.type, alert.rule) for alert in detector.examine(later)]
+
+
 def test_a_vote_retold_weeks_later_alerts_once() -> None:
     """The retelling is news to a detector that knows nothing of the vote, and within the
     window it is the vote's development; three weeks on it retells a settled one: no alert,
@@ -112,8 +124,7 @@ def test_a_vote_retold_weeks_later_alerts_once() -> None:
 
 
 def test_within_the_window_nothing_is_settled() -> None:
-    ruleset = load_ruleset(RULES)
-    detector = Detector(ruleset.claims, ruleset.rules)
+    detector = shipped_detector()
     detector.examine(article("v1", "Commons approves Ukraine deployment", VOTE, T0))
     assessment = detector.explain("Westminster diary", RETOLD, T0 + timedelta(days=3))
     assert assessment.signals.retold == ()
@@ -123,8 +134,7 @@ def test_within_the_window_nothing_is_settled() -> None:
 def test_a_reset_book_forgets_what_had_settled() -> None:
     """What is settled follows the story book: reset (from the store, or for another
     corpus), the developments it no longer holds are no longer known."""
-    ruleset = load_ruleset(RULES)
-    detector = Detector(ruleset.claims, ruleset.rules)
+    detector = shipped_detector()
     detector.examine(article("v1", "Commons approves Ukraine deployment", VOTE, T0))
     later = T0 + timedelta(days=21)
     assert detector.explain("Westminster diary", RETOLD, later).signals.retold
@@ -137,8 +147,7 @@ def test_a_reset_book_forgets_what_had_settled() -> None:
 def test_another_book_forgets_what_had_settled() -> None:
     """A detector given a new story book (as each replay of the training script is) knows
     none of the old book's developments, though both books are at their first generation."""
-    ruleset = load_ruleset(RULES)
-    detector = Detector(ruleset.claims, ruleset.rules)
+    detector = shipped_detector()
     detector.examine(article("v1", "Commons approves Ukraine deployment", VOTE, T0))
     later = T0 + timedelta(days=21)
     assert detector.explain("Westminster diary", RETOLD, later).signals.retold
@@ -209,8 +218,7 @@ def test_settled_is_read_at_each_sentences_own_time() -> None:
 def test_a_late_report_is_read_as_the_story_stood_when_it_was_published() -> None:
     """Once a report of three weeks on has been read, one published three days after the
     vote (a feed back after days down) is still the vote's update."""
-    ruleset = load_ruleset(RULES)
-    detector = Detector(ruleset.claims, ruleset.rules)
+    detector = shipped_detector()
     detector.examine(article("v1", "Commons approves Ukraine deployment", VOTE, T0))
     detector.examine(
         article("v2", "Weather", "It rained in Kyiv on Tuesday.", T0 + timedelta(days=21))
@@ -222,8 +230,7 @@ def test_a_late_report_is_read_as_the_story_stood_when_it_was_published() -> Non
 def test_a_second_collapse_told_in_few_words_is_news() -> None:
     """The headline of a second collapse a month on says little more than the first's
     evidence: it is contained in it, not a retelling of it."""
-    ruleset = load_ruleset(RULES)
-    detector = Detector(ruleset.claims, ruleset.rules)
+    detector = shipped_detector()
     first = (
         "The ceasefire between Russia and Ukraine collapsed on Tuesday after Russian shelling"
         " of Kharkiv killed 12 civilians."
@@ -271,8 +278,7 @@ def test_the_same_step_taken_by_others_weeks_later_is_news() -> None:
     """A rule that names who acts: the Lords approving the deployment in the Commons' words,
     three weeks on, and Norwegian troops arriving as French ones had, retell nothing; the
     Commons' vote told again still does."""
-    ruleset = load_ruleset(RULES)
-    detector = Detector(ruleset.claims, ruleset.rules)
+    detector = shipped_detector()
     commons = "MPs voted 380 to 95 on Wednesday to approve sending British troops to Ukraine."
     arrival = "The first 600 French troops arrived in Ukraine on Monday, the defence ministry said."
     assert detector.examine(article("v1", "Westminster diary", commons, T0))
@@ -292,8 +298,7 @@ def test_who_acts_is_read_past_the_first_evidence_sentence() -> None:
     """A settled order whose first evidence sentence names no country (a council's approval)
     and whose next names France's soldiers: Poland's order told in its words, weeks later,
     retells nothing."""
-    ruleset = load_ruleset(RULES)
-    detector = Detector(ruleset.claims, ruleset.rules)
+    detector = shipped_detector()
     order = (
         "The defence council approved on Tuesday the deployment of about 1,500 soldiers to"
         " Ukraine as part of the multinational force. The French soldiers are due to leave"
@@ -362,23 +367,20 @@ def test_a_pattern_of_a_kind_of_its_own_retells_only_that_kind() -> None:
 def test_a_vote_renewing_the_deployment_months_later_is_news() -> None:
     """MPs extending the deployment months after they approved it: a vote of its own (the
     pattern names the renewal), not a retelling of the first."""
-    ruleset = load_ruleset(RULES)
-    detector = Detector(ruleset.claims, ruleset.rules)
+    detector = shipped_detector()
     assert detector.examine(article("v1", "Commons approves Ukraine deployment", VOTE, T0))
     renewal = (
         "MPs voted 380 to 95 on Wednesday to extend the deployment of up to 7,500 British troops"
         " in Ukraine once a ceasefire holds."
     )
-    later = T0 + timedelta(days=120)
-    alerts = detector.examine(article("v2", "Westminster diary", renewal, later))
-    assert [(alert.type, alert.rule) for alert in alerts] == [("alert", "uk-parliament-vote")]
+    expected = [("alert", "uk-parliament-vote")]
+    assert told_later(detector, "Westminster diary", renewal, 120) == expected
 
 
 def test_a_peace_treaty_signed_months_after_the_truce_is_news() -> None:
     """Signing a peace agreement is a stage of its own (``peace-signed``), not the truce's
     (``agreed``): a report of it, months on, can retell no settled truce."""
-    ruleset = load_ruleset(RULES)
-    detector = Detector(ruleset.claims, ruleset.rules)
+    detector = shipped_detector()
     truce = (
         "Russia and Ukraine signed a ceasefire agreement in Geneva on Tuesday, to take effect"
         " along the whole front line at midnight."
@@ -388,9 +390,26 @@ def test_a_peace_treaty_signed_months_after_the_truce_is_news() -> None:
         "Russia and Ukraine signed a peace agreement in Vienna on Thursday, ten months after"
         " the ceasefire agreement signed in Geneva."
     )
-    later = T0 + timedelta(days=300)
-    alerts = detector.examine(
-        article("t2", "Russia and Ukraine sign peace agreement in Vienna", treaty, later)
-    )
-    assert [(alert.type, alert.rule) for alert in alerts] == [("alert", "ceasefire")]
+    title = "Russia and Ukraine sign peace agreement in Vienna"
+    assert told_later(detector, title, treaty, 300) == [("alert", "ceasefire")]
     assert detector.book.developments[-1].stage == "peace-signed"
+
+
+def test_another_rules_later_stage_months_on_is_news() -> None:
+    """A development records the stage of its lead rule only: a guarantee protocol signed
+    beside the truce, ratified months later, retells no claim of it that says it ratified."""
+    detector = shipped_detector()
+    signing = (
+        "Russia and Ukraine signed a ceasefire agreement in Istanbul on Tuesday. Alongside it"
+        " the United States, Britain and France signed a legally binding security guarantee"
+        " protocol for Ukraine, which now goes to their parliaments for ratification."
+    )
+    first = detector.examine(article("s1", "Ceasefire signed in Istanbul", signing, T0))
+    assert [alert.type for alert in first] == ["alert"]
+    assert first[0].rules[:2] == ("ceasefire", "guarantees-ratified")
+    ratified = (
+        "The US Senate voted 71 to 27 to ratify the legally binding security guarantee protocol"
+        " for Ukraine signed in Istanbul alongside the ceasefire agreement."
+    )
+    expected = [("alert", "guarantees-ratified")]
+    assert told_later(detector, "Washington diary", ratified, 90) == expected
