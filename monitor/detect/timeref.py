@@ -5,7 +5,8 @@
 Tuesday": the latest such day up to the publication, unless the sentence speaks of what will
 happen), "yesterday", and "today" or "tonight"; not a time named to compare with ("narrower
 than January's threat"), nor the month a thing it names was done ("the treaty signed in
-December"). A date without a year is in the publication's year unless that puts
+December") or an earlier step the news came after ("after the lower house passed it in
+September"). A date without a year is in the publication's year unless that puts
 it more than half a year ahead, then in the year before; one something is set for ("a
 referendum for 22 February") is the next such day. Pure; never raises on odd text.
 """
@@ -71,6 +72,9 @@ _FORMER_STANCE = re.compile(
     r"\s+(?:[\w'\u2019-]+\s+){1,6}?(?:in|on)\s+)$",
     re.I,
 )
+# the month of an earlier step the news came after ("completing ratification after the lower
+# house passed it in September"), not when the news happened
+_EARLIER_CLAUSE = re.compile(r"\bafter\s+(?:[\w'\u2019-]+\s+){1,6}?in\s+$", re.I)
 # "than" before a time ("narrower than January's threat", "more than in March"), and what
 # makes it a deadline instead ("no later than 30 June")
 _THAN = re.compile(
@@ -137,11 +141,13 @@ def days_told(sentence: str, published: datetime) -> tuple[Period, ...]:
 def _not_told(sentence: str, start: int) -> bool:
     """Whether the time named at ``start`` is one the sentence does not tell of: one to
     compare with ("narrower than January's threat"; a deadline, "no later than", is told; a
-    former stance, ``_FORMER_STANCE``) or the month a thing it names was done
-    (``_WHEN_IT_WAS_DONE``)."""
+    former stance, ``_FORMER_STANCE``), the month a thing it names was done
+    (``_WHEN_IT_WAS_DONE``) or an earlier step the news came after (``_EARLIER_CLAUSE``)."""
     if _WHEN_IT_WAS_DONE.search(sentence, max(0, start - 80), start):
         return True
     if _FORMER_STANCE.search(sentence, max(0, start - 80), start):
+        return True
+    if _EARLIER_CLAUSE.search(sentence, max(0, start - 80), start):
         return True
     match = _THAN.search(sentence, max(0, start - 32), start)
     return match is not None and match[1] is None

@@ -1728,6 +1728,34 @@ BROAD, TRUCE_RULE = "new-development", "ceasefire"
             "The Assembly voted 389 to 142 to approve ratification of the guarantees protocol.",
             "ratified",
         ),
+        # a city as Russian sources spell it
+        (
+            "foreign-troops-deployed",
+            "The first British soldiers of the coalition force arrived at a base near Lvov.",
+            "deployed",
+        ),
+        # a withdrawal called for, or a petition, is not one
+        (
+            "new-development",
+            "Britain will study Russia's call for coalition troops to pull back from the border.",
+            None,
+        ),
+        (
+            "new-development",
+            "He launched a petition calling for the contingent's withdrawal from Ukraine.",
+            None,
+        ),
+        # none approved; signed guarantees counted
+        (
+            "guarantees-ratified",
+            "The Senate motion approves no treaty and sends no one to Ukraine.",
+            None,
+        ),
+        (
+            "guarantees-ratified",
+            "Ukraine now has more signed security guarantees than at any point in its history.",
+            None,
+        ),
         # a headline's present tense, not a vote put to MPs or asked about
         (
             "uk-parliament-vote",

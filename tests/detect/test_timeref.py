@@ -57,6 +57,9 @@ def month(number: int) -> Period:
         # nor the month a thing the sentence names was done, which a day so named still is
         ("MPs voted to ratify the security treaty signed with Kyiv in March.", []),
         ("The Rada ratified the treaties signed with London and Paris in March.", []),
+        # nor the month of an earlier step the news came after
+        ("The Senate completed ratification after the lower house passed it in March.", []),
+        ("The Senate ratified it in March, after the lower house had.", [month(3)]),
         ("The treaty was signed in March.", [Period(date(2026, 3, 1), date(2026, 3, 31))]),
         ("The agreement signed on Tuesday took effect.", [day(6, 30)]),
         ("The ceasefire agreed in Istanbul collapsed in March.", [month(3)]),
