@@ -8,8 +8,11 @@ development reported days before is known, ``stories.StoryBook.decide``). A piec
 reference or as a look back ("Factbox: ...", "... explained", "Six months after Paris", "2026 in
 review"), or a question asking what something is ("What is the new five-party format?"), is
 written to retell the story so far: ``packaged`` names such a headline. So is a headline
-reporting a denial ("Kremlin denies report...", ``denies``) or an opinion poll ("..., survey
-shows", ``reports_poll``): ``set_aside`` says why the detector does not alert on any of them.
+reporting a denial ("Kremlin denies report...", ``denies``), an opinion poll ("..., survey
+shows", ``reports_poll``), a symbolic vote or motion ("Seimas backs Ukraine force in non-binding
+motion"), a think tank's or analysts' view ("..., think tank estimates") or a debate with no
+vote ("Lords debate deployment risks; no division"): ``set_aside`` says why the detector does
+not alert on any of them.
 """
 
 from __future__ import annotations
@@ -110,6 +113,28 @@ _POLL = re.compile(
     r"(?!\s+(?:open|opens|opening|opened|close|closes|closing|closed|results?)\b)",
     re.IGNORECASE,
 )
+# A headline reporting a symbolic act: a non-binding or symbolic vote, motion or resolution
+# ("Seimas backs Ukraine force in non-binding motion", "a resolution that binds no one"), or a
+# resolution that only welcomes, honours or urges ("Sejm passes resolution honouring coalition
+# mission"): a parliament's view, where a step is binding.
+_SYMBOLIC = re.compile(
+    r"\b(?:non-?binding|symbolic)\s+(?:[\w-]+\s+)?(?:votes?|motions?|resolutions?|declarations?"
+    r"|statements?|texts?)\b|\bbinds no one\b"
+    r"|\bresolutions?\s+(?:welcoming|honou?ring|hailing|commending|praising|saluting|urging)\b",
+    re.IGNORECASE,
+)
+# A headline attributing what it tells to a think tank or to analysts ("Ukraine force could cost
+# €30bn, think tank estimates", "Analysts say Russia could revisit its stance") reports a view.
+_ANALYSTS_VIEW = re.compile(
+    r"\bthink[- ]tanks?\b"
+    r"|\banalysts?\s+(?:say|says|warn|warns|estimate|estimates|believe|reckon|expect|expects)\b",
+    re.IGNORECASE,
+)
+# A headline telling that no vote was taken ("Lords debate deployment risks; no division",
+# "Bundestag debate ends without a mandate") reports a debate, not a decision.
+_NO_VOTE = re.compile(
+    r"\bno\s+(?:vote|division)\b|\bwithout\s+(?:a\s+)?(?:vote|division|mandate)\b", re.IGNORECASE
+)
 # typographic quotes and apostrophes (U+2018, U+2019, U+201C, U+201D) read as plain ones
 _PLAIN_QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'})
 
@@ -157,4 +182,10 @@ def set_aside(headline: str) -> str | None:
         return "the headline reports a denial"
     if reports_poll(headline):
         return "the headline reports an opinion poll"
+    if _SYMBOLIC.search(headline):
+        return "the headline reports a symbolic vote or motion"
+    if _ANALYSTS_VIEW.search(headline):
+        return "the headline reports a think tank's or analysts' view"
+    if _NO_VOTE.search(headline):
+        return "the headline reports that no vote was taken"
     return None

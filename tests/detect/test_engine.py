@@ -86,11 +86,10 @@ def test_case_table_alerts_on_developments_and_stays_quiet_on_the_rest(
 # considered stays quiet; the Catterick orders and the turned-down plan alert) and three others
 # wrong: aid and a trade deal in the story's words alert, and the division on the motion scores
 # under the floor (since stop 51 named all the same: its pattern holds and the vote's head is sure,
-# ``SURE_HEAD``).
+# ``SURE_HEAD``). A non-binding resolution headlined as such is set aside since stop 57
+# (``headline.set_aside``).
 KNOWN_WRONG = {
     "Commons vote on Ukraine troops postponed": "quiet (expected ['new-development'])",
-    "The European Parliament passed a non-binding resolution backing the multinational force"
-    " for Ukraine.": "['new-development'] (expected quiet)",
     "Putin announces three-day Victory Day truce": (
         "quiet (expected ['ceasefire', 'new-development'])"
     ),

@@ -195,3 +195,43 @@ def test_a_packaged_piece_is_set_aside_with_its_package() -> None:
         "the headline packages an explainer, which retells the story so far"
     )
     assert set_aside("MPs back sending UK troops to Ukraine") is None
+
+
+@pytest.mark.parametrize(
+    ("headline", "reason"),
+    [
+        ("Seimas backs Ukraine force in non-binding motion", "a symbolic vote or motion"),
+        ("Spanish deputies back Ukraine mission in symbolic vote", "a symbolic vote or motion"),
+        (
+            "MEPs urge binding guarantees in a resolution that binds no one",
+            "a symbolic vote or motion",
+        ),
+        ("Sejm passes resolution honouring coalition mission", "a symbolic vote or motion"),
+        (
+            "Post-war force could cost €30bn over five years, think tank estimates",
+            "a think tank's or analysts' view",
+        ),
+        (
+            "Analysts say Russia could revisit its stance on the force",
+            "a think tank's or analysts' view",
+        ),
+        ("Lords debate deployment risks; no division", "that no vote was taken"),
+        ("Bundestag debate on Ukraine force ends without a mandate", "that no vote was taken"),
+    ],
+)
+def test_a_symbolic_act_a_view_or_a_debate_is_set_aside(headline: str, reason: str) -> None:
+    assert set_aside(headline) == f"the headline reports {reason}"
+
+
+@pytest.mark.parametrize(
+    "headline",
+    [
+        "Bundestag approves binding mandate for German troops in Ukraine",
+        "UN Security Council adopts resolution endorsing the ceasefire",
+        "Commons votes 389 to 142 for British deployment",
+        "Dutch parliament puts off vote on Ukraine contribution",  # a vote set, postponed
+        "Kremlin drops demand over coalition troops, analysts' reading of the text suggests",
+    ],
+)
+def test_binding_steps_are_not_set_aside(headline: str) -> None:
+    assert set_aside(headline) is None

@@ -1728,6 +1728,33 @@ BROAD, TRUCE_RULE = "new-development", "ceasefire"
             "The Assembly voted 389 to 142 to approve ratification of the guarantees protocol.",
             "ratified",
         ),
+        # a wartime measure ended is not the truce; a body or talks on the truce is not one
+        (
+            "ceasefire",
+            "The president set a referendum on the peace agreement days after the Rada ended"
+            " martial law.",
+            None,
+        ),
+        (
+            "ceasefire",
+            "The three delegations agreed to a permanent channel on ceasefire mechanics.",
+            None,
+        ),
+        ("ceasefire", "Russia ended the ceasefire on Tuesday and resumed strikes.", "collapsed"),
+        # extended by a number of days; a truce due to expire, extended
+        ("ceasefire", "Ukraine ceasefire extended by 90 days", "agreed"),
+        (
+            "ceasefire",
+            "Negotiators agreed to prolong the truce, which was due to expire at midnight.",
+            "agreed",
+        ),
+        ("ceasefire", "The ceasefire agreement is due to be signed on Friday.", None),
+        (
+            "ceasefire",
+            "MPs voted to hold a referendum within 90 days of a final peace agreement being"
+            " signed.",
+            None,
+        ),
         # a city as Russian sources spell it
         (
             "foreign-troops-deployed",
