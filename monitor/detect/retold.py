@@ -7,11 +7,12 @@ development was reported under. A rule's pattern holding on a sentence no more n
 against such a claim than the rule asks of novelty against the baseline (``min_novelty``)
 retells that development ("the ceasefire signed in Geneva took effect in July", read in
 October), unless the pattern names another stage of the development's lead rule (the vote
-*held*, weeks after it was *tabled*), or, for another rule the development was named for (whose
-stage it does not record), the claim is not one that pattern's stage holds on (a guarantee
-protocol signed beside a truce, ratified months later), or, for a rule that names who acts, the
-sentence and the development's first evidence sentences name different parties (the Lords'
-vote after the Commons'): that is news of its own.
+*held*, weeks after it was *tabled*), or, where the development records no stage of the rule
+(another rule it was named for, or its lead rule when the model alone named it), the claim is
+not one that pattern's stage holds on (a guarantee protocol signed beside a truce, ratified
+months later; a peace treaty signed, months after a truce the model named), or, for a rule
+that names who acts, the sentence and the development's first evidence sentences name
+different parties (the Lords' vote after the Commons'): that is news of its own.
 Whether a development is settled is read at each article's own time, so a report that arrives
 late (a feed back after days down) is read as the story stood when it was published, and a
 development reported again after it settled is read again. A broad rule's patterns
@@ -83,6 +84,11 @@ class _Owner:
             len(development.evidence),
             " ".join(development.evidence[:PARTY_SENTENCES]),
         )
+
+    def records_stage_of(self, rule: str) -> bool:
+        """Whether the development records the stage ``rule``'s patterns report: its lead
+        rule's, when a pattern named it (not the model alone)."""
+        return rule == self.rule and self.stage != UNSTAGED
 
     def counts_for(self, rule: str, broad: bool, stage: str, own_kind: bool = False) -> bool:
         """Whether a pattern of ``rule`` at ``stage`` would retell this development (a broad
@@ -194,8 +200,9 @@ class SettledDevelopments:
         retells (the most similar), or None when the sentence is news for it. Only claims
         sharing an informative word with the sentence are compared, none of a development
         that ``apart`` says is of others (who acts in its first evidence sentences is not who
-        acts in the sentence), and of a development whose lead rule is another, only claims
-        ``says_stage`` holds on (a pattern of ``rule`` at ``stage`` holds there)."""
+        acts in the sentence), and of a development that records no stage of ``rule``
+        (``records_stage_of``), only claims ``says_stage`` holds on (a pattern of ``rule`` at
+        ``stage`` holds there)."""
         before = self._before
         if not self._owners or before is None:
             return None
@@ -211,7 +218,7 @@ class SettledDevelopments:
                 continue
             if not owner.counts_for(rule, broad, stage, own_kind):
                 continue
-            if says_stage is not None and not broad and rule != owner.rule:
+            if says_stage is not None and not broad and not owner.records_stage_of(rule):
                 claim = self._texts[offset]
                 if claim not in said:
                     said[claim] = says_stage(claim)

@@ -4,6 +4,7 @@ these tests, in no corpus)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -12,7 +13,7 @@ from monitor.detect import retold
 from monitor.detect.engine import Detector
 from monitor.detect.novelty import KnownClaims
 from monitor.detect.retold import SettledDevelopments
-from monitor.detect.stories import StoryBook
+from monitor.detect.stories import UNSTAGED, StoryBook
 from monitor.models import Article, Development
 from monitor.ruleset import load_ruleset
 from tests.conftest import RULES
@@ -413,3 +414,36 @@ def test_another_rules_later_stage_months_on_is_news() -> None:
     )
     expected = [("alert", "guarantees-ratified")]
     assert told_later(detector, "Washington diary", ratified, 90) == expected
+
+
+def test_a_development_the_model_named_retells_only_claims_of_the_stage() -> None:
+    """A development the model alone named records no stage: a pattern's sentence retells a
+    claim of it only where that pattern's stage holds on the claim (a peace treaty signed,
+    months after a truce the model named, is news)."""
+    found = SettledDevelopments(KnownClaims(c.text for c in load_ruleset(RULES).claims))
+    truce = Development(
+        id="ceasefire-20270301-0",
+        rule="ceasefire",
+        stage=UNSTAGED,
+        first_seen=T0,
+        last_seen=T0,
+        evidence=["Russia and Ukraine sign a cessation-of-hostilities agreement in Geneva."],
+        rules=["ceasefire", "new-development"],
+    )
+    found.settle([truce], T0 + timedelta(days=30))
+    treaty = "Russia and Ukraine sign a comprehensive peace agreement in Geneva."
+
+    def retold(says_stage: Callable[[str], bool] | None) -> bool:
+        found_here = found.retells(
+            treaty,
+            "ceasefire",
+            broad=False,
+            stage="peace-signed",
+            min_novelty=0.5,
+            says_stage=says_stage,
+        )
+        return found_here is not None
+
+    assert retold(None)  # nothing to read the claim's stage with
+    assert retold(lambda claim: True)
+    assert not retold(lambda claim: "peace" in claim)
