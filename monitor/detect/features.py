@@ -364,13 +364,17 @@ class FeatureExtractor:
         )
 
     def _says_stage(self, compiled: CompiledRule, stage: str) -> Callable[[str], bool]:
-        """A test of whether a pattern of ``compiled`` at ``stage`` holds on a text (a settled
-        development's claim)."""
+        """A test of whether a text (a settled development's claim) says what a pattern of
+        ``compiled`` at ``stage`` reads: every group of one such pattern found in it, however
+        far apart and whatever vetoes it (a truce "to be signed", named by the model, is still
+        the truce agreed that a later report retells)."""
 
         def says(text: str) -> bool:
             sentence = self._sentence(text)
             return any(
-                p.stage == stage and p.holds(sentence) is not None for p in compiled.patterns
+                p.stage == stage
+                and all(term is not None for _, term in p.evaluate(sentence).matched)
+                for p in compiled.patterns
             )
 
         return says

@@ -114,26 +114,47 @@ _POLL = re.compile(
     re.IGNORECASE,
 )
 # A headline reporting a symbolic act: a non-binding or symbolic vote, motion or resolution
-# ("Seimas backs Ukraine force in non-binding motion", "a resolution that binds no one"), or a
-# resolution that only welcomes, honours or urges ("Sejm passes resolution honouring coalition
+# ("Seimas backs Ukraine force in non-binding motion", "a resolution that binds no one"), told
+# in its first clause (not "Ceasefire takes effect after UN passes non-binding resolution",
+# "Parliament approves deployment, rejecting symbolic motion"), or a resolution that only
+# welcomes, honours or urges, told alone ("Sejm passes resolution honouring coalition
 # mission"): a parliament's view, where a step is binding.
 _SYMBOLIC = re.compile(
     r"\b(?:non-?binding|symbolic)\s+(?:[\w-]+\s+)?(?:votes?|motions?|resolutions?|declarations?"
-    r"|statements?|texts?)\b|\bbinds no one\b"
-    r"|\bresolutions?\s+(?:welcoming|honou?ring|hailing|commending|praising|saluting|urging)\b",
+    r"|statements?|texts?)\b|\bbinds no one\b",
     re.IGNORECASE,
 )
-# A headline attributing what it tells to a think tank or to analysts ("Ukraine force could cost
-# €30bn, think tank estimates", "Analysts say Russia could revisit its stance") reports a view.
+_RESOLUTION_ONLY = re.compile(
+    r"\bresolutions?\s+(?:welcoming|honou?ring|hailing|commending|praising|saluting|urging)\b",
+    re.IGNORECASE,
+)
+# A headline whose subject is a think tank's or analysts' view ("Think tank puts the force at
+# 25,000 troops", "Analysts say Russia could revisit its stance", "..., think tank estimates"),
+# not news told beside one ("French troops land in Odesa; analysts say ...", "... as think tank
+# warns").
 _ANALYSTS_VIEW = re.compile(
-    r"\bthink[- ]tanks?\b"
-    r"|\banalysts?\s+(?:say|says|warn|warns|estimate|estimates|believe|reckon|expect|expects)\b",
+    r"\bthink[- ]tanks?\s*(?::|(?:say|says|said|warns?|estimates?|puts|urges?|believes?"
+    r"|reckons?|expects?|finds?)\b)"
+    r"|\banalysts?\s+(?:warn|warns|estimate|estimates|believe|believes|reckon|reckons|expect"
+    r"|expects)\b|^analysts?\s+(?:say|says|said)\b",
     re.IGNORECASE,
 )
-# A headline telling that no vote was taken ("Lords debate deployment risks; no division",
-# "Bundestag debate ends without a mandate") reports a debate, not a decision.
+# A headline telling of a debate at which no vote was taken ("Lords debate deployment risks; no
+# division", "Bundestag debate ends without a mandate"), naming no decision ("Lords approve the
+# deployment without a division" is one).
 _NO_VOTE = re.compile(
     r"\bno\s+(?:vote|division)\b|\bwithout\s+(?:a\s+)?(?:vote|division|mandate)\b", re.IGNORECASE
+)
+_DEBATE = re.compile(r"\b(?:debat\w*|discuss\w*|take[- ]note)\b", re.IGNORECASE)
+_DECISION = re.compile(
+    r"\b(?:approv\w*|backs?|backed|pass(?:es|ed)?|orders?|ordered|deploys?|deployed|signs?"
+    r"|signed|ratif\w*|authori[sz]\w*)\b",
+    re.IGNORECASE,
+)
+# Where a headline turns to another clause: what follows may report something else.
+_CLAUSE_BREAK = re.compile(
+    r"[;,]|\s[-\u2013\u2014]\s|\b(?:as|after|while|amid|when|once|despite|rejecting)\b",
+    re.IGNORECASE,
 )
 # typographic quotes and apostrophes (U+2018, U+2019, U+201C, U+201D) read as plain ones
 _PLAIN_QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'})
@@ -174,7 +195,8 @@ def reports_poll(headline: str) -> bool:
 
 def set_aside(headline: str) -> str | None:
     """Why no rule holds on an article so headlined (packaged to retell the story, reporting
-    a denial or an opinion poll), or None for a headline of news."""
+    a denial, an opinion poll, a symbolic vote or motion, a think tank's or analysts' view, or
+    a debate with no vote), or None for a headline of news."""
     headline = headline.translate(_PLAIN_QUOTES)
     if package := packaged(headline):
         return f"the headline packages {package}, which retells the story so far"
@@ -182,10 +204,23 @@ def set_aside(headline: str) -> str | None:
         return "the headline reports a denial"
     if reports_poll(headline):
         return "the headline reports an opinion poll"
-    if _SYMBOLIC.search(headline):
+    if _in_first_clause(_SYMBOLIC, headline) or (
+        _RESOLUTION_ONLY.search(headline) and not _CLAUSE_BREAK.search(headline)
+    ):
         return "the headline reports a symbolic vote or motion"
-    if _ANALYSTS_VIEW.search(headline):
+    if _in_first_clause(_ANALYSTS_VIEW, headline, or_closing=True):
         return "the headline reports a think tank's or analysts' view"
-    if _NO_VOTE.search(headline):
+    if _NO_VOTE.search(headline) and _DEBATE.search(headline) and not _DECISION.search(headline):
         return "the headline reports that no vote was taken"
     return None
+
+
+def _in_first_clause(pattern: re.Pattern[str], headline: str, or_closing: bool = False) -> bool:
+    """Whether ``pattern`` is found in ``headline`` before any other clause begins, or (with
+    ``or_closing``) closing it ("..., think tank estimates")."""
+    match = pattern.search(headline)
+    if match is None:
+        return False
+    if not _CLAUSE_BREAK.search(headline, 0, match.start()):
+        return True
+    return or_closing and not headline[match.end() :].strip(" .!?'\"")

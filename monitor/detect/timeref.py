@@ -74,7 +74,11 @@ _FORMER_STANCE = re.compile(
 )
 # the month of an earlier step the news came after ("completing ratification after the lower
 # house passed it in September"), not when the news happened
-_EARLIER_CLAUSE = re.compile(r"\bafter\s+(?:[\w'\u2019-]+\s+){1,6}?in\s+$", re.I)
+_EARLIER_CLAUSE = re.compile(
+    r"\bafter\s+(?:[\w'\u2019-]+\s+){1,3}?(?:had\s+)?(?:passed|approved|voted|ratified|signed"
+    r"|adopted|backed|endorsed|agreed)\b(?:\s+[\w'\u2019-]+){0,4}?\s+in\s+$",
+    re.I,
+)
 # "than" before a time ("narrower than January's threat", "more than in March"), and what
 # makes it a deadline instead ("no later than 30 June")
 _THAN = re.compile(

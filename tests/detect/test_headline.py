@@ -231,6 +231,14 @@ def test_a_symbolic_act_a_view_or_a_debate_is_set_aside(headline: str, reason: s
         "Commons votes 389 to 142 for British deployment",
         "Dutch parliament puts off vote on Ukraine contribution",  # a vote set, postponed
         "Kremlin drops demand over coalition troops, analysts' reading of the text suggests",
+        # the view, the symbolic act or the missing vote in another clause, or beside a decision
+        "Lords approve UK troop deployment to Ukraine without a division",
+        "Macron orders French troops into Ukraine without a vote in parliament",
+        "French troops land in Odesa; analysts say Moscow will respond",
+        "British troops arrive in Lviv as think tank warns of escalation",
+        "Ceasefire takes effect after UN passes non-binding resolution",
+        "UN General Assembly adopts resolution welcoming ceasefire as truce takes effect",
+        "Parliament approves deployment in binding vote, rejecting symbolic motion",
     ],
 )
 def test_binding_steps_are_not_set_aside(headline: str) -> None:

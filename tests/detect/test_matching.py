@@ -1755,6 +1755,61 @@ BROAD, TRUCE_RULE = "new-development", "ceasefire"
             " signed.",
             None,
         ),
+        # what the review of stop 57 tried: the new vetoes next to the act only
+        ("ceasefire", "Negotiations on a peace agreement between Russia and Ukraine began.", None),
+        (
+            "ceasefire",
+            "The peace treaty between Russia and Ukraine is signed in Geneva, ending the war.",
+            "peace-signed",
+        ),
+        (
+            "ceasefire",
+            "Russia and Ukraine signed a peace treaty in Geneva on Friday, replacing the ceasefire"
+            " agreed in March.",
+            "peace-signed",
+        ),
+        (
+            "ceasefire",
+            "The ceasefire between Russia and Ukraine collapsed on Tuesday, days after the Rada"
+            " ended martial law.",
+            "collapsed",
+        ),
+        (
+            "ceasefire",
+            "Russia and Ukraine agreed a ceasefire on Tuesday and set up a joint commission on the"
+            " truce.",
+            "agreed",
+        ),
+        (
+            "ceasefire",
+            "Russia and Ukraine agreed a 30-day ceasefire due to US pressure.",
+            "announced",
+        ),
+        (
+            "uk-parliament-vote",
+            "Starmer rules out Commons vote to approve UK troop deployment to Ukraine",
+            None,
+        ),
+        (
+            "uk-parliament-vote",
+            "Tories demand MPs vote to approve sending British troops to Ukraine",
+            None,
+        ),
+        (
+            "guarantees-ratified",
+            "The Senate ratified no fewer than three security guarantee treaties with Ukraine.",
+            "ratified",
+        ),
+        (
+            "guarantees-ratified",
+            "Of the 35 coalition members, 26 signed the security guarantees pact with Ukraine.",
+            "signed",
+        ),
+        (
+            "new-development",
+            "The Netherlands withdrew from the Ukraine mission after parliament demanded it.",
+            "withdraws",
+        ),
         # a city as Russian sources spell it
         (
             "foreign-troops-deployed",
@@ -2156,6 +2211,12 @@ def test_a_guarantee_protocol_is_the_guarantees_rules_topic() -> None:
         "French National Assembly approves ratification of Istanbul guarantee protocol."
     )
     assert _shipped_rule("guarantees-ratified").topic_missing([sentence]) == []
+
+
+def test_a_city_as_russian_sources_spell_it_is_the_deployment_rules_topic() -> None:
+    """British troops arriving "in Lvov" are on topic without Ukraine named."""
+    sentence = Sentence.of("The first British soldiers of the coalition force arrived in Lvov.")
+    assert _shipped_rule("foreign-troops-deployed").topic_missing([sentence]) == []
 
 
 def _shipped_rule(rule_id: str) -> CompiledRule:

@@ -266,6 +266,15 @@ TRAINED_BARS = (0.85, 0.85, 0.05)
 # and false alerts were then read; fe and ff never. With stop 56's rules: fj 0.92 / 0.92 / 2, fk
 # 0.96 / 1.00 / 1 (its ceasefire's precision 0.71 before, 1.00 after), fg's and fi's ceasefire
 # 1.00 / 1.00 and 1.00 / 0.80, the others as at first sight.
+# Eight sets written in stop 57 and replayed first with stop 56's detector: fl (UN and
+# humanitarian agencies' news) 0.96 / 0.96 / 1 of 60, fm (a Russian state agency's English
+# services) 0.92 / 0.92 / 2, fn (a weekly news magazine) 0.93 / 0.96 / 2, fo (a newspaper's morning
+# newsletter, several stories an item) 1.00 / 0.96 / 0, fp (a 'smart brevity' outlet) 1.00 / 0.92
+# / 0, fq (British garrison-town papers) 0.96 / 0.92 / 1, fr (two US cable networks' sites) 0.96 /
+# 0.96 / 1, fs (a photo and video agency's captions and scripts) 0.96 / 1.00 / 1. fl's, fm's,
+# fn's, fp's, fq's and fs's misses, false alerts and wrong namings were then read; fo and fr
+# never. With stop 57's changes: fl 1.00 / 0.96 / 0, fm 0.96 / 0.96 / 1, fn 1.00 / 1.00 / 0, fq
+# 1.00 / 0.92 / 0, the others as at first sight.
 # In stop 52, after long articles were read in passages, every bar of the four forms that had
 # stayed below what the detector then reached (precision and recall less 0.05, one more quiet
 # item) was raised to it: 107 bars of 268.
@@ -372,6 +381,14 @@ HELD_OUT_BARS = {
     "fi": (0.91, 0.95, 0.04),
     "fj": (0.86, 0.86, 0.05),
     "fk": (0.91, 0.95, 0.04),
+    "fl": (0.95, 0.90, 0.02),
+    "fm": (0.90, 0.90, 0.04),
+    "fn": (0.95, 0.95, 0.02),
+    "fo": (0.95, 0.90, 0.02),
+    "fp": (0.95, 0.86, 0.02),
+    "fq": (0.95, 0.86, 0.02),
+    "fr": (0.91, 0.90, 0.04),
+    "fs": (0.91, 0.95, 0.04),
 }
 
 # One message per development event: the second alerts each set still gets (README 'Measuring
@@ -430,6 +447,11 @@ HELD_OUT_BARS = {
 # fd's four and fg's five (read) are where their writers told a signing and Moscow's change of
 # position in it, an order and the arrival it led to, a truce agreed and in force days later,
 # or a vote and a feature on who voted against, as one event; fi's one was not traced.
+# fl's three and fn's five (read) are where their writers told a truce agreed and in force days
+# later, an order and the arrivals that followed, a change of position and the analysis of it,
+# or a signing and the reactions to it, as one event, and the detector alerts each; fq's one
+# (read) is a truce signed and in force five days later; fo's and fr's (never read) were not
+# traced.
 SECOND_ALERTS = {
     "ae": 2,
     "af": 2,
@@ -482,6 +504,11 @@ SECOND_ALERTS = {
     "fd": 4,
     "fg": 5,
     "fi": 1,
+    "fl": 3,
+    "fn": 5,
+    "fo": 1,
+    "fq": 1,
+    "fr": 1,
 }
 
 # The same sets as a feed of headlines alone gives them (no summary, no body), each at what the
@@ -607,6 +634,14 @@ HEADLINE_ONLY_BARS = {
     "fi": (0.85, 0.74, 0.05),
     "fj": (0.87, 0.86, 0.05),
     "fk": (0.87, 0.95, 0.05),
+    "fl": (0.95, 0.78, 0.02),
+    "fm": (0.81, 0.78, 0.07),
+    "fn": (0.95, 0.11, 0.02),
+    "fo": (0.90, 0.70, 0.04),
+    "fp": (0.90, 0.82, 0.04),
+    "fq": (0.95, 0.78, 0.02),
+    "fr": (0.95, 0.74, 0.02),
+    "fs": (0.95, 0.86, 0.02),
 }
 
 
@@ -741,6 +776,14 @@ LONG_BODY_BARS = {
     "fi": (0.90, 0.82, 0.04),
     "fj": (0.86, 0.82, 0.05),
     "fk": (0.91, 0.95, 0.04),
+    "fl": (0.95, 0.86, 0.02),
+    "fm": (0.85, 0.78, 0.05),
+    "fn": (0.95, 0.70, 0.02),
+    "fo": (0.95, 0.78, 0.02),
+    "fp": (0.95, 0.74, 0.02),
+    "fq": (0.95, 0.82, 0.02),
+    "fr": (0.95, 0.78, 0.02),
+    "fs": (0.90, 0.86, 0.04),
 }
 
 # The same sets as agency copy tells them, repeating its earlier paragraphs for background: each
@@ -870,6 +913,14 @@ EARLIER_BARS = {
     "fi": (0.91, 0.95, 0.04),
     "fj": (0.86, 0.86, 0.05),
     "fk": (0.91, 0.95, 0.04),
+    "fl": (0.95, 0.90, 0.02),
+    "fm": (0.90, 0.90, 0.04),
+    "fn": (0.95, 0.95, 0.02),
+    "fo": (0.95, 0.90, 0.02),
+    "fp": (0.95, 0.86, 0.02),
+    "fq": (0.95, 0.86, 0.02),
+    "fr": (0.91, 0.90, 0.04),
+    "fs": (0.91, 0.95, 0.04),
 }
 LONG_BODY_SEED = 20260106
 T0 = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
@@ -1070,7 +1121,7 @@ def test_a_development_told_over_paragraphs_of_background_is_read_in_its_passage
 
 def test_every_held_out_set_has_its_bar_and_exists() -> None:
     letters = {p.stem.removeprefix("other-writer-") for p in SETS}
-    assert len(SETS) == 167
+    assert len(SETS) == 175
     assert held_out() == set(HELD_OUT_BARS) == set(HEADLINE_ONLY_BARS) == set(LONG_BODY_BARS)
     assert set(EARLIER_BARS) == held_out()
     assert held_out() < letters

@@ -98,6 +98,19 @@ def shipped_detector() -> Detector:
     return Detector(ruleset.claims, ruleset.rules)
 
 
+def model_named_truce(evidence: str) -> Development:
+    """A truce reported at T0 that the model named (no pattern staged it)."""
+    return Development(
+        id="ceasefire-20270301-0",
+        rule="ceasefire",
+        stage=UNSTAGED,
+        first_seen=T0,
+        last_seen=T0,
+        evidence=[evidence],
+        rules=["ceasefire", "new-development"],
+    )
+
+
 def told_later(detector: Detector, title: str, text: str, days: int) -> list[tuple[str, str]]:
     """The (type, rule) of each alert ``detector`` sends for a report ``days`` after T0."""
     later = article(f"later-{days}", title, text, T0 + timedelta(days=days))
@@ -421,17 +434,9 @@ def test_a_development_the_model_named_retells_only_claims_of_the_stage() -> Non
     claim of it only where that pattern's stage holds on the claim (a peace treaty signed,
     months after a truce the model named, is news)."""
     found = SettledDevelopments(KnownClaims(c.text for c in load_ruleset(RULES).claims))
-    truce = Development(
-        id="ceasefire-20270301-0",
-        rule="ceasefire",
-        stage=UNSTAGED,
-        first_seen=T0,
-        last_seen=T0,
-        evidence=["Russia and Ukraine sign a cessation-of-hostilities agreement in Geneva."],
-        rules=["ceasefire", "new-development"],
-    )
+    truce = model_named_truce("Russia and Ukraine sign a cessation-of-hostilities agreement.")
     found.settle([truce], T0 + timedelta(days=30))
-    treaty = "Russia and Ukraine sign a comprehensive peace agreement in Geneva."
+    treaty = "Russia and Ukraine sign a comprehensive peace agreement."
 
     def retold(says_stage: Callable[[str], bool] | None) -> bool:
         found_here = found.retells(
@@ -447,3 +452,15 @@ def test_a_development_the_model_named_retells_only_claims_of_the_stage() -> Non
     assert retold(None)  # nothing to read the claim's stage with
     assert retold(lambda claim: True)
     assert not retold(lambda claim: "peace" in claim)
+
+
+def test_a_claim_saying_the_stage_though_vetoed_is_retold() -> None:
+    """A development the model named because its pattern was vetoed ("deal to be signed")
+    still says the truce agreed: a retelling of it, two months on, is no news."""
+    detector = shipped_detector()
+    truce = model_named_truce("Russia and Ukraine agree ceasefire; deal to be signed in Istanbul.")
+    detector.book.reset([truce])
+    retelling = (
+        "Russia and Ukraine agreed a ceasefire, and the deal was signed in Istanbul on Friday."
+    )
+    assert told_later(detector, "Istanbul diary", retelling, 61) == []

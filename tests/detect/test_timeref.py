@@ -60,6 +60,7 @@ def month(number: int) -> Period:
         # nor the month of an earlier step the news came after
         ("The Senate completed ratification after the lower house passed it in March.", []),
         ("The Senate ratified it in March, after the lower house had.", [month(3)]),
+        ("The truce collapsed after heavy shelling of Kharkiv in March.", [month(3)]),
         ("The treaty was signed in March.", [Period(date(2026, 3, 1), date(2026, 3, 31))]),
         ("The agreement signed on Tuesday took effect.", [day(6, 30)]),
         ("The ceasefire agreed in Istanbul collapsed in March.", [month(3)]),
