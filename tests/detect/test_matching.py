@@ -1810,6 +1810,12 @@ BROAD, TRUCE_RULE = "new-development", "ceasefire"
             "The Netherlands withdrew from the Ukraine mission after parliament demanded it.",
             "withdraws",
         ),
+        # another conflict's treaty
+        (
+            "guarantees-ratified",
+            "Armenia and Azerbaijan sign peace treaty at White House ceremony",
+            None,
+        ),
         # a city as Russian sources spell it
         (
             "foreign-troops-deployed",
