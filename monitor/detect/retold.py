@@ -8,8 +8,8 @@ against such a claim than the rule asks of novelty against the baseline (``min_n
 retells that development ("the ceasefire signed in Geneva took effect in July", read in
 October), unless the pattern names another stage of the development's lead rule (the vote
 *held*, weeks after it was *tabled*), or, where the development records no stage of the rule
-(another rule it was named for, or its lead rule when the model alone named it), the claim is
-not one that pattern's stage holds on (a guarantee protocol signed beside a truce, ratified
+(another rule it was named for, or its lead rule when the model alone named it), the claim
+does not say that pattern's stage (a guarantee protocol signed beside a truce, ratified
 months later; a peace treaty signed, months after a truce the model named), or, for a rule
 that names who acts, the sentence and the development's first evidence sentences name
 different parties (the Lords' vote after the Commons'): that is news of its own.
@@ -201,8 +201,7 @@ class SettledDevelopments:
         sharing an informative word with the sentence are compared, none of a development
         that ``apart`` says is of others (who acts in its first evidence sentences is not who
         acts in the sentence), and of a development that records no stage of ``rule``
-        (``records_stage_of``), only claims ``says_stage`` holds on (a pattern of ``rule`` at
-        ``stage`` holds there)."""
+        (``records_stage_of``), only claims that ``says_stage`` says tell of ``stage``."""
         before = self._before
         if not self._owners or before is None:
             return None

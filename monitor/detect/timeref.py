@@ -49,7 +49,8 @@ AHEAD = timedelta(days=183)
 # of March)
 _WHEN_IT_WAS_DONE = re.compile(
     r"\b(?:treat(?:y|ies)|agreements?|deals?|accords?|declarations?|pacts?|cease-?fires?"
-    r"|truces?|armistices?|laws?|bills?|resolutions?|memorand(?:um|a)|guarantees?)\s+(?:signed|agreed|reached|adopted|concluded|brokered"
+    r"|truces?|armistices?|laws?|bills?|resolutions?|memorand(?:um|a)|guarantees?)"
+    r"\s+(?:signed|agreed|reached|adopted|concluded|brokered"
     r"|struck|sealed|initialled|initialed)\b(?:\s+(?:with|by|between|in|at)\s+(?:the\s+)?"
     r"[\w'\u2019-]+(?:\s+and\s+[\w'\u2019-]+)?)?\s+in\s+$",
     re.I,
@@ -79,6 +80,8 @@ _EARLIER_CLAUSE = re.compile(
     r"|adopted|backed|endorsed|agreed)\b(?:\s+[\w'\u2019-]+){0,4}?\s+in\s+$",
     re.I,
 )
+# what, just before a time, makes it one the sentence does not tell of
+_NOT_TOLD_BEFORE = (_WHEN_IT_WAS_DONE, _FORMER_STANCE, _EARLIER_CLAUSE)
 # "than" before a time ("narrower than January's threat", "more than in March"), and what
 # makes it a deadline instead ("no later than 30 June")
 _THAN = re.compile(
@@ -147,11 +150,8 @@ def _not_told(sentence: str, start: int) -> bool:
     compare with ("narrower than January's threat"; a deadline, "no later than", is told; a
     former stance, ``_FORMER_STANCE``), the month a thing it names was done
     (``_WHEN_IT_WAS_DONE``) or an earlier step the news came after (``_EARLIER_CLAUSE``)."""
-    if _WHEN_IT_WAS_DONE.search(sentence, max(0, start - 80), start):
-        return True
-    if _FORMER_STANCE.search(sentence, max(0, start - 80), start):
-        return True
-    if _EARLIER_CLAUSE.search(sentence, max(0, start - 80), start):
+    before = max(0, start - 80)
+    if any(p.search(sentence, before, start) for p in _NOT_TOLD_BEFORE):
         return True
     match = _THAN.search(sentence, max(0, start - 32), start)
     return match is not None and match[1] is None
