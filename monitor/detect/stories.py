@@ -40,11 +40,12 @@ development was not (a court's ruling, the day after a pact was signed) needs
 ``group_similarity`` at once, as a report naming a new kind does. A report headlined as an
 explainer, an analysis or a question (``headline.explains``) that goes over a development it may
 be (not another stage of its kind, nor another party's), of every kind it names, last reported
-longer than the burst before (similarity at least ``explained_similarity``; ``group_similarity``
-when a pattern names the same kind and stage and the headline opens as a question or with a
-label), and updates none, is ``KNOWN`` too: "Why Russia took the troops question to the UN",
-nine days after it did; "What the Commons vote did, and didn't, authorise", weeks after it (the
-price: a second vote first reported under "Why MPs backed ..." would be taken for the first). A
+longer than the burst and at most ``EXPLAINED_WITHIN`` (a month) before (similarity at least
+``explained_similarity``; ``group_similarity`` when a pattern names the same kind and stage and
+the headline opens as a question or with a label), and updates none, is ``KNOWN`` too: "Why
+Russia took the troops question to the UN", nine days after it did; "What the Commons vote did,
+and didn't, authorise", weeks after it (the price: a second vote first reported under "Why MPs
+backed ..." within the month would be taken for the first). A
 report that restates an older development (similarity at least ``known_similarity``: nearly its
 words, since another parliament ratifying the same treaty months later reads 0.7-0.8 alike) and
 updates no other is ``KNOWN``, and so is one each of whose evidence sentences tells only of
@@ -96,6 +97,9 @@ UNSTAGED = "reported"  # the stage of a development named by the model, not by a
 Embed = Callable[[Sequence[str]], np.ndarray]
 Terms = Mapping[str, float]
 Vectorise = Callable[[str], Terms]
+# an explainer or analysis goes over a development of the last weeks; months later a headline
+# of that form ("What the papers say: MPs approve 800 more troops") tells news of its own
+EXPLAINED_WITHIN = timedelta(days=30)
 KEPT_REPORTS = 8  # reports compared per development: bounds the cost of long-running ones
 KEPT_TOLD = 20_000  # sentences the story has told, latest kept (about 10 MB measured)
 KEPT_PARTIES = 10_000  # texts whose parties are kept (the developments' first sentences)
@@ -435,6 +439,12 @@ class StoryBook:
             for period in periods
             if period.first == period.last < now.date()
         }
+        # the single days the pattern's own sentence tells of ("the ceasefire signed on 30 July")
+        lead_days = {
+            period.first
+            for period in (report.times[0] if report.times else ())
+            if period.first == period.last < now.date()
+        }
         best: tuple[float, Development, str] | None = None
         known: tuple[float, Development] | None = None
         # the development it may be, of every kind it names, last reported over the burst
@@ -486,7 +496,7 @@ class StoryBook:
             elif (
                 age <= self.follow
                 and not naming
-                and report.stage == UNSTAGED
+                and (report.stage == UNSTAGED or not _other_kind(development, report))
                 and score >= self.unnamed_similarity
             ):
                 # named by no specific rule nor stage (the next day's feature or newsletter)
@@ -510,6 +520,14 @@ class StoryBook:
                 and _near(development.first_seen, days_before)
             ):
                 reason = f"tells of the day it was first reported ({score:.2f})"
+            elif (
+                age <= self.window
+                and kin
+                and not new_kind
+                and score >= self.close_similarity
+                and _near(development.first_seen, lead_days)
+            ):
+                reason = f"its act told on the day it was first reported ({score:.2f})"
             if reason and (best is None or score > best[0]):
                 best = (score, development, reason)
             elif (
@@ -521,7 +539,7 @@ class StoryBook:
             if (
                 explaining
                 and not new_kind
-                and age > self.burst
+                and self.burst < age <= EXPLAINED_WITHIN
                 and (explained is None or score > explained[0])
                 and (
                     score >= self.explained_similarity

@@ -1303,6 +1303,19 @@ BROAD, TRUCE_RULE = "new-development", "ceasefire"
         ("uk-parliament-vote", "Commons votes 350 to 120 for Ukraine troop mission", "held"),
         ("uk-parliament-vote", "Troops motion: MPs split 301 votes to 290", "held"),
         ("uk-parliament-vote", "MPs are due to vote 400 to 100 on Ukraine troops", None),
+        # a motion "due to be voted on" is a vote to come; one MPs "voted on" is held
+        (
+            "uk-parliament-vote",
+            "The motion on British troops for Ukraine, due to be voted on by MPs on 8 September,"
+            " caps the contingent at 2,500.",
+            None,
+        ),
+        (
+            "uk-parliament-vote",
+            "The motion on British troops for Ukraine, which MPs voted on last night, caps the"
+            " contingent at 2,500.",
+            "held",
+        ),
         # another parliament of the UK, a vote told as the mission's warrant or of a past month,
         # and a debate that takes note decide nothing today
         (
@@ -2201,6 +2214,125 @@ BROAD, TRUCE_RULE = "new-development", "ceasefire"
             "foreign-troops-deployed",
             "Bundestag mandates up to 800 German troops for Ukraine reassurance force.",
             "mandated",
+        ),
+        # stop 58's writers: a truce in force months ago, or signed alongside a pact, is the
+        # past; "in force since midnight" is the news of the hours since
+        (
+            "ceasefire",
+            "Four months after the agreement on a ceasefire entered into force, the ministry says"
+            " it is broadly observed.",
+            None,
+        ),
+        (
+            "ceasefire",
+            "The ceasefire took effect at midnight, four days after it was signed.",
+            "in-force",
+        ),
+        ("ceasefire", "Ceasefire in force since midnight, Kyiv time", "in-force"),
+        ("ceasefire", "The ceasefire in force since May has largely held.", None),
+        (
+            "ceasefire",
+            "The French Senate ratified the security agreement, signed alongside the ceasefire in"
+            " December.",
+            None,
+        ),
+        # Moscow no longer requiring what it demanded; not others' guesses
+        (
+            "russia-position-change",
+            "The Foreign Secretary said the UK had taken note that Moscow no longer requires"
+            " Ukraine to leave the rest of Donetsk.",
+            "drops-condition",
+        ),
+        (
+            "russia-position-change",
+            "The Kremlin says it no longer insists on a Ukrainian withdrawal from Donetsk.",
+            "drops-condition",
+        ),
+        (
+            "russia-position-change",
+            "Analysts say Moscow no longer demands a full withdrawal.",
+            None,
+        ),
+        (
+            "russia-position-change",
+            "The Russian side states that it will not regard as targets foreign military personnel"
+            " present in Ukraine west of the Dnieper.",
+            "softens",
+        ),
+        # ships and soldiers that reach, come ashore in or dock at a Ukrainian port
+        (
+            "foreign-troops-deployed",
+            "British, Belgian and Dutch minehunters reach Odesa after Bosporus transit",
+            "deployed",
+        ),
+        ("foreign-troops-deployed", "French troops come ashore in Odesa", "deployed"),
+        (
+            "foreign-troops-deployed",
+            "About 1,200 French soldiers, the first of the southern contingent, docked in Odesa"
+            " today.",
+            "deployed",
+        ),
+        ("foreign-troops-deployed", "British troops are due to reach Odesa next week", None),
+        (
+            "foreign-troops-deployed",
+            "French engineers begin clearing berths at Odesa as the coalition build-up continues",
+            None,
+        ),
+        (
+            "foreign-troops-deployed",
+            "The Riigikogu consented to sending an Estonian infantry company to Ukraine.",
+            "mandated",
+        ),
+        # a chamber authorising ratification, or adopting the bill that does, ratifies; the
+        # cabinet adopting that bill, and a decree signed, sign no treaty
+        (
+            "guarantees-ratified",
+            "French Parliament authorises ratification of the Franco-Ukrainian guarantee treaty",
+            "ratified",
+        ),
+        (
+            "guarantees-ratified",
+            "The Senate yesterday adopted, without amendment, the bill authorising ratification of"
+            " the treaty on security guarantees between France and Ukraine.",
+            "ratified",
+        ),
+        (
+            "guarantees-ratified",
+            "The Council of Ministers this morning adopted a bill authorising the ratification of"
+            " the treaty on security guarantees between France and Ukraine, signed in London on 10"
+            " July.",
+            None,
+        ),
+        (
+            "guarantees-ratified",
+            "The Senate is expected to adopt the bill authorising ratification of the guarantee"
+            " treaty next week.",
+            None,
+        ),
+        (
+            "guarantees-ratified",
+            "Ukraine's president has signed a decree calling a national referendum on the"
+            " territorial provisions of any final peace treaty.",
+            None,
+        ),
+        # a resolution asking others to act decides nothing; a referendum on the framework is
+        # called
+        (
+            "new-development",
+            "MEPs adopted a resolution calling on coalition governments to extend the reassurance"
+            " force beyond 2028.",
+            None,
+        ),
+        (
+            "new-development",
+            "Zelensky calls a national referendum on the peace framework",
+            "referendum",
+        ),
+        (
+            "new-development",
+            "President Zelensky signed a decree on 16 March calling an all-Ukrainian referendum on"
+            " the peace framework.",
+            "referendum",
         ),
     ],
 )
