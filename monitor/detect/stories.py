@@ -7,8 +7,9 @@ numbers). A report is an ``UPDATE`` of a development last reported within the *b
 of one event cluster within a day) when it is similar enough or names the same specific rule at
 the same pattern stage; within the longer *follow* one of the same rule at a stage no pattern
 named updates it whatever its wording (the next day's analysis of a truce's end), one that no
-specific rule names and no pattern stages (the model's own: the next day's feature or
-newsletter) updates any development it is clearly related to (``unnamed_similarity``), and one a
+specific rule names, no pattern stages or a broad rule's pattern names as no other kind than the
+development was named (the model's own: the next day's feature or newsletter; an arrangement, then
+a feature on it), updates a development it is clearly related to (``unnamed_similarity``), and one a
 pattern stages updates a development of a specific rule no pattern staged when related
 (``group_similarity``), within *follow* of its first report, and tells it its stage (which keeps
 other stages apart once the burst of its first report is over; a restart trusts it at once).
@@ -30,8 +31,10 @@ is the same development; so is a stage the rule says ``preceded_by`` it, reporte
 within that time (the motion *tabled*, told in a report on the day after the vote was *held*).
 Within the window a report that tells of the day a development was first reported ("MPs voted on
 Tuesday", read on Thursday) updates it when related (``group_similarity``) and naming no new
-kind. A rule may name who acts (``parties``: the countries whose troops arrive): a report of it
-at a stage a pattern named and a development at such a stage, whose pattern sentences name
+kind; one of the same kind and stage whose pattern sentence tells of that day alone ("the
+ceasefire signed on 30 July", read two days on) does when at all alike (``close_similarity``).
+A rule may name who acts (``parties``: the countries whose troops arrive): a report of it at a
+stage a pattern named and a development at such a stage, whose pattern sentences name
 parties and none in common, are two developments whatever else holds (French troops arriving a
 week after British ones, or ordered hours after a Commons vote on British troops). A broad
 rule's patterns name kinds of development in their own words ("pledged 3 billion", "agreed a
@@ -439,12 +442,14 @@ class StoryBook:
             for period in periods
             if period.first == period.last < now.date()
         }
-        # the single days the pattern's own sentence tells of ("the ceasefire signed on 30 July")
-        lead_days = {
-            period.first
-            for period in (report.times[0] if report.times else ())
-            if period.first == period.last < now.date()
-        }
+        # the times the pattern's own sentence tells of ("the ceasefire signed on 30 July"), each
+        # a single day, none today or later (not "on Friday, three days after Tuesday's vote")
+        lead_times = report.times[0] if report.times else ()
+        lead_days = (
+            {period.first for period in lead_times}
+            if all(period.first == period.last < now.date() for period in lead_times)
+            else set()
+        )
         best: tuple[float, Development, str] | None = None
         known: tuple[float, Development] | None = None
         # the development it may be, of every kind it names, last reported over the burst
@@ -499,7 +504,8 @@ class StoryBook:
                 and (report.stage == UNSTAGED or not _other_kind(development, report))
                 and score >= self.unnamed_similarity
             ):
-                # named by no specific rule nor stage (the next day's feature or newsletter)
+                # named by no specific rule, and by no other kind than the development (the next
+                # day's feature or newsletter)
                 reason = f"related ({score:.2f}), {_hours(age)} after its last report"
             elif age <= self.burst and score >= self._at_once_threshold(age, new_kind, apart):
                 reason = f"similar ({score:.2f}) {_hours(age)} after its last report"
@@ -525,7 +531,8 @@ class StoryBook:
                 and kin
                 and not new_kind
                 and score >= self.close_similarity
-                and _near(development.first_seen, lead_days)
+                and lead_days
+                and all(_near(development.first_seen, [day]) for day in lead_days)
             ):
                 reason = f"its act told on the day it was first reported ({score:.2f})"
             if reason and (best is None or score > best[0]):

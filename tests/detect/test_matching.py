@@ -1316,6 +1316,12 @@ BROAD, TRUCE_RULE = "new-development", "ceasefire"
             " contingent at 2,500.",
             "held",
         ),
+        (
+            "uk-parliament-vote",
+            "MPs voted 467 to 54 on Tuesday to approve sending troops to Ukraine, a motion that had"
+            " been due to be voted on before the recess.",
+            "held",
+        ),
         # another parliament of the UK, a vote told as the mission's warrant or of a past month,
         # and a debate that takes note decide nothing today
         (
@@ -2229,6 +2235,25 @@ BROAD, TRUCE_RULE = "new-development", "ceasefire"
             "in-force",
         ),
         ("ceasefire", "Ceasefire in force since midnight, Kyiv time", "in-force"),
+        ("ceasefire", "The truce in force since 10 a.m. is the first in three years.", "in-force"),
+        ("ceasefire", "Ceasefire in force since 0600 GMT along the front", "in-force"),
+        (
+            "ceasefire",
+            "Russia and Ukraine agreed a 30-day ceasefire on Tuesday, three months after talks"
+            " began in Istanbul.",
+            "announced",
+        ),
+        (
+            "ceasefire",
+            "The truce collapsed on Sunday, two months after it was agreed in Jeddah.",
+            "collapsed",
+        ),
+        (
+            "ceasefire",
+            "Russia and Ukraine agreed on Tuesday to a prisoner exchange along with a 30-day"
+            " ceasefire.",
+            "announced",
+        ),
         ("ceasefire", "The ceasefire in force since May has largely held.", None),
         (
             "ceasefire",
@@ -2255,6 +2280,12 @@ BROAD, TRUCE_RULE = "new-development", "ceasefire"
         ),
         (
             "russia-position-change",
+            "Russia's chief negotiator told the session Moscow no longer insists that Ukraine pull"
+            " its troops out of the rest of Donetsk.",
+            "drops-condition",
+        ),
+        (
+            "russia-position-change",
             "The Russian side states that it will not regard as targets foreign military personnel"
             " present in Ukraine west of the Dnieper.",
             "softens",
@@ -2273,9 +2304,21 @@ BROAD, TRUCE_RULE = "new-development", "ceasefire"
             "deployed",
         ),
         ("foreign-troops-deployed", "British troops are due to reach Odesa next week", None),
+        ("foreign-troops-deployed", "Two Royal Navy minehunters dock in Odesa", "deployed"),
         (
             "foreign-troops-deployed",
-            "French engineers begin clearing berths at Odesa as the coalition build-up continues",
+            "Supplies for the French contingent in Romania reach Odesa by rail each week.",
+            None,
+        ),
+        (
+            "foreign-troops-deployed",
+            "A Turkish grain ship docked at Odesa on Monday, escorted by Romanian navy"
+            " minehunters.",
+            None,
+        ),
+        (
+            "foreign-troops-deployed",
+            "The Bundestag consents are needed before any Bundeswehr troops deploy to Ukraine.",
             None,
         ),
         (
@@ -2305,9 +2348,27 @@ BROAD, TRUCE_RULE = "new-development", "ceasefire"
         ),
         (
             "guarantees-ratified",
-            "The Senate is expected to adopt the bill authorising ratification of the guarantee"
-            " treaty next week.",
+            "The French Senate on Thursday adopted the bill authorising ratification of the Paris"
+            " Treaty on Security Guarantees for Ukraine.",
+            "ratified",
+        ),
+        (
+            "guarantees-ratified",
+            "The House of Lords adopted an amendment to the bill authorising ratification of the"
+            " security treaty with Ukraine.",
             None,
+        ),
+        (
+            "guarantees-ratified",
+            "The government, which has a majority in parliament, adopted the bill authorising"
+            " ratification of the security treaty with Ukraine.",
+            None,
+        ),
+        (
+            "guarantees-ratified",
+            "Britain and Ukraine signed the 100-year security treaty in Kyiv on Thursday, and the"
+            " ratification bill was tabled the same day.",
+            "signed",
         ),
         (
             "guarantees-ratified",
@@ -2321,6 +2382,18 @@ BROAD, TRUCE_RULE = "new-development", "ceasefire"
             "new-development",
             "MEPs adopted a resolution calling on coalition governments to extend the reassurance"
             " force beyond 2028.",
+            None,
+        ),
+        (
+            "new-development",
+            "The Rada passed a law on the coalition force's legal status, and a resolution calling"
+            " on partners to send more air defence.",
+            "enacted",
+        ),
+        (
+            "new-development",
+            "The Central Election Commission announced the legal framework for holding a referendum"
+            " in wartime.",
             None,
         ),
         (

@@ -470,8 +470,8 @@ HELD_OUT_BARS = {
 # (read) is a truce signed and in force five days later; fo's and fr's (never read) were not
 # traced.
 # In stop 58 each bound was set to what the detector gives: bk's, bl's, cw's, ec's and el's one and
-# one each of eh, et and fn went (a feature over a development of its kind, related a little, a
-# day or two on, or one whose own sentence names the day it was first reported, is an update);
+# one each of eh and fn went (a feature over a development of its kind, related a little, a day or
+# two on, or one whose own sentence names the day it was first reported, is an update);
 # i's one is where its writer told French engineers reaching Odesa hours after the first British
 # troops arrived as one event (two parties, two developments: a port reached is now an arrival).
 # ft's two, fu's two, fw's one, fx's one and ga's two (read) are where their writers told British
@@ -513,7 +513,7 @@ SECOND_ALERTS = {
     "en": 2,
     "eq": 1,
     "es": 1,
-    "et": 4,
+    "et": 5,
     "eu": 2,
     "ev": 5,
     "ew": 2,

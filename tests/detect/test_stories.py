@@ -143,6 +143,27 @@ def test_a_report_that_tells_of_the_day_of_a_development_updates_it(
         assert reason in verdict.reason
 
 
+@pytest.mark.parametrize(
+    ("day", "also_told"),
+    [
+        # the day told in another sentence only: the related bar (0.2) applies
+        ("", "The vote was held on Tuesday."),
+        # the pattern sentence telling of that day and of today
+        ("on Tuesday, effective Friday,", ""),
+    ],
+)
+def test_only_a_pattern_sentence_telling_of_that_day_alone_joins_however_little_alike(
+    day: str, also_told: str
+) -> None:
+    at = T0 + timedelta(days=3)
+    text = " ".join(CEILING.format(day=day).split())
+    later = report(text, "vote", "held")
+    if also_told:
+        later = replace(later, evidence=(text, also_told))
+    verdict = book_with_vote().decide(dated(later, at), at)
+    assert verdict.decision is Decision.NEW_DEVELOPMENT, verdict.reason
+
+
 RATIFIED = (
     "France's National Assembly ratified the treaty on security guarantees for Ukraine by 380"
     " votes to 120."
