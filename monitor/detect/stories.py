@@ -501,7 +501,7 @@ class StoryBook:
             elif (
                 age <= self.follow
                 and not naming
-                and (report.stage == UNSTAGED or not _other_kind(development, report))
+                and not _other_kind(development, report)
                 and score >= self.unnamed_similarity
             ):
                 # named by no specific rule, and by no other kind than the development (the next
