@@ -6,13 +6,13 @@ truce hold?") mostly goes over what is known, where news is headlined as a state
 own; the story book reads it beside what it knows (a piece so headlined that goes over a
 development reported days before is known, ``stories.StoryBook.decide``). A piece packaged as
 reference or as a look back ("Factbox: ...", "... explained", "Six months after Paris", "2026 in
-review"), or a question asking what something is ("What is the new five-party format?"), is
-written to retell the story so far: ``packaged`` names such a headline. So is a headline
-reporting a denial ("Kremlin denies report...", ``denies``), an opinion poll ("..., survey
-shows", ``reports_poll``), a symbolic vote or motion ("Seimas backs Ukraine force in non-binding
-motion"), a think tank's or analysts' view ("..., think tank estimates") or a debate with no
-vote ("Lords debate deployment risks; no division"): ``set_aside`` says why the detector does
-not alert on any of them.
+review"; not news told before "what we know"), or a question asking what something is ("What
+is the new five-party format?"), is written to retell the story so far: ``packaged`` names such
+a headline. So is a headline reporting a denial ("Kremlin denies report...", ``denies``), an
+opinion poll ("..., survey shows", ``reports_poll``), a symbolic vote or motion ("Seimas backs
+Ukraine force in non-binding motion"), a think tank's or analysts' view ("..., think tank
+estimates") or a debate with no vote ("Lords debate deployment risks; no division"):
+``set_aside`` says why the detector does not alert on any of them.
 """
 
 from __future__ import annotations
@@ -52,6 +52,22 @@ _REFERENCE = re.compile(
     r"|\bin numbers\b|\bat a glance\b|\bkey facts\b"
     r"|\bwhat you need to know\b|\bwhat to (?:expect|watch)\b|\bpreview\W*$"
     r"|(?:^|[:|\u2013\u2014-]\s*)what\s+(?:[\w-]+\s+){0,2}(?:will|would)\s+(?:decide|vote\s+on|mean)\b",
+    re.IGNORECASE,
+)
+# News told before "what we know" ("Russia and Ukraine sign a ceasefire: what we know so far",
+# "Senate ratifies the guarantee - here's what you need to know") is news, where a subject
+# alone before it ("Ukraine ceasefire: what we know so far") or a debate ("MPs debate the
+# deployment: what you need to know") is reference: a step taken names the news.
+_NEWS_THEN_WHAT_WE_KNOW = re.compile(
+    r"^(?P<news>.+?)\s*(?:[:|]|\s[-\u2013\u2014]\s)\s*(?:here'?s\s+)?"
+    r"what\s+(?:we|you)\s+(?:need\s+to\s+)?know(?:\s+so\s+far)?\W*$",
+    re.IGNORECASE,
+)
+_STEP_TAKEN = re.compile(
+    r"\b(?:sign(?:s|ed)?|ratif(?:y|ies|ied)|approv(?:e|es|ed)|back(?:s|ed)|pass(?:es|ed)"
+    r"|order(?:s|ed)|deploy(?:s|ed)|authori[sz](?:es|ed)|agree(?:s|d)?|arrive(?:s|d)?"
+    r"|land(?:s|ed)?|declare(?:s|d)|collapse(?:s|d)|begins?|began|takes?\s+effect|took\s+effect"
+    r"|votes?\s+(?:to|for|against)|voted)\b",
     re.IGNORECASE,
 )
 # A headline that asks what something is or who someone is ("What is the new five-party
@@ -178,6 +194,8 @@ def packaged(headline: str) -> str | None:
     text = headline.strip()
     if _LOOK_BACK.search(text):
         return "a look back"
+    if (told := _NEWS_THEN_WHAT_WE_KNOW.match(text)) and _STEP_TAKEN.search(told["news"]):
+        return None
     if _REFERENCE_LABEL.match(text) or _REFERENCE.search(text) or _DEFINING_QUESTION.match(text):
         return "an explainer"
     return None

@@ -74,6 +74,12 @@ def test_news_put_as_statements(headline: str) -> None:
         ("The mission's rules of engagement, explained", "an explainer"),
         ("How the UK-Ukraine security treaty works", "an explainer"),
         ("What we know about the leaked plan", "an explainer"),
+        # a subject, or words naming no step taken, before "what we know"
+        ("Ukraine ceasefire: What we know so far", "an explainer"),
+        (
+            "Russia brands Britain and France an 'axis of war' - here's what you need to know",
+            "an explainer",
+        ),
         ("A reader's guide to the Geneva framework", "an explainer"),
         ("A short guide to the truce's terms", "an explainer"),
         ("What is the new 'five-party format' and can it end the war?", "an explainer"),
@@ -127,6 +133,10 @@ def test_pieces_packaged_as_reference_or_a_look_back(headline: str, package: str
         "What MPs decided: Commons backs sending troops to Ukraine",  # what was decided is news
         "Commons backs what ministers say will mean 5,000 British troops in Ukraine",
         "Russia drops neutrality demand in what officials say will mean a breakthrough",
+        # a step taken, told before "what we know"
+        "Russia and Ukraine sign a ceasefire: what we know so far",
+        "US Senate ratifies the Ukraine security guarantee: what we know",
+        "MPs vote to send troops to Ukraine - here's what you need to know",
     ],
 )
 def test_news_is_not_packaged(headline: str) -> None:

@@ -2407,6 +2407,58 @@ BROAD, TRUCE_RULE = "new-development", "ceasefire"
             " the peace framework.",
             "referendum",
         ),
+        # a vote on sending units named as units
+        ("uk-parliament-vote", "MPs back an extra battalion for Ukraine by 224 votes", "held"),
+        # a refusal said again is no news
+        ("new-development", "Warsaw again rules out Polish troops for Ukraine mission", None),
+        ("new-development", "Rome still rules out ground troops for the Ukraine force", None),
+        ("new-development", "Warsaw rules out Polish troops for Ukraine mission", "declines"),
+        # the peace treaty signed months ago, as a later report's background
+        (
+            "ceasefire",
+            "Since the peace treaty was signed in Geneva last June, Russian officials have mostly"
+            " spoken about the force in general terms.",
+            None,
+        ),
+        (
+            "ceasefire",
+            "The peace treaty was signed in Geneva last June, the ministry recalled.",
+            None,
+        ),
+        # a truce's end told in a headline, and a truce in force since a month that collapsed
+        ("ceasefire", "Nine months of truce end as Russia storms the Orikhiv line", "collapsed"),
+        (
+            "ceasefire",
+            "The ceasefire in force since September has collapsed, with Kyiv declaring it void.",
+            "collapsed",
+        ),
+        # a truce's own accord signed is no guarantee
+        (
+            "guarantees-ratified",
+            "Ceasefire accord signed in Istanbul; bishops urge prayer and vigilance",
+            None,
+        ),
+        ("guarantees-ratified", "Britain and Ukraine sign security accord in Kyiv", "signed"),
+        # a resolution of advice and consent introduced is not consent given
+        (
+            "guarantees-ratified",
+            "Two senators introduced a resolution of advice and consent on the US-Ukraine security"
+            " agreement, which was referred to the Foreign Relations Committee.",
+            None,
+        ),
+        (
+            "guarantees-ratified",
+            "The Senate gave its advice and consent to the US-Ukraine security agreement by 71"
+            " votes to 27.",
+            "ratified",
+        ),
+        # days after a signing: the signing is the background of a later report
+        (
+            "new-development",
+            "Four days after the peace agreement and the guarantee protocol were signed in"
+            " Istanbul, Paris is discovering that a signed protocol needs ratification.",
+            None,
+        ),
     ],
 )
 def test_shipped_rules_tell_news_from_process_steps_and_background(

@@ -284,6 +284,14 @@ TRAINED_BARS = (0.85, 0.85, 0.05)
 # fx's, fz's and ga's misses, false alerts and wrong namings were then read; fv and fy never. With
 # stop 58's changes: fu 1.00 / 1.00 / 0, fw 1.00 / 0.96 / 0, fx 0.95 / 0.83 / 1, fz 1.00 / 0.92 /
 # 0, the others as at first sight.
+# Six sets written in stop 59 and replayed first with stop 58's detector: gb (a wire's sourced
+# scoops and updates) 0.96 / 0.96 / 1 of 60, gc (parliamentary sketches and political columns)
+# 0.96 / 1.00 / 1, gd (explainers and 'what we know' pieces) 1.00 / 0.88 / 0, ge (Nordic and
+# Baltic public broadcasters and papers) 1.00 / 0.88 / 0, gf (diaspora and community press) 1.00 /
+# 0.92 / 0, gg (an agency's round-ups and wrap-ups) 0.96 / 0.88 / 1. All six were then read. With
+# stop 59's changes: gb 1.00 / 0.96 / 0, gc 1.00 / 1.00 / 0, gf 1.00 / 0.96 / 0, the others as at
+# first sight (gd's guarantees-ratified 2 of 4 events -> 4, ge's russia-position-change 3 of 4 ->
+# 4, gg's uk-parliament-vote 3 of 4 -> 4).
 # In stop 52, after long articles were read in passages, every bar of the four forms that had
 # stayed below what the detector then reached (precision and recall less 0.05, one more quiet
 # item) was raised to it: 107 bars of 268.
@@ -406,6 +414,12 @@ HELD_OUT_BARS = {
     "fy": (0.95, 0.90, 0.02),
     "fz": (0.95, 0.86, 0.02),
     "ga": (0.95, 0.90, 0.02),
+    "gb": (0.95, 0.90, 0.02),
+    "gc": (0.95, 0.95, 0.02),
+    "gd": (0.95, 0.82, 0.02),
+    "ge": (0.95, 0.82, 0.02),
+    "gf": (0.95, 0.90, 0.02),
+    "gg": (0.90, 0.82, 0.04),
 }
 
 # One message per development event: the second alerts each set still gets (README 'Measuring
@@ -478,6 +492,11 @@ HELD_OUT_BARS = {
 # and French arrivals and Moscow's comment on them, a signing and the next days' press reviews, a
 # truce signed and a market piece days later, a vote and the next morning's programme, a truce and
 # Moscow's concession in its text, or a truce in force and a feature the next day, as one event.
+# gb's two, gd's one, ge's one and gg's one (read, stop 59) are where their writers told an arrival
+# and the next days' feature on the hub (related 0.29, 52 hours on), a truce agreed in principle
+# and in force days later, a signing explained at once and Europe's reactions three days on
+# (related 0.09), a truce agreed and its first quiet night, or officers to form a talks group and
+# its first session, as one event.
 SECOND_ALERTS = {
     "ae": 2,
     "af": 2,
@@ -533,6 +552,10 @@ SECOND_ALERTS = {
     "fw": 1,
     "fx": 1,
     "ga": 2,
+    "gb": 2,
+    "gd": 1,
+    "ge": 1,
+    "gg": 1,
     "i": 1,
 }
 
@@ -675,6 +698,12 @@ HEADLINE_ONLY_BARS = {
     "fy": (0.87, 0.90, 0.05),
     "fz": (0.80, 0.70, 0.07),
     "ga": (0.95, 0.70, 0.02),
+    "gb": (0.90, 0.82, 0.04),
+    "gc": (0.89, 0.61, 0.04),
+    "gd": (0.90, 0.70, 0.04),
+    "ge": (0.95, 0.78, 0.02),
+    "gf": (0.90, 0.74, 0.04),
+    "gg": (0.86, 0.74, 0.05),
 }
 
 
@@ -825,6 +854,12 @@ LONG_BODY_BARS = {
     "fy": (0.95, 0.86, 0.02),
     "fz": (0.95, 0.86, 0.02),
     "ga": (0.95, 0.90, 0.02),
+    "gb": (0.95, 0.90, 0.02),
+    "gc": (0.95, 0.82, 0.02),
+    "gd": (0.95, 0.78, 0.02),
+    "ge": (0.95, 0.82, 0.02),
+    "gf": (0.95, 0.86, 0.02),
+    "gg": (0.95, 0.78, 0.02),
 }
 
 # The same sets as agency copy tells them, repeating its earlier paragraphs for background: each
@@ -970,6 +1005,12 @@ EARLIER_BARS = {
     "fy": (0.95, 0.90, 0.02),
     "fz": (0.90, 0.86, 0.04),
     "ga": (0.91, 0.90, 0.04),
+    "gb": (0.95, 0.90, 0.02),
+    "gc": (0.87, 0.95, 0.05),
+    "gd": (0.90, 0.78, 0.04),
+    "ge": (0.90, 0.82, 0.04),
+    "gf": (0.95, 0.90, 0.02),
+    "gg": (0.90, 0.82, 0.04),
 }
 LONG_BODY_SEED = 20260106
 T0 = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
@@ -1170,7 +1211,7 @@ def test_a_development_told_over_paragraphs_of_background_is_read_in_its_passage
 
 def test_every_held_out_set_has_its_bar_and_exists() -> None:
     letters = {p.stem.removeprefix("other-writer-") for p in SETS}
-    assert len(SETS) == 183
+    assert len(SETS) == 189
     assert held_out() == set(HELD_OUT_BARS) == set(HEADLINE_ONLY_BARS) == set(LONG_BODY_BARS)
     assert set(EARLIER_BARS) == held_out()
     assert held_out() < letters
