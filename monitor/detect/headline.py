@@ -129,14 +129,16 @@ _POLL = re.compile(
     r"(?!\s+(?:open|opens|opening|opened|close|closes|closing|closed|results?)\b)",
     re.IGNORECASE,
 )
-# A headline reporting a symbolic act: a non-binding or symbolic vote, motion or resolution
-# ("Seimas backs Ukraine force in non-binding motion", "a resolution that binds no one"), told
+# A headline reporting a symbolic act: a non-binding, symbolic or declaratory vote, motion or
+# resolution ("Seimas backs Ukraine force in non-binding motion", "Riigikogu backs coalition
+# mission in declaratory vote", "a resolution that binds no one"), told
 # in its first clause (not "Ceasefire takes effect after UN passes non-binding resolution",
 # "Parliament approves deployment, rejecting symbolic motion"), or a resolution that only
 # welcomes, honours or urges, told alone ("Sejm passes resolution honouring coalition
 # mission"): a parliament's view, where a step is binding.
 _SYMBOLIC = re.compile(
-    r"\b(?:non-?binding|symbolic)\s+(?:[\w-]+\s+)?(?:votes?|motions?|resolutions?|declarations?"
+    r"\b(?:non-?binding|symbolic|declaratory|declarative|toothless)\s+(?:[\w-]+\s+)?"
+    r"(?:votes?|motions?|resolutions?|declarations?"
     r"|statements?|texts?)\b|\bbinds no one\b",
     re.IGNORECASE,
 )

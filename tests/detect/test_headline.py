@@ -212,6 +212,7 @@ def test_a_packaged_piece_is_set_aside_with_its_package() -> None:
     [
         ("Seimas backs Ukraine force in non-binding motion", "a symbolic vote or motion"),
         ("Spanish deputies back Ukraine mission in symbolic vote", "a symbolic vote or motion"),
+        ("Riigikogu backs coalition mission in declaratory vote", "a symbolic vote or motion"),
         (
             "MEPs urge binding guarantees in a resolution that binds no one",
             "a symbolic vote or motion",

@@ -155,6 +155,27 @@ def test_the_shipped_rules_read_ukraines_cities_as_their_topic(sentence: str) ->
         assert _shipped_rule(rule_id).topic_missing([Sentence.of(sentence)]) == [], rule_id
 
 
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Turkey formally joins the Paris coalition, will lead its Black Sea component.",
+        "Canada signs on to the Paris declaration of intent.",
+        "Japan joins the coalition of the willing, a first for Tokyo's post-war security policy.",
+        "The multinational force's permanent headquarters opens at Mont Valerien.",
+    ],
+)
+def test_the_development_rule_reads_the_storys_own_names_as_its_topic(sentence: str) -> None:
+    """A piece may name the coalition, its force or its declaration alone, never Ukraine (not
+    another theatre's coalition of the willing or multinational force)."""
+    assert _shipped_rule("new-development").topic_missing([Sentence.of(sentence)]) == []
+    for other in (
+        "Norway joins the Gulf coalition of the willing.",
+        "A coalition of the willing began a naval mission in the Strait of Hormuz.",
+        "The Multinational Force and Observers in Sinai marks its anniversary.",
+    ):
+        assert _shipped_rule("new-development").topic_missing([Sentence.of(other)]) != [], other
+
+
 def test_a_topic_word_among_the_article_words_spares_reading_its_sentences() -> None:
     """A topic group with a one-word term among the words of all the article's sentences is
     found without reading them; a phrase, a prefix or "may" (read as the month in "in May
@@ -2451,6 +2472,58 @@ BROAD, TRUCE_RULE = "new-development", "ceasefire"
             "The Senate gave its advice and consent to the US-Ukraine security agreement by 71"
             " votes to 27.",
             "ratified",
+        ),
+        # another parliament named by its name, and none of the UK's, voted
+        (
+            "uk-parliament-vote",
+            "The Bundestag on Wednesday approved a mandate allowing up to 2,000 German soldiers to"
+            " serve in Ukraine, by 447 votes to 198, the parliament said.",
+            None,
+        ),
+        (
+            "uk-parliament-vote",
+            "Unlike the Bundestag, the Commons voted 400 to 100 to send troops to Ukraine.",
+            "held",
+        ),
+        ("uk-parliament-vote", "MPs approve a larger Ukraine force, 391 to 102", "held"),
+        # treaties ratified, and treaties in force named as ratified ones; treaties expected
+        ("guarantees-ratified", "Rada ratifies British and French security treaties", "ratified"),
+        (
+            "guarantees-ratified",
+            "The court ruled that stationing allied forces under ratified international treaties"
+            " is compatible with the constitution of Ukraine.",
+            None,
+        ),
+        (
+            "guarantees-ratified",
+            "Zelensky expects to sign security treaties with UK and France 'within days'",
+            None,
+        ),
+        # a local pause for repairs is no truce; a truce declared finished is its end
+        (
+            "ceasefire",
+            "Power returned to Zaporizhzhia when repair crews, working under a local pause in"
+            " shelling brokered by the IAEA, reconnected the line.",
+            None,
+        ),
+        ("ceasefire", "On Friday both governments declared the truce finished.", "collapsed"),
+        # Moscow lifting its threat from some of the coalition's soldiers
+        (
+            "russia-position-change",
+            "Russia exempts Western trainers from its threat: an opening for coalition planners?",
+            "softens",
+        ),
+        (
+            "russia-position-change",
+            "The Kremlin confirmed that European instructors at training sites in western Ukraine"
+            " would not be considered targets.",
+            "softens",
+        ),
+        # joining the declaration is signing on to it
+        (
+            "new-development",
+            "Foreign Affairs Committee Chair welcomes Portugal joining the Paris troop declaration",
+            "signs-declaration",
         ),
         # days after a signing: the signing is the background of a later report
         (

@@ -292,6 +292,15 @@ TRAINED_BARS = (0.85, 0.85, 0.05)
 # stop 59's changes: gb 1.00 / 0.96 / 0, gc 1.00 / 1.00 / 0, gf 1.00 / 0.96 / 0, the others as at
 # first sight (gd's guarantees-ratified 2 of 4 events -> 4, ge's russia-position-change 3 of 4 ->
 # 4, gg's uk-parliament-vote 3 of 4 -> 4).
+# Six more written in stop 59 and replayed first with the detector of its first commit (gb to gg
+# as fixtures, with their changes): gh (academics writing for a general audience) 0.95 / 0.79 / 1
+# of 60, gi (machine-translated foreign-language copy) 0.95 / 0.83 / 1, gj (an American newspaper
+# of record's hedged, attributed reporting) 0.96 / 0.92 / 1, gk (British parties' and MPs' own
+# communications) 1.00 / 0.83 / 0, gl (an energy and nuclear-industry desk) 0.96 / 0.96 / 1, gm
+# (government-friendly Hungarian, Slovak and Serbian media in English) 0.96 / 0.96 / 1. All six
+# were then read. With stop 59's later changes: gh 0.96 / 0.92 / 1 (uk-parliament-vote 2 of 3
+# events -> 3, russia-position-change 2 of 4 -> 3), gm 0.96 / 1.00 / 1, gl's ceasefire precision
+# 0.80 -> 1.00, gm's uk-parliament-vote precision 0.75 -> 1.00, the others as at first sight.
 # In stop 52, after long articles were read in passages, every bar of the four forms that had
 # stayed below what the detector then reached (precision and recall less 0.05, one more quiet
 # item) was raised to it: 107 bars of 268.
@@ -420,6 +429,12 @@ HELD_OUT_BARS = {
     "ge": (0.95, 0.82, 0.02),
     "gf": (0.95, 0.90, 0.02),
     "gg": (0.90, 0.82, 0.04),
+    "gh": (0.91, 0.86, 0.04),
+    "gi": (0.90, 0.78, 0.04),
+    "gj": (0.90, 0.86, 0.04),
+    "gk": (0.95, 0.78, 0.02),
+    "gl": (0.91, 0.90, 0.04),
+    "gm": (0.91, 0.95, 0.04),
 }
 
 # One message per development event: the second alerts each set still gets (README 'Measuring
@@ -496,7 +511,10 @@ HELD_OUT_BARS = {
 # and the next days' feature on the hub (related 0.29, 52 hours on), a truce agreed in principle
 # and in force days later, a signing explained at once and Europe's reactions three days on
 # (related 0.09), a truce agreed and its first quiet night, or officers to form a talks group and
-# its first session, as one event.
+# its first session, as one event. gh's two, gl's two and gm's one (read, stop 59) are where their
+# writers told a truce agreed and its first day, a peace signed and a lawyer's essay on its
+# guarantees the next day, a leaked plan and an engineers' reading of it, a peace in force and the
+# handover its text starts, or a mandate voted and the first troops it sent, as one event.
 SECOND_ALERTS = {
     "ae": 2,
     "af": 2,
@@ -556,6 +574,9 @@ SECOND_ALERTS = {
     "gd": 1,
     "ge": 1,
     "gg": 1,
+    "gh": 2,
+    "gl": 2,
+    "gm": 1,
     "i": 1,
 }
 
@@ -704,6 +725,12 @@ HEADLINE_ONLY_BARS = {
     "ge": (0.95, 0.78, 0.02),
     "gf": (0.90, 0.74, 0.04),
     "gg": (0.86, 0.74, 0.05),
+    "gh": (0.90, 0.74, 0.04),
+    "gi": (0.95, 0.61, 0.02),
+    "gj": (0.86, 0.74, 0.05),
+    "gk": (0.89, 0.65, 0.04),
+    "gl": (0.95, 0.70, 0.02),
+    "gm": (0.91, 0.86, 0.04),
 }
 
 
@@ -860,6 +887,12 @@ LONG_BODY_BARS = {
     "ge": (0.95, 0.82, 0.02),
     "gf": (0.95, 0.86, 0.02),
     "gg": (0.95, 0.78, 0.02),
+    "gh": (0.95, 0.86, 0.02),
+    "gi": (0.90, 0.78, 0.04),
+    "gj": (0.90, 0.86, 0.04),
+    "gk": (0.90, 0.74, 0.04),
+    "gl": (0.91, 0.90, 0.04),
+    "gm": (0.90, 0.86, 0.04),
 }
 
 # The same sets as agency copy tells them, repeating its earlier paragraphs for background: each
@@ -1011,6 +1044,12 @@ EARLIER_BARS = {
     "ge": (0.90, 0.82, 0.04),
     "gf": (0.95, 0.90, 0.02),
     "gg": (0.90, 0.82, 0.04),
+    "gh": (0.90, 0.86, 0.04),
+    "gi": (0.85, 0.78, 0.05),
+    "gj": (0.90, 0.82, 0.04),
+    "gk": (0.90, 0.78, 0.04),
+    "gl": (0.91, 0.90, 0.04),
+    "gm": (0.91, 0.95, 0.04),
 }
 LONG_BODY_SEED = 20260106
 T0 = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
@@ -1211,7 +1250,7 @@ def test_a_development_told_over_paragraphs_of_background_is_read_in_its_passage
 
 def test_every_held_out_set_has_its_bar_and_exists() -> None:
     letters = {p.stem.removeprefix("other-writer-") for p in SETS}
-    assert len(SETS) == 189
+    assert len(SETS) == 195
     assert held_out() == set(HELD_OUT_BARS) == set(HEADLINE_ONLY_BARS) == set(LONG_BODY_BARS)
     assert set(EARLIER_BARS) == held_out()
     assert held_out() < letters
