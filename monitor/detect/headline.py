@@ -59,8 +59,15 @@ _REFERENCE = re.compile(
 # alone before it ("Ukraine ceasefire: what we know so far") or a debate ("MPs debate the
 # deployment: what you need to know") is reference: a step taken names the news.
 _NEWS_THEN_WHAT_WE_KNOW = re.compile(
-    r"^(?P<news>.+?)\s*(?:[:|]|\s[-\u2013\u2014]\s)\s*(?:here'?s\s+)?"
-    r"what\s+(?:we|you)\s+(?:need\s+to\s+)?know(?:\s+so\s+far)?\W*$",
+    r"^(?P<news>.+?)\s*(?:[:|.]|\s[-\u2013\u2014]\s)\s*(?:here(?:'?s|\s+is)\s+)?"
+    r"what\s+(?:we|you)\s+(?:need\s+to\s+)?know(?:\s+so\s+far|\s+now)?\W*$",
+    re.IGNORECASE,
+)
+# ... unless the step is hedged or to come ("Ceasefire could begin on Friday: what we know",
+# "MPs set to vote to send troops: what you need to know")
+_STEP_TO_COME = re.compile(
+    r"\b(?:could|would|may|might|will|shall|should|set\s+to|due\s+to|expected\s+to|poised\s+to"
+    r"|likely\s+to|plans?\s+to|is\s+to|are\s+to)\b",
     re.IGNORECASE,
 )
 _STEP_TAKEN = re.compile(
@@ -137,9 +144,10 @@ _POLL = re.compile(
 # welcomes, honours or urges, told alone ("Sejm passes resolution honouring coalition
 # mission"): a parliament's view, where a step is binding.
 _SYMBOLIC = re.compile(
-    r"\b(?:non-?binding|symbolic|declaratory|declarative|toothless)\s+(?:[\w-]+\s+)?"
-    r"(?:votes?|motions?|resolutions?|declarations?"
-    r"|statements?|texts?)\b|\bbinds no one\b",
+    r"\b(?:non-?binding|symbolic)\s+(?:[\w-]+\s+)?(?:votes?|motions?|resolutions?|declarations?"
+    r"|statements?|texts?)\b|\bbinds no one\b"
+    # (a declaratory statement may be Moscow's word for the coalition's: only a vote so called)
+    r"|\b(?:declaratory|declarative)\s+(?:[\w-]+\s+)?(?:votes?|motions?|resolutions?)\b",
     re.IGNORECASE,
 )
 _RESOLUTION_ONLY = re.compile(
@@ -196,11 +204,24 @@ def packaged(headline: str) -> str | None:
     text = headline.strip()
     if _LOOK_BACK.search(text):
         return "a look back"
-    if (told := _NEWS_THEN_WHAT_WE_KNOW.match(text)) and _STEP_TAKEN.search(told["news"]):
+    if _REFERENCE_LABEL.match(text) or _DEFINING_QUESTION.match(text):
+        return "an explainer"
+    if (told := _NEWS_THEN_WHAT_WE_KNOW.match(text)) and _news_told(told["news"]):
         return None
-    if _REFERENCE_LABEL.match(text) or _REFERENCE.search(text) or _DEFINING_QUESTION.match(text):
+    if _REFERENCE.search(text):
         return "an explainer"
     return None
+
+
+def _news_told(text: str) -> bool:
+    """Whether ``text``, put before "what we know", tells a step taken: a statement, not a
+    question, naming the step and no hedge on it."""
+    return (
+        "?" not in text
+        and not _QUESTION_OPENING.match(text)
+        and bool(_STEP_TAKEN.search(text))
+        and not _STEP_TO_COME.search(text)
+    )
 
 
 def denies(headline: str) -> bool:

@@ -24,7 +24,6 @@ past ``KEPT_CLAIMS`` the oldest claims go.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -41,8 +40,6 @@ MIN_WORDS = 4
 PARTY_SENTENCES = 3
 KEPT_CLAIMS = 2_000  # settled claims compared (about 1 ms a sentence measured at the most)
 _KEPT_ROWS = 2_000  # sentences kept with their similarities (a few MB at most)
-# counts of a hundred or more ("389 votes to 140", "1,500 troops"), years left out
-_COUNT = re.compile(r"(?<![\d.,])\d{1,3}(?:,\d{3})+(?![\d.,]*\d)|(?<![\d.,])\d{3,}(?![\d.,]*\d)")
 
 
 @dataclass(frozen=True)
@@ -211,7 +208,6 @@ class SettledDevelopments:
         if len(self._claims.informative_words(sentence)) < MIN_WORDS:
             return None
         offsets, similarities = self._compared(sentence)
-        counts = counts_in(sentence)
         best: Retelling | None = None
         others: dict[str, bool] = {}  # per development: ``apart`` of its first sentences
         said: dict[str, bool] = {}  # per claim: ``says_stage``
@@ -221,8 +217,6 @@ class SettledDevelopments:
                 continue
             if not owner.counts_for(rule, broad, stage, own_kind):
                 continue
-            if counts and (told := counts_in(self._texts[offset])) and counts.isdisjoint(told):
-                continue  # other counts: another vote, another contingent
             if says_stage is not None and not broad and not owner.records_stage_of(rule):
                 claim = self._texts[offset]
                 if claim not in said:
@@ -249,11 +243,3 @@ class SettledDevelopments:
                 self._rows = {}
             found = self._rows[sentence] = (offsets, scores.tolist())
         return found
-
-
-def counts_in(text: str) -> frozenset[int]:
-    """The counts of a hundred or more that ``text`` gives (a vote's tally, a contingent's
-    size), not years: a sentence and a claim that both give counts and share none tell of two
-    events ("389 voted for, 140 against" is not the vote of "412 votes against 131")."""
-    found = (int(match.replace(",", "")) for match in _COUNT.findall(text))
-    return frozenset(n for n in found if n >= 100 and not 1900 <= n <= 2100)

@@ -9,12 +9,10 @@ the same pattern stage; within the longer *follow* one of the same rule at a sta
 named updates it whatever its wording (the next day's analysis of a truce's end), one that no
 specific rule names, no pattern stages or a broad rule's pattern names as no other kind than the
 development was named (the model's own: the next day's feature or newsletter; an arrangement, then
-a feature on it), updates a development it is clearly related to (``unnamed_similarity``; related
-at all, ``group_similarity``, where a broad rule's pattern named both as the same kind: a leaked
-plan, then its text confirmed), and one a pattern stages updates a development of a specific
-rule no pattern staged when related (``group_similarity``), within *follow* of its first report,
-and tells it its stage (which keeps other stages apart once the burst of its first report is
-over; a restart trusts it at once).
+a feature on it), updates a development it is clearly related to (``unnamed_similarity``), and one a
+pattern stages updates a development of a specific rule no pattern staged when related
+(``group_similarity``), within *follow* of its first report, and tells it its stage (which keeps
+other stages apart once the burst of its first report is over; a restart trusts it at once).
 Time is the distance from the development's reports, so a late-arriving older report is not "at
 once". Similar enough rises with the time since the development's last report, from
 ``close_similarity`` at once to ``group_similarity`` at the end of the burst: reports of
@@ -492,14 +490,6 @@ class StoryBook:
             # ("Moscow drops its demand" and "ready to fix the truce line"), joined at once
             # only when alike
             apart = self._named_apart(development, report)
-            # the same kind a broad rule's pattern named in both (a leaked plan, then its text
-            # confirmed)
-            broad_kin = (
-                not specific
-                and development.rule == report.rule
-                and UNSTAGED not in (stage, report.stage)
-                and stage == report.stage
-            )
             reason = ""
             if development.id in following and not new_kind and score >= self.close_similarity:
                 since = _hours(from_first)
@@ -512,7 +502,7 @@ class StoryBook:
                 age <= self.follow
                 and not naming
                 and not _other_kind(development, report)
-                and score >= (self.group_similarity if broad_kin else self.unnamed_similarity)
+                and score >= self.unnamed_similarity
             ):
                 # named by no specific rule, and by no other kind than the development (the next
                 # day's feature or newsletter)

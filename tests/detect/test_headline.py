@@ -74,8 +74,14 @@ def test_news_put_as_statements(headline: str) -> None:
         ("The mission's rules of engagement, explained", "an explainer"),
         ("How the UK-Ukraine security treaty works", "an explainer"),
         ("What we know about the leaked plan", "an explainer"),
-        # a subject, or words naming no step taken, before "what we know"
+        # a subject, words naming no step taken, a step to come or asked about, or a label,
+        # before "what we know"
         ("Ukraine ceasefire: What we know so far", "an explainer"),
+        ("Ceasefire could begin on Friday: what we know", "an explainer"),
+        ("MPs set to vote to send troops to Ukraine: what you need to know", "an explainer"),
+        ("How the ceasefire was agreed: what we know", "an explainer"),
+        ("When will the ceasefire begin - what we know so far", "an explainer"),
+        ("Factbox: Russia and Ukraine sign a ceasefire - what we know", "an explainer"),
         (
             "Russia brands Britain and France an 'axis of war' - here's what you need to know",
             "an explainer",
@@ -135,6 +141,7 @@ def test_pieces_packaged_as_reference_or_a_look_back(headline: str, package: str
         "Russia drops neutrality demand in what officials say will mean a breakthrough",
         # a step taken, told before "what we know"
         "Russia and Ukraine sign a ceasefire: what we know so far",
+        "Russia and Ukraine sign a ceasefire. Here's what we know",
         "US Senate ratifies the Ukraine security guarantee: what we know",
         "MPs vote to send troops to Ukraine - here's what you need to know",
     ],

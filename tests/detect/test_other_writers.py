@@ -297,10 +297,16 @@ TRAINED_BARS = (0.85, 0.85, 0.05)
 # of 60, gi (machine-translated foreign-language copy) 0.95 / 0.83 / 1, gj (an American newspaper
 # of record's hedged, attributed reporting) 0.96 / 0.92 / 1, gk (British parties' and MPs' own
 # communications) 1.00 / 0.83 / 0, gl (an energy and nuclear-industry desk) 0.96 / 0.96 / 1, gm
-# (government-friendly Hungarian, Slovak and Serbian media in English) 0.96 / 0.96 / 1. All six
-# were then read. With stop 59's later changes: gh 0.96 / 0.92 / 1 (uk-parliament-vote 2 of 3
-# events -> 3, russia-position-change 2 of 4 -> 3), gm 0.96 / 1.00 / 1, gl's ceasefire precision
-# 0.80 -> 1.00, gm's uk-parliament-vote precision 0.75 -> 1.00, the others as at first sight.
+# (government-friendly Hungarian, Slovak and Serbian media in English) 0.96 / 0.96 / 1; then four
+# more with the detector of its second commit (gh to gm as fixtures, with their changes): gn (a
+# news channel's on-screen text and push alerts) 0.93 / 1.00 / 2, go (a British broadsheet's
+# defence and diplomatic correspondents) 1.00 / 0.92 / 0, gp (Western papers' Moscow
+# correspondents) 1.00 / 0.96 / 0, gq (an EU-affairs outlet in Brussels) 1.00 / 0.92 / 0. All ten
+# were then read. At the end of the stop (after a review took back what silenced real news): gh
+# 0.96 / 0.83 / 1 (uk-parliament-vote 2 of 3 events -> 3, russia-position-change 2 of 4 -> 3), gm
+# 0.96 / 1.00 / 1, gn 0.96 / 1.00 / 1, go 1.00 / 0.88 / 0 (its "Turkey formally joins the
+# coalition of the willing" names neither Ukraine nor the story, see the README), gp 1.00 / 1.00 /
+# 0, the others as at first sight.
 # In stop 52, after long articles were read in passages, every bar of the four forms that had
 # stayed below what the detector then reached (precision and recall less 0.05, one more quiet
 # item) was raised to it: 107 bars of 268.
@@ -429,12 +435,16 @@ HELD_OUT_BARS = {
     "ge": (0.95, 0.82, 0.02),
     "gf": (0.95, 0.90, 0.02),
     "gg": (0.90, 0.82, 0.04),
-    "gh": (0.91, 0.86, 0.04),
+    "gh": (0.90, 0.78, 0.04),
     "gi": (0.90, 0.78, 0.04),
     "gj": (0.90, 0.86, 0.04),
     "gk": (0.95, 0.78, 0.02),
     "gl": (0.91, 0.90, 0.04),
     "gm": (0.91, 0.95, 0.04),
+    "gn": (0.91, 0.95, 0.04),
+    "go": (0.95, 0.82, 0.02),
+    "gp": (0.95, 0.95, 0.02),
+    "gq": (0.95, 0.86, 0.02),
 }
 
 # One message per development event: the second alerts each set still gets (README 'Measuring
@@ -511,10 +521,13 @@ HELD_OUT_BARS = {
 # and the next days' feature on the hub (related 0.29, 52 hours on), a truce agreed in principle
 # and in force days later, a signing explained at once and Europe's reactions three days on
 # (related 0.09), a truce agreed and its first quiet night, or officers to form a talks group and
-# its first session, as one event. gh's two, gl's two and gm's one (read, stop 59) are where their
-# writers told a truce agreed and its first day, a peace signed and a lawyer's essay on its
-# guarantees the next day, a leaked plan and an engineers' reading of it, a peace in force and the
-# handover its text starts, or a mandate voted and the first troops it sent, as one event.
+# its first session, as one event. gc's one, gh's two, gl's two, gm's two, gn's two and the one each
+# of go, gp and gq (read, stop 59) are where their writers told a peace signed and Paris's reading
+# of its guarantee days later, a truce agreed and its first day, a peace signed and a lawyer's
+# essay the next day, a leaked plan and a reading of it, a peace in force and the handover its
+# text starts, a leaked draft and its text confirmed, a mandate voted and the first troops it
+# sent, a motion tabled and the vote's date set, an order and the first arrivals, an arrival and
+# its government's confirmation, or a change of position and its fuller statement, as one event.
 SECOND_ALERTS = {
     "ae": 2,
     "af": 2,
@@ -571,12 +584,17 @@ SECOND_ALERTS = {
     "fx": 1,
     "ga": 2,
     "gb": 2,
+    "gc": 1,
     "gd": 1,
     "ge": 1,
     "gg": 1,
     "gh": 2,
     "gl": 2,
-    "gm": 1,
+    "gm": 2,
+    "gn": 2,
+    "go": 1,
+    "gp": 1,
+    "gq": 1,
     "i": 1,
 }
 
@@ -725,12 +743,16 @@ HEADLINE_ONLY_BARS = {
     "ge": (0.95, 0.78, 0.02),
     "gf": (0.90, 0.74, 0.04),
     "gg": (0.86, 0.74, 0.05),
-    "gh": (0.90, 0.74, 0.04),
+    "gh": (0.90, 0.70, 0.04),
     "gi": (0.95, 0.61, 0.02),
     "gj": (0.86, 0.74, 0.05),
     "gk": (0.89, 0.65, 0.04),
     "gl": (0.95, 0.70, 0.02),
     "gm": (0.91, 0.86, 0.04),
+    "gn": (0.87, 0.86, 0.05),
+    "go": (0.95, 0.74, 0.02),
+    "gp": (0.87, 0.82, 0.05),
+    "gq": (0.90, 0.65, 0.04),
 }
 
 
@@ -887,12 +909,16 @@ LONG_BODY_BARS = {
     "ge": (0.95, 0.82, 0.02),
     "gf": (0.95, 0.86, 0.02),
     "gg": (0.95, 0.78, 0.02),
-    "gh": (0.95, 0.86, 0.02),
+    "gh": (0.95, 0.82, 0.02),
     "gi": (0.90, 0.78, 0.04),
     "gj": (0.90, 0.86, 0.04),
     "gk": (0.90, 0.74, 0.04),
     "gl": (0.91, 0.90, 0.04),
-    "gm": (0.90, 0.86, 0.04),
+    "gm": (0.91, 0.86, 0.04),
+    "gn": (0.90, 0.82, 0.04),
+    "go": (0.90, 0.78, 0.04),
+    "gp": (0.95, 0.90, 0.02),
+    "gq": (0.90, 0.86, 0.04),
 }
 
 # The same sets as agency copy tells them, repeating its earlier paragraphs for background: each
@@ -1044,12 +1070,16 @@ EARLIER_BARS = {
     "ge": (0.90, 0.82, 0.04),
     "gf": (0.95, 0.90, 0.02),
     "gg": (0.90, 0.82, 0.04),
-    "gh": (0.90, 0.86, 0.04),
+    "gh": (0.90, 0.82, 0.04),
     "gi": (0.85, 0.78, 0.05),
     "gj": (0.90, 0.82, 0.04),
     "gk": (0.90, 0.78, 0.04),
     "gl": (0.91, 0.90, 0.04),
     "gm": (0.91, 0.95, 0.04),
+    "gn": (0.91, 0.95, 0.04),
+    "go": (0.95, 0.82, 0.02),
+    "gp": (0.95, 0.90, 0.02),
+    "gq": (0.95, 0.86, 0.02),
 }
 LONG_BODY_SEED = 20260106
 T0 = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
@@ -1250,7 +1280,7 @@ def test_a_development_told_over_paragraphs_of_background_is_read_in_its_passage
 
 def test_every_held_out_set_has_its_bar_and_exists() -> None:
     letters = {p.stem.removeprefix("other-writer-") for p in SETS}
-    assert len(SETS) == 195
+    assert len(SETS) == 199
     assert held_out() == set(HELD_OUT_BARS) == set(HEADLINE_ONLY_BARS) == set(LONG_BODY_BARS)
     assert set(EARLIER_BARS) == held_out()
     assert held_out() < letters

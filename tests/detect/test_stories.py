@@ -947,10 +947,8 @@ LEAK_CONFIRMED = (
         (HEADQUARTERS, "arrangement", PLANNERS, "arrangement", Decision.UPDATE, 0.35),
         (HEADQUARTERS, "arrangement", PLANNERS, "finding", Decision.NEW_DEVELOPMENT, 0.35),
         (HEADQUARTERS, "arrangement", PLANNERS, UNSTAGED, Decision.UPDATE, 0.35),
-        # related 0.24: the kind the pattern named for a leak, named again (its text confirmed
-        # the next day), needs only to be related; another kind, or none, asks more
-        (LEAK, "leaked-plan", LEAK_CONFIRMED, "leaked-plan", Decision.UPDATE, 0.24),
-        (LEAK, "leaked-plan", LEAK_CONFIRMED, "finding", Decision.NEW_DEVELOPMENT, 0.24),
+        # related 0.24: under the related similarity, whatever kind the pattern names
+        (LEAK, "leaked-plan", LEAK_CONFIRMED, "leaked-plan", Decision.NEW_DEVELOPMENT, 0.24),
         (LEAK, "leaked-plan", LEAK_CONFIRMED, UNSTAGED, Decision.NEW_DEVELOPMENT, 0.24),
     ],
 )
@@ -958,7 +956,9 @@ def test_a_report_of_the_broad_rules_kind_updates_a_related_development_within_t
     first: str, first_kind: str, later: str, kind: str, expected: Decision, related: float
 ) -> None:
     """A report no specific rule names, a day after a development the broad rule's pattern
-    named, is its update when related as much as the kinds the pattern names in both ask."""
+    named, is its update when related (0.3) and named as no other kind; a leak and its text
+    confirmed the next day, related less, stay apart (two developments of one kind, a country
+    joining and another the day after, are as alike)."""
     book = book_with_parties(report(first, "new-development", first_kind))
     verdict = book.decide(report(later, "new-development", kind), T0 + timedelta(hours=30))
     assert verdict.decision is expected, verdict.reason
