@@ -216,11 +216,12 @@ def packaged(headline: str) -> str | None:
 def _news_told(text: str) -> bool:
     """Whether ``text``, put before "what we know", tells a step taken: a statement, not a
     question, naming the step and no hedge on it."""
+    step = _STEP_TAKEN.search(text)
     return (
         "?" not in text
         and not _QUESTION_OPENING.match(text)
-        and bool(_STEP_TAKEN.search(text))
-        and not _STEP_TO_COME.search(text)
+        and step is not None
+        and not _STEP_TO_COME.search(text, 0, step.start())
     )
 
 

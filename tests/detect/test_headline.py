@@ -142,6 +142,9 @@ def test_pieces_packaged_as_reference_or_a_look_back(headline: str, package: str
         # a step taken, told before "what we know"
         "Russia and Ukraine sign a ceasefire: what we know so far",
         "Russia and Ukraine sign a ceasefire. Here's what we know",
+        # a hedge after the step is not on it
+        "MPs approve plans to send troops to Ukraine: what we know",
+        "Russia and Ukraine sign ceasefire that will take effect Friday: what we know",
         "US Senate ratifies the Ukraine security guarantee: what we know",
         "MPs vote to send troops to Ukraine - here's what you need to know",
     ],

@@ -2597,6 +2597,39 @@ BROAD, TRUCE_RULE = "new-development", "ceasefire"
             " Storting backed Norway's contribution.",
             "result",
         ),
+        # what a second review found: a truce declared "over" a holiday, a peace's collapse beside
+        # its monitors, a truce on Armistice Day, a vote the other parliament announces, a
+        # refusal said again after it
+        (
+            "ceasefire",
+            "Putin declared a 36-hour ceasefire over Orthodox Christmas, the Kremlin said.",
+            "announced",
+        ),
+        ("ceasefire", "Putin declared the truce over on Monday.", "collapsed"),
+        (
+            "ceasefire",
+            "The peace agreement collapsed on Monday after Russian troops crossed the line, forcing"
+            " the European force overseeing the peace deal to pull back.",
+            "collapsed",
+        ),
+        (
+            "ceasefire",
+            "The truce collapsed on Armistice Day as Russian drones struck Kyiv.",
+            "collapsed",
+        ),
+        (
+            "uk-parliament-vote",
+            "MPs voted 412 to 131 to approve the deployment of troops to Ukraine, the Bundestag"
+            " said.",
+            None,
+        ),
+        (
+            "uk-parliament-vote",
+            "Parliament approved the deployment of 500 troops to Ukraine by 120 votes to 40, the"
+            " Storting said, with the governing Labour party in favour.",
+            None,
+        ),
+        ("new-development", "Poland rules out sending troops to the Ukraine force again.", None),
     ],
 )
 def test_shipped_rules_tell_news_from_process_steps_and_background(
