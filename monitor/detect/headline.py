@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import re
 
+from monitor.detect.novelty import is_hypothetical
+
 # Capitalised as a headline opens a question: "WHO declares" or "who" inside a name is not one.
 _QUESTION_OPENING = re.compile(
     r"(?:How|What|What's|Why|Who|Where|When|Will|Would|Could|Can|Should|Is|Are|Does|Do|Did)\b"
@@ -63,13 +65,9 @@ _NEWS_THEN_WHAT_WE_KNOW = re.compile(
     r"what\s+(?:we|you)\s+(?:need\s+to\s+)?know(?:\s+so\s+far|\s+now)?\W*$",
     re.IGNORECASE,
 )
-# ... unless the step is hedged or to come ("Ceasefire could begin on Friday: what we know",
-# "MPs set to vote to send troops: what you need to know")
-_STEP_TO_COME = re.compile(
-    r"\b(?:could|would|may|might|will|shall|should|set\s+to|due\s+to|expected\s+to|poised\s+to"
-    r"|likely\s+to|plans?\s+to|is\s+to|are\s+to)\b",
-    re.IGNORECASE,
-)
+# ... unless the step is hypothetical (``novelty.is_hypothetical``: "Ceasefire could begin on
+# Friday: what we know") or set to come ("MPs set to vote to send troops: what you need to know")
+_STEP_SET_TO_COME = re.compile(r"\b(?:set|due|poised|likely|is|are)\s+to\b", re.IGNORECASE)
 _STEP_TAKEN = re.compile(
     r"\b(?:sign(?:s|ed)?|ratif(?:y|ies|ied)|approv(?:e|es|ed)|back(?:s|ed)|pass(?:es|ed)"
     r"|order(?:s|ed)|deploy(?:s|ed)|authori[sz](?:es|ed)|agree(?:s|d)?|arrive(?:s|d)?"
@@ -221,7 +219,8 @@ def _news_told(text: str) -> bool:
         "?" not in text
         and not _QUESTION_OPENING.match(text)
         and step is not None
-        and not _STEP_TO_COME.search(text, 0, step.start())
+        and not is_hypothetical(text[: step.start()])
+        and not _STEP_SET_TO_COME.search(text, 0, step.start())
     )
 
 
