@@ -2630,6 +2630,92 @@ BROAD, TRUCE_RULE = "new-development", "ceasefire"
             None,
         ),
         ("new-development", "Poland rules out sending troops to the Ukraine force again.", None),
+        # stop 60: Moscow halting its offensive, or all fighting for weeks, of its own accord is a
+        # new stance beside the truce (not a holiday's or the grid's pause, nor the day told
+        # later); an order signed under a treaty days after a deployment was approved is neither
+        # the treaty's signing nor its ratification; a "Kyiv compact" is a treaty
+        (
+            "russia-position-change",
+            "Putin orders 30-day halt to offensive operations, demands Kyiv reciprocate",
+            "halts-offensive",
+        ),
+        (
+            "russia-position-change",
+            "Putin declares unilateral 30-day ceasefire, calls on Kyiv to reciprocate",
+            "halts-offensive",
+        ),
+        (
+            "russia-position-change",
+            "Putin ordered a halt to offensive operations from midnight on 22 September.",
+            "halts-offensive",
+        ),
+        (
+            "russia-position-change",
+            "Putin declares unilateral Easter truce from Saturday afternoon",
+            None,
+        ),
+        (
+            "russia-position-change",
+            "Putin orders 30-day halt to attacks on Ukraine's power grid and southern front",
+            None,
+        ),
+        (
+            "russia-position-change",
+            "Russia declared a unilateral pause in offensive operations on Sept. 1, which Kyiv has"
+            " informally observed.",
+            None,
+        ),
+        (
+            "guarantees-ratified",
+            "The defence secretary had signed the order committing British forces to Ukraine under"
+            " the London treaty, eight days after the Commons approved the deployment.",
+            None,
+        ),
+        (
+            "guarantees-ratified",
+            "The Bundestag approved the security treaty with Ukraine, a week after it approved the"
+            " deployment of a brigade.",
+            "ratified",
+        ),
+        (
+            "guarantees-ratified",
+            "Bundestag ratifies the Kyiv compact, 402 to 211, the fifth of twenty parliaments",
+            "ratified",
+        ),
+        ("guarantees-ratified", "EU ministers approved the migration compact on Tuesday.", None),
+        # what the review found
+        (
+            "guarantees-ratified",
+            "MPs approved the government motion on the UK-Ukraine security treaty by 380 votes to"
+            " 12.",
+            "ratified",
+        ),
+        (
+            "guarantees-ratified",
+            "Britain signed the pact in order to guarantee Ukraine's security for 100 years.",
+            "signed",
+        ),
+        (
+            "russia-position-change",
+            "Putin, who declared a 30-day truce in March, said on Tuesday that foreign troops in"
+            " Ukraine would be legitimate targets.",
+            None,
+        ),
+        (
+            "russia-position-change",
+            "The Kremlin announced a 30-day pause in peace talks with Ukraine.",
+            None,
+        ),
+        (
+            "russia-position-change",
+            "Putin ordered a 30-day halt to strikes on Ukrainian ports.",
+            None,
+        ),
+        (
+            "russia-position-change",
+            "Russia declared the 30-day ceasefire over after accusing Kyiv of attacks on Kursk.",
+            None,
+        ),
     ],
 )
 def test_shipped_rules_tell_news_from_process_steps_and_background(

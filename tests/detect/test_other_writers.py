@@ -307,6 +307,18 @@ TRAINED_BARS = (0.85, 0.85, 0.05)
 # 0.96 / 1.00 / 1, gn 0.96 / 1.00 / 1, go 1.00 / 0.88 / 0 (its "Turkey formally joins the
 # coalition of the willing" names neither Ukraine nor the story, see the README), gp 1.00 / 1.00 /
 # 0, the others as at first sight.
+# Twelve sets written in stop 60, each replayed first with stop 59's detector (01928eb): gr (a
+# conflict-monitoring think tank's daily assessments) 1.00 / 0.92 / 0 of 60, gs (an encyclopaedia's
+# current-events portal and dated timeline entries) 1.00 / 0.83 / 0, gt (a forces broadcaster for
+# service families) 0.92 / 0.96 / 2, gu (Russian state media's English services) 0.96 / 0.96 / 1, gv
+# (a maritime and shipping desk) 1.00 / 1.00 / 0, gw (Commonwealth papers outside the coalition's
+# core) 1.00 / 1.00 / 0, gx (international-law blogs) 1.00 / 0.96 / 0, gy (news for learners and
+# young readers) 1.00 / 0.92 / 0, gz (data journalism and pollsters) 0.93 / 0.92 / 2, ha (Chinese
+# state media's English services) 1.00 / 1.00 / 0, hb (search-optimised and social-first rewrites)
+# 0.96 / 0.88 / 1, hc (an aviation and airspace desk) 0.96 / 0.96 / 1: 271 of 288 events, 7 of 720
+# quiet items. Their misses and false alerts were then read. With stop 60's changes: gz's
+# guarantees-ratified (a "Kyiv compact" ratified), gv's guarantees-ratified precision (an order
+# signed under a treaty), the others as at first sight.
 # In stop 52, after long articles were read in passages, every bar of the four forms that had
 # stayed below what the detector then reached (precision and recall less 0.05, one more quiet
 # item) was raised to it: 107 bars of 268.
@@ -445,6 +457,18 @@ HELD_OUT_BARS = {
     "go": (0.95, 0.82, 0.02),
     "gp": (0.95, 0.95, 0.02),
     "gq": (0.95, 0.86, 0.02),
+    "gr": (0.95, 0.86, 0.02),
+    "gs": (0.95, 0.78, 0.02),
+    "gt": (0.87, 0.90, 0.05),
+    "gu": (0.91, 0.90, 0.04),
+    "gv": (0.95, 0.95, 0.02),
+    "gw": (0.95, 0.95, 0.02),
+    "gx": (0.95, 0.90, 0.02),
+    "gy": (0.95, 0.86, 0.02),
+    "gz": (0.87, 0.86, 0.05),
+    "ha": (0.95, 0.95, 0.02),
+    "hb": (0.90, 0.82, 0.04),
+    "hc": (0.91, 0.90, 0.04),
 }
 
 # One message per development event: the second alerts each set still gets (README 'Measuring
@@ -528,6 +552,11 @@ HELD_OUT_BARS = {
 # text starts, a leaked draft and its text confirmed, a mandate voted and the first troops it
 # sent, a motion tabled and the vote's date set, an order and the first arrivals, an arrival and
 # its government's confirmation, or a change of position and its fuller statement, as one event.
+# Those of gs, gt, gu, gy, gz, hb and hc (read, stop 60) are where their writers told a truce
+# signed and its first quiet night (gs, gt, gy, hc), a signing and a reaction piece naming Moscow's
+# stance, an order and the first landings, a change of position and the data piece built on it, an
+# arrival and the month's tracker, or a peace in force and the referendum map drawn from it, as one
+# event.
 SECOND_ALERTS = {
     "ae": 2,
     "af": 2,
@@ -555,7 +584,6 @@ SECOND_ALERTS = {
     "dq": 2,
     "dv": 1,
     "dx": 1,
-    "g": 1,
     "ee": 1,
     "ef": 2,
     "eh": 1,
@@ -582,6 +610,7 @@ SECOND_ALERTS = {
     "fu": 2,
     "fw": 1,
     "fx": 1,
+    "g": 1,
     "ga": 2,
     "gb": 2,
     "gc": 1,
@@ -595,6 +624,13 @@ SECOND_ALERTS = {
     "go": 1,
     "gp": 1,
     "gq": 1,
+    "gs": 1,
+    "gt": 1,
+    "gu": 1,
+    "gy": 1,
+    "gz": 3,
+    "hb": 1,
+    "hc": 1,
     "i": 1,
 }
 
@@ -753,6 +789,18 @@ HEADLINE_ONLY_BARS = {
     "go": (0.95, 0.74, 0.02),
     "gp": (0.87, 0.82, 0.05),
     "gq": (0.90, 0.65, 0.04),
+    "gr": (0.86, 0.74, 0.05),
+    "gs": (0.95, 0.15, 0.02),
+    "gt": (0.87, 0.86, 0.05),
+    "gu": (0.91, 0.86, 0.04),
+    "gv": (0.89, 0.70, 0.04),
+    "gw": (0.95, 0.90, 0.02),
+    "gx": (0.90, 0.74, 0.04),
+    "gy": (0.95, 0.61, 0.02),
+    "gz": (0.90, 0.82, 0.04),
+    "ha": (0.95, 0.86, 0.02),
+    "hb": (0.95, 0.65, 0.02),
+    "hc": (0.89, 0.70, 0.04),
 }
 
 
@@ -919,6 +967,18 @@ LONG_BODY_BARS = {
     "go": (0.90, 0.78, 0.04),
     "gp": (0.95, 0.90, 0.02),
     "gq": (0.90, 0.86, 0.04),
+    "gr": (0.95, 0.82, 0.02),
+    "gs": (0.95, 0.70, 0.02),
+    "gt": (0.87, 0.86, 0.05),
+    "gu": (0.90, 0.90, 0.04),
+    "gv": (0.95, 0.90, 0.02),
+    "gw": (0.95, 0.95, 0.02),
+    "gx": (0.83, 0.90, 0.07),
+    "gy": (0.95, 0.82, 0.02),
+    "gz": (0.91, 0.86, 0.04),
+    "ha": (0.95, 0.95, 0.02),
+    "hb": (0.95, 0.74, 0.02),
+    "hc": (0.95, 0.86, 0.02),
 }
 
 # The same sets as agency copy tells them, repeating its earlier paragraphs for background: each
@@ -1080,6 +1140,18 @@ EARLIER_BARS = {
     "go": (0.95, 0.82, 0.02),
     "gp": (0.95, 0.90, 0.02),
     "gq": (0.95, 0.86, 0.02),
+    "gr": (0.95, 0.86, 0.02),
+    "gs": (0.95, 0.78, 0.02),
+    "gt": (0.87, 0.90, 0.05),
+    "gu": (0.91, 0.90, 0.04),
+    "gv": (0.95, 0.90, 0.02),
+    "gw": (0.95, 0.95, 0.02),
+    "gx": (0.87, 0.90, 0.05),
+    "gy": (0.95, 0.90, 0.02),
+    "gz": (0.87, 0.86, 0.05),
+    "ha": (0.95, 0.95, 0.02),
+    "hb": (0.90, 0.82, 0.04),
+    "hc": (0.87, 0.90, 0.05),
 }
 LONG_BODY_SEED = 20260106
 T0 = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
@@ -1280,7 +1352,7 @@ def test_a_development_told_over_paragraphs_of_background_is_read_in_its_passage
 
 def test_every_held_out_set_has_its_bar_and_exists() -> None:
     letters = {p.stem.removeprefix("other-writer-") for p in SETS}
-    assert len(SETS) == 199
+    assert len(SETS) == 211
     assert held_out() == set(HELD_OUT_BARS) == set(HEADLINE_ONLY_BARS) == set(LONG_BODY_BARS)
     assert set(EARLIER_BARS) == held_out()
     assert held_out() < letters
