@@ -2683,6 +2683,25 @@ BROAD, TRUCE_RULE = "new-development", "ceasefire"
             "ratified",
         ),
         ("guarantees-ratified", "EU ministers approved the migration compact on Tuesday.", None),
+        # stop 60's last sets: a truce no longer "considered" binding, a peace framework signed,
+        # a truce that "remains in effect" (holding, not news), a demand Moscow "let go of"
+        (
+            "ceasefire",
+            "Russia said it no longer considered itself bound by the ceasefire.",
+            "collapsed",
+        ),
+        ("ceasefire", "Kyiv and Moscow sign peace framework in Geneva", "peace-signed"),
+        (
+            "ceasefire",
+            "A week into the ceasefire, both sides reported shelling incidents near Huliaipole; the"
+            " monitoring commission said the truce 'remains in effect'.",
+            None,
+        ),
+        (
+            "russia-position-change",
+            "Moscow has let go of a demand it called non-negotiable only weeks ago.",
+            "drops-condition",
+        ),
         # what the review found
         (
             "guarantees-ratified",

@@ -319,6 +319,14 @@ TRAINED_BARS = (0.85, 0.85, 0.05)
 # quiet items. Their misses and false alerts were then read. With stop 60's changes: gz's
 # guarantees-ratified (a "Kyiv compact" ratified), gv's guarantees-ratified precision (an order
 # signed under a treaty), the others as at first sight.
+# Six more written in stop 60, each replayed first with the detector of its first commit (gr to
+# hc as fixtures, with their changes): hd (the religious press) 1.00 / 0.92 / 0 of 60, he (Moldovan
+# and Romanian outlets in English) 0.96 / 0.96 / 1, hf (travel advisories and consular updates) 0.96
+# / 0.92 / 1, hg (anti-war campaigners, unions and the peace movement) 1.00 / 0.83 / 0, hh (Turkish
+# English-language press) 1.00 / 0.96 / 0, hi (a Middle East outlet covering many conflicts' truces
+# side by side) 0.96 / 0.92 / 1: 132 of 144 events, 3 of 360 quiet items. Then read. With the
+# stop's last changes: he 1.00 / 0.96 / 0 (a peace framework signed, a truce that "remains in
+# effect"), hg 1.00 / 0.88 / 0 (a demand Moscow "let go of"), the others as at first sight.
 # In stop 52, after long articles were read in passages, every bar of the four forms that had
 # stayed below what the detector then reached (precision and recall less 0.05, one more quiet
 # item) was raised to it: 107 bars of 268.
@@ -469,6 +477,12 @@ HELD_OUT_BARS = {
     "ha": (0.95, 0.95, 0.02),
     "hb": (0.90, 0.82, 0.04),
     "hc": (0.91, 0.90, 0.04),
+    "hd": (0.95, 0.86, 0.02),
+    "he": (0.95, 0.90, 0.02),
+    "hf": (0.90, 0.86, 0.04),
+    "hg": (0.95, 0.82, 0.02),
+    "hh": (0.95, 0.90, 0.02),
+    "hi": (0.90, 0.86, 0.04),
 }
 
 # One message per development event: the second alerts each set still gets (README 'Measuring
@@ -556,7 +570,10 @@ HELD_OUT_BARS = {
 # signed and its first quiet night (gs, gt, gy, hc), a signing and a reaction piece naming Moscow's
 # stance, an order and the first landings, a change of position and the data piece built on it, an
 # arrival and the month's tracker, or a peace in force and the referendum map drawn from it, as one
-# event.
+# event. Those of hd, he, hf, hg, hh and hi (read, stop 60) are where their writers told an order
+# and the first arrivals, British and French troops and a French ship days later, a vote and a
+# neighbour's reaction to it, a truce in force and an advisory page recording it, or a truce signed
+# and its first quiet night, as one event.
 SECOND_ALERTS = {
     "ae": 2,
     "af": 2,
@@ -631,6 +648,12 @@ SECOND_ALERTS = {
     "gz": 3,
     "hb": 1,
     "hc": 1,
+    "hd": 1,
+    "he": 1,
+    "hf": 1,
+    "hg": 1,
+    "hh": 1,
+    "hi": 1,
     "i": 1,
 }
 
@@ -801,6 +824,12 @@ HEADLINE_ONLY_BARS = {
     "ha": (0.95, 0.86, 0.02),
     "hb": (0.95, 0.65, 0.02),
     "hc": (0.89, 0.70, 0.04),
+    "hd": (0.90, 0.82, 0.04),
+    "he": (0.95, 0.78, 0.02),
+    "hf": (0.84, 0.65, 0.05),
+    "hg": (0.89, 0.57, 0.04),
+    "hh": (0.95, 0.70, 0.02),
+    "hi": (0.95, 0.78, 0.02),
 }
 
 
@@ -979,6 +1008,12 @@ LONG_BODY_BARS = {
     "ha": (0.95, 0.95, 0.02),
     "hb": (0.95, 0.74, 0.02),
     "hc": (0.95, 0.86, 0.02),
+    "hd": (0.95, 0.82, 0.02),
+    "he": (0.95, 0.86, 0.02),
+    "hf": (0.95, 0.74, 0.02),
+    "hg": (0.95, 0.82, 0.02),
+    "hh": (0.95, 0.86, 0.02),
+    "hi": (0.86, 0.82, 0.05),
 }
 
 # The same sets as agency copy tells them, repeating its earlier paragraphs for background: each
@@ -1152,6 +1187,12 @@ EARLIER_BARS = {
     "ha": (0.95, 0.95, 0.02),
     "hb": (0.90, 0.82, 0.04),
     "hc": (0.87, 0.90, 0.05),
+    "hd": (0.95, 0.86, 0.02),
+    "he": (0.87, 0.90, 0.05),
+    "hf": (0.87, 0.86, 0.05),
+    "hg": (0.90, 0.82, 0.04),
+    "hh": (0.95, 0.90, 0.02),
+    "hi": (0.90, 0.86, 0.04),
 }
 LONG_BODY_SEED = 20260106
 T0 = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
@@ -1352,7 +1393,7 @@ def test_a_development_told_over_paragraphs_of_background_is_read_in_its_passage
 
 def test_every_held_out_set_has_its_bar_and_exists() -> None:
     letters = {p.stem.removeprefix("other-writer-") for p in SETS}
-    assert len(SETS) == 211
+    assert len(SETS) == 217
     assert held_out() == set(HELD_OUT_BARS) == set(HEADLINE_ONLY_BARS) == set(LONG_BODY_BARS)
     assert set(EARLIER_BARS) == held_out()
     assert held_out() < letters
