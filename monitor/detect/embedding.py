@@ -120,13 +120,14 @@ class Embedder:
     def token_ids(self, texts: Sequence[str]) -> list[list[int]]:
         """The token ids of each text, as the tokenizer would give them for the whole text."""
         split = [text.split(" ") for text in texts]
-        missing = list({w for words in split for w in words if w and w not in self._word_ids})
-        if missing:
-            if len(self._word_ids) + len(missing) > _CACHED_WORDS:
-                self._word_ids.clear()
-            for word in missing:
-                self._word_ids[word] = self._encode(word)
-        return [[i for w in words if w for i in self._word_ids.get(w) or ()] for words in split]
+        # this call's own ids: dropping the kept ones to make room loses none of them
+        ids = {w: self._word_ids.get(w) for words in split for w in words if w}
+        missing = [word for word, found in ids.items() if found is None]
+        if missing and len(self._word_ids) + len(missing) > _CACHED_WORDS:
+            self._word_ids.clear()
+        for word in missing:
+            ids[word] = self._word_ids[word] = self._encode(word)
+        return [[i for w in words if w for i in ids[w] or ()] for words in split]
 
     def _encode(self, word: str) -> tuple[int, ...]:
         """The token ids ``encode`` gives for ``word`` (one word: no spaces)."""

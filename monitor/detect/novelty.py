@@ -139,13 +139,16 @@ class KnownClaims:
         if not self.texts:
             return [Evidence(sentence, 1.0, "", 0.0) for sentence in sentences]
         items = [self._item(sentence) for sentence in sentences]
-        self._compare(list({item for item in items if item[0] and item not in self._nearest}))
+        # this call's own comparisons: dropping the kept ones to make room loses none of them
+        kept = {item: self._nearest.get(item) for item in items if item[0]}
+        nearest = self._compare([item for item, comparison in kept.items() if comparison is None])
+        nearest.update((item, comparison) for item, comparison in kept.items() if comparison)
         found = []
         for index, (sentence, item) in enumerate(zip(sentences, items, strict=True)):
             if not item[0]:  # no informative word: nothing to compare
                 found.append(Evidence(sentence, 1.0, "", 0.0))
                 continue
-            position, best, shares_word = self._nearest[item]
+            position, best, shares_word = nearest[item]
             shown, similarity = position, best
             if in_meaning is not None and not shares_word:
                 shown = in_meaning[index]
@@ -171,12 +174,16 @@ class KnownClaims:
             item = self._items[sentence] = (key, speaks_hypothetically(tokens))
         return item
 
-    def _compare(self, items: Sequence[tuple[str, bool]]) -> None:
-        """Find and keep the nearest claim of each (informative key, hypothetical) pair."""
+    def _compare(
+        self, items: Sequence[tuple[str, bool]]
+    ) -> dict[tuple[str, bool], tuple[int, float, bool]]:
+        """Find, keep and return the nearest claim of each (informative key, hypothetical)
+        pair."""
         if not items:
-            return
+            return {}
         if len(self._nearest) + len(items) > _KEPT_COMPARISONS:
             self._nearest.clear()
+        compared = {}
         scores = self._ratios([key for key, _ in items], range(len(self._keys))) / 100.0
         hypothetical = np.array([hypothetical for _, hypothetical in items])
         differs = hypothetical[:, None] != np.array(self._hypothetical)[None, :]
@@ -184,4 +191,6 @@ class KnownClaims:
         for row, item in enumerate(items):
             position = int(scores[row].argmax())
             shares_word = not self._words[position].isdisjoint(item[0].split())
-            self._nearest[item] = (position, float(scores[row, position]), shares_word)
+            compared[item] = (position, float(scores[row, position]), shares_word)
+        self._nearest.update(compared)
+        return compared

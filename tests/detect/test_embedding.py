@@ -26,6 +26,20 @@ def test_word_by_word_tokens_are_the_tokenizers_own() -> None:
     assert embedder.token_ids(SENTENCES) == expected
 
 
+def test_words_dropped_to_make_room_are_encoded_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    """When the kept token ids overflow, every word a call needs is encoded again: a word kept
+    before, asked for beside new ones, keeps its ids (they were lost, silently, once a daemon
+    had read enough distinct words)."""
+    from monitor.detect import embedding
+
+    embedder = bundled_embedder()
+    expected = embedder.token_ids(SENTENCES)
+    embedder._word_ids.clear()
+    embedder.token_ids(SENTENCES[:1])
+    monkeypatch.setattr(embedding, "_CACHED_WORDS", len(embedder._word_ids) + 1)
+    assert embedder.token_ids(SENTENCES) == expected
+
+
 def test_embeddings_are_unit_length_means_of_token_vectors() -> None:
     embedder = bundled_embedder()
     rows = embedder.embed(SENTENCES)

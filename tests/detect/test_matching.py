@@ -2683,14 +2683,36 @@ BROAD, TRUCE_RULE = "new-development", "ceasefire"
             "ratified",
         ),
         ("guarantees-ratified", "EU ministers approved the migration compact on Tuesday.", None),
-        # stop 60's last sets: a truce no longer "considered" binding, a peace framework signed,
-        # a truce that "remains in effect" (holding, not news), a demand Moscow "let go of"
+        # stop 60's last sets: a truce no longer "considered" binding, a truce that "remains in
+        # effect" (holding, not news), a demand Moscow "let go of"; and what a review of them found
         (
             "ceasefire",
             "Russia said it no longer considered itself bound by the ceasefire.",
             "collapsed",
         ),
-        ("ceasefire", "Kyiv and Moscow sign peace framework in Geneva", "peace-signed"),
+        (
+            "ceasefire",
+            "A ceasefire before winter is no longer considered realistic in Kyiv, officials said.",
+            None,
+        ),
+        (
+            "ceasefire",
+            "Russia and Ukraine agreed a 30-day ceasefire on Tuesday, though martial law remains in"
+            " effect across Ukraine.",
+            "announced",
+        ),
+        (
+            "russia-position-change",
+            "Zelensky demanded that Moscow let go of its demand for the whole of Donbas before any"
+            " talks.",
+            None,
+        ),
+        (
+            "uk-parliament-vote",
+            "MPs voted 344 to 198 on Tuesday to send a second rotation of troops to Ukraine, within"
+            " the ceiling set by parliament.",
+            "held",
+        ),
         (
             "ceasefire",
             "A week into the ceasefire, both sides reported shelling incidents near Huliaipole; the"
@@ -2701,6 +2723,33 @@ BROAD, TRUCE_RULE = "new-development", "ceasefire"
             "russia-position-change",
             "Moscow has let go of a demand it called non-negotiable only weeks ago.",
             "drops-condition",
+        ),
+        # and of the last six: numbers kept within a limit Parliament approved, a peace treaty to
+        # be signed as a condition, a truce between Kinshasa and the M23
+        (
+            "uk-parliament-vote",
+            "The Ministry of Defence said it intended to replace the first units in Ukraine with a"
+            " fresh battlegroup in August, keeping numbers within the limit approved by"
+            " parliament.",
+            None,
+        ),
+        (
+            "ceasefire",
+            "Poland's president says his country will consider sending a contingent to the Ukraine"
+            " force once a final peace treaty is signed.",
+            None,
+        ),
+        (
+            "ceasefire",
+            "A former peacekeeping official argues that the truce signed in Doha between Kinshasa"
+            " and the M23 rebels will fail without sustained outside attention.",
+            None,
+        ),
+        (
+            "new-development",
+            "A former peacekeeping official argues that the truce signed in Doha between Kinshasa"
+            " and the M23 rebels will fail without sustained outside attention.",
+            None,
         ),
         # what the review found
         (

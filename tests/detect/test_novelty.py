@@ -156,6 +156,24 @@ def test_a_recurring_sentence_is_read_into_words_once(monkeypatch: pytest.Monkey
     assert known.assess_all(sentences) == first
 
 
+def test_comparisons_dropped_while_comparing_are_made_again(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """When the kept comparisons overflow, every one a call needs is compared again: a sentence
+    compared before, asked for beside new ones, is not lost with the rest (it raised KeyError
+    in a daemon that had read enough sentences)."""
+    known = KnownClaims(CLAIMS)
+    seen = "MPs voted on the deployment of British troops."
+    known.assess(seen)
+    monkeypatch.setattr(novelty, "_KEPT_COMPARISONS", 2)
+    sentences = [
+        seen,
+        "The Bundestag ratified a security treaty with Kyiv.",
+        "Commons backs sending soldiers to Kyiv.",
+    ]
+    assert known.assess_all(sentences) == KnownClaims(CLAIMS).assess_all(sentences)
+
+
 def test_key_ratios_are_what_cdist_gives() -> None:
     """Keys that share no word are measured by their Indel distance, the others by
     ``token_set_ratio``: the matrix is ``process.cdist``'s, to the bit."""

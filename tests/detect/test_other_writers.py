@@ -325,8 +325,17 @@ TRAINED_BARS = (0.85, 0.85, 0.05)
 # / 0.92 / 1, hg (anti-war campaigners, unions and the peace movement) 1.00 / 0.83 / 0, hh (Turkish
 # English-language press) 1.00 / 0.96 / 0, hi (a Middle East outlet covering many conflicts' truces
 # side by side) 0.96 / 0.92 / 1: 132 of 144 events, 3 of 360 quiet items. Then read. With the
-# stop's last changes: he 1.00 / 0.96 / 0 (a peace framework signed, a truce that "remains in
-# effect"), hg 1.00 / 0.88 / 0 (a demand Moscow "let go of"), the others as at first sight.
+# stop's last changes: he 1.00 / 0.96 / 0 (a truce that "remains in effect"), hg 1.00 / 0.88 / 0
+# (a demand Moscow "has let go of"), the others as at first sight.
+# Six more written in stop 60 and replayed first with the detector of its second commit (hd to
+# hi as fixtures, with their changes): hj (Scottish and Welsh papers, the devolved parliaments'
+# own motions) 0.96 / 0.92 / 1 of 60, hk (verbatim broadcast and podcast transcripts) 1.00 / 0.96 /
+# 0, hl (Capitol Hill and Washington policy press) 1.00 / 0.92 / 0, hm (a wire's successive
+# write-throughs of one story) 0.85 / 0.92 / 4, hn (op-eds and editorials) 0.92 / 0.92 / 2, ho
+# (sports, culture and lifestyle desks) 0.96 / 0.92 / 1: 133 of 144 events, 8 of 360 quiet items.
+# Then read. With the stop's last changes: hm 0.88 / 0.92 / 3 (numbers kept "within the limit
+# approved by parliament" are no vote), hn 0.96 / 0.92 / 1 (a truce between Kinshasa and the M23,
+# a peace treaty "once" signed), the others as at first sight.
 # In stop 52, after long articles were read in passages, every bar of the four forms that had
 # stayed below what the detector then reached (precision and recall less 0.05, one more quiet
 # item) was raised to it: 107 bars of 268.
@@ -483,6 +492,12 @@ HELD_OUT_BARS = {
     "hg": (0.95, 0.82, 0.02),
     "hh": (0.95, 0.90, 0.02),
     "hi": (0.90, 0.86, 0.04),
+    "hj": (0.91, 0.86, 0.04),
+    "hk": (0.95, 0.90, 0.02),
+    "hl": (0.95, 0.86, 0.02),
+    "hm": (0.83, 0.86, 0.07),
+    "hn": (0.90, 0.86, 0.04),
+    "ho": (0.90, 0.86, 0.04),
 }
 
 # One message per development event: the second alerts each set still gets (README 'Measuring
@@ -573,7 +588,10 @@ HELD_OUT_BARS = {
 # event. Those of hd, he, hf, hg, hh and hi (read, stop 60) are where their writers told an order
 # and the first arrivals, British and French troops and a French ship days later, a vote and a
 # neighbour's reaction to it, a truce in force and an advisory page recording it, or a truce signed
-# and its first quiet night, as one event.
+# and its first quiet night, as one event. hj's three, hk's and hl's (read, stop 60) are where
+# their writers told a shift of Moscow's and a local MP's reading of it, a new line opened and the
+# analysis of its tone, an arrival and a harbour's crews watching it, a truce signed and its annex,
+# or a truce signed and the aid it set going, as one event.
 SECOND_ALERTS = {
     "ae": 2,
     "af": 2,
@@ -654,6 +672,9 @@ SECOND_ALERTS = {
     "hg": 1,
     "hh": 1,
     "hi": 1,
+    "hj": 3,
+    "hk": 1,
+    "hl": 1,
     "i": 1,
 }
 
@@ -830,6 +851,12 @@ HEADLINE_ONLY_BARS = {
     "hg": (0.89, 0.57, 0.04),
     "hh": (0.95, 0.70, 0.02),
     "hi": (0.95, 0.78, 0.02),
+    "hj": (0.90, 0.78, 0.04),
+    "hk": (0.95, 0.70, 0.02),
+    "hl": (0.90, 0.74, 0.04),
+    "hm": (0.86, 0.82, 0.05),
+    "hn": (0.80, 0.40, 0.05),
+    "ho": (0.66, 0.32, 0.09),
 }
 
 
@@ -1014,6 +1041,12 @@ LONG_BODY_BARS = {
     "hg": (0.95, 0.82, 0.02),
     "hh": (0.95, 0.86, 0.02),
     "hi": (0.86, 0.82, 0.05),
+    "hj": (0.91, 0.78, 0.04),
+    "hk": (0.95, 0.86, 0.02),
+    "hl": (0.95, 0.82, 0.02),
+    "hm": (0.81, 0.78, 0.07),
+    "hn": (0.90, 0.82, 0.04),
+    "ho": (0.90, 0.86, 0.04),
 }
 
 # The same sets as agency copy tells them, repeating its earlier paragraphs for background: each
@@ -1193,6 +1226,12 @@ EARLIER_BARS = {
     "hg": (0.90, 0.82, 0.04),
     "hh": (0.95, 0.90, 0.02),
     "hi": (0.90, 0.86, 0.04),
+    "hj": (0.87, 0.86, 0.05),
+    "hk": (0.95, 0.90, 0.02),
+    "hl": (0.95, 0.86, 0.02),
+    "hm": (0.83, 0.86, 0.07),
+    "hn": (0.86, 0.86, 0.05),
+    "ho": (0.90, 0.86, 0.04),
 }
 LONG_BODY_SEED = 20260106
 T0 = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
@@ -1393,7 +1432,7 @@ def test_a_development_told_over_paragraphs_of_background_is_read_in_its_passage
 
 def test_every_held_out_set_has_its_bar_and_exists() -> None:
     letters = {p.stem.removeprefix("other-writer-") for p in SETS}
-    assert len(SETS) == 217
+    assert len(SETS) == 223
     assert held_out() == set(HELD_OUT_BARS) == set(HEADLINE_ONLY_BARS) == set(LONG_BODY_BARS)
     assert set(EARLIER_BARS) == held_out()
     assert held_out() < letters
