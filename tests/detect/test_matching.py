@@ -2713,6 +2713,14 @@ BROAD, TRUCE_RULE = "new-development", "ceasefire"
             " the ceiling set by parliament.",
             "held",
         ),
+        # the motion's own words before the vote are its date set, not the vote held (hs: the vote
+        # a week later had joined that "held" motion as an update)
+        (
+            "uk-parliament-vote",
+            "The motion MPs will vote on next Tuesday approves up to 3,500 British personnel for 12"
+            " months; the Lib Dems and a group of Labour backbenchers have tabled amendments.",
+            "scheduled",
+        ),
         (
             "ceasefire",
             "A week into the ceasefire, both sides reported shelling incidents near Huliaipole; the"

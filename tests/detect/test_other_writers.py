@@ -336,6 +336,12 @@ TRAINED_BARS = (0.85, 0.85, 0.05)
 # Then read. With the stop's last changes: hm 0.88 / 0.92 / 3 (numbers kept "within the limit
 # approved by parliament" are no vote), hn 0.96 / 0.92 / 1 (a truce between Kinshasa and the M23,
 # a peace treaty "once" signed), the others as at first sight.
+# Four more written last in stop 60 and replayed first with the detector of its third commit:
+# hp (a regional British daily's digital desk) 1.00 / 0.92 / 0 of 60, hq (German public media's
+# English services) 1.00 / 0.92 / 0, hr (hedged, attributed agency and broadsheet copy) 0.93 /
+# 0.96 / 2, hs (paraphrased real reporting) 1.00 / 0.83 / 0: 87 of 96 events, 2 of 240 quiet. Then
+# read: with the stop's last change, hs 1.00 / 0.88 / 0 (the Commons vote had joined the motion
+# "MPs will vote on next Tuesday", read as a vote held, as its update).
 # In stop 52, after long articles were read in passages, every bar of the four forms that had
 # stayed below what the detector then reached (precision and recall less 0.05, one more quiet
 # item) was raised to it: 107 bars of 268.
@@ -498,6 +504,10 @@ HELD_OUT_BARS = {
     "hm": (0.83, 0.86, 0.07),
     "hn": (0.90, 0.86, 0.04),
     "ho": (0.90, 0.86, 0.04),
+    "hp": (0.95, 0.86, 0.02),
+    "hq": (0.95, 0.86, 0.02),
+    "hr": (0.87, 0.90, 0.05),
+    "hs": (0.95, 0.82, 0.02),
 }
 
 # One message per development event: the second alerts each set still gets (README 'Measuring
@@ -591,7 +601,10 @@ HELD_OUT_BARS = {
 # and its first quiet night, as one event. hj's three, hk's and hl's (read, stop 60) are where
 # their writers told a shift of Moscow's and a local MP's reading of it, a new line opened and the
 # analysis of its tone, an arrival and a harbour's crews watching it, a truce signed and its annex,
-# or a truce signed and the aid it set going, as one event.
+# or a truce signed and the aid it set going, as one event. Those of hp, hq, hr and hs (stop 60,
+# written last) are where their writers told a truce signed and in force, a signing and its text
+# published, a leaked plan and its fuller reading, Moscow's terms and their explanation, a motion
+# tabled and its wording, or arrivals of two parties, as one event.
 SECOND_ALERTS = {
     "ae": 2,
     "af": 2,
@@ -675,6 +688,10 @@ SECOND_ALERTS = {
     "hj": 3,
     "hk": 1,
     "hl": 1,
+    "hp": 1,
+    "hq": 2,
+    "hr": 2,
+    "hs": 4,
     "i": 1,
 }
 
@@ -857,6 +874,10 @@ HEADLINE_ONLY_BARS = {
     "hm": (0.86, 0.82, 0.05),
     "hn": (0.80, 0.40, 0.05),
     "ho": (0.66, 0.32, 0.09),
+    "hp": (0.95, 0.78, 0.02),
+    "hq": (0.95, 0.70, 0.02),
+    "hr": (0.87, 0.86, 0.05),
+    "hs": (0.95, 0.70, 0.02),
 }
 
 
@@ -1047,6 +1068,10 @@ LONG_BODY_BARS = {
     "hm": (0.81, 0.78, 0.07),
     "hn": (0.90, 0.82, 0.04),
     "ho": (0.90, 0.86, 0.04),
+    "hp": (0.95, 0.82, 0.02),
+    "hq": (0.95, 0.82, 0.02),
+    "hr": (0.95, 0.90, 0.02),
+    "hs": (0.95, 0.82, 0.02),
 }
 
 # The same sets as agency copy tells them, repeating its earlier paragraphs for background: each
@@ -1232,6 +1257,10 @@ EARLIER_BARS = {
     "hm": (0.83, 0.86, 0.07),
     "hn": (0.86, 0.86, 0.05),
     "ho": (0.90, 0.86, 0.04),
+    "hp": (0.90, 0.86, 0.04),
+    "hq": (0.95, 0.86, 0.02),
+    "hr": (0.87, 0.90, 0.05),
+    "hs": (0.91, 0.82, 0.04),
 }
 LONG_BODY_SEED = 20260106
 T0 = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
@@ -1432,7 +1461,7 @@ def test_a_development_told_over_paragraphs_of_background_is_read_in_its_passage
 
 def test_every_held_out_set_has_its_bar_and_exists() -> None:
     letters = {p.stem.removeprefix("other-writer-") for p in SETS}
-    assert len(SETS) == 223
+    assert len(SETS) == 227
     assert held_out() == set(HELD_OUT_BARS) == set(HEADLINE_ONLY_BARS) == set(LONG_BODY_BARS)
     assert set(EARLIER_BARS) == held_out()
     assert held_out() < letters
