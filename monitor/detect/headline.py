@@ -34,20 +34,21 @@ _REFERENCE_LABELS = (
     rf"{_EXPLAINER_LABELS}|backgrounder|fact\s*check|key facts|at a glance|in numbers|recap|preview"
 )
 _VIEW_LABELS = r"analysis|comment|opinion|in depth|editorial|column|long read"
-# A label opens the headline when a colon, a bar, a dash between spaces, or a dash before a
-# capital ("EXPLAINER-What...") follows it; "Background-check bill" and "Opinion-poll lead"
-# are not labels.
-_AFTER_LABEL = r"(?:\s*[:|]|\s+[-\u2013\u2014]\s|[-\u2013\u2014]\s*(?-i:[A-Z0-9]))"
+# A label opens the headline when a colon, a bar, a dash or a slash between spaces ("Analysis /
+# ..."), or a dash before a capital ("EXPLAINER-What...") follows it; "Background-check bill"
+# and "Opinion-poll lead" are not labels.
+_AFTER_LABEL = r"(?:\s*[:|]|\s+[-\u2013\u2014/]\s|[-\u2013\u2014]\s*(?-i:[A-Z0-9]))"
 _FEATURE_LABEL = re.compile(f"(?:{_EXPLAINER_LABELS}|{_VIEW_LABELS}){_AFTER_LABEL}", re.IGNORECASE)
 _REFERENCE_LABEL = re.compile(f"(?:{_REFERENCE_LABELS}){_AFTER_LABEL}", re.IGNORECASE)
-# Reference put anywhere in the headline: "The week in diplomacy, explained", "Britain's
+# Reference put anywhere in the headline: "The week in diplomacy, explained", "Security
+# guarantees explained: who has ratified what", "Britain's
 # deployment in numbers", "How the treaty works", "What we know about the leaked plan", "A
 # reader's guide to the framework" (a guide so qualified, not "a new guide to its terms"), "MPs
 # debate the deployment: what you need to know", "Ukraine vote preview", "Ukraine vote: what MPs
 # will decide" (opening the headline or its part after a colon or dash: not "in what officials
 # say will mean a breakthrough").
 _REFERENCE = re.compile(
-    r"[,:]\s*explained\W*$|\bwhat we know\b"
+    r"[,:]\s*explained\W*$|\bexplained\s*(?:[:|]|\s[-\u2013\u2014]\s)|\bwhat we know\b"
     r"|\ba\s+(?:(?:reader|beginner|layman)[\u2019']s\s+|(?:short|quick|brief|simple|visual|handy"
     r"|practical|complete)\s+)?guide to\b"
     r"|\bhow\b.{0,60}\bworks?\b"
@@ -97,7 +98,8 @@ _COUNT = (
 # six weeks that brought a lull"), an anniversary, a round-up of the week, month or year ("The
 # week in Ukraine diplomacy: ...", "The year in review"), or a count of thirty days or more, in
 # digits, opening it and then a colon or a question ("100 days of ceasefire: what has
-# changed?", "1,000 days since the invasion: ...").
+# changed?", "1,000 days since the invasion: ..."), or a milestone reached ("Ukraine ceasefire
+# reaches 100 days", "Kyiv marks one year since the guns fell silent").
 # Fewer days are too near ("Two days after the vote, the first troops leave" is news), and so is
 # a count told as news ("30 days into truce, Russia strikes Odesa", "30 days to pull troops out").
 _LOOK_BACK = re.compile(
@@ -107,18 +109,34 @@ _LOOK_BACK = re.compile(
     r"[^:?]{0,80}[:?]"
     r"|\bin review\b|\bthe (?:week|month|year) that was\b|\b(?:19|20)\d\d: the year\b"
     r"|\bthe year (?:the|that|when)\b|\banniversary\b|\blooking back\b|\bretrospective\b"
-    r"|^(?:the|this) (?:week|month|year) in\b",
+    r"|^(?:the|this) (?:week|month|year) in\b"
+    rf"|\b(?:reach(?:es|ed)?|mark(?:s|ed)?|pass(?:es|ed)?)\s+(?:its\s+|the\s+)?(?:{_COUNT}|\d+(?:st|nd|rd|th)"
+    r"|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth)\s+(?:days?|weeks?|months?|years?)\b",
+    re.IGNORECASE,
+)
+# A way from one point to another opening the headline, then how it went or the road taken
+# ("From 'legitimate targets' to the Dnipro line: Russia's evolving stance", "Analysis / From
+# Paris to Kyiv: how the promise became troops"), looks back; not news after the way ("From
+# Westminster to Kyiv: MPs back sending British troops").
+_FROM_TO = re.compile(
+    r"^(?:\w+\s*[/:|]\s*)?from\s+[^:]{2,60}?\s+to\s+[^:]{2,60}:\s*"
+    r"(?:how\b|.*\b(?:evolving|evolution|road|timeline|revisited)\b)",
     re.IGNORECASE,
 )
 # A headline reporting a denial ("Kremlin denies report Putin accepted European troops", "MoD
-# says it's 'not government policy'", "... Kyiv and Washington say it's fake") tells of what did
-# not happen as reported; denying someone consent or entry is a decision, not a denial.
+# says it's 'not government policy'", "... Kyiv and Washington say it's fake") or a
+# fact-checker's rebuttal tells of what did not happen as reported; denying someone consent or
+# entry is a decision, not a denial.
 _DENIAL = re.compile(
     r"\bden(?:y|ies|ied|ying)\b(?!\s+(?:\w+\s+){0,3}(?:consent|entry|access|approval|permission)\b)"
     r"|\b(?:dismiss(?:es|ed)?|reject(?:s|ed)?|rubbish(?:es|ed)?)\s+(?:the\s+|a\s+)?"
     r"(?:reports?|claims?|rumou?rs?)\b"
     r"|\b(?:it'?s|is|are|as|calls?\s+(?:the\s+)?(?:reports?|claims?))\s+'?(?:fake|untrue|baseless)\b"
-    r"|\bnot government policy\b",
+    r"|\bnot government policy\b"
+    # a fact-checker's verdict on a claim ("No, MPs did not vote ...", "Unverified: claims ...",
+    # "... PDF is a doctored 2022 document"; not "Verified:" nor "Confirmed:")
+    r"|^no,\s|^(?:unverified|false|fake|misleading|unproven|mostly\s+false)\s*[:|]"
+    r"|\b(?:is|are|was|were)\s+(?:an?\s+)?(?:fabricat\w*|doctored|false)\b",
     re.IGNORECASE,
 )
 # A headline reporting an opinion poll tells what people think, never a step taken: a poll so
@@ -200,7 +218,7 @@ def packaged(headline: str) -> str | None:
     """What ``headline`` packages its article as, if as reference ("an explainer") or as a
     look back ("a look back"), or None for a headline of news."""
     text = headline.strip()
-    if _LOOK_BACK.search(text):
+    if _LOOK_BACK.search(text) or _FROM_TO.match(text):
         return "a look back"
     if _REFERENCE_LABEL.match(text) or _DEFINING_QUESTION.match(text):
         return "an explainer"

@@ -19,6 +19,7 @@ from monitor.detect.headline import denies, explains, packaged, reports_poll, se
         "Kyiv ratifies the treaty \u2014 what does it bring?",
         "EXPLAINER-What the Paris declaration commits Britain to",
         "Who's who in the Riyadh talks",
+        "Analysis / Europe's Ukraine force still exists mostly on paper",
     ],
 )
 def test_explainers_analyses_and_questions(headline: str) -> None:
@@ -91,6 +92,15 @@ def test_news_put_as_statements(headline: str) -> None:
         ("What is the new 'five-party format' and can it end the war?", "an explainer"),
         ("Who is in the coalition of the willing, and what has each offered?", "an explainer"),
         ("What are the 'military hubs' Britain and France want in Ukraine?\u201d", "an explainer"),
+        ("Ukraine's security guarantees explained: who has ratified what", "an explainer"),
+        # a way from one point to another, then how it went; a milestone reached
+        ("From 'legitimate targets' to the Dnipro line: Russia's evolving stance", "a look back"),
+        (
+            "Analysis / From 'legitimate targets' to a U.N. draft: how Moscow's line shifted",
+            "a look back",
+        ),
+        ("Ukraine ceasefire reaches 100 days; peace still far", "a look back"),
+        ("Ukraine marks one year since the guns fell silent", "a look back"),
     ],
 )
 def test_pieces_packaged_as_reference_or_a_look_back(headline: str, package: str) -> None:
@@ -147,6 +157,9 @@ def test_pieces_packaged_as_reference_or_a_look_back(headline: str, package: str
         "Russia and Ukraine sign ceasefire that will take effect Friday: what we know",
         "US Senate ratifies the Ukraine security guarantee: what we know",
         "MPs vote to send troops to Ukraine - here's what you need to know",
+        # news after the way travelled; a place reached is no milestone
+        "From Paris to Kyiv: first British troops arrive",
+        "Troops reach Kyiv after two days on the road",
     ],
 )
 def test_news_is_not_packaged(headline: str) -> None:
@@ -164,6 +177,13 @@ def test_news_is_not_packaged(headline: str) -> None:
         ("Moscow denies coalition officers entry to the monitoring zone", False),
         ("Kremlin drops its demand for the whole of Donetsk", False),
         ("Russia rejects Western troops plan", False),  # refusing a plan is no denial
+        # a fact-checker's verdict against a claim, not one confirming it
+        ("No, the Commons has not scheduled a vote on sending troops to Ukraine", True),
+        ("Unverified: the claim that Putin 'agreed' to freeze the Donbas front", True),
+        ("A second 'leaked peace plan' is circulating. This one is fabricated", True),
+        ("False: the 'leaked final peace treaty' PDF is a doctored 2022 document", True),
+        ("Verified: first British and French troops have arrived in Ukraine", False),
+        ("No deal yet as Geneva talks end", False),
     ],
 )
 def test_a_headline_reporting_a_denial(headline: str, denial: bool) -> None:

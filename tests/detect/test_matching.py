@@ -160,8 +160,14 @@ def test_the_shipped_rules_read_ukraines_cities_as_their_topic(sentence: str) ->
     [
         ("Turkey formally joins the Paris coalition, will lead its Black Sea component.", True),
         ("Canada signs on to the Paris declaration of intent.", True),
-        # other coalitions of the willing and multinational forces share these names
-        ("Japan joins the coalition of the willing, a first for Tokyo's security policy.", False),
+        # "the coalition of the willing" is this story's (writers name it without Ukraine), not
+        # "a coalition of the willing led by" someone else; other multinational forces share
+        # that name
+        ("Japan joins the coalition of the willing, a first for Tokyo's security policy.", True),
+        (
+            "A coalition of the willing led by the United States patrols the Strait of Hormuz.",
+            False,
+        ),
         ("The multinational force's permanent headquarters opens at Mont Valerien.", False),
     ],
 )
@@ -924,8 +930,57 @@ BROAD, TRUCE_RULE = "new-development", "ceasefire"
             "Opposition leaders are calling a referendum on the peace deal a trap.",
             None,
         ),
+        # its date between the verb and the referendum, the referendum called, an armistice
+        (
+            "new-development",
+            "Zelensky calls 29 August referendum on Geneva peace agreement",
+            "referendum",
+        ),
+        ("new-development", "Zelensky Calls Oct. 24 Referendum on Peace Deal", "referendum"),
+        (
+            "new-development",
+            "Ukrainian referendum called on the Istanbul armistice for 28 February.",
+            "referendum",
+        ),
+        ("new-development", "The referendum on the peace deal was called off.", None),
+        # the first country beyond the signatories to sign, or one adding its name
+        (
+            "new-development",
+            "Canada has become the first country outside Europe to sign the Paris declaration on"
+            " a future force for Ukraine.",
+            "first-to-sign",
+        ),
+        (
+            "new-development",
+            "Canada could become the first country outside Europe to sign the Paris declaration.",
+            None,
+        ),
+        (
+            "new-development",
+            "Ottawa has formally added its name to the UK-French declaration of intent.",
+            "signs-declaration",
+        ),
         # the deal is what the referendum is on, not what was signed
         ("ceasefire", "Zelensky signs decree calling referendum on peace deal", None),
+        # Moscow suspending the truce it announced is its end; a peace that ends years of war is
+        # no collapse; another walkout suspended beside a truce declared leaves the truce
+        (
+            "ceasefire",
+            "Russia announced on Thursday that it was suspending the ceasefire in Ukraine.",
+            "collapsed",
+        ),
+        (
+            "ceasefire",
+            "Russia and Ukraine signed a peace agreement on Friday that formally ends more than"
+            " five years of war.",
+            "peace-signed",
+        ),
+        (
+            "ceasefire",
+            "Russia declares a 32-hour Easter ceasefire in Ukraine; the RMT suspends next week's"
+            " walkout.",
+            "announced",
+        ),
         # a review's sentences: what the widened patterns must still tell apart
         (
             "foreign-troops-deployed",

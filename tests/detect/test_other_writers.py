@@ -342,6 +342,16 @@ TRAINED_BARS = (0.85, 0.85, 0.05)
 # 0.96 / 2, hs (paraphrased real reporting) 1.00 / 0.83 / 0: 87 of 96 events, 2 of 240 quiet. Then
 # read: with the stop's last change, hs 1.00 / 0.88 / 0 (the Commons vote had joined the motion
 # "MPs will vote on next Tuesday", read as a vote held, as its update).
+# Six written in stop 61 and replayed first with stop 60's detector (7cb4669): ht (India's
+# English-language press) 0.96 / 1.00 / 1 of 60, hu (Kyiv's English-language outlets) 0.96 / 0.96
+# / 1, hv (a fact-checking site) 0.84 / 0.83 / 4, hw (Japanese and Korean English-language press)
+# 0.81 / 1.00 / 6, hx (Turkish English-language press) 0.93 / 1.00 / 2, hy (Polish English-language
+# outlets) 0.96 / 1.00 / 1: 139 of 144 events, 15 of 360 quiet items. Then read: with the stop's
+# first commit, hv 0.95 / 0.83 / 1 (a fact-checker's "No, ...", "Unverified:" and "... is
+# fabricated" headlines are denials), hw 0.86 / 1.00 / 4 and hx 0.96 / 1.00 / 1 (a way "From X to
+# Y: how ..." and a milestone reached are look backs, "Analysis /" a label; a peace "that formally
+# ends more than five years of war" is no collapse), hy 1.00 / 1.00 / 0 (a guide's "explained:";
+# "announced it was suspending the ceasefire" is no truce agreed), ht and hu as at first sight.
 # In stop 52, after long articles were read in passages, every bar of the four forms that had
 # stayed below what the detector then reached (precision and recall less 0.05, one more quiet
 # item) was raised to it: 107 bars of 268.
@@ -508,6 +518,12 @@ HELD_OUT_BARS = {
     "hq": (0.95, 0.86, 0.02),
     "hr": (0.87, 0.90, 0.05),
     "hs": (0.95, 0.82, 0.02),
+    "ht": (0.91, 0.95, 0.04),
+    "hu": (0.90, 0.90, 0.04),
+    "hv": (0.90, 0.78, 0.04),
+    "hw": (0.80, 0.95, 0.09),
+    "hx": (0.91, 0.95, 0.04),
+    "hy": (0.95, 0.95, 0.02),
 }
 
 # One message per development event: the second alerts each set still gets (README 'Measuring
@@ -692,6 +708,8 @@ SECOND_ALERTS = {
     "hq": 2,
     "hr": 2,
     "hs": 4,
+    "hv": 1,
+    "hx": 1,
     "i": 1,
 }
 
@@ -878,6 +896,12 @@ HEADLINE_ONLY_BARS = {
     "hq": (0.95, 0.70, 0.02),
     "hr": (0.87, 0.86, 0.05),
     "hs": (0.95, 0.70, 0.02),
+    "ht": (0.87, 0.95, 0.05),
+    "hu": (0.79, 0.82, 0.09),
+    "hv": (0.88, 0.57, 0.04),
+    "hw": (0.80, 0.86, 0.09),
+    "hx": (0.82, 0.82, 0.07),
+    "hy": (0.90, 0.86, 0.04),
 }
 
 
@@ -1072,6 +1096,12 @@ LONG_BODY_BARS = {
     "hq": (0.95, 0.82, 0.02),
     "hr": (0.95, 0.90, 0.02),
     "hs": (0.95, 0.82, 0.02),
+    "ht": (0.91, 0.95, 0.04),
+    "hu": (0.87, 0.90, 0.05),
+    "hv": (0.90, 0.78, 0.04),
+    "hw": (0.80, 0.95, 0.09),
+    "hx": (0.91, 0.95, 0.04),
+    "hy": (0.95, 0.90, 0.02),
 }
 
 # The same sets as agency copy tells them, repeating its earlier paragraphs for background: each
@@ -1261,6 +1291,12 @@ EARLIER_BARS = {
     "hq": (0.95, 0.86, 0.02),
     "hr": (0.87, 0.90, 0.05),
     "hs": (0.91, 0.82, 0.04),
+    "ht": (0.91, 0.95, 0.04),
+    "hu": (0.90, 0.90, 0.04),
+    "hv": (0.86, 0.78, 0.05),
+    "hw": (0.77, 0.95, 0.10),
+    "hx": (0.91, 0.95, 0.04),
+    "hy": (0.95, 0.95, 0.02),
 }
 LONG_BODY_SEED = 20260106
 T0 = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
@@ -1461,7 +1497,7 @@ def test_a_development_told_over_paragraphs_of_background_is_read_in_its_passage
 
 def test_every_held_out_set_has_its_bar_and_exists() -> None:
     letters = {p.stem.removeprefix("other-writer-") for p in SETS}
-    assert len(SETS) == 227
+    assert len(SETS) == 233
     assert held_out() == set(HELD_OUT_BARS) == set(HEADLINE_ONLY_BARS) == set(LONG_BODY_BARS)
     assert set(EARLIER_BARS) == held_out()
     assert held_out() < letters
