@@ -41,14 +41,15 @@ _AFTER_LABEL = r"(?:\s*[:|]|\s+[-\u2013\u2014/]\s|[-\u2013\u2014]\s*(?-i:[A-Z0-9
 _FEATURE_LABEL = re.compile(f"(?:{_EXPLAINER_LABELS}|{_VIEW_LABELS}){_AFTER_LABEL}", re.IGNORECASE)
 _REFERENCE_LABEL = re.compile(f"(?:{_REFERENCE_LABELS}){_AFTER_LABEL}", re.IGNORECASE)
 # Reference put anywhere in the headline: "The week in diplomacy, explained", "Security
-# guarantees explained: who has ratified what", "Britain's
+# guarantees explained: who has ratified what" (not "Peskov explained: Russia ..."), "Britain's
 # deployment in numbers", "How the treaty works", "What we know about the leaked plan", "A
 # reader's guide to the framework" (a guide so qualified, not "a new guide to its terms"), "MPs
 # debate the deployment: what you need to know", "Ukraine vote preview", "Ukraine vote: what MPs
 # will decide" (opening the headline or its part after a colon or dash: not "in what officials
 # say will mean a breakthrough").
 _REFERENCE = re.compile(
-    r"[,:]\s*explained\W*$|\bexplained\s*(?:[:|]|\s[-\u2013\u2014]\s)|\bwhat we know\b"
+    r"[,:]\s*explained\W*$|\bexplained\s*(?:[:|]|\s[-\u2013\u2014]\s)\s*(?:what|who|how|why|where|when"
+    r"|which)\b|\bwhat we know\b"
     r"|\ba\s+(?:(?:reader|beginner|layman)[\u2019']s\s+|(?:short|quick|brief|simple|visual|handy"
     r"|practical|complete)\s+)?guide to\b"
     r"|\bhow\b.{0,60}\bworks?\b"
@@ -98,8 +99,7 @@ _COUNT = (
 # six weeks that brought a lull"), an anniversary, a round-up of the week, month or year ("The
 # week in Ukraine diplomacy: ...", "The year in review"), or a count of thirty days or more, in
 # digits, opening it and then a colon or a question ("100 days of ceasefire: what has
-# changed?", "1,000 days since the invasion: ..."), or a milestone reached ("Ukraine ceasefire
-# reaches 100 days", "Kyiv marks one year since the guns fell silent").
+# changed?", "1,000 days since the invasion: ...").
 # Fewer days are too near ("Two days after the vote, the first troops leave" is news), and so is
 # a count told as news ("30 days into truce, Russia strikes Odesa", "30 days to pull troops out").
 _LOOK_BACK = re.compile(
@@ -109,19 +109,30 @@ _LOOK_BACK = re.compile(
     r"[^:?]{0,80}[:?]"
     r"|\bin review\b|\bthe (?:week|month|year) that was\b|\b(?:19|20)\d\d: the year\b"
     r"|\bthe year (?:the|that|when)\b|\banniversary\b|\blooking back\b|\bretrospective\b"
-    r"|^(?:the|this) (?:week|month|year) in\b"
-    rf"|\b(?:reach(?:es|ed)?|mark(?:s|ed)?|pass(?:es|ed)?)\s+(?:its\s+|the\s+)?(?:{_COUNT}|\d+(?:st|nd|rd|th)"
-    r"|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth)\s+(?:days?|weeks?|months?|years?)\b",
+    r"|^(?:the|this) (?:week|month|year) in\b",
+    re.IGNORECASE,
+)
+# A milestone reached ("Ukraine ceasefire reaches 100 days", "Kyiv marks one year since the guns
+# fell silent"), with no step taken told after it ("... marks its first month as coalition
+# troops arrive"); not "reach a month-long ceasefire".
+_MILESTONE = re.compile(
+    rf"\b(?:reach(?:es|ed)?|mark(?:s|ed)?)\s+(?:its\s+|the\s+)?(?:{_COUNT}|\d+(?:st|nd|rd|th)"
+    r"|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth)\s+(?:days?|weeks?|months?"
+    r"|years?)\b(?!-)",
     re.IGNORECASE,
 )
 # A way from one point to another opening the headline, then how it went or the road taken
 # ("From 'legitimate targets' to the Dnipro line: Russia's evolving stance", "Analysis / From
 # Paris to Kyiv: how the promise became troops"), looks back; not news after the way ("From
-# Westminster to Kyiv: MPs back sending British troops").
+# Westminster to Kyiv: MPs back sending British troops", "... : Kremlin accepts the road map",
+# "... : how the first British troops crossed into Ukraine today").
 _FROM_TO = re.compile(
-    r"^(?:\w+\s*[/:|]\s*)?from\s+[^:]{2,60}?\s+to\s+[^:]{2,60}:\s*"
-    r"(?:how\b|.*\b(?:evolving|evolution|road|timeline|revisited)\b)",
+    r"^(?:\w+\s*[/:|]\s*)?from\s+[^:]{2,60}?\s+to\s+[^:]{2,60}:\s*(?P<then>how\b.*|.*\b(?:evolving"
+    r"|evolution|the\s+road\s+to|long\s+road|a\s+timeline\s+of|revisited)\b.*)$",
     re.IGNORECASE,
+)
+_TOLD_TODAY = re.compile(
+    r"\b(?:today|tonight|this\s+(?:morning|afternoon|evening))\b", re.IGNORECASE
 )
 # A headline reporting a denial ("Kremlin denies report Putin accepted European troops", "MoD
 # says it's 'not government policy'", "... Kyiv and Washington say it's fake") or a
@@ -135,8 +146,12 @@ _DENIAL = re.compile(
     r"|\bnot government policy\b"
     # a fact-checker's verdict on a claim ("No, MPs did not vote ...", "Unverified: claims ...",
     # "... PDF is a doctored 2022 document"; not "Verified:" nor "Confirmed:")
-    r"|^no,\s|^(?:unverified|false|fake|misleading|unproven|mostly\s+false)\s*[:|]"
-    r"|\b(?:is|are|was|were)\s+(?:an?\s+)?(?:fabricat\w*|doctored|false)\b",
+    # (not "No, we will not wait, says Starmer as he orders troops", "says Kyiv's assurances were
+    # false")
+    r"|^no,\s(?![^:]*,\s+says\b)[^:]{0,80}\b(?:not|n't|never)\b"
+    r"|^(?:unverified|false|fake|misleading|unproven|mostly\s+false)\s*[:|]"
+    r"|\b(?:it|this(?:\s+one)?|(?:the|this)\s+(?:video|photo|image|clip|document|pdf|letter|claim|report"
+    r"|plan|map|quote)s?)\s+(?:is|are|was|were)\s+(?:an?\s+)?(?:fabricat\w*|doctored|false|fake)\b",
     re.IGNORECASE,
 )
 # A headline reporting an opinion poll tells what people think, never a step taken: a poll so
@@ -218,7 +233,7 @@ def packaged(headline: str) -> str | None:
     """What ``headline`` packages its article as, if as reference ("an explainer") or as a
     look back ("a look back"), or None for a headline of news."""
     text = headline.strip()
-    if _LOOK_BACK.search(text) or _FROM_TO.match(text):
+    if _LOOK_BACK.search(text) or _looks_back_on_a_way(text) or _milestone(text):
         return "a look back"
     if _REFERENCE_LABEL.match(text) or _DEFINING_QUESTION.match(text):
         return "an explainer"
@@ -229,9 +244,22 @@ def packaged(headline: str) -> str | None:
     return None
 
 
+def _looks_back_on_a_way(text: str) -> bool:
+    """Whether ``text`` opens with a way from one point to another, then how it went, telling
+    no step taken and nothing of today."""
+    way = _FROM_TO.match(text)
+    return bool(way and not _news_told(way["then"]) and not _TOLD_TODAY.search(way["then"]))
+
+
+def _milestone(text: str) -> bool:
+    """Whether ``text`` tells a milestone reached, and no step taken after it."""
+    reached = _MILESTONE.search(text)
+    return bool(reached and not _STEP_TAKEN.search(text, reached.end()))
+
+
 def _news_told(text: str) -> bool:
-    """Whether ``text``, put before "what we know", tells a step taken: a statement, not a
-    question, naming the step and no hedge on it."""
+    """Whether ``text`` (put before "what we know", or after a way travelled) tells a step
+    taken: a statement, not a question, naming the step and no hedge on it."""
     step = _STEP_TAKEN.search(text)
     return (
         "?" not in text

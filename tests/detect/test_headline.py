@@ -157,8 +157,14 @@ def test_pieces_packaged_as_reference_or_a_look_back(headline: str, package: str
         "Russia and Ukraine sign ceasefire that will take effect Friday: what we know",
         "US Senate ratifies the Ukraine security guarantee: what we know",
         "MPs vote to send troops to Ukraine - here's what you need to know",
-        # news after the way travelled; a place reached is no milestone
+        # news after the way travelled, or told today; a place reached, a truce of set length or
+        # a step after the milestone is none; a person's explanation is news
         "From Paris to Kyiv: first British troops arrive",
+        "From Paris to Moscow: Kremlin accepts coalition's ceasefire road map",
+        "From Calais to Odesa: how the first British troops crossed into Ukraine today",
+        "Russia and Ukraine reach a month-long ceasefire",
+        "Ukraine ceasefire marks its first month as coalition troops arrive",
+        "Peskov explained: Russia does not object to European observers in Ukraine",
         "Troops reach Kyiv after two days on the road",
     ],
 )
@@ -184,6 +190,8 @@ def test_news_is_not_packaged(headline: str) -> None:
         ("False: the 'leaked final peace treaty' PDF is a doctored 2022 document", True),
         ("Verified: first British and French troops have arrived in Ukraine", False),
         ("No deal yet as Geneva talks end", False),
+        ("No, we will not wait, says Starmer as he orders troops to Ukraine", False),
+        ("Kremlin says European guarantees are false, withdraws from truce", False),
     ],
 )
 def test_a_headline_reporting_a_denial(headline: str, denial: bool) -> None:

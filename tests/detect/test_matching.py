@@ -168,6 +168,7 @@ def test_the_shipped_rules_read_ukraines_cities_as_their_topic(sentence: str) ->
             "A coalition of the willing led by the United States patrols the Strait of Hormuz.",
             False,
         ),
+        ("Spain joins the coalition of the willing on climate finance.", False),
         ("The multinational force's permanent headquarters opens at Mont Valerien.", False),
     ],
 )
@@ -980,6 +981,41 @@ BROAD, TRUCE_RULE = "new-development", "ceasefire"
             "Russia declares a 32-hour Easter ceasefire in Ukraine; the RMT suspends next week's"
             " walkout.",
             "announced",
+        ),
+        # a review's sentences: another moratorium suspended; a truce agreed beside something
+        # else abandoned; an older agreement that ended the war, torn up
+        ("ceasefire", "Russia suspends moratorium on nuclear tests.", None),
+        (
+            "ceasefire",
+            "Russia agreed to a ceasefire after pulling out of the Kursk border villages.",
+            "agreed",
+        ),
+        (
+            "ceasefire",
+            "The Kremlin agreed to a ceasefire, terminating its offensive in Zaporizhzhia.",
+            "agreed",
+        ),
+        (
+            "ceasefire",
+            "Russia has torn up the peace agreement that ended nearly four years of war, and its"
+            " troops crossed the line at dawn.",
+            "collapsed",
+        ),
+        (
+            "new-development",
+            "Ukraine has become the 45th country to sign the Bletchley declaration on AI safety.",
+            None,
+        ),
+        (
+            "new-development",
+            "Australia has become the first country outside Europe in line to join the reassurance"
+            " force.",
+            None,
+        ),
+        (
+            "new-development",
+            "Moldova calls 20 December referendum on the Transnistria settlement.",
+            None,
         ),
         # a review's sentences: what the widened patterns must still tell apart
         (
