@@ -112,15 +112,6 @@ _LOOK_BACK = re.compile(
     r"|^(?:the|this) (?:week|month|year) in\b",
     re.IGNORECASE,
 )
-# A milestone reached ("Ukraine ceasefire reaches 100 days", "Kyiv marks one year since the guns
-# fell silent"), with no step taken told after it ("... marks its first month as coalition
-# troops arrive"); not "reach a month-long ceasefire".
-_MILESTONE = re.compile(
-    rf"\b(?:reach(?:es|ed)?|mark(?:s|ed)?)\s+(?:its\s+|the\s+)?(?:{_COUNT}|\d+(?:st|nd|rd|th)"
-    r"|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth)\s+(?:days?|weeks?|months?"
-    r"|years?)\b(?!-)",
-    re.IGNORECASE,
-)
 # A way from one point to another opening the headline, then how it went or the road taken
 # ("From 'legitimate targets' to the Dnipro line: Russia's evolving stance", "Analysis / From
 # Paris to Kyiv: how the promise became troops"), looks back; not news after the way ("From
@@ -233,7 +224,7 @@ def packaged(headline: str) -> str | None:
     """What ``headline`` packages its article as, if as reference ("an explainer") or as a
     look back ("a look back"), or None for a headline of news."""
     text = headline.strip()
-    if _LOOK_BACK.search(text) or _looks_back_on_a_way(text) or _milestone(text):
+    if _LOOK_BACK.search(text) or _looks_back_on_a_way(text):
         return "a look back"
     if _REFERENCE_LABEL.match(text) or _DEFINING_QUESTION.match(text):
         return "an explainer"
@@ -249,12 +240,6 @@ def _looks_back_on_a_way(text: str) -> bool:
     no step taken and nothing of today."""
     way = _FROM_TO.match(text)
     return bool(way and not _news_told(way["then"]) and not _TOLD_TODAY.search(way["then"]))
-
-
-def _milestone(text: str) -> bool:
-    """Whether ``text`` tells a milestone reached, and no step taken after it."""
-    reached = _MILESTONE.search(text)
-    return bool(reached and not _STEP_TAKEN.search(text, reached.end()))
 
 
 def _news_told(text: str) -> bool:

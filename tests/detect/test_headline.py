@@ -93,14 +93,12 @@ def test_news_put_as_statements(headline: str) -> None:
         ("Who is in the coalition of the willing, and what has each offered?", "an explainer"),
         ("What are the 'military hubs' Britain and France want in Ukraine?\u201d", "an explainer"),
         ("Ukraine's security guarantees explained: who has ratified what", "an explainer"),
-        # a way from one point to another, then how it went; a milestone reached
+        # a way from one point to another, then how it went
         ("From 'legitimate targets' to the Dnipro line: Russia's evolving stance", "a look back"),
         (
             "Analysis / From 'legitimate targets' to a U.N. draft: how Moscow's line shifted",
             "a look back",
         ),
-        ("Ukraine ceasefire reaches 100 days; peace still far", "a look back"),
-        ("Ukraine marks one year since the guns fell silent", "a look back"),
     ],
 )
 def test_pieces_packaged_as_reference_or_a_look_back(headline: str, package: str) -> None:
@@ -157,13 +155,15 @@ def test_pieces_packaged_as_reference_or_a_look_back(headline: str, package: str
         "Russia and Ukraine sign ceasefire that will take effect Friday: what we know",
         "US Senate ratifies the Ukraine security guarantee: what we know",
         "MPs vote to send troops to Ukraine - here's what you need to know",
-        # news after the way travelled, or told today; a place reached, a truce of set length or
-        # a step after the milestone is none; a person's explanation is news
+        # news after the way travelled, or told today; a place reached, a truce of set length, a
+        # milestone; a person's explanation is news
         "From Paris to Kyiv: first British troops arrive",
         "From Paris to Moscow: Kremlin accepts coalition's ceasefire road map",
         "From Calais to Odesa: how the first British troops crossed into Ukraine today",
         "Russia and Ukraine reach a month-long ceasefire",
         "Ukraine ceasefire marks its first month as coalition troops arrive",
+        # (a milestone is no form of its own: news follows it as often as not)
+        "Ukraine truce marks 100 days as Russia launches missile strike on Kyiv",
         "Peskov explained: Russia does not object to European observers in Ukraine",
         "Troops reach Kyiv after two days on the road",
     ],

@@ -169,6 +169,7 @@ def test_the_shipped_rules_read_ukraines_cities_as_their_topic(sentence: str) ->
             False,
         ),
         ("Spain joins the coalition of the willing on climate finance.", False),
+        ("Canada formally joined the coalition of the willing on Tuesday.", True),
         ("The multinational force's permanent headquarters opens at Mont Valerien.", False),
     ],
 )
@@ -1014,7 +1015,33 @@ BROAD, TRUCE_RULE = "new-development", "ceasefire"
         ),
         (
             "new-development",
-            "Moldova calls 20 December referendum on the Transnistria settlement.",
+            "Moldova called a referendum on the Transnistria settlement, with Ukraine watching"
+            " closely.",
+            None,
+        ),
+        # a second review's: a referendum whose country the sentence before named; this story's
+        # declaration or coalition however qualified, not a Paris declaration on climate
+        (
+            "new-development",
+            "The president called a referendum on the peace agreement, to be held in the spring.",
+            "referendum",
+        ),
+        (
+            "new-development",
+            "Ireland became the latest country to join the UK-led coalition of the willing for"
+            " Ukraine.",
+            "first-to-sign",
+        ),
+        (
+            "new-development",
+            "Lithuania became the first country to sign the UK-France declaration on deploying"
+            " troops in Ukraine.",
+            "first-to-sign",
+        ),
+        (
+            "new-development",
+            "Denmark has become the latest country to sign the Paris declaration on climate"
+            " finance.",
             None,
         ),
         # a review's sentences: what the widened patterns must still tell apart
