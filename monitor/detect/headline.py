@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 
 from monitor.detect.novelty import is_hypothetical
+from monitor.detect.timeref import tells_of_today
 
 # Capitalised as a headline opens a question: "WHO declares" or "who" inside a name is not one.
 _QUESTION_OPENING = re.compile(
@@ -121,9 +122,6 @@ _FROM_TO = re.compile(
     r"^(?:\w+\s*[/:|]\s*)?from\s+[^:]{2,60}?\s+to\s+[^:]{2,60}:\s*(?P<then>how\b.*|.*\b(?:evolving"
     r"|evolution|the\s+road\s+to|long\s+road|a\s+timeline\s+of|revisited)\b.*)$",
     re.IGNORECASE,
-)
-_TOLD_TODAY = re.compile(
-    r"\b(?:today|tonight|this\s+(?:morning|afternoon|evening))\b", re.IGNORECASE
 )
 # A headline reporting a denial ("Kremlin denies report Putin accepted European troops", "MoD
 # says it's 'not government policy'", "... Kyiv and Washington say it's fake") or a
@@ -239,7 +237,7 @@ def _looks_back_on_a_way(text: str) -> bool:
     """Whether ``text`` opens with a way from one point to another, then how it went, telling
     no step taken and nothing of today."""
     way = _FROM_TO.match(text)
-    return bool(way and not _news_told(way["then"]) and not _TOLD_TODAY.search(way["then"]))
+    return bool(way and not _news_told(way["then"]) and not tells_of_today(way["then"]))
 
 
 def _news_told(text: str) -> bool:

@@ -140,9 +140,14 @@ def days_told(sentence: str, published: datetime) -> tuple[Period, ...]:
     yesterday = before(today, 1)
     if yesterday is not None and _YESTERDAY.search(sentence):
         found.append(Period(yesterday, yesterday))
-    if _TODAY.search(sentence):
+    if tells_of_today(sentence):
         found.append(Period(today, today))
     return tuple(found)
+
+
+def tells_of_today(text: str) -> bool:
+    """Whether ``text`` names today ("today", "tonight", "this morning")."""
+    return _TODAY.search(text) is not None
 
 
 def _not_told(sentence: str, start: int) -> bool:
