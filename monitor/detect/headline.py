@@ -11,8 +11,9 @@ is the new five-party format?"), is written to retell the story so far: ``packag
 a headline. So is a headline reporting a denial ("Kremlin denies report...", ``denies``), an
 opinion poll ("..., survey shows", ``reports_poll``), a symbolic vote or motion ("Seimas backs
 Ukraine force in non-binding motion"), a think tank's or analysts' view ("..., think tank
-estimates") or a debate with no vote ("Lords debate deployment risks; no division"):
-``set_aside`` says why the detector does not alert on any of them.
+estimates"), a debate with no vote ("Lords debate deployment risks; no division") or a promise to
+consider something ("Berlin 'will consider' sending soldiers"): ``set_aside`` says why the
+detector does not alert on any of them.
 """
 
 from __future__ import annotations
@@ -171,9 +172,22 @@ _SYMBOLIC = re.compile(
     re.IGNORECASE,
 )
 _RESOLUTION_ONLY = re.compile(
-    r"\bresolutions?\s+(?:welcoming|honou?ring|hailing|commending|praising|saluting|urging)\b",
+    r"\bresolutions?\s+(?:welcoming|honou?ring|hailing|commending|praising|saluting|urging"
+    r"|backing|supporting|endorsing|against|opposing)\b",
     re.IGNORECASE,
 )
+# ... or one told as such at the headline's close ("..., in a non-binding resolution", "..., in a
+# resolution without teeth"), not a symbolic act told as the background of news ("Ceasefire takes
+# effect after UN passes non-binding resolution")
+_SYMBOLIC_CLOSING = re.compile(
+    r"\bin\s+an?\s+(?:(?:non-?binding|symbolic|declaratory|declarative)\s+(?:[\w-]+\s+)?"
+    r"(?:votes?|motions?|resolutions?)|(?:resolution|motion|vote)\s+(?:that\s+binds\s+no\s*one"
+    r"|without\s+teeth))\W*$",
+    re.IGNORECASE,
+)
+# A resolution at the United Nations, or Moscow's, is the Security Council's business or
+# Russia's position, not a parliament's view.
+_UN_OR_RUSSIAN = re.compile(r"\b(?:UN|U\.N\.|United Nations|Security Council)\b")
 # A headline whose subject is a think tank's or analysts' view ("Think tank puts the force at
 # 25,000 troops", "Analysts say Russia could revisit its stance", "..., think tank estimates"),
 # not news told beside one ("French troops land in Odesa; analysts say ...", "... as think tank
@@ -195,6 +209,18 @@ _DEBATE = re.compile(r"\b(?:debat\w*|discuss\w*|take[- ]note)\b", re.IGNORECASE)
 _DECISION = re.compile(
     r"\b(?:approv\w*|backs?|backed|pass(?:es|ed)?|orders?|ordered|deploys?|deployed|signs?"
     r"|signed|ratif\w*|authori[sz]\w*)\b",
+    re.IGNORECASE,
+)
+# A promise to consider, study or weigh something ("Berlin 'will consider' sending soldiers",
+# "Rosatom says it will study the IAEA plan") decides nothing; Moscow's readiness to consider what
+# it refused ("Russia could consider unarmed observers") is a change of its position, left to the
+# rules.
+_TO_CONSIDER = re.compile(
+    r"\b(?:will|would|could|to|may|might)\s+(?:consider|study|examine|weigh|look\s+at)\b",
+    re.IGNORECASE,
+)
+_RUSSIAN_SIDE = re.compile(
+    r"\b(?:russia|russian|moscow|kremlin|putin|lavrov|peskov|ushakov|zakharova|medvedev|shoigu)\b",
     re.IGNORECASE,
 )
 # Where a headline turns to another clause: what follows may report something else.
@@ -265,8 +291,8 @@ def reports_poll(headline: str) -> bool:
 
 def set_aside(headline: str) -> str | None:
     """Why no rule holds on an article so headlined (packaged to retell the story, reporting
-    a denial, an opinion poll, a symbolic vote or motion, a think tank's or analysts' view, or
-    a debate with no vote), or None for a headline of news."""
+    a denial, an opinion poll, a symbolic vote or motion, something to be considered, a think
+    tank's or analysts' view, or a debate with no vote), or None for a headline of news."""
     headline = headline.translate(_PLAIN_QUOTES)
     if package := packaged(headline):
         return f"the headline packages {package}, which retells the story so far"
@@ -274,10 +300,19 @@ def set_aside(headline: str) -> str | None:
         return "the headline reports a denial"
     if reports_poll(headline):
         return "the headline reports an opinion poll"
-    if _in_first_clause(_SYMBOLIC, headline) or (
-        _RESOLUTION_ONLY.search(headline) and not _CLAUSE_BREAK.search(headline)
+    if (
+        _in_first_clause(_SYMBOLIC, headline)
+        or _SYMBOLIC_CLOSING.search(headline)
+        or (
+            _RESOLUTION_ONLY.search(headline)
+            and not _CLAUSE_BREAK.search(headline)
+            and not _UN_OR_RUSSIAN.search(headline)
+            and not _RUSSIAN_SIDE.search(headline)
+        )
     ):
         return "the headline reports a symbolic vote or motion"
+    if _in_first_clause(_TO_CONSIDER, headline) and not _RUSSIAN_SIDE.search(headline):
+        return "the headline reports something to be considered, not decided"
     if _in_first_clause(_ANALYSTS_VIEW, headline, or_closing=True):
         return "the headline reports a think tank's or analysts' view"
     if _NO_VOTE.search(headline) and _DEBATE.search(headline) and not _DECISION.search(headline):

@@ -163,13 +163,16 @@ class Pattern(_Strict):
     a development long reported as that kind, not any it resembles (the referendum's result
     names the agreement it approves); holding on the headline (the first sentence), it keeps a
     specific rule with no pattern of its own in the lead from being named by its head or its
-    examples (a referendum called on the peace deal is not the deal).
+    examples (a referendum called on the peace deal is not the deal). ``apart_from`` names
+    other rules whose developments a report at this stage never updates: the deployment
+    ordered hours after the Commons vote is news of its own, however alike the two reports.
     """
 
     name: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
     stage: str | None = Field(default=None, pattern=r"^[a-z0-9][a-z0-9-]*$")
     continues: list[str] = Field(default_factory=list)
     preceded_by: list[str] = Field(default_factory=list)
+    apart_from: list[str] = Field(default_factory=list)
     all: list[TermGroup] = Field(min_length=1)
     within: int | None = Field(default=None, ge=1)
     unless: list[TermGroup] = Field(default_factory=list)
@@ -303,7 +306,8 @@ def load_rules(folder: Path) -> list[Rule]:
     whose names start with a dot: editors' locks and copies' metadata, never rules).
 
     Raises ``ConfigError`` with every problem found (not just the first): schema errors,
-    duplicate ids, unknown or circular ``includes``, unknown or circular ``yields_to``.
+    duplicate ids, unknown or circular ``includes``, unknown or circular ``yields_to``,
+    unknown rules a pattern keeps ``apart_from``.
     """
     files = sorted(
         path
@@ -335,6 +339,7 @@ def load_rules(folder: Path) -> list[Rule]:
     if not files:
         problems.append(Problem(str(folder), None, "no rule files (*.yaml) found"))
     problems.extend(_include_problems(rules, where))
+    problems.extend(_apart_problems(rules, where))
     if problems:
         raise ConfigError(problems)
     return rules
@@ -348,9 +353,9 @@ def _line(path: Path, loc: tuple[str | int, ...]) -> int | None:
         return None
 
 
-def _reference_problem(rule: Rule, path: Path, key: str, index: int, message: str) -> Problem:
-    """A problem with the ``index``-th entry of the rule's ``key`` list, at its line."""
-    return Problem(str(path), _line(path, (key, index)), f"rule {rule.id}: {message}")
+def _reference_problem(rule: Rule, path: Path, loc: tuple[str | int, ...], message: str) -> Problem:
+    """A problem with the entry of the rule's file at ``loc`` (a list's item), at its line."""
+    return Problem(str(path), _line(path, loc), f"rule {rule.id}: {message}")
 
 
 def _include_problems(rules: list[Rule], where: dict[str, Path]) -> list[Problem]:
@@ -370,7 +375,7 @@ def _include_problems(rules: list[Rule], where: dict[str, Path]) -> list[Problem
                 )
             else:
                 continue
-            problems.append(_reference_problem(rule, path, "includes", index, message))
+            problems.append(_reference_problem(rule, path, ("includes", index), message))
         for index, other in enumerate(rule.yields_to):
             if other not in by_id:
                 message = f"yields_to unknown rule {other!r}"
@@ -385,7 +390,26 @@ def _include_problems(rules: list[Rule], where: dict[str, Path]) -> list[Problem
                 )
             else:
                 continue
-            problems.append(_reference_problem(rule, path, "yields_to", index, message))
+            problems.append(_reference_problem(rule, path, ("yields_to", index), message))
+    return problems
+
+
+def _apart_problems(rules: list[Rule], where: dict[str, Path]) -> list[Problem]:
+    """Rules a pattern keeps ``apart_from`` that are unknown, or its own."""
+    known = {rule.id for rule in rules}
+    problems = []
+    for rule in rules:
+        for p_index, pattern in enumerate(rule.patterns):
+            for index, other in enumerate(pattern.apart_from):
+                if other == rule.id:
+                    what = "its own rule (its stages are kept apart already)"
+                elif other not in known:
+                    what = f"unknown rule {other!r}"
+                else:
+                    continue
+                loc = ("patterns", p_index, "apart_from", index)
+                message = f"pattern {pattern.name!r}: apart_from {what}"
+                problems.append(_reference_problem(rule, where[rule.id], loc, message))
     return problems
 
 

@@ -180,6 +180,8 @@ class StoryBook:
         # (rule, earlier stage, later stage): the earlier, reported after the later, is its
         # past (``preceded_by``)
         self.preceding: frozenset[tuple[str, str, str]] = frozenset()
+        # (rule, stage) -> rules whose developments a report at that stage never updates
+        self.apart: dict[tuple[str, str], frozenset[str]] = {}
         # each rule's groups naming who acts (``parties``), and the parties found in a text
         self._party_groups: dict[str, list[CompiledGroup]] = {}
         self._parties_in: dict[tuple[str, str], frozenset[str]] = {}
@@ -261,6 +263,12 @@ class StoryBook:
         self.broad = frozenset(rule.id for rule in rules if rule.includes)
         self.continuing = _stage_pairs(rules, lambda pattern: pattern.continues)
         self.preceding = _stage_pairs(rules, lambda pattern: pattern.preceded_by)
+        self.apart = {
+            (rule.id, pattern.stage_name): frozenset(pattern.apart_from)
+            for rule in rules
+            for pattern in rule.patterns
+            if pattern.apart_from
+        }
         self._party_groups = {
             rule.id: [CompiledGroup(group) for group in rule.parties]
             for rule in rules
@@ -368,6 +376,14 @@ class StoryBook:
         theirs = self._parties(report.rule, development.evidence[0])
         return bool(ours and theirs and ours.isdisjoint(theirs))
 
+    def _kept_apart(self, development: Development, report: Report) -> bool:
+        """Whether the rule of ``report`` or of ``development`` keeps its stage ``apart_from``
+        the other's rule: the deployment ordered and the Commons vote that allowed it, in
+        either order, are two developments."""
+        ours = self.apart.get((report.rule, report.stage), frozenset())
+        theirs = self.apart.get((development.rule, development.stage), frozenset())
+        return development.rule in ours or report.rule in theirs
+
     def _parties(self, rule: str, text: str) -> frozenset[str]:
         """The labels of ``rule``'s party groups found in ``text``, kept for the next time."""
         found = self._parties_in.get((rule, text))
@@ -459,7 +475,11 @@ class StoryBook:
         explaining = explains(report.headline)
         opening_explainer = explaining and opens_as_explainer(report.headline)
         # another party's development of the same kind is never this one
-        candidates = [d for d in self._developments if not self._other_parties(d, report)]
+        candidates = [
+            d
+            for d in self._developments
+            if not self._other_parties(d, report) and not self._kept_apart(d, report)
+        ]
         following = {d.id: how for d in candidates if (how := self._follows(d, report, now))}
         compared = [d for d in candidates if d.id in following or self._comparable(d, report, now)]
         scores = self._similarities(report, [d.id for d in compared])

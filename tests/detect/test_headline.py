@@ -256,6 +256,33 @@ def test_a_packaged_piece_is_set_aside_with_its_package() -> None:
             "a symbolic vote or motion",
         ),
         ("Sejm passes resolution honouring coalition mission", "a symbolic vote or motion"),
+        # ... told at the headline's close, or a parliament's resolution for or against
+        (
+            "European Parliament welcomes the Istanbul agreement, 498-102, in a non-binding"
+            " resolution",
+            "a symbolic vote or motion",
+        ),
+        (
+            "Seimas urges a Baltic contribution to the Ukraine force, in a resolution without"
+            " teeth",
+            "a symbolic vote or motion",
+        ),
+        (
+            "Hungarian parliament adopts resolution against coalition mission",
+            "a symbolic vote or motion",
+        ),
+        (
+            "Berlin 'will consider' sending soldiers to Ukraine force",
+            "something to be considered, not decided",
+        ),
+        (
+            "Rosatom says it will study the IAEA plan for Zaporizhzhia",
+            "something to be considered, not decided",
+        ),
+        (
+            "Berlin would consider air-policing role over Ukraine if asked",
+            "something to be considered, not decided",
+        ),
         (
             "Post-war force could cost €30bn over five years, think tank estimates",
             "a think tank's or analysts' view",
@@ -288,6 +315,12 @@ def test_a_symbolic_act_a_view_or_a_debate_is_set_aside(headline: str, reason: s
         "Ceasefire takes effect after UN passes non-binding resolution",
         "UN General Assembly adopts resolution welcoming ceasefire as truce takes effect",
         "Parliament approves deployment in binding vote, rejecting symbolic motion",
+        # a resolution at the UN or Moscow's; Moscow ready to consider what it refused
+        "Russia backs UN resolution endorsing Ukraine peace and multinational presence",
+        "Lavrov: Russia may consider unarmed observers from non-NATO states",
+        "Kremlin says it could consider unarmed observers from neutral states",
+        # the consideration in another clause, after the news
+        "Healey signs deployment order; MoD will consider a second rotation",
     ],
 )
 def test_binding_steps_are_not_set_aside(headline: str) -> None:

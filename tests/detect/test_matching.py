@@ -2910,6 +2910,115 @@ BROAD, TRUCE_RULE = "new-development", "ceasefire"
             "Russia declared the 30-day ceasefire over after accusing Kyiv of attacks on Kursk.",
             None,
         ),
+        (
+            "new-development",
+            "Russia, Ukraine and the United States agreed to move negotiations into three standing"
+            " working groups in Geneva.",
+            "new-format",
+        ),
+        (
+            "new-development",
+            "Talks on Ukraine move to a 'Vienna format', with an EU envoy on the mediators' bench.",
+            "new-format",
+        ),
+        (
+            "new-development",
+            "US, Europe and Ukraine launch a standing group on guarantees for Ukraine.",
+            "new-format",
+        ),
+        (
+            "new-development",
+            "The talks on Ukraine take place in a trilateral format established in February.",
+            None,
+        ),
+        (
+            "new-development",
+            "Kyiv proposed setting up a standing working group with Russia and the United States.",
+            None,
+        ),
+        (
+            "new-development",
+            "Moscow rejected a new contact group on Ukraine that would include European envoys.",
+            None,
+        ),
+        (
+            "new-development",
+            "Talks in the standing Geneva format on Ukraine continue without a breakthrough.",
+            None,
+        ),
+        (
+            "new-development",
+            "The Guardian has published the draft text of the peace plan for Ukraine.",
+            "leaked-plan",
+        ),
+        (
+            "new-development",
+            "Britain and Ukraine have published the draft of a treaty on guarantees for Ukraine.",
+            None,
+        ),
+        # (a review's cases) not talks, another conflict's, long set up or meeting again
+        (
+            "new-development",
+            "Ukraine launched a new format of military contracts for 18-24 year olds.",
+            None,
+        ),
+        (
+            "new-development",
+            "EU ambassadors set up a standing working group on sanctions against Russia.",
+            None,
+        ),
+        (
+            "new-development",
+            "Moldova and Russia launched a new format of talks on Transnistria.",
+            None,
+        ),
+        (
+            "new-development",
+            "The long-standing Ukraine Defence Contact Group opened its 32nd meeting in Brussels.",
+            None,
+        ),
+        (
+            "new-development",
+            "The new contact group on Ukraine opened its second session in Rome with no"
+            " breakthrough.",
+            None,
+        ),
+        ("new-development", "New contact group on Ukraine set up in Rome", "new-format"),
+        (
+            "new-development",
+            "Russia and Ukraine agreed on a new negotiating format that will meet in Istanbul every"
+            " two weeks.",
+            "new-format",
+        ),
+        # a newspaper named after a capital publishing a draft is a leak
+        (
+            "new-development",
+            "The Washington Post has published the draft peace plan for Ukraine, obtained from two"
+            " officials.",
+            "leaked-plan",
+        ),
+        (
+            "new-development",
+            "Kyiv Post publishes full text of draft peace plan for Ukraine obtained by the paper.",
+            "leaked-plan",
+        ),
+        (
+            "new-development",
+            "London, Kyiv publish draft text of security guarantee treaty for Ukraine.",
+            None,
+        ),
+        # an approval "in" a vote is the vote's; an order signed after the vote is the order
+        (
+            "foreign-troops-deployed",
+            "UK approves deployment of troops to Ukraine in 412-98 vote.",
+            None,
+        ),
+        (
+            "foreign-troops-deployed",
+            "Hours after lawmakers approved the mission by 438 votes to 103, Britain's defence"
+            " secretary signed the formal order committing 2,000 troops to Ukraine.",
+            "ordered",
+        ),
     ],
 )
 def test_shipped_rules_tell_news_from_process_steps_and_background(

@@ -197,6 +197,23 @@ def test_problems_between_rules_name_the_line(tmp_path: Path) -> None:
     ]
 
 
+APART_FROM = "held\n    apart_from:\n      - other\n      - gone\n      - good\n"
+
+
+def test_apart_from_names_other_known_rules_at_their_line(tmp_path: Path) -> None:
+    write(tmp_path, "a.yaml", GOOD.replace("id: good", "id: other"))
+    write(
+        tmp_path,
+        "b.yaml",
+        GOOD.replace("held\n", APART_FROM, 1),
+    )
+    assert problems(tmp_path) == [
+        f"{tmp_path / 'b.yaml'}:7: rule good: pattern 'held': apart_from unknown rule 'gone'",
+        f"{tmp_path / 'b.yaml'}:8: rule good: pattern 'held': apart_from its own rule "
+        "(its stages are kept apart already)",
+    ]
+
+
 @pytest.mark.parametrize(
     ("regex", "refused"),
     [

@@ -795,8 +795,25 @@ def test_parties_keep_a_report_apart_from_a_development_of_another_kind() -> Non
     book = book_with_parties(report(UK_VOTE, "uk-parliament-vote", "held"))
     later = report(FRENCH_ORDER, DEPLOYMENT_RULE, "ordered")
     assert book.decide(later, T0 + timedelta(hours=3)).decision is Decision.NEW_DEVELOPMENT
-    british = report(FRENCH_ORDER.replace("France", "Britain"), DEPLOYMENT_RULE, "ordered")
-    assert book.decide(british, T0 + timedelta(hours=3)).decision is Decision.UPDATE
+
+
+BRITISH_ORDER = FRENCH_ORDER.replace("France", "Britain")
+
+
+def test_the_order_and_the_commons_vote_are_kept_apart() -> None:
+    """The shipped ordered stage is ``apart_from`` uk-parliament-vote: Britain's order hours
+    after the MPs' vote is news of its own, and so is the vote hours after the order; the
+    arrival (a stage not kept apart) still joins the vote when alike."""
+    book = book_with_parties(report(UK_VOTE, "uk-parliament-vote", "held"))
+    order = report(BRITISH_ORDER, DEPLOYMENT_RULE, "ordered")
+    verdict = book.decide(order, T0 + timedelta(hours=3))
+    assert verdict.decision is Decision.NEW_DEVELOPMENT, verdict.reason
+    arrival = report(BRITISH_ORDER, DEPLOYMENT_RULE, "deployed")
+    assert book.decide(arrival, T0 + timedelta(hours=3)).decision is Decision.UPDATE
+    book = book_with_parties(order)
+    vote = report(UK_VOTE, "uk-parliament-vote", "held")
+    verdict = book.decide(vote, T0 + timedelta(hours=3))
+    assert verdict.decision is Decision.NEW_DEVELOPMENT, verdict.reason
 
 
 def test_the_lords_vote_days_after_the_commons_vote_is_a_development_of_its_own() -> None:
