@@ -42,7 +42,8 @@ _VIEW_LABELS = r"analysis|comment|opinion|in depth|editorial|column|long read"
 _AFTER_LABEL = r"(?:\s*[:|]|\s+[-\u2013\u2014/]\s|[-\u2013\u2014]\s*(?-i:[A-Z0-9]))"
 _FEATURE_LABEL = re.compile(f"(?:{_EXPLAINER_LABELS}|{_VIEW_LABELS}){_AFTER_LABEL}", re.IGNORECASE)
 _REFERENCE_LABEL = re.compile(f"(?:{_REFERENCE_LABELS}){_AFTER_LABEL}", re.IGNORECASE)
-# Reference put anywhere in the headline: "The week in diplomacy, explained", "Security
+# Reference put anywhere in the headline: "The week in diplomacy, explained", "The Geneva
+# Framework Agreement explained", "Security
 # guarantees explained: who has ratified what" (not "Peskov explained: Russia ..."), "Britain's
 # deployment in numbers", "How the treaty works", "What we know about the leaked plan", "A
 # reader's guide to the framework" (a guide so qualified, not "a new guide to its terms"), "MPs
@@ -50,7 +51,10 @@ _REFERENCE_LABEL = re.compile(f"(?:{_REFERENCE_LABELS}){_AFTER_LABEL}", re.IGNOR
 # will decide" (opening the headline or its part after a colon or dash: not "in what officials
 # say will mean a breakthrough").
 _REFERENCE = re.compile(
-    r"[,:]\s*explained\W*$|\bexplained\s*(?:[:|]|\s[-\u2013\u2014]\s)\s*(?:what|who|how|why|where|when"
+    r"[,:]\s*explained\W*$"
+    # a name alone before "explained", no speaker, no clause, no "is/has been explained"
+    r"|^(?!.*\s[-\u2013\u2014]\s)(?![^,:;!?]*\b(?:is|are|was|were|been|being|be|has|have|had)\s+"
+    r"(?:['\"\u2018\u201c]?\w+\s+)?['\"\u2018\u201c]?explained\W*$)[^,:;!?]{3,80}\sexplained\W*$|\bexplained\s*(?:[:|]|\s[-\u2013\u2014]\s)\s*(?:what|who|how|why|where|when"
     r"|which)\b|\bwhat we know\b"
     r"|\ba\s+(?:(?:reader|beginner|layman)[\u2019']s\s+|(?:short|quick|brief|simple|visual|handy"
     r"|practical|complete)\s+)?guide to\b"

@@ -99,6 +99,7 @@ def test_news_put_as_statements(headline: str) -> None:
             "Analysis / From 'legitimate targets' to a U.N. draft: how Moscow's line shifted",
             "a look back",
         ),
+        ("The Geneva Framework Agreement explained", "an explainer"),
     ],
 )
 def test_pieces_packaged_as_reference_or_a_look_back(headline: str, package: str) -> None:
@@ -166,6 +167,15 @@ def test_pieces_packaged_as_reference_or_a_look_back(headline: str, package: str
         "Ukraine truce marks 100 days as Russia launches missile strike on Kyiv",
         "Peskov explained: Russia does not object to European observers in Ukraine",
         "Troops reach Kyiv after two days on the road",
+        # a speaker's or a passive "explained", or news told before an explainer's
+        "Russia will not object to European monitors in Ukraine, Lavrov explained",
+        "Peskov: Moscow's position on foreign troops 'has been explained'",
+        "Russia and Ukraine sign ceasefire in Istanbul: the deal explained",
+        "MPs back sending troops to Ukraine - the vote explained",
+        "Russia says its conditions for a ceasefire have been 'clearly explained'",
+        "Putin accepts coalition troops as Kremlin's U-turn is explained",
+        # a span of time, then news
+        "Two years of war: Britain and France send troops to Ukraine",
     ],
 )
 def test_news_is_not_packaged(headline: str) -> None:

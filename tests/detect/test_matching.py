@@ -3007,6 +3007,24 @@ BROAD, TRUCE_RULE = "new-development", "ceasefire"
             "London, Kyiv publish draft text of security guarantee treaty for Ukraine.",
             None,
         ),
+        # a law that puts the peace agreement to a referendum; not a law debated
+        (
+            "new-development",
+            "The Verkhovna Rada adopted a law on a referendum on any peace agreement with Russia.",
+            "referendum",
+        ),
+        ("new-development", "The Rada is debating a law on a referendum on the peace deal.", None),
+        (
+            "new-development",
+            "The Verkhovna Rada never passed the law on a referendum on the peace terms, critics"
+            " say.",
+            None,
+        ),
+        (
+            "new-development",
+            "The Verkhovna Rada aims to adopt a law on a referendum on the peace terms by spring.",
+            None,
+        ),
         # an approval "in" a vote is the vote's; an order signed after the vote is the order
         (
             "foreign-troops-deployed",

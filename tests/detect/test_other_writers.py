@@ -358,6 +358,14 @@ TRAINED_BARS = (0.85, 0.85, 0.05)
 # (journalists' posts and threads on a social network) 0.96 / 0.83 / 1, id (an online
 # encyclopedia's current-events portal) 0.86 / 1.00 / 4, ie (South African, Nigerian and Kenyan
 # English-language press) 0.88 / 0.96 / 3: 136 of 144 events, 15 of 360 quiet items.
+# Then read: with the stop's first commit, 138 of 144 events and 13 of 360 quiet items. Six more
+# written in stop 62 and replayed first with its first commit (9a094c0): if (Russian exile media
+# in English) 0.96 / 1.00 / 1 of 60, ig (an American newspaper's foreign desk) 1.00 / 1.00 / 0, ih
+# (Swiss and Austrian outlets in English) 0.89 / 1.00 / 3, ii (Czech, Slovak and Bulgarian public
+# media's English services) 0.92 / 0.96 / 2, ij (student newspapers) 0.93 / 1.00 / 2, ik (Canadian
+# national outlets) 0.86 / 1.00 / 4: 143 of 144 events, 12 of 360 quiet items. Then read: ih
+# 0.92 / 1.00 / 2 ("The Geneva Framework Agreement explained" is set aside as reference), ii 0.92
+# / 1.00 / 2 (a law adopted on a referendum on the peace agreement is the referendum called).
 # In stop 52, after long articles were read in passages, every bar of the four forms that had
 # stayed below what the detector then reached (precision and recall less 0.05, one more quiet
 # item) was raised to it: 107 bars of 268.
@@ -536,6 +544,12 @@ HELD_OUT_BARS = {
     "ic": (0.90, 0.78, 0.04),
     "id": (0.80, 0.95, 0.09),
     "ie": (0.83, 0.90, 0.07),
+    "if": (0.91, 0.95, 0.04),
+    "ig": (0.95, 0.95, 0.02),
+    "ih": (0.87, 0.95, 0.05),
+    "ii": (0.87, 0.90, 0.05),
+    "ij": (0.87, 0.95, 0.05),
+    "ik": (0.80, 0.95, 0.09),
 }
 
 # One message per development event: the second alerts each set still gets (README 'Measuring
@@ -638,7 +652,9 @@ HELD_OUT_BARS = {
 # Those of hz, ia, ib and ic (written in stop 62) are where their writers told a ratification
 # and its reading as a first in the EU, a truce agreed and in force days later, the first
 # British troops and another country's the next day, or a cabinet's approval and the
-# parliament's mandate, as one event.
+# parliament's mandate, as one event; ii's is a parliament's mandate and the minehunter setting
+# off, ij's a report of the vote and the order together and a campus feature naming the order
+# the next day (kept apart from the vote's development, though that development named it).
 SECOND_ALERTS = {
     "ae": 2,
     "af": 2,
@@ -735,6 +751,8 @@ SECOND_ALERTS = {
     "ia": 1,
     "ib": 3,
     "ic": 2,
+    "ii": 1,
+    "ij": 1,
 }
 
 # The same sets as a feed of headlines alone gives them (no summary, no body), each at what the
@@ -932,6 +950,12 @@ HEADLINE_ONLY_BARS = {
     "ic": (0.85, 0.78, 0.05),
     "id": (0.82, 0.82, 0.07),
     "ie": (0.86, 0.82, 0.05),
+    "if": (0.95, 0.78, 0.02),
+    "ig": (0.83, 0.86, 0.07),
+    "ih": (0.87, 0.90, 0.05),
+    "ii": (0.90, 0.78, 0.04),
+    "ij": (0.87, 0.95, 0.05),
+    "ik": (0.77, 0.90, 0.10),
 }
 
 
@@ -1138,6 +1162,12 @@ LONG_BODY_BARS = {
     "ic": (0.90, 0.74, 0.04),
     "id": (0.77, 0.95, 0.10),
     "ie": (0.80, 0.90, 0.09),
+    "if": (0.83, 0.95, 0.07),
+    "ig": (0.83, 0.90, 0.07),
+    "ih": (0.87, 0.95, 0.05),
+    "ii": (0.87, 0.90, 0.05),
+    "ij": (0.81, 0.95, 0.09),
+    "ik": (0.77, 0.90, 0.10),
 }
 
 # The same sets as agency copy tells them, repeating its earlier paragraphs for background: each
@@ -1339,6 +1369,12 @@ EARLIER_BARS = {
     "ic": (0.86, 0.78, 0.05),
     "id": (0.80, 0.95, 0.09),
     "ie": (0.83, 0.90, 0.07),
+    "if": (0.83, 0.95, 0.07),
+    "ig": (0.95, 0.95, 0.02),
+    "ih": (0.87, 0.95, 0.05),
+    "ii": (0.87, 0.90, 0.05),
+    "ij": (0.87, 0.95, 0.05),
+    "ik": (0.80, 0.95, 0.09),
 }
 LONG_BODY_SEED = 20260106
 T0 = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
@@ -1539,7 +1575,7 @@ def test_a_development_told_over_paragraphs_of_background_is_read_in_its_passage
 
 def test_every_held_out_set_has_its_bar_and_exists() -> None:
     letters = {p.stem.removeprefix("other-writer-") for p in SETS}
-    assert len(SETS) == 239
+    assert len(SETS) == 245
     assert held_out() == set(HELD_OUT_BARS) == set(HEADLINE_ONLY_BARS) == set(LONG_BODY_BARS)
     assert set(EARLIER_BARS) == held_out()
     assert held_out() < letters
