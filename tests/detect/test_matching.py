@@ -3025,6 +3025,18 @@ BROAD, TRUCE_RULE = "new-development", "ceasefire"
             "The Verkhovna Rada aims to adopt a law on a referendum on the peace terms by spring.",
             None,
         ),
+        # a referendum set for a date; another conflict's peace named by its people
+        (
+            "new-development",
+            "The Rada set an all-Ukrainian referendum on the peace framework for 14 September.",
+            "referendum",
+        ),
+        (
+            "ceasefire",
+            "Armenian Prime Minister Nikol Pashinyan and Azerbaijani President Ilham Aliyev"
+            " signed a peace treaty, and Zelensky congratulated both.",
+            None,
+        ),
         # an approval "in" a vote is the vote's; an order signed after the vote is the order
         (
             "foreign-troops-deployed",

@@ -366,6 +366,14 @@ TRAINED_BARS = (0.85, 0.85, 0.05)
 # national outlets) 0.86 / 1.00 / 4: 143 of 144 events, 12 of 360 quiet items. Then read: ih
 # 0.92 / 1.00 / 2 ("The Geneva Framework Agreement explained" is set aside as reference), ii 0.92
 # / 1.00 / 2 (a law adopted on a referendum on the peace agreement is the referendum called).
+# Six more written last in stop 62 and replayed first with its second commit (fb2b5e6): il
+# (Ukrainian regional city news sites) 0.91 / 0.83 / 2 of 60, im (Australian and New Zealand
+# outlets) 1.00 / 1.00 / 0, in (Pakistani and Bangladeshi papers) 0.89 / 1.00 / 3, io (Brazilian,
+# Mexican and Argentine outlets in English) 0.81 / 1.00 / 6, ip (a monitoring service's digests of
+# Russian television and Telegram channels) 1.00 / 0.96 / 0, iq (a wire's bullet-point briefings)
+# 0.89 / 1.00 / 3: 139 of 144 events, 14 of 360 quiet items. Then read: il 0.95 / 0.88 / 1 ("set
+# an all-Ukrainian referendum ... for 14 September" is a referendum called; "Armenian" and
+# "Azerbaijani" name another conflict).
 # In stop 52, after long articles were read in passages, every bar of the four forms that had
 # stayed below what the detector then reached (precision and recall less 0.05, one more quiet
 # item) was raised to it: 107 bars of 268.
@@ -550,6 +558,12 @@ HELD_OUT_BARS = {
     "ii": (0.87, 0.90, 0.05),
     "ij": (0.87, 0.95, 0.05),
     "ik": (0.80, 0.95, 0.09),
+    "il": (0.90, 0.82, 0.04),
+    "im": (0.95, 0.95, 0.02),
+    "in": (0.84, 0.95, 0.07),
+    "io": (0.75, 0.95, 0.12),
+    "ip": (0.95, 0.90, 0.02),
+    "iq": (0.84, 0.95, 0.07),
 }
 
 # One message per development event: the second alerts each set still gets (README 'Measuring
@@ -654,7 +668,9 @@ HELD_OUT_BARS = {
 # British troops and another country's the next day, or a cabinet's approval and the
 # parliament's mandate, as one event; ii's is a parliament's mandate and the minehunter setting
 # off, ij's a report of the vote and the order together and a campus feature naming the order
-# the next day (kept apart from the vote's development, though that development named it).
+# the next day (kept apart from the vote's development, though that development named it). in's,
+# io's and iq's are a truce agreed and in force days later, a ratification and its reading as the
+# first, and a collapse and the next morning's briefing, as one event.
 SECOND_ALERTS = {
     "ae": 2,
     "af": 2,
@@ -753,6 +769,9 @@ SECOND_ALERTS = {
     "ic": 2,
     "ii": 1,
     "ij": 1,
+    "in": 1,
+    "io": 1,
+    "iq": 1,
 }
 
 # The same sets as a feed of headlines alone gives them (no summary, no body), each at what the
@@ -956,6 +975,12 @@ HEADLINE_ONLY_BARS = {
     "ii": (0.90, 0.78, 0.04),
     "ij": (0.87, 0.95, 0.05),
     "ik": (0.77, 0.90, 0.10),
+    "il": (0.82, 0.74, 0.07),
+    "im": (0.83, 0.90, 0.07),
+    "in": (0.84, 0.95, 0.07),
+    "io": (0.75, 0.90, 0.12),
+    "ip": (0.77, 0.70, 0.09),
+    "iq": (0.75, 0.74, 0.10),
 }
 
 
@@ -1168,6 +1193,12 @@ LONG_BODY_BARS = {
     "ii": (0.87, 0.90, 0.05),
     "ij": (0.81, 0.95, 0.09),
     "ik": (0.77, 0.90, 0.10),
+    "il": (0.90, 0.82, 0.04),
+    "im": (0.95, 0.95, 0.02),
+    "in": (0.81, 0.95, 0.09),
+    "io": (0.75, 0.95, 0.12),
+    "ip": (0.90, 0.86, 0.04),
+    "iq": (0.77, 0.90, 0.10),
 }
 
 # The same sets as agency copy tells them, repeating its earlier paragraphs for background: each
@@ -1375,6 +1406,12 @@ EARLIER_BARS = {
     "ii": (0.87, 0.90, 0.05),
     "ij": (0.87, 0.95, 0.05),
     "ik": (0.80, 0.95, 0.09),
+    "il": (0.90, 0.82, 0.04),
+    "im": (0.91, 0.95, 0.04),
+    "in": (0.84, 0.95, 0.07),
+    "io": (0.75, 0.95, 0.12),
+    "ip": (0.95, 0.90, 0.02),
+    "iq": (0.83, 0.95, 0.07),
 }
 LONG_BODY_SEED = 20260106
 T0 = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
@@ -1575,7 +1612,7 @@ def test_a_development_told_over_paragraphs_of_background_is_read_in_its_passage
 
 def test_every_held_out_set_has_its_bar_and_exists() -> None:
     letters = {p.stem.removeprefix("other-writer-") for p in SETS}
-    assert len(SETS) == 245
+    assert len(SETS) == 251
     assert held_out() == set(HELD_OUT_BARS) == set(HEADLINE_ONLY_BARS) == set(LONG_BODY_BARS)
     assert set(EARLIER_BARS) == held_out()
     assert held_out() < letters
