@@ -42,8 +42,7 @@ _VIEW_LABELS = r"analysis|comment|opinion|in depth|editorial|column|long read"
 _AFTER_LABEL = r"(?:\s*[:|]|\s+[-\u2013\u2014/]\s|[-\u2013\u2014]\s*(?-i:[A-Z0-9]))"
 _FEATURE_LABEL = re.compile(f"(?:{_EXPLAINER_LABELS}|{_VIEW_LABELS}){_AFTER_LABEL}", re.IGNORECASE)
 _REFERENCE_LABEL = re.compile(f"(?:{_REFERENCE_LABELS}){_AFTER_LABEL}", re.IGNORECASE)
-# Reference put anywhere in the headline: "The week in diplomacy, explained", "The Geneva
-# Framework Agreement explained", "Security
+# Reference put anywhere in the headline: "The week in diplomacy, explained", "Security
 # guarantees explained: who has ratified what" (not "Peskov explained: Russia ..."), "Britain's
 # deployment in numbers", "How the treaty works", "What we know about the leaked plan", "A
 # reader's guide to the framework" (a guide so qualified, not "a new guide to its terms"), "MPs
@@ -51,10 +50,7 @@ _REFERENCE_LABEL = re.compile(f"(?:{_REFERENCE_LABELS}){_AFTER_LABEL}", re.IGNOR
 # will decide" (opening the headline or its part after a colon or dash: not "in what officials
 # say will mean a breakthrough").
 _REFERENCE = re.compile(
-    r"[,:]\s*explained\W*$"
-    # a name alone before "explained", no speaker, no clause, no "is/has been explained"
-    r"|^(?!.*\s[-\u2013\u2014]\s)(?![^,:;!?]*\b(?:is|are|was|were|been|being|be|has|have|had)\s+"
-    r"(?:['\"\u2018\u201c]?\w+\s+)?['\"\u2018\u201c]?explained\W*$)[^,:;!?]{3,80}\sexplained\W*$|\bexplained\s*(?:[:|]|\s[-\u2013\u2014]\s)\s*(?:what|who|how|why|where|when"
+    r"[,:]\s*explained\W*$|\bexplained\s*(?:[:|]|\s[-\u2013\u2014]\s)\s*(?:what|who|how|why|where|when"
     r"|which)\b|\bwhat we know\b"
     r"|\ba\s+(?:(?:reader|beginner|layman)[\u2019']s\s+|(?:short|quick|brief|simple|visual|handy"
     r"|practical|complete)\s+)?guide to\b"
@@ -62,6 +58,16 @@ _REFERENCE = re.compile(
     r"|\bin numbers\b|\bat a glance\b|\bkey facts\b"
     r"|\bwhat you need to know\b|\bwhat to (?:expect|watch)\b|\bpreview\W*$"
     r"|(?:^|[:|\u2013\u2014-]\s*)what\s+(?:[\w-]+\s+){0,2}(?:will|would)\s+(?:decide|vote\s+on|mean)\b",
+    re.IGNORECASE,
+)
+# A name alone closed by "explained" ("The Geneva Framework Agreement explained"): no comma,
+# colon or dash before it (a speaker's "..., Lavrov explained", news told before "the deal
+# explained"), and no "is" or "has been" explained.
+_NAME_EXPLAINED = re.compile(
+    r"^(?!.*\s[-\u2013\u2014]\s)"
+    r"(?![^,:;!?]*\b(?:is|are|was|were|been|being|be|has|have|had)\s+"
+    r"(?:['\"\u2018\u201c]?\w+\s+)?['\"\u2018\u201c]?explained\W*$)"
+    r"[^,:;!?]{3,80}\sexplained\W*$",
     re.IGNORECASE,
 )
 # News told before "what we know" ("Russia and Ukraine sign a ceasefire: what we know so far",
@@ -189,9 +195,9 @@ _SYMBOLIC_CLOSING = re.compile(
     r"|without\s+teeth))\W*$",
     re.IGNORECASE,
 )
-# A resolution at the United Nations, or Moscow's, is the Security Council's business or
-# Russia's position, not a parliament's view.
-_UN_OR_RUSSIAN = re.compile(r"\b(?:UN|U\.N\.|United Nations|Security Council)\b")
+# A resolution at the United Nations (or Moscow's, ``_RUSSIAN_SIDE``) is the Security Council's
+# business or Russia's position, not a parliament's view.
+_AT_THE_UN = re.compile(r"\b(?:UN|U\.N\.|United Nations|Security Council)\b")
 # A headline whose subject is a think tank's or analysts' view ("Think tank puts the force at
 # 25,000 troops", "Analysts say Russia could revisit its stance", "..., think tank estimates"),
 # not news told beside one ("French troops land in Odesa; analysts say ...", "... as think tank
@@ -258,7 +264,7 @@ def packaged(headline: str) -> str | None:
         return "an explainer"
     if (told := _NEWS_THEN_WHAT_WE_KNOW.match(text)) and _news_told(told["news"]):
         return None
-    if _REFERENCE.search(text):
+    if _REFERENCE.search(text) or _NAME_EXPLAINED.match(text):
         return "an explainer"
     return None
 
@@ -310,7 +316,7 @@ def set_aside(headline: str) -> str | None:
         or (
             _RESOLUTION_ONLY.search(headline)
             and not _CLAUSE_BREAK.search(headline)
-            and not _UN_OR_RUSSIAN.search(headline)
+            and not _AT_THE_UN.search(headline)
             and not _RUSSIAN_SIDE.search(headline)
         )
     ):
