@@ -11,9 +11,11 @@ is the new five-party format?"), is written to retell the story so far: ``packag
 a headline. So is a headline reporting a denial ("Kremlin denies report...", ``denies``), an
 opinion poll ("..., survey shows", ``reports_poll``), a symbolic vote or motion ("Seimas backs
 Ukraine force in non-binding motion"), a think tank's or analysts' view ("..., think tank
-estimates"), a debate with no vote ("Lords debate deployment risks; no division") or a promise to
-consider something ("Berlin 'will consider' sending soldiers"): ``set_aside`` says why the
-detector does not alert on any of them.
+estimates"), a debate with no vote ("Lords debate deployment risks; no division"), a promise to
+consider something ("Berlin 'will consider' sending soldiers") or a commemoration alone
+("Remembrance Sunday: prayers for those serving in Ukraine"): ``set_aside`` says why the
+detector does not alert on any of them. An anniversary told as the day of a step ("First British
+troops arrive in Ukraine on anniversary of the invasion") dates news, not a look back.
 """
 
 from __future__ import annotations
@@ -105,6 +107,17 @@ _COUNT = (
     r"|(?:thir|four|fif|six|seven|eigh|nine)teen|(?:twenty|thirty|forty|fifty)"
     r"(?:-(?:one|two|three|four|five|six|seven|eight|nine))?|\d+)"
 )
+# Reference in other words: "The Paris declaration, decoded: ...", "Hubs, not bases: decoding the
+# Paris plan", "the American formula, unpacked", "... agreement, point by point", "Keys to the
+# guarantees treaty: ...", "Understand the Istanbul agreement", "the PM's promise in brief", "The
+# Istanbul agreement in ten points" (not a digest labelled "In brief: Russia eases threat", nor
+# news of codes decoded).
+_DECODED = re.compile(
+    r"\bdecoded\s*(?:[:|]|\W*$)|(?:^|[:|]\s*)decoding\b|\bunpacked\W*$|\bpoint[- ]by[- ]point\W*$"
+    r"|(?:^|[:|?]\s*)(?:the\s+)?keys?\s+to\b|(?:^|[:|]\s*)understand(?:ing)?\s+the\b"
+    rf"|\bin\s+brief\W*$|\bin\s+{_COUNT}\s+points\W*$",
+    re.IGNORECASE,
+)
 # A look back from weeks, months or years on: "Six months after Paris", "a year on", "2026 in
 # review", "The month that was", "the year the guns fell silent", "The long read: ten months that
 # changed the war" (opening the headline or its part after a label, not "a truce collapses after
@@ -122,6 +135,15 @@ _LOOK_BACK = re.compile(
     r"|\bin review\b|\bthe (?:week|month|year) that was\b|\b(?:19|20)\d\d: the year\b"
     r"|\bthe year (?:the|that|when)\b|\banniversary\b|\blooking back\b|\bretrospective\b"
     r"|^(?:the|this) (?:week|month|year) in\b",
+    re.IGNORECASE,
+)
+# An anniversary told as the day of a step ("First British troops arrive in Ukraine on anniversary
+# of Russia's invasion", "On war anniversary, Zelensky and Starmer sign security treaty"): the
+# date of news, where "Leaders mark the anniversary" or "Kremlin repeats its threat on the
+# anniversary" looks back (``without_dated_anniversary``).
+_ON_ANNIVERSARY = re.compile(
+    r"\bon\s+(?:the\s+|its\s+|this\s+|[\w-]+'s\s+)?(?:[\w-]+\s+){0,3}?anniversary\b"
+    r"(?:\s+of\s+(?:the\s+)?(?:[\w'-]+\s+){0,3}?(?:invasion|war|declaration|ceasefire|truce))?",
     re.IGNORECASE,
 )
 # A way from one point to another opening the headline, then how it went or the road taken
@@ -233,6 +255,14 @@ _RUSSIAN_SIDE = re.compile(
     r"\b(?:russia|russian|moscow|kremlin|putin|lavrov|peskov|ushakov|zakharova|medvedev|shoigu)\b",
     re.IGNORECASE,
 )
+# A headline telling of a commemoration alone ("Remembrance Sunday: Tidworth's thoughts turn to
+# soldiers in Ukraine", "British soldiers in Kyiv hold two minutes' silence"): a rite, whatever
+# the body recalls; not one told beside news ("Ceasefire signed; bishops hold vigil").
+_COMMEMORATION = re.compile(
+    r"\b(?:remembrance|(?:two\s+)?minutes?'?\s+silence|wreaths?|vigils?|memorial\s+services?"
+    r"|commemorat\w*)\b",
+    re.IGNORECASE,
+)
 # Where a headline turns to another clause: what follows may report something else.
 _CLAUSE_BREAK = re.compile(
     r"[;,]|\s[-\u2013\u2014]\s|\b(?:as|after|while|amid|when|once|despite|rejecting)\b",
@@ -258,15 +288,25 @@ def packaged(headline: str) -> str | None:
     """What ``headline`` packages its article as, if as reference ("an explainer") or as a
     look back ("a look back"), or None for a headline of news."""
     text = headline.strip()
-    if _LOOK_BACK.search(text) or _looks_back_on_a_way(text):
+    if _LOOK_BACK.search(without_dated_anniversary(text)) or _looks_back_on_a_way(text):
         return "a look back"
     if _REFERENCE_LABEL.match(text) or _DEFINING_QUESTION.match(text):
         return "an explainer"
     if (told := _NEWS_THEN_WHAT_WE_KNOW.match(text)) and _news_told(told["news"]):
         return None
-    if _REFERENCE.search(text) or _NAME_EXPLAINED.match(text):
+    if _REFERENCE.search(text) or _NAME_EXPLAINED.match(text) or _DECODED.search(text):
         return "an explainer"
     return None
+
+
+def without_dated_anniversary(headline: str) -> str:
+    """``headline`` without an anniversary told as the day of the step it reports (the rest
+    then says whether it looks back), or ``headline`` itself."""
+    dated = _ON_ANNIVERSARY.search(headline)
+    if dated is None:
+        return headline
+    rest = f"{headline[: dated.start()]} {headline[dated.end() :]}".strip(" ,;:")
+    return rest if _news_told(rest) else headline
 
 
 def _looks_back_on_a_way(text: str) -> bool:
@@ -323,6 +363,8 @@ def set_aside(headline: str) -> str | None:
         return "the headline reports a symbolic vote or motion"
     if _in_first_clause(_TO_CONSIDER, headline) and not _RUSSIAN_SIDE.search(headline):
         return "the headline reports something to be considered, not decided"
+    if _COMMEMORATION.search(headline) and not _CLAUSE_BREAK.search(headline):
+        return "the headline reports a commemoration"
     if _in_first_clause(_ANALYSTS_VIEW, headline, or_closing=True):
         return "the headline reports a think tank's or analysts' view"
     if _NO_VOTE.search(headline) and _DEBATE.search(headline) and not _DECISION.search(headline):

@@ -15,6 +15,8 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 
+from monitor.detect.headline import without_dated_anniversary
+
 _DATELINE = re.compile(
     r"""^(?:[A-Z][A-Z.'\-]+(?:[\s/][A-Z][A-Z.'\-]+){0,3})   # the place(s), in capitals
     (?:,\s[^()\n]{1,30}?)?                              # a date
@@ -78,8 +80,8 @@ def recap_lines(sentences: Sequence[str]) -> set[int]:
     lines, everything from the first line to ``_TIMELINE_TAIL`` sentences after the last,
     and the headline too when at most ``_TIMELINE_AROUND`` other sentences lie outside that
     (the article is a timeline, not a box of key dates in a report); in one headed as a
-    timeline or a review, every sentence."""
-    if sentences and _TIMELINE_TITLE.search(sentences[0]):
+    timeline or a review (not an anniversary told as the day of its news), every sentence."""
+    if sentences and _TIMELINE_TITLE.search(without_dated_anniversary(sentences[0])):
         return set(range(len(sentences)))
     lines = [i for i, sentence in enumerate(sentences) if chronology_entry(sentence)]
     if len(lines) >= _TIMELINE:

@@ -100,6 +100,18 @@ def test_news_put_as_statements(headline: str) -> None:
             "a look back",
         ),
         ("The Geneva Framework Agreement explained", "an explainer"),
+        # reference in other words
+        ("The Paris declaration, decoded: what Britain has promised Ukraine", "an explainer"),
+        ("Hubs, not bases: decoding the Paris plan", "an explainer"),
+        ("'Strongly stands behind': the American formula from Paris, unpacked", "an explainer"),
+        ("Keys to the Ukraine guarantees treaty: what it obliges, who signed it", "an explainer"),
+        ("Understand the Istanbul peace agreement, point by point", "an explainer"),
+        ("The Istanbul peace agreement in ten points", "an explainer"),
+        ("No vote, no go: the PM's promise in brief", "an explainer"),
+        # an anniversary marked, or one beside no step taken
+        ("Leaders mark fourth anniversary of invasion in Kyiv", "a look back"),
+        ("Kremlin repeats rejection of coalition troops on anniversary", "a look back"),
+        ("Coalition leaders expected to sign off fund on war anniversary", "a look back"),
     ],
 )
 def test_pieces_packaged_as_reference_or_a_look_back(headline: str, package: str) -> None:
@@ -176,6 +188,14 @@ def test_pieces_packaged_as_reference_or_a_look_back(headline: str, package: str
         "Putin accepts coalition troops as Kremlin's U-turn is explained",
         # a span of time, then news
         "Two years of war: Britain and France send troops to Ukraine",
+        # a digest's label, news of codes, a point scored
+        "In brief: Russia eases threat over Western bases",
+        "GCHQ decoded Russian orders, officials say",
+        "Coalition agrees plan in 3 points, officials say",
+        # an anniversary told as the day of a step
+        "BREAKING: First British troops arrive in Ukraine on anniversary of Russia's invasion",
+        "On war anniversary, Zelensky and Starmer sign security treaty in Kyiv",
+        "Rada ratifies U.S. security guarantee on invasion anniversary",
     ],
 )
 def test_news_is_not_packaged(headline: str) -> None:
@@ -303,6 +323,9 @@ def test_a_packaged_piece_is_set_aside_with_its_package() -> None:
         ),
         ("Lords debate deployment risks; no division", "that no vote was taken"),
         ("Bundestag debate on Ukraine force ends without a mandate", "that no vote was taken"),
+        ("Remembrance Sunday: prayers for those serving in Ukraine", "a commemoration"),
+        ("British soldiers in Kyiv hold two minutes\u2019 silence", "a commemoration"),
+        ("Newcastle vigil marks four years since full-scale invasion", "a commemoration"),
     ],
 )
 def test_a_symbolic_act_a_view_or_a_debate_is_set_aside(headline: str, reason: str) -> None:
@@ -331,6 +354,9 @@ def test_a_symbolic_act_a_view_or_a_debate_is_set_aside(headline: str, reason: s
         "Kremlin says it could consider unarmed observers from neutral states",
         # the consideration in another clause, after the news
         "Healey signs deployment order; MoD will consider a second rotation",
+        # a commemoration beside news, or vigilance
+        "Ceasefire accord signed in Istanbul; bishops urge prayer and vigilance",
+        "Students hold vigil as Government tables Ukraine troops motion",
     ],
 )
 def test_binding_steps_are_not_set_aside(headline: str) -> None:

@@ -3049,6 +3049,83 @@ BROAD, TRUCE_RULE = "new-development", "ceasefire"
             " secretary signed the formal order committing 2,000 troops to Ukraine.",
             "ordered",
         ),
+        # Moscow accepting a presence, partner forces or the force it vetoed, at a signing
+        (
+            "russia-position-change",
+            "Istanbul ceasefire agreement signed; Russia accepts 'reassurance presence' west of"
+            " the Dnipro",
+            "softens",
+        ),
+        (
+            "russia-position-change",
+            "Ukraine, Russia sign peace agreement in Istanbul; Moscow accepts presence of partner"
+            " forces west of Dnipro",
+            "softens",
+        ),
+        (
+            "russia-position-change",
+            "Istanbul settlement signed: Moscow drops its veto on the force it once called a"
+            " target",
+            "softens",
+        ),
+        (
+            "russia-position-change",
+            "In a separate annex the settlement commits Moscow not to obstruct the presence of the"
+            " multinational force west of the Dnipro.",
+            "softens",
+        ),
+        # ... not a question put to it
+        (
+            "russia-position-change",
+            "Asked whether Moscow could tolerate any international presence in Ukraine after a"
+            " truce, the Kremlin spokesman said only that proposals 'will be studied'.",
+            None,
+        ),
+        # a division's words that run long; a document "passed to" a newspaper is no vote
+        (
+            "uk-parliament-vote",
+            "The House of Commons voted 391 to 88 in favour of a motion allowing up to 7,500"
+            " British personnel to deploy once a truce is in place.",
+            "held",
+        ),
+        (
+            "uk-parliament-vote",
+            "The document was passed to us by a person who said Parliament had been told too"
+            " little about the mission.",
+            None,
+        ),
+        # another parliament's mandate for "the Ukraine force"
+        (
+            "foreign-troops-deployed",
+            "Bundestag approves German troops for Ukraine force",
+            "mandated",
+        ),
+        # money put behind the force by setting up a fund
+        (
+            "new-development",
+            "Ukraine's allies set up \u20ac12 billion fund to pay for post-war force",
+            "commitment",
+        ),
+        # the seed's condition, however the peace is named
+        (
+            "new-development",
+            "Under the declaration, Britain and France would deploy forces to Ukraine once a peace"
+            " agreement is in place, and set up military hubs.",
+            None,
+        ),
+        # a credit guarantee, none signed, or a signing dated long ago wherever it was
+        (
+            "guarantees-ratified",
+            "The ministry presented a EUR 300 million export credit guarantee scheme for firms"
+            " working in Ukraine; no contracts were signed.",
+            None,
+        ),
+        (
+            "guarantees-ratified",
+            "The Government approved the draft law on the agreement on security guarantees"
+            " between Romania and Ukraine, signed in Kyiv in November 2027.",
+            None,
+        ),
     ],
 )
 def test_shipped_rules_tell_news_from_process_steps_and_background(

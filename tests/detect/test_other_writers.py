@@ -374,6 +374,17 @@ TRAINED_BARS = (0.85, 0.85, 0.05)
 # 0.89 / 1.00 / 3: 139 of 144 events, 14 of 360 quiet items. Then read: il 0.95 / 0.88 / 1 ("set
 # an all-Ukrainian referendum ... for 14 September" is a referendum called; "Armenian" and
 # "Azerbaijani" name another conflict).
+# Six written in stop 63 and replayed first with stop 62's detector (10d9aa2): ir (Southeast
+# Asian English-language press) 0.92 / 0.96 / 2 of 60, is (Romanian and Moldovan outlets in
+# English) 0.77 / 1.00 / 7, it (American local television stations' websites) 0.96 / 0.92 / 1, iu
+# (a Brussels wire's hedged, attributed copy) 0.96 / 1.00 / 1, iv (faith and humanitarian news
+# services) 0.93 / 1.00 / 2, iw (legal and constitutional press) 1.00 / 1.00 / 0: 141 of 144
+# events, 13 of 360 quiet items. Then read: ir 0.92 / 1.00 / 2 (allies "set up" a fund for the
+# force), is 0.83 / 1.00 / 5 ("in ten points" is reference; a signing "in Kyiv in November" is
+# the treaty's past; "as long as Russian troops remain" is no condition of Moscow's), it 0.96 /
+# 0.96 / 1 (troops arriving "on anniversary of Russia's invasion" is news dated by it), iv 1.00 /
+# 1.00 / 0 (a Remembrance headline is a commemoration; "once a peace agreement is in place" is
+# the January condition): 143 of 144 events, 9 of 360 quiet items.
 # In stop 52, after long articles were read in passages, every bar of the four forms that had
 # stayed below what the detector then reached (precision and recall less 0.05, one more quiet
 # item) was raised to it: 107 bars of 268.
@@ -564,6 +575,12 @@ HELD_OUT_BARS = {
     "io": (0.75, 0.95, 0.12),
     "ip": (0.95, 0.90, 0.02),
     "iq": (0.84, 0.95, 0.07),
+    "ir": (0.87, 0.95, 0.05),
+    "is": (0.77, 0.95, 0.10),
+    "it": (0.90, 0.90, 0.04),
+    "iu": (0.91, 0.95, 0.04),
+    "iv": (0.95, 0.95, 0.02),
+    "iw": (0.95, 0.95, 0.02),
 }
 
 # One message per development event: the second alerts each set still gets (README 'Measuring
@@ -670,7 +687,9 @@ HELD_OUT_BARS = {
 # off, ij's a report of the vote and the order together and a campus feature naming the order
 # the next day (kept apart from the vote's development, though that development named it). in's,
 # io's and iq's are a truce agreed and in force days later, a ratification and its reading as the
-# first, and a collapse and the next morning's briefing, as one event.
+# first, and a collapse and the next morning's briefing, as one event. iv's (stop 63) are two
+# truces agreed and in force days later, told as one event each; iw's a motion tabled and the
+# date of its vote set.
 SECOND_ALERTS = {
     "ae": 2,
     "af": 2,
@@ -772,6 +791,8 @@ SECOND_ALERTS = {
     "in": 1,
     "io": 1,
     "iq": 1,
+    "iv": 2,
+    "iw": 1,
 }
 
 # The same sets as a feed of headlines alone gives them (no summary, no body), each at what the
@@ -981,6 +1002,12 @@ HEADLINE_ONLY_BARS = {
     "io": (0.75, 0.90, 0.12),
     "ip": (0.77, 0.70, 0.09),
     "iq": (0.75, 0.74, 0.10),
+    "ir": (0.83, 0.90, 0.07),
+    "is": (0.86, 0.86, 0.05),
+    "it": (0.80, 0.95, 0.09),
+    "iu": (0.91, 0.90, 0.04),
+    "iv": (0.80, 0.90, 0.09),
+    "iw": (0.85, 0.78, 0.05),
 }
 
 
@@ -1199,6 +1226,12 @@ LONG_BODY_BARS = {
     "io": (0.75, 0.95, 0.12),
     "ip": (0.90, 0.86, 0.04),
     "iq": (0.77, 0.90, 0.10),
+    "ir": (0.87, 0.95, 0.05),
+    "is": (0.77, 0.95, 0.10),
+    "it": (0.87, 0.90, 0.05),
+    "iu": (0.91, 0.95, 0.04),
+    "iv": (0.95, 0.95, 0.02),
+    "iw": (0.91, 0.95, 0.04),
 }
 
 # The same sets as agency copy tells them, repeating its earlier paragraphs for background: each
@@ -1412,6 +1445,12 @@ EARLIER_BARS = {
     "io": (0.75, 0.95, 0.12),
     "ip": (0.95, 0.90, 0.02),
     "iq": (0.83, 0.95, 0.07),
+    "ir": (0.87, 0.95, 0.05),
+    "is": (0.77, 0.95, 0.10),
+    "it": (0.87, 0.90, 0.05),
+    "iu": (0.91, 0.95, 0.04),
+    "iv": (0.95, 0.95, 0.02),
+    "iw": (0.95, 0.95, 0.02),
 }
 LONG_BODY_SEED = 20260106
 T0 = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
@@ -1612,7 +1651,7 @@ def test_a_development_told_over_paragraphs_of_background_is_read_in_its_passage
 
 def test_every_held_out_set_has_its_bar_and_exists() -> None:
     letters = {p.stem.removeprefix("other-writer-") for p in SETS}
-    assert len(SETS) == 251
+    assert len(SETS) == 257
     assert held_out() == set(HELD_OUT_BARS) == set(HEADLINE_ONLY_BARS) == set(LONG_BODY_BARS)
     assert set(EARLIER_BARS) == held_out()
     assert held_out() < letters

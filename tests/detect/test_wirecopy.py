@@ -93,6 +93,11 @@ def test_timeline_lines_are_recaps_and_a_timeline_is_one_from_its_headline() -> 
     treaty += ["The treaty was signed today.", "It is legally binding.", "Parliament will see it."]
     assert recap_lines(treaty) == {1, 2, 3, 4}
     assert recap_lines([news, "Since then the truce has held."]) == {1}
+    # an anniversary piece is a look back, but not news dated by one
+    marked = ["Kyiv marks the anniversary of the invasion", news]
+    assert recap_lines(marked) == {0, 1}
+    dated = ["First British troops arrive in Ukraine on anniversary of Russia's invasion", news]
+    assert recap_lines(dated) == set()
 
 
 def _in_capitals_by_character(text: str) -> bool:
