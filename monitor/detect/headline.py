@@ -108,14 +108,17 @@ _COUNT = (
     r"(?:-(?:one|two|three|four|five|six|seven|eight|nine))?|\d+)"
 )
 # Reference in other words: "The Paris declaration, decoded: ...", "Hubs, not bases: decoding the
-# Paris plan", "the American formula, unpacked", "... agreement, point by point", "Keys to the
-# guarantees treaty: ...", "Understand the Istanbul agreement", "the PM's promise in brief", "The
-# Istanbul agreement in ten points" (not a digest labelled "In brief: Russia eases threat", nor
-# news of codes decoded).
+# Paris plan", "the American formula, unpacked", "Understand the Istanbul agreement, point by
+# point", "Keys to the guarantees treaty: ...", "Understand the Istanbul agreement" (opening the
+# headline), "No vote, no go: the PM's promise in brief", "The Istanbul agreement in ten points"
+# (a name before the count); not news so closed ("Russia responds to the US plan point by point",
+# "Kremlin publishes its peace terms in 12 points", "Commons approves deployment, in brief"), a
+# digest labelled "In brief: ...", "Keys to the city: ...", "signals decoded: Moscow moves ...".
 _DECODED = re.compile(
-    r"\bdecoded\s*(?:[:|]|\W*$)|(?:^|[:|]\s*)decoding\b|\bunpacked\W*$|\bpoint[- ]by[- ]point\W*$"
-    r"|(?:^|[:|?]\s*)(?:the\s+)?keys?\s+to\b|(?:^|[:|]\s*)understand(?:ing)?\s+the\b"
-    rf"|\bin\s+brief\W*$|\bin\s+{_COUNT}\s+points\W*$",
+    r",\s*decoded\b|\bdecoded\W*$|(?:^|[:|]\s*)decoding\b|,\s*unpacked\W*$"
+    r"|(?:,\s*|\bexplained\s+)point[- ]by[- ]point\W*$"
+    r"|(?:^|[:|?]\s*)keys\s+to\s+(?:understand(?:ing)?\b|the\s+(?!city\b))|^understand(?:ing)?\s+the\b"
+    rf"|(?:^|[:.|]\s*)the\s+[^:;,]{{2,80}}?\s+in\s+(?:brief|{_COUNT}\s+points)\W*$",
     re.IGNORECASE,
 )
 # A look back from weeks, months or years on: "Six months after Paris", "a year on", "2026 in
@@ -139,8 +142,13 @@ _LOOK_BACK = re.compile(
 )
 # An anniversary told as the day of a step ("First British troops arrive in Ukraine on anniversary
 # of Russia's invasion", "On war anniversary, Zelensky and Starmer sign security treaty"): the
-# date of news, where "Leaders mark the anniversary" or "Kremlin repeats its threat on the
-# anniversary" looks back (``without_dated_anniversary``).
+# date of news, where "Leaders mark the anniversary", "Kremlin repeats its threat on the
+# anniversary" or "On the truce's anniversary, how it was signed" (``_RETOLD``) looks back
+# (``without_dated_anniversary``).
+_RETOLD = re.compile(
+    r"\b(?:how|why|recalls?|recalled|remembers?|remembered|looks?\s+back|a\s+look\s+at)\b",
+    re.IGNORECASE,
+)
 _ON_ANNIVERSARY = re.compile(
     r"\bon\s+(?:the\s+|its\s+|this\s+|[\w-]+'s\s+)?(?:[\w-]+\s+){0,3}?anniversary\b"
     r"(?:\s+of\s+(?:the\s+)?(?:[\w'-]+\s+){0,3}?(?:invasion|war|declaration|ceasefire|truce))?",
@@ -255,12 +263,16 @@ _RUSSIAN_SIDE = re.compile(
     r"\b(?:russia|russian|moscow|kremlin|putin|lavrov|peskov|ushakov|zakharova|medvedev|shoigu)\b",
     re.IGNORECASE,
 )
-# A headline telling of a commemoration alone ("Remembrance Sunday: Tidworth's thoughts turn to
-# soldiers in Ukraine", "British soldiers in Kyiv hold two minutes' silence"): a rite, whatever
-# the body recalls; not one told beside news ("Ceasefire signed; bishops hold vigil").
+# A headline telling of a commemoration alone: opening with it ("Remembrance Sunday: Tidworth's
+# thoughts turn to soldiers in Ukraine", "Newcastle vigil marks four years since the invasion") or
+# held ("British soldiers in Kyiv hold two minutes' silence"): a rite, whatever the body recalls;
+# not one that news is told at or beside ("Ceasefire comes into force with two minutes' silence",
+# "Starmer announces deployment at Remembrance service", "... vigil as Government tables motion").
 _COMMEMORATION = re.compile(
-    r"\b(?:remembrance|(?:two\s+)?minutes?'?\s+silence|wreaths?|vigils?|memorial\s+services?"
-    r"|commemorat\w*)\b",
+    r"^(?:[\w'-]+\s+){0,2}(?:remembrance|(?:two\s+)?minutes?'?\s+silence|wreaths?|vigils?"
+    r"|memorial\s+services?|commemorat\w*)\b"
+    r"|\b(?:hold|holds|held|holding|observe|observes|observed|keep|keeps|kept|lay|lays|laid"
+    r"|laying)\s+(?:a\s+|two\s+)?(?:minutes?'?\s+silence|wreaths?|vigils?|memorial\s+services?)\b",
     re.IGNORECASE,
 )
 # Where a headline turns to another clause: what follows may report something else.
@@ -306,7 +318,7 @@ def without_dated_anniversary(headline: str) -> str:
     if dated is None:
         return headline
     rest = f"{headline[: dated.start()]} {headline[dated.end() :]}".strip(" ,;:")
-    return rest if _news_told(rest) else headline
+    return rest if _news_told(rest) and not _RETOLD.search(rest) else headline
 
 
 def _looks_back_on_a_way(text: str) -> bool:
@@ -363,7 +375,11 @@ def set_aside(headline: str) -> str | None:
         return "the headline reports a symbolic vote or motion"
     if _in_first_clause(_TO_CONSIDER, headline) and not _RUSSIAN_SIDE.search(headline):
         return "the headline reports something to be considered, not decided"
-    if _COMMEMORATION.search(headline) and not _CLAUSE_BREAK.search(headline):
+    if (
+        _COMMEMORATION.search(headline)
+        and not _CLAUSE_BREAK.search(headline)
+        and not _STEP_TAKEN.search(headline)
+    ):
         return "the headline reports a commemoration"
     if _in_first_clause(_ANALYSTS_VIEW, headline, or_closing=True):
         return "the headline reports a think tank's or analysts' view"

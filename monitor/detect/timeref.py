@@ -56,11 +56,14 @@ _WHEN_IT_WAS_DONE = re.compile(
     re.I,
 )
 # a date a vote or talks are set for ("calls a referendum on the agreement for 22 February", "a
-# vote scheduled on 3 March") is the next such day when the one this year is weeks gone (one
-# just gone is read as the day it was held: "the referendum set for 30 June was held")
+# vote scheduled on 3 March", "Commons to vote January 13", "MPs will vote on 3 March"; not "was
+# recalled to vote on 14 September and approved") is the next such day when the one this year is
+# weeks gone (one just gone is read as the day it was held: "the referendum set for 30 June was
+# held")
 _SET_FOR = re.compile(
     r"\b(?:(?:referendum|vote|ballot|election|talks|summit|debate)\b(?:\s+[\w'-]+){0,4}\s+for"
-    r"|(?:set|scheduled|due|planned|slated)\s+(?:for|on))\s+$",
+    r"|(?:set|scheduled|due|planned|slated)\s+(?:for|on)"
+    r"|(?:(?:commons|mps|parliament|lawmakers|peers|lords)\s+to|will|shall)\s+vote(?:\s+on)?)\s+$",
     re.I,
 )
 SET_FOR_GONE = timedelta(days=31)

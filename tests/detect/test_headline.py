@@ -106,12 +106,19 @@ def test_news_put_as_statements(headline: str) -> None:
         ("'Strongly stands behind': the American formula from Paris, unpacked", "an explainer"),
         ("Keys to the Ukraine guarantees treaty: what it obliges, who signed it", "an explainer"),
         ("Understand the Istanbul peace agreement, point by point", "an explainer"),
+        ("Explainer: the Paris declaration on Ukraine in five points", "an explainer"),
         ("The Istanbul peace agreement in ten points", "an explainer"),
         ("No vote, no go: the PM's promise in brief", "an explainer"),
         # an anniversary marked, or one beside no step taken
         ("Leaders mark fourth anniversary of invasion in Kyiv", "a look back"),
         ("Kremlin repeats rejection of coalition troops on anniversary", "a look back"),
         ("Coalition leaders expected to sign off fund on war anniversary", "a look back"),
+        # an anniversary beside a step retold
+        ("On ceasefire anniversary, how Russia and Ukraine agreed to stop fighting", "a look back"),
+        (
+            "On the first anniversary of the truce, veterans recall the day the deal was signed",
+            "a look back",
+        ),
     ],
 )
 def test_pieces_packaged_as_reference_or_a_look_back(headline: str, package: str) -> None:
@@ -192,6 +199,15 @@ def test_pieces_packaged_as_reference_or_a_look_back(headline: str, package: str
         "In brief: Russia eases threat over Western bases",
         "GCHQ decoded Russian orders, officials say",
         "Coalition agrees plan in 3 points, officials say",
+        # news closed by the same words
+        "Russia tables counter-proposal in 20 points",
+        "Russia responds to US peace plan point by point",
+        "Key to peace: Russia drops demand for Ukrainian withdrawal from Donbas",
+        "Keys to the city: Odesa welcomes first French troops",
+        "Commons approves Ukraine deployment, in brief",
+        "Russian military signals decoded: Moscow moves troops to border",
+        "Lavrov: understand the logic of a European presence after a peace deal",
+        "British troops land in Odesa, kit unpacked",
         # an anniversary told as the day of a step
         "BREAKING: First British troops arrive in Ukraine on anniversary of Russia's invasion",
         "On war anniversary, Zelensky and Starmer sign security treaty in Kyiv",
@@ -354,9 +370,14 @@ def test_a_symbolic_act_a_view_or_a_debate_is_set_aside(headline: str, reason: s
         "Kremlin says it could consider unarmed observers from neutral states",
         # the consideration in another clause, after the news
         "Healey signs deployment order; MoD will consider a second rotation",
-        # a commemoration beside news, or vigilance
+        # a commemoration beside news, news told at one, or vigilance
         "Ceasefire accord signed in Istanbul; bishops urge prayer and vigilance",
         "Students hold vigil as Government tables Ukraine troops motion",
+        "Ceasefire comes into force with two minutes' silence across Ukraine",
+        "Zelensky and Starmer sign security treaty at memorial service in Kyiv",
+        "Starmer announces first troop deployment to Ukraine at Remembrance service",
+        "Kremlin calls British wreath-laying in Kyiv a provocation",
+        "Remembrance Sunday: British troops arrive in Lviv",
     ],
 )
 def test_binding_steps_are_not_set_aside(headline: str) -> None:

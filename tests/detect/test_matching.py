@@ -3126,6 +3126,183 @@ BROAD, TRUCE_RULE = "new-development", "ceasefire"
             " between Romania and Ukraine, signed in Kyiv in November 2027.",
             None,
         ),
+        # a share of the text agreed, a truce still in force, its end named, a time into it,
+        # or a signing that other news followed, is no truce agreed
+        ("ceasefire", "Peace deal text '95% agreed', Ukrainian negotiator says", None),
+        ("ceasefire", "The truce remains formally in force.", None),
+        (
+            "ceasefire",
+            "He also criticised the collapse of a 30-day moratorium on energy strikes, which"
+            " Moscow blames on Kyiv.",
+            None,
+        ),
+        (
+            "ceasefire",
+            "Two weeks into the ceasefire, London and Paris have formally ordered their first"
+            " troops into Ukraine.",
+            None,
+        ),
+        (
+            "ceasefire",
+            "Canada will send 800 troops, after the cabinet approved the deployment following the"
+            " signing of the Geneva peace treaty.",
+            None,
+        ),
+        # Russia's markets, media or soldiers leading or conditioning a sentence are no stance
+        (
+            "russia-position-change",
+            "Russian equities opened lower after Moscow said any Western units sent to Ukraine"
+            " would be treated as legitimate targets.",
+            None,
+        ),
+        (
+            "russia-position-change",
+            "Russian TV: UK government tables troop motion, Commons to vote on 13 January",
+            None,
+        ),
+        (
+            "russia-position-change",
+            "Moldova will not take part in any military mission there, calling neutrality"
+            " 'non-negotiable' as long as Russian troops remain in the Transnistrian region.",
+            None,
+        ),
+        # a hub still "to be set up"
+        (
+            "new-development",
+            "Parliament began debating a bill that would allow a logistics hub for the"
+            " multinational force in Ukraine to be set up near Constanta.",
+            None,
+        ),
+        # a main force moving in, minehunters sailing in, a parliament sending soldiers; not
+        # a parliament's approval read as an order
+        ("foreign-troops-deployed", "Coalition main force begins moving into Ukraine", "deployed"),
+        (
+            "foreign-troops-deployed",
+            "Turkish navy minehunters sail into Odesa as Ankara joins Ukraine force",
+            "deployed",
+        ),
+        (
+            "foreign-troops-deployed",
+            "Bundestag ratifies the Rome compact and sends up to 2,500 German soldiers to Ukraine",
+            "mandated",
+        ),
+        (
+            "foreign-troops-deployed",
+            "After the Commons approved sending up to 5,000 British personnel to Ukraine, aid"
+            " groups urged ministers to protect civilians.",
+            None,
+        ),
+        # a vote's result, then the renewal it makes
+        (
+            "uk-parliament-vote",
+            "UK lawmakers back sending 1,200 more troops to Ukraine, extending mission to 2030",
+            "renewed",
+        ),
+        # what a review of the change found: Moscow telling others not to block, a business
+        # presence, partner troops from North Korea are no softening; Moscow's condition while
+        # its troops stay is one; a division "passed on a vote"; a renewal with no vote; merchant
+        # ships, a move to come, a request sent back, Ukrainians trained; a truce agreed once its
+        # text is wholly agreed, in force beside a curfew, or extended weeks into it; a treaty
+        # signed beside another's signing or beside "credit"; a hotline opened after the truce
+        (
+            "russia-position-change",
+            "Lavrov urged London not to block the US peace plan for Ukraine.",
+            None,
+        ),
+        (
+            "russia-position-change",
+            "Peskov said Russia would be open to a renewed Western business presence once a peace"
+            " deal in Ukraine is signed.",
+            None,
+        ),
+        (
+            "russia-position-change",
+            "Russia for the first time acknowledged that partner troops from North Korea fought in"
+            " Kursk, near the Ukrainian border.",
+            None,
+        ),
+        (
+            "russia-position-change",
+            "Peskov said a peace treaty was possible as long as Russian troops stayed in the four"
+            " annexed regions.",
+            "new-condition",
+        ),
+        (
+            "uk-parliament-vote",
+            "The government motion authorising the deployment of British troops to Ukraine passed"
+            " on a vote of 412 to 98 in the Commons.",
+            "held",
+        ),
+        (
+            "uk-parliament-vote",
+            "The defence secretary signed the order on Monday, extending the deployment in Ukraine"
+            " to 2028 without a fresh Commons vote, angering MPs.",
+            None,
+        ),
+        (
+            "foreign-troops-deployed",
+            "Turkish ships sailed into Odesa with grain on Tuesday, the first since the ceasefire.",
+            None,
+        ),
+        (
+            "foreign-troops-deployed",
+            "Royal Navy minehunters sail to Odesa next month to clear the approaches to the port.",
+            None,
+        ),
+        (
+            "foreign-troops-deployed",
+            "The Sejm sent the government's request to deploy Polish troops to Ukraine back to the"
+            " cabinet for revisions.",
+            None,
+        ),
+        (
+            "foreign-troops-deployed",
+            "The Bundestag approved the training of Ukrainian soldiers for the Ukraine force at"
+            " bases in Bavaria.",
+            None,
+        ),
+        (
+            "ceasefire",
+            "Russia and Ukraine signed the ceasefire on Tuesday once the text was 100% agreed,"
+            " Turkish mediators said.",
+            "agreed",
+        ),
+        (
+            "ceasefire",
+            "A ceasefire between Russia and Ukraine took effect at midnight, but the curfew in Kyiv"
+            " remains officially in place.",
+            "in-force",
+        ),
+        (
+            "ceasefire",
+            "Three weeks into the truce, Moscow and Kyiv agreed on Tuesday to extend the ceasefire"
+            " by 60 days.",
+            "agreed",
+        ),
+        (
+            "guarantees-ratified",
+            "Britain and Ukraine signed a legally binding security guarantee treaty in London on"
+            " Tuesday, a day after the peace treaty was signed in Geneva.",
+            "signed",
+        ),
+        (
+            "guarantees-ratified",
+            "Britain and Ukraine signed a security guarantee treaty, and Zelensky gave Britain"
+            " credit for its support.",
+            "signed",
+        ),
+        (
+            "new-development",
+            "Russia and Ukraine opened a military hotline on Monday, a week after the truce took"
+            " effect.",
+            "arrangement",
+        ),
+        (
+            "new-development",
+            "Russia has created a 60,000-strong reserve force in Belgorod, opposite the Ukrainian"
+            " border.",
+            None,
+        ),
     ],
 )
 def test_shipped_rules_tell_news_from_process_steps_and_background(

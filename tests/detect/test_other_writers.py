@@ -384,7 +384,20 @@ TRAINED_BARS = (0.85, 0.85, 0.05)
 # the treaty's past; "as long as Russian troops remain" is no condition of Moscow's), it 0.96 /
 # 0.96 / 1 (troops arriving "on anniversary of Russia's invasion" is news dated by it), iv 1.00 /
 # 1.00 / 0 (a Remembrance headline is a commemoration; "once a peace agreement is in place" is
-# the January condition): 143 of 144 events, 9 of 360 quiet items.
+# the January condition): 143 of 144 events, 9 of 360 quiet items. With the stop's second
+# commit, is 0.86 / 1.00 / 4 ("Russian equities opened lower" is no stance of Moscow's).
+# Six more written in stop 63 and replayed first with its first commit (2a6c88e): ix (Greek and
+# Cypriot English-language press) 0.92 / 1.00 / 2 of 60, iy (Israeli English-language press) 0.96
+# / 0.96 / 1, iz (news podcasts' episode pages) 0.89 / 0.92 / 3, ja (a financial newswire's
+# flashes and market stories) 0.82 / 1.00 / 6, jb (Hungarian and Serbian outlets in English) 0.96
+# / 1.00 / 1, jc (a London wire's hedged, attributed copy) 0.96 / 0.96 / 1: 140 of 144 events, 14
+# of 360 quiet items. Then read: ix 0.96 / 1.00 / 1, iy 0.96 / 1.00 / 1 ("Commons to vote January
+# 13" is a date ahead, not last January), iz 0.89 / 0.96 / 3, ja 0.87 / 1.00 / 4 ("'95% agreed'"
+# is no truce; "Russian stocks slip" no stance), jb 1.00 / 1.00 / 0 ("the truce remains formally in
+# force" tells no truce), jc 0.96 / 1.00 / 1 (MPs backing more troops ", extending the mission to
+# 2030" is a renewal, not the first vote retold): 143 of 144 events, 10 of 360 quiet items. iz's
+# headlines alone reach 0.38 of its events: a podcast's episode titles ("Ep. 259 - The
+# northerners") tell nothing.
 # In stop 52, after long articles were read in passages, every bar of the four forms that had
 # stayed below what the detector then reached (precision and recall less 0.05, one more quiet
 # item) was raised to it: 107 bars of 268.
@@ -576,11 +589,17 @@ HELD_OUT_BARS = {
     "ip": (0.95, 0.90, 0.02),
     "iq": (0.84, 0.95, 0.07),
     "ir": (0.87, 0.95, 0.05),
-    "is": (0.77, 0.95, 0.10),
+    "is": (0.80, 0.95, 0.09),
     "it": (0.90, 0.90, 0.04),
     "iu": (0.91, 0.95, 0.04),
     "iv": (0.95, 0.95, 0.02),
     "iw": (0.95, 0.95, 0.02),
+    "ix": (0.91, 0.95, 0.04),
+    "iy": (0.91, 0.95, 0.04),
+    "iz": (0.84, 0.90, 0.07),
+    "ja": (0.82, 0.95, 0.09),
+    "jb": (0.95, 0.95, 0.02),
+    "jc": (0.91, 0.95, 0.04),
 }
 
 # One message per development event: the second alerts each set still gets (README 'Measuring
@@ -689,7 +708,8 @@ HELD_OUT_BARS = {
 # io's and iq's are a truce agreed and in force days later, a ratification and its reading as the
 # first, and a collapse and the next morning's briefing, as one event. iv's (stop 63) are two
 # truces agreed and in force days later, told as one event each; iw's a motion tabled and the
-# date of its vote set.
+# date of its vote set; iy's, iz's and ja's a truce agreed and in force days later, an order and
+# the arrival that followed it, and two podcast episodes on the first troops in.
 SECOND_ALERTS = {
     "ae": 2,
     "af": 2,
@@ -793,6 +813,9 @@ SECOND_ALERTS = {
     "iq": 1,
     "iv": 2,
     "iw": 1,
+    "iy": 1,
+    "iz": 2,
+    "ja": 3,
 }
 
 # The same sets as a feed of headlines alone gives them (no summary, no body), each at what the
@@ -1008,6 +1031,12 @@ HEADLINE_ONLY_BARS = {
     "iu": (0.91, 0.90, 0.04),
     "iv": (0.80, 0.90, 0.09),
     "iw": (0.85, 0.78, 0.05),
+    "ix": (0.83, 0.90, 0.07),
+    "iy": (0.84, 0.95, 0.07),
+    "iz": (0.85, 0.32, 0.04),
+    "ja": (0.91, 0.86, 0.04),
+    "jb": (0.86, 0.86, 0.05),
+    "jc": (0.91, 0.90, 0.04),
 }
 
 
@@ -1227,11 +1256,17 @@ LONG_BODY_BARS = {
     "ip": (0.90, 0.86, 0.04),
     "iq": (0.77, 0.90, 0.10),
     "ir": (0.87, 0.95, 0.05),
-    "is": (0.77, 0.95, 0.10),
+    "is": (0.80, 0.95, 0.09),
     "it": (0.87, 0.90, 0.05),
     "iu": (0.91, 0.95, 0.04),
     "iv": (0.95, 0.95, 0.02),
     "iw": (0.91, 0.95, 0.04),
+    "ix": (0.87, 0.95, 0.05),
+    "iy": (0.91, 0.95, 0.04),
+    "iz": (0.84, 0.86, 0.07),
+    "ja": (0.76, 0.90, 0.12),
+    "jb": (0.87, 0.95, 0.05),
+    "jc": (0.87, 0.95, 0.05),
 }
 
 # The same sets as agency copy tells them, repeating its earlier paragraphs for background: each
@@ -1446,11 +1481,17 @@ EARLIER_BARS = {
     "ip": (0.95, 0.90, 0.02),
     "iq": (0.83, 0.95, 0.07),
     "ir": (0.87, 0.95, 0.05),
-    "is": (0.77, 0.95, 0.10),
+    "is": (0.80, 0.95, 0.09),
     "it": (0.87, 0.90, 0.05),
     "iu": (0.91, 0.95, 0.04),
     "iv": (0.95, 0.95, 0.02),
     "iw": (0.95, 0.95, 0.02),
+    "ix": (0.91, 0.95, 0.04),
+    "iy": (0.91, 0.95, 0.04),
+    "iz": (0.84, 0.90, 0.07),
+    "ja": (0.82, 0.95, 0.09),
+    "jb": (0.95, 0.95, 0.02),
+    "jc": (0.91, 0.95, 0.04),
 }
 LONG_BODY_SEED = 20260106
 T0 = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
@@ -1651,7 +1692,7 @@ def test_a_development_told_over_paragraphs_of_background_is_read_in_its_passage
 
 def test_every_held_out_set_has_its_bar_and_exists() -> None:
     letters = {p.stem.removeprefix("other-writer-") for p in SETS}
-    assert len(SETS) == 257
+    assert len(SETS) == 263
     assert held_out() == set(HELD_OUT_BARS) == set(HEADLINE_ONLY_BARS) == set(LONG_BODY_BARS)
     assert set(EARLIER_BARS) == held_out()
     assert held_out() < letters

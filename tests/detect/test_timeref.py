@@ -67,6 +67,9 @@ def month(number: int) -> Period:
         # a date something is set for is the next such day
         ("The president called a referendum for 22 February.", [day(2, 22, 2027)]),
         ("The vote is scheduled for 3 March.", [day(3, 3, 2027)]),
+        ("Commons to vote January 13 on sending troops.", [day(1, 13, 2027)]),
+        ("MPs will vote on 3 March.", [day(3, 3, 2027)]),
+        ("The Commons was recalled to vote on 14 March and approved it.", [day(3, 14)]),
         ("The referendum set for 30 June was held.", [day(6, 30)]),  # just gone: held
         ("Kyiv blamed Moscow for 12 June strikes.", [day(6, 12)]),  # no vote set for it
     ],
