@@ -3303,6 +3303,51 @@ BROAD, TRUCE_RULE = "new-development", "ceasefire"
             " border.",
             None,
         ),
+        # Moscow "opened fire" is no decision, nor the January warning named as a subject, nor
+        # rejecting "any foreign contingents"; dropping the warning's label still is one
+        (
+            "russia-position-change",
+            "Moscow accuses the Ukrainian forces of having opened fire first.",
+            None,
+        ),
+        (
+            "russia-position-change",
+            "Moscow's 'legitimate targets' warning hardens the ground beneath the Paris pledge",
+            None,
+        ),
+        (
+            "russia-position-change",
+            "Kremlin says it will study US ideas but rejects 'any' foreign contingents",
+            None,
+        ),
+        (
+            "russia-position-change",
+            "Russia drops 'legitimate target' label for coalition guarantor forces",
+            "decides",
+        ),
+        # a referendum set for a month, or won by a framework; first talks "on" a treaty; a
+        # monitor "unable to establish" what happened
+        (
+            "new-development",
+            "Ukraine to hold referendum on peace framework in September",
+            "referendum",
+        ),
+        (
+            "new-development",
+            "Ukrainians back Abu Dhabi framework in referendum, preliminary results show",
+            "referendum",
+        ),
+        (
+            "new-development",
+            "Helsinki hosts first round of talks on final peace treaty",
+            "first-talks",
+        ),
+        (
+            "new-development",
+            "The US-led monitoring mission said it had been unable to establish which side fired"
+            " first.",
+            None,
+        ),
     ],
 )
 def test_shipped_rules_tell_news_from_process_steps_and_background(

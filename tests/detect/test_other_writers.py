@@ -398,6 +398,17 @@ TRAINED_BARS = (0.85, 0.85, 0.05)
 # 2030" is a renewal, not the first vote retold): 143 of 144 events, 10 of 360 quiet items. iz's
 # headlines alone reach 0.38 of its events: a podcast's episode titles ("Ep. 259 - The
 # northerners") tell nothing.
+# Six more written last in stop 63 and replayed first with its second commit (b9c9b75): jd
+# (Nordic public broadcasters' English services) 1.00 / 0.92 / 0 of 60, je (Gulf English-language
+# press) 0.79 / 0.92 / 6, jf (an American agency's hedged, attributed international desk) 0.92 /
+# 0.96 / 2, jg (a British broadsheet's hedged foreign pages) 0.86 / 1.00 / 4, jh (Quebec outlets in
+# English translation) 0.82 / 0.96 / 5, ji (Georgian, Armenian and Kazakh news sites) 0.89 / 1.00 /
+# 3: 138 of 144 events, 20 of 360 quiet items. Then read: jd 1.00 / 0.96 / 0 ("Ukraine to hold
+# referendum on peace framework in September" is a referendum called), je 0.82 / 0.96 / 5 (the
+# "Abu Dhabi framework" backed in a referendum; Moscow rejecting "any foreign contingents" is its
+# known position), jg 0.92 / 1.00 / 2 (a "'legitimate targets' warning" named is the January
+# one; Moscow's accusation that Kyiv "opened fire" is no decision), jf, jh and ji as at first
+# sight: 140 of 144 events, 17 of 360 quiet items.
 # In stop 52, after long articles were read in passages, every bar of the four forms that had
 # stayed below what the detector then reached (precision and recall less 0.05, one more quiet
 # item) was raised to it: 107 bars of 268.
@@ -600,6 +611,12 @@ HELD_OUT_BARS = {
     "ja": (0.82, 0.95, 0.09),
     "jb": (0.95, 0.95, 0.02),
     "jc": (0.91, 0.95, 0.04),
+    "jd": (0.95, 0.90, 0.02),
+    "je": (0.77, 0.90, 0.10),
+    "jf": (0.87, 0.90, 0.05),
+    "jg": (0.87, 0.95, 0.05),
+    "jh": (0.77, 0.90, 0.10),
+    "ji": (0.83, 0.95, 0.07),
 }
 
 # One message per development event: the second alerts each set still gets (README 'Measuring
@@ -709,7 +726,8 @@ HELD_OUT_BARS = {
 # first, and a collapse and the next morning's briefing, as one event. iv's (stop 63) are two
 # truces agreed and in force days later, told as one event each; iw's a motion tabled and the
 # date of its vote set; iy's, iz's and ja's a truce agreed and in force days later, an order and
-# the arrival that followed it, and two podcast episodes on the first troops in.
+# the arrival that followed it, and two podcast episodes on the first troops in; jd's a truce
+# agreed and in force days later.
 SECOND_ALERTS = {
     "ae": 2,
     "af": 2,
@@ -816,6 +834,7 @@ SECOND_ALERTS = {
     "iy": 1,
     "iz": 2,
     "ja": 3,
+    "jd": 1,
 }
 
 # The same sets as a feed of headlines alone gives them (no summary, no body), each at what the
@@ -1037,6 +1056,12 @@ HEADLINE_ONLY_BARS = {
     "ja": (0.91, 0.86, 0.04),
     "jb": (0.86, 0.86, 0.05),
     "jc": (0.91, 0.90, 0.04),
+    "jd": (0.83, 0.86, 0.07),
+    "je": (0.80, 0.95, 0.09),
+    "jf": (0.85, 0.74, 0.05),
+    "jg": (0.83, 0.90, 0.07),
+    "jh": (0.81, 0.78, 0.07),
+    "ji": (0.87, 0.95, 0.05),
 }
 
 
@@ -1267,6 +1292,12 @@ LONG_BODY_BARS = {
     "ja": (0.76, 0.90, 0.12),
     "jb": (0.87, 0.95, 0.05),
     "jc": (0.87, 0.95, 0.05),
+    "jd": (0.91, 0.90, 0.04),
+    "je": (0.71, 0.90, 0.14),
+    "jf": (0.86, 0.86, 0.05),
+    "jg": (0.84, 0.95, 0.07),
+    "jh": (0.77, 0.90, 0.10),
+    "ji": (0.83, 0.95, 0.07),
 }
 
 # The same sets as agency copy tells them, repeating its earlier paragraphs for background: each
@@ -1492,6 +1523,12 @@ EARLIER_BARS = {
     "ja": (0.82, 0.95, 0.09),
     "jb": (0.95, 0.95, 0.02),
     "jc": (0.91, 0.95, 0.04),
+    "jd": (0.95, 0.90, 0.02),
+    "je": (0.77, 0.90, 0.10),
+    "jf": (0.87, 0.90, 0.05),
+    "jg": (0.87, 0.95, 0.05),
+    "jh": (0.79, 0.86, 0.09),
+    "ji": (0.83, 0.95, 0.07),
 }
 LONG_BODY_SEED = 20260106
 T0 = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
@@ -1692,7 +1729,7 @@ def test_a_development_told_over_paragraphs_of_background_is_read_in_its_passage
 
 def test_every_held_out_set_has_its_bar_and_exists() -> None:
     letters = {p.stem.removeprefix("other-writer-") for p in SETS}
-    assert len(SETS) == 263
+    assert len(SETS) == 269
     assert held_out() == set(HELD_OUT_BARS) == set(HEADLINE_ONLY_BARS) == set(LONG_BODY_BARS)
     assert set(EARLIER_BARS) == held_out()
     assert held_out() < letters
