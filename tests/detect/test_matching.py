@@ -3348,6 +3348,56 @@ BROAD, TRUCE_RULE = "new-development", "ceasefire"
             " first.",
             None,
         ),
+        # what a second review found: first talks still to come, a referendum only aimed at or
+        # denied, another's inability beside money pledged, the warning reversed or extended, a
+        # new proposal of foreign forces rejected
+        (
+            "new-development",
+            "The first round of talks on a final peace treaty will take place in Abu Dhabi next"
+            " week, Ukraine's negotiator said.",
+            None,
+        ),
+        (
+            "new-development",
+            "Russian and Ukrainian delegations will hold their first direct talks in Istanbul next"
+            " week, the Kremlin said.",
+            None,
+        ),
+        (
+            "new-development",
+            "Kyiv aims to hold a referendum on the peace agreement in February 2027, officials"
+            " said.",
+            None,
+        ),
+        (
+            "new-development",
+            "Ukraine is not going to hold a referendum on the peace deal in February 2027,"
+            " Zelensky's office said.",
+            None,
+        ),
+        (
+            "new-development",
+            "Coalition partners pledged 3,000 troops to the reassurance force after the US said it"
+            " was unable to commit ground forces.",
+            "commitment",
+        ),
+        (
+            "russia-position-change",
+            "Russia offers to let foreign forces guard the Zaporizhzhia plant, reversing its"
+            " 'legitimate targets' warning.",
+            "decides",
+        ),
+        (
+            "russia-position-change",
+            "Putin signs decree extending 'legitimate targets' label to coalition logistics hubs in"
+            " Poland and Romania.",
+            "decides",
+        ),
+        (
+            "russia-position-change",
+            "Russia rejects Trump's foreign forces proposal for the Zaporizhzhia plant",
+            "rejects",
+        ),
     ],
 )
 def test_shipped_rules_tell_news_from_process_steps_and_background(
