@@ -300,7 +300,9 @@ def packaged(headline: str) -> str | None:
     """What ``headline`` packages its article as, if as reference ("an explainer") or as a
     look back ("a look back"), or None for a headline of news."""
     text = headline.strip()
-    if _LOOK_BACK.search(without_dated_anniversary(text)) or _looks_back_on_a_way(text):
+    # (an anniversary is read as a date only where a look back was found)
+    looks_back = _LOOK_BACK.search(text) and _LOOK_BACK.search(without_dated_anniversary(text))
+    if looks_back or _looks_back_on_a_way(text):
         return "a look back"
     if _REFERENCE_LABEL.match(text) or _DEFINING_QUESTION.match(text):
         return "an explainer"
