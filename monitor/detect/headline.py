@@ -36,6 +36,7 @@ _EXPLAINER_LABELS = (
 )
 _REFERENCE_LABELS = (
     rf"{_EXPLAINER_LABELS}|backgrounder|fact\s*check|key facts|at a glance|in numbers|recap|preview"
+    r"|catch[- ]?up|catching\s+up"
 )
 _VIEW_LABELS = r"analysis|comment|opinion|in depth|editorial|column|long read"
 # A label opens the headline when a colon, a bar, a dash or a slash between spaces ("Analysis /
@@ -275,6 +276,14 @@ _COMMEMORATION = re.compile(
     r"|laying)\s+(?:a\s+|two\s+)?(?:minutes?'?\s+silence|wreaths?|vigils?|memorial\s+services?)\b",
     re.IGNORECASE,
 )
+# Talks going on ("Talks on final status continue in Geneva", "Ceasefire talks drag on"): a
+# process, not a step; not talks to go on ("will continue monthly" may be a new format).
+_TALKS_GO_ON = re.compile(
+    r"\btalks\b[^,;:.]{0,60}?\b(?<!will\s)(?<!would\s)(?<!to\s)"
+    r"(?:continue|continues|go\s+on|goes\s+on|drag\s+on|drags\s+on"
+    r"|grind\s+on|grinds\s+on)\b",
+    re.IGNORECASE,
+)
 # Where a headline turns to another clause: what follows may report something else.
 _CLAUSE_BREAK = re.compile(
     r"[;,]|\s[-\u2013\u2014]\s|\b(?:as|after|while|amid|when|once|despite|rejecting)\b",
@@ -355,8 +364,9 @@ def reports_poll(headline: str) -> bool:
 
 def set_aside(headline: str) -> str | None:
     """Why no rule holds on an article so headlined (packaged to retell the story, reporting
-    a denial, an opinion poll, a symbolic vote or motion, something to be considered, a think
-    tank's or analysts' view, or a debate with no vote), or None for a headline of news."""
+    a denial, an opinion poll, a symbolic vote or motion, something to be considered, a
+    commemoration, talks going on, a think tank's or analysts' view, or a debate with no vote),
+    or None for a headline of news."""
     headline = headline.translate(_PLAIN_QUOTES)
     if package := packaged(headline):
         return f"the headline packages {package}, which retells the story so far"
@@ -383,6 +393,8 @@ def set_aside(headline: str) -> str | None:
         and not _STEP_TAKEN.search(headline)
     ):
         return "the headline reports a commemoration"
+    if _in_first_clause(_TALKS_GO_ON, headline) and not _STEP_TAKEN.search(headline):
+        return "the headline reports talks going on"
     if _in_first_clause(_ANALYSTS_VIEW, headline, or_closing=True):
         return "the headline reports a think tank's or analysts' view"
     if _NO_VOTE.search(headline) and _DEBATE.search(headline) and not _DECISION.search(headline):

@@ -109,6 +109,9 @@ def test_news_put_as_statements(headline: str) -> None:
         ("Explainer: the Paris declaration on Ukraine in five points", "an explainer"),
         ("The Istanbul peace agreement in ten points", "an explainer"),
         ("No vote, no go: the PM's promise in brief", "an explainer"),
+        # a catch-up on what the reader missed
+        ("Catch-up: a busy spring, in four bullets", "an explainer"),
+        ("Catch-up: Where the 'coalition of the willing' stands", "an explainer"),
         # an anniversary marked, or one beside no step taken
         ("Leaders mark fourth anniversary of invasion in Kyiv", "a look back"),
         ("Kremlin repeats rejection of coalition troops on anniversary", "a look back"),
@@ -342,6 +345,8 @@ def test_a_packaged_piece_is_set_aside_with_its_package() -> None:
         ("Remembrance Sunday: prayers for those serving in Ukraine", "a commemoration"),
         ("British soldiers in Kyiv hold two minutes\u2019 silence", "a commemoration"),
         ("Newcastle vigil marks four years since full-scale invasion", "a commemoration"),
+        ("Talks on final status of occupied territories continue in Geneva", "talks going on"),
+        ("Ceasefire talks go on as Tidworth families 'live day to day'", "talks going on"),
     ],
 )
 def test_a_symbolic_act_a_view_or_a_debate_is_set_aside(headline: str, reason: str) -> None:
@@ -378,6 +383,10 @@ def test_a_symbolic_act_a_view_or_a_debate_is_set_aside(headline: str, reason: s
         "Starmer announces first troop deployment to Ukraine at Remembrance service",
         "Kremlin calls British wreath-laying in Kyiv a provocation",
         "Remembrance Sunday: British troops arrive in Lviv",
+        # talks going on in another clause, or to go on, or beside a step taken
+        "Starmer hosts coalition leaders as Ukraine talks drag on",
+        "Kyiv says Geneva military talks with Russia and US will continue monthly",
+        "Russia and Ukraine agree prisoner swap as talks continue in Istanbul",
     ],
 )
 def test_binding_steps_are_not_set_aside(headline: str) -> None:

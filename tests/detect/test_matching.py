@@ -3398,6 +3398,90 @@ BROAD, TRUCE_RULE = "new-development", "ceasefire"
             "Russia rejects Trump's foreign forces proposal for the Zaporizhzhia plant",
             "rejects",
         ),
+        # a visit to troops already there, not their arrival
+        (
+            "foreign-troops-deployed",
+            "Emmanuel Macron on Wednesday made his first visit to French soldiers deployed in"
+            " Ukraine, sharing a meal with troops at their base in the Lviv region.",
+            None,
+        ),
+        ("foreign-troops-deployed", "French soldiers deployed to Odesa on Wednesday.", "deployed"),
+        # units told to get ready, no order given
+        (
+            "foreign-troops-deployed",
+            "Soldiers from 4th Light Brigade have been told to get ready to take over the British"
+            " mission in Ukraine in 2028, though no deployment has been ordered.",
+            None,
+        ),
+        # a naval task force arriving, and another parliament's mandate for a force so named
+        ("foreign-troops-deployed", "Turkish-led naval task force arrives in Odesa", "deployed"),
+        (
+            "foreign-troops-deployed",
+            "The Bundestag approved the government's mandate for Bundeswehr participation in the"
+            " Multinational Reassurance Force Ukraine by 498 votes to 121.",
+            "mandated",
+        ),
+        # a signing scheduled is no signing
+        (
+            "ceasefire",
+            "A signing ceremony for a peace agreement between Russia and Ukraine has been"
+            " tentatively scheduled for mid-June in Geneva, diplomats told dpa.",
+            None,
+        ),
+        # a treaty signed in Paris is not the January declaration signed there
+        (
+            "guarantees-ratified",
+            "The heads of state and government of 26 countries have signed a legally binding"
+            " treaty on security guarantees for Ukraine in Paris.",
+            "signed",
+        ),
+        (
+            "guarantees-ratified",
+            "The leaders signed the declaration of intent on security guarantees in Paris.",
+            None,
+        ),
+        # the treaty's own condition ("if Russia attacks") is no hedge on its signing
+        (
+            "guarantees-ratified",
+            "The U.S. and Ukraine signed a bilateral security agreement on Thursday that commits"
+            " Washington to immediate consultations if Russia attacks after a ceasefire.",
+            "signed",
+        ),
+        # a mandate drafted, or to be approved, is not granted
+        (
+            "new-development",
+            "The federal cabinet is expected to approve a draft mandate for a Bundeswehr"
+            " contribution to the multinational force in Ukraine on Wednesday.",
+            None,
+        ),
+        (
+            "new-development",
+            "The defence ministry is preparing the text of a Bundeswehr mandate for the"
+            " multinational force in Ukraine.",
+            None,
+        ),
+        # when a peace was signed is no arrangement
+        (
+            "new-development",
+            "Ukraine on Thursday marked six years since the invasion, the first anniversary since"
+            " a framework peace agreement was signed in Geneva.",
+            None,
+        ),
+        # an opinion poll before a referendum is not its count (an exit poll may be)
+        (
+            "new-development",
+            "The election commission began printing ballots for the referendum on the Geneva"
+            " framework, and the first independent polls show 'yes' ahead.",
+            None,
+        ),
+        # a leak the reader knows of
+        ("new-development", "About that leaked plan", None),
+        # money funding the force's preparations
+        (
+            "new-development",
+            "£45m for Salisbury Plain as government funds preparations for Ukraine force",
+            "commitment",
+        ),
     ],
 )
 def test_shipped_rules_tell_news_from_process_steps_and_background(

@@ -409,6 +409,13 @@ TRAINED_BARS = (0.85, 0.85, 0.05)
 # known position), jg 0.92 / 1.00 / 2 (a "'legitimate targets' warning" named is the January
 # one; Moscow's accusation that Kyiv "opened fire" is no decision), jf, jh and ji as at first
 # sight: 140 of 144 events, 17 of 360 quiet items.
+# Stop 64, first sight with stop 63's detector (b84aa29): jj (German outlets' English services)
+# 0.86 / 1.00 / 4, jk (defence trade press) 0.96 / 1.00 / 1, jl (a Paris agency's hedged,
+# attributed copy) 0.83 / 1.00 / 5, jm (UK garrison-town papers) 0.89 / 0.96 / 3, jn
+# (foreign-policy newsletters) 0.86 / 0.92 / 4, jo (broadcasters' live blogs) 1.00 / 1.00 / 0:
+# 141 of 144 events, 17 of 360 quiet items. Then read (a visit to troops already there, no order
+# given, a signing scheduled, a mandate drafted or to be approved, talks that continue, a
+# catch-up, a treaty signed in Paris): 142 of 144 events, 8 of 360 quiet items.
 # In stop 52, after long articles were read in passages, every bar of the four forms that had
 # stayed below what the detector then reached (precision and recall less 0.05, one more quiet
 # item) was raised to it: 107 bars of 268.
@@ -617,6 +624,12 @@ HELD_OUT_BARS = {
     "jg": (0.87, 0.95, 0.05),
     "jh": (0.77, 0.90, 0.10),
     "ji": (0.83, 0.95, 0.07),
+    "jj": (0.91, 0.95, 0.04),
+    "jk": (0.91, 0.95, 0.04),
+    "jl": (0.83, 0.95, 0.07),
+    "jm": (0.87, 0.95, 0.05),
+    "jn": (0.91, 0.86, 0.04),
+    "jo": (0.95, 0.95, 0.02),
 }
 
 # One message per development event: the second alerts each set still gets (README 'Measuring
@@ -727,7 +740,9 @@ HELD_OUT_BARS = {
 # truces agreed and in force days later, told as one event each; iw's a motion tabled and the
 # date of its vote set; iy's, iz's and ja's a truce agreed and in force days later, an order and
 # the arrival that followed it, and two podcast episodes on the first troops in; jd's a truce
-# agreed and in force days later.
+# agreed and in force days later. jm's (stop 64) a truce agreed and, next day, what it means for
+# local troops; jn's two newsletters' readings of one leaked plan and of one Commons vote; jo's a
+# vote and the order signed after it.
 SECOND_ALERTS = {
     "ae": 2,
     "af": 2,
@@ -835,6 +850,9 @@ SECOND_ALERTS = {
     "iz": 2,
     "ja": 3,
     "jd": 1,
+    "jm": 1,
+    "jn": 2,
+    "jo": 1,
 }
 
 # The same sets as a feed of headlines alone gives them (no summary, no body), each at what the
@@ -1062,6 +1080,12 @@ HEADLINE_ONLY_BARS = {
     "jg": (0.83, 0.90, 0.07),
     "jh": (0.81, 0.78, 0.07),
     "ji": (0.87, 0.95, 0.05),
+    "jj": (0.77, 0.90, 0.10),
+    "jk": (0.81, 0.74, 0.07),
+    "jl": (0.83, 0.90, 0.07),
+    "jm": (0.78, 0.70, 0.09),
+    "jn": (0.87, 0.45, 0.04),
+    "jo": (0.91, 0.90, 0.04),
 }
 
 
@@ -1298,6 +1322,12 @@ LONG_BODY_BARS = {
     "jg": (0.84, 0.95, 0.07),
     "jh": (0.77, 0.90, 0.10),
     "ji": (0.83, 0.95, 0.07),
+    "jj": (0.83, 0.95, 0.07),
+    "jk": (0.91, 0.95, 0.04),
+    "jl": (0.80, 0.95, 0.09),
+    "jm": (0.86, 0.86, 0.05),
+    "jn": (0.91, 0.86, 0.04),
+    "jo": (0.95, 0.95, 0.02),
 }
 
 # The same sets as agency copy tells them, repeating its earlier paragraphs for background: each
@@ -1529,6 +1559,12 @@ EARLIER_BARS = {
     "jg": (0.87, 0.95, 0.05),
     "jh": (0.79, 0.86, 0.09),
     "ji": (0.83, 0.95, 0.07),
+    "jj": (0.91, 0.95, 0.04),
+    "jk": (0.87, 0.95, 0.05),
+    "jl": (0.83, 0.95, 0.07),
+    "jm": (0.87, 0.95, 0.05),
+    "jn": (0.91, 0.86, 0.04),
+    "jo": (0.95, 0.95, 0.02),
 }
 LONG_BODY_SEED = 20260106
 T0 = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
@@ -1729,7 +1765,7 @@ def test_a_development_told_over_paragraphs_of_background_is_read_in_its_passage
 
 def test_every_held_out_set_has_its_bar_and_exists() -> None:
     letters = {p.stem.removeprefix("other-writer-") for p in SETS}
-    assert len(SETS) == 269
+    assert len(SETS) == 275
     assert held_out() == set(HELD_OUT_BARS) == set(HEADLINE_ONLY_BARS) == set(LONG_BODY_BARS)
     assert set(EARLIER_BARS) == held_out()
     assert held_out() < letters
