@@ -36,7 +36,6 @@ _EXPLAINER_LABELS = (
 )
 _REFERENCE_LABELS = (
     rf"{_EXPLAINER_LABELS}|backgrounder|fact\s*check|key facts|at a glance|in numbers|recap|preview"
-    r"|catch[- ]?up|catching\s+up"
 )
 _VIEW_LABELS = r"analysis|comment|opinion|in depth|editorial|column|long read"
 # A label opens the headline when a colon, a bar, a dash or a slash between spaces ("Analysis /
@@ -116,7 +115,7 @@ _COUNT = (
 # "Kremlin publishes its peace terms in 12 points", "Commons approves deployment, in brief"), a
 # digest labelled "In brief: ...", "Keys to the city: ...", "signals decoded: Moscow moves ...".
 _DECODED = re.compile(
-    r",\s*decoded\b|\bdecoded\W*$|(?:^|[:|]\s*)decoding\b|,\s*unpacked\W*$"
+    r",\s*decoded\b|\bdecoded\W*$|(?:^|[:|]\s*)decoding\b|,\s*unpacked\W*$|,\s*explained\s*[:|]"
     r"|(?:,\s*|\bexplained\s+)point[- ]by[- ]point\W*$"
     r"|(?:^|[:|?]\s*)keys\s+to\s+(?:understand(?:ing)?\b|the\s+(?!city\b))|^understand(?:ing)?\s+the\b"
     rf"|(?:^|[:.|]\s*)the\s+[^:;,]{{2,80}}?\s+in\s+(?:brief|{_COUNT}\s+points)\W*$",
@@ -276,13 +275,20 @@ _COMMEMORATION = re.compile(
     r"|laying)\s+(?:a\s+|two\s+)?(?:minutes?'?\s+silence|wreaths?|vigils?|memorial\s+services?)\b",
     re.IGNORECASE,
 )
-# Talks going on ("Talks on final status continue in Geneva", "Ceasefire talks drag on"): a
-# process, not a step; not talks to go on ("will continue monthly" may be a new format).
+# Talks going on and nothing else ("Talks on final status continue in Geneva", "Ukraine peace
+# treaty talks continue in Vienna"): a process, not a step; not talks to go on ("will continue
+# monthly" may be a new format), nor any news beside them ("Talks continue with agreement on an
+# energy truce", "Talks grind on while Britain sends troops").
 _TALKS_GO_ON = re.compile(
-    r"\btalks\b[^,;:.]{0,60}?\b(?<!will\s)(?<!would\s)(?<!to\s)"
-    r"(?:continue|continues|go\s+on|goes\s+on|drag\s+on|drags\s+on"
-    r"|grind\s+on|grinds\s+on)\b",
-    re.IGNORECASE,
+    r"\b(?i:talks)\b[^,;:.]{0,60}?\b(?<!will\s)(?<!would\s)(?<!to\s)"
+    r"(?i:continue|continues|go\s+on|goes\s+on|drag\s+on|drags\s+on|grind\s+on|grinds\s+on)"
+    r"(?:\s+(?i:in|at)\s+(?:[A-Z][\w'-]*\s*){1,3})?(?:\s+(?i:on|this|next)\s+\w+|\s+(?i:today))?"
+    r"[.!'\"]*$"
+)
+# A catch-up for the reader ("Catch-up: a busy spring, in four bullets"), unless what it labels
+# tells a step taken ("Catch-up: UK troops arrive in Odesa" is news under a live page's label).
+_CATCH_UP = re.compile(
+    rf"(?:catch[- ]?up|catching\s+up){_AFTER_LABEL}\s*(?P<rest>.*)", re.IGNORECASE
 )
 # Where a headline turns to another clause: what follows may report something else.
 _CLAUSE_BREAK = re.compile(
@@ -314,6 +320,8 @@ def packaged(headline: str) -> str | None:
     if looks_back or _looks_back_on_a_way(text):
         return "a look back"
     if _REFERENCE_LABEL.match(text) or _DEFINING_QUESTION.match(text):
+        return "an explainer"
+    if (catch_up := _CATCH_UP.match(text)) and not _news_told(catch_up["rest"]):
         return "an explainer"
     if (told := _NEWS_THEN_WHAT_WE_KNOW.match(text)) and _news_told(told["news"]):
         return None

@@ -3406,12 +3406,30 @@ BROAD, TRUCE_RULE = "new-development", "ceasefire"
             None,
         ),
         ("foreign-troops-deployed", "French soldiers deployed to Odesa on Wednesday.", "deployed"),
+        (
+            "foreign-troops-deployed",
+            "British troops arrived in Odesa on Monday as Defence Secretary John Healey visited"
+            " French soldiers already deployed in Ukraine.",
+            "deployed",
+        ),
         # units told to get ready, no order given
         (
             "foreign-troops-deployed",
             "Soldiers from 4th Light Brigade have been told to get ready to take over the British"
             " mission in Ukraine in 2028, though no deployment has been ordered.",
             None,
+        ),
+        (
+            "foreign-troops-deployed",
+            "Macron ordered the deployment of French troops to Ukraine on Thursday, though no"
+            " orders have yet been issued to German units.",
+            "ordered",
+        ),
+        (
+            "foreign-troops-deployed",
+            "France ordered the first 500 soldiers to Ukraine on Friday, a week after the Elysee"
+            " insisted no order had been given.",
+            "ordered",
         ),
         # a naval task force arriving, and another parliament's mandate for a force so named
         ("foreign-troops-deployed", "Turkish-led naval task force arrives in Odesa", "deployed"),
@@ -3428,6 +3446,12 @@ BROAD, TRUCE_RULE = "new-development", "ceasefire"
             " tentatively scheduled for mid-June in Geneva, diplomats told dpa.",
             None,
         ),
+        (
+            "ceasefire",
+            "Russian and Ukrainian delegations signed the peace treaty in Geneva on Sunday, a"
+            " ceremony earlier pencilled in for January having been brought forward.",
+            "peace-signed",
+        ),
         # a treaty signed in Paris is not the January declaration signed there
         (
             "guarantees-ratified",
@@ -3438,6 +3462,12 @@ BROAD, TRUCE_RULE = "new-development", "ceasefire"
         (
             "guarantees-ratified",
             "The leaders signed the declaration of intent on security guarantees in Paris.",
+            None,
+        ),
+        (
+            "guarantees-ratified",
+            "Coalition leaders meeting in Paris on Tuesday endorsed the outline of a security"
+            " guarantees treaty for Ukraine.",
             None,
         ),
         # the treaty's own condition ("if Russia attacks") is no hedge on its signing
@@ -3476,6 +3506,75 @@ BROAD, TRUCE_RULE = "new-development", "ceasefire"
         ),
         # a leak the reader knows of
         ("new-development", "About that leaked plan", None),
+        # leaders agreeing to keep talking agree no truce; agreeing to continue one extends it
+        (
+            "ceasefire",
+            "Putin and Trump discuss Ukraine truce idea by phone, agree to keep talking - Kremlin",
+            None,
+        ),
+        (
+            "ceasefire",
+            "Russia and Ukraine agreed to continue the ceasefire for another 30 days.",
+            "agreed",
+        ),
+        # a truce agreed with its start told is agreed, not wished for
+        (
+            "ceasefire",
+            "Russia and Ukraine have agreed a ceasefire along the current front line, to come into"
+            " force on Monday.",
+            "agreed",
+        ),
+        ("ceasefire", "Kyiv wants a ceasefire to begin on Friday, officials said.", None),
+        # talks on restoring a truce ended, not the truce
+        (
+            "ceasefire",
+            "Talks between Russian and Ukrainian delegations on restoring the ceasefire ended in"
+            " Istanbul on Saturday without an agreement.",
+            None,
+        ),
+        (
+            "ceasefire",
+            "Two days after talks in Geneva, the ceasefire ended when Russian forces attacked.",
+            "collapsed",
+        ),
+        # a truce in force since a day told, or a peace named by when it was signed
+        (
+            "ceasefire",
+            "The European Council welcomes the cessation of hostilities in effect since 24 August"
+            " 2026.",
+            None,
+        ),
+        (
+            "ceasefire",
+            "Ukrainian voters approved the peace agreement signed with Russia in April by 61% to"
+            " 39%.",
+            None,
+        ),
+        # a vote told as the warrant of a later step, or one approving a plan
+        (
+            "uk-parliament-vote",
+            "The first British soldiers arrived in Ukraine on Tuesday, less than two weeks after"
+            " Britain's parliament approved the deployment.",
+            None,
+        ),
+        (
+            "uk-parliament-vote",
+            "Healey told the House of Commons that the government had ordered the deployment 'in"
+            " line with the motion approved by this House in April.'",
+            None,
+        ),
+        (
+            "uk-parliament-vote",
+            "British lawmakers approve plan for troops in Ukraine after ceasefire",
+            "held",
+        ),
+        (
+            "uk-parliament-vote",
+            "The British House of Commons on Wednesday voted 412 to 97 to approve, in principle,"
+            " the participation of British armed forces in a multinational force in Ukraine.",
+            "held",
+        ),
+        ("uk-parliament-vote", "MPs to debate plan for troops in Ukraine next week", None),
         # money funding the force's preparations
         (
             "new-development",

@@ -416,6 +416,14 @@ TRAINED_BARS = (0.85, 0.85, 0.05)
 # 141 of 144 events, 17 of 360 quiet items. Then read (a visit to troops already there, no order
 # given, a signing scheduled, a mandate drafted or to be approved, talks that continue, a
 # catch-up, a treaty signed in Paris): 142 of 144 events, 8 of 360 quiet items.
+# Stop 64, second batch, first sight with the detector after the first batch's review
+# (d803fdc and its mends): jp (Baltic public media) 0.93 / 1.00 / 2, jq (Chinese state media in
+# English) 0.89 / 1.00 / 3, jr (Capitol Hill press) 0.92 / 0.92 / 2, js (a wire's Moscow bureau,
+# hedged and attributed) 0.89 / 0.96 / 3, jt (EU institutions and Brussels press) 0.88 / 0.96 /
+# 3, ju (maritime and shipping press) 0.92 / 0.96 / 2: 139 of 144 events, 15 of 360 quiet items.
+# Then read (leaders agreeing to keep talking, talks on a truce ended, a truce in force since a
+# date or named by its signing, a truce agreed with its start told, a vote told as a later step's
+# warrant, MPs approving a plan, ", explained:"): 140 of 144 events, 11 of 360 quiet items.
 # In stop 52, after long articles were read in passages, every bar of the four forms that had
 # stayed below what the detector then reached (precision and recall less 0.05, one more quiet
 # item) was raised to it: 107 bars of 268.
@@ -630,6 +638,12 @@ HELD_OUT_BARS = {
     "jm": (0.87, 0.95, 0.05),
     "jn": (0.91, 0.86, 0.04),
     "jo": (0.95, 0.95, 0.02),
+    "jp": (0.87, 0.95, 0.05),
+    "jq": (0.87, 0.95, 0.05),
+    "jr": (0.90, 0.86, 0.04),
+    "js": (0.87, 0.95, 0.05),
+    "jt": (0.87, 0.90, 0.05),
+    "ju": (0.87, 0.90, 0.05),
 }
 
 # One message per development event: the second alerts each set still gets (README 'Measuring
@@ -740,9 +754,11 @@ HELD_OUT_BARS = {
 # truces agreed and in force days later, told as one event each; iw's a motion tabled and the
 # date of its vote set; iy's, iz's and ja's a truce agreed and in force days later, an order and
 # the arrival that followed it, and two podcast episodes on the first troops in; jd's a truce
-# agreed and in force days later. jm's (stop 64) a truce agreed and, next day, what it means for
-# local troops; jn's two newsletters' readings of one leaked plan and of one Commons vote; jo's a
-# vote and the order signed after it.
+# agreed and in force days later. jn's (stop 64) two newsletters' readings of one leaked plan and
+# of one Commons vote; jo's a vote and the order signed after it; jp's a truce signed and in force
+# days later, and a government's approval and its parliament's; js's Moscow's no-target pledge and
+# its reading the next day as about the truce; ju's a truce's collapse and the next day's market
+# story of it.
 SECOND_ALERTS = {
     "ae": 2,
     "af": 2,
@@ -753,7 +769,7 @@ SECOND_ALERTS = {
     "bg": 1,
     "bi": 1,
     "bj": 1,
-    "bn": 3,
+    "bn": 2,
     "bq": 1,
     "bs": 1,
     "bu": 1,
@@ -850,9 +866,11 @@ SECOND_ALERTS = {
     "iz": 2,
     "ja": 3,
     "jd": 1,
-    "jm": 1,
     "jn": 2,
     "jo": 1,
+    "jp": 2,
+    "js": 1,
+    "ju": 1,
 }
 
 # The same sets as a feed of headlines alone gives them (no summary, no body), each at what the
@@ -1086,6 +1104,12 @@ HEADLINE_ONLY_BARS = {
     "jm": (0.78, 0.70, 0.09),
     "jn": (0.87, 0.45, 0.04),
     "jo": (0.91, 0.90, 0.04),
+    "jp": (0.90, 0.82, 0.04),
+    "jq": (0.79, 0.86, 0.09),
+    "jr": (0.89, 0.65, 0.04),
+    "js": (0.78, 0.70, 0.09),
+    "jt": (0.79, 0.78, 0.09),
+    "ju": (0.86, 0.78, 0.05),
 }
 
 
@@ -1328,6 +1352,12 @@ LONG_BODY_BARS = {
     "jm": (0.86, 0.86, 0.05),
     "jn": (0.91, 0.86, 0.04),
     "jo": (0.95, 0.95, 0.02),
+    "jp": (0.87, 0.90, 0.05),
+    "jq": (0.90, 0.90, 0.04),
+    "jr": (0.95, 0.86, 0.02),
+    "js": (0.87, 0.95, 0.05),
+    "jt": (0.86, 0.86, 0.05),
+    "ju": (0.87, 0.90, 0.05),
 }
 
 # The same sets as agency copy tells them, repeating its earlier paragraphs for background: each
@@ -1565,6 +1595,12 @@ EARLIER_BARS = {
     "jm": (0.87, 0.95, 0.05),
     "jn": (0.91, 0.86, 0.04),
     "jo": (0.95, 0.95, 0.02),
+    "jp": (0.87, 0.95, 0.05),
+    "jq": (0.83, 0.95, 0.07),
+    "jr": (0.90, 0.86, 0.04),
+    "js": (0.87, 0.95, 0.05),
+    "jt": (0.87, 0.90, 0.05),
+    "ju": (0.87, 0.90, 0.05),
 }
 LONG_BODY_SEED = 20260106
 T0 = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
@@ -1765,7 +1801,7 @@ def test_a_development_told_over_paragraphs_of_background_is_read_in_its_passage
 
 def test_every_held_out_set_has_its_bar_and_exists() -> None:
     letters = {p.stem.removeprefix("other-writer-") for p in SETS}
-    assert len(SETS) == 275
+    assert len(SETS) == 281
     assert held_out() == set(HELD_OUT_BARS) == set(HEADLINE_ONLY_BARS) == set(LONG_BODY_BARS)
     assert set(EARLIER_BARS) == held_out()
     assert held_out() < letters
