@@ -115,7 +115,7 @@ _COUNT = (
 # "Kremlin publishes its peace terms in 12 points", "Commons approves deployment, in brief"), a
 # digest labelled "In brief: ...", "Keys to the city: ...", "signals decoded: Moscow moves ...".
 _DECODED = re.compile(
-    r",\s*decoded\b|\bdecoded\W*$|(?:^|[:|]\s*)decoding\b|,\s*unpacked\W*$|,\s*explained\s*[:|]"
+    r",\s*decoded\b|\bdecoded\W*$|(?:^|[:|]\s*)decoding\b|,\s*unpacked\W*$"
     r"|(?:,\s*|\bexplained\s+)point[- ]by[- ]point\W*$"
     r"|(?:^|[:|?]\s*)keys\s+to\s+(?:understand(?:ing)?\b|the\s+(?!city\b))|^understand(?:ing)?\s+the\b"
     rf"|(?:^|[:.|]\s*)the\s+[^:;,]{{2,80}}?\s+in\s+(?:brief|{_COUNT}\s+points)\W*$",
@@ -290,6 +290,12 @@ _TALKS_GO_ON = re.compile(
 _CATCH_UP = re.compile(
     rf"(?:catch[- ]?up|catching\s+up){_AFTER_LABEL}\s*(?P<rest>.*)", re.IGNORECASE
 )
+# A name ", explained:" and what it holds ("The Istanbul ceasefire, explained: heavy weapons and
+# what's left out"), unless either side tells a step ("Commons vote, explained: MPs approve 5,000
+# troops").
+_NAME_THEN_EXPLAINED = re.compile(
+    r"(?P<name>.+?),\s*explained\s*[:|]\s*(?P<rest>.*)", re.IGNORECASE
+)
 # Where a headline turns to another clause: what follows may report something else.
 _CLAUSE_BREAK = re.compile(
     r"[;,]|\s[-\u2013\u2014]\s|\b(?:as|after|while|amid|when|once|despite|rejecting)\b",
@@ -322,6 +328,10 @@ def packaged(headline: str) -> str | None:
     if _REFERENCE_LABEL.match(text) or _DEFINING_QUESTION.match(text):
         return "an explainer"
     if (catch_up := _CATCH_UP.match(text)) and not _news_told(catch_up["rest"]):
+        return "an explainer"
+    if (named := _NAME_THEN_EXPLAINED.match(text)) and not any(
+        _news_told(part) for part in (named["name"], named["rest"])
+    ):
         return "an explainer"
     if (told := _NEWS_THEN_WHAT_WE_KNOW.match(text)) and _news_told(told["news"]):
         return None

@@ -397,6 +397,9 @@ def test_a_symbolic_act_a_view_or_a_debate_is_set_aside(headline: str, reason: s
         "Ceasefire talks drag on as Moscow rejects European troops in Ukraine",
         # news under a live page's catch-up label
         "Catch-up: UK troops arrive in Odesa",
+        # news on either side of ", explained:"
+        "Commons vote, explained: MPs approve 5,000 troops for Ukraine",
+        "Russia and Ukraine sign ceasefire, explained: the 12 points of the deal",
     ],
 )
 def test_binding_steps_are_not_set_aside(headline: str) -> None:

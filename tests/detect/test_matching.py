@@ -3575,6 +3575,65 @@ BROAD, TRUCE_RULE = "new-development", "ceasefire"
             "held",
         ),
         ("uk-parliament-vote", "MPs to debate plan for troops in Ukraine next week", None),
+        # a truce agreed beside a promise to meet again, a start told by the truce agreed only
+        (
+            "ceasefire",
+            "Russia and Ukraine agreed a 30-day ceasefire on Monday, and their leaders agreed to"
+            " meet again in Istanbul next week.",
+            "announced",
+        ),
+        (
+            "ceasefire",
+            "Zelensky, who signed the energy truce in March, wants a full ceasefire with Russia to"
+            " take effect before Christmas.",
+            None,
+        ),
+        # a truce's own end beside talks, and talks ended beside a collapse in other words
+        (
+            "ceasefire",
+            "Talks on Friday in Riyadh broke up and the Russia-Ukraine truce ended hours later as"
+            " Russian shelling of Kharkiv resumed.",
+            "collapsed",
+        ),
+        (
+            "ceasefire",
+            "Talks on extending the Russia-Ukraine truce ended without a deal and the 30-day"
+            " ceasefire collapsed at midnight.",
+            "collapsed",
+        ),
+        # in force since last night, or since a date without its year, is the news itself
+        (
+            "ceasefire",
+            "The ceasefire between Russia and Ukraine, in effect since last night, was welcomed by"
+            " leaders in London and Paris.",
+            "in-force",
+        ),
+        # a vote on British firms or the forces' pay is no deployment voted on
+        (
+            "uk-parliament-vote",
+            "MPs voted 320 to 200 to back the participation of British firms in Ukraine's"
+            " reconstruction.",
+            None,
+        ),
+        (
+            "uk-parliament-vote",
+            "MPs voted on Tuesday to raise pay for the British armed forces, citing the war in"
+            " Ukraine.",
+            None,
+        ),
+        (
+            "uk-parliament-vote",
+            "MPs approved the plan to deploy British troops to Ukraine by 350 votes to 180 on"
+            " Tuesday.",
+            "held",
+        ),
+        # a vote set "paving the way for deployment" is set
+        (
+            "uk-parliament-vote",
+            "The government has scheduled a Commons vote on Wednesday on sending British troops to"
+            " Ukraine, paving the way for deployment in January.",
+            "scheduled",
+        ),
         # money funding the force's preparations
         (
             "new-development",
