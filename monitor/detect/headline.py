@@ -327,17 +327,19 @@ def packaged(headline: str) -> str | None:
         return "a look back"
     if _REFERENCE_LABEL.match(text) or _DEFINING_QUESTION.match(text):
         return "an explainer"
-    if (catch_up := _CATCH_UP.match(text)) and not _news_told(catch_up["rest"]):
-        return "an explainer"
-    if (named := _NAME_THEN_EXPLAINED.match(text)) and not any(
-        _news_told(part) for part in (named["name"], named["rest"])
-    ):
+    if _labels_no_step(_CATCH_UP, text) or _labels_no_step(_NAME_THEN_EXPLAINED, text):
         return "an explainer"
     if (told := _NEWS_THEN_WHAT_WE_KNOW.match(text)) and _news_told(told["news"]):
         return None
     if _REFERENCE.search(text) or _NAME_EXPLAINED.match(text) or _DECODED.search(text):
         return "an explainer"
     return None
+
+
+def _labels_no_step(label: re.Pattern[str], text: str) -> bool:
+    """Whether ``label`` opens ``text`` and none of the parts it names tells a step taken."""
+    labelled = label.match(text)
+    return labelled is not None and not any(_news_told(part) for part in labelled.groups())
 
 
 def without_dated_anniversary(headline: str) -> str:
