@@ -321,9 +321,7 @@ def packaged(headline: str) -> str | None:
     """What ``headline`` packages its article as, if as reference ("an explainer") or as a
     look back ("a look back"), or None for a headline of news."""
     text = headline.strip()
-    # (an anniversary is read as a date only where a look back was found)
-    looks_back = _LOOK_BACK.search(text) and _LOOK_BACK.search(without_dated_anniversary(text))
-    if looks_back or _looks_back_on_a_way(text):
+    if found_beside_dated_anniversary(_LOOK_BACK, text) or _looks_back_on_a_way(text):
         return "a look back"
     if _REFERENCE_LABEL.match(text) or _DEFINING_QUESTION.match(text):
         return "an explainer"
@@ -340,6 +338,12 @@ def _labels_no_step(label: re.Pattern[str], text: str) -> bool:
     """Whether ``label`` opens ``text`` and none of the parts it names tells a step taken."""
     labelled = label.match(text)
     return labelled is not None and not any(_news_told(part) for part in labelled.groups())
+
+
+def found_beside_dated_anniversary(pattern: re.Pattern[str], headline: str) -> bool:
+    """Whether ``pattern`` is found in ``headline`` and still is without an anniversary told as
+    the day of the step it reports (the anniversary is read as a date only where it is found)."""
+    return bool(pattern.search(headline) and pattern.search(without_dated_anniversary(headline)))
 
 
 def without_dated_anniversary(headline: str) -> str:

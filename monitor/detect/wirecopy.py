@@ -15,7 +15,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 
-from monitor.detect.headline import without_dated_anniversary
+from monitor.detect.headline import found_beside_dated_anniversary
 
 _DATELINE = re.compile(
     r"""^(?:[A-Z][A-Z.'\-]+(?:[\s/][A-Z][A-Z.'\-]+){0,3})   # the place(s), in capitals
@@ -81,11 +81,7 @@ def recap_lines(sentences: Sequence[str]) -> set[int]:
     and the headline too when at most ``_TIMELINE_AROUND`` other sentences lie outside that
     (the article is a timeline, not a box of key dates in a report); in one headed as a
     timeline or a review (not an anniversary told as the day of its news), every sentence."""
-    if (
-        sentences
-        and _TIMELINE_TITLE.search(sentences[0])
-        and _TIMELINE_TITLE.search(without_dated_anniversary(sentences[0]))
-    ):
+    if sentences and found_beside_dated_anniversary(_TIMELINE_TITLE, sentences[0]):
         return set(range(len(sentences)))
     lines = [i for i, sentence in enumerate(sentences) if chronology_entry(sentence)]
     if len(lines) >= _TIMELINE:
