@@ -67,6 +67,9 @@ _SET_FOR = re.compile(
     re.I,
 )
 SET_FOR_GONE = timedelta(days=31)
+# how far ahead a date something is set for may lie and still be this year's (a referendum set
+# in February for October; a vote "scheduled for 14 December", read in February, was December's)
+SET_FOR_AHEAD = timedelta(days=274)
 # the time of a former stance the news is measured against ("in a shift from its January
 # warning", "a condition it did not attach when it first floated the idea in February")
 _FORMER_STANCE = re.compile(
@@ -190,13 +193,16 @@ def before(day: date, days: int) -> date | None:
 
 def _dated(today: date, month: int, day: int, year: str | None, ahead: bool = False) -> date | None:
     """The date of ``day`` ``month`` (``year`` when given), None when there is no such day;
-    ``ahead``: a date something is set for, next year's when this year's is weeks gone."""
+    ``ahead``: a date something is set for, this year's up to ``SET_FOR_AHEAD`` ahead (a
+    referendum called in February "for 15 October"), next year's when this year's is weeks
+    gone."""
     try:
         if year:
             return date(int(year), month, day)
         told = date(today.year, month, day)
         if ahead and today - told > SET_FOR_GONE:
             return date(today.year + 1, month, day)
-        return told if told - today <= AHEAD else date(today.year - 1, month, day)
+        horizon = SET_FOR_AHEAD if ahead else AHEAD
+        return told if told - today <= horizon else date(today.year - 1, month, day)
     except ValueError:
         return None

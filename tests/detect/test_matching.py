@@ -3640,6 +3640,182 @@ BROAD, TRUCE_RULE = "new-development", "ceasefire"
             "£45m for Salisbury Plain as government funds preparations for Ukraine force",
             "commitment",
         ),
+        # the truce a peace turns into, told as a time before the signing, is its background;
+        # "nearly" telling that time is no wish
+        (
+            "ceasefire",
+            "Nearly 11 months after an armistice froze the front line, Russia and Ukraine have"
+            " signed a framework peace agreement in Istanbul.",
+            "peace-signed",
+        ),
+        (
+            "ceasefire",
+            "Russia and Ukraine are nearly agreed on a framework peace agreement to be signed in"
+            " Istanbul.",
+            None,
+        ),
+        (
+            "ceasefire",
+            "Since the peace agreement was signed in Geneva, Russian observers have visited the"
+            " hubs.",
+            None,
+        ),
+        # a peace named by what it does, or as a framework for peace
+        ("ceasefire", "Russia and Ukraine sign a treaty formally ending the war.", "peace-signed"),
+        ("ceasefire", "The Geneva Framework for Peace has been signed.", "peace-signed"),
+        ("ceasefire", "Russia and Ukraine sign peace framework in Istanbul", "peace-signed"),
+        (
+            "ceasefire",
+            "Crowds gathered on Kyiv's Maidan a day after the peace treaty was signed, while"
+            " critics said the deal rewards aggression.",
+            "peace-signed",
+        ),
+        # a treaty nobody has signed is not signed
+        (
+            "guarantees-ratified",
+            "Lobby Letter: The security guarantees treaty with Ukraine nobody has signed",
+            None,
+        ),
+        # an exercise rehearsing strikes on the coalition's bases is no strike
+        (
+            "russia-position-change",
+            "Putin's war games: 100,000 Russian troops in Belarus drills 'rehearsing strikes on"
+            " Western bases'",
+            None,
+        ),
+        (
+            "russia-position-change",
+            "Russian missiles struck a British base near Lviv overnight, officials said.",
+            "acts-against-coalition",
+        ),
+        # a truce in force that "continues to hold" is holding
+        ("ceasefire", "The armistice, in force since 12 April, continues to hold.", None),
+        # a signing prepared, or intended, is to come
+        (
+            "guarantees-ratified",
+            "Zelenskyy and Rubio discussed preparations for the signing of the agreement on"
+            " security guarantees.",
+            None,
+        ),
+        (
+            "guarantees-ratified",
+            "Both sides intend to sign the security guarantees agreement in New York.",
+            None,
+        ),
+        # a force named by who leads it or what it does
+        (
+            "foreign-troops-deployed",
+            "Turkish-led mine-clearing force arrives in Odesa",
+            "deployed",
+        ),
+        # (not another side's force, a police force, nor the force named as a whole)
+        (
+            "foreign-troops-deployed",
+            "A Ukrainian-led force of volunteers, backed by Western drones, moved into Kharkiv.",
+            None,
+        ),
+        (
+            "foreign-troops-deployed",
+            "A French-led police force arrived in Kyiv to train Ukrainian officers, the EU said.",
+            None,
+        ),
+        (
+            "foreign-troops-deployed",
+            "Putin said the multinational force deployed in Ukraine was a NATO army in disguise.",
+            None,
+        ),
+        # ... but a force or troops already there, described, arrive nowhere
+        (
+            "foreign-troops-deployed",
+            "Negotiators are still working on an article on the multinational force already"
+            " deployed in Ukraine.",
+            None,
+        ),
+        (
+            "foreign-troops-deployed",
+            "Macron linked the memory of 1918 to the French troops now stationed in Ukraine.",
+            None,
+        ),
+        (
+            "foreign-troops-deployed",
+            "About 500 French troops are now stationed in Ukraine, the ministry said.",
+            "deployed",
+        ),
+        (
+            "foreign-troops-deployed",
+            "British troops now deployed in Ukraine, MoD confirms",
+            "deployed",
+        ),
+        (
+            "foreign-troops-deployed",
+            "Around 300 British troops currently serving in Estonia were sent to Ukraine on"
+            " Tuesday, the MoD said.",
+            "deployed",
+        ),
+        # the vote and the order it warrants told together: the order is news of its own
+        (
+            "foreign-troops-deployed",
+            "MPs approve British deployment to Ukraine; Healey signs order within the hour",
+            "ordered",
+        ),
+        (
+            "foreign-troops-deployed",
+            "Commons backs a second British brigade for Ukraine; order signed within hours",
+            "ordered",
+        ),
+        # ... but the vote alone, or an order to come, is none
+        (
+            "foreign-troops-deployed",
+            "MPs approved the deployment of 5,000 troops to Ukraine by 412 votes to 98.",
+            None,
+        ),
+        (
+            "foreign-troops-deployed",
+            "MPs will vote on the deployment to Ukraine before any order is signed.",
+            None,
+        ),
+        # a strike "during a joint exercise" is a strike
+        (
+            "russia-position-change",
+            "Russian missiles struck a British base near Lviv during a joint exercise with"
+            " Ukrainian troops, killing three soldiers.",
+            "acts-against-coalition",
+        ),
+        # a ratification beside what someone intends, or nobody voting against, is one
+        (
+            "guarantees-ratified",
+            "The Senate ratified the Ukraine security treaty, which the government intends to"
+            " implement within weeks.",
+            "ratified",
+        ),
+        (
+            "guarantees-ratified",
+            "Nobody in the Sejm voted against as Poland ratified the security treaty with Ukraine.",
+            "ratified",
+        ),
+        # forces that "continue to hold" ground are not the truce holding
+        (
+            "ceasefire",
+            "Russia and Ukraine agreed a ceasefire freezing the front line, with each side"
+            " continuing to hold the territory it controls.",
+            "agreed",
+        ),
+        # a treaty ending a war never signed, a framework for peace talks
+        (
+            "ceasefire",
+            "Moscow and Tokyo, after all, have never signed a treaty formally ending the war.",
+            None,
+        ),
+        (
+            "ceasefire",
+            "Russia and Ukraine sign framework for peace negotiations in Istanbul",
+            None,
+        ),
+        (
+            "ceasefire",
+            "After nearly three and a half years of war, Russia and Ukraine agreed a ceasefire.",
+            "agreed",
+        ),
     ],
 )
 def test_shipped_rules_tell_news_from_process_steps_and_background(

@@ -424,6 +424,23 @@ TRAINED_BARS = (0.85, 0.85, 0.05)
 # Then read (leaders agreeing to keep talking, talks on a truce ended, a truce in force since a
 # date or named by its signing, a truce agreed with its start told, a vote told as a later step's
 # warrant, MPs approving a plan, ", explained:"): 140 of 144 events, 11 of 360 quiet items.
+# Stop 65, first sight with stop 64's detector (921f303): jv (British tabloid websites) 0.89 /
+# 1.00 / 3, jw (a think tank's daily campaign assessments) 0.91 / 0.88 / 2, jx (Westminster lobby
+# newsletters and sketches) 0.85 / 0.96 / 4, jy (pan-Arab and Doha-based outlets) 0.90 / 1.00 / 3,
+# jz (a wire's Kyiv bureau, hedged and attributed) 0.85 / 0.96 / 4, ka (Dutch and Belgian
+# outlets' English services) 1.00 / 0.96 / 0: 138 of 144 events, 16 of 360 quiet items. Then read
+# (a peace signed as "a treaty ending the war" or "a framework for peace", the truce it turns into
+# told before the signing, "nearly" telling a time): the same events, 15 quiet items, with
+# ceasefire named for 23 of 25 events (21 at first sight).
+# Stop 65, second batch, first sight with the detector after the first batch's changes: kb
+# (Ukrainian government communications) 0.73 / 1.00 / 9, kc (French national press in English)
+# 0.85 / 0.92 / 4, kd (an American cable network's website) 0.96 / 1.00 / 1, ke (a London weekly
+# news magazine) 0.92 / 0.92 / 2, kf (Russian state media in English) 0.89 / 1.00 / 3, kg (a
+# public broadcaster's world service, hedged and attributed) 0.89 / 0.96 / 3: 139 of 144 events,
+# 22 of 360 quiet items. Then read (a referendum called "for" a date months ahead, a truce that
+# "continues to hold", a signing prepared or intended, a force named by the country leading it,
+# the troops "already deployed" described): 140 of 144 events, 21 of 360 quiet items; kb's
+# readouts of meetings and calls stay alerted by the model.
 # In stop 52, after long articles were read in passages, every bar of the four forms that had
 # stayed below what the detector then reached (precision and recall less 0.05, one more quiet
 # item) was raised to it: 107 bars of 268.
@@ -644,6 +661,18 @@ HELD_OUT_BARS = {
     "js": (0.87, 0.95, 0.05),
     "jt": (0.87, 0.90, 0.05),
     "ju": (0.87, 0.90, 0.05),
+    "jv": (0.83, 0.95, 0.07),
+    "jw": (0.86, 0.82, 0.05),
+    "jx": (0.83, 0.90, 0.07),
+    "jy": (0.84, 0.95, 0.07),
+    "jz": (0.80, 0.90, 0.09),
+    "ka": (0.95, 0.90, 0.02),
+    "kb": (0.67, 0.95, 0.17),
+    "kc": (0.83, 0.90, 0.07),
+    "kd": (0.91, 0.95, 0.04),
+    "ke": (0.87, 0.86, 0.05),
+    "kf": (0.83, 0.95, 0.07),
+    "kg": (0.84, 0.90, 0.07),
 }
 
 # One message per development event: the second alerts each set still gets (README 'Measuring
@@ -758,7 +787,11 @@ HELD_OUT_BARS = {
 # of one Commons vote; jo's a vote and the order signed after it; jp's a truce signed and in force
 # days later, and a government's approval and its parliament's; js's Moscow's no-target pledge and
 # its reading the next day as about the truce; ju's a truce's collapse and the next day's market
-# story of it.
+# story of it. jy's (stop 65) a truce agreed and in force days later, and a truce's collapse
+# declared by each side in turn, as one event each; ke's a Senate ratification and the next
+# day's reading of it; kg's two truces, each agreed and in force days later. Since the vote and
+# the order told together name both (stop 65), ei's order, signed days before its first troops
+# arrived, and jq's comment the next day on the vote and order are alerts of their own.
 SECOND_ALERTS = {
     "ae": 2,
     "af": 2,
@@ -789,6 +822,7 @@ SECOND_ALERTS = {
     "ee": 2,
     "ef": 2,
     "eh": 1,
+    "ei": 1,
     "ej": 2,
     "en": 2,
     "eq": 1,
@@ -869,8 +903,12 @@ SECOND_ALERTS = {
     "jn": 2,
     "jo": 1,
     "jp": 2,
+    "jq": 1,
     "js": 1,
     "ju": 1,
+    "jy": 2,
+    "ke": 1,
+    "kg": 2,
 }
 
 # The same sets as a feed of headlines alone gives them (no summary, no body), each at what the
@@ -1110,6 +1148,18 @@ HEADLINE_ONLY_BARS = {
     "js": (0.78, 0.70, 0.09),
     "jt": (0.79, 0.78, 0.09),
     "ju": (0.86, 0.78, 0.05),
+    "jv": (0.87, 0.90, 0.05),
+    "jw": (0.87, 0.45, 0.04),
+    "jx": (0.88, 0.49, 0.04),
+    "jy": (0.84, 0.95, 0.07),
+    "jz": (0.87, 0.90, 0.05),
+    "ka": (0.87, 0.90, 0.05),
+    "kb": (0.75, 0.78, 0.10),
+    "kc": (0.85, 0.70, 0.05),
+    "kd": (0.86, 0.86, 0.05),
+    "ke": (0.79, 0.36, 0.05),
+    "kf": (0.80, 0.90, 0.09),
+    "kg": (0.84, 0.86, 0.07),
 }
 
 
@@ -1358,6 +1408,18 @@ LONG_BODY_BARS = {
     "js": (0.87, 0.95, 0.05),
     "jt": (0.86, 0.86, 0.05),
     "ju": (0.87, 0.90, 0.05),
+    "jv": (0.87, 0.95, 0.05),
+    "jw": (0.81, 0.74, 0.07),
+    "jx": (0.83, 0.90, 0.07),
+    "jy": (0.87, 0.90, 0.05),
+    "jz": (0.83, 0.90, 0.07),
+    "ka": (0.87, 0.90, 0.05),
+    "kb": (0.70, 0.95, 0.15),
+    "kc": (0.83, 0.90, 0.07),
+    "kd": (0.87, 0.95, 0.05),
+    "ke": (0.79, 0.78, 0.09),
+    "kf": (0.87, 0.95, 0.05),
+    "kg": (0.83, 0.86, 0.07),
 }
 
 # The same sets as agency copy tells them, repeating its earlier paragraphs for background: each
@@ -1601,6 +1663,18 @@ EARLIER_BARS = {
     "js": (0.87, 0.95, 0.05),
     "jt": (0.87, 0.90, 0.05),
     "ju": (0.87, 0.90, 0.05),
+    "jv": (0.83, 0.95, 0.07),
+    "jw": (0.86, 0.82, 0.05),
+    "jx": (0.83, 0.90, 0.07),
+    "jy": (0.84, 0.95, 0.07),
+    "jz": (0.80, 0.90, 0.09),
+    "ka": (0.95, 0.90, 0.02),
+    "kb": (0.67, 0.95, 0.17),
+    "kc": (0.83, 0.90, 0.07),
+    "kd": (0.91, 0.95, 0.04),
+    "ke": (0.86, 0.82, 0.05),
+    "kf": (0.83, 0.95, 0.07),
+    "kg": (0.81, 0.90, 0.09),
 }
 LONG_BODY_SEED = 20260106
 T0 = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
@@ -1801,7 +1875,7 @@ def test_a_development_told_over_paragraphs_of_background_is_read_in_its_passage
 
 def test_every_held_out_set_has_its_bar_and_exists() -> None:
     letters = {p.stem.removeprefix("other-writer-") for p in SETS}
-    assert len(SETS) == 281
+    assert len(SETS) == 293
     assert held_out() == set(HELD_OUT_BARS) == set(HEADLINE_ONLY_BARS) == set(LONG_BODY_BARS)
     assert set(EARLIER_BARS) == held_out()
     assert held_out() < letters

@@ -82,6 +82,13 @@ def test_a_date_more_than_half_a_year_ahead_without_a_year_is_last_years() -> No
     february = datetime(2027, 2, 11, tzinfo=UTC)
     assert days_told("The ceasefire of 20 December held.", february) == (day(12, 20),)
     assert days_told("The vote is set for 20 March.", february) == (day(3, 20, 2027),)
+    # ... but one something is set for is this year's up to nine months ahead
+    assert days_told("Rada calls referendum on peace deal for 15 October.", february) == (
+        day(10, 15, 2027),
+    )
+    assert days_told("The vote scheduled for 14 December was postponed.", february) == (
+        day(12, 14, 2026),
+    )
 
 
 def test_several_times_in_one_sentence_in_the_order_found() -> None:
