@@ -3774,6 +3774,34 @@ BROAD, TRUCE_RULE = "new-development", "ceasefire"
             "MPs will vote on the deployment to Ukraine before any order is signed.",
             None,
         ),
+        # ... nor an order still to sign, one about something else, or one signed by someone
+        # the news is not about
+        (
+            "foreign-troops-deployed",
+            "MPs approve deployment of troops to Ukraine; Healey to sign order within hours",
+            None,
+        ),
+        (
+            "foreign-troops-deployed",
+            "MPs back deployment of troops to Ukraine, but Healey has yet to sign the order",
+            None,
+        ),
+        (
+            "foreign-troops-deployed",
+            "MPs approve British deployment to Ukraine; Healey signs order on reservist pay",
+            None,
+        ),
+        (
+            "foreign-troops-deployed",
+            "Senators question executive orders signed by Trump as US weighs troops for Ukraine"
+            " force",
+            None,
+        ),
+        (
+            "foreign-troops-deployed",
+            "Healey to sign order sending British troops to Ukraine within hours",
+            None,
+        ),
         # a strike "during a joint exercise" is a strike
         (
             "russia-position-change",
