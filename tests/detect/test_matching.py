@@ -3844,6 +3844,52 @@ BROAD, TRUCE_RULE = "new-development", "ceasefire"
             "After nearly three and a half years of war, Russia and Ukraine agreed a ceasefire.",
             "agreed",
         ),
+        # the truce named by where it was agreed is background (not the news of it, told with
+        # its time, nor one agreed in principle)
+        (
+            "ceasefire",
+            "A Ukrainian detachment opened the parade, alongside soldiers from the coalition"
+            " nations, in a tribute to Ukraine's resistance and to the ceasefire agreed in"
+            " Istanbul.",
+            None,
+        ),
+        (
+            "ceasefire",
+            "The ceasefire agreed in Riyadh last night was announced by both presidents.",
+            "agreed",
+        ),
+        (
+            "ceasefire",
+            "The ceasefire agreed in principle was announced by both presidents on Tuesday.",
+            "agreed",
+        ),
+        # ... or by its implementation
+        (
+            "ceasefire",
+            "Canada will deploy 150 troops to Poland to train Ukrainian engineers, in support of"
+            " the implementation of the Geneva Peace Agreement, the minister announced.",
+            None,
+        ),
+        # a truce that "stays in force" is holding
+        ("ceasefire", "The ceasefire itself stays in force, the Kremlin says.", None),
+        # a government's decree sending troops is the order (not a decree calling a vote)
+        (
+            "foreign-troops-deployed",
+            "Italy's council of ministers on Tuesday approved a decree sending up to 1,200"
+            " troops to Ukraine as part of the multinational force.",
+            "ordered",
+        ),
+        (
+            "foreign-troops-deployed",
+            "Macron signs decree for French troops to Ukraine",
+            "ordered",
+        ),
+        (
+            "foreign-troops-deployed",
+            "Zelensky signs decree calling a referendum as French troops arrive in Ukraine"
+            " next month.",
+            None,
+        ),
     ],
 )
 def test_shipped_rules_tell_news_from_process_steps_and_background(

@@ -72,6 +72,11 @@ def month(number: int) -> Period:
         ("The Commons was recalled to vote on 14 March and approved it.", [day(3, 14)]),
         ("The referendum set for 30 June was held.", [day(6, 30)]),  # just gone: held
         ("Kyiv blamed Moscow for 12 June strikes.", [day(6, 12)]),  # no vote set for it
+        # ... with words between the vote and its date ("Commons to vote on sending troops on")
+        ("Commons to vote on sending troops to Ukraine on 13 March.", [day(3, 13, 2027)]),
+        ("It would be debated and put to a vote on 3 March.", [day(3, 3, 2027)]),
+        ("MPs would debate and vote on 3 March.", [day(3, 3, 2027)]),
+        ("The deployment follows a Commons vote on 1 April.", [day(4, 1)]),  # past
     ],
 )
 def test_days_told(sentence: str, expected: list[Period]) -> None:
@@ -89,6 +94,18 @@ def test_a_date_more_than_half_a_year_ahead_without_a_year_is_last_years() -> No
     assert days_told("The vote scheduled for 14 December was postponed.", february) == (
         day(12, 14, 2026),
     )
+
+
+def test_a_weekday_written_before_a_date_weeks_gone_can_put_it_in_next_year() -> None:
+    december = datetime(2026, 12, 9, tzinfo=UTC)  # a Wednesday
+    # 13 January 2027 is a Wednesday, 13 January 2026 a Tuesday
+    assert days_told("The Lords sit on Wednesday, 13 January.", december)[0] == day(1, 13, 2027)
+    assert days_told("Lords sit Wednesday January 13.", december)[0] == day(1, 13, 2027)
+    # a weekday that fits this year's date, or neither year's (a slip), changes nothing
+    assert days_told("The Lords sat on Tuesday, 13 January.", december)[0] == day(1, 13)
+    assert days_told("The Lords sat on Friday, 13 January.", december)[0] == day(1, 13)
+    # nor does one beside a date not weeks gone: never a date moved on by a year
+    assert days_told("The Lords sat on Thursday, 3 December.", december)[0] == day(12, 3)
 
 
 def test_several_times_in_one_sentence_in_the_order_found() -> None:
