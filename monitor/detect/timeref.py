@@ -31,7 +31,8 @@ _MONTH_FIRST = re.compile(
 _WEEKDAYS = [name.lower() for name in calendar.day_name]
 _WEEKDAY = re.compile(rf"\b(next\s+|this\s+coming\s+)?({'|'.join(_WEEKDAYS)})\b", re.I)
 # a weekday written just before a date ("Wednesday, 13 January", "Wednesday January 13")
-_WEEKDAY_BEFORE = re.compile(rf"\b({'|'.join(_WEEKDAYS)}),?\s+(?:the\s+)?$", re.I)
+_WEEKDAY_BEFORE = re.compile(rf"\b({'|'.join(_WEEKDAYS)}),?\s+$", re.I)
+_POSSESSIVE = re.compile(r"['\u2019]s\b")
 _YESTERDAY = re.compile(r"\byesterday\b", re.I)
 _TODAY = re.compile(r"\b(?:today|tonight|this (?:morning|afternoon|evening))\b", re.I)
 _ABBREVIATED = frozenset(name for name in _MONTHS if len(name) == 3 and name != "may")
@@ -59,16 +60,18 @@ _WHEN_IT_WAS_DONE = re.compile(
 )
 # a date a vote or talks are set for ("calls a referendum on the agreement for 22 February", "a
 # vote scheduled on 3 March", "Commons to vote January 13", "MPs will vote on 3 March", "Commons
-# to vote on sending troops on 13 January", "would be put to a vote on 13 January"; not "was
+# to vote on sending troops on 13 January", "will be put to a vote on 13 January"; not "was
 # recalled to vote on 14 September and approved") is the next such day when the one this year is
 # weeks gone (one just gone is read as the day it was held: "the referendum set for 30 June was
 # held")
 _SET_FOR = re.compile(
     r"\b(?:(?:referendum|vote|ballot|election|talks|summit|debate)\b(?:\s+[\w'-]+){0,4}\s+for"
     r"|(?:set|scheduled|due|planned|slated)\s+(?:for|on)"
-    r"|(?:(?:commons|mps|parliament|lawmakers|peers|lords)\s+(?:is\s+|are\s+)?to|will|shall|would)"
-    r"\s+(?:[\w'-]+\s+){0,2}?vote\b(?:\s+[\w'-]+){0,6}?(?:\s+on)?"
-    r"|(?:will|would|to)\s+be\s+(?:debated\s+and\s+)?put\s+to\s+a\s+vote(?:\s+on)?)\s+$",
+    r"|(?:(?:commons|mps|parliament|lawmakers|peers|lords)\s+(?:is\s+|are\s+)?to|will|shall)"
+    r"\s+(?:debate\s+and\s+)?vote(?:\s+on\s+(?:sending|deploying|whether|troops|(?:the|a)\s+"
+    r"(?:deployment|motion|mission))(?:\s+(?!(?:debated|passed|approved|did|had|was|were)\b)"
+    r"[\w'-]+){0,4}?)?(?:\s+on)?"
+    r"|(?:will|to)\s+be\s+(?:debated\s+and\s+)?put\s+to\s+a\s+vote(?:\s+on)?)\s+$",
     re.I,
 )
 SET_FOR_GONE = timedelta(days=31)
@@ -121,7 +124,7 @@ def days_told(sentence: str, published: datetime) -> tuple[Period, ...]:
             today, _MONTHS[match[2].lower()], int(match[1]), match[3], _set_for(sentence, match)
         )
         if day is not None and match[3] is None:
-            day = _by_weekday(sentence, match.start(), day, today)
+            day = _by_weekday(sentence, match.start(), match.end(), day, today)
         if day is not None:
             found.append(Period(day, day))
     for match in _MONTH_FIRST.finditer(sentence):
@@ -136,7 +139,7 @@ def days_told(sentence: str, published: datetime) -> tuple[Period, ...]:
         if match[2]:
             day = _dated(today, month, int(match[2]), match[3], _set_for(sentence, match))
             if day is not None and match[3] is None:
-                day = _by_weekday(sentence, match.start(), day, today)
+                day = _by_weekday(sentence, match.start(), match.end(), day, today)
             if day is not None:
                 found.append(Period(day, day))
             continue
@@ -182,13 +185,14 @@ def _set_for(sentence: str, match: re.Match[str]) -> bool:
     return bool(_SET_FOR.search(sentence, max(0, match.start() - 60), match.start()))
 
 
-def _by_weekday(sentence: str, start: int, day: date, today: date) -> date:
+def _by_weekday(sentence: str, start: int, end: int, day: date, today: date) -> date:
     """``day``, or the same date next year where the weekday written before it
     (``_WEEKDAY_BEFORE``) says so: a date weeks gone whose weekday is next year's ("MPs will
-    vote on Wednesday, 13 January", read in December). A weekday that fits neither year, as
-    a slip of the writer's, changes nothing; none ever moves a date back."""
+    vote on Wednesday, 13 January", read in December; not a date named by its event, "on
+    Wednesday, 13 January's vote was recalled"). A weekday that fits neither year, as a slip of
+    the writer's, changes nothing; none ever moves a date back."""
     written = _WEEKDAY_BEFORE.search(sentence, max(0, start - 16), start)
-    if written is None or today - day <= SET_FOR_GONE:
+    if written is None or today - day <= SET_FOR_GONE or _POSSESSIVE.match(sentence, end):
         return day
     weekday = _WEEKDAYS.index(written[1].lower())
     try:

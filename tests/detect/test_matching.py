@@ -3863,15 +3863,50 @@ BROAD, TRUCE_RULE = "new-development", "ceasefire"
             "The ceasefire agreed in principle was announced by both presidents on Tuesday.",
             "agreed",
         ),
-        # ... or by its implementation
+        # ... after a preposition only: what is done to it is news
+        (
+            "ceasefire",
+            "Russia and Ukraine sign the ceasefire agreed in Riyadh, ending nearly four years of"
+            " war",
+            "agreed",
+        ),
+        (
+            "ceasefire",
+            "Zelensky and Putin accept the truce brokered in Riyadh hours earlier",
+            "agreed",
+        ),
+        # ... or by its implementation supported (not extended or abandoned)
         (
             "ceasefire",
             "Canada will deploy 150 troops to Poland to train Ukrainian engineers, in support of"
             " the implementation of the Geneva Peace Agreement, the minister announced.",
             None,
         ),
-        # a truce that "stays in force" is holding
+        (
+            "ceasefire",
+            "Russia and Ukraine agree to extend the implementation of the ceasefire by 60 days",
+            "agreed",
+        ),
+        (
+            "ceasefire",
+            "Ukraine says Russia has abandoned the implementation of the peace agreement and"
+            " resumed shelling",
+            "collapsed",
+        ),
+        # a truce that "stays in force" is holding (not one agreed that "will stay in force")
         ("ceasefire", "The ceasefire itself stays in force, the Kremlin says.", None),
+        (
+            "ceasefire",
+            "Russia and Ukraine agreed a 30-day ceasefire that will stay in force until Orthodox"
+            " Easter",
+            "announced",
+        ),
+        (
+            "ceasefire",
+            "Russia and Ukraine agreed a truce which will remain in force for 30 days, Turkey"
+            " said",
+            "agreed",
+        ),
         # a government's decree sending troops is the order (not a decree calling a vote)
         (
             "foreign-troops-deployed",
@@ -3888,6 +3923,16 @@ BROAD, TRUCE_RULE = "new-development", "ceasefire"
             "foreign-troops-deployed",
             "Zelensky signs decree calling a referendum as French troops arrive in Ukraine"
             " next month.",
+            None,
+        ),
+        (
+            "foreign-troops-deployed",
+            "Macron signed a decree authorising the export of Rafale jets to Ukraine",
+            None,
+        ),
+        (
+            "foreign-troops-deployed",
+            "Zelensky signed a decree authorising foreign troops to be stationed in Ukraine",
             None,
         ),
     ],

@@ -74,9 +74,15 @@ def month(number: int) -> Period:
         ("Kyiv blamed Moscow for 12 June strikes.", [day(6, 12)]),  # no vote set for it
         # ... with words between the vote and its date ("Commons to vote on sending troops on")
         ("Commons to vote on sending troops to Ukraine on 13 March.", [day(3, 13, 2027)]),
-        ("It would be debated and put to a vote on 3 March.", [day(3, 3, 2027)]),
-        ("MPs would debate and vote on 3 March.", [day(3, 3, 2027)]),
+        ("It will be debated and put to a vote on 3 March.", [day(3, 3, 2027)]),
+        ("MPs will debate and vote on 3 March.", [day(3, 3, 2027)]),
         ("The deployment follows a Commons vote on 1 April.", [day(4, 1)]),  # past
+        # ... but not a vote told of another day, nor one that "would" come, told since
+        ("MPs will vote on the motion debated on 3 March.", [day(3, 3)]),
+        ("Peers are to vote on the bill the Commons passed on 14 March.", [day(3, 14)]),
+        ("MPs will vote as they did on 3 March, the whip said.", [day(3, 3)]),
+        ("MPs would vote on 3 March, the government had promised, but it slipped.", [day(3, 3)]),
+        ("MPs who would later vote on 13 March to back the deployment", [day(3, 13)]),
     ],
 )
 def test_days_told(sentence: str, expected: list[Period]) -> None:
@@ -104,6 +110,11 @@ def test_a_weekday_written_before_a_date_weeks_gone_can_put_it_in_next_year() ->
     # a weekday that fits this year's date, or neither year's (a slip), changes nothing
     assert days_told("The Lords sat on Tuesday, 13 January.", december)[0] == day(1, 13)
     assert days_told("The Lords sat on Friday, 13 January.", december)[0] == day(1, 13)
+    # nor one that is not the date's ("on Wednesday the 13 January vote", "13 January's vote")
+    told = "Starmer told MPs on Wednesday the 13 January vote had been the hardest."
+    assert days_told(told, december)[0] == day(1, 13)
+    told = "Speaking on Wednesday, 13 January's vote was recalled as a turning point."
+    assert days_told(told, december)[0] == day(1, 13)
     # nor does one beside a date not weeks gone: never a date moved on by a year
     assert days_told("The Lords sat on Thursday, 3 December.", december)[0] == day(12, 3)
 
