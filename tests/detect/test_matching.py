@@ -3903,8 +3903,7 @@ BROAD, TRUCE_RULE = "new-development", "ceasefire"
         ),
         (
             "ceasefire",
-            "Russia and Ukraine agreed a truce which will remain in force for 30 days, Turkey"
-            " said",
+            "Russia and Ukraine agreed a truce which will remain in force for 30 days, Turkey said",
             "agreed",
         ),
         # a government's decree sending troops is the order (not a decree calling a vote)
