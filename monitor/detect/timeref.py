@@ -60,7 +60,8 @@ _WHEN_IT_WAS_DONE = re.compile(
 )
 # a date a vote or talks are set for ("calls a referendum on the agreement for 22 February", "a
 # vote scheduled on 3 March", "Commons to vote January 13", "MPs will vote on 3 March", "Commons
-# to vote on sending troops on 13 January", "will be put to a vote on 13 January"; not "was
+# to vote on sending troops on 13 January", "will be put to a vote on 13 January", "Government
+# tables motion; vote on 14 January"; not "was
 # recalled to vote on 14 September and approved") is the next such day when the one this year is
 # weeks gone (one just gone is read as the day it was held: "the referendum set for 30 June was
 # held")
@@ -71,9 +72,15 @@ _SET_FOR = re.compile(
     r"\s+(?:debate\s+and\s+)?vote(?:\s+on\s+(?:sending|deploying|whether|troops|(?:the|a)\s+"
     r"(?:deployment|motion|mission))(?:\s+(?!(?:debated|passed|approved|did|had|was|were)\b)"
     r"[\w'-]+){0,4}?)?(?:\s+on)?"
-    r"|(?:will|to)\s+be\s+(?:debated\s+and\s+)?put\s+to\s+a\s+vote(?:\s+on)?)\s+$",
+    r"|(?:will|to)\s+be\s+(?:debated\s+and\s+)?put\s+to\s+a\s+vote(?:\s+on)?"
+    r"|(?P<clause>[;:]\s*(?:(?:commons|final)\s+)?vote(?:\s+on)?))\s+$",
     re.I,
 )
+# ... a clause "; vote on 14 January" only closing a headline of a vote being put down
+# ("Government tables Commons motion; vote on 14 January"), not a recap's or timeline's ("Recap:
+# motion tabled; vote on 3 March approved 400-100", "Key dates: vote on 13 January")
+_TABLING = re.compile(r"\b(?:tables|tabling|lays|schedules|puts\s+down)\b", re.I)
+_ENDS = re.compile(r"[\s.!'\"\u2019\u201d]*$")
 SET_FOR_GONE = timedelta(days=31)
 # how far ahead a date something is set for may lie and still be this year's (a referendum set
 # in February for October; a vote "scheduled for 14 December", read in February, was December's)
@@ -181,8 +188,14 @@ def _not_told(sentence: str, start: int) -> bool:
 
 
 def _set_for(sentence: str, match: re.Match[str]) -> bool:
-    """Whether the date ``match`` found is one a vote or talks are set for (``_SET_FOR``)."""
-    return bool(_SET_FOR.search(sentence, max(0, match.start() - 60), match.start()))
+    """Whether the date ``match`` found is one a vote or talks are set for (``_SET_FOR``; a
+    clause "; vote on 14 January" only as ``_TABLING`` and ``_ENDS`` allow)."""
+    found = _SET_FOR.search(sentence, max(0, match.start() - 60), match.start())
+    if found is None:
+        return False
+    if not found["clause"]:
+        return True
+    return bool(_TABLING.search(sentence, 0, found.start()) and _ENDS.match(sentence, match.end()))
 
 
 def _by_weekday(sentence: str, start: int, end: int, day: date, today: date) -> date:

@@ -587,13 +587,21 @@ BROAD, TRUCE_RULE = "new-development", "ceasefire"
             None,
         ),
         (BROAD, "The row hurt plans for British troops in Ukraine", None),
-        # a government ruling out its part in the force is news; Moscow's and Washington's
+        # a government's decision not to send troops is news, a leader ruling them out is not
+        # (writers read that as a stance, one more near-miss); Moscow's and Washington's
         # refusals are the story's start, and not ruling out is no refusal
-        (BROAD, "Merz rules out German ground troops for Ukraine force", "declines"),
-        (BROAD, "Poland formally rules out sending troops to the Ukraine force", "declines"),
+        (BROAD, "Merz rules out German ground troops for Ukraine force", None),
+        (BROAD, "Poland formally rules out sending troops to the Ukraine force", None),
+        (BROAD, "Spain's cabinet rules out sending troops to the Ukraine force", "declines"),
         (
             BROAD,
-            "Italy rules out sending troops to the Ukraine force without a US backstop",
+            "Starmer decided the UK will not send troops to Ukraine before a ceasefire is agreed",
+            None,
+        ),
+        (
+            BROAD,
+            "Poland's National Security Council decided it will not contribute ground troops"
+            " to a multinational force in Ukraine.",
             "declines",
         ),
         (BROAD, "Germany hasn't ruled out sending troops to the Ukraine force", None),
@@ -2548,7 +2556,7 @@ BROAD, TRUCE_RULE = "new-development", "ceasefire"
         # a refusal said again is no news
         ("new-development", "Warsaw again rules out Polish troops for Ukraine mission", None),
         ("new-development", "Rome still rules out ground troops for the Ukraine force", None),
-        ("new-development", "Warsaw rules out Polish troops for Ukraine mission", "declines"),
+        ("new-development", "Warsaw rules out Polish troops for Ukraine mission", None),
         # the peace treaty signed months ago, as a later report's background
         (
             "ceasefire",
@@ -2699,8 +2707,8 @@ BROAD, TRUCE_RULE = "new-development", "ceasefire"
         ),
         (
             "new-development",
-            "Poland rules out sending troops to the Ukraine force, though Warsaw will still host"
-            " the coalition's logistics hub.",
+            "The cabinet decided it will not send troops to the Ukraine force, though Warsaw"
+            " will still host the coalition's logistics hub.",
             "declines",
         ),
         (

@@ -77,6 +77,13 @@ def month(number: int) -> Period:
         ("It will be debated and put to a vote on 3 March.", [day(3, 3, 2027)]),
         ("MPs will debate and vote on 3 March.", [day(3, 3, 2027)]),
         ("The deployment follows a Commons vote on 1 April.", [day(4, 1)]),  # past
+        # a clause of its own closing a headline of a vote put down (not a recap's or timeline's)
+        ("Government tables motion on deploying troops; vote on 3 March", [day(3, 3, 2027)]),
+        ("MPs approved it; vote on 3 March was 400 to 100.", [day(3, 3)]),
+        ("Commons vote on 1 April: a look back", [day(4, 1)]),
+        ("Recap: motion tabled; vote on 3 March approved 400-100", [day(3, 3)]),
+        ("Year in review: motion tabled in February; vote on 3 March", [day(3, 3), month(2)]),
+        ("Key dates: vote on 13 March", [day(3, 13)]),
         # ... but not a vote told of another day, nor one that "would" come, told since
         ("MPs will vote on the motion debated on 3 March.", [day(3, 3)]),
         ("Peers are to vote on the bill the Commons passed on 14 March.", [day(3, 14)]),
