@@ -457,6 +457,12 @@ TRAINED_BARS = (0.85, 0.85, 0.05)
 # / 3: 140 of 144 events, 9 of 360 quiet items. Then read (a motion tabled with its "; vote on"
 # date read in December; a leader ruling troops out is no news, a cabinet's decision is): 141 of
 # 144 events, 9 of 360 quiet items; the first batch then 142 of 144 and 17 of 360.
+# Stop 66, third batch, first sight with the detector as it lands (14b8720), nothing changed for
+# them: kt (a Spanish-language agency and Latin American papers in English) 0.73 / 0.92 / 8, ku (a
+# broadcaster's text pages and radio bulletin scripts) 0.93 / 1.00 / 2, kv (American partisan
+# news-and-opinion sites) 0.96 / 1.00 / 1, kw (Japanese and Korean English-language services)
+# 0.89 / 1.00 / 3, kx (forces families' and veterans' news) 0.96 / 0.96 / 1, ky (a Romanian and
+# Moldovan regional newsroom) 0.96 / 0.96 / 1: 140 of 144 events, 16 of 360 quiet items.
 # In stop 52, after long articles were read in passages, every bar of the four forms that had
 # stayed below what the detector then reached (precision and recall less 0.05, one more quiet
 # item) was raised to it: 107 bars of 268.
@@ -701,6 +707,12 @@ HELD_OUT_BARS = {
     "kq": (0.90, 0.90, 0.04),
     "kr": (0.91, 0.95, 0.04),
     "ks": (0.83, 0.86, 0.07),
+    "kt": (0.68, 0.86, 0.15),
+    "ku": (0.87, 0.95, 0.05),
+    "kv": (0.91, 0.95, 0.04),
+    "kw": (0.84, 0.95, 0.07),
+    "kx": (0.90, 0.90, 0.04),
+    "ky": (0.91, 0.90, 0.04),
 }
 
 # One message per development event: the second alerts each set still gets (README 'Measuring
@@ -824,6 +836,9 @@ HELD_OUT_BARS = {
 # and first French arrivals, kl's truce agreed and in force days later: one event each; ko's
 # (stop 66) truce agreed and in force the next day, ks's Rada ratification told by a caption
 # naming the parliament and another naming the partner.
+# The third batch's (stop 66, not read for changes): ku's Commons vote and a bulletin the same
+# evening, kv's and kw's truce signed and in force days later, ky's leaked plan told by two
+# reports.
 SECOND_ALERTS = {
     "ae": 2,
     "af": 2,
@@ -946,6 +961,10 @@ SECOND_ALERTS = {
     "kl": 1,
     "ko": 1,
     "ks": 1,
+    "ku": 1,
+    "kv": 1,
+    "kw": 1,
+    "ky": 1,
 }
 
 # The same sets as a feed of headlines alone gives them (no summary, no body), each at what the
@@ -1209,6 +1228,12 @@ HEADLINE_ONLY_BARS = {
     "kq": (0.95, 0.74, 0.02),
     "kr": (0.86, 0.78, 0.05),
     "ks": (0.75, 0.70, 0.10),
+    "kt": (0.87, 0.95, 0.05),
+    "ku": (0.80, 0.65, 0.07),
+    "kv": (0.90, 0.82, 0.04),
+    "kw": (0.81, 0.95, 0.09),
+    "kx": (0.90, 0.78, 0.04),
+    "ky": (0.82, 0.78, 0.07),
 }
 
 
@@ -1481,6 +1506,12 @@ LONG_BODY_BARS = {
     "kq": (0.90, 0.90, 0.04),
     "kr": (0.87, 0.95, 0.05),
     "ks": (0.83, 0.82, 0.07),
+    "kt": (0.71, 0.90, 0.14),
+    "ku": (0.91, 0.95, 0.04),
+    "kv": (0.84, 0.95, 0.07),
+    "kw": (0.81, 0.95, 0.09),
+    "kx": (0.90, 0.86, 0.04),
+    "ky": (0.87, 0.90, 0.05),
 }
 
 # The same sets as agency copy tells them, repeating its earlier paragraphs for background: each
@@ -1748,6 +1779,12 @@ EARLIER_BARS = {
     "kq": (0.95, 0.90, 0.02),
     "kr": (0.91, 0.95, 0.04),
     "ks": (0.80, 0.86, 0.09),
+    "kt": (0.68, 0.86, 0.15),
+    "ku": (0.87, 0.95, 0.05),
+    "kv": (0.91, 0.95, 0.04),
+    "kw": (0.84, 0.95, 0.07),
+    "kx": (0.90, 0.90, 0.04),
+    "ky": (0.91, 0.90, 0.04),
 }
 LONG_BODY_SEED = 20260106
 T0 = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
@@ -1948,7 +1985,7 @@ def test_a_development_told_over_paragraphs_of_background_is_read_in_its_passage
 
 def test_every_held_out_set_has_its_bar_and_exists() -> None:
     letters = {p.stem.removeprefix("other-writer-") for p in SETS}
-    assert len(SETS) == 305
+    assert len(SETS) == 311
     assert held_out() == set(HELD_OUT_BARS) == set(HEADLINE_ONLY_BARS) == set(LONG_BODY_BARS)
     assert set(EARLIER_BARS) == held_out()
     assert held_out() < letters
