@@ -29,9 +29,10 @@ _MONTH_FIRST = re.compile(
     rf"\b({_MONTH})\b\.?(?:\s+(\d{{1,2}})(?:st|nd|rd|th)?\b)?(?:,?\s+(20\d\d))?", re.I
 )
 _WEEKDAYS = [name.lower() for name in calendar.day_name]
-_WEEKDAY = re.compile(rf"\b(next\s+|this\s+coming\s+)?({'|'.join(_WEEKDAYS)})\b", re.I)
+_WEEKDAY_NAMES = "|".join(_WEEKDAYS)
+_WEEKDAY = re.compile(rf"\b(next\s+|this\s+coming\s+)?({_WEEKDAY_NAMES})\b", re.I)
 # a weekday written just before a date ("Wednesday, 13 January", "Wednesday January 13")
-_WEEKDAY_BEFORE = re.compile(rf"\b({'|'.join(_WEEKDAYS)}),?\s+$", re.I)
+_WEEKDAY_BEFORE = re.compile(rf"\b({_WEEKDAY_NAMES}),?\s+$", re.I)
 _POSSESSIVE = re.compile(r"['\u2019]s\b")
 _YESTERDAY = re.compile(r"\byesterday\b", re.I)
 _TODAY = re.compile(r"\b(?:today|tonight|this (?:morning|afternoon|evening))\b", re.I)
@@ -127,11 +128,7 @@ def days_told(sentence: str, published: datetime) -> tuple[Period, ...]:
         taken.append(match.span())
         if _not_told(sentence, match.start()):
             continue
-        day = _dated(
-            today, _MONTHS[match[2].lower()], int(match[1]), match[3], _set_for(sentence, match)
-        )
-        if day is not None and match[3] is None:
-            day = _by_weekday(sentence, match.start(), match.end(), day, today)
+        day = _day_told(sentence, match, today, _MONTHS[match[2].lower()], int(match[1]))
         if day is not None:
             found.append(Period(day, day))
     for match in _MONTH_FIRST.finditer(sentence):
@@ -144,9 +141,7 @@ def days_told(sentence: str, published: datetime) -> tuple[Period, ...]:
             continue
         month = _MONTHS[name]
         if match[2]:
-            day = _dated(today, month, int(match[2]), match[3], _set_for(sentence, match))
-            if day is not None and match[3] is None:
-                day = _by_weekday(sentence, match.start(), match.end(), day, today)
+            day = _day_told(sentence, match, today, month, int(match[2]))
             if day is not None:
                 found.append(Period(day, day))
             continue
@@ -198,14 +193,26 @@ def _set_for(sentence: str, match: re.Match[str]) -> bool:
     return bool(_TABLING.search(sentence, 0, found.start()) and _ENDS.match(sentence, match.end()))
 
 
-def _by_weekday(sentence: str, start: int, end: int, day: date, today: date) -> date:
+def _day_told(
+    sentence: str, match: re.Match[str], today: date, month: int, number: int
+) -> date | None:
+    """The day a date ``match`` found names (its year, when written, is group 3): one a vote
+    is set for is read ahead (``_set_for``), and one without a year may be moved on by the
+    weekday written before it (``_by_weekday``)."""
+    day = _dated(today, month, number, match[3], _set_for(sentence, match))
+    if day is None or match[3] is not None:
+        return day
+    return _by_weekday(sentence, match, day, today)
+
+
+def _by_weekday(sentence: str, match: re.Match[str], day: date, today: date) -> date:
     """``day``, or the same date next year where the weekday written before it
     (``_WEEKDAY_BEFORE``) says so: a date weeks gone whose weekday is next year's ("MPs will
     vote on Wednesday, 13 January", read in December; not a date named by its event, "on
     Wednesday, 13 January's vote was recalled"). A weekday that fits neither year, as a slip of
     the writer's, changes nothing; none ever moves a date back."""
-    written = _WEEKDAY_BEFORE.search(sentence, max(0, start - 16), start)
-    if written is None or today - day <= SET_FOR_GONE or _POSSESSIVE.match(sentence, end):
+    written = _WEEKDAY_BEFORE.search(sentence, max(0, match.start() - 16), match.start())
+    if written is None or today - day <= SET_FOR_GONE or _POSSESSIVE.match(sentence, match.end()):
         return day
     weekday = _WEEKDAYS.index(written[1].lower())
     try:
